@@ -1,0 +1,49 @@
+/*
+ * The Wasm engine's only window on its platform.
+ *
+ * The engine calls nothing else: no libc function, no system call. The
+ * hosted build implements this header on Linux (src/hosted/platform.c); the
+ * kernel implements it on bare metal. The compiler may emit calls to memcpy,
+ * memmove and memset: the platform provides those too, as every freestanding
+ * C environment must.
+ *
+ * Required part: allocation, logging, time, stack bounds.
+ * Virtual memory part: linear memories are reserved ranges of address space
+ * whose pages are committed on demand. A linear memory never moves, so the
+ * same mechanism can later map shared (IPC buffer) pages into it.
+ */
+#ifndef WASM_PLATFORM_H
+#define WASM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Zero-filled allocation; NULL when out of memory. */
+void *wasm_plat_alloc(size_t size);
+/* Like realloc; new bytes beyond old_size are zeroed. NULL on failure (p kept). */
+void *wasm_plat_realloc(void *p, size_t old_size, size_t new_size);
+void wasm_plat_free(void *p);
+
+enum { WASM_LOG_DEBUG, WASM_LOG_INFO, WASM_LOG_WARN, WASM_LOG_ERROR };
+void wasm_plat_log(int level, const char *msg);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t wasm_plat_time_ns(void);
+
+/* Bounds of the current thread's native stack: lo <= sp < hi. */
+void wasm_plat_stack_bounds(uintptr_t *lo, uintptr_t *hi);
+
+/* Page size for the calls below (a power of two, at most 64 KiB). */
+size_t wasm_plat_page_size(void);
+/* Reserves size bytes of address space, inaccessible; NULL on failure. */
+void *wasm_plat_vm_reserve(size_t size);
+/* Makes [addr, addr+size) readable and writable and zero-filled on first
+ * touch. addr and size are page multiples inside a reservation. */
+bool wasm_plat_vm_commit(void *addr, size_t size);
+/* Returns [addr, addr+size) to the reserved, inaccessible state. */
+void wasm_plat_vm_decommit(void *addr, size_t size);
+/* Releases a whole reservation made by wasm_plat_vm_reserve. */
+void wasm_plat_vm_release(void *addr, size_t size);
+
+#endif

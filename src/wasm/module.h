@@ -1,0 +1,222 @@
+/*
+ * Decoded module: what the binary decoder (decode.c) produces and the function
+ * compiler (compile.c) and instantiation (instance.c) consume.
+ *
+ * Invariants once wasm_decode() has returned true:
+ *  - every index stored here (type, function, table, memory, global, element,
+ *    data) is in range for its index space;
+ *  - every constant expression is valid and of the type its user expects;
+ *  - names are valid UTF-8 and point into m->bytes (the module's own copy);
+ *  - function bodies are NOT validated yet: compile.c does that.
+ * Index spaces put imports first, in import order, as the spec says.
+ */
+#ifndef WASM_MODULE_H
+#define WASM_MODULE_H
+
+#include <stdarg.h>
+#include <wasm/wasm.h>
+
+#define WASM_PAGE_SIZE 65536u
+#define WASM_MAX_PAGES 65536u
+
+typedef struct wasm_functype {
+    uint32_t nparams, nresults;
+    uint8_t *types;   /* nparams param types, then nresults result types (owned) */
+    uint32_t canon;   /* runtime-wide id: equal ids <=> structurally equal types */
+} wasm_functype_t;
+
+typedef struct wasm_limits {
+    uint32_t min, max;
+    bool has_max;
+} wasm_limits_t;
+
+typedef struct wasm_tabletype {
+    uint8_t elem;     /* WASM_FUNCREF or WASM_EXTERNREF */
+    wasm_limits_t lim;
+} wasm_tabletype_t;
+
+typedef struct wasm_globaltype {
+    uint8_t type;     /* a wasm_valtype_t */
+    bool mut;
+} wasm_globaltype_t;
+
+/* Wasm 2.0 constant expressions are exactly one instruction then `end`. */
+enum {
+    WASM_CONST_I32,        /* value holds the i32 (zero-extended) */
+    WASM_CONST_I64,
+    WASM_CONST_F32,        /* value holds the bits */
+    WASM_CONST_F64,
+    WASM_CONST_REF_NULL,   /* type says which reference type */
+    WASM_CONST_REF_FUNC,   /* index = function index */
+    WASM_CONST_GLOBAL_GET, /* index = global index (an imported, immutable global) */
+};
+
+typedef struct wasm_constexpr {
+    uint8_t kind;     /* WASM_CONST_* */
+    uint8_t type;     /* the value type it produces */
+    uint32_t index;
+    uint64_t value;
+} wasm_constexpr_t;
+
+typedef struct wasm_import {
+    const char *module; uint32_t module_len;
+    const char *name;   uint32_t name_len;
+    uint8_t kind;     /* wasm_extern_kind_t */
+    union {
+        uint32_t type_idx;        /* func */
+        wasm_tabletype_t table;
+        wasm_limits_t mem;
+        wasm_globaltype_t global;
+    } u;
+} wasm_import_t;
+
+typedef struct wasm_export {
+    const char *name; uint32_t name_len;
+    uint8_t kind;     /* wasm_extern_kind_t */
+    uint32_t index;
+} wasm_export_t;
+
+enum { WASM_SEG_ACTIVE, WASM_SEG_PASSIVE, WASM_SEG_DECLARATIVE };
+
+typedef struct wasm_elem {
+    uint8_t mode;             /* WASM_SEG_* */
+    uint8_t type;             /* WASM_FUNCREF or WASM_EXTERNREF */
+    uint32_t table;           /* active only */
+    wasm_constexpr_t offset;  /* active only; type i32 */
+    uint32_t count;
+    wasm_constexpr_t *items;  /* count items (owned); each of type `type` */
+} wasm_elem_t;
+
+typedef struct wasm_data {
+    uint8_t mode;             /* WASM_SEG_ACTIVE or WASM_SEG_PASSIVE */
+    uint32_t mem;
+    wasm_constexpr_t offset;  /* active only; type i32 */
+    const uint8_t *bytes;     /* into m->bytes */
+    uint32_t len;
+} wasm_data_t;
+
+/* A function defined by the module (not imported). */
+typedef struct wasm_funcdef {
+    uint32_t type_idx;
+    uint32_t body_off;        /* offset in m->bytes of the body (after its size) */
+    uint32_t body_len;
+    /* Filled by compile.c: */
+    uint32_t *code;           /* internal code, see compile.h (owned) */
+    uint32_t code_len;        /* in 32-bit words */
+    uint32_t nlocals;         /* params + declared locals */
+    uint32_t frame_cells;     /* nlocals + the deepest operand stack */
+    uint32_t *offsets;        /* optional map code index -> body offset; may be NULL */
+} wasm_funcdef_t;
+
+typedef struct wasm_name {
+    const char *name;         /* NULL when the name section gives none */
+    uint32_t len;
+} wasm_name_t;
+
+struct wasm_module {
+    wasm_runtime_t *rt;
+    uint8_t *bytes;           /* owned copy of the binary */
+    size_t len;
+
+    uint32_t ntypes;
+    wasm_functype_t *types;
+
+    uint32_t nimports;
+    wasm_import_t *imports;
+    uint32_t nfunc_imports, ntable_imports, nmem_imports, nglobal_imports;
+
+    uint32_t nfuncs;          /* imports + definitions */
+    uint32_t *func_type;      /* [nfuncs] type index of every function */
+    wasm_funcdef_t *defs;     /* [nfuncs - nfunc_imports] */
+    wasm_name_t *func_names;  /* [nfuncs] from the name section */
+
+    uint32_t ntables;         /* imports + definitions */
+    wasm_tabletype_t *tables; /* [ntables] */
+    uint32_t nmems;
+    wasm_limits_t *mems;      /* [nmems] */
+    uint32_t nglobals;
+    wasm_globaltype_t *globals;     /* [nglobals] */
+    wasm_constexpr_t *global_inits; /* [nglobals - nglobal_imports] */
+
+    uint32_t nexports;
+    wasm_export_t *exports;
+
+    bool has_start;
+    uint32_t start;
+
+    uint32_t nelems;
+    wasm_elem_t *elems;
+    uint32_t ndatas;
+    wasm_data_t *datas;
+    bool has_datacount;
+    uint32_t datacount;
+
+    /* C.refs: functions that may appear in ref.func inside bodies (referenced
+     * from elements, exports or global initialisers). Bitmap of nfuncs bits. */
+    uint8_t *declared_funcs;
+};
+
+/* ------------------------------------------------------------ decode.c */
+
+/* Decodes and validates everything but function bodies. m->rt, m->bytes and
+ * m->len are set by the caller. On failure fills err; the caller frees m with
+ * wasm_module_release(), which copes with a partly filled module. */
+bool wasm_decode(wasm_module_t *m, wasm_error_t *err);
+/* Frees everything a module owns (but not the struct itself). */
+void wasm_module_release(wasm_module_t *m);
+
+/* ------------------------------------------------------------ compile.c */
+
+/* Validates body i (definition index) and translates it to internal code. */
+bool wasm_compile(wasm_module_t *m, uint32_t def_index, wasm_error_t *err);
+
+/* ------------------------------------------------------------ util.c */
+
+/* A bounded reader over module bytes. Reads past the end or malformed
+ * encodings set `failed` and write the error once (the first one wins). */
+typedef struct wasm_reader {
+    const uint8_t *base;      /* start of the module: offsets are from here */
+    const uint8_t *p, *end;
+    const char *section;      /* for error messages, e.g. "import" */
+    wasm_error_t *err;
+    bool failed;
+} wasm_reader_t;
+
+bool wasm_rd_fail(wasm_reader_t *r, const char *fmt, ...);  /* always false */
+bool wasm_rd_u8(wasm_reader_t *r, uint8_t *out);
+bool wasm_rd_u32(wasm_reader_t *r, uint32_t *out);   /* unsigned LEB128, <= 5 bytes */
+bool wasm_rd_s32(wasm_reader_t *r, int32_t *out);    /* signed LEB128 */
+bool wasm_rd_s33(wasm_reader_t *r, int64_t *out);    /* block types */
+bool wasm_rd_s64(wasm_reader_t *r, int64_t *out);
+bool wasm_rd_fixed32(wasm_reader_t *r, uint32_t *out); /* little-endian (f32 bits) */
+bool wasm_rd_fixed64(wasm_reader_t *r, uint64_t *out);
+bool wasm_rd_bytes(wasm_reader_t *r, uint32_t n, const uint8_t **out);
+/* A length-prefixed UTF-8 name. */
+bool wasm_rd_name(wasm_reader_t *r, const char **name, uint32_t *len);
+uint32_t wasm_rd_offset(const wasm_reader_t *r);
+
+bool wasm_utf8_valid(const uint8_t *s, uint32_t len);
+
+/* Minimal snprintf: %s %.*s %c %d %u %x %lld %llu %llx %zu %p %%. Always
+ * NUL-terminates; returns the length it would have written. */
+size_t wasm_fmt(char *buf, size_t cap, const char *fmt, ...);
+size_t wasm_vfmt(char *buf, size_t cap, const char *fmt, va_list ap);
+
+/* Fills err with "<section> section, offset 0x<off>: <reason>". */
+void wasm_set_error(wasm_error_t *err, const char *section, uint32_t offset,
+                    const char *fmt, ...);
+
+/* ------------------------------------------------------------ runtime.c */
+
+/* Interns a function type: returns its runtime-wide canonical id, or
+ * UINT32_MAX when out of memory. */
+uint32_t wasm_rt_intern_type(wasm_runtime_t *rt, const uint8_t *types, uint32_t nparams,
+                             uint32_t nresults);
+
+static inline bool wasm_is_reftype(uint8_t t) { return t == WASM_FUNCREF || t == WASM_EXTERNREF; }
+static inline bool wasm_is_numtype(uint8_t t)
+{
+    return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64;
+}
+
+#endif
