@@ -1,0 +1,38 @@
+# Benchmarks: `make bench` builds every bench/*.c natively (clang -O2) and to
+# wasm32-wasi (clang --target=wasm32-wasi -O2), builds the optimised engine
+# and a second engine without safe points (-DWASM_NO_SAFEPOINTS), then runs
+# bench/run.sh (BENCH_RUNS, BENCH_ONLY, ... : see that script).
+BENCH_DIR   := $(BUILD)/bench
+BENCH_SRC   := $(wildcard bench/*.c)
+BENCH_NAMES := $(patsubst bench/%.c,%,$(BENCH_SRC))
+BENCH_NATIVE := $(patsubst %,$(BENCH_DIR)/native/%,$(BENCH_NAMES))
+BENCH_WASM   := $(patsubst %,$(BENCH_DIR)/wasm/%.wasm,$(BENCH_NAMES))
+BENCH_NOSP   := $(BENCH_DIR)/azoth-wasm-nosp
+BENCH_CFLAGS := -O2 -Wall -Wextra -Werror
+
+$(BENCH_DIR)/native/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $< -o $@ -lm
+$(BENCH_DIR)/wasm/%.wasm: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) --target=wasm32-wasi $(BENCH_CFLAGS) $< -o $@ -lm
+
+# The no-safe-point engine: the same sources azoth-wasm is made of, engine
+# part compiled with WASM_NO_SAFEPOINTS. Recursive (=) so variables other mk
+# files define (WASI_SRC) are seen whatever the include order.
+BENCH_HOST_SRC = $(HOSTED_SRC) $(or $(WASI_SRC),$(wildcard src/wasi/*.c)) tools/azoth-wasm.c
+BENCH_NOSP_OBJ = $(patsubst src/%.c,$(BENCH_DIR)/nosp/%.o,$(ENGINE_SRC))
+
+$(BENCH_DIR)/nosp/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) $(OPT) -DWASM_NO_SAFEPOINTS -c $< -o $@
+$(BENCH_NOSP): $(ENGINE_SRC) $(ENGINE_HDR) $(wildcard src/wasi/*.c src/wasi/*.h tools/azoth-wasm.c)
+	$(MAKE) --no-print-directory $(BENCH_NOSP_OBJ)
+	$(CC) $(HOST_CFLAGS) $(OPT) $(BENCH_NOSP_OBJ) $(BENCH_HOST_SRC) -o $@ -lm
+
+# A missing or broken engine must not stop the native/Node measurements:
+# run.sh skips the columns it cannot fill.
+bench: $(BENCH_NATIVE) $(BENCH_WASM)
+	-$(MAKE) --no-print-directory $(BUILD)/azoth-wasm
+	-$(MAKE) --no-print-directory $(BENCH_NOSP)
+	BENCH_DIR=$(BENCH_DIR) bash bench/run.sh
