@@ -1,0 +1,28 @@
+# WASI preview1 layer (freestanding, like the engine), its Linux backend and
+# the azoth-wasm command-line runner.
+#
+#   build/azoth-wasm        optimised
+#   build/san/azoth-wasm    ASan + UBSan (what tests/groups/40-wasi.sh runs)
+
+WASI_SRC := $(wildcard src/wasi/*.c)
+WASI_HDR := $(wildcard src/wasi/*.h) $(ENGINE_HDR)
+WASI_OBJ     := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(WASI_SRC)) $(BUILD)/obj/hosted/wasi_posix.o
+WASI_SAN_OBJ := $(patsubst src/%.c,$(SAN)/obj/%.o,$(WASI_SRC)) $(SAN)/obj/hosted/wasi_posix.o
+
+$(BUILD)/obj/wasi/%.o: src/wasi/%.c $(WASI_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) -Isrc/wasi $(OPT) -c $< -o $@
+$(SAN)/obj/wasi/%.o: src/wasi/%.c $(WASI_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) -Isrc/wasi $(SANFLAGS) -c $< -o $@
+
+$(BUILD)/obj/hosted/wasi_posix.o $(SAN)/obj/hosted/wasi_posix.o: $(WASI_HDR)
+
+$(BUILD)/azoth-wasm: tools/azoth-wasm.c $(WASI_OBJ) $(BUILD)/libazothwasm.a $(WASI_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(OPT) tools/azoth-wasm.c $(WASI_OBJ) $(BUILD)/libazothwasm.a -o $@
+$(SAN)/azoth-wasm: tools/azoth-wasm.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a $(WASI_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(SANFLAGS) tools/azoth-wasm.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a -o $@
+
+TOOLS += $(BUILD)/azoth-wasm $(SAN)/azoth-wasm
