@@ -1,0 +1,42 @@
+# libFuzzer target: load, validate, instantiate and run arbitrary bytes.
+#
+#   make fuzz                 fuzz for FUZZ_SECONDS (default 60)
+#   make build/fuzz/fuzz_wasm just build it
+#
+# The engine is compiled again here with coverage instrumentation and
+# ASan + UBSan; new inputs go to build/fuzz/corpus, the seeds (spec suite
+# modules and tests/fuzz/seeds/*.wat) to build/fuzz/seeds, crashes to
+# build/fuzz/crash-*.
+FUZZ_DIR   := $(BUILD)/fuzz
+FUZZ_BIN   := $(FUZZ_DIR)/fuzz_wasm
+FUZZ_SAN   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
+FUZZ_OBJ   := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(ENGINE_SRC) $(HOSTED_SRC))
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
+              -artifact_prefix=$(FUZZ_DIR)/
+
+$(FUZZ_DIR)/obj/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FUZZ_DIR)/obj/hosted/%.o: src/hosted/%.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BIN): tests/fuzz/fuzz_wasm.c $(FUZZ_OBJ) $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer tests/fuzz/fuzz_wasm.c $(FUZZ_OBJ) -o $@
+
+$(FUZZ_DIR)/seeds.stamp: tests/fuzz/make_seeds.sh $(wildcard tests/fuzz/seeds/*.wat)
+	WASM_TESTSUITE=$(WASM_TESTSUITE) bash tests/fuzz/make_seeds.sh $(FUZZ_DIR)/seeds
+	@touch $@
+
+fuzz-seeds: $(FUZZ_DIR)/seeds.stamp
+
+fuzz: $(FUZZ_BIN) $(FUZZ_DIR)/seeds.stamp
+	@mkdir -p $(FUZZ_DIR)/corpus
+	$(FUZZ_BIN) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds
+
+.PHONY: fuzz-seeds
+TOOLS += $(FUZZ_BIN)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what building and testing Azoth needs on Debian 12. Idempotent:
+# when everything is present it touches neither the network nor apt.
+#
+#   clang lld make             the C toolchain (engine, tools, kernel later)
+#   libclang-rt-14-dev         ASan, UBSan, LeakSanitizer and libFuzzer runtimes
+#   wabt                       wat2wasm / wast2json: test modules, the spec suite
+#   wasi-libc libclang-rt-14-dev-wasm32
+#                              clang --target=wasm32-wasi for test programs
+#   binaryen                   wasm-opt, for benchmarks and module tooling
+#   nodejs                     reference Wasm engine for benchmarks (only when
+#                              no node is on PATH: Debian's is older)
+#   qemu-system-x86 qemu-system-arm qemu-system-misc
+#                              boots the kernel on x86_64, aarch64, riscv64
+set -eu
+
+pkgs=(clang lld make wabt wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
+      binaryen qemu-system-x86 qemu-system-arm qemu-system-misc)
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$s" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup: all dependencies present"
+    exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "setup: done"

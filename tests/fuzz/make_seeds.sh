@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds the fuzzer's seed corpus in OUTDIR (default build/fuzz/seeds):
+#  - every binary module wast2json extracts from the spec suite's top-level
+#    .wast files (WASM_TESTSUITE, default ../shared/wasm-testsuite), except
+#    the SIMD ones: the engine rejects v128 until SIMD lands;
+#  - tests/fuzz/seeds/*.wat, converted with wat2wasm.
+# Files are named by their SHA-1, so duplicates collapse. A missing suite is
+# not an error: the .wat seeds alone still make a corpus.
+set -eu
+cd "$(dirname "$0")/../.."
+out=${1:-build/fuzz/seeds}
+suite=${WASM_TESTSUITE:-$(cd .. && pwd)/shared/wasm-testsuite}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+
+add() {  # add FILE: copy into the corpus under its hash
+    local h
+    h=$(sha1sum "$1" | cut -c1-40)
+    cp "$1" "$out/$h"
+}
+
+nspec=0
+if [ -d "$suite" ]; then
+    for w in "$suite"/*.wast; do
+        case $(basename "$w") in simd_*) continue ;; esac
+        b=$(basename "$w" .wast)
+        mkdir -p "$tmp/$b"
+        if ! wast2json "$w" -o "$tmp/$b/$b.json" 2>/dev/null; then
+            echo "make_seeds: wast2json failed on $w (skipped)" >&2
+            continue
+        fi
+        for m in "$tmp/$b"/*.wasm; do
+            [ -e "$m" ] || continue
+            add "$m"
+            nspec=$((nspec + 1))
+        done
+    done
+else
+    echo "make_seeds: no spec suite at $suite; using tests/fuzz/seeds only" >&2
+fi
+
+nwat=0
+for w in tests/fuzz/seeds/*.wat; do
+    [ -e "$w" ] || continue
+    wat2wasm "$w" -o "$tmp/seed.wasm"
+    add "$tmp/seed.wasm"
+    nwat=$((nwat + 1))
+done
+echo "make_seeds: $nspec spec modules, $nwat .wat seeds -> $(ls "$out" | wc -l) files in $out"

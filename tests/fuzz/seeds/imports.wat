@@ -1,0 +1,21 @@
+;; Imports of every kind, used from exported functions and the start function.
+(module
+  (import "env" "f" (func $f (param i32 i64 f32 f64) (result i32)))
+  (import "env" "g" (func $g (result i64 f64 externref)))
+  (import "env" "mem" (memory 1 4))
+  (import "env" "tab" (table 4 funcref))
+  (import "env" "glob" (global $glob i32))
+  (import "env" "mglob" (global $mglob (mut i64)))
+  (global $copy i32 (global.get $glob))
+  (func $start
+    (global.set $mglob (i64.add (global.get $mglob) (i64.const 1))))
+  (start $start)
+  (func (export "call_f") (result i32)
+    (call $f (i32.const 1) (i64.const 2) (f32.const 3) (f64.const 4)))
+  (func (export "call_g") (result i64)
+    (call $g) (drop) (drop))
+  (func (export "mem") (result i32)
+    (i32.store (i32.const 8) (global.get $copy))
+    (i32.load (i32.const 8)))
+  (func (export "indirect") (result i32)
+    (call_indirect (result i32) (i32.const 0))))

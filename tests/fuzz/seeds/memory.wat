@@ -1,0 +1,18 @@
+;; Memory growth, bulk operations, segments and bounds.
+(module
+  (memory 1 8)
+  (data $d "hello, fuzzer")
+  (data (i32.const 65530) "edge!!")
+  (func (export "grow") (result i32)
+    (drop (memory.grow (i32.const 2)))
+    (memory.grow (i32.const 100)))
+  (func (export "bulk")
+    (memory.init $d (i32.const 0) (i32.const 0) (i32.const 13))
+    (memory.copy (i32.const 1) (i32.const 0) (i32.const 13))
+    (memory.fill (i32.const 100) (i32.const 7) (i32.const 1000))
+    (data.drop $d))
+  (func (export "oob") (result i64)
+    (i64.load offset=65535 (i32.const 0)))
+  (func (export "store8") (param i32)
+    (i32.store8 (memory.size) (i32.const 1)))
+  (func (export "size") (result i32) (memory.size)))
