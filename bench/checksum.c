@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #define BUF    (1 << 20)
-#define PASSES 72
+#define PASSES 100
 
 static uint32_t crc_table[256];
 

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 
 #define BUF    (1 << 20)
-#define PASSES 40
+#define PASSES 60
 #define SLOTS  (1 << 20)
 #define KEYS   600000
-#define LOOKUP_ROUNDS 4
+#define LOOKUP_ROUNDS 6
 
 static uint32_t fnv1a(const uint8_t *p, size_t n)
 {

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#define STEPS 3000000
+#define STEPS 4500000
 #define PI 3.141592653589793
 #define SOLAR_MASS (4 * PI * PI)
 #define DPY 365.24

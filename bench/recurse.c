@@ -23,7 +23,7 @@ __attribute__((noinline)) static int tak(int x, int y, int z)
 
 int main(void)
 {
-    unsigned f = fib(36);
+    unsigned f = fib(39);
     unsigned a = ack(3, 9) + ack(2, 2000);
     int t = tak(24, 16, 8);
     printf("recurse %u %u %d\n", f, a, t);

@@ -5,8 +5,10 @@
 # noise hits all of them alike. Prints, per program, the median wall-clock
 # time of each and the ratios to native, then geometric means.
 #
-# Times are whole-process wall clock (monotonic, bash $EPOCHREALTIME): what a
-# user sees, including process start, module load/compile and instantiation.
+# Times are whole-process wall clock (monotonic, taken by bench/harness/timeit
+# around fork..wait): what a user sees, including process start, module
+# load/compile and instantiation. BENCH_CLOCK=cpu uses the child's user+system
+# CPU time instead (all threads), which shrugs off a busy machine better.
 #
 # Environment:
 #   BENCH_RUNS=5          runs of each variant per program (median taken)
@@ -16,6 +18,7 @@
 #   BENCH_ENGINE=build/azoth-wasm
 #   BENCH_NOSP=build/bench/azoth-wasm-nosp
 #   BENCH_NODE_FLAGS=""   extra node flags (e.g. --no-liftoff)
+#   BENCH_CLOCK=wall      wall | cpu
 # Exit status: 0 when every run printed the native output, 1 otherwise.
 set -u
 cd "$(dirname "$0")/.."
@@ -27,7 +30,12 @@ ENGINE=${BENCH_ENGINE:-build/azoth-wasm}
 NOSP=${BENCH_NOSP:-build/bench/azoth-wasm-nosp}
 NODE_FLAGS=${BENCH_NODE_FLAGS:-}
 OUT=$DIR/out
+CLOCK=${BENCH_CLOCK:-wall}
+TIMEIT=$DIR/timeit
 mkdir -p "$OUT"
+if [ ! -x "$TIMEIT" ]; then
+    cc -O2 -o "$TIMEIT" bench/harness/timeit.c || { echo "bench: cannot build timeit"; exit 1; }
+fi
 
 progs=${BENCH_ONLY:-$(ls bench/*.c | sed 's|bench/||; s|\.c$||')}
 have_engine=0; [ -x "$ENGINE" ] && have_engine=1
@@ -42,21 +50,15 @@ fi
 
 failures=0
 
-# now_us: monotonic-enough wall clock in microseconds, without forking.
-now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
-
-# run_one VARIANT PROG RUN CMD...: runs CMD, stores its stdout, prints the
-# elapsed milliseconds, or "fail" when it exits non-zero or times out.
+# run_one VARIANT PROG RUN CMD...: runs CMD under timeit, stores its stdout
+# and stderr, prints the elapsed milliseconds by the chosen clock, or "fail"
+# when it exits non-zero or times out.
 run_one() {
     local variant=$1 prog=$2 run=$3; shift 3
-    local o="$OUT/$prog.$variant.$run"
-    local t0 t1 rc
-    t0=$(now_us)
-    timeout "$TIMEOUT" "$@" >"$o.stdout" 2>"$o.stderr"
-    rc=$?
-    t1=$(now_us)
-    if [ $rc -ne 0 ]; then echo fail; return; fi
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) / 1000 }'
+    local o="$OUT/$prog.$variant.$run" res wall cpu
+    res=$("$TIMEIT" "$o.stdout" "$o.stderr" "$TIMEOUT" "$@") || { echo fail; return; }
+    read -r wall cpu <<<"$res"
+    if [ "$CLOCK" = cpu ]; then echo "$cpu"; else echo "$wall"; fi
 }
 
 # median of the numbers on stdin, or "-" when there are none.
@@ -81,24 +83,25 @@ check() {
     fi
 }
 
+# net A FA B FB: (A - FA) / (B - FB), the ratio net of fixed costs.
+net() {
+    awk -v a="$1" -v fa="$2" -v b="$3" -v fb="$4" 'BEGIN {
+        if (a == "-" || fa == "-" || b == "-" || fb == "-" || b - fb <= 0 || a - fa <= 0) print "-"
+        else printf "%.2f\n", (a - fa) / (b - fb) }'
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f\n", a / b }'; }
 
-printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' program native_ms engine_ms eng/nat \
-    node_ms node/nat nosp_ms sp_cost
-ratios=$DIR/ratios.txt
-: >"$ratios"
-for p in $progs; do
-    nat=$DIR/native/$p; wasm=$DIR/wasm/$p.wasm
-    if [ ! -x "$nat" ] || [ ! -f "$wasm" ]; then
-        echo "MISSING: $p (run 'make bench' to build $nat and $wasm)" >&2
-        failures=$((failures + 1)); continue
-    fi
-    declare -A times=([native]="" [engine]="" [nosp]="" [node]="")
+# measure PROG NATIVE WASM: runs every variant RUNS times, interleaved, and
+# sets med_native, med_engine, med_nosp, med_node (median ms, or "-").
+measure() {
+    local p=$1 nat=$2 wasm=$3 r v t variants
+    local -A times=([native]="" [engine]="" [nosp]="" [node]="")
+    variants="native"
+    [ $have_engine = 1 ] && variants="$variants engine"
+    [ $have_nosp = 1 ] && variants="$variants nosp"
+    [ $have_node = 1 ] && variants="$variants node"
     for r in $(seq 1 "$RUNS"); do
-        variants="native"
-        [ $have_engine = 1 ] && variants="$variants engine"
-        [ $have_nosp = 1 ] && variants="$variants nosp"
-        [ $have_node = 1 ] && variants="$variants node"
         for v in $variants; do
             case $v in
             native) t=$(run_one native "$p" "$r" "$nat") ;;
@@ -116,12 +119,36 @@ for p in $progs; do
             times[$v]="${times[$v]} $t"
         done
     done
-    med() { echo "${times[$1]}" | tr ' ' '\n' | grep . | median; }
-    n=$(med native); e=$(med engine); s=$(med nosp); d=$(med node)
-    en=$(ratio "$e" "$n"); dn=$(ratio "$d" "$n"); sp=$(ratio "$e" "$s")
-    printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' "$p" "$n" "$e" "$en" "$d" "$dn" "$s" "$sp"
-    echo "$p $en $dn $sp" >>"$ratios"
-    unset times
+    for v in native engine nosp node; do
+        printf -v "med_$v" '%s' "$(echo "${times[$v]}" | tr ' ' '\n' | grep . | median)"
+    done
+}
+
+# The fixed cost of each variant (start, load/compile, print a line, exit),
+# measured first so the summary can also give ratios net of it.
+fix_native=-; fix_engine=-; fix_nosp=-; fix_node=-
+if [ -x "$DIR/native/baseline/empty" ] && [ -f "$DIR/wasm/baseline/empty.wasm" ]; then
+    measure empty "$DIR/native/baseline/empty" "$DIR/wasm/baseline/empty.wasm"
+    fix_native=$med_native; fix_engine=$med_engine; fix_nosp=$med_nosp; fix_node=$med_node
+fi
+
+printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' program native_ms engine_ms eng/nat \
+    node_ms node/nat nosp_ms sp_cost
+ratios=$DIR/ratios.txt
+: >"$ratios"
+for p in $progs; do
+    nat=$DIR/native/$p; wasm=$DIR/wasm/$p.wasm
+    if [ ! -x "$nat" ] || [ ! -f "$wasm" ]; then
+        echo "MISSING: $p (run 'make bench' to build $nat and $wasm)" >&2
+        failures=$((failures + 1)); continue
+    fi
+    measure "$p" "$nat" "$wasm"
+    en=$(ratio "$med_engine" "$med_native"); dn=$(ratio "$med_node" "$med_native")
+    sp=$(ratio "$med_engine" "$med_nosp")
+    printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' "$p" "$med_native" "$med_engine" "$en" \
+        "$med_node" "$dn" "$med_nosp" "$sp"
+    echo "$p $en $dn $sp $(net "$med_engine" "$fix_engine" "$med_native" "$fix_native")" \
+        "$(net "$med_node" "$fix_node" "$med_native" "$fix_native")" >>"$ratios"
 done
 
 # geomean COLUMN: geometric mean of the numeric entries of a ratios column.
@@ -133,5 +160,8 @@ echo
 echo "geomean engine/native: $(geomean 2)"
 echo "geomean node/native:   $(geomean 3)"
 echo "geomean safe-point cost (engine / engine without safe points): $(geomean 4)"
-echo "runs per variant: $RUNS (medians shown); times are whole-process wall clock"
+echo "fixed cost (empty program), ms: native $fix_native, engine $fix_engine," \
+    "engine-nosp $fix_nosp, node $fix_node"
+echo "geomean net of fixed cost: engine/native $(geomean 5), node/native $(geomean 6)"
+echo "runs per variant: $RUNS (medians shown); times are whole-process $CLOCK-clock ms"
 if [ $failures -ne 0 ]; then echo "bench: $failures failed or mismatched runs"; exit 1; fi

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define LIMIT  8000000
-#define ROUNDS 9
+#define ROUNDS 13
 
 int main(void)
 {

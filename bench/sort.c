@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #define N      400000
-#define ROUNDS 5
+#define ROUNDS 7
 
 static uint32_t rng = 12345;
 static uint32_t next(void)

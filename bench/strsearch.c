@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT (4 << 20)
+#define TEXT (6 << 20)
 
 static const char *pats[] = {"abcab", "cabbage", "aaaab", "bacaba", "dacdcabadca", "ddd"};
 #define NPATS (int)(sizeof pats / sizeof pats[0])

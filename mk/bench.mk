@@ -32,7 +32,14 @@ $(BENCH_NOSP): $(ENGINE_SRC) $(ENGINE_HDR) $(wildcard src/wasi/*.c src/wasi/*.h 
 
 # A missing or broken engine must not stop the native/Node measurements:
 # run.sh skips the columns it cannot fill.
-bench: $(BENCH_NATIVE) $(BENCH_WASM)
+# Fixed-cost baseline (bench/baseline/empty.c), built by the rules above.
+BENCH_BASE := $(BENCH_DIR)/native/baseline/empty $(BENCH_DIR)/wasm/baseline/empty.wasm
+
+$(BENCH_DIR)/timeit: bench/harness/timeit.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $< -o $@
+
+bench: $(BENCH_NATIVE) $(BENCH_WASM) $(BENCH_BASE) $(BENCH_DIR)/timeit
 	-$(MAKE) --no-print-directory $(BUILD)/azoth-wasm
 	-$(MAKE) --no-print-directory $(BENCH_NOSP)
 	BENCH_DIR=$(BENCH_DIR) bash bench/run.sh
