@@ -17,21 +17,21 @@ $(BENCH_DIR)/wasm/%.wasm: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) --target=wasm32-wasi $(BENCH_CFLAGS) $< -o $@ -lm
 
-# The no-safe-point engine: the same sources azoth-wasm is made of, engine
-# part compiled with WASM_NO_SAFEPOINTS. Recursive (=) so variables other mk
-# files define (WASI_SRC) are seen whatever the include order.
-BENCH_HOST_SRC = $(HOSTED_SRC) $(or $(WASI_SRC),$(wildcard src/wasi/*.c)) tools/azoth-wasm.c
-BENCH_NOSP_OBJ = $(patsubst src/%.c,$(BENCH_DIR)/nosp/%.o,$(ENGINE_SRC))
+# The no-safe-point engine: azoth-wasm linked against engine objects compiled
+# with WASM_NO_SAFEPOINTS. The WASI layer, its backend and the platform have
+# no safe points, so their optimised objects (mk/wasi.mk) are reused.
+# mk/wasi.mk is included after this file, so WASI_OBJ is only used in the
+# recipe (expanded late), and built there by a sub-make.
+BENCH_NOSP_OBJ := $(patsubst src/%.c,$(BENCH_DIR)/nosp/%.o,$(ENGINE_SRC))
 
 $(BENCH_DIR)/nosp/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(ENGINE_CFLAGS) $(OPT) -DWASM_NO_SAFEPOINTS -c $< -o $@
-$(BENCH_NOSP): $(ENGINE_SRC) $(ENGINE_HDR) $(wildcard src/wasi/*.c src/wasi/*.h tools/azoth-wasm.c)
-	$(MAKE) --no-print-directory $(BENCH_NOSP_OBJ)
-	$(CC) $(HOST_CFLAGS) $(OPT) $(BENCH_NOSP_OBJ) $(BENCH_HOST_SRC) -o $@ -lm
+$(BENCH_NOSP): tools/azoth-wasm.c $(BENCH_NOSP_OBJ) $(BUILD)/obj/hosted/platform.o
+	@mkdir -p $(dir $@)
+	$(MAKE) --no-print-directory $(WASI_OBJ)
+	$(CC) $(HOST_CFLAGS) $(OPT) $^ $(WASI_OBJ) -o $@
 
-# A missing or broken engine must not stop the native/Node measurements:
-# run.sh skips the columns it cannot fill.
 # Fixed-cost baseline (bench/baseline/empty.c), built by the rules above.
 BENCH_BASE := $(BENCH_DIR)/native/baseline/empty $(BENCH_DIR)/wasm/baseline/empty.wasm
 
