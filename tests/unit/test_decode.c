@@ -1,0 +1,3 @@
+#include "unit.h"
+#include "module.h"
+TEST(decode_placeholder) { CHECK(1); }
