@@ -16,7 +16,7 @@ WASM_TESTSUITE ?= $(abspath ../shared/wasm-testsuite)
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
 # The engine is freestanding: no libc headers reachable (-nostdlibinc keeps
 # only the compiler's own stdint.h, stddef.h, stdarg.h, ...).
-ENGINE_CFLAGS := -std=c11 $(WARN) -ffreestanding -nostdlibinc -fno-strict-aliasing \
+ENGINE_CFLAGS := -std=c11 $(WARN) -ffreestanding -nostdlibinc -fno-strict-aliasing -fno-math-errno \
                  -Iinclude -Isrc/wasm
 HOST_CFLAGS   := -std=c11 $(WARN) -D_GNU_SOURCE -Iinclude -Isrc/wasm -Isrc
 OPT     := -O2 -g

@@ -1,0 +1,148 @@
+/*
+ * Runtime objects shared by the engine's files: runtime, function, memory,
+ * table, global, instance and execution context. Public code sees them only
+ * as opaque pointers (wasm.h).
+ *
+ * Ownership: a runtime owns the host objects created through it (host
+ * functions, memories, tables, globals made by wasm_*_new) and frees them
+ * with itself. An instance owns the objects it defines; imported ones are
+ * borrowed and must outlive it.
+ */
+#ifndef WASM_INTERNAL_H
+#define WASM_INTERNAL_H
+
+#include <wasm/platform.h>
+#include <wasm/wasm.h>
+
+#include "module.h"
+
+#define WASM_LIKELY(x) __builtin_expect(!!(x), 1)
+#define WASM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* A host object on the runtime's list, freed with the runtime. */
+typedef struct wasm_hostobj {
+    struct wasm_hostobj *next;
+    void (*release)(void *obj);
+    void *obj;
+} wasm_hostobj_t;
+
+typedef struct wasm_canon_type {
+    uint8_t *types;
+    uint32_t nparams, nresults;
+    uint32_t hash;
+} wasm_canon_type_t;
+
+struct wasm_runtime {
+    wasm_config_t cfg;
+    wasm_canon_type_t *canon;
+    uint32_t ncanon, canon_cap;
+    wasm_hostobj_t *hostobjs;
+    const int32_t *dispatch;   /* interpreter label offsets (threaded code) */
+};
+
+enum { WASM_FUNC_WASM, WASM_FUNC_HOST };
+
+struct wasm_func {
+    uint8_t kind;                 /* WASM_FUNC_* */
+    uint32_t canon;               /* canonical type id */
+    const wasm_functype_t *type;
+    /* wasm functions */
+    wasm_instance_t *inst;
+    const wasm_funcdef_t *def;
+    uint32_t index;               /* in inst's function index space */
+    /* host functions */
+    wasm_host_fn_t fn;
+    void *user;
+    const char *name;
+    wasm_functype_t own_type;     /* host functions own their type */
+};
+
+struct wasm_memory {
+    uint8_t *base;                /* reservation start; never moves */
+    uint64_t size;                /* accessible bytes = pages * 64 KiB */
+    uint32_t pages;
+    uint32_t max_pages;           /* declared maximum, or the runtime limit */
+    bool has_max;
+    uint64_t reserved;            /* bytes reserved at base */
+};
+
+struct wasm_table {
+    uint64_t *elems;
+    uint32_t size, max, cap;
+    bool has_max;
+    uint8_t elem;                 /* WASM_FUNCREF / WASM_EXTERNREF */
+};
+
+struct wasm_global {
+    uint64_t value;
+    uint8_t type;
+    bool mut;
+};
+
+struct wasm_instance {
+    wasm_runtime_t *rt;
+    wasm_module_t *m;
+    wasm_func_t **funcs;          /* [m->nfuncs] */
+    wasm_func_t *own_funcs;       /* [ndefs] */
+    wasm_table_t **tables;        /* [m->ntables] */
+    wasm_table_t *own_tables;
+    wasm_memory_t *mem;           /* memory 0 or NULL */
+    wasm_memory_t *own_mem;
+    wasm_global_t **globals;      /* [m->nglobals] */
+    wasm_global_t *own_globals;
+    uint64_t **elem_items;        /* [m->nelems] evaluated segments */
+    uint32_t *elem_len;           /* 0 once dropped */
+    uint8_t *data_dropped;        /* [m->ndatas] */
+    uint32_t max_mem_pages, max_table_elems;
+    uint32_t ntable_imports, ntables, nelems; /* copies: freeing needs no module */
+};
+
+/* One wasm activation record on the control stack. */
+typedef struct wasm_ctl {
+    const uint32_t *ip;           /* where to resume the caller */
+    uint64_t *fp;                 /* caller's frame */
+    wasm_func_t *func;            /* caller's function, NULL for the entry sentinel */
+} wasm_ctl_t;
+
+struct wasm_call_ctx {
+    wasm_exec_t *ex;
+    wasm_instance_t *inst;
+    wasm_trap_t *trap;
+    int32_t exit_code;
+};
+
+struct wasm_exec {
+    wasm_runtime_t *rt;
+    uint64_t *stack, *stack_end;  /* value stack (cells) */
+    uint64_t *sp;                 /* first free cell for a new entry */
+    wasm_ctl_t *ctl, *ctl_end;    /* control stack */
+    wasm_ctl_t *ctl_top;          /* first free record */
+    volatile uint32_t interrupt;
+    uint64_t fuel;
+    uintptr_t native_lo;          /* native stack low bound + margin */
+    wasm_trap_t last_trap;        /* details of the latest trap */
+    char host_msg[160];
+    int32_t exit_code;
+};
+
+/* interp.c */
+const int32_t *wasm_interp_dispatch_table(void);
+/* Runs f with its arguments at fp[0..); results land at fp[0..). */
+wasm_trap_kind_t wasm_interp(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp);
+wasm_trap_kind_t wasm_call_host(wasm_exec_t *ex, wasm_instance_t *caller, wasm_func_t *f,
+                                uint64_t *cells);
+
+/* instance.c */
+int64_t wasm_memory_grow_to(wasm_memory_t *mem, uint32_t delta, uint32_t limit);
+int64_t wasm_table_grow_to(wasm_table_t *t, uint32_t delta, uint64_t init, uint32_t limit);
+bool wasm_memory_init_obj(wasm_memory_t *mem, uint32_t min, uint32_t max, bool has_max,
+                          uint32_t limit);
+void wasm_memory_release_obj(wasm_memory_t *mem);
+bool wasm_table_init_obj(wasm_table_t *t, uint8_t elem, uint32_t min, uint32_t max,
+                         bool has_max);
+
+/* runtime.c */
+bool wasm_rt_add_hostobj(wasm_runtime_t *rt, void *obj, void (*release)(void *));
+const char *wasm_func_name(const wasm_func_t *f, uint32_t *len);
+
+#endif

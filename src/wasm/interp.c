@@ -1,0 +1,620 @@
+/*
+ * The interpreter: runs the internal code of ops.h.
+ *
+ * State lives in a few locals the compiler keeps in registers: ip (next
+ * word), fp (frame: locals then operand slots), mem/memsize (linear memory 0
+ * of the running instance), inst, func, ctl (next free control record) and
+ * fuel. Wasm-to-Wasm calls do not recurse in C: a call pushes a control
+ * record and switches ip/fp, so deep Wasm recursion cannot overflow the
+ * native stack; only host calls (and host calls back into Wasm) use it.
+ *
+ * The callee's frame starts at the caller's first argument slot, so
+ * arguments are never copied, and results are left where the arguments
+ * were, which is where the caller's compiler expects them.
+ *
+ * Dispatch: with GNU C labels-as-values (default), each handler ends with an
+ * indirect jump through the next op word, which holds the handler's offset
+ * from the first label (direct threading, compact 32-bit code). Build with
+ * -DWASM_NO_THREADED for a portable switch.
+ *
+ * Safe points: function entry and every backward jump (loop back-edges)
+ * decrement the fuel counter and test the interrupt flag; -DWASM_NO_SAFEPOINTS
+ * removes them, to measure their cost.
+ */
+#include "internal.h"
+#include "numeric.h"
+#include "ops.h"
+
+#if !defined(WASM_NO_THREADED) && (defined(__GNUC__) || defined(__clang__))
+#define WASM_THREADED 1
+#endif
+
+#define U32(i) ((uint32_t)fp[ip[i]])
+#define S32(i) ((int32_t)(uint32_t)fp[ip[i]])
+#define U64(i) (fp[ip[i]])
+#define S64(i) ((int64_t)fp[ip[i]])
+#define F32(i) wasm_f32((uint32_t)fp[ip[i]])
+#define F64(i) wasm_f64(fp[ip[i]])
+#define IMM(i) (ip[i])
+#define PUT32(i, v) (fp[ip[i]] = (uint64_t)(uint32_t)(v))
+#define PUT64(i, v) (fp[ip[i]] = (uint64_t)(v))
+#define PUTF32(i, v) (fp[ip[i]] = (uint64_t)wasm_f32_bits(v))
+#define PUTF64(i, v) (fp[ip[i]] = wasm_f64_bits(v))
+
+#if WASM_THREADED
+#define CASE(name) L_##name:
+#define DISPATCH() goto *(const void *)((const char *)&&L_I32_EQZ + (int32_t)*ip)
+#else
+#define CASE(name) case OP_##name:
+#define DISPATCH() goto dispatch
+#endif
+#define NEXT(n) do { ip += (n); DISPATCH(); } while (0)
+
+#define TRAP(k) do { trap = (k); goto trapped; } while (0)
+
+#ifdef WASM_NO_SAFEPOINTS
+#define SAFEPOINT() do { } while (0)
+#else
+#define SAFEPOINT()                                                   \
+    do {                                                              \
+        if (WASM_UNLIKELY(--fuel == 0 || ex->interrupt))              \
+            TRAP(ex->interrupt ? WASM_TRAP_INTERRUPTED : WASM_TRAP_OUT_OF_FUEL); \
+    } while (0)
+#endif
+
+/* Relative jump from the current op word; backward jumps are safe points. */
+#define JUMP(off)                                                     \
+    do {                                                              \
+        int32_t o_ = (int32_t)(off);                                  \
+        if (o_ <= 0)                                                  \
+            SAFEPOINT();                                              \
+        ip += o_;                                                     \
+        DISPATCH();                                                   \
+    } while (0)
+
+#define BIN32(name, expr) CASE(name) { uint32_t a = U32(2), b = U32(3); PUT32(1, expr); NEXT(4); }
+#define BIN64(name, expr) CASE(name) { uint64_t a = U64(2), b = U64(3); PUT64(1, expr); NEXT(4); }
+#define IMM32(name, expr) CASE(name) { uint32_t a = U32(2), b = IMM(3); PUT32(1, expr); NEXT(4); }
+#define IMM64(name, expr) CASE(name) { uint64_t a = U64(2), b = (uint64_t)(int64_t)(int32_t)IMM(3); PUT64(1, expr); NEXT(4); }
+#define CMP64(name, expr) CASE(name) { uint64_t a = U64(2), b = U64(3); PUT32(1, expr); NEXT(4); }
+#define CMP64I(name, expr) CASE(name) { uint64_t a = U64(2), b = (uint64_t)(int64_t)(int32_t)IMM(3); PUT32(1, expr); NEXT(4); }
+#define UN32(name, expr) CASE(name) { uint32_t a = U32(2); PUT32(1, expr); NEXT(3); }
+#define UN64(name, expr) CASE(name) { uint64_t a = U64(2); PUT64(1, expr); NEXT(3); }
+#define BINF32(name, expr) CASE(name) { float a = F32(2), b = F32(3); PUTF32(1, expr); NEXT(4); }
+#define BINF64(name, expr) CASE(name) { double a = F64(2), b = F64(3); PUTF64(1, expr); NEXT(4); }
+#define CMPF32(name, expr) CASE(name) { float a = F32(2), b = F32(3); PUT32(1, expr); NEXT(4); }
+#define CMPF64(name, expr) CASE(name) { double a = F64(2), b = F64(3); PUT32(1, expr); NEXT(4); }
+#define UNF32(name, expr) CASE(name) { float a = F32(2); PUTF32(1, expr); NEXT(3); }
+#define UNF64(name, expr) CASE(name) { double a = F64(2); PUTF64(1, expr); NEXT(3); }
+#define BR2(name, T, op) CASE(name) { if ((T)fp[ip[1]] op (T)fp[ip[2]]) JUMP(ip[3]); NEXT(4); }
+#define BRI(name, T, op) CASE(name) { if ((T)fp[ip[1]] op (T)(int32_t)ip[2]) JUMP(ip[3]); NEXT(4); }
+#define BRZ(name, T, op) CASE(name) { if ((T)fp[ip[1]] op 0) JUMP(ip[2]); NEXT(3); }
+
+/* Effective address check: ea + n must lie within memory. */
+#define EA(slot, off, n)                                              \
+    uint64_t ea = (uint64_t)(uint32_t)fp[ip[slot]] + ip[off];        \
+    if (WASM_UNLIKELY(ea + (n) > memsize))                            \
+        TRAP(WASM_TRAP_OOB_MEMORY)
+#define LOAD(name, T, n, put)                                         \
+    CASE(name) { EA(2, 3, n); T v; __builtin_memcpy(&v, mem + ea, n); put(1, v); NEXT(4); }
+#define STORE(name, T, n)                                             \
+    CASE(name) { EA(1, 3, n); T v = (T)fp[ip[2]]; __builtin_memcpy(mem + ea, &v, n); NEXT(4); }
+
+static inline uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return (a << b) | (a >> ((32 - b) & 31)); }
+static inline uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }
+static inline uint64_t rotl64(uint64_t a, uint64_t b) { b &= 63; return (a << b) | (a >> ((64 - b) & 63)); }
+static inline uint64_t rotr64(uint64_t a, uint64_t b) { b &= 63; return (a >> b) | (a << ((64 - b) & 63)); }
+
+/* Out-of-line helpers for the bulk and table instructions. Each returns
+ * WASM_OK or a trap kind. */
+static wasm_trap_kind_t memory_init(wasm_instance_t *inst, uint32_t seg, uint32_t d, uint32_t s,
+                                    uint32_t n)
+{
+    const wasm_data_t *ds = &inst->m->datas[seg];
+    uint64_t len = inst->data_dropped[seg] ? 0 : ds->len;
+    wasm_memory_t *mem = inst->mem;
+    if ((uint64_t)s + n > len || (uint64_t)d + n > mem->size)
+        return WASM_TRAP_OOB_MEMORY;
+    if (n)
+        __builtin_memcpy(mem->base + d, ds->bytes + s, n);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t table_init(wasm_instance_t *inst, uint32_t ti, uint32_t seg, uint32_t d,
+                                   uint32_t s, uint32_t n)
+{
+    wasm_table_t *t = inst->tables[ti];
+    uint64_t len = inst->elem_len[seg];
+    if ((uint64_t)s + n > len || (uint64_t)d + n > t->size)
+        return WASM_TRAP_OOB_TABLE;
+    if (n)
+        __builtin_memcpy(t->elems + d, inst->elem_items[seg] + s, (size_t)n * 8);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t table_copy(wasm_instance_t *inst, uint32_t dt, uint32_t st, uint32_t d,
+                                   uint32_t s, uint32_t n)
+{
+    wasm_table_t *a = inst->tables[dt], *b = inst->tables[st];
+    if ((uint64_t)s + n > b->size || (uint64_t)d + n > a->size)
+        return WASM_TRAP_OOB_TABLE;
+    if (n)
+        __builtin_memmove(a->elems + d, b->elems + s, (size_t)n * 8);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t table_fill(wasm_table_t *t, uint32_t i, uint64_t v, uint32_t n)
+{
+    if ((uint64_t)i + n > t->size)
+        return WASM_TRAP_OOB_TABLE;
+    for (uint32_t k = 0; k < n; k++)
+        t->elems[i + k] = v;
+    return WASM_OK;
+}
+
+/* Records the backtrace: the trapping function, then its callers. */
+static void record_trap(wasm_exec_t *ex, wasm_trap_kind_t k, wasm_func_t *func,
+                        wasm_ctl_t *ctl, wasm_ctl_t *base)
+{
+    wasm_trap_t *t = &ex->last_trap;
+    t->kind = k;
+    t->nframes = 0;
+    wasm_func_t *f = func;
+    while (f && t->nframes < WASM_TRAP_MAX_FRAMES) {
+        wasm_frame_info_t *fi = &t->frames[t->nframes++];
+        fi->instance = f->inst;
+        fi->func_index = f->index;
+        fi->name = wasm_func_name(f, &fi->name_len);
+        fi->code_offset = f->def ? f->def->body_off : 0;
+        if (ctl <= base)
+            break;
+        ctl--;
+        f = ctl->func;
+    }
+}
+
+static wasm_trap_kind_t run(wasm_exec_t *ex, wasm_func_t *entry, uint64_t *fp,
+                            const int32_t **table_out)
+{
+#if WASM_THREADED
+    static const int32_t labels[] = {
+#define WASM_LABEL(name, n) (int32_t)((const char *)&&L_##name - (const char *)&&L_I32_EQZ),
+        WASM_ALL_OPS(WASM_LABEL)
+#undef WASM_LABEL
+    };
+    if (table_out) {
+        *table_out = labels;
+        return WASM_OK;
+    }
+#else
+    if (table_out) {
+        *table_out = NULL;
+        return WASM_OK;
+    }
+#endif
+    wasm_trap_kind_t trap = WASM_OK;
+    wasm_func_t *func = entry;
+    wasm_instance_t *inst = entry->inst;
+    uint8_t *mem = inst->mem ? inst->mem->base : NULL;
+    uint64_t memsize = inst->mem ? inst->mem->size : 0;
+    uint64_t fuel = ex->fuel;
+    wasm_ctl_t *ctl = ex->ctl_top, *base = ex->ctl_top;
+    const uint32_t *ip = entry->def->code;
+    wasm_func_t *callee;
+    uint64_t *nfp;
+
+    if (fuel == 0)
+        TRAP(WASM_TRAP_OUT_OF_FUEL);
+    if (fp + entry->def->frame_cells > ex->stack_end || ctl + 1 >= ex->ctl_end)
+        TRAP(WASM_TRAP_STACK_EXHAUSTED);
+    ctl->ip = NULL;
+    ctl->fp = NULL;
+    ctl->func = NULL;      /* sentinel: returning to it leaves run() */
+    ctl++;
+    for (uint32_t i = entry->type->nparams; i < entry->def->nlocals; i++)
+        fp[i] = 0;
+    SAFEPOINT();
+
+#if WASM_THREADED
+    DISPATCH();
+#else
+dispatch:
+    switch (*ip) {
+#endif
+    CASE(I32_EQZ) { PUT32(1, U32(2) == 0); NEXT(3); }
+    BIN32(I32_EQ, a == b) BIN32(I32_NE, a != b)
+    BIN32(I32_LT_S, (int32_t)a < (int32_t)b) BIN32(I32_LT_U, a < b)
+    BIN32(I32_GT_S, (int32_t)a > (int32_t)b) BIN32(I32_GT_U, a > b)
+    BIN32(I32_LE_S, (int32_t)a <= (int32_t)b) BIN32(I32_LE_U, a <= b)
+    BIN32(I32_GE_S, (int32_t)a >= (int32_t)b) BIN32(I32_GE_U, a >= b)
+    CASE(I64_EQZ) { PUT32(1, U64(2) == 0); NEXT(3); }
+    CMP64(I64_EQ, a == b) CMP64(I64_NE, a != b)
+    CMP64(I64_LT_S, (int64_t)a < (int64_t)b) CMP64(I64_LT_U, a < b)
+    CMP64(I64_GT_S, (int64_t)a > (int64_t)b) CMP64(I64_GT_U, a > b)
+    CMP64(I64_LE_S, (int64_t)a <= (int64_t)b) CMP64(I64_LE_U, a <= b)
+    CMP64(I64_GE_S, (int64_t)a >= (int64_t)b) CMP64(I64_GE_U, a >= b)
+    CMPF32(F32_EQ, a == b) CMPF32(F32_NE, a != b) CMPF32(F32_LT, a < b)
+    CMPF32(F32_GT, a > b) CMPF32(F32_LE, a <= b) CMPF32(F32_GE, a >= b)
+    CMPF64(F64_EQ, a == b) CMPF64(F64_NE, a != b) CMPF64(F64_LT, a < b)
+    CMPF64(F64_GT, a > b) CMPF64(F64_LE, a <= b) CMPF64(F64_GE, a >= b)
+    UN32(I32_CLZ, a ? (uint32_t)__builtin_clz(a) : 32)
+    UN32(I32_CTZ, a ? (uint32_t)__builtin_ctz(a) : 32)
+    UN32(I32_POPCNT, (uint32_t)__builtin_popcount(a))
+    BIN32(I32_ADD, a + b) BIN32(I32_SUB, a - b) BIN32(I32_MUL, a * b)
+    CASE(I32_DIV_S) {
+        int32_t a = S32(2), b = S32(3);
+        if (WASM_UNLIKELY(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+        if (WASM_UNLIKELY(a == INT32_MIN && b == -1)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT32(1, a / b); NEXT(4);
+    }
+    CASE(I32_DIV_U) {
+        uint32_t a = U32(2), b = U32(3);
+        if (WASM_UNLIKELY(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+        PUT32(1, a / b); NEXT(4);
+    }
+    CASE(I32_REM_S) {
+        int32_t a = S32(2), b = S32(3);
+        if (WASM_UNLIKELY(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+        PUT32(1, b == -1 ? 0 : a % b); NEXT(4);
+    }
+    CASE(I32_REM_U) {
+        uint32_t a = U32(2), b = U32(3);
+        if (WASM_UNLIKELY(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+        PUT32(1, a % b); NEXT(4);
+    }
+    BIN32(I32_AND, a & b) BIN32(I32_OR, a | b) BIN32(I32_XOR, a ^ b)
+    BIN32(I32_SHL, a << (b & 31)) BIN32(I32_SHR_S, (uint32_t)((int32_t)a >> (b & 31)))
+    BIN32(I32_SHR_U, a >> (b & 31)) BIN32(I32_ROTL, rotl32(a, b)) BIN32(I32_ROTR, rotr32(a, b))
+    UN64(I64_CLZ, a ? (uint64_t)__builtin_clzll(a) : 64)
+    UN64(I64_CTZ, a ? (uint64_t)__builtin_ctzll(a) : 64)
+    UN64(I64_POPCNT, (uint64_t)__builtin_popcountll(a))
+    BIN64(I64_ADD, a + b) BIN64(I64_SUB, a - b) BIN64(I64_MUL, a * b)
+    CASE(I64_DIV_S) {
+        int64_t a = S64(2), b = S64(3);
+        if (WASM_UNLIKELY(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+        if (WASM_UNLIKELY(a == INT64_MIN && b == -1)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT64(1, a / b); NEXT(4);
+    }
+    CASE(I64_DIV_U) {
+        uint64_t a = U64(2), b = U64(3);
+        if (WASM_UNLIKELY(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+        PUT64(1, a / b); NEXT(4);
+    }
+    CASE(I64_REM_S) {
+        int64_t a = S64(2), b = S64(3);
+        if (WASM_UNLIKELY(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+        PUT64(1, b == -1 ? 0 : a % b); NEXT(4);
+    }
+    CASE(I64_REM_U) {
+        uint64_t a = U64(2), b = U64(3);
+        if (WASM_UNLIKELY(b == 0)) TRAP(WASM_TRAP_DIV_ZERO);
+        PUT64(1, a % b); NEXT(4);
+    }
+    BIN64(I64_AND, a & b) BIN64(I64_OR, a | b) BIN64(I64_XOR, a ^ b)
+    BIN64(I64_SHL, a << (b & 63)) BIN64(I64_SHR_S, (uint64_t)((int64_t)a >> (b & 63)))
+    BIN64(I64_SHR_U, a >> (b & 63)) BIN64(I64_ROTL, rotl64(a, b)) BIN64(I64_ROTR, rotr64(a, b))
+    CASE(F32_ABS) { PUT32(1, U32(2) & 0x7FFFFFFFu); NEXT(3); }
+    CASE(F32_NEG) { PUT32(1, U32(2) ^ 0x80000000u); NEXT(3); }
+    UNF32(F32_CEIL, wasm_f32_ceil(a)) UNF32(F32_FLOOR, wasm_f32_floor(a))
+    UNF32(F32_TRUNC, wasm_f32_trunc(a)) UNF32(F32_NEAREST, wasm_f32_nearest(a))
+    UNF32(F32_SQRT, __builtin_sqrtf(a))
+    BINF32(F32_ADD, a + b) BINF32(F32_SUB, a - b) BINF32(F32_MUL, a * b) BINF32(F32_DIV, a / b)
+    BINF32(F32_MIN, wasm_f32_min(a, b)) BINF32(F32_MAX, wasm_f32_max(a, b))
+    CASE(F32_COPYSIGN) { PUT32(1, (U32(2) & 0x7FFFFFFFu) | (U32(3) & 0x80000000u)); NEXT(4); }
+    CASE(F64_ABS) { PUT64(1, U64(2) & 0x7FFFFFFFFFFFFFFFull); NEXT(3); }
+    CASE(F64_NEG) { PUT64(1, U64(2) ^ 0x8000000000000000ull); NEXT(3); }
+    UNF64(F64_CEIL, wasm_f64_ceil(a)) UNF64(F64_FLOOR, wasm_f64_floor(a))
+    UNF64(F64_TRUNC, wasm_f64_trunc(a)) UNF64(F64_NEAREST, wasm_f64_nearest(a))
+    UNF64(F64_SQRT, __builtin_sqrt(a))
+    BINF64(F64_ADD, a + b) BINF64(F64_SUB, a - b) BINF64(F64_MUL, a * b) BINF64(F64_DIV, a / b)
+    BINF64(F64_MIN, wasm_f64_min(a, b)) BINF64(F64_MAX, wasm_f64_max(a, b))
+    CASE(F64_COPYSIGN) {
+        PUT64(1, (U64(2) & 0x7FFFFFFFFFFFFFFFull) | (U64(3) & 0x8000000000000000ull));
+        NEXT(4);
+    }
+    CASE(I32_WRAP_I64) { PUT32(1, (uint32_t)U64(2)); NEXT(3); }
+    CASE(I32_TRUNC_F32_S) {
+        float a = F32(2);
+        if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!wasm_fits_i32_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT32(1, (int32_t)a); NEXT(3);
+    }
+    CASE(I32_TRUNC_F32_U) {
+        float a = F32(2);
+        if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!wasm_fits_i32_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT32(1, (uint32_t)a); NEXT(3);
+    }
+    CASE(I32_TRUNC_F64_S) {
+        double a = F64(2);
+        if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!wasm_fits_i32_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT32(1, (int32_t)a); NEXT(3);
+    }
+    CASE(I32_TRUNC_F64_U) {
+        double a = F64(2);
+        if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!wasm_fits_i32_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT32(1, (uint32_t)a); NEXT(3);
+    }
+    CASE(I64_EXTEND_I32_S) { PUT64(1, (int64_t)S32(2)); NEXT(3); }
+    CASE(I64_EXTEND_I32_U) { PUT64(1, U32(2)); NEXT(3); }
+    CASE(I64_TRUNC_F32_S) {
+        float a = F32(2);
+        if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!wasm_fits_i64_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT64(1, (int64_t)a); NEXT(3);
+    }
+    CASE(I64_TRUNC_F32_U) {
+        float a = F32(2);
+        if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!wasm_fits_i64_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT64(1, (uint64_t)a); NEXT(3);
+    }
+    CASE(I64_TRUNC_F64_S) {
+        double a = F64(2);
+        if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!wasm_fits_i64_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT64(1, (int64_t)a); NEXT(3);
+    }
+    CASE(I64_TRUNC_F64_U) {
+        double a = F64(2);
+        if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
+        if (!wasm_fits_i64_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        PUT64(1, (uint64_t)a); NEXT(3);
+    }
+    CASE(F32_CONVERT_I32_S) { PUTF32(1, (float)S32(2)); NEXT(3); }
+    CASE(F32_CONVERT_I32_U) { PUTF32(1, (float)U32(2)); NEXT(3); }
+    CASE(F32_CONVERT_I64_S) { PUTF32(1, (float)S64(2)); NEXT(3); }
+    CASE(F32_CONVERT_I64_U) { PUTF32(1, (float)U64(2)); NEXT(3); }
+    CASE(F32_DEMOTE_F64) { PUTF32(1, (float)F64(2)); NEXT(3); }
+    CASE(F64_CONVERT_I32_S) { PUTF64(1, (double)S32(2)); NEXT(3); }
+    CASE(F64_CONVERT_I32_U) { PUTF64(1, (double)U32(2)); NEXT(3); }
+    CASE(F64_CONVERT_I64_S) { PUTF64(1, (double)S64(2)); NEXT(3); }
+    CASE(F64_CONVERT_I64_U) { PUTF64(1, (double)U64(2)); NEXT(3); }
+    CASE(F64_PROMOTE_F32) { PUTF64(1, (double)F32(2)); NEXT(3); }
+    /* The compiler never emits reinterprets (they only retype a value). */
+    CASE(I32_REINTERPRET_F32) CASE(F32_REINTERPRET_I32) { PUT32(1, U32(2)); NEXT(3); }
+    CASE(I64_REINTERPRET_F64) CASE(F64_REINTERPRET_I64) { PUT64(1, U64(2)); NEXT(3); }
+    UN32(I32_EXTEND8_S, (uint32_t)(int32_t)(int8_t)a)
+    UN32(I32_EXTEND16_S, (uint32_t)(int32_t)(int16_t)a)
+    UN64(I64_EXTEND8_S, (uint64_t)(int64_t)(int8_t)a)
+    UN64(I64_EXTEND16_S, (uint64_t)(int64_t)(int16_t)a)
+    UN64(I64_EXTEND32_S, (uint64_t)(int64_t)(int32_t)a)
+    CASE(I32_TRUNC_SAT_F32_S) { PUT32(1, wasm_sat_i32_s(F32(2))); NEXT(3); }
+    CASE(I32_TRUNC_SAT_F32_U) { PUT32(1, wasm_sat_i32_u(F32(2))); NEXT(3); }
+    CASE(I32_TRUNC_SAT_F64_S) { PUT32(1, wasm_sat_i32_s(F64(2))); NEXT(3); }
+    CASE(I32_TRUNC_SAT_F64_U) { PUT32(1, wasm_sat_i32_u(F64(2))); NEXT(3); }
+    CASE(I64_TRUNC_SAT_F32_S) { PUT64(1, wasm_sat_i64_s(F32(2))); NEXT(3); }
+    CASE(I64_TRUNC_SAT_F32_U) { PUT64(1, wasm_sat_i64_u(F32(2))); NEXT(3); }
+    CASE(I64_TRUNC_SAT_F64_S) { PUT64(1, wasm_sat_i64_s(F64(2))); NEXT(3); }
+    CASE(I64_TRUNC_SAT_F64_U) { PUT64(1, wasm_sat_i64_u(F64(2))); NEXT(3); }
+
+    IMM32(I32_EQ_I, a == b) IMM32(I32_NE_I, a != b)
+    IMM32(I32_LT_S_I, (int32_t)a < (int32_t)b) IMM32(I32_LT_U_I, a < b)
+    IMM32(I32_GT_S_I, (int32_t)a > (int32_t)b) IMM32(I32_GT_U_I, a > b)
+    IMM32(I32_LE_S_I, (int32_t)a <= (int32_t)b) IMM32(I32_LE_U_I, a <= b)
+    IMM32(I32_GE_S_I, (int32_t)a >= (int32_t)b) IMM32(I32_GE_U_I, a >= b)
+    IMM32(I32_ADD_I, a + b) IMM32(I32_SUB_I, a - b) IMM32(I32_MUL_I, a * b)
+    IMM32(I32_AND_I, a & b) IMM32(I32_OR_I, a | b) IMM32(I32_XOR_I, a ^ b)
+    IMM32(I32_SHL_I, a << (b & 31)) IMM32(I32_SHR_S_I, (uint32_t)((int32_t)a >> (b & 31)))
+    IMM32(I32_SHR_U_I, a >> (b & 31))
+    IMM64(I64_ADD_I, a + b) IMM64(I64_SUB_I, a - b) IMM64(I64_MUL_I, a * b)
+    IMM64(I64_AND_I, a & b) IMM64(I64_OR_I, a | b) IMM64(I64_XOR_I, a ^ b)
+    IMM64(I64_SHL_I, a << (b & 63)) IMM64(I64_SHR_S_I, (uint64_t)((int64_t)a >> (b & 63)))
+    IMM64(I64_SHR_U_I, a >> (b & 63))
+    CMP64I(I64_EQ_I, a == b) CMP64I(I64_NE_I, a != b)
+    CMP64I(I64_LT_S_I, (int64_t)a < (int64_t)b) CMP64I(I64_LT_U_I, a < b)
+    CMP64I(I64_GT_S_I, (int64_t)a > (int64_t)b) CMP64I(I64_GT_U_I, a > b)
+    CMP64I(I64_LE_S_I, (int64_t)a <= (int64_t)b) CMP64I(I64_LE_U_I, a <= b)
+    CMP64I(I64_GE_S_I, (int64_t)a >= (int64_t)b) CMP64I(I64_GE_U_I, a >= b)
+
+    BR2(BR_I32_EQ, uint32_t, ==) BR2(BR_I32_NE, uint32_t, !=)
+    BR2(BR_I32_LT_S, int32_t, <) BR2(BR_I32_LT_U, uint32_t, <)
+    BR2(BR_I32_GT_S, int32_t, >) BR2(BR_I32_GT_U, uint32_t, >)
+    BR2(BR_I32_LE_S, int32_t, <=) BR2(BR_I32_LE_U, uint32_t, <=)
+    BR2(BR_I32_GE_S, int32_t, >=) BR2(BR_I32_GE_U, uint32_t, >=)
+    BRI(BR_I32_EQ_I, uint32_t, ==) BRI(BR_I32_NE_I, uint32_t, !=)
+    BRI(BR_I32_LT_S_I, int32_t, <) BRI(BR_I32_LT_U_I, uint32_t, <)
+    BRI(BR_I32_GT_S_I, int32_t, >) BRI(BR_I32_GT_U_I, uint32_t, >)
+    BRI(BR_I32_LE_S_I, int32_t, <=) BRI(BR_I32_LE_U_I, uint32_t, <=)
+    BRI(BR_I32_GE_S_I, int32_t, >=) BRI(BR_I32_GE_U_I, uint32_t, >=)
+    BR2(BR_I64_EQ, uint64_t, ==) BR2(BR_I64_NE, uint64_t, !=)
+    BR2(BR_I64_LT_S, int64_t, <) BR2(BR_I64_LT_U, uint64_t, <)
+    BR2(BR_I64_GT_S, int64_t, >) BR2(BR_I64_GT_U, uint64_t, >)
+    BR2(BR_I64_LE_S, int64_t, <=) BR2(BR_I64_LE_U, uint64_t, <=)
+    BR2(BR_I64_GE_S, int64_t, >=) BR2(BR_I64_GE_U, uint64_t, >=)
+    BRZ(BR_I32_EQZ, uint32_t, ==) BRZ(BR_I32_NEZ, uint32_t, !=)
+    BRZ(BR_I64_EQZ, uint64_t, ==) BRZ(BR_I64_NEZ, uint64_t, !=)
+
+    CASE(UNREACHABLE) TRAP(WASM_TRAP_UNREACHABLE);
+    CASE(BR) JUMP(ip[1]);
+    CASE(BR_TABLE) {
+        uint32_t i = U32(1), n = ip[2];
+        JUMP(ip[3 + (i < n ? i : n)]);
+    }
+    CASE(RETURN1) { fp[0] = fp[ip[1]]; goto do_return; }
+    CASE(RETURN) {
+        uint32_t s = ip[1], n = ip[2];
+        for (uint32_t i = 0; i < n; i++)
+            fp[i] = fp[s + i];
+        goto do_return;
+    }
+    CASE(RETURN0)
+    do_return:
+        ctl--;
+        if (WASM_UNLIKELY(ctl->func == NULL))
+            goto done;
+        ip = ctl->ip;
+        fp = ctl->fp;
+        func = ctl->func;
+        if (WASM_UNLIKELY(func->inst != inst)) {
+            inst = func->inst;
+            mem = inst->mem ? inst->mem->base : NULL;
+        }
+        memsize = inst->mem ? inst->mem->size : 0;
+        DISPATCH();
+    CASE(CALL) {
+        callee = inst->funcs[ip[1]];
+        nfp = fp + ip[2];
+        ip += 3;
+        goto do_call;
+    }
+    CASE(CALL_INDIRECT) {
+        wasm_table_t *t = inst->tables[ip[1]];
+        uint32_t i = U32(3);
+        if (WASM_UNLIKELY(i >= t->size))
+            TRAP(WASM_TRAP_OOB_TABLE);
+        callee = (wasm_func_t *)(uintptr_t)t->elems[i];
+        if (WASM_UNLIKELY(!callee))
+            TRAP(WASM_TRAP_UNINITIALIZED_ELEM);
+        if (WASM_UNLIKELY(callee->canon != ip[2]))
+            TRAP(WASM_TRAP_INDIRECT_MISMATCH);
+        nfp = fp + ip[4];
+        ip += 5;
+        goto do_call;
+    }
+    do_call: {
+        if (callee->kind == WASM_FUNC_HOST) {
+            ex->sp = fp + func->def->frame_cells;
+            ex->ctl_top = ctl;
+            ex->fuel = fuel;
+            wasm_trap_kind_t k = wasm_call_host(ex, inst, callee, nfp);
+            fuel = ex->fuel;
+            memsize = inst->mem ? inst->mem->size : 0;
+            if (k != WASM_OK)
+                TRAP(k);
+            DISPATCH();
+        }
+        const wasm_funcdef_t *d = callee->def;
+        if (WASM_UNLIKELY(nfp + d->frame_cells > ex->stack_end || ctl >= ex->ctl_end))
+            TRAP(WASM_TRAP_STACK_EXHAUSTED);
+        ctl->ip = ip;
+        ctl->fp = fp;
+        ctl->func = func;
+        ctl++;
+        for (uint32_t i = callee->type->nparams; i < d->nlocals; i++)
+            nfp[i] = 0;
+        fp = nfp;
+        func = callee;
+        if (WASM_UNLIKELY(callee->inst != inst)) {
+            inst = callee->inst;
+            mem = inst->mem ? inst->mem->base : NULL;
+            memsize = inst->mem ? inst->mem->size : 0;
+        }
+        ip = d->code;
+        SAFEPOINT();
+        DISPATCH();
+    }
+    CASE(SAFEPOINT) { SAFEPOINT(); NEXT(1); }
+    CASE(MOV) { fp[ip[1]] = fp[ip[2]]; NEXT(3); }
+    CASE(CONST32) { fp[ip[1]] = ip[2]; NEXT(3); }
+    CASE(CONST64) { fp[ip[1]] = (uint64_t)ip[2] | ((uint64_t)ip[3] << 32); NEXT(4); }
+    CASE(SELECT) { fp[ip[1]] = U32(4) ? fp[ip[2]] : fp[ip[3]]; NEXT(5); }
+    CASE(GLOBAL_GET) { fp[ip[1]] = inst->globals[ip[2]]->value; NEXT(3); }
+    CASE(GLOBAL_SET) { inst->globals[ip[2]]->value = fp[ip[1]]; NEXT(3); }
+    LOAD(I32_LOAD, uint32_t, 4, PUT32) LOAD(I64_LOAD, uint64_t, 8, PUT64)
+    LOAD(F32_LOAD, uint32_t, 4, PUT32) LOAD(F64_LOAD, uint64_t, 8, PUT64)
+    LOAD(I32_LOAD8_S, int8_t, 1, PUT32) LOAD(I32_LOAD8_U, uint8_t, 1, PUT32)
+    LOAD(I32_LOAD16_S, int16_t, 2, PUT32) LOAD(I32_LOAD16_U, uint16_t, 2, PUT32)
+    LOAD(I64_LOAD8_S, int8_t, 1, PUT64) LOAD(I64_LOAD8_U, uint8_t, 1, PUT64)
+    LOAD(I64_LOAD16_S, int16_t, 2, PUT64) LOAD(I64_LOAD16_U, uint16_t, 2, PUT64)
+    LOAD(I64_LOAD32_S, int32_t, 4, PUT64) LOAD(I64_LOAD32_U, uint32_t, 4, PUT64)
+    STORE(I32_STORE, uint32_t, 4) STORE(I64_STORE, uint64_t, 8)
+    STORE(F32_STORE, uint32_t, 4) STORE(F64_STORE, uint64_t, 8)
+    STORE(I32_STORE8, uint8_t, 1) STORE(I32_STORE16, uint16_t, 2)
+    STORE(I64_STORE8, uint8_t, 1) STORE(I64_STORE16, uint16_t, 2) STORE(I64_STORE32, uint32_t, 4)
+    CASE(MEMORY_SIZE) { PUT32(1, inst->mem->pages); NEXT(2); }
+    CASE(MEMORY_GROW) {
+        int64_t r = wasm_memory_grow_to(inst->mem, U32(2), inst->max_mem_pages);
+        memsize = inst->mem->size;
+        PUT32(1, (uint32_t)r);
+        NEXT(3);
+    }
+    CASE(MEMORY_INIT) {
+        wasm_trap_kind_t k = memory_init(inst, ip[1], U32(2), U32(3), U32(4));
+        if (k) TRAP(k);
+        NEXT(5);
+    }
+    CASE(DATA_DROP) { inst->data_dropped[ip[1]] = 1; NEXT(2); }
+    CASE(MEMORY_COPY) {
+        uint32_t d = U32(1), s = U32(2), n = U32(3);
+        if ((uint64_t)s + n > memsize || (uint64_t)d + n > memsize)
+            TRAP(WASM_TRAP_OOB_MEMORY);
+        __builtin_memmove(mem + d, mem + s, n);
+        NEXT(4);
+    }
+    CASE(MEMORY_FILL) {
+        uint32_t d = U32(1), n = U32(3);
+        if ((uint64_t)d + n > memsize)
+            TRAP(WASM_TRAP_OOB_MEMORY);
+        __builtin_memset(mem + d, (int)(uint8_t)U32(2), n);
+        NEXT(4);
+    }
+    CASE(TABLE_GET) {
+        wasm_table_t *t = inst->tables[ip[2]];
+        uint32_t i = U32(3);
+        if (i >= t->size) TRAP(WASM_TRAP_OOB_TABLE);
+        fp[ip[1]] = t->elems[i];
+        NEXT(4);
+    }
+    CASE(TABLE_SET) {
+        wasm_table_t *t = inst->tables[ip[1]];
+        uint32_t i = U32(2);
+        if (i >= t->size) TRAP(WASM_TRAP_OOB_TABLE);
+        t->elems[i] = fp[ip[3]];
+        NEXT(4);
+    }
+    CASE(TABLE_SIZE) { PUT32(1, inst->tables[ip[2]]->size); NEXT(3); }
+    CASE(TABLE_GROW) {
+        int64_t r = wasm_table_grow_to(inst->tables[ip[2]], U32(4), fp[ip[3]],
+                                       inst->max_table_elems);
+        PUT32(1, (uint32_t)r);
+        NEXT(5);
+    }
+    CASE(TABLE_FILL) {
+        wasm_trap_kind_t k = table_fill(inst->tables[ip[1]], U32(2), fp[ip[3]], U32(4));
+        if (k) TRAP(k);
+        NEXT(5);
+    }
+    CASE(TABLE_COPY) {
+        wasm_trap_kind_t k = table_copy(inst, ip[1], ip[2], U32(3), U32(4), U32(5));
+        if (k) TRAP(k);
+        NEXT(6);
+    }
+    CASE(TABLE_INIT) {
+        wasm_trap_kind_t k = table_init(inst, ip[1], ip[2], U32(3), U32(4), U32(5));
+        if (k) TRAP(k);
+        NEXT(6);
+    }
+    CASE(ELEM_DROP) { inst->elem_len[ip[1]] = 0; NEXT(2); }
+    CASE(REF_FUNC) { fp[ip[1]] = (uint64_t)(uintptr_t)inst->funcs[ip[2]]; NEXT(3); }
+    CASE(REF_IS_NULL) { PUT32(1, U64(2) == 0); NEXT(3); }
+#if !WASM_THREADED
+    default:
+        TRAP(WASM_TRAP_UNREACHABLE);
+    }
+#endif
+
+done:
+    ex->fuel = fuel;
+    ex->ctl_top = base;
+    return WASM_OK;
+trapped:
+    record_trap(ex, trap, func, ctl, base + 1);
+    ex->fuel = fuel;
+    ex->ctl_top = base;
+    return trap;
+}
+
+const int32_t *wasm_interp_dispatch_table(void)
+{
+    const int32_t *t = NULL;
+    run(NULL, NULL, NULL, &t);
+    return t;
+}
+
+wasm_trap_kind_t wasm_interp(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
+{
+    return run(ex, f, fp, NULL);
+}
