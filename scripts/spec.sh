@@ -56,6 +56,7 @@ fi
 
 P=0; F=0; S=0
 skips=()
+warnings=""
 abnormal=0
 
 # convert <wast> <json>: wast2json into the cache unless it is up to date.
@@ -86,6 +87,9 @@ run_one() {
     local nfail
     nfail=$(grep -cE "^$name\.wast:[0-9]+: " "$log")
     while IFS= read -r l; do skips+=("$l"); done < <(grep '^SKIP ' "$log")
+    while IFS= read -r l; do
+        case $warnings in *"$l"*) ;; *) warnings+="$l"$'\n' ;; esac
+    done < <(grep '^# WARNING' "$log")
     if [ -n "$line" ]; then
         read -r p f s <<<"$(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/')"
         [ "$nfail" -gt "$show" ] && echo "  ... $((nfail - show)) more lines in $log"
@@ -122,5 +126,6 @@ if [ ${#skips[@]} -gt 0 ]; then
     echo "skipped commands (${#skips[@]}):"
     printf '  %s\n' "${skips[@]}"
 fi
+[ -n "$warnings" ] && printf '%s' "$warnings"
 echo "spec: $P passed, $F failed, $S skipped"
 [ "$F" -eq 0 ] && [ "$abnormal" -eq 0 ]

@@ -44,6 +44,7 @@ typedef struct runner {
     const char *dir;         /* directory of the JSON file, for module files */
     const char *src;         /* the .wast name, for messages */
     bool verbose, text_skip;
+    bool byte_types;         /* see probe_type_layout() */
     int progress_fd;
     wasm_runtime_t *rt;
     wasm_linker_t *linker;
@@ -389,8 +390,7 @@ typedef struct outcome {
     int status;                   /* ACT_* */
     wasm_trap_t trap;             /* ACT_TRAP */
     uint32_t nres;
-    const wasm_valtype_t *types;  /* result types (owned by the engine) */
-    wasm_valtype_t gtype;         /* storage for a global's type */
+    wasm_valtype_t *types;        /* result types (malloc'd) */
     uint64_t *res;                /* malloc'd */
     char why[300];                /* ACT_ERROR */
 } outcome_t;
@@ -399,6 +399,22 @@ static int act_error(outcome_t *o, const char *fmt, const char *arg)
 {
     snprintf(o->why, sizeof o->why, fmt, arg);
     return o->status = ACT_ERROR;
+}
+
+/* Element i of a type array from wasm_func_type(), see probe_type_layout(). */
+static wasm_valtype_t type_at(const runner_t *r, const uint8_t *v, uint32_t i)
+{
+    (void)r;
+    return (wasm_valtype_t)v[i];
+}
+
+/* Copies n types from an engine type array into a malloc'd array. */
+static wasm_valtype_t *copy_types(const runner_t *r, const uint8_t *v, uint32_t n)
+{
+    wasm_valtype_t *t = calloc(n + 1, sizeof *t);
+    for (uint32_t i = 0; t && i < n; i++)
+        t[i] = type_at(r, v, i);
+    return t;
 }
 
 /* Converts the JSON arguments and checks them against the parameter types. */
@@ -430,18 +446,22 @@ static int invoke(runner_t *r, wasm_instance_t *inst, const json_t *action, cons
     if (!wasm_instance_export(inst, field, (uint32_t)flen, &ext) ||
         ext.kind != WASM_EXTERN_FUNC)
         return act_error(o, "no exported function \"%s\"", field);
-    const wasm_valtype_t *params;
+    const uint8_t *ep, *er;
     uint32_t np;
-    wasm_func_type(ext.u.func, &params, &np, &o->types, &o->nres);
+    wasm_func_type(ext.u.func, &ep, &np, &er, &o->nres);
+    wasm_valtype_t *params = copy_types(r, ep, np);
+    o->types = copy_types(r, er, o->nres);
     uint64_t *args = calloc(np + 1, sizeof *args);
     o->res = calloc(o->nres + 1, sizeof *o->res);
-    if (!args || !o->res) {
+    bool ok = params && o->types && args && o->res;
+    if (!ok)
+        act_error(o, "%s", "out of memory");
+    else if (!build_args(json_get(action, "args"), params, np, args, o))
+        ok = false, o->status = ACT_ERROR;
+    free(params);
+    if (!ok) {
         free(args);
-        return act_error(o, "%s", "out of memory");
-    }
-    if (!build_args(json_get(action, "args"), params, np, args, o)) {
-        free(args);
-        return o->status = ACT_ERROR;
+        return o->status;
     }
     wasm_exec_clear_interrupt(r->ex);
     wasm_exec_set_fuel(r->ex, SPEC_FUEL);
@@ -458,10 +478,10 @@ static int get_global(wasm_instance_t *inst, const char *field, size_t flen, out
         ext.kind != WASM_EXTERN_GLOBAL)
         return act_error(o, "no exported global \"%s\"", field);
     o->res = calloc(1, sizeof *o->res);
-    if (!o->res)
+    o->types = calloc(1, sizeof *o->types);
+    if (!o->res || !o->types)
         return act_error(o, "%s", "out of memory");
-    o->gtype = wasm_global_type(ext.u.global);
-    o->types = &o->gtype;
+    o->types[0] = wasm_global_type(ext.u.global);
     o->nres = 1;
     o->res[0] = wasm_global_get(ext.u.global);
     return o->status = ACT_OK;
@@ -584,6 +604,7 @@ static void cmd_assert_return(runner_t *r, const json_t *cmd)
     else
         fail(r, "%s: expected results, got %s", action_field(cmd), describe(&o, buf, sizeof buf));
     free(o.res);
+    free(o.types);
 }
 
 static void cmd_action(runner_t *r, const json_t *cmd)
@@ -595,6 +616,7 @@ static void cmd_action(runner_t *r, const json_t *cmd)
     else
         fail(r, "%s: expected to run, got %s", action_field(cmd), describe(&o, buf, sizeof buf));
     free(o.res);
+    free(o.types);
 }
 
 /* assert_trap / assert_exhaustion on an action. */
@@ -612,6 +634,7 @@ static void cmd_assert_trap_action(runner_t *r, const json_t *cmd, bool exhausti
         fail(r, "%s: expected trap \"%s\", got %s", action_field(cmd), text ? text : "?",
              describe(&o, buf, sizeof buf));
     free(o.res);
+    free(o.types);
 }
 
 /* assert_trap on a module, assert_uninstantiable: loads, then instantiation
@@ -781,13 +804,28 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+/* Checks wasm_func_type() hands out one-byte type encodings. */
+static bool probe_type_layout(runner_t *r)
+{
+    static const wasm_valtype_t four[4] = {WASM_I32, WASM_I32, WASM_I32, WASM_I32};
+    wasm_func_t *f = wasm_func_new_host(r->rt, four, 4, NULL, 0, NULL, NULL, "probe");
+    if (!f)
+        return false;
+    const uint8_t *p, *res;
+    uint32_t np, nr;
+    wasm_func_type(f, &p, &np, &res, &nr);
+    r->byte_types = true;
+    return np == 4 && type_at(r, p, 3) == WASM_I32;
+}
+
 /* Creates the runtime, the linker with "spectest", and the exec context. */
 static bool setup(runner_t *r)
 {
     r->rt = wasm_runtime_new(NULL);
     r->linker = r->rt ? wasm_linker_new(r->rt) : NULL;
     r->ex = r->rt ? wasm_exec_new(r->rt) : NULL;
-    return r->linker && r->ex && spec_define_spectest(r->rt, r->linker, r->verbose);
+    return r->linker && r->ex && probe_type_layout(r) &&
+           spec_define_spectest(r->rt, r->linker, r->verbose);
 }
 
 static void teardown(runner_t *r)
