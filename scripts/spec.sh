@@ -80,7 +80,8 @@ run_one() {
         return
     fi
     rm -f "$prog"
-    (timeout -k 5 "$limit" "$runner" --text="$text" --progress "$prog" "$json") >"$log" 2>&1
+    # (The braces keep bash's own "Segmentation fault" report off the output.)
+    { timeout -k 5 "$limit" "$runner" --text="$text" --progress "$prog" "$json" >"$log" 2>&1; } 2>/dev/null
     rc=$?
     line=$(grep -E "^$name\.wast: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$" "$log" | tail -1)
     grep -E "^$name\.wast:[0-9]+: " "$log" | head -n "$show"
@@ -100,11 +101,12 @@ run_one() {
         echo "$line"
     else
         total=$(sed -nE 's/^# .*: ([0-9]+) commands$/\1/p' "$log" | head -1)
-        read -r p f s < <(cat "$prog" 2>/dev/null || echo "0 0 0")
+        local at cmd
+        read -r p f s at cmd < <(cat "$prog" 2>/dev/null || echo "0 0 0 0 -")
         [ -z "$total" ] && total=$((p + f + s + 1))
         local why="exit status $rc"
         [ "$rc" = 124 ] && why="killed after ${limit}s"
-        echo "$name.wast: RUNNER DIED ($why) after $p passed, $f failed, $s skipped;" \
+        echo "$name.wast:$at: $cmd: RUNNER DIED ($why) after $p passed, $f failed, $s skipped;" \
              "the $((total - p - f - s)) commands not run count as failed"
         f=$((total - p - s))
         tail -3 "$log" | sed 's/^/    /'

@@ -10,8 +10,9 @@
  * first, one line per failure ("file:line: command: expected ..., got ..."),
  * one "SKIP file:line: command: reason" line per skip, and ends with
  *   <file>: P passed, F failed, S skipped
- * With --progress it rewrites "P F S" into FILE after every command, so that
- * a caller can still count what ran if the process dies.
+ * With --progress it rewrites "P F S LINE COMMAND" into FILE before and after
+ * every command, so that a caller can still count what ran, and see what was
+ * running, if the process dies.
  *
  * Text-format modules (only under assert_malformed in the core suite) go to
  * wat2wasm, the runner's text front end, with --text=wat2wasm (the default):
@@ -72,8 +73,9 @@ static void save_progress(runner_t *r)
 {
     if (r->progress_fd < 0)
         return;
-    char buf[64];
-    int n = snprintf(buf, sizeof buf, "%10d %10d %10d\n", r->passed, r->failed, r->skipped);
+    char buf[96];
+    int n = snprintf(buf, sizeof buf, "%10d %10d %10d %8d %-24.24s\n", r->passed, r->failed,
+                     r->skipped, r->line, r->cmd ? r->cmd : "-");
     if (pwrite(r->progress_fd, buf, (size_t)n, 0) != n)
         r->progress_fd = -1;
 }
@@ -863,6 +865,7 @@ static void run_script(runner_t *r, const json_t *cmds)
         r->cmd = json_get_str(cmd, "type", NULL);
         if (!r->cmd)
             r->cmd = "?";
+        save_progress(r);
         run_command(r, cmd);
     }
 }
