@@ -1052,7 +1052,8 @@ bool wasm_decode(wasm_module_t *m, wasm_error_t *err)
 
     if (m->len > UINT32_MAX)
         return wasm_rd_fail(&top, "module too large (%zu bytes)", m->len);
-    top.end = m->bytes + m->len;
+    if (m->bytes)
+        top.end = m->bytes + m->len;
     d.m = m;
     d.r = top;
     if (!rd_header(&top) || !decode_sections(&d, &top))
