@@ -1,0 +1,4 @@
+;; A valid module without a _start export.
+(module
+  (memory (export "memory") 1)
+  (func (export "main")))
