@@ -27,6 +27,10 @@
 
 /* ------------------------------------------------------------ errno */
 
+/* Private errno (Linux uses < 4096 values, none this high) for "the path
+ * would leave the directory": openat2 says EXDEV, which rename also uses. */
+#define E_ESCAPE 4000
+
 uint16_t wasi_posix_errno(int err)
 {
     switch (err) {
@@ -67,6 +71,7 @@ uint16_t wasi_posix_errno(int err)
     case ESPIPE: return WASI_ESPIPE;
     case ETXTBSY: return WASI_ETXTBSY;
     case EXDEV: return WASI_EXDEV;
+    case E_ESCAPE: return WASI_ENOTCAPABLE;
     default: return WASI_EIO;
     }
 }
@@ -149,10 +154,12 @@ static int beneath_open(int dir, const char *path, int flags, mode_t mode)
 {
     struct open_how how = {
         .flags = (uint64_t)flags | O_CLOEXEC,
-        .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+        .mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode : 0,
         .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
     };
     long fd = syscall(SYS_openat2, dir, path, &how, sizeof how);
+    if (fd < 0 && errno == EXDEV)
+        errno = E_ESCAPE;
     if (fd >= 0 || errno != ENOSYS)
         return (int)fd;
     return walk_open(dir, path, flags | O_CLOEXEC, mode);

@@ -29,7 +29,7 @@ done
 for src in tests/wasi/*.wat; do
     wasm="$OUT/$(basename "$src" .wat).wasm"
     if [ ! -f "$wasm" ] || [ "$src" -nt "$wasm" ]; then
-        wat2wasm "$src" -o "$wasm" >&2 || { echo "FAIL build $src" >&2; build_ok=0; }
+        wat2wasm --debug-names "$src" -o "$wasm" >&2 || { echo "FAIL build $src" >&2; build_ok=0; }
     fi
 done
 if [ $build_ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
@@ -130,6 +130,13 @@ expect '[ "$(cat $OUT/$name.stdout)" = "before trap" ]' "stdout before the trap 
 expect 'stderr_first | grep -q "^azoth-wasm: $OUT/trap.wasm: trap: unreachable"' \
     "first stderr line: $(stderr_first)"
 expect '[ $(stderr_lines) -ge 2 ]' "no backtrace lines"
+record
+
+name=backtrace; run $name 134 $RUN run $OUT/backtrace.wasm
+expect '[ $(stderr_lines) = 4 ]' "want the trap line and 3 frames: $(cat $OUT/$name.stderr)"
+expect 'sed -n 2p $OUT/$name.stderr | grep -q "#0.*inner" &&
+        sed -n 3p $OUT/$name.stderr | grep -q "#1.*outer" &&
+        sed -n 4p $OUT/$name.stderr | grep -q "#2.*_start"' "frames: $(cat $OUT/$name.stderr)"
 record
 
 name=fuel; run $name 134 $RUN run --fuel 100000 $OUT/spin.wasm
