@@ -183,9 +183,10 @@ wasm_table_t *wasm_table_new(wasm_runtime_t *rt, wasm_valtype_t elem, uint32_t m
 wasm_global_t *wasm_global_new(wasm_runtime_t *rt, wasm_valtype_t type, bool mutable_,
                                uint64_t value);
 
+/* The types come as their one-byte encodings (the wasm_valtype_t values). */
 void wasm_func_type(const wasm_func_t *f,
-                    const wasm_valtype_t **params, uint32_t *nparams,
-                    const wasm_valtype_t **results, uint32_t *nresults);
+                    const uint8_t **params, uint32_t *nparams,
+                    const uint8_t **results, uint32_t *nresults);
 
 uint8_t *wasm_memory_data(wasm_memory_t *mem);
 uint64_t wasm_memory_size(const wasm_memory_t *mem);      /* bytes */

@@ -372,13 +372,25 @@ static bool open_block(comp_t *c, uint8_t kind)
     __builtin_memset(&tmp, 0, sizeof tmp);
     if (!read_blocktype(c, &tmp))
         return false;
+    /* Pop the params and push them back typed: in unreachable code they may
+     * not exist yet. They stay where they are. */
+    ent_t small[8];
+    ent_t *vals = tmp.np <= 8 ? small : wasm_plat_alloc(tmp.np * sizeof(ent_t));
+    if (!vals)
+        return fail(c, "out of memory");
     for (uint32_t i = tmp.np; i-- > 0;)
-        pop(c, ctl_param(c, &tmp, i));
+        vals[i] = pop(c, ctl_param(c, &tmp, i));
     uint32_t height = c->sh;
-    c->sh += tmp.np; /* the params stay where they are */
-    for (uint32_t i = 0; i < tmp.np; i++)
-        if (c->st[height + i].type == T_UNKNOWN)
-            c->st[height + i].type = ctl_param(c, &tmp, i);
+    for (uint32_t i = 0; i < tmp.np; i++) {
+        uint32_t pos = c->sh;
+        push(c, ctl_param(c, &tmp, i), vals[i].kind, vals[i].slot, vals[i].val);
+        if (vals[i].type == T_UNKNOWN && !c->r.failed)
+            c->st[pos].slot = home(c, pos);
+    }
+    if (vals != small)
+        wasm_plat_free(vals);
+    if (c->r.failed)
+        return false;
     materialize_from(c, top_ctl(c)->height);
     ctl_t *f = push_ctl(c, kind);
     if (!f)
@@ -400,7 +412,11 @@ static void check_results(comp_t *c, ctl_t *f)
         pop(c, ctl_result(c, f, i));
     if (c->sh != f->height)
         fail(c, "type mismatch: values remain on the stack at the end of a block");
+    if (!grow(c, (void **)&c->st, &c->scap, f->height + f->nr + 1, sizeof(ent_t)))
+        return;
     c->sh = f->height + f->nr;
+    if (c->sh > c->max_sh)
+        c->max_sh = c->sh;
     for (uint32_t i = 0; i < f->nr; i++) {
         ent_t *e = &c->st[f->height + i];
         if (c->dead) {
@@ -830,7 +846,8 @@ static uint8_t letter_type(char l)
 /* Derives the signature of numeric opcode op (0x45..0xC4). */
 static void numeric_types(uint8_t op, char sig[5])
 {
-    const char *s = numeric_sig[op - 0x45];
+    uint32_t i = op - 0x45u;
+    const char *s = i < sizeof numeric_sig / sizeof numeric_sig[0] ? numeric_sig[i] : NULL;
     if (s) {
         __builtin_memcpy(sig, s, 5);
         return;
@@ -1133,10 +1150,12 @@ static void do_call(comp_t *c, uint32_t fidx)
     for (uint32_t i = t->nparams; i-- > 0;)
         pop(c, t->types[i]);
     uint32_t base = c->sh;
-    c->sh += t->nparams;
-    materialize_from(c, base);
-    c->sh = base;
-    emit3(c, OP_CALL, fidx, home(c, base));
+    if (!c->dead && !c->r.failed) {
+        c->sh += t->nparams;
+        materialize_from(c, base);
+        c->sh = base;
+        emit3(c, OP_CALL, fidx, home(c, base));
+    }
     for (uint32_t i = 0; i < t->nresults; i++)
         push_home(c, t->types[t->nparams + i]);
 }

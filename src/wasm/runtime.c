@@ -204,14 +204,13 @@ wasm_global_t *wasm_global_new(wasm_runtime_t *rt, wasm_valtype_t type, bool mut
     return g;
 }
 
-void wasm_func_type(const wasm_func_t *f, const wasm_valtype_t **params, uint32_t *nparams,
-                    const wasm_valtype_t **results, uint32_t *nresults)
+void wasm_func_type(const wasm_func_t *f, const uint8_t **params, uint32_t *nparams,
+                    const uint8_t **results, uint32_t *nresults)
 {
-    /* wasm_valtype_t values are the one-byte encodings; expose bytes. */
     *nparams = f->type->nparams;
     *nresults = f->type->nresults;
-    *params = (const wasm_valtype_t *)(const void *)f->type->types;
-    *results = (const wasm_valtype_t *)(const void *)(f->type->types + f->type->nparams);
+    *params = f->type->types;
+    *results = f->type->types + f->type->nparams;
 }
 
 const char *wasm_func_name(const wasm_func_t *f, uint32_t *len)

@@ -100,7 +100,7 @@ static wasm_linker_t *fuzz_linker(wasm_runtime_t *rt, wasm_module_t *m)
  * trap is formatted to exercise the trap-reporting path too. */
 static void fuzz_call(wasm_exec_t *ex, wasm_func_t *f)
 {
-    const wasm_valtype_t *params, *results;
+    const uint8_t *params, *results;
     uint32_t np, nr;
     wasm_func_type(f, &params, &np, &results, &nr);
     uint64_t *args = calloc((size_t)np + 1, sizeof *args);
