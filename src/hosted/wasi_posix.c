@@ -224,6 +224,18 @@ static uint16_t px_console_write(void *ctx, int stream, const void *buf, size_t 
     return WASI_ESUCCESS;
 }
 
+static uint8_t px_console_filetype(void *ctx, int stream)
+{
+    struct stat s;
+    if (fstat(stream, &s) < 0)
+        return WASI_FILETYPE_UNKNOWN;
+    if (S_ISCHR(s.st_mode) && !isatty(stream))
+        return WASI_FILETYPE_UNKNOWN;      /* /dev/null and the like: not a terminal */
+    if (S_ISFIFO(s.st_mode))
+        return WASI_FILETYPE_UNKNOWN;      /* WASI has no pipe type */
+    return filetype_of(s.st_mode);
+}
+
 /* ------------------------------------------------------ clocks, random */
 
 static bool host_clock(uint32_t id, clockid_t *out)
@@ -671,6 +683,7 @@ void wasi_posix_backend(wasi_backend_t *be)
     *be = (wasi_backend_t){
         .ctx = NULL,
         .console_read = px_console_read, .console_write = px_console_write,
+        .console_filetype = px_console_filetype,
         .clock_time = px_clock_time, .clock_res = px_clock_res,
         .sleep = px_sleep, .random = px_random,
         .open = px_open, .close = px_close,

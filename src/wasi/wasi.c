@@ -150,6 +150,8 @@ static void add_console(wasi_t *w, uint32_t fd)
     wasi_fd_t *f = &w->fds[fd];
     f->kind = WASI_FD_CONSOLE;
     f->filetype = WASI_FILETYPE_CHARACTER_DEVICE;
+    if (w->be->console_filetype)
+        f->filetype = w->be->console_filetype(w->be->ctx, (int)fd);
     f->stream = (int)fd;
     f->rights = (fd == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE) |
                 WASI_RIGHT_POLL_FD_READWRITE | WASI_RIGHT_FD_FILESTAT_GET |

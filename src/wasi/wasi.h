@@ -159,6 +159,10 @@ typedef struct wasi_backend {
     uint16_t (*console_read)(void *ctx, void *buf, size_t len, size_t *nread);
     uint16_t (*console_write)(void *ctx, int stream, const void *buf, size_t len,
                               size_t *nwritten);
+    /* What stream 0, 1 or 2 is (WASI_FILETYPE_*), asked once by wasi_new.
+     * NULL means a character device, i.e. a terminal: wasi-libc then line
+     * buffers stdout, which is slow when it goes to a file or pipe. */
+    uint8_t (*console_filetype)(void *ctx, int stream);
 
     /* Clocks (WASI_CLOCK_*), in nanoseconds; sleep is relative. */
     uint16_t (*clock_time)(void *ctx, uint32_t clock, uint64_t *ns);

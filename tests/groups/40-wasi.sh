@@ -123,6 +123,11 @@ record
 rm -rf "$OUT/sandbox2" && mkdir -p "$OUT/sandbox2"
 name=fault; run $name 0 $RUN run --dir "$OUT/sandbox2::/sandbox" $OUT/fault.wasm; record
 
+rm -rf "$OUT/sandbox3" && mkdir -p "$OUT/sandbox3"
+name=misc; run $name 0 $RUN run --dir "$OUT/sandbox3::/sandbox" $OUT/misc.wasm
+expect '[ -z "$(ls -A $OUT/sandbox3)" ]' "host sandbox not empty afterwards"
+record
+
 # ------------------------------------------------------------ runner errors
 
 name=trap; run $name 134 $RUN run $OUT/trap.wasm
