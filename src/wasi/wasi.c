@@ -401,11 +401,6 @@ WASI_HOST(wasi_sys_sched_yield)
     return wasi_ret(c, WASI_ESUCCESS);
 }
 
-WASI_HOST(wasi_sys_nosys)
-{
-    return wasi_ret(c, WASI_ENOSYS);
-}
-
 WASI_HOST(wasi_sys_notsup)
 {
     return wasi_ret(c, WASI_ENOTSUP);

@@ -91,7 +91,6 @@ WASI_HOST(wasi_sys_proc_exit);
 WASI_HOST(wasi_sys_proc_raise);
 WASI_HOST(wasi_sys_sched_yield);
 WASI_HOST(wasi_sys_random_get);
-WASI_HOST(wasi_sys_nosys);
 WASI_HOST(wasi_sys_notsup);
 
 WASI_HOST(wasi_sys_fd_advise);

@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/../.."
 
 OUT=build/wasi-tests
-RUN=build/san/azoth-wasm
+RUN=${AZOTH_WASM:-build/san/azoth-wasm}   # AZOTH_WASM=build/azoth-wasm tries the optimised one
 pass=0
 fail=0
 
