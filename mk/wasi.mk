@@ -26,3 +26,9 @@ $(SAN)/azoth-wasm: tools/azoth-wasm.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a $(WA
 	$(CC) $(HOST_CFLAGS) $(SANFLAGS) tools/azoth-wasm.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a -o $@
 
 TOOLS += $(BUILD)/azoth-wasm $(SAN)/azoth-wasm
+
+# A host test of the layer with its own fake backend (tests/groups/40-wasi.sh).
+$(SAN)/wasi-fakebackend: tests/wasi/fakebackend.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a $(WASI_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(SANFLAGS) tests/wasi/fakebackend.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a -o $@
+TOOLS += $(SAN)/wasi-fakebackend
