@@ -129,6 +129,10 @@ name=misc; run $name 0 $RUN run --dir "$OUT/sandbox3::/sandbox" $OUT/misc.wasm
 expect '[ -z "$(ls -A $OUT/sandbox3)" ]' "host sandbox not empty afterwards"
 record
 
+# Hostile arguments: the host must survive with the sanitizers quiet.
+rm -rf "$OUT/chaos-dir" && mkdir -p "$OUT/chaos-dir"
+name=chaos; run $name 0 $RUN run --dir "$OUT/chaos-dir::/sandbox" $OUT/chaos.wasm; record
+
 # The layer on a backend with console, clock and random only.
 name=minimal; run $name 0 build/san/wasi-fakebackend $OUT/minimal.wasm; record
 
