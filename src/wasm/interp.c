@@ -57,7 +57,7 @@
 #else
 #define SAFEPOINT()                                                   \
     do {                                                              \
-        if (WASM_UNLIKELY(--fuel == 0 || ex->interrupt))              \
+        if (WASM_UNLIKELY(--ex->fuel == 0 || ex->interrupt))          \
             TRAP(ex->interrupt ? WASM_TRAP_INTERRUPTED : WASM_TRAP_OUT_OF_FUEL); \
     } while (0)
 #endif
@@ -173,6 +173,17 @@ static void record_trap(wasm_exec_t *ex, wasm_trap_kind_t k, wasm_func_t *func,
     }
 }
 
+typedef struct interp_cold {
+    wasm_func_t *func;            /* running function */
+    wasm_instance_t *inst;        /* its instance */
+    wasm_ctl_t *ctl;              /* next free control record */
+} interp_cold_t;
+
+__attribute__((noinline)) static void keep_in_memory(interp_cold_t *cs)
+{
+    __asm__ volatile("" : : "r"(cs) : "memory");
+}
+
 static wasm_trap_kind_t run(wasm_exec_t *ex, wasm_func_t *entry, uint64_t *fp,
                             const int32_t **table_out)
 {
@@ -192,25 +203,30 @@ static wasm_trap_kind_t run(wasm_exec_t *ex, wasm_func_t *entry, uint64_t *fp,
         return WASM_OK;
     }
 #endif
+    /* Only ip, fp, mem and memsize are hot; the rest lives in `cs`, whose
+     * address escapes so the compiler keeps it in memory and the hot four
+     * keep their registers in this large function. */
+    interp_cold_t cs;
+    cs.func = entry;
+    cs.inst = entry->inst;
+    cs.ctl = ex->ctl_top;
+    keep_in_memory(&cs);
     wasm_trap_kind_t trap = WASM_OK;
-    wasm_func_t *func = entry;
-    wasm_instance_t *inst = entry->inst;
-    uint8_t *mem = inst->mem ? inst->mem->base : NULL;
-    uint64_t memsize = inst->mem ? inst->mem->size : 0;
-    uint64_t fuel = ex->fuel;
-    wasm_ctl_t *ctl = ex->ctl_top, *base = ex->ctl_top;
+    wasm_ctl_t *base = ex->ctl_top;
+    uint8_t *mem = cs.inst->mem ? cs.inst->mem->base : NULL;
+    uint64_t memsize = cs.inst->mem ? cs.inst->mem->size : 0;
     const uint32_t *ip = entry->def->code;
     wasm_func_t *callee;
     uint64_t *nfp;
 
-    if (fuel == 0)
+    if (ex->fuel == 0)
         TRAP(WASM_TRAP_OUT_OF_FUEL);
-    if (fp + entry->def->frame_cells > ex->stack_end || ctl + 1 >= ex->ctl_end)
+    if (fp + entry->def->frame_cells > ex->stack_end || cs.ctl + 1 >= ex->ctl_end)
         TRAP(WASM_TRAP_STACK_EXHAUSTED);
-    ctl->ip = NULL;
-    ctl->fp = NULL;
-    ctl->func = NULL;      /* sentinel: returning to it leaves run() */
-    ctl++;
+    cs.ctl->ip = NULL;
+    cs.ctl->fp = NULL;
+    cs.ctl->func = NULL;      /* sentinel: returning to it leaves run() */
+    cs.ctl++;
     for (uint32_t i = entry->type->nparams; i < entry->def->nlocals; i++)
         fp[i] = 0;
     SAFEPOINT();
@@ -442,26 +458,26 @@ dispatch:
     }
     CASE(RETURN0)
     do_return:
-        ctl--;
-        if (WASM_UNLIKELY(ctl->func == NULL))
+        cs.ctl--;
+        if (WASM_UNLIKELY(cs.ctl->func == NULL))
             goto done;
-        ip = ctl->ip;
-        fp = ctl->fp;
-        func = ctl->func;
-        if (WASM_UNLIKELY(func->inst != inst)) {
-            inst = func->inst;
-            mem = inst->mem ? inst->mem->base : NULL;
+        ip = cs.ctl->ip;
+        fp = cs.ctl->fp;
+        cs.func = cs.ctl->func;
+        if (WASM_UNLIKELY(cs.func->inst != cs.inst)) {
+            cs.inst = cs.func->inst;
+            mem = cs.inst->mem ? cs.inst->mem->base : NULL;
         }
-        memsize = inst->mem ? inst->mem->size : 0;
+        memsize = cs.inst->mem ? cs.inst->mem->size : 0;
         DISPATCH();
     CASE(CALL) {
-        callee = inst->funcs[ip[1]];
+        callee = cs.inst->funcs[ip[1]];
         nfp = fp + ip[2];
         ip += 3;
         goto do_call;
     }
     CASE(CALL_INDIRECT) {
-        wasm_table_t *t = inst->tables[ip[1]];
+        wasm_table_t *t = cs.inst->tables[ip[1]];
         uint32_t i = U32(3);
         if (WASM_UNLIKELY(i >= t->size))
             TRAP(WASM_TRAP_OOB_TABLE);
@@ -476,31 +492,29 @@ dispatch:
     }
     do_call: {
         if (callee->kind == WASM_FUNC_HOST) {
-            ex->sp = fp + func->def->frame_cells;
-            ex->ctl_top = ctl;
-            ex->fuel = fuel;
-            wasm_trap_kind_t k = wasm_call_host(ex, inst, callee, nfp);
-            fuel = ex->fuel;
-            memsize = inst->mem ? inst->mem->size : 0;
+            ex->sp = fp + cs.func->def->frame_cells;
+            ex->ctl_top = cs.ctl;
+            wasm_trap_kind_t k = wasm_call_host(ex, cs.inst, callee, nfp);
+            memsize = cs.inst->mem ? cs.inst->mem->size : 0;
             if (k != WASM_OK)
                 TRAP(k);
             DISPATCH();
         }
         const wasm_funcdef_t *d = callee->def;
-        if (WASM_UNLIKELY(nfp + d->frame_cells > ex->stack_end || ctl >= ex->ctl_end))
+        if (WASM_UNLIKELY(nfp + d->frame_cells > ex->stack_end || cs.ctl >= ex->ctl_end))
             TRAP(WASM_TRAP_STACK_EXHAUSTED);
-        ctl->ip = ip;
-        ctl->fp = fp;
-        ctl->func = func;
-        ctl++;
+        cs.ctl->ip = ip;
+        cs.ctl->fp = fp;
+        cs.ctl->func = cs.func;
+        cs.ctl++;
         for (uint32_t i = callee->type->nparams; i < d->nlocals; i++)
             nfp[i] = 0;
         fp = nfp;
-        func = callee;
-        if (WASM_UNLIKELY(callee->inst != inst)) {
-            inst = callee->inst;
-            mem = inst->mem ? inst->mem->base : NULL;
-            memsize = inst->mem ? inst->mem->size : 0;
+        cs.func = callee;
+        if (WASM_UNLIKELY(callee->inst != cs.inst)) {
+            cs.inst = callee->inst;
+            mem = cs.inst->mem ? cs.inst->mem->base : NULL;
+            memsize = cs.inst->mem ? cs.inst->mem->size : 0;
         }
         ip = d->code;
         SAFEPOINT();
@@ -511,8 +525,8 @@ dispatch:
     CASE(CONST32) { fp[ip[1]] = ip[2]; NEXT(3); }
     CASE(CONST64) { fp[ip[1]] = (uint64_t)ip[2] | ((uint64_t)ip[3] << 32); NEXT(4); }
     CASE(SELECT) { fp[ip[1]] = U32(4) ? fp[ip[2]] : fp[ip[3]]; NEXT(5); }
-    CASE(GLOBAL_GET) { fp[ip[1]] = inst->globals[ip[2]]->value; NEXT(3); }
-    CASE(GLOBAL_SET) { inst->globals[ip[2]]->value = fp[ip[1]]; NEXT(3); }
+    CASE(GLOBAL_GET) { fp[ip[1]] = cs.inst->globals[ip[2]]->value; NEXT(3); }
+    CASE(GLOBAL_SET) { cs.inst->globals[ip[2]]->value = fp[ip[1]]; NEXT(3); }
     LOAD(I32_LOAD, uint32_t, 4, PUT32) LOAD(I64_LOAD, uint64_t, 8, PUT64)
     LOAD(F32_LOAD, uint32_t, 4, PUT32) LOAD(F64_LOAD, uint64_t, 8, PUT64)
     LOAD(I32_LOAD8_S, int8_t, 1, PUT32) LOAD(I32_LOAD8_U, uint8_t, 1, PUT32)
@@ -524,19 +538,19 @@ dispatch:
     STORE(F32_STORE, uint32_t, 4) STORE(F64_STORE, uint64_t, 8)
     STORE(I32_STORE8, uint8_t, 1) STORE(I32_STORE16, uint16_t, 2)
     STORE(I64_STORE8, uint8_t, 1) STORE(I64_STORE16, uint16_t, 2) STORE(I64_STORE32, uint32_t, 4)
-    CASE(MEMORY_SIZE) { PUT32(1, inst->mem->pages); NEXT(2); }
+    CASE(MEMORY_SIZE) { PUT32(1, cs.inst->mem->pages); NEXT(2); }
     CASE(MEMORY_GROW) {
-        int64_t r = wasm_memory_grow_to(inst->mem, U32(2), inst->max_mem_pages);
-        memsize = inst->mem->size;
+        int64_t r = wasm_memory_grow_to(cs.inst->mem, U32(2), cs.inst->max_mem_pages);
+        memsize = cs.inst->mem->size;
         PUT32(1, (uint32_t)r);
         NEXT(3);
     }
     CASE(MEMORY_INIT) {
-        wasm_trap_kind_t k = memory_init(inst, ip[1], U32(2), U32(3), U32(4));
+        wasm_trap_kind_t k = memory_init(cs.inst, ip[1], U32(2), U32(3), U32(4));
         if (k) TRAP(k);
         NEXT(5);
     }
-    CASE(DATA_DROP) { inst->data_dropped[ip[1]] = 1; NEXT(2); }
+    CASE(DATA_DROP) { cs.inst->data_dropped[ip[1]] = 1; NEXT(2); }
     CASE(MEMORY_COPY) {
         uint32_t d = U32(1), s = U32(2), n = U32(3);
         if ((uint64_t)s + n > memsize || (uint64_t)d + n > memsize)
@@ -552,43 +566,43 @@ dispatch:
         NEXT(4);
     }
     CASE(TABLE_GET) {
-        wasm_table_t *t = inst->tables[ip[2]];
+        wasm_table_t *t = cs.inst->tables[ip[2]];
         uint32_t i = U32(3);
         if (i >= t->size) TRAP(WASM_TRAP_OOB_TABLE);
         fp[ip[1]] = t->elems[i];
         NEXT(4);
     }
     CASE(TABLE_SET) {
-        wasm_table_t *t = inst->tables[ip[1]];
+        wasm_table_t *t = cs.inst->tables[ip[1]];
         uint32_t i = U32(2);
         if (i >= t->size) TRAP(WASM_TRAP_OOB_TABLE);
         t->elems[i] = fp[ip[3]];
         NEXT(4);
     }
-    CASE(TABLE_SIZE) { PUT32(1, inst->tables[ip[2]]->size); NEXT(3); }
+    CASE(TABLE_SIZE) { PUT32(1, cs.inst->tables[ip[2]]->size); NEXT(3); }
     CASE(TABLE_GROW) {
-        int64_t r = wasm_table_grow_to(inst->tables[ip[2]], U32(4), fp[ip[3]],
-                                       inst->max_table_elems);
+        int64_t r = wasm_table_grow_to(cs.inst->tables[ip[2]], U32(4), fp[ip[3]],
+                                       cs.inst->max_table_elems);
         PUT32(1, (uint32_t)r);
         NEXT(5);
     }
     CASE(TABLE_FILL) {
-        wasm_trap_kind_t k = table_fill(inst->tables[ip[1]], U32(2), fp[ip[3]], U32(4));
+        wasm_trap_kind_t k = table_fill(cs.inst->tables[ip[1]], U32(2), fp[ip[3]], U32(4));
         if (k) TRAP(k);
         NEXT(5);
     }
     CASE(TABLE_COPY) {
-        wasm_trap_kind_t k = table_copy(inst, ip[1], ip[2], U32(3), U32(4), U32(5));
+        wasm_trap_kind_t k = table_copy(cs.inst, ip[1], ip[2], U32(3), U32(4), U32(5));
         if (k) TRAP(k);
         NEXT(6);
     }
     CASE(TABLE_INIT) {
-        wasm_trap_kind_t k = table_init(inst, ip[1], ip[2], U32(3), U32(4), U32(5));
+        wasm_trap_kind_t k = table_init(cs.inst, ip[1], ip[2], U32(3), U32(4), U32(5));
         if (k) TRAP(k);
         NEXT(6);
     }
-    CASE(ELEM_DROP) { inst->elem_len[ip[1]] = 0; NEXT(2); }
-    CASE(REF_FUNC) { fp[ip[1]] = (uint64_t)(uintptr_t)inst->funcs[ip[2]]; NEXT(3); }
+    CASE(ELEM_DROP) { cs.inst->elem_len[ip[1]] = 0; NEXT(2); }
+    CASE(REF_FUNC) { fp[ip[1]] = (uint64_t)(uintptr_t)cs.inst->funcs[ip[2]]; NEXT(3); }
     CASE(REF_IS_NULL) { PUT32(1, U64(2) == 0); NEXT(3); }
 #if !WASM_THREADED
     default:
@@ -597,12 +611,10 @@ dispatch:
 #endif
 
 done:
-    ex->fuel = fuel;
     ex->ctl_top = base;
     return WASM_OK;
 trapped:
-    record_trap(ex, trap, func, ctl, base + 1);
-    ex->fuel = fuel;
+    record_trap(ex, trap, cs.func, cs.ctl, base + 1);
     ex->ctl_top = base;
     return trap;
 }
