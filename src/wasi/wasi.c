@@ -334,11 +334,53 @@ static uint16_t fd_event_err(wasi_t *w, const uint8_t *s)
     return wasi_fd_get(w, wasi_ld32(s + 16)) ? WASI_ESUCCESS : WASI_EBADF;
 }
 
+/* The earliest clock deadline among n subscriptions (UINT64_MAX if none),
+ * and whether any subscription waits on an fd. */
+static uint64_t earliest(const wasi_call_t *k, const uint8_t *in, uint32_t n, bool *any_fd)
+{
+    uint64_t min = UINT64_MAX;
+    *any_fd = false;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *s = in + (size_t)i * SUB_SIZE;
+        uint64_t d;
+        if (s[8] != EV_CLOCK)
+            *any_fd = true;
+        else if (sub_delay(k, s, &d) == WASI_ESUCCESS && d < min)
+            min = d;
+    }
+    return min;
+}
+
+/* Writes the events due once `waited` ns have passed; returns their count. */
+static uint32_t due_events(const wasi_call_t *k, const uint8_t *in, uint32_t n, uint8_t *out,
+                           uint64_t waited)
+{
+    uint32_t nev = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *s = in + (size_t)i * SUB_SIZE;
+        uint8_t *ev = out + (size_t)nev * EVENT_SIZE;
+        uint64_t d = 0;
+        if (s[8] == EV_CLOCK) {
+            uint16_t e = sub_delay(k, s, &d);
+            if (e == WASI_ESUCCESS && d > waited)
+                continue;
+            put_event(ev, s, e, EV_CLOCK);
+        } else if (s[8] == EV_FD_READ || s[8] == EV_FD_WRITE) {
+            put_event(ev, s, fd_event_err(k->w, s), s[8]);
+        } else {
+            put_event(ev, s, WASI_EINVAL, s[8]);
+        }
+        nev++;
+    }
+    return nev;
+}
+
 /* Files and the console are always reported ready; a poll with only clock
  * subscriptions sleeps until the earliest one fires. */
 WASI_HOST(wasi_sys_poll_oneoff)
 {
     wasi_call_t k;
+    bool any_fd;
     wasi_enter(&k, ctx, user);
     uint32_t n = A32(2);
     uint8_t *in = wasi_mem(&k, A32(0), (uint64_t)n * SUB_SIZE);
@@ -347,40 +389,15 @@ WASI_HOST(wasi_sys_poll_oneoff)
         return wasi_ret(c, WASI_EFAULT);
     if (n == 0)
         return wasi_ret(c, WASI_EINVAL);
-    bool any_fd = false;
-    uint64_t min = UINT64_MAX;
-    for (uint32_t i = 0; i < n; i++) {
-        uint8_t *s = in + (size_t)i * SUB_SIZE;
-        uint64_t d;
-        if (s[8] != EV_CLOCK)
-            any_fd = true;
-        else if (sub_delay(&k, s, &d) == WASI_ESUCCESS && d < min)
-            min = d;
-    }
-    if (!any_fd && min != UINT64_MAX && min > 0) {
+    uint64_t min = earliest(&k, in, n, &any_fd);
+    if (any_fd)
+        min = 0;
+    if (min != UINT64_MAX && min > 0) {
         if (!k.be->sleep)
             return wasi_ret(c, WASI_ENOSYS);
         k.be->sleep(k.bctx, min);
     }
-    if (any_fd)
-        min = 0;
-    uint32_t nev = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint8_t *s = in + (size_t)i * SUB_SIZE, *ev = out + (size_t)nev * EVENT_SIZE;
-        uint64_t d = 0;
-        if (s[8] == EV_CLOCK) {
-            uint16_t e = sub_delay(&k, s, &d);
-            if (e == WASI_ESUCCESS && d > min)
-                continue;
-            put_event(ev, s, e, EV_CLOCK);
-        } else if (s[8] == EV_FD_READ || s[8] == EV_FD_WRITE) {
-            put_event(ev, s, fd_event_err(k.w, s), s[8]);
-        } else {
-            put_event(ev, s, WASI_EINVAL, s[8]);
-        }
-        nev++;
-    }
-    wasi_put32(&k, A32(3), nev);
+    wasi_put32(&k, A32(3), due_events(&k, in, n, out, min));
     return wasi_ret(c, WASI_ESUCCESS);
 }
 
