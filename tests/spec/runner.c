@@ -45,7 +45,6 @@ typedef struct runner {
     const char *dir;         /* directory of the JSON file, for module files */
     const char *src;         /* the .wast name, for messages */
     bool verbose, text_skip;
-    bool byte_types;         /* see probe_type_layout() */
     int progress_fd;
     wasm_runtime_t *rt;
     wasm_linker_t *linker;
@@ -403,19 +402,13 @@ static int act_error(outcome_t *o, const char *fmt, const char *arg)
     return o->status = ACT_ERROR;
 }
 
-/* Element i of a type array from wasm_func_type(), see probe_type_layout(). */
-static wasm_valtype_t type_at(const runner_t *r, const uint8_t *v, uint32_t i)
-{
-    (void)r;
-    return (wasm_valtype_t)v[i];
-}
-
-/* Copies n types from an engine type array into a malloc'd array. */
-static wasm_valtype_t *copy_types(const runner_t *r, const uint8_t *v, uint32_t n)
+/* Copies n one-byte type encodings from wasm_func_type() into a malloc'd
+ * wasm_valtype_t array. */
+static wasm_valtype_t *copy_types(const uint8_t *v, uint32_t n)
 {
     wasm_valtype_t *t = calloc(n + 1, sizeof *t);
     for (uint32_t i = 0; t && i < n; i++)
-        t[i] = type_at(r, v, i);
+        t[i] = (wasm_valtype_t)v[i];
     return t;
 }
 
@@ -451,8 +444,8 @@ static int invoke(runner_t *r, wasm_instance_t *inst, const json_t *action, cons
     const uint8_t *ep, *er;
     uint32_t np;
     wasm_func_type(ext.u.func, &ep, &np, &er, &o->nres);
-    wasm_valtype_t *params = copy_types(r, ep, np);
-    o->types = copy_types(r, er, o->nres);
+    wasm_valtype_t *params = copy_types(ep, np);
+    o->types = copy_types(er, o->nres);
     uint64_t *args = calloc(np + 1, sizeof *args);
     o->res = calloc(o->nres + 1, sizeof *o->res);
     bool ok = params && o->types && args && o->res;
@@ -806,28 +799,13 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-/* Checks wasm_func_type() hands out one-byte type encodings. */
-static bool probe_type_layout(runner_t *r)
-{
-    static const wasm_valtype_t four[4] = {WASM_I32, WASM_I32, WASM_I32, WASM_I32};
-    wasm_func_t *f = wasm_func_new_host(r->rt, four, 4, NULL, 0, NULL, NULL, "probe");
-    if (!f)
-        return false;
-    const uint8_t *p, *res;
-    uint32_t np, nr;
-    wasm_func_type(f, &p, &np, &res, &nr);
-    r->byte_types = true;
-    return np == 4 && type_at(r, p, 3) == WASM_I32;
-}
-
 /* Creates the runtime, the linker with "spectest", and the exec context. */
 static bool setup(runner_t *r)
 {
     r->rt = wasm_runtime_new(NULL);
     r->linker = r->rt ? wasm_linker_new(r->rt) : NULL;
     r->ex = r->rt ? wasm_exec_new(r->rt) : NULL;
-    return r->linker && r->ex && probe_type_layout(r) &&
-           spec_define_spectest(r->rt, r->linker, r->verbose);
+    return r->linker && r->ex && spec_define_spectest(r->rt, r->linker, r->verbose);
 }
 
 static void teardown(runner_t *r)
