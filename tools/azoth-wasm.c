@@ -6,7 +6,8 @@
  *
  * Exit status: the guest's proc_exit code (0 if _start returns); 1 when the
  * module cannot be read, loaded, linked or has no _start; 2 for a usage
- * error; 134 when the guest traps (like a native program that aborts). An
+ * error; 134 when the guest traps (like a native program that aborts), 130
+ * when Ctrl-C interrupted it (a second Ctrl-C kills the runner). An
  * error is one line on stderr, "azoth-wasm: prog.wasm: <message>"; a trap
  * adds its backtrace on the lines after it.
  */
@@ -16,6 +17,7 @@
 #include "wasi/wasi_posix.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,19 @@
 #define EXIT_LOAD 1
 #define EXIT_USAGE 2
 #define EXIT_TRAP 134
+#define EXIT_INTERRUPTED 130
+
+/* The running guest, for the SIGINT handler. */
+static wasm_exec_t *volatile running;
+
+/* First Ctrl-C: the guest traps at its next safe point and we print where
+ * it was. A second one (say, the guest is blocked reading stdin) kills. */
+static void on_sigint(int sig)
+{
+    if (running)
+        wasm_exec_interrupt(running);
+    signal(sig, SIG_DFL);
+}
 
 typedef struct options {
     const char *prog;            /* path of the module */
@@ -171,7 +186,7 @@ static int outcome(const char *prog, wasm_trap_kind_t k, const wasm_trap_t *trap
     if (k == WASM_TRAP_EXIT)
         return trap->exit_code;
     report_trap(prog, trap);
-    return EXIT_TRAP;
+    return k == WASM_TRAP_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_TRAP;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -197,6 +212,8 @@ static int cmd_run(int argc, char **argv)
     if (!w || !l || !ex || !wasi_define(w, l))
         die(o.prog, "out of memory", EXIT_LOAD);
     wasm_exec_set_fuel(ex, o.fuel);
+    running = ex;
+    signal(SIGINT, on_sigint);
     int status;
     wasm_instance_t *inst = wasm_instantiate(m, l, ex, &err, &trap);
     if (!inst) {
@@ -210,6 +227,8 @@ static int cmd_run(int argc, char **argv)
         status = outcome(o.prog, wasm_call(ex, start, NULL, NULL, &trap), &trap);
         wasm_instance_free(inst);
     }
+    signal(SIGINT, SIG_DFL);
+    running = NULL;
     wasm_exec_free(ex);
     wasm_linker_free(l);
     wasm_module_free(m);

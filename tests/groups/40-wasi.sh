@@ -157,6 +157,20 @@ expect 'stderr_first | grep -q "^azoth-wasm: $OUT/spin.wasm: trap: .*fuel"' \
     "first stderr line: $(stderr_first)"
 record
 
+# Ctrl-C: the guest traps at a safe point, status 130, with a backtrace.
+name=interrupt
+$RUN run $OUT/spin.wasm </dev/null >"$OUT/$name.stdout" 2>"$OUT/$name.stderr" &
+spin_pid=$!
+sleep 1
+kill -INT $spin_pid
+wait $spin_pid
+got=$?
+ok=1
+expect '[ $got = 130 ]' "exit status $got, want 130"
+expect 'stderr_first | grep -q "^azoth-wasm: $OUT/spin.wasm: trap: interrupted"' \
+    "first stderr line: $(stderr_first)"
+record
+
 name=missing; run $name 1 $RUN run $OUT/no-such-file.wasm
 expect '[ "$(cat $OUT/$name.stderr)" = "azoth-wasm: $OUT/no-such-file.wasm: No such file or directory" ]' \
     "stderr: $(cat $OUT/$name.stderr)"
