@@ -121,6 +121,13 @@ inside.txt
 up" ]' "sandbox contents changed: $(ls $E/box | tr '\n' ' ')"
 record
 
+# The same without openat2 (old kernels): links are refused, not followed.
+name=escape-walk
+AZOTH_WASI_NO_OPENAT2=1 run $name 0 $RUN run --dir "$E/box::/sandbox" $OUT/escape.wasm
+expect '[ "$(ls $E)" = "box
+secret.txt" ]' "files appeared or vanished outside the sandbox: $(ls $E | tr '\n' ' ')"
+record
+
 rm -rf "$OUT/sandbox2" && mkdir -p "$OUT/sandbox2"
 name=fault; run $name 0 $RUN run --dir "$OUT/sandbox2::/sandbox" $OUT/fault.wasm; record
 
