@@ -18,7 +18,7 @@ wasi_fd_t *wasi_fd_get(wasi_t *w, uint32_t fd)
 uint16_t wasi_fd_alloc(wasi_t *w, uint32_t *fd)
 {
     for (uint32_t i = 0; i < w->nfds; i++)
-        if (w->fds[i].kind == WASI_FD_FREE && !w->fds[i].preopen) {
+        if (w->fds[i].kind == WASI_FD_FREE) {
             *fd = i;
             return WASI_ESUCCESS;
         }
