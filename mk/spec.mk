@@ -22,3 +22,10 @@ TOOLS += $(BUILD)/spec_runner $(BUILD)/spec_json_test
 
 spec: $(BUILD)/spec_runner
 	WASM_TESTSUITE="$(WASM_TESTSUITE)" bash scripts/spec.sh
+
+# libFuzzer target for the JSON parser (not part of `make`):
+#   make build/spec_json_fuzz && build/spec_json_fuzz -max_total_time=60 build/spec/json
+$(BUILD)/spec_json_fuzz: tests/spec/json_fuzz.c tests/spec/json.c tests/spec/json.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined tests/spec/json_fuzz.c \
+	    tests/spec/json.c -o $@
