@@ -2,5 +2,5 @@
 UNIT_SRC := $(wildcard tests/unit/*.c)
 $(SAN)/unit_tests: $(UNIT_SRC) tests/unit/unit.h $(SAN)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SANFLAGS) $(UNIT_SRC) $(SAN)/libazothwasm.a -o $@
+	$(CC) $(HOST_CFLAGS) $(SANFLAGS) $(UNIT_SRC) $(SAN)/libazothwasm.a -pthread -o $@
 TOOLS += $(SAN)/unit_tests

@@ -1,0 +1,635 @@
+/*
+ * Unit tests for execution (interp.c, runtime.c, instance.c) through the
+ * public API only: numeric edge cases, control flow, calls, memories,
+ * tables, globals, linking, host functions, traps, fuel and interrupts.
+ * Modules are assembled with wasm_builder.h.
+ */
+#include "unit.h"
+#include "wasm_builder.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <wasm/wasm.h>
+
+/* ------------------------------------------------------------ helpers */
+
+typedef struct env {
+    wasm_runtime_t *rt;
+    wasm_exec_t *ex;
+    wasm_module_t *mod;
+    wasm_instance_t *inst;
+    wasm_error_t err;
+    wasm_trap_t trap;
+} env_t;
+
+/* Loads and instantiates m (then freed) with imports from l (may be NULL). */
+static bool env_open_rt(env_t *e, wasm_runtime_t *rt, wmod_t *m, wasm_linker_t *l)
+{
+    memset(e, 0, sizeof *e);
+    e->rt = rt;
+    e->ex = wasm_exec_new(rt);
+    e->mod = wm_load(m, rt, &e->err);
+    wm_free(m);
+    if (e->mod)
+        e->inst = wasm_instantiate(e->mod, l, e->ex, &e->err, &e->trap);
+    if (!e->inst)
+        fprintf(stderr, "  env: %s (trap %s)\n", e->err.message,
+                wasm_trap_kind_name(e->trap.kind));
+    return e->inst != NULL;
+}
+
+static bool env_open(env_t *e, wmod_t *m)
+{
+    return env_open_rt(e, wasm_runtime_new(NULL), m, NULL);
+}
+
+/* Frees everything env_open made, including the runtime. */
+static void env_close(env_t *e)
+{
+    wasm_instance_free(e->inst);
+    wasm_module_free(e->mod);
+    wasm_exec_free(e->ex);
+    wasm_runtime_free(e->rt);
+}
+
+static __attribute__((unused)) void env_close_keep_rt(env_t *e)
+{
+    wasm_instance_free(e->inst);
+    wasm_module_free(e->mod);
+    wasm_exec_free(e->ex);
+}
+
+static wasm_trap_kind_t call(env_t *e, const char *name, const uint64_t *args, uint64_t *res)
+{
+    wasm_func_t *f = wasm_instance_func(e->inst, name);
+    if (!f) {
+        fprintf(stderr, "  no export %s\n", name);
+        return WASM_TRAP_KIND_COUNT;
+    }
+    memset(&e->trap, 0, sizeof e->trap);
+    return wasm_call(e->ex, f, args, res, &e->trap);
+}
+
+/*
+ * Runs a single function (params)->(results) with `body` on args. Returns
+ * the trap kind (WASM_TRAP_KIND_COUNT if the module failed to load).
+ */
+static wasm_trap_kind_t run(const char *params, const char *results, const uint8_t *body,
+                            size_t n, const uint64_t *args, uint64_t *res)
+{
+    wmod_t m;
+    env_t e;
+    wm_init(&m);
+    wm_export(&m, "f", WASM_EXTERN_FUNC, wm_func(&m, wm_type(&m, params, results), "", body, n));
+    wasm_trap_kind_t k = WASM_TRAP_KIND_COUNT;
+    if (env_open(&e, &m))
+        k = call(&e, "f", args, res);
+    env_close(&e);
+    return k;
+}
+
+/* Binary and unary operators; op2 takes an optional 0xFC sub-opcode. */
+static wasm_trap_kind_t bin(const char *pp, char r, uint8_t op, uint64_t a, uint64_t b,
+                            uint64_t *out)
+{
+    char rs[2] = {r, 0};
+    *out = 0xDEADBEEF;
+    return run(pp, rs, CODE(W_LGET, 0, W_LGET, 1, op, W_END), (uint64_t[]){a, b}, out);
+}
+
+static wasm_trap_kind_t un(char p, char r, uint8_t op, uint8_t sub, uint64_t a, uint64_t *out)
+{
+    char ps[2] = {p, 0}, rs[2] = {r, 0};
+    *out = 0xDEADBEEF;
+    if (op == W_FC)
+        return run(ps, rs, CODE(W_LGET, 0, W_FC, sub, W_END), &a, out);
+    return run(ps, rs, CODE(W_LGET, 0, op, W_END), &a, out);
+}
+
+static uint64_t f32b(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static uint64_t f64b(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    return u;
+}
+
+#define I32(x) ((uint64_t)(uint32_t)(int32_t)(x))
+#define F32_NAN 0x7FC00000u
+#define F64_NAN 0x7FF8000000000000ull
+
+static bool is_nan32(uint64_t b)
+{
+    return (b >> 32) == 0 && (b & 0x7F800000) == 0x7F800000 && (b & 0x7FFFFF);
+}
+
+static bool is_nan64(uint64_t b)
+{
+    return (b & 0x7FF0000000000000ull) == 0x7FF0000000000000ull && (b & 0xFFFFFFFFFFFFFull);
+}
+
+/* ------------------------------------------------------------ numerics */
+
+TEST(interp_int_div_rem)
+{
+    uint64_t r;
+    CHECK_EQ(bin("ii", 'i', W_I32_DIV_S, I32(-7), 2, &r), WASM_OK);
+    CHECK_EQ(r, I32(-3));
+    CHECK_EQ(bin("ii", 'i', W_I32_REM_S, I32(-7), 2, &r), WASM_OK);
+    CHECK_EQ(r, I32(-1));
+    CHECK_EQ(bin("ii", 'i', W_I32_DIV_U, I32(-7), 2, &r), WASM_OK);
+    CHECK_EQ(r, 0x7FFFFFFCu);
+    CHECK_EQ(bin("ii", 'i', W_I32_DIV_S, 1, 0, &r), WASM_TRAP_DIV_ZERO);
+    CHECK_EQ(bin("ii", 'i', W_I32_DIV_U, 1, 0, &r), WASM_TRAP_DIV_ZERO);
+    CHECK_EQ(bin("ii", 'i', W_I32_REM_S, 1, 0, &r), WASM_TRAP_DIV_ZERO);
+    CHECK_EQ(bin("ii", 'i', W_I32_REM_U, 1, 0, &r), WASM_TRAP_DIV_ZERO);
+    CHECK_EQ(bin("ii", 'i', W_I32_DIV_S, 0x80000000u, I32(-1), &r), WASM_TRAP_INT_OVERFLOW);
+    CHECK_EQ(bin("ii", 'i', W_I32_REM_S, 0x80000000u, I32(-1), &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(bin("ii", 'i', W_I32_DIV_U, 0x80000000u, I32(-1), &r), WASM_OK);
+    CHECK_EQ(r, 0);
+
+    CHECK_EQ(bin("II", 'I', W_I64_DIV_S, (uint64_t)INT64_MIN, (uint64_t)-1, &r),
+             WASM_TRAP_INT_OVERFLOW);
+    CHECK_EQ(bin("II", 'I', W_I64_REM_S, (uint64_t)INT64_MIN, (uint64_t)-1, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(bin("II", 'I', W_I64_DIV_S, 5, 0, &r), WASM_TRAP_DIV_ZERO);
+    CHECK_EQ(bin("II", 'I', W_I64_DIV_U, 5, 0, &r), WASM_TRAP_DIV_ZERO);
+    CHECK_EQ(bin("II", 'I', W_I64_REM_S, 5, 0, &r), WASM_TRAP_DIV_ZERO);
+    CHECK_EQ(bin("II", 'I', W_I64_REM_U, 5, 0, &r), WASM_TRAP_DIV_ZERO);
+    CHECK_EQ(bin("II", 'I', W_I64_REM_S, (uint64_t)-7, 2, &r), WASM_OK);
+    CHECK_EQ(r, (uint64_t)-1);
+    CHECK_EQ(bin("II", 'I', W_I64_DIV_U, (uint64_t)-1, 2, &r), WASM_OK);
+    CHECK_EQ(r, 0x7FFFFFFFFFFFFFFFull);
+}
+
+TEST(interp_shifts_rotates_mod_width)
+{
+    uint64_t r;
+    CHECK_EQ(bin("ii", 'i', W_I32_SHL, 1, 33, &r), WASM_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(bin("ii", 'i', W_I32_SHR_U, 0x80000000u, 32, &r), WASM_OK);
+    CHECK_EQ(r, 0x80000000u);
+    CHECK_EQ(bin("ii", 'i', W_I32_SHR_S, 0x80000000u, 63, &r), WASM_OK);
+    CHECK_EQ(r, 0xFFFFFFFFu);
+    CHECK_EQ(bin("ii", 'i', W_I32_SHR_U, 0x80000000u, I32(-1), &r), WASM_OK);
+    CHECK_EQ(r, 1);
+    CHECK_EQ(bin("ii", 'i', W_I32_ROTL, 0x80000001u, 1, &r), WASM_OK);
+    CHECK_EQ(r, 3);
+    CHECK_EQ(bin("ii", 'i', W_I32_ROTR, 1, 33, &r), WASM_OK);
+    CHECK_EQ(r, 0x80000000u);
+    CHECK_EQ(bin("ii", 'i', W_I32_ROTL, 0x12345678u, 32, &r), WASM_OK);
+    CHECK_EQ(r, 0x12345678u);
+    CHECK_EQ(bin("II", 'I', W_I64_SHL, 1, 65, &r), WASM_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(bin("II", 'I', W_I64_SHR_S, 0x8000000000000000ull, 127, &r), WASM_OK);
+    CHECK_EQ(r, UINT64_MAX);
+    CHECK_EQ(bin("II", 'I', W_I64_SHR_U, 0x8000000000000000ull, 64, &r), WASM_OK);
+    CHECK_EQ(r, 0x8000000000000000ull);
+    CHECK_EQ(bin("II", 'I', W_I64_ROTL, 0x8000000000000001ull, 65, &r), WASM_OK);
+    CHECK_EQ(r, 3);
+    CHECK_EQ(bin("II", 'I', W_I64_ROTR, 1, 64 + 4, &r), WASM_OK);
+    CHECK_EQ(r, 0x1000000000000000ull);
+}
+
+TEST(interp_clz_ctz_popcnt)
+{
+    uint64_t r;
+    CHECK_EQ(un('i', 'i', W_I32_CLZ, 0, 0, &r), WASM_OK);
+    CHECK_EQ(r, 32);
+    CHECK_EQ(un('i', 'i', W_I32_CTZ, 0, 0, &r), WASM_OK);
+    CHECK_EQ(r, 32);
+    CHECK_EQ(un('I', 'I', W_I64_CLZ, 0, 0, &r), WASM_OK);
+    CHECK_EQ(r, 64);
+    CHECK_EQ(un('I', 'I', W_I64_CTZ, 0, 0, &r), WASM_OK);
+    CHECK_EQ(r, 64);
+    CHECK_EQ(un('i', 'i', W_I32_CLZ, 0, 1, &r), WASM_OK);
+    CHECK_EQ(r, 31);
+    CHECK_EQ(un('i', 'i', W_I32_CTZ, 0, 0x80000000u, &r), WASM_OK);
+    CHECK_EQ(r, 31);
+    CHECK_EQ(un('I', 'I', W_I64_CTZ, 0, 0x100000000ull, &r), WASM_OK);
+    CHECK_EQ(r, 32);
+    CHECK_EQ(un('i', 'i', W_I32_POPCNT, 0, 0xF0F0F0F1u, &r), WASM_OK);
+    CHECK_EQ(r, 17);
+}
+
+TEST(interp_float_min_max_zero_nan)
+{
+    uint64_t r;
+    CHECK_EQ(bin("ff", 'f', W_F32_MIN, f32b(0.0f), f32b(-0.0f), &r), WASM_OK);
+    CHECK_EQ(r, 0x80000000u);
+    CHECK_EQ(bin("ff", 'f', W_F32_MIN, f32b(-0.0f), f32b(0.0f), &r), WASM_OK);
+    CHECK_EQ(r, 0x80000000u);
+    CHECK_EQ(bin("ff", 'f', W_F32_MAX, f32b(-0.0f), f32b(0.0f), &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(bin("ff", 'f', W_F32_MAX, f32b(0.0f), f32b(-0.0f), &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(bin("ff", 'f', W_F32_MIN, F32_NAN, f32b(1.0f), &r), WASM_OK);
+    CHECK(is_nan32(r));
+    CHECK_EQ(bin("ff", 'f', W_F32_MAX, f32b(1.0f), F32_NAN, &r), WASM_OK);
+    CHECK(is_nan32(r));
+    CHECK_EQ(bin("ff", 'f', W_F32_MIN, f32b(-1.0f), f32b(2.0f), &r), WASM_OK);
+    CHECK_EQ(r, f32b(-1.0f));
+    CHECK_EQ(bin("FF", 'F', W_F64_MIN, f64b(0.0), f64b(-0.0), &r), WASM_OK);
+    CHECK_EQ(r, 0x8000000000000000ull);
+    CHECK_EQ(bin("FF", 'F', W_F64_MAX, f64b(-0.0), f64b(0.0), &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(bin("FF", 'F', W_F64_MAX, F64_NAN, f64b(-3.0), &r), WASM_OK);
+    CHECK(is_nan64(r));
+    CHECK_EQ(bin("FF", 'F', W_F64_MIN, f64b(-3.0), F64_NAN, &r), WASM_OK);
+    CHECK(is_nan64(r));
+}
+
+TEST(interp_nearest_ties_to_even)
+{
+    static const struct { double in, out; } cases[] = {
+        {2.5, 2.0}, {3.5, 4.0}, {-2.5, -2.0}, {0.5, 0.0}, {-0.5, -0.0},
+        {1.5, 2.0}, {-1.5, -2.0}, {4.4999, 4.0}, {1e20, 1e20},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint64_t r;
+        CHECK_EQ(un('F', 'F', W_F64_NEAREST, 0, f64b(cases[i].in), &r), WASM_OK);
+        CHECK_EQ(r, f64b(cases[i].out));
+        CHECK_EQ(un('f', 'f', W_F32_NEAREST, 0, f32b((float)cases[i].in), &r), WASM_OK);
+        CHECK_EQ(r, f32b((float)cases[i].out));
+    }
+}
+
+TEST(interp_trunc_traps_and_sat)
+{
+    uint64_t r;
+    CHECK_EQ(un('f', 'i', W_I32_TRUNC_F32_S, 0, F32_NAN, &r), WASM_TRAP_INVALID_CONVERSION);
+    CHECK_EQ(un('f', 'i', W_I32_TRUNC_F32_S, 0, f32b(2147483648.0f), &r),
+             WASM_TRAP_INT_OVERFLOW);
+    CHECK_EQ(un('f', 'i', W_I32_TRUNC_F32_S, 0, f32b(-2147483904.0f), &r),
+             WASM_TRAP_INT_OVERFLOW);
+    CHECK_EQ(un('f', 'i', W_I32_TRUNC_F32_S, 0, f32b(-2147483648.0f), &r), WASM_OK);
+    CHECK_EQ(r, 0x80000000u);
+    CHECK_EQ(un('f', 'i', W_I32_TRUNC_F32_S, 0, f32b(-1.9f), &r), WASM_OK);
+    CHECK_EQ(r, I32(-1));
+    CHECK_EQ(un('f', 'i', W_I32_TRUNC_F32_U, 0, f32b(-1.0f), &r), WASM_TRAP_INT_OVERFLOW);
+    CHECK_EQ(un('f', 'i', W_I32_TRUNC_F32_U, 0, f32b(-0.9f), &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(un('f', 'i', W_I32_TRUNC_F32_U, 0, f32b(4294967040.0f), &r), WASM_OK);
+    CHECK_EQ(r, 4294967040u);
+    CHECK_EQ(un('F', 'i', W_I32_TRUNC_F64_S, 0, f64b(2147483647.9), &r), WASM_OK);
+    CHECK_EQ(r, 0x7FFFFFFFu);
+    CHECK_EQ(un('F', 'i', W_I32_TRUNC_F64_S, 0, f64b(2147483648.0), &r),
+             WASM_TRAP_INT_OVERFLOW);
+    CHECK_EQ(un('F', 'I', W_I64_TRUNC_F64_S, 0, f64b(9223372036854775808.0), &r),
+             WASM_TRAP_INT_OVERFLOW);
+    CHECK_EQ(un('F', 'I', W_I64_TRUNC_F64_S, 0, F64_NAN, &r), WASM_TRAP_INVALID_CONVERSION);
+
+    /* saturating forms never trap */
+    CHECK_EQ(un('f', 'i', W_FC, W_FC_I32_TRUNC_SAT_F32_S, F32_NAN, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(un('f', 'i', W_FC, W_FC_I32_TRUNC_SAT_F32_S, f32b(3e9f), &r), WASM_OK);
+    CHECK_EQ(r, 0x7FFFFFFFu);
+    CHECK_EQ(un('f', 'i', W_FC, W_FC_I32_TRUNC_SAT_F32_S, f32b(-3e9f), &r), WASM_OK);
+    CHECK_EQ(r, 0x80000000u);
+    CHECK_EQ(un('f', 'i', W_FC, W_FC_I32_TRUNC_SAT_F32_U, f32b(-1.0f), &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(un('f', 'i', W_FC, W_FC_I32_TRUNC_SAT_F32_U, f32b(5e9f), &r), WASM_OK);
+    CHECK_EQ(r, 0xFFFFFFFFu);
+    CHECK_EQ(un('F', 'i', W_FC, W_FC_I32_TRUNC_SAT_F64_S, f64b(-7.7), &r), WASM_OK);
+    CHECK_EQ(r, I32(-7));
+    CHECK_EQ(un('F', 'I', W_FC, W_FC_I64_TRUNC_SAT_F64_S, f64b(1e19), &r), WASM_OK);
+    CHECK_EQ(r, 0x7FFFFFFFFFFFFFFFull);
+    CHECK_EQ(un('F', 'I', W_FC, W_FC_I64_TRUNC_SAT_F64_S, f64b(-1e19), &r), WASM_OK);
+    CHECK_EQ(r, 0x8000000000000000ull);
+    CHECK_EQ(un('F', 'I', W_FC, W_FC_I64_TRUNC_SAT_F64_S, F64_NAN, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+}
+
+/* ------------------------------------------------------------ control */
+
+TEST(interp_locals_and_params)
+{
+    /* (i32 a, i64 b) -> i64 with i64 locals l2, l3: l2 = a; result l3 + b + l2 */
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    wm_init(&m);
+    uint32_t f = wm_func(&m, wm_type(&m, "iI", "I"), "II",
+                         CODE(W_LGET, 0, W_I64_EXTEND_I32_S, W_LSET, 2, W_LGET, 3, W_LGET, 1,
+                              W_I64_ADD, W_LGET, 2, W_I64_ADD, W_LGET, 3, W_I64_CONST, 1,
+                              W_I64_ADD, W_LSET, 3, W_END));
+    wm_export(&m, "f", WASM_EXTERN_FUNC, f);
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "f", (uint64_t[]){I32(-5), 1000}, &r), WASM_OK);
+    CHECK_EQ(r, 995);
+    /* locals are zeroed again on every call (l3 was set to 1 above) */
+    CHECK_EQ(call(&e, "f", (uint64_t[]){0, 0}, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(call(&e, "f", (uint64_t[]){0x7FFFFFFF, 1}, &r), WASM_OK);
+    CHECK_EQ(r, 0x80000000ull);
+    env_close(&e);
+}
+
+TEST(interp_multi_value_blocks)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r[3] = {0};
+    wm_init(&m);
+    uint8_t bt = (uint8_t)wm_type(&m, "ii", "iii");  /* block [i32 i32] -> [i32 i32 i32] */
+    uint8_t lt = (uint8_t)wm_type(&m, "ii", "i");    /* loop [acc n] -> [sum] */
+    uint8_t it = (uint8_t)wm_type(&m, "i", "ii");    /* if [acc] -> [acc n] */
+    uint32_t two = wm_type(&m, "", "iI");
+    uint32_t f = wm_func(&m, wm_type(&m, "", "iii"), "",
+                         CODE(W_I32_CONST, 1, W_I32_CONST, 2, W_BLOCK, bt, W_I32_ADD,
+                              W_I32_CONST, 10, W_I32_CONST, 20, W_END, W_END));
+    wm_export(&m, "block", WASM_EXTERN_FUNC, f);
+    /* sum n..1 with the accumulator and counter carried as loop params */
+    f = wm_func(&m, wm_type(&m, "i", "i"), "i",
+                CODE(W_I32_CONST, 0, W_LGET, 0, W_LOOP, lt, W_LSET, 1, W_LGET, 1, W_I32_ADD,
+                     W_LGET, 1, W_I32_CONST, 1, W_I32_SUB, W_LTEE, 1, W_IF, it, W_LGET, 1,
+                     W_BR, 1, W_ELSE, W_LGET, 1, W_END, W_DROP, W_END, W_END));
+    wm_export(&m, "loop", WASM_EXTERN_FUNC, f);
+    uint32_t g = wm_func(&m, two, "", CODE(W_I32_CONST, 7, W_I64_CONST, 0xC0, 0x00, W_END));
+    wm_export(&m, "two", WASM_EXTERN_FUNC, g);
+    /* (i32, i64) from a call: extend the i32 and subtract the i64 */
+    f = wm_func(&m, wm_type(&m, "", "I"), "I",
+                CODE(W_CALL, (uint8_t)g, W_LSET, 0, W_I64_EXTEND_I32_S, W_LGET, 0, W_I64_SUB,
+                     W_END));
+    wm_export(&m, "sub", WASM_EXTERN_FUNC, f);
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "block", NULL, r), WASM_OK);
+    CHECK_EQ(r[0], 3);
+    CHECK_EQ(r[1], 10);
+    CHECK_EQ(r[2], 20);
+    CHECK_EQ(call(&e, "loop", (uint64_t[]){100}, r), WASM_OK);
+    CHECK_EQ(r[0], 5050);
+    CHECK_EQ(call(&e, "loop", (uint64_t[]){1}, r), WASM_OK);
+    CHECK_EQ(r[0], 1);
+    CHECK_EQ(call(&e, "two", NULL, r), WASM_OK);
+    CHECK_EQ(r[0], 7);
+    CHECK_EQ(r[1], 64);
+    CHECK_EQ(call(&e, "sub", NULL, r), WASM_OK);
+    CHECK_EQ(r[0], (uint64_t)-57);
+    env_close(&e);
+}
+
+TEST(interp_br_table_with_results)
+{
+    static const uint32_t idx[] = {0, 1, 2, 3, 9, 0xFFFFFFFF};
+    static const uint32_t want[] = {111, 110, 100, 100, 100, 100};
+    for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++) {
+        uint64_t r = 0;
+        CHECK_EQ(run("i", "i",
+                     CODE(W_BLOCK, W_T_I32, W_BLOCK, W_T_I32, W_BLOCK, W_T_I32, W_I32_CONST,
+                          0xE4, 0x00, W_LGET, 0, W_BR_TABLE, 2, 0, 1, 2, W_END, W_I32_CONST, 1,
+                          W_I32_ADD, W_END, W_I32_CONST, 10, W_I32_ADD, W_END, W_END),
+                     (uint64_t[]){idx[i]}, &r),
+                 WASM_OK);
+        CHECK_EQ(r, want[i]);
+    }
+}
+
+TEST(interp_loop_and_recursion)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    wm_init(&m);
+    uint32_t ti = wm_type(&m, "i", "i");
+    /* fib(n) = n < 2 ? n : fib(n-1) + fib(n-2), function 0 */
+    wm_export(&m, "fib", WASM_EXTERN_FUNC,
+              wm_func(&m, ti, "",
+                      CODE(W_LGET, 0, W_I32_CONST, 2, W_I32_LT_S, W_IF, W_T_I32, W_LGET, 0,
+                           W_ELSE, W_LGET, 0, W_I32_CONST, 1, W_I32_SUB, W_CALL, 0, W_LGET, 0,
+                           W_I32_CONST, 2, W_I32_SUB, W_CALL, 0, W_I32_ADD, W_END, W_END)));
+    /* sum of 1..n with a plain loop and br_if */
+    wm_export(&m, "sum", WASM_EXTERN_FUNC,
+              wm_func(&m, ti, "i",
+                      CODE(W_BLOCK, W_VOID, W_LOOP, W_VOID, W_LGET, 0, W_I32_EQZ, W_BR_IF, 1,
+                           W_LGET, 1, W_LGET, 0, W_I32_ADD, W_LSET, 1, W_LGET, 0, W_I32_CONST,
+                           1, W_I32_SUB, W_LSET, 0, W_BR, 0, W_END, W_END, W_LGET, 1, W_END)));
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "fib", (uint64_t[]){20}, &r), WASM_OK);
+    CHECK_EQ(r, 6765);
+    CHECK_EQ(call(&e, "fib", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 1);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){100000}, &r), WASM_OK);
+    CHECK_EQ(r, (uint32_t)(100000ull * 100001 / 2));
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){0}, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    env_close(&e);
+}
+
+TEST(interp_call_indirect)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    wm_init(&m);
+    uint32_t t0 = wm_type(&m, "", "i"), t1 = wm_type(&m, "i", "i");
+    uint32_t t2 = wm_type(&m, "", "i");  /* structurally equal to t0 */
+    wm_func(&m, t0, "", CODE(W_I32_CONST, 42, W_END));                 /* 0 */
+    wm_func(&m, t1, "", CODE(W_LGET, 0, W_END));                       /* 1 */
+    wm_export(&m, "call", WASM_EXTERN_FUNC,
+              wm_func(&m, t1, "", CODE(W_LGET, 0, W_CALL_INDIRECT, (uint8_t)t0, 0, W_END)));
+    wm_func(&m, t2, "", CODE(W_I32_CONST, 43, W_END));                 /* 3 */
+    wm_table(&m, 'r', 4, 0, 0);
+    wm_elem(&m, CODE(0, W_I32_CONST, 0, W_END, 2, 0, 1));
+    wm_elem(&m, CODE(0, W_I32_CONST, 3, W_END, 1, 3));
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "call", (uint64_t[]){0}, &r), WASM_OK);
+    CHECK_EQ(r, 42);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){3}, &r), WASM_OK);
+    CHECK_EQ(r, 43);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){1}, &r), WASM_TRAP_INDIRECT_MISMATCH);
+    CHECK_EQ(e.trap.kind, WASM_TRAP_INDIRECT_MISMATCH);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){2}, &r), WASM_TRAP_UNINITIALIZED_ELEM);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){4}, &r), WASM_TRAP_OOB_TABLE);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){0xFFFFFFFF}, &r), WASM_TRAP_OOB_TABLE);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){0}, &r), WASM_OK);
+    CHECK_EQ(r, 42);
+    env_close(&e);
+}
+
+/* ------------------------------------------------------------ memory */
+
+TEST(interp_memory_boundary)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    wm_init(&m);
+    uint32_t ti = wm_type(&m, "i", "i"), tii = wm_type(&m, "ii", "");
+    wm_memory(&m, 1, 0, 0);
+    wm_export(&m, "load8", WASM_EXTERN_FUNC,
+              wm_func(&m, ti, "", CODE(W_LGET, 0, W_I32_LOAD8_U, 0, 0, W_END)));
+    wm_export(&m, "load32", WASM_EXTERN_FUNC,
+              wm_func(&m, ti, "", CODE(W_LGET, 0, W_I32_LOAD, 2, 0, W_END)));
+    wm_export(&m, "load32off4", WASM_EXTERN_FUNC,
+              wm_func(&m, ti, "", CODE(W_LGET, 0, W_I32_LOAD, 2, 4, W_END)));
+    wm_export(&m, "store32", WASM_EXTERN_FUNC,
+              wm_func(&m, tii, "", CODE(W_LGET, 0, W_LGET, 1, W_I32_STORE, 2, 0, W_END)));
+    wm_export(&m, "store8", WASM_EXTERN_FUNC,
+              wm_func(&m, tii, "", CODE(W_LGET, 0, W_LGET, 1, W_I32_STORE8, 0, 0, W_END)));
+    CHECK(env_open(&e, &m));
+    wasm_memory_t *mem = wasm_instance_memory(e.inst, 0);
+    CHECK(mem != NULL);
+    CHECK_EQ(wasm_memory_size(mem), 65536);
+    uint8_t *d = wasm_memory_data(mem);
+    d[65535] = 0xAB;
+    CHECK_EQ(call(&e, "load8", (uint64_t[]){65535}, &r), WASM_OK);
+    CHECK_EQ(r, 0xAB);
+    CHECK_EQ(call(&e, "load8", (uint64_t[]){65536}, &r), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(call(&e, "load32", (uint64_t[]){65532}, &r), WASM_OK);
+    CHECK_EQ(r, 0xAB000000u);
+    CHECK_EQ(call(&e, "load32", (uint64_t[]){65533}, &r), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(call(&e, "load32", (uint64_t[]){0xFFFFFFFC}, &r), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(call(&e, "load32off4", (uint64_t[]){65528}, &r), WASM_OK);
+    CHECK_EQ(r, 0xAB000000u);
+    CHECK_EQ(call(&e, "load32off4", (uint64_t[]){65529}, &r), WASM_TRAP_OOB_MEMORY);
+    /* address + offset must not wrap around 32 bits */
+    CHECK_EQ(call(&e, "load32off4", (uint64_t[]){0xFFFFFFFE}, &r), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(call(&e, "store8", (uint64_t[]){65535, 0x1CD}, NULL), WASM_OK);
+    CHECK_EQ(d[65535], 0xCD);
+    CHECK_EQ(call(&e, "store8", (uint64_t[]){65536, 1}, NULL), WASM_TRAP_OOB_MEMORY);
+    /* a store that does not fit writes nothing */
+    CHECK_EQ(call(&e, "store32", (uint64_t[]){65533, 0x01020304}, NULL),
+             WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(d[65533], 0);
+    CHECK_EQ(d[65534], 0);
+    CHECK_EQ(d[65535], 0xCD);
+    CHECK_EQ(call(&e, "store32", (uint64_t[]){65532, 0x01020304}, NULL), WASM_OK);
+    CHECK_EQ(d[65532], 4);
+    CHECK_EQ(d[65535], 1);
+    env_close(&e);
+}
+
+static void grow_module(wmod_t *m, uint32_t min, uint32_t max, int has_max)
+{
+    wm_init(m);
+    wm_memory(m, min, max, has_max);
+    wm_export(m, "grow", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "i", "i"), "", CODE(W_LGET, 0, W_MEM_GROW, 0, W_END)));
+    wm_export(m, "size", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "", "i"), "", CODE(W_MEM_SIZE, 0, W_END)));
+    wm_export(m, "load8", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "i", "i"), "", CODE(W_LGET, 0, W_I32_LOAD8_U, 0, 0, W_END)));
+}
+
+TEST(interp_memory_grow_and_limits)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    grow_module(&m, 1, 3, 1);
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 1);
+    CHECK_EQ(call(&e, "load8", (uint64_t[]){2 * 65536 - 1}, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(call(&e, "load8", (uint64_t[]){2 * 65536}, &r), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 0xFFFFFFFFu);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){0}, &r), WASM_OK);
+    CHECK_EQ(r, 3);
+    CHECK_EQ(call(&e, "size", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 3);
+    CHECK_EQ(wasm_memory_size(wasm_instance_memory(e.inst, 0)), 3 * 65536);
+    /* the host sees the same memory and the same limits */
+    CHECK_EQ(wasm_memory_grow(wasm_instance_memory(e.inst, 0), 1), -1);
+    env_close(&e);
+
+    /* no declared maximum, but a per-instance limit of 2 pages */
+    grow_module(&m, 1, 0, 0);
+    CHECK(env_open(&e, &m));
+    wasm_instance_set_limits(e.inst, 2, 0);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){2}, &r), WASM_OK);
+    CHECK_EQ(r, 0xFFFFFFFFu);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 1);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 0xFFFFFFFFu);
+    CHECK_EQ(call(&e, "size", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){0x10000}, &r), WASM_OK);
+    CHECK_EQ(r, 0xFFFFFFFFu);
+    env_close(&e);
+
+    /* the runtime-wide limit applies too */
+    wasm_config_t cfg = {0};
+    cfg.max_memory_pages = 4;
+    grow_module(&m, 1, 0, 0);
+    CHECK(env_open_rt(&e, wasm_runtime_new(&cfg), &m, NULL));
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){3}, &r), WASM_OK);
+    CHECK_EQ(r, 1);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 0xFFFFFFFFu);
+    env_close(&e);
+}
+
+TEST(interp_bulk_memory)
+{
+    wmod_t m;
+    env_t e;
+    uint32_t t3 = 0;
+    wm_init(&m);
+    t3 = wm_type(&m, "iii", "");
+    wm_memory(&m, 1, 0, 0);
+    wm_datacount(&m, 1);
+    wm_data(&m, CODE(1, 8, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'));
+    wm_export(&m, "init", WASM_EXTERN_FUNC,
+              wm_func(&m, t3, "", CODE(W_LGET, 0, W_LGET, 1, W_LGET, 2, W_FC, W_FC_MEMORY_INIT,
+                                       0, 0, W_END)));
+    wm_export(&m, "copy", WASM_EXTERN_FUNC,
+              wm_func(&m, t3, "", CODE(W_LGET, 0, W_LGET, 1, W_LGET, 2, W_FC, W_FC_MEMORY_COPY,
+                                       0, 0, W_END)));
+    wm_export(&m, "fill", WASM_EXTERN_FUNC,
+              wm_func(&m, t3, "", CODE(W_LGET, 0, W_LGET, 1, W_LGET, 2, W_FC, W_FC_MEMORY_FILL,
+                                       0, W_END)));
+    wm_export(&m, "drop", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "", ""), "", CODE(W_FC, W_FC_DATA_DROP, 0, W_END)));
+    CHECK(env_open(&e, &m));
+    uint8_t *d = wasm_memory_data(wasm_instance_memory(e.inst, 0));
+    /* passive segments are not applied at instantiation */
+    CHECK_EQ(d[0], 0);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 0, 8}, NULL), WASM_OK);
+    CHECK(!memcmp(d, "abcdefgh", 8));
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){2, 0, 6}, NULL), WASM_OK);
+    CHECK(!memcmp(d, "ababcdef", 8));
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 0, 8}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){0, 2, 6}, NULL), WASM_OK);
+    CHECK(!memcmp(d, "cdefghgh", 8));
+    CHECK_EQ(call(&e, "fill", (uint64_t[]){1, 0x17A, 3}, NULL), WASM_OK);
+    CHECK(!memcmp(d, "czzzghgh", 8));
+    CHECK_EQ(call(&e, "init", (uint64_t[]){100, 5, 3}, NULL), WASM_OK);
+    CHECK(!memcmp(d + 100, "fgh", 3));
+    /* out of bounds: trap before writing anything */
+    d[65530] = 0x11;
+    CHECK_EQ(call(&e, "fill", (uint64_t[]){65530, 0, 7}, NULL), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(d[65530], 0x11);
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){65530, 0, 7}, NULL), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(d[65530], 0x11);
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){0, 65530, 7}, NULL), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(d[0], 'c');
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){65536, 0, 0}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){65537, 0, 0}, NULL), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(call(&e, "fill", (uint64_t[]){65536, 0, 0}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 4, 5}, NULL), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){65535, 0, 2}, NULL), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 8, 0}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 9, 0}, NULL), WASM_TRAP_OOB_MEMORY);
+    /* after data.drop the segment has length 0 */
+    CHECK_EQ(call(&e, "drop", NULL, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 0, 1}, NULL), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 0, 0}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "drop", NULL, NULL), WASM_OK);
+    CHECK_EQ(d[0], 'c');
+    env_close(&e);
+}
