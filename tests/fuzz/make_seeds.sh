@@ -3,7 +3,11 @@
 #  - every binary module wast2json extracts from the spec suite's top-level
 #    .wast files (WASM_TESTSUITE, default ../shared/wasm-testsuite), except
 #    the SIMD ones: the engine rejects v128 until SIMD lands;
-#  - tests/fuzz/seeds/*.wat, converted with wat2wasm.
+#  - tests/fuzz/seeds/*.wat, converted with wat2wasm;
+#  - FUZZ_TTF_SEEDS (default 100) valid modules that binaryen's wasm-opt
+#    -ttf makes out of random bytes: loops, calls, memory traffic, the kind
+#    of code that byte mutations of other seeds rarely reach. Random each
+#    build; a failing input is kept by libFuzzer, so that is no loss.
 # Files are named by their SHA-1, so duplicates collapse. A missing suite is
 # not an error: the .wat seeds alone still make a corpus.
 set -eu
@@ -47,4 +51,17 @@ for w in tests/fuzz/seeds/*.wat; do
     add "$tmp/seed.wasm"
     nwat=$((nwat + 1))
 done
-echo "make_seeds: $nspec spec modules, $nwat .wat seeds -> $(ls "$out" | wc -l) files in $out"
+# Wasm 2.0 less reference types: binaryen 108 writes typed function
+# references for them, which a 2.0 validator rightly rejects.
+nttf=0
+ttf_features=(--mvp-features --enable-bulk-memory --enable-multivalue --enable-sign-ext
+              --enable-nontrapping-float-to-int --enable-mutable-globals)
+if command -v wasm-opt >/dev/null 2>&1; then
+    for i in $(seq 1 "${FUZZ_TTF_SEEDS:-100}"); do
+        head -c 16384 /dev/urandom >"$tmp/random.bin"
+        wasm-opt -ttf "$tmp/random.bin" "${ttf_features[@]}" -o "$tmp/ttf.wasm" 2>/dev/null || continue
+        add "$tmp/ttf.wasm"
+        nttf=$((nttf + 1))
+    done
+fi
+echo "make_seeds: $nspec spec modules, $nwat .wat seeds, $nttf wasm-opt -ttf modules -> $(ls "$out" | wc -l) files in $out"
