@@ -54,7 +54,7 @@ else
     done
 fi
 
-P=0; F=0; S=0
+P=0; F=0; S=0; T=0; M=0
 skips=()
 warnings=""
 abnormal=0
@@ -100,7 +100,7 @@ run_one() {
         fi
         echo "$line"
     else
-        total=$(sed -nE 's/^# .*: ([0-9]+) commands$/\1/p' "$log" | head -1)
+        total=$(sed -nE 's/^# .*: ([0-9]+) commands .*$/\1/p' "$log" | head -1)
         local at cmd
         read -r p f s at cmd < <(cat "$prog" 2>/dev/null || echo "0 0 0 0 -")
         [ -z "$total" ] && total=$((p + f + s + 1))
@@ -113,6 +113,9 @@ run_one() {
         echo "$name.wast: $p passed, $f failed, $s skipped"
     fi
     P=$((P + p)); F=$((F + f)); S=$((S + s))
+    local t m
+    read -r t m < <(sed -nE 's/^# .*: ([0-9]+) commands \(([0-9]+) module\)$/\1 \2/p' "$log" | head -1)
+    T=$((T + ${t:-0})); M=$((M + ${m:-0}))
 }
 
 for wast in "${files[@]}"; do
@@ -129,5 +132,6 @@ if [ ${#skips[@]} -gt 0 ]; then
     printf '  %s\n' "${skips[@]}"
 fi
 [ -n "$warnings" ] && printf '%s' "$warnings"
+echo "counted: $((T - M)) assert/action + $M module commands (register does not count)"
 echo "spec: $P passed, $F failed, $S skipped"
 [ "$F" -eq 0 ] && [ "$abnormal" -eq 0 ]

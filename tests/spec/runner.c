@@ -6,7 +6,7 @@
  * Every command but "register" counts once: module (must load and
  * instantiate), action, and each assert_*. Like wabt's spectest-interp, a
  * module command is a test of its own. The runner prints
- *   # <file>: N commands
+ *   # <file>: N commands (M module)
  * first, one line per failure ("file:line: command: expected ..., got ..."),
  * one "SKIP file:line: command: reason" line per skip, and ends with
  *   <file>: P passed, F failed, S skipped
@@ -829,12 +829,13 @@ static void teardown(runner_t *r)
 
 static void run_script(runner_t *r, const json_t *cmds)
 {
-    int total = 0;
+    int total = 0, modules = 0;
     for (size_t i = 0; i < json_count(cmds); i++) {
         const char *t = json_get_str(json_at(cmds, i), "type", NULL);
         total += t && counts(t);
+        modules += t && strcmp(t, "module") == 0;
     }
-    printf("# %s: %d commands\n", r->src, total);
+    printf("# %s: %d commands (%d module)\n", r->src, total, modules);
     fflush(stdout);
     save_progress(r);
     for (size_t i = 0; i < json_count(cmds); i++) {
