@@ -27,7 +27,8 @@ $(FUZZ_BIN): tests/fuzz/fuzz_wasm.c $(FUZZ_OBJ) $(ENGINE_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer tests/fuzz/fuzz_wasm.c $(FUZZ_OBJ) -o $@
 
-$(FUZZ_DIR)/seeds.stamp: tests/fuzz/make_seeds.sh $(wildcard tests/fuzz/seeds/*.wat)
+$(FUZZ_DIR)/seeds.stamp: tests/fuzz/make_seeds.sh $(wildcard tests/fuzz/seeds/*.wat) \
+                         $(wildcard tests/fuzz/regress/*.wasm)
 	WASM_TESTSUITE=$(WASM_TESTSUITE) bash tests/fuzz/make_seeds.sh $(FUZZ_DIR)/seeds
 	@touch $@
 

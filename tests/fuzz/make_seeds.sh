@@ -4,6 +4,7 @@
 #    .wast files (WASM_TESTSUITE, default ../shared/wasm-testsuite), except
 #    the SIMD ones: the engine rejects v128 until SIMD lands;
 #  - tests/fuzz/seeds/*.wat, converted with wat2wasm;
+#  - tests/fuzz/regress/*.wasm, inputs that once failed (fixed crashers);
 #  - FUZZ_TTF_SEEDS (default 100) valid modules that binaryen's wasm-opt
 #    -ttf makes out of random bytes: loops, calls, memory traffic, the kind
 #    of code that byte mutations of other seeds rarely reach. Random each
@@ -51,6 +52,13 @@ for w in tests/fuzz/seeds/*.wat; do
     add "$tmp/seed.wasm"
     nwat=$((nwat + 1))
 done
+nreg=0
+for w in tests/fuzz/regress/*.wasm; do
+    [ -e "$w" ] || continue
+    add "$w"
+    nreg=$((nreg + 1))
+done
+
 # Wasm 2.0 less reference types: binaryen 108 writes typed function
 # references for them, which a 2.0 validator rightly rejects.
 nttf=0
@@ -64,4 +72,4 @@ if command -v wasm-opt >/dev/null 2>&1; then
         nttf=$((nttf + 1))
     done
 fi
-echo "make_seeds: $nspec spec modules, $nwat .wat seeds, $nttf wasm-opt -ttf modules -> $(ls "$out" | wc -l) files in $out"
+echo "make_seeds: $nspec spec modules, $nwat .wat seeds, $nreg regressions, $nttf wasm-opt -ttf modules -> $(ls "$out" | wc -l) files in $out"
