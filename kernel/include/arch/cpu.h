@@ -1,0 +1,45 @@
+/*
+ * The arch seam, part 1: the processor. Every port (kernel/arch/<isa>/)
+ * implements these; portable kernel code never asks which ISA it runs on.
+ */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Short ISA name: "x86_64", "aarch64", "riscv64". */
+const char *arch_name(void);
+
+/* Installs exception/trap vectors (every exception and fault is caught and
+ * reported with a register dump and backtrace, then a clean panic) and
+ * enables the floating-point unit. Called once, early, by kmain. */
+void cpu_init(void);
+
+/* Interrupts on/off on this CPU; cpu_irq_save returns the previous state. */
+void cpu_irq_enable(void);
+void cpu_irq_disable(void);
+bool cpu_irq_save(void);           /* disables; returns true if they were on */
+void cpu_irq_restore(bool was_on);
+
+/* Waits for an interrupt (hlt / wfi) with interrupts enabled. */
+void cpu_idle(void);
+
+/* Powers the machine off with a status the test harness reads:
+ * x86_64: isa-debug-exit (QEMU exits with (status << 1) | 1);
+ * aarch64: PSCI SYSTEM_OFF (status printed on the console first);
+ * riscv64: SBI system reset (shutdown; reason "system failure" when status != 0).
+ * Every port prints "athanor: poweroff status <status>" before. */
+__attribute__((noreturn)) void arch_poweroff(int status);
+
+/* Walks the frame-pointer chain starting at frame pointer fp and calls
+ * fn(return_address) for up to max frames. fp == 0: the caller's frame.
+ * The kernel is built with frame pointers. */
+void arch_backtrace(uintptr_t fp, void (*fn)(uintptr_t pc, void *arg), void *arg, int max);
+
+/* Triggers a deliberate fault of each kind for the self-tests, with the
+ * fault handler in "expect" mode: see kern/trap.h. */
+void arch_fault_selftest_breakpoint(void);   /* int3 / brk / ebreak */
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * The arch seam, part 2: the MMU. The kernel runs in the higher half with
+ * all physical memory mapped at KERN_PHYS_MAP (see the port's
+ * <arch/layout.h>, included below, which defines KERN_PHYS_MAP,
+ * KERN_VM_BASE/KERN_VM_END (the range for reservations: heaps, linear
+ * memories, stacks) and PAGE_SIZE).
+ */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <arch/layout.h>
+
+enum {
+    MMU_READ = 1,
+    MMU_WRITE = 2,
+    MMU_EXEC = 4,
+    MMU_DEVICE = 8,   /* uncached device memory */
+};
+
+/* Builds the final kernel page tables: kernel text R+X, rodata R,
+ * data/bss R+W (W^X everywhere), the physical map R+W, then switches to
+ * them. Needs the frame allocator (kern/pmm.h) to be up. */
+void mmu_init(void);
+
+/* Maps [va, va+size) to [pa, pa+size) with flags (page multiples). Page
+ * table pages come from the frame allocator. False when out of memory or
+ * when a page is already mapped. */
+bool mmu_map(uintptr_t va, uint64_t pa, size_t size, unsigned flags);
+
+/* Unmaps [va, va+size); flushes the TLB. Returns nothing: unmapped holes are fine. */
+void mmu_unmap(uintptr_t va, size_t size);
+
+/* Physical address of a mapped virtual address, or (uint64_t)-1. */
+uint64_t mmu_translate(uintptr_t va);
+
+static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)(pa + KERN_PHYS_MAP); }
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * The arch seam, part 4: time (x86_64: LAPIC timer calibrated against the
+ * PIT or HPET, TSC for the clock; aarch64: generic timer; riscv64: time CSR
+ * and the SBI timer).
+ */
+#ifndef ARCH_TIMER_H
+#define ARCH_TIMER_H
+
+#include <stdint.h>
+
+/* Starts the clock; after this timer_now_ns works. */
+void timer_init(void);
+/* Monotonic nanoseconds since timer_reset_point (the kernel's entry). */
+uint64_t timer_now_ns(void);
+/* Periodic tick interrupt every period_ns; each tick calls timer_tick()
+ * (portable, kernel/core/time.c) from interrupt context. 0 stops it. */
+void timer_set_periodic(uint64_t period_ns);
+void timer_tick(void);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * Portable kernel services (kernel/core/). Conventions: a broken kernel
+ * invariant panics with "function: reason"; functions that can fail for
+ * ordinary reasons return false/NULL.
+ */
+#ifndef KERN_KERNEL_H
+#define KERN_KERNEL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ATHANOR_VERSION "0.1"
+
+/* Console output through the early console (and later the console driver). */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kvprintf(const char *fmt, va_list ap);
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+
+/* Physical frames (4 KiB), from the boot memory map, with accounting. */
+void pmm_init(const void *boot_info);
+uint64_t pmm_alloc(void);              /* zeroed frame, physical address; 0 when out */
+uint64_t pmm_alloc_contig(size_t n);   /* n contiguous zeroed frames; 0 when none */
+void pmm_free(uint64_t pa);
+size_t pmm_free_count(void);
+size_t pmm_total_count(void);
+
+/* Kernel heap. */
+void heap_init(void);
+void *kmalloc(size_t size);            /* zeroed; NULL when out of memory */
+void *krealloc(void *p, size_t size);
+void kfree(void *p);
+
+/* Kernel virtual ranges in [KERN_VM_BASE, KERN_VM_END): reserve address
+ * space (nothing mapped), then map fresh zeroed frames into parts of it. */
+void *vm_reserve(size_t size, size_t guard);   /* guard bytes left unmapped below */
+bool vm_commit(void *va, size_t size, unsigned mmu_flags);
+void vm_decommit(void *va, size_t size);       /* unmaps and frees the frames */
+void vm_release(void *va, size_t size);
+
+/* Kernel stacks with an unmapped guard page below. */
+void *kstack_alloc(size_t size);               /* returns the top */
+
+/* libc pieces the compiler and the engine need. */
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+#endif
