@@ -633,3 +633,446 @@ TEST(interp_bulk_memory)
     CHECK_EQ(d[0], 'c');
     env_close(&e);
 }
+
+/* ------------------------------------------------------------ tables */
+
+static uint64_t tab_at(env_t *e, const char *name, uint32_t i)
+{
+    wasm_extern_t x;
+    uint64_t v = 0xBAD;
+    if (wasm_instance_export(e->inst, name, (uint32_t)strlen(name), &x) &&
+        x.kind == WASM_EXTERN_TABLE)
+        wasm_table_get(x.u.table, i, &v);
+    return v;
+}
+
+TEST(interp_tables_externref)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    wm_init(&m);
+    wm_table(&m, 'e', 2, 5, 1);
+    wm_export(&m, "t", WASM_EXTERN_TABLE, 0);
+    wm_export(&m, "get", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", "e"), "", CODE(W_LGET, 0, W_TGET, 0, W_END)));
+    wm_export(&m, "set", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "ie", ""), "", CODE(W_LGET, 0, W_LGET, 1, W_TSET, 0,
+                                                          W_END)));
+    wm_export(&m, "grow", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "ei", "i"), "",
+                      CODE(W_LGET, 0, W_LGET, 1, W_FC, W_FC_TABLE_GROW, 0, W_END)));
+    wm_export(&m, "size", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "", "i"), "", CODE(W_FC, W_FC_TABLE_SIZE, 0, W_END)));
+    wm_export(&m, "fill", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "iei", ""), "",
+                      CODE(W_LGET, 0, W_LGET, 1, W_LGET, 2, W_FC, W_FC_TABLE_FILL, 0, W_END)));
+    wm_export(&m, "copy", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "iii", ""), "",
+                      CODE(W_LGET, 0, W_LGET, 1, W_LGET, 2, W_FC, W_FC_TABLE_COPY, 0, 0,
+                           W_END)));
+    wm_export(&m, "isnull", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", "i"), "",
+                      CODE(W_LGET, 0, W_TGET, 0, W_REF_IS_NULL, W_END)));
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "set", (uint64_t[]){0, 0x1111}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "get", (uint64_t[]){0}, &r), WASM_OK);
+    CHECK_EQ(r, 0x1111);
+    CHECK_EQ(call(&e, "get", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(call(&e, "isnull", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 1);
+    CHECK_EQ(call(&e, "isnull", (uint64_t[]){0}, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(call(&e, "get", (uint64_t[]){2}, &r), WASM_TRAP_OOB_TABLE);
+    CHECK_EQ(call(&e, "set", (uint64_t[]){2, 1}, NULL), WASM_TRAP_OOB_TABLE);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){0x22, 2}, &r), WASM_OK);
+    CHECK_EQ(r, 2);
+    CHECK_EQ(call(&e, "get", (uint64_t[]){3}, &r), WASM_OK);
+    CHECK_EQ(r, 0x22);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){0, 2}, &r), WASM_OK);
+    CHECK_EQ(r, 0xFFFFFFFFu);  /* max is 5 */
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){0, 1}, &r), WASM_OK);
+    CHECK_EQ(r, 4);
+    CHECK_EQ(call(&e, "size", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 5);
+    CHECK_EQ(call(&e, "fill", (uint64_t[]){1, 0x33, 3}, NULL), WASM_OK);
+    CHECK_EQ(tab_at(&e, "t", 0), 0x1111);
+    CHECK_EQ(tab_at(&e, "t", 1), 0x33);
+    CHECK_EQ(tab_at(&e, "t", 3), 0x33);
+    CHECK_EQ(tab_at(&e, "t", 4), 0);
+    CHECK_EQ(call(&e, "fill", (uint64_t[]){4, 0x44, 2}, NULL), WASM_TRAP_OOB_TABLE);
+    CHECK_EQ(tab_at(&e, "t", 4), 0);
+    CHECK_EQ(call(&e, "set", (uint64_t[]){2, 0x55}, NULL), WASM_OK);
+    /* [1111 33 55 33 0]: overlapping copies in both directions */
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){1, 0, 4}, NULL), WASM_OK);
+    CHECK_EQ(tab_at(&e, "t", 0), 0x1111);
+    CHECK_EQ(tab_at(&e, "t", 1), 0x1111);
+    CHECK_EQ(tab_at(&e, "t", 2), 0x33);
+    CHECK_EQ(tab_at(&e, "t", 3), 0x55);
+    CHECK_EQ(tab_at(&e, "t", 4), 0x33);
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){0, 2, 3}, NULL), WASM_OK);
+    CHECK_EQ(tab_at(&e, "t", 0), 0x33);
+    CHECK_EQ(tab_at(&e, "t", 1), 0x55);
+    CHECK_EQ(tab_at(&e, "t", 2), 0x33);
+    CHECK_EQ(tab_at(&e, "t", 3), 0x55);
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){3, 0, 3}, NULL), WASM_TRAP_OOB_TABLE);
+    CHECK_EQ(tab_at(&e, "t", 3), 0x55);
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){5, 0, 0}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "copy", (uint64_t[]){6, 0, 0}, NULL), WASM_TRAP_OOB_TABLE);
+    env_close(&e);
+}
+
+TEST(interp_table_init_elem_drop_and_limits)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    wm_init(&m);
+    uint32_t t0 = wm_type(&m, "", "i"), t3 = wm_type(&m, "iii", "");
+    wm_func(&m, t0, "", CODE(W_I32_CONST, 11, W_END));   /* 0 */
+    wm_func(&m, t0, "", CODE(W_I32_CONST, 22, W_END));   /* 1 */
+    wm_table(&m, 'r', 4, 0, 0);
+    wm_elem(&m, CODE(1, 0, 2, 0, 1));                     /* passive [f0 f1] */
+    wm_export(&m, "init", WASM_EXTERN_FUNC,
+              wm_func(&m, t3, "", CODE(W_LGET, 0, W_LGET, 1, W_LGET, 2, W_FC, W_FC_TABLE_INIT,
+                                       0, 0, W_END)));
+    wm_export(&m, "drop", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "", ""), "", CODE(W_FC, W_FC_ELEM_DROP, 0, W_END)));
+    wm_export(&m, "call", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", "i"), "",
+                      CODE(W_LGET, 0, W_CALL_INDIRECT, (uint8_t)t0, 0, W_END)));
+    wm_export(&m, "grow", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", "i"), "",
+                      CODE(W_REF_NULL, W_T_FUNCREF, W_LGET, 0, W_FC, W_FC_TABLE_GROW, 0, W_END)));
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "call", (uint64_t[]){1}, &r), WASM_TRAP_UNINITIALIZED_ELEM);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){1, 0, 2}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 11);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){2}, &r), WASM_OK);
+    CHECK_EQ(r, 22);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 1, 1}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){0}, &r), WASM_OK);
+    CHECK_EQ(r, 22);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){3, 0, 2}, NULL), WASM_TRAP_OOB_TABLE);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){3}, &r), WASM_TRAP_UNINITIALIZED_ELEM);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 1, 2}, NULL), WASM_TRAP_OOB_TABLE);
+    CHECK_EQ(call(&e, "drop", NULL, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 0, 1}, NULL), WASM_TRAP_OOB_TABLE);
+    CHECK_EQ(call(&e, "init", (uint64_t[]){0, 0, 0}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){0}, &r), WASM_OK);
+    CHECK_EQ(r, 22);
+    /* per-instance table limit */
+    wasm_instance_set_limits(e.inst, 0, 6);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){3}, &r), WASM_OK);
+    CHECK_EQ(r, 0xFFFFFFFFu);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){2}, &r), WASM_OK);
+    CHECK_EQ(r, 4);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){5}, &r), WASM_TRAP_UNINITIALIZED_ELEM);
+    CHECK_EQ(call(&e, "call", (uint64_t[]){6}, &r), WASM_TRAP_OOB_TABLE);
+    env_close(&e);
+}
+
+/* ------------------------------------------------------------ linking */
+
+static void global_user(wmod_t *m)
+{
+    wm_init(m);
+    wm_import_global(m, "env", "g", 'i', 1);
+    wm_export(m, "get", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "", "i"), "", CODE(W_GGET, 0, W_END)));
+    wm_export(m, "set", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "i", ""), "", CODE(W_LGET, 0, W_GSET, 0, W_END)));
+}
+
+TEST(interp_shared_mutable_global)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wasm_global_t *g = wasm_global_new(rt, WASM_I32, true, 5);
+    wasm_linker_t *l = wasm_linker_new(rt);
+    wasm_extern_t x = {.kind = WASM_EXTERN_GLOBAL, .u.global = g};
+    CHECK(wasm_linker_define(l, "env", 3, "g", 1, x));
+    wmod_t m;
+    env_t a, b, c;
+    uint64_t r = 0;
+    global_user(&m);
+    CHECK(env_open_rt(&a, rt, &m, l));
+    global_user(&m);
+    CHECK(env_open_rt(&b, rt, &m, l));
+    CHECK_EQ(call(&b, "get", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 5);
+    CHECK_EQ(call(&a, "set", (uint64_t[]){7}, NULL), WASM_OK);
+    CHECK_EQ(call(&b, "get", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 7);
+    CHECK_EQ(wasm_global_get(g), 7);
+    wasm_global_set(g, 9);
+    CHECK_EQ(call(&a, "get", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 9);
+
+    /* a global defined and exported by a Wasm instance, imported by another */
+    wm_init(&m);
+    wm_global(&m, 'i', 1, CODE(W_I32_CONST, 3, W_END));
+    wm_export(&m, "g", WASM_EXTERN_GLOBAL, 0);
+    wm_export(&m, "set", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", ""), "", CODE(W_LGET, 0, W_GSET, 0, W_END)));
+    CHECK(env_open_rt(&c, rt, &m, NULL));
+    wasm_linker_t *l2 = wasm_linker_new(rt);
+    CHECK(wasm_linker_define_instance(l2, "env", 3, c.inst));
+    env_t d;
+    global_user(&m);
+    CHECK(env_open_rt(&d, rt, &m, l2));
+    CHECK_EQ(call(&d, "get", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 3);
+    CHECK_EQ(call(&c, "set", (uint64_t[]){11}, NULL), WASM_OK);
+    CHECK_EQ(call(&d, "get", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 11);
+    CHECK_EQ(call(&d, "set", (uint64_t[]){12}, NULL), WASM_OK);
+    wasm_extern_t cg;
+    CHECK(wasm_instance_export(c.inst, "g", 1, &cg));
+    CHECK_EQ(wasm_global_get(cg.u.global), 12);
+
+    /* importing a mutable global as immutable is a link error */
+    wm_init(&m);
+    wm_import_global(&m, "env", "g", 'i', 0);
+    env_t bad;
+    CHECK(!env_open_rt(&bad, rt, &m, l));
+    CHECK_EQ(bad.trap.kind, WASM_OK);
+    CHECK(bad.err.message[0] != 0);
+    env_close_keep_rt(&bad);
+
+    env_close_keep_rt(&d);
+    env_close_keep_rt(&c);
+    env_close_keep_rt(&b);
+    env_close_keep_rt(&a);
+    wasm_linker_free(l2);
+    wasm_linker_free(l);
+    wasm_runtime_free(rt);
+}
+
+TEST(interp_cross_instance_call)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wmod_t m;
+    env_t a, b;
+    uint64_t r = 0;
+    wm_init(&m);
+    wm_memory(&m, 1, 0, 0);
+    wm_export(&m, "store", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", ""), "",
+                      CODE(W_I32_CONST, 0, W_LGET, 0, W_I32_STORE, 2, 0, W_END)));
+    wm_export(&m, "div", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "ii", "i"), "",
+                      CODE(W_LGET, 0, W_LGET, 1, W_I32_DIV_S, W_END)));
+    CHECK(env_open_rt(&a, rt, &m, NULL));
+    wasm_linker_t *l = wasm_linker_new(rt);
+    CHECK(wasm_linker_define_instance(l, "a", 1, a.inst));
+
+    wm_init(&m);
+    uint32_t st = wm_import_func(&m, "a", "store", wm_type(&m, "i", ""));
+    uint32_t dv = wm_import_func(&m, "a", "div", wm_type(&m, "ii", "i"));
+    wm_memory(&m, 1, 0, 0);
+    wm_export(&m, "run", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", ""), "", CODE(W_LGET, 0, W_CALL, (uint8_t)st, W_END)));
+    wm_export(&m, "div1", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "ii", "i"), "",
+                      CODE(W_LGET, 0, W_LGET, 1, W_CALL, (uint8_t)dv, W_I32_CONST, 1, W_I32_ADD,
+                           W_END)));
+    CHECK(env_open_rt(&b, rt, &m, l));
+    CHECK_EQ(call(&b, "run", (uint64_t[]){0x0A0B0C0D}, NULL), WASM_OK);
+    uint8_t *da = wasm_memory_data(wasm_instance_memory(a.inst, 0));
+    uint8_t *db = wasm_memory_data(wasm_instance_memory(b.inst, 0));
+    CHECK_EQ(da[0], 0x0D);
+    CHECK_EQ(da[3], 0x0A);
+    CHECK_EQ(db[0], 0);  /* the callee used its own memory */
+    CHECK_EQ(call(&b, "div1", (uint64_t[]){100, 7}, &r), WASM_OK);
+    CHECK_EQ(r, 15);
+    /* a trap in A unwinds through B; frames name both instances */
+    CHECK_EQ(call(&b, "div1", (uint64_t[]){1, 0}, &r), WASM_TRAP_DIV_ZERO);
+    CHECK(b.trap.nframes >= 2);
+    CHECK(b.trap.frames[0].instance == a.inst);
+    CHECK(b.trap.frames[1].instance == b.inst);
+    CHECK_EQ(b.trap.frames[0].func_index, 1);
+    /* the export of A is the very same function object in both instances */
+    wasm_extern_t xa;
+    CHECK(wasm_instance_export(a.inst, "div", 3, &xa));
+    CHECK_EQ(wasm_call(b.ex, xa.u.func, (uint64_t[]){9, 3}, &r, NULL), WASM_OK);
+    CHECK_EQ(r, 3);
+    env_close_keep_rt(&b);
+    env_close_keep_rt(&a);
+    wasm_linker_free(l);
+    wasm_runtime_free(rt);
+}
+
+/* ------------------------------------------------------------ host functions */
+
+typedef struct host_state {
+    int calls;
+    wasm_func_t *inner;  /* re-entrancy: called while depth < max_depth */
+    wasm_func_t *leaf;   /* called once max_depth is reached */
+    int depth, max_depth;
+    wasm_trap_kind_t inner_kind;
+} host_state_t;
+
+/* (i32 a, i64 b) -> (i64 a+b, i32 a*b) */
+static wasm_trap_kind_t host_addmul(wasm_call_ctx_t *ctx, uint64_t *cells, void *user)
+{
+    host_state_t *s = user;
+    int32_t a = (int32_t)cells[0];
+    int64_t b = (int64_t)cells[1];
+    s->calls++;
+    cells[0] = (uint64_t)(a + b);
+    cells[1] = (uint32_t)(a * (int32_t)b);
+    wasm_memory_t *mem = wasm_call_ctx_memory(ctx);
+    if (mem)
+        wasm_memory_data(mem)[0] = (uint8_t)s->calls;
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t host_fail(wasm_call_ctx_t *ctx, uint64_t *cells, void *user)
+{
+    return wasm_call_ctx_fail(ctx, "boom");
+}
+
+static wasm_trap_kind_t host_exit(wasm_call_ctx_t *ctx, uint64_t *cells, void *user)
+{
+    return wasm_call_ctx_exit(ctx, (int32_t)cells[0]);
+}
+
+/* (i32 x) -> i32: calls back into Wasm: inner(x) + 1 (or leaf(x) + 1) */
+static wasm_trap_kind_t host_reenter(wasm_call_ctx_t *ctx, uint64_t *cells, void *user)
+{
+    host_state_t *s = user;
+    uint64_t r = 0;
+    wasm_trap_t t;
+    wasm_func_t *f = s->depth++ < s->max_depth ? s->inner : s->leaf;
+    wasm_trap_kind_t k = wasm_call(wasm_call_ctx_exec(ctx), f, cells, &r, &t);
+    s->inner_kind = k;
+    if (k != WASM_OK)
+        return k;
+    cells[0] = (uint32_t)(r + 1);
+    return WASM_OK;
+}
+
+static wasm_linker_t *host_linker(wasm_runtime_t *rt, host_state_t *s)
+{
+    static const wasm_valtype_t iI[] = {WASM_I32, WASM_I64}, Ii[] = {WASM_I64, WASM_I32};
+    static const wasm_valtype_t i[] = {WASM_I32};
+    wasm_linker_t *l = wasm_linker_new(rt);
+    wasm_extern_t x = {.kind = WASM_EXTERN_FUNC};
+    x.u.func = wasm_func_new_host(rt, iI, 2, Ii, 2, host_addmul, s, "addmul");
+    wasm_linker_define(l, "env", 3, "addmul", 6, x);
+    x.u.func = wasm_func_new_host(rt, NULL, 0, NULL, 0, host_fail, s, "fail");
+    wasm_linker_define(l, "env", 3, "fail", 4, x);
+    x.u.func = wasm_func_new_host(rt, i, 1, NULL, 0, host_exit, s, "exit");
+    wasm_linker_define(l, "env", 3, "exit", 4, x);
+    x.u.func = wasm_func_new_host(rt, i, 1, i, 1, host_reenter, s, "reenter");
+    wasm_linker_define(l, "env", 3, "reenter", 7, x);
+    return l;
+}
+
+TEST(interp_host_functions)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    host_state_t s = {0};
+    wasm_linker_t *l = host_linker(rt, &s);
+    wmod_t m;
+    env_t e;
+    uint64_t r[2] = {0};
+    wm_init(&m);
+    uint32_t am = wm_import_func(&m, "env", "addmul", wm_type(&m, "iI", "Ii"));
+    uint32_t fl = wm_import_func(&m, "env", "fail", wm_type(&m, "", ""));
+    uint32_t ex = wm_import_func(&m, "env", "exit", wm_type(&m, "i", ""));
+    wm_memory(&m, 1, 0, 0);
+    wm_export(&m, "addmul", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "iI", "Ii"), "",
+                      CODE(W_LGET, 0, W_LGET, 1, W_CALL, (uint8_t)am, W_END)));
+    wm_export(&m, "fail", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "", "i"), "",
+                      CODE(W_CALL, (uint8_t)fl, W_I32_CONST, 1, W_END)));
+    wm_export(&m, "exit", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", ""), "",
+                      CODE(W_LGET, 0, W_CALL, (uint8_t)ex, W_UNREACHABLE, W_END)));
+    wm_export(&m, "ok", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "", "i"), "", CODE(W_I32_CONST, 5, W_END)));
+    CHECK(env_open_rt(&e, rt, &m, l));
+    CHECK_EQ(call(&e, "addmul", (uint64_t[]){I32(-3), 10}, r), WASM_OK);
+    CHECK_EQ(r[0], 7);
+    CHECK_EQ(r[1], I32(-30));
+    CHECK_EQ(s.calls, 1);
+    CHECK_EQ(wasm_memory_data(wasm_instance_memory(e.inst, 0))[0], 1);
+    CHECK_EQ(call(&e, "fail", NULL, r), WASM_TRAP_HOST);
+    CHECK_EQ(e.trap.kind, WASM_TRAP_HOST);
+    CHECK(strstr(e.trap.message, "boom") != NULL);
+    CHECK_EQ(call(&e, "exit", (uint64_t[]){3}, NULL), WASM_TRAP_EXIT);
+    CHECK_EQ(e.trap.exit_code, 3);
+    CHECK_EQ(call(&e, "ok", NULL, r), WASM_OK);
+    CHECK_EQ(r[0], 5);
+    /* a host function called directly from the host */
+    wasm_extern_t hx;
+    CHECK(wasm_instance_export(e.inst, "addmul", 6, &hx));
+    const uint8_t *ps, *rs;
+    uint32_t np, nr;
+    wasm_func_type(hx.u.func, &ps, &np, &rs, &nr);
+    CHECK_EQ(np, 2);
+    CHECK_EQ(ps[0], WASM_I32);
+    CHECK_EQ(ps[1], WASM_I64);
+    CHECK_EQ(nr, 2);
+    CHECK_EQ(rs[0], WASM_I64);
+    env_close_keep_rt(&e);
+    wasm_linker_free(l);
+    wasm_runtime_free(rt);
+}
+
+TEST(interp_host_reentrancy)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    host_state_t s = {0};
+    wasm_linker_t *l = host_linker(rt, &s);
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    wm_init(&m);
+    uint32_t re = wm_import_func(&m, "env", "reenter", wm_type(&m, "i", "i"));
+    uint32_t ti = wm_type(&m, "i", "i");
+    wm_export(&m, "outer", WASM_EXTERN_FUNC,
+              wm_func(&m, ti, "", CODE(W_LGET, 0, W_CALL, (uint8_t)re, W_I32_CONST, 0xE8, 0x07,
+                                       W_I32_ADD, W_END)));
+    wm_export(&m, "double", WASM_EXTERN_FUNC,
+              wm_func(&m, ti, "", CODE(W_LGET, 0, W_LGET, 0, W_I32_ADD, W_END)));
+    wm_export(&m, "bad", WASM_EXTERN_FUNC, wm_func(&m, ti, "", CODE(W_UNREACHABLE, W_END)));
+    CHECK(env_open_rt(&e, rt, &m, l));
+    wasm_func_t *outer = wasm_instance_func(e.inst, "outer");
+    wasm_func_t *dbl = wasm_instance_func(e.inst, "double");
+    s.inner = s.leaf = dbl;
+    s.max_depth = 1;
+    CHECK_EQ(call(&e, "outer", (uint64_t[]){5}, &r), WASM_OK);
+    CHECK_EQ(r, 5 * 2 + 1 + 1000);
+    CHECK_EQ(s.depth, 1);
+    /* nested: outer -> host -> outer -> host -> double */
+    s.inner = outer;
+    s.depth = 0;
+    s.max_depth = 1;
+    CHECK_EQ(call(&e, "outer", (uint64_t[]){5}, &r), WASM_OK);
+    CHECK_EQ(r, ((5 * 2 + 1) + 1000 + 1) + 1000);
+    CHECK_EQ(s.depth, 2);
+    /* a trap in the inner call propagates out of the outer one */
+    s.inner = s.leaf = wasm_instance_func(e.inst, "bad");
+    CHECK_EQ(call(&e, "outer", (uint64_t[]){5}, &r), WASM_TRAP_UNREACHABLE);
+    CHECK_EQ(s.inner_kind, WASM_TRAP_UNREACHABLE);
+    /* unbounded Wasm -> host -> Wasm recursion exhausts the native stack
+     * cleanly (a trap, not a crash) */
+    s.inner = outer;
+    s.depth = 0;
+    s.max_depth = 1 << 30;
+    CHECK_EQ(call(&e, "outer", (uint64_t[]){5}, &r), WASM_TRAP_STACK_EXHAUSTED);
+    CHECK(s.depth > 10);
+    /* the exec context is still usable */
+    s.inner = s.leaf = dbl;
+    s.depth = 0;
+    CHECK_EQ(call(&e, "outer", (uint64_t[]){7}, &r), WASM_OK);
+    CHECK_EQ(r, 7 * 2 + 1 + 1000);
+    env_close_keep_rt(&e);
+    wasm_linker_free(l);
+    wasm_runtime_free(rt);
+}
