@@ -1076,3 +1076,215 @@ TEST(interp_host_reentrancy)
     wasm_linker_free(l);
     wasm_runtime_free(rt);
 }
+
+/* ------------------------------------------------------------ traps */
+
+TEST(interp_trap_backtrace_names)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    wm_init(&m);
+    uint32_t tv = wm_type(&m, "", "");
+    wm_func(&m, tv, "", CODE(W_UNREACHABLE, W_END));               /* 0 inner */
+    wm_func(&m, tv, "", CODE(W_NOP, W_CALL, 0, W_END));            /* 1 middle */
+    wm_func(&m, tv, "", CODE(W_CALL, 1, W_END));                   /* 2 outer */
+    wm_export(&m, "run", WASM_EXTERN_FUNC, 2);
+    wm_export(&m, "ok", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "", "i"), "", CODE(W_I32_CONST, 9, W_END)));
+    wm_name(&m, 0, "inner");
+    wm_name(&m, 1, "middle");
+    wm_name(&m, 2, "outer");
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "run", NULL, NULL), WASM_TRAP_UNREACHABLE);
+    CHECK_EQ(e.trap.kind, WASM_TRAP_UNREACHABLE);
+    CHECK_EQ(e.trap.nframes, 3);
+    CHECK(e.trap.frames[0].name != NULL);
+    CHECK_EQ(e.trap.frames[0].name_len, 5);
+    CHECK(!memcmp(e.trap.frames[0].name, "inner", 5));
+    CHECK_EQ(e.trap.frames[0].func_index, 0);
+    CHECK(e.trap.frames[0].instance == e.inst);
+    CHECK(e.trap.frames[1].name && !memcmp(e.trap.frames[1].name, "middle", 6));
+    CHECK_EQ(e.trap.frames[1].func_index, 1);
+    CHECK(e.trap.frames[2].name && !memcmp(e.trap.frames[2].name, "outer", 5));
+    CHECK(e.trap.frames[0].code_offset != e.trap.frames[1].code_offset);
+    char buf[512];
+    wasm_trap_format(&e.trap, buf, sizeof buf);
+    CHECK(!strcmp(buf, "unreachable\n  at #0 inner (func 0)\n  at #1 middle (func 1)\n"
+                       "  at #2 outer (func 2)"));
+    /* the same exec context and instance keep working after the trap */
+    CHECK_EQ(call(&e, "ok", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 9);
+    CHECK_EQ(call(&e, "run", NULL, NULL), WASM_TRAP_UNREACHABLE);
+    CHECK_EQ(e.trap.nframes, 3);
+    env_close(&e);
+}
+
+TEST(interp_usable_after_trap)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wmod_t m;
+    env_t a, b;
+    uint64_t r = 0;
+    for (int i = 0; i < 2; i++) {
+        wm_init(&m);
+        wm_memory(&m, 1, 0, 0);
+        wm_export(&m, "div", WASM_EXTERN_FUNC,
+                  wm_func(&m, wm_type(&m, "ii", "i"), "",
+                          CODE(W_LGET, 0, W_LGET, 1, W_I32_DIV_U, W_END)));
+        wm_export(&m, "oob", WASM_EXTERN_FUNC,
+                  wm_func(&m, wm_type(&m, "", "i"), "",
+                          CODE(W_I32_CONST, 0x7F, W_I32_LOAD, 2, 0x80, 0x80, 0x04, W_END)));
+        CHECK(env_open_rt(i ? &b : &a, rt, &m, NULL));
+    }
+    /* b shares a's exec context for some calls */
+    for (int i = 0; i < 100; i++) {
+        CHECK_EQ(call(&a, "div", (uint64_t[]){1, 0}, &r), WASM_TRAP_DIV_ZERO);
+        CHECK_EQ(call(&a, "oob", NULL, &r), WASM_TRAP_OOB_MEMORY);
+        CHECK_EQ(wasm_call(a.ex, wasm_instance_func(b.inst, "div"), (uint64_t[]){100, 3}, &r,
+                           NULL),
+                 WASM_OK);
+        CHECK_EQ(r, 33);
+        CHECK_EQ(call(&b, "div", (uint64_t[]){(uint64_t)i, 1}, &r), WASM_OK);
+        CHECK_EQ(r, (uint64_t)i);
+    }
+    env_close_keep_rt(&b);
+    env_close_keep_rt(&a);
+    wasm_runtime_free(rt);
+}
+
+/* count(n) = n == 0 ? 0 : 1 + count(n - 1), with `locals` extra i64 locals */
+static void count_module(wmod_t *m, const char *locals)
+{
+    wm_init(m);
+    wm_export(m, "count", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "i", "i"), locals,
+                      CODE(W_LGET, 0, W_I32_EQZ, W_IF, W_T_I32, W_I32_CONST, 0, W_ELSE,
+                           W_LGET, 0, W_I32_CONST, 1, W_I32_SUB, W_CALL, 0, W_I32_CONST, 1,
+                           W_I32_ADD, W_END, W_END)));
+    wm_export(m, "forever", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "", ""), "", CODE(W_CALL, 1, W_END)));
+}
+
+TEST(interp_deep_recursion_traps)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    count_module(&m, "");
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "count", (uint64_t[]){10000}, &r), WASM_OK);
+    CHECK_EQ(r, 10000);
+    CHECK_EQ(call(&e, "forever", NULL, NULL), WASM_TRAP_STACK_EXHAUSTED);
+    CHECK_EQ(e.trap.nframes, WASM_TRAP_MAX_FRAMES);
+    CHECK_EQ(call(&e, "count", (uint64_t[]){1000000}, &r), WASM_TRAP_STACK_EXHAUSTED);
+    CHECK_EQ(call(&e, "count", (uint64_t[]){100}, &r), WASM_OK);
+    CHECK_EQ(r, 100);
+    env_close(&e);
+
+    /* a small call-depth limit */
+    wasm_config_t cfg = {0};
+    cfg.max_call_depth = 100;
+    count_module(&m, "");
+    CHECK(env_open_rt(&e, wasm_runtime_new(&cfg), &m, NULL));
+    CHECK_EQ(call(&e, "count", (uint64_t[]){50}, &r), WASM_OK);
+    CHECK_EQ(r, 50);
+    CHECK_EQ(call(&e, "count", (uint64_t[]){200}, &r), WASM_TRAP_STACK_EXHAUSTED);
+    CHECK_EQ(call(&e, "count", (uint64_t[]){50}, &r), WASM_OK);
+    env_close(&e);
+
+    /* a small value stack: frames with many locals run out of cells first */
+    cfg.max_call_depth = 0;
+    cfg.value_stack_cells = 4096;
+    count_module(&m, "IIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIII");
+    CHECK(env_open_rt(&e, wasm_runtime_new(&cfg), &m, NULL));
+    CHECK_EQ(call(&e, "count", (uint64_t[]){10}, &r), WASM_OK);
+    CHECK_EQ(r, 10);
+    CHECK_EQ(call(&e, "count", (uint64_t[]){1000}, &r), WASM_TRAP_STACK_EXHAUSTED);
+    CHECK_EQ(call(&e, "count", (uint64_t[]){10}, &r), WASM_OK);
+    env_close(&e);
+}
+
+/* ------------------------------------------------------------ fuel, interrupts */
+
+static void loop_module(wmod_t *m)
+{
+    wm_init(m);
+    wm_export(m, "spin", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "", ""), "", CODE(W_LOOP, W_VOID, W_BR, 0, W_END, W_END)));
+    wm_export(m, "sum", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "i", "i"), "i",
+                      CODE(W_BLOCK, W_VOID, W_LOOP, W_VOID, W_LGET, 0, W_I32_EQZ, W_BR_IF, 1,
+                           W_LGET, 1, W_LGET, 0, W_I32_ADD, W_LSET, 1, W_LGET, 0, W_I32_CONST,
+                           1, W_I32_SUB, W_LSET, 0, W_BR, 0, W_END, W_END, W_LGET, 1, W_END)));
+}
+
+TEST(interp_fuel)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    loop_module(&m);
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(wasm_exec_fuel(e.ex), UINT64_MAX);
+    wasm_exec_set_fuel(e.ex, 1000);
+    CHECK_EQ(call(&e, "spin", NULL, NULL), WASM_TRAP_OUT_OF_FUEL);
+    CHECK_EQ(e.trap.kind, WASM_TRAP_OUT_OF_FUEL);
+    CHECK_EQ(wasm_exec_fuel(e.ex), 0);
+    /* still out of fuel */
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){10}, &r), WASM_TRAP_OUT_OF_FUEL);
+    wasm_exec_set_fuel(e.ex, 1000);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){10}, &r), WASM_OK);
+    CHECK_EQ(r, 55);
+    uint64_t left = wasm_exec_fuel(e.ex);
+    CHECK(left < 1000 - 10 && left > 0);
+    /* the same work costs the same fuel */
+    wasm_exec_set_fuel(e.ex, 1000);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){10}, &r), WASM_OK);
+    CHECK_EQ(wasm_exec_fuel(e.ex), left);
+    wasm_exec_set_fuel(e.ex, 1000);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){5000}, &r), WASM_TRAP_OUT_OF_FUEL);
+    wasm_exec_set_fuel(e.ex, UINT64_MAX);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){5000}, &r), WASM_OK);
+    CHECK_EQ(r, 5000u * 5001 / 2);
+    env_close(&e);
+}
+
+typedef struct spin_arg {
+    env_t *e;
+    wasm_trap_kind_t kind;
+    volatile int started;
+} spin_arg_t;
+
+static void *spin_thread(void *p)
+{
+    spin_arg_t *a = p;
+    a->started = 1;
+    a->kind = call(a->e, "spin", NULL, NULL);
+    return NULL;
+}
+
+TEST(interp_interrupt_from_thread)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    loop_module(&m);
+    CHECK(env_open(&e, &m));
+    spin_arg_t a = {&e, WASM_OK, 0};
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, spin_thread, &a) == 0);
+    while (!a.started)
+        sched_yield();
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    wasm_exec_interrupt(e.ex);
+    pthread_join(th, NULL);
+    CHECK_EQ(a.kind, WASM_TRAP_INTERRUPTED);
+    /* the flag stays set until cleared */
+    CHECK_EQ(call(&e, "spin", NULL, NULL), WASM_TRAP_INTERRUPTED);
+    wasm_exec_clear_interrupt(e.ex);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){100}, &r), WASM_OK);
+    CHECK_EQ(r, 5050);
+    env_close(&e);
+}
