@@ -8,6 +8,7 @@
 #include "wasm_builder.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -1287,4 +1288,55 @@ TEST(interp_interrupt_from_thread)
     CHECK_EQ(call(&e, "sum", (uint64_t[]){100}, &r), WASM_OK);
     CHECK_EQ(r, 5050);
     env_close(&e);
+}
+
+/* ------------------------------------------------------------ instantiation */
+
+TEST(interp_instantiation_traps)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wasm_exec_t *ex = wasm_exec_new(rt);
+    wasm_error_t err;
+    wasm_trap_t trap;
+    wmod_t m;
+    /* a start function that traps */
+    wm_init(&m);
+    wm_start(&m, wm_func(&m, wm_type(&m, "", ""), "",
+                         CODE(W_I32_CONST, 1, W_I32_CONST, 0, W_I32_DIV_S, W_DROP, W_END)));
+    wasm_module_t *mod = wm_load(&m, rt, &err);
+    wm_free(&m);
+    CHECK(mod != NULL);
+    memset(&trap, 0, sizeof trap);
+    CHECK(wasm_instantiate(mod, NULL, ex, &err, &trap) == NULL);
+    CHECK_EQ(trap.kind, WASM_TRAP_DIV_ZERO);
+    wasm_module_free(mod);
+
+    /* an active data segment past the end of memory */
+    wm_init(&m);
+    wm_memory(&m, 1, 0, 0);
+    wm_data(&m, CODE(0, W_I32_CONST, 0xFF, 0xFF, 0x03, W_END, 2, 'h', 'i'));  /* at 65535 */
+    mod = wm_load(&m, rt, &err);
+    wm_free(&m);
+    CHECK(mod != NULL);
+    memset(&trap, 0, sizeof trap);
+    CHECK(wasm_instantiate(mod, NULL, ex, &err, &trap) == NULL);
+    CHECK_EQ(trap.kind, WASM_TRAP_OOB_MEMORY);
+    wasm_module_free(mod);
+
+    /* a missing import is a link error, not a trap */
+    wm_init(&m);
+    wm_import_func(&m, "env", "nope", wm_type(&m, "", ""));
+    mod = wm_load(&m, rt, &err);
+    wm_free(&m);
+    CHECK(mod != NULL);
+    wasm_linker_t *l = wasm_linker_new(rt);
+    memset(&trap, 0, sizeof trap);
+    memset(&err, 0, sizeof err);
+    CHECK(wasm_instantiate(mod, l, ex, &err, &trap) == NULL);
+    CHECK_EQ(trap.kind, WASM_OK);
+    CHECK(strstr(err.message, "nope") != NULL);
+    wasm_linker_free(l);
+    wasm_module_free(mod);
+    wasm_exec_free(ex);
+    wasm_runtime_free(rt);
 }
