@@ -42,4 +42,11 @@ void arch_backtrace(uintptr_t fp, void (*fn)(uintptr_t pc, void *arg), void *arg
  * fault handler in "expect" mode: see kern/trap.h. */
 void arch_fault_selftest_breakpoint(void);   /* int3 / brk / ebreak */
 
+/* Added by the core (kmain runs Wasm on a kstack_alloc'd stack, whose
+ * bounds the engine checks): calls fn(arg) with the stack pointer set to
+ * top (16-byte aligned; the new stack grows down from there) and returns
+ * to the old stack when fn returns. A handful of instructions per port.
+ * Weak: while a port lacks it, the core runs fn on the current stack. */
+__attribute__((weak)) void arch_call_on_stack(uintptr_t top, void (*fn)(void *), void *arg);
+
 #endif

@@ -22,4 +22,12 @@ void irq_unmask(unsigned irq);
  * handler and signals end of interrupt. Portable (kernel/core/irq.c). */
 void irq_dispatch(unsigned irq);
 
+/* Added by the core. Portable (kernel/core/irq.c): records the handler that
+ * irq_dispatch runs for irq; a port's irq_attach calls it, then unmasks. */
+void irq_set_handler(unsigned irq, irq_handler_t fn, void *arg);
+/* Optional, by the port: end of interrupt for irq. When the port defines it,
+ * irq_dispatch calls it after the handler; a port that signals EOI in its
+ * own entry code (after irq_dispatch returns) leaves it undefined. */
+__attribute__((weak)) void arch_irq_eoi(unsigned irq);
+
 #endif
