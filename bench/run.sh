@@ -2,23 +2,25 @@
 # Benchmark harness: runs every bench program natively, under the Azoth
 # engine, under the engine built without safe points, and under Node (V8),
 # interleaved (native, engine, engine-nosp, node, native, ...) so machine
-# noise hits all of them alike. Prints, per program, the median wall-clock
-# time of each and the ratios to native, then geometric means.
+# noise hits all of them alike. Prints, per program, the median time of each
+# variant and the ratios to native, then geometric means.
 #
-# Times are whole-process wall clock (monotonic, taken by bench/harness/timeit
-# around fork..wait): what a user sees, including process start, module
-# load/compile and instantiation. BENCH_CLOCK=cpu uses the child's user+system
-# CPU time instead (all threads), which shrugs off a busy machine better.
+# Each run is timed by bench/harness/timeit around fork..wait, by two clocks:
+#   wall  monotonic wall clock: what a user sees, including process start,
+#         module load/compile and instantiation (the default, BENCH_CLOCK);
+#   cpu   the child's user+system CPU time (all its threads): less disturbed
+#         by other load on a shared machine.
+# The table uses BENCH_CLOCK; the summary gives the geometric means by both.
 #
 # Environment:
 #   BENCH_RUNS=5          runs of each variant per program (median taken)
 #   BENCH_ONLY="a b"      run only these programs
 #   BENCH_TIMEOUT=120     seconds before a single run is killed
 #   BENCH_DIR=build/bench where `make bench` put native/ and wasm/ builds
-#   BENCH_ENGINE=build/azoth-wasm
+#   BENCH_ENGINE=build/azoth-wasm (make bench passes its snapshot)
 #   BENCH_NOSP=build/bench/azoth-wasm-nosp
 #   BENCH_NODE_FLAGS=""   extra node flags (e.g. --no-liftoff)
-#   BENCH_CLOCK=wall      wall | cpu
+#   BENCH_CLOCK=wall      wall | cpu: the clock of the table
 # Exit status: 0 when every run printed the native output, 1 otherwise.
 set -u
 cd "$(dirname "$0")/.."
@@ -29,9 +31,10 @@ DIR=${BENCH_DIR:-build/bench}
 ENGINE=${BENCH_ENGINE:-build/azoth-wasm}
 NOSP=${BENCH_NOSP:-build/bench/azoth-wasm-nosp}
 NODE_FLAGS=${BENCH_NODE_FLAGS:-}
-OUT=$DIR/out
 CLOCK=${BENCH_CLOCK:-wall}
+OUT=$DIR/out
 TIMEIT=$DIR/timeit
+case $CLOCK in wall) OTHER=cpu ;; cpu) OTHER=wall ;; *) echo "bench: BENCH_CLOCK is wall or cpu"; exit 1 ;; esac
 mkdir -p "$OUT"
 if [ ! -x "$TIMEIT" ]; then
     cc -O2 -o "$TIMEIT" bench/harness/timeit.c || { echo "bench: cannot build timeit"; exit 1; }
@@ -47,18 +50,19 @@ have_node=0;   command -v node >/dev/null && have_node=1
 if [ $have_nosp = 1 ] && ! grep -rqs WASM_NO_SAFEPOINTS src/wasm; then
     echo "warning: src/wasm never tests WASM_NO_SAFEPOINTS: both engine builds are the same" >&2
 fi
+variants="native"
+[ $have_engine = 1 ] && variants="$variants engine"
+[ $have_nosp = 1 ] && variants="$variants nosp"
+[ $have_node = 1 ] && variants="$variants node"
 
 failures=0
 
-# run_one VARIANT PROG RUN CMD...: runs CMD under timeit, stores its stdout
-# and stderr, prints the elapsed milliseconds by the chosen clock, or "fail"
-# when it exits non-zero or times out.
+# run_one VARIANT PROG RUN CMD...: runs CMD under timeit, keeping its stdout
+# and stderr in $OUT; prints "WALL_MS CPU_MS", or "fail" when CMD exits
+# non-zero, traps or times out.
 run_one() {
-    local variant=$1 prog=$2 run=$3; shift 3
-    local o="$OUT/$prog.$variant.$run" res wall cpu
-    res=$("$TIMEIT" "$o.stdout" "$o.stderr" "$TIMEOUT" "$@") || { echo fail; return; }
-    read -r wall cpu <<<"$res"
-    if [ "$CLOCK" = cpu ]; then echo "$cpu"; else echo "$wall"; fi
+    local o="$OUT/$2.$1.$3"; shift 3
+    "$TIMEIT" "$o.stdout" "$o.stderr" "$TIMEOUT" "$@" || echo fail
 }
 
 # median of the numbers on stdin, or "-" when there are none.
@@ -71,17 +75,18 @@ median() {
 # check VARIANT PROG RUN: compares a run's stdout with native run 1.
 check() {
     local o="$OUT/$2.$1.$3"
-    if ! cmp -s "$o.stdout" "$OUT/$2.native.1.stdout"; then
-        failures=$((failures + 1))
-        {
-            echo "MISMATCH: $2 under $1 (run $3)"
-            echo "  expected: $(head -c 300 "$OUT/$2.native.1.stdout")"
-            echo "  got:      $(head -c 300 "$o.stdout")"
-            [ -s "$o.stderr" ] && echo "  stderr:   $(head -c 600 "$o.stderr")"
-        } >&2
-        return 1
-    fi
+    cmp -s "$o.stdout" "$OUT/$2.native.1.stdout" && return 0
+    failures=$((failures + 1))
+    {
+        echo "MISMATCH: $2 under $1 (run $3)"
+        echo "  expected: $(head -c 300 "$OUT/$2.native.1.stdout")"
+        echo "  got:      $(head -c 300 "$o.stdout")"
+        [ -s "$o.stderr" ] && echo "  stderr:   $(head -c 600 "$o.stderr")"
+    } >&2
+    return 1
 }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f\n", a / b }'; }
 
 # net A FA B FB: (A - FA) / (B - FB), the ratio net of fixed costs.
 net() {
@@ -90,17 +95,11 @@ net() {
         else printf "%.2f\n", (a - fa) / (b - fb) }'
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f\n", a / b }'; }
-
 # measure PROG NATIVE WASM: runs every variant RUNS times, interleaved, and
-# sets med_native, med_engine, med_nosp, med_node (median ms, or "-").
+# sets wall_V and cpu_V for V in native engine nosp node (median ms, or "-").
 measure() {
-    local p=$1 nat=$2 wasm=$3 r v t variants
-    local -A times=([native]="" [engine]="" [nosp]="" [node]="")
-    variants="native"
-    [ $have_engine = 1 ] && variants="$variants engine"
-    [ $have_nosp = 1 ] && variants="$variants nosp"
-    [ $have_node = 1 ] && variants="$variants node"
+    local p=$1 nat=$2 wasm=$3 r v t
+    local -A tw=() tc=()
     for r in $(seq 1 "$RUNS"); do
         for v in $variants; do
             case $v in
@@ -109,33 +108,38 @@ measure() {
             nosp)   t=$(run_one nosp "$p" "$r" "$NOSP" run "$wasm") ;;
             node)   t=$(run_one node "$p" "$r" node --no-warnings $NODE_FLAGS bench/node-wasi.mjs "$wasm") ;;
             esac
-            if [ "$t" = fail ]; then
+            if [ "$t" = fail ] || [ -z "$t" ]; then
                 failures=$((failures + 1))
                 echo "FAILED: $p under $v (run $r): $(head -c 600 "$OUT/$p.$v.$r.stderr")" >&2
                 [ $v = native ] && break 2
                 continue
             fi
             [ $v = native ] || check "$v" "$p" "$r" || continue
-            times[$v]="${times[$v]} $t"
+            tw[$v]="${tw[$v]:-} ${t% *}"
+            tc[$v]="${tc[$v]:-} ${t#* }"
         done
     done
     for v in native engine nosp node; do
-        printf -v "med_$v" '%s' "$(echo "${times[$v]}" | tr ' ' '\n' | grep . | median)"
+        printf -v "wall_$v" '%s' "$(echo "${tw[$v]:-}" | tr ' ' '\n' | grep . | median)"
+        printf -v "cpu_$v" '%s' "$(echo "${tc[$v]:-}" | tr ' ' '\n' | grep . | median)"
     done
 }
 
+# get CLOCK VARIANT: the median just measured.
+get() { local n="$1_$2"; echo "${!n}"; }
+
 # The fixed cost of each variant (start, load/compile, print a line, exit),
 # measured first so the summary can also give ratios net of it.
-fix_native=-; fix_engine=-; fix_nosp=-; fix_node=-
+declare -A fix=()
+for c in wall cpu; do for v in native engine nosp node; do fix[$c.$v]=-; done; done
 if [ -x "$DIR/native/baseline/empty" ] && [ -f "$DIR/wasm/baseline/empty.wasm" ]; then
     measure empty "$DIR/native/baseline/empty" "$DIR/wasm/baseline/empty.wasm"
-    fix_native=$med_native; fix_engine=$med_engine; fix_nosp=$med_nosp; fix_node=$med_node
+    for c in wall cpu; do for v in native engine nosp node; do fix[$c.$v]=$(get $c $v); done; done
 fi
 
 printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' program native_ms engine_ms eng/nat \
     node_ms node/nat nosp_ms sp_cost
-ratios=$DIR/ratios.txt
-: >"$ratios"
+for c in wall cpu; do : >"$DIR/ratios.$c"; done
 for p in $progs; do
     nat=$DIR/native/$p; wasm=$DIR/wasm/$p.wasm
     if [ ! -x "$nat" ] || [ ! -f "$wasm" ]; then
@@ -143,25 +147,30 @@ for p in $progs; do
         failures=$((failures + 1)); continue
     fi
     measure "$p" "$nat" "$wasm"
-    en=$(ratio "$med_engine" "$med_native"); dn=$(ratio "$med_node" "$med_native")
-    sp=$(ratio "$med_engine" "$med_nosp")
-    printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' "$p" "$med_native" "$med_engine" "$en" \
-        "$med_node" "$dn" "$med_nosp" "$sp"
-    echo "$p $en $dn $sp $(net "$med_engine" "$fix_engine" "$med_native" "$fix_native")" \
-        "$(net "$med_node" "$fix_node" "$med_native" "$fix_native")" >>"$ratios"
+    for c in wall cpu; do
+        n=$(get $c native); e=$(get $c engine); s=$(get $c nosp); d=$(get $c node)
+        echo "$p $(ratio "$e" "$n") $(ratio "$d" "$n") $(ratio "$e" "$s")" \
+            "$(net "$e" "${fix[$c.engine]}" "$n" "${fix[$c.native]}")" \
+            "$(net "$d" "${fix[$c.node]}" "$n" "${fix[$c.native]}")" >>"$DIR/ratios.$c"
+    done
+    n=$(get $CLOCK native); e=$(get $CLOCK engine); s=$(get $CLOCK nosp); d=$(get $CLOCK node)
+    printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' "$p" "$n" "$e" "$(ratio "$e" "$n")" \
+        "$d" "$(ratio "$d" "$n")" "$s" "$(ratio "$e" "$s")"
 done
 
-# geomean COLUMN: geometric mean of the numeric entries of a ratios column.
+# geomean CLOCK COLUMN: geometric mean of the numeric entries of a column.
 geomean() {
-    awk -v c="$1" '$c != "-" && $c > 0 { s += log($c); n++ }
-        END { if (n) printf "%.2f (%d programs)\n", exp(s / n), n; else print "-" }' "$ratios"
+    awk -v c="$2" '$c != "-" && $c > 0 { s += log($c); n++ }
+        END { if (n) printf "%.2f (%d programs)\n", exp(s / n), n; else print "-" }' "$DIR/ratios.$1"
 }
 echo
-echo "geomean engine/native: $(geomean 2)"
-echo "geomean node/native:   $(geomean 3)"
-echo "geomean safe-point cost (engine / engine without safe points): $(geomean 4)"
-echo "fixed cost (empty program), ms: native $fix_native, engine $fix_engine," \
-    "engine-nosp $fix_nosp, node $fix_node"
-echo "geomean net of fixed cost: engine/native $(geomean 5), node/native $(geomean 6)"
+echo "geomean engine/native: $(geomean "$CLOCK" 2)"
+echo "geomean node/native:   $(geomean "$CLOCK" 3)"
+echo "geomean safe-point cost (engine / engine without safe points): $(geomean "$CLOCK" 4)"
+echo "fixed cost (empty program), ms: native ${fix[$CLOCK.native]}, engine ${fix[$CLOCK.engine]}," \
+    "engine-nosp ${fix[$CLOCK.nosp]}, node ${fix[$CLOCK.node]}"
+echo "geomean net of fixed cost: engine/native $(geomean "$CLOCK" 5), node/native $(geomean "$CLOCK" 6)"
+echo "by $OTHER clock: engine/native $(geomean $OTHER 2), node/native $(geomean $OTHER 3)," \
+    "safe-point cost $(geomean $OTHER 4)"
 echo "runs per variant: $RUNS (medians shown); times are whole-process $CLOCK-clock ms"
 if [ $failures -ne 0 ]; then echo "bench: $failures failed or mismatched runs"; exit 1; fi
