@@ -1,0 +1,60 @@
+# The spec-suite subset that runs inside the kernel (docs/kspec.md).
+#
+#   make build/spec2bin            the packer (hosted)
+#   make build/modules/spec.bin    wast2json --enable-all on $(KSPEC_FILES) into
+#                                  build/kspec/json/, then packed into one blob
+#   make build/kspec_host          kernel/core/kspec.c on the host (and
+#                                  build/san/kspec_host under ASan + UBSan)
+#   make kspec-host                runs the blob on the host
+#
+# KSPEC_FILES (names in $(WASM_TESTSUITE), without .wast) may be overridden.
+KSPEC_FILES ?= i32 i64 f32 f64 f32_cmp f64_cmp f32_bitwise f64_bitwise conversions \
+               int_exprs float_exprs float_misc float_memory float_literals const \
+               int_literals memory load store address memory_grow memory_size \
+               memory_trap memory_redundancy endianness align call call_indirect \
+               fac func func_ptrs return br br_if br_table loop block if labels \
+               switch nop select stack unwind forward local_get local_set local_tee \
+               global left-to-right traps unreachable start
+KSPEC_JSONDIR := $(BUILD)/kspec/json
+KSPEC_JSON    := $(patsubst %,$(KSPEC_JSONDIR)/%.json,$(KSPEC_FILES))
+KSPEC_CFLAGS  := -Ikernel/include -Itests/spec
+
+$(BUILD)/spec2bin: tools/spec2bin.c tests/spec/json.c tests/spec/json.h \
+                   kernel/include/kern/kspec.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(KSPEC_CFLAGS) $(OPT) tools/spec2bin.c tests/spec/json.c -o $@
+
+# wast2json writes the .json and its module files (x.0.wasm ...) side by side.
+$(KSPEC_JSONDIR)/%.json: $(WASM_TESTSUITE)/%.wast
+	@mkdir -p $(dir $@)
+	wast2json --enable-all $< -o $@
+
+$(BUILD)/modules/spec.bin: $(BUILD)/spec2bin $(KSPEC_JSON)
+	@mkdir -p $(dir $@)
+	$(BUILD)/spec2bin -o $@ $(KSPEC_JSON)
+
+# The runner on the host: kspec.c is compiled as the kernel compiles it
+# (freestanding, no libc headers); the driver supplies kprintf and kmalloc.
+KSPEC_HOST_DEP := tests/spec/kspec_host.c kernel/core/kspec.c kernel/include/kern/kspec.h \
+                  kernel/include/kern/kernel.h include/wasm/wasm.h
+$(BUILD)/obj/kspec/kspec.o: kernel/core/kspec.c kernel/include/kern/kspec.h \
+                            kernel/include/kern/kernel.h include/wasm/wasm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) -Wunused-parameter -Ikernel/include $(OPT) -c $< -o $@
+$(SAN)/obj/kspec/kspec.o: kernel/core/kspec.c kernel/include/kern/kspec.h \
+                          kernel/include/kern/kernel.h include/wasm/wasm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) -Wunused-parameter -Ikernel/include $(SANFLAGS) -c $< -o $@
+
+$(BUILD)/kspec_host: $(KSPEC_HOST_DEP) $(BUILD)/obj/kspec/kspec.o $(BUILD)/libazothwasm.a
+	$(CC) $(HOST_CFLAGS) $(KSPEC_CFLAGS) $(OPT) tests/spec/kspec_host.c \
+	    $(BUILD)/obj/kspec/kspec.o $(BUILD)/libazothwasm.a -o $@
+$(SAN)/kspec_host: $(KSPEC_HOST_DEP) $(SAN)/obj/kspec/kspec.o $(SAN)/libazothwasm.a
+	$(CC) $(HOST_CFLAGS) $(KSPEC_CFLAGS) $(SANFLAGS) tests/spec/kspec_host.c \
+	    $(SAN)/obj/kspec/kspec.o $(SAN)/libazothwasm.a -o $@
+
+TOOLS += $(BUILD)/spec2bin $(BUILD)/kspec_host
+
+.PHONY: kspec-host
+kspec-host: $(BUILD)/kspec_host $(BUILD)/modules/spec.bin
+	$(BUILD)/kspec_host $(BUILD)/modules/spec.bin
