@@ -1,0 +1,240 @@
+/*
+ * Kernel page tables: 48-bit VAs, 4 KiB granule, four levels, all in TTBR1.
+ * mmu_init replaces the early 1 GiB-block tables of entry.S with final
+ * ones: text R+X, rodata R, data/bss R+W, boot-stack guard pages unmapped,
+ * RAM in the physical map with 2 MiB blocks (R+W, never executable), the
+ * devices this port drives as device memory. SCTLR_EL1.WXN makes W^X a
+ * hardware rule as well.
+ */
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+#include <kern/kernel.h>
+
+#include "aarch64.h"
+
+#define PTE_VALID     (1UL << 0)
+#define PTE_TABLE     (1UL << 1)      /* table (levels 0-2) or page (level 3) */
+#define PTE_ATTR(i)   ((uint64_t)(i) << 2)
+#define PTE_RO        (1UL << 7)      /* AP[2] */
+#define PTE_ISH       (3UL << 8)
+#define PTE_AF        (1UL << 10)
+#define PTE_PXN       (1UL << 53)
+#define PTE_UXN       (1UL << 54)
+#define PTE_ADDR      0x0000fffffffff000UL
+#define ATTR_NORMAL   0
+#define ATTR_DEVICE   1
+#define SCTLR_WXN     (1UL << 19)
+
+static uint64_t *kern_l0;     /* the final TTBR1 root (physical-map address) */
+
+static unsigned index_at(uintptr_t va, int level)
+{
+    return (unsigned)(va >> (39 - 9 * level)) & 511;
+}
+
+static uint64_t level_size(int level)
+{
+    return 1UL << (39 - 9 * level);
+}
+
+static uint64_t *root(void)
+{
+    if (kern_l0)
+        return kern_l0;
+    return phys_to_virt(A64_SYSREG_READ(ttbr1_el1) & PTE_ADDR);
+}
+
+/* Descriptor attributes for mmu_map flags. Writable never means
+ * executable: W^X wins over a caller asking for both. */
+static uint64_t pte_attrs(unsigned flags)
+{
+    uint64_t a = PTE_AF | PTE_UXN;
+    if (flags & MMU_DEVICE)
+        a |= PTE_ATTR(ATTR_DEVICE) | PTE_PXN;
+    else
+        a |= PTE_ATTR(ATTR_NORMAL) | PTE_ISH;
+    if (!(flags & MMU_WRITE))
+        a |= PTE_RO;
+    if (!(flags & MMU_EXEC) || (flags & MMU_WRITE))
+        a |= PTE_PXN;
+    return a;
+}
+
+static void tlb_flush_va(uintptr_t va)
+{
+    __asm__ volatile("dsb ishst; tlbi vaae1is, %0; dsb ish; isb"
+                     :: "r"((va >> 12) & ((1UL << 44) - 1)) : "memory");
+}
+
+static void tlb_flush_all(void)
+{
+    __asm__ volatile("dsb ishst; tlbi vmalle1is; dsb ish; isb" ::: "memory");
+}
+
+/* Replaces the block descriptor *e (at level) with a table of 512 entries
+ * mapping the same range with the same attributes. */
+static bool split_block(uint64_t *e, int level)
+{
+    uint64_t pa = pmm_alloc();
+    if (!pa)
+        return false;
+    uint64_t *t = phys_to_virt(pa), sub = level_size(level + 1);
+    uint64_t attrs = *e & ~PTE_ADDR & ~(PTE_VALID | PTE_TABLE);
+    uint64_t type = level + 1 == 3 ? PTE_VALID | PTE_TABLE : PTE_VALID;
+    for (int i = 0; i < 512; i++)
+        t[i] = ((*e & PTE_ADDR) + i * sub) | attrs | type;
+    __asm__ volatile("dsb ishst" ::: "memory");
+    *e = 0;                                    /* break before make */
+    tlb_flush_all();
+    *e = pa | PTE_TABLE | PTE_VALID;
+    __asm__ volatile("dsb ishst; isb" ::: "memory");
+    return true;
+}
+
+/* The entry for va at level `want` (3: a page, 2: a 2 MiB block),
+ * creating tables on the way when alloc. Blocks met on the way are split
+ * when split is set; otherwise the walk fails there. */
+static uint64_t *walk(uintptr_t va, int want, bool alloc, bool split)
+{
+    uint64_t *t = root();
+    for (int level = 0; level < want; level++) {
+        uint64_t *e = &t[index_at(va, level)];
+        if (!(*e & PTE_VALID)) {
+            if (!alloc)
+                return NULL;
+            uint64_t pa = pmm_alloc();
+            if (!pa)
+                return NULL;
+            *e = pa | PTE_TABLE | PTE_VALID;
+        } else if (!(*e & PTE_TABLE)) {
+            if (!split || !split_block(e, level))
+                return NULL;
+        }
+        t = phys_to_virt(*e & PTE_ADDR);
+    }
+    return &t[index_at(va, want)];
+}
+
+bool mmu_map(uintptr_t va, uint64_t pa, size_t size, unsigned flags)
+{
+    uint64_t attrs = pte_attrs(flags);
+    bool was = cpu_irq_save(), ok = true;
+    for (size_t off = 0; off < size; off += PAGE_SIZE) {
+        uint64_t *e = walk(va + off, 3, true, false);
+        if (!e || (*e & PTE_VALID)) {
+            ok = false;
+            break;
+        }
+        *e = (pa + off) | attrs | PTE_TABLE | PTE_VALID;
+    }
+    /* invalid -> valid needs no TLB flush, only ordering before use */
+    __asm__ volatile("dsb ishst; isb" ::: "memory");
+    cpu_irq_restore(was);
+    return ok;
+}
+
+void mmu_unmap(uintptr_t va, size_t size)
+{
+    bool was = cpu_irq_save();
+    for (size_t off = 0; off < size; off += PAGE_SIZE) {
+        uint64_t *e = walk(va + off, 3, false, true);
+        if (e && (*e & PTE_VALID)) {
+            *e = 0;
+            tlb_flush_va(va + off);
+        }
+    }
+    cpu_irq_restore(was);
+}
+
+uint64_t mmu_translate(uintptr_t va)
+{
+    if (va < KERN_PHYS_MAP)
+        return (uint64_t)-1;
+    uint64_t *t = root();
+    for (int level = 0; level < 4; level++) {
+        uint64_t e = t[index_at(va, level)];
+        if (!(e & PTE_VALID))
+            return (uint64_t)-1;
+        if (level == 3 || !(e & PTE_TABLE)) {
+            if (level == 0)
+                return (uint64_t)-1;       /* no 512 GiB blocks */
+            uint64_t sz = level_size(level);
+            return (e & PTE_ADDR & ~(sz - 1)) | (va & (sz - 1));
+        }
+        t = phys_to_virt(e & PTE_ADDR);
+    }
+    return (uint64_t)-1;
+}
+
+bool mmu_readable(uintptr_t va)
+{
+    return mmu_translate(va) != (uint64_t)-1;
+}
+
+/* Maps [pa, pa+size) at pa + KERN_PHYS_MAP with 2 MiB blocks where
+ * aligned, pages elsewhere. */
+static void map_phys_range(uint64_t pa, uint64_t size, unsigned flags)
+{
+    const uint64_t big = level_size(2);
+    uint64_t end = pa + size, attrs = pte_attrs(flags);
+    pa &= ~(PAGE_SIZE - 1);
+    while (pa < end) {
+        uintptr_t va = (uintptr_t)phys_to_virt(pa);
+        if (!(pa & (big - 1)) && end - pa >= big) {
+            uint64_t *e = walk(va, 2, true, false);
+            if (!e)
+                panic("mmu_init: out of memory for the physical map");
+            if (!(*e & PTE_VALID))
+                *e = pa | attrs | PTE_VALID;
+            pa += big;
+        } else {
+            if (mmu_translate(va) == (uint64_t)-1 && !mmu_map(va, pa, PAGE_SIZE, flags))
+                panic("mmu_init: cannot map %llx", (unsigned long long)pa);
+            pa += PAGE_SIZE;
+        }
+    }
+}
+
+/* Maps the image range [start, end) with flags, skipping guard pages. */
+static void map_image(const char *start, const char *end, unsigned flags)
+{
+    for (uintptr_t va = (uintptr_t)start; va < (uintptr_t)end; va += PAGE_SIZE) {
+        if (va == (uintptr_t)boot_stack_guard || va == (uintptr_t)exc_stack_guard)
+            continue;
+        if (!mmu_map(va, va - KERN_IMAGE_OFFSET, PAGE_SIZE, flags))
+            panic("mmu_init: cannot map the kernel image at %p", (void *)va);
+    }
+}
+
+static void map_device(uint64_t pa, uint64_t size)
+{
+    if (pa && size)
+        map_phys_range(pa, (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+                       MMU_READ | MMU_WRITE | MMU_DEVICE);
+}
+
+void mmu_init(void)
+{
+    uint64_t l0 = pmm_alloc();
+    if (!l0)
+        panic("mmu_init: no frame for the root table");
+    kern_l0 = phys_to_virt(l0);   /* walk() builds here from now on */
+    map_image(__kernel_start, __text_end, MMU_READ | MMU_EXEC);
+    map_image(__text_end, __rodata_end, MMU_READ);
+    map_image(__rodata_end, __kernel_end, MMU_READ | MMU_WRITE);
+    for (int i = 0; i < a64_plat.nmem; i++)
+        map_phys_range(a64_plat.mem[i].base, a64_plat.mem[i].len, MMU_READ | MMU_WRITE);
+    map_device(a64_plat.uart_pa, PAGE_SIZE);
+    map_device(a64_plat.gicd_pa, a64_plat.gicd_size);
+    map_device(a64_plat.gicc_pa, a64_plat.gicc_size);
+
+    /* The early tables map the same kernel and physical-map addresses to
+     * the same frames, so switching under our feet is safe. */
+    __asm__ volatile("dsb ish" ::: "memory");
+    A64_SYSREG_WRITE(ttbr1_el1, l0);
+    __asm__ volatile("isb" ::: "memory");
+    tlb_flush_all();
+    A64_SYSREG_WRITE(sctlr_el1, A64_SYSREG_READ(sctlr_el1) | SCTLR_WXN);
+    __asm__ volatile("isb" ::: "memory");
+    tlb_flush_all();
+}
