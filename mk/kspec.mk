@@ -48,13 +48,18 @@ $(SAN)/obj/kspec/kspec.o: kernel/core/kspec.c kernel/include/kern/kspec.h \
 
 $(BUILD)/kspec_host: $(KSPEC_HOST_DEP) $(BUILD)/obj/kspec/kspec.o $(BUILD)/libazothwasm.a
 	$(CC) $(HOST_CFLAGS) $(KSPEC_CFLAGS) $(OPT) tests/spec/kspec_host.c \
-	    $(BUILD)/obj/kspec/kspec.o $(BUILD)/libazothwasm.a -o $@
+	    $(BUILD)/obj/kspec/kspec.o $(BUILD)/libazothwasm.a -pthread -o $@
 $(SAN)/kspec_host: $(KSPEC_HOST_DEP) $(SAN)/obj/kspec/kspec.o $(SAN)/libazothwasm.a
 	$(CC) $(HOST_CFLAGS) $(KSPEC_CFLAGS) $(SANFLAGS) tests/spec/kspec_host.c \
-	    $(SAN)/obj/kspec/kspec.o $(SAN)/libazothwasm.a -o $@
+	    $(SAN)/obj/kspec/kspec.o $(SAN)/libazothwasm.a -pthread -o $@
 
 TOOLS += $(BUILD)/spec2bin $(BUILD)/kspec_host
 
 .PHONY: kspec-host
 kspec-host: $(BUILD)/kspec_host $(BUILD)/modules/spec.bin
 	$(BUILD)/kspec_host $(BUILD)/modules/spec.bin
+
+# The JSON inputs of the blob, in order (for tests/groups/35-kspec-host.sh).
+.PHONY: kspec-json-list
+kspec-json-list:
+	@echo $(KSPEC_JSON)

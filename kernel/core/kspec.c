@@ -17,7 +17,7 @@
 
 /* Safe points per call or instantiation before a test counts as hung.
  * The subset needs far fewer (measured on the host: see docs/kspec.md). */
-#define KSPEC_FUEL 50000000ull
+#define KSPEC_FUEL 10000000ull
 /* Failure lines printed before the rest are only counted. */
 #define KSPEC_SHOW 100
 /* Arguments and results that fit on the C stack; more go to the heap. */
@@ -27,8 +27,8 @@
  * kernel heap and address space stay modest. memory_grow.wast needs 803
  * pages in one memory; call.wast's runaway recursion must still hit a limit. */
 static const wasm_config_t kspec_config = {
-    .max_call_depth = 10000,
-    .value_stack_cells = 1u << 17,
+    .max_call_depth = 4096,
+    .value_stack_cells = 1u << 16,
     .max_memory_pages = 1024,
     .max_table_elems = 1u << 20,
 };
@@ -331,6 +331,8 @@ static void ln_val(kline_t *l, kval_t v)
         ln_s(l, ref ? "non-null" : "any");
     else if (ref && v.bits == 0)
         ln_s(l, "null");
+    else if (v.type == WASM_EXTERNREF)
+        ln_u(l, v.bits - 1);             /* the script's number */
     else
         ln_hex(l, v.bits, v.type == WASM_I32 || v.type == WASM_F32 ? 8 : 16);
 }
@@ -353,7 +355,8 @@ typedef struct ks {
     int64_t current;         /* index of the latest module command, or -1 */
     kstr_t file;
     const kcmd_t *cmd;
-    int passed, failed, file_passed, file_failed;
+    int passed, failed, file_passed, file_failed, files;
+    uint64_t max_fuel;       /* most safe points one call or instantiation used */
 } ks_t;
 
 static const char *op_name(uint8_t op)
@@ -608,6 +611,13 @@ static void run_prepare(ks_t *s)
     wasm_exec_set_fuel(s->ex, KSPEC_FUEL);
 }
 
+static void run_done(ks_t *s)
+{
+    uint64_t used = KSPEC_FUEL - wasm_exec_fuel(s->ex);
+    if (used > s->max_fuel)
+        s->max_fuel = used;
+}
+
 static int invoke(ks_t *s, wasm_instance_t *inst, const kaction_t *a, kout_t *o)
 {
     wasm_extern_t ext;
@@ -635,6 +645,7 @@ static int invoke(ks_t *s, wasm_instance_t *inst, const kaction_t *a, kout_t *o)
     if (!o->why) {
         run_prepare(s);
         o->trap = wasm_call(s->ex, ext.u.func, args, o->res, NULL);
+        run_done(s);
     }
     if (args != arg_buf)
         kfree(args);
@@ -665,7 +676,7 @@ static int run_action(ks_t *s, const kaction_t *a, kout_t *o)
     if (!m)
         return act_error(o, "no such module");
     if (!m->inst)
-        return act_error(o, "the module failed to load");
+        return act_error(o, "its module did not instantiate");
     if (a->type == KSPEC_INVOKE)
         return invoke(s, m->inst, a, o);
     return get_global(m->inst, a, o);
@@ -827,7 +838,9 @@ static wasm_instance_t *instantiate(ks_t *s, wasm_module_t *m, wasm_error_t *err
     __builtin_memset(err, 0, sizeof *err);
     __builtin_memset(trap, 0, sizeof *trap);
     run_prepare(s);
-    return wasm_instantiate(m, s->linker, s->ex, err, trap);
+    wasm_instance_t *inst = wasm_instantiate(m, s->linker, s->ex, err, trap);
+    run_done(s);
+    return inst;
 }
 
 /* "module": must load and instantiate. A broken module still becomes the
@@ -952,6 +965,7 @@ static void run_file(ks_t *s, krd_t *r, const kcmd_t *file)
 {
     kcmd_t c;
     s->file = file->name;
+    s->files++;
     bool ready = file_begin(s);
     if (!ready) {
         s->cmd = file;
@@ -991,6 +1005,13 @@ int kspec_run(const uint8_t *blob, size_t len)
         run_file(&s, &r, &file);
     if (s.failed > KSPEC_SHOW)
         kprintf("kspec: %d more failures not shown\n", s.failed - KSPEC_SHOW);
+    kline_t l = {.n = 0};
+    ln_s(&l, "kspec: ");
+    ln_u(&l, (uint64_t)s.files);
+    ln_s(&l, " files, at most ");
+    ln_u(&l, s.max_fuel);
+    ln_s(&l, " safe points in one call");
+    kprintf("%s\n", l.buf);
     kprintf("kspec: %d passed, %d failed\n", s.passed, s.failed);
     return s.failed;
 }
