@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <kern/kernel.h>
+#include <kern/trap.h>
 
 #include "aarch64.h"
 
@@ -213,6 +214,34 @@ static void map_device(uint64_t pa, uint64_t size)
                        MMU_READ | MMU_WRITE | MMU_DEVICE);
 }
 
+/* Counts leaf entries under table t (at level) that are writable and
+ * executable at EL1. */
+static int count_wx(const uint64_t *t, int level)
+{
+    int n = 0;
+    for (int i = 0; i < 512; i++) {
+        uint64_t e = t[i];
+        if (!(e & PTE_VALID))
+            continue;
+        if (level < 3 && (e & PTE_TABLE))
+            n += count_wx(phys_to_virt(e & PTE_ADDR), level + 1);
+        else if (!(e & PTE_RO) && !(e & PTE_PXN))
+            n++;
+    }
+    return n;
+}
+
+/* A data page holding "ret": calling it must fault (PXN), and the trap
+ * handler resumes at the caller's return address. */
+static void check_nx(void)
+{
+    static uint32_t not_code[4] = { 0xd65f03c0, 0xd65f03c0 };   /* ret */
+    trap_expect(TRAP_PAGE_FAULT, 0);
+    ((void (*)(void))(uintptr_t)not_code)();
+    if (trap_seen != 1)
+        panic("mmu_init: kernel data is executable");
+}
+
 void mmu_init(void)
 {
     uint64_t l0 = pmm_alloc();
@@ -237,4 +266,8 @@ void mmu_init(void)
     A64_SYSREG_WRITE(sctlr_el1, A64_SYSREG_READ(sctlr_el1) | SCTLR_WXN);
     __asm__ volatile("isb" ::: "memory");
     tlb_flush_all();
+    int wx = count_wx(kern_l0, 0);
+    if (wx)
+        panic("mmu_init: %d mappings are writable and executable", wx);
+    check_nx();
 }

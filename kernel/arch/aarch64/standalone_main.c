@@ -15,6 +15,14 @@ void trap_backtrace(uintptr_t fp);
 
 static volatile float fsink;
 
+static int recurse(volatile char *p)
+{
+    volatile char buf[512];
+    buf[0] = p ? p[0] + 1 : 0;
+    return buf[2] == 7 ? 0 : recurse(buf) + buf[1];
+}
+
+
 void kmain(boot_info_t *bi)
 {
     kprintf("hello from aarch64: %d ranges, mem %llx+%llx, kernel %llx-%llx dtb %llx cmdline '%s'\n",
@@ -60,6 +68,8 @@ resumed2:
             (unsigned long long)(timer_now_ns() - t0) / 1000, (unsigned long long)timer_now_ns() / 1000000);
     timer_set_periodic(0);
     trap_backtrace(0);
+    if (bi->cmdline[0] == 's')
+        recurse(0);
     if (bi->cmdline[0] == 'o')
         *(volatile int *)8 = 0;   /* a NULL deref: must panic cleanly */
     arch_poweroff(0);

@@ -123,8 +123,15 @@ void aarch64_exception(a64_frame_t *f, unsigned kind)
     uintptr_t resume = trap_resume_pc;
     if (!trap_exception(&t))
         panic("unhandled exception: %s", t.name);
-    /* Expected by a self-test: resume where it asked, or after the
-     * instruction (brk reports its own address; so do aborts). */
-    f->elr = resume ? resume : f->elr + 4;
+    /* Expected by a self-test: resume where it asked; else after the
+     * instruction (brk and data aborts report their own address), or, for
+     * a fetch from a non-executable page, back at the caller (x30). */
+    uint32_t ec = (uint32_t)(f->esr >> 26) & 0x3f;
+    if (resume)
+        f->elr = resume;
+    else if (type == 0 && kind < 8 && ec == EC_IABT)
+        f->elr = f->x[30];
+    else
+        f->elr += 4;
     depth--;
 }
