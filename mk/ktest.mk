@@ -1,0 +1,24 @@
+# Host tests of portable kernel code (ASan + UBSan): every tests/kernel/*.c
+# linked with the kernel sources in KTEST_KSRC, which are compiled the way
+# the kernel compiles them (freestanding, no libc headers). Later subsystems
+# add their portable sources to KTEST_KSRC below (this file is included
+# before or after theirs depending on names, so the list lives here).
+#
+#   build/san/kernel_tests [name-substring]     (tests/groups/20-kernel-host.sh)
+
+KTEST_KSRC   := kernel/core/cap.c
+KTEST_SRC    := $(wildcard tests/kernel/*.c)
+KTEST_HDR    := $(wildcard kernel/include/kern/*.h tests/kernel/*.h) tests/unit/unit.h
+KTEST_KCFLAGS := -std=c11 $(WARN) -ffreestanding -nostdlibinc -fno-strict-aliasing \
+                 -Ikernel/include
+KTEST_KOBJ   := $(patsubst kernel/%.c,$(SAN)/obj/ktest/%.o,$(KTEST_KSRC))
+
+$(SAN)/obj/ktest/%.o: kernel/%.c $(KTEST_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(KTEST_KCFLAGS) $(SANFLAGS) -c $< -o $@
+
+$(SAN)/kernel_tests: $(KTEST_SRC) $(KTEST_HDR) $(KTEST_KOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/unit $(SANFLAGS) $(KTEST_SRC) \
+	    $(KTEST_KOBJ) -o $@
+TOOLS += $(SAN)/kernel_tests

@@ -1,0 +1,48 @@
+/* Runs every registered host test of kernel code (every tests/kernel/ file, using
+ * tests/unit/unit.h); a name on the command line runs only the tests whose
+ * names contain it. Ends with "kernel-host: P passed, F failed". */
+#include "unit.h"
+
+#include <stdlib.h>
+
+#define KTEST_MAX 1024
+
+static struct { const char *name; unit_fn_t fn; } tests[KTEST_MAX];
+static int ntests;
+static bool current_failed;
+
+void unit_register(const char *name, unit_fn_t fn)
+{
+    if (ntests == KTEST_MAX) {
+        fprintf(stderr, "kernel-host: too many tests (max %d)\n", KTEST_MAX);
+        exit(2);
+    }
+    tests[ntests].name = name;
+    tests[ntests].fn = fn;
+    ntests++;
+}
+
+void unit_fail(const char *file, int line, const char *what)
+{
+    fprintf(stderr, "  %s:%d: CHECK failed: %s\n", file, line, what);
+    current_failed = true;
+}
+
+int main(int argc, char **argv)
+{
+    int passed = 0, failed = 0;
+    for (int i = 0; i < ntests; i++) {
+        if (argc > 1 && !strstr(tests[i].name, argv[1]))
+            continue;
+        current_failed = false;
+        tests[i].fn();
+        if (current_failed) {
+            fprintf(stderr, "FAIL %s\n", tests[i].name);
+            failed++;
+        } else {
+            passed++;
+        }
+    }
+    printf("kernel-host: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
