@@ -13,7 +13,7 @@ ARCH_LDSCRIPT    := $(A64_DIR)/kernel.ld
 ARCH_LDFLAGS     := -z max-page-size=4096 -z norelro --no-pie
 # QEMU loads the ELF at its physical (LMA) addresses and jumps to its
 # entry (the physical address of _start), the DTB at the start of RAM.
-ARCH_IMAGE       := build/kernel/aarch64/athanor.elf
+ARCH_IMAGE        = $(KERNEL_ELF)
 QEMU_CMD         := qemu-system-aarch64 -M virt,gic-version=2 -cpu cortex-a72 -m 256M \
                     -nographic -no-reboot -kernel
 QEMU_DEBUG_FLAGS := -s -S
