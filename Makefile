@@ -31,7 +31,7 @@ ENGINE_OBJ     := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(ENGINE_SRC))
 ENGINE_SAN_OBJ := $(patsubst src/%.c,$(SAN)/obj/%.o,$(ENGINE_SRC))
 
 .PHONY: all test spec bench fuzz clean
-all: tools
+all: tools kernel-default
 
 $(BUILD)/obj/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
 	@mkdir -p $(dir $@)

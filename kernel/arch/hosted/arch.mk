@@ -1,0 +1,11 @@
+# The hosted port: the kernel as a Linux process (testing aid, no QEMU).
+#   make ARCH=hosted KTEST=1 kernel && build/kernel/hosted-test/athanor.elf
+ARCH_TRIPLE   := x86_64-linux-gnu
+ARCH_CFLAGS   := -fno-pie
+ARCH_SRC      := $(KARCH)/hosted.c
+ARCH_LDSCRIPT :=
+ARCH_IMAGE    := $(KERNEL_ELF)
+ARCH_LINK      = clang -no-pie -o $@ $(KOBJ)
+QEMU_CMD      :=
+# The port's own file needs libc headers; the core keeps -nostdlibinc.
+ARCH_PORT_CFLAGS = $(filter-out -nostdlibinc -ffreestanding,$(KCFLAGS)) -D_GNU_SOURCE

@@ -1,0 +1,60 @@
+/*
+ * Private interfaces between the files of the portable kernel core
+ * (kernel/core/). Nothing here is part of the arch seam.
+ */
+#ifndef CORE_H
+#define CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kern/boot.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uintptr_t)(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uintptr_t)(a) - 1))
+
+/* time.c: periodic ticks counted by timer_tick(). */
+uint64_t timer_ticks(void);
+
+/* klib.c */
+int strncmp_k(const char *a, const char *b, size_t n);
+bool str_has_word(const char *s, const char *word);
+
+/* bootimg.c: the boot image embedded in the kernel (format: docs/boot.md). */
+bool bootimg_check(void);               /* prints one line per problem */
+bool bootimg_find(const char *name, const uint8_t **data, size_t *len);
+size_t bootimg_size(void);
+
+/* stack.c: kernel stacks and the bounds of the stack we run on. */
+void kstack_run(size_t size, void (*fn)(void *), void *arg);
+void kstack_current(uintptr_t *lo, uintptr_t *hi);
+void kstack_boot(uintptr_t here);       /* kmain: where the boot stack is */
+
+/* vm.c */
+size_t vm_reserved_bytes(void);
+
+/* heap.c */
+size_t heap_bytes(void);
+
+/* trap.c */
+void trap_backtrace(uintptr_t fp);
+void trap_disarm(void);             /* cancels a trap_expect */
+
+/* loader.c: the manifest and the modules it names. */
+typedef struct kmodule kmodule_t;
+int loader_run_manifest(void);          /* returns the number of modules loaded */
+bool loader_run_init(void);             /* runs init's entry; false on trap */
+
+/* wasm_platform.c: a runtime with the kernel's limits. */
+struct wasm_runtime *kwasm_runtime(void);
+struct wasm_linker *kwasm_linker(struct wasm_runtime *rt);
+
+/* selftest.c: returns the number of failed self-tests. */
+int selftest_run(void);
+
+/* main.c */
+extern bool ktest_mode;
+
+#endif

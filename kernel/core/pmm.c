@@ -1,0 +1,150 @@
+/*
+ * The physical frame allocator: one bit per 4 KiB frame (1 = free) over
+ * the span from the lowest to the highest usable address the firmware
+ * reported, minus the kernel image, the boot-reserved range and frame 0
+ * (0 means "no frame"). The bitmap is static so it works before any
+ * allocator does; it covers PMM_MAX_SPAN bytes of physical span, and
+ * memory beyond that is left unused (and reported).
+ */
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+#include <kern/kernel.h>
+
+#include "core.h"
+
+#define FRAME 4096ull
+#define PMM_MAX_SPAN (4ull << 30)
+#define NFRAMES (PMM_MAX_SPAN / FRAME)
+
+static uint64_t bitmap[NFRAMES / 64];
+static uint64_t span_base;      /* physical address of frame 0 of the bitmap */
+static size_t nframes;          /* frames covered by the bitmap */
+static size_t nfree, ntotal;
+static size_t hint;             /* word index where the next search starts */
+
+static bool frame_free(size_t i) { return bitmap[i / 64] >> (i % 64) & 1; }
+static void mark_free(size_t i) { bitmap[i / 64] |= 1ull << (i % 64); }
+static void mark_used(size_t i) { bitmap[i / 64] &= ~(1ull << (i % 64)); }
+
+static bool overlaps(uint64_t a, uint64_t b, uint64_t lo, uint64_t hi)
+{
+    return a < hi && lo < b;
+}
+
+/* Adds the whole frames of [base, base+len) except those the kernel
+ * image or the reserved range touch. */
+static void add_range(const boot_info_t *bi, uint64_t base, uint64_t len)
+{
+    uint64_t lo = ALIGN_UP(base, FRAME), hi = ALIGN_DOWN(base + len, FRAME);
+    for (uint64_t pa = lo; pa < hi; pa += FRAME) {
+        if (pa == 0 || pa < span_base || pa - span_base >= PMM_MAX_SPAN)
+            continue;
+        if (overlaps(pa, pa + FRAME, bi->kernel_phys_start, bi->kernel_phys_end) ||
+            overlaps(pa, pa + FRAME, bi->reserved_start, bi->reserved_end))
+            continue;
+        size_t i = (size_t)((pa - span_base) / FRAME);
+        if (!frame_free(i)) {
+            mark_free(i);
+            nfree++;
+            ntotal++;
+        }
+        if (i + 1 > nframes)
+            nframes = i + 1;
+    }
+}
+
+void pmm_init(const void *boot_info)
+{
+    const boot_info_t *bi = boot_info;
+    uint64_t lowest = ~0ull, dropped = 0;
+    for (int i = 0; i < bi->nmem; i++)
+        if (bi->mem[i].len && bi->mem[i].base < lowest)
+            lowest = bi->mem[i].base;
+    if (lowest == ~0ull)
+        panic("pmm_init: the boot memory map is empty");
+    span_base = ALIGN_DOWN(lowest, FRAME);
+    for (int i = 0; i < bi->nmem; i++) {
+        const boot_mem_t *m = &bi->mem[i];
+        uint64_t end = m->base + m->len;
+        if (end > span_base + PMM_MAX_SPAN)
+            dropped += end - (m->base > span_base + PMM_MAX_SPAN ? m->base : span_base + PMM_MAX_SPAN);
+        add_range(bi, m->base, m->len);
+    }
+    if (ntotal == 0)
+        panic("pmm_init: no usable frames");
+    kprintf("pmm: %zu frames free (%zu KiB) from %d ranges", nfree, nfree * 4, bi->nmem);
+    if (dropped)
+        kprintf(", %llu KiB beyond the bitmap unused", (unsigned long long)(dropped >> 10));
+    kprintf("\n");
+}
+
+static uint64_t frame_pa(size_t i)
+{
+    return span_base + (uint64_t)i * FRAME;
+}
+
+uint64_t pmm_alloc(void)
+{
+    bool was = cpu_irq_save();
+    size_t words = (nframes + 63) / 64;
+    for (size_t k = 0; k < words; k++) {
+        size_t w = (hint + k) % words;
+        if (bitmap[w]) {
+            size_t i = w * 64 + (size_t)__builtin_ctzll(bitmap[w]);
+            mark_used(i);
+            nfree--;
+            hint = w;
+            cpu_irq_restore(was);
+            uint64_t pa = frame_pa(i);
+            memset(phys_to_virt(pa), 0, FRAME);
+            return pa;
+        }
+    }
+    cpu_irq_restore(was);
+    return 0;
+}
+
+uint64_t pmm_alloc_contig(size_t n)
+{
+    if (n == 0)
+        return 0;
+    bool was = cpu_irq_save();
+    size_t run = 0;
+    for (size_t i = 0; i < nframes; i++) {
+        run = frame_free(i) ? run + 1 : 0;
+        if (run == n) {
+            size_t first = i + 1 - n;
+            for (size_t j = first; j <= i; j++)
+                mark_used(j);
+            nfree -= n;
+            cpu_irq_restore(was);
+            memset(phys_to_virt(frame_pa(first)), 0, n * FRAME);
+            return frame_pa(first);
+        }
+    }
+    cpu_irq_restore(was);
+    return 0;
+}
+
+void pmm_free(uint64_t pa)
+{
+    if (pa % FRAME || pa < span_base || pa - span_base >= (uint64_t)nframes * FRAME)
+        panic("pmm_free: %llx is not a frame we manage", (unsigned long long)pa);
+    size_t i = (size_t)((pa - span_base) / FRAME);
+    bool was = cpu_irq_save();
+    if (frame_free(i))
+        panic("pmm_free: double free of %llx", (unsigned long long)pa);
+    mark_free(i);
+    nfree++;
+    cpu_irq_restore(was);
+}
+
+size_t pmm_free_count(void)
+{
+    return nfree;
+}
+
+size_t pmm_total_count(void)
+{
+    return ntotal;
+}

@@ -1,0 +1,184 @@
+/*
+ * Kernel virtual address space in [KERN_VM_BASE, KERN_VM_END): heaps,
+ * linear memories and stacks live in reservations carved from it.
+ *
+ * The range is a sorted table of segments, each free or reserved; reserve
+ * is first fit and splits a free segment, release merges neighbours again.
+ * A reservation remembers its guard (unmapped bytes below the usable part)
+ * so vm_release(va, size) gets the guard back too. Committing maps fresh
+ * zeroed frames; decommitting unmaps them and returns the frames.
+ */
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+#include <kern/kernel.h>
+
+#include "core.h"
+
+#define VM_MAX_SEGS 2048
+
+typedef struct vm_seg {
+    uintptr_t base;    /* start, including the guard */
+    uintptr_t len;
+    uintptr_t guard;
+    uintptr_t top;     /* end of the highest page ever committed, or 0 */
+    bool used;
+} vm_seg_t;
+
+static vm_seg_t segs[VM_MAX_SEGS];
+static int nsegs;
+
+static void vm_setup(void)
+{
+    segs[0] = (vm_seg_t){KERN_VM_BASE, (uintptr_t)KERN_VM_END - KERN_VM_BASE, 0, 0, false};
+    nsegs = 1;
+}
+
+static void seg_insert(int at, vm_seg_t s)
+{
+    memmove(&segs[at + 1], &segs[at], (size_t)(nsegs - at) * sizeof segs[0]);
+    segs[at] = s;
+    nsegs++;
+}
+
+static void seg_remove(int at)
+{
+    memmove(&segs[at], &segs[at + 1], (size_t)(nsegs - at - 1) * sizeof segs[0]);
+    nsegs--;
+}
+
+void *vm_reserve(size_t size, size_t guard)
+{
+    if (size == 0)
+        return NULL;
+    uintptr_t g = ALIGN_UP(guard, PAGE_SIZE), need = ALIGN_UP(size, PAGE_SIZE) + g;
+    if (need < size)
+        return NULL;
+    bool was = cpu_irq_save();
+    if (nsegs == 0)
+        vm_setup();
+    void *va = NULL;
+    for (int i = 0; i < nsegs; i++) {
+        vm_seg_t *s = &segs[i];
+        if (s->used || s->len < need)
+            continue;
+        if (s->len > need) {
+            if (nsegs == VM_MAX_SEGS)
+                break;
+            seg_insert(i + 1, (vm_seg_t){s->base + need, s->len - need, 0, 0, false});
+            s = &segs[i];
+            s->len = need;
+        }
+        s->used = true;
+        s->guard = g;
+        va = (void *)(s->base + g);
+        break;
+    }
+    cpu_irq_restore(was);
+    return va;
+}
+
+/* Index of the reservation whose usable part starts at va, or -1. */
+static int seg_find(uintptr_t va)
+{
+    for (int i = 0; i < nsegs; i++)
+        if (segs[i].used && segs[i].base + segs[i].guard == va)
+            return i;
+    return -1;
+}
+
+void vm_release(void *va, size_t size)
+{
+    if (!va)
+        return;
+    bool was = cpu_irq_save();
+    int i = seg_find((uintptr_t)va);
+    if (i < 0)
+        panic("vm_release: %p is not a reservation", va);
+    vm_seg_t *s = &segs[i];
+    if (ALIGN_UP(size, PAGE_SIZE) > s->len - s->guard)
+        panic("vm_release: %p: size %zu exceeds the reservation", va, size);
+    if (s->top > (uintptr_t)va)
+        vm_decommit(va, s->top - (uintptr_t)va);
+    s->used = false;
+    s->guard = 0;
+    s->top = 0;
+    if (i + 1 < nsegs && !segs[i + 1].used) {
+        s->len += segs[i + 1].len;
+        seg_remove(i + 1);
+    }
+    if (i > 0 && !segs[i - 1].used) {
+        segs[i - 1].len += segs[i].len;
+        seg_remove(i);
+    }
+    cpu_irq_restore(was);
+}
+
+/* Index of the segment containing va, or -1 (binary search: sorted). */
+static int seg_containing(uintptr_t va)
+{
+    int lo = 0, hi = nsegs - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (va < segs[mid].base)
+            hi = mid - 1;
+        else if (va - segs[mid].base >= segs[mid].len)
+            lo = mid + 1;
+        else
+            return mid;
+    }
+    return -1;
+}
+
+/* Commits [va, va+size). Pages already mapped keep their contents. On
+ * failure the pages this call mapped are unmapped again -- exactly, when
+ * none of the range was mapped before (the engine's case: growth always
+ * commits fresh pages); otherwise the pages mapped so far stay committed. */
+bool vm_commit(void *va, size_t size, unsigned mmu_flags)
+{
+    uintptr_t start = ALIGN_DOWN((uintptr_t)va, PAGE_SIZE);
+    uintptr_t end = ALIGN_UP((uintptr_t)va + size, PAGE_SIZE);
+    bool was = cpu_irq_save();
+    int si = seg_containing(start);
+    if (si >= 0 && segs[si].top < end)
+        segs[si].top = end;
+    cpu_irq_restore(was);
+    bool fresh = true;
+    for (uintptr_t p = start; p < end && fresh; p += PAGE_SIZE)
+        fresh = mmu_translate(p) == (uint64_t)-1;
+    for (uintptr_t p = start; p < end; p += PAGE_SIZE) {
+        if (!fresh && mmu_translate(p) != (uint64_t)-1)
+            continue;
+        uint64_t pa = pmm_alloc();
+        if (!pa || !mmu_map(p, pa, PAGE_SIZE, mmu_flags)) {
+            if (pa)
+                pmm_free(pa);
+            if (fresh)
+                vm_decommit((void *)start, p - start);
+            return false;
+        }
+    }
+    return true;
+}
+
+void vm_decommit(void *va, size_t size)
+{
+    uintptr_t start = ALIGN_DOWN((uintptr_t)va, PAGE_SIZE);
+    uintptr_t end = ALIGN_UP((uintptr_t)va + size, PAGE_SIZE);
+    for (uintptr_t p = start; p < end; p += PAGE_SIZE) {
+        uint64_t pa = mmu_translate(p);
+        if (pa == (uint64_t)-1)
+            continue;
+        mmu_unmap(p, PAGE_SIZE);
+        pmm_free(ALIGN_DOWN(pa, PAGE_SIZE));
+    }
+}
+
+/* Bytes of address space reserved, for the boot report. */
+size_t vm_reserved_bytes(void)
+{
+    size_t n = 0;
+    for (int i = 0; i < nsegs; i++)
+        if (segs[i].used)
+            n += segs[i].len;
+    return n;
+}

@@ -1,0 +1,135 @@
+# The Athanor kernel: the portable core (kernel/core), the Wasm engine
+# (src/wasm, unchanged) and one port (kernel/arch/$(ARCH)), cross-compiled
+# with clang and linked with ld.lld; the boot image (build/modules/boot.img,
+# the same bytes for every ARCH) is embedded by kernel/core/bootimg.c.
+#
+#   make [ARCH=x86_64|aarch64|riscv64] kernel   build/kernel/$(ARCH)/athanor.elf
+#   make ARCH=... run          boot it in QEMU, serial console on the terminal
+#   make ARCH=... debug        QEMU stopped at reset with a GDB stub on :1234
+#   make ARCH=... boot-test    this ARCH's boot tests (test-mode kernel in QEMU)
+#   make iso                   x86_64: a GRUB rescue ISO (build/kernel/x86_64/athanor.iso)
+#   make ARCH=... KTEST=1 ...  the test-mode kernel (-DATHANOR_TEST), built in
+#                              build/kernel/$(ARCH)-test/
+#   make modules               the .wasm modules and the boot image alone
+#
+# Each port's kernel/arch/<isa>/arch.mk defines ARCH_TRIPLE, ARCH_CFLAGS,
+# ARCH_SRC, ARCH_LDSCRIPT, ARCH_IMAGE, QEMU_CMD and QEMU_DEBUG_FLAGS. It may
+# refer to $(KBUILD) (this build's directory) and $(KERNEL_ELF), and may set
+# ARCH_LDFLAGS, ARCH_LINK to replace the whole link command, and
+# ARCH_PORT_CFLAGS to compile its own sources with other flags than KCFLAGS.
+
+ARCH     ?= x86_64
+KTEST    ?=
+KARCH    := kernel/arch/$(ARCH)
+KBUILD   := $(BUILD)/kernel/$(ARCH)$(if $(filter 1,$(KTEST)),-test)
+KERNEL_ELF := $(KBUILD)/athanor.elf
+MODBUILD := $(BUILD)/modules
+BOOTIMG  := $(MODBUILD)/boot.img
+KPORT_OK := $(wildcard $(KARCH)/arch.mk)
+
+QEMU_DEBUG_FLAGS := -s -S
+ARCH_LDFLAGS :=
+ifneq ($(KPORT_OK),)
+include $(KARCH)/arch.mk
+endif
+
+KCFLAGS := -std=c11 --target=$(ARCH_TRIPLE) -ffreestanding -nostdlib -nostdlibinc \
+           -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing -fno-math-errno \
+           -O2 -g $(WARN) -Ikernel/include -I$(KARCH)/include -Iinclude -Isrc/wasm \
+           $(ARCH_CFLAGS) $(if $(filter 1,$(KTEST)),-DATHANOR_TEST)
+KHDR    := $(wildcard kernel/include/*/*.h kernel/core/*.h $(KARCH)/include/*/*.h) $(ENGINE_HDR)
+
+KCORE_SRC := $(wildcard kernel/core/*.c)
+KOBJ := $(patsubst kernel/core/%.c,$(KBUILD)/core/%.o,$(KCORE_SRC)) \
+        $(patsubst src/wasm/%.c,$(KBUILD)/wasm/%.o,$(ENGINE_SRC)) \
+        $(patsubst $(KARCH)/%,$(KBUILD)/arch/%.o,$(ARCH_SRC))
+
+ARCH_LINK ?= ld.lld -nostdlib -z max-page-size=4096 $(ARCH_LDFLAGS) -T $(ARCH_LDSCRIPT) \
+             -o $@ $(KOBJ)
+
+$(KBUILD)/core/%.o: kernel/core/%.c $(KHDR)
+	@mkdir -p $(dir $@)
+	clang $(KCFLAGS) -c $< -o $@
+$(KBUILD)/core/bootimg.o: kernel/core/bootimg.c $(BOOTIMG) $(KHDR)
+	@mkdir -p $(dir $@)
+	clang $(KCFLAGS) -DBOOTIMG_PATH='"$(abspath $(BOOTIMG))"' -c $< -o $@
+$(KBUILD)/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	clang $(KCFLAGS) -c $< -o $@
+$(KBUILD)/arch/%.c.o: $(KARCH)/%.c $(KHDR)
+	@mkdir -p $(dir $@)
+	clang $(or $(ARCH_PORT_CFLAGS),$(KCFLAGS)) -c $< -o $@
+$(KBUILD)/arch/%.S.o: $(KARCH)/%.S $(KHDR)
+	@mkdir -p $(dir $@)
+	clang $(or $(ARCH_PORT_CFLAGS),$(KCFLAGS)) -c $< -o $@
+
+$(KERNEL_ELF): $(KOBJ) $(ARCH_LDSCRIPT)
+	$(ARCH_LINK)
+	@echo "kernel: $@ ($$(stat -c %s $@) bytes)"
+
+# ---------------------------------------------------------------- modules
+# Built once for every ARCH: wasm32 bytes do not depend on the kernel's ISA.
+
+WASM_CC := clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror \
+           -Wl,--no-entry
+$(MODBUILD)/%.wasm: kernel/modules/%.c
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $< -o $@
+$(MODBUILD)/%.wasm: kernel/modules/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm --no-check $< -o $@
+# A module cut short in the middle of its code section.
+$(MODBUILD)/corrupt.wasm: $(MODBUILD)/e2e.wasm
+	head -c 200 $< > $@
+
+$(BUILD)/mkbootimg: tools/mkbootimg.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(OPT) $< -o $@
+TOOLS += $(BUILD)/mkbootimg
+
+BOOT_MODULES := init.wasm e2e.wasm corrupt.wasm invalid.wasm
+# The in-kernel spec subset (mk/kspec.mk builds it) rides along when its
+# rule exists.
+BOOT_SPEC := $(if $(wildcard mk/kspec.mk),$(MODBUILD)/spec.bin)
+$(BOOTIMG): $(BUILD)/mkbootimg kernel/modules/manifest.txt \
+            $(addprefix $(MODBUILD)/,$(BOOT_MODULES)) $(BOOT_SPEC)
+	$(BUILD)/mkbootimg $@ manifest=kernel/modules/manifest.txt \
+	    $(foreach m,$(BOOT_MODULES),$(m)=$(MODBUILD)/$(m)) \
+	    $(if $(BOOT_SPEC),spec.bin=$(BOOT_SPEC))
+
+# ---------------------------------------------------------------- targets
+
+.PHONY: kernel kernel-default modules run debug boot-test iso print-run kernel-port-check
+modules: $(BOOTIMG)
+
+kernel-port-check:
+	@if [ -z "$(KPORT_OK)" ]; then \
+	    echo "kernel: no port for ARCH=$(ARCH) ($(KARCH)/arch.mk missing)" >&2; exit 1; fi
+kernel: kernel-port-check $(if $(KPORT_OK),$(KERNEL_ELF) $(ARCH_IMAGE))
+
+# `make` builds the default ARCH's kernel when its port is there.
+kernel-default:
+	@if [ -n "$(KPORT_OK)" ]; then $(MAKE) --no-print-directory kernel; \
+	 else echo "kernel: skipped, no port for ARCH=$(ARCH) yet" >&2; fi
+
+run: kernel
+	$(QEMU_CMD) $(ARCH_IMAGE)
+
+debug: kernel
+	@echo "kernel: QEMU waits for GDB on :1234. In another terminal:"
+	@echo "  $$(command -v gdb-multiarch || echo gdb) -ex 'target remote :1234' $(KERNEL_ELF)"
+	$(QEMU_CMD) $(ARCH_IMAGE) $(QEMU_DEBUG_FLAGS)
+
+# The QEMU command line the boot test runs (one line, for scripts).
+print-run:
+	@echo "$(QEMU_CMD) $(ARCH_IMAGE)"
+
+boot-test:
+	bash tests/groups/60-boot.sh $(ARCH)
+
+# x86_64: GRUB (multiboot) on an El Torito ISO, bootable with
+#   qemu-system-x86_64 -cdrom build/kernel/x86_64/athanor.iso
+ISO := $(BUILD)/kernel/x86_64$(if $(filter 1,$(KTEST)),-test)/athanor.iso
+iso:
+	$(MAKE) --no-print-directory ARCH=x86_64 kernel
+	bash kernel/core/mkiso.sh $(BUILD)/kernel/x86_64$(if $(filter 1,$(KTEST)),-test)/athanor.elf $(ISO)
