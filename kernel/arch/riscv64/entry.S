@@ -98,6 +98,32 @@ _start:
 4:  wfi
     j 4b
 
+/*
+ * arch_call_on_stack(top, fn, arg): fn(arg) with sp = top, back on the old
+ * stack afterwards. Our frame record links the new stack's frames to the
+ * old ones for backtraces.
+ */
+    .section .text
+    .globl arch_call_on_stack
+arch_call_on_stack:
+    addi sp, sp, -32
+    sd ra, 24(sp)
+    sd s0, 16(sp)
+    sd s1, 8(sp)
+    addi s0, sp, 32
+    mv s1, sp
+    mv sp, a0
+    mv t0, a1
+    mv a0, a2
+    jalr t0
+    mv sp, s1
+    ld ra, 24(sp)
+    ld s0, 16(sp)
+    ld s1, 8(sp)
+    addi sp, sp, 32
+    ret
+
+    .section .text.entry, "ax", @progbits
     /* Loaded at the wrong address: say so through the SBI legacy console. */
 .Lbadload:
     lla s3, .Lbadmsg
@@ -134,12 +160,13 @@ rv_early_trap:
 boot_pt:
     .skip 4096
 
-    /* Boot stack with a guard page below it (left unmapped by mmu_init). */
+    /* Boot stack with a guard page below it (left unmapped by mmu_init).
+     * The core assumes 128 KiB below kmain's frame (kernel/core/stack.c). */
     .section .bss.stack, "aw", @nobits
     .balign 4096
     .globl boot_stack_guard, boot_stack_top
 boot_stack_guard:
     .skip 4096
 boot_stack:
-    .skip 65536
+    .skip 136 * 1024
 boot_stack_top:

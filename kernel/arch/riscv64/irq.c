@@ -101,7 +101,8 @@ static void enable_bit(unsigned irq, bool on)
 void irq_mask(unsigned irq) { enable_bit(irq, false); }
 void irq_unmask(unsigned irq) { enable_bit(irq, true); }
 
-/* S-mode external interrupt: claim, dispatch, complete until none is left. */
+/* S-mode external interrupt: claim, dispatch, complete until none is left.
+ * Completion happens here, so the port leaves arch_irq_eoi undefined. */
 void rv_plic_external(void)
 {
     if (!rv_plat.plic_pa)
@@ -111,4 +112,12 @@ void rv_plic_external(void)
         irq_dispatch(id);
         *claim = id;
     }
+}
+
+void irq_attach(unsigned irq, irq_handler_t fn, void *arg)
+{
+    if (!rv_plat.plic_pa || irq == 0 || irq > rv_plat.plic_ndev)
+        panic("irq_attach: no PLIC source %u", irq);
+    irq_set_handler(irq, fn, arg);
+    irq_unmask(irq);
 }
