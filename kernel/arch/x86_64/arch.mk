@@ -7,8 +7,8 @@ ARCH_CFLAGS     := -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
                    -fno-asynchronous-unwind-tables
 ARCH_SRC        := $(wildcard $(X86_DIR)/*.c) $(wildcard $(X86_DIR)/*.S)
 ARCH_LDSCRIPT   := $(X86_DIR)/kernel.ld
-ARCH_LDFLAGS    := -z max-page-size=4096 -z norelro --no-pie
-ARCH_IMAGE      := build/kernel/x86_64/athanor.elf
+ARCH_LDFLAGS    := -z norelro --no-pie
+ARCH_IMAGE      := $(KERNEL_ELF)
 QEMU_CMD        := qemu-system-x86_64 -M q35 -m 256M -nographic -no-reboot \
                    -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel
 QEMU_DEBUG_FLAGS := -s -S
