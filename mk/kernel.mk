@@ -31,6 +31,8 @@ QEMU_DEBUG_FLAGS := -s -S
 ARCH_LDFLAGS :=
 ifneq ($(KPORT_OK),)
 include $(KARCH)/arch.mk
+# A port that spelled its image's directory out still gets the test build's.
+ARCH_IMAGE := $(subst $(BUILD)/kernel/$(ARCH)/,$(KBUILD)/,$(ARCH_IMAGE))
 endif
 
 KCFLAGS := -std=c11 --target=$(ARCH_TRIPLE) -ffreestanding -nostdlib -nostdlibinc \
