@@ -6,11 +6,12 @@ ARCH_TRIPLE   := riscv64-unknown-none-elf
 # the higher-half layout do not want gp-relative relaxation. -fno-math-errno:
 # sqrt/sqrtf become fsqrt instructions instead of calls to a libm we lack.
 ARCH_CFLAGS   := -mcmodel=medany -march=rv64gc -mabi=lp64d -mno-relax -fno-math-errno
-ARCH_DIR      := kernel/arch/riscv64
-ARCH_SRC      := $(ARCH_DIR)/entry.S $(ARCH_DIR)/trapvec.S $(ARCH_DIR)/boot.c \
-                 $(ARCH_DIR)/fdt.c $(ARCH_DIR)/console.c $(ARCH_DIR)/cpu.c \
-                 $(ARCH_DIR)/mmu.c $(ARCH_DIR)/irq.c $(ARCH_DIR)/timer.c
-ARCH_LDSCRIPT := $(ARCH_DIR)/kernel.ld
+RV64_DIR      := kernel/arch/riscv64
+ARCH_SRC      := $(RV64_DIR)/entry.S $(RV64_DIR)/trapvec.S $(RV64_DIR)/boot.c \
+                 $(RV64_DIR)/fdt.c $(RV64_DIR)/console.c $(RV64_DIR)/cpu.c \
+                 $(RV64_DIR)/mmu.c $(RV64_DIR)/irq.c $(RV64_DIR)/timer.c
+ARCH_LDSCRIPT := $(RV64_DIR)/kernel.ld
+ARCH_LDFLAGS  := -z max-page-size=4096 --no-pie
 # QEMU loads the ELF at its physical (LMA) addresses and enters at the lowest one.
 ARCH_IMAGE    := build/kernel/riscv64/athanor.elf
 QEMU_CMD      := qemu-system-riscv64 -M virt -m 256M -smp 1 -nographic -no-reboot -bios default -kernel

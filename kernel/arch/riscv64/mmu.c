@@ -2,7 +2,8 @@
  * Sv39 page tables: three levels of 512 entries, 4 KiB pages, 2 MiB and
  * 1 GiB leaves. The kernel uses one root for everything (no user space
  * yet); all its mappings are global. R/W/X bits give W^X: text R+X, rodata
- * R, data/bss/physical map R+W. A and D are set up front so the hardware
+ * R, data/bss/physical map R+W (the physical map's view of text and rodata
+ * is read-only). A and D are set up front so the hardware
  * never has to (or fault to) update them.
  */
 #include <arch/mmu.h>
@@ -103,14 +104,32 @@ static void map_kernel(uint64_t root, char *start, char *end, uint64_t f)
         map_big(root, s, kimg_pa((void *)s), PAGE_SIZE, f);
 }
 
+/* The physical map of one RAM region, R+W, except the kernel's text and
+ * rodata, whose alias there is read-only too (no writable view of code). */
+static void map_phys(uint64_t root, uint64_t base, uint64_t len)
+{
+    uint64_t rw = PTE_V | PTE_G | PTE_A | PTE_D | PTE_R | PTE_W, ro = PTE_V | PTE_G | PTE_A | PTE_R;
+    uint64_t end = base + len;
+    uint64_t ks = kimg_pa(__kernel_start), ke = kimg_pa(__rodata_end);
+    if (ke <= base || ks >= end) {
+        map_big(root, KERN_PHYS_MAP + base, base, len, rw);
+        return;
+    }
+    if (ks > base)
+        map_big(root, KERN_PHYS_MAP + base, base, ks - base, rw);
+    uint64_t s = ks > base ? ks : base, e = ke < end ? ke : end;
+    map_big(root, KERN_PHYS_MAP + s, s, e - s, ro);
+    if (ke < end)
+        map_big(root, KERN_PHYS_MAP + ke, ke, end - ke, rw);
+}
+
 void mmu_init(void)
 {
     uint64_t root = pmm_alloc();
     if (!root)
         panic("mmu_init: out of memory");
     for (int i = 0; i < rv_plat.nmap; i++)
-        map_big(root, KERN_PHYS_MAP + rv_plat.map[i].base, rv_plat.map[i].base, rv_plat.map[i].len,
-                PTE_V | PTE_G | PTE_A | PTE_D | PTE_R | PTE_W);
+        map_phys(root, rv_plat.map[i].base, rv_plat.map[i].len);
     uint64_t k = PTE_V | PTE_G | PTE_A;
     map_kernel(root, __kernel_start, __text_end, k | PTE_R | PTE_X);
     map_kernel(root, __text_end, __rodata_end, k | PTE_R);
