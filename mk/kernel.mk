@@ -7,7 +7,7 @@
 #   make ARCH=... run          boot it in QEMU, serial console on the terminal
 #   make ARCH=... debug        QEMU stopped at reset with a GDB stub on :1234
 #   make ARCH=... boot-test    this ARCH's boot tests (test-mode kernel in QEMU)
-#   make iso                   x86_64: a GRUB rescue ISO (build/kernel/x86_64/athanor.iso)
+#   make iso                   x86_64: a GRUB ISO (build/kernel/x86_64/athanor.iso)
 #   make ARCH=... KTEST=1 ...  the test-mode kernel (-DATHANOR_TEST), built in
 #                              build/kernel/$(ARCH)-test/
 #   make modules               the .wasm modules and the boot image alone
@@ -129,9 +129,21 @@ print-run:
 boot-test:
 	bash tests/groups/60-boot.sh $(ARCH)
 
-# x86_64: GRUB (multiboot) on an El Torito ISO, bootable with
-#   qemu-system-x86_64 -cdrom build/kernel/x86_64/athanor.iso
-ISO := $(BUILD)/kernel/x86_64$(if $(filter 1,$(KTEST)),-test)/athanor.iso
+# x86_64: GRUB (multiboot) on an El Torito ISO, bootable as on a PC with
+#   qemu-system-x86_64 -M q35 -m 256M -nographic -cdrom build/kernel/x86_64/athanor.iso
+# The Debian packages grub-mkrescue needs are installed when missing.
+ISO_DIR := $(BUILD)/kernel/x86_64$(if $(filter 1,$(KTEST)),-test)
+ISO_PKGS := grub-pc-bin grub-common xorriso mtools
 iso:
-	$(MAKE) --no-print-directory ARCH=x86_64 kernel
-	bash kernel/core/mkiso.sh $(BUILD)/kernel/x86_64$(if $(filter 1,$(KTEST)),-test)/athanor.elf $(ISO)
+	@$(MAKE) --no-print-directory ARCH=x86_64 kernel
+	@missing=$$(for p in $(ISO_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "iso: installing $$missing"; \
+	    sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$sudo apt-get install -y --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+	rm -rf $(ISO_DIR)/iso && mkdir -p $(ISO_DIR)/iso/boot/grub
+	cp $(ISO_DIR)/athanor.elf $(ISO_DIR)/iso/boot/athanor.elf
+	cp kernel/arch/x86_64/grub.cfg $(ISO_DIR)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $(ISO_DIR)/athanor.iso $(ISO_DIR)/iso 2>/dev/null
+	@echo "iso: $(ISO_DIR)/athanor.iso"

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Boot tests: for each architecture (default x86_64 aarch64 riscv64, or the
+# ones named as arguments) build the test-mode kernel (make KTEST=1), boot
+# it in QEMU (software emulation, stdin from /dev/null, under timeout) and
+# check its console:
+#   every "selftest <name>: ok" line, the kspec line (0 failed), init's
+#   hello, the "booted in" line, each broken module reported in one line
+#   and skipped, the poweroff status 0 line, and for x86_64 the
+#   isa-debug-exit code (QEMU exits with 1 for status 0); for x86_64 also
+#   the GRUB ISO boot (when `make iso` can build it).
+# A missing port counts all of its checks as failed. Logs: build/boot-tests/.
+set -u
+cd "$(dirname "$0")/../.."
+
+ARCHES=${*:-x86_64 aarch64 riscv64}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
+OUT=build/boot-tests
+SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm"
+mkdir -p "$OUT"
+pass=0
+fail=0
+report=()
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1" >&2; echo "FAIL $1"; }
+
+# Checks one booted log; $1 arch, $2 log (\r stripped), $3 QEMU status.
+check_log() {
+    local a=$1 log=$2 st=$3 t
+    for t in $SELFTESTS; do
+        if grep -qx "selftest $t: ok" "$log"; then ok "$a selftest $t"
+        else bad "$a selftest $t: $(grep -m1 "^selftest $t:" "$log" || echo 'no result line')"; fi
+    done
+    if grep -Eqx 'kspec: [1-9][0-9]* passed, 0 failed' "$log"; then ok "$a kspec ($(grep -E '^kspec: [0-9]+ passed' "$log"))"
+    else bad "$a kspec: $(grep -m1 -E '^kspec: [0-9]+ passed' "$log" || echo 'no summary line')"; fi
+    if grep -qx "init: hello from init.wasm on $a" "$log"; then ok "$a init hello"
+    else bad "$a init hello"; fi
+    if grep -Eqx "athanor [0-9.]+ $a: booted in [0-9]+ ms, [0-9]+ KiB free" "$log"; then ok "$a booted line"
+    else bad "$a booted line"; fi
+    for m in truncated invalid; do
+        if [ "$(grep -c "^athanor: module $m (.*): skipped: " "$log")" = 1 ]; then ok "$a broken module '$m' skipped in one line"
+        else bad "$a broken module '$m' not reported as skipped"; fi
+    done
+    if grep -qx 'athanor: poweroff status 0' "$log"; then ok "$a poweroff status 0"
+    else bad "$a poweroff status 0 ($(grep -m1 'poweroff status' "$log" || echo "no poweroff line; qemu status $st"))"; fi
+    if [ "$a" = x86_64 ]; then
+        if [ "$st" = 1 ]; then ok "$a isa-debug-exit code 1"
+        else bad "$a isa-debug-exit: qemu exited with $st (want 1 = status 0)"; fi
+    fi
+}
+
+# Number of checks one arch contributes (for a missing port or build failure).
+nchecks() {
+    local n=$(($(echo $SELFTESTS | wc -w) + 6))
+    [ "$1" = x86_64 ] && n=$((n + 1))
+    echo $n
+}
+
+for a in $ARCHES; do
+    if [ ! -f "kernel/arch/$a/arch.mk" ]; then
+        n=$(nchecks "$a")
+        echo "boot: ARCH=$a: port missing (kernel/arch/$a/arch.mk): $n checks failed" >&2
+        echo "FAIL $a: port missing ($n checks)"
+        fail=$((fail + n))
+        continue
+    fi
+    if ! make -s ARCH="$a" KTEST=1 kernel >"$OUT/$a-build.log" 2>&1; then
+        n=$(nchecks "$a")
+        tail -n 20 "$OUT/$a-build.log" >&2
+        echo "FAIL $a: build failed ($n checks; log $OUT/$a-build.log)"
+        fail=$((fail + n))
+        continue
+    fi
+    cmd=$(make -s ARCH="$a" KTEST=1 print-run)
+    start=$(date +%s.%N)
+    timeout -k 5 "$BOOT_TIMEOUT" $cmd </dev/null 2>&1 | tr -d '\r' >"$OUT/$a.log"
+    st=${PIPESTATUS[0]}
+    secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?')
+    [ "$st" = 124 ] && echo "boot: $a timed out after ${BOOT_TIMEOUT}s" >&2
+    check_log "$a" "$OUT/$a.log" "$st"
+    elf=build/kernel/$a-test/athanor.elf
+    report+=("$(grep -m1 -E 'booted in' "$OUT/$a.log" | sed 's/^athanor [0-9.]* //') | $(grep -m1 '^athanor: memory:' "$OUT/$a.log" | sed 's/^athanor: memory: //') | image $(stat -c %s "$elf") bytes ($(size -A "$elf" 2>/dev/null | awk '$1 ~ /^\.(text|rodata|data|bss|bootimg)/ {s += $2} END {print s}') in sections) | QEMU run ${secs}s")
+done
+
+# x86_64 as a PC boots it: GRUB from an ISO (skipped when it cannot be built).
+if [[ " $ARCHES " == *" x86_64 "* ]] && [ -f kernel/arch/x86_64/arch.mk ]; then
+    if make -s KTEST=1 iso >"$OUT/iso-build.log" 2>&1; then
+        timeout -k 5 "$BOOT_TIMEOUT" qemu-system-x86_64 -M q35 -m 256M -nographic -no-reboot \
+            -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+            -cdrom build/kernel/x86_64-test/athanor.iso </dev/null 2>&1 | tr -d '\r' >"$OUT/iso.log"
+        st=${PIPESTATUS[0]}
+        if grep -qx 'athanor: poweroff status 0' "$OUT/iso.log" && [ "$st" = 1 ]; then ok "x86_64 GRUB ISO boots, tests pass"
+        else bad "x86_64 GRUB ISO boot (qemu status $st, log $OUT/iso.log)"; fi
+    else
+        echo "boot: x86_64 ISO not built (see $OUT/iso-build.log): skipped" >&2
+        skipped=1
+    fi
+fi
+
+echo
+for r in "${report[@]}"; do echo "report $r"; done
+if [ "${skipped:-0}" = 1 ]; then
+    echo "boot: $pass passed, $fail failed, 1 skipped"
+else
+    echo "boot: $pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]
