@@ -518,6 +518,7 @@ wasm_instance_t *wasm_instantiate(wasm_module_t *m, wasm_linker_t *imports, wasm
     }
     inst->rt = m->rt;
     inst->m = m;
+    inst->max_table_elems = m->rt->cfg.max_table_elems;
     inst->ntable_imports = m->ntable_imports;
     inst->ntables = m->ntables;
     inst->nelems = m->nelems;
@@ -631,5 +632,5 @@ void wasm_instance_set_limits(wasm_instance_t *inst, uint32_t max_memory_pages,
                               uint32_t max_table_elems)
 {
     inst->max_mem_pages = max_memory_pages;
-    inst->max_table_elems = max_table_elems;
+    inst->max_table_elems = max_table_elems ? max_table_elems : inst->rt->cfg.max_table_elems;
 }

@@ -177,6 +177,8 @@ static void release_table(void *p)
 wasm_table_t *wasm_table_new(wasm_runtime_t *rt, wasm_valtype_t elem, uint32_t min,
                              uint32_t max, bool has_max)
 {
+    if (min > rt->cfg.max_table_elems)
+        return NULL;
     wasm_table_t *t = wasm_plat_alloc(sizeof *t);
     if (!t)
         return NULL;
