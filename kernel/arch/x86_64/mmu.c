@@ -10,6 +10,7 @@
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <kern/kernel.h>
+#include <kern/trap.h>
 
 #include "x86.h"
 
@@ -220,6 +221,34 @@ static void map_physmap(uint64_t root)
                  PTE_P | PTE_W | PTE_G | PTE_PCD | PTE_PWT | nx());
 }
 
+/* Leaf entries under table t (a level-`level` table) that are writable
+ * and executable. */
+static int count_wx(const uint64_t *t, int level)
+{
+    int n = 0;
+    for (int i = 0; i < 512; i++) {
+        uint64_t e = t[i];
+        if (!(e & PTE_P))
+            continue;
+        if (level > 1 && !(e & PTE_PS))
+            n += count_wx(table(e), level - 1);
+        else if ((e & PTE_W) && !(e & PTE_NX))
+            n++;
+    }
+    return n;
+}
+
+/* A data page holding "ret": calling it must fault (NX); the trap handler
+ * returns to the caller, as the ret would have. */
+static void check_nx(void)
+{
+    static uint8_t not_code[16] = { 0xc3, 0xc3 };
+    trap_expect(TRAP_PAGE_FAULT, 0);
+    ((void (*)(void))(uintptr_t)not_code)();
+    if (trap_seen != 1)
+        panic("mmu_init: kernel data is executable");
+}
+
 void mmu_init(void)
 {
     uint64_t root = pmm_alloc();
@@ -229,6 +258,14 @@ void mmu_init(void)
     map_physmap(root);
     write_cr3(root);
     mmu_ready = true;
+    if (!x86_has_nx) {
+        kprintf("x86_64: no NX bit on this CPU: data pages stay executable\n");
+        return;
+    }
+    int wx = count_wx(phys_to_virt(root), 4);
+    if (wx)
+        panic("mmu_init: %d mappings are writable and executable", wx);
+    check_nx();
 }
 
 void x86_map_device(uint64_t pa, size_t size)

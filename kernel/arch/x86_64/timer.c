@@ -12,53 +12,82 @@
 
 enum { LAPIC_LVT_TIMER = 0x320, LAPIC_TIMER_INIT = 0x380, LAPIC_TIMER_CUR = 0x390, LAPIC_TIMER_DIV = 0x3e0 };
 #define PIT_HZ 1193182u
-#define CALIB_MS 20u
+#define CALIB_MS 10u
 
 static uint64_t tsc_hz, tsc_mult;   /* ns = (tsc delta * tsc_mult) >> 32 */
 static uint64_t lapic_hz;           /* LAPIC timer counts per second (divide by 16) */
 
-/* Runs PIT channel 2 for ms milliseconds (one-shot, gate driven by port
- * 0x61 bit 0, output read back on bit 5) and measures the TSC and the
- * LAPIC timer across it. */
-static void pit_measure(unsigned ms, uint64_t *tsc, uint32_t *lapic_ticks)
+/* One reading of the three clocks. The PIT counter is latched and read
+ * between two TSC reads; the narrowest of a few brackets wins, so that
+ * being preempted (a virtual CPU loses its host CPU now and then) while
+ * reading cannot skew the calibration. */
+typedef struct clock_sample {
+    uint64_t tsc;
+    uint16_t pit;
+    uint32_t lapic;
+} clock_sample_t;
+
+static uint16_t pit_read(void)
 {
-    uint32_t count = PIT_HZ / 1000 * ms;
-    uint8_t gate = inb(0x61) & ~0x03;   /* speaker off, gate low */
-    outb(0x61, gate);
+    outb(0x43, 0x80);                    /* latch channel 2 */
+    uint8_t lo = inb(0x42);
+    return (uint16_t)(lo | inb(0x42) << 8);
+}
+
+static clock_sample_t sample(void)
+{
+    clock_sample_t s = {0};
+    uint64_t best = ~0UL;
+    for (int i = 0; i < 5; i++) {
+        uint64_t t0 = rdtsc();
+        uint16_t p = pit_read();
+        uint32_t l = lapic_read(LAPIC_TIMER_CUR);
+        uint64_t t1 = rdtsc();
+        if (t1 - t0 < best) {
+            best = t1 - t0;
+            s = (clock_sample_t){ t0 + (t1 - t0) / 2, p, l };
+        }
+    }
+    return s;
+}
+
+/* Lets PIT channel 2 count down from 0xffff (mode 0, gate on through
+ * port 0x61 bit 0, speaker off) with the LAPIC timer free-running, and
+ * measures the TSC and the LAPIC timer against CALIB_MS of PIT counts. */
+static void calibrate(void)
+{
+    uint32_t want = PIT_HZ / 1000 * CALIB_MS;
+    outb(0x61, (inb(0x61) & ~0x02) | 0x01);
     outb(0x43, 0xb0);                    /* channel 2, lobyte/hibyte, mode 0 */
-    outb(0x42, count & 0xff);
-    outb(0x42, (count >> 8) & 0xff);
+    outb(0x42, 0xff);
+    outb(0x42, 0xff);
     lapic_write(LAPIC_TIMER_DIV, 0x3);   /* divide by 16 */
     lapic_write(LAPIC_LVT_TIMER, 1u << 16);
     lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-    uint64_t t0 = rdtsc();
-    outb(0x61, gate | 0x01);             /* go */
-    while (!(inb(0x61) & 0x20))
+    clock_sample_t a = sample();
+    while ((uint16_t)(a.pit - pit_read()) < want)
         __asm__ volatile("pause");
-    *tsc = rdtsc() - t0;
-    *lapic_ticks = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
+    clock_sample_t b = sample();
     lapic_write(LAPIC_TIMER_INIT, 0);
-    outb(0x61, gate);
+    outb(0x61, inb(0x61) & ~0x03);
+    uint64_t pit = (uint16_t)(a.pit - b.pit);
+    tsc_hz = (b.tsc - a.tsc) * PIT_HZ / pit;
+    lapic_hz = (uint64_t)(a.lapic - b.lapic) * PIT_HZ / pit;
 }
 
 void timer_init(void)
 {
-    uint64_t tsc;
-    uint32_t lt;
     if (tsc_hz)
         return;
     lapic_setup();
     bool on = cpu_irq_save();
-    pit_measure(CALIB_MS, &tsc, &lt);
+    calibrate();
     cpu_irq_restore(on);
-    /* PIT counts are whole; 16-bit: 20 ms = 23863 fits. */
-    uint64_t pit_ticks = PIT_HZ / 1000 * CALIB_MS;
-    tsc_hz = tsc * PIT_HZ / pit_ticks;
-    lapic_hz = (uint64_t)lt * PIT_HZ / pit_ticks;
     if (!tsc_hz || !lapic_hz)
-        panic("timer_init: calibration failed (tsc %lu, lapic %lu)", (unsigned long)tsc,
-              (unsigned long)lt);
+        panic("timer_init: calibration failed");
     tsc_mult = (1000000000UL << 32) / tsc_hz;
+    kprintf("x86_64: TSC %lu kHz, LAPIC timer %lu kHz\n", (unsigned long)(tsc_hz / 1000),
+            (unsigned long)(lapic_hz / 1000));
 }
 
 uint64_t timer_now_ns(void)

@@ -70,12 +70,17 @@ static void exception(x86_frame_t *f)
     if (!trap_exception(&t))
         panic("x86_trap: unexpected %s", t.name);
     /* Expected: a breakpoint resumes after int3 (rip already points
-     * there); any other fault resumes where the self-test asked. */
-    if (t.cls != TRAP_BREAKPOINT) {
-        if (!trap_resume_pc)
-            panic("x86_trap: %s expected but nowhere to resume", t.name);
+     * there); any other fault resumes where the self-test asked, or, for
+     * a call into a non-executable page, returns to the caller. */
+    if (t.cls == TRAP_BREAKPOINT)
+        return;
+    if (trap_resume_pc)
         f->rip = trap_resume_pc;
-    }
+    else if (f->vector == 14 && (f->error & 16) && cr2 == f->rip) {
+        f->rip = *(uint64_t *)f->rsp;
+        f->rsp += 8;
+    } else
+        panic("x86_trap: %s expected but nowhere to resume", t.name);
 }
 
 void x86_trap(x86_frame_t *f)
