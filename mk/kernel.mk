@@ -119,7 +119,9 @@ run: kernel
 
 debug: kernel
 	@echo "kernel: QEMU waits for GDB on :1234. In another terminal:"
-	@echo "  $$(command -v gdb-multiarch || echo gdb) -ex 'target remote :1234' $(KERNEL_ELF)"
+	@gdb=gdb; [ "$(ARCH)" = x86_64 ] || gdb=gdb-multiarch; \
+	 command -v $$gdb >/dev/null || echo "  (apt-get install $$gdb first)"; \
+	 echo "  $$gdb -ex 'target remote :1234' $(KERNEL_ELF)"
 	$(QEMU_CMD) $(ARCH_IMAGE) $(QEMU_DEBUG_FLAGS)
 
 # The QEMU command line the boot test runs (one line, for scripts).
