@@ -8,6 +8,7 @@
 #include <arch/timer.h>
 #include <kern/kernel.h>
 #include <kern/trap.h>
+#include <arch/mmu.h>
 
 #include "x86.h"
 
@@ -52,9 +53,16 @@ static const char *pf_name(uint64_t err)
     return names[(err & 1) | (err & 2) | ((err >> 2) & 4)];
 }
 
+/* A double fault whose last page fault hit just below the interrupted
+ * stack pointer is, almost surely, a kernel stack running into its guard. */
+static bool stack_overflow(const x86_frame_t *f, uint64_t cr2)
+{
+    return f->vector == 8 && cr2 < f->rsp && f->rsp - cr2 <= PAGE_SIZE;
+}
+
 static void exception(x86_frame_t *f)
 {
-    uint64_t cr2 = f->vector == 14 ? read_cr2() : 0;
+    uint64_t cr2 = (f->vector == 14 || f->vector == 8) ? read_cr2() : 0;
     uint64_t regs[] = {
         f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp, f->rsp, f->r8, f->r9,
         f->r10, f->r11, f->r12, f->r13, f->r14, f->r15, f->rip, f->rflags, f->cs, f->ss,
@@ -62,9 +70,11 @@ static void exception(x86_frame_t *f)
     };
     trap_info_t t = {
         .cls = exc_class(f->vector),
-        .name = f->vector == 14 ? pf_name(f->error) : exc_names[f->vector],
+        .name = f->vector == 14 ? pf_name(f->error)
+                : stack_overflow(f, cr2) ? "double fault (kernel stack overflow into a guard page)"
+                : exc_names[f->vector],
         .pc = f->rip, .sp = f->rsp, .fp = f->rbp, .addr = cr2,
-        .nregs = f->vector == 14 ? 22 : 21,
+        .nregs = cr2 ? 22 : 21,
         .regnames = reg_names, .regs = regs,
     };
     if (!trap_exception(&t))
