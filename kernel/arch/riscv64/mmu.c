@@ -33,7 +33,8 @@ static void sfence_va(uintptr_t va) { __asm__ volatile("sfence.vma %0" ::"r"(va)
 
 /* The PTE for va at `level` (0 = 4 KiB), creating tables on the way when
  * alloc. Stops early at a leaf of a bigger page: *hit gets its level. NULL
- * when a table is missing (and !alloc) or out of memory. */
+ * when a table is missing (and !alloc; *hit = the level of the invalid
+ * entry) or out of memory. */
 static uint64_t *walk(uint64_t root, uintptr_t va, int level, bool alloc, int *hit)
 {
     uint64_t *t = table(root);
@@ -44,6 +45,7 @@ static uint64_t *walk(uint64_t root, uintptr_t va, int level, bool alloc, int *h
             return pte;
         }
         if (!(*pte & PTE_V)) {
+            *hit = l;
             if (!alloc)
                 return 0;
             uint64_t pa = pmm_alloc();
@@ -123,6 +125,22 @@ static void map_phys(uint64_t root, uint64_t base, uint64_t len)
         map_big(root, KERN_PHYS_MAP + ke, ke, end - ke, rw);
 }
 
+/* Counts leaves that are both writable and executable under table t. */
+static int count_wx(uint64_t t, int level)
+{
+    int bad = 0;
+    for (int i = 0; i < 512; i++) {
+        uint64_t pte = table(t)[i];
+        if (!(pte & PTE_V))
+            continue;
+        if (pte & PTE_LEAF)
+            bad += (pte & PTE_W) && (pte & PTE_X);
+        else if (level > 0)
+            bad += count_wx(pte_pa(pte), level - 1);
+    }
+    return bad;
+}
+
 void mmu_init(void)
 {
     uint64_t root = pmm_alloc();
@@ -146,6 +164,9 @@ void mmu_init(void)
         !mmu_map((uintptr_t)phys_to_virt(rv_plat.plic_pa), rv_plat.plic_pa, rv_plat.plic_size,
                  MMU_READ | MMU_WRITE | MMU_DEVICE))
         panic("mmu_init: cannot map the PLIC");
+    int wx = count_wx(root, 2);
+    if (wx)
+        panic("mmu_init: %d writable and executable mappings", wx);
     csr_write(satp, SATP_SV39 | (root >> 12));
     sfence_all();
 }
@@ -154,15 +175,23 @@ void mmu_unmap(uintptr_t va, size_t size)
 {
     if (!kroot)
         return;
+    uintptr_t end = va + size;
     size_t n = size / PAGE_SIZE;
-    for (size_t i = 0; i < n; i++) {
+    for (uintptr_t p = va; p < end && p >= va;) {
         int hit;
-        uint64_t *pte = walk(kroot, va + i * PAGE_SIZE, 0, false, &hit);
-        if (pte && hit == 0 && (*pte & PTE_V)) {
+        uint64_t *pte = walk(kroot, p, 0, false, &hit);
+        if (!pte) {
+            /* no table below this entry: skip everything it would cover */
+            uint64_t span = 1UL << (12 + 9 * hit);
+            p = (p & ~(span - 1)) + span;
+            continue;
+        }
+        if (hit == 0 && (*pte & PTE_V)) {
             *pte = 0;
             if (n <= 16)
-                sfence_va(va + i * PAGE_SIZE);
+                sfence_va(p);
         }
+        p += PAGE_SIZE;
     }
     if (n > 16)
         sfence_all();
