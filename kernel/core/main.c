@@ -7,6 +7,7 @@
  * Test mode: the kernel was built with -DATHANOR_TEST (make KTEST=1, as
  * boot-test does) or its command line contains the word "athanor.test".
  * Outside test mode the kernel powers off with status 0 once init returns.
+ * "athanor.crash" on the command line faults on purpose after the boot line.
  */
 #include <arch/console.h>
 #include <arch/cpu.h>
@@ -29,7 +30,19 @@ bool ktest_mode;
 
 typedef struct stage2 {
     int failures;
+    const char *cmdline;
 } stage2_t;
+
+/* "athanor.crash" on the command line: an unexpected page fault after the
+ * boot line, to show (and let the boot test check) that it is reported
+ * with registers and a backtrace and ends in a clean panic. */
+static void crash_on_purpose(void)
+{
+    volatile uint8_t *p = vm_reserve(PAGE_SIZE, 0);
+    kprintf("athanor: reading unmapped %p on purpose (athanor.crash)\n", (void *)p);
+    (void)*p;
+    kprintf("athanor: athanor.crash did not fault\n");
+}
 
 static void print_boot_line(void)
 {
@@ -65,6 +78,8 @@ static void stage2(void *arg)
     stage2_t *st = arg;
     loader_run_manifest();
     print_boot_line();
+    if (str_has_word(st->cmdline, "athanor.crash"))
+        crash_on_purpose();
     if (!loader_run_init())
         st->failures++;
     if (!ktest_mode)
@@ -91,7 +106,7 @@ void kmain(boot_info_t *bi)
 #endif
     if (bi->cmdline && str_has_word(bi->cmdline, "athanor.test"))
         ktest_mode = true;
-    stage2_t st = {0};
+    stage2_t st = {0, bi->cmdline ? bi->cmdline : ""};
     if (!bootimg_check())
         st.failures++;
     kstack_run(STAGE2_STACK, stage2, &st);

@@ -6,8 +6,10 @@
 #   every "selftest <name>: ok" line, the kspec line (0 failed), init's
 #   hello, the "booted in" line, each broken module reported in one line
 #   and skipped, the poweroff status 0 line, and for x86_64 the
-#   isa-debug-exit code (QEMU exits with 1 for status 0); for x86_64 also
-#   the GRUB ISO boot (when `make iso` can build it).
+#   isa-debug-exit code (QEMU exits with 1 for status 0); then a second boot
+#   with "athanor.crash" on the command line must report the unexpected
+#   fault (registers, backtrace) and panic with poweroff status 2; for
+#   x86_64 also the GRUB ISO boot (when `make iso` can build it).
 # A missing port counts all of its checks as failed. Logs: build/boot-tests/.
 set -u
 cd "$(dirname "$0")/../.."
@@ -51,7 +53,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS | wc -w) + 6))
+    local n=$(($(echo $SELFTESTS | wc -w) + 7))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }
@@ -78,6 +80,18 @@ for a in $ARCHES; do
     secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?')
     [ "$st" = 124 ] && echo "boot: $a timed out after ${BOOT_TIMEOUT}s" >&2
     check_log "$a" "$OUT/$a.log" "$st"
+    # An unexpected fault (athanor.crash on the command line): reported with
+    # registers and a backtrace, then a clean panic and poweroff status 2.
+    timeout -k 5 "$BOOT_TIMEOUT" $cmd -append athanor.crash </dev/null 2>&1 | tr -d '\r' >"$OUT/$a-crash.log"
+    st=${PIPESTATUS[0]}
+    want_st=$([ "$a" = x86_64 ] && echo 5 || echo "$st")
+    if grep -q '^EXCEPTION: .* at pc=' "$OUT/$a-crash.log" && grep -A1 '^backtrace:' "$OUT/$a-crash.log" | grep -q '#0 ' &&
+       grep -q '^panic: unhandled exception' "$OUT/$a-crash.log" &&
+       grep -qx 'athanor: poweroff status 2' "$OUT/$a-crash.log" && [ "$st" = "$want_st" ]; then
+        ok "$a unexpected fault: register dump, backtrace, panic, poweroff status 2"
+    else
+        bad "$a unexpected fault not reported cleanly (qemu status $st, log $OUT/$a-crash.log)"
+    fi
     elf=build/kernel/$a-test/athanor.elf
     report+=("$(grep -m1 -E 'booted in' "$OUT/$a.log" | sed 's/^athanor [0-9.]* //') | $(grep -m1 '^athanor: memory:' "$OUT/$a.log" | sed 's/^athanor: memory: //') | image $(stat -c %s "$elf") bytes ($(size -A "$elf" 2>/dev/null | awk '$1 ~ /^\.(text|rodata|data|bss|bootimg)/ {s += $2} END {print s}') in sections) | QEMU run ${secs}s")
 done
