@@ -86,8 +86,9 @@ void timer_init(void)
     if (!tsc_hz || !lapic_hz)
         panic("timer_init: calibration failed");
     tsc_mult = (1000000000UL << 32) / tsc_hz;
-    kprintf("x86_64: TSC %lu kHz, LAPIC timer %lu kHz\n", (unsigned long)(tsc_hz / 1000),
-            (unsigned long)(lapic_hz / 1000));
+    kprintf("x86_64: TSC %lu kHz, LAPIC timer %lu kHz, calibrated %lu us after entry\n",
+            (unsigned long)(tsc_hz / 1000), (unsigned long)(lapic_hz / 1000),
+            (unsigned long)(timer_now_ns() / 1000));
 }
 
 uint64_t timer_now_ns(void)
