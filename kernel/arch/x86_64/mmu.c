@@ -91,9 +91,34 @@ static void prune(uint64_t root, uintptr_t va)
     }
 }
 
+/* The size of the hole at va when a table on its path is missing (the
+ * span of the missing entry), else 0. */
+static uint64_t hole_at(uint64_t root, uintptr_t va)
+{
+    uint64_t *t = phys_to_virt(root);
+    for (int l = 4; l > 1; l--) {
+        uint64_t e = t[idx(va, l)];
+        if (!(e & PTE_P))
+            return 1UL << (12 + 9 * (l - 1));
+        if (e & PTE_PS)
+            return 0;
+        t = table(e);
+    }
+    return 0;
+}
+
 static void unmap_pages(uint64_t root, uintptr_t va, size_t size)
 {
-    for (uintptr_t a = va; a < va + size; a += PAGE_SIZE) {
+    uintptr_t end = va + size;
+    for (uintptr_t a = va; a < end;) {
+        uint64_t hole = hole_at(root, a);
+        if (hole) {   /* nothing mapped up to the next boundary of that size */
+            uintptr_t next = (a & ~(hole - 1)) + hole;
+            if (next <= a)
+                break;
+            a = next;
+            continue;
+        }
         uint64_t *e = walk(root, a, 1, false);
         if (e && *e) {
             *e = 0;
@@ -101,8 +126,11 @@ static void unmap_pages(uint64_t root, uintptr_t va, size_t size)
         }
         /* Check for empty tables once per page table (2 MiB) touched. */
         uintptr_t next = a + PAGE_SIZE;
-        if (mmu_ready && (next >= va + size || !(next & (SIZE_2M - 1))))
+        if (mmu_ready && (next >= end || !(next & (SIZE_2M - 1))))
             prune(root, a);
+        if (next <= a)
+            break;
+        a = next;
     }
 }
 
