@@ -235,26 +235,48 @@ static void put_text(conv_t *c, const json_t *cmd)
     put_str(&c->o, t ? t : "", t ? n : 0);
 }
 
-/* Writes one command record. Returns false (with why, output untouched) if
- * the command is left out. */
-static bool conv_command(conv_t *c, const json_t *cmd, const char *t, char *why, size_t cap)
+/* The record kind of a command on a module file, or -1. */
+static int module_op(const json_t *cmd, const char *t)
+{
+    if (strcmp(t, "module") == 0)
+        return KSPEC_MODULE;
+    if (strcmp(t, "assert_unlinkable") == 0)
+        return KSPEC_ASSERT_UNLINKABLE;
+    if (strcmp(t, "assert_invalid") == 0)
+        return KSPEC_ASSERT_INVALID;
+    if (strcmp(t, "assert_malformed") == 0)
+        return KSPEC_ASSERT_MALFORMED;
+    if (strcmp(t, "assert_uninstantiable") == 0 ||
+        (strcmp(t, "assert_trap") == 0 && !json_get(cmd, "action")))
+        return KSPEC_ASSERT_UNINSTANTIABLE;
+    return -1;
+}
+
+/* module, and the assertions on a module file. */
+static void conv_module_cmd(conv_t *c, const json_t *cmd, int op)
 {
     out_t *o = &c->o;
-    size_t start = o->len;
-    const char *mt = json_get_str(cmd, "module_type", NULL);
-    bool bad = strcmp(t, "assert_invalid") == 0 || strcmp(t, "assert_malformed") == 0;
-    if (mt && strcmp(mt, "binary") != 0)
-        return snprintf(why, cap, "%s module", mt), false;
-    bool ok = true;
-    if (strcmp(t, "module") == 0) {
+    put_u8(o, (unsigned)op);
+    put_u32(o, (uint32_t)c->line);
+    if (op == KSPEC_MODULE) {
         size_t n = 0;
         const char *name = json_get_str(cmd, "name", &n);
-        put_u8(o, KSPEC_MODULE);
-        put_u32(o, (uint32_t)c->line);
         put_str(o, name ? name : "", name ? n : 0);
         put_module_file(c, cmd);
         c->modules++;
-    } else if (strcmp(t, "register") == 0) {
+        return;
+    }
+    put_module_file(c, cmd);
+    put_text(c, cmd);
+}
+
+/* register and the commands on an action. Returns false (with why) for a
+ * command the blob cannot carry. */
+static bool conv_action_cmd(conv_t *c, const json_t *cmd, const char *t, char *why, size_t cap)
+{
+    out_t *o = &c->o;
+    const json_t *act = json_get(cmd, "action");
+    if (strcmp(t, "register") == 0) {
         size_t an = 0, nn = 0;
         const char *as = json_get_str(cmd, "as", &an);
         const char *name = json_get_str(cmd, "name", &nn);
@@ -264,36 +286,43 @@ static bool conv_command(conv_t *c, const json_t *cmd, const char *t, char *why,
         put_u32(o, (uint32_t)c->line);
         put_str(o, as, an);
         put_str(o, name ? name : "", name ? nn : 0);
-    } else if (strcmp(t, "action") == 0) {
-        put_u8(o, KSPEC_ACTION);
-        put_u32(o, (uint32_t)c->line);
-        ok = put_action(o, json_get(cmd, "action"), why, cap);
-    } else if (strcmp(t, "assert_return") == 0) {
-        put_u8(o, KSPEC_ASSERT_RETURN);
-        put_u32(o, (uint32_t)c->line);
-        ok = put_action(o, json_get(cmd, "action"), why, cap) &&
-             put_vals(o, json_get(cmd, "expected"), why, cap);
-    } else if ((strcmp(t, "assert_trap") == 0 && json_get(cmd, "action")) ||
-               strcmp(t, "assert_exhaustion") == 0) {
-        put_u8(o, t[7] == 't' ? KSPEC_ASSERT_TRAP : KSPEC_ASSERT_EXHAUSTION);
-        put_u32(o, (uint32_t)c->line);
-        ok = put_action(o, json_get(cmd, "action"), why, cap);
-        put_text(c, cmd);
-    } else if (strcmp(t, "assert_trap") == 0 || strcmp(t, "assert_uninstantiable") == 0 ||
-               strcmp(t, "assert_unlinkable") == 0 || bad) {
-        put_u8(o, strcmp(t, "assert_unlinkable") == 0  ? KSPEC_ASSERT_UNLINKABLE
-                  : strcmp(t, "assert_invalid") == 0   ? KSPEC_ASSERT_INVALID
-                  : strcmp(t, "assert_malformed") == 0 ? KSPEC_ASSERT_MALFORMED
-                                                       : KSPEC_ASSERT_UNINSTANTIABLE);
-        put_u32(o, (uint32_t)c->line);
-        put_module_file(c, cmd);
-        put_text(c, cmd);
-    } else {
-        die("%s:%d: unknown command type %s", c->src, c->line, t);
+        return true;
     }
-    if (!ok)
-        o->len = start;
-    return ok;
+    int op = strcmp(t, "action") == 0            ? KSPEC_ACTION
+             : strcmp(t, "assert_return") == 0   ? KSPEC_ASSERT_RETURN
+             : strcmp(t, "assert_trap") == 0     ? KSPEC_ASSERT_TRAP
+             : strcmp(t, "assert_exhaustion") == 0 ? KSPEC_ASSERT_EXHAUSTION
+                                                 : -1;
+    if (op < 0)
+        die("%s:%d: unknown command type %s", c->src, c->line, t);
+    put_u8(o, (unsigned)op);
+    put_u32(o, (uint32_t)c->line);
+    if (!put_action(o, act, why, cap))
+        return false;
+    if (op == KSPEC_ASSERT_RETURN)
+        return put_vals(o, json_get(cmd, "expected"), why, cap);
+    if (op != KSPEC_ACTION)
+        put_text(c, cmd);
+    return true;
+}
+
+/* Writes one command record. Returns false (with why, output untouched) if
+ * the command is left out. */
+static bool conv_command(conv_t *c, const json_t *cmd, const char *t, char *why, size_t cap)
+{
+    size_t start = c->o.len;
+    const char *mt = json_get_str(cmd, "module_type", NULL);
+    if (mt && strcmp(mt, "binary") != 0)
+        return snprintf(why, cap, "%s module", mt), false;
+    int op = module_op(cmd, t);
+    if (op >= 0) {
+        conv_module_cmd(c, cmd, op);
+        return true;
+    }
+    if (conv_action_cmd(c, cmd, t, why, cap))
+        return true;
+    c->o.len = start;
+    return false;
 }
 
 static const char *base_name(const char *path)

@@ -970,8 +970,9 @@ static void run_file(ks_t *s, krd_t *r, const kcmd_t *file)
     if (!ready) {
         s->cmd = file;
         fail(s, "cannot set up the runtime and spectest", NULL);
-        s->failed += (int)file->count - 1;
-        s->file_failed += (int)file->count - 1;
+        int rest = file->count > 1 ? (int)file->count - 1 : 0;
+        s->failed += rest;
+        s->file_failed += rest;
     }
     for (;;) {
         const uint8_t *at = r->p;
