@@ -12,8 +12,10 @@
 /* What the device tree told us (filled by aarch64_boot before kmain). */
 typedef struct a64_platform {
     uint64_t uart_pa;            /* PL011 */
-    uint64_t gicd_pa, gicd_size; /* GICv2 distributor */
+    int gic_version;             /* 2 or 3 (0: none found) */
+    uint64_t gicd_pa, gicd_size; /* distributor */
     uint64_t gicc_pa, gicc_size; /* GICv2 CPU interface */
+    uint64_t gicr_pa, gicr_size; /* GICv3 redistributors */
     unsigned timer_irq;          /* virtual timer INTID (PPI 11 + 16 = 27) */
     bool psci_hvc;               /* PSCI conduit: hvc (true) or smc */
     bool have_psci;

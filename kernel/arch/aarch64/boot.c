@@ -70,8 +70,13 @@ static bool scan_node(const fdt_node_t *n, void *arg)
         uint64_t size;
         fdt_reg(n, 0, &a64_plat.uart_pa, &size);
     } else if (fdt_compatible(n, "arm,cortex-a15-gic") || fdt_compatible(n, "arm,gic-400")) {
+        a64_plat.gic_version = 2;
         fdt_reg(n, 0, &a64_plat.gicd_pa, &a64_plat.gicd_size);
         fdt_reg(n, 1, &a64_plat.gicc_pa, &a64_plat.gicc_size);
+    } else if (fdt_compatible(n, "arm,gic-v3")) {
+        a64_plat.gic_version = 3;
+        fdt_reg(n, 0, &a64_plat.gicd_pa, &a64_plat.gicd_size);
+        fdt_reg(n, 1, &a64_plat.gicr_pa, &a64_plat.gicr_size);   /* first region */
     } else if (fdt_compatible(n, "arm,armv8-timer"))
         note_timer(n);
     else if (fdt_compatible(n, "arm,psci-0.2") || fdt_compatible(n, "arm,psci-1.0") ||
@@ -107,6 +112,8 @@ static void early_map(void)
         early_map_gib(a64_plat.gicd_pa, EARLY_DEVICE);
     if (a64_plat.gicc_pa)
         early_map_gib(a64_plat.gicc_pa, EARLY_DEVICE);
+    if (a64_plat.gicr_pa)
+        early_map_gib(a64_plat.gicr_pa, EARLY_DEVICE);
 }
 
 /* The blob: x0 at entry if it holds one, else the start of RAM, where QEMU

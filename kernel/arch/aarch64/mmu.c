@@ -256,6 +256,7 @@ void mmu_init(void)
     map_device(a64_plat.uart_pa, PAGE_SIZE);
     map_device(a64_plat.gicd_pa, a64_plat.gicd_size);
     map_device(a64_plat.gicc_pa, a64_plat.gicc_size);
+    map_device(a64_plat.gicr_pa, a64_plat.gicr_size);
 
     /* The early tables map the same kernel and physical-map addresses to
      * the same frames, so switching under our feet is safe. */
