@@ -89,6 +89,10 @@ void irq_init(void)
             ioapic_write(io, 0x10 + 2 * n, LVT_MASKED);
     }
     irq_ready = true;
+    kprintf("x86_64: LAPIC at 0x%llx, %d IOAPIC(s), the first at 0x%llx with %u inputs%s\n",
+            (unsigned long long)x86_madt.lapic_phys, x86_madt.nioapic,
+            (unsigned long long)x86_madt.ioapic[0].phys, x86_madt.ioapic[0].ngsi,
+            x86_rsdp_phys ? " (ACPI MADT)" : "");
 }
 
 /* Redirection entry for gsi: its vector, to this CPU, with the polarity
