@@ -127,32 +127,43 @@ arch_call_on_stack:
     /* Loaded at the wrong address: say so through the SBI legacy console. */
 .Lbadload:
     lla s3, .Lbadmsg
+    j .Lfail
+
+    /* Traps before cpu_init: nothing to report with but the message. */
+    .balign 4
+    .globl rv_early_trap
+rv_early_trap:
+    lla s3, .Learlymsg
+
+    /* Prints the string at s3 and the poweroff line, then SBI system reset
+     * (shutdown, system failure): a failure, not a hang. */
+.Lfail:
+    li s4, 0
 5:  lbu a0, 0(s3)
     beqz a0, 6f
     li a7, 1                    /* legacy console_putchar */
     ecall
     addi s3, s3, 1
     j 5b
-6:  wfi
-    j 6b
-
-    /* Traps before cpu_init: nothing to report with, stop quietly. */
-    .balign 4
-    .globl rv_early_trap
-rv_early_trap:
-    lla s3, .Learlymsg
-7:  lbu a0, 0(s3)
-    beqz a0, 6b
-    li a7, 1
+6:  bnez s4, 7f
+    li s4, 1
+    lla s3, .Loffmsg
+    j 5b
+7:  li a0, 0                    /* shutdown */
+    li a1, 1                    /* system failure */
+    li a6, 0
+    li a7, 0x53525354           /* SRST */
     ecall
-    addi s3, s3, 1
-    j 7b
+8:  wfi
+    j 8b
 
     .section .rodata
 .Lbadmsg:
     .asciz "athanor: riscv64 kernel not loaded at a gigabyte + 2 MiB\n"
 .Learlymsg:
     .asciz "athanor: trap before cpu_init\n"
+.Loffmsg:
+    .asciz "athanor: poweroff status 1\n"
 
     .section .bss
     .balign 4096
