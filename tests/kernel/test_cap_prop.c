@@ -449,9 +449,17 @@ static bool check_all(model_t *m)
         if (got != want)
             return mfail(m, "dead handle", got, want);
     }
-    for (int i = 0; i < m->no; i++)
+    static int holders[MAXO];
+    __builtin_memset(holders, 0, sizeof holders);
+    for (int i = 0; i < m->nn; i++)
+        holders[m->n[i].obj] += m->n[i].alive;
+    for (int i = 0; i < m->no; i++) {
         if (m->o[i]->revokes != m->want_revokes[i] || m->o[i]->bad)
             return mfail(m, "on_revoke count", m->o[i]->revokes, m->want_revokes[i]);
+        /* one reference per capability; freed exactly when none is left */
+        if ((int)m->o[i]->k.refs != holders[i] || m->o[i]->unrefs != !holders[i])
+            return mfail(m, "object references", m->o[i]->k.refs, holders[i]);
+    }
     return true;
 }
 
@@ -533,8 +541,10 @@ TEST(cap_prop_random_sequences)
 {
     __builtin_memset(total_seen, 0, sizeof total_seen);
     total_deepest = 0;
-    for (uint64_t seed = 1; seed <= 12; seed++)
-        CHECK(run(seed, 4000, seed % 2 ? TMAX : 24 + (uint32_t)seed));
+    /* KTEST_PROP_RUNS=n for a longer soak */
+    uint64_t runs = getenv("KTEST_PROP_RUNS") ? strtoull(getenv("KTEST_PROP_RUNS"), NULL, 0) : 12;
+    for (uint64_t seed = 1; seed <= runs; seed++)
+        CHECK(run(seed, 4000, seed % 2 ? TMAX : 24 + (uint32_t)(seed % 64)));
     /* every outcome the model predicts was reached, many times */
     int codes[] = {CAP_OK, CAP_EINVAL, CAP_ESTALE, CAP_EREVOKED, CAP_EEXPIRED,
                    CAP_ERIGHTS, CAP_ENOSPACE, CAP_ENOENT};
