@@ -20,9 +20,10 @@
     .section .text.entry, "ax", @progbits
     .globl _start
 _start:
+    rdtime s2                   /* the kernel's time zero */
+    csrci sstatus, 2            /* SIE off: kmain starts with interrupts off */
     csrw sie, zero
     csrw sip, zero
-    rdtime s2                   /* the kernel's time zero */
     mv s0, a0
     mv s1, a1
 
