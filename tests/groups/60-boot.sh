@@ -24,7 +24,7 @@ fail=0
 report=()
 
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1" >&2; echo "FAIL $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 
 # Checks one booted log; $1 arch, $2 log (\r stripped), $3 QEMU status.
 check_log() {
@@ -93,7 +93,10 @@ for a in $ARCHES; do
         bad "$a unexpected fault not reported cleanly (qemu status $st, log $OUT/$a-crash.log)"
     fi
     elf=build/kernel/$a-test/athanor.elf
-    report+=("$(grep -m1 -E 'booted in' "$OUT/$a.log" | sed 's/^athanor [0-9.]* //') | $(grep -m1 '^athanor: memory:' "$OUT/$a.log" | sed 's/^athanor: memory: //') | image $(stat -c %s "$elf") bytes ($(size -A "$elf" 2>/dev/null | awk '$1 ~ /^\.(text|rodata|data|bss|bootimg)/ {s += $2} END {print s}') in sections) | QEMU run ${secs}s")
+    sizes=$(size -A "$elf" 2>/dev/null | awk '$1 == ".text" {t = $2} $1 ~ /^\.(rodata|bootimg)/ {r += $2}
+        $1 == ".data" || $1 == ".bss" || $1 == ".sdata" || $1 == ".sbss" {d += $2}
+        END {printf "text %d, rodata %d, data+bss %d bytes", t, r, d}')
+    report+=("$(grep -m1 -E 'booted in' "$OUT/$a.log" | sed 's/^athanor [0-9.]* //') | $(grep -m1 '^athanor: memory:' "$OUT/$a.log" | sed 's/^athanor: memory: //') | kernel $sizes (rodata holds the boot image) | QEMU test run ${secs}s")
 done
 
 # x86_64 as a PC boots it: GRUB from an ISO (skipped when it cannot be built).
