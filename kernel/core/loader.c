@@ -197,7 +197,7 @@ static bool load_module(int lineno, kmodule_t *m)
     wasm_error_t err = {0};
     wasm_trap_t trap;
     if (!bootimg_find(m->file, &bytes, &len)) {
-        kprintf("athanor: module %s: skipped: %s is not in the boot image (manifest:%d)\n",
+        kprintf("athanor: module %s (%s): skipped: not in the boot image (manifest:%d)\n",
                 m->name, m->file, lineno);
         return false;
     }

@@ -39,7 +39,7 @@ check_log() {
     else bad "$a init hello"; fi
     if grep -Eqx "athanor [0-9.]+ $a: booted in [0-9]+ ms, [0-9]+ KiB free" "$log"; then ok "$a booted line"
     else bad "$a booted line"; fi
-    for m in truncated invalid; do
+    for m in truncated invalid missing; do
         if [ "$(grep -c "^athanor: module $m (.*): skipped: " "$log")" = 1 ]; then ok "$a broken module '$m' skipped in one line"
         else bad "$a broken module '$m' not reported as skipped"; fi
     done
@@ -53,7 +53,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS | wc -w) + 7))
+    local n=$(($(echo $SELFTESTS | wc -w) + 8))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }
