@@ -251,6 +251,14 @@ wasm_trap_kind_t wasm_call(wasm_exec_t *ex, wasm_func_t *f, const uint64_t *args
  * back-edge or function entry). The flag stays set until cleared. */
 void wasm_exec_interrupt(wasm_exec_t *ex);
 void wasm_exec_clear_interrupt(wasm_exec_t *ex);
+/* A preemption point for schedulers: when the interrupt flag is set and a
+ * hook is installed, the next safe point calls hook(ex, user) instead of
+ * trapping. The hook may block or switch threads; it returns WASM_OK to
+ * resume the code (normally after wasm_exec_clear_interrupt) or a trap kind
+ * to stop it. NULL removes the hook. */
+typedef wasm_trap_kind_t (*wasm_safepoint_fn_t)(wasm_exec_t *ex, void *user);
+void wasm_exec_set_safepoint_hook(wasm_exec_t *ex, wasm_safepoint_fn_t fn, void *user);
+
 /* Fuel: number of safe points the code may pass before WASM_TRAP_OUT_OF_FUEL.
  * UINT64_MAX (the default) means unlimited. */
 void wasm_exec_set_fuel(wasm_exec_t *ex, uint64_t fuel);

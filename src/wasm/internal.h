@@ -119,6 +119,8 @@ struct wasm_exec {
     wasm_ctl_t *ctl_top;          /* first free record */
     volatile uint32_t interrupt;
     uint64_t fuel;
+    wasm_safepoint_fn_t hook;     /* called at a safe point when interrupted */
+    void *hook_user;
     uintptr_t native_lo;          /* native stack low bound + margin */
     wasm_trap_t last_trap;        /* details of the latest trap */
     char host_msg[160];

@@ -57,8 +57,12 @@
 #else
 #define SAFEPOINT()                                                   \
     do {                                                              \
-        if (WASM_UNLIKELY(--ex->fuel == 0 || ex->interrupt))          \
-            TRAP(ex->interrupt ? WASM_TRAP_INTERRUPTED : WASM_TRAP_OUT_OF_FUEL); \
+        if (WASM_UNLIKELY(--ex->fuel == 0 || ex->interrupt)) {        \
+            wasm_trap_kind_t k_ = safepoint_slow(ex);                 \
+            if (k_ != WASM_OK)                                        \
+                TRAP(k_);                                             \
+            memsize = cs.inst->mem ? cs.inst->mem->size : 0;          \
+        }                                                             \
     } while (0)
 #endif
 
@@ -104,6 +108,18 @@ static inline uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return (a << b)
 static inline uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }
 static inline uint64_t rotl64(uint64_t a, uint64_t b) { b &= 63; return (a << b) | (a >> ((64 - b) & 63)); }
 static inline uint64_t rotr64(uint64_t a, uint64_t b) { b &= 63; return (a >> b) | (a << ((64 - b) & 63)); }
+
+/* A safe point found fuel exhausted or the interrupt flag set. With a hook
+ * (a scheduler's preemption point) the hook decides: WASM_OK resumes the
+ * code, anything else stops it with that trap. */
+__attribute__((noinline)) static wasm_trap_kind_t safepoint_slow(wasm_exec_t *ex)
+{
+    if (ex->fuel == 0)
+        return WASM_TRAP_OUT_OF_FUEL;
+    if (ex->interrupt && ex->hook)
+        return ex->hook(ex, ex->hook_user);
+    return ex->interrupt ? WASM_TRAP_INTERRUPTED : WASM_OK;
+}
 
 /* Out-of-line helpers for the bulk and table instructions. Each returns
  * WASM_OK or a trap kind. */

@@ -320,6 +320,12 @@ void wasm_exec_clear_interrupt(wasm_exec_t *ex)
     ex->interrupt = 0;
 }
 
+void wasm_exec_set_safepoint_hook(wasm_exec_t *ex, wasm_safepoint_fn_t fn, void *user)
+{
+    ex->hook = fn;
+    ex->hook_user = user;
+}
+
 void wasm_exec_set_fuel(wasm_exec_t *ex, uint64_t fuel)
 {
     ex->fuel = fuel;

@@ -1345,3 +1345,45 @@ TEST(interp_instantiation_traps)
     wasm_exec_free(ex);
     wasm_runtime_free(rt);
 }
+
+/* ------------------------------------------------------------ preemption hook */
+
+typedef struct hook_state {
+    int calls;
+    wasm_trap_kind_t answer;
+} hook_state_t;
+
+static wasm_trap_kind_t count_hook(wasm_exec_t *ex, void *user)
+{
+    hook_state_t *h = user;
+    h->calls++;
+    wasm_exec_clear_interrupt(ex);
+    return h->answer;
+}
+
+TEST(interp_safepoint_hook)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    loop_module(&m);
+    CHECK(env_open(&e, &m));
+    hook_state_t h = {0, WASM_OK};
+    wasm_exec_set_safepoint_hook(e.ex, count_hook, &h);
+    /* interrupted with a hook: the hook runs once, the code resumes */
+    wasm_exec_interrupt(e.ex);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){100}, &r), WASM_OK);
+    CHECK_EQ(r, 5050);
+    CHECK_EQ(h.calls, 1);
+    /* the hook may stop the code instead */
+    h.answer = WASM_TRAP_HOST;
+    wasm_exec_interrupt(e.ex);
+    CHECK_EQ(call(&e, "spin", NULL, NULL), WASM_TRAP_HOST);
+    CHECK_EQ(h.calls, 2);
+    /* no hook: an interrupt traps as before */
+    wasm_exec_set_safepoint_hook(e.ex, NULL, NULL);
+    wasm_exec_interrupt(e.ex);
+    CHECK_EQ(call(&e, "spin", NULL, NULL), WASM_TRAP_INTERRUPTED);
+    wasm_exec_clear_interrupt(e.ex);
+    env_close(&e);
+}
