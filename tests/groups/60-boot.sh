@@ -93,6 +93,9 @@ for a in $ARCHES; do
         bad "$a unexpected fault not reported cleanly (qemu status $st, log $OUT/$a-crash.log)"
     fi
     elf=build/kernel/$a-test/athanor.elf
+    # For humans: the crash's addresses with function names and lines.
+    grep -oE '(#[0-9]+ |pc=)0x[0-9a-f]+' "$OUT/$a-crash.log" | grep -oE '0x[0-9a-f]+' | awk '!seen[$0]++' |
+        llvm-addr2line -f -p -e "$elf" >"$OUT/$a-crash.sym" 2>/dev/null || true
     sizes=$(size -A "$elf" 2>/dev/null | awk '$1 == ".text" {t = $2} $1 ~ /^\.(rodata|bootimg)/ {r += $2}
         $1 == ".data" || $1 == ".bss" || $1 == ".sdata" || $1 == ".sbss" {d += $2}
         END {printf "text %d, rodata %d, data+bss %d bytes", t, r, d}')
