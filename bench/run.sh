@@ -32,10 +32,13 @@ ENGINE=${BENCH_ENGINE:-build/azoth-wasm}
 NOSP=${BENCH_NOSP:-build/bench/azoth-wasm-nosp}
 NODE_FLAGS=${BENCH_NODE_FLAGS:-}
 CLOCK=${BENCH_CLOCK:-wall}
-OUT=$DIR/out
 TIMEIT=$DIR/timeit
 case $CLOCK in wall) OTHER=cpu ;; cpu) OTHER=wall ;; *) echo "bench: BENCH_CLOCK is wall or cpu"; exit 1 ;; esac
-mkdir -p "$OUT"
+# Outputs and ratios go to a directory of this run's own: others may run
+# the benchmarks in the same checkout at the same time. Kept on failure.
+mkdir -p "$DIR"
+OUT=$(mktemp -d "$DIR/run.XXXXXX") || exit 1
+trap 'rm -rf "$OUT"; exit 130' INT TERM
 if [ ! -x "$TIMEIT" ]; then
     cc -O2 -o "$TIMEIT" bench/harness/timeit.c || { echo "bench: cannot build timeit"; exit 1; }
 fi
@@ -139,7 +142,7 @@ fi
 
 printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' program native_ms engine_ms eng/nat \
     node_ms node/nat nosp_ms sp_cost
-for c in wall cpu; do : >"$DIR/ratios.$c"; done
+for c in wall cpu; do : >"$OUT/ratios.$c"; done
 for p in $progs; do
     nat=$DIR/native/$p; wasm=$DIR/wasm/$p.wasm
     if [ ! -x "$nat" ] || [ ! -f "$wasm" ]; then
@@ -151,7 +154,7 @@ for p in $progs; do
         n=$(get $c native); e=$(get $c engine); s=$(get $c nosp); d=$(get $c node)
         echo "$p $(ratio "$e" "$n") $(ratio "$d" "$n") $(ratio "$e" "$s")" \
             "$(net "$e" "${fix[$c.engine]}" "$n" "${fix[$c.native]}")" \
-            "$(net "$d" "${fix[$c.node]}" "$n" "${fix[$c.native]}")" >>"$DIR/ratios.$c"
+            "$(net "$d" "${fix[$c.node]}" "$n" "${fix[$c.native]}")" >>"$OUT/ratios.$c"
     done
     n=$(get $CLOCK native); e=$(get $CLOCK engine); s=$(get $CLOCK nosp); d=$(get $CLOCK node)
     printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' "$p" "$n" "$e" "$(ratio "$e" "$n")" \
@@ -161,7 +164,7 @@ done
 # geomean CLOCK COLUMN: geometric mean of the numeric entries of a column.
 geomean() {
     awk -v c="$2" '$c != "-" && $c > 0 { s += log($c); n++ }
-        END { if (n) printf "%.2f (%d programs)\n", exp(s / n), n; else print "-" }' "$DIR/ratios.$1"
+        END { if (n) printf "%.2f (%d programs)\n", exp(s / n), n; else print "-" }' "$OUT/ratios.$1"
 }
 echo
 echo "geomean engine/native: $(geomean "$CLOCK" 2)"
@@ -173,4 +176,8 @@ echo "geomean net of fixed cost: engine/native $(geomean "$CLOCK" 5), node/nativ
 echo "by $OTHER clock: engine/native $(geomean $OTHER 2), node/native $(geomean $OTHER 3)," \
     "safe-point cost $(geomean $OTHER 4)"
 echo "runs per variant: $RUNS (medians shown); times are whole-process $CLOCK-clock ms"
-if [ $failures -ne 0 ]; then echo "bench: $failures failed or mismatched runs"; exit 1; fi
+if [ $failures -ne 0 ]; then
+    echo "bench: $failures failed or mismatched runs (outputs kept in $OUT)"
+    exit 1
+fi
+rm -rf "$OUT"
