@@ -23,9 +23,10 @@ $(FUZZ_DIR)/obj/hosted/%.o: src/hosted/%.c $(ENGINE_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_BIN): tests/fuzz/fuzz_wasm.c $(FUZZ_OBJ) $(ENGINE_HDR)
+FUZZ_SRC   := tests/fuzz/fuzz_wasm.c tests/fuzz/gen.c
+$(FUZZ_BIN): $(FUZZ_SRC) tests/fuzz/gen.h $(FUZZ_OBJ) $(ENGINE_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer tests/fuzz/fuzz_wasm.c $(FUZZ_OBJ) -o $@
+	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_SRC) $(FUZZ_OBJ) -o $@
 
 $(FUZZ_DIR)/seeds.stamp: tests/fuzz/make_seeds.sh $(wildcard tests/fuzz/seeds/*.wat) \
                          $(wildcard tests/fuzz/regress/*.wasm)

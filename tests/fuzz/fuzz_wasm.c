@@ -1,9 +1,16 @@
 /*
- * libFuzzer target for the whole engine: arbitrary bytes are loaded
- * (decoded, validated, compiled), instantiated against harmless host
- * imports, and every exported function is called with zero arguments under
- * a fuel limit. Whatever the input, the engine must answer with an error or
- * a trap: never crash, hang, read out of bounds or leak.
+ * libFuzzer target for the whole engine: a module is loaded (decoded,
+ * validated, compiled), instantiated against harmless host imports, and
+ * every exported function is called with zero arguments under a fuel limit.
+ * Whatever the input, the engine must answer with an error or a trap: never
+ * crash, hang, read out of bounds or leak.
+ *
+ * The first byte picks where the module comes from:
+ *   0x00 (as in "\0asm")  the input is the module, arbitrary bytes;
+ *   anything else         the rest is a recipe for gen.c, which always
+ *                         makes a valid module. Then the engine must also
+ *                         load and link it: a refusal aborts, with the
+ *                         engine's message. FUZZ_DUMP=file saves the module.
  *
  * Each input gets its own runtime. Host objects belong to the runtime, so
  * freeing it frees every import we made; anything left over is an engine
@@ -15,8 +22,10 @@
  */
 #include <wasm/wasm.h>
 
+#include "gen.h"
 #include "module.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,19 +126,34 @@ static void fuzz_call(wasm_exec_t *ex, wasm_func_t *f)
     free(res);
 }
 
-/* Instantiates m and calls each exported function once. */
-static void fuzz_run(wasm_runtime_t *rt, wasm_module_t *m)
+/* The engine refused a generated, valid module. */
+static void fuzz_refused(const char *what, const char *msg)
+{
+    fprintf(stderr, "fuzz: the engine refused to %s a valid generated module: %s\n", what, msg);
+    abort();
+}
+
+/* Instantiates m and calls each exported function once. valid: m was
+ * generated, so linking must succeed (the start function may still trap). */
+static void fuzz_run(wasm_runtime_t *rt, wasm_module_t *m, bool valid)
 {
     wasm_linker_t *l = fuzz_linker(rt, m);
     wasm_exec_t *ex = wasm_exec_new(rt);
     wasm_error_t err;
     wasm_trap_t trap;
-    if (!l || !ex)
+    if (!l || !ex) {
+        if (valid)
+            fuzz_refused("link", "cannot make its imports");
         goto out;
+    }
     wasm_exec_set_fuel(ex, FUZZ_FUEL);
+    trap.kind = WASM_OK;
     wasm_instance_t *inst = wasm_instantiate(m, l, ex, &err, &trap);
-    if (!inst)
+    if (!inst) {
+        if (valid && trap.kind == WASM_OK)
+            fuzz_refused("link", err.message);
         goto out;
+    }
     uint32_t n = wasm_module_export_count(m);
     for (uint32_t i = 0; i < n; i++) {
         wasm_export_desc_t d;
@@ -148,6 +172,17 @@ out:
         wasm_linker_free(l);
 }
 
+/* Saves a generated module where FUZZ_DUMP says, for replaying elsewhere. */
+static void fuzz_dump(const uint8_t *bytes, size_t len)
+{
+    const char *path = getenv("FUZZ_DUMP");
+    FILE *f = path ? fopen(path, "wb") : NULL;
+    if (f) {
+        fwrite(bytes, 1, len, f);
+        fclose(f);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     wasm_config_t cfg = {
@@ -156,15 +191,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .max_memory_pages = FUZZ_MAX_PAGES,
         .max_table_elems = FUZZ_MAX_ELEMS,
     };
-    wasm_runtime_t *rt = wasm_runtime_new(&cfg);
-    if (!rt)
-        return 0;
-    wasm_error_t err;
-    wasm_module_t *m = wasm_module_load(rt, data, size, &err);
-    if (m) {
-        fuzz_run(rt, m);
-        wasm_module_free(m);
+    uint8_t *gen = NULL;
+    bool valid = size > 0 && data[0] != 0;
+    if (valid) {
+        gen = fuzz_gen_module(data + 1, size - 1, &size);
+        if (!gen)
+            return 0;
+        data = gen;
+        fuzz_dump(data, size);
     }
-    wasm_runtime_free(rt);
+    wasm_runtime_t *rt = wasm_runtime_new(&cfg);
+    if (rt) {
+        wasm_error_t err;
+        wasm_module_t *m = wasm_module_load(rt, data, size, &err);
+        if (m) {
+            fuzz_run(rt, m, valid);
+            wasm_module_free(m);
+        } else if (valid) {
+            fuzz_refused("load", err.message);
+        }
+        wasm_runtime_free(rt);
+    }
+    free(gen);
     return 0;
 }

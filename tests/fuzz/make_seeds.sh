@@ -5,25 +5,22 @@
 #    the SIMD ones: the engine rejects v128 until SIMD lands;
 #  - tests/fuzz/seeds/*.wat, converted with wat2wasm;
 #  - tests/fuzz/regress/*.wasm, inputs that once failed (fixed crashers);
+#  - FUZZ_GEN_SEEDS (default 64) random recipes for the target's module
+#    generator (first byte non-zero: see fuzz_wasm.c);
 #  - FUZZ_TTF_SEEDS (default 100) valid modules that binaryen's wasm-opt
 #    -ttf makes out of random bytes: loops, calls, memory traffic, the kind
 #    of code that byte mutations of other seeds rarely reach. Random each
 #    build; a failing input is kept by libFuzzer, so that is no loss.
-# Files are named by their SHA-1, so duplicates collapse. A missing suite is
-# not an error: the .wat seeds alone still make a corpus.
+# Duplicates are removed at the end. A missing suite is not an error: the
+# other seeds still make a corpus.
 set -eu
 cd "$(dirname "$0")/../.."
 out=${1:-build/fuzz/seeds}
 suite=${WASM_TESTSUITE:-$(cd .. && pwd)/shared/wasm-testsuite}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+rm -rf "$out"   # a fresh set: no stale modules from older runs
 mkdir -p "$out"
-
-add() {  # add FILE: copy into the corpus under its hash
-    local h
-    h=$(sha1sum "$1" | cut -c1-40)
-    cp "$1" "$out/$h"
-}
 
 nspec=0
 if [ -d "$suite" ]; then
@@ -32,31 +29,39 @@ if [ -d "$suite" ]; then
         b=$(basename "$w" .wast)
         mkdir -p "$tmp/$b"
         if ! wast2json "$w" -o "$tmp/$b/$b.json" 2>/dev/null; then
-            echo "make_seeds: wast2json failed on $w (skipped)" >&2
+            # Many spec modules are the same bytes: keep one of each.
+(cd "$out" && sha1sum -- * | sort -k1,1 | awk 'seen[$1]++ { print $2 }' | xargs -r rm -f --)
+echo "make_seeds: wast2json failed on $w (skipped)" >&2
             continue
         fi
-        for m in "$tmp/$b"/*.wasm; do
-            [ -e "$m" ] || continue
-            add "$m"
-            nspec=$((nspec + 1))
-        done
+        set -- "$tmp/$b"/*.wasm
+        [ -e "$1" ] || continue
+        cp "$@" "$out/"   # one cp per .wast: named <wast>.<n>.wasm, unique
+        nspec=$((nspec + $#))
     done
 else
-    echo "make_seeds: no spec suite at $suite; using tests/fuzz/seeds only" >&2
+    # Many spec modules are the same bytes: keep one of each.
+(cd "$out" && sha1sum -- * | sort -k1,1 | awk 'seen[$1]++ { print $2 }' | xargs -r rm -f --)
+echo "make_seeds: no spec suite at $suite; using tests/fuzz/seeds only" >&2
 fi
 
 nwat=0
 for w in tests/fuzz/seeds/*.wat; do
     [ -e "$w" ] || continue
-    wat2wasm "$w" -o "$tmp/seed.wasm"
-    add "$tmp/seed.wasm"
+    wat2wasm "$w" -o "$out/seed-$(basename "$w" .wat).wasm"
     nwat=$((nwat + 1))
 done
 nreg=0
 for w in tests/fuzz/regress/*.wasm; do
     [ -e "$w" ] || continue
-    add "$w"
+    cp "$w" "$out/regress-$(basename "$w")"
     nreg=$((nreg + 1))
+done
+
+ngen=0
+for i in $(seq 1 "${FUZZ_GEN_SEEDS:-64}"); do
+    { printf '\001'; head -c $((64 + i * 64)) /dev/urandom; } >"$out/recipe-$i"
+    ngen=$((ngen + 1))
 done
 
 # Wasm 2.0 less reference types: binaryen 108 writes typed function
@@ -67,9 +72,11 @@ ttf_features=(--mvp-features --enable-bulk-memory --enable-multivalue --enable-s
 if command -v wasm-opt >/dev/null 2>&1; then
     for i in $(seq 1 "${FUZZ_TTF_SEEDS:-100}"); do
         head -c 16384 /dev/urandom >"$tmp/random.bin"
-        wasm-opt -ttf "$tmp/random.bin" "${ttf_features[@]}" -o "$tmp/ttf.wasm" 2>/dev/null || continue
-        add "$tmp/ttf.wasm"
+        wasm-opt -ttf "$tmp/random.bin" "${ttf_features[@]}" -o "$out/ttf-$i.wasm" \
+            2>/dev/null || continue
         nttf=$((nttf + 1))
     done
 fi
-echo "make_seeds: $nspec spec modules, $nwat .wat seeds, $nreg regressions, $nttf wasm-opt -ttf modules -> $(ls "$out" | wc -l) files in $out"
+# Many spec modules are the same bytes: keep one of each.
+(cd "$out" && sha1sum -- * | sort -k1,1 | awk 'seen[$1]++ { print $2 }' | xargs -r rm -f --)
+echo "make_seeds: $nspec spec modules, $nwat .wat seeds, $nreg regressions, $ngen recipes, $nttf wasm-opt -ttf modules -> $(ls "$out" | wc -l) files in $out"
