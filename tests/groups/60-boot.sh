@@ -9,7 +9,8 @@
 #   isa-debug-exit code (QEMU exits with 1 for status 0); then a second boot
 #   with "athanor.crash" on the command line must report the unexpected
 #   fault (registers, backtrace) and panic with poweroff status 2; for
-#   x86_64 also the GRUB ISO boot (when `make iso` can build it).
+#   x86_64 also the GRUB ISO boot (when `make iso` can build it); and, in the
+#   default run, the hosted port (the core as a Linux process).
 # A missing port counts all of its checks as failed. Logs: build/boot-tests/.
 set -u
 cd "$(dirname "$0")/../.."
@@ -114,6 +115,18 @@ if [[ " $ARCHES " == *" x86_64 "* ]] && [ -f kernel/arch/x86_64/arch.mk ]; then
     else
         echo "boot: x86_64 ISO not built (see $OUT/iso-build.log): skipped" >&2
         skipped=1
+    fi
+fi
+
+# The hosted port (the core as a Linux process, kernel/arch/hosted): one
+# check, only in the default run.
+if [ $# -eq 0 ]; then
+    if make -s ARCH=hosted KTEST=1 kernel >"$OUT/hosted-build.log" 2>&1 &&
+       timeout 60 build/kernel/hosted-test/athanor.elf </dev/null >"$OUT/hosted.log" 2>&1 &&
+       grep -qx 'athanor: poweroff status 0' "$OUT/hosted.log"; then
+        ok "hosted port: self-tests and kspec pass in a Linux process"
+    else
+        bad "hosted port (logs $OUT/hosted-build.log, $OUT/hosted.log)"
     fi
 fi
 
