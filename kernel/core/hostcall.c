@@ -1,0 +1,279 @@
+/*
+ * The host-call ABI: the "athanor" import module every domain links
+ * against. Each function takes and returns i32/i64 only; pointers are
+ * offsets into the caller's linear memory 0; failures are negative codes
+ * (kern/cap.h and kern/ipc.h). Only a broken pointer in a call that cannot
+ * report an error (debug_print) traps. docs/hostcalls.md lists them all.
+ */
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <kern/cap.h>
+#include <kern/domain.h>
+#include <kern/ipc.h>
+#include <kern/kernel.h>
+#include <wasm/wasm.h>
+
+#define RET(v) (c[0] = (uint64_t)(uint32_t)(int32_t)(v))
+
+/* [ptr, ptr+len) of the caller's memory, or NULL. */
+static uint8_t *guest(wasm_call_ctx_t *ctx, uint64_t ptr, uint64_t len)
+{
+    wasm_memory_t *mem = wasm_call_ctx_memory(ctx);
+    uint32_t p = (uint32_t)ptr, n = (uint32_t)len;
+    if (!mem || (uint64_t)p + n > wasm_memory_size(mem))
+        return NULL;
+    return wasm_memory_data(mem) + p;
+}
+
+static wasm_trap_kind_t hc_debug_print(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)u;
+    const uint8_t *p = guest(ctx, c[0], c[1]);
+    if (!p)
+        return wasm_call_ctx_fail(ctx, "debug_print: buffer outside memory");
+    kprintf("%.*s", (int)(uint32_t)c[1], (const char *)p);
+    return WASM_OK;
+}
+
+/* Copies s into the guest buffer c[0], cap c[1] (truncated); result:
+ * strlen(s), or IPC_EFAULT. */
+static wasm_trap_kind_t copy_out(wasm_call_ctx_t *ctx, uint64_t *c, const char *s)
+{
+    size_t n = strlen(s);
+    uint32_t cap = (uint32_t)c[1];
+    uint8_t *p = guest(ctx, c[0], cap);
+    if (!p)
+        return RET(IPC_EFAULT), WASM_OK;
+    memcpy(p, s, n < cap ? n : cap);
+    RET(n);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_arch(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)u;
+    return copy_out(ctx, c, arch_name());
+}
+
+static wasm_trap_kind_t hc_args(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    return copy_out(ctx, c, ((domain_t *)u)->args);
+}
+
+static wasm_trap_kind_t hc_uptime(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx, (void)u;
+    c[0] = timer_now_ns();
+    return WASM_OK;
+}
+
+/* ------------------------------------------------------------ capabilities */
+
+static wasm_trap_kind_t hc_cap_find(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    cap_handle_t h;
+    const uint8_t *p = guest(ctx, c[0], c[1]);
+    int e = p ? domain_cap_find(u, (const char *)p, (uint32_t)c[1], &h) : IPC_EFAULT;
+    RET(e ? e : (int32_t)h);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_cap_info(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    uint32_t rights;
+    kobj_type_t type;
+    int e = cap_info(((domain_t *)u)->caps, (cap_handle_t)c[0], &rights, &type);
+    c[0] = e ? (uint64_t)(int64_t)e : (uint64_t)type << 32 | rights;
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_cap_dup(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    cap_table_t *t = ((domain_t *)u)->caps;
+    cap_handle_t h;
+    int e = cap_derive(t, (cap_handle_t)c[0], (uint32_t)c[1], t, &h);
+    RET(e ? e : (int32_t)h);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_cap_drop(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(cap_delete(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_cap_revoke(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(cap_revoke(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    return WASM_OK;
+}
+
+/* ------------------------------------------------------------ calls */
+
+/* Stores the call's result at out (checked after the call, which never
+ * touched the caller's memory) and returns the error code. */
+static wasm_trap_kind_t finish_call(wasm_call_ctx_t *ctx, uint64_t *c, int e, uint64_t out,
+                                    uint64_t r)
+{
+    uint8_t *p;
+    if (e == 0 && !(p = guest(ctx, out, 8)))
+        e = IPC_EFAULT;
+    if (e == 0)
+        memcpy(p, &r, 8);
+    RET(e);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_call(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    /* The handler's frames go on this exec's stack, where c lives: copy. */
+    uint64_t r = 0, out = c[5], a[4] = {c[1], c[2], c[3], c[4]};
+    int e = ipc_call(((domain_t *)u)->caps, wasm_call_ctx_exec(ctx), (cap_handle_t)c[0], a,
+                     IPC_FOREVER, &r);
+    return finish_call(ctx, c, e, out, r);
+}
+
+static wasm_trap_kind_t hc_call_timeout(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    uint64_t r = 0, out = c[5], a[4] = {c[1], c[2], c[3], c[4]};
+    int e = ipc_call(((domain_t *)u)->caps, wasm_call_ctx_exec(ctx), (cap_handle_t)c[0], a,
+                     c[6], &r);
+    return finish_call(ctx, c, e, out, r);
+}
+
+/* call_lend(ep, buf, rights, a0, a1, a2, out) */
+static wasm_trap_kind_t hc_call_lend(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    uint64_t r = 0, out = c[6], a[3] = {c[3], c[4], c[5]};
+    int e = ipc_call_lend(((domain_t *)u)->caps, wasm_call_ctx_exec(ctx), (cap_handle_t)c[0],
+                          (cap_handle_t)c[1], (uint32_t)c[2], a, IPC_FOREVER, &r);
+    return finish_call(ctx, c, e, out, r);
+}
+
+/* ------------------------------------------------------------ channels */
+
+static wasm_trap_kind_t hc_send(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    const uint8_t *p = guest(ctx, c[1], c[2]);
+    int e = p ? ipc_send(((domain_t *)u)->caps, (cap_handle_t)c[0], p, (uint32_t)c[2],
+                         (cap_handle_t)c[3])
+              : IPC_EFAULT;
+    RET(e);
+    return WASM_OK;
+}
+
+/* recv(ch, ptr, cap, handle_ptr, timeout_ns) -> length */
+static wasm_trap_kind_t hc_recv(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    cap_handle_t got = 0;
+    uint8_t *p = guest(ctx, c[1], c[2]), *hp = c[3] ? guest(ctx, c[3], 4) : NULL;
+    int e = !p || (c[3] && !hp) ? IPC_EFAULT
+          : ipc_recv(((domain_t *)u)->caps, (cap_handle_t)c[0], p, (uint32_t)c[2], &got, c[4]);
+    if (e >= 0 && hp)
+        memcpy(hp, &got, 4);
+    else if (e >= 0 && got)
+        cap_delete(((domain_t *)u)->caps, got);   /* nowhere to say it: drop it */
+    RET(e);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_notify(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(ipc_notify(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_wait(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    c[0] = (uint64_t)ipc_wait(((domain_t *)u)->caps, (cap_handle_t)c[0], c[1]);
+    return WASM_OK;
+}
+
+/* ------------------------------------------------------------ buffers */
+
+static wasm_trap_kind_t hc_buf_new(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    domain_t *d = u;
+    uint32_t pages = (uint32_t)c[0];
+    buffer_t *b = pages && pages <= 4096 ? buffer_create(pages) : NULL;
+    cap_handle_t h = 0;
+    int e = pages == 0 || pages > 4096 ? CAP_EINVAL : !b ? CAP_ENOMEM
+          : cap_install(d->caps, &b->obj, CAP_R_ALL, &h);
+    if (b)
+        kobj_unref(&b->obj);
+    RET(e ? e : (int32_t)h);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_buf_map(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    domain_t *d = u;
+    RET(buf_map(d, d->caps, (cap_handle_t)c[0], (uint32_t)c[1]));
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_buf_unmap(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(buf_unmap(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    return WASM_OK;
+}
+
+/* ------------------------------------------------------------ the table */
+
+/* sig: parameter letters, ':' and result letters; i = i32, I = i64. */
+static const struct { const char *name, *sig; wasm_host_fn_t fn; } calls[] = {
+    {"debug_print", "ii:", hc_debug_print},
+    {"arch", "ii:i", hc_arch},
+    {"args", "ii:i", hc_args},
+    {"uptime_ns", ":I", hc_uptime},
+    {"cap_find", "ii:i", hc_cap_find},
+    {"cap_info", "i:I", hc_cap_info},
+    {"cap_dup", "ii:i", hc_cap_dup},
+    {"cap_drop", "i:i", hc_cap_drop},
+    {"cap_revoke", "i:i", hc_cap_revoke},
+    {"call", "iIIIIi:i", hc_call},
+    {"call_timeout", "iIIIIiI:i", hc_call_timeout},
+    {"call_lend", "iiiIIIi:i", hc_call_lend},
+    {"send", "iiii:i", hc_send},
+    {"recv", "iiiiI:i", hc_recv},
+    {"notify", "i:i", hc_notify},
+    {"wait", "iI:I", hc_wait},
+    {"buf_new", "i:i", hc_buf_new},
+    {"buf_map", "ii:i", hc_buf_map},
+    {"buf_unmap", "i:i", hc_buf_unmap},
+};
+
+static bool define(wasm_linker_t *l, wasm_runtime_t *rt, domain_t *d, int i)
+{
+    wasm_valtype_t t[2][8];
+    uint32_t n[2] = {0, 0}, side = 0;
+    for (const char *s = calls[i].sig; *s; s++) {
+        if (*s == ':')
+            side = 1;
+        else
+            t[side][n[side]++] = *s == 'I' ? WASM_I64 : WASM_I32;
+    }
+    wasm_func_t *f = wasm_func_new_host(rt, t[0], n[0], t[1], n[1], calls[i].fn, d, calls[i].name);
+    wasm_extern_t e = {.kind = WASM_EXTERN_FUNC, .u.func = f};
+    return f && wasm_linker_define(l, "athanor", 7, calls[i].name, (uint32_t)strlen(calls[i].name), e);
+}
+
+wasm_linker_t *hostcall_linker(domain_t *d)
+{
+    wasm_linker_t *l = wasm_linker_new(d->sys->rt);
+    for (int i = 0; l && i < (int)(sizeof calls / sizeof calls[0]); i++)
+        if (!define(l, d->sys->rt, d, i)) {
+            wasm_linker_free(l);
+            return NULL;
+        }
+    return l;
+}

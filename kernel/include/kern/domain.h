@@ -1,0 +1,140 @@
+/*
+ * Domains (kernel/core/domain.c): a domain is one Wasm instance with its own
+ * linear memory, capability table (kern/cap.h), threads and limits. All
+ * domains of a kernel live in one domain system (domsys_t), which owns the
+ * capability space, the engine runtime and the named objects the manifest
+ * declares. docs/domains.md describes the model and the manifest entries.
+ *
+ * A domain starts with exactly the capabilities its manifest entry grants;
+ * it finds them by name (athanor.cap_find) since handle values are not
+ * guessable. Calls are not thread-safe across CPUs: the caller serialises
+ * (one CPU, or the big kernel lock).
+ */
+#ifndef KERN_DOMAIN_H
+#define KERN_DOMAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kern/cap.h>
+#include <kern/sched.h>
+
+struct wasm_runtime;
+struct wasm_module;
+struct wasm_instance;
+struct wasm_exec;
+struct wasm_func;
+struct wasm_linker;
+
+#define DOMAIN_NAME_MAX 32
+#define DOMAIN_ARGS_MAX 256
+#define DOMAIN_MAX_NAMES 32       /* named capabilities per domain */
+#define DOMAIN_MAX_MAPS 16        /* buffer mappings per domain */
+
+typedef struct domain_limits {
+    uint32_t mem_pages;     /* max linear memory, 64 KiB pages (0: runtime default) */
+    uint32_t cpu_share;     /* percent of the CPU its threads may use (100: no cap) */
+    uint32_t max_handles;   /* capability table size */
+    uint32_t queue_len;     /* length of the channels it receives on */
+} domain_limits_t;
+
+#define DOMAIN_DEFAULT_LIMITS ((domain_limits_t){0, 100, 64, 16})
+
+typedef enum domain_state {
+    DOMAIN_NEW,             /* created, not instantiated */
+    DOMAIN_READY,           /* instantiated: callable */
+    DOMAIN_STOPPED,         /* stopped by its controller: calls fail with IPC_ESTOPPED */
+    DOMAIN_DEAD,            /* failed to instantiate */
+} domain_state_t;
+
+#define DOMAIN_REENTRANT 1u /* handlers may run on several threads at once */
+
+typedef struct domain_name {
+    char name[DOMAIN_NAME_MAX];
+    cap_handle_t h;
+} domain_name_t;
+
+typedef struct domsys domsys_t;
+
+typedef struct domain {
+    kobj_t obj;                     /* KOBJ_DOMAIN: its control capability */
+    domsys_t *sys;
+    struct domain *next;
+    char name[DOMAIN_NAME_MAX];
+    char args[DOMAIN_ARGS_MAX];     /* manifest words the module reads (athanor.args) */
+    char entry[DOMAIN_NAME_MAX];    /* export its first thread runs */
+    int prio;
+    uint32_t flags;                 /* DOMAIN_REENTRANT */
+    domain_limits_t lim;
+    domain_state_t state;
+    struct wasm_module *mod;
+    struct wasm_instance *inst;
+    struct wasm_linker *linker;     /* "athanor", with this domain as user */
+    cap_table_t *caps;
+    domain_name_t names[DOMAIN_MAX_NAMES];
+    int nnames;
+    /* Calls in progress (handlers running on some thread). */
+    uint32_t active;
+    thread_t *holder;               /* the thread in a non-reentrant domain */
+    waitq_t callers;                /* threads waiting for it to be free */
+    uint64_t calls, traps;          /* statistics */
+    /* Buffer mappings in its linear memory: [off, off+len) each. */
+    uint32_t map_off[DOMAIN_MAX_MAPS], map_len[DOMAIN_MAX_MAPS];
+    int nmaps;
+} domain_t;
+
+/* The kernel's set of domains. Fields are private to domain.c / ipc.c. */
+struct domsys {
+    cap_space_t space;
+    struct wasm_runtime *rt;
+    struct wasm_exec *boot_ex;      /* runs start functions and kernel-made calls */
+    domain_t *list;
+    int ndomains;
+    struct domsys_obj *objs;        /* named endpoints and channels */
+    struct channel *reap;           /* channels to free (ipc_reap) */
+    /* Finds a boot image file (bootimg_find on the kernel, a table in tests). */
+    bool (*find_file)(const char *name, const uint8_t **data, size_t *len);
+};
+
+/* Sets up sys around the runtime rt (the caller keeps it). */
+bool domsys_init(domsys_t *sys, struct wasm_runtime *rt,
+                 bool (*find_file)(const char *, const uint8_t **, size_t *));
+/* Destroys every domain and object; the runtime stays. */
+void domsys_fini(domsys_t *sys);
+
+/* A new domain (state DOMAIN_NEW) with its capability table; NULL when out
+ * of memory or the name is taken. */
+domain_t *domain_create(domsys_t *sys, const char *name, const domain_limits_t *lim, int prio);
+/* Validates and instantiates the module bytes (start function on the boot
+ * exec); prints one line saying so or why not (file names the bytes). */
+bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len);
+domain_t *domain_find(domsys_t *sys, const char *name);
+/* Stop: calls into it fail with IPC_ESTOPPED; start: callable again. */
+void domain_stop(domain_t *d);
+void domain_start(domain_t *d);
+
+/* Installs a root capability to obj in d's table under name (visible to
+ * cap_find). 0 or a negative error. */
+int domain_grant_root(domain_t *d, const char *name, kobj_t *obj, uint32_t rights,
+                      cap_handle_t *out);
+/* Records name -> h in d's name table. */
+int domain_name_cap(domain_t *d, const char *name, cap_handle_t h);
+/* The handle granted to d under name, or CAP_ENOENT. */
+int domain_cap_find(domain_t *d, const char *name, size_t len, cap_handle_t *out);
+
+/* The domain whose instance is inst, or NULL. */
+domain_t *domain_of_instance(domsys_t *sys, const struct wasm_instance *inst);
+
+/* ------------------------------------------------------------ the manifest */
+
+/* Reads a manifest (format: docs/domains.md): creates every domain, its
+ * objects and grants, instantiates the modules. Problems are printed as
+ * "manifest:LINE: reason"; a broken entry is skipped, the rest goes on.
+ * Returns the number of domains loaded. */
+int domsys_load_manifest(domsys_t *sys, const char *text, size_t len);
+
+/* Parses "rights=call,send" words: a CAP_R_* mask, or false. */
+bool domain_parse_rights(const char *s, uint32_t *rights);
+
+#endif
