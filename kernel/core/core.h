@@ -31,6 +31,7 @@ size_t bootimg_size(void);
 void kstack_run(size_t size, void (*fn)(void *), void *arg);
 void kstack_current(uintptr_t *lo, uintptr_t *hi);
 void kstack_boot(uintptr_t here);       /* kmain: where the boot stack is */
+void kstack_set_current(uintptr_t lo, uintptr_t hi);   /* sched.c: on a switch */
 
 /* vm.c */
 size_t vm_reserved_bytes(void);
@@ -53,6 +54,8 @@ struct wasm_linker *kwasm_linker(struct wasm_runtime *rt);
 
 /* selftest.c: returns the number of failed self-tests. */
 int selftest_run(void);
+/* selftest_sched.c: the scheduler's self-tests; returns the number failed. */
+int selftest_sched(void);
 
 /* main.c */
 extern bool ktest_mode;

@@ -292,5 +292,6 @@ int selftest_run(void)
             kprintf("selftest %s: ok\n", tests[i].name);
         }
     }
+    failed += selftest_sched();
     return failed;
 }

@@ -41,6 +41,13 @@ void kstack_current(uintptr_t *lo, uintptr_t *hi)
     *hi = cur_hi;
 }
 
+/* The scheduler, switching threads: the stack we now run on. */
+void kstack_set_current(uintptr_t lo, uintptr_t hi)
+{
+    cur_lo = lo;
+    cur_hi = hi;
+}
+
 /* Runs fn(arg) on a fresh kernel stack of size bytes (when the port can
  * switch stacks; otherwise on the current one), then frees the stack. */
 void kstack_run(size_t size, void (*fn)(void *), void *arg)

@@ -3,6 +3,7 @@
  * timer_tick(); the count is what the timer self-test watches advance.
  */
 #include <arch/timer.h>
+#include <kern/sched.h>
 
 #include "core.h"
 
@@ -11,6 +12,7 @@ static volatile uint64_t ticks;
 void timer_tick(void)
 {
     ticks++;
+    sched_tick(timer_now_ns());
 }
 
 uint64_t timer_ticks(void)

@@ -8,7 +8,8 @@ ARCH_CFLAGS      := -mcpu=cortex-a72 -fno-pic -fno-pie -fno-asynchronous-unwind-
                     -mno-outline-atomics
 ARCH_SRC         := $(A64_DIR)/entry.S $(A64_DIR)/vectors.S $(A64_DIR)/boot.c \
                     $(A64_DIR)/fdt.c $(A64_DIR)/console.c $(A64_DIR)/cpu.c \
-                    $(A64_DIR)/trap.c $(A64_DIR)/mmu.c $(A64_DIR)/gic.c $(A64_DIR)/timer.c
+                    $(A64_DIR)/trap.c $(A64_DIR)/mmu.c $(A64_DIR)/gic.c $(A64_DIR)/timer.c \
+                    $(A64_DIR)/context.S
 ARCH_LDSCRIPT    := $(A64_DIR)/kernel.ld
 ARCH_LDFLAGS     := -z max-page-size=4096 -z norelro --no-pie
 # QEMU loads the ELF at its physical (LMA) addresses and jumps to its

@@ -2,7 +2,7 @@
 #   make ARCH=hosted KTEST=1 kernel && build/kernel/hosted-test/athanor.elf
 ARCH_TRIPLE   := x86_64-linux-gnu
 ARCH_CFLAGS   := -fno-pie
-ARCH_SRC      := $(KARCH)/hosted.c
+ARCH_SRC      := $(KARCH)/hosted.c $(KARCH)/context.S
 ARCH_LDSCRIPT :=
 ARCH_IMAGE    := $(KERNEL_ELF)
 ARCH_LINK      = clang -no-pie -o $@ $(KOBJ)

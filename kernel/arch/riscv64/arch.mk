@@ -8,7 +8,8 @@ ARCH_CFLAGS   := -mcmodel=medany -march=rv64gc -mabi=lp64d -mno-relax
 RV64_DIR      := kernel/arch/riscv64
 ARCH_SRC      := $(RV64_DIR)/entry.S $(RV64_DIR)/trapvec.S $(RV64_DIR)/boot.c \
                  $(RV64_DIR)/fdt.c $(RV64_DIR)/console.c $(RV64_DIR)/cpu.c \
-                 $(RV64_DIR)/mmu.c $(RV64_DIR)/irq.c $(RV64_DIR)/timer.c
+                 $(RV64_DIR)/mmu.c $(RV64_DIR)/irq.c $(RV64_DIR)/timer.c \
+                 $(RV64_DIR)/context.S
 ARCH_LDSCRIPT := $(RV64_DIR)/kernel.ld
 ARCH_LDFLAGS  := --no-pie
 # QEMU loads the ELF at its physical (LMA) addresses and enters at the lowest one.

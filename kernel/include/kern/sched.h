@@ -67,6 +67,12 @@ void sched_tick(uint64_t now_ns);
 /* Runs the scheduler forever on the boot thread (it becomes the idle thread). */
 __attribute__((noreturn)) void sched_run_idle(void);
 
+/* Optional, defined by the domain code (struct domain is opaque here):
+ * called with interrupts off each time ns of CPU time are charged to a
+ * thread of domain d (at every switch), so a domain's total includes its
+ * threads that have exited. Added by the scheduler (issue 4). */
+__attribute__((weak)) void domain_charge_cpu(struct domain *d, uint64_t ns);
+
 /* Statistics for tests and the shell. */
 uint64_t sched_switches(void);
 uint64_t sched_idle_ns(void);

@@ -1,0 +1,389 @@
+/*
+ * Self-tests of the scheduler (kernel/core/sched.c), run by selftest_run.
+ * They run on a high-priority driver thread while the boot thread waits,
+ * so the driver's sleeps leave nothing else ready and the idle thread
+ * halts the CPU. Each prints "selftest sched_<name>: ok" or "...: FAILED:
+ * <reason>". Total guest time is about 100 ms.
+ */
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <kern/kernel.h>
+#include <kern/sched.h>
+#include <wasm/wasm.h>
+
+#include "core.h"
+
+#define MS 1000000ull
+#define PRIO_DRIVER (SCHED_PRIOS - 4)
+#define PRIO_HIGH 20
+#define PRIO_LOW 10
+#define WASM_STACK (128u * 1024u)     /* the engine wants 64 KiB of margin */
+#define SPIN_WINDOW (60 * MS)
+
+typedef const char *(*sched_test_fn)(void);
+
+/* Counts finished helper threads; the driver waits on q for them. */
+typedef struct join {
+    waitq_t q;
+    volatile int done;
+} join_t;
+
+static void join_signal(join_t *j)
+{
+    bool on = cpu_irq_save();
+    j->done++;
+    waitq_wake_all(&j->q);
+    cpu_irq_restore(on);
+}
+
+/* Waits until n helpers have signalled j or the deadline passes. */
+static bool join_wait(join_t *j, int n, uint64_t deadline)
+{
+    bool on = cpu_irq_save();
+    while (j->done < n && waitq_wait(&j->q, deadline))
+        ;
+    bool ok = j->done >= n;
+    cpu_irq_restore(on);
+    return ok;
+}
+
+/* ------------------------------------------------------------ priority */
+
+typedef struct order {
+    join_t join;
+    int seen[2], n;
+} order_t;
+
+static void order_high(void *arg)
+{
+    order_t *o = arg;
+    o->seen[o->n++] = PRIO_HIGH;
+    join_signal(&o->join);
+}
+
+static void order_low(void *arg)
+{
+    order_t *o = arg;
+    o->seen[o->n++] = PRIO_LOW;
+    join_signal(&o->join);
+}
+
+/* The low thread is created first, so FIFO order would run it first. */
+static const char *test_priority(void)
+{
+    order_t o = {0};
+    if (!thread_create(NULL, "low", PRIO_LOW, order_low, &o, 0) ||
+        !thread_create(NULL, "high", PRIO_HIGH, order_high, &o, 0))
+        return "thread_create failed";
+    if (!join_wait(&o.join, 2, timer_now_ns() + 500 * MS))
+        return "the threads did not both run";
+    return o.seen[0] == PRIO_HIGH && o.seen[1] == PRIO_LOW ? NULL
+                                                            : "lower priority ran first";
+}
+
+/* ------------------------------------------------------------ sleep, idle */
+
+static const char *test_sleep(void)
+{
+    uint64_t idle0 = sched_idle_ns(), sw0 = sched_switches();
+    uint64_t t0 = timer_now_ns(), deadline = t0 + 20 * MS;
+    sched_sleep_until(deadline);
+    uint64_t t1 = timer_now_ns(), idle = sched_idle_ns() - idle0;
+    kprintf("selftest sched_sleep: slept %llu us, idle %llu us\n",
+            (unsigned long long)((t1 - t0) / 1000), (unsigned long long)(idle / 1000));
+    if (t1 < deadline)
+        return "woke before the deadline";
+    if (t1 - t0 > 200 * MS)
+        return "woke more than 180 ms late";
+    if (sched_switches() - sw0 < 2)
+        return "sleeping did not switch to the idle thread";
+    if (idle < 10 * MS)
+        return "idle time grew by less than 10 ms while sleeping 20 ms";
+    return NULL;
+}
+
+/* ------------------------------------------------------------ wait queues */
+
+static const char *test_timeout(void)
+{
+    waitq_t q = {0};
+    uint64_t deadline = timer_now_ns() + 5 * MS;
+    bool on = cpu_irq_save();
+    bool woken = waitq_wait(&q, deadline);
+    cpu_irq_restore(on);
+    if (woken)
+        return "waitq_wait returned true with nobody waking it";
+    if (timer_now_ns() < deadline)
+        return "waitq_wait timed out before the deadline";
+    if (q.head || q.tail)
+        return "the timed-out thread is still on the queue";
+    return waitq_wake_one(&q) == 0 ? NULL : "waking an empty queue woke somebody";
+}
+
+typedef struct waker {
+    waitq_t *q;
+    join_t join;
+    int woke;
+} waker_t;
+
+static void waker_thread(void *arg)
+{
+    waker_t *w = arg;
+    sched_sleep_ns(2 * MS);
+    w->woke = waitq_wake_one(w->q);
+    join_signal(&w->join);
+}
+
+static void waiter_thread(void *arg)
+{
+    waker_t *w = arg;
+    bool on = cpu_irq_save();
+    bool ok = waitq_wait(w->q, 0);
+    cpu_irq_restore(on);
+    if (ok)
+        join_signal(&w->join);
+}
+
+/* One waiter woken by another thread, then three woken at once. */
+static const char *test_wake(void)
+{
+    waitq_t q = {0};
+    waker_t w = {&q, {{0}, 0}, 0};
+    if (!thread_create(NULL, "waker", PRIO_LOW, waker_thread, &w, 0))
+        return "thread_create failed";
+    uint64_t deadline = timer_now_ns() + 500 * MS;
+    bool on = cpu_irq_save();
+    bool woken = waitq_wait(&q, deadline);
+    cpu_irq_restore(on);
+    if (!woken || timer_now_ns() >= deadline)
+        return "waitq_wait was not woken by waitq_wake_one";
+    if (!join_wait(&w.join, 1, deadline) || w.woke != 1)
+        return "waitq_wake_one did not return 1";
+    waker_t all = {&q, {{0}, 0}, 0};
+    for (int i = 0; i < 3; i++)
+        if (!thread_create(NULL, "waiter", PRIO_HIGH, waiter_thread, &all, 0))
+            return "thread_create failed";
+    sched_sleep_ns(MS);    /* the three block on q */
+    int n = waitq_wake_all(&q);
+    if (!join_wait(&all.join, 3, timer_now_ns() + 500 * MS))
+        return "waitq_wake_all did not wake all three";
+    return n == 3 ? NULL : "waitq_wake_all did not return 3";
+}
+
+/* ------------------------------------------------------------ floating point */
+
+typedef struct fpwork {
+    join_t *join;
+    double seed, result;
+} fpwork_t;
+
+/* Several doubles live across calls (sched_yield when yield is set), so
+ * compilers keep them in callee-saved FP registers where the ABI has any. */
+__attribute__((noinline)) static double fp_chain(double s, bool yield)
+{
+    double a = s, b = s * 0.5, c = s + 1.0, d = 1.0 / (s + 3.0);
+    for (int i = 0; i < 40; i++) {
+        if (yield)
+            sched_yield();
+        a = a * 1.0009765625 + b;
+        b = b * 0.75 + c * 0.125;
+        c = c - d * 0.5;
+        d = d * 1.5 + a * 1e-6;
+    }
+    return a + b * 3.0 + c * 5.0 + d * 7.0;
+}
+
+static void fp_thread(void *arg)
+{
+    fpwork_t *w = arg;
+    w->result = fp_chain(w->seed, true);
+    join_signal(w->join);
+}
+
+static const char *test_fp(void)
+{
+    join_t j = {0};
+    fpwork_t w[2] = {{&j, 1.25, 0}, {&j, 7.5, 0}};
+    for (int i = 0; i < 2; i++)
+        if (!thread_create(NULL, "fp", PRIO_LOW, fp_thread, &w[i], 0))
+            return "thread_create failed";
+    if (!join_wait(&j, 2, timer_now_ns() + 500 * MS))
+        return "the FP threads did not finish";
+    for (int i = 0; i < 2; i++)
+        if (w[i].result != fp_chain(w[i].seed, false))
+            return "FP registers corrupted across context switches";
+    return NULL;
+}
+
+/* ------------------------------------------------------------ preemption */
+
+/* (func (export "spin") (result i32)): increments the i32 at 0 until the
+ * i32 at 4 is non-zero, returns the count; memory exported as "mem". */
+static const uint8_t spin_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,
+    0x03, 0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x0e, 0x02, 0x03, 0x6d, 0x65,
+    0x6d, 0x02, 0x00, 0x04, 0x73, 0x70, 0x69, 0x6e, 0x00, 0x00, 0x0a, 0x21, 0x01, 0x1f, 0x00,
+    0x03, 0x40, 0x41, 0x00, 0x41, 0x00, 0x28, 0x02, 0x00, 0x41, 0x01, 0x6a, 0x36, 0x02, 0x00,
+    0x41, 0x04, 0x28, 0x02, 0x00, 0x45, 0x0d, 0x00, 0x0b, 0x41, 0x00, 0x28, 0x02, 0x00, 0x0b,
+};
+
+typedef struct spinner {
+    join_t *join;
+    wasm_exec_t *ex;
+    wasm_instance_t *inst;
+    volatile uint32_t *mem;       /* [0] the count, [1] the stop flag */
+    wasm_trap_kind_t kind;
+    uint64_t cpu_ns;              /* its CPU time just before it finished */
+} spinner_t;
+
+static void spin_thread(void *arg)
+{
+    spinner_t *s = arg;
+    uint64_t r = 0;
+    thread_set_exec(thread_current(), s->ex);
+    s->kind = wasm_call(s->ex, wasm_instance_func(s->inst, "spin"), NULL, &r, NULL);
+    thread_set_exec(thread_current(), NULL);
+    s->cpu_ns = thread_cpu_ns(thread_current());
+    join_signal(s->join);
+}
+
+static bool spinner_setup(spinner_t *s, wasm_runtime_t *rt, wasm_module_t *m, join_t *j)
+{
+    wasm_error_t err;
+    s->join = j;
+    s->ex = wasm_exec_new(rt);
+    s->inst = s->ex ? wasm_instantiate(m, NULL, s->ex, &err, NULL) : NULL;
+    wasm_memory_t *mem = s->inst ? wasm_instance_memory(s->inst, 0) : NULL;
+    s->mem = mem ? (volatile uint32_t *)wasm_memory_data(mem) : NULL;
+    return s->mem != NULL;
+}
+
+static void spinner_free(spinner_t *s)
+{
+    wasm_instance_free(s->inst);
+    wasm_exec_free(s->ex);
+}
+
+typedef struct spin_result {
+    uint64_t elapsed, driver_ns, idle_ns, spin_ns;
+    const char *why;
+} spin_result_t;
+
+static spin_result_t spin_result;
+
+/* Two equal-priority threads spinning in Wasm, neither ever yielding: the
+ * tick must share the CPU between them (and wake the sleeping driver). */
+static const char *spin_run(spinner_t s[2], join_t *j)
+{
+    thread_t *self = thread_current();
+    uint64_t t0 = timer_now_ns(), idle0 = sched_idle_ns(), me0 = thread_cpu_ns(self);
+    for (int i = 0; i < 2; i++)
+        if (!thread_create(NULL, "spin", PRIO_LOW, spin_thread, &s[i], WASM_STACK))
+            return "thread_create failed";
+    sched_sleep_ns(SPIN_WINDOW);
+    uint32_t c0 = s[0].mem[0], c1 = s[1].mem[0];
+    s[0].mem[1] = s[1].mem[1] = 1;
+    if (!join_wait(j, 2, timer_now_ns() + 2000 * MS))
+        return "the spinning threads did not stop";
+    spin_result.elapsed = timer_now_ns() - t0;
+    spin_result.driver_ns = thread_cpu_ns(self) - me0;
+    spin_result.idle_ns = sched_idle_ns() - idle0;
+    spin_result.spin_ns = s[0].cpu_ns + s[1].cpu_ns;
+    kprintf("selftest sched_preempt: counts %u and %u in %llu ms, cpu %llu + %llu us\n", c0, c1,
+            (unsigned long long)(SPIN_WINDOW / MS), (unsigned long long)(s[0].cpu_ns / 1000),
+            (unsigned long long)(s[1].cpu_ns / 1000));
+    if (s[0].kind != WASM_OK || s[1].kind != WASM_OK)
+        return "the spin loop trapped instead of being preempted";
+    if (!c0 || !c1)
+        return "one of two equal-priority threads never ran";
+    if (s[0].cpu_ns < SPIN_WINDOW / 5 || s[1].cpu_ns < SPIN_WINDOW / 5)
+        return "the CPU was not shared (a thread got less than a fifth)";
+    return NULL;
+}
+
+static const char *test_preempt(void)
+{
+    spin_result.why = "not run";
+    wasm_runtime_t *rt = kwasm_runtime();
+    wasm_error_t err;
+    wasm_module_t *m = rt ? wasm_module_load(rt, spin_wasm, sizeof spin_wasm, &err) : NULL;
+    join_t j = {0};
+    spinner_t s[2] = {{0}, {0}};
+    const char *why = "cannot load the spin module";
+    if (m && spinner_setup(&s[0], rt, m, &j) && spinner_setup(&s[1], rt, m, &j))
+        why = spin_run(s, &j);
+    spinner_free(&s[0]);
+    spinner_free(&s[1]);
+    wasm_module_free(m);
+    wasm_runtime_free(rt);
+    spin_result.why = why;
+    return why;
+}
+
+/* Over the preemption test, the driver's, the spinners' and the idle
+ * time add up to the elapsed time (within 10% and 3 ms). */
+static const char *test_cpu(void)
+{
+    spin_result_t *r = &spin_result;
+    if (r->why)
+        return "the preemption test failed";
+    uint64_t sum = r->driver_ns + r->spin_ns + r->idle_ns, slack = r->elapsed / 10 + 3 * MS;
+    kprintf("selftest sched_cpu: %llu us accounted of %llu us elapsed\n",
+            (unsigned long long)(sum / 1000), (unsigned long long)(r->elapsed / 1000));
+    if (sum > r->elapsed + slack)
+        return "more CPU time accounted than elapsed";
+    if (sum + slack < r->elapsed)
+        return "CPU time accounted falls short of the elapsed time";
+    return NULL;
+}
+
+/* ------------------------------------------------------------ the runner */
+
+static const struct {
+    const char *name;
+    sched_test_fn fn;
+} sched_tests[] = {
+    {"sched_sleep", test_sleep},     /* first: nothing else has run yet */
+    {"sched_priority", test_priority},
+    {"sched_timeout", test_timeout},
+    {"sched_wake", test_wake},
+    {"sched_fp", test_fp},
+    {"sched_preempt", test_preempt},
+    {"sched_cpu", test_cpu},
+};
+
+typedef struct driver {
+    join_t join;
+    int failed;
+} driver_t;
+
+static void driver_thread(void *arg)
+{
+    driver_t *d = arg;
+    for (size_t i = 0; i < ARRAY_LEN(sched_tests); i++) {
+        const char *why = sched_tests[i].fn();
+        if (why) {
+            kprintf("selftest %s: FAILED: %s\n", sched_tests[i].name, why);
+            d->failed++;
+        } else {
+            kprintf("selftest %s: ok\n", sched_tests[i].name);
+        }
+    }
+    join_signal(&d->join);
+}
+
+int selftest_sched(void)
+{
+    sched_init();
+    cpu_irq_enable();
+    driver_t d = {{{0}, 0}, 0};
+    if (!thread_create(NULL, "selftest", PRIO_DRIVER, driver_thread, &d, 64 * 1024)) {
+        kprintf("selftest sched: FAILED: cannot create the driver thread\n");
+        return 1;
+    }
+    if (!join_wait(&d.join, 1, timer_now_ns() + 10000 * MS)) {
+        kprintf("selftest sched: FAILED: the driver thread did not finish in 10 s\n");
+        return 1;
+    }
+    return d.failed;
+}
