@@ -6,19 +6,20 @@
 #
 #   build/san/kernel_tests [name-substring]     (tests/groups/20-kernel-host.sh)
 
-KTEST_KSRC   := kernel/core/cap.c
+KTEST_KSRC   := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/hostcall.c
 KTEST_SRC    := $(wildcard tests/kernel/*.c)
 KTEST_HDR    := $(wildcard kernel/include/kern/*.h tests/kernel/*.h) tests/unit/unit.h
 KTEST_KCFLAGS := -std=c11 $(WARN) -ffreestanding -nostdlibinc -fno-strict-aliasing \
-                 -Ikernel/include
+                 -Ikernel/include -Itests/kernel/include -Iinclude
 KTEST_KOBJ   := $(patsubst kernel/%.c,$(SAN)/obj/ktest/%.o,$(KTEST_KSRC))
 
 $(SAN)/obj/ktest/%.o: kernel/%.c $(KTEST_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(KTEST_KCFLAGS) $(SANFLAGS) -c $< -o $@
 
-$(SAN)/kernel_tests: $(KTEST_SRC) $(KTEST_HDR) $(KTEST_KOBJ)
+# IPC tests run Wasm domains: the engine, and tests/kernel/include's layout.h.
+$(SAN)/kernel_tests: $(KTEST_SRC) $(KTEST_HDR) $(KTEST_KOBJ) $(SAN)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/unit $(SANFLAGS) $(KTEST_SRC) \
-	    $(KTEST_KOBJ) -o $@
+	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit \
+	    $(SANFLAGS) $(KTEST_SRC) $(KTEST_KOBJ) $(SAN)/libazothwasm.a -o $@
 TOOLS += $(SAN)/kernel_tests

@@ -1,0 +1,51 @@
+/* Shared by the IPC host tests (tests/kernel/test_ipc*.c): a domain system
+ * built from a manifest over the modules of tests/kernel/ipc/. */
+#ifndef KTEST_IPCTEST_H
+#define KTEST_IPCTEST_H
+
+#include "unit.h"
+
+#include <kern/cap.h>
+#include <kern/domain.h>
+#include <kern/ipc.h>
+#include <wasm/wasm.h>
+
+#define IPC_TEST_MANIFEST                                   \
+    "# the IPC test world\n"                                \
+    "server server.wasm prio=3\n"                           \
+    "    endpoint srv.add handler=add4\n"                   \
+    "    endpoint srv.boom handler=boom\n"                  \
+    "    endpoint srv.ping handler=ping\n"                  \
+    "    endpoint srv.self handler=selfcall\n"              \
+    "    endpoint srv.lent handler=lent\n"                  \
+    "    endpoint cli.pong\n"                               \
+    "    channel inbox rights=send\n"                       \
+    "client client.wasm prio=7 queue=4   # the caller\n"    \
+    "    endpoint srv.add\n"                                \
+    "    endpoint srv.boom rights=call\n"                   \
+    "    endpoint srv.ping\n"                               \
+    "    endpoint srv.self\n"                               \
+    "    endpoint srv.lent\n"                               \
+    "    endpoint cli.pong handler=pong\n"                  \
+    "    channel inbox recv\n"
+
+typedef struct ipc_world {
+    wasm_runtime_t *rt;
+    wasm_exec_t *ex;
+    domsys_t sys;
+    domain_t *server, *client;
+    const char *log;          /* what the kernel printed since ipc_world_up */
+} ipc_world_t;
+
+bool ipc_world_up(ipc_world_t *w, const char *manifest);
+void ipc_world_down(ipc_world_t *w);
+/* client.do_call through its capability named ep: result or error code. */
+int64_t ipc_client_call(ipc_world_t *w, const char *ep, int64_t a, int64_t b, int64_t c, int64_t d);
+/* client.add4(a, 1, 2, 3), a call inside the client. */
+int64_t ipc_client_local(ipc_world_t *w, int64_t a);
+/* Calls export name of d with up to 6 i32/i64 cells; its single result. */
+int64_t ipc_invoke(ipc_world_t *w, domain_t *d, const char *name, const uint64_t *args);
+
+extern long ipc_shim_frames_live;
+
+#endif

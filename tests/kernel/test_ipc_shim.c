@@ -1,0 +1,233 @@
+/*
+ * The kernel services IPC needs, for host tests (weak, so a later shim of
+ * the same function wins): console, clock, interrupts, and an "MMU" over a
+ * memfd: a physical frame is an offset in it, mmu_map maps it with mmap.
+ * A page the shim did not map (an engine linear memory page) is adopted on
+ * mmu_translate: its bytes move into a fresh frame mapped in its place, so
+ * restoring it later puts back exactly what was there.
+ */
+
+#include <arch/mmu.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define W __attribute__((weak))
+#define SHIM_FRAMES 65536
+#define SHIM_MAPS 65536
+
+static int memfd = -1;
+static uint64_t next_frame = 4096;       /* 0 means "none" */
+static uint64_t free_list[SHIM_FRAMES];
+static int nfree;
+static struct { uintptr_t va; uint64_t pa; } maps[SHIM_MAPS];
+static int nmaps;
+long ipc_shim_frames_live;
+
+W void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    abort();
+}
+W uint64_t timer_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+W bool cpu_irq_save(void) { return false; }
+W void cpu_irq_restore(bool was) { (void)was; }
+W const char *arch_name(void) { return "hosted-test"; }
+
+static void shim_setup(void)
+{
+    if (memfd < 0 && (memfd = memfd_create("ipc-shim", 0)) < 0)
+        abort();
+}
+
+W uint64_t pmm_alloc(void)
+{
+    shim_setup();
+    uint64_t pa = nfree ? free_list[--nfree] : (next_frame += PAGE_SIZE) - PAGE_SIZE;
+    static const char zero[PAGE_SIZE];
+    if (pwrite(memfd, zero, PAGE_SIZE, (off_t)pa) != (ssize_t)PAGE_SIZE)
+        abort();
+    ipc_shim_frames_live++;
+    return pa;
+}
+
+W void pmm_free(uint64_t pa)
+{
+    if (nfree < SHIM_FRAMES)
+        free_list[nfree++] = pa;
+    ipc_shim_frames_live--;
+}
+
+static int map_find(uintptr_t va)
+{
+    for (int i = 0; i < nmaps; i++)
+        if (maps[i].va == va)
+            return i;
+    return -1;
+}
+
+static void map_forget(uintptr_t va)
+{
+    int i = map_find(va);
+    if (i >= 0)
+        maps[i] = maps[--nmaps];
+}
+
+W bool mmu_map(uintptr_t va, uint64_t pa, size_t size, unsigned flags)
+{
+    shim_setup();
+    int prot = PROT_READ | (flags & MMU_WRITE ? PROT_WRITE : 0);
+    for (size_t o = 0; o < size; o += PAGE_SIZE) {
+        if (map_find(va + o) >= 0 || nmaps == SHIM_MAPS)
+            return false;
+        if (mmap((void *)(va + o), PAGE_SIZE, prot, MAP_SHARED | MAP_FIXED, memfd,
+                 (off_t)(pa + o)) == MAP_FAILED)
+            return false;
+        maps[nmaps].va = va + o;
+        maps[nmaps++].pa = pa + o;
+    }
+    return true;
+}
+
+W void mmu_unmap(uintptr_t va, size_t size)
+{
+    for (size_t o = 0; o < size; o += PAGE_SIZE) {
+        map_forget(va + o);
+        mmap((void *)(va + o), PAGE_SIZE, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    }
+}
+
+/* Restored pages are frames the linear memory now owns; they are freed by
+ * nobody (the test process ends), so they do not count as live. */
+W uint64_t mmu_translate(uintptr_t va)
+{
+    int i = map_find(va);
+    if (i >= 0)
+        return maps[i].pa;
+    uint64_t pa = pmm_alloc();
+    ipc_shim_frames_live--;
+    if (pwrite(memfd, (void *)va, PAGE_SIZE, (off_t)pa) != (ssize_t)PAGE_SIZE ||
+        !mmu_map(va, pa, PAGE_SIZE, MMU_READ | MMU_WRITE))
+        abort();
+    return pa;
+}
+
+/* ------------------------------------------------------------ the test world */
+
+#include "ipctest.h"
+
+static char shim_log[16384];
+static size_t shim_log_len;
+
+void kvprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(shim_log + shim_log_len, sizeof shim_log - shim_log_len, fmt, ap2);
+    va_end(ap2);
+    if (n > 0)
+        shim_log_len += (size_t)n < sizeof shim_log - shim_log_len ? (size_t)n
+                                                                   : sizeof shim_log - shim_log_len - 1;
+    if (getenv("IPC_TEST_VERBOSE"))
+        vprintf(fmt, ap);
+}
+
+void kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvprintf(fmt, ap);
+    va_end(ap);
+}
+
+static struct { const char *name; uint8_t *bytes; size_t len; } files[4];
+
+static bool load_file(const char *name, const uint8_t **data, size_t *len)
+{
+    for (int i = 0; i < 4; i++) {
+        if (!files[i].name) {
+            char path[256];
+            snprintf(path, sizeof path, "build/san/ipc/%s", name);
+            FILE *f = fopen(path, "rb");
+            if (!f)
+                return false;
+            files[i].bytes = malloc(1 << 20);
+            files[i].len = fread(files[i].bytes, 1, 1 << 20, f);
+            fclose(f);
+            files[i].name = strdup(name);
+        }
+        if (strcmp(files[i].name, name) == 0) {
+            *data = files[i].bytes;
+            *len = files[i].len;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool ipc_world_up(ipc_world_t *w, const char *manifest)
+{
+    memset(w, 0, sizeof *w);
+    shim_log_len = 0;
+    shim_log[0] = 0;
+    w->log = shim_log;
+    w->rt = wasm_runtime_new(NULL);
+    if (!w->rt || !domsys_init(&w->sys, w->rt, load_file))
+        return false;
+    w->ex = wasm_exec_new(w->rt);
+    domsys_load_manifest(&w->sys, manifest, strlen(manifest));
+    w->server = domain_find(&w->sys, "server");
+    w->client = domain_find(&w->sys, "client");
+    if (w->server && w->server->state != DOMAIN_READY)
+        w->server = NULL;
+    if (!w->client || w->client->state != DOMAIN_READY)
+        fprintf(stderr, "ipc test world: no client; log:\n%s", shim_log);
+    return w->ex && w->client && w->client->state == DOMAIN_READY;
+}
+
+void ipc_world_down(ipc_world_t *w)
+{
+    domsys_fini(&w->sys);
+    wasm_exec_free(w->ex);
+    wasm_runtime_free(w->rt);
+}
+
+int64_t ipc_invoke(ipc_world_t *w, domain_t *d, const char *name, const uint64_t *args)
+{
+    wasm_func_t *f = wasm_instance_func(d->inst, name);
+    uint64_t r[1] = {0};
+    if (!f)
+        return -1000;
+    wasm_trap_kind_t k = wasm_call(w->ex, f, args, r, NULL);
+    return k == WASM_OK ? (int64_t)r[0] : -2000 - (int64_t)k;
+}
+
+int64_t ipc_client_call(ipc_world_t *w, const char *ep, int64_t a, int64_t b, int64_t c, int64_t d)
+{
+    cap_handle_t h;
+    if (domain_cap_find(w->client, ep, strlen(ep), &h))
+        return -3000;
+    uint64_t args[5] = {h, (uint64_t)a, (uint64_t)b, (uint64_t)c, (uint64_t)d};
+    return ipc_invoke(w, w->client, "do_call", args);
+}
+
+int64_t ipc_client_local(ipc_world_t *w, int64_t a)
+{
+    uint64_t args[4] = {(uint64_t)a, 1, 2, 3};
+    return ipc_invoke(w, w->client, "add4", args);
+}
