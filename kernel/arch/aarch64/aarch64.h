@@ -12,6 +12,7 @@
 /* What the device tree told us (filled by aarch64_boot before kmain). */
 typedef struct a64_platform {
     uint64_t uart_pa;            /* PL011 */
+    uint32_t uart_irq;           /* its GIC INTID, 0 if unknown */
     int gic_version;             /* 2 or 3 (0: none found) */
     uint64_t gicd_pa, gicd_size; /* distributor */
     uint64_t gicc_pa, gicc_size; /* GICv2 CPU interface */

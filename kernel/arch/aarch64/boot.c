@@ -69,6 +69,10 @@ static bool scan_node(const fdt_node_t *n, void *arg)
     else if (fdt_compatible(n, "arm,pl011") && !a64_plat.uart_pa) {
         uint64_t size;
         fdt_reg(n, 0, &a64_plat.uart_pa, &size);
+        /* interrupts = <type number flags>: SPIs start at INTID 32, PPIs at 16. */
+        const void *irq = fdt_prop(n, "interrupts", &len);
+        if (irq && len >= 8)
+            a64_plat.uart_irq = fdt_cell(irq, len, 1) + (fdt_cell(irq, len, 0) ? 16 : 32);
     } else if (fdt_compatible(n, "arm,cortex-a15-gic") || fdt_compatible(n, "arm,gic-400")) {
         a64_plat.gic_version = 2;
         fdt_reg(n, 0, &a64_plat.gicd_pa, &a64_plat.gicd_size);

@@ -45,3 +45,13 @@ int console_getc(void)
         return -1;
     return (int)(mmio_read32(uart_va + UART_DR) & 0xff);
 }
+
+bool arch_console_device(uint64_t *phys, unsigned *irq, int *kind)
+{
+    if (!a64_plat.uart_pa || !a64_plat.uart_irq)
+        return false;
+    *phys = a64_plat.uart_pa;
+    *irq = a64_plat.uart_irq;
+    *kind = ARCH_CONS_PL011;
+    return true;
+}

@@ -56,6 +56,7 @@ void rv_uart_setup(void)
     fdt_prop_u32(f, n, "reg-shift", &rv_plat.uart_shift);
     fdt_prop_u32(f, n, "reg-io-width", &rv_plat.uart_width);
     rv_plat.uart_size = size;
+    fdt_prop_u32(f, n, "interrupts", &rv_plat.uart_irq);
     rv_plat.uart_pa = pa;
 }
 
@@ -115,4 +116,15 @@ int console_getc(void)
     if (!(uart_in(UART_LSR) & LSR_DR))
         return -1;
     return uart_in(UART_RBR);
+}
+
+/* Only the common layout (byte registers, no shift) is offered to a driver. */
+bool arch_console_device(uint64_t *phys, unsigned *irq, int *kind)
+{
+    if (!rv_plat.uart_pa || !rv_plat.uart_irq || rv_plat.uart_shift || rv_plat.uart_width != 1)
+        return false;
+    *phys = rv_plat.uart_pa;
+    *irq = rv_plat.uart_irq;
+    *kind = ARCH_CONS_16550_MMIO;
+    return true;
 }

@@ -54,6 +54,7 @@ typedef struct rv_platform {
     uint64_t timebase_hz;
     uint64_t uart_pa, uart_size;  /* 0 if none: SBI console */
     uint32_t uart_shift, uart_width;
+    uint32_t uart_irq;            /* its PLIC source, 0 if none */
     uint64_t plic_pa, plic_size;  /* 0 if none */
     uint32_t plic_ndev;
     int plic_ctx;                 /* S-mode context of the boot hart */

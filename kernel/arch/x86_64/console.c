@@ -56,3 +56,12 @@ void x86_puthex(uint64_t v)
     for (int i = 60; i >= 0; i -= 4)
         console_putc("0123456789abcdef"[(v >> i) & 0xf]);
 }
+
+/* COM1 raises ISA IRQ 4; the MADT may route it to another GSI. */
+bool arch_console_device(uint64_t *phys, unsigned *irq, int *kind)
+{
+    *phys = COM1;
+    *irq = x86_madt.isa_gsi[4];
+    *kind = ARCH_CONS_16550_IO;
+    return true;
+}

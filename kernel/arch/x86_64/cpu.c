@@ -148,3 +148,30 @@ void arch_fault_selftest_breakpoint(void)
 {
     __asm__ volatile("int3" ::: "memory");
 }
+
+bool arch_io_supported(void)
+{
+    return true;
+}
+
+uint32_t arch_io_in(uint16_t port, int size)
+{
+    uint32_t v = 0;
+    if (size == 1)
+        v = inb(port);
+    else if (size == 2)
+        __asm__ volatile("inw %1, %w0" : "=a"(v) : "Nd"(port));
+    else if (size == 4)
+        __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+void arch_io_out(uint16_t port, int size, uint32_t v)
+{
+    if (size == 1)
+        outb(port, (uint8_t)v);
+    else if (size == 2)
+        __asm__ volatile("outw %w0, %1" : : "a"(v), "Nd"(port));
+    else if (size == 4)
+        outl(port, v);
+}

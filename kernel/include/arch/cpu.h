@@ -49,4 +49,11 @@ void arch_fault_selftest_breakpoint(void);   /* int3 / brk / ebreak */
  * Weak: while a port lacks it, the core runs fn on the current stack. */
 __attribute__((weak)) void arch_call_on_stack(uintptr_t top, void (*fn)(void *), void *arg);
 
+/* Added for io-port capabilities (issue 4, drivers): port I/O of size 1, 2
+ * or 4 bytes. Only x86_64 has an I/O space; elsewhere arch_io_supported is
+ * false, arch_io_in returns 0 and arch_io_out does nothing. */
+bool arch_io_supported(void);
+uint32_t arch_io_in(uint16_t port, int size);
+void arch_io_out(uint16_t port, int size, uint32_t v);
+
 #endif
