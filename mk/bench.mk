@@ -22,11 +22,13 @@ $(BENCH_DIR)/wasm/%.wasm: bench/%.c
 # no safe points, so their optimised objects (mk/wasi.mk) are reused.
 # mk/wasi.mk is included after this file, so WASI_OBJ is only used in the
 # recipe (expanded late), and built there by a sub-make.
+# Helpers only safe points call become unused without them: not an error here.
+BENCH_NOSP_WARN := -Wno-unused-function
 BENCH_NOSP_OBJ := $(patsubst src/%.c,$(BENCH_DIR)/nosp/%.o,$(ENGINE_SRC))
 
 $(BENCH_DIR)/nosp/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(ENGINE_CFLAGS) $(OPT) -DWASM_NO_SAFEPOINTS -c $< -o $@
+	$(CC) $(ENGINE_CFLAGS) $(OPT) -DWASM_NO_SAFEPOINTS $(BENCH_NOSP_WARN) -c $< -o $@
 $(BENCH_NOSP): tools/azoth-wasm.c $(BENCH_NOSP_OBJ) $(BUILD)/obj/hosted/platform.o
 	@mkdir -p $(dir $@)
 	$(MAKE) --no-print-directory $(WASI_OBJ)
@@ -39,11 +41,12 @@ $(BENCH_DIR)/timeit: bench/harness/timeit.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) $< -o $@
 
+# Both engines are removed first so a failed build leaves no stale binary.
 # The engine is snapshotted into build/bench/ right before the no-safe-point
 # build, so a rebuild of build/azoth-wasm by someone else during the run
 # cannot make the two differ by more than the define.
 bench: $(BENCH_NATIVE) $(BENCH_WASM) $(BENCH_BASE) $(BENCH_DIR)/timeit
-	rm -f $(BENCH_DIR)/azoth-wasm
+	rm -f $(BENCH_DIR)/azoth-wasm $(BENCH_NOSP)
 	-$(MAKE) --no-print-directory $(BUILD)/azoth-wasm && cp $(BUILD)/azoth-wasm $(BENCH_DIR)/azoth-wasm
 	-$(MAKE) --no-print-directory $(BENCH_NOSP)
 	BENCH_DIR=$(BENCH_DIR) BENCH_ENGINE=$(BENCH_DIR)/azoth-wasm bash bench/run.sh
