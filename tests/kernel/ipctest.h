@@ -20,6 +20,7 @@
     "    endpoint srv.lent handler=lent\n"                  \
     "    endpoint cli.pong\n"                               \
     "    channel inbox rights=send\n"                       \
+    "    channel srvbox recv\n"                             \
     "client client.wasm prio=7 queue=4   # the caller\n"    \
     "    endpoint srv.add\n"                                \
     "    endpoint srv.boom rights=call\n"                   \
@@ -27,7 +28,9 @@
     "    endpoint srv.self\n"                               \
     "    endpoint srv.lent\n"                               \
     "    endpoint cli.pong handler=pong\n"                  \
-    "    channel inbox recv\n"
+    "    channel inbox recv\n"                              \
+    "    channel srvbox\n"                                  \
+    "    buffer buf pages=2\n"
 
 typedef struct ipc_world {
     wasm_runtime_t *rt;

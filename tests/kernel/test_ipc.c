@@ -20,8 +20,8 @@ TEST(ipc_manifest_grants_exactly)
     CHECK_EQ(type, KOBJ_ENDPOINT);
     CHECK_EQ(rights, CAP_R_CALL);
     CHECK_EQ(domain_cap_find(w.client, "nothing", 7, &h), CAP_ENOENT);
-    /* client: srv.add, srv.boom, srv.ping, srv.self, srv.lent, cli.pong (its own), inbox */
-    CHECK_EQ(cap_table_count(w.client->caps), 7);
+    /* client: srv.add, srv.boom, srv.ping, srv.self, srv.lent, cli.pong (its own), inbox, srvbox, buf */
+    CHECK_EQ(cap_table_count(w.client->caps), 9);
     CHECK_EQ(w.client->lim.queue_len, 4);
     CHECK_EQ(w.client->prio, 7);
     ipc_world_down(&w);
