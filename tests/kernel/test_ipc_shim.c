@@ -203,6 +203,7 @@ bool ipc_world_up(ipc_world_t *w, const char *manifest)
 void ipc_world_down(ipc_world_t *w)
 {
     domsys_fini(&w->sys);
+    nmaps = 0;     /* the linear memories go: their addresses may come back */
     wasm_exec_free(w->ex);
     wasm_runtime_free(w->rt);
 }
