@@ -1,0 +1,693 @@
+/*
+ * Devices as capabilities: irq, mmio and io-port kernel objects, their host
+ * calls, the manifest's device lines, and the console hand-off to the
+ * serial driver domain (kern/dev.h; docs/drivers.md).
+ *
+ * Locking: one CPU; the state an interrupt handler touches (an irq's
+ * counters and wait queue, the console queue) is changed with interrupts
+ * off.
+ */
+#include <arch/console.h>
+#include <arch/cpu.h>
+#include <arch/irq.h>
+#include <arch/mmu.h>
+#include <arch/timer.h>
+#include <kern/dev.h>
+#include <kern/ipc.h>
+#include <kern/kernel.h>
+#include <wasm/wasm.h>
+
+#include "core.h"
+
+#define DEV_MAX_IRQS 32
+#define DEV_MMIO_MAX (1u << 20)
+
+/* Lines with an irq object: a line has at most one owner. */
+static dev_irq_t *irq_owner[DEV_MAX_IRQS];
+
+/* ------------------------------------------------------------ irq */
+
+/* Interrupt context: mask the line until the driver has serviced the
+ * device (level-triggered lines would fire again at once otherwise). */
+void dev_irq_raise(dev_irq_t *q)
+{
+    bool on = cpu_irq_save();
+    irq_mask(q->irq);
+    q->masked = true;
+    q->pending++;
+    q->count++;
+    waitq_wake_one(&q->waiters);
+    cpu_irq_restore(on);
+}
+
+static void irq_fired(unsigned irq, void *arg)
+{
+    (void)irq;
+    dev_irq_raise(arg);
+}
+
+void dev_irq_kick(dev_irq_t *q)
+{
+    bool on = cpu_irq_save();
+    q->kicked = true;
+    waitq_wake_one(&q->waiters);
+    cpu_irq_restore(on);
+}
+
+static void irq_unref(kobj_t *o)
+{
+    dev_irq_t *q = (dev_irq_t *)o;
+    irq_mask(q->irq);
+    irq_set_handler(q->irq, NULL, NULL);
+    for (int i = 0; i < DEV_MAX_IRQS; i++)
+        if (irq_owner[i] == q)
+            irq_owner[i] = NULL;
+    kfree(q);
+}
+
+static const kobj_ops_t irq_ops = {NULL, irq_unref};
+
+dev_irq_t *dev_irq_create(unsigned irq)
+{
+    int free_slot = -1;
+    for (int i = 0; i < DEV_MAX_IRQS; i++) {
+        if (irq_owner[i] && irq_owner[i]->irq == irq)
+            return NULL;
+        if (!irq_owner[i] && free_slot < 0)
+            free_slot = i;
+    }
+    dev_irq_t *q = free_slot >= 0 ? kmalloc(sizeof *q) : NULL;
+    if (!q)
+        return NULL;
+    kobj_init(&q->obj, KOBJ_IRQ, &irq_ops);
+    q->irq = irq;
+    irq_owner[free_slot] = q;
+    irq_attach(irq, irq_fired, q);
+    return q;
+}
+
+int dev_irq_wait(cap_table_t *t, cap_handle_t h, uint64_t timeout_ns)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, h, KOBJ_IRQ, CAP_R_RECV, &o);
+    if (e)
+        return e;
+    dev_irq_t *q = (dev_irq_t *)o;
+    uint64_t deadline = timeout_ns == IPC_FOREVER ? 0 : timer_now_ns() + timeout_ns;
+    if (deadline == 0 && timeout_ns != IPC_FOREVER)
+        deadline = 1;
+    kobj_ref(o);    /* the capability may go while we sleep */
+    bool on = cpu_irq_save();
+    if (!q->pending && !q->kicked && timeout_ns) {
+        waitq_wait(&q->waiters, deadline);
+        cpu_irq_save();
+    }
+    int n = (int)q->pending;
+    q->pending = 0;
+    q->kicked = false;
+    cpu_irq_restore(on);
+    kobj_unref(o);
+    return n;
+}
+
+int dev_irq_ack(cap_table_t *t, cap_handle_t h)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, h, KOBJ_IRQ, CAP_R_SEND, &o);
+    if (e)
+        return e;
+    dev_irq_t *q = (dev_irq_t *)o;
+    bool on = cpu_irq_save();
+    if (q->masked) {
+        q->masked = false;
+        irq_unmask(q->irq);
+    }
+    cpu_irq_restore(on);
+    return 0;
+}
+
+/* ------------------------------------------------------------ mmio */
+
+static uintptr_t mem_base(domain_t *d)
+{
+    return (uintptr_t)wasm_memory_data(wasm_instance_memory(d->inst, 0));
+}
+
+/* Puts back the frames the memory had under map m; forgets the range. */
+static void mmio_unmap_one(dev_mmio_t *r, dev_mmio_map_t *m)
+{
+    domain_t *d = m->dom;
+    size_t len = (size_t)r->npages * PAGE_SIZE;
+    uintptr_t va = mem_base(d) + m->offset;
+    mmu_unmap(va, len);
+    for (uint32_t i = 0; i < r->npages; i++)
+        if (m->saved[i] != (uint64_t)-1 &&
+            !mmu_map(va + (uintptr_t)i * PAGE_SIZE, m->saved[i], PAGE_SIZE, MMU_READ | MMU_WRITE))
+            panic("mmio_unmap: cannot restore a page of %s", d->name);
+    kfree(m->saved);
+    for (int i = 0; i < d->nmaps; i++)
+        if (d->map_off[i] == m->offset) {
+            d->nmaps--;
+            d->map_off[i] = d->map_off[d->nmaps];
+            d->map_len[i] = d->map_len[d->nmaps];
+            break;
+        }
+    *m = r->maps[--r->nmaps];
+}
+
+/* A capability left its table: its mapping leaves the memory with it. */
+static void mmio_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
+{
+    dev_mmio_t *r = (dev_mmio_t *)o;
+    for (uint32_t i = 0; i < r->nmaps; i++)
+        if (r->maps[i].holder == holder && r->maps[i].h == h) {
+            mmio_unmap_one(r, &r->maps[i]);
+            return;
+        }
+}
+
+static void mmio_unref(kobj_t *o)
+{
+    kfree(o);
+}
+
+static const kobj_ops_t mmio_ops = {mmio_revoke, mmio_unref};
+
+dev_mmio_t *dev_mmio_create(uint64_t phys, uint64_t size)
+{
+    uint64_t lo = ALIGN_DOWN(phys, PAGE_SIZE), hi = ALIGN_UP(phys + size, PAGE_SIZE);
+    if (size == 0 || size > DEV_MMIO_MAX || hi <= lo)
+        return NULL;
+    dev_mmio_t *r = kmalloc(sizeof *r);
+    if (!r)
+        return NULL;
+    kobj_init(&r->obj, KOBJ_MMIO, &mmio_ops);
+    r->phys = lo;
+    r->npages = (uint32_t)((hi - lo) / PAGE_SIZE);
+    return r;
+}
+
+/* Page aligned, inside memory 0, over no other mapping of d. */
+static int place_ok(domain_t *d, uint32_t offset, uint64_t len)
+{
+    wasm_memory_t *mem = d->inst ? wasm_instance_memory(d->inst, 0) : NULL;
+    if (!mem || offset % PAGE_SIZE || offset + len > wasm_memory_size(mem))
+        return IPC_EMAPPED;
+    if (d->nmaps == DOMAIN_MAX_MAPS)
+        return IPC_ELIMIT;
+    for (int i = 0; i < d->nmaps; i++)
+        if (offset < (uint64_t)d->map_off[i] + d->map_len[i] && d->map_off[i] < offset + len)
+            return IPC_EMAPPED;
+    return 0;
+}
+
+int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, h, KOBJ_MMIO, CAP_R_MAP, &o);
+    if (e)
+        return e;
+    dev_mmio_t *r = (dev_mmio_t *)o;
+    uint64_t len = (uint64_t)r->npages * PAGE_SIZE;
+    for (uint32_t i = 0; i < r->nmaps; i++)
+        if (r->maps[i].holder == t && r->maps[i].h == h)
+            return IPC_EMAPPED;
+    if (r->nmaps == DEV_MMIO_MAX_MAPS)
+        return IPC_ELIMIT;
+    if ((e = place_ok(d, offset, len)))
+        return e;
+    dev_mmio_map_t *m = &r->maps[r->nmaps];
+    if (!(m->saved = kmalloc(r->npages * sizeof *m->saved)))
+        return CAP_ENOMEM;
+    uintptr_t va = mem_base(d) + offset;
+    for (uint32_t i = 0; i < r->npages; i++)
+        m->saved[i] = mmu_translate(va + (uintptr_t)i * PAGE_SIZE);
+    mmu_unmap(va, len);
+    if (!mmu_map(va, r->phys, len, MMU_READ | MMU_WRITE | MMU_DEVICE))
+        panic("mmio_map: cannot map device pages into %s", d->name);
+    m->dom = d;
+    m->holder = t;
+    m->h = h;
+    m->offset = offset;
+    r->nmaps++;
+    d->map_off[d->nmaps] = offset;
+    d->map_len[d->nmaps] = (uint32_t)len;
+    d->nmaps++;
+    return 0;
+}
+
+int dev_mmio_unmap(cap_table_t *t, cap_handle_t h)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, h, KOBJ_MMIO, 0, &o);
+    if (e)
+        return e;
+    dev_mmio_t *r = (dev_mmio_t *)o;
+    for (uint32_t i = 0; i < r->nmaps; i++)
+        if (r->maps[i].holder == t && r->maps[i].h == h) {
+            mmio_unmap_one(r, &r->maps[i]);
+            return 0;
+        }
+    return IPC_EMAPPED;
+}
+
+/* ------------------------------------------------------------ io ports */
+
+static void ioport_unref(kobj_t *o)
+{
+    kfree(o);
+}
+
+static const kobj_ops_t ioport_ops = {NULL, ioport_unref};
+
+dev_ioport_t *dev_ioport_create(uint16_t base, uint32_t count)
+{
+    if (!arch_io_supported() || count == 0 || base + count > 0x10000u)
+        return NULL;
+    dev_ioport_t *p = kmalloc(sizeof *p);
+    if (!p)
+        return NULL;
+    kobj_init(&p->obj, KOBJ_IOPORT, &ioport_ops);
+    p->base = base;
+    p->count = count;
+    return p;
+}
+
+/* The port for [off, off+size) of h, or a negative error. */
+static int32_t io_port(cap_table_t *t, cap_handle_t h, uint32_t need, uint32_t off, int size)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, h, KOBJ_IOPORT, need, &o);
+    if (e)
+        return e;
+    dev_ioport_t *p = (dev_ioport_t *)o;
+    if ((size != 1 && size != 2 && size != 4) || off >= p->count || p->count - off < (uint32_t)size)
+        return CAP_EINVAL;
+    return p->base + (int32_t)off;
+}
+
+int dev_io_in(cap_table_t *t, cap_handle_t h, uint32_t off, int size, uint32_t *v)
+{
+    int32_t port = io_port(t, h, CAP_R_READ, off, size);
+    if (port < 0)
+        return port;
+    *v = arch_io_in((uint16_t)port, size);
+    return 0;
+}
+
+int dev_io_out(cap_table_t *t, cap_handle_t h, uint32_t off, int size, uint32_t v)
+{
+    int32_t port = io_port(t, h, CAP_R_WRITE, off, size);
+    if (port < 0)
+        return port;
+    arch_io_out((uint16_t)port, size, v);
+    return 0;
+}
+
+/* ------------------------------------------------------------ the console */
+
+#define KCONS_OUT 8192
+#define KCONS_IN 1024
+
+static struct {
+    domain_t *drv;              /* the driver domain, once handed off */
+    dev_irq_t *irq;             /* kicked when there is output */
+    char out[KCONS_OUT];
+    uint32_t out_head, out_len;
+    uint64_t dropped;
+    char in[KCONS_IN];
+    uint32_t in_len;
+    bool released;
+} kcons;
+
+void kcons_putc(char c)
+{
+    bool on = cpu_irq_save();
+    if (!kcons.drv || kcons.released) {
+        console_putc(c);
+    } else if (kcons.out_len == KCONS_OUT) {
+        kcons.dropped++;
+    } else {
+        kcons.out[(kcons.out_head + kcons.out_len++) % KCONS_OUT] = c;
+        if (c == '\n' || kcons.out_len == KCONS_OUT / 2)
+            dev_irq_kick(kcons.irq);
+    }
+    cpu_irq_restore(on);
+}
+
+void kcons_release(void)
+{
+    bool on = cpu_irq_save();
+    if (kcons.drv && !kcons.released) {
+        kcons.released = true;
+        for (; kcons.out_len; kcons.out_len--, kcons.out_head = (kcons.out_head + 1) % KCONS_OUT)
+            console_putc(kcons.out[kcons.out_head]);
+    }
+    cpu_irq_restore(on);
+}
+
+bool kcons_handed_off(void)
+{
+    return kcons.drv && !kcons.released;
+}
+
+/* Takes up to cap bytes of queued output into p. */
+static uint32_t kcons_take(uint8_t *p, uint32_t cap)
+{
+    bool on = cpu_irq_save();
+    uint32_t n = 0;
+    for (; n < cap && kcons.out_len; n++, kcons.out_len--) {
+        p[n] = (uint8_t)kcons.out[kcons.out_head];
+        kcons.out_head = (kcons.out_head + 1) % KCONS_OUT;
+    }
+    cpu_irq_restore(on);
+    return n;
+}
+
+/* Input from the driver; full lines wait for kcons_getline. */
+static void kcons_input(const uint8_t *p, uint32_t n)
+{
+    bool on = cpu_irq_save();
+    for (uint32_t i = 0; i < n && kcons.in_len < KCONS_IN; i++)
+        kcons.in[kcons.in_len++] = p[i] == '\r' ? '\n' : (char)p[i];
+    cpu_irq_restore(on);
+}
+
+int kcons_getline(char *buf, size_t cap)
+{
+    bool on = cpu_irq_save();
+    int len = -1;
+    for (uint32_t i = 0; i < kcons.in_len; i++)
+        if (kcons.in[i] == '\n') {
+            len = (int)i;
+            break;
+        }
+    if (len >= 0 && cap) {
+        size_t n = (size_t)len < cap - 1 ? (size_t)len : cap - 1;
+        memcpy(buf, kcons.in, n);
+        buf[n] = 0;
+        kcons.in_len -= (uint32_t)len + 1;
+        memmove(kcons.in, kcons.in + len + 1, kcons.in_len);
+    }
+    cpu_irq_restore(on);
+    return len;
+}
+
+/* The driver domain d claims the console with an irq capability to the
+ * console UART's line: holding that is what makes it the console driver. */
+static int kcons_attach(domain_t *d, cap_handle_t irq_h)
+{
+    kobj_t *o;
+    uint64_t phys;
+    unsigned irq;
+    int kind;
+    int e = cap_lookup(d->caps, irq_h, KOBJ_IRQ, CAP_R_RECV, &o);
+    if (e)
+        return e;
+    if (!arch_console_device(&phys, &irq, &kind) || ((dev_irq_t *)o)->irq != irq)
+        return CAP_ERIGHTS;
+    if (kcons.drv && kcons.drv != d)
+        return IPC_EBUSY;
+    kobj_ref(o);    /* kept for the kicks */
+    bool on = cpu_irq_save();
+    kcons.drv = d;
+    kcons.irq = (dev_irq_t *)o;
+    kcons.released = false;
+    cpu_irq_restore(on);
+    return 0;
+}
+
+/* ------------------------------------------------------------ host calls */
+
+#define RET(v) (c[0] = (uint64_t)(uint32_t)(int32_t)(v))
+
+/* [ptr, ptr+len) of the caller's memory, or NULL. */
+static uint8_t *guest(wasm_call_ctx_t *ctx, uint64_t ptr, uint64_t len)
+{
+    wasm_memory_t *mem = wasm_call_ctx_memory(ctx);
+    uint32_t p = (uint32_t)ptr, n = (uint32_t)len;
+    if (!mem || (uint64_t)p + n > wasm_memory_size(mem))
+        return NULL;
+    return wasm_memory_data(mem) + p;
+}
+
+/* irq_wait(h, timeout_ns) -> times fired (0: timeout or kick) | error */
+static wasm_trap_kind_t hc_irq_wait(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(dev_irq_wait(((domain_t *)u)->caps, (cap_handle_t)c[0], c[1]));
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_irq_ack(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(dev_irq_ack(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_mmio_map(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    domain_t *d = u;
+    RET(dev_mmio_map(d, d->caps, (cap_handle_t)c[0], (uint32_t)c[1]));
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_mmio_unmap(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(dev_mmio_unmap(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    return WASM_OK;
+}
+
+/* io_in(h, off, size) -> value (i64, >= 0) | error */
+static wasm_trap_kind_t hc_io_in(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    uint32_t v = 0;
+    int e = dev_io_in(((domain_t *)u)->caps, (cap_handle_t)c[0], (uint32_t)c[1], (int)(uint32_t)c[2], &v);
+    c[0] = e ? (uint64_t)(int64_t)e : v;
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_io_out(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(dev_io_out(((domain_t *)u)->caps, (cap_handle_t)c[0], (uint32_t)c[1], (int)(uint32_t)c[2],
+                   (uint32_t)c[3]));
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_console_attach(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(kcons_attach(u, (cap_handle_t)c[0]));
+    return WASM_OK;
+}
+
+/* console_read(ptr, cap) -> bytes of kernel output taken | error */
+static wasm_trap_kind_t hc_console_read(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    uint8_t *p = guest(ctx, c[0], c[1]);
+    if (kcons.drv != u)
+        return RET(CAP_ERIGHTS), WASM_OK;
+    RET(p ? (int32_t)kcons_take(p, (uint32_t)c[1]) : IPC_EFAULT);
+    return WASM_OK;
+}
+
+/* console_input(ptr, len) -> 0 | error: received bytes for the consumer */
+static wasm_trap_kind_t hc_console_input(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    const uint8_t *p = guest(ctx, c[0], c[1]);
+    if (kcons.drv != u)
+        return RET(CAP_ERIGHTS), WASM_OK;
+    if (p)
+        kcons_input(p, (uint32_t)c[1]);
+    RET(p ? 0 : IPC_EFAULT);
+    return WASM_OK;
+}
+
+/* sig: parameter letters, ':' and result letters; i = i32, I = i64. */
+static const struct { const char *name, *sig; wasm_host_fn_t fn; } dev_calls[] = {
+    {"irq_wait", "iI:i", hc_irq_wait},
+    {"irq_ack", "i:i", hc_irq_ack},
+    {"mmio_map", "ii:i", hc_mmio_map},
+    {"mmio_unmap", "i:i", hc_mmio_unmap},
+    {"io_in", "iii:I", hc_io_in},
+    {"io_out", "iiii:i", hc_io_out},
+    {"console_attach", "i:i", hc_console_attach},
+    {"console_read", "ii:i", hc_console_read},
+    {"console_input", "ii:i", hc_console_input},
+};
+
+bool dev_hostcalls_define(wasm_linker_t *l, domain_t *d)
+{
+    wasm_runtime_t *rt = d->sys->rt;
+    for (size_t i = 0; i < ARRAY_LEN(dev_calls); i++) {
+        wasm_valtype_t t[2][8];
+        uint32_t n[2] = {0, 0}, side = 0;
+        for (const char *s = dev_calls[i].sig; *s; s++) {
+            if (*s == ':')
+                side = 1;
+            else
+                t[side][n[side]++] = *s == 'I' ? WASM_I64 : WASM_I32;
+        }
+        const char *name = dev_calls[i].name;
+        wasm_func_t *f = wasm_func_new_host(rt, t[0], n[0], t[1], n[1], dev_calls[i].fn, d, name);
+        wasm_extern_t e = {.kind = WASM_EXTERN_FUNC, .u.func = f};
+        if (!f || !wasm_linker_define(l, "athanor", 7, name, (uint32_t)strlen(name), e))
+            return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ the manifest */
+
+#define DEV_MAX_DRIVERS 8
+#define DEV_WORD 48
+
+/* Domains granted a device: dev_start_drivers gives each a thread. */
+static domain_t *drivers[DEV_MAX_DRIVERS];
+static int ndrivers;
+
+static bool word_eq(const char *a, const char *b)
+{
+    return strncmp_k(a, b, DEV_WORD) == 0;
+}
+
+/* The next space-separated word of [*p, end) into out[DEV_WORD]; false at
+ * the end or when too long (then *out is ""). */
+static bool next_word(const char **p, const char *end, char *out)
+{
+    const char *s = *p;
+    while (s < end && (*s == ' ' || *s == '\t' || *s == '\r'))
+        s++;
+    const char *f = s;
+    while (s < end && *s != ' ' && *s != '\t' && *s != '\r')
+        s++;
+    *p = s;
+    out[0] = 0;
+    if (s == f || s - f >= DEV_WORD)
+        return s != f;
+    memcpy(out, f, (size_t)(s - f));
+    out[s - f] = 0;
+    return true;
+}
+
+static const char *const cons_kinds[] = {"none", "16550-io", "16550-mmio", "pl011"};
+
+/* when=K: does the console device match K ("16550" matches both)? */
+static bool when_matches(const char *k, int kind)
+{
+    return word_eq(k, cons_kinds[kind]) ||
+           (word_eq(k, "16550") && (kind == ARCH_CONS_16550_IO || kind == ARCH_CONS_16550_MMIO));
+}
+
+/* The object of kind for the console device, its default rights in *r. */
+static kobj_t *console_object(const char *kind, uint64_t phys, unsigned irq, int ck, uint32_t *r)
+{
+    if (word_eq(kind, "irq")) {
+        *r = CAP_R_RECV | CAP_R_SEND;
+        return (kobj_t *)dev_irq_create(irq);
+    }
+    if (word_eq(kind, "mmio") && ck != ARCH_CONS_16550_IO) {
+        *r = CAP_R_MAP;
+        return (kobj_t *)dev_mmio_create(phys, ck == ARCH_CONS_PL011 ? PAGE_SIZE : 8);
+    }
+    if (word_eq(kind, "ioport") && ck == ARCH_CONS_16550_IO) {
+        *r = CAP_R_READ | CAP_R_WRITE;
+        return (kobj_t *)dev_ioport_create((uint16_t)phys, 8);
+    }
+    return NULL;
+}
+
+static void note_driver(domain_t *d)
+{
+    for (int i = 0; i < ndrivers; i++)
+        if (drivers[i] == d)
+            return;
+    if (ndrivers < DEV_MAX_DRIVERS)
+        drivers[ndrivers++] = d;
+}
+
+bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s, const char *end)
+{
+    if (!word_eq(kind, "irq") && !word_eq(kind, "mmio") && !word_eq(kind, "ioport"))
+        return false;
+    char dev[DEV_WORD], w[DEV_WORD], name[DOMAIN_NAME_MAX];
+    uint64_t phys = 0;
+    unsigned irq = 0;
+    int ck = ARCH_CONS_NONE;
+    uint32_t rights = 0, want = CAP_R_SAME;
+    bool have = arch_console_device(&phys, &irq, &ck);
+    if (!next_word(&s, end, dev) || !word_eq(dev, "console")) {
+        kprintf("manifest:%d: %s: %s: no device named %s\n", lineno, d->name, kind, dev);
+        return true;
+    }
+    while (next_word(&s, end, w)) {
+        if (!strncmp_k(w, "when=", 5)) {
+            if (!have || !when_matches(w + 5, ck))
+                return true;    /* for another machine: not an error */
+        } else if (strncmp_k(w, "rights=", 7) || !domain_parse_rights(w + 7, &want)) {
+            kprintf("manifest:%d: %s: %s %s: bad word %s\n", lineno, d->name, kind, dev, w);
+            return true;
+        }
+    }
+    kobj_t *o = have ? console_object(kind, phys, irq, ck, &rights) : NULL;
+    size_t kl = strlen(kind);
+    memcpy(name, "console.", 8);
+    memcpy(name + 8, kind, kl + 1);
+    cap_handle_t h;
+    int e = !o ? CAP_ENOENT
+          : domain_grant_root(d, name, o, want == CAP_R_SAME ? rights : want, &h);
+    if (o)
+        kobj_unref(o);
+    if (e) {
+        kprintf("manifest:%d: %s: %s console: %s\n", lineno, d->name, kind,
+                o ? ipc_strerror(e) : "this machine has no such device");
+        return true;
+    }
+    note_driver(d);
+    return true;
+}
+
+/* ------------------------------------------------------------ driver threads */
+
+#define DRIVER_STACK (128u * 1024u)
+
+/* A driver's thread: runs its entry export on an exec of its own. */
+static void driver_thread(void *arg)
+{
+    domain_t *d = arg;
+    wasm_exec_t *ex = wasm_exec_new(d->sys->rt);
+    wasm_func_t *f = ex && d->inst ? wasm_instance_func(d->inst, d->entry) : NULL;
+    if (!f) {
+        kprintf("driver %s: no entry %s\n", d->name, d->entry);
+    } else {
+        wasm_trap_t trap;
+        uint64_t r[1];
+        thread_set_exec(thread_current(), ex);
+        wasm_trap_kind_t k = wasm_call(ex, f, NULL, r, &trap);
+        thread_set_exec(thread_current(), NULL);
+        if (k != WASM_OK)
+            kprintf("driver %s: trapped (%s)\n", d->name, trap.message);
+    }
+    if (kcons.drv == d)
+        kcons_release();
+    if (ex)
+        wasm_exec_free(ex);
+    thread_exit();
+}
+
+int dev_start_drivers(domsys_t *sys)
+{
+    int n = 0;
+    for (int i = 0; i < ndrivers; i++) {
+        domain_t *d = drivers[i];
+        if (d->sys != sys || d->state != DOMAIN_READY)
+            continue;
+        n += thread_create(d, d->name, d->prio, driver_thread, d, DRIVER_STACK) != NULL;
+    }
+    return n;
+}

@@ -1,0 +1,141 @@
+/*
+ * Devices as capabilities (kernel/core/dev.c): what a driver domain holds
+ * to own a device, and the console hand-off to the serial driver domain.
+ * docs/drivers.md explains the model and the host calls.
+ *
+ *  - irq: one interrupt line. When it fires the kernel masks it, counts it
+ *    and wakes the waiter; the driver services the device and acknowledges
+ *    (dev_irq_ack), which unmasks it. Rights: CAP_R_RECV to wait,
+ *    CAP_R_SEND to acknowledge.
+ *  - mmio: a page-aligned physical register range. Mapping it puts the
+ *    device pages (uncached, MMU_DEVICE) over the driver's linear memory at
+ *    a page-aligned offset it picks, so it uses plain loads and stores; the
+ *    memory pages that were there come back on unmap or when the
+ *    capability goes (revoke, delete, domain end). Right: CAP_R_MAP.
+ *  - ioport: an x86 I/O port range; port I/O only inside it, addressed
+ *    relative to its base. Rights: CAP_R_READ (in), CAP_R_WRITE (out).
+ *    Creating one fails where the ISA has no I/O space.
+ *
+ * Functions returning int return 0 (or a count) or a negative error code of
+ * kern/cap.h / kern/ipc.h.
+ */
+#ifndef KERN_DEV_H
+#define KERN_DEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kern/cap.h>
+#include <kern/domain.h>
+#include <kern/sched.h>
+
+/* ------------------------------------------------------------ irq */
+
+typedef struct dev_irq {
+    kobj_t obj;                 /* KOBJ_IRQ */
+    unsigned irq;               /* the interrupt controller's number */
+    waitq_t waiters;
+    uint32_t pending;           /* fired since the last wait took them */
+    bool kicked;                /* dev_irq_kick since the last wait */
+    bool masked;                /* by the handler, until acknowledged */
+    uint64_t count;             /* interrupts taken, in all */
+} dev_irq_t;
+
+/* An irq object for line irq (refs = 1): installs the kernel's handler and
+ * unmasks the line (the device itself stays quiet until its driver
+ * enables its interrupts). NULL when out of memory or irq is taken. */
+dev_irq_t *dev_irq_create(unsigned irq);
+/* Waits up to timeout_ns (0: do not wait; IPC_FOREVER) for the line to
+ * fire. Returns how many times it fired since the last wait (the line is
+ * then masked until dev_irq_ack), or 0 on timeout or kick. */
+int dev_irq_wait(cap_table_t *t, cap_handle_t h, uint64_t timeout_ns);
+int dev_irq_ack(cap_table_t *t, cap_handle_t h);
+/* Wakes the waiter without an interrupt (its wait returns 0): the kernel
+ * has work for the driver. Safe from interrupt context. */
+void dev_irq_kick(dev_irq_t *q);
+/* The software side of an interrupt, as the kernel handler runs it: for
+ * tests that have no device (the hosted build). */
+void dev_irq_raise(dev_irq_t *q);
+
+/* ------------------------------------------------------------ mmio */
+
+#define DEV_MMIO_MAX_MAPS 4
+
+typedef struct dev_mmio_map {
+    domain_t *dom;              /* whose linear memory */
+    cap_table_t *holder;        /* and under which capability */
+    cap_handle_t h;
+    uint32_t offset;
+    uint64_t *saved;            /* the frames the memory had there */
+} dev_mmio_map_t;
+
+typedef struct dev_mmio {
+    kobj_t obj;                 /* KOBJ_MMIO */
+    uint64_t phys;              /* page aligned */
+    uint32_t npages;
+    dev_mmio_map_t maps[DEV_MMIO_MAX_MAPS];
+    uint32_t nmaps;
+} dev_mmio_t;
+
+/* The pages covering [phys, phys+size) (refs = 1); NULL when out of memory
+ * or size is 0 or over 1 MiB. */
+dev_mmio_t *dev_mmio_create(uint64_t phys, uint64_t size);
+/* Maps mmio h (CAP_R_MAP) into d's linear memory at offset: page aligned,
+ * inside the memory, not over another mapping. One mapping per
+ * capability. Returns 0 (the registers at phys % PAGE_SIZE in the first
+ * page, as the device has them). */
+int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset);
+int dev_mmio_unmap(cap_table_t *t, cap_handle_t h);
+
+/* ------------------------------------------------------------ io ports */
+
+typedef struct dev_ioport {
+    kobj_t obj;                 /* KOBJ_IOPORT */
+    uint16_t base;
+    uint32_t count;
+} dev_ioport_t;
+
+/* Ports [base, base+count) (refs = 1); NULL without an I/O space
+ * (arch_io_supported), for an empty or wrapping range, or out of memory. */
+dev_ioport_t *dev_ioport_create(uint16_t base, uint32_t count);
+/* size 1, 2 or 4 bytes at base + off; [off, off+size) inside the range. */
+int dev_io_in(cap_table_t *t, cap_handle_t h, uint32_t off, int size, uint32_t *v);
+int dev_io_out(cap_table_t *t, cap_handle_t h, uint32_t off, int size, uint32_t v);
+
+/* ------------------------------------------------------------ glue */
+
+struct wasm_linker;
+/* Defines the device host calls (irq_wait, irq_ack, mmio_map, mmio_unmap,
+ * io_in, io_out, console_*) in l, module "athanor", for domain d. Called
+ * by hostcall_linker. */
+bool dev_hostcalls_define(struct wasm_linker *l, domain_t *d);
+
+/* A manifest capability line of a device kind, "irq NAME", "mmio NAME" or
+ * "ioport NAME" with [rights=R]: NAME is a device the port reported
+ * ("console"). Grants d a root capability to a new object under NAME.
+ * Returns false if kind is not a device kind (the caller reports it);
+ * true otherwise, problems printed as "manifest:LINE: ...". */
+bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s, const char *end);
+
+/* ------------------------------------------------------------ the console */
+
+/* Every byte the kernel prints goes through here (printk.c). Before the
+ * hand-off: the early console. After it: a queue the console driver
+ * domain drains (it is kicked at each newline). */
+void kcons_putc(char c);
+/* Panic path: drains the queue to the early console and prints there from
+ * now on, whatever the driver is doing. Also used before power-off. */
+void kcons_release(void);
+/* True once a driver domain owns the console. */
+bool kcons_handed_off(void);
+/* Lines the driver delivered as input (console_input), for the consumer:
+ * copies the oldest complete line (without its newline, NUL-terminated,
+ * truncated to cap) and returns its length, or -1 when none. */
+int kcons_getline(char *buf, size_t cap);
+
+/* Starts the domains the manifest marked as drivers (a thread each
+ * running its entry); returns how many. */
+int dev_start_drivers(domsys_t *sys);
+
+#endif
