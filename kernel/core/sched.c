@@ -380,11 +380,16 @@ void sched_sleep_ns(uint64_t ns)
     sched_sleep_until(timer_now_ns() + ns);
 }
 
+/* Interrupts are off on entry (the caller checked its condition under
+ * them) and on when we return: the thread blocked, other threads ran with
+ * interrupts on, and the caller re-checks its condition anyway. */
 bool waitq_wait(waitq_t *q, uint64_t deadline_ns)
 {
     thread_t *c = S.cur;
-    if (deadline_ns && timer_now_ns() >= deadline_ns)
+    if (!c || (deadline_ns && timer_now_ns() >= deadline_ns)) {
+        cpu_irq_enable();
         return false;
+    }
     if (c->is_idle)
         panic("waitq_wait: the idle thread cannot block");
     c->state = THREAD_BLOCKED;
@@ -393,7 +398,9 @@ bool waitq_wait(waitq_t *q, uint64_t deadline_ns)
     if (deadline_ns)
         sleep_insert(c, deadline_ns);
     schedule();
-    return c->woken;
+    bool woken = c->woken;
+    cpu_irq_enable();
+    return woken;
 }
 
 /* Moves q's first waiter to its ready queue; interrupts off. */

@@ -39,12 +39,15 @@ static void join_signal(join_t *j)
 /* Waits until n helpers have signalled j or the deadline passes. */
 static bool join_wait(join_t *j, int n, uint64_t deadline)
 {
-    bool on = cpu_irq_save();
-    while (j->done < n && waitq_wait(&j->q, deadline))
-        ;
-    bool ok = j->done >= n;
-    cpu_irq_restore(on);
-    return ok;
+    for (;;) {
+        bool on = cpu_irq_save();
+        if (j->done >= n) {
+            cpu_irq_restore(on);
+            return true;
+        }
+        if (!waitq_wait(&j->q, deadline))    /* returns with interrupts on */
+            return j->done >= n;
+    }
 }
 
 /* ------------------------------------------------------------ priority */
@@ -108,11 +111,14 @@ static const char *test_timeout(void)
 {
     waitq_t q = {0};
     uint64_t deadline = timer_now_ns() + 5 * MS;
-    bool on = cpu_irq_save();
+    cpu_irq_save();
     bool woken = waitq_wait(&q, deadline);
-    cpu_irq_restore(on);
     if (woken)
         return "waitq_wait returned true with nobody waking it";
+    bool on = cpu_irq_save();
+    cpu_irq_enable();
+    if (!on)
+        return "interrupts still off after waitq_wait";
     if (timer_now_ns() < deadline)
         return "waitq_wait timed out before the deadline";
     if (q.head || q.tail)
@@ -137,10 +143,8 @@ static void waker_thread(void *arg)
 static void waiter_thread(void *arg)
 {
     waker_t *w = arg;
-    bool on = cpu_irq_save();
-    bool ok = waitq_wait(w->q, 0);
-    cpu_irq_restore(on);
-    if (ok)
+    cpu_irq_save();
+    if (waitq_wait(w->q, 0))
         join_signal(&w->join);
 }
 
@@ -152,9 +156,8 @@ static const char *test_wake(void)
     if (!thread_create(NULL, "waker", PRIO_LOW, waker_thread, &w, 0))
         return "thread_create failed";
     uint64_t deadline = timer_now_ns() + 500 * MS;
-    bool on = cpu_irq_save();
+    cpu_irq_save();
     bool woken = waitq_wait(&q, deadline);
-    cpu_irq_restore(on);
     if (!woken || timer_now_ns() >= deadline)
         return "waitq_wait was not woken by waitq_wake_one";
     if (!join_wait(&w.join, 1, deadline) || w.woke != 1)

@@ -54,7 +54,8 @@ void sched_sleep_ns(uint64_t ns);
 
 /* Blocks the current thread on q until woken or until deadline_ns
  * (0: no deadline). Returns true when woken, false on timeout. Call with
- * interrupts disabled (cpu_irq_save); they are restored on return. */
+ * interrupts disabled (cpu_irq_save); they are restored on return, i.e.
+ * enabled: re-check the condition under a new cpu_irq_save. */
 bool waitq_wait(waitq_t *q, uint64_t deadline_ns);
 /* Wakes the first / every waiter; safe from interrupt handlers. Returns the
  * number woken. */
