@@ -89,7 +89,8 @@ $(BUILD)/mkbootimg: tools/mkbootimg.c
 	$(CC) $(HOST_CFLAGS) $(OPT) $< -o $@
 TOOLS += $(BUILD)/mkbootimg
 
-BOOT_MODULES := init.wasm e2e.wasm corrupt.wasm invalid.wasm
+BOOT_MODULES := init.wasm e2e.wasm corrupt.wasm invalid.wasm \
+                drivers/uart16550.wasm drivers/pl011.wasm drivers/manifest.txt
 # The in-kernel spec subset (mk/kspec.mk builds it) rides along when its
 # rule exists.
 BOOT_SPEC := $(if $(wildcard mk/kspec.mk),$(MODBUILD)/spec.bin)

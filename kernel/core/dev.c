@@ -183,6 +183,7 @@ dev_mmio_t *dev_mmio_create(uint64_t phys, uint64_t size)
         return NULL;
     kobj_init(&r->obj, KOBJ_MMIO, &mmio_ops);
     r->phys = lo;
+    r->first = (uint32_t)(phys - lo);
     r->npages = (uint32_t)((hi - lo) / PAGE_SIZE);
     return r;
 }
@@ -233,7 +234,7 @@ int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
     d->map_off[d->nmaps] = offset;
     d->map_len[d->nmaps] = (uint32_t)len;
     d->nmaps++;
-    return 0;
+    return (int)r->first;
 }
 
 int dev_mmio_unmap(cap_table_t *t, cap_handle_t h)
@@ -553,7 +554,14 @@ static int ndrivers;
 
 static bool word_eq(const char *a, const char *b)
 {
-    return strncmp_k(a, b, DEV_WORD) == 0;
+    size_t n = strlen(b);
+    return strlen(a) == n && memcmp(a, b, n) == 0;
+}
+
+static bool has_prefix(const char *a, const char *p)
+{
+    size_t n = strlen(p);
+    return strlen(a) >= n && memcmp(a, p, n) == 0;
 }
 
 /* The next space-separated word of [*p, end) into out[DEV_WORD]; false at
@@ -626,10 +634,10 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
         return true;
     }
     while (next_word(&s, end, w)) {
-        if (!strncmp_k(w, "when=", 5)) {
+        if (has_prefix(w, "when=")) {
             if (!have || !when_matches(w + 5, ck))
                 return true;    /* for another machine: not an error */
-        } else if (strncmp_k(w, "rights=", 7) || !domain_parse_rights(w + 7, &want)) {
+        } else if (!has_prefix(w, "rights=") || !domain_parse_rights(w + 7, &want)) {
             kprintf("manifest:%d: %s: %s %s: bad word %s\n", lineno, d->name, kind, dev, w);
             return true;
         }
@@ -690,4 +698,78 @@ int dev_start_drivers(domsys_t *sys)
         n += thread_create(d, d->name, d->prio, driver_thread, d, DRIVER_STACK) != NULL;
     }
     return n;
+}
+
+/* ------------------------------------------------------------ boot */
+
+#define DEV_MS 1000000ull
+#define ECHO_WAIT_MS 6000
+
+/* Waits (sleeping, so the driver runs) until the output queue is empty,
+ * up to ms milliseconds. */
+static void kcons_drain(uint64_t ms)
+{
+    uint64_t end = timer_now_ns() + ms * DEV_MS;
+    while (kcons.out_len && timer_now_ns() < end)
+        sched_sleep_ns(5 * DEV_MS);
+}
+
+/* Test mode: one line typed on the console must come back from the driver. */
+static int echo_selftest(void)
+{
+    char line[128];
+    uint64_t end = timer_now_ns() + ECHO_WAIT_MS * DEV_MS;
+    int n = -1;
+    while ((n = kcons_getline(line, sizeof line)) < 0 && timer_now_ns() < end)
+        sched_sleep_ns(10 * DEV_MS);
+    if (n < 0) {
+        kprintf("selftest uart_echo: FAILED: no input line came back from the driver\n");
+        return 1;
+    }
+    kprintf("selftest uart_echo: ok (driver %s echoed \"%s\")\n", kcons.drv->name, line);
+    return 0;
+}
+
+int dev_console_run(bool test)
+{
+    static domsys_t sys;
+    const uint8_t *text;
+    size_t len;
+    if (!bootimg_find("drivers/manifest.txt", &text, &len)) {
+        kprintf("dev: no drivers/manifest.txt in the boot image\n");
+        return test;
+    }
+    wasm_runtime_t *rt = kwasm_runtime();
+    if (!rt || !domsys_init(&sys, rt, bootimg_find)) {
+        kprintf("dev: out of memory\n");
+        return test;
+    }
+    domsys_load_manifest(&sys, (const char *)text, len);
+    if (dev_start_drivers(&sys) == 0) {
+        kprintf("selftest uart_echo: skipped (no console device a driver can own)\n");
+        return 0;
+    }
+    /* The driver claims the console as soon as it has set the UART up. */
+    for (int i = 0; i < 200 && !kcons_handed_off(); i++)
+        sched_sleep_ns(5 * DEV_MS);
+    if (!kcons_handed_off()) {
+        kprintf("dev: the console driver did not take the console\n");
+        return test;
+    }
+    kprintf("athanor: console handed to domain %s\n", kcons.drv->name);
+    int failed = 0;
+    if (test) {
+        failed = echo_selftest();
+    } else {
+        char line[128];
+        kprintf("athanor: type \"poweroff\" to stop\n");
+        for (;;) {
+            if (kcons_getline(line, sizeof line) >= 0 && word_eq(line, "poweroff"))
+                break;
+            sched_sleep_ns(20 * DEV_MS);
+        }
+    }
+    kcons_drain(1000);
+    kcons_release();
+    return failed;
 }

@@ -15,6 +15,7 @@
 #include <arch/mmu.h>
 #include <arch/timer.h>
 #include <kern/boot.h>
+#include <kern/dev.h>
 #include <kern/kernel.h>
 
 #if __has_include(<kern/kspec.h>)
@@ -82,6 +83,7 @@ static void stage2(void *arg)
         crash_on_purpose();
     if (!loader_run_init())
         st->failures++;
+    st->failures += dev_console_run(ktest_mode);   /* dev.c: the console driver domain */
     if (!ktest_mode)
         return;
     st->failures += selftest_run();

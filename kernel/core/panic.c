@@ -8,11 +8,14 @@
 
 #include "core.h"
 
+void kcons_release(void);
+
 static volatile int panicking;
 
 void panic(const char *fmt, ...)
 {
     cpu_irq_disable();
+    kcons_release();    /* dev.c: from here on, straight to the UART */
     if (panicking++) {
         /* A panic while panicking (say, the backtrace faulted): stop here. */
         kprintf("\npanic: recursive panic\n");

@@ -8,6 +8,8 @@
 #include <arch/console.h>
 #include <arch/cpu.h>
 #include <kern/kernel.h>
+#define console_putc kcons_putc   /* dev.c: the console hand-off to the driver domain */
+void kcons_putc(char c);
 
 typedef struct fmt_spec {
     int width, prec;

@@ -73,6 +73,7 @@ typedef struct dev_mmio_map {
 typedef struct dev_mmio {
     kobj_t obj;                 /* KOBJ_MMIO */
     uint64_t phys;              /* page aligned */
+    uint32_t first;             /* where the registers start in the first page */
     uint32_t npages;
     dev_mmio_map_t maps[DEV_MMIO_MAX_MAPS];
     uint32_t nmaps;
@@ -83,8 +84,8 @@ typedef struct dev_mmio {
 dev_mmio_t *dev_mmio_create(uint64_t phys, uint64_t size);
 /* Maps mmio h (CAP_R_MAP) into d's linear memory at offset: page aligned,
  * inside the memory, not over another mapping. One mapping per
- * capability. Returns 0 (the registers at phys % PAGE_SIZE in the first
- * page, as the device has them). */
+ * capability. Returns where in the first page the registers start (the
+ * device's physical address modulo the page size), >= 0. */
 int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset);
 int dev_mmio_unmap(cap_table_t *t, cap_handle_t h);
 
@@ -137,5 +138,13 @@ int kcons_getline(char *buf, size_t cap);
 /* Starts the domains the manifest marked as drivers (a thread each
  * running its entry); returns how many. */
 int dev_start_drivers(domsys_t *sys);
+
+/* Boot (kmain's stage 2): loads the driver domains the boot image's
+ * drivers/manifest.txt lists, starts them and waits for the console
+ * driver to take the console. Test mode: checks that an input line comes
+ * back from the driver ("selftest uart_echo: ..."), then takes the console
+ * back; otherwise runs the console until the line "poweroff" is typed.
+ * Returns the number of failed checks. */
+int dev_console_run(bool test);
 
 #endif

@@ -1,0 +1,83 @@
+/*
+ * The PL011 UART driver (aarch64 virt), a Wasm domain: its registers are
+ * mapped into this module's memory. It owns the console: it takes the
+ * kernel's output queue and writes it out, and reads what is typed on its
+ * receive interrupt, echoing it back.
+ *
+ * Capabilities (granted by the manifest, nothing else): console.irq and
+ * console.mmio.
+ */
+#include "athanor_dev.h"
+
+enum { DR = 0x00, FR = 0x18, IMSC = 0x38, ICR = 0x44 };
+enum { FR_RXFE = 1u << 4, FR_TXFF = 1u << 5, INT_RX = 1u << 4, INT_RT = 1u << 6 };
+
+static uint8_t regs_page[PAGE] __attribute__((aligned(PAGE)));
+static volatile uint32_t *regs;
+
+static uint32_t rd(uint32_t off)
+{
+    return regs[off / 4];
+}
+
+static void wr(uint32_t off, uint32_t v)
+{
+    regs[off / 4] = v;
+}
+
+static void put(char c)
+{
+    for (int i = 0; i < 100000 && (rd(FR) & FR_TXFF); i++)
+        ;
+    wr(DR, (uint8_t)c);
+}
+
+static void drain_output(void)
+{
+    char buf[256];
+    int32_t n;
+    while ((n = at_console_read(buf, sizeof buf)) > 0)
+        for (int32_t i = 0; i < n; i++) {
+            if (buf[i] == '\n')
+                put('\r');
+            put(buf[i]);
+        }
+}
+
+static void drain_input(line_t *l)
+{
+    for (int i = 0; i < 64 && !(rd(FR) & FR_RXFE); i++) {
+        char e = line_feed(l, "uart", (char)(rd(DR) & 0xff));
+        if (e == '\n')
+            put('\r');
+        if (e)
+            put(e);
+    }
+    wr(ICR, INT_RX | INT_RT);
+}
+
+EXPORT(_start) void _start(void)
+{
+    static line_t line;
+    int32_t irq = cap("console.irq"), m = cap("console.mmio");
+    int32_t off = irq >= 0 && m >= 0 ? at_mmio_map(m, (uint32_t)(uintptr_t)regs_page) : -1;
+    if (off < 0) {
+        print("pl011: no UART granted to this domain; exiting\n");
+        return;
+    }
+    regs = (volatile uint32_t *)(regs_page + off);
+    wr(ICR, 0x7ff);
+    wr(IMSC, INT_RX | INT_RT);          /* receive and receive-timeout interrupts */
+    if (at_console_attach(irq) < 0) {
+        print("pl011: cannot take the console; exiting\n");
+        return;
+    }
+    print("pl011: driver domain owns the console (irq, registers)\n");
+    for (;;) {
+        int32_t n = at_irq_wait(irq, 50 * MS);
+        drain_input(&line);
+        if (n > 0)
+            at_irq_ack(irq);
+        drain_output();
+    }
+}

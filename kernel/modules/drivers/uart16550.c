@@ -1,0 +1,105 @@
+/*
+ * The 16550 UART driver, a Wasm domain (x86_64: I/O ports; riscv64:
+ * registers mapped into this module's memory). It owns the console: it
+ * takes the kernel's output queue and writes it out, and reads what is
+ * typed on its receive interrupt, echoing it back.
+ *
+ * Capabilities (granted by the manifest, nothing else): console.irq and
+ * either console.ioport or console.mmio.
+ */
+#include "athanor_dev.h"
+
+enum { RBR = 0, THR = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+enum { LSR_DR = 0x01, LSR_THRE = 0x20 };
+
+/* The page the registers are mapped over (mmio), in our own memory. */
+static uint8_t regs_page[PAGE] __attribute__((aligned(PAGE)));
+static volatile uint8_t *regs;
+static int32_t io_h = -1;
+
+static uint8_t rd(int r)
+{
+    return regs ? regs[r] : (uint8_t)at_io_in(io_h, (uint32_t)r, 1);
+}
+
+static void wr(int r, uint8_t v)
+{
+    if (regs)
+        regs[r] = v;
+    else
+        at_io_out(io_h, (uint32_t)r, 1, v);
+}
+
+static void put(char c)
+{
+    for (int i = 0; i < 100000 && !(rd(LSR) & LSR_THRE); i++)
+        ;
+    wr(THR, (uint8_t)c);
+}
+
+/* Writes out what the kernel queued; a terminal wants CR LF. */
+static void drain_output(void)
+{
+    char buf[256];
+    int32_t n;
+    while ((n = at_console_read(buf, sizeof buf)) > 0)
+        for (int32_t i = 0; i < n; i++) {
+            if (buf[i] == '\n')
+                put('\r');
+            put(buf[i]);
+        }
+}
+
+/* Reads every byte waiting (the FIFO holds 16); echoes them. */
+static void drain_input(line_t *l)
+{
+    for (int i = 0; i < 64 && (rd(LSR) & LSR_DR); i++) {
+        char e = line_feed(l, "uart", (char)rd(RBR));
+        if (e == '\n')
+            put('\r');
+        if (e)
+            put(e);
+    }
+}
+
+static int setup(void)
+{
+    int32_t m = cap("console.mmio");
+    io_h = cap("console.ioport");
+    if (m >= 0) {
+        int32_t off = at_mmio_map(m, (uint32_t)(uintptr_t)regs_page);
+        if (off < 0)
+            return off;
+        regs = regs_page + off;
+    } else if (io_h < 0) {
+        return io_h;
+    }
+    wr(IER, 0);
+    wr(FCR, 0x07);          /* FIFOs on and cleared */
+    wr(MCR, 0x0b);          /* DTR, RTS, OUT2 (routes the interrupt) */
+    wr(IER, 0x01);          /* interrupt on received data */
+    return 0;
+}
+
+EXPORT(_start) void _start(void)
+{
+    static line_t line;
+    int32_t irq = cap("console.irq");
+    if (irq < 0 || setup() < 0) {
+        print("uart16550: no UART granted to this domain; exiting\n");
+        return;
+    }
+    if (at_console_attach(irq) < 0) {
+        print("uart16550: cannot take the console; exiting\n");
+        return;
+    }
+    print("uart16550: driver domain owns the console (irq, registers)\n");
+    for (;;) {
+        /* The timeout also covers an edge lost while the line was masked. */
+        int32_t n = at_irq_wait(irq, 50 * MS);
+        drain_input(&line);
+        if (n > 0)
+            at_irq_ack(irq);
+        drain_output();
+    }
+}
