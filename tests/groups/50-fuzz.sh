@@ -28,7 +28,7 @@ else
     $fz/fuzz_wasm "${flags[@]}" -max_total_time="$secs" -print_final_stats=1 \
         $fz/corpus $fz/seeds >$fz/fuzz.log 2>&1
     st=$?
-    grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)' $fz/fuzz.log >&2
+    grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' $fz/fuzz.log >&2
     [ $st -eq 0 ] && status=ok || { tail -n 60 $fz/fuzz.log >&2; status=fuzz; }
 fi
 
