@@ -367,7 +367,9 @@ void sched_yield(void)
 void sched_sleep_until(uint64_t deadline_ns)
 {
     bool on = cpu_irq_save();
-    if (timer_now_ns() < deadline_ns) {
+    if (S.up && S.cur->is_idle)
+        panic("sched_sleep_until: the idle thread cannot sleep");
+    if (S.up && timer_now_ns() < deadline_ns) {
         S.cur->state = THREAD_SLEEPING;
         sleep_insert(S.cur, deadline_ns);
         schedule();
