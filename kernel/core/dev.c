@@ -703,7 +703,7 @@ int dev_start_drivers(domsys_t *sys)
 /* ------------------------------------------------------------ boot */
 
 #define DEV_MS 1000000ull
-#define ECHO_WAIT_MS 3000
+#define ECHO_WAIT_MS 4000
 
 /* Waits (sleeping, so the driver runs) until the output queue is empty,
  * up to ms milliseconds. */
@@ -728,7 +728,8 @@ static int echo_selftest(void)
         kprintf("selftest uart_echo: skipped (no input line within %d ms)\n", ECHO_WAIT_MS);
         return 0;
     }
-    kprintf("selftest uart_echo: ok (driver %s echoed \"%s\")\n", kcons.drv->name, line);
+    kprintf("selftest uart_echo: ok (driver %s echoed \"%s\", irq %u taken %llu times)\n",
+            kcons.drv->name, line, kcons.irq->irq, (unsigned long long)kcons.irq->count);
     return 0;
 }
 

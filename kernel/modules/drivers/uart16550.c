@@ -75,7 +75,7 @@ static int setup(void)
         return io_h;
     }
     wr(IER, 0);
-    wr(FCR, 0x07);          /* FIFOs on and cleared */
+    wr(FCR, 0x01);          /* FIFOs on; not cleared: typed bytes may wait there */
     wr(MCR, 0x0b);          /* DTR, RTS, OUT2 (routes the interrupt) */
     wr(IER, 0x01);          /* interrupt on received data */
     return 0;
