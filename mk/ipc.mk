@@ -9,3 +9,23 @@ $(SAN)/ipc/%.wasm: tests/kernel/ipc/%.wat
 	wat2wasm $< -o $@
 
 $(SAN)/kernel_tests: $(IPC_TEST_WASM)
+
+# The bench: the same kernel sources and test shim, optimised, no sanitizer.
+IPC_BENCH_DIR  := $(BUILD)/ipc-bench
+IPC_BENCH_KSRC := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/hostcall.c
+IPC_BENCH_KOBJ := $(patsubst kernel/core/%.c,$(IPC_BENCH_DIR)/%.o,$(IPC_BENCH_KSRC))
+
+$(IPC_BENCH_DIR)/%.o: kernel/core/%.c $(KTEST_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(KTEST_KCFLAGS) -O2 -g -c $< -o $@
+
+$(IPC_BENCH_DIR)/ipc_bench: bench/ipc/ipc_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
+		$(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a $(IPC_TEST_WASM)
+	$(CC) $(HOST_CFLAGS) -O2 -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit -pthread \
+	    bench/ipc/ipc_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
+	    $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a -o $@
+TOOLS += $(IPC_BENCH_DIR)/ipc_bench
+
+.PHONY: bench-ipc
+bench-ipc: $(IPC_BENCH_DIR)/ipc_bench
+	$(IPC_BENCH_DIR)/ipc_bench

@@ -39,7 +39,7 @@ TEST(ipc_buffer_map_lend_move)
     memset(cm + MAPOFF, 0xc1, 8192);
     memset(sm + LENTOFF, 0x5e, 8192);
     CHECK_EQ(buf_map(w.client, w.client->caps, b, MAPOFF + 1), IPC_EMAPPED);
-    CHECK_EQ(buf_map(w.client, w.client->caps, b, 4 * 65536 - 4096), IPC_EMAPPED);
+    CHECK_EQ(buf_map(w.client, w.client->caps, b, 20 * 65536 - 4096), IPC_EMAPPED);
     CHECK_EQ(buf_map(w.client, w.client->caps, b, MAPOFF), 0);
     CHECK_EQ(buf_map(w.client, w.client->caps, b, 0), IPC_EMAPPED);   /* once per capability */
     CHECK_EQ(cm[MAPOFF], 0);                     /* the buffer's zeroed pages */

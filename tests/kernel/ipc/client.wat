@@ -2,7 +2,7 @@
 (module
   (import "athanor" "call" (func $call (param i32 i64 i64 i64 i64 i32) (result i32)))
   (import "athanor" "call_lend" (func $lend (param i32 i32 i32 i64 i64 i64 i32) (result i32)))
-  (memory (export "memory") 4)
+  (memory (export "memory") 20)
   (func $add4 (export "add4") (param i64 i64 i64 i64) (result i64)
     (i64.add (i64.add (local.get 0) (local.get 1)) (i64.add (local.get 2) (local.get 3))))
   (func (export "pong") (param i64 i64 i64 i64) (result i64)

@@ -4,7 +4,7 @@
   (import "athanor" "cap_find" (func $find (param i32 i32) (result i32)))
   (import "athanor" "buf_map" (func $buf_map (param i32 i32) (result i32)))
   (import "athanor" "buf_unmap" (func $buf_unmap (param i32) (result i32)))
-  (memory (export "memory") 4)
+  (memory (export "memory") 20)
   (data (i32.const 0) "cli.pong")
   (data (i32.const 16) "srv.add")
   (global $n (mut i64) (i64.const 0))
