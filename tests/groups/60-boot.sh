@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Boot tests: for each architecture (default x86_64 aarch64 riscv64, or the
 # ones named as arguments) build the test-mode kernel (make KTEST=1), boot
-# it in QEMU (software emulation, stdin from /dev/null, under timeout) and
+# it in QEMU (software emulation, under timeout; stdin gets one line once
+# the console driver domain is up, /dev/null in the other boots) and
 # check its console:
 #   every "selftest <name>: ok" line, the kspec line (0 failed), init's
 #   hello, the "booted in" line, each broken module reported in one line
-#   and skipped, the poweroff status 0 line, and for x86_64 the
+#   and skipped, the line fed on stdin echoed by the console driver domain,
+#   the poweroff status 0 line, and for x86_64 the
 #   isa-debug-exit code (QEMU exits with 1 for status 0); then a second boot
 #   with "athanor.crash" on the command line must report the unexpected
 #   fault (registers, backtrace) and panic with poweroff status 2; for
@@ -23,6 +25,14 @@ mkdir -p "$OUT"
 pass=0
 fail=0
 report=()
+UART_LINE="hello athanor"
+
+# Writes UART_LINE to stdout once log $1 shows the console driver domain
+# up (firmware would eat earlier input), giving up after 30 s.
+feed_uart() {
+    for _ in $(seq 300); do grep -q '^athanor: console handed to domain' "$1" 2>/dev/null && break; sleep 0.1; done
+    printf '%s\n' "$UART_LINE"
+}
 
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
@@ -48,6 +58,9 @@ check_log() {
     if grep -qx 'athanor: poweroff status 0' "$log" && [ "$st" != 124 ] && [ "$st" != 137 ]; then
         ok "$a poweroff status 0"
     else bad "$a poweroff status 0 ($(grep -m1 'poweroff status' "$log" || echo "no poweroff line"); qemu status $st)"; fi
+    # The console driver domain (docs/drivers.md) echoed the line fed on stdin.
+    if grep -qx "uart: echo $UART_LINE" "$log" && grep -q '^selftest uart_echo: ok' "$log"; then ok "$a uart echo (driver domain)"
+    else bad "$a uart echo: $(grep -m1 '^selftest uart_echo:' "$log" || echo 'no uart_echo line')"; fi
     if [ "$a" = x86_64 ]; then
         if [ "$st" = 1 ]; then ok "$a isa-debug-exit code 1"
         else bad "$a isa-debug-exit: qemu exited with $st (want 1 = status 0)"; fi
@@ -56,7 +69,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS | wc -w) + 8))
+    local n=$(($(echo $SELFTESTS | wc -w) + 9))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }
@@ -78,8 +91,9 @@ for a in $ARCHES; do
     fi
     cmd=$(make -s ARCH="$a" KTEST=1 print-run)
     start=$(date +%s.%N)
-    timeout -k 5 "$BOOT_TIMEOUT" $cmd </dev/null 2>&1 | tr -d '\r' >"$OUT/$a.log"
-    st=${PIPESTATUS[0]}
+    rm -f "$OUT/$a.log"
+    feed_uart "$OUT/$a.log" | timeout -k 5 "$BOOT_TIMEOUT" $cmd 2>&1 | stdbuf -oL tr -d '\r' >"$OUT/$a.log"
+    st=${PIPESTATUS[1]}
     secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?')
     [ "$st" = 124 ] && echo "boot: $a timed out after ${BOOT_TIMEOUT}s" >&2
     check_log "$a" "$OUT/$a.log" "$st"
