@@ -29,3 +29,13 @@ TOOLS += $(IPC_BENCH_DIR)/ipc_bench
 .PHONY: bench-ipc
 bench-ipc: $(IPC_BENCH_DIR)/ipc_bench
 	$(IPC_BENCH_DIR)/ipc_bench
+
+# The C SDK for modules: sdk/include/athanor.h + libathanor.a (wasm32).
+SDK_LIB := $(BUILD)/sdk/libathanor.a
+$(BUILD)/sdk/athanor.o: sdk/lib/athanor.c sdk/include/athanor.h
+	@mkdir -p $(dir $@)
+	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include -c $< -o $@
+$(SDK_LIB): $(BUILD)/sdk/athanor.o
+	llvm-ar-14 rcs $@ $< 2>/dev/null || ar rcs $@ $<
+.PHONY: sdk
+sdk: $(SDK_LIB)

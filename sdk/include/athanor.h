@@ -1,0 +1,73 @@
+/*
+ * The Athanor C SDK for domains (Wasm modules built with clang
+ * --target=wasm32 -nostdlib): the "athanor" host calls (docs/hostcalls.md)
+ * and a few helpers on top (sdk/lib/athanor.c, built into libathanor.a).
+ * Every call returns 0 / a value >= 0 on success, a negative ATH_E* code on
+ * failure.
+ */
+#ifndef ATHANOR_H
+#define ATHANOR_H
+
+#include <stdint.h>
+
+#define ATH_IMPORT(name) __attribute__((import_module("athanor"), import_name(name)))
+#define ATH_EXPORT(name) __attribute__((export_name(name)))
+
+typedef int32_t ath_handle_t;
+
+/* Error codes (kern/cap.h, kern/ipc.h). */
+enum {
+    ATH_EINVAL = -1, ATH_ESTALE = -2, ATH_EREVOKED = -3, ATH_EEXPIRED = -4, ATH_ETYPE = -5,
+    ATH_ERIGHTS = -6, ATH_ENOSPACE = -7, ATH_ENOMEM = -8, ATH_ENOENT = -9,
+    ATH_EFAULT = -11, ATH_ETRAP = -12, ATH_ESTOPPED = -13, ATH_EBUSY = -14,
+    ATH_ETIMEDOUT = -15, ATH_EFULL = -16, ATH_EEMPTY = -17, ATH_EMSGSIZE = -18,
+    ATH_ELENT = -19, ATH_EMAPPED = -20, ATH_ELIMIT = -21,
+};
+
+/* Rights (CAP_R_*). */
+enum {
+    ATH_R_READ = 1 << 0, ATH_R_WRITE = 1 << 1, ATH_R_MAP = 1 << 2, ATH_R_CALL = 1 << 3,
+    ATH_R_SEND = 1 << 4, ATH_R_RECV = 1 << 5, ATH_R_DERIVE = 1 << 6, ATH_R_TRANSFER = 1 << 7,
+    ATH_R_REVOKE = 1 << 8, ATH_R_CONTROL = 1 << 9,
+};
+
+#define ATH_FOREVER ((int64_t)-1)
+#define ATH_MSG_MAX 64
+#define ATH_PAGE 4096
+
+/* ---- the raw host calls */
+ATH_IMPORT("debug_print") void ath_debug_print(const char *p, int32_t len);
+ATH_IMPORT("arch") int32_t ath_arch(char *buf, int32_t cap);
+ATH_IMPORT("args") int32_t ath_args(char *buf, int32_t cap);
+ATH_IMPORT("uptime_ns") int64_t ath_uptime_ns(void);
+ATH_IMPORT("cap_find") ath_handle_t ath_cap_find_n(const char *name, int32_t len);
+ATH_IMPORT("cap_info") int64_t ath_cap_info(ath_handle_t h);
+ATH_IMPORT("cap_dup") ath_handle_t ath_cap_dup(ath_handle_t h, uint32_t rights);
+ATH_IMPORT("cap_drop") int32_t ath_cap_drop(ath_handle_t h);
+ATH_IMPORT("cap_revoke") int32_t ath_cap_revoke(ath_handle_t h);
+ATH_IMPORT("call") int32_t ath_call(ath_handle_t ep, int64_t a0, int64_t a1, int64_t a2,
+                                    int64_t a3, int64_t *result);
+ATH_IMPORT("call_timeout") int32_t ath_call_timeout(ath_handle_t ep, int64_t a0, int64_t a1,
+                                                    int64_t a2, int64_t a3, int64_t *result,
+                                                    int64_t timeout_ns);
+ATH_IMPORT("call_lend") int32_t ath_call_lend(ath_handle_t ep, ath_handle_t buf, uint32_t rights,
+                                              int64_t a0, int64_t a1, int64_t a2, int64_t *result);
+ATH_IMPORT("send") int32_t ath_send(ath_handle_t ch, const void *msg, int32_t len, ath_handle_t cap);
+ATH_IMPORT("recv") int32_t ath_recv(ath_handle_t ch, void *buf, int32_t cap, ath_handle_t *got,
+                                    int64_t timeout_ns);
+ATH_IMPORT("notify") int32_t ath_notify(ath_handle_t ch);
+ATH_IMPORT("wait") int64_t ath_wait(ath_handle_t ch, int64_t timeout_ns);
+ATH_IMPORT("buf_new") ath_handle_t ath_buf_new(int32_t pages);
+ATH_IMPORT("buf_map") int32_t ath_buf_map(ath_handle_t buf, uint32_t offset);
+ATH_IMPORT("buf_unmap") int32_t ath_buf_unmap(ath_handle_t buf);
+
+/* ---- helpers (libathanor.a) */
+int32_t ath_strlen(const char *s);
+void ath_print(const char *s);                 /* a NUL-terminated string */
+void ath_print_int(int64_t v);                 /* decimal */
+ath_handle_t ath_cap_find(const char *name);   /* NUL-terminated name */
+const char *ath_strerror(int32_t err);
+/* The ISA name into buf (cap bytes, NUL-terminated); its length. */
+int32_t ath_arch_name(char *buf, int32_t cap);
+
+#endif

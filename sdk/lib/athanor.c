@@ -1,0 +1,54 @@
+/* libathanor: small helpers over the athanor host calls (sdk/include/athanor.h). */
+#include <athanor.h>
+
+int32_t ath_strlen(const char *s)
+{
+    int32_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+void ath_print(const char *s)
+{
+    ath_debug_print(s, ath_strlen(s));
+}
+
+void ath_print_int(int64_t v)
+{
+    char buf[24];
+    int i = (int)sizeof buf;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do
+        buf[--i] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        buf[--i] = '-';
+    ath_debug_print(buf + i, (int32_t)sizeof buf - i);
+}
+
+ath_handle_t ath_cap_find(const char *name)
+{
+    return ath_cap_find_n(name, ath_strlen(name));
+}
+
+static const char *const errs[] = {
+    "ok", "invalid argument", "stale handle", "revoked", "lease expired", "wrong type",
+    "missing right", "table full", "out of memory", "no such entry", "busy",
+    "bad pointer", "server trapped", "server stopped", "server busy", "timed out",
+    "queue full", "queue empty", "message too long", "buffer lent or borrowed",
+    "bad map place", "domain limit reached",
+};
+
+const char *ath_strerror(int32_t err)
+{
+    return err <= 0 && err >= ATH_ELIMIT ? errs[-err] : "unknown error";
+}
+
+int32_t ath_arch_name(char *buf, int32_t cap)
+{
+    int32_t n = ath_arch(buf, cap - 1);
+    n = n < 0 ? 0 : n < cap - 1 ? n : cap - 1;
+    buf[n] = 0;
+    return n;
+}
