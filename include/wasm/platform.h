@@ -46,4 +46,13 @@ void wasm_plat_vm_decommit(void *addr, size_t size);
 /* Releases a whole reservation made by wasm_plat_vm_reserve. */
 void wasm_plat_vm_release(void *addr, size_t size);
 
+/* Copy-on-write part (optional: only instance snapshot/reset needs it).
+ * vm_protect makes committed pages read-only or read-write again.
+ * vm_watch asks the platform to hand write faults inside [base, base+size)
+ * to wasm_memory_write_fault(mem, addr) (declared in wasm.h) and to retry
+ * the faulting write when it returns true; mem NULL ends the watch. */
+struct wasm_memory;
+bool wasm_plat_vm_protect(void *addr, size_t size, bool writable);
+bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem);
+
 #endif

@@ -234,6 +234,20 @@ const wasm_module_t *wasm_instance_module(const wasm_instance_t *inst);
 void wasm_instance_set_limits(wasm_instance_t *inst, uint32_t max_memory_pages,
                               uint32_t max_table_elems);
 
+/* Snapshot and reset (zero unwanted persistence). wasm_instance_snapshot
+ * records the instance's own memory, globals, tables and segment state;
+ * it costs no copying: memory pages become copy-on-write. Later,
+ * wasm_instance_reset puts the instance back exactly as it was, in time
+ * proportional to the pages written since (each dirtied page is copied
+ * back; memory grown since is released). Returns the number of platform
+ * pages restored, or -1 without a snapshot. Needs the platform's
+ * copy-on-write part. Do not reset an instance while it runs. */
+bool wasm_instance_snapshot(wasm_instance_t *inst);
+int64_t wasm_instance_reset(wasm_instance_t *inst);
+/* For platforms: a write fault at addr inside a watched memory. Saves the
+ * page and makes it writable; false when addr is not the engine's to fix. */
+bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr);
+
 /* ---------------------------------------------------------------- execution */
 
 /* An execution context: value stack, call stack, interrupt flag, fuel.

@@ -72,6 +72,24 @@ void wasm_plat_vm_release(void *addr, size_t size)
     vm_release(addr, size);
 }
 
+/* Copy-on-write for instance snapshots: not wired to the kernel's page
+ * fault path yet, so snapshots are refused in the kernel (the engine then
+ * reports failure) rather than half-working. */
+bool wasm_plat_vm_protect(void *addr, size_t size, bool writable)
+{
+    (void)addr;
+    (void)size;
+    (void)writable;
+    return false;
+}
+
+bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem)
+{
+    (void)base;
+    (void)size;
+    return mem == NULL;
+}
+
 /* The kernel's runtime: modest limits, since every byte of the value stack
  * is committed memory and each linear memory reserves its maximum. */
 wasm_runtime_t *kwasm_runtime(void)

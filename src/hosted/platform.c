@@ -5,8 +5,10 @@
  * with its own page tables.
  */
 #include <wasm/platform.h>
+#include <wasm/wasm.h>
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,24 +48,33 @@ uint64_t wasm_plat_time_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Asking the C library for the stack is slow (a system call, and on the
+ * main thread a read of /proc/self/maps), and every wasm_call asks: cache
+ * the answer per thread. */
+static __thread uintptr_t stack_lo, stack_hi;
+
 void wasm_plat_stack_bounds(uintptr_t *lo, uintptr_t *hi)
 {
-    pthread_attr_t attr;
-    void *addr = NULL;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        pthread_attr_getstack(&attr, &addr, &size);
-        pthread_attr_destroy(&attr);
+    if (!stack_hi) {
+        pthread_attr_t attr;
+        void *addr = NULL;
+        size_t size = 0;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            pthread_attr_getstack(&attr, &addr, &size);
+            pthread_attr_destroy(&attr);
+        }
+        if (addr) {
+            stack_lo = (uintptr_t)addr;
+            stack_hi = (uintptr_t)addr + size;
+        } else {
+            /* Unknown: pretend 1 MiB below the current frame. */
+            uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+            stack_lo = sp - (1u << 20);
+            stack_hi = sp + 4096;
+        }
     }
-    if (!addr) {
-        /* Unknown: pretend 1 MiB below the current frame. */
-        uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-        *lo = sp - (1u << 20);
-        *hi = sp + 4096;
-        return;
-    }
-    *lo = (uintptr_t)addr;
-    *hi = (uintptr_t)addr + size;
+    *lo = stack_lo;
+    *hi = stack_hi;
 }
 
 size_t wasm_plat_page_size(void)
@@ -94,4 +105,72 @@ void wasm_plat_vm_release(void *addr, size_t size)
 {
     if (addr)
         munmap(addr, size);
+}
+
+/* ------------------------------------------------------------ copy-on-write */
+
+/* Watched ranges: write faults inside them go to the engine. A fixed table
+ * guarded by a mutex for changes; the fault handler only reads it. */
+#define MAX_WATCHES 256
+
+static struct watch {
+    uintptr_t base, end;
+    struct wasm_memory *mem;
+} watches[MAX_WATCHES];
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sigaction prev_segv;
+static bool handler_installed;
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+    uintptr_t a = (uintptr_t)si->si_addr;
+    for (int i = 0; i < MAX_WATCHES; i++) {
+        struct watch *w = &watches[i];
+        if (w->mem && a >= w->base && a < w->end && wasm_memory_write_fault(w->mem, (void *)a))
+            return; /* retry the write */
+    }
+    /* Not ours: behave as if we were never here. */
+    if (prev_segv.sa_flags & SA_SIGINFO) {
+        prev_segv.sa_sigaction(sig, si, uc);
+    } else if (prev_segv.sa_handler != SIG_DFL && prev_segv.sa_handler != SIG_IGN) {
+        prev_segv.sa_handler(sig);
+    } else {
+        signal(sig, SIG_DFL);
+    }
+}
+
+bool wasm_plat_vm_protect(void *addr, size_t size, bool writable)
+{
+    return size == 0 || mprotect(addr, size, writable ? PROT_READ | PROT_WRITE : PROT_READ) == 0;
+}
+
+bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem)
+{
+    bool ok = false;
+    pthread_mutex_lock(&watch_lock);
+    if (!handler_installed) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = on_segv;
+        sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+        sigemptyset(&sa.sa_mask);
+        handler_installed = sigaction(SIGSEGV, &sa, &prev_segv) == 0;
+    }
+    for (int i = 0; i < MAX_WATCHES && handler_installed; i++) {
+        struct watch *w = &watches[i];
+        if (mem && !w->mem) {
+            w->base = (uintptr_t)base;
+            w->end = (uintptr_t)base + size;
+            w->mem = mem;
+            ok = true;
+            break;
+        }
+        if (!mem && w->mem && w->base == (uintptr_t)base) {
+            w->mem = NULL;
+            ok = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&watch_lock);
+    return ok;
 }

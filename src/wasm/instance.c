@@ -565,6 +565,7 @@ void wasm_instance_free(wasm_instance_t *inst)
 {
     if (!inst)
         return;
+    wasm_instance_snap_free(inst);
     if (inst->own_tables)
         for (uint32_t i = inst->ntable_imports; i < inst->ntables; i++)
             wasm_plat_free(inst->own_tables[i].elems);

@@ -57,6 +57,16 @@ struct wasm_func {
     wasm_functype_t own_type;     /* host functions own their type */
 };
 
+/* Copy-on-write state of a snapshotted memory (snapshot.c). */
+typedef struct wasm_mem_snap {
+    uint32_t pages;               /* Wasm pages at the snapshot */
+    size_t psize;                 /* platform page size */
+    uint64_t npages;              /* platform pages covered */
+    uint8_t **saved;              /* [npages] original contents of written pages */
+    uint64_t *dirty;              /* indices of written pages, in write order */
+    uint64_t ndirty;
+} wasm_mem_snap_t;
+
 struct wasm_memory {
     uint8_t *base;                /* reservation start; never moves */
     uint64_t size;                /* accessible bytes = pages * 64 KiB */
@@ -64,7 +74,17 @@ struct wasm_memory {
     uint32_t max_pages;           /* declared maximum, or the runtime limit */
     bool has_max;
     uint64_t reserved;            /* bytes reserved at base */
+    wasm_mem_snap_t *snap;        /* NULL unless snapshotted */
 };
+
+/* Snapshot of an instance's own globals, tables and segment state. */
+typedef struct wasm_inst_snap {
+    uint64_t *globals;            /* [nglobals] (own ones meaningful) */
+    uint32_t *table_size;         /* [ntables] */
+    uint64_t **table_elems;       /* [ntables] copies of own tables */
+    uint32_t *elem_len;           /* [nelems] */
+    uint8_t *data_dropped;        /* [ndatas] */
+} wasm_inst_snap_t;
 
 struct wasm_table {
     uint64_t *elems;
@@ -95,7 +115,12 @@ struct wasm_instance {
     uint8_t *data_dropped;        /* [m->ndatas] */
     uint32_t max_mem_pages, max_table_elems;
     uint32_t ntable_imports, ntables, nelems; /* copies: freeing needs no module */
+    wasm_inst_snap_t *snap;
 };
+
+/* snapshot.c */
+void wasm_memory_snap_free(wasm_memory_t *mem);
+void wasm_instance_snap_free(wasm_instance_t *inst);
 
 /* One wasm activation record on the control stack. */
 typedef struct wasm_ctl {

@@ -5,6 +5,8 @@
  * Modules are assembled with wasm_builder.h.
  */
 #include "unit.h"
+
+#include <unistd.h>
 #include "wasm_builder.h"
 
 #include <pthread.h>
@@ -1385,5 +1387,74 @@ TEST(interp_safepoint_hook)
     wasm_exec_interrupt(e.ex);
     CHECK_EQ(call(&e, "spin", NULL, NULL), WASM_TRAP_INTERRUPTED);
     wasm_exec_clear_interrupt(e.ex);
+    env_close(&e);
+}
+
+/* ------------------------------------------------------------ snapshot / reset */
+
+static void snap_module(wmod_t *m)
+{
+    wm_init(m);
+    wm_memory(m, 1, 4, 1);
+    wm_global(m, 'i', 1, CODE(W_I32_CONST, 3, W_END));
+    wm_export(m, "poke", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "ii", ""), "",
+                      CODE(W_LGET, 0, W_LGET, 1, W_I32_STORE, 2, 0, W_END)));
+    wm_export(m, "peek", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "i", "i"), "", CODE(W_LGET, 0, W_I32_LOAD, 2, 0, W_END)));
+    wm_export(m, "setg", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "i", ""), "", CODE(W_LGET, 0, W_GSET, 0, W_END)));
+    wm_export(m, "getg", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "", "i"), "", CODE(W_GGET, 0, W_END)));
+    wm_export(m, "grow", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "i", "i"), "", CODE(W_LGET, 0, W_MEM_GROW, 0, W_END)));
+    wm_export(m, "size", WASM_EXTERN_FUNC,
+              wm_func(m, wm_type(m, "", "i"), "", CODE(W_MEM_SIZE, 0, W_END)));
+}
+
+TEST(interp_snapshot_reset)
+{
+    wmod_t m;
+    env_t e;
+    uint64_t r = 0;
+    size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+    snap_module(&m);
+    CHECK(env_open(&e, &m));
+    CHECK_EQ(call(&e, "poke", (uint64_t[]){0, 7}, NULL), WASM_OK);   /* "init" state */
+    CHECK(wasm_instance_snapshot(e.inst));
+    /* nothing written yet: nothing to restore */
+    CHECK_EQ(wasm_instance_reset(e.inst), 0);
+    /* dirty three platform pages, the global, and grow the memory */
+    CHECK_EQ(call(&e, "poke", (uint64_t[]){4, 1}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "poke", (uint64_t[]){8, 2}, NULL), WASM_OK);      /* same page */
+    CHECK_EQ(call(&e, "poke", (uint64_t[]){(uint64_t)ps, 3}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "poke", (uint64_t[]){(uint64_t)ps * 3 + 8, 4}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "setg", (uint64_t[]){99}, NULL), WASM_OK);
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(r, 1);
+    CHECK_EQ(call(&e, "poke", (uint64_t[]){65536 + 16, 5}, NULL), WASM_OK);
+    /* reset: 3 dirtied pages + the grown 64 KiB */
+    CHECK_EQ(wasm_instance_reset(e.inst), 3 + (int64_t)(65536 / ps));
+    CHECK_EQ(call(&e, "peek", (uint64_t[]){0}, &r), WASM_OK);
+    CHECK_EQ(r, 7);
+    CHECK_EQ(call(&e, "peek", (uint64_t[]){4}, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(call(&e, "peek", (uint64_t[]){(uint64_t)ps}, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    CHECK_EQ(call(&e, "getg", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 3);
+    CHECK_EQ(call(&e, "size", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 1);
+    /* the grown page is gone: an access there traps */
+    CHECK_EQ(call(&e, "peek", (uint64_t[]){65536 + 16}, &r), WASM_TRAP_OOB_MEMORY);
+    /* and growing again gives zeroed memory */
+    CHECK_EQ(call(&e, "grow", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(call(&e, "peek", (uint64_t[]){65536 + 16}, &r), WASM_OK);
+    CHECK_EQ(r, 0);
+    /* a second round works the same way */
+    CHECK_EQ(call(&e, "poke", (uint64_t[]){4, 11}, NULL), WASM_OK);
+    CHECK_EQ(wasm_instance_reset(e.inst), 1 + (int64_t)(65536 / ps));
+    CHECK_EQ(call(&e, "peek", (uint64_t[]){4}, &r), WASM_OK);
+    CHECK_EQ(r, 0);
     env_close(&e);
 }

@@ -1,0 +1,190 @@
+/*
+ * Instance snapshot and reset: zero unwanted persistence.
+ *
+ * Taking a snapshot copies nothing from linear memory: the memory's pages
+ * are made read-only and watched. The first write to a page faults; the
+ * platform hands the fault to wasm_memory_write_fault, which saves the
+ * page's contents (still the snapshot's), records it as dirty and makes it
+ * writable again, and the write is retried. A reset copies each dirty page
+ * back and protects it again, so it costs time proportional to the pages
+ * written since the snapshot, not to the memory's size. Memory grown after
+ * the snapshot is released. Globals, tables and segment state are small and
+ * copied outright.
+ *
+ * Invariants while a snapshot exists: a page in [0, snap->npages) is
+ * writable iff saved[page] != NULL iff it appears once in dirty[].
+ */
+#include "internal.h"
+
+static bool memory_snapshot(wasm_memory_t *mem)
+{
+    wasm_mem_snap_t *s = wasm_plat_alloc(sizeof *s);
+    if (!s)
+        return false;
+    s->psize = wasm_plat_page_size();
+    s->pages = mem->pages;
+    s->npages = mem->size / s->psize;
+    s->saved = wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint8_t *));
+    s->dirty = wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint64_t));
+    if (!s->saved || !s->dirty ||
+        !wasm_plat_vm_watch(mem->base, (size_t)mem->size, mem)) {
+        wasm_plat_free(s->saved);
+        wasm_plat_free(s->dirty);
+        wasm_plat_free(s);
+        return false;
+    }
+    if (mem->size && !wasm_plat_vm_protect(mem->base, (size_t)mem->size, false)) {
+        wasm_plat_vm_watch(mem->base, (size_t)mem->size, NULL);
+        wasm_plat_free(s->saved);
+        wasm_plat_free(s->dirty);
+        wasm_plat_free(s);
+        return false;
+    }
+    mem->snap = s;
+    return true;
+}
+
+bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr)
+{
+    wasm_mem_snap_t *s = mem->snap;
+    uintptr_t a = (uintptr_t)addr, b = (uintptr_t)mem->base;
+    if (!s || a < b || a - b >= s->npages * s->psize)
+        return false;
+    uint64_t page = (a - b) / s->psize;
+    uint8_t *p = mem->base + page * s->psize;
+    if (s->saved[page])
+        return false;   /* already writable: not a copy-on-write fault */
+    uint8_t *copy = wasm_plat_alloc(s->psize);
+    if (!copy)
+        return false;
+    __builtin_memcpy(copy, p, s->psize);
+    if (!wasm_plat_vm_protect(p, s->psize, true)) {
+        wasm_plat_free(copy);
+        return false;
+    }
+    s->saved[page] = copy;
+    s->dirty[s->ndirty++] = page;
+    return true;
+}
+
+/* Returns the number of pages restored. */
+static int64_t memory_reset(wasm_memory_t *mem)
+{
+    wasm_mem_snap_t *s = mem->snap;
+    int64_t n = (int64_t)s->ndirty;
+    for (uint64_t i = 0; i < s->ndirty; i++) {
+        uint64_t page = s->dirty[i];
+        uint8_t *p = mem->base + page * s->psize;
+        __builtin_memcpy(p, s->saved[page], s->psize);
+        wasm_plat_vm_protect(p, s->psize, false);
+        wasm_plat_free(s->saved[page]);
+        s->saved[page] = NULL;
+    }
+    s->ndirty = 0;
+    if (mem->pages > s->pages) {
+        uint64_t keep = (uint64_t)s->pages * WASM_PAGE_SIZE;
+        wasm_plat_vm_decommit(mem->base + keep, (size_t)(mem->size - keep));
+        n += (int64_t)((mem->size - keep) / s->psize);
+        mem->pages = s->pages;
+        mem->size = keep;
+    }
+    return n;
+}
+
+void wasm_memory_snap_free(wasm_memory_t *mem)
+{
+    wasm_mem_snap_t *s = mem ? mem->snap : NULL;
+    if (!s)
+        return;
+    for (uint64_t i = 0; i < s->ndirty; i++)
+        wasm_plat_free(s->saved[s->dirty[i]]);
+    wasm_plat_vm_watch(mem->base, (size_t)(s->npages * s->psize), NULL);
+    if (s->npages)
+        wasm_plat_vm_protect(mem->base, (size_t)(s->npages * s->psize), true);
+    wasm_plat_free(s->saved);
+    wasm_plat_free(s->dirty);
+    wasm_plat_free(s);
+    mem->snap = NULL;
+}
+
+void wasm_instance_snap_free(wasm_instance_t *inst)
+{
+    wasm_inst_snap_t *s = inst->snap;
+    if (!s)
+        return;
+    if (s->table_elems)
+        for (uint32_t i = 0; i < inst->ntables; i++)
+            wasm_plat_free(s->table_elems[i]);
+    wasm_plat_free(s->table_elems);
+    wasm_plat_free(s->table_size);
+    wasm_plat_free(s->globals);
+    wasm_plat_free(s->elem_len);
+    wasm_plat_free(s->data_dropped);
+    wasm_plat_free(s);
+    inst->snap = NULL;
+    wasm_memory_snap_free(inst->own_mem);
+}
+
+static bool copy_tables(wasm_instance_t *inst, wasm_inst_snap_t *s)
+{
+    for (uint32_t i = inst->ntable_imports; i < inst->ntables; i++) {
+        wasm_table_t *t = inst->tables[i];
+        s->table_size[i] = t->size;
+        s->table_elems[i] = wasm_plat_alloc(((size_t)t->size + 1) * sizeof(uint64_t));
+        if (!s->table_elems[i])
+            return false;
+        if (t->size)
+            __builtin_memcpy(s->table_elems[i], t->elems, (size_t)t->size * 8);
+    }
+    return true;
+}
+
+bool wasm_instance_snapshot(wasm_instance_t *inst)
+{
+    const wasm_module_t *m = inst->m;
+    wasm_instance_snap_free(inst);
+    wasm_inst_snap_t *s = wasm_plat_alloc(sizeof *s);
+    if (!s)
+        return false;
+    inst->snap = s;
+    s->globals = wasm_plat_alloc(((size_t)m->nglobals + 1) * 8);
+    s->table_size = wasm_plat_alloc(((size_t)inst->ntables + 1) * 4);
+    s->table_elems = wasm_plat_alloc(((size_t)inst->ntables + 1) * sizeof(uint64_t *));
+    s->elem_len = wasm_plat_alloc(((size_t)m->nelems + 1) * 4);
+    s->data_dropped = wasm_plat_alloc((size_t)m->ndatas + 1);
+    if (!s->globals || !s->table_size || !s->table_elems || !s->elem_len ||
+        !s->data_dropped || !copy_tables(inst, s) ||
+        (inst->own_mem && !memory_snapshot(inst->own_mem))) {
+        wasm_instance_snap_free(inst);
+        return false;
+    }
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
+        s->globals[i] = inst->globals[i]->value;
+    if (m->nelems)
+        __builtin_memcpy(s->elem_len, inst->elem_len, (size_t)m->nelems * 4);
+    if (m->ndatas)
+        __builtin_memcpy(s->data_dropped, inst->data_dropped, m->ndatas);
+    return true;
+}
+
+int64_t wasm_instance_reset(wasm_instance_t *inst)
+{
+    wasm_inst_snap_t *s = inst->snap;
+    const wasm_module_t *m = inst->m;
+    if (!s)
+        return -1;
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
+        inst->globals[i]->value = s->globals[i];
+    for (uint32_t i = inst->ntable_imports; i < inst->ntables; i++) {
+        wasm_table_t *t = inst->tables[i];
+        /* A table never shrinks below its snapshot size, so elems has room. */
+        t->size = s->table_size[i];
+        if (t->size)
+            __builtin_memcpy(t->elems, s->table_elems[i], (size_t)t->size * 8);
+    }
+    if (m->nelems)
+        __builtin_memcpy(inst->elem_len, s->elem_len, (size_t)m->nelems * 4);
+    if (m->ndatas)
+        __builtin_memcpy(inst->data_dropped, s->data_dropped, m->ndatas);
+    return inst->own_mem ? memory_reset(inst->own_mem) : 0;
+}
