@@ -43,5 +43,6 @@ int main(int argc, char **argv)
         }
     }
     printf("unit: %d passed, %d failed\n", passed, failed);
+    fflush(stdout);
     return failed ? 1 : 0;
 }
