@@ -115,8 +115,12 @@ kernel-default:
 	@if [ -n "$(KPORT_OK)" ]; then $(MAKE) --no-print-directory kernel; \
 	 else echo "kernel: skipped, no port for ARCH=$(ARCH) yet" >&2; fi
 
+# x86_64's isa-debug-exit makes QEMU exit with (status << 1) | 1: give
+# `make run` the kernel's own status back.
 run: kernel
-	$(QEMU_CMD) $(ARCH_IMAGE)
+	@$(QEMU_CMD) $(ARCH_IMAGE); rc=$$?; \
+	 if [ "$(ARCH)" = x86_64 ] && [ $$((rc % 2)) = 1 ]; then rc=$$((rc >> 1)); fi; \
+	 exit $$rc
 
 debug: kernel
 	@echo "kernel: QEMU waits for GDB on :1234. In another terminal:"

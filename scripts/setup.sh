@@ -12,10 +12,14 @@
 #                              no node is on PATH: Debian's is older)
 #   qemu-system-x86 qemu-system-arm qemu-system-misc
 #                              boots the kernel on x86_64, aarch64, riscv64
+#   grub-pc-bin grub-common xorriso mtools
+#                              `make iso`: the bootable x86_64 ISO (grub-mkrescue)
+#   gdb-multiarch              `make debug` on aarch64 and riscv64
 set -eu
 
 pkgs=(clang lld make wabt wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
-      binaryen qemu-system-x86 qemu-system-arm qemu-system-misc)
+      binaryen qemu-system-x86 qemu-system-arm qemu-system-misc
+      grub-pc-bin grub-common xorriso mtools gdb-multiarch)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 
 missing=()
