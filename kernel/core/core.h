@@ -43,19 +43,25 @@ size_t heap_bytes(void);
 void trap_backtrace(uintptr_t fp);
 void trap_disarm(void);             /* cancels a trap_expect */
 
-/* loader.c: the manifest and the modules it names. */
-typedef struct kmodule kmodule_t;
-int loader_run_manifest(void);          /* returns the number of modules loaded */
+/* loader.c: the boot manifest's domains (docs/domains.md). */
+struct domsys;
+int loader_run_manifest(void);          /* returns the number of domains loaded */
 bool loader_run_init(void);             /* runs init's entry; false on trap */
+struct domsys *loader_domsys(void);     /* the kernel's domains; NULL before the manifest */
+int loader_run_scenarios(void);         /* test mode: returns the number failed */
 
 /* wasm_platform.c: a runtime with the kernel's limits. */
 struct wasm_runtime *kwasm_runtime(void);
-struct wasm_linker *kwasm_linker(struct wasm_runtime *rt);
+/* A page fault at addr inside a snapshotted linear memory: true when the
+ * engine made the page writable (copy-on-write) and the write may retry. */
+bool kwasm_write_fault(uintptr_t addr);
 
 /* selftest.c: returns the number of failed self-tests. */
 int selftest_run(void);
 /* selftest_sched.c: the scheduler's self-tests; returns the number failed. */
 int selftest_sched(void);
+/* selftest_fault.c: containment and reset self-tests; returns the number failed. */
+int selftest_fault(void);
 
 /* main.c */
 extern bool ktest_mode;

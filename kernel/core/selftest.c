@@ -293,5 +293,6 @@ int selftest_run(void)
         }
     }
     failed += selftest_sched();
+    failed += selftest_fault();
     return failed;
 }

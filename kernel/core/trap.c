@@ -55,6 +55,13 @@ static void dump_regs(const trap_info_t *t)
     }
 }
 
+bool trap_fixup(const trap_info_t *t)
+{
+    /* Whether it was a write is left to the engine: it only fixes pages it
+     * protected itself, so a read fault there is not "fixed" twice. */
+    return t->cls == TRAP_PAGE_FAULT && t->addr && kwasm_write_fault(t->addr);
+}
+
 bool trap_exception(const trap_info_t *t)
 {
     if (expect_armed && t->cls == expect_cls) {

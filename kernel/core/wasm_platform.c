@@ -4,6 +4,7 @@
  * kernel stack for stack bounds, and the kernel VM reservations for linear
  * memories (reserved address space, pages mapped when committed).
  */
+#include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <arch/timer.h>
 #include <kern/kernel.h>
@@ -72,22 +73,65 @@ void wasm_plat_vm_release(void *addr, size_t size)
     vm_release(addr, size);
 }
 
-/* Copy-on-write for instance snapshots: not wired to the kernel's page
- * fault path yet, so snapshots are refused in the kernel (the engine then
- * reports failure) rather than half-working. */
+/* Copy-on-write for instance snapshots. protect remaps each committed page
+ * to the same frame with or without MMU_WRITE (unmapping flushes the TLB
+ * entry); watch records the range in a small registry that the page-fault
+ * path (trap.c, kwasm_write_fault) consults. */
 bool wasm_plat_vm_protect(void *addr, size_t size, bool writable)
 {
-    (void)addr;
-    (void)size;
-    (void)writable;
-    return false;
+    uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
+    uintptr_t end = ALIGN_UP((uintptr_t)addr + size, PAGE_SIZE);
+    unsigned flags = MMU_READ | (writable ? MMU_WRITE : 0);
+    bool was = cpu_irq_save();
+    for (; va < end; va += PAGE_SIZE) {
+        uint64_t pa = mmu_translate(va);
+        if (pa == (uint64_t)-1)
+            continue;
+        mmu_unmap(va, PAGE_SIZE);
+        if (!mmu_map(va, ALIGN_DOWN(pa, PAGE_SIZE), PAGE_SIZE, flags))
+            panic("wasm_plat_vm_protect: cannot remap %p", (void *)va);
+    }
+    cpu_irq_restore(was);
+    return true;
 }
+
+#define KWASM_WATCHES 128
+
+static struct kwatch {
+    uintptr_t base, end;
+    struct wasm_memory *mem;
+} watches[KWASM_WATCHES];
 
 bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem)
 {
-    (void)base;
-    (void)size;
-    return mem == NULL;
+    bool ok = false, was = cpu_irq_save();
+    for (int i = 0; i < KWASM_WATCHES; i++) {
+        struct kwatch *w = &watches[i];
+        if (mem && !w->mem) {
+            w->base = (uintptr_t)base;
+            w->end = (uintptr_t)base + size;
+            w->mem = mem;
+            ok = true;
+            break;
+        }
+        if (!mem && w->mem && w->base == (uintptr_t)base) {
+            w->mem = NULL;
+            ok = true;
+            break;
+        }
+    }
+    cpu_irq_restore(was);
+    return ok;
+}
+
+bool kwasm_write_fault(uintptr_t addr)
+{
+    for (int i = 0; i < KWASM_WATCHES; i++) {
+        struct kwatch *w = &watches[i];
+        if (w->mem && addr >= w->base && addr < w->end)
+            return wasm_memory_write_fault(w->mem, (void *)addr);
+    }
+    return false;
 }
 
 /* The kernel's runtime: modest limits, since every byte of the value stack

@@ -120,6 +120,10 @@ void aarch64_exception(a64_frame_t *f, unsigned kind)
                       36, regnames, f->x };
     if (type == 0 && kind < 8)
         classify(f, &t);
+    if (t.cls == TRAP_PAGE_FAULT && trap_fixup(&t)) {
+        depth--;    /* copy-on-write fixed: retry at the same elr */
+        return;
+    }
     uintptr_t resume = trap_resume_pc;
     if (!trap_exception(&t))
         panic("unhandled exception: %s", t.name);

@@ -192,6 +192,8 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
         t.name = "arithmetic (SIGFPE)";
         break;
     }
+    if (t.cls == TRAP_PAGE_FAULT && trap_fixup(&t))
+        return;     /* copy-on-write fixed: the write is retried */
     if (!trap_exception(&t))
         return;
     if (t.cls != TRAP_BREAKPOINT)

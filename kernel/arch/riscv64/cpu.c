@@ -160,6 +160,9 @@ static void exception(rv_frame_t *tf)
         t.pc = rv_percpu.outer_sepc;
         t.addr = rv_percpu.outer_stval;
     }
+    /* A copy-on-write fault is fixed and retried at the same sepc. */
+    if (rv_percpu.depth <= 1 && trap_fixup(&t))
+        return;
     if (!trap_exception(&t))
         panic("rv_trap: %s at %#lx", t.name, (unsigned long)tf->sepc);
     if (t.cls == TRAP_BREAKPOINT) {

@@ -33,6 +33,12 @@ typedef struct trap_info {
  * faulting instruction (breakpoints) or at trap_resume_pc (other faults). */
 bool trap_exception(const trap_info_t *t);
 
+/* Ports call this first for every page fault (before trap_exception):
+ * true when the fault was a copy-on-write write to a snapshotted linear
+ * memory that is now fixed, and the port must resume AT the faulting
+ * instruction (same pc, nothing else changed). */
+bool trap_fixup(const trap_info_t *t);
+
 /* Self-tests: expect one trap of class cls; if resume_pc is non-zero the
  * port resumes there (it must be the address of a function-local label or a
  * recovery function the test provides). */
