@@ -733,22 +733,13 @@ static int echo_selftest(void)
     return 0;
 }
 
-int dev_console_run(bool test)
+int dev_console_run(domsys_t *sys, bool test)
 {
-    static domsys_t sys;
-    const uint8_t *text;
-    size_t len;
-    if (!bootimg_find("drivers/manifest.txt", &text, &len)) {
-        kprintf("dev: no drivers/manifest.txt in the boot image\n");
+    if (!sys) {
+        kprintf("dev: no domains\n");
         return test;
     }
-    wasm_runtime_t *rt = kwasm_runtime();
-    if (!rt || !domsys_init(&sys, rt, bootimg_find)) {
-        kprintf("dev: out of memory\n");
-        return test;
-    }
-    domsys_load_manifest(&sys, (const char *)text, len);
-    if (dev_start_drivers(&sys) == 0) {
+    if (dev_start_drivers(sys) == 0) {
         kprintf("selftest uart_echo: skipped (no console device a driver can own)\n");
         return 0;
     }

@@ -1,7 +1,9 @@
 /*
- * kmain: brings the machine layer up in order, loads the modules the boot
- * image's manifest names, runs init, prints the boot line, and in test
- * mode runs the self-tests (and the in-kernel spec subset) and powers off
+ * kmain: brings the machine layer up in order, builds the domains the boot
+ * image's manifest names (loader.c, docs/domains.md), runs init, starts the
+ * console driver domain, prints the boot line, and in test
+ * mode runs the self-tests (the in-kernel spec subset, the scenario
+ * domains) and powers off
  * with status 0 if all passed, 1 otherwise.
  *
  * Test mode: the kernel was built with -DATHANOR_TEST (make KTEST=1, as
@@ -83,11 +85,12 @@ static void stage2(void *arg)
         crash_on_purpose();
     if (!loader_run_init())
         st->failures++;
-    st->failures += dev_console_run(ktest_mode);   /* dev.c: the console driver domain */
+    st->failures += dev_console_run(loader_domsys(), ktest_mode);   /* the console driver domain */
     if (!ktest_mode)
         return;
     st->failures += selftest_run();
     st->failures += run_kspec();
+    st->failures += loader_run_scenarios();   /* the manifest's scenario domains */
     timer_set_periodic(0);
     cpu_irq_disable();
 }

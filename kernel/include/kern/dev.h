@@ -139,12 +139,12 @@ int kcons_getline(char *buf, size_t cap);
  * running its entry); returns how many. */
 int dev_start_drivers(domsys_t *sys);
 
-/* Boot (kmain's stage 2): loads the driver domains the boot image's
- * drivers/manifest.txt lists, starts them and waits for the console
- * driver to take the console. Test mode: checks that an input line comes
+/* Boot (kmain's stage 2): starts the driver domains of sys (the boot
+ * manifest's entries with device lines, loaded by domsys_load_manifest)
+ * and waits for the console driver to take the console. Test mode: checks that an input line comes
  * back from the driver ("selftest uart_echo: ..."), then takes the console
  * back; otherwise runs the console until the line "poweroff" is typed.
  * Returns the number of failed checks. */
-int dev_console_run(bool test);
+int dev_console_run(domsys_t *sys, bool test);
 
 #endif
