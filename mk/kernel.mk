@@ -72,11 +72,14 @@ $(KERNEL_ELF): $(KOBJ) $(ARCH_LDSCRIPT)
 # ---------------------------------------------------------------- modules
 # Built once for every ARCH: wasm32 bytes do not depend on the kernel's ISA.
 
+# Every module is built against the C SDK (sdk/include/athanor.h) and its
+# library ($(BUILD)/sdk/libathanor.a, whose rule is in mk/ipc.mk).
+MOD_SDK_LIB := $(BUILD)/sdk/libathanor.a
 WASM_CC := clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror \
-           -Wl,--no-entry
-$(MODBUILD)/%.wasm: kernel/modules/%.c
+           -Isdk/include -Wl,--no-entry
+$(MODBUILD)/%.wasm: kernel/modules/%.c sdk/include/athanor.h $(MOD_SDK_LIB)
 	@mkdir -p $(dir $@)
-	$(WASM_CC) $< -o $@
+	$(WASM_CC) $< $(MOD_SDK_LIB) -o $@
 $(MODBUILD)/%.wasm: kernel/modules/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm --no-check $< -o $@

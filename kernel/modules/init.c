@@ -1,31 +1,15 @@
 /*
- * init.wasm: the first module the kernel runs. It greets through the
- * athanor host calls, proving that the same bytes run on every ISA.
+ * init.wasm: the first domain the kernel runs. It greets through the
+ * athanor host calls (the C SDK, sdk/include/athanor.h), proving that the
+ * same bytes run on every ISA.
  */
-#define IMPORT(name) __attribute__((import_module("athanor"), import_name(name)))
+#include <athanor.h>
 
-IMPORT("debug_print") void debug_print(const char *p, int len);
-IMPORT("arch") int arch(char *buf, int cap);
-
-static int length(const char *s)
-{
-    int n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-static void print(const char *s)
-{
-    debug_print(s, length(s));
-}
-
-__attribute__((export_name("_start"))) void _start(void)
+ATH_EXPORT("_start") void _start(void)
 {
     char name[32];
-    int n = arch(name, (int)sizeof name - 1);
-    name[n < 31 ? n : 31] = 0;
-    print("init: hello from init.wasm on ");
-    print(name);
-    print("\n");
+    ath_arch_name(name, (int32_t)sizeof name);
+    ath_print("init: hello from init.wasm on ");
+    ath_print(name);
+    ath_print("\n");
 }

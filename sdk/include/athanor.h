@@ -61,6 +61,18 @@ ATH_IMPORT("buf_new") ath_handle_t ath_buf_new(int32_t pages);
 ATH_IMPORT("buf_map") int32_t ath_buf_map(ath_handle_t buf, uint32_t offset);
 ATH_IMPORT("buf_unmap") int32_t ath_buf_unmap(ath_handle_t buf);
 
+/* ---- device host calls (docs/drivers.md): for driver domains granted irq,
+ * mmio or ioport capabilities, and the console hand-off */
+ATH_IMPORT("irq_wait") int32_t ath_irq_wait(ath_handle_t irq, int64_t timeout_ns);
+ATH_IMPORT("irq_ack") int32_t ath_irq_ack(ath_handle_t irq);
+ATH_IMPORT("mmio_map") int32_t ath_mmio_map(ath_handle_t mmio, uint32_t offset);
+ATH_IMPORT("mmio_unmap") int32_t ath_mmio_unmap(ath_handle_t mmio);
+ATH_IMPORT("io_in") int64_t ath_io_in(ath_handle_t io, uint32_t off, uint32_t size);
+ATH_IMPORT("io_out") int32_t ath_io_out(ath_handle_t io, uint32_t off, uint32_t size, uint32_t v);
+ATH_IMPORT("console_attach") int32_t ath_console_attach(ath_handle_t irq);
+ATH_IMPORT("console_read") int32_t ath_console_read(char *buf, int32_t cap);
+ATH_IMPORT("console_input") int32_t ath_console_input(const char *p, int32_t len);
+
 /* ---- helpers (libathanor.a) */
 int32_t ath_strlen(const char *s);
 void ath_print(const char *s);                 /* a NUL-terminated string */

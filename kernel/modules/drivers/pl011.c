@@ -12,7 +12,7 @@
 enum { DR = 0x00, FR = 0x18, IMSC = 0x38, ICR = 0x44 };
 enum { FR_RXFE = 1u << 4, FR_TXFF = 1u << 5, INT_RX = 1u << 4, INT_RT = 1u << 6 };
 
-static uint8_t regs_page[PAGE] __attribute__((aligned(PAGE)));
+static uint8_t regs_page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 static volatile uint32_t *regs;
 
 static uint32_t rd(uint32_t off)
@@ -36,7 +36,7 @@ static void drain_output(void)
 {
     char buf[256];
     int32_t n;
-    while ((n = at_console_read(buf, sizeof buf)) > 0)
+    while ((n = ath_console_read(buf, sizeof buf)) > 0)
         for (int32_t i = 0; i < n; i++) {
             if (buf[i] == '\n')
                 put('\r');
@@ -56,28 +56,28 @@ static void drain_input(line_t *l)
     wr(ICR, INT_RX | INT_RT);
 }
 
-EXPORT(_start) void _start(void)
+ATH_EXPORT("_start") void _start(void)
 {
     static line_t line;
-    int32_t irq = cap("console.irq"), m = cap("console.mmio");
-    int32_t off = irq >= 0 && m >= 0 ? at_mmio_map(m, (uint32_t)(uintptr_t)regs_page) : -1;
+    int32_t irq = ath_cap_find("console.irq"), m = ath_cap_find("console.mmio");
+    int32_t off = irq >= 0 && m >= 0 ? ath_mmio_map(m, (uint32_t)(uintptr_t)regs_page) : -1;
     if (off < 0) {
-        print("pl011: no UART granted to this domain; exiting\n");
+        ath_print("pl011: no UART granted to this domain; exiting\n");
         return;
     }
     regs = (volatile uint32_t *)(regs_page + off);
     wr(ICR, 0x7ff);
     wr(IMSC, INT_RX | INT_RT);          /* receive and receive-timeout interrupts */
-    if (at_console_attach(irq) < 0) {
-        print("pl011: cannot take the console; exiting\n");
+    if (ath_console_attach(irq) < 0) {
+        ath_print("pl011: cannot take the console; exiting\n");
         return;
     }
-    print("pl011: driver domain owns the console (irq, registers)\n");
+    ath_print("pl011: driver domain owns the console (irq, registers)\n");
     for (;;) {
-        int32_t n = at_irq_wait(irq, 50 * MS);
+        int32_t n = ath_irq_wait(irq, 50 * MS);
         drain_input(&line);
         if (n > 0)
-            at_irq_ack(irq);
+            ath_irq_ack(irq);
         drain_output();
     }
 }

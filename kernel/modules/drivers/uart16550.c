@@ -13,13 +13,13 @@ enum { RBR = 0, THR = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
 enum { LSR_DR = 0x01, LSR_THRE = 0x20 };
 
 /* The page the registers are mapped over (mmio), in our own memory. */
-static uint8_t regs_page[PAGE] __attribute__((aligned(PAGE)));
+static uint8_t regs_page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 static volatile uint8_t *regs;
 static int32_t io_h = -1;
 
 static uint8_t rd(int r)
 {
-    return regs ? regs[r] : (uint8_t)at_io_in(io_h, (uint32_t)r, 1);
+    return regs ? regs[r] : (uint8_t)ath_io_in(io_h, (uint32_t)r, 1);
 }
 
 static void wr(int r, uint8_t v)
@@ -27,7 +27,7 @@ static void wr(int r, uint8_t v)
     if (regs)
         regs[r] = v;
     else
-        at_io_out(io_h, (uint32_t)r, 1, v);
+        ath_io_out(io_h, (uint32_t)r, 1, v);
 }
 
 static void put(char c)
@@ -42,7 +42,7 @@ static void drain_output(void)
 {
     char buf[256];
     int32_t n;
-    while ((n = at_console_read(buf, sizeof buf)) > 0)
+    while ((n = ath_console_read(buf, sizeof buf)) > 0)
         for (int32_t i = 0; i < n; i++) {
             if (buf[i] == '\n')
                 put('\r');
@@ -64,10 +64,10 @@ static void drain_input(line_t *l)
 
 static int setup(void)
 {
-    int32_t m = cap("console.mmio");
-    io_h = cap("console.ioport");
+    int32_t m = ath_cap_find("console.mmio");
+    io_h = ath_cap_find("console.ioport");
     if (m >= 0) {
-        int32_t off = at_mmio_map(m, (uint32_t)(uintptr_t)regs_page);
+        int32_t off = ath_mmio_map(m, (uint32_t)(uintptr_t)regs_page);
         if (off < 0)
             return off;
         regs = regs_page + off;
@@ -81,25 +81,25 @@ static int setup(void)
     return 0;
 }
 
-EXPORT(_start) void _start(void)
+ATH_EXPORT("_start") void _start(void)
 {
     static line_t line;
-    int32_t irq = cap("console.irq");
+    int32_t irq = ath_cap_find("console.irq");
     if (irq < 0 || setup() < 0) {
-        print("uart16550: no UART granted to this domain; exiting\n");
+        ath_print("uart16550: no UART granted to this domain; exiting\n");
         return;
     }
-    if (at_console_attach(irq) < 0) {
-        print("uart16550: cannot take the console; exiting\n");
+    if (ath_console_attach(irq) < 0) {
+        ath_print("uart16550: cannot take the console; exiting\n");
         return;
     }
-    print("uart16550: driver domain owns the console (irq, registers)\n");
+    ath_print("uart16550: driver domain owns the console (irq, registers)\n");
     for (;;) {
         /* The timeout also covers an edge lost while the line was masked. */
-        int32_t n = at_irq_wait(irq, 50 * MS);
+        int32_t n = ath_irq_wait(irq, 50 * MS);
         drain_input(&line);
         if (n > 0)
-            at_irq_ack(irq);
+            ath_irq_ack(irq);
         drain_output();
     }
 }
