@@ -1,7 +1,8 @@
 # Benchmarks: `make bench` builds every bench/*.c natively (clang -O2) and to
 # wasm32-wasi (clang --target=wasm32-wasi -O2), builds the optimised engine
 # and a second engine without safe points (-DWASM_NO_SAFEPOINTS), then runs
-# bench/run.sh (BENCH_RUNS, BENCH_ONLY, ... : see that script).
+# bench/run.sh (BENCH_RUNS, BENCH_ONLY, ... : see that script), then prints
+# the IPC line of `make bench-ipc` (mk/ipc.mk) after the engine table.
 BENCH_DIR   := $(BUILD)/bench
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_NAMES := $(patsubst bench/%.c,%,$(BENCH_SRC))
@@ -50,3 +51,4 @@ bench: $(BENCH_NATIVE) $(BENCH_WASM) $(BENCH_BASE) $(BENCH_DIR)/timeit
 	-$(MAKE) --no-print-directory $(BUILD)/azoth-wasm && cp $(BUILD)/azoth-wasm $(BENCH_DIR)/azoth-wasm
 	-$(MAKE) --no-print-directory $(BENCH_NOSP)
 	BENCH_DIR=$(BENCH_DIR) BENCH_ENGINE=$(BENCH_DIR)/azoth-wasm bash bench/run.sh
+	-$(MAKE) --no-print-directory bench-ipc | grep '^ipc:'

@@ -21,12 +21,13 @@
 #define W __attribute__((weak))
 #define SHIM_FRAMES 65536
 #define SHIM_MAPS 65536
+#define SHIM_SLOTS (2 * SHIM_MAPS)   /* a power of two: load at most 1/2 */
 
 static int memfd = -1;
 static uint64_t next_frame = 4096;       /* 0 means "none" */
 static uint64_t free_list[SHIM_FRAMES];
 static int nfree;
-static struct { uintptr_t va; uint64_t pa; } maps[SHIM_MAPS];
+static struct { uintptr_t va; uint64_t pa; } maps[SHIM_SLOTS];   /* va 0: free */
 static int nmaps;
 long ipc_shim_frames_live;
 
@@ -72,44 +73,80 @@ W void pmm_free(uint64_t pa)
     ipc_shim_frames_live--;
 }
 
+/* The page table: va -> pa in an open-addressed hash (linear probing,
+ * deletion by backward shift), so lookups cost the same however many pages
+ * the test world has mapped. */
+static uint32_t map_slot(uintptr_t va)
+{
+    uint64_t k = (uint64_t)(va / PAGE_SIZE) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(k >> 40) & (SHIM_SLOTS - 1);
+}
+
 static int map_find(uintptr_t va)
 {
-    for (int i = 0; i < nmaps; i++)
+    for (uint32_t i = map_slot(va);; i = (i + 1) & (SHIM_SLOTS - 1)) {
         if (maps[i].va == va)
-            return i;
-    return -1;
+            return (int)i;
+        if (!maps[i].va)
+            return -1;
+    }
 }
 
+static void map_add(uintptr_t va, uint64_t pa)
+{
+    uint32_t i = map_slot(va);
+    while (maps[i].va)
+        i = (i + 1) & (SHIM_SLOTS - 1);
+    maps[i].va = va;
+    maps[i].pa = pa;
+    nmaps++;
+}
+
+/* Empties slot i, then moves back every later entry of the same probe run
+ * whose home slot does not lie cyclically in (i, j]. */
 static void map_forget(uintptr_t va)
 {
-    int i = map_find(va);
-    if (i >= 0)
-        maps[i] = maps[--nmaps];
+    int f = map_find(va);
+    if (f < 0)
+        return;
+    uint32_t i = (uint32_t)f, j = i;
+    maps[i].va = 0;
+    nmaps--;
+    for (;;) {
+        j = (j + 1) & (SHIM_SLOTS - 1);
+        if (!maps[j].va)
+            return;
+        uint32_t h = map_slot(maps[j].va);
+        if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
+            continue;
+        maps[i] = maps[j];
+        maps[j].va = 0;
+        i = j;
+    }
 }
 
+/* One mmap per call: [pa, pa+size) is contiguous in the memfd. */
 W bool mmu_map(uintptr_t va, uint64_t pa, size_t size, unsigned flags)
 {
     shim_setup();
     int prot = PROT_READ | (flags & MMU_WRITE ? PROT_WRITE : 0);
-    for (size_t o = 0; o < size; o += PAGE_SIZE) {
-        if (map_find(va + o) >= 0 || nmaps == SHIM_MAPS)
+    if (nmaps + (int)(size / PAGE_SIZE) > SHIM_MAPS)
+        return false;
+    for (size_t o = 0; o < size; o += PAGE_SIZE)
+        if (map_find(va + o) >= 0)
             return false;
-        if (mmap((void *)(va + o), PAGE_SIZE, prot, MAP_SHARED | MAP_FIXED, memfd,
-                 (off_t)(pa + o)) == MAP_FAILED)
-            return false;
-        maps[nmaps].va = va + o;
-        maps[nmaps++].pa = pa + o;
-    }
+    if (mmap((void *)va, size, prot, MAP_SHARED | MAP_FIXED, memfd, (off_t)pa) == MAP_FAILED)
+        return false;
+    for (size_t o = 0; o < size; o += PAGE_SIZE)
+        map_add(va + o, pa + o);
     return true;
 }
 
 W void mmu_unmap(uintptr_t va, size_t size)
 {
-    for (size_t o = 0; o < size; o += PAGE_SIZE) {
+    for (size_t o = 0; o < size; o += PAGE_SIZE)
         map_forget(va + o);
-        mmap((void *)(va + o), PAGE_SIZE, PROT_NONE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-    }
+    mmap((void *)va, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 }
 
 /* Restored pages are frames the linear memory now owns; they are freed by
@@ -203,7 +240,8 @@ bool ipc_world_up(ipc_world_t *w, const char *manifest)
 void ipc_world_down(ipc_world_t *w)
 {
     domsys_fini(&w->sys);
-    nmaps = 0;     /* the linear memories go: their addresses may come back */
+    memset(maps, 0, sizeof maps);   /* the linear memories go: their addresses may come back */
+    nmaps = 0;
     wasm_exec_free(w->ex);
     wasm_runtime_free(w->rt);
 }
