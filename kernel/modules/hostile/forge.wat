@@ -1,0 +1,78 @@
+;; forge.wasm: forged and revoked handles. run returns 0 when the kernel
+;; refused every forged, stale or revoked handle and every bad pointer,
+;; else the number of the check that wrongly succeeded. badptr hands
+;; debug_print a buffer outside its memory: a host trap.
+(module
+  (import "athanor" "cap_find" (func $cap_find (param i32 i32) (result i32)))
+  (import "athanor" "call" (func $call (param i32 i64 i64 i64 i64 i32) (result i32)))
+  (import "athanor" "send" (func $send (param i32 i32 i32 i32) (result i32)))
+  (import "athanor" "cap_dup" (func $dup (param i32 i32) (result i32)))
+  (import "athanor" "cap_drop" (func $drop (param i32) (result i32)))
+  (import "athanor" "cap_revoke" (func $revoke (param i32) (result i32)))
+  (import "athanor" "cap_info" (func $info (param i32) (result i64)))
+  (import "athanor" "buf_map" (func $map (param i32 i32) (result i32)))
+  (import "athanor" "debug_print" (func $print (param i32 i32)))
+  (memory 1)
+  (data (i32.const 16) "svc.echo")
+  ;; A call through h that must work: echo(5, 1) = 16 stored at 0.
+  (func $good (param $h i32) (result i32)
+    (i32.and (i32.eqz (call $call (local.get $h) (i64.const 5) (i64.const 1) (i64.const 0)
+                                  (i64.const 0) (i32.const 0)))
+             (i64.eq (i64.load (i32.const 0)) (i64.const 16))))
+  (func $bad (param $h i32) (result i32)
+    (i32.lt_s (call $call (local.get $h) (i64.const 5) (i64.const 1) (i64.const 0)
+                          (i64.const 0) (i32.const 0)) (i32.const 0)))
+  ;; Every operation on a forged handle r must fail: 0, or its check number.
+  (func $forged (param $r i32) (result i32)
+    (if (i32.eqz (call $bad (local.get $r))) (then (return (i32.const 10))))
+    (if (i32.ge_s (call $send (local.get $r) (i32.const 0) (i32.const 4) (i32.const 0)) (i32.const 0))
+      (then (return (i32.const 11))))
+    (if (i32.ge_s (call $dup (local.get $r) (i32.const 8)) (i32.const 0)) (then (return (i32.const 12))))
+    (if (i32.ge_s (call $drop (local.get $r)) (i32.const 0)) (then (return (i32.const 13))))
+    (if (i32.ge_s (call $revoke (local.get $r)) (i32.const 0)) (then (return (i32.const 14))))
+    (if (i64.ge_s (call $info (local.get $r)) (i64.const 0)) (then (return (i32.const 15))))
+    (if (i32.ge_s (call $map (local.get $r) (i32.const 0)) (i32.const 0)) (then (return (i32.const 16))))
+    (i32.const 0))
+  (func (export "run") (result i32)
+    (local $h i32) (local $h2 i32) (local $r i32) (local $e i32) (local $x i64) (local $i i32)
+    (local.set $h (call $cap_find (i32.const 16) (i32.const 8)))
+    (if (i32.le_s (local.get $h) (i32.const 0)) (then (return (i32.const 1))))
+    (if (i32.eqz (call $good (local.get $h))) (then (return (i32.const 2))))
+    ;; Revoke: a copy derived from h dies with the revoke; h stays.
+    (local.set $h2 (call $dup (local.get $h) (i32.const 8)))
+    (if (i32.le_s (local.get $h2) (i32.const 0)) (then (return (i32.const 3))))
+    (if (i32.eqz (call $good (local.get $h2))) (then (return (i32.const 4))))
+    (if (call $revoke (local.get $h)) (then (return (i32.const 5))))
+    (if (i32.eqz (call $bad (local.get $h2))) (then (return (i32.const 6))))
+    (if (i32.eqz (call $good (local.get $h))) (then (return (i32.const 7))))
+    ;; Dropped: the handle is stale, and dropping it twice fails.
+    (local.set $h2 (call $dup (local.get $h) (i32.const 8)))
+    (if (call $drop (local.get $h2)) (then (return (i32.const 8))))
+    (if (i32.eqz (call $bad (local.get $h2))) (then (return (i32.const 8))))
+    (if (i32.ge_s (call $drop (local.get $h2)) (i32.const 0)) (then (return (i32.const 9))))
+    ;; 2000 forged values: random, and half of them with a live slot index
+    ;; (0..7) and a random generation.
+    (local.set $x (i64.const 0x2545f4914f6cdd1d))
+    (loop $forge
+      (local.set $x (i64.add (i64.mul (local.get $x) (i64.const 6364136223846793005))
+                             (i64.const 1442695040888963407)))
+      (local.set $r (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 32))))
+      (if (i32.and (local.get $i) (i32.const 1))
+        (then (local.set $r (i32.or (i32.and (local.get $r) (i32.const 0xffffc000))
+                                    (i32.and (local.get $r) (i32.const 7))))))
+      (if (i32.ne (local.get $r) (local.get $h))
+        (then (local.set $e (call $forged (local.get $r)))
+              (if (local.get $e) (then (return (local.get $e))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $forge (i32.lt_u (local.get $i) (i32.const 2000))))
+    ;; Forged pointers: a result slot outside memory, a message outside it.
+    (if (i32.ne (call $call (local.get $h) (i64.const 1) (i64.const 1) (i64.const 0) (i64.const 0)
+                            (i32.const 65532)) (i32.const -11))
+      (then (return (i32.const 17))))
+    ;; The wrong kind of object for the operation.
+    (if (i32.ge_s (call $send (local.get $h) (i32.const 0) (i32.const 4) (i32.const 0)) (i32.const 0))
+      (then (return (i32.const 18))))
+    (i32.const 0))
+  (func (export "badptr") (result i32)
+    (call $print (i32.const 0xfffffff0) (i32.const 64))
+    (i32.const 0)))
