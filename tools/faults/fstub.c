@@ -1,0 +1,32 @@
+/* The scheduler as the fault campaign sees it: one thread, nothing to wait
+ * for (a non-reentrant driver is never busy: calls are not nested). */
+#include <kern/sched.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+__attribute__((weak)) int waitq_wake_one(waitq_t *q) { (void)q; return 0; }
+__attribute__((weak)) int waitq_wake_all(waitq_t *q) { (void)q; return 0; }
+__attribute__((weak)) bool waitq_wait(waitq_t *q, uint64_t deadline)
+{
+    (void)q, (void)deadline;
+    return false;
+}
+__attribute__((weak)) thread_t *thread_current(void) { return 0; }
+__attribute__((weak)) void sched_sleep_ns(uint64_t ns) { (void)ns; }
+__attribute__((weak)) void sched_yield(void) {}
+
+/* Supervision hooks (kern/supervise.h, being written): no-ops unless
+ * kernel/core/supervise.c is linked in. The campaign restarts the driver
+ * itself (tools/faults/faults.c: restart). */
+struct domain;
+struct wasm_exec;
+__attribute__((weak)) void sup_loaded(struct domain *d) { (void)d; }
+__attribute__((weak)) void sup_forget(struct domain *d) { (void)d; }
+__attribute__((weak)) void sup_run_begin(struct domain *d, struct wasm_exec *ex) { (void)d, (void)ex; }
+__attribute__((weak)) void sup_run_end(struct domain *d) { (void)d; }
+__attribute__((weak)) void domain_fault(struct domain *d, int kind, const char *why)
+{
+    (void)d, (void)kind, (void)why;
+}
+__attribute__((weak)) void sup_heartbeat(struct domain *d) { (void)d; }
