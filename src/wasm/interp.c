@@ -112,6 +112,7 @@ static inline uint64_t rotr64(uint64_t a, uint64_t b) { b &= 63; return (a >> b)
 /* A safe point found fuel exhausted or the interrupt flag set. With a hook
  * (a scheduler's preemption point) the hook decides: WASM_OK resumes the
  * code, anything else stops it with that trap. */
+#ifndef WASM_NO_SAFEPOINTS
 __attribute__((noinline)) static wasm_trap_kind_t safepoint_slow(wasm_exec_t *ex)
 {
     if (ex->fuel == 0)
@@ -120,6 +121,7 @@ __attribute__((noinline)) static wasm_trap_kind_t safepoint_slow(wasm_exec_t *ex
         return ex->hook(ex, ex->hook_user);
     return ex->interrupt ? WASM_TRAP_INTERRUPTED : WASM_OK;
 }
+#endif
 
 /* Out-of-line helpers for the bulk and table instructions. Each returns
  * WASM_OK or a trap kind. */
