@@ -63,6 +63,9 @@ int selftest_sched(void);
 /* selftest_fault.c: containment and reset self-tests; returns the number failed. */
 int selftest_fault(void);
 
+/* hostile.c: test mode runs kernel/modules/hostile/; returns the number failed. */
+int hostile_run(void);
+
 /* main.c */
 extern bool ktest_mode;
 

@@ -91,6 +91,7 @@ static void stage2(void *arg)
     st->failures += selftest_run();
     st->failures += run_kspec();
     st->failures += loader_run_scenarios();   /* the manifest's scenario domains */
+    st->failures += hostile_run();            /* hostile.c: hostile modules contained */
     timer_set_periodic(0);
     cpu_irq_disable();
 }
