@@ -21,6 +21,14 @@ ARCHES=${*:-x86_64 aarch64 riscv64}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
 OUT=build/boot-tests
 SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm"
+# Hostile modules (kernel/modules/hostile/, run by kernel/core/hostile.c):
+# each must print "hostile NAME: contained" (its expected trap, the
+# neighbour answered every probe); bad.* must also be rejected at load in
+# exactly one "skipped: invalid" line.
+HOSTILE="loop bomb recurse recurse.big flood forge forge.ptr oob.load oob.load_huge oob.store
+ oob.copy oob.fill oob.init oob.table_get oob.table_set oob.table_copy oob.table_init
+ oob.indirect confuse confuse.null bad.truncated bad.hugecount bad.leb_big bad.leb_long
+ bad.brtable bad.locals bad.memlimit"
 mkdir -p "$OUT"
 pass=0
 fail=0
@@ -43,6 +51,12 @@ check_log() {
     for t in $SELFTESTS; do
         if grep -qx "selftest $t: ok" "$log"; then ok "$a selftest $t"
         else bad "$a selftest $t: $(grep -m1 "^selftest $t:" "$log" || echo 'no result line')"; fi
+    done
+    for t in $HOSTILE; do
+        if grep -q "^hostile $t: contained" "$log" && { [ "${t#bad.}" = "$t" ] ||
+           [ "$(grep -c "^athanor: module $t (.*): skipped: invalid" "$log")" = 1 ]; }; then
+            ok "$a hostile $t contained"
+        else bad "$a hostile $t: $(grep -m1 "^hostile $t:" "$log" || echo 'no result line')"; fi
     done
     if grep -Eqx 'kspec: [1-9][0-9]* passed, 0 failed' "$log"; then ok "$a kspec ($(grep -E '^kspec: [0-9]+ passed' "$log"))"
     else bad "$a kspec: $(grep -m1 -E '^kspec: [0-9]+ passed' "$log" || echo 'no summary line')"; fi
@@ -69,7 +83,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS | wc -w) + 9))
+    local n=$(($(echo $SELFTESTS  $HOSTILE | wc -w) + 9))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }
