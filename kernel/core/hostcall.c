@@ -122,6 +122,11 @@ static wasm_trap_kind_t finish_call(wasm_call_ctx_t *ctx, uint64_t *c, int e, ui
                                     uint64_t r)
 {
     uint8_t *p;
+    /* The handler ran on the caller's exec, so on the caller's budget: if
+     * that ran out in there, the caller stops too (its next safe point
+     * would otherwise wrap the spent fuel around to unlimited). */
+    if (wasm_exec_fuel(wasm_call_ctx_exec(ctx)) == 0)
+        return WASM_TRAP_OUT_OF_FUEL;
     if (e == 0 && !(p = guest(ctx, out, 8)))
         e = IPC_EFAULT;
     if (e == 0)
