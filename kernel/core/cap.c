@@ -409,6 +409,18 @@ uint32_t cap_table_count(const cap_table_t *t)
     return t->count;
 }
 
+uint32_t cap_table_handles(const cap_table_t *t, cap_handle_t *out, uint32_t max)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->fresh; i++) {
+        const struct cap_slot *s = slot_at(t, i);
+        if (s->obj && n < max)
+            out[n] = handle_of(s);
+        n += s->obj != NULL;
+    }
+    return n;
+}
+
 /* ------------------------------------------------------------ operations */
 
 int cap_install(cap_table_t *t, kobj_t *obj, uint32_t rights, cap_handle_t *out)

@@ -10,6 +10,7 @@
 #include <kern/domain.h>
 #include <kern/ipc.h>
 #include <kern/kernel.h>
+#include <kern/supervise.h>
 #include <wasm/wasm.h>
 
 /* A named object of the manifest: an endpoint or a channel, with the root
@@ -111,6 +112,7 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
     }
     wasm_instance_set_limits(d->inst, d->lim.mem_pages, 0);
     d->state = DOMAIN_READY;
+    sup_loaded(d);      /* the post-init snapshot instant resets go back to */
     kprintf("athanor: module %s (%s, %zu bytes) loaded\n", d->name, file, len);
     return true;
 }
@@ -181,6 +183,7 @@ int domain_cap_find(domain_t *d, const char *name, size_t len, cap_handle_t *out
 
 static void domain_free(domain_t *d)
 {
+    sup_forget(d);
     if (d->inst)
         wasm_instance_free(d->inst);
     if (d->mod)
@@ -212,6 +215,41 @@ void domsys_fini(domsys_t *sys)
     if (sys->boot_ex)
         wasm_exec_free(sys->boot_ex);
     cap_space_fini(&sys->space);
+}
+
+/* Revoking the roots makes every handle others hold to d's objects fail
+ * (the generation of their slots advances); the same names are then
+ * derived again, with the rights they had, for athanor.cap_find. */
+int domain_reissue(domain_t *d)
+{
+    domsys_t *sys = d->sys;
+    uint32_t *rights = kmalloc((size_t)sys->ndomains * DOMAIN_MAX_NAMES * sizeof *rights);
+    int n = 0;
+    if (!rights)
+        return CAP_ENOMEM;
+    for (domsys_obj_t *o = sys->objs; o; o = o->next) {
+        if (o->owner != d)
+            continue;
+        int k = 0;
+        for (domain_t *e = sys->list; e; e = e->next, k++)
+            for (int i = 0; i < e->nnames; i++) {
+                kobj_type_t t;
+                uint32_t *r = &rights[k * DOMAIN_MAX_NAMES + i];
+                if (e == d || !str_eq(e->names[i].name, o->name) ||
+                    cap_info(e->caps, e->names[i].h, r, &t) != CAP_OK)
+                    *r = 0;
+            }
+        cap_revoke(d->caps, o->root);
+        k = 0;
+        for (domain_t *e = sys->list; e; e = e->next, k++)
+            for (int i = 0; i < e->nnames; i++) {
+                uint32_t r = rights[k * DOMAIN_MAX_NAMES + i];
+                if (r && cap_derive(d->caps, o->root, r, e->caps, &e->names[i].h) == CAP_OK)
+                    n++;
+            }
+    }
+    kfree(rights);
+    return n;
 }
 
 /* ------------------------------------------------------------ the manifest */
@@ -330,7 +368,22 @@ static bool mf_module_word(domain_t *d, const char *w, domain_limits_t *lim, int
         d->prio = (int)n;
         return true;
     }
-    if ((v = mf_key(w, "mem"))) slot = &lim->mem_pages;
+    if ((v = mf_key(w, "restart"))) {
+        if (str_eq(v, "always"))
+            d->sup.policy = DOMAIN_RESTART_BACKOFF;
+        else if (str_eq(v, "never"))
+            d->sup.policy = DOMAIN_RESTART_NEVER;
+        else if (mf_num(v, &n))
+            d->sup.policy = DOMAIN_RESTART_LIMIT, d->sup.max_restarts = n;
+        else
+            goto bad;
+        return true;
+    }
+    if ((v = mf_key(w, "budget")))
+        slot = &d->sup.budget_ms;
+    else if ((v = mf_key(w, "heartbeat")))
+        slot = &d->sup.heartbeat_ms;
+    else if ((v = mf_key(w, "mem"))) slot = &lim->mem_pages;
     else if ((v = mf_key(w, "cpu"))) slot = &lim->cpu_share;
     else if ((v = mf_key(w, "handles"))) slot = &lim->max_handles;
     else if ((v = mf_key(w, "queue"))) slot = &lim->queue_len;
@@ -392,6 +445,7 @@ static void mf_module_line(mf_t *m, int lineno, const char *s, const char *end)
         return;
     }
     d->flags = tmp.flags;
+    d->sup = tmp.sup;
     memcpy(d->args, tmp.args, sizeof d->args);
     memcpy(d->entry, tmp.entry, sizeof d->entry);
     mm->d = d;
@@ -403,6 +457,7 @@ static const struct { const char *word; kobj_type_t type; uint32_t grant; } mf_k
     {"endpoint", KOBJ_ENDPOINT, CAP_R_CALL},
     {"channel", KOBJ_CHANNEL, CAP_R_SEND},
     {"buffer", KOBJ_BUFFER, CAP_R_READ | CAP_R_MAP},
+    {"domain", KOBJ_DOMAIN, CAP_R_CONTROL},     /* control of a domain (kern/supervise.h) */
 };
 
 /* An indented line: KIND NAME [handler=EXPORT | recv | pages=N] [rights=R]. */
@@ -513,6 +568,13 @@ static void mf_grant(mf_t *m, mf_dir_t *dr)
     domsys_obj_t *o = mf_obj_find(m->sys, dr->name);
     cap_handle_t h;
     int e;
+    if (dr->type == KOBJ_DOMAIN) {
+        domain_t *t = domain_find(m->sys, dr->name);
+        e = t ? domain_grant_root(d, dr->name, &t->obj, dr->rights, NULL) : CAP_ENOENT;
+        if (e != CAP_OK)
+            kprintf("manifest:%d: %s: domain %s: %s\n", dr->lineno, d->name, dr->name, ipc_strerror(e));
+        return;
+    }
     if (!o || o->type != dr->type) {
         kprintf("manifest:%d: %s: no %s named %s\n", dr->lineno, d->name,
                 dr->type == KOBJ_ENDPOINT ? "endpoint" : dr->type == KOBJ_CHANNEL ? "channel" : "buffer",

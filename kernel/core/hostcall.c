@@ -13,6 +13,7 @@
 #include <kern/domain.h>
 #include <kern/ipc.h>
 #include <kern/kernel.h>
+#include <kern/supervise.h>
 #include <wasm/wasm.h>
 
 #define RET(v) (c[0] = (uint64_t)(uint32_t)(int32_t)(v))
@@ -282,5 +283,9 @@ wasm_linker_t *hostcall_linker(domain_t *d)
             wasm_linker_free(l);
             return NULL;
         }
+    if (l && !sup_hostcalls_define(l, d)) {     /* heartbeat, dom_*: kern/supervise.h */
+        wasm_linker_free(l);
+        return NULL;
+    }
     return !l || !dev_hostcalls_define || dev_hostcalls_define(l, d) ? l : (wasm_linker_free(l), NULL);
 }

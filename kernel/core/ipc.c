@@ -9,6 +9,7 @@
 #include <kern/cap.h>
 #include <kern/domain.h>
 #include <kern/ipc.h>
+#include <kern/supervise.h>
 #include <kern/kernel.h>
 #include <kern/sched.h>
 #include <wasm/wasm.h>
@@ -152,13 +153,20 @@ int ipc_call_endpoint(endpoint_t *ep, wasm_exec_t *ex, const uint64_t args[4],
     int e = enter(s, timeout_ns);
     if (e)
         return e;
+    if (s->state != DOMAIN_READY) {     /* it faulted while we waited */
+        leave(s);
+        return IPC_ESTOPPED;
+    }
     s->calls++;
     /* The handler runs on the caller's exec: its frames sit above the
      * caller's, and a trap unwinds only them. */
-    wasm_trap_kind_t k = wasm_call(ex, ep->fn, args, result, NULL);
+    sup_run_begin(s, ex);
+    wasm_trap_kind_t k = wasm_call(ex, ep->fn, args, result, s->sup.trap);
+    sup_run_end(s);
     leave(s);
     if (k != WASM_OK) {
         s->traps++;
+        domain_fault(s, k, "trapped in a call");    /* contained: kern/supervise.h */
         return IPC_ETRAP;
     }
     return 0;

@@ -18,6 +18,7 @@
 #include <kern/domain.h>
 #include <kern/kernel.h>
 #include <kern/sched.h>
+#include <kern/supervise.h>
 #include <wasm/wasm.h>
 
 #include "core.h"
@@ -70,6 +71,8 @@ int loader_run_manifest(void)
     int n = domsys_load_manifest(&boot_sys, (const char *)text, len);
     if (!thread_create(NULL, "leases", SCHED_PRIOS - 1, lease_reaper, &boot_sys, 16u * 1024u))
         kprintf("athanor: cannot start the lease reaper\n");
+    if (!sup_start(&boot_sys))      /* watchdog and restarts: kern/supervise.h */
+        kprintf("athanor: cannot start the supervisor\n");
     return n;
 }
 
@@ -99,7 +102,9 @@ static int run_entry(domain_t *d, const char *tag, uint64_t *res)
     }
     *res = 0;
     thread_set_exec(thread_current(), ex);
+    sup_run_begin(d, ex);
     wasm_trap_kind_t k = wasm_call(ex, f, NULL, res, trap);
+    sup_run_end(d);
     thread_set_exec(thread_current(), NULL);
     int r = 0;
     if (k == WASM_TRAP_EXIT && trap->exit_code == 0) {
@@ -108,6 +113,7 @@ static int run_entry(domain_t *d, const char *tag, uint64_t *res)
         static char buf[512];
         wasm_trap_format(trap, buf, sizeof buf);
         kprintf("%s: %s\n", tag, buf);
+        domain_fault(d, k, "its entry trapped");   /* contained: only d stops */
         r = -1;
     }
     kfree(trap);

@@ -145,6 +145,9 @@ cap_table_t *cap_table_create(cap_space_t *s, uint32_t max_handles, void *owner)
 int cap_table_destroy(cap_table_t *t);
 void *cap_table_owner(const cap_table_t *t);
 uint32_t cap_table_count(const cap_table_t *t);   /* live capabilities */
+/* Writes up to max live handles of t to out (index order); returns how many
+ * there are. For supervisors: what a domain held at its snapshot. */
+uint32_t cap_table_handles(const cap_table_t *t, cap_handle_t *out, uint32_t max);
 
 /* ------------------------------------------------------------ operations */
 

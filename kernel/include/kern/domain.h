@@ -46,7 +46,33 @@ typedef enum domain_state {
     DOMAIN_READY,           /* instantiated: callable */
     DOMAIN_STOPPED,         /* stopped by its controller: calls fail with IPC_ESTOPPED */
     DOMAIN_DEAD,            /* failed to instantiate */
+    DOMAIN_FAULTED,         /* trapped or hung: calls fail with IPC_ESTOPPED until the
+                               supervisor restarts it (kern/supervise.h) */
 } domain_state_t;
+
+/* Restart policies (manifest word restart=, docs/domains.md). */
+typedef enum domain_policy {
+    DOMAIN_RESTART_BACKOFF, /* restart=always: at once, then back off exponentially */
+    DOMAIN_RESTART_LIMIT,   /* restart=N: up to N times, then stay FAULTED */
+    DOMAIN_RESTART_NEVER,   /* restart=never */
+} domain_policy_t;
+
+/* Supervision state (kernel/core/supervise.c owns it). */
+typedef struct domain_sup {
+    domain_policy_t policy;
+    uint32_t max_restarts;          /* for DOMAIN_RESTART_LIMIT */
+    uint32_t budget_ms;             /* longest run without returning (0: none) */
+    uint32_t heartbeat_ms;          /* declared heartbeat period (0: none) */
+    uint32_t restarts, faults, hangs, resets;
+    int last_trap;                  /* wasm_trap_kind_t of the last fault */
+    uint64_t backoff_ms, restart_at, last_beat, cpu_ns;
+    uint64_t run_since;             /* a call into it is running since (0: none) */
+    struct wasm_exec *run_ex;       /* ... on this exec */
+    bool snap;                      /* snapshot taken after init */
+    cap_handle_t *init_caps;        /* its handles at the snapshot */
+    uint32_t ninit_caps;
+    struct wasm_trap *trap;         /* details of the last trap */
+} domain_sup_t;
 
 #define DOMAIN_REENTRANT 1u /* handlers may run on several threads at once */
 
@@ -82,6 +108,7 @@ typedef struct domain {
     /* Buffer mappings in its linear memory: [off, off+len) each. */
     uint32_t map_off[DOMAIN_MAX_MAPS], map_len[DOMAIN_MAX_MAPS];
     int nmaps;
+    domain_sup_t sup;               /* restart policy, watchdog, snapshot */
 } domain_t;
 
 /* The kernel's set of domains. Fields are private to domain.c / ipc.c. */

@@ -1,0 +1,388 @@
+/*
+ * Containment, supervision and instant reset: see kern/supervise.h and
+ * docs/faults.md. The policy state lives in each domain (domain_sup_t);
+ * the supervisor thread only drives sup_tick.
+ */
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <kern/cap.h>
+#include <kern/domain.h>
+#include <kern/ipc.h>
+#include <kern/kernel.h>
+#include <kern/supervise.h>
+#include <wasm/wasm.h>
+
+#define BACKOFF_FIRST_MS 10
+#define BACKOFF_MAX_MS 5000
+#define INIT_CAPS_MAX 256
+
+void sup_loaded(domain_t *d)
+{
+    domain_sup_t *s = &d->sup;
+    s->last_beat = timer_now_ns();
+    if (!s->trap)
+        s->trap = kmalloc(sizeof(wasm_trap_t));
+    if (!s->init_caps)
+        s->init_caps = kmalloc(INIT_CAPS_MAX * sizeof(cap_handle_t));
+    s->ninit_caps = s->init_caps ? cap_table_handles(d->caps, s->init_caps, INIT_CAPS_MAX) : 0;
+    if (s->ninit_caps > INIT_CAPS_MAX)
+        s->ninit_caps = INIT_CAPS_MAX;
+    s->snap = wasm_instance_snapshot(d->inst);
+    if (!s->snap)
+        kprintf("athanor: domain %s: no snapshot (reset unavailable)\n", d->name);
+}
+
+void sup_forget(domain_t *d)
+{
+    kfree(d->sup.trap);
+    kfree(d->sup.init_caps);
+    d->sup.trap = NULL;
+    d->sup.init_caps = NULL;
+}
+
+void sup_run_begin(domain_t *d, wasm_exec_t *ex)
+{
+    /* The watchdog may have left this exec without fuel. */
+    wasm_exec_set_fuel(ex, UINT64_MAX);
+    d->sup.run_ex = ex;
+    d->sup.run_since = timer_now_ns();
+    if (d->sup.trap)
+        d->sup.trap->kind = WASM_OK;
+}
+
+void sup_run_end(domain_t *d)
+{
+    if (d->sup.run_since)
+        d->sup.cpu_ns += timer_now_ns() - d->sup.run_since;
+    d->sup.run_since = 0;
+    d->sup.run_ex = NULL;
+}
+
+static const char *kind_name(int kind)
+{
+    return kind == WASM_TRAP_OUT_OF_FUEL ? "CPU budget exceeded" : wasm_trap_kind_name((wasm_trap_kind_t)kind);
+}
+
+/* The Wasm backtrace of the last trap, indented. */
+static void log_trap(domain_t *d)
+{
+    static char buf[1024];   /* one fault is logged at a time (one CPU) */
+    if (!d->sup.trap || d->sup.trap->kind == WASM_OK)
+        return;
+    wasm_trap_format(d->sup.trap, buf, sizeof buf);
+    kprintf("%s\n", buf);
+}
+
+static void schedule_restart(domain_t *d, uint64_t now)
+{
+    domain_sup_t *s = &d->sup;
+    if (s->policy == DOMAIN_RESTART_NEVER ||
+        (s->policy == DOMAIN_RESTART_LIMIT && s->restarts >= s->max_restarts)) {
+        kprintf("athanor: domain %s: not restarted (policy %s, %u restarts)\n", d->name,
+                s->policy == DOMAIN_RESTART_NEVER ? "never" : "limit reached", s->restarts);
+        s->restart_at = 0;
+        return;
+    }
+    uint64_t delay = s->policy == DOMAIN_RESTART_BACKOFF ? s->backoff_ms : 0;
+    s->restart_at = now + delay * 1000000u + 1;
+    if (delay == 0 && d->active == 0)
+        domain_restart(d);
+}
+
+void domain_fault(domain_t *d, int kind, const char *why)
+{
+    domain_sup_t *s = &d->sup;
+    s->faults++;
+    s->last_trap = kind;
+    if (d->state == DOMAIN_FAULTED)
+        return;     /* a second trap of the same fault (another thread) */
+    kprintf("athanor: domain %s fault: %s (%s)\n", d->name, kind_name(kind), why);
+    log_trap(d);
+    if (d->state != DOMAIN_READY)
+        return;
+    d->state = DOMAIN_FAULTED;
+    domain_reissue(d);
+    /* Waiters need no wake-up here: each leave() wakes the next caller,
+     * which finds the state changed and returns IPC_ESTOPPED. */
+    schedule_restart(d, timer_now_ns());
+}
+
+static bool held_at_init(domain_t *d, cap_handle_t h)
+{
+    for (uint32_t i = 0; i < d->sup.ninit_caps; i++)
+        if (d->sup.init_caps[i] == h)
+            return true;
+    return false;
+}
+
+/* Drops what d acquired after its snapshot and empties the queues it
+ * receives on. */
+static void erase_since_init(domain_t *d)
+{
+    cap_handle_t hs[INIT_CAPS_MAX];
+    uint32_t n = cap_table_handles(d->caps, hs, INIT_CAPS_MAX);
+    for (uint32_t i = 0; i < n && i < INIT_CAPS_MAX; i++) {
+        uint32_t rights;
+        kobj_type_t type;
+        if (!held_at_init(d, hs[i])) {
+            cap_delete(d->caps, hs[i]);
+            continue;
+        }
+        if (cap_info(d->caps, hs[i], &rights, &type) == CAP_OK && type == KOBJ_CHANNEL &&
+            (rights & CAP_R_RECV)) {
+            uint8_t msg[IPC_MSG_MAX];
+            cap_handle_t got;
+            while (ipc_recv(d->caps, hs[i], msg, sizeof msg, &got, 0) >= 0)
+                if (got)
+                    cap_delete(d->caps, got);
+            ipc_wait(d->caps, hs[i], 0);
+        }
+    }
+}
+
+int64_t domain_reset(domain_t *d)
+{
+    if (!d->sup.snap || d->active)
+        return -1;
+    int64_t pages = wasm_instance_reset(d->inst);
+    if (pages >= 0) {
+        erase_since_init(d);
+        d->sup.resets++;
+    }
+    return pages;
+}
+
+bool domain_restart(domain_t *d)
+{
+    domain_sup_t *s = &d->sup;
+    if (d->active || d->state == DOMAIN_DEAD || d->state == DOMAIN_NEW)
+        return false;
+    uint64_t t0 = timer_now_ns();
+    int64_t pages = domain_reset(d);
+    s->restarts++;
+    s->restart_at = 0;
+    s->last_beat = timer_now_ns();
+    if (s->policy == DOMAIN_RESTART_BACKOFF)
+        s->backoff_ms = s->backoff_ms ? (s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2)
+                                      : BACKOFF_FIRST_MS;
+    d->state = DOMAIN_READY;
+    kprintf("athanor: domain %s restarted (#%u, %lld pages reset in %llu us)\n", d->name,
+            s->restarts, (long long)pages, (unsigned long long)((timer_now_ns() - t0) / 1000));
+    return true;
+}
+
+void domain_kill(domain_t *d)
+{
+    if (d->state != DOMAIN_READY && d->state != DOMAIN_FAULTED)
+        return;
+    if (d->sup.run_ex) {
+        wasm_exec_set_fuel(d->sup.run_ex, 1);
+        wasm_exec_interrupt(d->sup.run_ex);
+    }
+    if (d->state == DOMAIN_READY)
+        domain_reissue(d);
+    d->state = DOMAIN_STOPPED;
+    d->sup.restart_at = 0;
+    kprintf("athanor: domain %s killed\n", d->name);
+}
+
+void sup_heartbeat(domain_t *d)
+{
+    d->sup.last_beat = timer_now_ns();
+}
+
+/* One domain's watchdog: over its budget, or silent for two periods. */
+static int watch(domain_t *d, uint64_t now)
+{
+    domain_sup_t *s = &d->sup;
+    if (d->state != DOMAIN_READY)
+        return 0;
+    if (s->budget_ms && s->run_since && s->run_ex && now - s->run_since > s->budget_ms * 1000000ull) {
+        s->hangs++;
+        kprintf("athanor: domain %s hung: running over its %u ms budget, interrupted\n", d->name,
+                s->budget_ms);
+        /* With a scheduler hook the interrupt is a preemption: the fuel
+         * makes its next safe point trap (WASM_TRAP_OUT_OF_FUEL). */
+        wasm_exec_set_fuel(s->run_ex, 1);
+        wasm_exec_interrupt(s->run_ex);
+        s->run_since = 0;
+        return 1;
+    }
+    if (s->heartbeat_ms && now - s->last_beat > 2ull * s->heartbeat_ms * 1000000ull) {
+        s->hangs++;
+        if (s->run_ex) {
+            wasm_exec_set_fuel(s->run_ex, 1);
+            wasm_exec_interrupt(s->run_ex);
+        }
+        domain_fault(d, WASM_TRAP_INTERRUPTED, "missed heartbeats");
+        return 1;
+    }
+    return 0;
+}
+
+int sup_tick(domsys_t *sys, uint64_t now_ns)
+{
+    int n = 0;
+    for (domain_t *d = sys->list; d; d = d->next) {
+        n += watch(d, now_ns);
+        if (d->state == DOMAIN_FAULTED && d->sup.restart_at && now_ns >= d->sup.restart_at)
+            n += domain_restart(d);
+    }
+    return n;
+}
+
+static void supervisor(void *arg)
+{
+    for (;;) {
+        sched_sleep_ns(10 * 1000000ull);
+        bool was = cpu_irq_save();
+        sup_tick(arg, timer_now_ns());
+        cpu_irq_restore(was);
+    }
+}
+
+bool sup_start(domsys_t *sys)
+{
+    return thread_create(NULL, "supervisor", SCHED_PRIOS - 1, supervisor, sys, 16384) != NULL;
+}
+
+/* ------------------------------------------------------------ host calls */
+
+#define RET(v) (c[0] = (uint64_t)(uint32_t)(int32_t)(v))
+
+typedef struct line {
+    char *p;
+    uint32_t n, cap;
+} line_t;
+
+static void put_s(line_t *l, const char *s)
+{
+    for (; *s; s++, l->n++)
+        if (l->n < l->cap)
+            l->p[l->n] = *s;
+}
+
+static void put_u(line_t *l, const char *key, uint64_t v)
+{
+    char b[24];
+    int i = sizeof b - 1;
+    b[i] = 0;
+    do
+        b[--i] = (char)('0' + v % 10);
+    while ((v /= 10) && i > 0);
+    put_s(l, key);
+    put_s(l, b + i);
+}
+
+static const char *state_name(domain_state_t s)
+{
+    static const char *const names[] = {"new", "ready", "stopped", "dead", "faulted"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+/* The domain under control capability h of u's table, or NULL. */
+static domain_t *controlled(domain_t *u, uint64_t h, int *err)
+{
+    kobj_t *o;
+    *err = cap_lookup(u->caps, (cap_handle_t)h, KOBJ_DOMAIN, CAP_R_CONTROL, &o);
+    return *err ? NULL : (domain_t *)o;
+}
+
+/* dom_info(ctl, index, buf, cap): one line about the index-th domain. */
+static wasm_trap_kind_t hc_dom_info(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    int e;
+    domain_t *d = controlled(u, c[0], &e);
+    wasm_memory_t *mem = wasm_call_ctx_memory(ctx);
+    uint32_t ptr = (uint32_t)c[2], cap = (uint32_t)c[3];
+    if (!d)
+        return RET(e), WASM_OK;
+    if (!mem || (uint64_t)ptr + cap > wasm_memory_size(mem))
+        return RET(IPC_EFAULT), WASM_OK;
+    d = ((domain_t *)u)->sys->list;
+    for (uint32_t i = 0; d && i < (uint32_t)c[1]; i++)
+        d = d->next;
+    if (!d)
+        return RET(CAP_ENOENT), WASM_OK;
+    line_t l = {(char *)wasm_memory_data(mem) + ptr, 0, cap};
+    wasm_memory_t *dm = d->inst ? wasm_instance_memory(d->inst, 0) : NULL;
+    put_s(&l, d->name);
+    put_s(&l, " ");
+    put_s(&l, state_name(d->state));
+    put_u(&l, " cpu_us=", d->sup.cpu_ns / 1000);
+    put_u(&l, " mem=", dm ? wasm_memory_size(dm) : 0);
+    put_u(&l, " restarts=", d->sup.restarts);
+    put_u(&l, " faults=", d->sup.faults);
+    put_u(&l, " hangs=", d->sup.hangs);
+    put_u(&l, " calls=", d->calls);
+    return RET(l.n), WASM_OK;
+}
+
+static wasm_trap_kind_t hc_dom_kill(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    int e;
+    domain_t *d = controlled(u, c[0], &e);
+    (void)ctx;
+    if (d && d == u)
+        e = IPC_EBUSY;      /* not itself: it is running this call */
+    else if (d)
+        domain_kill(d);
+    return RET(e), WASM_OK;
+}
+
+static wasm_trap_kind_t hc_dom_restart(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    int e;
+    domain_t *d = controlled(u, c[0], &e);
+    (void)ctx;
+    if (d && !domain_restart(d))
+        e = IPC_EBUSY;
+    return RET(e), WASM_OK;
+}
+
+/* dom_reset(ctl) -> pages restored, or a negative error. */
+static wasm_trap_kind_t hc_dom_reset(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    int e;
+    domain_t *d = controlled(u, c[0], &e);
+    (void)ctx;
+    int64_t pages = d ? domain_reset(d) : e;
+    c[0] = (uint64_t)(d && pages < 0 ? IPC_EBUSY : pages);
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_heartbeat(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    sup_heartbeat(u);
+    return RET(0), WASM_OK;
+}
+
+static const struct { const char *name, *sig; wasm_host_fn_t fn; } sup_calls[] = {
+    {"heartbeat", ":i", hc_heartbeat},
+    {"dom_info", "iiii:i", hc_dom_info},
+    {"dom_kill", "i:i", hc_dom_kill},
+    {"dom_restart", "i:i", hc_dom_restart},
+    {"dom_reset", "i:I", hc_dom_reset},
+};
+
+bool sup_hostcalls_define(wasm_linker_t *l, domain_t *d)
+{
+    wasm_runtime_t *rt = d->sys->rt;
+    for (size_t i = 0; i < sizeof sup_calls / sizeof sup_calls[0]; i++) {
+        wasm_valtype_t t[2][8];
+        uint32_t n[2] = {0, 0}, side = 0;
+        for (const char *s = sup_calls[i].sig; *s; s++) {
+            if (*s == ':')
+                side = 1;
+            else
+                t[side][n[side]++] = *s == 'I' ? WASM_I64 : WASM_I32;
+        }
+        const char *name = sup_calls[i].name;
+        wasm_func_t *f = wasm_func_new_host(rt, t[0], n[0], t[1], n[1], sup_calls[i].fn, d, name);
+        wasm_extern_t e = {.kind = WASM_EXTERN_FUNC, .u.func = f};
+        if (!f || !wasm_linker_define(l, "athanor", 7, name, (uint32_t)strlen(name), e))
+            return false;
+    }
+    return true;
+}
