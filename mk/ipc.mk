@@ -39,3 +39,16 @@ $(SDK_LIB): $(BUILD)/sdk/athanor.o
 	llvm-ar-14 rcs $@ $< 2>/dev/null || ar rcs $@ $<
 .PHONY: sdk
 sdk: $(SDK_LIB)
+
+# The IPC bench inside the kernel: the host tests' two modules ride in the
+# boot image (ipc/server.wasm, ipc/client.wasm) and "athanor.bench" on the
+# command line runs kernel/core/ipcbench.c after boot.
+#   make ARCH=x86_64|aarch64|riscv64 bench-ipc-qemu
+$(BUILD)/modules/ipc/%.wasm: tests/kernel/ipc/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@
+
+.PHONY: bench-ipc-qemu
+bench-ipc-qemu: kernel
+	timeout -k 5 120 $(QEMU_CMD) $(ARCH_IMAGE) -append athanor.bench </dev/null 2>&1 | \
+	    tr -d '\r' | grep -E '^ipc|FAILED|panic'

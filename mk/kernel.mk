@@ -93,7 +93,8 @@ $(BUILD)/mkbootimg: tools/mkbootimg.c
 TOOLS += $(BUILD)/mkbootimg
 
 BOOT_MODULES := init.wasm e2e.wasm corrupt.wasm invalid.wasm \
-                drivers/uart16550.wasm drivers/pl011.wasm $(HOSTILE_MODULES)
+                drivers/uart16550.wasm drivers/pl011.wasm $(HOSTILE_MODULES) \
+                ipc/server.wasm ipc/client.wasm
 # The in-kernel spec subset (mk/kspec.mk builds it) rides along when its
 # rule exists.
 BOOT_SPEC := $(if $(wildcard mk/kspec.mk),$(MODBUILD)/spec.bin)

@@ -56,6 +56,9 @@ struct wasm_runtime *kwasm_runtime(void);
  * engine made the page writable (copy-on-write) and the write may retry. */
 bool kwasm_write_fault(uintptr_t addr);
 
+/* ipcbench.c: "athanor.bench": prints the "ipc: ..." line; returns 0, or 1 on failure. */
+int ipcbench_run(void);
+
 /* selftest.c: returns the number of failed self-tests. */
 int selftest_run(void);
 /* selftest_sched.c: the scheduler's self-tests; returns the number failed. */

@@ -85,6 +85,8 @@ static void stage2(void *arg)
         crash_on_purpose();
     if (!loader_run_init())
         st->failures++;
+    if (str_has_word(st->cmdline, "athanor.bench"))   /* the IPC bench, then off */
+        arch_poweroff(ipcbench_run());
     st->failures += dev_console_run(loader_domsys(), ktest_mode);   /* the console driver domain */
     if (!ktest_mode)
         return;
