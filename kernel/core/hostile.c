@@ -394,6 +394,7 @@ int hostile_run(void)
         return 0;
     }
     run.text = (const char *)text;
+    uint64_t t0 = timer_now_ns();
     if (!thread_create(NULL, "hostile", PRIO_DRIVER, hostile_driver, &run, 64 * 1024)) {
         kprintf("hostile: FAILED: no driver thread\n");
         return 1;
@@ -402,6 +403,7 @@ int hostile_run(void)
         kprintf("hostile: FAILED: the cases did not finish in 60 s\n");
         return 1;
     }
-    kprintf("hostile: %d contained, %d failed\n", run.passed, run.failed);
+    kprintf("hostile: %d contained, %d failed (%llu ms)\n", run.passed, run.failed,
+            (unsigned long long)((timer_now_ns() - t0) / MS));
     return run.failed;
 }
