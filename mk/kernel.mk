@@ -95,6 +95,11 @@ TOOLS += $(BUILD)/mkbootimg
 BOOT_MODULES := init.wasm e2e.wasm corrupt.wasm invalid.wasm \
                 drivers/uart16550.wasm drivers/pl011.wasm $(HOSTILE_MODULES) \
                 ipc/server.wasm ipc/client.wasm
+# The scenario domains (kernel/modules/scenario/, run in test mode).
+SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.wasm \
+                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm)
+$(addprefix $(MODBUILD)/,$(SCN_MODULES)): kernel/modules/scenario/scn.h
+BOOT_MODULES += $(SCN_MODULES)
 # The in-kernel spec subset (mk/kspec.mk builds it) rides along when its
 # rule exists.
 BOOT_SPEC := $(if $(wildcard mk/kspec.mk),$(MODBUILD)/spec.bin)

@@ -101,6 +101,21 @@ static wasm_trap_kind_t hc_cap_dup(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     return WASM_OK;
 }
 
+/* cap_lease(h, rights, duration_ns): a lease derived from h into the
+ * caller's own table (rights only shrink), revoked duration_ns from now
+ * (the kernel's lease reaper ends it); it may be moved like any capability. */
+static wasm_trap_kind_t hc_cap_lease(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    cap_table_t *t = ((domain_t *)u)->caps;
+    cap_handle_t h;
+    uint64_t now = timer_now_ns(), end = now + c[2];
+    int e = cap_derive_lease(t, (cap_handle_t)c[0], (uint32_t)c[1], t, end < now ? UINT64_MAX : end,
+                             &h, NULL);
+    RET(e ? e : (int32_t)h);
+    return WASM_OK;
+}
+
 static wasm_trap_kind_t hc_cap_drop(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     (void)ctx;
@@ -246,6 +261,7 @@ static const struct { const char *name, *sig; wasm_host_fn_t fn; } calls[] = {
     {"cap_find", "ii:i", hc_cap_find},
     {"cap_info", "i:I", hc_cap_info},
     {"cap_dup", "ii:i", hc_cap_dup},
+    {"cap_lease", "iiI:i", hc_cap_lease},
     {"cap_drop", "i:i", hc_cap_drop},
     {"cap_revoke", "i:i", hc_cap_revoke},
     {"call", "iIIIIi:i", hc_call},

@@ -43,6 +43,9 @@ ATH_IMPORT("uptime_ns") int64_t ath_uptime_ns(void);
 ATH_IMPORT("cap_find") ath_handle_t ath_cap_find_n(const char *name, int32_t len);
 ATH_IMPORT("cap_info") int64_t ath_cap_info(ath_handle_t h);
 ATH_IMPORT("cap_dup") ath_handle_t ath_cap_dup(ath_handle_t h, uint32_t rights);
+/* A lease of h (rights masked) in our own table, revoked duration_ns from now. */
+ATH_IMPORT("cap_lease") ath_handle_t ath_cap_lease(ath_handle_t h, uint32_t rights,
+                                                   int64_t duration_ns);
 ATH_IMPORT("cap_drop") int32_t ath_cap_drop(ath_handle_t h);
 ATH_IMPORT("cap_revoke") int32_t ath_cap_revoke(ath_handle_t h);
 ATH_IMPORT("call") int32_t ath_call(ath_handle_t ep, int64_t a0, int64_t a1, int64_t a2,

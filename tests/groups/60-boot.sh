@@ -4,7 +4,9 @@
 # it in QEMU (software emulation, under timeout; stdin gets one line once
 # the console driver domain is up, /dev/null in the other boots) and
 # check its console:
-#   every "selftest <name>: ok" line, the kspec line (0 failed), init's
+#   every "selftest <name>: ok" line, every "scenario <name>: ok" line
+#   (the manifest's scenario domains: calls both ways, a server trapping,
+#   buffers moved and lent, a lease expiring), the kspec line (0 failed), init's
 #   hello, the "booted in" line, each broken module reported in one line
 #   and skipped, the line fed on stdin echoed by the console driver domain,
 #   the poweroff status 0 line, and for x86_64 the
@@ -21,6 +23,8 @@ ARCHES=${*:-x86_64 aarch64 riscv64}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
 OUT=build/boot-tests
 SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm"
+# Scenario domains of the boot manifest (kernel/modules/scenario/).
+SCENARIOS="call trap buffer lease"
 # Hostile modules (kernel/modules/hostile/, run by kernel/core/hostile.c):
 # each must print "hostile NAME: contained" (its expected trap, the
 # neighbour answered every probe); bad.* must also be rejected at load in
@@ -51,6 +55,10 @@ check_log() {
     for t in $SELFTESTS; do
         if grep -qx "selftest $t: ok" "$log"; then ok "$a selftest $t"
         else bad "$a selftest $t: $(grep -m1 "^selftest $t:" "$log" || echo 'no result line')"; fi
+    done
+    for t in $SCENARIOS; do
+        if grep -qx "scenario $t: ok" "$log"; then ok "$a scenario $t"
+        else bad "$a scenario $t: $(grep -m1 "^scenario $t:" "$log" || echo 'no result line')"; fi
     done
     for t in $HOSTILE; do
         if grep -q "^hostile $t: contained" "$log" && { [ "${t#bad.}" = "$t" ] ||
@@ -83,7 +91,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS  $HOSTILE | wc -w) + 9))
+    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 9))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }
