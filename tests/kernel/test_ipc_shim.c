@@ -8,6 +8,7 @@
  */
 
 #include <arch/mmu.h>
+#include <kern/sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,6 +49,14 @@ W uint64_t timer_now_ns(void)
 W bool cpu_irq_save(void) { return false; }
 W void cpu_irq_restore(bool was) { (void)was; }
 W const char *arch_name(void) { return "hosted-test"; }
+/* The supervisor's threads (supervise.c) do not run in the IPC bench. */
+W thread_t *thread_create(struct domain *d, const char *name, int prio, void (*fn)(void *),
+                          void *arg, size_t stack_size)
+{
+    (void)d, (void)name, (void)prio, (void)fn, (void)arg, (void)stack_size;
+    return NULL;
+}
+W void sched_sleep_ns(uint64_t ns) { (void)ns; }
 
 static void shim_setup(void)
 {
