@@ -143,7 +143,7 @@ struct wasm_exec {
     wasm_ctl_t *ctl, *ctl_end;    /* control stack */
     wasm_ctl_t *ctl_top;          /* first free record */
     volatile uint32_t interrupt;
-    uint64_t fuel;
+    int64_t fuel;                 /* safe points left; <= 0 is exhausted; INT64_MAX unlimited */
     wasm_safepoint_fn_t hook;     /* called at a safe point when interrupted */
     void *hook_user;
     uintptr_t native_lo;          /* native stack low bound + margin */

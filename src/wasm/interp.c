@@ -57,7 +57,7 @@
 #else
 #define SAFEPOINT()                                                   \
     do {                                                              \
-        if (WASM_UNLIKELY(--ex->fuel == 0 || ex->interrupt)) {        \
+        if (WASM_UNLIKELY(--ex->fuel <= 0 || ex->interrupt)) {        \
             wasm_trap_kind_t k_ = safepoint_slow(ex);                 \
             if (k_ != WASM_OK)                                        \
                 TRAP(k_);                                             \
@@ -115,8 +115,10 @@ static inline uint64_t rotr64(uint64_t a, uint64_t b) { b &= 63; return (a >> b)
 #ifndef WASM_NO_SAFEPOINTS
 __attribute__((noinline)) static wasm_trap_kind_t safepoint_slow(wasm_exec_t *ex)
 {
-    if (ex->fuel == 0)
+    if (ex->fuel <= 0) {
+        ex->fuel = 0;   /* signed: a nested call that spent it all cannot wrap it */
         return WASM_TRAP_OUT_OF_FUEL;
+    }
     if (ex->interrupt && ex->hook)
         return ex->hook(ex, ex->hook_user);
     return ex->interrupt ? WASM_TRAP_INTERRUPTED : WASM_OK;
@@ -237,7 +239,7 @@ static wasm_trap_kind_t run(wasm_exec_t *ex, wasm_func_t *entry, uint64_t *fp,
     wasm_func_t *callee;
     uint64_t *nfp;
 
-    if (ex->fuel == 0)
+    if (ex->fuel <= 0)
         TRAP(WASM_TRAP_OUT_OF_FUEL);
     if (fp + entry->def->frame_cells > ex->stack_end || cs.ctl + 1 >= ex->ctl_end)
         TRAP(WASM_TRAP_STACK_EXHAUSTED);

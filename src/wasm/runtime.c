@@ -297,7 +297,7 @@ wasm_exec_t *wasm_exec_new(wasm_runtime_t *rt)
     ex->sp = ex->stack;
     ex->ctl_end = ex->ctl + rt->cfg.max_call_depth;
     ex->ctl_top = ex->ctl;
-    ex->fuel = UINT64_MAX;
+    ex->fuel = INT64_MAX;
     return ex;
 }
 
@@ -328,12 +328,14 @@ void wasm_exec_set_safepoint_hook(wasm_exec_t *ex, wasm_safepoint_fn_t fn, void 
 
 void wasm_exec_set_fuel(wasm_exec_t *ex, uint64_t fuel)
 {
-    ex->fuel = fuel;
+    ex->fuel = fuel >= (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel;
 }
 
 uint64_t wasm_exec_fuel(const wasm_exec_t *ex)
 {
-    return ex->fuel;
+    if (ex->fuel <= 0)
+        return 0;
+    return ex->fuel == INT64_MAX ? UINT64_MAX : (uint64_t)ex->fuel;
 }
 
 static void set_trap(wasm_exec_t *ex, wasm_trap_kind_t k, wasm_trap_t *out)
