@@ -1,0 +1,52 @@
+# libFuzzer targets for kernel code (issue 5 item 7): the manifest parser
+# and the host-call ABI (tests/kfuzz/). The portable kernel sources, the
+# host-test shim and the engine (mk/fuzz.mk's objects) with coverage and
+# ASan + UBSan.
+#
+#   make kfuzz [KFUZZ_SECONDS=60]     both targets, KFUZZ_SECONDS each
+#   build/kfuzz/fuzz_hostcall CRASH    replay (fuzz_manifest alike)
+# `make fuzz` runs them after the engine target.
+KFUZZ_DIR   := $(BUILD)/kfuzz
+KFUZZ_BINS  := $(KFUZZ_DIR)/fuzz_manifest $(KFUZZ_DIR)/fuzz_hostcall
+KFUZZ_KSRC  := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/hostcall.c
+KFUZZ_KOBJ  := $(patsubst kernel/%.c,$(KFUZZ_DIR)/obj/%.o,$(KFUZZ_KSRC))
+KFUZZ_SHIM  := tests/kfuzz/kworld.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
+               tools/faults/fstub.c
+KFUZZ_SECONDS ?= 60
+KFUZZ_FLAGS := -timeout=10 -rss_limit_mb=4096 -artifact_prefix=$(KFUZZ_DIR)/
+
+$(KFUZZ_DIR)/obj/%.o: kernel/%.c $(wildcard kernel/include/kern/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(KTEST_KCFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(KFUZZ_DIR)/hc.wat: tests/kfuzz/gen_hostcalls.sh kernel/core/hostcall.c
+	@mkdir -p $(dir $@)
+	sh $^ > $@
+$(KFUZZ_DIR)/hc.wasm: $(KFUZZ_DIR)/hc.wat
+	wat2wasm $< -o $@
+
+$(KFUZZ_DIR)/fuzz_%: tests/kfuzz/fuzz_%.c $(KFUZZ_SHIM) tests/kfuzz/kworld.h $(KFUZZ_KOBJ) \
+                     $(FUZZ_OBJ) $(KFUZZ_DIR)/hc.wasm
+	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit \
+	    $(FUZZ_SAN) -fsanitize=fuzzer $< $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(FUZZ_OBJ) -o $@
+
+$(KFUZZ_DIR)/seeds.stamp: $(wildcard tests/kfuzz/seeds/manifest/*) kernel/modules/manifest.txt
+	@mkdir -p $(KFUZZ_DIR)/seeds/manifest $(KFUZZ_DIR)/corpus/manifest $(KFUZZ_DIR)/corpus/hostcall
+	cp $^ $(KFUZZ_DIR)/seeds/manifest/
+	@touch $@
+
+# Runs each target for $(KFUZZ_SECONDS); a failing input is kept as
+# $(KFUZZ_DIR)/crash-* (or leak-*, timeout-*, oom-*).
+kfuzz-run:
+	$(KFUZZ_DIR)/fuzz_manifest $(KFUZZ_FLAGS) -max_len=4096 -max_total_time=$(KFUZZ_SECONDS) \
+	    -print_final_stats=1 $(KFUZZ_DIR)/corpus/manifest $(KFUZZ_DIR)/seeds/manifest
+	$(KFUZZ_DIR)/fuzz_hostcall $(KFUZZ_FLAGS) -max_len=2048 -max_total_time=$(KFUZZ_SECONDS) \
+	    -print_final_stats=1 $(KFUZZ_DIR)/corpus/hostcall
+
+kfuzz: $(KFUZZ_BINS) $(KFUZZ_DIR)/seeds.stamp
+	@$(MAKE) --no-print-directory kfuzz-run
+
+fuzz: $(KFUZZ_BINS) $(KFUZZ_DIR)/seeds.stamp
+
+.PHONY: kfuzz kfuzz-run
+TOOLS += $(KFUZZ_BINS)

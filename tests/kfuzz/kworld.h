@@ -1,0 +1,20 @@
+/* Shared by the kernel fuzz targets (tests/kfuzz/): a domain system over
+ * the host-test shim (tests/kernel/test_ipc_shim.c), with the modules the
+ * build put next to the fuzzer binary. */
+#ifndef KFUZZ_KWORLD_H
+#define KFUZZ_KWORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipctest.h"
+
+/* Reads hc.wasm from the directory of argv0 (once). */
+void kworld_init(const char *argv0);
+/* A world built from manifest text; false when the runtime could not be made. */
+bool kworld_up(ipc_world_t *w, const char *text, size_t len);
+/* Tears it down; aborts when kernel allocations leaked. */
+void kworld_down(ipc_world_t *w);
+
+#endif
