@@ -1,6 +1,7 @@
 # libFuzzer target: load, validate, instantiate and run arbitrary bytes.
 #
-#   make fuzz                 fuzz for FUZZ_SECONDS (default 60)
+#   make fuzz                 fuzz for FUZZ_SECONDS (default 60), then the
+#                             kernel targets of mk/kfuzz.mk as long each
 #   make build/fuzz/fuzz_wasm just build it
 #
 # The engine is compiled again here with coverage instrumentation and
@@ -39,6 +40,7 @@ fuzz: $(FUZZ_BIN) $(FUZZ_DIR)/seeds.stamp
 	@mkdir -p $(FUZZ_DIR)/corpus
 	$(FUZZ_BIN) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds
+	@$(MAKE) --no-print-directory kfuzz-run KFUZZ_SECONDS=$(FUZZ_SECONDS)
 
 .PHONY: fuzz-seeds
 TOOLS += $(FUZZ_BIN)
