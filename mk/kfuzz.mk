@@ -8,7 +8,8 @@
 # `make fuzz` runs them after the engine target.
 KFUZZ_DIR   := $(BUILD)/kfuzz
 KFUZZ_BINS  := $(KFUZZ_DIR)/fuzz_manifest $(KFUZZ_DIR)/fuzz_hostcall
-KFUZZ_KSRC  := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/hostcall.c
+KFUZZ_KSRC  := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/hostcall.c \
+               kernel/core/supervise.c
 KFUZZ_KOBJ  := $(patsubst kernel/%.c,$(KFUZZ_DIR)/obj/%.o,$(KFUZZ_KSRC))
 KFUZZ_SHIM  := tests/kfuzz/kworld.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
                tools/faults/fstub.c
@@ -19,7 +20,7 @@ $(KFUZZ_DIR)/obj/%.o: kernel/%.c $(wildcard kernel/include/kern/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(KTEST_KCFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(KFUZZ_DIR)/hc.wat: tests/kfuzz/gen_hostcalls.sh kernel/core/hostcall.c
+$(KFUZZ_DIR)/hc.wat: tests/kfuzz/gen_hostcalls.sh kernel/core/hostcall.c kernel/core/supervise.c
 	@mkdir -p $(dir $@)
 	sh $^ > $@
 $(KFUZZ_DIR)/hc.wasm: $(KFUZZ_DIR)/hc.wat

@@ -1,13 +1,13 @@
 #!/bin/sh
 # Writes a Wasm text module importing every host call of the table in
-# kernel/core/hostcall.c (lines {"name", "sig", hc_fn}), for the host-call
+# kernel/core/hostcall.c and the other files named (lines {"name", "sig", hc_fn}), for the host-call
 # fuzzer (tests/kfuzz/fuzz_hostcall.c). Exports:
 #   hc(n i32, a0..a6 i64) -> i64   calls host call number n (0 when n is out
 #                                  of range), i32 arguments wrapped from i64
 #   h(a, b, c, d i64) -> i64       an endpoint handler: 13 traps, 7 calls
 #                                  hc(b, c, d, ...) from inside a call, else a+b
 #   memory (2 pages)
-# usage: gen_hostcalls.sh kernel/core/hostcall.c > out.wat
+# usage: gen_hostcalls.sh kernel/core/hostcall.c [kernel/core/supervise.c ...] > out.wat
 awk '
 BEGIN { n = 0 }
 /^[ \t]*\{"[a-z_0-9]+", "[iI]*:[iI]?", hc_[a-z_0-9]+\},/ {
@@ -45,4 +45,4 @@ END {
     print "                              (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))))"
     print "    (i64.add (local.get $a) (local.get $b)))"
     print "  (func (export \"_start\")))"
-}' "$1"
+}' "$@"

@@ -36,3 +36,10 @@ __attribute__((weak)) bool sup_hostcalls_define(struct wasm_linker *l, struct do
     (void)l, (void)d;
     return true;
 }
+/* sup_start's supervisor thread: none here (sup_tick is not driven). */
+__attribute__((weak)) thread_t *thread_create(struct domain *d, const char *name, int prio,
+                                              void (*fn)(void *), void *arg, size_t stack)
+{
+    (void)d, (void)name, (void)prio, (void)fn, (void)arg, (void)stack;
+    return 0;
+}
