@@ -164,6 +164,13 @@ int ipc_call_endpoint(endpoint_t *ep, wasm_exec_t *ex, const uint64_t args[4],
     wasm_trap_kind_t k = wasm_call(ex, ep->fn, args, result, s->sup.trap);
     sup_run_end(s);
     leave(s);
+    if (s->ro_kill) {   /* it wrote to a read-only lend (the write went to scratch) */
+        s->ro_kill = false;
+        wasm_exec_clear_interrupt(ex);
+        s->traps++;
+        domain_fault(s, WASM_TRAP_HOST, "write to a read-only lent page");
+        return IPC_ETRAP;
+    }
     if (k != WASM_OK) {
         s->traps++;
         domain_fault(s, k, "trapped in a call");    /* contained: kern/supervise.h */
@@ -352,6 +359,11 @@ static void unmap_one(buffer_t *b, buf_map_t *m)
 {
     domain_t *d = m->dom;
     uintptr_t va = (uintptr_t)wasm_memory_data(wasm_instance_memory(d->inst, 0)) + m->offset;
+    for (uint32_t i = 0; !m->writable && i < b->npages; i++) {
+        uint64_t pa = mmu_translate(va + (uintptr_t)i * PAGE_SIZE);
+        if (pa && pa != b->frames[i])     /* a scratch frame of ipc_ro_write_fault */
+            pmm_free(pa);
+    }
     mmu_unmap(va, (size_t)b->npages * PAGE_SIZE);
     if (!map_frames(va, m->saved, b->npages, MMU_READ | MMU_WRITE))
         panic("buf_unmap: cannot restore a page of %s", d->name);
@@ -463,6 +475,38 @@ int buf_unmap(cap_table_t *t, cap_handle_t h)
             return 0;
         }
     return IPC_EMAPPED;
+}
+
+/* The domain of sys with a buffer mapping over page va, or NULL. */
+static domain_t *mapping_at(domsys_t *sys, uintptr_t va)
+{
+    for (domain_t *d = sys ? sys->list : NULL; d; d = d->next) {
+        wasm_memory_t *mem = d->inst ? wasm_instance_memory(d->inst, 0) : NULL;
+        uintptr_t base = mem ? (uintptr_t)wasm_memory_data(mem) : 0;
+        for (int i = 0; mem && i < d->nmaps; i++)
+            if (va >= base + d->map_off[i] && va < base + d->map_off[i] + d->map_len[i])
+                return d;
+    }
+    return NULL;
+}
+
+bool ipc_ro_write_fault(domsys_t *sys, uintptr_t addr)
+{
+    uintptr_t va = addr & ~(uintptr_t)(PAGE_SIZE - 1);
+    domain_t *d = mapping_at(sys, va);
+    /* A writable mapping never faults: a present page that did is read-only. */
+    if (!d || !mmu_translate(va))
+        return false;
+    uint64_t scratch = pmm_alloc();
+    if (!scratch)
+        return false;
+    mmu_unmap(va, PAGE_SIZE);
+    if (!mmu_map(va, scratch, PAGE_SIZE, MMU_READ | MMU_WRITE))
+        panic("ipc_ro_write_fault: cannot map a scratch page into %s", d->name);
+    d->ro_kill = true;
+    if (d->sup.run_ex)     /* a call into d: stop it at its next safe point */
+        wasm_exec_interrupt(d->sup.run_ex);
+    return true;
 }
 
 /* A writable lend needs the buffer to itself: no lend in progress and no

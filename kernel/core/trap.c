@@ -5,7 +5,10 @@
  * this kind of trap, in which case we count it and let the port resume.
  */
 #include <arch/cpu.h>
+#include <kern/domain.h>
+#include <kern/ipc.h>
 #include <kern/kernel.h>
+#include <kern/sched.h>
 #include <kern/trap.h>
 
 #include "core.h"
@@ -59,7 +62,15 @@ bool trap_fixup(const trap_info_t *t)
 {
     /* Whether it was a write is left to the engine: it only fixes pages it
      * protected itself, so a read fault there is not "fixed" twice. */
-    return t->cls == TRAP_PAGE_FAULT && t->addr && kwasm_write_fault(t->addr);
+    if (t->cls != TRAP_PAGE_FAULT || !t->addr)
+        return false;
+    if (kwasm_write_fault(t->addr))
+        return true;
+    /* A domain writing to a read-only buffer mapping (a read-only lend):
+     * the write goes to a scratch page and the call traps (ipc.c). */
+    thread_t *cur = thread_current();
+    domain_t *d = cur ? thread_domain(cur) : NULL;
+    return d && ipc_ro_write_fault(d->sys, t->addr);
 }
 
 bool trap_exception(const trap_info_t *t)

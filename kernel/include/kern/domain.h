@@ -108,6 +108,9 @@ typedef struct domain {
     /* Buffer mappings in its linear memory: [off, off+len) each. */
     uint32_t map_off[DOMAIN_MAX_MAPS], map_len[DOMAIN_MAX_MAPS];
     int nmaps;
+    /* It wrote to a read-only buffer mapping (ipc_ro_write_fault): its
+     * call ends in a trap, ipc_call_endpoint reports IPC_ETRAP. */
+    volatile bool ro_kill;
     domain_sup_t sup;               /* restart policy, watchdog, snapshot */
 } domain_t;
 

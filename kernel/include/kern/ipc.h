@@ -146,6 +146,13 @@ int buf_unmap(cap_table_t *t, cap_handle_t h);
 int ipc_call_lend(cap_table_t *caller, struct wasm_exec *ex, cap_handle_t ep, cap_handle_t buf,
                   uint32_t rights, const uint64_t args[3], uint64_t timeout_ns, uint64_t *result);
 
+/* The page-fault path (trap_fixup): a write at addr inside a read-only
+ * buffer mapping of one of sys's domains. The page gets a private scratch
+ * frame, writable (the write lands there, the buffer stays intact, unmap
+ * frees it), the domain is marked (ro_kill) and the exec running a call
+ * into it interrupted. True when addr was such a page: retry the write. */
+bool ipc_ro_write_fault(domsys_t *sys, uintptr_t addr);
+
 /* Frees the objects whose last reference went inside a cap call (they
  * could not destroy their tables there). domsys_fini calls it. */
 void ipc_reap(domsys_t *sys);

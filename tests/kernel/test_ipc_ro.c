@@ -1,0 +1,68 @@
+/*
+ * A read-only lend is enforced: the borrower's store into it faults, the
+ * page-fault path (here a SIGSEGV handler standing in for trap_fixup) gives
+ * the page a scratch frame, the call ends in IPC_ETRAP, the lender's bytes
+ * stay intact and the scratch frame is freed when the lend ends.
+ */
+#include "ipctest.h"
+
+#include <signal.h>
+#include <string.h>
+
+#define MAPOFF 131072u   /* where the client maps the buffer */
+
+static ipc_world_t *fault_world;
+static int faults;
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    faults++;
+    if (fault_world && ipc_ro_write_fault(&fault_world->sys, (uintptr_t)si->si_addr))
+        return;     /* retried onto the scratch page */
+    signal(sig, SIG_DFL);   /* not ours: crash as before */
+}
+
+TEST(ipc_ro_lend_write_traps)
+{
+    ipc_world_t w;
+    CHECK(ipc_world_up(&w, IPC_TEST_MANIFEST));
+    cap_handle_t b = 0;
+    domain_cap_find(w.client, "buf", 3, &b);
+    cap_handle_t ep = 0;
+    domain_cap_find(w.client, "srv.lent", 8, &ep);
+    uint8_t *cm = wasm_memory_data(wasm_instance_memory(w.client->inst, 0));
+    CHECK_EQ(buf_map(w.client, w.client->caps, b, MAPOFF), 0);
+    ((uint64_t *)(cm + MAPOFF))[0] = 40;
+    ((uint64_t *)(cm + MAPOFF))[1] = 2;
+    long live = ipc_shim_frames_live;
+
+    struct sigaction sa, old_segv, old_bus;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+    fault_world = &w;
+    faults = 0;
+    /* op 1: the server stores a0 into the first word of the lent buffer */
+    uint64_t args[7] = {ep, b, CAP_R_READ, 999, 0, 1};
+    int64_t r = ipc_invoke(&w, w.client, "do_lend", args);
+    fault_world = NULL;
+    sigaction(SIGSEGV, &old_segv, NULL);
+    sigaction(SIGBUS, &old_bus, NULL);
+
+    CHECK_EQ(r, IPC_ETRAP);
+    CHECK_EQ(faults, 1);
+    CHECK_EQ(((uint64_t *)(cm + MAPOFF))[0], 40);    /* the lender's page is intact */
+    CHECK(!w.server || !w.server->ro_kill);
+    CHECK_EQ(ipc_shim_frames_live, live);            /* the scratch frame went with the lend */
+    CHECK(strstr(w.log, "read-only") != NULL);
+    /* the server was restarted (its endpoint re-issued): a read-only lend
+     * that only reads works again */
+    domain_cap_find(w.client, "srv.lent", 8, &ep);
+    uint64_t args2[7] = {ep, b, CAP_R_READ, 0, 0, 0};
+    r = ipc_invoke(&w, w.client, "do_lend", args2);
+    CHECK_EQ(r, 42);
+    ipc_world_down(&w);
+}
