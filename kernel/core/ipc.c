@@ -171,12 +171,17 @@ int ipc_call_endpoint(endpoint_t *ep, wasm_exec_t *ex, const uint64_t args[4],
         domain_fault(s, WASM_TRAP_HOST, "write to a read-only lent page");
         return IPC_ETRAP;
     }
-    if (k != WASM_OK) {
-        s->traps++;
-        domain_fault(s, k, "trapped in a call");    /* contained: kern/supervise.h */
+    if (k == WASM_OK)
+        return 0;
+    /* Out of fuel or interrupted: the caller's budget or an interrupt aimed
+     * at the caller, unless the supervisor stopped s (sup.killed). Those
+     * are the caller's: its host call stops it (finish_call in hostcall.c,
+     * or its interrupt flag at its next safe point). */
+    if (!s->sup.killed && (k == WASM_TRAP_OUT_OF_FUEL || k == WASM_TRAP_INTERRUPTED))
         return IPC_ETRAP;
-    }
-    return 0;
+    s->traps++;
+    domain_fault(s, k, "trapped in a call");    /* contained: kern/supervise.h */
+    return IPC_ETRAP;
 }
 
 int ipc_call(cap_table_t *caller, wasm_exec_t *ex, cap_handle_t h, const uint64_t args[4],

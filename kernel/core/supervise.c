@@ -42,9 +42,10 @@ void sup_forget(domain_t *d)
 
 void sup_run_begin(domain_t *d, wasm_exec_t *ex)
 {
-    /* The watchdog may have left this exec without fuel. */
-    wasm_exec_set_fuel(ex, UINT64_MAX);
+    /* The exec keeps its fuel: a call runs on its caller's budget, so
+     * calling an endpoint must not refill it. */
     d->sup.run_ex = ex;
+    d->sup.killed = false;
     d->sup.run_since = timer_now_ns();
     if (d->sup.trap)
         d->sup.trap->kind = WASM_OK;
@@ -54,8 +55,25 @@ void sup_run_end(domain_t *d)
 {
     if (d->sup.run_since)
         d->sup.cpu_ns += timer_now_ns() - d->sup.run_since;
+    /* Stopped by stop_run: the caller gets back the budget it had then. */
+    if (d->sup.killed && d->sup.run_ex)
+        wasm_exec_set_fuel(d->sup.run_ex, d->sup.killed_fuel);
     d->sup.run_since = 0;
     d->sup.run_ex = NULL;
+}
+
+/* Stops d's running call at its next safe point. Fuel, not the interrupt
+ * flag: a scheduler hook may take the interrupt for a preemption, and an
+ * interrupt left set would stop the caller too. The killed flag tells
+ * sup_run_end to give the caller its fuel back and the trap is d's. */
+static void stop_run(domain_t *d)
+{
+    domain_sup_t *s = &d->sup;
+    if (!s->run_ex || s->killed)
+        return;
+    s->killed_fuel = wasm_exec_fuel(s->run_ex);
+    s->killed = true;
+    wasm_exec_set_fuel(s->run_ex, 1);
 }
 
 static const char *kind_name(int kind)
@@ -175,10 +193,7 @@ void domain_kill(domain_t *d)
 {
     if (d->state != DOMAIN_READY && d->state != DOMAIN_FAULTED)
         return;
-    if (d->sup.run_ex) {
-        wasm_exec_set_fuel(d->sup.run_ex, 1);
-        wasm_exec_interrupt(d->sup.run_ex);
-    }
+    stop_run(d);
     if (d->state == DOMAIN_READY)
         domain_reissue(d);
     d->state = DOMAIN_STOPPED;
@@ -201,19 +216,13 @@ static int watch(domain_t *d, uint64_t now)
         s->hangs++;
         kprintf("athanor: domain %s hung: running over its %u ms budget, interrupted\n", d->name,
                 s->budget_ms);
-        /* With a scheduler hook the interrupt is a preemption: the fuel
-         * makes its next safe point trap (WASM_TRAP_OUT_OF_FUEL). */
-        wasm_exec_set_fuel(s->run_ex, 1);
-        wasm_exec_interrupt(s->run_ex);
+        stop_run(d);
         s->run_since = 0;
         return 1;
     }
     if (s->heartbeat_ms && now - s->last_beat > 2ull * s->heartbeat_ms * 1000000ull) {
         s->hangs++;
-        if (s->run_ex) {
-            wasm_exec_set_fuel(s->run_ex, 1);
-            wasm_exec_interrupt(s->run_ex);
-        }
+        stop_run(d);
         domain_fault(d, WASM_TRAP_INTERRUPTED, "missed heartbeats");
         return 1;
     }

@@ -68,6 +68,9 @@ typedef struct domain_sup {
     uint64_t backoff_ms, restart_at, last_beat, cpu_ns;
     uint64_t run_since;             /* a call into it is running since (0: none) */
     struct wasm_exec *run_ex;       /* ... on this exec */
+    bool killed;                    /* the watchdog or a kill stopped that run (its
+                                       exec's fuel set to 1: killed_fuel was left) */
+    uint64_t killed_fuel;
     bool snap;                      /* snapshot taken after init */
     cap_handle_t *init_caps;        /* its handles at the snapshot */
     uint32_t ninit_caps;
