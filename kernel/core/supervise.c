@@ -46,15 +46,15 @@ void sup_run_begin(domain_t *d, wasm_exec_t *ex)
      * calling an endpoint must not refill it. */
     d->sup.run_ex = ex;
     d->sup.killed = false;
-    d->sup.run_since = timer_now_ns();
+    /* Only a domain with a CPU budget pays for a clock read per call: the
+     * call path must stay close to a function call (docs/ipc.md). */
+    d->sup.run_since = d->sup.budget_ms ? timer_now_ns() : 0;
     if (d->sup.trap)
         d->sup.trap->kind = WASM_OK;
 }
 
 void sup_run_end(domain_t *d)
 {
-    if (d->sup.run_since)
-        d->sup.cpu_ns += timer_now_ns() - d->sup.run_since;
     /* Stopped by stop_run: the caller gets back the budget it had then. */
     if (d->sup.killed && d->sup.run_ex)
         wasm_exec_set_fuel(d->sup.run_ex, d->sup.killed_fuel);
@@ -66,6 +66,14 @@ void sup_run_end(domain_t *d)
  * flag: a scheduler hook may take the interrupt for a preemption, and an
  * interrupt left set would stop the caller too. The killed flag tells
  * sup_run_end to give the caller its fuel back and the trap is d's. */
+/* CPU time, charged by the scheduler at every switch to the domain of the
+ * running thread. A migrated call runs on its caller's thread, so its time
+ * is the caller's, as with LRPC. */
+void domain_charge_cpu(struct domain *d, uint64_t ns)
+{
+    d->sup.cpu_ns += ns;
+}
+
 static void stop_run(domain_t *d)
 {
     domain_sup_t *s = &d->sup;
