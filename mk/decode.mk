@@ -3,7 +3,8 @@
 #   make build/decode_check        decoder-only checker over spec-suite JSON
 #   make decode-check              runs it over the decoder-relevant .wast files
 #   make build/decode_unit         unit tests of util.c + decode.c alone (no rest of engine)
-DECODE_OBJ := $(SAN)/obj/wasm/decode.o $(SAN)/obj/wasm/util.o $(SAN)/obj/hosted/platform.o
+DECODE_OBJ := $(SAN)/obj/wasm/decode.o $(SAN)/obj/wasm/util.o $(SAN)/obj/wasm/snapshot.o \
+              $(SAN)/obj/hosted/platform.o
 DECODE_WAST := binary binary-leb128 custom names utf8-custom-section-id utf8-import-field \
                utf8-import-module utf8-invalid-encoding data elem exports imports global \
                memory table start type func
