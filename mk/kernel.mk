@@ -97,7 +97,8 @@ BOOT_MODULES := init.wasm e2e.wasm corrupt.wasm invalid.wasm \
                 ipc/server.wasm ipc/client.wasm
 # The scenario domains (kernel/modules/scenario/, run in test mode).
 SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.wasm \
-                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm)
+                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm \
+                 rowrite.wasm rosrv.wasm)
 $(addprefix $(MODBUILD)/,$(SCN_MODULES)): kernel/modules/scenario/scn.h
 BOOT_MODULES += $(SCN_MODULES)
 # The in-kernel spec subset (mk/kspec.mk builds it) rides along when its

@@ -449,7 +449,14 @@ int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
     buf_map_t *m = &b->maps[b->nmaps];
     if (!(m->saved = kmalloc(b->npages * sizeof *m->saved)))
         return CAP_ENOMEM;
-    uintptr_t va = (uintptr_t)wasm_memory_data(wasm_instance_memory(d->inst, 0)) + offset;
+    wasm_memory_t *mem = wasm_instance_memory(d->inst, 0);
+    uintptr_t va = (uintptr_t)wasm_memory_data(mem) + offset;
+    /* Under a snapshot the pages are write-protected and their first write
+     * fault is copy-on-write, which would remap the buffer's frame
+     * writable: settle it now (saved, dirty, writable: our frames), so a
+     * fault in the mapping is its own (ipc_ro_write_fault). */
+    for (uint32_t i = 0; i < b->npages; i++)
+        wasm_memory_write_fault(mem, (void *)(va + (uintptr_t)i * PAGE_SIZE));
     for (uint32_t i = 0; i < b->npages; i++)
         m->saved[i] = mmu_translate(va + (uintptr_t)i * PAGE_SIZE);
     m->writable = (rights & CAP_R_WRITE) != 0;
@@ -512,6 +519,16 @@ bool ipc_ro_write_fault(domsys_t *sys, uintptr_t addr)
     if (d->sup.run_ex)     /* a call into d: stop it at its next safe point */
         wasm_exec_interrupt(d->sup.run_ex);
     return true;
+}
+
+/* d's system has a domain marked ro_kill whose running call is on ex
+ * (kern/sched.h: the scheduler's safe-point hook asks). */
+bool ipc_exec_killed(struct domain *d, struct wasm_exec *ex)
+{
+    for (domain_t *s = d && d->sys ? d->sys->list : NULL; s; s = s->next)
+        if (s->ro_kill && s->sup.run_ex == ex)
+            return true;
+    return false;
 }
 
 /* A writable lend needs the buffer to itself: no lend in progress and no

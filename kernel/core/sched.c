@@ -330,6 +330,10 @@ static wasm_trap_kind_t sched_safepoint(wasm_exec_t *ex, void *user)
     thread_t *t = user;
     if (!t->preempt)
         return WASM_TRAP_INTERRUPTED;
+    /* The interrupt may also be a kill of the call ex runs: yielding would
+     * clear it and resume the call. */
+    if (ipc_exec_killed && ipc_exec_killed(t->dom, ex))
+        return WASM_TRAP_HOST;
     bool on = cpu_irq_save();
     t->preempt = false;
     wasm_exec_clear_interrupt(ex);

@@ -170,11 +170,12 @@ int64_t domain_reset(domain_t *d)
 {
     if (!d->sup.snap || d->active)
         return -1;
+    /* Capabilities first: buffer mappings go (their frames come back), so
+     * the reset writes the domain's own pages, never a buffer's. */
+    erase_since_init(d);
     int64_t pages = wasm_instance_reset(d->inst);
-    if (pages >= 0) {
-        erase_since_init(d);
+    if (pages >= 0)
         d->sup.resets++;
-    }
     return pages;
 }
 

@@ -24,7 +24,7 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
 OUT=build/boot-tests
 SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm reset"
 # Scenario domains of the boot manifest (kernel/modules/scenario/).
-SCENARIOS="call trap buffer lease"
+SCENARIOS="call trap buffer lease lend_ro_write"
 # Hostile modules (kernel/modules/hostile/, run by kernel/core/hostile.c):
 # each must print "hostile NAME: contained" (its expected trap, the
 # neighbour answered every probe); bad.* must also be rejected at load in

@@ -73,6 +73,11 @@ __attribute__((noreturn)) void sched_run_idle(void);
  * thread of domain d (at every switch), so a domain's total includes its
  * threads that have exited. Added by the scheduler (issue 4). */
 __attribute__((weak)) void domain_charge_cpu(struct domain *d, uint64_t ns);
+/* Optional, defined by the IPC code: whether ex runs a call into a domain
+ * of d's system that must be stopped (ro_kill: it wrote to a read-only
+ * lend). The safe-point hook asks before taking an interrupt for a
+ * preemption, so such a kill is never swallowed by a yield. */
+__attribute__((weak)) bool ipc_exec_killed(struct domain *d, struct wasm_exec *ex);
 
 /* Statistics for tests and the shell. */
 uint64_t sched_switches(void);
