@@ -75,6 +75,9 @@ typedef enum wasm_trap_kind {
     WASM_TRAP_KIND_COUNT
 } wasm_trap_kind_t;
 
+/* "i32", "f64", "funcref", ...; "unknown" for anything else. */
+const char *wasm_valtype_name(uint8_t type);
+
 /* Short human readable name, e.g. "integer divide by zero". */
 const char *wasm_trap_kind_name(wasm_trap_kind_t kind);
 

@@ -304,23 +304,10 @@ static void ln_hex(kline_t *l, uint64_t v, int digits)
         ln_ch(l, hex[(v >> (4 * i)) & 15]);
 }
 
-static const char *type_name(uint8_t t)
-{
-    switch (t) {
-    case WASM_I32: return "i32";
-    case WASM_I64: return "i64";
-    case WASM_F32: return "f32";
-    case WASM_F64: return "f64";
-    case WASM_FUNCREF: return "funcref";
-    case WASM_EXTERNREF: return "externref";
-    default: return "?";
-    }
-}
-
 /* "i32:0x0000002a", "f64:nan:canonical", "externref:null" ... */
 static void ln_val(kline_t *l, kval_t v)
 {
-    ln_s(l, type_name(v.type));
+    ln_s(l, wasm_valtype_name(v.type));
     ln_ch(l, ':');
     bool ref = v.type == WASM_FUNCREF || v.type == WASM_EXTERNREF;
     if (v.kind == KSPEC_NAN_CANON)

@@ -203,19 +203,6 @@ static void push_home(comp_t *c, uint8_t type)
     push(c, type, EK_SLOT, home(c, c->sh), 0);
 }
 
-static const char *type_name(uint8_t t)
-{
-    switch (t) {
-    case WASM_I32: return "i32";
-    case WASM_I64: return "i64";
-    case WASM_F32: return "f32";
-    case WASM_F64: return "f64";
-    case WASM_FUNCREF: return "funcref";
-    case WASM_EXTERNREF: return "externref";
-    default: return "unknown";
-    }
-}
-
 /* Pops one operand, checking it has type want (T_UNKNOWN: any). */
 static ent_t pop(comp_t *c, uint8_t want)
 {
@@ -224,14 +211,14 @@ static ent_t pop(comp_t *c, uint8_t want)
     if (c->sh == f->height) {
         if (!f->unreachable)
             wasm_rd_fail(&c->r, "type mismatch: expected %s but the stack is empty",
-                         want ? type_name(want) : "a value");
+                         want ? wasm_valtype_name(want) : "a value");
         e.slot = home(c, c->sh);
         return e;
     }
     e = c->st[--c->sh];
     if (want != T_UNKNOWN && e.type != T_UNKNOWN && e.type != want)
-        wasm_rd_fail(&c->r, "type mismatch: expected %s, got %s", type_name(want),
-                     type_name(e.type));
+        wasm_rd_fail(&c->r, "type mismatch: expected %s, got %s", wasm_valtype_name(want),
+                     wasm_valtype_name(e.type));
     return e;
 }
 
@@ -509,8 +496,8 @@ static void peek_label_values(comp_t *c, ctl_t *f)
         }
         uint8_t got = c->st[c->sh - 1 - i].type;
         if (got != T_UNKNOWN && got != want)
-            wasm_rd_fail(&c->r, "type mismatch: br_table expected %s, got %s", type_name(want),
-                         type_name(got));
+            wasm_rd_fail(&c->r, "type mismatch: br_table expected %s, got %s",
+                         wasm_valtype_name(want), wasm_valtype_name(got));
     }
 }
 

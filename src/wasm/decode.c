@@ -212,19 +212,6 @@ static bool rd_globaltype(wasm_reader_t *r, wasm_globaltype_t *g)
     return true;
 }
 
-static const char *type_name(uint8_t t)
-{
-    switch (t) {
-    case WASM_I32: return "i32";
-    case WASM_I64: return "i64";
-    case WASM_F32: return "f32";
-    case WASM_F64: return "f64";
-    case WASM_FUNCREF: return "funcref";
-    case WASM_EXTERNREF: return "externref";
-    default: return "?";
-    }
-}
-
 /* Records that function x may be named by ref.func inside bodies. The
  * bitmap is made on first use: by then the function index space is final,
  * since only sections after the function section reference functions. */
@@ -351,7 +338,7 @@ static bool rd_const(dec_t *d, uint8_t want, wasm_constexpr_t *ce)
         return const_extra(d, op);
     if (ce->type != want)
         return fail_at(r, at, "type mismatch: constant expression has type %s, expected %s",
-                       type_name(ce->type), type_name(want));
+                       wasm_valtype_name(ce->type), wasm_valtype_name(want));
     return true;
 }
 
@@ -795,8 +782,8 @@ static bool rd_elem(dec_t *d, wasm_elem_t *e)
     if (!rd_elem_items(d, e, flags & 4))
         return false;
     if (e->mode == WASM_SEG_ACTIVE && m->tables[e->table].elem != e->type)
-        return fail_at(r, at, "type mismatch: %s segment for a %s table", type_name(e->type),
-                       type_name(m->tables[e->table].elem));
+        return fail_at(r, at, "type mismatch: %s segment for a %s table",
+                       wasm_valtype_name(e->type), wasm_valtype_name(m->tables[e->table].elem));
     return true;
 }
 

@@ -427,3 +427,17 @@ size_t wasm_fmt(char *buf, size_t cap, const char *fmt, ...)
     va_end(ap);
     return n;
 }
+
+const char *wasm_valtype_name(uint8_t type)
+{
+    switch (type) {
+    case WASM_I32: return "i32";
+    case WASM_I64: return "i64";
+    case WASM_F32: return "f32";
+    case WASM_F64: return "f64";
+    case WASM_V128: return "v128";
+    case WASM_FUNCREF: return "funcref";
+    case WASM_EXTERNREF: return "externref";
+    default: return "unknown";
+    }
+}
