@@ -8,7 +8,7 @@
 # `make fuzz` runs them after the engine target.
 KFUZZ_DIR   := $(BUILD)/kfuzz
 KFUZZ_BINS  := $(KFUZZ_DIR)/fuzz_manifest $(KFUZZ_DIR)/fuzz_hostcall
-KFUZZ_KSRC  := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/hostcall.c \
+KFUZZ_KSRC  := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/overlay.c kernel/core/hostcall.c \
                kernel/core/supervise.c
 KFUZZ_KOBJ  := $(patsubst kernel/%.c,$(KFUZZ_DIR)/obj/%.o,$(KFUZZ_KSRC))
 KFUZZ_SHIM  := tests/kfuzz/kworld.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \

@@ -6,7 +6,7 @@
 #
 #   build/san/kernel_tests [name-substring]     (tests/groups/20-kernel-host.sh)
 
-KTEST_KSRC   := kernel/core/supervise.c kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/hostcall.c \
+KTEST_KSRC   := kernel/core/supervise.c kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/overlay.c kernel/core/hostcall.c \
                 kernel/core/dev.c
 KTEST_SRC    := $(wildcard tests/kernel/*.c)
 KTEST_HDR    := $(wildcard kernel/include/kern/*.h tests/kernel/*.h) tests/unit/unit.h

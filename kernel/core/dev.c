@@ -18,6 +18,8 @@
 #include <wasm/wasm.h>
 
 #include "core.h"
+#include "hostcall.h"
+#include "overlay.h"
 
 #define DEV_MAX_IRQS 32
 #define DEV_MMIO_MAX (1u << 20)
@@ -128,9 +130,13 @@ int dev_irq_ack(cap_table_t *t, cap_handle_t h)
 
 /* ------------------------------------------------------------ mmio */
 
-static uintptr_t mem_base(domain_t *d)
+/* The map of holder t under h, or NULL. */
+static dev_mmio_map_t *mmio_find(dev_mmio_t *r, cap_table_t *t, cap_handle_t h)
 {
-    return (uintptr_t)wasm_memory_data(wasm_instance_memory(d->inst, 0));
+    for (uint32_t i = 0; i < r->nmaps; i++)
+        if (r->maps[i].holder == t && r->maps[i].h == h)
+            return &r->maps[i];
+    return NULL;
 }
 
 /* Puts back the frames the memory had under map m; forgets the range. */
@@ -138,20 +144,13 @@ static void mmio_unmap_one(dev_mmio_t *r, dev_mmio_map_t *m)
 {
     domain_t *d = m->dom;
     size_t len = (size_t)r->npages * PAGE_SIZE;
-    uintptr_t va = mem_base(d) + m->offset;
+    uintptr_t va = overlay_va(d, m->offset);
     mmu_unmap(va, len);
     for (uint32_t i = 0; i < r->npages; i++)
         if (m->saved[i] != (uint64_t)-1 &&
             !mmu_map(va + (uintptr_t)i * PAGE_SIZE, m->saved[i], PAGE_SIZE, MMU_READ | MMU_WRITE))
             panic("mmio_unmap: cannot restore a page of %s", d->name);
-    kfree(m->saved);
-    for (int i = 0; i < d->nmaps; i++)
-        if (d->map_off[i] == m->offset) {
-            d->nmaps--;
-            d->map_off[i] = d->map_off[d->nmaps];
-            d->map_len[i] = d->map_len[d->nmaps];
-            break;
-        }
+    overlay_untrack(d, m->offset, m->saved);
     *m = r->maps[--r->nmaps];
 }
 
@@ -159,11 +158,9 @@ static void mmio_unmap_one(dev_mmio_t *r, dev_mmio_map_t *m)
 static void mmio_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
 {
     dev_mmio_t *r = (dev_mmio_t *)o;
-    for (uint32_t i = 0; i < r->nmaps; i++)
-        if (r->maps[i].holder == holder && r->maps[i].h == h) {
-            mmio_unmap_one(r, &r->maps[i]);
-            return;
-        }
+    dev_mmio_map_t *m = mmio_find(r, holder, h);
+    if (m)
+        mmio_unmap_one(r, m);
 }
 
 static void mmio_unref(kobj_t *o)
@@ -188,20 +185,6 @@ dev_mmio_t *dev_mmio_create(uint64_t phys, uint64_t size)
     return r;
 }
 
-/* Page aligned, inside memory 0, over no other mapping of d. */
-static int place_ok(domain_t *d, uint32_t offset, uint64_t len)
-{
-    wasm_memory_t *mem = d->inst ? wasm_instance_memory(d->inst, 0) : NULL;
-    if (!mem || offset % PAGE_SIZE || offset + len > wasm_memory_size(mem))
-        return IPC_EMAPPED;
-    if (d->nmaps == DOMAIN_MAX_MAPS)
-        return IPC_ELIMIT;
-    for (int i = 0; i < d->nmaps; i++)
-        if (offset < (uint64_t)d->map_off[i] + d->map_len[i] && d->map_off[i] < offset + len)
-            return IPC_EMAPPED;
-    return 0;
-}
-
 int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
 {
     kobj_t *o;
@@ -210,19 +193,17 @@ int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
         return e;
     dev_mmio_t *r = (dev_mmio_t *)o;
     uint64_t len = (uint64_t)r->npages * PAGE_SIZE;
-    for (uint32_t i = 0; i < r->nmaps; i++)
-        if (r->maps[i].holder == t && r->maps[i].h == h)
-            return IPC_EMAPPED;
+    if (mmio_find(r, t, h))
+        return IPC_EMAPPED;
     if (r->nmaps == DEV_MMIO_MAX_MAPS)
         return IPC_ELIMIT;
-    if ((e = place_ok(d, offset, len)))
+    if ((e = overlay_place_ok(d, offset, len)))
         return e;
     dev_mmio_map_t *m = &r->maps[r->nmaps];
     if (!(m->saved = kmalloc(r->npages * sizeof *m->saved)))
         return CAP_ENOMEM;
-    uintptr_t va = mem_base(d) + offset;
-    for (uint32_t i = 0; i < r->npages; i++)
-        m->saved[i] = mmu_translate(va + (uintptr_t)i * PAGE_SIZE);
+    uintptr_t va = overlay_va(d, offset);
+    overlay_save(va, m->saved, r->npages);
     mmu_unmap(va, len);
     if (!mmu_map(va, r->phys, len, MMU_READ | MMU_WRITE | MMU_DEVICE))
         panic("mmio_map: cannot map device pages into %s", d->name);
@@ -231,9 +212,7 @@ int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
     m->h = h;
     m->offset = offset;
     r->nmaps++;
-    d->map_off[d->nmaps] = offset;
-    d->map_len[d->nmaps] = (uint32_t)len;
-    d->nmaps++;
+    overlay_track(d, offset, len);
     return (int)r->first;
 }
 
@@ -244,12 +223,11 @@ int dev_mmio_unmap(cap_table_t *t, cap_handle_t h)
     if (e)
         return e;
     dev_mmio_t *r = (dev_mmio_t *)o;
-    for (uint32_t i = 0; i < r->nmaps; i++)
-        if (r->maps[i].holder == t && r->maps[i].h == h) {
-            mmio_unmap_one(r, &r->maps[i]);
-            return 0;
-        }
-    return IPC_EMAPPED;
+    dev_mmio_map_t *m = mmio_find(r, t, h);
+    if (!m)
+        return IPC_EMAPPED;
+    mmio_unmap_one(r, m);
+    return 0;
 }
 
 /* ------------------------------------------------------------ io ports */
@@ -420,18 +398,6 @@ static int kcons_attach(domain_t *d, cap_handle_t irq_h)
 
 /* ------------------------------------------------------------ host calls */
 
-#define RET(v) (c[0] = (uint64_t)(uint32_t)(int32_t)(v))
-
-/* [ptr, ptr+len) of the caller's memory, or NULL. */
-static uint8_t *guest(wasm_call_ctx_t *ctx, uint64_t ptr, uint64_t len)
-{
-    wasm_memory_t *mem = wasm_call_ctx_memory(ctx);
-    uint32_t p = (uint32_t)ptr, n = (uint32_t)len;
-    if (!mem || (uint64_t)p + n > wasm_memory_size(mem))
-        return NULL;
-    return wasm_memory_data(mem) + p;
-}
-
 /* irq_wait(h, timeout_ns) -> times fired (0: timeout or kick) | error */
 static wasm_trap_kind_t hc_irq_wait(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
@@ -490,7 +456,7 @@ static wasm_trap_kind_t hc_console_attach(wasm_call_ctx_t *ctx, uint64_t *c, voi
 /* console_read(ptr, cap) -> bytes of kernel output taken | error */
 static wasm_trap_kind_t hc_console_read(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
-    uint8_t *p = guest(ctx, c[0], c[1]);
+    uint8_t *p = hostcall_guest(ctx, c[0], c[1]);
     if (kcons.drv != u)
         return RET(CAP_ERIGHTS), WASM_OK;
     RET(p ? (int32_t)kcons_take(p, (uint32_t)c[1]) : IPC_EFAULT);
@@ -500,7 +466,7 @@ static wasm_trap_kind_t hc_console_read(wasm_call_ctx_t *ctx, uint64_t *c, void 
 /* console_input(ptr, len) -> 0 | error: received bytes for the consumer */
 static wasm_trap_kind_t hc_console_input(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
-    const uint8_t *p = guest(ctx, c[0], c[1]);
+    const uint8_t *p = hostcall_guest(ctx, c[0], c[1]);
     if (kcons.drv != u)
         return RET(CAP_ERIGHTS), WASM_OK;
     if (p)
@@ -509,8 +475,7 @@ static wasm_trap_kind_t hc_console_input(wasm_call_ctx_t *ctx, uint64_t *c, void
     return WASM_OK;
 }
 
-/* sig: parameter letters, ':' and result letters; i = i32, I = i64. */
-static const struct { const char *name, *sig; wasm_host_fn_t fn; } dev_calls[] = {
+static const hostcall_def_t dev_calls[] = {
     {"irq_wait", "iI:i", hc_irq_wait},
     {"irq_ack", "i:i", hc_irq_ack},
     {"mmio_map", "ii:i", hc_mmio_map},
@@ -524,23 +489,7 @@ static const struct { const char *name, *sig; wasm_host_fn_t fn; } dev_calls[] =
 
 bool dev_hostcalls_define(wasm_linker_t *l, domain_t *d)
 {
-    wasm_runtime_t *rt = d->sys->rt;
-    for (size_t i = 0; i < ARRAY_LEN(dev_calls); i++) {
-        wasm_valtype_t t[2][8];
-        uint32_t n[2] = {0, 0}, side = 0;
-        for (const char *s = dev_calls[i].sig; *s; s++) {
-            if (*s == ':')
-                side = 1;
-            else
-                t[side][n[side]++] = *s == 'I' ? WASM_I64 : WASM_I32;
-        }
-        const char *name = dev_calls[i].name;
-        wasm_func_t *f = wasm_func_new_host(rt, t[0], n[0], t[1], n[1], dev_calls[i].fn, d, name);
-        wasm_extern_t e = {.kind = WASM_EXTERN_FUNC, .u.func = f};
-        if (!f || !wasm_linker_define(l, "athanor", 7, name, (uint32_t)strlen(name), e))
-            return false;
-    }
-    return true;
+    return hostcall_define(l, d, dev_calls, ARRAY_LEN(dev_calls));
 }
 
 /* ------------------------------------------------------------ the manifest */

@@ -16,10 +16,9 @@
 #include <kern/supervise.h>
 #include <wasm/wasm.h>
 
-#define RET(v) (c[0] = (uint64_t)(uint32_t)(int32_t)(v))
+#include "hostcall.h"
 
-/* [ptr, ptr+len) of the caller's memory, or NULL. */
-static uint8_t *guest(wasm_call_ctx_t *ctx, uint64_t ptr, uint64_t len)
+uint8_t *hostcall_guest(wasm_call_ctx_t *ctx, uint64_t ptr, uint64_t len)
 {
     wasm_memory_t *mem = wasm_call_ctx_memory(ctx);
     uint32_t p = (uint32_t)ptr, n = (uint32_t)len;
@@ -31,7 +30,7 @@ static uint8_t *guest(wasm_call_ctx_t *ctx, uint64_t ptr, uint64_t len)
 static wasm_trap_kind_t hc_debug_print(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     (void)u;
-    const uint8_t *p = guest(ctx, c[0], c[1]);
+    const uint8_t *p = hostcall_guest(ctx, c[0], c[1]);
     if (!p)
         return wasm_call_ctx_fail(ctx, "debug_print: buffer outside memory");
     kprintf("%.*s", (int)(uint32_t)c[1], (const char *)p);
@@ -44,7 +43,7 @@ static wasm_trap_kind_t copy_out(wasm_call_ctx_t *ctx, uint64_t *c, const char *
 {
     size_t n = strlen(s);
     uint32_t cap = (uint32_t)c[1];
-    uint8_t *p = guest(ctx, c[0], cap);
+    uint8_t *p = hostcall_guest(ctx, c[0], cap);
     if (!p)
         return RET(IPC_EFAULT), WASM_OK;
     memcpy(p, s, n < cap ? n : cap);
@@ -75,7 +74,7 @@ static wasm_trap_kind_t hc_uptime(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 static wasm_trap_kind_t hc_cap_find(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     cap_handle_t h;
-    const uint8_t *p = guest(ctx, c[0], c[1]);
+    const uint8_t *p = hostcall_guest(ctx, c[0], c[1]);
     int e = p ? domain_cap_find(u, (const char *)p, (uint32_t)c[1], &h) : IPC_EFAULT;
     RET(e ? e : (int32_t)h);
     return WASM_OK;
@@ -143,7 +142,7 @@ static wasm_trap_kind_t finish_call(wasm_call_ctx_t *ctx, uint64_t *c, int e, ui
      * would otherwise wrap the spent fuel around to unlimited). */
     if (wasm_exec_fuel(wasm_call_ctx_exec(ctx)) == 0)
         return WASM_TRAP_OUT_OF_FUEL;
-    if (e == 0 && !(p = guest(ctx, out, 8)))
+    if (e == 0 && !(p = hostcall_guest(ctx, out, 8)))
         e = IPC_EFAULT;
     if (e == 0)
         memcpy(p, &r, 8);
@@ -181,7 +180,7 @@ static wasm_trap_kind_t hc_call_lend(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 
 static wasm_trap_kind_t hc_send(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
-    const uint8_t *p = guest(ctx, c[1], c[2]);
+    const uint8_t *p = hostcall_guest(ctx, c[1], c[2]);
     int e = p ? ipc_send(((domain_t *)u)->caps, (cap_handle_t)c[0], p, (uint32_t)c[2],
                          (cap_handle_t)c[3])
               : IPC_EFAULT;
@@ -193,7 +192,7 @@ static wasm_trap_kind_t hc_send(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 static wasm_trap_kind_t hc_recv(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     cap_handle_t got = 0;
-    uint8_t *p = guest(ctx, c[1], c[2]), *hp = c[3] ? guest(ctx, c[3], 4) : NULL;
+    uint8_t *p = hostcall_guest(ctx, c[1], c[2]), *hp = c[3] ? hostcall_guest(ctx, c[3], 4) : NULL;
     int e = !p || (c[3] && !hp) ? IPC_EFAULT
           : ipc_recv(((domain_t *)u)->caps, (cap_handle_t)c[0], p, (uint32_t)c[2], &got, c[4]);
     if (e >= 0 && hp)
@@ -252,8 +251,7 @@ static wasm_trap_kind_t hc_buf_unmap(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 
 /* ------------------------------------------------------------ the table */
 
-/* sig: parameter letters, ':' and result letters; i = i32, I = i64. */
-static const struct { const char *name, *sig; wasm_host_fn_t fn; } calls[] = {
+static const hostcall_def_t calls[] = {
     {"debug_print", "ii:", hc_debug_print},
     {"arch", "ii:i", hc_arch},
     {"args", "ii:i", hc_args},
@@ -276,29 +274,33 @@ static const struct { const char *name, *sig; wasm_host_fn_t fn; } calls[] = {
     {"buf_unmap", "i:i", hc_buf_unmap},
 };
 
-static bool define(wasm_linker_t *l, wasm_runtime_t *rt, domain_t *d, int i)
+bool hostcall_define(wasm_linker_t *l, domain_t *d, const hostcall_def_t *defs, size_t n)
 {
-    wasm_valtype_t t[2][8];
-    uint32_t n[2] = {0, 0}, side = 0;
-    for (const char *s = calls[i].sig; *s; s++) {
-        if (*s == ':')
-            side = 1;
-        else
-            t[side][n[side]++] = *s == 'I' ? WASM_I64 : WASM_I32;
+    for (size_t i = 0; i < n; i++) {
+        wasm_valtype_t t[2][8];
+        uint32_t k[2] = {0, 0}, side = 0;
+        for (const char *s = defs[i].sig; *s; s++) {
+            if (*s == ':')
+                side = 1;
+            else
+                t[side][k[side]++] = *s == 'I' ? WASM_I64 : WASM_I32;
+        }
+        const char *name = defs[i].name;
+        wasm_func_t *f = wasm_func_new_host(d->sys->rt, t[0], k[0], t[1], k[1], defs[i].fn, d, name);
+        wasm_extern_t e = {.kind = WASM_EXTERN_FUNC, .u.func = f};
+        if (!f || !wasm_linker_define(l, "athanor", 7, name, (uint32_t)strlen(name), e))
+            return false;
     }
-    wasm_func_t *f = wasm_func_new_host(rt, t[0], n[0], t[1], n[1], calls[i].fn, d, calls[i].name);
-    wasm_extern_t e = {.kind = WASM_EXTERN_FUNC, .u.func = f};
-    return f && wasm_linker_define(l, "athanor", 7, calls[i].name, (uint32_t)strlen(calls[i].name), e);
+    return true;
 }
 
 wasm_linker_t *hostcall_linker(domain_t *d)
 {
     wasm_linker_t *l = wasm_linker_new(d->sys->rt);
-    for (int i = 0; l && i < (int)(sizeof calls / sizeof calls[0]); i++)
-        if (!define(l, d->sys->rt, d, i)) {
-            wasm_linker_free(l);
-            return NULL;
-        }
+    if (l && !hostcall_define(l, d, calls, sizeof calls / sizeof calls[0])) {
+        wasm_linker_free(l);
+        return NULL;
+    }
     if (l && !sup_hostcalls_define(l, d)) {     /* heartbeat, dom_*: kern/supervise.h */
         wasm_linker_free(l);
         return NULL;

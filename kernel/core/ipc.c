@@ -14,6 +14,8 @@
 #include <kern/sched.h>
 #include <wasm/wasm.h>
 
+#include "overlay.h"
+
 /* The scheduler may not be linked in (early boot tests, host tests that
  * do not need it): without it nothing ever blocks, waits time out at once. */
 #pragma weak thread_current
@@ -359,11 +361,20 @@ static bool map_frames(uintptr_t va, const uint64_t *frames, uint32_t n, unsigne
     return true;
 }
 
+/* The map of holder t under h, or NULL. */
+static buf_map_t *buf_find(buffer_t *b, cap_table_t *t, cap_handle_t h)
+{
+    for (uint32_t i = 0; i < b->nmaps; i++)
+        if (b->maps[i].holder == t && b->maps[i].h == h)
+            return &b->maps[i];
+    return NULL;
+}
+
 /* Puts back the frames d had under map m, forgets the range. */
 static void unmap_one(buffer_t *b, buf_map_t *m)
 {
     domain_t *d = m->dom;
-    uintptr_t va = (uintptr_t)wasm_memory_data(wasm_instance_memory(d->inst, 0)) + m->offset;
+    uintptr_t va = overlay_va(d, m->offset);
     for (uint32_t i = 0; !m->writable && i < b->npages; i++) {
         uint64_t pa = mmu_translate(va + (uintptr_t)i * PAGE_SIZE);
         if (pa && pa != b->frames[i])     /* a scratch frame of ipc_ro_write_fault */
@@ -372,14 +383,7 @@ static void unmap_one(buffer_t *b, buf_map_t *m)
     mmu_unmap(va, (size_t)b->npages * PAGE_SIZE);
     if (!map_frames(va, m->saved, b->npages, MMU_READ | MMU_WRITE))
         panic("buf_unmap: cannot restore a page of %s", d->name);
-    kfree(m->saved);
-    for (int i = 0; i < d->nmaps; i++)
-        if (d->map_off[i] == m->offset) {
-            d->nmaps--;
-            d->map_off[i] = d->map_off[d->nmaps];
-            d->map_len[i] = d->map_len[d->nmaps];
-            break;
-        }
+    overlay_untrack(d, m->offset, m->saved);
     *m = b->maps[--b->nmaps];
 }
 
@@ -387,11 +391,9 @@ static void unmap_one(buffer_t *b, buf_map_t *m)
 static void buffer_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
 {
     buffer_t *b = (buffer_t *)o;
-    for (uint32_t i = 0; i < b->nmaps; i++)
-        if (b->maps[i].holder == holder && b->maps[i].h == h) {
-            unmap_one(b, &b->maps[i]);
-            return;
-        }
+    buf_map_t *m = buf_find(b, holder, h);
+    if (m)
+        unmap_one(b, m);
 }
 
 const kobj_ops_t buffer_ops = {buffer_revoke, buffer_unref};
@@ -416,20 +418,6 @@ buffer_t *buffer_create(uint32_t npages)
     return b;
 }
 
-/* May d map len bytes at offset? Page aligned, inside memory, no overlap. */
-static int map_place_ok(domain_t *d, uint32_t offset, uint64_t len)
-{
-    wasm_memory_t *mem = d->inst ? wasm_instance_memory(d->inst, 0) : NULL;
-    if (!mem || offset % PAGE_SIZE || offset + len > wasm_memory_size(mem))
-        return IPC_EMAPPED;
-    if (d->nmaps == DOMAIN_MAX_MAPS)
-        return IPC_ELIMIT;
-    for (int i = 0; i < d->nmaps; i++)
-        if (offset < (uint64_t)d->map_off[i] + d->map_len[i] && d->map_off[i] < offset + len)
-            return IPC_EMAPPED;
-    return 0;
-}
-
 int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
 {
     kobj_t *o;
@@ -439,12 +427,11 @@ int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
         return e;
     buffer_t *b = (buffer_t *)o;
     uint64_t len = (uint64_t)b->npages * PAGE_SIZE;
-    for (uint32_t i = 0; i < b->nmaps; i++)
-        if (b->maps[i].holder == t && b->maps[i].h == h)
-            return IPC_EMAPPED;
+    if (buf_find(b, t, h))
+        return IPC_EMAPPED;
     if (b->nmaps == BUF_MAX_MAPS)
         return IPC_ELIMIT;
-    if ((e = map_place_ok(d, offset, len)))
+    if ((e = overlay_place_ok(d, offset, len)))
         return e;
     buf_map_t *m = &b->maps[b->nmaps];
     if (!(m->saved = kmalloc(b->npages * sizeof *m->saved)))
@@ -457,8 +444,7 @@ int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
      * fault in the mapping is its own (ipc_ro_write_fault). */
     for (uint32_t i = 0; i < b->npages; i++)
         wasm_memory_write_fault(mem, (void *)(va + (uintptr_t)i * PAGE_SIZE));
-    for (uint32_t i = 0; i < b->npages; i++)
-        m->saved[i] = mmu_translate(va + (uintptr_t)i * PAGE_SIZE);
+    overlay_save(va, m->saved, b->npages);
     m->writable = (rights & CAP_R_WRITE) != 0;
     mmu_unmap(va, len);
     if (!map_frames(va, b->frames, b->npages, MMU_READ | (m->writable ? MMU_WRITE : 0)))
@@ -468,9 +454,7 @@ int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
     m->h = h;
     m->offset = offset;
     b->nmaps++;
-    d->map_off[d->nmaps] = offset;
-    d->map_len[d->nmaps] = (uint32_t)len;
-    d->nmaps++;
+    overlay_track(d, offset, len);
     return 0;
 }
 
@@ -481,12 +465,11 @@ int buf_unmap(cap_table_t *t, cap_handle_t h)
     if (e)
         return e;
     buffer_t *b = (buffer_t *)o;
-    for (uint32_t i = 0; i < b->nmaps; i++)
-        if (b->maps[i].holder == t && b->maps[i].h == h) {
-            unmap_one(b, &b->maps[i]);
-            return 0;
-        }
-    return IPC_EMAPPED;
+    buf_map_t *m = buf_find(b, t, h);
+    if (!m)
+        return IPC_EMAPPED;
+    unmap_one(b, m);
+    return 0;
 }
 
 /* The domain of sys with a buffer mapping over page va, or NULL. */

@@ -1,0 +1,32 @@
+/*
+ * Overlays: frames laid over a domain's linear memory 0 at a page-aligned
+ * offset (device registers in dev.c, buffers in ipc.c). The caller keeps
+ * its own record of the mapping; these are the steps both share: the
+ * place check, saving the frames that were there, and the domain's list
+ * of mapped ranges (d->map_off/map_len/nmaps).
+ */
+#ifndef OVERLAY_H
+#define OVERLAY_H
+
+#include <stdint.h>
+
+#include <kern/domain.h>
+
+/* Page aligned, inside memory 0, over no other mapping of d, and d has
+ * room for one more: 0, or IPC_EMAPPED / IPC_ELIMIT. */
+int overlay_place_ok(domain_t *d, uint32_t offset, uint64_t len);
+
+/* The kernel address of offset in d's memory 0 (d must have one). */
+uintptr_t overlay_va(domain_t *d, uint32_t offset);
+
+/* saved[i] = the frame now under page i of [va, va + npages pages). */
+void overlay_save(uintptr_t va, uint64_t *saved, uint32_t npages);
+
+/* Records [offset, offset+len) as mapped in d (overlay_place_ok said so). */
+void overlay_track(domain_t *d, uint32_t offset, uint64_t len);
+
+/* Forgets d's mapping at offset and frees its saved frames (restored by
+ * the caller already). */
+void overlay_untrack(domain_t *d, uint32_t offset, uint64_t *saved);
+
+#endif
