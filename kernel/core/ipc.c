@@ -252,6 +252,11 @@ int ipc_send(cap_table_t *from, cap_handle_t ch, const void *msg, uint32_t len, 
         return IPC_EFULL;
     if (cap && (e = buffer_movable(from, cap)))
         return e;
+    /* A channel in a channel's queue could end up holding itself (or two
+     * channels each other): a cycle nothing would ever free. */
+    kobj_t *moved;
+    if (cap && cap_lookup(from, cap, KOBJ_CHANNEL, 0, &moved) == CAP_OK)
+        return CAP_ETYPE;
     ipc_msg_t *m = &c->ring[(c->head + c->count) % c->len];
     m->cap = 0;
     if (cap && (e = cap_transfer(from, cap, c->parking, CAP_R_SAME, &m->cap)) != CAP_OK)

@@ -32,6 +32,6 @@ run() {   # name, binary, args...
     fi
 }
 run manifest $kf/fuzz_manifest -max_len=4096 $kf/corpus/manifest $kf/seeds/manifest
-run hostcall $kf/fuzz_hostcall -max_len=2048 $kf/corpus/hostcall
+run hostcall $kf/fuzz_hostcall -max_len=2048 $kf/corpus/hostcall tests/kfuzz/regress
 echo "kfuzz: $pass passed, $fail failed"
 [ $fail -eq 0 ]
