@@ -127,8 +127,11 @@ kernel-default:
 
 # x86_64's isa-debug-exit makes QEMU exit with (status << 1) | 1: give
 # `make run` the kernel's own status back.
+# With stdin not a terminal (a file, a pipe, CI) the kernel is told to power
+# off once init has run instead of waiting for "poweroff" on the console.
 run: kernel
-	@$(QEMU_CMD) $(ARCH_IMAGE); rc=$$?; \
+	@once=; [ -t 0 ] || once="-append athanor.once"; \
+	 $(QEMU_CMD) $(ARCH_IMAGE) $$once; rc=$$?; \
 	 if [ "$(ARCH)" = x86_64 ] && [ $$((rc % 2)) = 1 ]; then rc=$$((rc >> 1)); fi; \
 	 exit $$rc
 

@@ -682,6 +682,8 @@ static int echo_selftest(void)
     return 0;
 }
 
+bool dev_console_once;
+
 int dev_console_run(domsys_t *sys, bool test)
 {
     if (!sys) {
@@ -703,7 +705,7 @@ int dev_console_run(domsys_t *sys, bool test)
     int failed = 0;
     if (test) {
         failed = echo_selftest();
-    } else {
+    } else if (!dev_console_once) {
         char line[128];
         kprintf("athanor: type \"poweroff\" to stop\n");
         for (;;) {

@@ -87,6 +87,7 @@ static void stage2(void *arg)
         st->failures++;
     if (str_has_word(st->cmdline, "athanor.bench"))   /* the IPC bench, then off */
         arch_poweroff(ipcbench_run());
+    dev_console_once = str_has_word(st->cmdline, "athanor.once");
     st->failures += dev_console_run(loader_domsys(), ktest_mode);   /* the console driver domain */
     if (!ktest_mode)
         return;

@@ -146,5 +146,9 @@ int dev_start_drivers(domsys_t *sys);
  * back; otherwise runs the console until the line "poweroff" is typed.
  * Returns the number of failed checks. */
 int dev_console_run(domsys_t *sys, bool test);
+/* Set from the command line word athanor.once (make run sets it when stdin is
+ * not a terminal): hand the console over, then return instead of waiting for
+ * "poweroff", so a non-interactive boot ends by itself. */
+extern bool dev_console_once;
 
 #endif
