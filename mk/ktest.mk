@@ -8,7 +8,7 @@
 
 KTEST_KSRC   := kernel/core/supervise.c kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/overlay.c kernel/core/hostcall.c \
                 kernel/core/dev.c
-KTEST_SRC    := $(wildcard tests/kernel/*.c)
+KTEST_SRC    := $(wildcard tests/kernel/*.c) tests/unit/main.c
 KTEST_HDR    := $(wildcard kernel/include/kern/*.h tests/kernel/*.h) tests/unit/unit.h
 KTEST_KCFLAGS := -std=c11 $(WARN) -ffreestanding -nostdlibinc -fno-strict-aliasing \
                  -Ikernel/include -Itests/kernel/include -Iinclude
@@ -22,5 +22,5 @@ $(SAN)/obj/ktest/%.o: kernel/%.c $(KTEST_HDR)
 $(SAN)/kernel_tests: $(KTEST_SRC) $(KTEST_HDR) $(KTEST_KOBJ) $(SAN)/libazothwasm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit \
-	    $(SANFLAGS) $(KTEST_SRC) $(KTEST_KOBJ) $(SAN)/libazothwasm.a -o $@
+	    -DUNIT_SUITE='"kernel-host"' $(SANFLAGS) $(KTEST_SRC) $(KTEST_KOBJ) $(SAN)/libazothwasm.a -o $@
 TOOLS += $(SAN)/kernel_tests

@@ -1,9 +1,14 @@
-/* Runs every registered unit test; a test name on the command line runs only
- * the tests whose names contain it. Ends with "unit: P passed, F failed". */
+/* Runs every registered test; a test name on the command line runs only the
+ * tests whose names contain it. Ends with "<suite>: P passed, F failed", the
+ * suite named by UNIT_SUITE ("unit"; the kernel host tests build this same
+ * file as "kernel-host"). */
 #include "unit.h"
 
 #include <stdlib.h>
 
+#ifndef UNIT_SUITE
+#define UNIT_SUITE "unit"
+#endif
 #define UNIT_MAX 1024
 
 static struct { const char *name; unit_fn_t fn; } tests[UNIT_MAX];
@@ -13,7 +18,7 @@ static bool current_failed;
 void unit_register(const char *name, unit_fn_t fn)
 {
     if (ntests == UNIT_MAX) {
-        fprintf(stderr, "unit: too many tests (max %d)\n", UNIT_MAX);
+        fprintf(stderr, UNIT_SUITE ": too many tests (max %d)\n", UNIT_MAX);
         exit(2);
     }
     tests[ntests].name = name;
@@ -42,7 +47,7 @@ int main(int argc, char **argv)
             passed++;
         }
     }
-    printf("unit: %d passed, %d failed\n", passed, failed);
+    printf(UNIT_SUITE ": %d passed, %d failed\n", passed, failed);
     fflush(stdout);
     return failed ? 1 : 0;
 }
