@@ -56,40 +56,12 @@ static const struct { const char *name; int kind; } expect_names[] = {
     {"invalid", EXPECT_INVALID},
 };
 
-/* Counts finished threads; a waiter sleeps on q. */
-typedef struct join {
-    waitq_t q;
-    volatile int done;
-} join_t;
-
-static void join_signal(join_t *j)
-{
-    bool on = cpu_irq_save();
-    j->done++;
-    waitq_wake_all(&j->q);
-    cpu_irq_restore(on);
-}
-
-/* Waits until j was signalled n times or the deadline passed. */
-static bool join_wait(join_t *j, int n, uint64_t deadline)
-{
-    for (;;) {
-        bool on = cpu_irq_save();
-        if (j->done >= n) {
-            cpu_irq_restore(on);
-            return true;
-        }
-        if (!waitq_wait(&j->q, deadline))    /* returns with interrupts on */
-            return j->done >= n;
-    }
-}
-
 /* ------------------------------------------------------------ the prober */
 
 typedef struct prober {
     domain_t *svc;
     cap_handle_t h;                 /* svc.echo in svc's own table */
-    join_t join;
+    sched_join_t join;
     volatile bool stop;
     volatile uint64_t seq, ok, failed, last_ok_ns, max_gap_ns;
     volatile int last_err;
@@ -119,7 +91,7 @@ static void prober_thread(void *arg)
         wasm_exec_free(ex);
     else
         p->failed++, p->last_err = CAP_ENOMEM;
-    join_signal(&p->join);
+    sched_join_signal(&p->join);
     thread_exit();
 }
 
@@ -129,7 +101,7 @@ typedef struct hcase {
     domain_t *d;
     wasm_exec_t *ex;
     wasm_func_t *f;
-    join_t join;
+    sched_join_t join;
     wasm_trap_kind_t kind;
     uint64_t result;
     wasm_trap_t trap;
@@ -143,7 +115,7 @@ static void hostile_thread(void *arg)
     c->kind = wasm_call(c->ex, c->f, NULL, r, &c->trap);
     thread_set_exec(thread_current(), NULL);
     c->result = r[0];
-    join_signal(&c->join);
+    sched_join_signal(&c->join);
     thread_exit();
 }
 
@@ -206,7 +178,7 @@ static const char *run_thread(hcase_t *c, uint64_t fuel, uint64_t *ns)
     uint64_t t0 = timer_now_ns();
     if (!thread_create(d, d->name, PRIO_HOSTILE, hostile_thread, c, HOSTILE_STACK))
         return "no thread";
-    bool done = join_wait(&c->join, 1, t0 + CASE_WALL);
+    bool done = sched_join_wait(&c->join, 1, t0 + CASE_WALL);
     *ns = timer_now_ns() - t0;
     if (done)
         return NULL;
@@ -214,7 +186,7 @@ static const char *run_thread(hcase_t *c, uint64_t fuel, uint64_t *ns)
      * swallow one request as a preemption, so repeat). */
     for (int i = 0; i < 100 && !done; i++) {
         wasm_exec_interrupt(c->ex);
-        done = join_wait(&c->join, 1, timer_now_ns() + 10 * MS);
+        done = sched_join_wait(&c->join, 1, timer_now_ns() + 10 * MS);
     }
     return done ? "its budget did not stop it (interrupted after the wall-clock limit)"
                 : "still running after the wall-clock limit and 100 interrupts";
@@ -309,7 +281,7 @@ static int run_case(domain_t *d, prober_t *p)
 /* ------------------------------------------------------------ the driver */
 
 typedef struct hrun {
-    join_t join;
+    sched_join_t join;
     int failed, passed;
     bool stuck;             /* a hostile thread never stopped: keep everything */
     const char *text;
@@ -358,7 +330,7 @@ static void hostile_cases(hrun_t *run, domsys_t *sys)
         run->stuck |= r == 2;
     }
     p.stop = true;
-    join_wait(&p.join, 1, timer_now_ns() + 1000 * MS);
+    sched_join_wait(&p.join, 1, timer_now_ns() + 1000 * MS);
     kprintf("hostile: svc answered %llu probes, %llu failed, over %llu calls to it\n",
             (unsigned long long)p.ok, (unsigned long long)p.failed,
             (unsigned long long)p.svc->calls);
@@ -381,7 +353,7 @@ static void hostile_driver(void *arg)
     }
     if (rt && !run->stuck)
         wasm_runtime_free(rt);
-    join_signal(&run->join);
+    sched_join_signal(&run->join);
     thread_exit();
 }
 
@@ -399,7 +371,7 @@ int hostile_run(void)
         kprintf("hostile: FAILED: no driver thread\n");
         return 1;
     }
-    if (!join_wait(&run.join, 1, timer_now_ns() + 60000 * MS)) {
+    if (!sched_join_wait(&run.join, 1, timer_now_ns() + 60000 * MS)) {
         kprintf("hostile: FAILED: the cases did not finish in 60 s\n");
         return 1;
     }

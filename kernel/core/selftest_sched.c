@@ -22,38 +22,10 @@
 
 typedef const char *(*sched_test_fn)(void);
 
-/* Counts finished helper threads; the driver waits on q for them. */
-typedef struct join {
-    waitq_t q;
-    volatile int done;
-} join_t;
-
-static void join_signal(join_t *j)
-{
-    bool on = cpu_irq_save();
-    j->done++;
-    waitq_wake_all(&j->q);
-    cpu_irq_restore(on);
-}
-
-/* Waits until n helpers have signalled j or the deadline passes. */
-static bool join_wait(join_t *j, int n, uint64_t deadline)
-{
-    for (;;) {
-        bool on = cpu_irq_save();
-        if (j->done >= n) {
-            cpu_irq_restore(on);
-            return true;
-        }
-        if (!waitq_wait(&j->q, deadline))    /* returns with interrupts on */
-            return j->done >= n;
-    }
-}
-
 /* ------------------------------------------------------------ priority */
 
 typedef struct order {
-    join_t join;
+    sched_join_t join;
     int seen[2], n;
 } order_t;
 
@@ -61,14 +33,14 @@ static void order_high(void *arg)
 {
     order_t *o = arg;
     o->seen[o->n++] = PRIO_HIGH;
-    join_signal(&o->join);
+    sched_join_signal(&o->join);
 }
 
 static void order_low(void *arg)
 {
     order_t *o = arg;
     o->seen[o->n++] = PRIO_LOW;
-    join_signal(&o->join);
+    sched_join_signal(&o->join);
 }
 
 /* The low thread is created first, so FIFO order would run it first. */
@@ -78,7 +50,7 @@ static const char *test_priority(void)
     if (!thread_create(NULL, "low", PRIO_LOW, order_low, &o, 0) ||
         !thread_create(NULL, "high", PRIO_HIGH, order_high, &o, 0))
         return "thread_create failed";
-    if (!join_wait(&o.join, 2, timer_now_ns() + 500 * MS))
+    if (!sched_join_wait(&o.join, 2, timer_now_ns() + 500 * MS))
         return "the threads did not both run";
     return o.seen[0] == PRIO_HIGH && o.seen[1] == PRIO_LOW ? NULL
                                                             : "lower priority ran first";
@@ -128,7 +100,7 @@ static const char *test_timeout(void)
 
 typedef struct waker {
     waitq_t *q;
-    join_t join;
+    sched_join_t join;
     int woke;
 } waker_t;
 
@@ -137,7 +109,7 @@ static void waker_thread(void *arg)
     waker_t *w = arg;
     sched_sleep_ns(2 * MS);
     w->woke = waitq_wake_one(w->q);
-    join_signal(&w->join);
+    sched_join_signal(&w->join);
 }
 
 static void waiter_thread(void *arg)
@@ -145,7 +117,7 @@ static void waiter_thread(void *arg)
     waker_t *w = arg;
     cpu_irq_save();
     if (waitq_wait(w->q, 0))
-        join_signal(&w->join);
+        sched_join_signal(&w->join);
 }
 
 /* One waiter woken by another thread, then three woken at once. */
@@ -160,7 +132,7 @@ static const char *test_wake(void)
     bool woken = waitq_wait(&q, deadline);
     if (!woken || timer_now_ns() >= deadline)
         return "waitq_wait was not woken by waitq_wake_one";
-    if (!join_wait(&w.join, 1, deadline) || w.woke != 1)
+    if (!sched_join_wait(&w.join, 1, deadline) || w.woke != 1)
         return "waitq_wake_one did not return 1";
     waker_t all = {&q, {{0}, 0}, 0};
     for (int i = 0; i < 3; i++)
@@ -168,7 +140,7 @@ static const char *test_wake(void)
             return "thread_create failed";
     sched_sleep_ns(MS);    /* the three block on q */
     int n = waitq_wake_all(&q);
-    if (!join_wait(&all.join, 3, timer_now_ns() + 500 * MS))
+    if (!sched_join_wait(&all.join, 3, timer_now_ns() + 500 * MS))
         return "waitq_wake_all did not wake all three";
     return n == 3 ? NULL : "waitq_wake_all did not return 3";
 }
@@ -176,7 +148,7 @@ static const char *test_wake(void)
 /* ------------------------------------------------------------ floating point */
 
 typedef struct fpwork {
-    join_t *join;
+    sched_join_t *join;
     double seed, result;
 } fpwork_t;
 
@@ -200,18 +172,18 @@ static void fp_thread(void *arg)
 {
     fpwork_t *w = arg;
     w->result = fp_chain(w->seed, true);
-    join_signal(w->join);
+    sched_join_signal(w->join);
 }
 
 static const char *test_fp(void)
 {
-    join_t j = {0};
+    sched_join_t j = {0};
     fpwork_t w[2] = {{&j, 1.25, 0}, {&j, 7.5, 0}};
     uint64_t t0 = timer_now_ns(), sw0 = sched_switches();
     for (int i = 0; i < 2; i++)
         if (!thread_create(NULL, "fp", PRIO_LOW, fp_thread, &w[i], 0))
             return "thread_create failed";
-    if (!join_wait(&j, 2, timer_now_ns() + 500 * MS))
+    if (!sched_join_wait(&j, 2, timer_now_ns() + 500 * MS))
         return "the FP threads did not finish";
     uint64_t dt = timer_now_ns() - t0, sw = sched_switches() - sw0;
     kprintf("selftest sched_fp: %llu switches, %llu ns each (thread setup included)\n",
@@ -235,7 +207,7 @@ static const uint8_t spin_wasm[] = {
 };
 
 typedef struct spinner {
-    join_t *join;
+    sched_join_t *join;
     wasm_exec_t *ex;
     wasm_instance_t *inst;
     volatile uint32_t *mem;       /* [0] the count, [1] the stop flag */
@@ -251,10 +223,10 @@ static void spin_thread(void *arg)
     s->kind = wasm_call(s->ex, wasm_instance_func(s->inst, "spin"), NULL, &r, NULL);
     thread_set_exec(thread_current(), NULL);
     s->cpu_ns = thread_cpu_ns(thread_current());
-    join_signal(s->join);
+    sched_join_signal(s->join);
 }
 
-static bool spinner_setup(spinner_t *s, wasm_runtime_t *rt, wasm_module_t *m, join_t *j)
+static bool spinner_setup(spinner_t *s, wasm_runtime_t *rt, wasm_module_t *m, sched_join_t *j)
 {
     wasm_error_t err;
     s->join = j;
@@ -289,7 +261,7 @@ static bool spin_shared(thread_t *t[2])
  * tick must share the CPU between them, and wake the sleeping driver
  * (which outranks them) on time. The driver checks every 10 ms, for up to
  * a second, so a host stalling QEMU does not fail the test. */
-static const char *spin_run(spinner_t s[2], join_t *j)
+static const char *spin_run(spinner_t s[2], sched_join_t *j)
 {
     thread_t *self = thread_current(), *t[2];
     uint64_t t0 = timer_now_ns(), idle0 = sched_idle_ns(), me0 = thread_cpu_ns(self);
@@ -305,7 +277,7 @@ static const char *spin_run(spinner_t s[2], join_t *j)
     bool shared = spin_shared(t);
     uint32_t c0 = s[0].mem[0], c1 = s[1].mem[0];
     s[0].mem[1] = s[1].mem[1] = 1;    /* t[] may be freed from here on */
-    if (!join_wait(j, 2, timer_now_ns() + 2000 * MS))
+    if (!sched_join_wait(j, 2, timer_now_ns() + 2000 * MS))
         return "the spinning threads did not stop";
     spin_result.elapsed = timer_now_ns() - t0;
     spin_result.driver_ns = thread_cpu_ns(self) - me0;
@@ -329,7 +301,7 @@ static const char *test_preempt(void)
     wasm_runtime_t *rt = kwasm_runtime();
     wasm_error_t err;
     wasm_module_t *m = rt ? wasm_module_load(rt, spin_wasm, sizeof spin_wasm, &err) : NULL;
-    join_t j = {0};
+    sched_join_t j = {0};
     spinner_t s[2] = {{0}, {0}};
     const char *why = "cannot load the spin module";
     if (m && spinner_setup(&s[0], rt, m, &j) && spinner_setup(&s[1], rt, m, &j))
@@ -377,7 +349,7 @@ static const struct {
 };
 
 typedef struct driver {
-    join_t join;
+    sched_join_t join;
     int failed;
 } driver_t;
 
@@ -393,7 +365,7 @@ static void driver_thread(void *arg)
             kprintf("selftest %s: ok\n", sched_tests[i].name);
         }
     }
-    join_signal(&d->join);
+    sched_join_signal(&d->join);
 }
 
 int selftest_sched(void)
@@ -405,7 +377,7 @@ int selftest_sched(void)
         kprintf("selftest sched: FAILED: cannot create the driver thread\n");
         return 1;
     }
-    if (!join_wait(&d.join, 1, timer_now_ns() + 10000 * MS)) {
+    if (!sched_join_wait(&d.join, 1, timer_now_ns() + 10000 * MS)) {
         kprintf("selftest sched: FAILED: the driver thread did not finish in 10 s\n");
         return 1;
     }

@@ -62,6 +62,16 @@ bool waitq_wait(waitq_t *q, uint64_t deadline_ns);
 int waitq_wake_one(waitq_t *q);
 int waitq_wake_all(waitq_t *q);
 
+/* A join point: threads signal it as they finish; another thread waits
+ * for n signals (or a deadline, 0: none). Zero-initialised is ready. */
+typedef struct sched_join {
+    waitq_t q;
+    volatile int done;
+} sched_join_t;
+
+void sched_join_signal(sched_join_t *j);
+bool sched_join_wait(sched_join_t *j, int n, uint64_t deadline_ns);
+
 /* Called by timer_tick (interrupt context). */
 void sched_tick(uint64_t now_ns);
 
