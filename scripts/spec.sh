@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Runs the WebAssembly core spec suite through the engine.
+# Runs the WebAssembly spec suite through the engine, in groups:
+#   core            the 146 top-level core files (SIMD included)
+#   tail-call, extended-const, multi-memory
+#                   proposals/<group>/*.wast (wast2json/wat2wasm get the
+#                   proposal's --enable-<group> flag)
 #
-#   scripts/spec.sh [name ...]     names like "i32" or "i32.wast"; default: the
-#                                  90 top-level core files not named simd_*
+#   scripts/spec.sh [name ...]     names like "i32", "simd_lane.wast" (core) or
+#                                  "tail-call/return_call" (a proposal file), or
+#                                  a group name; default: every group
 #
 # Variables:
 #   WASM_TESTSUITE  suite directory (default ../shared/wasm-testsuite, relative
@@ -15,9 +20,12 @@
 #   SPEC_TIMEOUT    seconds per file before it is killed (default 300)
 #
 # Conversion output is cached in build/spec/json/ (redone when the .wast is
-# newer); each file's full runner output is in build/spec/log/<name>.log.
+# newer; proposals in a subdirectory per group); each file's full runner
+# output is in build/spec/log/[group/]<name>.log.
 # Each file runs in its own process: if it dies, the commands it had not
-# finished count as failed. The last line is
+# finished count as failed. Each group ends with
+#   group G: P passed, F failed, S skipped
+# and the last line is
 #   spec: P passed, F failed, S skipped
 # and the exit status is non-zero if anything failed.
 set -u
@@ -44,36 +52,62 @@ if [ "$runner" = build/spec_runner ] && ! make -s build/spec_runner >&2; then
     exit 1
 fi
 
-# The file list: arguments, or every top-level core file but SIMD.
-files=()
+# The file list: "group<TAB>path" lines, from the arguments or every group.
+proposals=(tail-call extended-const multi-memory)
+entries=()
+add_group() {
+    local g=$1 f
+    if [ "$g" = core ]; then
+        for f in "$suite"/*.wast; do entries+=("core	$f"); done
+    else
+        for f in "$suite/proposals/$g"/*.wast; do entries+=("$g	$f"); done
+    fi
+}
 if [ $# -gt 0 ]; then
-    for n in "$@"; do files+=("$suite/${n%.wast}.wast"); done
-else
-    for f in "$suite"/*.wast; do
-        case $(basename "$f") in simd_*) ;; *) files+=("$f") ;; esac
+    for n in "$@"; do
+        case $n in
+            core|tail-call|extended-const|multi-memory) add_group "$n" ;;
+            */*) entries+=("${n%%/*}	$suite/proposals/${n%.wast}.wast") ;;
+            *) entries+=("core	$suite/${n%.wast}.wast") ;;
+        esac
     done
+else
+    add_group core
+    for g in "${proposals[@]}"; do add_group "$g"; done
 fi
+
+# Files not run yet, with the reason (listed at the end, not counted).
+pending_reason() {
+    case $1 in
+        core/simd_*) echo "SIMD is not implemented yet" ;;
+        multi-memory/*) echo "multiple memories are not implemented yet" ;;
+    esac
+}
+pending=()
 
 P=0; F=0; S=0; T=0; M=0
 skips=()
 warnings=""
 abnormal=0
 
-# convert <wast> <json>: wast2json into the cache unless it is up to date.
+# convert <wast> <json> [flag]: wast2json into the cache unless up to date.
 convert() {
     if [ -s "$2" ] && [ ! "$1" -nt "$2" ]; then return 0; fi
     rm -f "$2"
-    wast2json "$1" -o "$2" 2>"$2.err"
+    mkdir -p "$(dirname "$2")"
+    wast2json ${3:+"$3"} "$1" -o "$2" 2>"$2.err"
 }
 
-# run_one <wast>: runs one file, prints its lines and adds to P F S.
+# run_one <group> <wast>: runs one file, prints its lines and adds to P F S.
 run_one() {
-    local wast=$1 name json log prog total p f s rc line
+    local group=$1 wast=$2 name json log prog total p f s rc line sub="" flag=""
     name=$(basename "$wast" .wast)
-    json=$jsondir/$name.json
-    log=$logdir/$name.log
-    prog=$logdir/$name.progress
-    if ! convert "$wast" "$json"; then
+    if [ "$group" != core ]; then sub=$group/; flag=--enable-$group; fi
+    mkdir -p "$logdir/$sub"
+    json=$jsondir/$sub$name.json
+    log=$logdir/$sub$name.log
+    prog=$logdir/$sub$name.progress
+    if ! convert "$wast" "$json" "$flag"; then
         echo "$name.wast: CONVERSION FAILED: $(head -1 "$json.err")"
         echo "$name.wast: 0 passed, 1 failed, 0 skipped"
         F=$((F + 1))
@@ -81,7 +115,7 @@ run_one() {
     fi
     rm -f "$prog"
     # (The braces keep bash's own "Segmentation fault" report off the output.)
-    { timeout -k 5 "$limit" "$runner" --text="$text" --progress "$prog" "$json" >"$log" 2>&1; } 2>/dev/null
+    { timeout -k 5 "$limit" "$runner" --text="$text" ${flag:+--wat-flag="$flag"} --progress "$prog" "$json" >"$log" 2>&1; } 2>/dev/null
     rc=$?
     line=$(grep -E "^$name\.wast: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$" "$log" | tail -1)
     grep -E "^$name\.wast:[0-9]+: " "$log" | head -n "$show"
@@ -118,20 +152,42 @@ run_one() {
     T=$((T + ${t:-0})); M=$((M + ${m:-0}))
 }
 
-for wast in "${files[@]}"; do
+# Per-group totals, printed when the group changes and at the end.
+gname=""; gP=0; gF=0; gS=0; glines=()
+group_line() {
+    if [ -n "$gname" ]; then
+        glines+=("group $gname: $((P - gP)) passed, $((F - gF)) failed, $((S - gS)) skipped")
+        echo "${glines[-1]}"
+    fi
+    gP=$P; gF=$F; gS=$S
+}
+for e in "${entries[@]}"; do
+    g=${e%%	*}; wast=${e#*	}
+    if [ "$g" != "$gname" ]; then group_line; gname=$g; fi
+    why=$(pending_reason "$g/$(basename "$wast")")
+    if [ -n "$why" ]; then
+        pending+=("$g/$(basename "$wast"): $why")
+        continue
+    fi
     if [ ! -f "$wast" ]; then
         echo "$(basename "$wast"): no such file"
         F=$((F + 1))
         continue
     fi
-    run_one "$wast"
+    run_one "$g" "$wast"
 done
+group_line
 
 if [ ${#skips[@]} -gt 0 ]; then
     echo "skipped commands (${#skips[@]}):"
     printf '  %s\n' "${skips[@]}"
 fi
 [ -n "$warnings" ] && printf '%s' "$warnings"
+if [ ${#pending[@]} -gt 0 ]; then
+    echo "files not run (${#pending[@]}):"
+    printf '  %s\n' "${pending[@]}"
+fi
+printf '%s\n' "${glines[@]}"
 echo "counted: $((T - M)) assert/action + $M module commands (register does not count)"
 echo "spec: $P passed, $F failed, $S skipped"
 [ "$F" -eq 0 ] && [ "$abnormal" -eq 0 ]

@@ -1147,6 +1147,69 @@ static void do_call(comp_t *c, uint32_t fidx)
         push_home(c, t->types[t->nparams + i]);
 }
 
+/* return_call / return_call_indirect: the callee's results must be the
+ * running function's results, since they become its results. */
+static bool tail_results_ok(comp_t *c, const wasm_functype_t *t)
+{
+    const wasm_functype_t *ft = &c->m->types[c->cs[0].typeidx];
+    if (t->nresults != ft->nresults)
+        return fail(c, "type mismatch: tail call results differ from the function's");
+    for (uint32_t i = 0; i < t->nresults; i++)
+        if (t->types[t->nparams + i] != ft->types[ft->nparams + i])
+            return fail(c, "type mismatch: tail call results differ from the function's");
+    return true;
+}
+
+/* return_call x: the arguments go home, then RETURN_CALL moves them to the
+ * frame's start and replaces the running function (constant stack). */
+static void do_return_call(comp_t *c, uint32_t fidx)
+{
+    if (fidx >= c->m->nfuncs)
+        return (void)fail(c, "unknown function");
+    const wasm_functype_t *t = &c->m->types[c->m->func_type[fidx]];
+    if (!tail_results_ok(c, t))
+        return;
+    for (uint32_t i = t->nparams; i-- > 0;)
+        pop(c, t->types[i]);
+    uint32_t base = c->sh;
+    if (!c->dead && !c->r.failed) {
+        c->sh += t->nparams;
+        materialize_from(c, base);
+        c->sh = base;
+        emit3(c, OP_RETURN_CALL, fidx, home(c, base));
+    }
+    set_unreachable(c);
+}
+
+static void do_return_call_indirect(comp_t *c)
+{
+    uint32_t ti, tab;
+    if (!wasm_rd_u32(&c->r, &ti) || !wasm_rd_u32(&c->r, &tab))
+        return;
+    if (ti >= c->m->ntypes)
+        return (void)fail(c, "unknown type");
+    if (tab >= c->m->ntables)
+        return (void)fail(c, "unknown table");
+    if (c->m->tables[tab].elem != WASM_FUNCREF)
+        return (void)fail(c, "type mismatch: return_call_indirect needs a funcref table");
+    const wasm_functype_t *t = &c->m->types[ti];
+    if (!tail_results_ok(c, t))
+        return;
+    ent_t idx = pop(c, WASM_I32);
+    for (uint32_t i = t->nparams; i-- > 0;)
+        pop(c, t->types[i]);
+    uint32_t base = c->sh;
+    if (!c->dead && !c->r.failed) {
+        uint32_t is = slot_of(c, &idx, base + t->nparams);
+        c->sh += t->nparams;
+        materialize_from(c, base);
+        c->sh = base;
+        emit_op(c, OP_RETURN_CALL_INDIRECT), emit(c, tab), emit(c, t->canon), emit(c, is);
+        emit(c, home(c, base));
+    }
+    set_unreachable(c);
+}
+
 static void do_call_indirect(comp_t *c)
 {
     uint32_t ti, tab;
@@ -1289,6 +1352,13 @@ static void control(comp_t *c, uint8_t op)
     case 0x11:
         do_call_indirect(c);
         return;
+    case 0x12:
+        if (wasm_rd_u32(&c->r, &x))
+            do_return_call(c, x);
+        return;
+    case 0x13:
+        do_return_call_indirect(c);
+        return;
     default:
         fail(c, "illegal opcode");
     }
@@ -1363,7 +1433,7 @@ static bool instruction(comp_t *c)
     uint64_t b64;
     if (!wasm_rd_u8(&c->r, &op))
         return false;
-    if (op <= 0x11 && op != 0x0B) {
+    if (op <= 0x13 && op != 0x0B) {
         control(c, op);
         return false;
     }

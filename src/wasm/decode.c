@@ -302,28 +302,67 @@ static bool const_instr(dec_t *d, uint8_t op, uint32_t at, wasm_constexpr_t *ce)
     }
 }
 
-/* Something follows the first instruction of a constant expression. A run
- * of constant instructions then `end` only leaves too many values ("type
- * mismatch"); any other instruction is not constant. */
-static bool const_extra(dec_t *d, uint8_t op)
+/* Extended constant expressions: i32/i64 add, sub and mul. */
+static bool const_arith(uint8_t op, uint8_t *type)
+{
+    if (op >= 0x6A && op <= 0x6C)
+        return *type = WASM_I32, true;
+    if (op >= 0x7C && op <= 0x7E)
+        return *type = WASM_I64, true;
+    return false;
+}
+
+/* Something follows the first instruction of a constant expression: a
+ * sequence of constant instructions and (extended constants) i32/i64
+ * add/sub/mul, validated with a small type stack. It is kept as
+ * WASM_CONST_EXPR: the bytes are evaluated at instantiation. */
+static bool const_seq(dec_t *d, uint8_t want, uint32_t start, uint8_t op, wasm_constexpr_t *ce)
 {
     wasm_reader_t *r = &d->r;
     wasm_constexpr_t scratch;
-    uint32_t at;
+    uint8_t types[WASM_CONST_MAX_DEPTH];
+    uint32_t depth = 1, max = 1, at;
+    uint8_t t;
 
+    types[0] = ce->type;
     for (;;) {
         at = wasm_rd_offset(r) - 1;
         if (op == OP_END)
-            return fail_at(r, at, "type mismatch: constant expression leaves extra values");
-        if (!is_const_op(op))
+            break;
+        if (const_arith(op, &t)) {
+            if (depth < 2 || types[depth - 1] != t || types[depth - 2] != t)
+                return fail_at(r, at, "type mismatch: %s arithmetic in a constant expression",
+                               wasm_valtype_name(t));
+            depth--;
+        } else if (is_const_op(op)) {
+            if (!const_instr(d, op, at, &scratch))
+                return false;
+            if (depth == WASM_CONST_MAX_DEPTH)
+                return fail_at(r, at, "constant expression too deep (limit %u values)",
+                               WASM_CONST_MAX_DEPTH);
+            types[depth++] = scratch.type;
+            if (depth > max)
+                max = depth;
+        } else {
             return fail_at(r, at, "constant expression required: opcode 0x%x", op);
-        if (!const_instr(d, op, at, &scratch) || !wasm_rd_u8(r, &op))
+        }
+        if (!wasm_rd_u8(r, &op))
             return false;
     }
+    if (depth != 1)
+        return fail_at(r, at, "type mismatch: constant expression leaves %u values", depth);
+    if (types[0] != want)
+        return fail_at(r, start, "type mismatch: constant expression has type %s, expected %s",
+                       wasm_valtype_name(types[0]), wasm_valtype_name(want));
+    ce->kind = WASM_CONST_EXPR;
+    ce->type = want;
+    ce->index = start;
+    ce->value = 0;
+    return true;
 }
 
-/* A Wasm 2.0 constant expression: one constant instruction, then end; its
- * value must have type `want`. */
+/* A constant expression whose value must have type `want`. The common one
+ * instruction then `end` is stored decoded; longer ones by const_seq. */
 static bool rd_const(dec_t *d, uint8_t want, wasm_constexpr_t *ce)
 {
     wasm_reader_t *r = &d->r;
@@ -335,7 +374,7 @@ static bool rd_const(dec_t *d, uint8_t want, wasm_constexpr_t *ce)
     if (!wasm_rd_u8(r, &op))
         return false;
     if (op != OP_END)
-        return const_extra(d, op);
+        return const_seq(d, want, at, op, ce);
     if (ce->type != want)
         return fail_at(r, at, "type mismatch: constant expression has type %s, expected %s",
                        wasm_valtype_name(ce->type), wasm_valtype_name(want));

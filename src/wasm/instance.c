@@ -370,9 +370,46 @@ static bool link_import(wasm_instance_t *inst, const wasm_import_t *im, const wa
     return why == NULL;
 }
 
+static uint64_t eval_const(wasm_instance_t *inst, const wasm_constexpr_t *e);
+
+/* Evaluates a validated extended constant expression (module.h). */
+static uint64_t eval_const_expr(wasm_instance_t *inst, const wasm_constexpr_t *e)
+{
+    wasm_module_t *m = inst->m;
+    wasm_reader_t r = {m->bytes, m->bytes + e->index, m->bytes + m->len, "constant", NULL, false};
+    uint64_t st[WASM_CONST_MAX_DEPTH];
+    uint32_t n = 0;
+    uint8_t op;
+    while (wasm_rd_u8(&r, &op) && op != 0x0B) {
+        wasm_constexpr_t one = {0, 0, 0, 0};
+        int32_t i32;
+        int64_t i64;
+        uint32_t f32;
+        switch (op) {
+        case 0x6A: n--, st[n - 1] = (uint32_t)(st[n - 1] + st[n]); continue;
+        case 0x6B: n--, st[n - 1] = (uint32_t)(st[n - 1] - st[n]); continue;
+        case 0x6C: n--, st[n - 1] = (uint32_t)(st[n - 1] * st[n]); continue;
+        case 0x7C: n--, st[n - 1] = st[n - 1] + st[n]; continue;
+        case 0x7D: n--, st[n - 1] = st[n - 1] - st[n]; continue;
+        case 0x7E: n--, st[n - 1] = st[n - 1] * st[n]; continue;
+        case 0x41: wasm_rd_s32(&r, &i32), one.value = (uint32_t)i32; break;
+        case 0x42: wasm_rd_s64(&r, &i64), one.value = (uint64_t)i64; break;
+        case 0x43: wasm_rd_fixed32(&r, &f32), one.value = f32; break;
+        case 0x44: wasm_rd_fixed64(&r, &one.value); break;
+        case 0xD0: wasm_rd_u8(&r, &one.type), one.kind = WASM_CONST_REF_NULL; break;
+        case 0xD2: wasm_rd_u32(&r, &one.index), one.kind = WASM_CONST_REF_FUNC; break;
+        default: wasm_rd_u32(&r, &one.index), one.kind = WASM_CONST_GLOBAL_GET; break;
+        }
+        st[n++] = eval_const(inst, &one);
+    }
+    return n ? st[0] : 0;
+}
+
 static uint64_t eval_const(wasm_instance_t *inst, const wasm_constexpr_t *e)
 {
     switch (e->kind) {
+    case WASM_CONST_EXPR:
+        return eval_const_expr(inst, e);
     case WASM_CONST_GLOBAL_GET:
         return inst->globals[e->index]->value;
     case WASM_CONST_REF_FUNC:

@@ -540,6 +540,58 @@ dispatch:
         SAFEPOINT();
         DISPATCH();
     }
+    CASE(RETURN_CALL) {
+        callee = cs.inst->funcs[ip[1]];
+        nfp = fp + ip[2];
+        goto do_tail_call;
+    }
+    CASE(RETURN_CALL_INDIRECT) {
+        wasm_table_t *t = cs.inst->tables[ip[1]];
+        uint32_t i = U32(3);
+        if (WASM_UNLIKELY(i >= t->size))
+            TRAP(WASM_TRAP_OOB_TABLE);
+        callee = (wasm_func_t *)(uintptr_t)t->elems[i];
+        if (WASM_UNLIKELY(!callee))
+            TRAP(WASM_TRAP_UNINITIALIZED_ELEM);
+        if (WASM_UNLIKELY(callee->canon != ip[2]))
+            TRAP(WASM_TRAP_INDIRECT_MISMATCH);
+        nfp = fp + ip[4];
+        goto do_tail_call;
+    }
+    /* A tail call reuses the running function's frame and control record:
+     * the arguments move down to fp[0..), the callee starts there and
+     * returns straight to our caller, so a loop of tail calls (also across
+     * instances) runs in constant stack. A host callee runs as a normal call
+     * whose results are then returned. */
+    do_tail_call: {
+        if (callee->kind == WASM_FUNC_HOST) {
+            ex->sp = fp + cs.func->def->frame_cells;
+            ex->ctl_top = cs.ctl;
+            wasm_trap_kind_t k = wasm_call_host(ex, cs.inst, callee, nfp);
+            if (k != WASM_OK)
+                TRAP(k);
+            for (uint32_t i = 0, n = callee->type->nresults; i < n; i++)
+                fp[i] = nfp[i];
+            goto do_return;
+        }
+        const wasm_funcdef_t *d = callee->def;
+        if (WASM_UNLIKELY(fp + d->frame_cells > ex->stack_end))
+            TRAP(WASM_TRAP_STACK_EXHAUSTED);
+        uint32_t np = callee->type->nparams;
+        for (uint32_t i = 0; i < np; i++)
+            fp[i] = nfp[i];
+        for (uint32_t i = np; i < d->nlocals; i++)
+            fp[i] = 0;
+        cs.func = callee;
+        if (WASM_UNLIKELY(callee->inst != cs.inst)) {
+            cs.inst = callee->inst;
+            mem = cs.inst->mem ? cs.inst->mem->base : NULL;
+            memsize = cs.inst->mem ? cs.inst->mem->size : 0;
+        }
+        ip = d->code;
+        SAFEPOINT();
+        DISPATCH();
+    }
     CASE(SAFEPOINT) { SAFEPOINT(); NEXT(1); }
     CASE(MOV) { fp[ip[1]] = fp[ip[2]]; NEXT(3); }
     CASE(CONST32) { fp[ip[1]] = ip[2]; NEXT(3); }

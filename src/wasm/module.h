@@ -40,7 +40,12 @@ typedef struct wasm_globaltype {
     bool mut;
 } wasm_globaltype_t;
 
-/* Wasm 2.0 constant expressions are exactly one instruction then `end`. */
+/* A constant expression. The usual one instruction then `end` is stored
+ * decoded; a longer one (extended constants: i32/i64 add, sub, mul over
+ * constants and global.get) is WASM_CONST_EXPR, re-read from the module's
+ * bytes at instantiation with a stack of at most WASM_CONST_MAX_DEPTH values
+ * (an implementation limit the decoder enforces). */
+#define WASM_CONST_MAX_DEPTH 64
 enum {
     WASM_CONST_I32,        /* value holds the i32 (zero-extended) */
     WASM_CONST_I64,
@@ -49,6 +54,7 @@ enum {
     WASM_CONST_REF_NULL,   /* type says which reference type */
     WASM_CONST_REF_FUNC,   /* index = function index */
     WASM_CONST_GLOBAL_GET, /* index = global index (an imported, immutable global) */
+    WASM_CONST_EXPR,       /* index = offset in m->bytes of its first instruction */
 };
 
 typedef struct wasm_constexpr {

@@ -97,6 +97,10 @@
     X(RETURN, 2)          /* src n: fp[0..n) = fp[src..src+n) */                         \
     X(CALL, 2)            /* funcidx base */                                             \
     X(CALL_INDIRECT, 4)   /* table canon elem base */                                    \
+    /* Tail calls: the arguments at fp[base..) move to fp[0..) and the callee    */          \
+    /* replaces the running function in place (no control record is pushed).    */          \
+    X(RETURN_CALL, 2)     /* funcidx base */                                             \
+    X(RETURN_CALL_INDIRECT, 4) /* table canon elem base */                               \
     X(SAFEPOINT, 0)                                                                      \
     X(MOV, 2)             /* d s */                                                      \
     X(CONST32, 2)         /* d imm */                                                    \

@@ -1,7 +1,7 @@
 /*
  * spec_runner: runs one wast2json output file through the public engine API.
  *
- *   spec_runner [-v] [--text=wat2wasm|skip] [--progress FILE] file.json
+ *   spec_runner [-v] [--text=wat2wasm|skip] [--wat-flag=FLAG] [--progress FILE] file.json
  *
  * Every command but "register" counts once: module (must load and
  * instantiate), action, and each assert_*. Like wabt's spectest-interp, a
@@ -45,6 +45,7 @@ typedef struct runner {
     const char *dir;         /* directory of the JSON file, for module files */
     const char *src;         /* the .wast name, for messages */
     bool verbose, text_skip;
+    const char *wat_flag;         /* e.g. --enable-tail-call for a proposal's suite */
     int progress_fd;
     wasm_runtime_t *rt;
     wasm_linker_t *linker;
@@ -703,7 +704,10 @@ static int run_wat2wasm(runner_t *r, const char *name)
             dup2(fd, 1);
             dup2(fd, 2);
         }
-        execlp("wat2wasm", "wat2wasm", path, "-o", "/dev/null", (char *)NULL);
+        if (r->wat_flag)
+            execlp("wat2wasm", "wat2wasm", r->wat_flag, path, "-o", "/dev/null", (char *)NULL);
+        else
+            execlp("wat2wasm", "wat2wasm", path, "-o", "/dev/null", (char *)NULL);
         _exit(127);
     }
     int st;
@@ -788,7 +792,8 @@ static void run_command(runner_t *r, const json_t *cmd)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: spec_runner [-v] [--text=wat2wasm|skip] [--progress FILE] file.json\n");
+    fprintf(stderr, "usage: spec_runner [-v] [--text=wat2wasm|skip] [--wat-flag=FLAG] "
+                    "[--progress FILE] file.json\n");
     exit(2);
 }
 
@@ -860,6 +865,8 @@ int main(int argc, char **argv)
             r.text_skip = true;
         else if (strcmp(argv[i], "--text=wat2wasm") == 0)
             r.text_skip = false;
+        else if (strncmp(argv[i], "--wat-flag=", 11) == 0)
+            r.wat_flag = argv[i] + 11;
         else if (strcmp(argv[i], "--progress") == 0 && i + 1 < argc)
             r.progress_fd = open(argv[++i], O_WRONLY | O_CREAT | O_TRUNC, 0644);
         else if (argv[i][0] == '-' || path)
