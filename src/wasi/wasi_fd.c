@@ -118,6 +118,8 @@ static uint16_t io_vec(const wasi_call_t *k, uint32_t fd, int op, uint32_t iovs,
     wasi_fd_t *f;
     bool rd = op == IO_READ || op == IO_PREAD;
     uint64_t need = rd ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
+    if (op == IO_PREAD || op == IO_PWRITE)
+        need |= WASI_RIGHT_FD_SEEK;
     uint16_t e = fd_lookup(k->w, fd, need, &f);
     if (e != WASI_ESUCCESS)
         return e;
@@ -232,7 +234,7 @@ WASI_HOST(wasi_sys_fd_close)
 static uint16_t do_sync(const wasi_call_t *k, uint32_t fd, bool data_only)
 {
     wasi_fd_t *f;
-    uint16_t e = fd_lookup(k->w, fd, 0, &f);
+    uint16_t e = fd_lookup(k->w, fd, data_only ? WASI_RIGHT_FD_DATASYNC : WASI_RIGHT_FD_SYNC, &f);
     if (e != WASI_ESUCCESS)
         return e;
     if (f->kind == WASI_FD_CONSOLE)
@@ -259,7 +261,7 @@ WASI_HOST(wasi_sys_fd_advise)
     wasi_call_t k;
     wasi_fd_t *f;
     wasi_enter(&k, ctx, user);
-    uint16_t e = fd_file(k.w, A32(0), 0, &f);
+    uint16_t e = fd_file(k.w, A32(0), WASI_RIGHT_FD_ADVISE, &f);
     if (e == WASI_ESUCCESS && A32(3) > 5)
         e = WASI_EINVAL;
     return wasi_ret(c, e);   /* advice is only a hint: accepting it is enough */
@@ -270,7 +272,7 @@ WASI_HOST(wasi_sys_fd_allocate)
     wasi_call_t k;
     wasi_fd_t *f;
     wasi_enter(&k, ctx, user);
-    uint16_t e = fd_file(k.w, A32(0), 0, &f);
+    uint16_t e = fd_file(k.w, A32(0), WASI_RIGHT_FD_ALLOCATE, &f);
     if (e == WASI_ESUCCESS)
         e = k.be->allocate ? k.be->allocate(k.bctx, f->handle, A64(1), A64(2)) : WASI_ENOSYS;
     return wasi_ret(c, e);
@@ -350,10 +352,11 @@ WASI_HOST(wasi_sys_fd_filestat_get)
 {
     wasi_call_t k;
     wasi_enter(&k, ctx, user);
-    wasi_fd_t *f = wasi_fd_get(k.w, A32(0));
+    wasi_fd_t *f;
     wasi_filestat_t st = {0};
-    if (!f)
-        return wasi_ret(c, WASI_EBADF);
+    uint16_t e = fd_lookup(k.w, A32(0), WASI_RIGHT_FD_FILESTAT_GET, &f);
+    if (e != WASI_ESUCCESS)
+        return wasi_ret(c, e);
     if (!wasi_mem(&k, A32(1), 64))
         return wasi_ret(c, WASI_EFAULT);
     if (f->kind == WASI_FD_CONSOLE) {
@@ -362,7 +365,7 @@ WASI_HOST(wasi_sys_fd_filestat_get)
     } else {
         if (!k.be->fstat)
             return wasi_ret(c, WASI_ENOSYS);
-        uint16_t e = k.be->fstat(k.bctx, f->handle, &st);
+        e = k.be->fstat(k.bctx, f->handle, &st);
         if (e != WASI_ESUCCESS)
             return wasi_ret(c, e);
     }
@@ -374,7 +377,7 @@ WASI_HOST(wasi_sys_fd_filestat_set_size)
     wasi_call_t k;
     wasi_fd_t *f;
     wasi_enter(&k, ctx, user);
-    uint16_t e = fd_file(k.w, A32(0), 0, &f);
+    uint16_t e = fd_file(k.w, A32(0), WASI_RIGHT_FD_FILESTAT_SET_SIZE, &f);
     if (e == WASI_ESUCCESS)
         e = k.be->truncate ? k.be->truncate(k.bctx, f->handle, A64(1)) : WASI_ENOSYS;
     return wasi_ret(c, e);
@@ -386,7 +389,7 @@ WASI_HOST(wasi_sys_fd_filestat_set_times)
     wasi_fd_t *f;
     wasi_enter(&k, ctx, user);
     uint16_t fst = (uint16_t)A32(3);
-    uint16_t e = fd_file(k.w, A32(0), 0, &f);
+    uint16_t e = fd_file(k.w, A32(0), WASI_RIGHT_FD_FILESTAT_SET_TIMES, &f);
     if (e != WASI_ESUCCESS)
         return wasi_ret(c, e);
     if (((fst & WASI_FST_ATIM) && (fst & WASI_FST_ATIM_NOW)) ||

@@ -76,8 +76,8 @@ uint16_t wasi_put_filestat(const wasi_call_t *k, uint32_t ptr, const wasi_filest
 /* wasi_path.c: guest path to normalised backend path. On success *out is an
  * allocation the caller frees with wasm_plat_free. */
 uint16_t wasi_path(const wasi_call_t *k, uint32_t ptr, uint32_t len, char **out);
-/* The directory handle behind fd. */
-uint16_t wasi_dirfd(wasi_t *w, uint32_t fd, int64_t *handle);
+/* The directory fd fd if it holds every right in need (else notcapable). */
+uint16_t wasi_dirfd(wasi_t *w, uint32_t fd, uint64_t need, wasi_fd_t **out);
 
 /* Host functions, one per preview1 import. */
 WASI_HOST(wasi_sys_args_get);

@@ -80,24 +80,32 @@ uint16_t wasi_path(const wasi_call_t *k, uint32_t ptr, uint32_t len, char **out)
     return WASI_ESUCCESS;
 }
 
-uint16_t wasi_dirfd(wasi_t *w, uint32_t fd, int64_t *handle)
+/* The directory fd fd, if it holds every right in need (the PATH_* rights
+ * of the operation): a directory whose rights were dropped cannot be used to
+ * reach anything below it. */
+uint16_t wasi_dirfd(wasi_t *w, uint32_t fd, uint64_t need, wasi_fd_t **out)
 {
     wasi_fd_t *f = wasi_fd_get(w, fd);
     if (!f)
         return WASI_EBADF;
     if (f->kind != WASI_FD_DIR)
         return WASI_ENOTDIR;
-    *handle = f->handle;
+    if ((f->rights & need) != need)
+        return WASI_ENOTCAPABLE;
+    *out = f;
     return WASI_ESUCCESS;
 }
 
-/* Directory handle and normalised path for a (fd, guest path) pair. */
-static uint16_t resolve(const wasi_call_t *k, uint32_t fd, uint32_t ptr, uint32_t len,
-                        int64_t *dir, char **path)
+/* Directory handle and normalised path for a (fd, guest path) pair; the
+ * directory fd must hold the rights in need. */
+static uint16_t resolve(const wasi_call_t *k, uint32_t fd, uint64_t need, uint32_t ptr,
+                        uint32_t len, int64_t *dir, char **path)
 {
-    uint16_t e = wasi_dirfd(k->w, fd, dir);
+    wasi_fd_t *f;
+    uint16_t e = wasi_dirfd(k->w, fd, need, &f);
     if (e != WASI_ESUCCESS)
         return e;
+    *dir = f->handle;
     return wasi_path(k, ptr, len, path);
 }
 
@@ -138,7 +146,21 @@ static uint16_t do_open(const wasi_call_t *k, uint32_t dirfd, uint32_t lookup, u
         return WASI_EFAULT;
     if (oflags > 15 || fdflags > 31)
         return WASI_EINVAL;
-    uint16_t e = resolve(k, dirfd, ptr, len, &dir, &path);
+    /* The directory must allow opening (and creating, truncating) below it,
+     * and the new fd gets no right the directory does not pass on. */
+    uint64_t need = WASI_RIGHT_PATH_OPEN;
+    if (oflags & WASI_O_CREAT)
+        need |= WASI_RIGHT_PATH_CREATE_FILE;
+    if (oflags & WASI_O_TRUNC)
+        need |= WASI_RIGHT_PATH_FILESTAT_SET_SIZE;
+    wasi_fd_t *d;
+    uint16_t e = wasi_dirfd(k->w, dirfd, need, &d);
+    if (e != WASI_ESUCCESS)
+        return e;
+    if (((rights | inh) & WASI_RIGHTS_ALL & ~d->rights_inh) != 0)
+        return WASI_ENOTCAPABLE;
+    dir = d->handle;
+    e = wasi_path(k, ptr, len, &path);
     if (e != WASI_ESUCCESS)
         return e;
     wasi_open_t how = {
@@ -172,9 +194,14 @@ enum { OP_MKDIR, OP_RMDIR, OP_UNLINK };
 
 static uint16_t one_path(const wasi_call_t *k, int op, uint32_t fd, uint32_t ptr, uint32_t len)
 {
+    static const uint64_t need[] = {
+        [OP_MKDIR] = WASI_RIGHT_PATH_CREATE_DIRECTORY,
+        [OP_RMDIR] = WASI_RIGHT_PATH_REMOVE_DIRECTORY,
+        [OP_UNLINK] = WASI_RIGHT_PATH_UNLINK_FILE,
+    };
     int64_t dir;
     char *path;
-    uint16_t e = resolve(k, fd, ptr, len, &dir, &path);
+    uint16_t e = resolve(k, fd, need[op], ptr, len, &dir, &path);
     if (e != WASI_ESUCCESS)
         return e;
     const wasi_backend_t *be = k->be;
@@ -217,7 +244,7 @@ WASI_HOST(wasi_sys_path_filestat_get)
     wasi_enter(&k, ctx, user);
     if (!wasi_mem(&k, A32(4), 64))
         return wasi_ret(c, WASI_EFAULT);
-    uint16_t e = resolve(&k, A32(0), A32(2), A32(3), &dir, &path);
+    uint16_t e = resolve(&k, A32(0), WASI_RIGHT_PATH_FILESTAT_GET, A32(2), A32(3), &dir, &path);
     if (e != WASI_ESUCCESS)
         return wasi_ret(c, e);
     bool follow = (A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW) != 0;
@@ -238,7 +265,8 @@ WASI_HOST(wasi_sys_path_filestat_set_times)
     if (((fst & WASI_FST_ATIM) && (fst & WASI_FST_ATIM_NOW)) ||
         ((fst & WASI_FST_MTIM) && (fst & WASI_FST_MTIM_NOW)) || fst > 15)
         return wasi_ret(c, WASI_EINVAL);
-    uint16_t e = resolve(&k, A32(0), A32(2), A32(3), &dir, &path);
+    uint16_t e = resolve(&k, A32(0), WASI_RIGHT_PATH_FILESTAT_SET_TIMES, A32(2), A32(3), &dir,
+                         &path);
     if (e != WASI_ESUCCESS)
         return wasi_ret(c, e);
     bool follow = (A32(1) & WASI_LOOKUP_SYMLINK_FOLLOW) != 0;
@@ -258,7 +286,7 @@ WASI_HOST(wasi_sys_path_readlink)
     uint8_t *buf = wasi_mem(&k, A32(3), A32(4));
     if (!buf || !wasi_mem(&k, A32(5), 4))
         return wasi_ret(c, WASI_EFAULT);
-    uint16_t e = resolve(&k, A32(0), A32(1), A32(2), &dir, &path);
+    uint16_t e = resolve(&k, A32(0), WASI_RIGHT_PATH_READLINK, A32(1), A32(2), &dir, &path);
     if (e != WASI_ESUCCESS)
         return wasi_ret(c, e);
     e = k.be->readlink ? k.be->readlink(k.bctx, dir, path, (char *)buf, A32(4), &n)
@@ -277,10 +305,10 @@ WASI_HOST(wasi_sys_path_rename)
     int64_t d1, d2;
     char *p1, *p2;
     wasi_enter(&k, ctx, user);
-    uint16_t e = resolve(&k, A32(0), A32(1), A32(2), &d1, &p1);
+    uint16_t e = resolve(&k, A32(0), WASI_RIGHT_PATH_RENAME_SOURCE, A32(1), A32(2), &d1, &p1);
     if (e != WASI_ESUCCESS)
         return wasi_ret(c, e);
-    e = resolve(&k, A32(3), A32(4), A32(5), &d2, &p2);
+    e = resolve(&k, A32(3), WASI_RIGHT_PATH_RENAME_TARGET, A32(4), A32(5), &d2, &p2);
     if (e != WASI_ESUCCESS) {
         wasm_plat_free(p1);
         return wasi_ret(c, e);
@@ -297,10 +325,10 @@ WASI_HOST(wasi_sys_path_link)
     int64_t d1, d2;
     char *p1, *p2;
     wasi_enter(&k, ctx, user);
-    uint16_t e = resolve(&k, A32(0), A32(2), A32(3), &d1, &p1);
+    uint16_t e = resolve(&k, A32(0), WASI_RIGHT_PATH_LINK_SOURCE, A32(2), A32(3), &d1, &p1);
     if (e != WASI_ESUCCESS)
         return wasi_ret(c, e);
-    e = resolve(&k, A32(4), A32(5), A32(6), &d2, &p2);
+    e = resolve(&k, A32(4), WASI_RIGHT_PATH_LINK_TARGET, A32(5), A32(6), &d2, &p2);
     if (e != WASI_ESUCCESS) {
         wasm_plat_free(p1);
         return wasi_ret(c, e);
@@ -331,7 +359,8 @@ WASI_HOST(wasi_sys_path_symlink)
     if (!target)
         return wasi_ret(c, WASI_ENOMEM);
     uint16_t e = wasi_strlen(target) != A32(1) ? WASI_EINVAL
-                                               : resolve(&k, A32(2), A32(3), A32(4), &dir, &path);
+                                               : resolve(&k, A32(2), WASI_RIGHT_PATH_SYMLINK, A32(3), A32(4),
+                                                         &dir, &path);
     if (e == WASI_ESUCCESS) {
         e = k.be->symlink ? k.be->symlink(k.bctx, target, dir, path) : WASI_ENOSYS;
         wasm_plat_free(path);
@@ -380,6 +409,8 @@ WASI_HOST(wasi_sys_fd_readdir)
         return wasi_ret(c, WASI_EFAULT);
     if (f->kind != WASI_FD_DIR)
         return wasi_ret(c, WASI_ENOTDIR);
+    if (!(f->rights & WASI_RIGHT_FD_READDIR))
+        return wasi_ret(c, WASI_ENOTCAPABLE);
     if (!k.be->readdir)
         return wasi_ret(c, WASI_ENOSYS);
     uint16_t e = WASI_ESUCCESS;

@@ -136,6 +136,16 @@ name=misc; run $name 0 $RUN run --dir "$OUT/sandbox3::/sandbox" $OUT/misc.wasm
 expect '[ -z "$(ls -A $OUT/sandbox3)" ]' "host sandbox not empty afterwards"
 record
 
+# Rights: without its right every call fails with notcapable, and nothing is
+# created, removed or truncated below a directory lacking the right.
+rm -rf "$OUT/rights-dir" && mkdir -p "$OUT/rights-dir"
+name=rights; run $name 0 $RUN run --dir "$OUT/rights-dir::/sandbox" $OUT/rights.wasm
+expect '[ "$(ls -A $OUT/rights-dir | tr "\n" " ")" = "a.txt sub " ]' \
+    "sandbox holds: $(ls -A $OUT/rights-dir | tr '\n' ' ')"
+expect '[ "$(cat $OUT/rights-dir/a.txt)" = hello ] && [ -z "$(ls -A $OUT/rights-dir/sub)" ]' \
+    "a.txt or sub/ changed"
+record
+
 # Hostile arguments: the host must survive with the sanitizers quiet.
 rm -rf "$OUT/chaos-dir" && mkdir -p "$OUT/chaos-dir"
 name=chaos; run $name 0 $RUN run --dir "$OUT/chaos-dir::/sandbox" $OUT/chaos.wasm; record
