@@ -83,7 +83,7 @@ static void push_operands(wb_t *w, bool is64, char how, uint64_t c)
 /*
  * Adds the function "<form><k>" computing compare k of the operands as 0/1:
  *   form 'v' 'c' 'l': the value itself;
- *   form 'B' 'C': block; operands; op; br_if 0 ... ; the branch decides;
+ *   form 'B' 'C': block; operands; op; br_if 0; 0; return; end; 1 (the branch decides);
  *   form 'I' 'J': operands; op; if (result i32) 1 else 0 end.
  * opcode is the binary compare (or eqz when k < 0).
  */
@@ -93,18 +93,18 @@ static void add_form(wmod_t *m, uint32_t type, bool is64, char form, int k, uint
     wb_t w = {0};
     char how = form == 'C' || form == 'J' || form == 'c' ? 'c' : form == 'l' ? 'l' : 'v';
     if (form == 'B' || form == 'C') {
-        /* block (result i32): i32.const 1; operands; op; br_if 0; drop; i32.const 0; end */
-        wb_byte(&w, W_BLOCK), wb_byte(&w, W_T_I32);
-        wb_byte(&w, W_I32_CONST), wb_s64(&w, 1);
+        /* block; operands; op; br_if 0; i32.const 0; return; end; i32.const 1 */
+        wb_byte(&w, W_BLOCK), wb_byte(&w, W_VOID);
         if (k < 0)
             wb_byte(&w, W_LGET), wb_byte(&w, 0);
         else
             push_operands(&w, is64, how, c);
         wb_byte(&w, opcode);
         wb_byte(&w, W_BR_IF), wb_byte(&w, 0);
-        wb_byte(&w, W_DROP);
         wb_byte(&w, W_I32_CONST), wb_s64(&w, 0);
+        wb_byte(&w, W_RETURN);
         wb_byte(&w, W_END);
+        wb_byte(&w, W_I32_CONST), wb_s64(&w, 1);
     } else {
         if (k < 0)
             wb_byte(&w, W_LGET), wb_byte(&w, 0);
