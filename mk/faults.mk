@@ -1,4 +1,4 @@
-# Fault injection (issue 5 item 6; docs/faults-injection.md): the campaign
+# Fault injection (docs/faults-injection.md): the campaign
 # tool, built with ASan + UBSan over the portable kernel code and the
 # host-test shim, and the driver domain it mutates.
 #

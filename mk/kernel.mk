@@ -1,15 +1,19 @@
 # The Athanor kernel: the portable core (kernel/core), the Wasm engine
 # (src/wasm, unchanged) and one port (kernel/arch/$(ARCH)), cross-compiled
-# with clang and linked with ld.lld; the boot image (build/modules/boot.img,
-# the same bytes for every ARCH) is embedded by kernel/core/bootimg.c.
+# with clang and linked with ld.lld; the boot image (mk/user.mk: the same
+# bytes for every ARCH) is embedded by kernel/core/bootimg.c. The product
+# kernel embeds build/modules/boot.img (user/manifest.txt); a test kernel
+# (KTEST=1) also links the test harness (kernel/test/) and embeds
+# build/modules/boot-test.img (user/test/manifest.txt, the spec subset).
 #
 #   make [ARCH=x86_64|aarch64|riscv64] kernel   build/kernel/$(ARCH)/athanor.elf
 #   make ARCH=... run          boot it in QEMU, serial console on the terminal
 #   make ARCH=... debug        QEMU stopped at reset with a GDB stub on :1234
 #   make ARCH=... boot-test    this ARCH's boot tests (test-mode kernel in QEMU)
 #   make iso                   x86_64: a GRUB ISO (build/kernel/x86_64/athanor.iso)
-#   make ARCH=... KTEST=1 ...  the test-mode kernel (-DATHANOR_TEST), built in
-#                              build/kernel/$(ARCH)-test/
+#   make ARCH=... KTEST=1 ...  the test kernel (-DATHANOR_TEST, kernel/test/
+#                              linked in), built in build/kernel/$(ARCH)-test/
+#   make ARCH=... size         the product kernel's sizes
 #   make modules               the .wasm modules and the boot image alone
 #
 # Each port's kernel/arch/<isa>/arch.mk defines ARCH_TRIPLE, ARCH_CFLAGS,
@@ -24,7 +28,7 @@ KARCH    := kernel/arch/$(ARCH)
 KBUILD   := $(BUILD)/kernel/$(ARCH)$(if $(filter 1,$(KTEST)),-test)
 KERNEL_ELF := $(KBUILD)/athanor.elf
 MODBUILD := $(BUILD)/modules
-BOOTIMG  := $(MODBUILD)/boot.img
+BOOTIMG  := $(MODBUILD)/boot$(if $(filter 1,$(KTEST)),-test).img
 KPORT_OK := $(wildcard $(KARCH)/arch.mk)
 
 QEMU_DEBUG_FLAGS := -s -S
@@ -35,33 +39,44 @@ include $(KARCH)/arch.mk
 ARCH_IMAGE := $(subst $(BUILD)/kernel/$(ARCH)/,$(KBUILD)/,$(ARCH_IMAGE))
 endif
 
+KTEST_ON := $(filter 1,$(KTEST))
+# Header dependencies: each object's .d file (-MD), read below.
 KCFLAGS := -std=c11 --target=$(ARCH_TRIPLE) -ffreestanding -nostdlib -nostdlibinc \
            -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing -fno-math-errno \
-           -O2 -g $(WARN) -Ikernel/include -I$(KARCH)/include -Iinclude -Isrc/wasm \
-           $(ARCH_CFLAGS) $(if $(filter 1,$(KTEST)),-DATHANOR_TEST)
-KHDR    := $(wildcard kernel/include/*/*.h kernel/core/*.h $(KARCH)/include/*/*.h) $(ENGINE_HDR)
+           -O2 -g $(WARN) -MD -MP -Ikernel/include -I$(KARCH)/include -Iinclude -Isrc/wasm \
+           $(ARCH_CFLAGS) $(if $(KTEST_ON),-DATHANOR_TEST -Ikernel/test)
 
-KCORE_SRC := $(wildcard kernel/core/*.c)
+# The portable core, and the test harness test kernels add.
+KCORE_SRC := $(addprefix kernel/core/,bootimg.c cap.c dev.c domain.c heap.c hostcall.c ipc.c \
+               irq.c klib.c loader.c main.c overlay.c panic.c pmm.c printk.c sched.c stack.c \
+               supervise.c time.c trap.c vm.c wasm_platform.c)
+KTEST_HARNESS := $(addprefix kernel/test/,hostile.c ipcbench.c join.c ktest.c kspec.c \
+                   scenario.c selftest.c selftest_fault.c selftest_sched.c)
 KOBJ := $(patsubst kernel/core/%.c,$(KBUILD)/core/%.o,$(KCORE_SRC)) \
+        $(if $(KTEST_ON),$(patsubst kernel/test/%.c,$(KBUILD)/test/%.o,$(KTEST_HARNESS))) \
         $(patsubst src/wasm/%.c,$(KBUILD)/wasm/%.o,$(ENGINE_SRC)) \
         $(patsubst $(KARCH)/%,$(KBUILD)/arch/%.o,$(ARCH_SRC))
+-include $(KOBJ:.o=.d)
 
 ARCH_LINK ?= ld.lld -nostdlib -z max-page-size=4096 $(ARCH_LDFLAGS) -T $(ARCH_LDSCRIPT) \
              -o $@ $(KOBJ)
 
-$(KBUILD)/core/%.o: kernel/core/%.c $(KHDR)
+$(KBUILD)/core/%.o: kernel/core/%.c
 	@mkdir -p $(dir $@)
 	clang $(KCFLAGS) -c $< -o $@
-$(KBUILD)/core/bootimg.o: kernel/core/bootimg.c $(BOOTIMG) $(KHDR)
+$(KBUILD)/test/%.o: kernel/test/%.c
+	@mkdir -p $(dir $@)
+	clang $(KCFLAGS) -Ikernel/core -c $< -o $@
+$(KBUILD)/core/bootimg.o: kernel/core/bootimg.c $(BOOTIMG)
 	@mkdir -p $(dir $@)
 	clang $(KCFLAGS) -DBOOTIMG_PATH='"$(abspath $(BOOTIMG))"' -c $< -o $@
-$(KBUILD)/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+$(KBUILD)/wasm/%.o: src/wasm/%.c
 	@mkdir -p $(dir $@)
 	clang $(KCFLAGS) -c $< -o $@
-$(KBUILD)/arch/%.c.o: $(KARCH)/%.c $(KHDR)
+$(KBUILD)/arch/%.c.o: $(KARCH)/%.c
 	@mkdir -p $(dir $@)
 	clang $(or $(ARCH_PORT_CFLAGS),$(KCFLAGS)) -c $< -o $@
-$(KBUILD)/arch/%.S.o: $(KARCH)/%.S $(KHDR)
+$(KBUILD)/arch/%.S.o: $(KARCH)/%.S
 	@mkdir -p $(dir $@)
 	clang $(or $(ARCH_PORT_CFLAGS),$(KCFLAGS)) -c $< -o $@
 
@@ -69,51 +84,9 @@ $(KERNEL_ELF): $(KOBJ) $(ARCH_LDSCRIPT)
 	$(ARCH_LINK)
 	@echo "kernel: $@ ($$(stat -c %s $@) bytes)"
 
-# ---------------------------------------------------------------- modules
-# Built once for every ARCH: wasm32 bytes do not depend on the kernel's ISA.
-
-# Every module is built against the C SDK (sdk/include/athanor.h) and its
-# library ($(BUILD)/sdk/libathanor.a, whose rule is in mk/ipc.mk).
-MOD_SDK_LIB := $(BUILD)/sdk/libathanor.a
-WASM_CC := clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror \
-           -Isdk/include -Wl,--no-entry
-$(MODBUILD)/%.wasm: kernel/modules/%.c sdk/include/athanor.h $(MOD_SDK_LIB)
-	@mkdir -p $(dir $@)
-	$(WASM_CC) $< $(MOD_SDK_LIB) -o $@
-$(MODBUILD)/%.wasm: kernel/modules/%.wat
-	@mkdir -p $(dir $@)
-	wat2wasm --no-check $< -o $@
-# A module cut short in the middle of its code section.
-$(MODBUILD)/corrupt.wasm: $(MODBUILD)/e2e.wasm
-	head -c 200 $< > $@
-
-$(BUILD)/mkbootimg: tools/mkbootimg.c
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(OPT) $< -o $@
-TOOLS += $(BUILD)/mkbootimg
-
-BOOT_MODULES := init.wasm e2e.wasm corrupt.wasm invalid.wasm \
-                drivers/uart16550.wasm drivers/pl011.wasm $(HOSTILE_MODULES) \
-                ipc/server.wasm ipc/client.wasm
-# The scenario domains (kernel/modules/scenario/, run in test mode).
-SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.wasm \
-                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm \
-                 rowrite.wasm rosrv.wasm)
-$(addprefix $(MODBUILD)/,$(SCN_MODULES)): kernel/modules/scenario/scn.h
-BOOT_MODULES += $(SCN_MODULES)
-# The in-kernel spec subset (mk/kspec.mk builds it) rides along when its
-# rule exists.
-BOOT_SPEC := $(if $(wildcard mk/kspec.mk),$(MODBUILD)/spec.bin)
-$(BOOTIMG): $(BUILD)/mkbootimg kernel/modules/manifest.txt \
-            $(addprefix $(MODBUILD)/,$(BOOT_MODULES)) $(BOOT_SPEC)
-	$(BUILD)/mkbootimg $@ manifest=kernel/modules/manifest.txt \
-	    $(foreach m,$(BOOT_MODULES),$(m)=$(MODBUILD)/$(m)) \
-	    $(if $(BOOT_SPEC),spec.bin=$(BOOT_SPEC))
-
 # ---------------------------------------------------------------- targets
 
-.PHONY: kernel kernel-default modules run debug boot-test iso print-run kernel-port-check
-modules: $(BOOTIMG)
+.PHONY: kernel kernel-default run debug boot-test iso print-run kernel-port-check size
 
 kernel-port-check:
 	@if [ -z "$(KPORT_OK)" ]; then \
@@ -148,6 +121,17 @@ print-run:
 
 boot-test:
 	bash tests/groups/60-boot.sh $(ARCH)
+
+# The kernel's sizes from its sections: code, read-only data, data and
+# bss, and the embedded boot image (bootimg_start..bootimg_end; some ports
+# place it inside .rodata: it is not counted there).
+size: kernel
+	@s=$$(nm $(KERNEL_ELF) | awk '$$3 == "bootimg_start" {print $$1}'); \
+	 e=$$(nm $(KERNEL_ELF) | awk '$$3 == "bootimg_end" {print $$1}'); \
+	 size -A $(KERNEL_ELF) | awk -v b=$$(( (0x$${e#????????} - 0x$${s#????????}) & 0xffffffff )) '$$1 == ".text" {t += $$2} \
+	    $$1 ~ /^\.(rodata|srodata|bootimg)/ {r += $$2} \
+	    $$1 ~ /^\.(data|sdata|bss|sbss)/ {d += $$2} \
+	    END {printf "kernel: text %d, rodata %d, data+bss %d, boot image %d (bytes)\n", t, r - b, d, b}'
 
 # x86_64: GRUB (multiboot) on an El Torito ISO, bootable as on a PC with
 #   qemu-system-x86_64 -M q35 -m 256M -nographic -cdrom build/kernel/x86_64/athanor.iso

@@ -1,4 +1,4 @@
-# libFuzzer targets for kernel code (issue 5 item 7): the manifest parser
+# libFuzzer targets for kernel code (docs/faults-injection.md): the manifest parser
 # and the host-call ABI (tests/kfuzz/). The portable kernel sources, the
 # host-test shim and the engine (mk/fuzz.mk's objects) with coverage and
 # ASan + UBSan.
@@ -31,9 +31,11 @@ $(KFUZZ_DIR)/fuzz_%: tests/kfuzz/fuzz_%.c $(KFUZZ_SHIM) tests/kfuzz/kworld.h $(K
 	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit \
 	    $(FUZZ_SAN) -fsanitize=fuzzer $< $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(FUZZ_OBJ) -o $@
 
-$(KFUZZ_DIR)/seeds.stamp: $(wildcard tests/kfuzz/seeds/manifest/*) kernel/modules/manifest.txt
+$(KFUZZ_DIR)/seeds.stamp: $(wildcard tests/kfuzz/seeds/manifest/*) user/manifest.txt user/test/manifest.txt
 	@mkdir -p $(KFUZZ_DIR)/seeds/manifest $(KFUZZ_DIR)/corpus/manifest $(KFUZZ_DIR)/corpus/hostcall
-	cp $^ $(KFUZZ_DIR)/seeds/manifest/
+	cp $(wildcard tests/kfuzz/seeds/manifest/*) $(KFUZZ_DIR)/seeds/manifest/
+	cp user/manifest.txt $(KFUZZ_DIR)/seeds/manifest/product.txt
+	cp user/test/manifest.txt $(KFUZZ_DIR)/seeds/manifest/test.txt
 	@touch $@
 
 # Runs each target for $(KFUZZ_SECONDS); a failing input is kept as

@@ -3,7 +3,7 @@
 #   make build/spec2bin            the packer (hosted)
 #   make build/modules/spec.bin    wast2json --enable-all on $(KSPEC_FILES) into
 #                                  build/kspec/json/, then packed into one blob
-#   make build/kspec_host          kernel/core/kspec.c on the host (and
+#   make build/kspec_host          kernel/test/kspec.c on the host (and
 #                                  build/san/kspec_host under ASan + UBSan)
 #   make kspec-host                runs the blob on the host
 #
@@ -47,13 +47,13 @@ $(BUILD)/modules/spec.bin: $(BUILD)/spec2bin $(KSPEC_JSON)
 
 # The runner on the host: kspec.c is compiled as the kernel compiles it
 # (freestanding, no libc headers); the driver supplies kprintf and kmalloc.
-KSPEC_HOST_DEP := tests/spec/kspec_host.c kernel/core/kspec.c kernel/include/kern/kspec.h \
+KSPEC_HOST_DEP := tests/spec/kspec_host.c kernel/test/kspec.c kernel/include/kern/kspec.h \
                   kernel/include/kern/kernel.h include/wasm/wasm.h
-$(BUILD)/obj/kspec/kspec.o: kernel/core/kspec.c kernel/include/kern/kspec.h \
+$(BUILD)/obj/kspec/kspec.o: kernel/test/kspec.c kernel/include/kern/kspec.h \
                             kernel/include/kern/kernel.h include/wasm/wasm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ENGINE_CFLAGS) -Wunused-parameter -Ikernel/include $(OPT) -c $< -o $@
-$(SAN)/obj/kspec/kspec.o: kernel/core/kspec.c kernel/include/kern/kspec.h \
+$(SAN)/obj/kspec/kspec.o: kernel/test/kspec.c kernel/include/kern/kspec.h \
                           kernel/include/kern/kernel.h include/wasm/wasm.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ENGINE_CFLAGS) -Wunused-parameter -Ikernel/include $(SANFLAGS) -c $< -o $@

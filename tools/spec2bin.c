@@ -1,6 +1,6 @@
 /*
  * spec2bin: packs wast2json outputs into one blob for the in-kernel spec
- * runner (kernel/core/kspec.c). The format is in docs/kspec.md and
+ * runner (kernel/test/kspec.c). The format is in docs/kspec.md and
  * kernel/include/kern/kspec.h.
  *
  *   spec2bin [-q] -o out.bin file.json ...

@@ -48,28 +48,17 @@ struct domsys;
 int loader_run_manifest(void);          /* returns the number of domains loaded */
 bool loader_run_init(void);             /* runs init's entry; false on trap */
 struct domsys *loader_domsys(void);     /* the kernel's domains; NULL before the manifest */
-int loader_run_scenarios(void);         /* test mode: returns the number failed */
+/* Runs d's export entry, () -> () or () -> i32, on a new exec bound to
+ * the calling thread. Returns 0 when it returned (*res its value, 0 if
+ * none) or exited with status 0; otherwise prints why, prefixed by tag,
+ * contains the fault (domain_fault) and returns -1. */
+struct domain;
+int loader_run_entry(struct domain *d, const char *tag, uint64_t *res);
 
 /* wasm_platform.c: a runtime with the kernel's limits. */
 struct wasm_runtime *kwasm_runtime(void);
 /* A page fault at addr inside a snapshotted linear memory: true when the
  * engine made the page writable (copy-on-write) and the write may retry. */
 bool kwasm_write_fault(uintptr_t addr);
-
-/* ipcbench.c: "athanor.bench": prints the "ipc: ..." line; returns 0, or 1 on failure. */
-int ipcbench_run(void);
-
-/* selftest.c: returns the number of failed self-tests. */
-int selftest_run(void);
-/* selftest_sched.c: the scheduler's self-tests; returns the number failed. */
-int selftest_sched(void);
-/* selftest_fault.c: containment and reset self-tests; returns the number failed. */
-int selftest_fault(void);
-
-/* hostile.c: test mode runs kernel/modules/hostile/; returns the number failed. */
-int hostile_run(void);
-
-/* main.c */
-extern bool ktest_mode;
 
 #endif

@@ -652,7 +652,6 @@ int dev_start_drivers(domsys_t *sys)
 /* ------------------------------------------------------------ boot */
 
 #define DEV_MS 1000000ull
-#define ECHO_WAIT_MS 4000
 
 /* Waits (sleeping, so the driver runs) until the output queue is empty,
  * up to ms milliseconds. */
@@ -663,58 +662,36 @@ static void kcons_drain(uint64_t ms)
         sched_sleep_ns(5 * DEV_MS);
 }
 
-/* Test mode: one line typed on the console must come back from the driver. */
-static int echo_selftest(void)
-{
-    char line[128];
-    uint64_t end = timer_now_ns() + ECHO_WAIT_MS * DEV_MS;
-    int n = -1;
-    while ((n = kcons_getline(line, sizeof line)) < 0 && timer_now_ns() < end)
-        sched_sleep_ns(10 * DEV_MS);
-    if (n < 0) {
-        /* stdin may be empty (/dev/null): not a failure here; the boot
-         * test that feeds a line checks for its echo itself. */
-        kprintf("selftest uart_echo: skipped (no input line within %d ms)\n", ECHO_WAIT_MS);
-        return 0;
-    }
-    kprintf("selftest uart_echo: ok (driver %s echoed \"%s\", irq %u taken %llu times)\n",
-            kcons.drv->name, line, kcons.irq->irq, (unsigned long long)kcons.irq->count);
-    return 0;
-}
-
-bool dev_console_once;
-
-int dev_console_run(domsys_t *sys, bool test)
+int dev_console_start(domsys_t *sys)
 {
     if (!sys) {
         kprintf("dev: no domains\n");
-        return test;
+        return -1;
     }
-    if (dev_start_drivers(sys) == 0) {
-        kprintf("selftest uart_echo: skipped (no console device a driver can own)\n");
+    if (dev_start_drivers(sys) == 0)
         return 0;
-    }
     /* The driver claims the console as soon as it has set the UART up. */
     for (int i = 0; i < 200 && !kcons_handed_off(); i++)
         sched_sleep_ns(5 * DEV_MS);
     if (!kcons_handed_off()) {
         kprintf("dev: the console driver did not take the console\n");
-        return test;
+        return -1;
     }
     kprintf("athanor: console handed to domain %s\n", kcons.drv->name);
-    int failed = 0;
-    if (test) {
-        failed = echo_selftest();
-    } else if (!dev_console_once) {
-        char line[128];
-        kprintf("athanor: type \"poweroff\" to stop\n");
-        for (;;) {
-            if (kcons_getline(line, sizeof line) >= 0 && word_eq(line, "poweroff"))
-                break;
-            sched_sleep_ns(20 * DEV_MS);
-        }
-    }
+    return 1;
+}
+
+const char *dev_console_driver(unsigned *irq, uint64_t *fired)
+{
+    if (!kcons_handed_off())
+        return NULL;
+    *irq = kcons.irq->irq;
+    *fired = kcons.irq->count;
+    return kcons.drv->name;
+}
+
+void dev_console_stop(void)
+{
     kcons_drain(1000);
     kcons_release();
-    return failed;
 }

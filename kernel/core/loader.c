@@ -4,13 +4,8 @@
  * the drivers included; domsys_load_manifest (domain.c) builds them, each
  * with exactly the capabilities its entry grants. This file owns the one
  * domain system of the running kernel, runs init's entry, expires timed
- * leases (a reaper thread) and, in test mode, runs the scenario domains.
- *
- * Scenario domains: a manifest entry carrying the word "scenario" among
- * its ARGs. In test mode its entry export, () -> i32, is run on a thread
- * of its own; it prints "scenario NAME: ok" or "scenario NAME: FAILED:
- * reason" itself and returns 0 when it passed. A trap or a missing entry is
- * reported here in the same form.
+ * leases (a reaper thread). The test kernel's scenario domains are run by
+ * kernel/test/scenario.c.
  */
 #include <arch/cpu.h>
 #include <arch/timer.h>
@@ -25,8 +20,6 @@
 
 #define MS 1000000ull
 #define REAP_MAX_SLEEP (50 * MS)
-#define SCENARIO_STACK (256u * 1024u)
-#define SCENARIO_WAIT_MS 20000
 
 static domsys_t boot_sys;
 static bool boot_sys_ok;
@@ -76,11 +69,7 @@ int loader_run_manifest(void)
     return n;
 }
 
-/* Runs d's export entry, () -> () or () -> i32, on a new exec bound to
- * the calling thread. Returns 0 when it returned (*res its value, 0 if
- * none) or exited with status 0; otherwise prints why, prefixed by tag,
- * and returns -1. */
-static int run_entry(domain_t *d, const char *tag, uint64_t *res)
+int loader_run_entry(domain_t *d, const char *tag, uint64_t *res)
 {
     wasm_func_t *f = d->inst ? wasm_instance_func(d->inst, d->entry) : NULL;
     const uint8_t *pt, *rtypes;
@@ -129,60 +118,5 @@ bool loader_run_init(void)
         kprintf("athanor: no init module\n");
         return false;
     }
-    return run_entry(d, "athanor: init trapped", &res) == 0;
-}
-
-/* ------------------------------------------------------------ scenarios */
-
-typedef struct scenario_run {
-    domain_t *d;
-    volatile bool done;
-    volatile bool failed;
-} scenario_run_t;
-
-static void scenario_thread(void *arg)
-{
-    scenario_run_t *s = arg;
-    char tag[DOMAIN_NAME_MAX + 32];
-    uint64_t res = 0;
-    size_t n = strlen(s->d->name);
-    memcpy(tag, "scenario ", 9);
-    memcpy(tag + 9, s->d->name, n);
-    memcpy(tag + 9 + n, ": FAILED", 9);
-    s->failed = run_entry(s->d, tag, &res) != 0 || (uint32_t)res != 0;
-    s->done = true;
-    thread_exit();
-}
-
-int loader_run_scenarios(void)
-{
-    int failed = 0;
-    if (!boot_sys_ok)
-        return 0;
-    for (domain_t *d = boot_sys.list; d; d = d->next) {
-        if (!str_has_word(d->args, "scenario"))
-            continue;
-        if (d->state != DOMAIN_READY) {
-            kprintf("scenario %s: FAILED: the domain did not load\n", d->name);
-            failed++;
-            continue;
-        }
-        static scenario_run_t run;
-        run = (scenario_run_t){d, false, false};
-        if (!thread_create(d, d->name, d->prio, scenario_thread, &run, SCENARIO_STACK)) {
-            kprintf("scenario %s: FAILED: no thread\n", d->name);
-            failed++;
-            continue;
-        }
-        uint64_t end = timer_now_ns() + SCENARIO_WAIT_MS * MS;
-        while (!run.done && timer_now_ns() < end)
-            sched_sleep_ns(2 * MS);
-        if (!run.done) {
-            /* Its thread is stuck; the run record must outlive it. */
-            kprintf("scenario %s: FAILED: still running after %d ms\n", d->name, SCENARIO_WAIT_MS);
-            return failed + 1;
-        }
-        failed += run.failed;
-    }
-    return failed;
+    return loader_run_entry(d, "athanor: init trapped", &res) == 0;
 }

@@ -1,14 +1,14 @@
 /*
  * kmain: brings the machine layer up in order, builds the domains the boot
- * image's manifest names (loader.c, docs/domains.md), runs init, starts the
- * console driver domain, prints the boot line, and in test
- * mode runs the self-tests (the in-kernel spec subset, the scenario
- * domains) and powers off
- * with status 0 if all passed, 1 otherwise.
+ * image's manifest names (loader.c, docs/domains.md), prints the boot line,
+ * runs init and starts the console driver domain.
  *
- * Test mode: the kernel was built with -DATHANOR_TEST (make KTEST=1, as
- * boot-test does) or its command line contains the word "athanor.test".
- * Outside test mode the kernel powers off with status 0 once init returns.
+ * The product kernel then keeps the console until "poweroff" is typed (or
+ * powers off at once with "athanor.once" on the command line) and powers
+ * off with status 0. A test kernel (make KTEST=1: -DATHANOR_TEST, the
+ * harness of kernel/test/ linked in) runs the self-tests, the in-kernel
+ * spec subset, the scenario domains and the hostile modules instead and
+ * powers off with status 0 if all passed, 1 otherwise.
  * "athanor.crash" on the command line faults on purpose after the boot line.
  */
 #include <arch/console.h>
@@ -19,17 +19,14 @@
 #include <kern/boot.h>
 #include <kern/dev.h>
 #include <kern/kernel.h>
-
-#if __has_include(<kern/kspec.h>)
-#include <kern/kspec.h>
-#define HAVE_KSPEC 1
-#endif
+#include <kern/sched.h>
 
 #include "core.h"
+#ifdef ATHANOR_TEST
+#include "ktest.h"
+#endif
 
 #define STAGE2_STACK (256u * 1024u)
-
-bool ktest_mode;
 
 typedef struct stage2 {
     int failures;
@@ -58,22 +55,20 @@ static void print_boot_line(void)
             used, pmm_total_count() * 4, heap_bytes() / 1024, bootimg_size());
 }
 
-/* The in-kernel spec subset, when its blob and its runner are there. */
-static int run_kspec(void)
+#ifndef ATHANOR_TEST
+/* The product kernel: the console belongs to its driver domain until
+ * "poweroff" is typed. */
+static void console_wait_poweroff(void)
 {
-#ifdef HAVE_KSPEC
-    const uint8_t *blob;
-    size_t len;
-    if (!bootimg_find("spec.bin", &blob, &len)) {
-        kprintf("kspec: spec.bin missing from the boot image\n");
-        return 1;
+    char line[128];
+    kprintf("athanor: type \"poweroff\" to stop\n");
+    for (;;) {
+        if (kcons_getline(line, sizeof line) >= 0 && str_has_word(line, "poweroff"))
+            return;
+        sched_sleep_ns(20u * 1000000u);
     }
-    return kspec_run(blob, len) ? 1 : 0;
-#else
-    kprintf("kspec: not built into this kernel\n");
-    return 0;
-#endif
 }
+#endif
 
 /* Everything after the machine layer, on a kernel stack of our own. */
 static void stage2(void *arg)
@@ -85,18 +80,23 @@ static void stage2(void *arg)
         crash_on_purpose();
     if (!loader_run_init())
         st->failures++;
+#ifdef ATHANOR_TEST
     if (str_has_word(st->cmdline, "athanor.bench"))   /* the IPC bench, then off */
         arch_poweroff(ipcbench_run());
-    dev_console_once = str_has_word(st->cmdline, "athanor.once");
-    st->failures += dev_console_run(loader_domsys(), ktest_mode);   /* the console driver domain */
-    if (!ktest_mode)
-        return;
-    st->failures += selftest_run();
-    st->failures += run_kspec();
-    st->failures += loader_run_scenarios();   /* the manifest's scenario domains */
-    st->failures += hostile_run();            /* hostile.c: hostile modules contained */
+    int console = dev_console_start(loader_domsys());
+    st->failures += ktest_console(console);
+    dev_console_stop();
+    st->failures += ktest_run();
     timer_set_periodic(0);
     cpu_irq_disable();
+#else
+    int console = dev_console_start(loader_domsys());
+    if (console < 0)
+        st->failures++;
+    else if (console > 0 && !str_has_word(st->cmdline, "athanor.once"))
+        console_wait_poweroff();
+    dev_console_stop();
+#endif
 }
 
 void kmain(boot_info_t *bi)
@@ -110,19 +110,15 @@ void kmain(boot_info_t *bi)
     heap_init();
     irq_init();
     timer_init();
-#ifdef ATHANOR_TEST
-    ktest_mode = true;
-#endif
-    if (bi->cmdline && str_has_word(bi->cmdline, "athanor.test"))
-        ktest_mode = true;
     stage2_t st = {0, bi->cmdline ? bi->cmdline : ""};
     if (!bootimg_check())
         st.failures++;
     kstack_run(STAGE2_STACK, stage2, &st);
-    if (ktest_mode) {
-        kprintf("athanor: %s\n", st.failures ? "some tests FAILED" : "all tests passed");
-        arch_poweroff(st.failures ? 1 : 0);
-    }
-    kprintf("athanor: init finished, powering off\n");
-    arch_poweroff(0);
+#ifdef ATHANOR_TEST
+    kprintf("athanor: %s\n", st.failures ? "some tests FAILED" : "all tests passed");
+    arch_poweroff(st.failures ? 1 : 0);
+#else
+    kprintf("athanor: powering off\n");
+    arch_poweroff(st.failures ? 1 : 0);
+#endif
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The in-kernel spec runner (kernel/core/kspec.c) proven on the host, before
+# The in-kernel spec runner (kernel/test/kspec.c) proven on the host, before
 # any kernel boots: the blob build/modules/spec.bin (tools/spec2bin.c) runs
 # through kspec.c and the hosted engine under ASan + UBSan. Checks of the
 # runner itself come first:

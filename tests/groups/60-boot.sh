@@ -23,9 +23,9 @@ ARCHES=${*:-x86_64 aarch64 riscv64}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
 OUT=build/boot-tests
 SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm reset"
-# Scenario domains of the boot manifest (kernel/modules/scenario/).
+# Scenario domains of the boot manifest (user/test/scenario/).
 SCENARIOS="call trap buffer lease lend_ro_write"
-# Hostile modules (kernel/modules/hostile/, run by kernel/core/hostile.c):
+# Hostile modules (user/test/hostile/, run by kernel/test/hostile.c):
 # each must print "hostile NAME: contained" (its expected trap, the
 # neighbour answered every probe); bad.* must also be rejected at load in
 # exactly one "skipped: invalid" line.

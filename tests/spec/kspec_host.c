@@ -1,5 +1,5 @@
 /*
- * kspec_host: runs the in-kernel spec runner (kernel/core/kspec.c) on the
+ * kspec_host: runs the in-kernel spec runner (kernel/test/kspec.c) on the
  * host, with the hosted engine and a kprintf/kmalloc shim.
  *
  *   kspec_host blob.bin           runs it; exit status 0 iff nothing failed

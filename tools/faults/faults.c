@@ -1,5 +1,5 @@
 /*
- * The fault-injection campaign (issue 5 item 6; docs/faults-injection.md),
+ * The fault-injection campaign (docs/faults-injection.md),
  * modeled on MINIX 3's: every injection mutates one instruction of a driver
  * domain's code (tools/faults/wmut.c), loads the mutant as the driver domain
  * of a kernel domain system, drives it through its endpoints with a fixed

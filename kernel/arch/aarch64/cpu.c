@@ -115,10 +115,12 @@ void arch_backtrace(uintptr_t fp, void (*fn)(uintptr_t pc, void *arg), void *arg
 }
 
 /* brk reports its own address; aarch64_exception resumes after it. */
+#ifdef ATHANOR_TEST
 void arch_fault_selftest_breakpoint(void)
 {
     __asm__ volatile("brk #0x42" ::: "memory");
 }
+#endif
 
 /* No I/O port space on arm64. */
 bool arch_io_supported(void)

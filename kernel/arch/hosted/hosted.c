@@ -127,10 +127,12 @@ void arch_backtrace(uintptr_t fp, void (*fn)(uintptr_t pc, void *arg), void *arg
     }
 }
 
+#ifdef ATHANOR_TEST
 void arch_fault_selftest_breakpoint(void)
 {
     __asm__ volatile("int3");
 }
+#endif
 
 static ucontext_t caller_ctx, callee_ctx;
 static void (*callee_fn)(void *);

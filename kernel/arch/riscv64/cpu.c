@@ -106,11 +106,13 @@ void arch_backtrace(uintptr_t fp, void (*fn)(uintptr_t pc, void *arg), void *arg
     }
 }
 
+#ifdef ATHANOR_TEST
 void arch_fault_selftest_breakpoint(void)
 {
     trap_expect(TRAP_BREAKPOINT, 0);
     __asm__ volatile("ebreak" ::: "memory");
 }
+#endif
 
 static const char *exception_name(uint64_t code, enum trap_class *cls)
 {

@@ -14,7 +14,7 @@ void console_putc(char c);
 /* Next input byte, or -1 when none is waiting. */
 int console_getc(void);
 
-/* Added for the console driver domain (issue 4): the UART behind the early
+/* For the console driver domain (docs/drivers.md): the UART behind the early
  * console, as the port found it (ACPI / device tree), so a Wasm driver can
  * be given exactly its registers and interrupt. *phys is the I/O port base
  * for ARCH_CONS_16550_IO, else the physical address of byte-wide registers

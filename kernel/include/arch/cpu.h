@@ -38,8 +38,8 @@ __attribute__((noreturn)) void arch_poweroff(int status);
  * The kernel is built with frame pointers. */
 void arch_backtrace(uintptr_t fp, void (*fn)(uintptr_t pc, void *arg), void *arg, int max);
 
-/* Triggers a deliberate fault of each kind for the self-tests, with the
- * fault handler in "expect" mode: see kern/trap.h. */
+/* Test kernels only (-DATHANOR_TEST): a deliberate breakpoint for the
+ * self-tests, with the fault handler in "expect" mode: see kern/trap.h. */
 void arch_fault_selftest_breakpoint(void);   /* int3 / brk / ebreak */
 
 /* Added by the core (kmain runs Wasm on a kstack_alloc'd stack, whose
@@ -49,7 +49,7 @@ void arch_fault_selftest_breakpoint(void);   /* int3 / brk / ebreak */
  * Weak: while a port lacks it, the core runs fn on the current stack. */
 __attribute__((weak)) void arch_call_on_stack(uintptr_t top, void (*fn)(void *), void *arg);
 
-/* Added for io-port capabilities (issue 4, drivers): port I/O of size 1, 2
+/* For io-port capabilities (docs/drivers.md): port I/O of size 1, 2
  * or 4 bytes. Only x86_64 has an I/O space; elsewhere arch_io_supported is
  * false, arch_io_in returns 0 and arch_io_out does nothing. */
 bool arch_io_supported(void);

@@ -141,14 +141,15 @@ int dev_start_drivers(domsys_t *sys);
 
 /* Boot (kmain's stage 2): starts the driver domains of sys (the boot
  * manifest's entries with device lines, loaded by domsys_load_manifest)
- * and waits for the console driver to take the console. Test mode: checks that an input line comes
- * back from the driver ("selftest uart_echo: ..."), then takes the console
- * back; otherwise runs the console until the line "poweroff" is typed.
- * Returns the number of failed checks. */
-int dev_console_run(domsys_t *sys, bool test);
-/* Set from the command line word athanor.once (make run sets it when stdin is
- * not a terminal): hand the console over, then return instead of waiting for
- * "poweroff", so a non-interactive boot ends by itself. */
-extern bool dev_console_once;
+ * and waits for the console driver to take the console. Returns 1 when a
+ * driver domain owns the console, 0 when no driver could start (no console
+ * device a driver can own), -1 when it failed. */
+int dev_console_start(domsys_t *sys);
+/* The console driver domain's name, its interrupt line and how often it
+ * fired; NULL before the hand-off. */
+const char *dev_console_driver(unsigned *irq, uint64_t *fired);
+/* Lets the driver write out what is queued (up to a second), then takes the
+ * console back (kcons_release). */
+void dev_console_stop(void);
 
 #endif

@@ -167,6 +167,10 @@ domain_t *domain_of_instance(domsys_t *sys, const struct wasm_instance *inst);
  * Returns the number of domains loaded. */
 int domsys_load_manifest(domsys_t *sys, const char *text, size_t len);
 
+/* Revokes every capability derived from d's manifest objects and derives
+ * them anew for the same holders, names and rights (after a fault). */
+int domain_reissue(domain_t *d);
+
 /* Parses "rights=call,send" words: a CAP_R_* mask, or false. */
 bool domain_parse_rights(const char *s, uint32_t *rights);
 

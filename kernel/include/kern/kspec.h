@@ -1,5 +1,5 @@
 /*
- * The in-kernel spec-suite runner (kernel/core/kspec.c) and its blob format,
+ * The in-kernel spec-suite runner (kernel/test/kspec.c) and its blob format,
  * written by tools/spec2bin.c from wast2json outputs (docs/kspec.md).
  *
  * Blob: a 20-byte header, then a body of records. All integers are

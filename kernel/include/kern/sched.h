@@ -62,16 +62,6 @@ bool waitq_wait(waitq_t *q, uint64_t deadline_ns);
 int waitq_wake_one(waitq_t *q);
 int waitq_wake_all(waitq_t *q);
 
-/* A join point: threads signal it as they finish; another thread waits
- * for n signals (or a deadline, 0: none). Zero-initialised is ready. */
-typedef struct sched_join {
-    waitq_t q;
-    volatile int done;
-} sched_join_t;
-
-void sched_join_signal(sched_join_t *j);
-bool sched_join_wait(sched_join_t *j, int n, uint64_t deadline_ns);
-
 /* Called by timer_tick (interrupt context). */
 void sched_tick(uint64_t now_ns);
 
@@ -81,7 +71,7 @@ __attribute__((noreturn)) void sched_run_idle(void);
 /* Optional, defined by the domain code (struct domain is opaque here):
  * called with interrupts off each time ns of CPU time are charged to a
  * thread of domain d (at every switch), so a domain's total includes its
- * threads that have exited. Added by the scheduler (issue 4). */
+ * threads that have exited (docs/scheduler.md). */
 __attribute__((weak)) void domain_charge_cpu(struct domain *d, uint64_t ns);
 /* Optional, defined by the IPC code: whether ex runs a call into a domain
  * of d's system that must be stopped (ro_kill: it wrote to a read-only

@@ -11,7 +11,7 @@
  * times, or never. A restart is an instant reset to the snapshot taken
  * after its init (wasm_instance_snapshot), erasing what it acquired since.
  * Every fault and restart is logged with the domain, the trap kind and the
- * Wasm backtrace.
+ * Wasm backtrace. Everything here is defined in supervise.c.
  */
 #ifndef KERN_SUPERVISE_H
 #define KERN_SUPERVISE_H
@@ -24,11 +24,12 @@
 struct wasm_exec;
 struct wasm_linker;
 
-/* domain.c: after a successful load (snapshot, handles at init) / before free. */
+/* Called by domain.c: after a successful load (snapshot, handles at init)
+ * / before the domain is freed. */
 void sup_loaded(domain_t *d);
 void sup_forget(domain_t *d);
 
-/* ipc.c: a call into d runs on ex (watchdog, CPU time) / returned. */
+/* Called by ipc.c: a call into d runs on ex (watchdog, CPU time) / returned. */
 void sup_run_begin(domain_t *d, struct wasm_exec *ex);
 void sup_run_end(domain_t *d);
 
@@ -46,10 +47,6 @@ bool domain_restart(domain_t *d);
 /* Stops d for good (until a restart): calls fail, capabilities re-issued. */
 void domain_kill(domain_t *d);
 
-/* domain.c: revokes every capability derived from d's manifest objects and
- * derives them anew for the same holders, names and rights. */
-int domain_reissue(domain_t *d);
-
 /* athanor.heartbeat(): d is alive. */
 void sup_heartbeat(domain_t *d);
 
@@ -60,7 +57,7 @@ int sup_tick(domsys_t *sys, uint64_t now_ns);
 /* Starts the supervisor kernel thread (sup_tick every 10 ms). */
 bool sup_start(domsys_t *sys);
 
-/* hostcall.c: the domain-control host calls (docs/hostcalls.md). */
+/* The supervision host calls, heartbeat and dom_* (docs/hostcalls.md). */
 bool sup_hostcalls_define(struct wasm_linker *l, domain_t *d);
 
 #endif

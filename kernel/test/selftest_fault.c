@@ -1,5 +1,5 @@
 /*
- * Self-tests of fault containment (issue 5): instant reset of a snapshotted
+ * Self-tests of fault containment (docs/faults.md): instant reset of a snapshotted
  * instance through the kernel's copy-on-write page-fault path, with its
  * cost per dirtied MiB. Prints "selftest reset: ok (...)" or why not.
  */
@@ -9,6 +9,7 @@
 #include <wasm/wasm.h>
 
 #include "core.h"
+#include "ktest.h"
 
 /* tests/kernel/reset.wat: memory 32 pages, a mutable global (7), a table
  * whose slot 0 holds $get; poke(addr, v) stores v and sets the global. */

@@ -21,6 +21,7 @@
 #include <wasm/wasm.h>
 
 #include "core.h"
+#include "ktest.h"
 
 #define IPCB_RUNS 5
 #define IPCB_COPY (1u << 20)

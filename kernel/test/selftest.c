@@ -11,6 +11,7 @@
 #include <wasm/wasm.h>
 
 #include "core.h"
+#include "ktest.h"
 
 /* A test returns NULL on success or a reason. */
 typedef const char *(*selftest_fn)(void);
@@ -242,7 +243,7 @@ static const char *test_wasm(void)
 {
     const uint8_t *bytes;
     size_t len;
-    if (!bootimg_find("e2e.wasm", &bytes, &len))
+    if (!bootimg_find("test/e2e.wasm", &bytes, &len))
         return "e2e.wasm missing from the boot image";
     wasm_runtime_t *rt = kwasm_runtime();
     wasm_exec_t *ex = rt ? wasm_exec_new(rt) : NULL;

@@ -1,7 +1,7 @@
 /*
- * Hostile modules (issue 5 item 5), run by the test-mode kernel on every
+ * Hostile modules (docs/hostile.md), run by the test-mode kernel on every
  * port and on the hosted port: the domains of the boot image's
- * hostile/manifest.txt (kernel/modules/hostile/) in a domain system of
+ * hostile/manifest.txt (user/test/hostile/) in a domain system of
  * their own. "svc" is the neighbour; a prober thread calls its svc.echo
  * every PROBE_EVERY and checks each answer. Every other domain is one
  * hostile case: its entry runs on a thread of its own with a CPU budget
@@ -25,6 +25,7 @@
 #include <wasm/wasm.h>
 
 #include "core.h"
+#include "ktest.h"
 
 #define MS 1000000ull
 #define PRIO_DRIVER (SCHED_PRIOS - 3)
@@ -259,7 +260,7 @@ static int run_case(domain_t *d, prober_t *p)
             bad = judge(c, expect);
         if (c->kind != WASM_OK)
             d->traps++;
-        domain_stop(d);     /* its activity ends here (issue 5 item 1) */
+        domain_stop(d);     /* its activity ends here (docs/faults.md) */
     }
     probe_window(p, ok0, MIN_PROBES);
     uint64_t ok = p->ok - ok0, failed = p->failed - fail0;

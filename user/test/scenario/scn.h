@@ -1,5 +1,5 @@
 /*
- * What the scenario domains share (kernel/modules/scenario/): the report
+ * What the scenario domains share (user/test/scenario/): the report
  * lines the boot test reads. A scenario's entry prints "scenario NAME: ok"
  * or "scenario NAME: FAILED: reason" and returns 0 when it passed.
  */

@@ -12,6 +12,7 @@
 #include <wasm/wasm.h>
 
 #include "core.h"
+#include "ktest.h"
 
 #define MS 1000000ull
 #define PRIO_DRIVER (SCHED_PRIOS - 4)

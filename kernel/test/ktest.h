@@ -1,0 +1,45 @@
+/*
+ * The test kernel's harness (kernel/test/, linked only into kernels built
+ * with KTEST=1, i.e. -DATHANOR_TEST; docs/boot.md). Every function here
+ * prints its own result lines ("selftest NAME: ok", "scenario NAME: ok",
+ * "hostile NAME: contained", "kspec: P passed, F failed") and returns the
+ * number of failures.
+ */
+#ifndef KTEST_H
+#define KTEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kern/sched.h>
+
+/* ktest.c: what the test kernel runs once the console driver is up
+ * (console: 1 a driver owns the console, 0 none can, -1 it failed). */
+int ktest_console(int console);     /* the UART echo self-test */
+int ktest_run(void);                /* everything else, console taken back */
+
+/* join.c: a join point: threads signal it as they finish; another thread
+ * waits for n signals (or a deadline, 0: none). Zero-initialised is ready. */
+typedef struct sched_join {
+    waitq_t q;
+    volatile int done;
+} sched_join_t;
+
+void sched_join_signal(sched_join_t *j);
+bool sched_join_wait(sched_join_t *j, int n, uint64_t deadline_ns);
+
+/* selftest.c, selftest_sched.c, selftest_fault.c */
+int selftest_run(void);
+int selftest_sched(void);
+int selftest_fault(void);
+
+/* scenario.c: the manifest's scenario domains. */
+int scenario_run(void);
+
+/* hostile.c: the boot image's hostile/manifest.txt (user/test/hostile/). */
+int hostile_run(void);
+
+/* ipcbench.c: "athanor.bench": prints the "ipc: ..." line; 0, or 1 on failure. */
+int ipcbench_run(void);
+
+#endif

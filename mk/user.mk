@@ -1,0 +1,86 @@
+# The Wasm modules (user/: drivers, services, apps, and the test modules in
+# user/test/) and the two boot images, built once for every ARCH: wasm32
+# bytes do not depend on the kernel's ISA.
+#
+#   make modules           build/modules/boot.img       the product image
+#   make KTEST=1 modules   build/modules/boot-test.img  the test kernels' image
+#
+# A module's name in the boot image (what a manifest's FILE names) is its
+# path under build/modules/. A C module is one folder, user/KIND/NAME/,
+# every .c in it compiled against the C SDK (sdk/include/athanor.h and
+# $(BUILD)/sdk/libathanor.a, whose rule is in mk/ipc.mk); the headers of
+# the folder and of its parent are its dependencies.
+MOD_SDK_LIB := $(BUILD)/sdk/libathanor.a
+WASM_CC := clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror \
+           -Isdk/include -Wl,--no-entry
+MOD_DEPS := sdk/include/athanor.h $(MOD_SDK_LIB)
+
+.SECONDEXPANSION:
+# Product modules: drivers, services, apps.
+$(MODBUILD)/drivers/%.wasm: $$(wildcard user/drivers/$$*/*.c user/drivers/$$*/*.h) \
+                            $$(wildcard user/drivers/*.h) $(MOD_DEPS)
+	@mkdir -p $(dir $@)
+	$(WASM_CC) -Iuser/drivers $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
+$(MODBUILD)/services/%.wasm: $$(wildcard user/services/$$*/*.c user/services/$$*/*.h) $(MOD_DEPS)
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
+$(MODBUILD)/apps/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_DEPS)
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
+
+# Test modules (user/test/): e2e and invalid (one folder each), the
+# scenario domains (user/test/scenario/, one .c per module), the hostile
+# modules (user/test/hostile/: .wat, and malformed modules as commented
+# hex, .hex -> .wasm with xxd).
+$(MODBUILD)/test/e2e.wasm: user/test/e2e/e2e.c $(MOD_DEPS)
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $< $(MOD_SDK_LIB) -o $@
+$(MODBUILD)/test/invalid.wasm: user/test/invalid/invalid.wat
+	@mkdir -p $(dir $@)
+	wat2wasm --no-check $< -o $@
+# A module cut short in the middle of its code section.
+$(MODBUILD)/test/corrupt.wasm: $(MODBUILD)/test/e2e.wasm
+	head -c 200 $< > $@
+$(MODBUILD)/scenario/%.wasm: user/test/scenario/%.c user/test/scenario/scn.h $(MOD_DEPS)
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $< $(MOD_SDK_LIB) -o $@
+$(MODBUILD)/hostile/%.wasm: user/test/hostile/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm --no-check $< -o $@
+$(MODBUILD)/hostile/%.wasm: user/test/hostile/%.hex
+	@mkdir -p $(dir $@)
+	sed 's/#.*//' $< | xxd -r -p > $@
+# The IPC host tests' two modules, for the in-kernel IPC bench (mk/ipc.mk).
+$(MODBUILD)/ipc/%.wasm: tests/kernel/ipc/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@
+
+$(BUILD)/mkbootimg: tools/mkbootimg.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(OPT) $< -o $@
+TOOLS += $(BUILD)/mkbootimg
+
+# The product image (user/manifest.txt): the console drivers, the
+# services and the apps people use.
+PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm
+
+# The test kernels' image (user/test/manifest.txt): init and the drivers
+# too, plus every test module and the in-kernel spec subset (mk/kspec.mk).
+HOSTILE_MODULES := $(patsubst user/test/%.wat,%.wasm,$(wildcard user/test/hostile/*.wat)) \
+                   $(patsubst user/test/%.hex,%.wasm,$(wildcard user/test/hostile/*.hex))
+SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.wasm \
+                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm)
+TEST_MODULES := $(PRODUCT_MODULES) test/e2e.wasm test/corrupt.wasm test/invalid.wasm \
+                $(HOSTILE_MODULES) $(SCN_MODULES) ipc/server.wasm ipc/client.wasm
+
+$(MODBUILD)/boot.img: $(BUILD)/mkbootimg user/manifest.txt $(addprefix $(MODBUILD)/,$(PRODUCT_MODULES))
+	$(BUILD)/mkbootimg $@ manifest=user/manifest.txt \
+	    $(foreach m,$(PRODUCT_MODULES),$(m)=$(MODBUILD)/$(m))
+$(MODBUILD)/boot-test.img: $(BUILD)/mkbootimg user/test/manifest.txt user/test/hostile/manifest.txt \
+                           $(addprefix $(MODBUILD)/,$(TEST_MODULES)) $(MODBUILD)/spec.bin
+	$(BUILD)/mkbootimg $@ manifest=user/test/manifest.txt \
+	    hostile/manifest.txt=user/test/hostile/manifest.txt \
+	    $(foreach m,$(TEST_MODULES),$(m)=$(MODBUILD)/$(m)) spec.bin=$(MODBUILD)/spec.bin
+
+.PHONY: modules
+modules: $(BOOTIMG)
