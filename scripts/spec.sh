@@ -79,7 +79,6 @@ fi
 # Files not run yet, with the reason (listed at the end, not counted).
 pending_reason() {
     case $1 in
-        core/simd_*) echo "SIMD is not implemented yet" ;;
         multi-memory/*) echo "multiple memories are not implemented yet" ;;
     esac
 }

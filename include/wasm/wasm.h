@@ -12,6 +12,9 @@
  *   i64  all 64 bits                       f64  IEEE bits
  *   funcref    (uint64_t)(uintptr_t)wasm_func_t *, 0 is null
  *   externref  an opaque host word, 0 is null
+ *   v128 TWO consecutive cells: bytes 0..7 (lanes in memory order), then 8..15
+ * so argument and result arrays (wasm_call, host functions) hold one cell per
+ * value, two per v128.
  *
  * Names (import module/field, export names) are byte strings with an
  * explicit length; they may contain any valid UTF-8, including NUL.
@@ -43,7 +46,7 @@ typedef enum wasm_valtype {
     WASM_I64 = 0x7E,
     WASM_F32 = 0x7D,
     WASM_F64 = 0x7C,
-    WASM_V128 = 0x7B, /* decoded, rejected until SIMD lands */
+    WASM_V128 = 0x7B, /* two cells, see above */
     WASM_FUNCREF = 0x70,
     WASM_EXTERNREF = 0x6F,
 } wasm_valtype_t;
@@ -203,6 +206,9 @@ bool wasm_table_set(wasm_table_t *t, uint32_t i, uint64_t ref);
 wasm_valtype_t wasm_global_type(const wasm_global_t *g);
 uint64_t wasm_global_get(const wasm_global_t *g);
 void wasm_global_set(wasm_global_t *g, uint64_t v);
+/* A v128 global as two cells, low 64 bits first. */
+void wasm_global_get_v128(const wasm_global_t *g, uint64_t out[2]);
+void wasm_global_set_v128(wasm_global_t *g, const uint64_t v[2]);
 
 /* ----------------------------------------------------------------- linker */
 

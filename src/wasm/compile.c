@@ -3,7 +3,11 @@
  * pass over the bytes.
  *
  * The compiler mirrors the Wasm operand stack with a stack of entries. Every
- * stack position p has a home slot, nlocals + p, in the frame. An entry is
+ * stack position p has a home slot in the frame: the cells after the locals'
+ * cells, allocated in stack order, one per value and two per v128 (so the
+ * home of p is the home of p-1 plus the cells of its type; validation fixes
+ * the types below every position, so paths meeting at a label agree). Slots
+ * are cell indices; a local's slot is lcell[x]. An entry is
  * either in a slot (its home, or a local's slot when local.get was deferred)
  * or a constant not yet written anywhere. Deferring local.get and constants
  * lets `local.get a; local.get b; i32.add` become one instruction reading the
@@ -24,6 +28,7 @@
  */
 #include "internal.h"
 #include "ops.h"
+#include "simd.h"
 
 #define MAX_LOCALS 50000u         /* as V8; the spec allows such limits */
 #define NO_FIXUP 0xFFFFFFFFu
@@ -35,7 +40,8 @@ typedef struct ent {
     uint8_t type;
     uint8_t kind;
     uint32_t slot;
-    uint64_t val;
+    uint32_t home;                /* home cell of its stack position */
+    uint64_t val;                 /* EK_CONST (never a v128: those go home at once) */
 } ent_t;
 
 enum { CK_FUNC, CK_BLOCK, CK_LOOP, CK_IF, CK_ELSE };
@@ -66,7 +72,10 @@ typedef struct comp {
     ctl_t *cs;
     uint32_t ch, ccap;
     uint8_t *ltypes;
-    uint32_t nlocals;
+    uint32_t nlocals;             /* locals, params included */
+    uint32_t *lcell;              /* [nlocals] first cell of each local */
+    uint32_t lcells;              /* cells of all locals: the first home cell */
+    uint32_t max_cell;            /* one past the highest cell any value uses */
     bool dead;
     bool oom;
     int64_t last_at;              /* op index of the last value producer, -1 none */
@@ -161,9 +170,15 @@ static void bind(comp_t *c, uint32_t chain)
     c->last_at = -1;
 }
 
+/* The home cell of stack position pos: after position pos-1's cells. For
+ * pos above the stack height this reads popped entries, which keep their
+ * type and home (the stack array is zero-filled when it grows). */
 static uint32_t home(comp_t *c, uint32_t pos)
 {
-    return c->nlocals + pos;
+    if (pos == 0)
+        return c->lcells;
+    const ent_t *e = &c->st[pos - 1];
+    return e->home + wasm_cells(e->type);
 }
 
 /* Remembers that the op just emitted wrote its result to home(pos). */
@@ -183,15 +198,35 @@ static ctl_t *top_ctl(comp_t *c)
     return &c->cs[c->ch - 1];
 }
 
+static bool grow_stack(comp_t *c, uint32_t need)
+{
+    uint32_t old = c->scap;
+    if (!grow(c, (void **)&c->st, &c->scap, need, sizeof(ent_t)))
+        return false;
+    if (c->scap > old)
+        __builtin_memset(c->st + old, 0, (c->scap - old) * sizeof(ent_t));
+    return true;
+}
+
+/* Records that position pos (with its type set) is in use. */
+static void use_cells(comp_t *c, uint32_t pos)
+{
+    ent_t *e = &c->st[pos];
+    e->home = home(c, pos);
+    if (e->home + wasm_cells(e->type) > c->max_cell)
+        c->max_cell = e->home + wasm_cells(e->type);
+}
+
 static void push(comp_t *c, uint8_t type, uint8_t kind, uint32_t slot, uint64_t val)
 {
-    if (!grow(c, (void **)&c->st, &c->scap, c->sh + 1, sizeof(ent_t)))
+    if (!grow_stack(c, c->sh + 2))
         return;
     ent_t *e = &c->st[c->sh];
     e->type = type;
     e->kind = kind;
     e->slot = slot;
     e->val = val;
+    use_cells(c, c->sh);
     c->sh++;
     if (c->sh > c->max_sh)
         c->max_sh = c->sh;
@@ -206,7 +241,7 @@ static void push_home(comp_t *c, uint8_t type)
 /* Pops one operand, checking it has type want (T_UNKNOWN: any). */
 static ent_t pop(comp_t *c, uint8_t want)
 {
-    ent_t e = {T_UNKNOWN, EK_SLOT, 0, 0};
+    ent_t e = {T_UNKNOWN, EK_SLOT, 0, 0, 0};
     ctl_t *f = top_ctl(c);
     if (c->sh == f->height) {
         if (!f->unreachable)
@@ -222,6 +257,12 @@ static ent_t pop(comp_t *c, uint8_t want)
     return e;
 }
 
+/* A copy of a value of type t between slots. */
+static void emit_mov(comp_t *c, uint8_t t, uint32_t d, uint32_t s)
+{
+    emit3(c, t == WASM_V128 ? OP_MOV128 : OP_MOV, d, s);
+}
+
 /* Writes entry e (at stack position pos) into its home slot. */
 static void materialize_at(comp_t *c, uint32_t pos)
 {
@@ -233,7 +274,7 @@ static void materialize_at(comp_t *c, uint32_t pos)
         else
             emit3(c, OP_CONST32, h, (uint32_t)e->val);
     } else if (e->slot != h) {
-        emit3(c, OP_MOV, h, e->slot);
+        emit_mov(c, e->type, h, e->slot);
     } else {
         return;
     }
@@ -299,7 +340,7 @@ static uint8_t label_type(comp_t *c, ctl_t *f, uint32_t i)
 
 static bool valtype_ok(uint8_t t)
 {
-    return wasm_is_numtype(t) || wasm_is_reftype(t);
+    return wasm_is_numtype(t) || wasm_is_reftype(t) || t == WASM_V128;
 }
 
 static bool read_blocktype(comp_t *c, ctl_t *f)
@@ -399,18 +440,19 @@ static void check_results(comp_t *c, ctl_t *f)
         pop(c, ctl_result(c, f, i));
     if (c->sh != f->height)
         fail(c, "type mismatch: values remain on the stack at the end of a block");
-    if (!grow(c, (void **)&c->st, &c->scap, f->height + f->nr + 1, sizeof(ent_t)))
+    if (!grow_stack(c, f->height + f->nr + 1))
         return;
     c->sh = f->height + f->nr;
     if (c->sh > c->max_sh)
         c->max_sh = c->sh;
     for (uint32_t i = 0; i < f->nr; i++) {
         ent_t *e = &c->st[f->height + i];
+        e->type = ctl_result(c, f, i);
+        use_cells(c, f->height + i);
         if (c->dead) {
             e->kind = EK_SLOT;
             e->slot = home(c, f->height + i);
         }
-        e->type = ctl_result(c, f, i);
     }
     materialize_from(c, f->height);
 }
@@ -435,7 +477,7 @@ static bool branch_moves(comp_t *c, ctl_t *f, bool emit_them)
         } else if (e->slot != dst) {
             any = true;
             if (emit_them)
-                emit3(c, OP_MOV, dst, e->slot);
+                emit_mov(c, e->type, dst, e->slot);
         }
     }
     return any;
@@ -669,14 +711,17 @@ static void emit_return(comp_t *c)
         return;
     if (n == 0) {
         emit_op(c, OP_RETURN0);
-    } else if (n == 1) {
+    } else if (n == 1 && t->rcells == 1) {
         ent_t *e = &c->st[c->sh];
         emit2(c, OP_RETURN1, slot_of(c, e, c->sh));
+    } else if (n == 1) {
+        /* one v128: copied from wherever it is (never a constant entry) */
+        emit3(c, OP_RETURN, c->st[c->sh].slot, 2);
     } else {
         c->sh += n;
         materialize_from(c, c->sh - n);
         c->sh -= n;
-        emit3(c, OP_RETURN, home(c, c->sh), n);
+        emit3(c, OP_RETURN, home(c, c->sh), t->rcells);
     }
 }
 
@@ -883,7 +928,7 @@ static void do_local_get(comp_t *c, uint32_t x)
 {
     if (x >= c->nlocals)
         return (void)fail(c, "unknown local");
-    push(c, c->ltypes[x], EK_SLOT, x, 0);
+    push(c, c->ltypes[x], EK_SLOT, c->lcell[x], 0);
 }
 
 /* local.set / local.tee. */
@@ -891,11 +936,13 @@ static void do_local_set(comp_t *c, uint32_t x, bool tee)
 {
     if (x >= c->nlocals)
         return (void)fail(c, "unknown local");
-    ent_t v = pop(c, c->ltypes[x]);
+    uint8_t lt = c->ltypes[x];
+    ent_t v = pop(c, lt);
     uint32_t pos = c->sh;
+    x = c->lcell[x];   /* from here on, x is the local's slot */
     if (c->dead || c->r.failed) {
         if (tee)
-            push(c, c->ltypes[x], EK_SLOT, x, 0);
+            push(c, lt, EK_SLOT, x, 0);
         return;
     }
     bool fresh = c->last_at >= 0 && c->last_pos == pos && v.kind == EK_SLOT &&
@@ -917,11 +964,11 @@ static void do_local_set(comp_t *c, uint32_t x, bool tee)
             else
                 emit3(c, OP_CONST32, x, (uint32_t)v.val);
         } else if (v.slot != x) {
-            emit3(c, OP_MOV, x, v.slot);
+            emit_mov(c, lt, x, v.slot);
         }
     }
     if (tee)
-        push(c, c->ltypes[x], EK_SLOT, x, 0);
+        push(c, lt, EK_SLOT, x, 0);
 }
 
 static void push_const(comp_t *c, uint8_t type, uint64_t v)
@@ -1129,6 +1176,98 @@ static void prefixed(comp_t *c)
     }
 }
 
+/* ------------------------------------------------------------ SIMD */
+
+/* The 0xFD prefix: every instruction becomes one OP_SIMD (simd.h). */
+static void simd(comp_t *c)
+{
+    uint32_t sub, align = 0, off = 0, w[4] = {0, 0, 0, 0};
+    uint8_t lane = 0;
+    const uint8_t *b;
+    if (!wasm_rd_u32(&c->r, &sub))
+        return;
+    wasm_simd_info_t in = wasm_simd_describe(sub);
+    switch (in.kind) {
+    case SK_BAD:
+        return (void)fail(c, "illegal opcode: unknown SIMD opcode");
+    case SK_LOAD: case SK_STORE: case SK_LOADLANE: case SK_STORELANE:
+        if (!wasm_rd_u32(&c->r, &align) || !wasm_rd_u32(&c->r, &off) || !need_memory(c))
+            return;
+        if (align >= 32 || (1u << align) > in.size)
+            return (void)fail(c, "alignment must not be larger than natural");
+        break;
+    case SK_CONST: case SK_SHUFFLE:
+        if (!wasm_rd_bytes(&c->r, 16, &b))
+            return;
+        for (uint32_t i = 0; i < 16; i++) {
+            if (in.kind == SK_SHUFFLE && b[i] >= 32)
+                return (void)fail(c, "invalid lane index");
+            w[i / 4] |= (uint32_t)b[i] << (8 * (i % 4));
+        }
+        break;
+    default:
+        break;
+    }
+    if (in.kind == SK_LOADLANE || in.kind == SK_STORELANE || in.kind == SK_EXTRACT ||
+        in.kind == SK_REPLACE) {
+        if (!wasm_rd_u8(&c->r, &lane))
+            return;
+        if (lane >= in.lanes)
+            return (void)fail(c, "invalid lane index");
+    }
+    /* Operands, top last: e[0..n) with their types. */
+    ent_t e[3];
+    uint8_t t[3] = {WASM_V128, WASM_V128, WASM_V128};
+    uint32_t n = 0;
+    uint8_t result = WASM_V128;
+    switch (in.kind) {
+    case SK_LOAD: n = 1, t[0] = WASM_I32; break;
+    case SK_STORE: case SK_STORELANE: n = 2, t[0] = WASM_I32, result = 0; break;
+    case SK_LOADLANE: n = 2, t[0] = WASM_I32; break;
+    case SK_CONST: n = 0; break;
+    case SK_SHUFFLE: case SK_BINARY: n = 2; break;
+    case SK_SPLAT: n = 1, t[0] = in.scalar; break;
+    case SK_EXTRACT: n = 1, result = in.scalar; break;
+    case SK_REPLACE: n = 2, t[1] = in.scalar; break;
+    case SK_TEST: n = 1, result = WASM_I32; break;
+    case SK_SHIFT: n = 2, t[1] = WASM_I32; break;
+    case SK_UNARY: n = 1; break;
+    case SK_TERNARY: n = 3; break;
+    }
+    for (uint32_t i = n; i-- > 0;)
+        e[i] = pop(c, t[i]);
+    uint32_t pos = c->sh, s[3] = {0, 0, 0};
+    if (!c->dead && !c->r.failed) {
+        for (uint32_t i = 0; i < n; i++)
+            s[i] = slot_of(c, &e[i], pos + i);
+        emit_op(c, OP_SIMD);
+        emit(c, result ? home(c, pos) : 0);
+        emit(c, sub);
+        switch (in.kind) {
+        case SK_LOAD: emit(c, s[0]), emit(c, off); break;
+        case SK_STORE: emit(c, s[0]), emit(c, s[1]), emit(c, off); break;
+        case SK_LOADLANE: case SK_STORELANE:
+            emit(c, s[0]), emit(c, s[1]), emit(c, off), emit(c, lane);
+            break;
+        case SK_CONST: emit(c, w[0]), emit(c, w[1]), emit(c, w[2]), emit(c, w[3]); break;
+        case SK_SHUFFLE:
+            emit(c, s[0]), emit(c, s[1]);
+            emit(c, w[0]), emit(c, w[1]), emit(c, w[2]), emit(c, w[3]);
+            break;
+        case SK_EXTRACT: emit(c, s[0]), emit(c, lane); break;
+        case SK_REPLACE: emit(c, s[0]), emit(c, s[1]), emit(c, lane); break;
+        default:
+            for (uint32_t i = 0; i < n; i++)
+                emit(c, s[i]);
+            break;
+        }
+    }
+    if (result) {
+        push_home(c, result);
+        produced(c, pos, false);
+    }
+}
+
 static void do_call(comp_t *c, uint32_t fidx)
 {
     if (fidx >= c->m->nfuncs)
@@ -1258,13 +1397,14 @@ static void do_select(comp_t *c, bool typed)
     ent_t b = pop(c, want);
     ent_t a = pop(c, want == T_UNKNOWN ? b.type : want);
     uint8_t type = want != T_UNKNOWN ? want : (a.type != T_UNKNOWN ? a.type : b.type);
-    if (!typed && type != T_UNKNOWN && !wasm_is_numtype(type))
-        return (void)fail(c, "type mismatch: untyped select needs numeric operands");
+    if (!typed && type != T_UNKNOWN && !wasm_is_numtype(type) && type != WASM_V128)
+        return (void)fail(c, "type mismatch: untyped select needs numeric or vector operands");
     uint32_t pos = c->sh;
     if (!c->dead && !c->r.failed) {
         uint32_t sa = slot_of(c, &a, pos), sb = slot_of(c, &b, pos + 1);
         uint32_t sc = slot_of(c, &cond, pos + 2);
-        emit_op(c, OP_SELECT), emit(c, home(c, pos)), emit(c, sa), emit(c, sb), emit(c, sc);
+        emit_op(c, type == WASM_V128 ? OP_SELECT128 : OP_SELECT);
+        emit(c, home(c, pos)), emit(c, sa), emit(c, sb), emit(c, sc);
     }
     push_home(c, type);
     produced(c, pos, false);
@@ -1275,9 +1415,10 @@ static void do_global(comp_t *c, uint32_t x, bool set)
     if (x >= c->m->nglobals)
         return (void)fail(c, "unknown global");
     const wasm_globaltype_t *g = &c->m->globals[x];
+    bool wide = g->type == WASM_V128;
     if (!set) {
         uint32_t pos = c->sh;
-        emit3(c, OP_GLOBAL_GET, home(c, pos), x);
+        emit3(c, wide ? OP_GLOBAL_GET128 : OP_GLOBAL_GET, home(c, pos), x);
         push_home(c, g->type);
         produced(c, pos, false);
         return;
@@ -1286,7 +1427,7 @@ static void do_global(comp_t *c, uint32_t x, bool set)
         return (void)fail(c, "global is immutable");
     ent_t v = pop(c, g->type);
     if (!c->dead && !c->r.failed)
-        emit3(c, OP_GLOBAL_SET, slot_of(c, &v, c->sh), x);
+        emit3(c, wide ? OP_GLOBAL_SET128 : OP_GLOBAL_SET, slot_of(c, &v, c->sh), x);
 }
 
 /* ------------------------------------------------------------ the loop */
@@ -1472,7 +1613,7 @@ static bool instruction(comp_t *c)
     case 0x44: if (wasm_rd_fixed64(&c->r, &b64)) push_const(c, WASM_F64, b64); return false;
     case 0xD0: case 0xD1: case 0xD2: reference(c, op); return false;
     case 0xFC: prefixed(c); return false;
-    case 0xFD: fail(c, "SIMD (v128) instructions are not supported yet"); return false;
+    case 0xFD: simd(c); return false;
     default: break;
     }
     if (op >= 0x28 && op <= 0x3E)
@@ -1519,6 +1660,14 @@ static bool read_locals(comp_t *c, const wasm_functype_t *t)
         __builtin_memset(c->ltypes + at, ty, n);
         at += n;
     }
+    c->lcell = wasm_plat_alloc((total ? total : 1) * sizeof(uint32_t));
+    if (!c->lcell)
+        return fail(c, "out of memory");
+    for (uint32_t i = 0; i < total; i++) {
+        c->lcell[i] = c->lcells;
+        c->lcells += wasm_cells(c->ltypes[i]);
+    }
+    c->max_cell = c->lcells;
     return true;
 }
 
@@ -1559,6 +1708,7 @@ static void comp_free(comp_t *c)
     wasm_plat_free(c->st);
     wasm_plat_free(c->cs);
     wasm_plat_free(c->ltypes);
+    wasm_plat_free(c->lcell);
 }
 
 bool wasm_compile(wasm_module_t *m, uint32_t def_index, wasm_error_t *err)
@@ -1597,8 +1747,8 @@ bool wasm_compile(wasm_module_t *m, uint32_t def_index, wasm_error_t *err)
         thread_code(&c);
         d->code = c.code;
         d->code_len = c.len;
-        d->nlocals = c.nlocals;
-        d->frame_cells = c.nlocals + c.max_sh + 1;
+        d->nlocals = c.lcells;
+        d->frame_cells = c.max_cell + 1;
         c.code = NULL;
     }
     comp_free(&c);

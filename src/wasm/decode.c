@@ -130,11 +130,9 @@ static bool rd_valtype(wasm_reader_t *r, uint8_t *t)
 {
     if (!wasm_rd_u8(r, t))
         return false;
-    if (wasm_is_numtype(*t) || wasm_is_reftype(*t))
+    if (wasm_is_numtype(*t) || wasm_is_reftype(*t) || *t == WASM_V128)
         return true;
     r->p--;
-    if (*t == WASM_V128)
-        return wasm_rd_fail(r, "v128 values are not supported (no SIMD)");
     return wasm_rd_fail(r, "malformed value type 0x%x", *t);
 }
 
@@ -233,7 +231,7 @@ static bool declare_func(dec_t *d, uint32_t x)
 static bool is_const_op(uint8_t op)
 {
     return op == OP_GLOBAL_GET || (op >= OP_I32_CONST && op <= OP_F64_CONST) ||
-           op == OP_REF_NULL || op == OP_REF_FUNC;
+           op == OP_REF_NULL || op == OP_REF_FUNC || op == 0xFD;
 }
 
 /* global.get in a constant expression sees only imported, immutable globals. */
@@ -295,6 +293,20 @@ static bool const_instr(dec_t *d, uint8_t op, uint32_t at, wasm_constexpr_t *ce)
         return declare_func(d, ce->index);
     case OP_GLOBAL_GET:
         return const_global(d, at, ce);
+    case 0xFD: { /* v128.const: the only constant SIMD instruction */
+        uint32_t sub;
+        const uint8_t *b;
+        if (!wasm_rd_u32(r, &sub))
+            return false;
+        if (sub != 12)
+            return fail_at(r, at, "constant expression required: opcode 0xfd %u", sub);
+        if (!wasm_rd_bytes(r, 16, &b))
+            return false;
+        ce->kind = WASM_CONST_V128, ce->type = WASM_V128;
+        __builtin_memcpy(&ce->value, b, 8);
+        __builtin_memcpy(&ce->hi, b + 8, 8);
+        return true;
+    }
     case OP_END:
         return fail_at(r, at, "type mismatch: empty constant expression, expected a value");
     default:
@@ -422,6 +434,8 @@ static bool rd_functype(dec_t *d, wasm_functype_t *ft)
     __builtin_memcpy(ft->types + np, results, nr);
     ft->nparams = np;
     ft->nresults = nr;
+    ft->pcells = wasm_types_cells(ft->types, np);
+    ft->rcells = wasm_types_cells(ft->types + np, nr);
     ft->canon = wasm_rt_intern_type(d->m->rt, ft->types, np, nr);
     if (ft->canon == UINT32_MAX)
         return wasm_rd_fail(r, "out of memory");

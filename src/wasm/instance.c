@@ -147,6 +147,18 @@ void wasm_global_set(wasm_global_t *g, uint64_t v)
     g->value = v;
 }
 
+void wasm_global_get_v128(const wasm_global_t *g, uint64_t out[2])
+{
+    out[0] = g->value;
+    out[1] = g->hi;
+}
+
+void wasm_global_set_v128(wasm_global_t *g, const uint64_t v[2])
+{
+    g->value = v[0];
+    g->hi = v[1];
+}
+
 /* ------------------------------------------------------------ modules */
 
 wasm_module_t *wasm_module_load(wasm_runtime_t *rt, const uint8_t *bytes, size_t len,
@@ -381,7 +393,8 @@ static uint64_t eval_const_expr(wasm_instance_t *inst, const wasm_constexpr_t *e
     uint32_t n = 0;
     uint8_t op;
     while (wasm_rd_u8(&r, &op) && op != 0x0B) {
-        wasm_constexpr_t one = {0, 0, 0, 0};
+        wasm_constexpr_t one = {0, 0, 0, 0, 0};
+        const uint8_t *skip;
         int32_t i32;
         int64_t i64;
         uint32_t f32;
@@ -398,6 +411,7 @@ static uint64_t eval_const_expr(wasm_instance_t *inst, const wasm_constexpr_t *e
         case 0x44: wasm_rd_fixed64(&r, &one.value); break;
         case 0xD0: wasm_rd_u8(&r, &one.type), one.kind = WASM_CONST_REF_NULL; break;
         case 0xD2: wasm_rd_u32(&r, &one.index), one.kind = WASM_CONST_REF_FUNC; break;
+        case 0xFD: wasm_rd_u32(&r, &f32), wasm_rd_bytes(&r, 16, &skip); break; /* unused */
         default: wasm_rd_u32(&r, &one.index), one.kind = WASM_CONST_GLOBAL_GET; break;
         }
         st[n++] = eval_const(inst, &one);
@@ -480,7 +494,10 @@ static bool define_objects(wasm_instance_t *inst, wasm_error_t *err)
         wasm_global_t *g = &inst->own_globals[i];
         g->type = m->globals[i].type;
         g->mut = m->globals[i].mut;
-        g->value = eval_const(inst, &m->global_inits[i - m->nglobal_imports]);
+        const wasm_constexpr_t *ce = &m->global_inits[i - m->nglobal_imports];
+        g->value = eval_const(inst, ce);
+        g->hi = ce->kind == WASM_CONST_V128 ? ce->hi
+                : ce->kind == WASM_CONST_GLOBAL_GET ? inst->globals[ce->index]->hi : 0;
         inst->globals[i] = g;
     }
     for (uint32_t i = 0; i < m->nelems; i++) {

@@ -94,7 +94,8 @@ struct wasm_table {
 };
 
 struct wasm_global {
-    uint64_t value;
+    uint64_t value;               /* a v128 keeps its low 64 bits here... */
+    uint64_t hi;                  /* ...and its high 64 bits here (0 otherwise) */
     uint8_t type;
     bool mut;
 };
@@ -158,6 +159,10 @@ const int32_t *wasm_interp_dispatch_table(void);
 wasm_trap_kind_t wasm_interp(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp);
 wasm_trap_kind_t wasm_call_host(wasm_exec_t *ex, wasm_instance_t *caller, wasm_func_t *f,
                                 uint64_t *cells);
+
+/* simd.c: runs the OP_SIMD instruction at ip (simd.h); returns the next
+ * instruction, or NULL for an out-of-bounds memory access. */
+const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, uint64_t memsize);
 
 /* instance.c */
 int64_t wasm_memory_grow_to(wasm_memory_t *mem, uint32_t delta, uint32_t limit);

@@ -247,7 +247,7 @@ static wasm_trap_kind_t run(wasm_exec_t *ex, wasm_func_t *entry, uint64_t *fp,
     cs.ctl->fp = NULL;
     cs.ctl->func = NULL;      /* sentinel: returning to it leaves run() */
     cs.ctl++;
-    for (uint32_t i = entry->type->nparams; i < entry->def->nlocals; i++)
+    for (uint32_t i = entry->type->pcells; i < entry->def->nlocals; i++)
         fp[i] = 0;
     SAFEPOINT();
 
@@ -527,7 +527,7 @@ dispatch:
         cs.ctl->fp = fp;
         cs.ctl->func = cs.func;
         cs.ctl++;
-        for (uint32_t i = callee->type->nparams; i < d->nlocals; i++)
+        for (uint32_t i = callee->type->pcells; i < d->nlocals; i++)
             nfp[i] = 0;
         fp = nfp;
         cs.func = callee;
@@ -570,14 +570,14 @@ dispatch:
             wasm_trap_kind_t k = wasm_call_host(ex, cs.inst, callee, nfp);
             if (k != WASM_OK)
                 TRAP(k);
-            for (uint32_t i = 0, n = callee->type->nresults; i < n; i++)
+            for (uint32_t i = 0, n = callee->type->rcells; i < n; i++)
                 fp[i] = nfp[i];
             goto do_return;
         }
         const wasm_funcdef_t *d = callee->def;
         if (WASM_UNLIKELY(fp + d->frame_cells > ex->stack_end))
             TRAP(WASM_TRAP_STACK_EXHAUSTED);
-        uint32_t np = callee->type->nparams;
+        uint32_t np = callee->type->pcells;
         for (uint32_t i = 0; i < np; i++)
             fp[i] = nfp[i];
         for (uint32_t i = np; i < d->nlocals; i++)
@@ -676,6 +676,34 @@ dispatch:
     CASE(ELEM_DROP) { cs.inst->elem_len[ip[1]] = 0; NEXT(2); }
     CASE(REF_FUNC) { fp[ip[1]] = (uint64_t)(uintptr_t)cs.inst->funcs[ip[2]]; NEXT(3); }
     CASE(REF_IS_NULL) { PUT32(1, U64(2) == 0); NEXT(3); }
+    CASE(MOV128) {
+        uint64_t lo = fp[ip[2]], hi = fp[ip[2] + 1];
+        fp[ip[1]] = lo, fp[ip[1] + 1] = hi;
+        NEXT(3);
+    }
+    CASE(SELECT128) {
+        uint32_t s = U32(4) ? ip[2] : ip[3];
+        uint64_t lo = fp[s], hi = fp[s + 1];
+        fp[ip[1]] = lo, fp[ip[1] + 1] = hi;
+        NEXT(5);
+    }
+    CASE(GLOBAL_GET128) {
+        wasm_global_t *g = cs.inst->globals[ip[2]];
+        fp[ip[1]] = g->value, fp[ip[1] + 1] = g->hi;
+        NEXT(3);
+    }
+    CASE(GLOBAL_SET128) {
+        wasm_global_t *g = cs.inst->globals[ip[2]];
+        g->value = fp[ip[1]], g->hi = fp[ip[1] + 1];
+        NEXT(3);
+    }
+    CASE(SIMD) {
+        const uint32_t *next = wasm_simd_exec(ip, fp, mem, memsize);
+        if (WASM_UNLIKELY(!next))
+            TRAP(WASM_TRAP_OOB_MEMORY);
+        ip = next;
+        DISPATCH();
+    }
 #if !WASM_THREADED
     default:
         TRAP(WASM_TRAP_UNREACHABLE);

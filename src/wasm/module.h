@@ -23,6 +23,8 @@ typedef struct wasm_functype {
     uint32_t nparams, nresults;
     uint8_t *types;   /* nparams param types, then nresults result types (owned) */
     uint32_t canon;   /* runtime-wide id: equal ids <=> structurally equal types */
+    /* Cells the params and results take (wasm_cells): a v128 takes two. */
+    uint32_t pcells, rcells;
 } wasm_functype_t;
 
 typedef struct wasm_limits {
@@ -55,6 +57,7 @@ enum {
     WASM_CONST_REF_FUNC,   /* index = function index */
     WASM_CONST_GLOBAL_GET, /* index = global index (an imported, immutable global) */
     WASM_CONST_EXPR,       /* index = offset in m->bytes of its first instruction */
+    WASM_CONST_V128,       /* value = low 64 bits, hi = high 64 bits */
 };
 
 typedef struct wasm_constexpr {
@@ -62,6 +65,7 @@ typedef struct wasm_constexpr {
     uint8_t type;     /* the value type it produces */
     uint32_t index;
     uint64_t value;
+    uint64_t hi;      /* v128 only */
 } wasm_constexpr_t;
 
 typedef struct wasm_import {
@@ -109,7 +113,7 @@ typedef struct wasm_funcdef {
     /* Filled by compile.c: */
     uint32_t *code;           /* internal code, see compile.h (owned) */
     uint32_t code_len;        /* in 32-bit words */
-    uint32_t nlocals;         /* params + declared locals */
+    uint32_t nlocals;         /* CELLS of params + declared locals (a v128 takes two) */
     uint32_t frame_cells;     /* nlocals + the deepest operand stack */
     uint32_t *offsets;        /* optional map code index -> body offset; may be NULL */
 } wasm_funcdef_t;
@@ -223,6 +227,19 @@ static inline bool wasm_is_reftype(uint8_t t) { return t == WASM_FUNCREF || t ==
 static inline bool wasm_is_numtype(uint8_t t)
 {
     return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64;
+}
+
+/* Frame cells a value of type t takes: a v128 is two 64-bit cells, low half
+ * first (its bytes in memory order: lane 0 at the lowest address); every
+ * other value is one. */
+static inline uint32_t wasm_cells(uint8_t t) { return t == WASM_V128 ? 2 : 1; }
+
+static inline uint32_t wasm_types_cells(const uint8_t *t, uint32_t n)
+{
+    uint32_t c = 0;
+    for (uint32_t i = 0; i < n; i++)
+        c += wasm_cells(t[i]);
+    return c;
 }
 
 #endif

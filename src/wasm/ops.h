@@ -130,7 +130,17 @@
     X(TABLE_INIT, 5)      /* table seg d s n */                                          \
     X(ELEM_DROP, 1)       /* seg */                                                      \
     X(REF_FUNC, 2)        /* d funcidx */                                                \
-    X(REF_IS_NULL, 2)     /* d a */
+    X(REF_IS_NULL, 2)     /* d a */                                                      \
+    /* v128 values take two cells (module.h, wasm_cells); these move them. */              \
+    X(MOV128, 2)          /* d s */                                                      \
+    X(SELECT128, 4)       /* d a b cond */                                               \
+    X(GLOBAL_GET128, 2)   /* d idx */                                                    \
+    X(GLOBAL_SET128, 2)   /* s idx */                                                    \
+    /* Every SIMD instruction (0xFD prefix) is one SIMD op run out of line by  */          \
+    /* simd.c, so the scalar interpreter loop does not grow: d sub operands... */          \
+    /* d is the result slot (unused by stores), sub the Wasm SIMD opcode; the  */          \
+    /* operand words per kind are listed in simd.h.                            */          \
+    X(SIMD, -1)
 
 #define WASM_ALL_OPS(X) WASM_NUMERIC_OPS(X) WASM_IMM_OPS(X) WASM_BRANCH_OPS(X) WASM_MISC_OPS(X)
 

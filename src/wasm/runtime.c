@@ -134,6 +134,8 @@ wasm_func_t *wasm_func_new_host(wasm_runtime_t *rt, const wasm_valtype_t *params
     f->own_type.types = types;
     f->own_type.nparams = nparams;
     f->own_type.nresults = nresults;
+    f->own_type.pcells = wasm_types_cells(types, nparams);
+    f->own_type.rcells = wasm_types_cells(types + nparams, nresults);
     f->own_type.canon = wasm_rt_intern_type(rt, types, nparams, nresults);
     f->canon = f->own_type.canon;
     f->type = &f->own_type;
@@ -199,6 +201,7 @@ wasm_global_t *wasm_global_new(wasm_runtime_t *rt, wasm_valtype_t type, bool mut
     g->type = (uint8_t)type;
     g->mut = mutable_;
     g->value = value;
+    g->hi = 0;
     if (!wasm_rt_add_hostobj(rt, g, wasm_plat_free)) {
         wasm_plat_free(g);
         return NULL;
@@ -368,7 +371,7 @@ wasm_trap_kind_t wasm_call(wasm_exec_t *ex, wasm_func_t *f, const uint64_t *args
         set_trap(ex, WASM_TRAP_STACK_EXHAUSTED, trap);
         return WASM_TRAP_STACK_EXHAUSTED;
     }
-    uint32_t np = f->type->nparams, nr = f->type->nresults;
+    uint32_t np = f->type->pcells, nr = f->type->rcells;
     uint64_t *sp = ex->sp;
     wasm_ctl_t *ctl = ex->ctl_top;
     uint32_t need = np > nr ? np : nr;

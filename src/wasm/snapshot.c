@@ -147,7 +147,7 @@ bool wasm_instance_snapshot(wasm_instance_t *inst)
     if (!s)
         return false;
     inst->snap = s;
-    s->globals = wasm_plat_alloc(((size_t)m->nglobals + 1) * 8);
+    s->globals = wasm_plat_alloc(((size_t)m->nglobals + 1) * 16);   /* value, hi */
     s->table_size = wasm_plat_alloc(((size_t)inst->ntables + 1) * 4);
     s->table_elems = wasm_plat_alloc(((size_t)inst->ntables + 1) * sizeof(uint64_t *));
     s->elem_len = wasm_plat_alloc(((size_t)m->nelems + 1) * 4);
@@ -159,7 +159,7 @@ bool wasm_instance_snapshot(wasm_instance_t *inst)
         return false;
     }
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
-        s->globals[i] = inst->globals[i]->value;
+        s->globals[2 * i] = inst->globals[i]->value, s->globals[2 * i + 1] = inst->globals[i]->hi;
     if (m->nelems)
         __builtin_memcpy(s->elem_len, inst->elem_len, (size_t)m->nelems * 4);
     if (m->ndatas)
@@ -174,7 +174,7 @@ int64_t wasm_instance_reset(wasm_instance_t *inst)
     if (!s)
         return -1;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
-        inst->globals[i]->value = s->globals[i];
+        inst->globals[i]->value = s->globals[2 * i], inst->globals[i]->hi = s->globals[2 * i + 1];
     for (uint32_t i = inst->ntable_imports; i < inst->ntables; i++) {
         wasm_table_t *t = inst->tables[i];
         /* A table never shrinks below its snapshot size, so elems has room. */

@@ -65,7 +65,18 @@ typedef struct spec_val {
     wasm_valtype_t type;
     int kind;                /* VAL_* */
     uint64_t bits;
+    /* v128: the 16 bytes (bits, hi), and per lane of lane_type a VAL_* kind
+     * (a float lane may expect a NaN) */
+    uint64_t hi;
+    wasm_valtype_t lane_type; /* WASM_I32 for i8/i16/i32 lanes, ... */
+    int lane_bytes, nlanes;
+    int lane_kind[16];
 } spec_val_t;
+
+static uint32_t cells_of(wasm_valtype_t t)
+{
+    return t == WASM_V128 ? 2 : 1;
+}
 
 /* ------------------------------------------------------------ reporting */
 
@@ -108,10 +119,19 @@ static void skip(runner_t *r, const char *reason)
     save_progress(r);
 }
 
-/* Writes a value as "i32:4294967295 (0xffffffff)" and the like. */
-static const char *fmt_val(char *buf, size_t cap, wasm_valtype_t t, uint64_t v)
+/* Writes a value as "i32:4294967295 (0xffffffff)" and the like; vp points
+ * at its cells (two for a v128). */
+static const char *fmt_val(char *buf, size_t cap, wasm_valtype_t t, const uint64_t *vp)
 {
+    uint64_t v = vp[0];
     switch (t) {
+    case WASM_V128: {
+        uint32_t w[4];
+        memcpy(w, vp, 16);
+        snprintf(buf, cap, "v128:i32x4 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32
+                 " 0x%08" PRIx32, w[0], w[1], w[2], w[3]);
+        break;
+    }
     case WASM_I32: snprintf(buf, cap, "i32:%" PRIu32 " (0x%" PRIx32 ")", (uint32_t)v, (uint32_t)v); break;
     case WASM_I64: snprintf(buf, cap, "i64:%" PRIu64 " (0x%" PRIx64 ")", v, v); break;
     case WASM_F32: {
@@ -149,7 +169,7 @@ static const char *fmt_expected(char *buf, size_t cap, const spec_val_t *e)
     else if (e->kind == VAL_ANY)
         snprintf(buf, cap, "%s:non-null", tn);
     else
-        fmt_val(buf, cap, e->type, e->bits);
+        fmt_val(buf, cap, e->type, (const uint64_t[2]){e->bits, e->hi});
     return buf;
 }
 
@@ -170,6 +190,56 @@ static bool parse_type(const char *s, wasm_valtype_t *t)
     return false;
 }
 
+/* Parses {"type": "v128", "lane_type": L, "value": [lanes]}: each lane the
+ * decimal unsigned bits, or nan:canonical / nan:arithmetic in float lanes. */
+static bool parse_v128(const json_t *j, spec_val_t *out, char *why, size_t cap)
+{
+    static const struct { const char *name; int bytes; wasm_valtype_t t; } lt[] = {
+        {"i8", 1, WASM_I32}, {"i16", 2, WASM_I32}, {"i32", 4, WASM_I32},
+        {"i64", 8, WASM_I64}, {"f32", 4, WASM_F32}, {"f64", 8, WASM_F64},
+    };
+    const char *ls = json_get_str(j, "lane_type", NULL);
+    const json_t *vals = json_get(j, "value");
+    size_t k = 0;
+    while (k < sizeof lt / sizeof lt[0] && (!ls || strcmp(ls, lt[k].name) != 0))
+        k++;
+    if (k == sizeof lt / sizeof lt[0])
+        return snprintf(why, cap, "v128 with unknown lane type '%s'", ls ? ls : "?"), false;
+    out->lane_type = lt[k].t;
+    out->lane_bytes = lt[k].bytes;
+    out->nlanes = 16 / lt[k].bytes;
+    if (!vals || json_count(vals) != (size_t)out->nlanes)
+        return snprintf(why, cap, "v128 needs %d lanes", out->nlanes), false;
+    uint8_t bytes[16];
+    memset(bytes, 0, sizeof bytes);
+    for (int i = 0; i < out->nlanes; i++) {
+        const json_t *lv = json_at(vals, (size_t)i);
+        const char *s = lv ? json_str(lv, NULL) : NULL;
+        bool isfloat = out->lane_type == WASM_F32 || out->lane_type == WASM_F64;
+        out->lane_kind[i] = VAL_EXACT;
+        if (!s)
+            return snprintf(why, cap, "v128 lane %d is not a string", i), false;
+        if (isfloat && strcmp(s, "nan:canonical") == 0) {
+            out->lane_kind[i] = VAL_NAN_CANON;
+            continue;
+        }
+        if (isfloat && strcmp(s, "nan:arithmetic") == 0) {
+            out->lane_kind[i] = VAL_NAN_ARITH;
+            continue;
+        }
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (errno || end == s || *end || s[0] == '-' ||
+            (out->lane_bytes < 8 && v >> (8 * out->lane_bytes)))
+            return snprintf(why, cap, "bad v128 lane '%s'", s), false;
+        memcpy(bytes + i * out->lane_bytes, &v, (size_t)out->lane_bytes);
+    }
+    memcpy(&out->bits, bytes, 8);
+    memcpy(&out->hi, bytes + 8, 8);
+    return true;
+}
+
 /* Parses {"type": T, "value": V}. Numbers are decimal strings of the
  * unsigned bit pattern; externref N becomes the host word N+1 so that 0
  * stays null. A missing value means "any non-null" (refs) or "any". */
@@ -181,7 +251,7 @@ static bool parse_val(const json_t *j, spec_val_t *out, char *why, size_t cap)
     if (!parse_type(ts, &out->type))
         return snprintf(why, cap, "unknown value type '%s'", ts ? ts : "?"), false;
     if (out->type == WASM_V128)
-        return snprintf(why, cap, "v128 value (SIMD is not supported)"), false;
+        return parse_v128(j, out, why, cap);
     bool isfloat = out->type == WASM_F32 || out->type == WASM_F64;
     bool isref = out->type == WASM_FUNCREF || out->type == WASM_EXTERNREF;
     if (!vs) {
@@ -221,10 +291,29 @@ static bool nan_matches(wasm_valtype_t t, int kind, uint64_t v)
                                  : (b & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
 }
 
-static bool val_matches(const spec_val_t *e, wasm_valtype_t t, uint64_t v)
+static bool val_matches(const spec_val_t *e, wasm_valtype_t t, const uint64_t *vp)
 {
+    uint64_t v = vp[0];
     if (t != e->type)
         return false;
+    if (t == WASM_V128) {
+        uint8_t got[16], want[16];
+        memcpy(got, vp, 16);
+        memcpy(want, &e->bits, 8);
+        memcpy(want + 8, &e->hi, 8);
+        for (int i = 0; i < e->nlanes; i++) {
+            int n = e->lane_bytes;
+            uint64_t g = 0;
+            memcpy(&g, got + i * n, (size_t)n);
+            if (e->lane_kind[i] != VAL_EXACT) {
+                if (!nan_matches(e->lane_type, e->lane_kind[i], g))
+                    return false;
+            } else if (memcmp(got + i * n, want + i * n, (size_t)n) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
     if (t == WASM_I32 || t == WASM_F32)
         v &= 0xffffffffu;
     switch (e->kind) {
@@ -422,7 +511,7 @@ static bool build_args(const json_t *args, const wasm_valtype_t *params, uint32_
                  json_count(args), np);
         return false;
     }
-    for (uint32_t i = 0; i < np; i++) {
+    for (uint32_t i = 0, c = 0; i < np; i++) {
         spec_val_t v;
         if (!parse_val(json_at(args, i), &v, o->why, sizeof o->why))
             return false;
@@ -430,7 +519,14 @@ static bool build_args(const json_t *args, const wasm_valtype_t *params, uint32_
             snprintf(o->why, sizeof o->why, "argument %" PRIu32 " has the wrong type", i);
             return false;
         }
-        cells[i] = v.bits;
+        for (int l = 0; v.type == WASM_V128 && l < v.nlanes; l++)
+            if (v.lane_kind[l] != VAL_EXACT) {
+                snprintf(o->why, sizeof o->why, "argument %" PRIu32 " is not a constant", i);
+                return false;
+            }
+        cells[c++] = v.bits;
+        if (v.type == WASM_V128)
+            cells[c++] = v.hi;
     }
     return true;
 }
@@ -447,8 +543,8 @@ static int invoke(runner_t *r, wasm_instance_t *inst, const json_t *action, cons
     wasm_func_type(ext.u.func, &ep, &np, &er, &o->nres);
     wasm_valtype_t *params = copy_types(ep, np);
     o->types = copy_types(er, o->nres);
-    uint64_t *args = calloc(np + 1, sizeof *args);
-    o->res = calloc(o->nres + 1, sizeof *o->res);
+    uint64_t *args = calloc(2 * np + 1, sizeof *args);        /* cells: two per v128 */
+    o->res = calloc(2 * o->nres + 1, sizeof *o->res);
     bool ok = params && o->types && args && o->res;
     if (!ok)
         act_error(o, "%s", "out of memory");
@@ -473,13 +569,16 @@ static int get_global(wasm_instance_t *inst, const char *field, size_t flen, out
     if (!wasm_instance_export(inst, field, (uint32_t)flen, &ext) ||
         ext.kind != WASM_EXTERN_GLOBAL)
         return act_error(o, "no exported global \"%s\"", field);
-    o->res = calloc(1, sizeof *o->res);
+    o->res = calloc(2, sizeof *o->res);
     o->types = calloc(1, sizeof *o->types);
     if (!o->res || !o->types)
         return act_error(o, "%s", "out of memory");
     o->types[0] = wasm_global_type(ext.u.global);
     o->nres = 1;
-    o->res[0] = wasm_global_get(ext.u.global);
+    if (o->types[0] == WASM_V128)
+        wasm_global_get_v128(ext.u.global, o->res);
+    else
+        o->res[0] = wasm_global_get(ext.u.global);
     return o->status = ACT_OK;
 }
 
@@ -576,15 +675,15 @@ static void check_results(runner_t *r, const json_t *cmd, const outcome_t *o)
              o->nres);
         return;
     }
-    for (uint32_t i = 0; i < o->nres; i++) {
+    for (uint32_t i = 0, c = 0; i < o->nres; c += cells_of(o->types[i]), i++) {
         spec_val_t e;
         if (!parse_val(json_at(exp, i), &e, why, sizeof why)) {
             fail(r, "%s: %s", action_field(cmd), why);
             return;
         }
-        if (!val_matches(&e, o->types[i], o->res[i])) {
+        if (!val_matches(&e, o->types[i], o->res + c)) {
             fail(r, "%s: result %" PRIu32 ": expected %s, got %s", action_field(cmd), i,
-                 fmt_expected(a, sizeof a, &e), fmt_val(b, sizeof b, o->types[i], o->res[i]));
+                 fmt_expected(a, sizeof a, &e), fmt_val(b, sizeof b, o->types[i], o->res + c));
             return;
         }
     }

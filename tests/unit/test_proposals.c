@@ -263,3 +263,127 @@ TEST(extended_const_expressions)
     wasm_exec_free(ex);
     wasm_runtime_free(rt);
 }
+
+/* ------------------------------------------------------------ SIMD */
+
+#define V128_CONST(b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15) \
+    0xFD, 0x0C, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15
+#define I32X4_ADD 0xFD, 0xAE, 0x01
+#define I32X4_SPLAT 0xFD, 0x11
+#define I32X4_EXTRACT(l) 0xFD, 0x1B, l
+
+/* (i32 a, v128 v, i64 b) -> (v128 v + splat(a), i32 wrap(b)) */
+static const uint8_t mix_body[] = {
+    W_LGET, 1, W_LGET, 0, I32X4_SPLAT, I32X4_ADD, W_LGET, 2, 0xA7 /* i32.wrap_i64 */, W_END,
+};
+
+static wasm_trap_kind_t host_swap(wasm_call_ctx_t *ctx, uint64_t *cells, void *user)
+{
+    uint64_t t = cells[0];
+    cells[0] = cells[1], cells[1] = t;
+    cells[2] = (uint32_t)cells[2] + 1;   /* the i32 after the v128 */
+    return WASM_OK;
+}
+
+TEST(simd_v128_cells_at_the_api_and_across_calls)
+{
+    static const wasm_valtype_t vi[] = {WASM_V128, WASM_I32};
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wasm_linker_t *l = wasm_linker_new(rt);
+    wasm_extern_t x = {.kind = WASM_EXTERN_FUNC};
+    x.u.func = wasm_func_new_host(rt, vi, 2, vi, 2, host_swap, NULL, "swap");
+    CHECK(wasm_linker_define(l, "env", 3, "swap", 4, x));
+    wmod_t m;
+    penv_t e;
+    wm_init(&m);
+    uint32_t tswap = wm_type(&m, "vi", "vi");
+    uint32_t swap = wm_import_func(&m, "env", "swap", tswap);
+    uint32_t mix = wm_func(&m, wm_type(&m, "ivI", "vi"), "", mix_body, sizeof mix_body);
+    wm_export(&m, "mix", WASM_EXTERN_FUNC, mix);
+    /* caller(a): (v, k) = mix(a, [1,2,3,4], 0x100000005); (v, k) = swap(v, k);
+     * lane 3 of v (now lane 1 + a) * 1000 + k, with an i32 local after a
+     * v128 local to check the locals' cells */
+    wm_export(&m, "caller", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", "i"), "vi",
+                      CODE(W_LGET, 0,
+                           V128_CONST(1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0),
+                           W_I64_CONST, 0x85, 0x80, 0x80, 0x80, 0x10, W_CALL, (uint8_t)mix,
+                           W_CALL, (uint8_t)swap, W_LSET, 2, W_LSET, 1,
+                           W_LGET, 1, I32X4_EXTRACT(3), W_I32_CONST, 0xE8, 0x07, W_I32_MUL,
+                           W_LGET, 2, W_I32_ADD, W_END)));
+    /* a v128 global, set from Wasm, read through the API */
+    wm_global(&m, 'v', 1, CODE(V128_CONST(9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9), W_END));
+    wm_export(&m, "g", WASM_EXTERN_GLOBAL, 0);
+    wm_export(&m, "setg", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "v", ""), "", CODE(W_LGET, 0, W_GSET, 0, W_END)));
+    CHECK(penv_open(&e, rt, &m, l));
+
+    /* mix through wasm_call: arguments and results are cells, two per v128 */
+    uint64_t res[3] = {0, 0, 0};
+    uint64_t in[4] = {10, 0x0000000200000001ull, 0x0000000400000003ull, 0x700000007ull};
+    CHECK_EQ(pcall(&e, "mix", in, res), WASM_OK);
+    CHECK_EQ(res[0], 0x0000000C0000000Bull);
+    CHECK_EQ(res[1], 0x0000000E0000000Dull);
+    CHECK_EQ(res[2], 7);
+
+    uint64_t r = 0;
+    CHECK_EQ(pcall(&e, "caller", (uint64_t[]){100}, &r), WASM_OK);
+    /* mix: [101,102,103,104], k = 5; swap: [103,104,101,102], k = 6 */
+    CHECK_EQ(r, 102 * 1000 + 6);
+
+    wasm_extern_t g;
+    uint64_t gv[2];
+    CHECK(wasm_instance_export(e.inst, "g", 1, &g));
+    CHECK_EQ(wasm_global_type(g.u.global), WASM_V128);
+    wasm_global_get_v128(g.u.global, gv);
+    CHECK_EQ(gv[0], 0x0909090909090909ull);
+    CHECK_EQ(gv[1], 0x0909090909090909ull);
+    CHECK_EQ(pcall(&e, "setg", (uint64_t[]){0x1122334455667788ull, 0x99AABBCCDDEEFF00ull}, NULL),
+             WASM_OK);
+    wasm_global_get_v128(g.u.global, gv);
+    CHECK_EQ(gv[0], 0x1122334455667788ull);
+    CHECK_EQ(gv[1], (int64_t)0x99AABBCCDDEEFF00ull);
+    penv_close(&e);
+    wasm_linker_free(l);
+    wasm_runtime_free(rt);
+}
+
+TEST(simd_validation_and_traps)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wasm_error_t err;
+    wmod_t m;
+    /* a reserved SIMD opcode (0x9a) */
+    wm_init(&m);
+    wm_func(&m, wm_type(&m, "v", "v"), "", CODE(W_LGET, 0, 0xFD, 0x9A, 0x01, W_END));
+    wasm_module_t *mod = wm_load(&m, rt, &err);
+    wm_free(&m);
+    CHECK(mod == NULL);
+    CHECK(strstr(err.message, "SIMD") != NULL);
+    /* a lane index out of range */
+    wm_init(&m);
+    wm_func(&m, wm_type(&m, "v", "i"), "", CODE(W_LGET, 0, I32X4_EXTRACT(4), W_END));
+    mod = wm_load(&m, rt, &err);
+    wm_free(&m);
+    CHECK(mod == NULL);
+    CHECK(strstr(err.message, "lane") != NULL);
+    /* v128 where an i32 is wanted */
+    wm_init(&m);
+    wm_func(&m, wm_type(&m, "v", "i"), "", CODE(W_LGET, 0, W_END));
+    mod = wm_load(&m, rt, &err);
+    wm_free(&m);
+    CHECK(mod == NULL);
+    /* v128.load at the last 15 bytes traps, at the last 16 works */
+    penv_t e;
+    uint64_t r[2];
+    wm_init(&m);
+    wm_memory(&m, 1, 0, 0);
+    wm_export(&m, "ld", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", "v"), "", CODE(W_LGET, 0, 0xFD, 0x00, 4, 0, W_END)));
+    CHECK(penv_open(&e, rt, &m, NULL));
+    CHECK_EQ(pcall(&e, "ld", (uint64_t[]){65536 - 16}, r), WASM_OK);
+    CHECK_EQ(pcall(&e, "ld", (uint64_t[]){65536 - 15}, r), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(pcall(&e, "ld", (uint64_t[]){0xFFFFFFFFu}, r), WASM_TRAP_OOB_MEMORY);
+    penv_close(&e);
+    wasm_runtime_free(rt);
+}

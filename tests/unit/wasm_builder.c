@@ -68,6 +68,7 @@ uint8_t wb_valtype(char c)
     case 'F': return 0x7C;
     case 'r': return 0x70;
     case 'e': return 0x6F;
+    case 'v': return 0x7B;
     }
     abort();
 }

@@ -7,7 +7,7 @@
  *               counts; wm_finish() lays the sections out in binary order.
  *
  * Types are written as short strings, one letter per value type:
- *   i i32  I i64  f f32  F f64  r funcref  e externref
+ *   i i32  I i64  f f32  F f64  r funcref  e externref  v v128
  * Function bodies are raw bytes that include the final `end` (0x0B), so
  * tests can also build truncated or over-long bodies. CODE(...) turns a
  * byte list into the (pointer, length) pair the functions take.
