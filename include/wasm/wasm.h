@@ -230,6 +230,15 @@ bool wasm_linker_define_instance(wasm_linker_t *l, const char *module, uint32_t 
  * a trap during instantiation fills trap and returns NULL. */
 wasm_instance_t *wasm_instantiate(wasm_module_t *m, wasm_linker_t *imports, wasm_exec_t *ex,
                                   wasm_error_t *err, wasm_trap_t *trap);
+/* As wasm_instantiate, with the instance's limits (as wasm_instance_set_limits)
+ * in force before anything is allocated: a declared memory or a sum of
+ * declared table sizes over them is a link error, and the start function
+ * cannot grow past them. The memory's address-space reservation is sized
+ * to the limit. */
+wasm_instance_t *wasm_instantiate_limited(wasm_module_t *m, wasm_linker_t *imports,
+                                          wasm_exec_t *ex, uint32_t max_memory_pages,
+                                          uint32_t max_table_elems, wasm_error_t *err,
+                                          wasm_trap_t *trap);
 void wasm_instance_free(wasm_instance_t *inst);
 
 bool wasm_instance_export(wasm_instance_t *inst, const char *name, uint32_t name_len,
@@ -239,9 +248,13 @@ wasm_memory_t *wasm_instance_memory(wasm_instance_t *inst, uint32_t index);
 const wasm_module_t *wasm_instance_module(const wasm_instance_t *inst);
 
 /* Per-instance limits, checked on memory.grow / table.grow (and at
- * instantiation). 0 means "runtime default". */
+ * instantiation). 0 means "runtime default". max_table_elems bounds the sum
+ * of the sizes of the instance's own tables (imported tables are their
+ * owner's). */
 void wasm_instance_set_limits(wasm_instance_t *inst, uint32_t max_memory_pages,
                               uint32_t max_table_elems);
+/* The memory limit alone, exactly: 0 means no growth at all. */
+void wasm_instance_set_memory_limit(wasm_instance_t *inst, uint32_t max_memory_pages);
 
 /* Snapshot and reset (zero unwanted persistence). wasm_instance_snapshot
  * records the instance's own memory, globals, tables and segment state;
@@ -286,6 +299,12 @@ void wasm_exec_set_safepoint_hook(wasm_exec_t *ex, wasm_safepoint_fn_t fn, void 
  * UINT64_MAX (the default) means unlimited. */
 void wasm_exec_set_fuel(wasm_exec_t *ex, uint64_t fuel);
 uint64_t wasm_exec_fuel(const wasm_exec_t *ex);
+
+/* Whether a call on ex (from the current native stack) has at least frames
+ * call records, cells value-stack cells and native bytes of native stack
+ * left: an embedder that runs another party's code on a caller's exec uses
+ * it to tell whose fault a stack exhaustion is. */
+bool wasm_exec_room(const wasm_exec_t *ex, uint32_t frames, uint32_t cells, uint32_t native);
 
 #ifdef __cplusplus
 }

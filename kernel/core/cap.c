@@ -318,24 +318,6 @@ static void remove_tree(struct cap_slot *s, int self_reason, int below_reason)
     remove_leaf(s, self_reason);
 }
 
-/* rights &= mask for every descendant of root (pre-order, no stack). */
-static void clip_below(struct cap_slot *root, uint32_t mask)
-{
-    struct cap_slot *cur = root->child;
-    while (cur) {
-        cur->rights &= mask;
-        if (cur->child) {
-            cur = cur->child;
-            continue;
-        }
-        while (cur != root && !cur->next)
-            cur = cur->parent;
-        if (cur == root)
-            break;
-        cur = cur->next;
-    }
-}
-
 /* ------------------------------------------------------------ spaces and tables */
 
 /* Every mutating call starts here: callbacks must not re-enter, whatever
@@ -615,12 +597,14 @@ int cap_transfer(cap_table_t *src, cap_handle_t h, cap_table_t *dst, uint32_t ma
         return CAP_ERIGHTS;
     if ((err = narrow(s->rights, mask, &rights)) || (err = slot_alloc(dst, &n)))
         return err;
+    /* A move takes access away: what the sender derived from it (copies
+     * it may have kept, leases it gave) is revoked, so only the receiver
+     * holds it afterwards. The callbacks may not re-enter. */
+    remove_below(s, CAP_EREVOKED);
     kobj_t *obj = s->obj;
     n->obj = obj;
     n->rights = rights;
     tree_replace(s, n);
-    if (rights != s->rights)
-        clip_below(n, rights);
     slot_free(s, CAP_ESTALE);
     /* The reference moved with the capability; only the holder changed. */
     src->space->busy = true;

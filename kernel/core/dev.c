@@ -203,7 +203,7 @@ int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
     if (!(m->saved = kmalloc(r->npages * sizeof *m->saved)))
         return CAP_ENOMEM;
     uintptr_t va = overlay_va(d, offset);
-    overlay_save(va, m->saved, r->npages);
+    overlay_save(d, offset, m->saved, r->npages);
     mmu_unmap(va, len);
     if (!mmu_map(va, r->phys, len, MMU_READ | MMU_WRITE | MMU_DEVICE))
         panic("mmio_map: cannot map device pages into %s", d->name);
@@ -212,7 +212,7 @@ int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
     m->h = h;
     m->offset = offset;
     r->nmaps++;
-    overlay_track(d, offset, len);
+    overlay_track(d, offset, len, o, t, h);
     return (int)r->first;
 }
 

@@ -4,6 +4,7 @@
  * the only place a domain's initial capabilities come from.
  * docs/domains.md describes the model and the manifest format.
  */
+#include <arch/mmu.h>
 #include <kern/cap.h>
 #include <kern/dev.h>   /* device lines (weak: host tests link without dev.c) */
 #pragma weak dev_manifest_line
@@ -99,7 +100,10 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
         return false;
     }
     trap.kind = WASM_OK;
-    d->inst = wasm_instantiate(d->mod, d->linker, d->sys->boot_ex, &err, &trap);
+    /* Its limits hold from the first allocation: the declared memory and
+     * tables, and what a start function grows, are charged to them. */
+    d->inst = wasm_instantiate_limited(d->mod, d->linker, d->sys->boot_ex, d->lim.mem_pages,
+                                       d->lim.table_elems, &err, &trap);
     if (!d->inst) {
         if (trap.kind != WASM_OK)
             kprintf("athanor: module %s (%s): skipped: start trapped: %s\n", d->name, file,
@@ -110,11 +114,40 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
         d->mod = NULL;
         return false;
     }
-    wasm_instance_set_limits(d->inst, d->lim.mem_pages, 0);
     d->state = DOMAIN_READY;
     sup_loaded(d);      /* the post-init snapshot instant resets go back to */
     kprintf("athanor: module %s (%s, %zu bytes) loaded\n", d->name, file, len);
     return true;
+}
+
+/* The runtime's default when the manifest sets no mem= (64 KiB pages). */
+#define DEFAULT_MEM_PAGES 65536u
+
+/* Linear memory may grow into what the buffers it made leave of its limit. */
+static void domain_set_mem_limit(domain_t *d)
+{
+    uint64_t limit = d->lim.mem_pages ? d->lim.mem_pages : DEFAULT_MEM_PAGES;
+    uint64_t bufs = (d->buf_pages * PAGE_SIZE + 65535) / 65536;
+    if (d->inst)
+        wasm_instance_set_memory_limit(d->inst, (uint32_t)(bufs < limit ? limit - bufs : 0));
+}
+
+int domain_charge(domain_t *d, uint64_t pages)
+{
+    uint64_t limit = (uint64_t)(d->lim.mem_pages ? d->lim.mem_pages : DEFAULT_MEM_PAGES) * 65536;
+    wasm_memory_t *mem = d->inst ? wasm_instance_memory(d->inst, 0) : NULL;
+    uint64_t used = (mem ? wasm_memory_size(mem) : 0) + d->buf_pages * PAGE_SIZE;
+    if (pages > limit / PAGE_SIZE || used + pages * PAGE_SIZE > limit)
+        return IPC_ELIMIT;
+    d->buf_pages += pages;
+    domain_set_mem_limit(d);
+    return 0;
+}
+
+void domain_uncharge(domain_t *d, uint64_t pages)
+{
+    d->buf_pages -= pages < d->buf_pages ? pages : d->buf_pages;
+    domain_set_mem_limit(d);
 }
 
 domain_t *domain_find(domsys_t *sys, const char *name)
@@ -387,8 +420,10 @@ static bool mf_module_word(domain_t *d, const char *w, domain_limits_t *lim, int
     else if ((v = mf_key(w, "cpu"))) slot = &lim->cpu_share;
     else if ((v = mf_key(w, "handles"))) slot = &lim->max_handles;
     else if ((v = mf_key(w, "queue"))) slot = &lim->queue_len;
+    else if ((v = mf_key(w, "tables"))) slot = &lim->table_elems;
     if (slot) {
         if (!mf_num(v, &n) || (slot == &lim->max_handles && (n == 0 || n > CAP_MAX_HANDLES)) ||
+            (slot == &lim->table_elems && n > 10000000) ||
             (slot == &lim->cpu_share && (n == 0 || n > 100)) ||
             (slot == &lim->queue_len && (n == 0 || n > 4096)))
             goto bad;

@@ -142,6 +142,9 @@ static wasm_trap_kind_t finish_call(wasm_call_ctx_t *ctx, uint64_t *c, int e, ui
      * would otherwise wrap the spent fuel around to unlimited). */
     if (wasm_exec_fuel(wasm_call_ctx_exec(ctx)) == 0)
         return WASM_TRAP_OUT_OF_FUEL;
+    /* It left too little stack for the handler: its own exhaustion. */
+    if (e == IPC_ESTACK)
+        return WASM_TRAP_STACK_EXHAUSTED;
     if (e == 0 && !(p = hostcall_guest(ctx, out, 8)))
         e = IPC_EFAULT;
     if (e == 0)
@@ -188,13 +191,33 @@ static wasm_trap_kind_t hc_send(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     return WASM_OK;
 }
 
+/* Where a received message goes: checked when recv is about to take it,
+ * after any wait (the memory may have shrunk meanwhile). */
+typedef struct recv_dest {
+    wasm_call_ctx_t *ctx;
+    uint64_t ptr, cap, hptr;
+    uint8_t *hp;
+} recv_dest_t;
+
+static void *recv_place(void *arg, uint32_t n)
+{
+    recv_dest_t *r = arg;
+    (void)n;
+    uint8_t *p = hostcall_guest(r->ctx, r->ptr, r->cap);
+    r->hp = r->hptr ? hostcall_guest(r->ctx, r->hptr, 4) : NULL;
+    return !p || (r->hptr && !r->hp) ? NULL : p;
+}
+
 /* recv(ch, ptr, cap, handle_ptr, timeout_ns) -> length */
 static wasm_trap_kind_t hc_recv(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     cap_handle_t got = 0;
-    uint8_t *p = hostcall_guest(ctx, c[1], c[2]), *hp = c[3] ? hostcall_guest(ctx, c[3], 4) : NULL;
-    int e = !p || (c[3] && !hp) ? IPC_EFAULT
-          : ipc_recv(((domain_t *)u)->caps, (cap_handle_t)c[0], p, (uint32_t)c[2], &got, c[4]);
+    recv_dest_t r = {ctx, c[1], c[2], c[3], NULL};
+    /* Checked now too, so a bad pointer fails before any wait. */
+    int e = !recv_place(&r, 0) ? IPC_EFAULT
+          : ipc_recv_to(((domain_t *)u)->caps, (cap_handle_t)c[0], recv_place, &r, (uint32_t)c[2],
+                        &got, c[4]);
+    uint8_t *hp = r.hp;
     if (e >= 0 && hp)
         memcpy(hp, &got, 4);
     else if (e >= 0 && got)
@@ -224,12 +247,19 @@ static wasm_trap_kind_t hc_buf_new(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     (void)ctx;
     domain_t *d = u;
     uint32_t pages = (uint32_t)c[0];
-    buffer_t *b = pages && pages <= 4096 ? buffer_create(pages) : NULL;
     cap_handle_t h = 0;
-    int e = pages == 0 || pages > 4096 ? CAP_EINVAL : !b ? CAP_ENOMEM
-          : cap_install(d->caps, &b->obj, CAP_R_ALL, &h);
-    if (b)
+    buffer_t *b = NULL;
+    /* Charged to its maker's memory limit before a frame is taken. */
+    int e = pages == 0 || pages > 4096 ? CAP_EINVAL : domain_charge(d, pages);
+    if (!e && !(b = buffer_create(pages))) {
+        domain_uncharge(d, pages);
+        e = CAP_ENOMEM;
+    }
+    if (b) {
+        b->payer = d;
+        e = cap_install(d->caps, &b->obj, CAP_R_ALL, &h);
         kobj_unref(&b->obj);
+    }
     RET(e ? e : (int32_t)h);
     return WASM_OK;
 }

@@ -26,12 +26,12 @@
 static const char *const ipc_errs[] = {
     "bad pointer", "server trapped", "server stopped", "server busy", "timed out",
     "queue full", "queue empty", "message too long", "buffer lent or borrowed",
-    "bad map place", "domain limit reached",
+    "bad map place", "domain limit reached", "caller's stack too low for a call",
 };
 
 const char *ipc_strerror(int err)
 {
-    if (err <= IPC_EFAULT && err >= IPC_ELIMIT)
+    if (err <= IPC_EFAULT && err >= IPC_ESTACK)
         return ipc_errs[IPC_EFAULT - err];
     return cap_strerror(err);
 }
@@ -110,7 +110,7 @@ static bool resolve(endpoint_t *ep)
 /* Claims server s for one call. A non-reentrant server that is busy makes
  * the caller wait (up to the deadline), unless the caller's own thread holds
  * it (a cycle: waiting would never end) or it must not wait. */
-static int enter(domain_t *s, uint64_t timeout_ns)
+static int enter(domain_t *s, uint64_t timeout_ns, bool *waited)
 {
     if (s->flags & DOMAIN_REENTRANT) {
         s->active++;
@@ -129,6 +129,7 @@ static int enter(domain_t *s, uint64_t timeout_ns)
             cpu_irq_restore(was);
             break;
         }
+        *waited = true;
         if (!block_on(&s->callers, deadline, was))
             return me ? IPC_ETIMEDOUT : IPC_EBUSY;
     }
@@ -146,25 +147,92 @@ static void leave(domain_t *s)
     }
 }
 
-int ipc_call_endpoint(endpoint_t *ep, wasm_exec_t *ex, const uint64_t args[4],
-                      uint64_t timeout_ns, uint64_t *result)
+/* A lend riding on a call: buffer h of the caller's table, lent with rights. */
+typedef struct lend {
+    cap_handle_t h;
+    uint32_t rights;
+    buffer_t *b;                /* referenced by the caller for the call */
+} lend_t;
+
+static int lend_check(buffer_t *b, domain_t *lender, bool writable);
+
+/* The caller's capabilities still name what it looked up before waiting:
+ * the wait may have lasted past a revoke, a lease's end or a delete. */
+static int reauthorise(cap_table_t *t, cap_handle_t h, endpoint_t *ep, const lend_t *lend)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, h, KOBJ_ENDPOINT, CAP_R_CALL, &o);
+    if (!e && o != &ep->obj)
+        e = CAP_ESTALE;
+    if (!e && lend && !(e = cap_lookup(t, lend->h, KOBJ_BUFFER, CAP_R_DERIVE | lend->rights, &o)) &&
+        o != &lend->b->obj)
+        e = CAP_ESTALE;
+    return e;
+}
+
+/* The call path. ep (and lend->b) are referenced by the caller for the
+ * whole call: the handler, or another thread while this one waits, may
+ * delete the capabilities they were found through. t/h (t may be NULL for
+ * a kernel call) are re-checked after any wait. */
+static int call_run(endpoint_t *ep, wasm_exec_t *ex, cap_table_t *t, cap_handle_t h,
+                    const lend_t *lend, uint64_t a[4], uint64_t timeout_ns, uint64_t *result)
 {
     domain_t *s = ep->server;
+    bool waited = false;
     if (!s || s->state != DOMAIN_READY || (!ep->fn && !resolve(ep)))
         return IPC_ESTOPPED;
-    int e = enter(s, timeout_ns);
+    /* A handler may count on this much stack: a caller that left less
+     * has exhausted its own stack, and the trap is its own. */
+    if (!wasm_exec_room(ex, IPC_ROOM_FRAMES, IPC_ROOM_CELLS, IPC_ROOM_NATIVE))
+        return IPC_ESTACK;
+    int e = enter(s, timeout_ns, &waited);
     if (e)
         return e;
+    if (waited && t && (e = reauthorise(t, h, ep, lend))) {
+        leave(s);
+        return e;
+    }
     if (s->state != DOMAIN_READY) {     /* it faulted while we waited */
         leave(s);
         return IPC_ESTOPPED;
+    }
+    cap_handle_t lent = 0;
+    if (lend) {
+        bool writable = (lend->rights & CAP_R_WRITE) != 0;
+        /* No derive, no transfer: the borrower cannot keep any of it. */
+        if ((e = lend_check(lend->b, cap_table_owner(t), writable)) ||
+            (e = cap_derive(t, lend->h, lend->rights | CAP_R_READ | CAP_R_MAP, s->caps, &lent))) {
+            leave(s);
+            return e;
+        }
+        if (writable) {
+            lend->b->rw_lent = true;
+            lend->b->lend_to = s->caps;
+            lend->b->lend_h = lent;
+        } else {
+            lend->b->ro_lends++;
+        }
+        a[3] = lent;
     }
     s->calls++;
     /* The handler runs on the caller's exec: its frames sit above the
      * caller's, and a trap unwinds only them. */
     sup_run_begin(s, ex);
-    wasm_trap_kind_t k = wasm_call(ex, ep->fn, args, result, s->sup.trap);
+    wasm_trap_kind_t k = wasm_call(ex, ep->fn, a, result, s->sup.trap);
     sup_run_end(s);
+    if (lend) {
+        /* The lend ends with the call: the derived capability goes, and
+         * with it the borrower's mapping (buffer_revoke). The handler may
+         * have dropped it already. */
+        cap_delete(s->caps, lent);
+        if (lend->rights & CAP_R_WRITE) {
+            lend->b->rw_lent = false;
+            lend->b->lend_to = NULL;
+            lend->b->lend_h = 0;
+        } else {
+            lend->b->ro_lends--;
+        }
+    }
     leave(s);
     if (s->ro_kill) {   /* it wrote to a read-only lend (the write went to scratch) */
         s->ro_kill = false;
@@ -186,6 +254,16 @@ int ipc_call_endpoint(endpoint_t *ep, wasm_exec_t *ex, const uint64_t args[4],
     return IPC_ETRAP;
 }
 
+int ipc_call_endpoint(endpoint_t *ep, wasm_exec_t *ex, const uint64_t args[4],
+                      uint64_t timeout_ns, uint64_t *result)
+{
+    uint64_t a[4] = {args[0], args[1], args[2], args[3]};
+    kobj_ref(&ep->obj);
+    int e = call_run(ep, ex, NULL, 0, NULL, a, timeout_ns, result);
+    kobj_unref(&ep->obj);
+    return e;
+}
+
 int ipc_call(cap_table_t *caller, wasm_exec_t *ex, cap_handle_t h, const uint64_t args[4],
              uint64_t timeout_ns, uint64_t *result)
 {
@@ -193,7 +271,11 @@ int ipc_call(cap_table_t *caller, wasm_exec_t *ex, cap_handle_t h, const uint64_
     int e = cap_lookup(caller, h, KOBJ_ENDPOINT, CAP_R_CALL, &o);
     if (e)
         return e;
-    return ipc_call_endpoint((endpoint_t *)o, ex, args, timeout_ns, result);
+    uint64_t a[4] = {args[0], args[1], args[2], args[3]};
+    kobj_ref(o);
+    e = call_run((endpoint_t *)o, ex, caller, h, NULL, a, timeout_ns, result);
+    kobj_unref(o);
+    return e;
 }
 
 /* ------------------------------------------------------------ channels */
@@ -268,18 +350,52 @@ int ipc_send(cap_table_t *from, cap_handle_t ch, const void *msg, uint32_t len, 
     return 0;
 }
 
+/* The channel under ch in t with need, referenced, or an error. */
+static int channel_get(cap_table_t *t, cap_handle_t ch, uint32_t need, channel_t **out)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, ch, KOBJ_CHANNEL, need, &o);
+    if (e)
+        return e;
+    kobj_ref(o);
+    *out = (channel_t *)o;
+    return 0;
+}
+
+/* After a wait: t's capability ch still names c with need. */
+static int channel_still(cap_table_t *t, cap_handle_t ch, uint32_t need, channel_t *c)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, ch, KOBJ_CHANNEL, need, &o);
+    return e ? e : o != &c->obj ? CAP_ESTALE : 0;
+}
+
+static void *kernel_dest(void *arg, uint32_t len)
+{
+    (void)len;
+    return arg;
+}
+
 int ipc_recv(cap_table_t *to, cap_handle_t ch, void *buf, uint32_t cap, cap_handle_t *got,
              uint64_t timeout_ns)
 {
-    kobj_t *o;
-    int e = cap_lookup(to, ch, KOBJ_CHANNEL, CAP_R_RECV, &o);
+    return ipc_recv_to(to, ch, kernel_dest, buf, cap, got, timeout_ns);
+}
+
+int ipc_recv_to(cap_table_t *to, cap_handle_t ch, ipc_dest_fn dest, void *arg, uint32_t cap,
+                cap_handle_t *got, uint64_t timeout_ns)
+{
+    channel_t *c;
+    int e = channel_get(to, ch, CAP_R_RECV, &c);
     if (e)
         return e;
-    channel_t *c = (channel_t *)o;
     uint64_t deadline = 0;
+    bool waited = false;
     while (c->count == 0) {
-        if (timeout_ns == 0)
-            return IPC_EEMPTY;
+        if (timeout_ns == 0) {
+            e = IPC_EEMPTY;
+            goto out;
+        }
         if (!deadline)
             deadline = deadline_of(timeout_ns);
         bool was = cpu_irq_save();
@@ -287,17 +403,41 @@ int ipc_recv(cap_table_t *to, cap_handle_t ch, void *buf, uint32_t cap, cap_hand
             cpu_irq_restore(was);
             break;
         }
-        if (!block_on(&c->waiters, deadline, was))
-            return IPC_ETIMEDOUT;
+        waited = true;
+        if (!block_on(&c->waiters, deadline, was)) {
+            e = IPC_ETIMEDOUT;
+            goto out;
+        }
     }
+    if (waited && (e = channel_still(to, ch, CAP_R_RECV, c)))
+        goto out;
     ipc_msg_t *m = &c->ring[c->head];
+    /* The destination is resolved now, after any wait: a guest memory may
+     * have shrunk meanwhile (a reset). Nothing is taken when it is gone. */
+    uint8_t *p = dest(arg, m->len < cap ? m->len : cap);
+    if (!p) {
+        e = IPC_EFAULT;
+        goto out;
+    }
     *got = 0;
-    if (m->cap && (e = cap_transfer(c->parking, m->cap, to, CAP_R_SAME, got)) != CAP_OK)
-        return e;   /* the receiver's table is full: the message stays queued */
-    memcpy(buf, m->data, m->len < cap ? m->len : cap);
+    if (m->cap) {
+        e = cap_transfer(c->parking, m->cap, to, CAP_R_SAME, got);
+        if (e == CAP_ENOSPACE || e == CAP_ENOMEM)
+            goto out;   /* the receiver's table is full: the message stays queued */
+        if (e) {
+            /* It died in transit (revoked, its lease ended): the message
+             * goes on without it; a dead capability must not wedge the queue. */
+            cap_delete(c->parking, m->cap);
+            *got = 0;
+        }
+    }
+    memcpy(p, m->data, m->len < cap ? m->len : cap);
     c->head = (c->head + 1) % c->len;
     c->count--;
-    return (int)m->len;
+    e = (int)m->len;
+out:
+    kobj_unref(&c->obj);
+    return e;
 }
 
 int ipc_notify(cap_table_t *from, cap_handle_t ch)
@@ -314,12 +454,12 @@ int ipc_notify(cap_table_t *from, cap_handle_t ch)
 
 int64_t ipc_wait(cap_table_t *t, cap_handle_t ch, uint64_t timeout_ns)
 {
-    kobj_t *o;
-    int e = cap_lookup(t, ch, KOBJ_CHANNEL, CAP_R_RECV, &o);
+    channel_t *c;
+    int e = channel_get(t, ch, CAP_R_RECV, &c);
     if (e)
         return e;
-    channel_t *c = (channel_t *)o;
     uint64_t deadline = 0;
+    bool waited = false;
     while (c->signals == 0 && timeout_ns) {
         if (!deadline)
             deadline = deadline_of(timeout_ns);
@@ -328,11 +468,16 @@ int64_t ipc_wait(cap_table_t *t, cap_handle_t ch, uint64_t timeout_ns)
             cpu_irq_restore(was);
             break;
         }
+        waited = true;
         if (!block_on(&c->waiters, deadline, was))
             break;
     }
     int64_t n = (int64_t)c->signals;
-    c->signals = 0;
+    if (waited && (e = channel_still(t, ch, CAP_R_RECV, c)))
+        n = e;      /* the signals stay for whoever may still take them */
+    else
+        c->signals = 0;
+    kobj_unref(&c->obj);
     return n;
 }
 
@@ -348,6 +493,8 @@ static void buffer_free_frames(buffer_t *b, uint32_t n)
 static void buffer_unref(kobj_t *o)
 {
     buffer_t *b = (buffer_t *)o;
+    if (b->payer)
+        domain_uncharge(b->payer, b->npages);
     buffer_free_frames(b, b->npages);
     kfree(b);
 }
@@ -392,7 +539,8 @@ static void unmap_one(buffer_t *b, buf_map_t *m)
     *m = b->maps[--b->nmaps];
 }
 
-/* A capability to b left holder: its mapping (if any) leaves the memory. */
+/* A capability to b left holder (or the holder's domain is reset): its
+ * mapping (if any) leaves the memory. */
 static void buffer_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
 {
     buffer_t *b = (buffer_t *)o;
@@ -408,6 +556,7 @@ buffer_t *buffer_create(uint32_t npages)
     buffer_t *b = npages ? kmalloc(sizeof *b) : NULL;
     if (!b)
         return NULL;
+    memset(b, 0, sizeof *b);
     kobj_init(&b->obj, KOBJ_BUFFER, &buffer_ops);
     b->frames = kmalloc((size_t)npages * sizeof *b->frames);
     for (uint32_t i = 0; b->frames && i < npages; i++)
@@ -436,20 +585,19 @@ int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
         return IPC_EMAPPED;
     if (b->nmaps == BUF_MAX_MAPS)
         return IPC_ELIMIT;
+    /* Ownership holds at every map, not only at lend time: while a
+     * writable lend runs only the borrower maps it; while read-only lends
+     * run nobody maps it writable. */
+    if ((b->rw_lent && (t != b->lend_to || h != b->lend_h)) ||
+        (b->ro_lends && (rights & CAP_R_WRITE)))
+        return IPC_ELENT;
     if ((e = overlay_place_ok(d, offset, len)))
         return e;
     buf_map_t *m = &b->maps[b->nmaps];
     if (!(m->saved = kmalloc(b->npages * sizeof *m->saved)))
         return CAP_ENOMEM;
-    wasm_memory_t *mem = wasm_instance_memory(d->inst, 0);
-    uintptr_t va = (uintptr_t)wasm_memory_data(mem) + offset;
-    /* Under a snapshot the pages are write-protected and their first write
-     * fault is copy-on-write, which would remap the buffer's frame
-     * writable: settle it now (saved, dirty, writable: our frames), so a
-     * fault in the mapping is its own (ipc_ro_write_fault). */
-    for (uint32_t i = 0; i < b->npages; i++)
-        wasm_memory_write_fault(mem, (void *)(va + (uintptr_t)i * PAGE_SIZE));
-    overlay_save(va, m->saved, b->npages);
+    uintptr_t va = overlay_va(d, offset);
+    overlay_save(d, offset, m->saved, b->npages);
     m->writable = (rights & CAP_R_WRITE) != 0;
     mmu_unmap(va, len);
     if (!map_frames(va, b->frames, b->npages, MMU_READ | (m->writable ? MMU_WRITE : 0)))
@@ -459,7 +607,7 @@ int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
     m->h = h;
     m->offset = offset;
     b->nmaps++;
-    overlay_track(d, offset, len);
+    overlay_track(d, offset, len, o, t, h);
     return 0;
 }
 
@@ -520,13 +668,14 @@ bool ipc_exec_killed(struct domain *d, struct wasm_exec *ex)
 }
 
 /* A writable lend needs the buffer to itself: no lend in progress and no
- * mapping in another domain than the lender's. */
+ * mapping in another domain than the lender's. A read-only lend needs no
+ * writer: no writable lend, no writable mapping in another domain. */
 static int lend_check(buffer_t *b, domain_t *lender, bool writable)
 {
     if (b->rw_lent || (writable && b->ro_lends))
         return IPC_ELENT;
-    for (uint32_t i = 0; writable && i < b->nmaps; i++)
-        if (b->maps[i].dom != lender)
+    for (uint32_t i = 0; i < b->nmaps; i++)
+        if (b->maps[i].dom != lender && (writable || b->maps[i].writable))
             return IPC_ELENT;
     return 0;
 }
@@ -535,36 +684,18 @@ int ipc_call_lend(cap_table_t *caller, wasm_exec_t *ex, cap_handle_t ep, cap_han
                   uint32_t rights, const uint64_t args[3], uint64_t timeout_ns, uint64_t *result)
 {
     kobj_t *eo, *bo;
-    bool writable = (rights & CAP_R_WRITE) != 0;
     int e = cap_lookup(caller, ep, KOBJ_ENDPOINT, CAP_R_CALL, &eo);
     if (e || (e = cap_lookup(caller, buf, KOBJ_BUFFER, CAP_R_DERIVE | rights, &bo)))
         return e;
-    endpoint_t *p = (endpoint_t *)eo;
-    buffer_t *b = (buffer_t *)bo;
     if (rights & ~(CAP_R_READ | CAP_R_WRITE))
         return CAP_EINVAL;
-    if (!p->server || p->server->state != DOMAIN_READY)
-        return IPC_ESTOPPED;
-    if ((e = lend_check(b, cap_table_owner(caller), writable)))
-        return e;
-    cap_handle_t lent;
-    /* No derive, no transfer: the borrower cannot keep any of it. */
-    e = cap_derive(caller, buf, rights | CAP_R_READ | CAP_R_MAP, p->server->caps, &lent);
-    if (e)
-        return e;
-    if (writable)
-        b->rw_lent = true;
-    else
-        b->ro_lends++;
-    uint64_t a[4] = {args[0], args[1], args[2], lent};
-    e = ipc_call_endpoint(p, ex, a, timeout_ns, result);
-    /* The lend ends with the call: the derived capability goes, and with it
-     * the borrower's mapping (buffer_revoke). */
-    cap_delete(p->server->caps, lent);
-    if (writable)
-        b->rw_lent = false;
-    else
-        b->ro_lends--;
+    lend_t lend = {buf, rights, (buffer_t *)bo};
+    uint64_t a[4] = {args[0], args[1], args[2], 0};
+    kobj_ref(eo);
+    kobj_ref(bo);
+    e = call_run((endpoint_t *)eo, ex, caller, ep, &lend, a, timeout_ns, result);
+    kobj_unref(bo);
+    kobj_unref(eo);
     return e;
 }
 

@@ -12,7 +12,8 @@
 int overlay_place_ok(domain_t *d, uint32_t offset, uint64_t len)
 {
     wasm_memory_t *mem = d->inst ? wasm_instance_memory(d->inst, 0) : NULL;
-    if (!mem || offset % PAGE_SIZE || offset + len > wasm_memory_size(mem))
+    if (!mem || d->state != DOMAIN_READY || offset % PAGE_SIZE ||
+        offset + len > wasm_memory_size(mem))
         return IPC_EMAPPED;
     if (d->nmaps == DOMAIN_MAX_MAPS)
         return IPC_ELIMIT;
@@ -27,17 +28,36 @@ uintptr_t overlay_va(domain_t *d, uint32_t offset)
     return (uintptr_t)wasm_memory_data(wasm_instance_memory(d->inst, 0)) + offset;
 }
 
-void overlay_save(uintptr_t va, uint64_t *saved, uint32_t npages)
+void overlay_save(domain_t *d, uint32_t offset, uint64_t *saved, uint32_t npages)
 {
-    for (uint32_t i = 0; i < npages; i++)
+    wasm_memory_t *mem = wasm_instance_memory(d->inst, 0);
+    uintptr_t va = overlay_va(d, offset);
+    for (uint32_t i = 0; i < npages; i++) {
+        wasm_memory_write_fault(mem, (void *)(va + (uintptr_t)i * PAGE_SIZE));
         saved[i] = mmu_translate(va + (uintptr_t)i * PAGE_SIZE);
+    }
 }
 
-void overlay_track(domain_t *d, uint32_t offset, uint64_t len)
+void overlay_track(domain_t *d, uint32_t offset, uint64_t len, kobj_t *obj,
+                   cap_table_t *holder, cap_handle_t h)
 {
-    d->map_off[d->nmaps] = offset;
-    d->map_len[d->nmaps] = (uint32_t)len;
-    d->nmaps++;
+    int i = d->nmaps++;
+    d->map_off[i] = offset;
+    d->map_len[i] = (uint32_t)len;
+    d->map_obj[i] = obj;
+    d->map_holder[i] = holder;
+    d->map_h[i] = h;
+}
+
+void overlay_unmap_all(domain_t *d)
+{
+    while (d->nmaps) {
+        int n = d->nmaps, i = n - 1;
+        kobj_t *o = d->map_obj[i];
+        o->ops->on_revoke(o, d->map_holder[i], d->map_h[i]);
+        if (d->nmaps >= n)
+            panic("overlay: a mapping of %s would not leave", d->name);
+    }
 }
 
 void overlay_untrack(domain_t *d, uint32_t offset, uint64_t *saved)
@@ -48,6 +68,9 @@ void overlay_untrack(domain_t *d, uint32_t offset, uint64_t *saved)
             d->nmaps--;
             d->map_off[i] = d->map_off[d->nmaps];
             d->map_len[i] = d->map_len[d->nmaps];
+            d->map_obj[i] = d->map_obj[d->nmaps];
+            d->map_holder[i] = d->map_holder[d->nmaps];
+            d->map_h[i] = d->map_h[d->nmaps];
             return;
         }
 }

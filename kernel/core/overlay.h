@@ -13,17 +13,30 @@
 #include <kern/domain.h>
 
 /* Page aligned, inside memory 0, over no other mapping of d, and d has
- * room for one more: 0, or IPC_EMAPPED / IPC_ELIMIT. */
+ * room for one more: 0, or IPC_EMAPPED / IPC_ELIMIT. Only a loaded domain
+ * maps (DOMAIN_READY, after its post-init snapshot): the snapshot covers a
+ * domain's own pages, never an overlay's, so a reset can unmap them all. */
 int overlay_place_ok(domain_t *d, uint32_t offset, uint64_t len);
 
 /* The kernel address of offset in d's memory 0 (d must have one). */
 uintptr_t overlay_va(domain_t *d, uint32_t offset);
 
-/* saved[i] = the frame now under page i of [va, va + npages pages). */
-void overlay_save(uintptr_t va, uint64_t *saved, uint32_t npages);
+/* saved[i] = the frame now under page i at offset in d's memory. Under a
+ * snapshot the pages are write-protected and their first write fault is
+ * copy-on-write, which would remap an overlay's frame writable: each is
+ * settled first (saved, dirty, writable: the domain's own frames, which
+ * come back writable on unmap), so a fault in the overlay is its own. */
+void overlay_save(domain_t *d, uint32_t offset, uint64_t *saved, uint32_t npages);
 
-/* Records [offset, offset+len) as mapped in d (overlay_place_ok said so). */
-void overlay_track(domain_t *d, uint32_t offset, uint64_t len);
+/* Records [offset, offset+len) as mapped in d (overlay_place_ok said so)
+ * under capability h of holder to obj, whose on_revoke(obj, holder, h)
+ * unmaps it. */
+void overlay_track(domain_t *d, uint32_t offset, uint64_t len, kobj_t *obj,
+                   cap_table_t *holder, cap_handle_t h);
+
+/* Unmaps every overlay of d (a reset: mappings are not part of the
+ * snapshot). */
+void overlay_unmap_all(domain_t *d);
 
 /* Forgets d's mapping at offset and frees its saved frames (restored by
  * the caller already). */

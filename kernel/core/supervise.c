@@ -12,9 +12,22 @@
 #include <kern/supervise.h>
 #include <wasm/wasm.h>
 
+#include "overlay.h"
+
 #define BACKOFF_FIRST_MS 10
 #define BACKOFF_MAX_MS 5000
-#define INIT_CAPS_MAX 256
+
+/* Every live handle of t in a fresh array (*n of them), or NULL when out
+ * of memory. */
+static cap_handle_t *all_handles(cap_table_t *t, uint32_t *n)
+{
+    uint32_t count = cap_table_count(t);
+    cap_handle_t *hs = kmalloc(((size_t)count + 1) * sizeof *hs);
+    *n = hs ? cap_table_handles(t, hs, count) : 0;
+    if (*n > count)
+        *n = count;
+    return hs;
+}
 
 void sup_loaded(domain_t *d)
 {
@@ -22,12 +35,11 @@ void sup_loaded(domain_t *d)
     s->last_beat = timer_now_ns();
     if (!s->trap)
         s->trap = kmalloc(sizeof(wasm_trap_t));
-    if (!s->init_caps)
-        s->init_caps = kmalloc(INIT_CAPS_MAX * sizeof(cap_handle_t));
-    s->ninit_caps = s->init_caps ? cap_table_handles(d->caps, s->init_caps, INIT_CAPS_MAX) : 0;
-    if (s->ninit_caps > INIT_CAPS_MAX)
-        s->ninit_caps = INIT_CAPS_MAX;
-    s->snap = wasm_instance_snapshot(d->inst);
+    kfree(s->init_caps);
+    /* All of them, whatever their number: a reset goes back to exactly
+     * this set. Without the list there is no reset. */
+    s->init_caps = all_handles(d->caps, &s->ninit_caps);
+    s->snap = s->init_caps && wasm_instance_snapshot(d->inst);
     if (!s->snap)
         kprintf("athanor: domain %s: no snapshot (reset unavailable)\n", d->name);
 }
@@ -133,27 +145,40 @@ void domain_fault(domain_t *d, int kind, const char *why)
     schedule_restart(d, timer_now_ns());
 }
 
+/* init_caps is in table-index order (cap_table_handles): binary search. */
 static bool held_at_init(domain_t *d, cap_handle_t h)
 {
-    for (uint32_t i = 0; i < d->sup.ninit_caps; i++)
-        if (d->sup.init_caps[i] == h)
-            return true;
+    uint32_t lo = 0, hi = d->sup.ninit_caps, want = CAP_HANDLE_INDEX(h);
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2, at = CAP_HANDLE_INDEX(d->sup.init_caps[mid]);
+        if (at == want)
+            return d->sup.init_caps[mid] == h;
+        if (at < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return false;
 }
 
-/* Drops what d acquired after its snapshot and empties the queues it
- * receives on. */
-static void erase_since_init(domain_t *d)
+/* Back to the post-init capability set: drops every capability acquired
+ * since the snapshot and unmaps every overlay (all were mapped after it),
+ * then empties the queues it receives on. False (nothing done) when out
+ * of memory. */
+static bool erase_since_init(domain_t *d)
 {
-    cap_handle_t hs[INIT_CAPS_MAX];
-    uint32_t n = cap_table_handles(d->caps, hs, INIT_CAPS_MAX);
-    for (uint32_t i = 0; i < n && i < INIT_CAPS_MAX; i++) {
+    uint32_t n;
+    cap_handle_t *hs = all_handles(d->caps, &n);
+    if (!hs)
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!held_at_init(d, hs[i]))
+            cap_delete(d->caps, hs[i]);
+    }
+    overlay_unmap_all(d);
+    for (uint32_t i = 0; i < n; i++) {
         uint32_t rights;
         kobj_type_t type;
-        if (!held_at_init(d, hs[i])) {
-            cap_delete(d->caps, hs[i]);
-            continue;
-        }
         if (cap_info(d->caps, hs[i], &rights, &type) == CAP_OK && type == KOBJ_CHANNEL &&
             (rights & CAP_R_RECV)) {
             uint8_t msg[IPC_MSG_MAX];
@@ -164,15 +189,19 @@ static void erase_since_init(domain_t *d)
             ipc_wait(d->caps, hs[i], 0);
         }
     }
+    kfree(hs);
+    return true;
 }
 
 int64_t domain_reset(domain_t *d)
 {
     if (!d->sup.snap || d->active)
         return -1;
-    /* Capabilities first: buffer mappings go (their frames come back), so
-     * the reset writes the domain's own pages, never a buffer's. */
-    erase_since_init(d);
+    /* Capabilities and overlays first: every mapping goes (the domain's
+     * own frames come back), so the reset writes and releases only the
+     * domain's own pages, never a buffer's or a device's. */
+    if (!erase_since_init(d))
+        return -1;
     int64_t pages = wasm_instance_reset(d->inst);
     if (pages >= 0)
         d->sup.resets++;

@@ -49,7 +49,7 @@ int64_t wasm_memory_grow_to(wasm_memory_t *mem, uint32_t delta, uint32_t limit)
 {
     uint32_t old = mem->pages;
     uint64_t want = (uint64_t)old + delta;
-    if (want > mem->max_pages || (limit && want > limit))
+    if (want > mem->max_pages || want > limit)
         return -1;
     if (delta && !wasm_plat_vm_commit(mem->base + mem->size, (size_t)delta * WASM_PAGE_SIZE))
         return -1;
@@ -70,7 +70,7 @@ uint64_t wasm_memory_size(const wasm_memory_t *mem)
 
 int64_t wasm_memory_grow(wasm_memory_t *mem, uint32_t delta_pages)
 {
-    return wasm_memory_grow_to(mem, delta_pages, 0);
+    return wasm_memory_grow_to(mem, delta_pages, UINT32_MAX);
 }
 
 /* ------------------------------------------------------------ tables */
@@ -467,8 +467,15 @@ static bool define_objects(wasm_instance_t *inst, wasm_error_t *err)
         f->index = i;
         inst->funcs[i] = f;
     }
+    uint64_t total = 0;
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
         const wasm_tabletype_t *tt = &m->tables[i];
+        total += tt->lim.min;
+        if (total > inst->max_table_elems) {
+            wasm_set_error(err, "table", 0, "tables too large (%llu elements, limit %u)",
+                           (unsigned long long)total, inst->max_table_elems);
+            return false;
+        }
         if (tt->lim.min > inst->rt->cfg.max_table_elems) {
             wasm_set_error(err, "table", 0, "table %u too large (%u elements)", i, tt->lim.min);
             return false;
@@ -483,8 +490,15 @@ static bool define_objects(wasm_instance_t *inst, wasm_error_t *err)
     if (m->nmems > m->nmem_imports) {
         const wasm_limits_t *l = &m->mems[m->nmem_imports];
         inst->own_mem = wasm_plat_alloc(sizeof(wasm_memory_t));
+        uint32_t top = inst->max_mem_pages < inst->rt->cfg.max_memory_pages
+                     ? inst->max_mem_pages : inst->rt->cfg.max_memory_pages;
+        if (l->min > top) {
+            wasm_set_error(err, "memory", 0, "memory of %u pages exceeds the limit of %u", l->min,
+                           top);
+            return false;
+        }
         if (!inst->own_mem || !wasm_memory_init_obj(inst->own_mem, l->min, l->max, l->has_max,
-                                                    inst->rt->cfg.max_memory_pages)) {
+                                                    top)) {
             wasm_set_error(err, "memory", 0, "cannot reserve memory of %u pages", l->min);
             return false;
         }
@@ -555,6 +569,14 @@ static void release_instance(void *p)
 wasm_instance_t *wasm_instantiate(wasm_module_t *m, wasm_linker_t *imports, wasm_exec_t *ex,
                                   wasm_error_t *err, wasm_trap_t *trap)
 {
+    return wasm_instantiate_limited(m, imports, ex, 0, 0, err, trap);
+}
+
+wasm_instance_t *wasm_instantiate_limited(wasm_module_t *m, wasm_linker_t *imports,
+                                          wasm_exec_t *ex, uint32_t max_memory_pages,
+                                          uint32_t max_table_elems, wasm_error_t *err,
+                                          wasm_trap_t *trap)
+{
     wasm_error_t dummy_err;
     wasm_trap_t dummy_trap;
     if (!err)
@@ -572,7 +594,8 @@ wasm_instance_t *wasm_instantiate(wasm_module_t *m, wasm_linker_t *imports, wasm
     }
     inst->rt = m->rt;
     inst->m = m;
-    inst->max_table_elems = m->rt->cfg.max_table_elems;
+    inst->max_mem_pages = max_memory_pages ? max_memory_pages : m->rt->cfg.max_memory_pages;
+    inst->max_table_elems = max_table_elems ? max_table_elems : m->rt->cfg.max_table_elems;
     inst->ntable_imports = m->ntable_imports;
     inst->ntables = m->ntables;
     inst->nelems = m->nelems;
@@ -686,6 +709,27 @@ const wasm_module_t *wasm_instance_module(const wasm_instance_t *inst)
 void wasm_instance_set_limits(wasm_instance_t *inst, uint32_t max_memory_pages,
                               uint32_t max_table_elems)
 {
-    inst->max_mem_pages = max_memory_pages;
+    inst->max_mem_pages = max_memory_pages ? max_memory_pages : inst->rt->cfg.max_memory_pages;
     inst->max_table_elems = max_table_elems ? max_table_elems : inst->rt->cfg.max_table_elems;
+}
+
+void wasm_instance_set_memory_limit(wasm_instance_t *inst, uint32_t max_memory_pages)
+{
+    inst->max_mem_pages = max_memory_pages;
+}
+
+int64_t wasm_instance_table_grow(wasm_instance_t *inst, uint32_t table, uint32_t delta,
+                                 uint64_t init)
+{
+    wasm_table_t *t = inst->tables[table];
+    uint64_t total = delta;
+    /* Own tables share the instance's budget; an imported one is its
+     * owner's, bounded by its own maximum. */
+    if (table >= inst->ntable_imports) {
+        for (uint32_t i = inst->ntable_imports; i < inst->ntables; i++)
+            total += inst->tables[i]->size;
+        if (total > inst->max_table_elems)
+            return -1;
+    }
+    return wasm_table_grow_to(t, delta, init, inst->rt->cfg.max_table_elems);
 }

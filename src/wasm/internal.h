@@ -167,6 +167,9 @@ const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, u
 /* instance.c */
 int64_t wasm_memory_grow_to(wasm_memory_t *mem, uint32_t delta, uint32_t limit);
 int64_t wasm_table_grow_to(wasm_table_t *t, uint32_t delta, uint64_t init, uint32_t limit);
+/* table.grow on inst's table index: own tables share inst->max_table_elems. */
+int64_t wasm_instance_table_grow(wasm_instance_t *inst, uint32_t table, uint32_t delta,
+                                 uint64_t init);
 bool wasm_memory_init_obj(wasm_memory_t *mem, uint32_t min, uint32_t max, bool has_max,
                           uint32_t limit);
 void wasm_memory_release_obj(wasm_memory_t *mem);

@@ -653,8 +653,7 @@ dispatch:
     }
     CASE(TABLE_SIZE) { PUT32(1, cs.inst->tables[ip[2]]->size); NEXT(3); }
     CASE(TABLE_GROW) {
-        int64_t r = wasm_table_grow_to(cs.inst->tables[ip[2]], U32(4), fp[ip[3]],
-                                       cs.inst->max_table_elems);
+        int64_t r = wasm_instance_table_grow(cs.inst, ip[2], U32(4), fp[ip[3]]);
         PUT32(1, (uint32_t)r);
         NEXT(5);
     }

@@ -360,6 +360,15 @@ wasm_trap_kind_t wasm_call_host(wasm_exec_t *ex, wasm_instance_t *caller, wasm_f
     return f->fn(&ctx, cells, f->user);
 }
 
+bool wasm_exec_room(const wasm_exec_t *ex, uint32_t frames, uint32_t cells, uint32_t native)
+{
+    uintptr_t lo, hi, here = (uintptr_t)__builtin_frame_address(0);
+    wasm_plat_stack_bounds(&lo, &hi);
+    return here >= lo + NATIVE_STACK_MARGIN + native &&
+           (uint64_t)(ex->ctl_end - ex->ctl_top) > frames &&
+           (uint64_t)(ex->stack_end - ex->sp) > cells;
+}
+
 wasm_trap_kind_t wasm_call(wasm_exec_t *ex, wasm_func_t *f, const uint64_t *args,
                            uint64_t *results, wasm_trap_t *trap)
 {

@@ -283,6 +283,8 @@ static bool op_transfer(model_t *m)
         return mfail(m, "transfer", got, want);
     if (got != CAP_OK)
         return true;
+    /* a move revokes everything derived from what moved */
+    mremove(m, s, 0, CAP_EREVOKED);
     m->want_revokes[sn->obj]++;
     bury(m, sn->table, sn->h, CAP_ESTALE);
     if (!issue(m, ti, h))
@@ -290,10 +292,6 @@ static bool op_transfer(model_t *m)
     sn->table = ti;
     sn->h = h;
     sn->rights = rights;
-    mark_tree(m, s);
-    for (int i = s + 1; i < m->nn; i++)
-        if (m->mark[i])
-            m->n[i].rights &= rights;
     return true;
 }
 

@@ -188,10 +188,10 @@ size_t cap_tick(cap_space_t *s, uint64_t now_ns);
 uint64_t cap_next_deadline(const cap_space_t *s);
 
 /* Moves h (which needs CAP_R_TRANSFER) to dst under a new handle; h becomes
- * stale. It keeps its place in the derivation tree (parent, descendants,
- * lease). Rights become h's & mask (a right h lacks is CAP_ERIGHTS); if they
- * shrink, every descendant's rights are clipped the same way, so rights
- * never grow along a derivation path. */
+ * stale. Everything derived from h is revoked first (a move takes access
+ * away from the sender: no copy it kept survives); h keeps its place in the
+ * derivation tree (parent, lease). Rights become h's & mask (a right h
+ * lacks is CAP_ERIGHTS). */
 int cap_transfer(cap_table_t *src, cap_handle_t h, cap_table_t *dst, uint32_t mask,
                  cap_handle_t *out);
 

@@ -33,13 +33,16 @@ struct wasm_linker;
 #define DOMAIN_MAX_MAPS 16        /* buffer mappings per domain */
 
 typedef struct domain_limits {
-    uint32_t mem_pages;     /* max linear memory, 64 KiB pages (0: runtime default) */
+    uint32_t mem_pages;     /* max linear memory plus the buffers it makes, in
+                               64 KiB pages (0: runtime default) */
     uint32_t cpu_share;     /* percent of the CPU its threads may use (100: no cap) */
     uint32_t max_handles;   /* capability table size */
     uint32_t queue_len;     /* length of the channels it receives on */
+    uint32_t table_elems;   /* elements of all its own tables together */
 } domain_limits_t;
 
-#define DOMAIN_DEFAULT_LIMITS ((domain_limits_t){0, 100, 64, 16})
+#define DOMAIN_DEFAULT_TABLE_ELEMS 4096
+#define DOMAIN_DEFAULT_LIMITS ((domain_limits_t){0, 100, 64, 16, DOMAIN_DEFAULT_TABLE_ELEMS})
 
 typedef enum domain_state {
     DOMAIN_NEW,             /* created, not instantiated */
@@ -108,9 +111,16 @@ typedef struct domain {
     thread_t *holder;               /* the thread in a non-reentrant domain */
     waitq_t callers;                /* threads waiting for it to be free */
     uint64_t calls, traps;          /* statistics */
-    /* Buffer mappings in its linear memory: [off, off+len) each. */
+    /* Overlays (buffer and device mappings) in its linear memory:
+     * [off, off+len) each, under capability map_h of map_holder to
+     * map_obj (kernel/core/overlay.h). */
     uint32_t map_off[DOMAIN_MAX_MAPS], map_len[DOMAIN_MAX_MAPS];
+    kobj_t *map_obj[DOMAIN_MAX_MAPS];
+    cap_table_t *map_holder[DOMAIN_MAX_MAPS];
+    cap_handle_t map_h[DOMAIN_MAX_MAPS];
     int nmaps;
+    /* Pages (4 KiB) of buffers it made, charged to its memory limit. */
+    uint64_t buf_pages;
     /* It wrote to a read-only buffer mapping (ipc_ro_write_fault): its
      * call ends in a trap, ipc_call_endpoint reports IPC_ETRAP. */
     volatile bool ro_kill;
@@ -155,6 +165,12 @@ int domain_grant_root(domain_t *d, const char *name, kobj_t *obj, uint32_t right
 int domain_name_cap(domain_t *d, const char *name, cap_handle_t h);
 /* The handle granted to d under name, or CAP_ENOENT. */
 int domain_cap_find(domain_t *d, const char *name, size_t len, cap_handle_t *out);
+
+/* Charges pages (4 KiB) of buffer memory to d: linear memory and the
+ * buffers it made stay within its mem limit together. 0 or IPC_ELIMIT
+ * (nothing charged). */
+int domain_charge(domain_t *d, uint64_t pages);
+void domain_uncharge(domain_t *d, uint64_t pages);
 
 /* The domain whose instance is inst, or NULL. */
 domain_t *domain_of_instance(domsys_t *sys, const struct wasm_instance *inst);

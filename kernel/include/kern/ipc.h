@@ -40,7 +40,16 @@ typedef enum ipc_err {
     IPC_ELENT = -19,       /* the buffer is lent or borrowed: the operation would break ownership */
     IPC_EMAPPED = -20,     /* bad map place (unaligned, outside memory, already mapped) */
     IPC_ELIMIT = -21,      /* a domain limit was reached */
+    IPC_ESTACK = -22,      /* the caller left less stack than a handler is promised */
 } ipc_err_t;
+
+/* What a handler may count on, whoever calls it (docs/ipc.md): a caller
+ * whose exec has less left gets IPC_ESTACK (a host call traps the caller
+ * with "call stack exhausted"); a handler that runs out with this much
+ * has only itself to blame. */
+#define IPC_ROOM_FRAMES 256
+#define IPC_ROOM_CELLS 16384
+#define IPC_ROOM_NATIVE 8192
 
 /* A short description of any kernel error code (cap or ipc); never NULL. */
 const char *ipc_strerror(int err);
@@ -103,6 +112,14 @@ int ipc_send(cap_table_t *from, cap_handle_t ch, const void *msg, uint32_t len, 
  * (0: IPC_EEMPTY at once). Returns the message length. */
 int ipc_recv(cap_table_t *to, cap_handle_t ch, void *buf, uint32_t cap, cap_handle_t *got,
              uint64_t timeout_ns);
+/* As ipc_recv, into the place dest(arg, n) gives for the n bytes it copies,
+ * asked after any wait and just before the message is taken (a guest
+ * buffer is checked then); NULL: IPC_EFAULT, the message stays queued.
+ * A capability that died in transit (revoked, lease ended) is dropped and
+ * the message delivered without it (*got = 0). */
+typedef void *(*ipc_dest_fn)(void *arg, uint32_t n);
+int ipc_recv_to(cap_table_t *to, cap_handle_t ch, ipc_dest_fn dest, void *arg, uint32_t cap,
+                cap_handle_t *got, uint64_t timeout_ns);
 /* Adds one to the channel's signal count and wakes a waiter. */
 int ipc_notify(cap_table_t *from, cap_handle_t ch);
 /* Waits up to timeout_ns for the signal count to be non-zero; returns it
@@ -129,7 +146,10 @@ typedef struct buffer {
     buf_map_t maps[BUF_MAX_MAPS];
     uint32_t nmaps;
     uint32_t ro_lends;          /* read-only lends in progress */
-    bool rw_lent;               /* a writable lend in progress */
+    bool rw_lent;               /* a writable lend in progress ... */
+    cap_table_t *lend_to;       /* ... to this table's capability lend_h, */
+    cap_handle_t lend_h;        /* the only one that may map it meanwhile */
+    domain_t *payer;            /* charged for its pages (NULL: the system) */
 } buffer_t;
 
 /* A buffer of npages zeroed pages (refs = 1). */
