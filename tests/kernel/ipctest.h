@@ -51,4 +51,10 @@ int64_t ipc_invoke(ipc_world_t *w, domain_t *d, const char *name, const uint64_t
 
 extern long ipc_shim_frames_live;
 
+/* Armed by a test: every kernel wait calls it instead of sleeping (what
+ * other threads do meanwhile); it returns whether the waiter was woken. */
+typedef bool (*ktest_wait_fn)(waitq_t *q, void *arg);
+extern ktest_wait_fn ktest_wait_hook;
+extern void *ktest_wait_arg;
+
 #endif

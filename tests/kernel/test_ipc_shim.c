@@ -201,11 +201,12 @@ void kprintf(const char *fmt, ...)
     va_end(ap);
 }
 
-static struct { const char *name; uint8_t *bytes; size_t len; } files[4];
+#define SHIM_FILES 16
+static struct { const char *name; uint8_t *bytes; size_t len; } files[SHIM_FILES];
 
 static bool load_file(const char *name, const uint8_t **data, size_t *len)
 {
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < SHIM_FILES; i++) {
         if (!files[i].name) {
             char path[256];
             snprintf(path, sizeof path, "build/san/ipc/%s", name);
