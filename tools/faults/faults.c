@@ -139,7 +139,7 @@ static bool world_up(world_t *w, const uint8_t *orig, size_t len)
 {
     memset(w, 0, sizeof *w);
     w->orig = orig, w->orig_len = len;
-    domain_limits_t lim = {32, 100, 16, 8};
+    domain_limits_t lim = {32, 100, 16, 8, DOMAIN_DEFAULT_TABLE_ELEMS};
     if (!(w->rt = wasm_runtime_new(NULL)) || !domsys_init(&w->sys, w->rt, no_files) ||
         !(w->ex = wasm_exec_new(w->rt)) || !(w->cli = domain_create(&w->sys, "client", NULL, 5)) ||
         !(w->drv = domain_create(&w->sys, "blkdrv", &lim, 3)))
