@@ -47,6 +47,7 @@ bool domsys_init(domsys_t *sys, wasm_runtime_t *rt,
 {
     memset(sys, 0, sizeof *sys);
     cap_space_init(&sys->space);
+    kobj_init(&sys->fine_clock, KOBJ_CLOCK, NULL);     /* lives as long as sys */
     sys->rt = rt;
     sys->find_file = find_file;
     sys->boot_ex = wasm_exec_new(rt);
@@ -130,6 +131,14 @@ static void domain_set_mem_limit(domain_t *d)
     uint64_t bufs = (d->buf_pages * PAGE_SIZE + 65535) / 65536;
     if (d->inst)
         wasm_instance_set_memory_limit(d->inst, (uint32_t)(bufs < limit ? limit - bufs : 0));
+}
+
+uint64_t domain_clock_ns(domain_t *d, uint64_t now_ns)
+{
+    kobj_t *o;
+    if (d->clock_h && cap_lookup(d->caps, d->clock_h, KOBJ_CLOCK, CAP_R_READ, &o) == CAP_OK)
+        return now_ns;
+    return now_ns - now_ns % CLOCK_COARSE_NS;
 }
 
 int domain_charge(domain_t *d, uint64_t pages)
@@ -493,6 +502,7 @@ static const struct { const char *word; kobj_type_t type; uint32_t grant; } mf_k
     {"channel", KOBJ_CHANNEL, CAP_R_SEND},
     {"buffer", KOBJ_BUFFER, CAP_R_READ | CAP_R_MAP},
     {"domain", KOBJ_DOMAIN, CAP_R_CONTROL},     /* control of a domain (kern/supervise.h) */
+    {"clock", KOBJ_CLOCK, CAP_R_READ},          /* `clock fine`: the full-resolution clock */
 };
 
 /* An indented line: KIND NAME [handler=EXPORT | recv | pages=N] [rights=R]. */
@@ -603,6 +613,15 @@ static void mf_grant(mf_t *m, mf_dir_t *dr)
     domsys_obj_t *o = mf_obj_find(m->sys, dr->name);
     cap_handle_t h;
     int e;
+    if (dr->type == KOBJ_CLOCK) {
+        e = str_eq(dr->name, "fine") ? domain_grant_root(d, "clock.fine", &m->sys->fine_clock,
+                                                         dr->rights & CAP_R_READ, &d->clock_h)
+                                     : CAP_ENOENT;
+        if (e != CAP_OK)
+            kprintf("manifest:%d: %s: clock %s: %s\n", dr->lineno, d->name, dr->name,
+                    e == CAP_ENOENT ? "only `clock fine` exists" : ipc_strerror(e));
+        return;
+    }
     if (dr->type == KOBJ_DOMAIN) {
         domain_t *t = domain_find(m->sys, dr->name);
         e = t ? domain_grant_root(d, dr->name, &t->obj, dr->rights, NULL) : CAP_ENOENT;

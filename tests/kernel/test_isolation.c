@@ -500,3 +500,35 @@ TEST(iso_mmio_unmap_keeps_reset_exact)
     pmm_free(dev);
     ipc_world_down(&w);
 }
+
+/* ------------------------------------------------------------ clocks */
+
+/* A domain reads a 1 ms clock unless it holds the fine clock; dropping the
+ * capability makes it coarse again. */
+TEST(iso_coarse_clock_without_capability)
+{
+    ipc_world_t w;
+    CHECK(world(&w, "c iso.wasm\n"
+                    "f iso.wasm\n"
+                    "    clock fine\n"
+                    "bad iso.wasm\n"
+                    "    clock precise\n"
+                    "client client.wasm\n"));
+    domain_t *c = dom(&w, "c"), *f = dom(&w, "f");
+    CHECK(c && f);
+    CHECK(strstr(w.log, "clock precise: only `clock fine` exists") != NULL);
+    int fine = 0;
+    for (int i = 0; i < 200; i++) {
+        int64_t t = inv(&w, c, "now", 0);
+        CHECK(t > 0);
+        CHECK_EQ(t % (int64_t)CLOCK_COARSE_NS, 0);
+        fine += inv(&w, f, "now", 0) % (int64_t)CLOCK_COARSE_NS != 0;
+    }
+    CHECK(fine > 0);
+    int64_t h = handle(f, "clock.fine");
+    CHECK(h > 0);
+    CHECK_EQ(inv(&w, f, "drop", 1, h), 0);
+    for (int i = 0; i < 50; i++)
+        CHECK_EQ(inv(&w, f, "now", 0) % (int64_t)CLOCK_COARSE_NS, 0);
+    ipc_world_down(&w);
+}

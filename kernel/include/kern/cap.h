@@ -60,6 +60,7 @@ typedef enum kobj_type {
     KOBJ_IOPORT,          /* an x86 I/O port range */
     KOBJ_TIMER,           /* a one-shot/periodic timer */
     KOBJ_DOMAIN,          /* control of a domain (start, stop, limits) */
+    KOBJ_CLOCK,           /* the fine clock: uptime_ns at full resolution */
     KOBJ_TEST,            /* host tests only */
     KOBJ_NTYPES
 } kobj_type_t;

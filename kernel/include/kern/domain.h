@@ -119,6 +119,9 @@ typedef struct domain {
     cap_table_t *map_holder[DOMAIN_MAX_MAPS];
     cap_handle_t map_h[DOMAIN_MAX_MAPS];
     int nmaps;
+    /* Its fine-clock capability (manifest `clock fine`), 0 if none: without
+     * a live one its clock is coarse (CLOCK_COARSE_NS). */
+    cap_handle_t clock_h;
     /* Pages (4 KiB) of buffers it made, charged to its memory limit. */
     uint64_t buf_pages;
     /* It wrote to a read-only buffer mapping (ipc_ro_write_fault): its
@@ -128,8 +131,13 @@ typedef struct domain {
 } domain_t;
 
 /* The kernel's set of domains. Fields are private to domain.c / ipc.c. */
+/* The resolution of the clock a domain reads without a fine-clock
+ * capability (docs/privacy.md): 1 ms, as browsers chose after Spectre. */
+#define CLOCK_COARSE_NS 1000000ull
+
 struct domsys {
     cap_space_t space;
+    kobj_t fine_clock;              /* KOBJ_CLOCK: granted by `clock fine` */
     struct wasm_runtime *rt;
     struct wasm_exec *boot_ex;      /* runs start functions and kernel-made calls */
     domain_t *list;
@@ -171,6 +179,10 @@ int domain_cap_find(domain_t *d, const char *name, size_t len, cap_handle_t *out
  * (nothing charged). */
 int domain_charge(domain_t *d, uint64_t pages);
 void domain_uncharge(domain_t *d, uint64_t pages);
+
+/* The time d may see: the kernel clock, rounded down to CLOCK_COARSE_NS
+ * unless d holds a live fine-clock capability. */
+uint64_t domain_clock_ns(domain_t *d, uint64_t now_ns);
 
 /* The domain whose instance is inst, or NULL. */
 domain_t *domain_of_instance(domsys_t *sys, const struct wasm_instance *inst);
