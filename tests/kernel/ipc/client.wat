@@ -22,6 +22,16 @@
     (if (result i64) (local.get $e)
       (then (i64.extend_i32_s (local.get $e)))
       (else (i64.load (i32.const 0)))))
+  ;; relend(buf | rights << 32, ep): lends buf to ep (a0 7, op 0) from inside
+  ;; a call (the server's "lent" op 3); the result or the negative error code.
+  (func (export "relend") (param i64 i64 i64 i64) (result i64)
+    (local $e i32)
+    (local.set $e (call $lend (i32.wrap_i64 (local.get 1)) (i32.wrap_i64 (local.get 0))
+                        (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 32)))
+                        (i64.const 7) (i64.const 0) (i64.const 0) (i32.const 0)))
+    (if (result i64) (local.get $e)
+      (then (i64.extend_i32_s (local.get $e)))
+      (else (i64.load (i32.const 0)))))
   ;; n round trips through endpoint h; the sum of results.
   (func (export "bench_call") (param $h i32) (param $n i32) (result i64)
     (local $s i64)

@@ -7,6 +7,7 @@
   (memory (export "memory") 20)
   (data (i32.const 0) "cli.pong")
   (data (i32.const 16) "srv.add")
+  (data (i32.const 32) "cli.relend")
   (global $n (mut i64) (i64.const 0))
   (func $add4 (export "add4") (param i64 i64 i64 i64) (result i64)
     (i64.add (i64.add (local.get 0) (local.get 1)) (i64.add (local.get 2) (local.get 3))))
@@ -28,9 +29,16 @@
     (i64.extend_i32_s (call $call (call $find (i32.const 16) (i32.const 7))
         (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4) (i32.const 64))))
   ;; sum(_, _, op, buf): maps the lent buffer at 64 KiB; op 0 sums its first
-  ;; 16 bytes, op 1 writes a0 to its first word, op 2 maps and returns.
+  ;; 16 bytes, op 1 writes a0 to its first word, op 2 maps and returns; op 3
+  ;; maps nothing and calls back cli.relend(a0, a1) while the lend runs.
   (func (export "lent") (param i64 i64 i64 i64) (result i64)
     (local $e i32) (local $r i64)
+    (if (i64.eq (local.get 2) (i64.const 3))
+      (then
+        (local.set $e (call $call (call $find (i32.const 32) (i32.const 10))
+            (local.get 0) (local.get 1) (i64.const 0) (i64.const 0) (i32.const 64)))
+        (if (local.get $e) (then (return (i64.extend_i32_s (local.get $e)))))
+        (return (i64.load (i32.const 64)))))
     (local.set $e (call $buf_map (i32.wrap_i64 (local.get 3)) (i32.const 65536)))
     (if (local.get $e) (then (return (i64.extend_i32_s (local.get $e)))))
     (if (i64.eq (local.get 2) (i64.const 1))

@@ -1,0 +1,85 @@
+/*
+ * Lend exclusivity (docs/ipc.md): a writable lend needs the buffer to
+ * itself. Lends are nested through a call-back: the server's "lent" op 3
+ * calls the client's cli.relend while the first lend still runs, and
+ * relend lends the same buffer again to a third domain's hlp.add (add4,
+ * whose result is 7 + the lent handle). A second domain holding a mapping
+ * of the buffer (a manifest grant) also blocks a writable lend.
+ */
+#include "ipctest.h"
+
+#define LEND_MANIFEST                                       \
+    "server server.wasm prio=3\n"                           \
+    "    endpoint srv.lent handler=lent\n"                  \
+    "    endpoint cli.relend\n"                             \
+    "client client.wasm prio=7\n"                           \
+    "    endpoint srv.lent\n"                               \
+    "    endpoint hlp.add\n"                                \
+    "    endpoint cli.relend handler=relend\n"              \
+    "    buffer buf pages=2\n"                              \
+    "helper server.wasm prio=3\n"                           \
+    "    endpoint hlp.add handler=add4\n"                   \
+    "    buffer buf\n"
+
+#define RW (CAP_R_READ | CAP_R_WRITE)
+
+static cap_handle_t named(domain_t *d, const char *n)
+{
+    cap_handle_t h = 0;
+    domain_cap_find(d, n, strlen(n), &h);
+    return h;
+}
+
+/* The client lends buf with `outer` rights to srv.lent (op 3), which has
+ * the client lend it again with `inner` rights to hlp.add: the inner result. */
+static int64_t nested(ipc_world_t *w, uint32_t outer, uint32_t inner)
+{
+    cap_handle_t b = named(w->client, "buf");
+    uint64_t args[6] = {named(w->client, "srv.lent"), b, outer,
+                        b | (uint64_t)inner << 32, named(w->client, "hlp.add"), 3};
+    return ipc_invoke(w, w->client, "do_lend", args);
+}
+
+/* A lend straight to hlp.add: add4(7, 0, 0, handle) or the error. */
+static int64_t direct(ipc_world_t *w, uint32_t rights)
+{
+    uint64_t args[6] = {named(w->client, "hlp.add"), named(w->client, "buf"), rights, 7, 0, 0};
+    return ipc_invoke(w, w->client, "do_lend", args);
+}
+
+TEST(ipc_lend_exclusive_while_lent)
+{
+    ipc_world_t w;
+    CHECK(ipc_world_up(&w, LEND_MANIFEST));
+    CHECK(domain_find(&w.sys, "helper") != NULL);
+    /* read-only lends may overlap: the inner one reaches add4 */
+    CHECK(nested(&w, CAP_R_READ, CAP_R_READ) > 7);
+    /* but nothing writable while a lend runs, and nothing during a writable one */
+    CHECK_EQ(nested(&w, CAP_R_READ, RW), IPC_ELENT);
+    CHECK_EQ(nested(&w, RW, CAP_R_READ), IPC_ELENT);
+    CHECK_EQ(nested(&w, RW, RW), IPC_ELENT);
+    /* each lend ended with its call: the buffer is free again */
+    CHECK(direct(&w, RW) > 7);
+    CHECK(direct(&w, CAP_R_READ) > 7);
+    ipc_world_down(&w);
+}
+
+TEST(ipc_lend_writable_needs_no_foreign_mapping)
+{
+    ipc_world_t w;
+    CHECK(ipc_world_up(&w, LEND_MANIFEST));
+    domain_t *h = domain_find(&w.sys, "helper");
+    CHECK(h != NULL);
+    cap_handle_t hb = named(h, "buf"), cb = named(w.client, "buf");
+    CHECK(hb != 0);
+    /* the lender's own mapping does not count */
+    CHECK_EQ(buf_map(w.client, w.client->caps, cb, 131072), 0);
+    CHECK(direct(&w, RW) > 7);
+    /* another domain's mapping does: read-only lends only */
+    CHECK_EQ(buf_map(h, h->caps, hb, 196608), 0);
+    CHECK_EQ(direct(&w, RW), IPC_ELENT);
+    CHECK(direct(&w, CAP_R_READ) > 7);
+    CHECK_EQ(buf_unmap(h->caps, hb), 0);
+    CHECK(direct(&w, RW) > 7);
+    ipc_world_down(&w);
+}
