@@ -112,6 +112,32 @@ TEST(sup_restart_always_backs_off)
     sup_down(&w);
 }
 
+/* The back-off doubles from 10 ms and stops at 5 s (docs/faults.md): a
+ * domain that keeps faulting is restarted every 5 s, not ever more rarely. */
+TEST(sup_restart_backoff_capped_at_5s)
+{
+    ipc_world_t w;
+    CHECK(sup_world(&w, "restart=always", ""));
+    domain_t *v = w.server;
+    CHECK_EQ(ipc_client_call(&w, "v.boom", 0, 0, 0, 0), IPC_ETRAP);
+    sup_tick(&w.sys, fake_ns);
+    CHECK_EQ(v->sup.restarts, 1);
+    uint64_t wait = 10;
+    for (int i = 0; i < 12; i++) {
+        uint64_t t0 = fake_ns;
+        CHECK_EQ(ipc_client_call(&w, "v.boom", 0, 0, 0, 0), IPC_ETRAP);
+        CHECK_EQ(sup_tick(&w.sys, t0 + wait * MS - 1), 0);
+        fake_ns = t0 + wait * MS + 1;
+        CHECK_EQ(sup_tick(&w.sys, fake_ns), 1);
+        CHECK_EQ(v->state, DOMAIN_READY);
+        wait = wait * 2 > 5000 ? 5000 : wait * 2;
+        CHECK_EQ(v->sup.backoff_ms, wait);
+    }
+    CHECK_EQ(wait, 5000);       /* 10 * 2^9 > 5000: the cap was reached */
+    CHECK_EQ(v->sup.restarts, 13);
+    sup_down(&w);
+}
+
 TEST(sup_restart_limit_then_faulted)
 {
     ipc_world_t w;
