@@ -59,7 +59,9 @@ static const char *test_priority(void)
 
 /* ------------------------------------------------------------ sleep, idle */
 
-static const char *test_sleep(void)
+#define SLEEP_LATE "woke more than 180 ms late"
+
+static const char *sleep_once(void)
 {
     uint64_t idle0 = sched_idle_ns(), sw0 = sched_switches();
     uint64_t t0 = timer_now_ns(), deadline = t0 + 20 * MS;
@@ -70,12 +72,26 @@ static const char *test_sleep(void)
     if (t1 < deadline)
         return "woke before the deadline";
     if (t1 - t0 > 200 * MS)
-        return "woke more than 180 ms late";
+        return SLEEP_LATE;
     if (sched_switches() - sw0 < 2)
         return "sleeping did not switch to the idle thread";
     if (idle < 10 * MS)
         return "idle time grew by less than 10 ms while sleeping 20 ms";
     return NULL;
+}
+
+/* A loaded host can stall QEMU for a few hundred ms at any moment, so a
+ * late wake (only that) is retried twice, each retry reported; the wake
+ * latency itself is checked exactly on a fake clock by the host tests
+ * (tests/kernel/sched/test_sched.c). */
+static const char *test_sleep(void)
+{
+    const char *why = sleep_once();
+    for (int retry = 1; why == SLEEP_LATE && retry <= 2; retry++) {
+        kprintf("selftest sched_sleep: retry %d (the sleep %s; a stalled host?)\n", retry, why);
+        why = sleep_once();
+    }
+    return why;
 }
 
 /* ------------------------------------------------------------ wait queues */
