@@ -59,7 +59,7 @@ static const char *test_priority(void)
 
 /* ------------------------------------------------------------ sleep, idle */
 
-#define SLEEP_LATE "woke more than 180 ms late"
+static const char sleep_late[] = "woke more than 180 ms late";
 
 static const char *sleep_once(void)
 {
@@ -72,7 +72,7 @@ static const char *sleep_once(void)
     if (t1 < deadline)
         return "woke before the deadline";
     if (t1 - t0 > 200 * MS)
-        return SLEEP_LATE;
+        return sleep_late;
     if (sched_switches() - sw0 < 2)
         return "sleeping did not switch to the idle thread";
     if (idle < 10 * MS)
@@ -87,7 +87,7 @@ static const char *sleep_once(void)
 static const char *test_sleep(void)
 {
     const char *why = sleep_once();
-    for (int retry = 1; why == SLEEP_LATE && retry <= 2; retry++) {
+    for (int retry = 1; why == sleep_late && retry <= 2; retry++) {
         kprintf("selftest sched_sleep: retry %d (the sleep %s; a stalled host?)\n", retry, why);
         why = sleep_once();
     }
