@@ -18,7 +18,7 @@ FAULTS_JOBS ?= 1
 $(FAULTS_BIN): $(FAULTS_SRC) tools/faults/wmut.h $(FAULTS_KOBJ) $(SAN)/libazothwasm.a \
                $(wildcard kernel/include/kern/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/unit $(SANFLAGS) \
+	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit $(SANFLAGS) \
 	    $(FAULTS_SRC) $(FAULTS_KOBJ) $(SAN)/libazothwasm.a -o $@
 
 $(FAULTS_DRV): tools/faults/blkdrv.c

@@ -17,6 +17,8 @@
  */
 #include "wmut.h"
 
+#include "kshim.h"
+
 #include <kern/cap.h>
 #include <kern/domain.h>
 #include <kern/ipc.h>
@@ -240,13 +242,16 @@ static uint8_t *read_file(const char *path, size_t *len)
     return b;
 }
 
-/* The child: injections [from, to), one record each down fd. */
+/* The child: injections [from, to), one record each down fd. Afterwards
+ * every kernel allocation must be back (as tests/kfuzz/kworld.c checks);
+ * else, or on any other failure, a non-zero status, which fails the run. */
 static int child(const uint8_t *orig, size_t len, uint64_t seed, uint32_t from, uint32_t to,
                  int fd)
 {
     world_t w;
     wmut_t m;
     uint8_t *buf = malloc(len + 64);
+    long live = kshim_live();
     if (!buf || !wmut_decode(&m, orig, len) || !world_up(&w, orig, len)) {
         fprintf(stderr, "faults: cannot set up the world\n");
         return 3;
@@ -261,6 +266,11 @@ static int child(const uint8_t *orig, size_t len, uint64_t seed, uint32_t from, 
     world_down(&w);
     wmut_free(&m);
     free(buf);
+    if (kshim_live() != live) {
+        fprintf(stderr, "faults: injections [%u,%u) leaked %ld kernel allocations\n", from, to,
+                kshim_live() - live);
+        return 5;
+    }
     return 0;
 }
 
@@ -293,7 +303,8 @@ static bool job_start(job_t *j, uint32_t from, uint32_t to)
     j->pid = fork();
     if (j->pid == 0) {
         close(p[0]);
-        _exit(child(g_orig, g_len, g_seed, from, to, p[1]));
+        /* exit, not _exit: LeakSanitizer runs at exit (an ASan build). */
+        exit(child(g_orig, g_len, g_seed, from, to, p[1]));
     }
     close(p[1]);
     j->fd = p[0];
@@ -394,7 +405,7 @@ static int campaign(uint32_t n, int jobs)
     fflush(stdout);
     free(j);
     free(st.recov);
-    return st.crashes || st.out[OUT_NORECOVER] ? 1 : 0;
+    return st.crashes || st.leaks || st.out[OUT_NORECOVER] ? 1 : 0;
 }
 
 /* Replays injection i in this process, verbosely; -o keeps the mutant. */
