@@ -4,7 +4,7 @@
 #   make build/san/spec_runner    the same under ASan + UBSan
 #   make build/spec_json_test     unit tests of the runner's JSON parser
 #   make spec                     converts and runs the 90 core .wast files
-#                                 (WASM_TESTSUITE=..., SPEC_RUNNER=..., SPEC_TEXT=skip)
+#                                 (WASM_TESTSUITE=..., SPEC_RUNNER=..., SPEC_TEXT=wat2wasm)
 SPEC_SRC := tests/spec/runner.c tests/spec/spectest.c tests/spec/json.c
 SPEC_HDR := tests/spec/json.h tests/spec/spec.h include/wasm/wasm.h
 

@@ -1,7 +1,7 @@
 /*
  * spec_runner: runs one wast2json output file through the public engine API.
  *
- *   spec_runner [-v] [--text=wat2wasm|skip] [--wat-flag=FLAG] [--progress FILE] file.json
+ *   spec_runner [-v] [--text=skip|wat2wasm] [--wat-flag=FLAG] [--progress FILE] file.json
  *
  * Every command but "register" counts once: module (must load and
  * instantiate), action, and each assert_*. Like wabt's spectest-interp, a
@@ -14,9 +14,10 @@
  * every command, so that a caller can still count what ran, and see what was
  * running, if the process dies.
  *
- * Text-format modules (only under assert_malformed in the core suite) go to
- * wat2wasm, the runner's text front end, with --text=wat2wasm (the default):
- * the command passes when wat2wasm rejects the text. --text=skip skips them.
+ * Text-format modules (only under assert_malformed in the core suite) are
+ * skipped by default (--text=skip): the engine takes binary modules only, so
+ * rejecting the text would test wabt, not the engine. --text=wat2wasm sends
+ * them to wat2wasm and passes the command when it rejects the text.
  */
 #include "json.h"
 #include "spec.h"
@@ -821,7 +822,7 @@ static void text_module(runner_t *r, const json_t *cmd, const char *text)
 {
     const char *name = json_get_str(cmd, "filename", NULL);
     if (r->text_skip || !name) {
-        skip(r, "text-format module (the engine takes binary only)");
+        skip(r, "text-format module: the engine takes binary only (rejecting it would test wabt)");
         return;
     }
     int st = run_wat2wasm(r, name);
@@ -955,7 +956,7 @@ static void run_script(runner_t *r, const json_t *cmds)
 
 int main(int argc, char **argv)
 {
-    runner_t r = {.progress_fd = -1, .current = -1};
+    runner_t r = {.progress_fd = -1, .current = -1, .text_skip = true};
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)

@@ -876,8 +876,33 @@ TEST(decode_code_and_data)
     CHECK(accepts(&mod));
 }
 
+/* Where a prefix of mod of length n ends: -1 inside a section (or the
+ * header), else the id of the section it ends just after (255: the header). */
+static int prefix_end(const buf_t *mod, size_t n)
+{
+    if (n == 8)
+        return 255;
+    for (size_t pos = 8; pos < mod->n;) {
+        size_t i = pos + 1, size = 0;
+        int shift = 0;
+        do {
+            size |= (size_t)(mod->b[i] & 0x7f) << shift;
+            shift += 7;
+        } while (mod->b[i++] & 0x80);
+        int id = mod->b[pos];
+        pos = i + size;
+        if (pos == n)
+            return id;
+    }
+    return -1;
+}
+
 /* Every prefix of a valid module, and single-byte corruptions of it, must
- * decode or fail cleanly (ASan/UBSan watch for the rest). */
+ * decode or fail cleanly (ASan/UBSan watch for the rest). A prefix ending
+ * inside a section fails with "unexpected end" or "length out of bounds" at
+ * an offset within the prefix; one ending between sections loads when it
+ * is a whole module (nothing declared whose section is missing), else fails
+ * naming the missing section's counterpart. */
 TEST(decode_prefixes_and_mutations)
 {
     buf_t mod;
@@ -885,10 +910,32 @@ TEST(decode_prefixes_and_mutations)
     wasm_error_t err;
 
     full_module(&mod);
+    bool past_data = false;
     for (size_t n = 0; n < mod.n; n++) {
-        (void)decode(mod.b, n, &m, &err);
+        bool ok = decode(mod.b, n, &m, &err);
         wasm_module_release(&m);
+        int end = prefix_end(&mod, n);
+        if (end < 0) {
+            CHECK(!ok);
+            CHECK(strstr(err.message, "unexpected end") || strstr(err.message, "length out of bounds"));
+            CHECK(strncmp(err.message, "module, offset 0x", 17) == 0);
+            CHECK(strtoul(err.message + 17, NULL, 16) <= n);
+            continue;
+        }
+        past_data |= end == 11;
+        /* header, types, imports: a whole module; after the function
+         * section the code (then the data) is missing until the data ends */
+        if (end == 255 || end == 1 || end == 2 || past_data) {
+            if (!ok)
+                fprintf(stderr, "  prefix %zu (after section %d): %s\n", n, end, err.message);
+            CHECK(ok);
+        } else {
+            CHECK(!ok);
+            CHECK(strstr(err.message, "function and code section have inconsistent lengths") ||
+                  strstr(err.message, "data count and data section have inconsistent lengths"));
+        }
     }
+    CHECK(past_data);
     for (size_t i = 8; i < mod.n; i++) {
         static const uint8_t vals[] = {0x00, 0x01, 0x7f, 0x80, 0xff, 0x0b, 0x60};
         for (size_t k = 0; k < sizeof vals; k++) {
