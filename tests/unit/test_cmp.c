@@ -7,10 +7,12 @@
  *   vv   local, local, op          -> OP_I32_LT_U (two slots)
  *   vc   local, const, op          -> OP_I32_LT_U_I (constant operand)
  *   cv   const, local, op          -> two slots (the constant is on the left)
- *   bv   ... op, br_if             -> fused OP_BR_I32_LT_U ("jump if true")
- *   bc   ... const op, br_if       -> fused OP_BR_I32_LT_U_I
- *   iv   ... op, if                -> fused with the negated compare ("jump if false")
- *   ic   ... const op, if          -> the negated constant form
+ *   B    ... op, br_if             -> fused OP_BR_I32_LT_U ("jump if true")
+ *   C    ... const op, br_if       -> fused OP_BR_I32_LT_U_I
+ *   V    ... op, br_if carrying a value -> fused with the negated compare
+ *        ("jump over the value moves if false")
+ *   W    ... const op, br_if carrying a value -> the negated constant form
+ *   I J  ... op, if (two slots / constant): the compare's value, then a test
  *
  * Each form is compared with the plain C result, so a single op computed
  * signed instead of unsigned (or with its branch sense flipped) fails.
@@ -84,6 +86,7 @@ static void push_operands(wb_t *w, bool is64, char how, uint64_t c)
  * Adds the function "<form><k>" computing compare k of the operands as 0/1:
  *   form 'v' 'c' 'l': the value itself;
  *   form 'B' 'C': block; operands; op; br_if 0; 0; return; end; 1 (the branch decides);
+ *   form 'V' 'W': block (result i32); 1; operands; op; br_if 0; drop; 0; end;
  *   form 'I' 'J': operands; op; if (result i32) 1 else 0 end.
  * opcode is the binary compare (or eqz when k < 0).
  */
@@ -91,8 +94,21 @@ static void add_form(wmod_t *m, uint32_t type, bool is64, char form, int k, uint
                      uint64_t c)
 {
     wb_t w = {0};
-    char how = form == 'C' || form == 'J' || form == 'c' ? 'c' : form == 'l' ? 'l' : 'v';
-    if (form == 'B' || form == 'C') {
+    char how = strchr("cCJW", form) ? 'c' : form == 'l' ? 'l' : 'v';
+    if (form == 'V' || form == 'W') {
+        /* block (result i32); 1; operands; op; br_if 0; drop; 0; end */
+        wb_byte(&w, W_BLOCK), wb_byte(&w, W_T_I32);
+        wb_byte(&w, W_I32_CONST), wb_s64(&w, 1);
+        if (k < 0)
+            wb_byte(&w, W_LGET), wb_byte(&w, 0);
+        else
+            push_operands(&w, is64, how, c);
+        wb_byte(&w, opcode);
+        wb_byte(&w, W_BR_IF), wb_byte(&w, 0);
+        wb_byte(&w, W_DROP);
+        wb_byte(&w, W_I32_CONST), wb_s64(&w, 0);
+        wb_byte(&w, W_END);
+    } else if (form == 'B' || form == 'C') {
         /* block; operands; op; br_if 0; i32.const 0; return; end; i32.const 1 */
         wb_byte(&w, W_BLOCK), wb_byte(&w, W_VOID);
         if (k < 0)
@@ -136,7 +152,7 @@ typedef struct cenv {
 /* Builds the module of every form for type is64 and constant c. */
 static bool cenv_open(cenv_t *e, bool is64, uint64_t c)
 {
-    static const char forms[] = "vclBCIJ";
+    static const char forms[] = "vclBCVWIJ";
     wmod_t m;
     wasm_error_t err;
     wasm_trap_t trap;
@@ -147,7 +163,7 @@ static bool cenv_open(cenv_t *e, bool is64, uint64_t c)
     for (const char *f = forms; *f; f++) {
         for (int k = 0; k < NCMP; k++)
             add_form(&m, t, is64, *f, k, (uint8_t)(base + k), c);
-        if (*f == 'v' || *f == 'B' || *f == 'I')
+        if (*f == 'v' || *f == 'B' || *f == 'V' || *f == 'I')
             add_form(&m, t1, is64, *f, -1, eqz, 0);
     }
     memset(e, 0, sizeof *e);
@@ -216,9 +232,11 @@ static void check_type(bool is64)
             for (int k = 0; k < NCMP; k++) {
                 expect(is64, 'v', k, a, c, ccall(&e, 'v', k, a, c), ref_cmp(k, a, c, is64));
                 expect(is64, 'B', k, a, c, ccall(&e, 'B', k, a, c), ref_cmp(k, a, c, is64));
+                expect(is64, 'V', k, a, c, ccall(&e, 'V', k, a, c), ref_cmp(k, a, c, is64));
                 expect(is64, 'I', k, a, c, ccall(&e, 'I', k, a, c), ref_cmp(k, a, c, is64));
                 expect(is64, 'c', k, a, c, ccall(&e, 'c', k, a, 0), ref_cmp(k, a, c, is64));
                 expect(is64, 'C', k, a, c, ccall(&e, 'C', k, a, 0), ref_cmp(k, a, c, is64));
+                expect(is64, 'W', k, a, c, ccall(&e, 'W', k, a, 0), ref_cmp(k, a, c, is64));
                 expect(is64, 'J', k, a, c, ccall(&e, 'J', k, a, 0), ref_cmp(k, a, c, is64));
                 expect(is64, 'l', k, c, a, ccall(&e, 'l', k, a, 0), ref_cmp(k, c, a, is64));
             }
@@ -226,6 +244,7 @@ static void check_type(bool is64)
                 int z = is64 ? a == 0 : (uint32_t)a == 0;
                 expect(is64, 'v', -1, a, 0, ccall(&e, 'v', -1, a, 0), z);
                 expect(is64, 'B', -1, a, 0, ccall(&e, 'B', -1, a, 0), z);
+                expect(is64, 'V', -1, a, 0, ccall(&e, 'V', -1, a, 0), z);
                 expect(is64, 'I', -1, a, 0, ccall(&e, 'I', -1, a, 0), z);
             }
         }

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Mutation testing (docs/testing.md): plants one-line bugs, one at a time,
+# in a scratch copy of the tree and checks that the relevant tests fail.
+#
+#   scripts/mutate.sh [name-substring ...]     (make mutate [MUTATE_ONLY=...])
+#
+# The mutations are tests/mutations.txt: blocks of
+#   name  <unique name>
+#   file  <path>          (if it moved, the one file with that base name is used)
+#   near  <text>          (optional; occurs exactly once: then `from` is its
+#                          first occurrence after this text)
+#   from  <text>          (else must occur exactly once in the file)
+#   to    <text>          (what it becomes)
+#   test  <kind[:arg]> ...
+# Test kinds (each builds what it runs first; a build failure is an error,
+# not a catch):
+#   unit[:filter]    build/san/unit_tests [filter]
+#   khost[:filter]   build/san/kernel_tests [filter]
+#   sched            build/san/sched_tests
+#   wasi             tests/groups/40-wasi.sh
+#   spec:a,b,...     scripts/spec.sh a b ... (optimised runner)
+#   kspec            tests/groups/35-kspec-host.sh
+#   faults           tests/groups/70-faults.sh
+#   kfuzz            the kernel fuzz targets over their regression inputs and seeds, once
+#   boot             tests/groups/60-boot.sh x86_64
+# Before the mutations every kind in use runs on the unmutated copy and must
+# pass (else nothing is measured). Per mutation: caught (a test failed or
+# timed out), MISSED, or ERROR (the text is not in the file or not unique,
+# the file is gone, or the mutant does not build). Last line:
+#   mutate: C caught, M missed[, E errors]
+# Exit status 0 iff nothing was missed and nothing was an error.
+# Variables: MUTATE_DIR (scratch, default /tmp/azoth-mutate), MUTATE_LIST,
+# MUTATE_TIMEOUT (seconds per test command, default 900).
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+list=${MUTATE_LIST:-$src/tests/mutations.txt}
+dir=${MUTATE_DIR:-/tmp/azoth-mutate}
+limit=${MUTATE_TIMEOUT:-900}
+[ -f "$list" ] || { echo "mutate: no mutation list $list" >&2; exit 2; }
+
+# ------------------------------------------------------------ the list
+
+names=() files=() nears=() froms=() tos=() tests=()
+parse() {
+    local key val n=-1 line
+    while IFS= read -r line || [ -n "$line" ]; do
+        [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+        key=${line%% *}
+        val=${line#"$key"}
+        val=${val#"${val%%[! ]*}"}          # leading blanks go
+        case $key in
+            name) n=$((n + 1)); names[n]=$val; files[n]=""; nears[n]=""; froms[n]=""; tos[n]=""
+                  tests[n]="" ;;
+            near) nears[n]=$val ;;
+            file) files[n]=$val ;;
+            from) froms[n]=$val ;;
+            to) tos[n]=$val ;;
+            test) tests[n]="${tests[n]} $val" ;;
+            *) echo "mutate: $list: unknown key '$key'" >&2; exit 2 ;;
+        esac
+    done <"$list"
+}
+parse
+for i in "${!names[@]}"; do
+    if [ -z "${files[i]}" ] || [ -z "${froms[i]}" ] || [ -z "${tests[i]// /}" ]; then
+        echo "mutate: ${names[i]}: needs file, from and test" >&2
+        exit 2
+    fi
+done
+
+# selected I [substring ...]: mutation I is one of those asked for.
+selected() {
+    local i=$1 p
+    shift
+    [ $# -eq 0 ] && return 0
+    for p in "$@"; do [[ ${names[i]} == *"$p"* ]] && return 0; done
+    return 1
+}
+
+# ------------------------------------------------------------ the scratch copy
+
+echo "mutate: copying $src to $dir/azoth" >&2
+rm -rf "$dir/azoth" && mkdir -p "$dir/azoth" || exit 2
+(cd "$src" && tar -c --exclude=./.git --exclude=./build .) | (cd "$dir/azoth" && tar -x) || exit 2
+# Built objects are reused when present (make rebuilds what a mutant changes).
+[ -d "$src/build" ] && (cd "$src" && tar -c build) | (cd "$dir/azoth" && tar -x)
+ln -sfn "$(cd "$src/.." && pwd)/shared" "$dir/shared"
+cd "$dir/azoth" || exit 2
+log=$dir/log
+mkdir -p "$log"
+
+# ------------------------------------------------------------ test kinds
+
+# build KIND: makes what KIND runs; output to $log/build.log.
+build() {
+    local t
+    case $1 in
+        unit) t=build/san/unit_tests ;;
+        khost) t=build/san/kernel_tests ;;
+        sched) t=build/san/sched_tests ;;
+        wasi) t="build/san/azoth-wasm build/san/wasi-fakebackend" ;;
+        spec) t=build/spec_runner ;;
+        kspec) t="build/spec2bin build/modules/spec.bin build/kspec_host build/san/kspec_host" ;;
+        faults) t="build/faults/faults build/faults/blkdrv.wasm" ;;
+        kfuzz) t="build/kfuzz/fuzz_manifest build/kfuzz/fuzz_hostcall build/kfuzz/seeds.stamp" ;;
+        boot) nice make -s -j2 ARCH=x86_64 KTEST=1 kernel >"$log/build.log" 2>&1; return ;;
+        *) echo "unknown test kind $1" >"$log/build.log"; return 1 ;;
+    esac
+    nice make -s -j2 $t >"$log/build.log" 2>&1
+}
+
+# run KIND ARG: 0 when the tests pass; output to $log/run.log.
+run() {
+    local kind=$1 arg=$2
+    case $kind in
+        unit) timeout -k 5 "$limit" build/san/unit_tests $arg ;;
+        khost) timeout -k 5 "$limit" build/san/kernel_tests $arg ;;
+        sched) timeout -k 5 "$limit" build/san/sched_tests ;;
+        wasi) timeout -k 5 "$limit" bash tests/groups/40-wasi.sh ;;
+        spec) SPEC_RUNNER=build/spec_runner SPEC_SHOW=3 timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
+        kspec) timeout -k 5 "$limit" bash tests/groups/35-kspec-host.sh ;;
+        faults) FAULTS_N=2000 timeout -k 5 "$limit" bash tests/groups/70-faults.sh ;;
+        kfuzz) timeout -k 5 "$limit" build/kfuzz/fuzz_hostcall -runs=0 tests/kfuzz/regress &&
+               timeout -k 5 "$limit" build/kfuzz/fuzz_manifest -runs=0 build/kfuzz/seeds/manifest ;;
+        boot) BOOT_TIMEOUT=120 timeout -k 5 "$limit" bash tests/groups/60-boot.sh x86_64 ;;
+    esac >"$log/run.log" 2>&1
+}
+
+# ------------------------------------------------------------ baseline
+
+kinds=()
+for i in "${!names[@]}"; do
+    selected "$i" "$@" || continue
+    for t in ${tests[i]}; do
+        case " ${kinds[*]} " in *" $t "*) ;; *) kinds+=("$t") ;; esac
+    done
+done
+for t in "${kinds[@]}"; do
+    kind=${t%%:*} arg=""
+    [ "$kind" != "$t" ] && arg=${t#*:}
+    if ! build "$kind"; then
+        tail -n 20 "$log/build.log" >&2
+        echo "mutate: baseline: $t does not build unmutated; nothing measured" >&2
+        exit 2
+    fi
+    if ! run "$kind" "$arg"; then
+        tail -n 20 "$log/run.log" >&2
+        echo "mutate: baseline: $t fails unmutated; nothing measured" >&2
+        exit 2
+    fi
+    echo "mutate: baseline $t passes" >&2
+done
+
+# ------------------------------------------------------------ mutations
+
+C=0 M=0 E=0
+missed=() errors=()
+start=$SECONDS
+for i in "${!names[@]}"; do
+    selected "$i" "$@" || continue
+    name=${names[i]} f=${files[i]} near=${nears[i]} from=${froms[i]} to=${tos[i]}
+    if [ ! -f "$f" ]; then
+        base=$(basename "$f")
+        found=$(find . -path ./build -prune -o -name "$base" -type f -print)
+        if [ "$(echo "$found" | grep -c .)" = 1 ]; then
+            echo "mutate: $name: $f moved to ${found#./}" >&2
+            f=${found#./}
+        else
+            echo "ERROR   $name: $f is gone (and no single file named $base)"
+            E=$((E + 1)); errors+=("$name"); continue
+        fi
+    fi
+    body=$(cat "$f"; echo x)
+    body=${body%x}
+    head=""
+    if [ -n "$near" ]; then
+        n=$(grep -oF -- "$near" "$f" | wc -l)
+        if [ "$n" != 1 ]; then
+            echo "ERROR   $name: the near text occurs $n times in $f (want exactly once): $near"
+            E=$((E + 1)); errors+=("$name"); continue
+        fi
+        head=${body%%"$near"*}$near
+        body=${body#*"$near"}
+        n=0
+        [[ $body == *"$from"* ]] && n=1
+    else
+        n=$(grep -oF -- "$from" "$f" | wc -l)
+    fi
+    if [ "$n" != 1 ]; then
+        echo "ERROR   $name: the text occurs $n times in $f (want exactly once${near:+ after the near text}): $from"
+        E=$((E + 1)); errors+=("$name"); continue
+    fi
+    cp -p "$f" "$log/orig"
+    printf '%s%s' "$head" "${body/"$from"/"$to"}" >"$f"
+    verdict=missed by=""
+    for t in ${tests[i]}; do
+        kind=${t%%:*} arg=""
+        [ "$kind" != "$t" ] && arg=${t#*:}
+        if ! build "$kind"; then
+            verdict=error by="$t: the mutant does not build"
+            break
+        fi
+        run "$kind" "$arg"
+        st=$?
+        if [ $st -ne 0 ]; then
+            verdict=caught by=$t
+            [ $st = 124 ] && by="$t (timed out)"
+            break
+        fi
+    done
+    # Back to the original, newer than anything built from the mutant.
+    cp "$log/orig" "$f"
+    touch "$f"
+    case $verdict in
+        caught) C=$((C + 1)); echo "caught  $name (by $by)" ;;
+        missed) M=$((M + 1)); missed+=("$name"); echo "MISSED  $name: $f: '$from' -> '$to' (ran:${tests[i]})" ;;
+        error) E=$((E + 1)); errors+=("$name"); echo "ERROR   $name: $by"; tail -n 5 "$log/build.log" ;;
+    esac
+done
+
+echo "mutate: $((SECONDS - start)) s for $((C + M + E)) mutations" >&2
+[ ${#missed[@]} -gt 0 ] && echo "missed: ${missed[*]}"
+[ ${#errors[@]} -gt 0 ] && echo "errors: ${errors[*]}"
+line="mutate: $C caught, $M missed"
+[ $E -gt 0 ] && line="$line, $E errors"
+echo "$line"
+[ $M -eq 0 ] && [ $E -eq 0 ]
