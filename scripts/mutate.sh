@@ -18,7 +18,8 @@
 #   khost[:filter]   build/san/kernel_tests [filter]
 #   sched            build/san/sched_tests
 #   wasi             tests/groups/40-wasi.sh
-#   spec:a,b,...     scripts/spec.sh a b ... (optimised runner)
+#   spec:a,b,...     scripts/spec.sh a b ... (the ASan runner: it shares the
+#                    sanitized engine with unit, so a mutant compiles once)
 #   kspec            tests/groups/35-kspec-host.sh
 #   faults           tests/groups/70-faults.sh
 #   kfuzz            the kernel fuzz targets over their regression inputs and seeds, once
@@ -99,7 +100,7 @@ build() {
         khost) t=build/san/kernel_tests ;;
         sched) t=build/san/sched_tests ;;
         wasi) t="build/san/azoth-wasm build/san/wasi-fakebackend" ;;
-        spec) t=build/spec_runner ;;
+        spec) t=build/san/spec_runner ;;
         kspec) t="build/spec2bin build/modules/spec.bin build/kspec_host build/san/kspec_host" ;;
         faults) t="build/faults/faults build/faults/blkdrv.wasm" ;;
         kfuzz) t="build/kfuzz/fuzz_manifest build/kfuzz/fuzz_hostcall build/kfuzz/seeds.stamp" ;;
@@ -117,7 +118,7 @@ run() {
         khost) timeout -k 5 "$limit" build/san/kernel_tests $arg ;;
         sched) timeout -k 5 "$limit" build/san/sched_tests ;;
         wasi) timeout -k 5 "$limit" bash tests/groups/40-wasi.sh ;;
-        spec) SPEC_RUNNER=build/spec_runner SPEC_SHOW=3 timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
+        spec) SPEC_RUNNER=build/san/spec_runner SPEC_SHOW=3 timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
         kspec) timeout -k 5 "$limit" bash tests/groups/35-kspec-host.sh ;;
         faults) FAULTS_N=2000 timeout -k 5 "$limit" bash tests/groups/70-faults.sh ;;
         kfuzz) timeout -k 5 "$limit" build/kfuzz/fuzz_hostcall -runs=0 tests/kfuzz/regress &&
