@@ -25,7 +25,8 @@ $(SAN)/kernel_tests: $(KTEST_SRC) $(KTEST_HDR) $(KTEST_KOBJ) $(SAN)/libazothwasm
 	    -DUNIT_SUITE='"kernel-host"' $(SANFLAGS) $(KTEST_SRC) $(KTEST_KOBJ) $(SAN)/libazothwasm.a -o $@
 TOOLS += $(SAN)/kernel_tests
 
-# The scheduler on a fake machine (tests/kernel/sched/: clock, interrupts,
+# The scheduler (with the test harness's join points, kernel/test/join.c)
+# on a fake machine (tests/kernel/sched/: clock, interrupts,
 # stacks, a stand-in exec) with the real x86_64 context switch, renamed so
 # the shim can wrap it with ASan's fiber annotations. The host is x86_64.
 SCHED_TEST_SRC := $(wildcard tests/kernel/sched/*.c) tests/unit/main.c tests/kernel/kshim.c
@@ -35,9 +36,10 @@ $(SAN)/obj/ktest/sched_context.o: kernel/arch/x86_64/context.S
 	@mkdir -p $(dir $@)
 	$(CC) -c -Darch_context_switch=asm_context_switch -Darch_context_init=asm_context_init $< -o $@
 
-$(SAN)/sched_tests: $(SCHED_TEST_SRC) $(SCHED_TEST_HDR) $(SAN)/obj/ktest/core/sched.o $(SAN)/obj/ktest/sched_context.o
+SCHED_TEST_KOBJ := $(SAN)/obj/ktest/core/sched.o $(SAN)/obj/ktest/test/join.o $(SAN)/obj/ktest/sched_context.o
+
+$(SAN)/sched_tests: $(SCHED_TEST_SRC) $(SCHED_TEST_HDR) $(SCHED_TEST_KOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit -Iinclude \
-	    -DUNIT_SUITE='"sched-host"' $(SANFLAGS) $(SCHED_TEST_SRC) $(SAN)/obj/ktest/core/sched.o \
-	    $(SAN)/obj/ktest/sched_context.o -o $@
+	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Ikernel/test -Itests/unit \
+	    -Iinclude -DUNIT_SUITE='"sched-host"' $(SANFLAGS) $(SCHED_TEST_SRC) $(SCHED_TEST_KOBJ) -o $@
 TOOLS += $(SAN)/sched_tests

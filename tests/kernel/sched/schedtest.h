@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <kern/sched.h>
+#include "ktest.h"        /* sched_join_t (kernel/test/join.c) */
 #include <wasm/wasm.h>
 
 #define SCHED_TEST_MS 1000000ull
