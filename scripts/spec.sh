@@ -80,7 +80,6 @@ fi
 # Files not run yet, with the reason (listed at the end, not counted).
 pending_reason() {
     case $1 in
-        multi-memory/*) echo "multiple memories are not implemented yet" ;;
     esac
 }
 pending=()

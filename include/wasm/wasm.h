@@ -263,7 +263,8 @@ void wasm_instance_set_memory_limit(wasm_instance_t *inst, uint32_t max_memory_p
  * proportional to the pages written since (each dirtied page is copied
  * back; memory grown since is released). Returns the number of platform
  * pages restored, or -1 without a snapshot. Needs the platform's
- * copy-on-write part. Do not reset an instance while it runs. */
+ * copy-on-write part. Do not reset an instance while it runs. An instance
+ * that defines more than one memory cannot be snapshotted (returns false). */
 bool wasm_instance_snapshot(wasm_instance_t *inst);
 int64_t wasm_instance_reset(wasm_instance_t *inst);
 /* For platforms: a write fault at addr inside a watched memory. Saves the

@@ -978,21 +978,63 @@ static void push_const(comp_t *c, uint8_t type, uint64_t v)
 
 /* ------------------------------------------------------------ memory, tables */
 
-static bool need_memory(comp_t *c)
+static bool need_memory_idx(comp_t *c, uint32_t x)
 {
-    if (c->m->nmems == 0)
-        return fail(c, "unknown memory 0");
+    if (x >= c->m->nmems)
+        return wasm_rd_fail(&c->r, "unknown memory %u", x);
     return true;
 }
 
-/* Load/store: op is the internal op; size the access width in bytes. */
-static void mem_access(comp_t *c, uint32_t op, uint32_t size, uint8_t type, bool store)
+/* A memory index after memory.size/grow/init/copy/fill (multiple memories;
+ * Wasm 2.0 had a zero byte there). It must be minimally encoded: Wasm 2.0's
+ * own tests require "\x80\x00" there to be malformed, and no tool pads it. */
+static bool memory_index(comp_t *c, uint32_t *x)
 {
-    uint32_t align, off;
-    if (!wasm_rd_u32(&c->r, &align) || !wasm_rd_u32(&c->r, &off) || !need_memory(c))
-        return;
+    const uint8_t *at = c->r.p;
+    if (!wasm_rd_u32(&c->r, x))
+        return false;
+    if (c->r.p - at > 1 && (*x >> (7 * (uint32_t)(c->r.p - at - 1))) == 0)
+        return fail(c, "zero byte expected: memory index not minimally encoded");
+    return need_memory_idx(c, *x);
+}
+
+/* A memarg: alignment (bit 6 set: a memory index follows), memory index,
+ * offset. Checks the alignment against the access size. */
+static bool read_memarg(comp_t *c, uint32_t size, uint32_t *mem, uint32_t *off)
+{
+    uint32_t align;
+    *mem = 0;
+    if (!wasm_rd_u32(&c->r, &align))
+        return false;
+    if (align & 0x40) {
+        align &= ~0x40u;
+        if (!wasm_rd_u32(&c->r, mem))
+            return false;
+    }
+    if (!wasm_rd_u32(&c->r, off) || !need_memory_idx(c, *mem))
+        return false;
     if (align >= 32 || (1u << align) > size)
-        return (void)fail(c, "alignment must not be larger than natural");
+        return fail(c, "alignment must not be larger than natural");
+    return true;
+}
+
+/* MEMX d wop mem s0 s1 s2 off: a memory instruction on a memory other than
+ * 0 (memx.c; memory 0 keeps the interpreter's inline ops). */
+static void emit_memx(comp_t *c, uint32_t d, uint32_t wop, uint32_t mem, uint32_t s0,
+                      uint32_t s1, uint32_t s2, uint32_t off)
+{
+    emit_op(c, OP_MEMX);
+    emit(c, d), emit(c, wop), emit(c, mem), emit(c, s0), emit(c, s1), emit(c, s2), emit(c, off);
+}
+
+/* Load/store: op is the internal op, wop the Wasm opcode; size the access
+ * width in bytes. */
+static void mem_access(comp_t *c, uint32_t op, uint32_t wop, uint32_t size, uint8_t type,
+                       bool store)
+{
+    uint32_t mem, off;
+    if (!read_memarg(c, size, &mem, &off))
+        return;
     if (store) {
         ent_t v = pop(c, type);
         ent_t a = pop(c, WASM_I32);
@@ -1000,14 +1042,21 @@ static void mem_access(comp_t *c, uint32_t op, uint32_t size, uint8_t type, bool
         if (!c->dead && !c->r.failed) {
             uint32_t sa = slot_of(c, &a, pos);
             uint32_t sv = slot_of(c, &v, pos + 1);
-            emit4(c, op, sa, sv, off);
+            if (mem)
+                emit_memx(c, 0, wop, mem, sa, sv, 0, off);
+            else
+                emit4(c, op, sa, sv, off);
         }
         return;
     }
     ent_t a = pop(c, WASM_I32);
     uint32_t pos = c->sh;
-    if (!c->dead && !c->r.failed)
-        emit4(c, op, home(c, pos), slot_of(c, &a, pos), off);
+    if (!c->dead && !c->r.failed) {
+        if (mem)
+            emit_memx(c, home(c, pos), wop, mem, slot_of(c, &a, pos), 0, 0, off);
+        else
+            emit4(c, op, home(c, pos), slot_of(c, &a, pos), off);
+    }
     push_home(c, type);
     produced(c, pos, false);
 }
@@ -1029,17 +1078,7 @@ static void memory_op(comp_t *c, uint8_t byte)
         {OP_I64_STORE32, 4, WASM_I64, 1},
     };
     const __typeof__(t[0]) *e = &t[byte - 0x28];
-    mem_access(c, e->op, e->size, e->type, e->store);
-}
-
-static bool zero_byte(comp_t *c)
-{
-    uint8_t b;
-    if (!wasm_rd_u8(&c->r, &b))
-        return false;
-    if (b != 0)
-        return fail(c, "zero byte expected");
-    return true;
+    mem_access(c, e->op, byte, e->size, e->type, e->store);
 }
 
 /* Pops n i32 operands (top last) into slots s[0..n). */
@@ -1093,27 +1132,35 @@ static void prefixed(comp_t *c)
     }
     switch (sub) {
     case 8: /* memory.init */
-        if (!wasm_rd_u32(&c->r, &x) || !zero_byte(c) || !need_memory(c) ||
-            !need_datacount(c, x))
+        if (!wasm_rd_u32(&c->r, &x) || !memory_index(c, &y) || !need_datacount(c, x))
             return;
         pop_i32s(c, 3, s);
-        emit_op(c, OP_MEMORY_INIT), emit(c, x), emit(c, s[0]), emit(c, s[1]), emit(c, s[2]);
+        if (y)
+            emit_memx(c, 0, 0x108, y, s[0], s[1], s[2], x);
+        else
+            emit_op(c, OP_MEMORY_INIT), emit(c, x), emit(c, s[0]), emit(c, s[1]), emit(c, s[2]);
         return;
     case 9: /* data.drop */
         if (wasm_rd_u32(&c->r, &x) && need_datacount(c, x))
             emit2(c, OP_DATA_DROP, x);
         return;
-    case 10: /* memory.copy */
-        if (!zero_byte(c) || !zero_byte(c) || !need_memory(c))
+    case 10: /* memory.copy dst src */
+        if (!memory_index(c, &x) || !memory_index(c, &y))
             return;
         pop_i32s(c, 3, s);
-        emit4(c, OP_MEMORY_COPY, s[0], s[1], s[2]);
+        if (x || y)
+            emit_memx(c, 0, 0x10A, x, s[0], s[1], s[2], y);
+        else
+            emit4(c, OP_MEMORY_COPY, s[0], s[1], s[2]);
         return;
     case 11: /* memory.fill */
-        if (!zero_byte(c) || !need_memory(c))
+        if (!memory_index(c, &x))
             return;
         pop_i32s(c, 3, s);
-        emit4(c, OP_MEMORY_FILL, s[0], s[1], s[2]);
+        if (x)
+            emit_memx(c, 0, 0x10B, x, s[0], s[1], s[2], 0);
+        else
+            emit4(c, OP_MEMORY_FILL, s[0], s[1], s[2]);
         return;
     case 12: /* table.init elem table */
         if (!elem_index(c, &y) || !table_index(c, &x))
@@ -1181,7 +1228,7 @@ static void prefixed(comp_t *c)
 /* The 0xFD prefix: every instruction becomes one OP_SIMD (simd.h). */
 static void simd(comp_t *c)
 {
-    uint32_t sub, align = 0, off = 0, w[4] = {0, 0, 0, 0};
+    uint32_t sub, mem = 0, off = 0, w[4] = {0, 0, 0, 0};
     uint8_t lane = 0;
     const uint8_t *b;
     if (!wasm_rd_u32(&c->r, &sub))
@@ -1191,10 +1238,8 @@ static void simd(comp_t *c)
     case SK_BAD:
         return (void)fail(c, "illegal opcode: unknown SIMD opcode");
     case SK_LOAD: case SK_STORE: case SK_LOADLANE: case SK_STORELANE:
-        if (!wasm_rd_u32(&c->r, &align) || !wasm_rd_u32(&c->r, &off) || !need_memory(c))
+        if (!read_memarg(c, in.size, &mem, &off))
             return;
-        if (align >= 32 || (1u << align) > in.size)
-            return (void)fail(c, "alignment must not be larger than natural");
         break;
     case SK_CONST: case SK_SHUFFLE:
         if (!wasm_rd_bytes(&c->r, 16, &b))
@@ -1240,9 +1285,13 @@ static void simd(comp_t *c)
     if (!c->dead && !c->r.failed) {
         for (uint32_t i = 0; i < n; i++)
             s[i] = slot_of(c, &e[i], pos + i);
-        emit_op(c, OP_SIMD);
+        /* SIMD_M mem, then the OP_SIMD words: an access to memory mem != 0 */
+        if (mem)
+            emit_op(c, OP_SIMD_M), emit(c, mem);
+        else
+            emit_op(c, OP_SIMD);
         emit(c, result ? home(c, pos) : 0);
-        emit(c, sub);
+        emit(c, sub | (uint32_t)in.kind << 8);
         switch (in.kind) {
         case SK_LOAD: emit(c, s[0]), emit(c, off); break;
         case SK_STORE: emit(c, s[0]), emit(c, s[1]), emit(c, off); break;
@@ -1264,7 +1313,8 @@ static void simd(comp_t *c)
     }
     if (result) {
         push_home(c, result);
-        produced(c, pos, false);
+        if (!mem)   /* SIMD_M has its result slot at word 2: not retargeted */
+            produced(c, pos, false);
     }
 }
 
@@ -1591,19 +1641,26 @@ static bool instruction(comp_t *c)
     case 0x25: table_getset(c, false); return false;
     case 0x26: table_getset(c, true); return false;
     case 0x3F: {
-        if (!zero_byte(c) || !need_memory(c))
+        if (!memory_index(c, &x))
             return false;
-        emit2(c, OP_MEMORY_SIZE, home(c, c->sh));
+        if (x)
+            emit_memx(c, home(c, c->sh), 0x3F, x, 0, 0, 0, 0);
+        else
+            emit2(c, OP_MEMORY_SIZE, home(c, c->sh));
         push_home(c, WASM_I32);
         return false;
     }
     case 0x40: {
-        if (!zero_byte(c) || !need_memory(c))
+        if (!memory_index(c, &x))
             return false;
         ent_t d = pop(c, WASM_I32);
         uint32_t pos = c->sh;
-        if (!c->dead && !c->r.failed)
-            emit3(c, OP_MEMORY_GROW, home(c, pos), slot_of(c, &d, pos));
+        if (!c->dead && !c->r.failed) {
+            if (x)
+                emit_memx(c, home(c, pos), 0x40, x, slot_of(c, &d, pos), 0, 0, 0);
+            else
+                emit3(c, OP_MEMORY_GROW, home(c, pos), slot_of(c, &d, pos));
+        }
         push_home(c, WASM_I32);
         return false;
     }

@@ -501,8 +501,8 @@ static bool import_spaces(dec_t *d)
         nm += m->imports[i].kind == WASM_EXTERN_MEMORY;
         ng += m->imports[i].kind == WASM_EXTERN_GLOBAL;
     }
-    if (nm > 1)
-        return wasm_rd_fail(r, "multiple memories");
+    if (nm > WASM_MAX_MEMORIES)
+        return wasm_rd_fail(r, "too many memories (limit %u)", WASM_MAX_MEMORIES);
     if (!(m->func_type = alloc_array(r, nf, sizeof *m->func_type)) ||
         !(m->tables = alloc_array(r, nt, sizeof *m->tables)) ||
         !(m->mems = alloc_array(r, nm, sizeof *m->mems)) ||
@@ -600,8 +600,8 @@ static bool sec_memory(dec_t *d)
 
     if (!rd_vec(r, 2, &n, &cap))
         return false;
-    if ((uint64_t)m->nmems + n > 1)
-        return fail_at(r, at, "multiple memories");
+    if ((uint64_t)m->nmems + n > WASM_MAX_MEMORIES)
+        return fail_at(r, at, "too many memories (limit %u)", WASM_MAX_MEMORIES);
     if (!grow_array(r, &mem, m->nmems, (size_t)m->nmems + cap, sizeof *m->mems))
         return false;
     m->mems = mem;

@@ -368,7 +368,7 @@ static bool link_import(wasm_instance_t *inst, const wasm_import_t *im, const wa
         if (!limits_match(mem->pages, mem->has_max, mem->max_pages, &im->u.mem))
             why = "incompatible import type (memory limits)";
         else
-            inst->mem = mem, counts[2]++;
+            inst->mems[counts[2]++] = mem;
     } else {
         wasm_global_t *g = x->u.global;
         if (g->type != im->u.global.type || g->mut != im->u.global.mut)
@@ -443,12 +443,13 @@ static bool alloc_arrays(wasm_instance_t *inst)
     inst->own_funcs = wasm_plat_alloc((ndefs + 1) * sizeof(wasm_func_t));
     inst->tables = wasm_plat_alloc((m->ntables + 1) * sizeof(void *));
     inst->own_tables = wasm_plat_alloc((m->ntables + 1) * sizeof(wasm_table_t));
+    inst->mems = wasm_plat_alloc((m->nmems + 1) * sizeof(void *));
     inst->globals = wasm_plat_alloc((m->nglobals + 1) * sizeof(void *));
     inst->own_globals = wasm_plat_alloc((m->nglobals + 1) * sizeof(wasm_global_t));
     inst->elem_items = wasm_plat_alloc((m->nelems + 1) * sizeof(void *));
     inst->elem_len = wasm_plat_alloc((m->nelems + 1) * sizeof(uint32_t));
     inst->data_dropped = wasm_plat_alloc(m->ndatas + 1);
-    return inst->funcs && inst->own_funcs && inst->tables && inst->own_tables &&
+    return inst->funcs && inst->own_funcs && inst->tables && inst->own_tables && inst->mems &&
            inst->globals && inst->own_globals && inst->elem_items && inst->elem_len &&
            inst->data_dropped;
 }
@@ -488,22 +489,33 @@ static bool define_objects(wasm_instance_t *inst, wasm_error_t *err)
         inst->tables[i] = &inst->own_tables[i];
     }
     if (m->nmems > m->nmem_imports) {
-        const wasm_limits_t *l = &m->mems[m->nmem_imports];
-        inst->own_mem = wasm_plat_alloc(sizeof(wasm_memory_t));
+        uint32_t n = m->nmems - m->nmem_imports;
         uint32_t top = inst->max_mem_pages < inst->rt->cfg.max_memory_pages
                      ? inst->max_mem_pages : inst->rt->cfg.max_memory_pages;
-        if (l->min > top) {
-            wasm_set_error(err, "memory", 0, "memory of %u pages exceeds the limit of %u", l->min,
-                           top);
+        inst->own_mems = wasm_plat_alloc(n * sizeof(wasm_memory_t));
+        if (!inst->own_mems) {
+            wasm_set_error(err, "memory", 0, "out of memory");
             return false;
         }
-        if (!inst->own_mem || !wasm_memory_init_obj(inst->own_mem, l->min, l->max, l->has_max,
-                                                    top)) {
-            wasm_set_error(err, "memory", 0, "cannot reserve memory of %u pages", l->min);
-            return false;
+        __builtin_memset(inst->own_mems, 0, n * sizeof(wasm_memory_t));
+        inst->own_mem = inst->own_mems;
+        for (uint32_t i = 0; i < n; i++) {
+            const wasm_limits_t *l = &m->mems[m->nmem_imports + i];
+            if (l->min > top) {
+                wasm_set_error(err, "memory", 0, "memory of %u pages exceeds the limit of %u",
+                               l->min, top);
+                return false;
+            }
+            if (!wasm_memory_init_obj(&inst->own_mems[i], l->min, l->max, l->has_max, top)) {
+                wasm_set_error(err, "memory", 0, "cannot reserve memory %u of %u pages",
+                               m->nmem_imports + i, l->min);
+                return false;
+            }
+            inst->nown_mems = i + 1;
+            inst->mems[m->nmem_imports + i] = &inst->own_mems[i];
         }
-        inst->mem = inst->own_mem;
     }
+    inst->mem = m->nmems ? inst->mems[0] : NULL;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         wasm_global_t *g = &inst->own_globals[i];
         g->type = m->globals[i].type;
@@ -550,10 +562,11 @@ static wasm_trap_kind_t initialize(wasm_instance_t *inst, wasm_exec_t *ex, wasm_
         if (d->mode != WASM_SEG_ACTIVE)
             continue;
         uint32_t off = (uint32_t)eval_const(inst, &d->offset);
-        if ((uint64_t)off + d->len > inst->mem->size)
+        wasm_memory_t *mem = inst->mems[d->mem];
+        if ((uint64_t)off + d->len > mem->size)
             return WASM_TRAP_OOB_MEMORY;
         if (d->len)
-            __builtin_memcpy(inst->mem->base + off, d->bytes, d->len);
+            __builtin_memcpy(mem->base + off, d->bytes, d->len);
         inst->data_dropped[i] = 1;
     }
     if (m->has_start)
@@ -646,10 +659,10 @@ void wasm_instance_free(wasm_instance_t *inst)
     if (inst->own_tables)
         for (uint32_t i = inst->ntable_imports; i < inst->ntables; i++)
             wasm_plat_free(inst->own_tables[i].elems);
-    if (inst->own_mem) {
-        wasm_memory_release_obj(inst->own_mem);
-        wasm_plat_free(inst->own_mem);
-    }
+    for (uint32_t i = 0; i < inst->nown_mems; i++)
+        wasm_memory_release_obj(&inst->own_mems[i]);
+    wasm_plat_free(inst->own_mems);
+    wasm_plat_free(inst->mems);
     if (inst->elem_items)
         for (uint32_t i = 0; i < inst->nelems; i++)
             wasm_plat_free(inst->elem_items[i]);
@@ -677,7 +690,7 @@ bool wasm_instance_export(wasm_instance_t *inst, const char *name, uint32_t name
         switch (e->kind) {
         case WASM_EXTERN_FUNC: out->u.func = inst->funcs[e->index]; break;
         case WASM_EXTERN_TABLE: out->u.table = inst->tables[e->index]; break;
-        case WASM_EXTERN_MEMORY: out->u.memory = inst->mem; break;
+        case WASM_EXTERN_MEMORY: out->u.memory = inst->mems[e->index]; break;
         default: out->u.global = inst->globals[e->index]; break;
         }
         return true;
@@ -698,7 +711,7 @@ wasm_func_t *wasm_instance_func(wasm_instance_t *inst, const char *name)
 
 wasm_memory_t *wasm_instance_memory(wasm_instance_t *inst, uint32_t index)
 {
-    return index == 0 ? inst->mem : NULL;
+    return index < inst->m->nmems ? inst->mems[index] : NULL;
 }
 
 const wasm_module_t *wasm_instance_module(const wasm_instance_t *inst)

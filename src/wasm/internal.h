@@ -107,8 +107,11 @@ struct wasm_instance {
     wasm_func_t *own_funcs;       /* [ndefs] */
     wasm_table_t **tables;        /* [m->ntables] */
     wasm_table_t *own_tables;
-    wasm_memory_t *mem;           /* memory 0 or NULL */
-    wasm_memory_t *own_mem;
+    wasm_memory_t *mem;           /* memory 0 or NULL (the interpreter's fast path) */
+    wasm_memory_t *own_mem;       /* the first memory it defines (== own_mems) or NULL */
+    wasm_memory_t **mems;         /* [m->nmems] every memory, imports first */
+    wasm_memory_t *own_mems;      /* [nmems - nmem_imports] */
+    uint32_t nown_mems;
     wasm_global_t **globals;      /* [m->nglobals] */
     wasm_global_t *own_globals;
     uint64_t **elem_items;        /* [m->nelems] evaluated segments */
@@ -163,6 +166,9 @@ wasm_trap_kind_t wasm_call_host(wasm_exec_t *ex, wasm_instance_t *caller, wasm_f
 /* simd.c: runs the OP_SIMD instruction at ip (simd.h); returns the next
  * instruction, or NULL for an out-of-bounds memory access. */
 const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, uint64_t memsize);
+
+/* memx.c: runs the OP_MEMX instruction at ip (ops.h) on inst's memories. */
+wasm_trap_kind_t wasm_memx_exec(const uint32_t *ip, uint64_t *fp, wasm_instance_t *inst);
 
 /* instance.c */
 int64_t wasm_memory_grow_to(wasm_memory_t *mem, uint32_t delta, uint32_t limit);

@@ -696,6 +696,22 @@ dispatch:
         g->value = fp[ip[1]], g->hi = fp[ip[1] + 1];
         NEXT(3);
     }
+    CASE(MEMX) {
+        wasm_trap_kind_t k = wasm_memx_exec(ip, fp, cs.inst);
+        if (WASM_UNLIKELY(k != WASM_OK))
+            TRAP(k);
+        /* memory 0 may be another index's memory too (imported twice) */
+        memsize = cs.inst->mem ? cs.inst->mem->size : 0;
+        NEXT(8);
+    }
+    CASE(SIMD_M) {
+        wasm_memory_t *mm = cs.inst->mems[ip[1]];
+        const uint32_t *next = wasm_simd_exec(ip + 1, fp, mm->base, mm->size);
+        if (WASM_UNLIKELY(!next))
+            TRAP(WASM_TRAP_OOB_MEMORY);
+        ip = next;
+        DISPATCH();
+    }
     CASE(SIMD) {
         const uint32_t *next = wasm_simd_exec(ip, fp, mem, memsize);
         if (WASM_UNLIKELY(!next))

@@ -18,6 +18,9 @@
 
 #define WASM_PAGE_SIZE 65536u
 #define WASM_MAX_PAGES 65536u
+/* Memories per module (imports included): each reserves address space for
+ * its maximum size, so this is an implementation limit. */
+#define WASM_MAX_MEMORIES 100u
 
 typedef struct wasm_functype {
     uint32_t nparams, nresults;

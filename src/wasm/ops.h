@@ -140,7 +140,12 @@
     /* simd.c, so the scalar interpreter loop does not grow: d sub operands... */          \
     /* d is the result slot (unused by stores), sub the Wasm SIMD opcode; the  */          \
     /* operand words per kind are listed in simd.h.                            */          \
-    X(SIMD, -1)
+    X(SIMD, -1)                                                                          \
+    /* Multiple memories: memory 0 uses the ops above (its base and size are */          \
+    /* cached in the interpreter); any other memory goes out of line (memx.c). */          \
+    /* wop is the Wasm opcode (0x28..0x40; 0x108 init, 0x10A copy, 0x10B fill). */          \
+    X(MEMX, 7)            /* d wop mem s0 s1 s2 off */                                   \
+    X(SIMD_M, -1)         /* mem, then the words of a SIMD memory access (simd.h) */
 
 #define WASM_ALL_OPS(X) WASM_NUMERIC_OPS(X) WASM_IMM_OPS(X) WASM_BRANCH_OPS(X) WASM_MISC_OPS(X)
 

@@ -30,10 +30,15 @@ typedef uint64_t u64x2 __attribute__((vector_size(16)));
 typedef float f32x4 __attribute__((vector_size(16)));
 typedef double f64x2 __attribute__((vector_size(16)));
 
+/* Whole-vector operations use the vector members; lane loops use the array
+ * members (indexing a vector member compiles to an insert through memory
+ * per lane, with a store-forwarding stall each time). */
 typedef union v128 {
     i8x16 i8; u8x16 u8; i16x8 i16; u16x8 u16; i32x4 i32; u32x4 u32;
     i64x2 i64; u64x2 u64; f32x4 f32; f64x2 f64;
-    uint8_t b[16];
+    uint8_t b[16]; int8_t s8[16]; uint16_t w16[8]; int16_t s16[8];
+    uint32_t w32[4]; int32_t s32[4]; uint64_t w64[2]; int64_t s64[2];
+    float fl[4]; double db[2];
 } v128_t;
 
 static inline v128_t ld(const uint64_t *fp, uint32_t s)
@@ -69,21 +74,21 @@ static inline int32_t sat(int32_t x, int32_t lo, int32_t hi)
 const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, uint64_t memsize)
 {
     v128_t a, b, r;
-    uint32_t sub = ip[2];
+    uint32_t sub = ip[2] & 0xFF;   /* the kind is in bits 8.. (simd.h) */
     r.u64 = (u64x2){0, 0};
     switch (sub) {
     /* ---------------------------------------------------------- memory */
     case 0x00: { EA(3, 4, 16); __builtin_memcpy(&r, mem + ea, 16); PUT(r); return ip + 5; }
-    case 0x01: { EA(3, 4, 8); LANES(8, r.i16[i] = (int8_t)mem[ea + i]); PUT(r); return ip + 5; }
-    case 0x02: { EA(3, 4, 8); LANES(8, r.u16[i] = mem[ea + i]); PUT(r); return ip + 5; }
+    case 0x01: { EA(3, 4, 8); LANES(8, r.s16[i] = (int8_t)mem[ea + i]); PUT(r); return ip + 5; }
+    case 0x02: { EA(3, 4, 8); LANES(8, r.w16[i] = mem[ea + i]); PUT(r); return ip + 5; }
     case 0x03: case 0x04: {
         EA(3, 4, 8);
         int16_t h[4];
         __builtin_memcpy(h, mem + ea, 8);
         if (sub == 0x03)
-            LANES(4, r.i32[i] = h[i])
+            LANES(4, r.s32[i] = h[i])
         else
-            LANES(4, r.u32[i] = (uint16_t)h[i])
+            LANES(4, r.w32[i] = (uint16_t)h[i])
         PUT(r);
         return ip + 5;
     }
@@ -92,9 +97,9 @@ const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, u
         int32_t w[2];
         __builtin_memcpy(w, mem + ea, 8);
         if (sub == 0x05)
-            LANES(2, r.i64[i] = w[i])
+            LANES(2, r.s64[i] = w[i])
         else
-            LANES(2, r.u64[i] = (uint32_t)w[i])
+            LANES(2, r.w64[i] = (uint32_t)w[i])
         PUT(r);
         return ip + 5;
     }
@@ -133,34 +138,41 @@ const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, u
     case 0x0C: __builtin_memcpy(fp + ip[1], ip + 3, 16); return ip + 7;
     case 0x0D: {
         const uint8_t *l = (const uint8_t *)(ip + 5);
-        a = A, b = B;
-        LANES(16, r.u8[i] = l[i] < 16 ? a.u8[l[i]] : b.u8[l[i] - 16])
-        PUT(r);
+        uint8_t t[32];
+        __builtin_memcpy(t, fp + ip[3], 16);
+        __builtin_memcpy(t + 16, fp + ip[4], 16);
+        /* built in two registers: byte stores into r would stall the load
+         * of r on store forwarding; the compiler checked l[i] < 32 */
+        uint64_t lo = 0, hi = 0;
+        for (uint32_t i = 0; i < 8; i++) {
+            lo |= (uint64_t)t[l[i] & 31] << (8 * i);
+            hi |= (uint64_t)t[l[i + 8] & 31] << (8 * i);
+        }
+        fp[ip[1]] = lo, fp[ip[1] + 1] = hi;
         return ip + 9;
     }
-    case 0x0E: a = A, b = B; LANES(16, r.u8[i] = b.u8[i] < 16 ? a.u8[b.u8[i]] : 0) PUT(r); return ip + 5;
-    case 0x0F: { uint8_t x = (uint8_t)fp[ip[3]]; LANES(16, r.u8[i] = x) PUT(r); return ip + 4; }
-    case 0x10: { uint16_t x = (uint16_t)fp[ip[3]]; LANES(8, r.u16[i] = x) PUT(r); return ip + 4; }
-    case 0x11: case 0x13: { uint32_t x = (uint32_t)fp[ip[3]]; LANES(4, r.u32[i] = x) PUT(r); return ip + 4; }
-    case 0x12: case 0x14: { uint64_t x = fp[ip[3]]; LANES(2, r.u64[i] = x) PUT(r); return ip + 4; }
-    case 0x15: a = A; fp[ip[1]] = (uint32_t)(int32_t)a.i8[ip[4]]; return ip + 5;
-    case 0x16: a = A; fp[ip[1]] = a.u8[ip[4]]; return ip + 5;
-    case 0x18: a = A; fp[ip[1]] = (uint32_t)(int32_t)a.i16[ip[4]]; return ip + 5;
-    case 0x19: a = A; fp[ip[1]] = a.u16[ip[4]]; return ip + 5;
-    case 0x1B: case 0x1F: a = A; fp[ip[1]] = a.u32[ip[4]]; return ip + 5;
-    case 0x1D: case 0x21: a = A; fp[ip[1]] = a.u64[ip[4]]; return ip + 5;
-    case 0x17: r = A; r.u8[ip[5]] = (uint8_t)fp[ip[4]]; PUT(r); return ip + 6;
-    case 0x1A: r = A; r.u16[ip[5]] = (uint16_t)fp[ip[4]]; PUT(r); return ip + 6;
-    case 0x1C: case 0x20: r = A; r.u32[ip[5]] = (uint32_t)fp[ip[4]]; PUT(r); return ip + 6;
-    case 0x1E: case 0x22: r = A; r.u64[ip[5]] = fp[ip[4]]; PUT(r); return ip + 6;
+    case 0x0E: a = A, b = B; LANES(16, r.b[i] = b.b[i] < 16 ? a.b[b.b[i]] : 0) PUT(r); return ip + 5;
+    case 0x0F: { uint8_t x = (uint8_t)fp[ip[3]]; LANES(16, r.b[i] = x) PUT(r); return ip + 4; }
+    case 0x10: { uint16_t x = (uint16_t)fp[ip[3]]; LANES(8, r.w16[i] = x) PUT(r); return ip + 4; }
+    case 0x11: case 0x13: { uint32_t x = (uint32_t)fp[ip[3]]; LANES(4, r.w32[i] = x) PUT(r); return ip + 4; }
+    case 0x12: case 0x14: { uint64_t x = fp[ip[3]]; LANES(2, r.w64[i] = x) PUT(r); return ip + 4; }
+    case 0x15: a = A; fp[ip[1]] = (uint32_t)(int32_t)a.s8[ip[4]]; return ip + 5;
+    case 0x16: a = A; fp[ip[1]] = a.b[ip[4]]; return ip + 5;
+    case 0x18: a = A; fp[ip[1]] = (uint32_t)(int32_t)a.s16[ip[4]]; return ip + 5;
+    case 0x19: a = A; fp[ip[1]] = a.w16[ip[4]]; return ip + 5;
+    case 0x1B: case 0x1F: a = A; fp[ip[1]] = a.w32[ip[4]]; return ip + 5;
+    case 0x1D: case 0x21: a = A; fp[ip[1]] = a.w64[ip[4]]; return ip + 5;
+    case 0x17: r = A; r.b[ip[5]] = (uint8_t)fp[ip[4]]; PUT(r); return ip + 6;
+    case 0x1A: r = A; r.w16[ip[5]] = (uint16_t)fp[ip[4]]; PUT(r); return ip + 6;
+    case 0x1C: case 0x20: r = A; r.w32[ip[5]] = (uint32_t)fp[ip[4]]; PUT(r); return ip + 6;
+    case 0x1E: case 0x22: r = A; r.w64[ip[5]] = fp[ip[4]]; PUT(r); return ip + 6;
     default:
         break;
     }
 
     /* Everything else has the operands a (and b) at ip[3] (and ip[4]). */
     a = A;
-    uint8_t kind = wasm_simd_describe(sub).kind;
-    uint32_t words = wasm_simd_words[kind], sh = 0;
+    uint32_t kind = ip[2] >> 8, words = wasm_simd_words[kind], sh = 0;
     b.u64 = (u64x2){0, 0};
     if (kind == SK_BINARY)
         b = B;
@@ -229,190 +241,190 @@ const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, u
         return ip + 6;
     }
     /* ---------------------------------------------------------- tests (-> i32) */
-    case 0x53: fp[ip[1]] = (a.u64[0] | a.u64[1]) != 0; return ip + 4;
+    case 0x53: fp[ip[1]] = (a.w64[0] | a.w64[1]) != 0; return ip + 4;
     case 0x63: case 0x83: case 0xA3: case 0xC3: {
         uint32_t all = 1;
         if (sub == 0x63)
-            LANES(16, all &= a.u8[i] != 0)
+            LANES(16, all &= a.b[i] != 0)
         else if (sub == 0x83)
-            LANES(8, all &= a.u16[i] != 0)
+            LANES(8, all &= a.w16[i] != 0)
         else if (sub == 0xA3)
-            LANES(4, all &= a.u32[i] != 0)
+            LANES(4, all &= a.w32[i] != 0)
         else
-            LANES(2, all &= a.u64[i] != 0)
+            LANES(2, all &= a.w64[i] != 0)
         fp[ip[1]] = all;
         return ip + 4;
     }
     case 0x64: case 0x84: case 0xA4: case 0xC4: {
         uint32_t m = 0;
         if (sub == 0x64)
-            LANES(16, m |= (uint32_t)(a.u8[i] >> 7) << i)
+            LANES(16, m |= (uint32_t)(a.b[i] >> 7) << i)
         else if (sub == 0x84)
-            LANES(8, m |= (uint32_t)(a.u16[i] >> 15) << i)
+            LANES(8, m |= (uint32_t)(a.w16[i] >> 15) << i)
         else if (sub == 0xA4)
-            LANES(4, m |= (a.u32[i] >> 31) << i)
+            LANES(4, m |= (a.w32[i] >> 31) << i)
         else
-            LANES(2, m |= (uint32_t)(a.u64[i] >> 63) << i)
+            LANES(2, m |= (uint32_t)(a.w64[i] >> 63) << i)
         fp[ip[1]] = m;
         return ip + 4;
     }
     /* ---------------------------------------------------------- float <-> float */
     case 0x5E:
-        LANES(2, r.f32[i] = (float)a.f64[i])
+        LANES(2, r.fl[i] = (float)a.db[i])
         break;
     case 0x5F:
-        LANES(2, r.f64[i] = (double)a.f32[i])
+        LANES(2, r.db[i] = (double)a.fl[i])
         break;
     /* ---------------------------------------------------------- i8x16 */
-    case 0x60: LANES(16, r.u8[i] = a.i8[i] < 0 ? (uint8_t)(0u - a.u8[i]) : a.u8[i]) break;
+    case 0x60: LANES(16, r.b[i] = a.s8[i] < 0 ? (uint8_t)(0u - a.b[i]) : a.b[i]) break;
     case 0x61: r.u8 = (u8x16){0} - a.u8; break;
-    case 0x62: LANES(16, r.u8[i] = (uint8_t)__builtin_popcount(a.u8[i])) break;
+    case 0x62: LANES(16, r.b[i] = (uint8_t)__builtin_popcount(a.b[i])) break;
     case 0x65:
-        LANES(8, r.i8[i] = (int8_t)sat(a.i16[i], -128, 127))
-        LANES(8, r.i8[i + 8] = (int8_t)sat(b.i16[i], -128, 127))
+        LANES(8, r.s8[i] = (int8_t)sat(a.s16[i], -128, 127))
+        LANES(8, r.s8[i + 8] = (int8_t)sat(b.s16[i], -128, 127))
         break;
     case 0x66:
-        LANES(8, r.u8[i] = (uint8_t)sat(a.i16[i], 0, 255))
-        LANES(8, r.u8[i + 8] = (uint8_t)sat(b.i16[i], 0, 255))
+        LANES(8, r.b[i] = (uint8_t)sat(a.s16[i], 0, 255))
+        LANES(8, r.b[i + 8] = (uint8_t)sat(b.s16[i], 0, 255))
         break;
     case 0x6B: r.u8 = a.u8 << (uint8_t)(sh & 7); break;
     case 0x6C: r.i8 = a.i8 >> (int8_t)(sh & 7); break;
     case 0x6D: r.u8 = a.u8 >> (uint8_t)(sh & 7); break;
     case 0x6E: r.u8 = a.u8 + b.u8; break;
-    case 0x6F: LANES(16, r.i8[i] = (int8_t)sat(a.i8[i] + b.i8[i], -128, 127)) break;
-    case 0x70: LANES(16, r.u8[i] = (uint8_t)sat(a.u8[i] + b.u8[i], 0, 255)) break;
+    case 0x6F: LANES(16, r.s8[i] = (int8_t)sat(a.s8[i] + b.s8[i], -128, 127)) break;
+    case 0x70: LANES(16, r.b[i] = (uint8_t)sat(a.b[i] + b.b[i], 0, 255)) break;
     case 0x71: r.u8 = a.u8 - b.u8; break;
-    case 0x72: LANES(16, r.i8[i] = (int8_t)sat(a.i8[i] - b.i8[i], -128, 127)) break;
-    case 0x73: LANES(16, r.u8[i] = (uint8_t)sat(a.u8[i] - b.u8[i], 0, 255)) break;
-    case 0x76: LANES(16, r.i8[i] = a.i8[i] < b.i8[i] ? a.i8[i] : b.i8[i]) break;
-    case 0x77: LANES(16, r.u8[i] = a.u8[i] < b.u8[i] ? a.u8[i] : b.u8[i]) break;
-    case 0x78: LANES(16, r.i8[i] = a.i8[i] > b.i8[i] ? a.i8[i] : b.i8[i]) break;
-    case 0x79: LANES(16, r.u8[i] = a.u8[i] > b.u8[i] ? a.u8[i] : b.u8[i]) break;
-    case 0x7B: LANES(16, r.u8[i] = (uint8_t)((a.u8[i] + b.u8[i] + 1u) >> 1)) break;
-    case 0x7C: LANES(8, r.i16[i] = (int16_t)(a.i8[2 * i] + a.i8[2 * i + 1])) break;
-    case 0x7D: LANES(8, r.u16[i] = (uint16_t)(a.u8[2 * i] + a.u8[2 * i + 1])) break;
-    case 0x7E: LANES(4, r.i32[i] = a.i16[2 * i] + a.i16[2 * i + 1]) break;
-    case 0x7F: LANES(4, r.u32[i] = (uint32_t)a.u16[2 * i] + a.u16[2 * i + 1]) break;
+    case 0x72: LANES(16, r.s8[i] = (int8_t)sat(a.s8[i] - b.s8[i], -128, 127)) break;
+    case 0x73: LANES(16, r.b[i] = (uint8_t)sat(a.b[i] - b.b[i], 0, 255)) break;
+    case 0x76: LANES(16, r.s8[i] = a.s8[i] < b.s8[i] ? a.s8[i] : b.s8[i]) break;
+    case 0x77: LANES(16, r.b[i] = a.b[i] < b.b[i] ? a.b[i] : b.b[i]) break;
+    case 0x78: LANES(16, r.s8[i] = a.s8[i] > b.s8[i] ? a.s8[i] : b.s8[i]) break;
+    case 0x79: LANES(16, r.b[i] = a.b[i] > b.b[i] ? a.b[i] : b.b[i]) break;
+    case 0x7B: LANES(16, r.b[i] = (uint8_t)((a.b[i] + b.b[i] + 1u) >> 1)) break;
+    case 0x7C: LANES(8, r.s16[i] = (int16_t)(a.s8[2 * i] + a.s8[2 * i + 1])) break;
+    case 0x7D: LANES(8, r.w16[i] = (uint16_t)(a.b[2 * i] + a.b[2 * i + 1])) break;
+    case 0x7E: LANES(4, r.s32[i] = a.s16[2 * i] + a.s16[2 * i + 1]) break;
+    case 0x7F: LANES(4, r.w32[i] = (uint32_t)a.w16[2 * i] + a.w16[2 * i + 1]) break;
     /* ---------------------------------------------------------- i16x8 */
-    case 0x80: LANES(8, r.u16[i] = a.i16[i] < 0 ? (uint16_t)(0u - a.u16[i]) : a.u16[i]) break;
+    case 0x80: LANES(8, r.w16[i] = a.s16[i] < 0 ? (uint16_t)(0u - a.w16[i]) : a.w16[i]) break;
     case 0x81: r.u16 = (u16x8){0} - a.u16; break;
     case 0x82:
-        LANES(8, r.i16[i] = (int16_t)sat((a.i16[i] * b.i16[i] + 0x4000) >> 15, -32768, 32767))
+        LANES(8, r.s16[i] = (int16_t)sat((a.s16[i] * b.s16[i] + 0x4000) >> 15, -32768, 32767))
         break;
     case 0x85:
-        LANES(4, r.i16[i] = (int16_t)sat(a.i32[i], -32768, 32767))
-        LANES(4, r.i16[i + 4] = (int16_t)sat(b.i32[i], -32768, 32767))
+        LANES(4, r.s16[i] = (int16_t)sat(a.s32[i], -32768, 32767))
+        LANES(4, r.s16[i + 4] = (int16_t)sat(b.s32[i], -32768, 32767))
         break;
     case 0x86:
-        LANES(4, r.u16[i] = (uint16_t)sat(a.i32[i], 0, 65535))
-        LANES(4, r.u16[i + 4] = (uint16_t)sat(b.i32[i], 0, 65535))
+        LANES(4, r.w16[i] = (uint16_t)sat(a.s32[i], 0, 65535))
+        LANES(4, r.w16[i + 4] = (uint16_t)sat(b.s32[i], 0, 65535))
         break;
-    case 0x87: LANES(8, r.i16[i] = a.i8[i]) break;
-    case 0x88: LANES(8, r.i16[i] = a.i8[i + 8]) break;
-    case 0x89: LANES(8, r.u16[i] = a.u8[i]) break;
-    case 0x8A: LANES(8, r.u16[i] = a.u8[i + 8]) break;
+    case 0x87: LANES(8, r.s16[i] = a.s8[i]) break;
+    case 0x88: LANES(8, r.s16[i] = a.s8[i + 8]) break;
+    case 0x89: LANES(8, r.w16[i] = a.b[i]) break;
+    case 0x8A: LANES(8, r.w16[i] = a.b[i + 8]) break;
     case 0x8B: r.u16 = a.u16 << (uint16_t)(sh & 15); break;
     case 0x8C: r.i16 = a.i16 >> (int16_t)(sh & 15); break;
     case 0x8D: r.u16 = a.u16 >> (uint16_t)(sh & 15); break;
     case 0x8E: r.u16 = a.u16 + b.u16; break;
-    case 0x8F: LANES(8, r.i16[i] = (int16_t)sat(a.i16[i] + b.i16[i], -32768, 32767)) break;
-    case 0x90: LANES(8, r.u16[i] = (uint16_t)sat(a.u16[i] + b.u16[i], 0, 65535)) break;
+    case 0x8F: LANES(8, r.s16[i] = (int16_t)sat(a.s16[i] + b.s16[i], -32768, 32767)) break;
+    case 0x90: LANES(8, r.w16[i] = (uint16_t)sat(a.w16[i] + b.w16[i], 0, 65535)) break;
     case 0x91: r.u16 = a.u16 - b.u16; break;
-    case 0x92: LANES(8, r.i16[i] = (int16_t)sat(a.i16[i] - b.i16[i], -32768, 32767)) break;
-    case 0x93: LANES(8, r.u16[i] = (uint16_t)sat(a.u16[i] - b.u16[i], 0, 65535)) break;
+    case 0x92: LANES(8, r.s16[i] = (int16_t)sat(a.s16[i] - b.s16[i], -32768, 32767)) break;
+    case 0x93: LANES(8, r.w16[i] = (uint16_t)sat(a.w16[i] - b.w16[i], 0, 65535)) break;
     case 0x95: r.u16 = a.u16 * b.u16; break;
-    case 0x96: LANES(8, r.i16[i] = a.i16[i] < b.i16[i] ? a.i16[i] : b.i16[i]) break;
-    case 0x97: LANES(8, r.u16[i] = a.u16[i] < b.u16[i] ? a.u16[i] : b.u16[i]) break;
-    case 0x98: LANES(8, r.i16[i] = a.i16[i] > b.i16[i] ? a.i16[i] : b.i16[i]) break;
-    case 0x99: LANES(8, r.u16[i] = a.u16[i] > b.u16[i] ? a.u16[i] : b.u16[i]) break;
-    case 0x9B: LANES(8, r.u16[i] = (uint16_t)((a.u16[i] + b.u16[i] + 1u) >> 1)) break;
-    case 0x9C: LANES(8, r.i16[i] = (int16_t)(a.i8[i] * b.i8[i])) break;
-    case 0x9D: LANES(8, r.i16[i] = (int16_t)(a.i8[i + 8] * b.i8[i + 8])) break;
-    case 0x9E: LANES(8, r.u16[i] = (uint16_t)(a.u8[i] * b.u8[i])) break;
-    case 0x9F: LANES(8, r.u16[i] = (uint16_t)(a.u8[i + 8] * b.u8[i + 8])) break;
+    case 0x96: LANES(8, r.s16[i] = a.s16[i] < b.s16[i] ? a.s16[i] : b.s16[i]) break;
+    case 0x97: LANES(8, r.w16[i] = a.w16[i] < b.w16[i] ? a.w16[i] : b.w16[i]) break;
+    case 0x98: LANES(8, r.s16[i] = a.s16[i] > b.s16[i] ? a.s16[i] : b.s16[i]) break;
+    case 0x99: LANES(8, r.w16[i] = a.w16[i] > b.w16[i] ? a.w16[i] : b.w16[i]) break;
+    case 0x9B: LANES(8, r.w16[i] = (uint16_t)((a.w16[i] + b.w16[i] + 1u) >> 1)) break;
+    case 0x9C: LANES(8, r.s16[i] = (int16_t)(a.s8[i] * b.s8[i])) break;
+    case 0x9D: LANES(8, r.s16[i] = (int16_t)(a.s8[i + 8] * b.s8[i + 8])) break;
+    case 0x9E: LANES(8, r.w16[i] = (uint16_t)(a.b[i] * b.b[i])) break;
+    case 0x9F: LANES(8, r.w16[i] = (uint16_t)(a.b[i + 8] * b.b[i + 8])) break;
     /* ---------------------------------------------------------- i32x4 */
-    case 0xA0: LANES(4, r.u32[i] = a.i32[i] < 0 ? 0u - a.u32[i] : a.u32[i]) break;
+    case 0xA0: LANES(4, r.w32[i] = a.s32[i] < 0 ? 0u - a.w32[i] : a.w32[i]) break;
     case 0xA1: r.u32 = (u32x4){0} - a.u32; break;
-    case 0xA7: LANES(4, r.i32[i] = a.i16[i]) break;
-    case 0xA8: LANES(4, r.i32[i] = a.i16[i + 4]) break;
-    case 0xA9: LANES(4, r.u32[i] = a.u16[i]) break;
-    case 0xAA: LANES(4, r.u32[i] = a.u16[i + 4]) break;
+    case 0xA7: LANES(4, r.s32[i] = a.s16[i]) break;
+    case 0xA8: LANES(4, r.s32[i] = a.s16[i + 4]) break;
+    case 0xA9: LANES(4, r.w32[i] = a.w16[i]) break;
+    case 0xAA: LANES(4, r.w32[i] = a.w16[i + 4]) break;
     case 0xAB: r.u32 = a.u32 << (sh & 31); break;
     case 0xAC: r.i32 = a.i32 >> (int32_t)(sh & 31); break;
     case 0xAD: r.u32 = a.u32 >> (sh & 31); break;
     case 0xAE: r.u32 = a.u32 + b.u32; break;
     case 0xB1: r.u32 = a.u32 - b.u32; break;
     case 0xB5: r.u32 = a.u32 * b.u32; break;
-    case 0xB6: LANES(4, r.i32[i] = a.i32[i] < b.i32[i] ? a.i32[i] : b.i32[i]) break;
-    case 0xB7: LANES(4, r.u32[i] = a.u32[i] < b.u32[i] ? a.u32[i] : b.u32[i]) break;
-    case 0xB8: LANES(4, r.i32[i] = a.i32[i] > b.i32[i] ? a.i32[i] : b.i32[i]) break;
-    case 0xB9: LANES(4, r.u32[i] = a.u32[i] > b.u32[i] ? a.u32[i] : b.u32[i]) break;
+    case 0xB6: LANES(4, r.s32[i] = a.s32[i] < b.s32[i] ? a.s32[i] : b.s32[i]) break;
+    case 0xB7: LANES(4, r.w32[i] = a.w32[i] < b.w32[i] ? a.w32[i] : b.w32[i]) break;
+    case 0xB8: LANES(4, r.s32[i] = a.s32[i] > b.s32[i] ? a.s32[i] : b.s32[i]) break;
+    case 0xB9: LANES(4, r.w32[i] = a.w32[i] > b.w32[i] ? a.w32[i] : b.w32[i]) break;
     case 0xBA:
-        LANES(4, r.u32[i] = (uint32_t)((int64_t)a.i16[2 * i] * b.i16[2 * i] +
-                                       (int64_t)a.i16[2 * i + 1] * b.i16[2 * i + 1]))
+        LANES(4, r.w32[i] = (uint32_t)((int64_t)a.s16[2 * i] * b.s16[2 * i] +
+                                       (int64_t)a.s16[2 * i + 1] * b.s16[2 * i + 1]))
         break;
-    case 0xBC: LANES(4, r.i32[i] = a.i16[i] * b.i16[i]) break;
-    case 0xBD: LANES(4, r.i32[i] = a.i16[i + 4] * b.i16[i + 4]) break;
-    case 0xBE: LANES(4, r.u32[i] = (uint32_t)a.u16[i] * b.u16[i]) break;
-    case 0xBF: LANES(4, r.u32[i] = (uint32_t)a.u16[i + 4] * b.u16[i + 4]) break;
+    case 0xBC: LANES(4, r.s32[i] = a.s16[i] * b.s16[i]) break;
+    case 0xBD: LANES(4, r.s32[i] = a.s16[i + 4] * b.s16[i + 4]) break;
+    case 0xBE: LANES(4, r.w32[i] = (uint32_t)a.w16[i] * b.w16[i]) break;
+    case 0xBF: LANES(4, r.w32[i] = (uint32_t)a.w16[i + 4] * b.w16[i + 4]) break;
     /* ---------------------------------------------------------- i64x2 */
-    case 0xC0: LANES(2, r.u64[i] = a.i64[i] < 0 ? 0u - a.u64[i] : a.u64[i]) break;
+    case 0xC0: LANES(2, r.w64[i] = a.s64[i] < 0 ? 0u - a.w64[i] : a.w64[i]) break;
     case 0xC1: r.u64 = (u64x2){0, 0} - a.u64; break;
-    case 0xC7: LANES(2, r.i64[i] = a.i32[i]) break;
-    case 0xC8: LANES(2, r.i64[i] = a.i32[i + 2]) break;
-    case 0xC9: LANES(2, r.u64[i] = a.u32[i]) break;
-    case 0xCA: LANES(2, r.u64[i] = a.u32[i + 2]) break;
+    case 0xC7: LANES(2, r.s64[i] = a.s32[i]) break;
+    case 0xC8: LANES(2, r.s64[i] = a.s32[i + 2]) break;
+    case 0xC9: LANES(2, r.w64[i] = a.w32[i]) break;
+    case 0xCA: LANES(2, r.w64[i] = a.w32[i + 2]) break;
     case 0xCB: r.u64 = a.u64 << (uint64_t)(sh & 63); break;
     case 0xCC: r.i64 = a.i64 >> (int64_t)(sh & 63); break;
     case 0xCD: r.u64 = a.u64 >> (uint64_t)(sh & 63); break;
     case 0xCE: r.u64 = a.u64 + b.u64; break;
     case 0xD1: r.u64 = a.u64 - b.u64; break;
     case 0xD5: r.u64 = a.u64 * b.u64; break;
-    case 0xDC: LANES(2, r.i64[i] = (int64_t)a.i32[i] * b.i32[i]) break;
-    case 0xDD: LANES(2, r.i64[i] = (int64_t)a.i32[i + 2] * b.i32[i + 2]) break;
-    case 0xDE: LANES(2, r.u64[i] = (uint64_t)a.u32[i] * b.u32[i]) break;
-    case 0xDF: LANES(2, r.u64[i] = (uint64_t)a.u32[i + 2] * b.u32[i + 2]) break;
+    case 0xDC: LANES(2, r.s64[i] = (int64_t)a.s32[i] * b.s32[i]) break;
+    case 0xDD: LANES(2, r.s64[i] = (int64_t)a.s32[i + 2] * b.s32[i + 2]) break;
+    case 0xDE: LANES(2, r.w64[i] = (uint64_t)a.w32[i] * b.w32[i]) break;
+    case 0xDF: LANES(2, r.w64[i] = (uint64_t)a.w32[i + 2] * b.w32[i + 2]) break;
     /* ---------------------------------------------------------- f32x4 */
-    case 0x67: LANES(4, r.f32[i] = wasm_f32_ceil(a.f32[i])) break;
-    case 0x68: LANES(4, r.f32[i] = wasm_f32_floor(a.f32[i])) break;
-    case 0x69: LANES(4, r.f32[i] = wasm_f32_trunc(a.f32[i])) break;
-    case 0x6A: LANES(4, r.f32[i] = wasm_f32_nearest(a.f32[i])) break;
+    case 0x67: LANES(4, r.fl[i] = wasm_f32_ceil(a.fl[i])) break;
+    case 0x68: LANES(4, r.fl[i] = wasm_f32_floor(a.fl[i])) break;
+    case 0x69: LANES(4, r.fl[i] = wasm_f32_trunc(a.fl[i])) break;
+    case 0x6A: LANES(4, r.fl[i] = wasm_f32_nearest(a.fl[i])) break;
     case 0xE0: r.u32 = a.u32 & 0x7FFFFFFFu; break;
     case 0xE1: r.u32 = a.u32 ^ 0x80000000u; break;
-    case 0xE3: LANES(4, r.f32[i] = __builtin_sqrtf(a.f32[i])) break;
+    case 0xE3: LANES(4, r.fl[i] = __builtin_sqrtf(a.fl[i])) break;
     case 0xE4: r.f32 = a.f32 + b.f32; break;
     case 0xE5: r.f32 = a.f32 - b.f32; break;
     case 0xE6: r.f32 = a.f32 * b.f32; break;
     case 0xE7: r.f32 = a.f32 / b.f32; break;
-    case 0xE8: LANES(4, r.f32[i] = wasm_f32_min(a.f32[i], b.f32[i])) break;
-    case 0xE9: LANES(4, r.f32[i] = wasm_f32_max(a.f32[i], b.f32[i])) break;
-    case 0xEA: LANES(4, r.u32[i] = b.f32[i] < a.f32[i] ? b.u32[i] : a.u32[i]) break;
-    case 0xEB: LANES(4, r.u32[i] = a.f32[i] < b.f32[i] ? b.u32[i] : a.u32[i]) break;
+    case 0xE8: LANES(4, r.fl[i] = wasm_f32_min(a.fl[i], b.fl[i])) break;
+    case 0xE9: LANES(4, r.fl[i] = wasm_f32_max(a.fl[i], b.fl[i])) break;
+    case 0xEA: LANES(4, r.w32[i] = b.fl[i] < a.fl[i] ? b.w32[i] : a.w32[i]) break;
+    case 0xEB: LANES(4, r.w32[i] = a.fl[i] < b.fl[i] ? b.w32[i] : a.w32[i]) break;
     /* ---------------------------------------------------------- f64x2 */
-    case 0x74: LANES(2, r.f64[i] = wasm_f64_ceil(a.f64[i])) break;
-    case 0x75: LANES(2, r.f64[i] = wasm_f64_floor(a.f64[i])) break;
-    case 0x7A: LANES(2, r.f64[i] = wasm_f64_trunc(a.f64[i])) break;
-    case 0x94: LANES(2, r.f64[i] = wasm_f64_nearest(a.f64[i])) break;
+    case 0x74: LANES(2, r.db[i] = wasm_f64_ceil(a.db[i])) break;
+    case 0x75: LANES(2, r.db[i] = wasm_f64_floor(a.db[i])) break;
+    case 0x7A: LANES(2, r.db[i] = wasm_f64_trunc(a.db[i])) break;
+    case 0x94: LANES(2, r.db[i] = wasm_f64_nearest(a.db[i])) break;
     case 0xEC: r.u64 = a.u64 & 0x7FFFFFFFFFFFFFFFull; break;
     case 0xED: r.u64 = a.u64 ^ 0x8000000000000000ull; break;
-    case 0xEF: LANES(2, r.f64[i] = __builtin_sqrt(a.f64[i])) break;
+    case 0xEF: LANES(2, r.db[i] = __builtin_sqrt(a.db[i])) break;
     case 0xF0: r.f64 = a.f64 + b.f64; break;
     case 0xF1: r.f64 = a.f64 - b.f64; break;
     case 0xF2: r.f64 = a.f64 * b.f64; break;
     case 0xF3: r.f64 = a.f64 / b.f64; break;
-    case 0xF4: LANES(2, r.f64[i] = wasm_f64_min(a.f64[i], b.f64[i])) break;
-    case 0xF5: LANES(2, r.f64[i] = wasm_f64_max(a.f64[i], b.f64[i])) break;
-    case 0xF6: LANES(2, r.u64[i] = b.f64[i] < a.f64[i] ? b.u64[i] : a.u64[i]) break;
-    case 0xF7: LANES(2, r.u64[i] = a.f64[i] < b.f64[i] ? b.u64[i] : a.u64[i]) break;
+    case 0xF4: LANES(2, r.db[i] = wasm_f64_min(a.db[i], b.db[i])) break;
+    case 0xF5: LANES(2, r.db[i] = wasm_f64_max(a.db[i], b.db[i])) break;
+    case 0xF6: LANES(2, r.w64[i] = b.db[i] < a.db[i] ? b.w64[i] : a.w64[i]) break;
+    case 0xF7: LANES(2, r.w64[i] = a.db[i] < b.db[i] ? b.w64[i] : a.w64[i]) break;
     /* ---------------------------------------------------------- conversions */
-    case 0xF8: LANES(4, r.i32[i] = wasm_sat_i32_s(a.f32[i])) break;
-    case 0xF9: LANES(4, r.u32[i] = wasm_sat_i32_u(a.f32[i])) break;
-    case 0xFA: LANES(4, r.f32[i] = (float)a.i32[i]) break;
-    case 0xFB: LANES(4, r.f32[i] = (float)a.u32[i]) break;
-    case 0xFC: LANES(2, r.i32[i] = wasm_sat_i32_s(a.f64[i])) break;
-    case 0xFD: LANES(2, r.u32[i] = wasm_sat_i32_u(a.f64[i])) break;
-    case 0xFE: LANES(2, r.f64[i] = (double)a.i32[i]) break;
-    case 0xFF: LANES(2, r.f64[i] = (double)a.u32[i]) break;
+    case 0xF8: LANES(4, r.s32[i] = wasm_sat_i32_s(a.fl[i])) break;
+    case 0xF9: LANES(4, r.w32[i] = wasm_sat_i32_u(a.fl[i])) break;
+    case 0xFA: LANES(4, r.fl[i] = (float)a.s32[i]) break;
+    case 0xFB: LANES(4, r.fl[i] = (float)a.w32[i]) break;
+    case 0xFC: LANES(2, r.s32[i] = wasm_sat_i32_s(a.db[i])) break;
+    case 0xFD: LANES(2, r.w32[i] = wasm_sat_i32_u(a.db[i])) break;
+    case 0xFE: LANES(2, r.db[i] = (double)a.s32[i]) break;
+    case 0xFF: LANES(2, r.db[i] = (double)a.w32[i]) break;
     default:
         /* the compiler emits only valid opcodes */
         return NULL;

@@ -6,7 +6,7 @@
  *     SIMD d sub operands...
  *
  * d is the result slot (0 for stores), sub the Wasm SIMD opcode (so simd.c
- * switches on the numbering of the spec). A v128 lives in two cells
+ * switches on the numbering of the spec) with its SK_* kind in bits 8..15. A v128 lives in two cells
  * (module.h, wasm_cells). The operand words after `sub`, by kind:
  *
  *     SK_LOAD       addr off              v128.load*, load splat, load zero

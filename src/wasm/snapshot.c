@@ -143,6 +143,8 @@ bool wasm_instance_snapshot(wasm_instance_t *inst)
 {
     const wasm_module_t *m = inst->m;
     wasm_instance_snap_free(inst);
+    if (inst->nown_mems > 1)
+        return false;   /* only one defined memory is made copy-on-write */
     wasm_inst_snap_t *s = wasm_plat_alloc(sizeof *s);
     if (!s)
         return false;

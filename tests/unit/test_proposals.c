@@ -387,3 +387,84 @@ TEST(simd_validation_and_traps)
     penv_close(&e);
     wasm_runtime_free(rt);
 }
+
+/* ------------------------------------------------------------ multiple memories */
+
+TEST(multi_memory_ops_and_limits)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wasm_error_t err;
+    wmod_t m;
+    penv_t e;
+    uint64_t r = 0;
+    /* more memories than the implementation limit: a clear error */
+    wm_init(&m);
+    for (int i = 0; i < 101; i++)
+        wm_memory(&m, 0, 0, 0);
+    wasm_module_t *mod = wm_load(&m, rt, &err);
+    wm_free(&m);
+    CHECK(mod == NULL);
+    CHECK(strstr(err.message, "too many memories") != NULL);
+
+    /* memory 1 imported from a host memory that is also memory 0: a grow
+     * through index 1 is seen by memory 0's cached size */
+    wasm_memory_t *hm = wasm_memory_new(rt, 1, 4, true);
+    wasm_linker_t *l = wasm_linker_new(rt);
+    wasm_extern_t x = {.kind = WASM_EXTERN_MEMORY};
+    x.u.memory = hm;
+    CHECK(wasm_linker_define(l, "env", 3, "m", 1, x));
+    wm_init(&m);
+    wm_import_memory(&m, "env", "m", 1);
+    wm_import_memory(&m, "env", "m", 1);
+    wm_memory(&m, 1, 0, 0);   /* memory 2, its own */
+    /* grow1(n): memory.grow 1 by n, then i32.load memory 0 at 65536 (OOB
+     * unless the grow is seen); store2(a, v): i32.store to memory 2 */
+    wm_export(&m, "grow1", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", "i"), "",
+                      CODE(W_LGET, 0, W_MEM_GROW, 1, W_DROP,
+                           W_I32_CONST, 0x80, 0x80, 0x04, W_I32_LOAD, 2, 0, W_END)));
+    wm_export(&m, "store2", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "ii", ""), "",
+                      CODE(W_LGET, 0, W_LGET, 1, W_I32_STORE, 0x42, 2, 0, W_END)));
+    /* copy20(n): memory.copy 0 <- 2 of n bytes at 0; size2() */
+    wm_export(&m, "copy20", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", ""), "",
+                      CODE(W_I32_CONST, 0, W_I32_CONST, 0, W_LGET, 0,
+                           W_FC, W_FC_MEMORY_COPY, 0, 2, W_END)));
+    wm_export(&m, "size2", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "", "i"), "", CODE(W_MEM_SIZE, 2, W_END)));
+    /* a v128.load8_lane from memory 2 */
+    wm_export(&m, "lane2", WASM_EXTERN_FUNC,
+              wm_func(&m, wm_type(&m, "i", "i"), "",
+                      CODE(W_LGET, 0, V128_CONST(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+                           0xFD, 0x54, 0x40, 2, 0, 5, 0xFD, 0x16, 5, W_END)));
+    CHECK(penv_open(&e, rt, &m, l));
+    CHECK(wasm_instance_memory(e.inst, 0) == hm);
+    CHECK(wasm_instance_memory(e.inst, 1) == hm);
+    CHECK(wasm_instance_memory(e.inst, 2) != hm);
+    CHECK(wasm_instance_memory(e.inst, 3) == NULL);
+    CHECK_EQ(pcall(&e, "grow1", (uint64_t[]){1}, &r), WASM_OK);
+    CHECK_EQ(wasm_memory_size(hm), 2 * 65536);
+    CHECK_EQ(pcall(&e, "store2", (uint64_t[]){65532, 0x01020304}, NULL), WASM_OK);
+    CHECK_EQ(pcall(&e, "store2", (uint64_t[]){65533, 1}, NULL), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(pcall(&e, "store2", (uint64_t[]){0, 0xAABBCCDD}, NULL), WASM_OK);
+    CHECK_EQ(pcall(&e, "copy20", (uint64_t[]){4}, NULL), WASM_OK);
+    CHECK_EQ(wasm_memory_data(hm)[0], 0xDD);
+    CHECK_EQ(wasm_memory_data(hm)[3], 0xAA);
+    CHECK_EQ(pcall(&e, "copy20", (uint64_t[]){65537}, NULL), WASM_TRAP_OOB_MEMORY);
+    CHECK_EQ(pcall(&e, "size2", NULL, &r), WASM_OK);
+    CHECK_EQ(r, 1);
+    CHECK_EQ(pcall(&e, "lane2", (uint64_t[]){3}, &r), WASM_OK);
+    CHECK_EQ(r, 0xAA);
+    CHECK_EQ(pcall(&e, "lane2", (uint64_t[]){65536}, &r), WASM_TRAP_OOB_MEMORY);
+    penv_close(&e);
+    /* two memories of its own: no snapshot (only one is made copy-on-write) */
+    wm_init(&m);
+    wm_memory(&m, 1, 0, 0);
+    wm_memory(&m, 1, 0, 0);
+    CHECK(penv_open(&e, rt, &m, NULL));
+    CHECK(!wasm_instance_snapshot(e.inst));
+    penv_close(&e);
+    wasm_linker_free(l);
+    wasm_runtime_free(rt);
+}
