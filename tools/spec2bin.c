@@ -314,6 +314,9 @@ static bool conv_command(conv_t *c, const json_t *cmd, const char *t, char *why,
     const char *mt = json_get_str(cmd, "module_type", NULL);
     if (mt && strcmp(mt, "binary") != 0)
         return snprintf(why, cap, "%s module", mt), false;
+    const char *text = json_get_str(cmd, "text", NULL);
+    if (strcmp(t, "assert_invalid") == 0 && text && strcmp(text, "multiple memories") == 0)
+        return snprintf(why, cap, "Wasm 2.0 rule superseded by multiple memories"), false;
     int op = module_op(cmd, t);
     if (op >= 0) {
         conv_module_cmd(c, cmd, op);
