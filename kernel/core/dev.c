@@ -475,7 +475,29 @@ static wasm_trap_kind_t hc_console_input(wasm_call_ctx_t *ctx, uint64_t *c, void
     return WASM_OK;
 }
 
+/* dev_info(mmio_h, ptr, len) -> words written | error: how to drive the
+ * device behind an mmio capability of the registry (kern/dev.h). */
+static wasm_trap_kind_t hc_dev_info(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    uint8_t *p = hostcall_guest(ctx, c[1], c[2]);
+    kobj_t *o;
+    int e = cap_lookup(((domain_t *)u)->caps, (cap_handle_t)c[0], KOBJ_MMIO, 0, &o);
+    if (e)
+        return RET(e), WASM_OK;
+    const device_t *dv = ((dev_mmio_t *)o)->dev;
+    if (!dv)
+        return RET(CAP_EINVAL), WASM_OK;
+    if (!p)
+        return RET(IPC_EFAULT), WASM_OK;
+    uint32_t w[DEV_INFO_WORDS];
+    int n = dev_info_fill(dv, w, (int)((uint32_t)c[2] / 4));
+    memcpy(p, w, (size_t)n * 4);
+    RET(n);
+    return WASM_OK;
+}
+
 static const hostcall_def_t dev_calls[] = {
+    {"dev_info", "iii:i", hc_dev_info},
     {"irq_wait", "iI:i", hc_irq_wait},
     {"irq_ack", "i:i", hc_irq_ack},
     {"mmio_map", "ii:i", hc_mmio_map},
@@ -568,6 +590,33 @@ static void note_driver(domain_t *d)
         drivers[ndrivers++] = d;
 }
 
+/* The object of kind for registry device dv, its default rights in *r;
+ * NULL (and *why set) when it cannot be granted. */
+static kobj_t *device_object(const char *kind, const device_t *dv, uint32_t *r, const char **why)
+{
+    if (word_eq(kind, "irq")) {
+        *r = CAP_R_RECV | CAP_R_SEND;
+        kobj_t *o = dv->irq ? (kobj_t *)dev_irq_create(dv->irq) : NULL;
+        *why = dv->irq ? "its interrupt line is taken" : "its interrupt is unknown";
+        return o;
+    }
+    if (word_eq(kind, "mmio")) {
+        const device_t *other = dev_sharing_page(dv);
+        *r = CAP_R_MAP;
+        if (other) {
+            *why = "its registers share a page with another device";
+            return NULL;
+        }
+        dev_mmio_t *m = dev_mmio_create(dv->phys, dv->size);
+        if (m)
+            m->dev = dv;
+        *why = "out of memory";
+        return (kobj_t *)m;
+    }
+    *why = "no such capability for this device";
+    return NULL;
+}
+
 bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s, const char *end)
 {
     if (!word_eq(kind, "irq") && !word_eq(kind, "mmio") && !word_eq(kind, "ioport"))
@@ -577,32 +626,42 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
     unsigned irq = 0;
     int ck = ARCH_CONS_NONE;
     uint32_t rights = 0, want = CAP_R_SAME;
-    bool have = arch_console_device(&phys, &irq, &ck);
-    if (!next_word(&s, end, dev) || !word_eq(dev, "console")) {
-        kprintf("manifest:%d: %s: %s: no device named %s\n", lineno, d->name, kind, dev);
-        return true;
-    }
+    const char *why = "this machine has no such device";
+    next_word(&s, end, dev);
+    bool cons = word_eq(dev, "console");
+    bool have = cons ? arch_console_device(&phys, &irq, &ck) : false;
+    const device_t *dv = cons ? NULL : dev_find(dev);
     while (next_word(&s, end, w)) {
         if (has_prefix(w, "when=")) {
-            if (!have || !when_matches(w + 5, ck))
+            if (cons && (!have || !when_matches(w + 5, ck)))
                 return true;    /* for another machine: not an error */
+            if (!cons && !dev_find(w + 5))
+                return true;    /* when=NAME: only where that device is */
         } else if (!has_prefix(w, "rights=") || !domain_parse_rights(w + 7, &want)) {
             kprintf("manifest:%d: %s: %s %s: bad word %s\n", lineno, d->name, kind, dev, w);
             return true;
         }
     }
-    kobj_t *o = have ? console_object(kind, phys, irq, ck, &rights) : NULL;
-    size_t kl = strlen(kind);
-    memcpy(name, "console.", 8);
-    memcpy(name + 8, kind, kl + 1);
+    kobj_t *o = have ? console_object(kind, phys, irq, ck, &rights)
+              : dv ? device_object(kind, dv, &rights, &why) : NULL;
+    size_t dl = strlen(dev), kl = strlen(kind);
+    if (dl + 1 + kl >= DOMAIN_NAME_MAX) {
+        kprintf("manifest:%d: %s: %s: no device named %s\n", lineno, d->name, kind, dev);
+        if (o)
+            kobj_unref(o);
+        return true;
+    }
+    memcpy(name, dev, dl);
+    name[dl] = '.';
+    memcpy(name + dl + 1, kind, kl + 1);
     cap_handle_t h;
     int e = !o ? CAP_ENOENT
           : domain_grant_root(d, name, o, want == CAP_R_SAME ? rights : want, &h);
     if (o)
         kobj_unref(o);
     if (e) {
-        kprintf("manifest:%d: %s: %s console: %s\n", lineno, d->name, kind,
-                o ? ipc_strerror(e) : "this machine has no such device");
+        kprintf("manifest:%d: %s: %s %s: %s\n", lineno, d->name, kind, dev,
+                o ? ipc_strerror(e) : why);
         return true;
     }
     note_driver(d);

@@ -74,6 +74,7 @@ static void console_wait_poweroff(void)
 static void stage2(void *arg)
 {
     stage2_t *st = arg;
+    dev_scan();
     loader_run_manifest();
     print_boot_line();
     if (str_has_word(st->cmdline, "athanor.crash"))

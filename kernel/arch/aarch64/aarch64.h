@@ -9,6 +9,8 @@
 
 #include <kern/boot.h>
 
+#define A64_MAX_VMMIO 32
+
 /* What the device tree told us (filled by aarch64_boot before kmain). */
 typedef struct a64_platform {
     uint64_t uart_pa;            /* PL011 */
@@ -23,6 +25,8 @@ typedef struct a64_platform {
     uint64_t entry_ticks;        /* CNTVCT at _start: the reset point */
     boot_mem_t mem[BOOT_MAX_MEM];
     int nmem;
+    struct { uint64_t pa, size; unsigned irq; } vmmio[A64_MAX_VMMIO];   /* virtio,mmio slots */
+    int nvmmio;
 } a64_platform_t;
 
 extern a64_platform_t a64_plat;

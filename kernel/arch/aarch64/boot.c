@@ -5,6 +5,7 @@
  */
 #include <arch/console.h>
 #include <arch/cpu.h>
+#include <arch/devices.h>
 #include <arch/mmu.h>
 #include <kern/boot.h>
 
@@ -59,6 +60,31 @@ static void note_psci(const fdt_node_t *n)
     a64_plat.psci_hvc = m[0] == 'h' && m[1] == 'v' && m[2] == 'c';
 }
 
+/* A virtio-mmio slot: its window and SPI (interrupts = <0 spi flags>). */
+static void note_virtio_mmio(const fdt_node_t *n)
+{
+    uint32_t len;
+    uint64_t pa, size;
+    const void *irq = fdt_prop(n, "interrupts", &len);
+    if (a64_plat.nvmmio == A64_MAX_VMMIO || !fdt_reg(n, 0, &pa, &size) || !irq || len < 8 ||
+        fdt_cell(irq, len, 0) != 0)
+        return;
+    a64_plat.vmmio[a64_plat.nvmmio].pa = pa;
+    a64_plat.vmmio[a64_plat.nvmmio].size = size;
+    a64_plat.vmmio[a64_plat.nvmmio].irq = fdt_cell(irq, len, 1) + 32;
+    a64_plat.nvmmio++;
+}
+
+bool arch_virtio_mmio_slot(int i, uint64_t *pa, uint64_t *size, unsigned *irq)
+{
+    if (i < 0 || i >= a64_plat.nvmmio)
+        return false;
+    *pa = a64_plat.vmmio[i].pa;
+    *size = a64_plat.vmmio[i].size;
+    *irq = a64_plat.vmmio[i].irq;
+    return true;
+}
+
 static bool scan_node(const fdt_node_t *n, void *arg)
 {
     uint32_t len;
@@ -86,6 +112,8 @@ static bool scan_node(const fdt_node_t *n, void *arg)
     else if (fdt_compatible(n, "arm,psci-0.2") || fdt_compatible(n, "arm,psci-1.0") ||
              fdt_compatible(n, "arm,psci"))
         note_psci(n);
+    else if (fdt_compatible(n, "virtio,mmio"))
+        note_virtio_mmio(n);
     else if (n->depth == 1 && fdt_name_is(n, "chosen")) {
         const char *args = fdt_prop(n, "bootargs", &len);
         if (args)

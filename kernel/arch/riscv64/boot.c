@@ -109,6 +109,24 @@ static void fill_memory(boot_info_t *bi)
     }
 }
 
+/* The i-th "virtio,mmio" node of the device tree (kept reserved): its
+ * window and PLIC source. */
+bool arch_virtio_mmio_slot(int i, uint64_t *pa, uint64_t *size, unsigned *irq)
+{
+    const fdt_t *f = &rv_plat.fdt;
+    int n = -1;
+    uint32_t src;
+    if (!f->blob || i < 0)
+        return false;
+    for (int k = 0; k <= i; k++)
+        if ((n = fdt_find_compatible(f, n, "virtio,mmio")) < 0)
+            return false;
+    if (!fdt_reg(f, n, 0, pa, size) || !fdt_prop_u32(f, n, "interrupts", &src))
+        return false;
+    *irq = src;
+    return true;
+}
+
 __attribute__((noreturn)) void rv_boot(uint64_t hartid, uint64_t dtb_pa, uint64_t t0)
 {
     boot_info_t *bi = &boot_info;

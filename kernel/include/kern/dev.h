@@ -30,6 +30,48 @@
 #include <kern/domain.h>
 #include <kern/sched.h>
 
+/* ------------------------------------------------------------ the registry */
+
+/* Transports (docs/devices.md). */
+enum { DEV_VIRTIO_MMIO = 1, DEV_VIRTIO_MMIO_LEGACY = 2, DEV_VIRTIO_PCI = 3 };
+
+#define DEV_MAX_DEVICES 32
+#define DEV_INFO_WORDS 10
+
+/* A device the port's transports lead to (kernel/core/devices.c). */
+typedef struct device {
+    char name[12];              /* KIND<n>: blk0, rng0, ... */
+    const char *kind;           /* "blk", "rng", "gpu", "input", "serial", "net", "virtio" */
+    int transport;
+    uint32_t virtio_id;         /* virtio device ID */
+    uint64_t phys, size;        /* register window: the mmio slot, or the BAR of the
+                                   virtio-pci structures (page aligned) */
+    unsigned irq;               /* interrupt number (0: unknown) */
+    uint32_t bdf;               /* PCI: bus << 8 | device << 3 | function */
+    uint32_t common, notify, isr, devcfg, notify_mult;   /* PCI: offsets in the window */
+    volatile uint8_t *regs;     /* the kernel's mapping of the window */
+} device_t;
+
+/* Finds the devices (virtio-mmio slots, PCI bus 0), names them and prints
+ * "athanor: devices: ..."; once at boot, before the manifest is read. */
+void dev_scan(void);
+/* The device named name (blk0), or NULL. */
+const device_t *dev_find(const char *name);
+/* Another device whose registers share a page with dv's, or NULL: its
+ * mmio is then not granted (a page is the unit of mapping). */
+const device_t *dev_sharing_page(const device_t *dv);
+/* Stops the device touching memory: virtio reset (status 0) and, on PCI,
+ * Bus Master Enable cleared. Before the kernel frees or reuses pages the
+ * device could write. */
+void dev_quiesce(const device_t *dv);
+/* PCI: memory space and bus mastering on (on) or bus mastering off. */
+void dev_bus_master(const device_t *dv, bool on);
+/* What the dev_info host call gives the driver, n words of: transport,
+ * virtio ID, irq, window size, common, notify, isr, device-config offsets,
+ * notify_off_multiplier, where the registers start in the first page.
+ * Returns how many words were written. */
+int dev_info_fill(const device_t *dv, uint32_t *out, int n);
+
 /* ------------------------------------------------------------ irq */
 
 typedef struct dev_irq {
@@ -77,6 +119,7 @@ typedef struct dev_mmio {
     uint32_t npages;
     dev_mmio_map_t maps[DEV_MMIO_MAX_MAPS];
     uint32_t nmaps;
+    const device_t *dev;        /* the registry's device, or NULL (the console) */
 } dev_mmio_t;
 
 /* The pages covering [phys, phys+size) (refs = 1); NULL when out of memory
