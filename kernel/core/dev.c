@@ -230,6 +230,135 @@ int dev_mmio_unmap(cap_table_t *t, cap_handle_t h)
     return 0;
 }
 
+/* ------------------------------------------------------------ dma */
+
+/* The device stops, then the memory's own pages come back under m. */
+static void dma_unmap_one(dev_dma_t *b)
+{
+    dev_mmio_map_t *m = &b->map;
+    domain_t *d = m->dom;
+    size_t len = (size_t)b->npages * PAGE_SIZE;
+    uintptr_t va = overlay_va(d, m->offset);
+    if (b->dev)
+        dev_quiesce(b->dev);
+    mmu_unmap(va, len);
+    for (uint32_t i = 0; i < b->npages; i++)
+        if (m->saved[i] != (uint64_t)-1 &&
+            !mmu_map(va + (uintptr_t)i * PAGE_SIZE, m->saved[i], PAGE_SIZE, MMU_READ | MMU_WRITE))
+            panic("dma_unmap: cannot restore a page of %s", d->name);
+    overlay_untrack(d, m->offset, m->saved);
+    b->mapped = false;
+}
+
+static void dma_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
+{
+    dev_dma_t *b = (dev_dma_t *)o;
+    if (b->mapped && b->map.holder == holder && b->map.h == h)
+        dma_unmap_one(b);
+}
+
+/* Last reference: nothing maps the pages any more; the device is stopped
+ * once more (it may have been restarted by a driver that then lost the
+ * capability without a mapping) before the frames go back. */
+static void dma_unref(kobj_t *o)
+{
+    dev_dma_t *b = (dev_dma_t *)o;
+    if (b->dev)
+        dev_quiesce(b->dev);
+    for (uint32_t i = 0; i < b->npages; i++)
+        pmm_free(b->phys + (uint64_t)i * PAGE_SIZE);
+    if (b->payer)
+        domain_uncharge(b->payer, b->npages);
+    kfree(b);
+}
+
+static const kobj_ops_t dma_ops = {dma_revoke, dma_unref};
+
+dev_dma_t *dev_dma_create(const device_t *dv, domain_t *payer, uint32_t npages, int *err)
+{
+    dev_dma_t *b = NULL;
+    *err = npages == 0 || npages > DEV_DMA_MAX_PAGES ? CAP_EINVAL
+         : payer ? domain_charge(payer, npages) : 0;
+    if (*err)
+        return NULL;
+    uint64_t pa = pmm_alloc_contig(npages);
+    if (!pa || !(b = kmalloc(sizeof *b))) {
+        if (pa)
+            for (uint32_t i = 0; i < npages; i++)
+                pmm_free(pa + (uint64_t)i * PAGE_SIZE);
+        if (payer)
+            domain_uncharge(payer, npages);
+        *err = CAP_ENOMEM;
+        return NULL;
+    }
+    memset(b, 0, sizeof *b);
+    kobj_init(&b->obj, KOBJ_DMA, &dma_ops);
+    b->dev = dv;
+    b->payer = payer;
+    b->phys = pa;
+    b->npages = npages;
+    return b;
+}
+
+int dev_dma_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, h, KOBJ_DMA, CAP_R_MAP, &o);
+    if (e)
+        return e;
+    dev_dma_t *b = (dev_dma_t *)o;
+    uint64_t len = (uint64_t)b->npages * PAGE_SIZE;
+    if (b->mapped)
+        return IPC_EMAPPED;
+    if (cap_table_owner(t) != d)
+        return CAP_ERIGHTS;
+    if ((e = overlay_place_ok(d, offset, len)))
+        return e;
+    dev_mmio_map_t *m = &b->map;
+    if (!(m->saved = kmalloc(b->npages * sizeof *m->saved)))
+        return CAP_ENOMEM;
+    uintptr_t va = overlay_va(d, offset);
+    overlay_save(d, offset, m->saved, b->npages);
+    mmu_unmap(va, len);
+    if (!mmu_map(va, b->phys, len, MMU_READ | MMU_WRITE))
+        panic("dma_map: cannot map DMA pages into %s", d->name);
+    m->dom = d;
+    m->holder = t;
+    m->h = h;
+    m->offset = offset;
+    b->mapped = true;
+    overlay_track(d, offset, len, o, t, h);
+    if (b->dev)
+        dev_bus_master(b->dev, true);
+    return 0;
+}
+
+int dev_dma_unmap(cap_table_t *t, cap_handle_t h)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, h, KOBJ_DMA, 0, &o);
+    if (e)
+        return e;
+    dev_dma_t *b = (dev_dma_t *)o;
+    if (!b->mapped || b->map.holder != t || b->map.h != h)
+        return IPC_EMAPPED;
+    dma_unmap_one(b);
+    return 0;
+}
+
+int dev_dma_addr(cap_table_t *t, cap_handle_t h, uint32_t i, uint64_t *addr)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, h, KOBJ_DMA, CAP_R_READ, &o);
+    if (e)
+        return e;
+    dev_dma_t *b = (dev_dma_t *)o;
+    if (i >= b->npages)
+        return CAP_EINVAL;
+    *addr = b->phys + (uint64_t)i * PAGE_SIZE;
+    return 0;
+}
+
 /* ------------------------------------------------------------ io ports */
 
 static void ioport_unref(kobj_t *o)
@@ -496,7 +625,35 @@ static wasm_trap_kind_t hc_dev_info(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     return WASM_OK;
 }
 
+static wasm_trap_kind_t hc_dma_map(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    domain_t *d = u;
+    RET(dev_dma_map(d, d->caps, (cap_handle_t)c[0], (uint32_t)c[1]));
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_dma_unmap(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(dev_dma_unmap(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    return WASM_OK;
+}
+
+/* dma_addr(h, page) -> bus address (i64, >= 0) | error */
+static wasm_trap_kind_t hc_dma_addr(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    uint64_t a = 0;
+    int e = dev_dma_addr(((domain_t *)u)->caps, (cap_handle_t)c[0], (uint32_t)c[1], &a);
+    c[0] = e ? (uint64_t)(int64_t)e : a;
+    return WASM_OK;
+}
+
 static const hostcall_def_t dev_calls[] = {
+    {"dma_map", "ii:i", hc_dma_map},
+    {"dma_unmap", "i:i", hc_dma_unmap},
+    {"dma_addr", "ii:I", hc_dma_addr},
     {"dev_info", "iii:i", hc_dev_info},
     {"irq_wait", "iI:i", hc_irq_wait},
     {"irq_ack", "i:i", hc_irq_ack},
@@ -590,10 +747,34 @@ static void note_driver(domain_t *d)
         drivers[ndrivers++] = d;
 }
 
+/* A decimal count into *v; false if not one. */
+static bool parse_count(const char *s, uint32_t *v)
+{
+    uint32_t n = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || n > 100000)
+            return false;
+        n = n * 10 + (uint32_t)(*s - '0');
+    }
+    *v = n;
+    return true;
+}
+
 /* The object of kind for registry device dv, its default rights in *r;
  * NULL (and *why set) when it cannot be granted. */
-static kobj_t *device_object(const char *kind, const device_t *dv, uint32_t *r, const char **why)
+static kobj_t *device_object(domain_t *d, const char *kind, const device_t *dv, uint32_t pages,
+                             uint32_t *r, const char **why)
 {
+    if (word_eq(kind, "dma")) {
+        int e;
+        *r = CAP_R_MAP | CAP_R_READ;
+        dev_dma_t *b = dev_dma_create(dv, d, pages, &e);
+        *why = e == CAP_EINVAL ? "needs pages=N (1..256)"
+             : e == IPC_ELIMIT ? "over the domain's memory limit" : "out of memory";
+        return (kobj_t *)b;
+    }
     if (word_eq(kind, "irq")) {
         *r = CAP_R_RECV | CAP_R_SEND;
         kobj_t *o = dv->irq ? (kobj_t *)dev_irq_create(dv->irq) : NULL;
@@ -619,9 +800,11 @@ static kobj_t *device_object(const char *kind, const device_t *dv, uint32_t *r, 
 
 bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s, const char *end)
 {
-    if (!word_eq(kind, "irq") && !word_eq(kind, "mmio") && !word_eq(kind, "ioport"))
+    if (!word_eq(kind, "irq") && !word_eq(kind, "mmio") && !word_eq(kind, "ioport") &&
+        !word_eq(kind, "dma"))
         return false;
     char dev[DEV_WORD], w[DEV_WORD], name[DOMAIN_NAME_MAX];
+    uint32_t pages = 0;
     uint64_t phys = 0;
     unsigned irq = 0;
     int ck = ARCH_CONS_NONE;
@@ -637,13 +820,17 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
                 return true;    /* for another machine: not an error */
             if (!cons && !dev_find(w + 5))
                 return true;    /* when=NAME: only where that device is */
+        } else if (word_eq(kind, "dma") && has_prefix(w, "pages=") && parse_count(w + 6, &pages)) {
+            continue;
         } else if (!has_prefix(w, "rights=") || !domain_parse_rights(w + 7, &want)) {
             kprintf("manifest:%d: %s: %s %s: bad word %s\n", lineno, d->name, kind, dev, w);
             return true;
         }
     }
     kobj_t *o = have ? console_object(kind, phys, irq, ck, &rights)
-              : dv ? device_object(kind, dv, &rights, &why) : NULL;
+              : dv ? device_object(d, kind, dv, pages, &rights, &why) : NULL;
+    if (word_eq(kind, "dma"))   /* the payer's alone: not passed on, not copied */
+        want = (want == CAP_R_SAME ? rights : want) & (CAP_R_MAP | CAP_R_READ);
     size_t dl = strlen(dev), kl = strlen(kind);
     if (dl + 1 + kl >= DOMAIN_NAME_MAX) {
         kprintf("manifest:%d: %s: %s: no device named %s\n", lineno, d->name, kind, dev);

@@ -213,6 +213,19 @@ void dev_scan(void)
     kprintf(ndevices ? "\n" : " none\n");
 }
 
+const device_t *dev_register(const device_t *dv)
+{
+    if (ndevices == DEV_MAX_DEVICES)
+        return NULL;
+    devices[ndevices] = *dv;
+    return &devices[ndevices++];
+}
+
+void dev_forget_all(void)
+{
+    ndevices = 0;
+}
+
 const device_t *dev_find(const char *name)
 {
     for (int i = 0; i < ndevices; i++)

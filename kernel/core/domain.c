@@ -90,6 +90,9 @@ domain_t *domain_create(domsys_t *sys, const char *name, const domain_limits_t *
     return d;
 }
 
+/* Wasm pages of memory a domain without mem= may have. */
+#define DEFAULT_MEM_PAGES 65536u
+
 bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len)
 {
     wasm_error_t err = {0};
@@ -103,8 +106,18 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
     trap.kind = WASM_OK;
     /* Its limits hold from the first allocation: the declared memory and
      * tables, and what a start function grows, are charged to them. */
-    d->inst = wasm_instantiate_limited(d->mod, d->linker, d->sys->boot_ex, d->lim.mem_pages,
-                                       d->lim.table_elems, &err, &trap);
+    /* Pages the manifest already charged (dma lines) leave less room. */
+    uint64_t limit = d->lim.mem_pages ? d->lim.mem_pages : DEFAULT_MEM_PAGES;
+    uint64_t bufs = (d->buf_pages * PAGE_SIZE + 65535) / 65536;
+    if (bufs >= limit) {
+        kprintf("athanor: module %s (%s): skipped: its device memory fills its memory limit\n",
+                d->name, file);
+        wasm_module_free(d->mod);
+        d->mod = NULL;
+        return false;
+    }
+    d->inst = wasm_instantiate_limited(d->mod, d->linker, d->sys->boot_ex,
+                                       (uint32_t)(limit - bufs), d->lim.table_elems, &err, &trap);
     if (!d->inst) {
         if (trap.kind != WASM_OK)
             kprintf("athanor: module %s (%s): skipped: start trapped: %s\n", d->name, file,
@@ -122,7 +135,6 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
 }
 
 /* The runtime's default when the manifest sets no mem= (64 KiB pages). */
-#define DEFAULT_MEM_PAGES 65536u
 
 /* Linear memory may grow into what the buffers it made leave of its limit. */
 static void domain_set_mem_limit(domain_t *d)

@@ -72,9 +72,29 @@ ATH_IMPORT("mmio_map") int32_t ath_mmio_map(ath_handle_t mmio, uint32_t offset);
 ATH_IMPORT("mmio_unmap") int32_t ath_mmio_unmap(ath_handle_t mmio);
 ATH_IMPORT("io_in") int64_t ath_io_in(ath_handle_t io, uint32_t off, uint32_t size);
 ATH_IMPORT("io_out") int32_t ath_io_out(ath_handle_t io, uint32_t off, uint32_t size, uint32_t v);
+/* The device behind an mmio capability of the registry (docs/devices.md):
+ * up to len/4 words of ath_dev_info_t; returns how many were written. */
+ATH_IMPORT("dev_info") int32_t ath_dev_info(ath_handle_t mmio, void *info, int32_t len);
+/* DMA memory (docs/devices.md): map it into our memory (page aligned),
+ * unmap it (the device is reset first), the bus address of page i. */
+ATH_IMPORT("dma_map") int32_t ath_dma_map(ath_handle_t dma, uint32_t offset);
+ATH_IMPORT("dma_unmap") int32_t ath_dma_unmap(ath_handle_t dma);
+ATH_IMPORT("dma_addr") int64_t ath_dma_addr(ath_handle_t dma, uint32_t page);
 ATH_IMPORT("console_attach") int32_t ath_console_attach(ath_handle_t irq);
 ATH_IMPORT("console_read") int32_t ath_console_read(char *buf, int32_t cap);
 ATH_IMPORT("console_input") int32_t ath_console_input(const char *p, int32_t len);
+
+/* What dev_info fills in. */
+enum { ATH_VIRTIO_MMIO = 1, ATH_VIRTIO_MMIO_LEGACY = 2, ATH_VIRTIO_PCI = 3 };
+typedef struct ath_dev_info {
+    uint32_t transport;        /* ATH_VIRTIO_* */
+    uint32_t virtio_id;        /* 2 block, 4 entropy, ... */
+    uint32_t irq;
+    uint32_t size;             /* the register window's bytes (whole pages) */
+    uint32_t common, notify, isr, devcfg;   /* virtio-pci: structure offsets in the window */
+    uint32_t notify_mult;      /* virtio-pci: notify_off_multiplier */
+    uint32_t first;            /* where the registers start in the first page */
+} ath_dev_info_t;
 
 /* ---- helpers (libathanor.a) */
 int32_t ath_strlen(const char *s);

@@ -75,6 +75,21 @@ W uint64_t pmm_alloc(void)
     return pa;
 }
 
+/* n fresh contiguous frames from the end of the memfd (freed ones are
+ * reused one by one). */
+W uint64_t pmm_alloc_contig(size_t n)
+{
+    shim_setup();
+    uint64_t pa = next_frame;
+    next_frame += n * PAGE_SIZE;
+    static const char zero[PAGE_SIZE];
+    for (size_t i = 0; i < n; i++)
+        if (pwrite(memfd, zero, PAGE_SIZE, (off_t)(pa + i * PAGE_SIZE)) != (ssize_t)PAGE_SIZE)
+            abort();
+    ipc_shim_frames_live += (long)n;
+    return pa;
+}
+
 W void pmm_free(uint64_t pa)
 {
     if (nfree < SHIM_FRAMES)

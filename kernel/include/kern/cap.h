@@ -62,6 +62,7 @@ typedef enum kobj_type {
     KOBJ_DOMAIN,          /* control of a domain (start, stop, limits) */
     KOBJ_CLOCK,           /* the fine clock: uptime_ns at full resolution */
     KOBJ_TEST,            /* host tests only */
+    KOBJ_DMA,             /* device-visible memory (kern/dev.h) */
     KOBJ_NTYPES
 } kobj_type_t;
 

@@ -55,6 +55,10 @@ typedef struct device {
 /* Finds the devices (virtio-mmio slots, PCI bus 0), names them and prints
  * "athanor: devices: ..."; once at boot, before the manifest is read. */
 void dev_scan(void);
+/* Adds a device found another way (host tests: a fake one); the copy, or
+ * NULL when the registry is full. dev_forget_all empties it. */
+const device_t *dev_register(const device_t *dv);
+void dev_forget_all(void);
 /* The device named name (blk0), or NULL. */
 const device_t *dev_find(const char *name);
 /* Another device whose registers share a page with dv's, or NULL: its
@@ -131,6 +135,39 @@ dev_mmio_t *dev_mmio_create(uint64_t phys, uint64_t size);
  * device's physical address modulo the page size), >= 0. */
 int dev_mmio_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset);
 int dev_mmio_unmap(cap_table_t *t, cap_handle_t h);
+
+/* ------------------------------------------------------------ dma */
+
+#define DEV_DMA_MAX_PAGES 256
+
+/* Pages a device may read and write: physically contiguous frames the
+ * kernel allocated, charged to a domain's memory limit, mapped (once)
+ * into the holder's linear memory; their bus addresses are readable.
+ * Rights: CAP_R_MAP (dma_map), CAP_R_READ (dma_addr). The device is
+ * quiesced (dev_quiesce) whenever the mapping leaves the driver (unmap,
+ * revoke, delete, reset, end) and before the frames are freed. */
+typedef struct dev_dma {
+    kobj_t obj;                 /* KOBJ_DMA */
+    const device_t *dev;        /* quiesced before the pages go (NULL: none) */
+    domain_t *payer;            /* charged for the pages */
+    uint64_t phys;              /* bus address = physical address (no IOMMU) */
+    uint32_t npages;
+    bool mapped;
+    dev_mmio_map_t map;         /* the one mapping, when mapped */
+} dev_dma_t;
+
+/* npages (1..DEV_DMA_MAX_PAGES) contiguous zeroed frames for device dv,
+ * charged to payer (refs = 1). NULL with *err set (CAP_EINVAL, IPC_ELIMIT
+ * over payer's memory limit, CAP_ENOMEM). */
+dev_dma_t *dev_dma_create(const device_t *dv, domain_t *payer, uint32_t npages, int *err);
+/* Maps dma h (CAP_R_MAP) at offset of d's linear memory (page aligned,
+ * inside, over no other mapping); one mapping per object. PCI: turns bus
+ * mastering on. Returns 0. */
+int dev_dma_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset);
+/* Quiesces the device, then puts the memory's own pages back. */
+int dev_dma_unmap(cap_table_t *t, cap_handle_t h);
+/* The bus address of page i of dma h (CAP_R_READ), in *addr. */
+int dev_dma_addr(cap_table_t *t, cap_handle_t h, uint32_t i, uint64_t *addr);
 
 /* ------------------------------------------------------------ io ports */
 

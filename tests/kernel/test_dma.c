@@ -1,0 +1,251 @@
+/*
+ * DMA memory and the device registry on the host (kernel/core/dev.c,
+ * devices.c): a driver domain (tests/kernel/ipc/dmadrv.wat) holding only
+ * the capabilities its manifest grants for a fake device tries what a
+ * hostile driver would: map twice, over a buffer, past its memory, read
+ * bus addresses it was not given, pass the capability on, outgrow its
+ * memory limit. The device must be quiesced (virtio status 0; PCI bus
+ * mastering off) whenever the pages leave the driver: unmap, reset, end.
+ */
+#include <kern/supervise.h>
+#include <arch/mmu.h>
+#include <kern/dev.h>
+#include <kern/kernel.h>
+#include "ipctest.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+/* A fake PCI configuration space of one function: its command register. */
+static uint32_t pci_cmd;
+bool arch_pci_present(void) { return false; }   /* dev_scan finds nothing here */
+uint32_t arch_pci_read32(uint32_t bdf, uint32_t off) { (void)bdf; return off == 4 ? pci_cmd : 0; }
+void arch_pci_write32(uint32_t bdf, uint32_t off, uint32_t v) { (void)bdf; if (off == 4) pci_cmd = v; }
+
+static int64_t inv(ipc_world_t *w, domain_t *d, const char *name, int n, ...)
+{
+    uint64_t a[8] = {0};
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n && i < 8; i++)
+        a[i] = (uint64_t)va_arg(ap, int64_t);
+    va_end(ap);
+    wasm_func_t *f = wasm_instance_func(d->inst, name);
+    uint64_t r[1] = {0};
+    if (!f)
+        return -1000;
+    wasm_trap_kind_t k = wasm_call(w->ex, f, a, r, NULL);
+    return k == WASM_OK ? (int64_t)r[0] : -2000 - (int64_t)k;
+}
+
+static int64_t handle(domain_t *d, const char *name)
+{
+    cap_handle_t h;
+    return domain_cap_find(d, name, strlen(name), &h) ? -1 : (int64_t)h;
+}
+
+/* The fake device: its window is a frame (what mmio maps), its registers
+ * as the kernel sees them a separate page (what dev_quiesce writes). */
+typedef struct fake {
+    device_t dv;
+    uint8_t *regs;
+} fake_t;
+
+static const device_t *fake_up(fake_t *f, const char *name, int transport)
+{
+    memset(f, 0, sizeof *f);
+    f->regs = calloc(1, 4096);
+    strcpy(f->dv.name, name);
+    f->dv.kind = "blk";
+    f->dv.transport = transport;
+    f->dv.virtio_id = 2;
+    f->dv.phys = pmm_alloc();
+    f->dv.size = 4096;
+    f->dv.irq = 9;
+    f->dv.common = 0x100;
+    f->dv.notify = 0x200;
+    f->dv.isr = 0x300;
+    f->dv.devcfg = 0x400;
+    f->dv.notify_mult = 4;
+    f->dv.regs = f->regs;
+    dev_forget_all();
+    return dev_register(&f->dv);
+}
+
+static void fake_down(fake_t *f)
+{
+    dev_forget_all();
+    pmm_free(f->dv.phys);
+    free(f->regs);
+}
+
+/* The virtio status register the kernel resets (mmio 0x70; PCI: common
+ * configuration + 20). */
+static uint8_t *status_of(fake_t *f)
+{
+    return f->dv.transport == DEV_VIRTIO_PCI ? f->regs + f->dv.common + 20 : f->regs + 0x70;
+}
+
+#define DMA_WORLD                       \
+    "client client.wasm\n"              \
+    "drv dmadrv.wasm mem=8\n"           \
+    "    dma  blk0 pages=4\n"           \
+    "    mmio blk0\n"                   \
+    "    irq  blk0\n"                   \
+    "big dmadrv.wasm mem=4\n"           \
+    "    dma  blk0 pages=65\n"          \
+    "full dmadrv.wasm mem=4\n"          \
+    "    dma  blk0 pages=64\n"          \
+    "odd dmadrv.wasm\n"                 \
+    "    dma  blk0 pages=0\n"           \
+    "    dma  blk0 pages=257\n"         \
+    "    dma  blk0\n"                   \
+    "    dma  nosuch pages=1\n"         \
+    "    dma  blk0 pages=1 when=nosuch\n"
+
+TEST(dma_manifest_grants_and_limits)
+{
+    fake_t f;
+    ipc_world_t w;
+    CHECK(fake_up(&f, "blk0", DEV_VIRTIO_MMIO) != NULL);
+    CHECK(ipc_world_up(&w, DMA_WORLD));
+    domain_t *drv = domain_find(&w.sys, "drv"), *big = domain_find(&w.sys, "big");
+    CHECK(drv && big);
+    /* 65 pages > mem=4 (256 KiB); 64 leave no room for its own memory */
+    CHECK(strstr(w.log, "big: dma blk0: over the domain's memory limit") != NULL);
+    CHECK(strstr(w.log, "module full (dmadrv.wasm): skipped: its device memory fills") != NULL);
+    CHECK(handle(big, "blk0.dma") < 0);
+    CHECK(strstr(w.log, "odd: dma blk0: needs pages=N") != NULL);
+    CHECK(strstr(w.log, "odd: dma nosuch: this machine has no such device") != NULL);
+    CHECK_EQ(drv->buf_pages, 4);                   /* charged to the driver */
+    int64_t h = handle(drv, "blk0.dma");
+    CHECK(h >= 0 && handle(drv, "blk0.mmio") >= 0 && handle(drv, "blk0.irq") >= 0);
+    int64_t a0 = inv(&w, drv, "dma_addr", 2, h, (int64_t)0);
+    CHECK(a0 > 0 && a0 % 4096 == 0);
+    CHECK_EQ(inv(&w, drv, "dma_addr", 2, h, (int64_t)3), a0 + 3 * 4096);   /* contiguous */
+    CHECK_EQ(inv(&w, drv, "dma_addr", 2, h, (int64_t)4), CAP_EINVAL);
+    CHECK_EQ(inv(&w, drv, "dma_addr", 2, h, (int64_t)0xffffffff), CAP_EINVAL);
+    CHECK_EQ(inv(&w, drv, "dma_addr", 2, (int64_t)handle(drv, "blk0.mmio"), (int64_t)0),
+             CAP_ETYPE);
+    /* the capability stays with its payer: no copy, no move */
+    CHECK_EQ(inv(&w, drv, "dup", 2, h, (int64_t)CAP_R_READ), CAP_ERIGHTS);
+    /* its memory may not grow into what the DMA pages use */
+    CHECK_EQ(inv(&w, drv, "grow", 1, (int64_t)3), 4);   /* 7 of 8: one holds the DMA pages */
+    CHECK_EQ(inv(&w, drv, "grow", 1, (int64_t)1), -1);
+    ipc_world_down(&w);
+    fake_down(&f);
+}
+
+TEST(dma_map_hostile_places)
+{
+    fake_t f;
+    ipc_world_t w;
+    fake_up(&f, "blk0", DEV_VIRTIO_MMIO);
+    CHECK(ipc_world_up(&w, DMA_WORLD));
+    domain_t *drv = domain_find(&w.sys, "drv");
+    int64_t h = handle(drv, "blk0.dma");
+    CHECK_EQ(inv(&w, drv, "st", 2, (int64_t)65536, (int64_t)0x600d), 0);
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(65536 + 8)), IPC_EMAPPED);   /* unaligned */
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(4 * 65536 - 4096)), IPC_EMAPPED); /* past the end */
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)0xfffff000), IPC_EMAPPED);
+    int64_t b = inv(&w, drv, "buf_new", 1, (int64_t)1);
+    CHECK(b > 0);
+    CHECK_EQ(inv(&w, drv, "buf_map", 2, b, (int64_t)(2 * 65536)), 0);
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(2 * 65536 - 4096)), IPC_EMAPPED); /* over it */
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)65536), 0);
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(3 * 65536)), IPC_EMAPPED);  /* once */
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)65536), 0);      /* the DMA pages, zeroed */
+    CHECK_EQ(inv(&w, drv, "st", 2, (int64_t)(65536 + 4096), (int64_t)0x1234), 0);
+    /* the bytes are in the frame whose bus address the driver reads */
+    uintptr_t va = (uintptr_t)wasm_memory_data(wasm_instance_memory(drv->inst, 0)) + 65536 + 4096;
+    CHECK_EQ((int64_t)mmu_translate(va), inv(&w, drv, "dma_addr", 2, h, (int64_t)1));
+    *status_of(&f) = 0xf;                            /* the driver started the device */
+    CHECK_EQ(inv(&w, drv, "dma_unmap", 1, h), 0);
+    CHECK_EQ(*status_of(&f), 0);                     /* reset before the pages left */
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)65536), 0x600d);   /* its own page is back */
+    CHECK_EQ(inv(&w, drv, "dma_unmap", 1, h), IPC_EMAPPED);
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(3 * 65536)), 0);
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)(3 * 65536 + 4096)), 0x1234);   /* same pages */
+    ipc_world_down(&w);
+    fake_down(&f);
+}
+
+/* A reset (what a restart does after a fault) takes the mapping away and
+ * the device is stopped first; the pages stay the driver's, unmoved. */
+TEST(dma_reset_quiesces_pci)
+{
+    fake_t f;
+    ipc_world_t w;
+    fake_up(&f, "blk0", DEV_VIRTIO_PCI);
+    CHECK(ipc_world_up(&w, DMA_WORLD));
+    domain_t *drv = domain_find(&w.sys, "drv");
+    int64_t h = handle(drv, "blk0.dma");
+    pci_cmd = 0x2;
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)65536), 0);
+    CHECK_EQ(pci_cmd & 0x6, 0x6);                    /* memory space + bus master on */
+    CHECK_EQ(inv(&w, drv, "st", 2, (int64_t)65536, (int64_t)0xfeed), 0);
+    *status_of(&f) = 0xf;
+    CHECK(domain_reset(drv) >= 0);
+    CHECK_EQ(*status_of(&f), 0);
+    CHECK_EQ(pci_cmd & 0x4, 0);                      /* bus master off */
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)65536), 0);   /* its own (reset) page */
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)65536), 0);   /* granted at init: kept */
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)65536), 0xfeed);
+    CHECK_EQ(pci_cmd & 0x4, 0x4);
+    ipc_world_down(&w);
+    fake_down(&f);
+}
+
+/* The world ends with the pages mapped: the device is stopped and every
+ * frame goes back. */
+TEST(dma_end_frees_after_quiesce)
+{
+    fake_t f;
+    ipc_world_t w;
+    fake_up(&f, "blk0", DEV_VIRTIO_MMIO);
+    long frames0 = ipc_shim_frames_live;
+    CHECK(ipc_world_up(&w, "client client.wasm\ndrv dmadrv.wasm mem=8\n    dma blk0 pages=8\n"));
+    domain_t *drv = domain_find(&w.sys, "drv");
+    CHECK_EQ(inv(&w, drv, "dma_map", 2, handle(drv, "blk0.dma"), (int64_t)65536), 0);
+    *status_of(&f) = 0xf;
+    ipc_world_down(&w);
+    CHECK_EQ(*status_of(&f), 0);
+    CHECK_EQ(ipc_shim_frames_live, frames0);
+    fake_down(&f);
+}
+
+TEST(dev_info_and_shared_pages)
+{
+    fake_t f;
+    ipc_world_t w;
+    fake_up(&f, "blk0", DEV_VIRTIO_PCI);
+    device_t other = f.dv, alone = f.dv;
+    strcpy(other.name, "rng0");
+    other.phys = f.dv.phys + 0x200;                  /* same page as blk0 */
+    other.irq = 10;
+    dev_register(&other);
+    strcpy(alone.name, "blk1");
+    alone.phys = pmm_alloc();
+    alone.irq = 11;
+    dev_register(&alone);
+    CHECK(ipc_world_up(&w, "client client.wasm\ndrv dmadrv.wasm\n    mmio blk0\n"
+                           "    mmio rng0\n    mmio blk1\n    irq blk1\n"));
+    domain_t *drv = domain_find(&w.sys, "drv");
+    CHECK(strstr(w.log, "drv: mmio rng0: its registers share a page with another device"));
+    CHECK(strstr(w.log, "drv: mmio blk0: its registers share a page with another device"));
+    int64_t m = handle(drv, "blk1.mmio");
+    CHECK(m >= 0 && handle(drv, "rng0.mmio") < 0 && handle(drv, "blk0.mmio") < 0);
+    CHECK_EQ(inv(&w, drv, "dev_info", 3, m, (int64_t)1024, (int64_t)40), 10);
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)1024), DEV_VIRTIO_PCI);
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)1028), 2);
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)1032), 11);                /* irq */
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)(1024 + 4 * 5)), 0x200);   /* notify */
+    CHECK_EQ(inv(&w, drv, "dev_info", 3, m, (int64_t)2048, (int64_t)8), 2);   /* truncated */
+    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)2056), 0);
+    CHECK_EQ(inv(&w, drv, "dev_info", 3, m, (int64_t)(4 * 65536 - 4), (int64_t)40), IPC_EFAULT);
+    CHECK_EQ(inv(&w, drv, "dev_info", 3, (int64_t)handle(drv, "blk1.irq"), (int64_t)0,
+                 (int64_t)40), CAP_ETYPE);
+    ipc_world_down(&w);
+    pmm_free(alone.phys);
+    fake_down(&f);
+}
