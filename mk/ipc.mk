@@ -36,8 +36,11 @@ SDK_LIB := $(BUILD)/sdk/libathanor.a
 $(BUILD)/sdk/athanor.o: sdk/lib/athanor.c sdk/include/athanor.h
 	@mkdir -p $(dir $@)
 	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include -c $< -o $@
-$(SDK_LIB): $(BUILD)/sdk/athanor.o
-	llvm-ar-14 rcs $@ $< 2>/dev/null || ar rcs $@ $<
+$(BUILD)/sdk/%.o: sdk/lib/%.c sdk/include/athanor.h sdk/include/virtio.h sdk/include/virtq.h
+	@mkdir -p $(dir $@)
+	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include -c $< -o $@
+$(SDK_LIB): $(BUILD)/sdk/athanor.o $(BUILD)/sdk/virtio.o $(BUILD)/sdk/virtq.o
+	rm -f $@; llvm-ar-14 rcs $@ $^ 2>/dev/null || ar rcs $@ $^
 .PHONY: sdk
 sdk: $(SDK_LIB)
 

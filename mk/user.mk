@@ -62,7 +62,7 @@ TOOLS += $(BUILD)/mkbootimg
 
 # The product image (user/manifest.txt): the console drivers, the
 # services and the apps people use.
-PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm
+PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm drivers/virtio_blk.wasm
 
 # The test kernels' image (user/test/manifest.txt): init and the drivers
 # too, plus every test module and the in-kernel spec subset (mk/kspec.mk).

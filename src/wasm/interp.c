@@ -99,10 +99,34 @@
     uint64_t ea = (uint64_t)(uint32_t)fp[ip[slot]] + ip[off];        \
     if (WASM_UNLIKELY(ea + (n) > memsize))                            \
         TRAP(WASM_TRAP_OOB_MEMORY)
+/* riscv64 promises no misaligned access, so a copy of unknown alignment
+ * becomes byte accesses, which device registers mapped into a driver's
+ * memory (virtio-mmio: 32-bit only) refuse: an aligned address gets one
+ * access of the width the program asked for (volatile, so the compiler
+ * cannot merge it with the byte-wise branch). */
+#if defined(__riscv)
+#define MEM_RD(v, p, n)                                                        \
+    do {                                                                       \
+        if (((uintptr_t)(p) & ((n) - 1)) == 0)                                 \
+            (v) = *(const volatile __typeof__(v) *)(const void *)(p);        \
+        else                                                                   \
+            __builtin_memcpy(&(v), (p), (n));                                  \
+    } while (0)
+#define MEM_WR(p, v, n)                                                        \
+    do {                                                                       \
+        if (((uintptr_t)(p) & ((n) - 1)) == 0)                                 \
+            *(volatile __typeof__(v) *)(void *)(p) = (v);                    \
+        else                                                                   \
+            __builtin_memcpy((p), &(v), (n));                                  \
+    } while (0)
+#else
+#define MEM_RD(v, p, n) __builtin_memcpy(&(v), (p), (n))
+#define MEM_WR(p, v, n) __builtin_memcpy((p), &(v), (n))
+#endif
 #define LOAD(name, T, n, put)                                         \
-    CASE(name) { EA(2, 3, n); T v; __builtin_memcpy(&v, mem + ea, n); put(1, v); NEXT(4); }
+    CASE(name) { EA(2, 3, n); T v; MEM_RD(v, mem + ea, n); put(1, v); NEXT(4); }
 #define STORE(name, T, n)                                             \
-    CASE(name) { EA(1, 3, n); T v = (T)fp[ip[2]]; __builtin_memcpy(mem + ea, &v, n); NEXT(4); }
+    CASE(name) { EA(1, 3, n); T v = (T)fp[ip[2]]; MEM_WR(mem + ea, v, n); NEXT(4); }
 
 static inline uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return (a << b) | (a >> ((32 - b) & 31)); }
 static inline uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }

@@ -51,6 +51,23 @@ feed_uart() {
     printf '%s\n' "$UART_LINE"
 }
 
+# The main boot's devices (docs/devices.md): a 4 MiB raw disk whose first
+# sector starts with DISK_MARK, and an entropy device. On aarch64 the
+# virtio-mmio slots are pinned so no two devices share a 4 KiB page.
+DISK_MARK="AZOTH-TEST-DISK"
+make_disk() {
+    rm -f "$1" && dd if=/dev/zero of="$1" bs=1M count=4 2>/dev/null &&
+        printf '%s\n' "$DISK_MARK" | dd of="$1" conv=notrunc 2>/dev/null
+}
+dev_args() {
+    local drive="-drive if=none,id=d0,file=$2,format=raw -object rng-random,id=r0,filename=/dev/urandom"
+    case $1 in
+    x86_64) echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on -device virtio-rng-pci,rng=r0,disable-legacy=on" ;;
+    aarch64) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.8" ;;
+    *) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.1" ;;
+    esac
+}
+
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 
@@ -87,6 +104,19 @@ check_log() {
     if grep -qx 'athanor: poweroff status 0' "$log" && [ "$st" != 124 ] && [ "$st" != 137 ]; then
         ok "$a poweroff status 0"
     else bad "$a poweroff status 0 ($(grep -m1 'poweroff status' "$log" || echo "no poweroff line"); qemu status $st)"; fi
+    # The devices the port found, and the virtio-blk driver domain's checks
+    # (several reads in flight, write + flush + read back, a refused read
+    # past the end, interrupts), and its write on the disk after power-off.
+    if grep -Eq "^athanor: devices: .*blk0 \(virtio-(pci|mmio) .*" "$log" &&
+       grep -Eq "^athanor: devices: .*rng0 \(virtio-(pci|mmio) .*" "$log"; then ok "$a devices line (blk0, rng0)"
+    else bad "$a devices line: $(grep -m1 '^athanor: devices:' "$log" || echo 'none')"; fi
+    if grep -qx "vblk: selftest ok" "$log" && grep -qF "sector 0 reads \"$DISK_MARK\"" "$log" &&
+       grep -Eq '^vblk: selftest: interrupts taken [1-9]' "$log"; then
+        ok "$a virtio-blk driver domain ($(grep -m1 '^vblk: blk0:' "$log" | sed 's/^vblk: //'))"
+    else bad "$a virtio-blk driver: $(grep '^vblk:' "$log" | tr '\n' '|' || echo 'no vblk lines')"; fi
+    if [ "$(dd if="$OUT/$a-disk.img" bs=512 skip=8191 count=1 2>/dev/null | head -c 17)" = "AZOTH-VBLK-WRITE " ]; then
+        ok "$a disk write flushed and on the image after power-off"
+    else bad "$a disk write not on the image"; fi
     # The console driver domain (docs/drivers.md) echoed the line fed on stdin.
     if grep -qx "uart: echo $UART_LINE" "$log" && grep -q '^selftest uart_echo: ok' "$log"; then ok "$a uart echo (driver domain)"
     else bad "$a uart echo: $(grep -m1 '^selftest uart_echo:' "$log" || echo 'no uart_echo line')"; fi
@@ -98,7 +128,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 9))
+    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 12))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }
@@ -121,7 +151,9 @@ for a in $ARCHES; do
     cmd=$(make -s ARCH="$a" KTEST=1 print-run)
     start=$(date +%s.%N)
     rm -f "$OUT/$a.log"
-    feed_uart "$OUT/$a.log" | timeout -k 5 "$BOOT_TIMEOUT" $cmd 2>&1 | stdbuf -oL tr -d '\r' >"$OUT/$a.log"
+    make_disk "$OUT/$a-disk.img"
+    feed_uart "$OUT/$a.log" | timeout -k 5 "$BOOT_TIMEOUT" $cmd $(dev_args "$a" "$OUT/$a-disk.img") 2>&1 |
+        stdbuf -oL tr -d '\r' >"$OUT/$a.log"
     st=${PIPESTATUS[1]}
     secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?')
     [ "$st" = 124 ] && echo "boot: $a timed out after ${BOOT_TIMEOUT}s" >&2

@@ -1,0 +1,284 @@
+/*
+ * The virtio-blk driver domain (docs/storage.md): drives the disk blk0
+ * through the SDK's virtio library (sdk/include/virtio.h) and serves block
+ * reads, writes and flushes on its endpoint blk.io.
+ *
+ * Capabilities (granted by the manifest, nothing else): blk0.mmio,
+ * blk0.irq, blk0.dma.
+ *
+ * DMA area: page 0 the queue's rings, page 1 the request headers and
+ * status bytes, pages 2.. one 4 KiB data page per request slot. Requests
+ * of several slots are in flight at once; each completes on the used
+ * ring, which the driver reads after the device's interrupt (or a 100 ms
+ * timeout: the ring is checked either way).
+ *
+ * With the argument "selftest" it first checks the disk: several reads in
+ * flight, a write + flush + read back of the last sector, a read past the
+ * end that the device must refuse.
+ */
+#include <virtio.h>
+
+#define MS 1000000ll
+#define SECTOR 512
+#define SLOTS 4
+#define SLOT_BYTES 4096
+#define DMA_BYTES ((2 + SLOTS) * ATH_PAGE)
+
+enum { T_IN = 0, T_OUT = 1, T_FLUSH = 4 };
+enum { S_OK = 0, S_IOERR = 1, S_UNSUPP = 2 };
+#define F_RO (1ull << 5)
+#define F_FLUSH (1ull << 9)
+
+/* Errors the endpoint returns (beyond the ATH_E* codes). */
+enum { BLK_EIO = -100, BLK_ERANGE = -101, BLK_EROFS = -102 };
+
+typedef struct req_hdr {
+    uint32_t type, reserved;
+    uint64_t sector;
+} req_hdr_t;
+
+typedef struct slot {
+    volatile req_hdr_t *hdr;
+    volatile uint8_t *status;
+    uint8_t *data;
+    bool busy, done;
+} slot_t;
+
+static uint8_t window[4 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+static uint8_t dma_area[DMA_BYTES] __attribute__((aligned(ATH_PAGE)));
+static uint8_t lent_page[16 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+
+static vio_t dev;
+static vq_t q;
+static slot_t slots[SLOTS];
+static uint64_t features, capacity;
+static uint32_t irqs, bad_status;
+static bool up;
+
+static void print_hex64(uint64_t v)
+{
+    char b[19] = "0x";
+    for (int i = 0; i < 16; i++)
+        b[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
+    ath_debug_print(b, 18);
+}
+
+static void copy(void *d, const void *s, uint32_t n)
+{
+    uint8_t *dp = d;
+    const uint8_t *sp = s;
+    for (uint32_t i = 0; i < n; i++)
+        dp[i] = sp[i];
+}
+
+/* Completes what the device has finished. */
+static void reap(void)
+{
+    uint32_t len;
+    slot_t *s;
+    while ((s = vq_get(&q, &len)) != 0)
+        s->done = true;
+}
+
+/* Waits for slot s to complete (interrupts, with a timeout as a backstop:
+ * the ring is checked on every wake-up). False after ~5 s. */
+static bool wait_done(slot_t *s)
+{
+    for (int i = 0; i < 50 && !s->done; i++) {
+        reap();
+        if (s->done)
+            break;
+        if (vio_wait(&dev, 100 * MS) & 1)
+            irqs++;
+        reap();
+    }
+    return s->done;
+}
+
+/* Starts a request on slot i: type, sector, nbytes of its data page. */
+static bool submit(int i, uint32_t type, uint64_t sector, uint32_t nbytes)
+{
+    slot_t *s = &slots[i];
+    vq_buf_t b[3];
+    int n = 0;
+    s->hdr->type = type;
+    s->hdr->reserved = 0;
+    s->hdr->sector = sector;
+    *s->status = 0xff;
+    s->done = false;
+    b[n++] = (vq_buf_t){vio_bus(&dev, (const void *)s->hdr), sizeof(req_hdr_t), false};
+    if (nbytes)
+        b[n++] = (vq_buf_t){vio_bus(&dev, s->data), nbytes, type == T_IN};
+    b[n++] = (vq_buf_t){vio_bus(&dev, (const void *)s->status), 1, true};
+    if (vq_add(&q, b, n, s) < 0)
+        return false;
+    s->busy = true;
+    if (vq_should_notify(&q))
+        vio_notify(&dev, 0);
+    return true;
+}
+
+/* Finishes slot i: 0, or BLK_EIO (device error / no answer). */
+static int32_t finish(int i)
+{
+    slot_t *s = &slots[i];
+    bool ok = wait_done(s);
+    s->busy = false;
+    if (!ok)
+        return BLK_EIO;
+    if (*s->status != S_OK) {
+        bad_status++;
+        return BLK_EIO;
+    }
+    return 0;
+}
+
+/* One synchronous request of up to SLOT_BYTES through slot 0. */
+static int32_t rw(uint32_t type, uint64_t sector, uint32_t nbytes)
+{
+    if (!submit(0, type, sector, nbytes))
+        return ATH_EBUSY;
+    return finish(0);
+}
+
+static int32_t start(void)
+{
+    int32_t e = vio_open(&dev, "blk0", window, sizeof window, dma_area, sizeof dma_area);
+    if (e < 0)
+        return e;
+    if (dev.info.virtio_id != 2 || dev.dma_bytes < DMA_BYTES) {
+        ath_print("vblk: not a block device, or too little DMA memory\n");
+        return ATH_EINVAL;
+    }
+    if ((e = vio_negotiate(&dev, F_RO | F_FLUSH, &features)) < 0) {
+        ath_print("vblk: feature negotiation failed\n");
+        return e;
+    }
+    if ((e = vio_queue(&dev, 0, &q, 0, 16)) < 0) {
+        ath_print("vblk: the request queue cannot be set up\n");
+        return e;
+    }
+    for (int i = 0; i < SLOTS; i++) {
+        slots[i].hdr = (volatile req_hdr_t *)(dma_area + ATH_PAGE + 32 * i);
+        slots[i].status = dma_area + ATH_PAGE + 32 * i + 16;
+        slots[i].data = dma_area + 2 * ATH_PAGE + SLOT_BYTES * i;
+    }
+    vq_interrupts(&q, true);
+    vio_ready(&dev);
+    capacity = vio_config32(&dev, 0) | (uint64_t)vio_config32(&dev, 4) << 32;
+    up = true;
+    return 0;
+}
+
+static void say(const char *a, int64_t n, const char *b)
+{
+    ath_print(a);
+    ath_print_int(n);
+    ath_print(b);
+}
+
+static int selftest(void)
+{
+    int fails = 0;
+    /* Four reads in flight at once: sectors 0, 8, 16, 24. */
+    for (int i = 0; i < SLOTS; i++)
+        if (!submit(i, T_IN, (uint64_t)i * 8, SLOT_BYTES))
+            fails++;
+    int inflight = vq_in_flight(&q);
+    for (int i = 0; i < SLOTS; i++)
+        if (finish(i) != 0)
+            fails++;
+    say("vblk: selftest: ", inflight, " reads in flight, sector 0 reads \"");
+    int n = 0;
+    while (n < 40 && slots[0].data[n] >= ' ' && slots[0].data[n] < 127)
+        n++;
+    ath_debug_print((const char *)slots[0].data, n);
+    ath_print("\"\n");
+    if (capacity && !(features & F_RO)) {
+        /* Write the last sector, flush, read it back. */
+        uint64_t last = capacity - 1;
+        static const char pat[] = "AZOTH-VBLK-WRITE ";
+        for (int i = 0; i < SECTOR; i++)
+            slots[0].data[i] = (uint8_t)pat[i % (sizeof pat - 1)];
+        int32_t w = rw(T_OUT, last, SECTOR);
+        int32_t f = (features & F_FLUSH) ? rw(T_FLUSH, 0, 0) : 0;
+        for (int i = 0; i < SECTOR; i++)
+            slots[0].data[i] = 0;
+        int32_t r = rw(T_IN, last, SECTOR);
+        bool same = r == 0 && slots[0].data[0] == 'A' && slots[0].data[SECTOR - 1] ==
+                                                           (uint8_t)pat[(SECTOR - 1) % (sizeof pat - 1)];
+        say("vblk: selftest: write ", w, "");
+        say(", flush ", f, "");
+        say(", read back ", r, same ? " (same bytes)\n" : " (DIFFERENT bytes)\n");
+        if (w || f || !same)
+            fails++;
+    }
+    /* Past the end: the device must refuse. */
+    int32_t e = rw(T_IN, capacity, SECTOR);
+    say("vblk: selftest: read past the end: ", e, e == BLK_EIO ? " (I/O error, as it must)\n" : " (NOT refused)\n");
+    if (e != BLK_EIO)
+        fails++;
+    say("vblk: selftest: interrupts taken ", irqs, "\n");
+    if (fails)
+        say("vblk: selftest: ", fails, " checks FAILED\n");
+    else
+        ath_print("vblk: selftest ok\n");
+    return fails;
+}
+
+/* Endpoint blk.io: io(op, sector, count, lent) with op 0 read, 1 write,
+ * 2 flush, 3 capacity; count sectors (at most 8 per call: one slot) in
+ * the buffer lent for the call (read: writable). Returns 0 (capacity: the
+ * sector count) or a negative error. The data goes through the DMA slot
+ * (one copy; bus addresses of lent buffers are future work). */
+ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count, int64_t lent)
+{
+    if (!up)
+        return ATH_ESTOPPED;
+    if (op == 3)
+        return (int64_t)capacity;
+    if (op == 2)
+        return (features & F_FLUSH) ? rw(T_FLUSH, 0, 0) : 0;
+    if ((op != 0 && op != 1) || count <= 0 || count > SLOT_BYTES / SECTOR)
+        return ATH_EINVAL;
+    if (sector < 0 || (uint64_t)sector >= capacity || (uint64_t)count > capacity - (uint64_t)sector)
+        return BLK_ERANGE;
+    if (op == 1 && (features & F_RO))
+        return BLK_EROFS;
+    uint32_t n = (uint32_t)count * SECTOR;
+    int32_t e = ath_buf_map((ath_handle_t)lent, (uint32_t)(uintptr_t)lent_page);
+    if (e < 0)
+        return e;
+    if (op == 1)
+        copy(slots[0].data, lent_page, n);
+    e = rw(op == 1 ? T_OUT : T_IN, (uint64_t)sector, n);
+    if (e == 0 && op == 0)
+        copy(lent_page, slots[0].data, n);
+    ath_buf_unmap((ath_handle_t)lent);
+    return e;
+}
+
+ATH_EXPORT("_start") void _start(void)
+{
+    int32_t e = start();
+    if (e < 0) {
+        say("vblk: no usable disk blk0 (", e, "); exiting\n");
+        return;
+    }
+    ath_print("vblk: blk0: ");
+    ath_print_int((int64_t)capacity);
+    ath_print(" sectors, ");
+    ath_print(dev.info.transport == ATH_VIRTIO_PCI ? "virtio-pci" : "virtio-mmio");
+    say(", irq ", dev.info.irq, features & F_RO ? ", read-only" : "");
+    ath_print(", DMA at ");
+    print_hex64(dev.dma_bus);
+    ath_print("\n");
+    char args[64];
+    int32_t n = ath_args(args, sizeof args);
+    static const char st[] = "selftest";
+    bool want = n >= 8;
+    for (int i = 0; want && i < 8; i++)
+        want = args[i] == st[i];
+    if (want)
+        selftest();
+}
