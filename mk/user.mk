@@ -69,7 +69,7 @@ PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm 
 HOSTILE_MODULES := $(patsubst user/test/%.wat,%.wasm,$(wildcard user/test/hostile/*.wat)) \
                    $(patsubst user/test/%.hex,%.wasm,$(wildcard user/test/hostile/*.hex))
 SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.wasm \
-                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm)
+                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm blkio.wasm)
 TEST_MODULES := $(PRODUCT_MODULES) test/e2e.wasm test/corrupt.wasm test/invalid.wasm \
                 $(HOSTILE_MODULES) $(SCN_MODULES) ipc/server.wasm ipc/client.wasm
 

@@ -29,7 +29,7 @@ SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm reset
 # many commands: a blob that shrank fails. Raise it when the suite grows.
 KSPEC_MIN=27338
 # Scenario domains of the boot manifest (user/test/scenario/).
-SCENARIOS="call trap buffer lease lend_ro_write"
+SCENARIOS="call trap buffer lease lend_ro_write blkio"
 # Hostile modules (user/test/hostile/, run by kernel/test/hostile.c):
 # each must print "hostile NAME: contained" (its expected trap, the
 # neighbour answered every probe); bad.* must also be rejected at load in

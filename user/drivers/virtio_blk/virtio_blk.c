@@ -19,6 +19,7 @@
 #include <virtio.h>
 
 #define MS 1000000ll
+#define BUFFER_TYPE 3           /* cap_info's object type of a buffer (KOBJ_BUFFER) */
 #define SECTOR 512
 #define SLOTS 4
 #define SLOT_BYTES 4096
@@ -166,7 +167,6 @@ static int32_t start(void)
     vq_interrupts(&q, true);
     vio_ready(&dev);
     capacity = vio_config32(&dev, 0) | (uint64_t)vio_config32(&dev, 4) << 32;
-    up = true;
     return 0;
 }
 
@@ -245,6 +245,14 @@ ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count, int64_t l
         return BLK_ERANGE;
     if (op == 1 && (features & F_RO))
         return BLK_EROFS;
+    /* The lent capability must be a buffer we may read (write op) or
+     * write (read op): a store to a read-only lend would trap us. */
+    int64_t info = ath_cap_info((ath_handle_t)lent);
+    if (info < 0)
+        return info;
+    uint32_t need = ATH_R_MAP | (op == 0 ? ATH_R_WRITE : ATH_R_READ);
+    if ((info >> 32) != BUFFER_TYPE || ((uint32_t)info & need) != need)
+        return ATH_ERIGHTS;
     uint32_t n = (uint32_t)count * SECTOR;
     int32_t e = ath_buf_map((ath_handle_t)lent, (uint32_t)(uintptr_t)lent_page);
     if (e < 0)
@@ -281,4 +289,5 @@ ATH_EXPORT("_start") void _start(void)
         want = args[i] == st[i];
     if (want)
         selftest();
+    up = true;      /* blk.io serves from now on (the selftest used slot 0) */
 }

@@ -1,0 +1,96 @@
+/*
+ * Scenario "blkio": a client of the block driver domain's endpoint blk.io
+ * (docs/storage.md), holding only that endpoint. It waits for the driver
+ * (its selftest runs first), asks the capacity, reads sector 0 (the boot
+ * test's disk marker) into a buffer lent writable, writes two sectors and
+ * reads them back, flushes, and checks that bad requests are refused: a
+ * count over 8 or of 0, a sector past the end or negative, an unknown op,
+ * no buffer, a read into a buffer lent read-only (the driver checks the
+ * rights before it stores: a store would trap it), a channel in place of
+ * a buffer.
+ * Without a disk (blk0 absent: the driver never starts) it reports the
+ * skip.
+ */
+#include "scn.h"
+
+#define NAME "blkio"
+#define FAIL(why, v) scn_fail(NAME, why, v)
+
+static uint8_t page[2 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+
+static int32_t io(ath_handle_t ep, ath_handle_t b, uint32_t rights, int64_t op, int64_t sector,
+                  int64_t count, int64_t *r)
+{
+    if (b)
+        return ath_call_lend(ep, b, rights, op, sector, count, r);
+    return ath_call(ep, op, sector, count, 0, r);
+}
+
+ATH_EXPORT("scenario") int32_t scenario(void)
+{
+    ath_handle_t ep = ath_cap_find("blk.io"), tick = ath_cap_find("blkio.tick");
+    ath_handle_t b = ath_buf_new(2), small = ath_buf_new(1);
+    int64_t r = -1, cap = -1;
+    int32_t e;
+    if (ep < 0 || tick < 0 || b < 0 || small < 0)
+        return FAIL("capabilities missing", ep < 0 ? ep : tick < 0 ? tick : b);
+    /* Up to 5 s for the driver to finish its own checks. */
+    for (int i = 0; i < 100; i++) {
+        e = io(ep, 0, 0, 3, 0, 0, &cap);
+        if (e == 0 && cap != ATH_ESTOPPED)
+            break;
+        ath_wait(tick, 50 * SCN_MS);
+    }
+    if (e != 0 || cap == ATH_ESTOPPED) {
+        ath_print("scenario " NAME ": ok (skipped: no disk blk0)\n");
+        return 0;
+    }
+    if (cap < 16)
+        return FAIL("capacity", cap);
+    if ((e = ath_buf_map(b, (uint32_t)(uintptr_t)page)) != 0)
+        return FAIL("map", e);
+    volatile uint8_t *p = page;
+    if ((e = io(ep, b, ATH_R_READ | ATH_R_WRITE, 0, 0, 1, &r)) != 0 || r != 0)
+        return FAIL("read sector 0", e ? e : r);
+    static const char mark[] = "AZOTH-TEST-DISK";
+    for (int i = 0; mark[i]; i++)
+        if (p[i] != (uint8_t)mark[i])
+            return FAIL("sector 0 does not start with the marker at byte", i);
+    /* Two sectors near the end (the driver's selftest owns the last). */
+    int64_t at = cap - 4;
+    for (int i = 0; i < 1024; i++)
+        p[i] = (uint8_t)(i * 7 + 1);
+    if ((e = io(ep, b, ATH_R_READ, 1, at, 2, &r)) != 0 || r != 0)
+        return FAIL("write two sectors", e ? e : r);
+    if ((e = io(ep, 0, 0, 2, 0, 0, &r)) != 0 || r != 0)
+        return FAIL("flush", e ? e : r);
+    for (int i = 0; i < 1024; i++)
+        p[i] = 0;
+    if ((e = io(ep, b, ATH_R_READ | ATH_R_WRITE, 0, at, 2, &r)) != 0 || r != 0)
+        return FAIL("read back", e ? e : r);
+    for (int i = 0; i < 1024; i++)
+        if (p[i] != (uint8_t)(i * 7 + 1))
+            return FAIL("read back differs at byte", i);
+    /* Bad requests. */
+    uint32_t rw = ATH_R_READ | ATH_R_WRITE;
+    if ((e = io(ep, b, rw, 0, 0, 9, &r)) != 0 || r != ATH_EINVAL)
+        return FAIL("a count over 8 must be refused", e ? e : r);
+    if ((e = io(ep, b, rw, 0, 0, 0, &r)) != 0 || r != ATH_EINVAL)
+        return FAIL("a count of 0 must be refused", e ? e : r);
+    if ((e = io(ep, b, rw, 0, cap - 1, 2, &r)) != 0 || r != -101)
+        return FAIL("a read past the end must be refused", e ? e : r);
+    if ((e = io(ep, b, rw, 0, -1, 1, &r)) != 0 || r != -101)
+        return FAIL("a negative sector must be refused", e ? e : r);
+    if ((e = io(ep, b, rw, 7, 0, 1, &r)) != 0 || r != ATH_EINVAL)
+        return FAIL("an unknown op must be refused", e ? e : r);
+    if ((e = io(ep, 0, 0, 0, 0, 1, &r)) != 0 || r >= 0)
+        return FAIL("a read without a buffer must fail", e ? e : r);
+    if ((e = io(ep, small, ATH_R_READ, 0, 0, 8, &r)) != 0 || r != ATH_ERIGHTS)
+        return FAIL("a read into a buffer lent read-only must be refused", e ? e : r);
+    if ((e = io(ep, tick, ATH_R_READ, 1, at, 1, &r)) >= 0 && r >= 0)
+        return FAIL("a channel lent as the buffer must be refused", e ? e : r);
+    /* The driver still works after all that. */
+    if ((e = io(ep, b, rw, 0, 0, 1, &r)) != 0 || r != 0 || p[0] != 'A')
+        return FAIL("read sector 0 again", e ? e : r);
+    return scn_ok(NAME);
+}
