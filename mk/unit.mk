@@ -1,7 +1,9 @@
 # Unit tests: every tests/unit/*.c, linked against the sanitized engine,
-# and the SDK's portable pieces (sdk/lib/virtq.c: the split virtqueues).
-UNIT_SRC := $(wildcard tests/unit/*.c) sdk/lib/virtq.c
-$(SAN)/unit_tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) sdk/include/virtq.h $(SAN)/libazothwasm.a
+# and the portable pieces of modules: the split virtqueues (sdk/lib/virtq.c)
+# and the ext2 reader (user/services/fs/ext2.c).
+UNIT_SRC := $(wildcard tests/unit/*.c) sdk/lib/virtq.c user/services/fs/ext2.c
+$(SAN)/unit_tests: $(UNIT_SRC) $(wildcard tests/unit/*.h) sdk/include/virtq.h user/services/fs/ext2.h \
+                   $(SAN)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Isdk/include $(SANFLAGS) $(UNIT_SRC) $(SAN)/libazothwasm.a -pthread -o $@
+	$(CC) $(HOST_CFLAGS) -Isdk/include -Iuser/services/fs $(SANFLAGS) $(UNIT_SRC) $(SAN)/libazothwasm.a -pthread -o $@
 TOOLS += $(SAN)/unit_tests
