@@ -52,3 +52,20 @@ bench: $(BENCH_NATIVE) $(BENCH_WASM) $(BENCH_BASE) $(BENCH_DIR)/timeit
 	-$(MAKE) --no-print-directory $(BENCH_NOSP)
 	BENCH_DIR=$(BENCH_DIR) BENCH_ENGINE=$(BENCH_DIR)/azoth-wasm bash bench/run.sh
 	-$(MAKE) --no-print-directory bench-ipc | grep '^ipc:'
+
+# The speculation clamp's cost: azoth-wasm without it, beside the normal one.
+BENCH_NOMASK := $(BENCH_DIR)/azoth-wasm-nomask
+BENCH_NOMASK_OBJ := $(patsubst src/%.c,$(BENCH_DIR)/nomask/%.o,$(ENGINE_SRC))
+$(BENCH_DIR)/nomask/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) $(OPT) -DWASM_NO_SPEC_MASK -c $< -o $@
+$(BENCH_NOMASK): tools/azoth-wasm.c $(BENCH_NOMASK_OBJ) $(BUILD)/obj/hosted/platform.o
+	@mkdir -p $(dir $@)
+	$(MAKE) --no-print-directory $(WASI_OBJ)
+	$(CC) $(HOST_CFLAGS) $(OPT) $^ $(WASI_OBJ) -o $@
+.PHONY: bench-specmask
+bench-specmask: $(BENCH_WASM) $(BENCH_DIR)/timeit
+	rm -f $(BENCH_DIR)/azoth-wasm $(BENCH_NOMASK)
+	$(MAKE) --no-print-directory $(BUILD)/azoth-wasm && cp $(BUILD)/azoth-wasm $(BENCH_DIR)/azoth-wasm
+	$(MAKE) --no-print-directory $(BENCH_NOMASK)
+	BENCH_DIR=$(BENCH_DIR) bash bench/specmask.sh

@@ -19,6 +19,26 @@
 #define WASM_LIKELY(x) __builtin_expect(!!(x), 1)
 #define WASM_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+/* Bounds checks against speculation (docs/privacy.md): after
+ * `if (end > size) trap;` a CPU that mispredicts the branch runs ahead
+ * with an out-of-range index and can leave a trace of what it read in the
+ * cache. wasm_spec_clamp(i, end, size) is i when end <= size and 0
+ * otherwise, computed without a branch (a compare turned into a mask), so
+ * even a speculated access stays inside the memory or table. The empty asm
+ * hides the mask from the optimiser, which knows the check passed and would
+ * otherwise drop it. -DWASM_NO_SPEC_MASK leaves it out (for measuring). */
+static inline uint64_t wasm_spec_clamp(uint64_t i, uint64_t end, uint64_t size)
+{
+#ifdef WASM_NO_SPEC_MASK
+    (void)end, (void)size;
+    return i;
+#else
+    uint64_t keep = (uint64_t)0 - (uint64_t)(end <= size);
+    __asm__("" : "+r"(keep));
+    return i & keep;
+#endif
+}
+
 /* A host object on the runtime's list, freed with the runtime. */
 typedef struct wasm_hostobj {
     struct wasm_hostobj *next;

@@ -94,11 +94,13 @@
 #define BRI(name, T, op) CASE(name) { if ((T)fp[ip[1]] op (T)(int32_t)ip[2]) JUMP(ip[3]); NEXT(4); }
 #define BRZ(name, T, op) CASE(name) { if ((T)fp[ip[1]] op 0) JUMP(ip[2]); NEXT(3); }
 
-/* Effective address check: ea + n must lie within memory. */
+/* Effective address check: ea + n must lie within memory (and stays
+ * within it under speculation: wasm_spec_clamp). */
 #define EA(slot, off, n)                                              \
     uint64_t ea = (uint64_t)(uint32_t)fp[ip[slot]] + ip[off];        \
     if (WASM_UNLIKELY(ea + (n) > memsize))                            \
-        TRAP(WASM_TRAP_OOB_MEMORY)
+        TRAP(WASM_TRAP_OOB_MEMORY);                                   \
+    ea = wasm_spec_clamp(ea, ea + (n), memsize)
 /* riscv64 promises no misaligned access, so a copy of unknown alignment
  * becomes byte accesses, which device registers mapped into a driver's
  * memory (virtio-mmio: 32-bit only) refuse: an aligned address gets one
@@ -525,7 +527,7 @@ dispatch:
         uint32_t i = U32(3);
         if (WASM_UNLIKELY(i >= t->size))
             TRAP(WASM_TRAP_OOB_TABLE);
-        callee = (wasm_func_t *)(uintptr_t)t->elems[i];
+        callee = (wasm_func_t *)(uintptr_t)t->elems[wasm_spec_clamp(i, (uint64_t)i + 1, t->size)];
         if (WASM_UNLIKELY(!callee))
             TRAP(WASM_TRAP_UNINITIALIZED_ELEM);
         if (WASM_UNLIKELY(callee->canon != ip[2]))
@@ -574,7 +576,7 @@ dispatch:
         uint32_t i = U32(3);
         if (WASM_UNLIKELY(i >= t->size))
             TRAP(WASM_TRAP_OOB_TABLE);
-        callee = (wasm_func_t *)(uintptr_t)t->elems[i];
+        callee = (wasm_func_t *)(uintptr_t)t->elems[wasm_spec_clamp(i, (uint64_t)i + 1, t->size)];
         if (WASM_UNLIKELY(!callee))
             TRAP(WASM_TRAP_UNINITIALIZED_ELEM);
         if (WASM_UNLIKELY(callee->canon != ip[2]))
@@ -651,28 +653,29 @@ dispatch:
         uint32_t d = U32(1), s = U32(2), n = U32(3);
         if ((uint64_t)s + n > memsize || (uint64_t)d + n > memsize)
             TRAP(WASM_TRAP_OOB_MEMORY);
-        __builtin_memmove(mem + d, mem + s, n);
+        __builtin_memmove(mem + wasm_spec_clamp(d, (uint64_t)d + n, memsize),
+                          mem + wasm_spec_clamp(s, (uint64_t)s + n, memsize), n);
         NEXT(4);
     }
     CASE(MEMORY_FILL) {
         uint32_t d = U32(1), n = U32(3);
         if ((uint64_t)d + n > memsize)
             TRAP(WASM_TRAP_OOB_MEMORY);
-        __builtin_memset(mem + d, (int)(uint8_t)U32(2), n);
+        __builtin_memset(mem + wasm_spec_clamp(d, (uint64_t)d + n, memsize), (int)(uint8_t)U32(2), n);
         NEXT(4);
     }
     CASE(TABLE_GET) {
         wasm_table_t *t = cs.inst->tables[ip[2]];
         uint32_t i = U32(3);
         if (i >= t->size) TRAP(WASM_TRAP_OOB_TABLE);
-        fp[ip[1]] = t->elems[i];
+        fp[ip[1]] = t->elems[wasm_spec_clamp(i, (uint64_t)i + 1, t->size)];
         NEXT(4);
     }
     CASE(TABLE_SET) {
         wasm_table_t *t = cs.inst->tables[ip[1]];
         uint32_t i = U32(2);
         if (i >= t->size) TRAP(WASM_TRAP_OOB_TABLE);
-        t->elems[i] = fp[ip[3]];
+        t->elems[wasm_spec_clamp(i, (uint64_t)i + 1, t->size)] = fp[ip[3]];
         NEXT(4);
     }
     CASE(TABLE_SIZE) { PUT32(1, cs.inst->tables[ip[2]]->size); NEXT(3); }

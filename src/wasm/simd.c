@@ -69,7 +69,8 @@ static inline int32_t sat(int32_t x, int32_t lo, int32_t hi)
 #define EA(as, os, n)                                                   \
     uint64_t ea = (uint64_t)(uint32_t)fp[ip[as]] + ip[os];             \
     if (WASM_UNLIKELY(ea + (n) > memsize))                              \
-        return NULL
+        return NULL;                                                    \
+    ea = wasm_spec_clamp(ea, ea + (n), memsize)
 
 const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, uint64_t memsize)
 {
