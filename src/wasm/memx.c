@@ -43,14 +43,15 @@ wasm_trap_kind_t wasm_memx_exec(const uint32_t *ip, uint64_t *fp, wasm_instance_
         if ((uint64_t)b + n > src->size || (uint64_t)a + n > m->size)
             return WASM_TRAP_OOB_MEMORY;
         if (n)
-            __builtin_memmove(m->base + a, src->base + b, n);
+            __builtin_memmove(m->base + wasm_spec_clamp(a, (uint64_t)a + n, m->size),
+                              src->base + wasm_spec_clamp(b, (uint64_t)b + n, src->size), n);
         return WASM_OK;
     }
     case 0x10B:
         if ((uint64_t)a + n > m->size)
             return WASM_TRAP_OOB_MEMORY;
         if (n)
-            __builtin_memset(m->base + a, (int)(uint8_t)b, n);
+            __builtin_memset(m->base + wasm_spec_clamp(a, (uint64_t)a + n, m->size), (int)(uint8_t)b, n);
         return WASM_OK;
     default:
         break;
@@ -62,7 +63,7 @@ wasm_trap_kind_t wasm_memx_exec(const uint32_t *ip, uint64_t *fp, wasm_instance_
     uint64_t ea = (uint64_t)a + ip[7];
     if (ea + w > m->size)
         return WASM_TRAP_OOB_MEMORY;
-    uint8_t *p = m->base + ea;
+    uint8_t *p = m->base + wasm_spec_clamp(ea, ea + w, m->size);
     if (wop >= 0x36) {
         uint64_t v = fp[ip[5]];
         __builtin_memcpy(p, &v, w);   /* little-endian: the low w bytes */
