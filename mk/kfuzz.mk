@@ -3,11 +3,16 @@
 # host-test shim and the engine (mk/fuzz.mk's objects) with coverage and
 # ASan + UBSan.
 #
-#   make kfuzz [KFUZZ_SECONDS=60]     both targets, KFUZZ_SECONDS each
-#   build/kfuzz/fuzz_hostcall CRASH    replay (fuzz_manifest alike)
+#   make kfuzz [KFUZZ_SECONDS=60]     the targets, KFUZZ_SECONDS each
+#   make kfuzz-multi [FUZZ_SECONDS=60] [KFUZZ_KNOWN=1,2]
+#                                      the multi-domain host-call fuzzer with
+#                                      the kernel invariants (issue 8 item 3),
+#                                      skipping the known findings listed
+#   build/kfuzz/fuzz_hostcall CRASH    replay (the others alike;
+#                                      KFUZZ_TRACE=1 prints fuzz_multi's steps)
 # `make fuzz` runs them after the engine target.
 KFUZZ_DIR   := $(BUILD)/kfuzz
-KFUZZ_BINS  := $(KFUZZ_DIR)/fuzz_manifest $(KFUZZ_DIR)/fuzz_hostcall
+KFUZZ_BINS  := $(KFUZZ_DIR)/fuzz_manifest $(KFUZZ_DIR)/fuzz_hostcall $(KFUZZ_DIR)/fuzz_multi
 KFUZZ_KSRC  := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/overlay.c kernel/core/hostcall.c \
                kernel/core/supervise.c
 KFUZZ_KOBJ  := $(patsubst kernel/%.c,$(KFUZZ_DIR)/obj/%.o,$(KFUZZ_KSRC))
@@ -20,6 +25,9 @@ $(KFUZZ_DIR)/obj/%.o: kernel/%.c $(wildcard kernel/include/kern/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(KTEST_KCFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 
+# Kept between builds (intermediate files of a pattern chain otherwise go).
+.SECONDARY: $(KFUZZ_KOBJ)
+
 $(KFUZZ_DIR)/hc.wat: tests/kfuzz/gen_hostcalls.sh kernel/core/hostcall.c kernel/core/supervise.c
 	@mkdir -p $(dir $@)
 	sh $^ > $@
@@ -31,8 +39,26 @@ $(KFUZZ_DIR)/fuzz_%: tests/kfuzz/fuzz_%.c $(KFUZZ_SHIM) tests/kfuzz/kworld.h $(K
 	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit \
 	    $(FUZZ_SAN) -fsanitize=fuzzer $< $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(FUZZ_OBJ) -o $@
 
+# fuzz_multi links the engine without coverage instrumentation (still
+# ASan + UBSan): its coverage is the kernel's, and each input instantiates
+# several modules, which costs half as much uninstrumented.
+KFUZZ_MULTI := tests/kfuzz/fuzz_multi.c tests/kfuzz/invariant.c
+KFUZZ_EOBJ  := $(patsubst src/%.c,$(KFUZZ_DIR)/eng/%.o,$(ENGINE_SRC) $(HOSTED_SRC))
+.SECONDARY: $(KFUZZ_EOBJ)
+$(KFUZZ_DIR)/eng/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) $(FUZZ_SAN) -c $< -o $@
+$(KFUZZ_DIR)/eng/hosted/%.o: src/hosted/%.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -c $< -o $@
+$(KFUZZ_DIR)/fuzz_multi: $(KFUZZ_MULTI) tests/kfuzz/invariant.h $(KFUZZ_SHIM) tests/kfuzz/kworld.h \
+                         $(KFUZZ_KOBJ) $(KFUZZ_EOBJ) $(KFUZZ_DIR)/hc.wasm
+	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit \
+	    $(FUZZ_SAN) -fsanitize=fuzzer $(KFUZZ_MULTI) $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(KFUZZ_EOBJ) -o $@
+
 $(KFUZZ_DIR)/seeds.stamp: $(wildcard tests/kfuzz/seeds/manifest/*) user/manifest.txt user/test/manifest.txt
-	@mkdir -p $(KFUZZ_DIR)/seeds/manifest $(KFUZZ_DIR)/corpus/manifest $(KFUZZ_DIR)/corpus/hostcall
+	@mkdir -p $(KFUZZ_DIR)/seeds/manifest $(KFUZZ_DIR)/corpus/manifest $(KFUZZ_DIR)/corpus/hostcall \
+	    $(KFUZZ_DIR)/corpus/multi
 	cp $(wildcard tests/kfuzz/seeds/manifest/*) $(KFUZZ_DIR)/seeds/manifest/
 	cp user/manifest.txt $(KFUZZ_DIR)/seeds/manifest/product.txt
 	cp user/test/manifest.txt $(KFUZZ_DIR)/seeds/manifest/test.txt
@@ -45,11 +71,20 @@ kfuzz-run:
 	    -print_final_stats=1 $(KFUZZ_DIR)/corpus/manifest $(KFUZZ_DIR)/seeds/manifest
 	$(KFUZZ_DIR)/fuzz_hostcall $(KFUZZ_FLAGS) -max_len=2048 -max_total_time=$(KFUZZ_SECONDS) \
 	    -print_final_stats=1 $(KFUZZ_DIR)/corpus/hostcall
+	$(KFUZZ_DIR)/fuzz_multi $(KFUZZ_FLAGS) -max_len=512 -max_total_time=$(KFUZZ_SECONDS) \
+	    -print_final_stats=1 $(KFUZZ_DIR)/corpus/multi tests/kfuzz/seeds/multi
 
 kfuzz: $(KFUZZ_BINS) $(KFUZZ_DIR)/seeds.stamp
 	@$(MAKE) --no-print-directory kfuzz-run
 
+# One process (the machine is shared); prints libFuzzer's final stats
+# (stat::number_of_executed_units). Findings: $(KFUZZ_DIR)/crash-*.
+kfuzz-multi: $(KFUZZ_DIR)/fuzz_multi $(KFUZZ_DIR)/seeds.stamp
+	KFUZZ_KNOWN=$(KFUZZ_KNOWN) $(KFUZZ_DIR)/fuzz_multi $(KFUZZ_FLAGS) -max_len=512 \
+	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(KFUZZ_DIR)/corpus/multi \
+	    tests/kfuzz/seeds/multi
+
 fuzz: $(KFUZZ_BINS) $(KFUZZ_DIR)/seeds.stamp
 
-.PHONY: kfuzz kfuzz-run
+.PHONY: kfuzz kfuzz-run kfuzz-multi
 TOOLS += $(KFUZZ_BINS)

@@ -403,6 +403,19 @@ uint32_t cap_table_handles(const cap_table_t *t, cap_handle_t *out, uint32_t max
     return n;
 }
 
+int cap_parent(cap_table_t *t, cap_handle_t h, cap_table_t **ptable, cap_handle_t *ph)
+{
+    struct cap_slot *s;
+    int err = resolve(t, h, &s);
+    if (err)
+        return err;
+    if (!s->parent)
+        return CAP_ENOENT;
+    *ptable = s->parent->table;
+    *ph = handle_of(s->parent);
+    return CAP_OK;
+}
+
 /* ------------------------------------------------------------ operations */
 
 int cap_install(cap_table_t *t, kobj_t *obj, uint32_t rights, cap_handle_t *out)

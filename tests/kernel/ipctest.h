@@ -57,4 +57,11 @@ typedef bool (*ktest_wait_fn)(waitq_t *q, void *arg);
 extern ktest_wait_fn ktest_wait_hook;
 extern void *ktest_wait_arg;
 
+/* The shim's physical frames (test_ipc_shim.c), for invariant checkers. */
+enum { SHIM_FRAME_NONE, SHIM_FRAME_USED, SHIM_FRAME_FREE, SHIM_FRAME_ADOPTED };
+int ipc_shim_frame_state(uint64_t pa);      /* SHIM_FRAME_*: never handed out, pmm_alloc'd, freed,
+                                               or a linear memory's page (mmu_translate) */
+uint64_t ipc_shim_lookup(uintptr_t va);     /* the frame mapped at page va, 0 if none; adopts nothing */
+const char *ipc_shim_log(void);             /* empties what the kernel printed; the buffer it goes to */
+
 #endif

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipctest.h"
+
 #define W __attribute__((weak))
 #define SHIM_FRAMES 65536
 #define SHIM_MAPS 65536
@@ -31,6 +33,17 @@ static int nfree;
 static struct { uintptr_t va; uint64_t pa; } maps[SHIM_SLOTS];   /* va 0: free */
 static int nmaps;
 long ipc_shim_frames_live;
+/* What each frame is (ipc_shim_frame_state), like the kernel's pmm: a
+ * double free or a free of a frame never handed out panics. Frames a
+ * linear memory adopted (mmu_translate) go back to the free list when the
+ * world goes down. Slots of maps[] ever filled are listed so that going
+ * down clears only those (the table is 2 MiB; the fuzzers go down often). */
+static uint8_t frame_state[SHIM_FRAMES * 4];
+static uint64_t adopted[SHIM_FRAMES];
+static int nadopted;
+static uint32_t touched[SHIM_SLOTS];
+static int ntouched;
+static bool touched_lost;
 
 W void panic(const char *fmt, ...)
 {
@@ -67,10 +80,13 @@ static void shim_setup(void)
 W uint64_t pmm_alloc(void)
 {
     shim_setup();
+    if (!nfree && next_frame / PAGE_SIZE >= sizeof frame_state)
+        return 0;   /* out of frames */
     uint64_t pa = nfree ? free_list[--nfree] : (next_frame += PAGE_SIZE) - PAGE_SIZE;
     static const char zero[PAGE_SIZE];
     if (pwrite(memfd, zero, PAGE_SIZE, (off_t)pa) != (ssize_t)PAGE_SIZE)
         abort();
+    frame_state[pa / PAGE_SIZE] = SHIM_FRAME_USED;
     ipc_shim_frames_live++;
     return pa;
 }
@@ -92,9 +108,21 @@ W uint64_t pmm_alloc_contig(size_t n)
 
 W void pmm_free(uint64_t pa)
 {
+    if (pa % PAGE_SIZE || pa == 0 || pa >= next_frame)
+        panic("pmm_free: %#llx is not a frame we manage\n", (unsigned long long)pa);
+    if (frame_state[pa / PAGE_SIZE] != SHIM_FRAME_USED)
+        panic("pmm_free: double free of %#llx (%s)\n", (unsigned long long)pa,
+              frame_state[pa / PAGE_SIZE] == SHIM_FRAME_ADOPTED ? "a linear memory's page" : "free");
+    frame_state[pa / PAGE_SIZE] = SHIM_FRAME_FREE;
     if (nfree < SHIM_FRAMES)
         free_list[nfree++] = pa;
     ipc_shim_frames_live--;
+}
+
+int ipc_shim_frame_state(uint64_t pa)
+{
+    return pa % PAGE_SIZE || pa >= next_frame || pa == 0 ? SHIM_FRAME_NONE
+                                                         : frame_state[pa / PAGE_SIZE];
 }
 
 /* The page table: va -> pa in an open-addressed hash (linear probing,
@@ -124,6 +152,10 @@ static void map_add(uintptr_t va, uint64_t pa)
     maps[i].va = va;
     maps[i].pa = pa;
     nmaps++;
+    if (ntouched < SHIM_SLOTS)
+        touched[ntouched++] = i;
+    else
+        touched_lost = true;
 }
 
 /* Empties slot i, then moves back every later entry of the same probe run
@@ -181,11 +213,44 @@ W uint64_t mmu_translate(uintptr_t va)
     if (i >= 0)
         return maps[i].pa;
     uint64_t pa = pmm_alloc();
+    if (!pa)
+        abort();
     ipc_shim_frames_live--;
+    frame_state[pa / PAGE_SIZE] = SHIM_FRAME_ADOPTED;
+    if (nadopted < SHIM_FRAMES)
+        adopted[nadopted++] = pa;
     if (pwrite(memfd, (void *)va, PAGE_SIZE, (off_t)pa) != (ssize_t)PAGE_SIZE ||
         !mmu_map(va, pa, PAGE_SIZE, MMU_READ | MMU_WRITE))
         abort();
     return pa;
+}
+
+/* What mmu_translate would say, without adopting anything: 0 for a page
+ * the shim did not map. */
+uint64_t ipc_shim_lookup(uintptr_t va)
+{
+    int i = map_find(va & ~(uintptr_t)(PAGE_SIZE - 1));
+    return i >= 0 ? maps[i].pa : 0;
+}
+
+/* The world went down: forget every mapping, and the frames linear
+ * memories adopted are free again. */
+static void shim_reset(void)
+{
+    if (touched_lost)
+        memset(maps, 0, sizeof maps);
+    else
+        for (int i = 0; i < ntouched; i++)
+            maps[touched[i]].va = 0;
+    ntouched = 0;
+    touched_lost = false;
+    nmaps = 0;
+    for (int i = 0; i < nadopted; i++)
+        if (frame_state[adopted[i] / PAGE_SIZE] == SHIM_FRAME_ADOPTED && nfree < SHIM_FRAMES) {
+            frame_state[adopted[i] / PAGE_SIZE] = SHIM_FRAME_FREE;
+            free_list[nfree++] = adopted[i];
+        }
+    nadopted = 0;
 }
 
 /* ------------------------------------------------------------ the test world */
@@ -206,6 +271,13 @@ void kvprintf(const char *fmt, va_list ap)
                                                                    : sizeof shim_log - shim_log_len - 1;
     if (getenv("IPC_TEST_VERBOSE"))
         vprintf(fmt, ap);
+}
+
+const char *ipc_shim_log(void)
+{
+    shim_log_len = 0;
+    shim_log[0] = 0;
+    return shim_log;
 }
 
 void kprintf(const char *fmt, ...)
@@ -265,8 +337,7 @@ bool ipc_world_up(ipc_world_t *w, const char *manifest)
 void ipc_world_down(ipc_world_t *w)
 {
     domsys_fini(&w->sys);
-    memset(maps, 0, sizeof maps);   /* the linear memories go: their addresses may come back */
-    nmaps = 0;
+    shim_reset();   /* the linear memories go: their addresses may come back */
     wasm_exec_free(w->ex);
     wasm_runtime_free(w->rt);
 }

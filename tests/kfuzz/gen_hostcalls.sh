@@ -7,12 +7,23 @@
 #   h(a, b, c, d i64) -> i64       an endpoint handler: 13 traps, 7 calls
 #                                  hc(b, c, d, ...) from inside a call, else a+b
 #   memory (2 pages)
+# and, for the multi-domain fuzzer (tests/kfuzz/fuzz_multi.c):
+#   hm(a, b, c, d i64) -> i64      an endpoint handler doing op a & 15:
+#                                  0 a+b, 1 trap, 2 hc(b, c, d), 3 hc(b, d, c),
+#                                  4 memory.grow(b), 5 store8 c at b, 6 load8 b,
+#                                  7 spin (until fuel ends), 8 recurse b deep,
+#                                  9 buf_map(d, b) then store8 c at b;
+#                                  d is the lent buffer of a call_lend
+#   dhc(depth i32, n i32, a0..a6 i64) -> i64   hc at the bottom of depth frames
+#   grow(n i32) -> i64, st(addr i32, v i32), ld(addr i32) -> i64, boom(), spin()
 # usage: gen_hostcalls.sh kernel/core/hostcall.c [kernel/core/supervise.c ...] > out.wat
 awk '
 BEGIN { n = 0 }
 /^[ \t]*\{"[a-z_0-9]+", "[iI]*:[iI]?", hc_[a-z_0-9]+\},/ {
     split($0, q, "\"")
-    name[n] = q[2]; sig[n] = q[4]; n++
+    name[n] = q[2]; sig[n] = q[4]
+    if (name[n] == "buf_map") bm = n
+    n++
 }
 END {
     print "(module"
@@ -44,5 +55,45 @@ END {
     print "      (then (return (call $hc (i32.wrap_i64 (local.get $b)) (local.get $c) (local.get $d)"
     print "                              (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))))"
     print "    (i64.add (local.get $a) (local.get $b)))"
+    print "  (func $hm (export \"hm\") (param $a i64) (param $b i64) (param $c i64) (param $d i64) (result i64)"
+    print "    (local $op i32) (local $r i64)"
+    print "    (local.set $op (i32.and (i32.wrap_i64 (local.get $a)) (i32.const 15)))"
+    print "    (if (i32.eq (local.get $op) (i32.const 1)) (then unreachable))"
+    print "    (if (i32.eq (local.get $op) (i32.const 2))"
+    print "      (then (return (call $hc (i32.wrap_i64 (local.get $b)) (local.get $c) (local.get $d)"
+    print "                              (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))))"
+    print "    (if (i32.eq (local.get $op) (i32.const 3))"
+    print "      (then (return (call $hc (i32.wrap_i64 (local.get $b)) (local.get $d) (local.get $c)"
+    print "                              (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))))"
+    print "    (if (i32.eq (local.get $op) (i32.const 4))"
+    print "      (then (return (i64.extend_i32_s (memory.grow (i32.wrap_i64 (local.get $b)))))))"
+    print "    (if (i32.eq (local.get $op) (i32.const 5))"
+    print "      (then (i64.store8 (i32.wrap_i64 (local.get $b)) (local.get $c)) (return (i64.const 0))))"
+    print "    (if (i32.eq (local.get $op) (i32.const 6))"
+    print "      (then (return (i64.load8_u (i32.wrap_i64 (local.get $b))))))"
+    print "    (if (i32.eq (local.get $op) (i32.const 7)) (then (loop $l (br $l))))"
+    print "    (if (i32.eq (local.get $op) (i32.const 8))"
+    print "      (then (return (call $deep (i32.wrap_i64 (local.get $b))))))"
+    if (bm != "") {
+    print "    (if (i32.eq (local.get $op) (i32.const 9))"
+    printf "      (then (local.set $r (i64.extend_i32_s (call $f%d (i32.wrap_i64 (local.get $d)) (i32.wrap_i64 (local.get $b)))))\n", bm
+    print "            (i64.store8 (i32.wrap_i64 (local.get $b)) (local.get $c)) (return (local.get $r))))"
+    }
+    print "    (i64.add (local.get $a) (local.get $b)))"
+    print "  (func $deep (param $n i32) (result i64)"
+    print "    (if (result i64) (i32.le_s (local.get $n) (i32.const 0)) (then (i64.const 0))"
+    print "      (else (i64.add (i64.const 1) (call $deep (i32.sub (local.get $n) (i32.const 1)))))))"
+    print "  (func $dhc (export \"dhc\") (param $n i32) (param $k i32) (param $a0 i64) (param $a1 i64) (param $a2 i64)"
+    print "        (param $a3 i64) (param $a4 i64) (param $a5 i64) (param $a6 i64) (result i64)"
+    print "    (if (result i64) (i32.le_s (local.get $n) (i32.const 0))"
+    print "      (then (call $hc (local.get $k) (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3)"
+    print "                      (local.get $a4) (local.get $a5) (local.get $a6)))"
+    print "      (else (call $dhc (i32.sub (local.get $n) (i32.const 1)) (local.get $k) (local.get $a0) (local.get $a1)"
+    print "                       (local.get $a2) (local.get $a3) (local.get $a4) (local.get $a5) (local.get $a6)))))"
+    print "  (func (export \"grow\") (param $n i32) (result i64) (i64.extend_i32_s (memory.grow (local.get $n))))"
+    print "  (func (export \"st\") (param $p i32) (param $v i32) (i32.store8 (local.get $p) (local.get $v)))"
+    print "  (func (export \"ld\") (param $p i32) (result i64) (i64.load8_u (local.get $p)))"
+    print "  (func (export \"boom\") unreachable)"
+    print "  (func (export \"spin\") (loop $l (br $l)))"
     print "  (func (export \"_start\")))"
 }' "$@"

@@ -46,13 +46,19 @@ static bool find(const char *name, const uint8_t **data, size_t *len)
 
 bool kworld_up(ipc_world_t *w, const char *text, size_t len)
 {
-    memset(w, 0, sizeof *w);
     /* Small stacks: the defaults (8 MiB of value stack per exec, zeroed)
      * would cost more than everything the input does. */
     wasm_config_t cfg = {.max_call_depth = 1000, .value_stack_cells = 1u << 16,
                          .max_memory_pages = 256, .max_table_elems = 10000};
+    return kworld_up_cfg(w, text, len, &cfg);
+}
+
+bool kworld_up_cfg(ipc_world_t *w, const char *text, size_t len, const wasm_config_t *cfg)
+{
+    memset(w, 0, sizeof *w);
     live_before = kshim_live();
-    if (!(w->rt = wasm_runtime_new(&cfg)) || !domsys_init(&w->sys, w->rt, find) ||
+    w->log = ipc_shim_log();
+    if (!(w->rt = wasm_runtime_new(cfg)) || !domsys_init(&w->sys, w->rt, find) ||
         !(w->ex = wasm_exec_new(w->rt)))
         abort();
     domsys_load_manifest(&w->sys, text, len);

@@ -10,10 +10,14 @@
 
 #include "ipctest.h"
 
+struct wasm_config;
+
 /* Reads hc.wasm from the directory of argv0 (once). */
 void kworld_init(const char *argv0);
 /* A world built from manifest text; false when the runtime could not be made. */
 bool kworld_up(ipc_world_t *w, const char *text, size_t len);
+/* The same with the engine limits cfg. */
+bool kworld_up_cfg(ipc_world_t *w, const char *text, size_t len, const struct wasm_config *cfg);
 /* Tears it down; aborts when kernel allocations leaked. */
 void kworld_down(ipc_world_t *w);
 

@@ -151,6 +151,12 @@ uint32_t cap_table_count(const cap_table_t *t);   /* live capabilities */
  * there are. For supervisors: what a domain held at its snapshot. */
 uint32_t cap_table_handles(const cap_table_t *t, cap_handle_t *out, uint32_t max);
 
+/* Where h was derived from: the parent's table and its handle as the
+ * parent's slot now reads (so a parent that is gone shows as a handle that
+ * does not resolve). CAP_ENOENT for a root. Reads only: for invariant
+ * checkers (tests/kfuzz/invariant.c). */
+int cap_parent(cap_table_t *t, cap_handle_t h, cap_table_t **ptable, cap_handle_t *ph);
+
 /* ------------------------------------------------------------ operations */
 
 /* A root capability (no parent) to obj with the given rights (within
