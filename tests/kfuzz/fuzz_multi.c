@@ -134,12 +134,16 @@ struct thread {
     bool woken;
     int preempt;                /* safe points left before a switch (0: none) */
     domain_t *running;          /* the domain whose code it runs at top level */
+    domain_t *caller;           /* a call step's caller and endpoint handle, */
+    cap_handle_t call_h;        /* for the re-check after waiting (finding 8) */
+    bool stale_after_wait;      /* woken from a server's queue with call_h dead */
 };
 
 static struct thread threads[NTHREADS + 1];    /* the last one: the supervisor */
 static struct thread *cur;
 static int depth;
 static int steps_left;
+static long nested_steps;       /* steps run at blocking points and preemptions */
 
 thread_t *thread_current(void)
 {
@@ -187,14 +191,30 @@ bool waitq_wait(waitq_t *q, uint64_t deadline)
     uint8_t b = byte();
     if (trace)
         fprintf(stderr, "%*s[thread %d blocks]\n", depth * 2, "", me->id);
+    /* Finding 3 skipped: the domain it waits in is not reset meanwhile
+     * (its snapshot is hidden from domain_reset). */
+    domain_t *in = me->running;
+    bool hide = (skip >> 3 & 1) && in && in->sup.snap;
+    if (hide)
+        in->sup.snap = false;
+    nested_steps++;
     depth++;
     run_steps(b % 4);
     if (b & 0x80)
         fake_ns += 1000000;     /* time passes while it waits */
     depth--;
+    if (hide)
+        in->sup.snap = true;
     cur = me;
     if (me->q)
         dequeue(me);
+    /* Waited for a busy server (its callers queue) and the capability the
+     * call went through died meanwhile: the call must not go on. */
+    kobj_t *o;
+    for (int i = 0; i < ndoms; i++)
+        if (q == &doms[i]->callers && me->woken && me->caller && me->caller->caps &&
+            cap_lookup(me->caller->caps, me->call_h, KOBJ_ENDPOINT, CAP_R_CALL, &o) != CAP_OK)
+            me->stale_after_wait = true;
     if (trace)
         fprintf(stderr, "%*s[thread %d %s]\n", depth * 2, "", me->id, me->woken ? "woken" : "times out");
     (void)deadline;
@@ -236,6 +256,7 @@ static wasm_trap_kind_t safepoint(wasm_exec_t *ex, void *user)
         struct thread *me = cur;
         if (trace)
             fprintf(stderr, "%*s[thread %d preempted]\n", depth * 2, "", t->id);
+        nested_steps++;
         depth++;
         run_steps(1 + byte() % 3);
         depth--;
@@ -299,6 +320,14 @@ static bool on_stack(domain_t *d)
         if (threads[i].busy && threads[i].running == d)
             return true;
     return d->active != 0;
+}
+
+static bool dom_alive(domain_t *d)
+{
+    for (int i = 0; i < ndoms; i++)
+        if (doms[i] == d)
+            return true;
+    return false;
 }
 
 /* ------------------------------------------------------------ arguments */
@@ -468,6 +497,10 @@ static void handler_args(domain_t *d, uint64_t h, uint64_t a[4], uint64_t lent_h
 
 /* ------------------------------------------------------------ steps */
 
+static domain_t *call_caller;   /* the next run_own is a call through call_h */
+static cap_handle_t call_h;
+static bool last_stale;         /* the last run_own's call waited and its capability died */
+
 /* Runs export f of d on a free thread, as d's own code (sup_run_begin, a
  * trap faults d, as the loader does for an entry). */
 static int64_t run_own(domain_t *d, const char *fn, uint64_t *args, int preempt)
@@ -480,6 +513,10 @@ static int64_t run_own(domain_t *d, const char *fn, uint64_t *args, int preempt)
     t->busy = true;
     t->running = d;
     t->preempt = preempt;
+    t->caller = call_caller;
+    t->call_h = call_h;
+    t->stale_after_wait = false;
+    call_caller = NULL;
     cur = t;
     wasm_exec_set_fuel(t->ex, 20000);
     if (preempt)
@@ -496,6 +533,8 @@ static int64_t run_own(domain_t *d, const char *fn, uint64_t *args, int preempt)
         domain_fault(d, k, "its entry trapped");
     }
     t->busy = false;
+    t->caller = NULL;
+    last_stale = t->stale_after_wait;
     cur = me;
     return k == WASM_OK ? (int64_t)r[0] : -2000 - (int64_t)k;
 }
@@ -562,6 +601,30 @@ static void step_hostcall(domain_t *d, int k)
     put_names(d);
     a[0] = (uint64_t)dep;
     a[1] = (uint64_t)k;
+    /* A call into an endpoint: its server, for the checks after it. */
+    bool is_call = sh[0] == 'E';
+    kobj_t *eo = NULL, *bo = NULL;
+    domain_t *srv = NULL;
+    if (is_call && cap_lookup(d->caps, (cap_handle_t)x[0], KOBJ_ENDPOINT, 0, &eo) == CAP_OK)
+        srv = ((endpoint_t *)eo)->server;
+    else
+        eo = NULL;
+    if (is_call && sh[1] == 'B' && cap_lookup(d->caps, (cap_handle_t)x[1], KOBJ_BUFFER, 0, &bo))
+        bo = NULL;
+    /* Finding 2 skipped: the endpoint and the lent buffer are held by a
+     * reference for the length of the call, as the fix will hold them. */
+    bool hold = (skip >> 2 & 1) != 0;
+    if (hold && eo)
+        kobj_ref(eo);
+    if (hold && bo)
+        kobj_ref(bo);
+    uint32_t faults0 = srv ? srv->sup.faults : 0;
+    bool ro0 = srv && srv->ro_kill;
+    long nested0 = nested_steps;
+    if (is_call) {
+        call_caller = d;
+        call_h = (cap_handle_t)x[0];
+    }
     if (trace) {
         fprintf(stderr, "%*s%s: %s(", depth * 2, "", d->name, calls[k].name);
         for (int i = 0; i < nx; i++)
@@ -569,8 +632,23 @@ static void step_hostcall(domain_t *d, int k)
         fprintf(stderr, ")%s%s\n", dep ? " deep" : "", preempt ? " preempted" : "");
     }
     int64_t r = run_own(d, "dhc", a, preempt);
+    call_caller = NULL;
     if (trace)
         fprintf(stderr, "%*s  -> %lld\n", depth * 2, "", (long long)r);
+    /* A handler doing a+b cannot trap; if the server faulted all the
+     * same, with nothing else run meanwhile, the trap was the caller's
+     * (its call depth) and was charged to the server. */
+    if (srv && srv != d && !(skip >> 6 & 1) && x[sh[1] == 'B' ? 3 : 1] % 10 == 0 && !ro0 &&
+        nested_steps == nested0 && dom_alive(srv) && srv->sup.faults != faults0)
+        fail(6, "%s faulted (%s) in a call from %s its handler could not trap in",
+             srv->name, wasm_trap_kind_name((wasm_trap_kind_t)srv->sup.last_trap), d->name);
+    if (last_stale && r == 0 && !(skip >> 8 & 1))
+        fail(8, "%s's call went on after waiting for a busy server though its capability "
+             "died meanwhile", d->name);
+    if (hold && eo)
+        kobj_unref(eo);
+    if (hold && bo)
+        kobj_unref(bo);
     if (r > 0 && r < (1ll << 31))
         remember((uint32_t)r);
 }
