@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 kf=build/kfuzz
 secs=${KFUZZ_GROUP_SECONDS:-20}
 msecs=${KFUZZ_MULTI_SECONDS:-60}
-export KFUZZ_KNOWN=${KFUZZ_KNOWN-1,7}
+export KFUZZ_KNOWN=${KFUZZ_KNOWN-1,2,3,4,5,6,7,8,9}
 flags=(-timeout=10 -rss_limit_mb=4096 -artifact_prefix=$kf/ -print_final_stats=1)
 if ! make -s $kf/fuzz_manifest $kf/fuzz_hostcall $kf/fuzz_multi $kf/seeds.stamp >&2; then
     echo "kfuzz: build failed" >&2
@@ -43,7 +43,8 @@ run hostcall $kf/fuzz_hostcall -max_len=2048 -max_total_time="$secs" $kf/corpus/
     tests/kfuzz/regress
 echo "kfuzz: multi: skipping issue-8 findings KFUZZ_KNOWN=$KFUZZ_KNOWN" >&2
 mkdir -p $kf/corpus/multi
-run multi $kf/fuzz_multi -max_len=512 -max_total_time="$msecs" $kf/corpus/multi \
-    tests/kfuzz/seeds/multi tests/kfuzz/regress-multi
+dirs=($kf/corpus/multi tests/kfuzz/seeds/multi)
+[ -d tests/kfuzz/regress-multi ] && dirs+=(tests/kfuzz/regress-multi)
+run multi $kf/fuzz_multi -max_len=512 -max_total_time="$msecs" "${dirs[@]}"
 echo "kfuzz: $pass passed, $fail failed"
 [ $fail -eq 0 ]
