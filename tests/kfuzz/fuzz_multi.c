@@ -85,7 +85,7 @@ static const char *const names[] = {"a.h", "a.q", "a.b", "b.h", "b.q", "b.r", "c
 #define NTHREADS 4
 #define MAX_DEPTH 3             /* nested thread switches */
 #define MAX_STEPS 48
-#define CALL_DEPTH 256          /* the world's max_call_depth */
+#define CALL_DEPTH 512          /* the world's max_call_depth (> IPC_ROOM_FRAMES) */
 
 static ipc_world_t w;
 static domain_t *doms[MAX_DOMS];
@@ -278,7 +278,7 @@ static struct thread *free_thread(void)
 static void fail(int finding, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "\nkfuzz-multi: INVARIANT VIOLATED (%s", finding ? "issue 8 finding " : "new");
+    fprintf(stderr, "\nkfuzz-multi: INVARIANT VIOLATED (%s", finding > 9 ? "new finding " : finding ? "issue 8 finding " : "new");
     if (finding)
         fprintf(stderr, "%d", finding);
     fprintf(stderr, "): ");
@@ -558,7 +558,10 @@ static void put_names(domain_t *d)
 static void step_hostcall(domain_t *d, int k)
 {
     uint8_t how = byte();
-    static const int depths[8] = {0, 0, 0, 0, 3, CALL_DEPTH - 12, CALL_DEPTH - 6, CALL_DEPTH - 3};
+    /* frames deep: none, a few, just enough room for the handler
+     * (IPC_ROOM_FRAMES), just too little, nearly all */
+    static const int depths[8] = {0, 0, 0, 0, 3, CALL_DEPTH - IPC_ROOM_FRAMES - 8,
+                                  CALL_DEPTH - IPC_ROOM_FRAMES + 4, CALL_DEPTH - 3};
     int dep = depths[how >> 2 & 7], preempt = how & 3;
     const char *sh = calls[k].shape;
     uint64_t a[9] = {0}, *x = a + 2;
@@ -803,10 +806,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     kworld_init((*argv)[0]);
-    const char *k = getenv("KFUZZ_KNOWN");
-    for (; k && *k; k++)
-        if (*k >= '1' && *k <= '9')
-            skip |= 1u << (*k - '0');
+    /* a list of finding numbers: "1,7,10" */
+    for (const char *k = getenv("KFUZZ_KNOWN"); k && *k;) {
+        char *end;
+        long n = strtol(k, &end, 10);
+        if (end == k) {
+            k++;
+            continue;
+        }
+        if (n > 0 && n < 32)
+            skip |= 1u << n;
+        k = end;
+    }
     trace = getenv("KFUZZ_TRACE") != NULL;
     return 0;
 }
@@ -823,7 +834,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < ndoms; i++)
         strcat(text, sections[i]);
     fake_ns = 1000000000ull;
-    wasm_config_t cfg = {.max_call_depth = CALL_DEPTH, .value_stack_cells = 1u << 13,
+    wasm_config_t cfg = {.max_call_depth = CALL_DEPTH, .value_stack_cells = 1u << 15,
                          .max_memory_pages = 16, .max_table_elems = 1000};
     kworld_up_cfg(&w, text, strlen(text), &cfg);
     static const char *const dn[MAX_DOMS] = {"a", "b", "c", "d"};

@@ -241,6 +241,22 @@ static void check_buffers(domsys_t *sys, bool quiescent)
         if (quiescent && (b->ro_lends || b->rw_lent))
             bad(2, "buffer %p: a lend outlived its call (ro_lends %u, rw_lent %d)", (void *)b,
                 b->ro_lends, b->rw_lent);
+        if (b->payer && !dom_of(sys, b->payer))
+            bad(0, "buffer %p: charged to a domain that is gone", (void *)b);
+        /* Exactly one borrower: during a writable lend every mapping is the
+         * borrower's (lend_to, lend_h) or the lender's (one domain); during
+         * read-only lends writable mappings are all in one domain. */
+        domain_t *other = NULL;
+        for (uint32_t k = 0; k < b->nmaps && k < BUF_MAX_MAPS; k++) {
+            buf_map_t *m = &b->maps[k];
+            bool borrower = b->rw_lent && m->holder == b->lend_to && m->h == b->lend_h;
+            if (borrower || (!b->rw_lent && !(b->ro_lends && m->writable)))
+                continue;
+            if (other && other != m->dom)
+                bad(7, "buffer %p: %s and %s map it during a %s lend", (void *)b, other->name,
+                    m->dom->name, b->rw_lent ? "writable" : "read-only");
+            other = m->dom;
+        }
         if (b->nmaps > BUF_MAX_MAPS) {
             bad(0, "buffer %p: %u mappings", (void *)b, b->nmaps);
             continue;
@@ -302,22 +318,45 @@ static void check_domains(domsys_t *sys, bool quiescent)
         if (!mem)
             continue;
         uint64_t size = wasm_memory_size(mem);
-        if (d->lim.mem_pages && size / 65536 > d->lim.mem_pages)
-            bad(5, "%s: %llu memory pages over its limit of %u", d->name,
-                (unsigned long long)(size / 65536), d->lim.mem_pages);
-        for (int ov = 0; ov < d->nmaps; ov++) {
-            bool found = false;
-            for (int i = 0; i < ncaps && !found; i++) {
-                if (caps[i].obj->type != KOBJ_BUFFER)
+        /* mem= covers its linear memory and the buffers it made (4 KiB
+         * pages, domain_charge), and the charge is what it made. */
+        if (d->lim.mem_pages && size / PAGE_SIZE + d->buf_pages > 16ull * d->lim.mem_pages)
+            bad(5, "%s: %llu KiB of memory and %llu of buffers over its limit of %u pages",
+                d->name, (unsigned long long)(size / 1024),
+                (unsigned long long)d->buf_pages * 4, d->lim.mem_pages);
+        if (quiescent) {
+            uint64_t made = 0;
+            set_clear(&objs);
+            for (int i = 0; i < ncaps; i++) {
+                bool fresh;
+                if (caps[i].obj->type != KOBJ_BUFFER ||
+                    !set_get(&objs, (uint64_t)(uintptr_t)caps[i].obj, &fresh) || !fresh)
                     continue;
-                buffer_t *b = (buffer_t *)caps[i].obj;
-                for (uint32_t k = 0; k < b->nmaps && k < BUF_MAX_MAPS; k++)
-                    if (b->maps[k].dom == d && b->maps[k].offset == d->map_off[ov])
-                        found = true;
+                if (((buffer_t *)caps[i].obj)->payer == d)
+                    made += ((buffer_t *)caps[i].obj)->npages;
             }
+            if (made != d->buf_pages)
+                bad(5, "%s: charged %llu buffer pages, its buffers have %llu", d->name,
+                    (unsigned long long)d->buf_pages, (unsigned long long)made);
+        }
+        for (int ov = 0; ov < d->nmaps; ov++) {
+            kobj_t *o;
+            bool found = false;
+            if (table_index(d->map_holder[ov]) < 0 ||
+                cap_lookup(d->map_holder[ov], d->map_h[ov], KOBJ_ANY, 0, &o) != CAP_OK ||
+                o != d->map_obj[ov]) {
+                bad(1, "%s: overlay at %#x+%#x is not backed by its live capability", d->name,
+                    d->map_off[ov], d->map_len[ov]);
+                continue;
+            }
+            if (o->type != KOBJ_BUFFER)
+                continue;
+            buffer_t *b = (buffer_t *)o;
+            for (uint32_t k = 0; k < b->nmaps && k < BUF_MAX_MAPS; k++)
+                found |= b->maps[k].dom == d && b->maps[k].offset == d->map_off[ov];
             if (!found)
-                bad(1, "%s: overlay at %#x+%#x is backed by no buffer a live capability names",
-                    d->name, d->map_off[ov], d->map_len[ov]);
+                bad(1, "%s: overlay at %#x+%#x: its buffer has no such mapping", d->name,
+                    d->map_off[ov], d->map_len[ov]);
         }
         uintptr_t base = (uintptr_t)wasm_memory_data(mem);
         for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
@@ -385,6 +424,12 @@ bool kinv_check(domsys_t *sys, bool quiescent, unsigned skip, kinv_report_t *r)
     skip_mask = skip;
     rep = r;
     failed = false;
+    /* A channel whose last capability went waits for ipc_reap (only
+     * domsys_fini runs it); what it still has in transit lives on. */
+    for (channel_t *c = sys->reap; c; c = c->reap_next)
+        if (cap_table_count(c->parking))
+            bad(KINV_DEAD_CHANNEL, "a dead channel keeps %u capabilities in transit (until shutdown)",
+                cap_table_count(c->parking));
     check_caps(sys);
     check_buffers(sys, quiescent);
     check_domains(sys, quiescent);
