@@ -834,9 +834,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < ndoms; i++)
         strcat(text, sections[i]);
     fake_ns = 1000000000ull;
-    wasm_config_t cfg = {.max_call_depth = CALL_DEPTH, .value_stack_cells = 1u << 15,
-                         .max_memory_pages = 16, .max_table_elems = 1000};
-    kworld_up_cfg(&w, text, strlen(text), &cfg);
+    /* The runtime and the threads' execs (value stacks of 256 KiB: the
+     * room IPC_ROOM_CELLS promises a handler, and more) outlive worlds:
+     * allocating them for each input costs more than the input. The
+     * runtime keeps the host functions of every world made on it, so it
+     * is made anew every 64 inputs; nothing else of it carries over. */
+    static wasm_runtime_t *rt;
+    static int rt_uses;
+    if (rt && rt_uses++ == 64) {
+        for (int i = 0; i < NTHREADS; i++)
+            wasm_exec_free(threads[i].ex);
+        wasm_runtime_free(rt);
+        rt = NULL;
+    }
+    if (!rt) {
+        wasm_config_t cfg = {.max_call_depth = CALL_DEPTH, .value_stack_cells = 1u << 15,
+                             .max_memory_pages = 16, .max_table_elems = 1000};
+        if (!(rt = wasm_runtime_new(&cfg)))
+            abort();
+        rt_uses = 0;
+        for (int i = 0; i < NTHREADS; i++)
+            if (!(threads[i].ex = wasm_exec_new(rt)))
+                abort();
+    }
+    kworld_up_in(&w, rt, text, strlen(text));
     static const char *const dn[MAX_DOMS] = {"a", "b", "c", "d"};
     for (int i = 0; i < ndoms; i++) {
         doms[i] = domain_find(&w.sys, dn[i]);
@@ -860,11 +881,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (int i = 0; i <= NTHREADS; i++) {
         struct thread *t = &threads[i];
+        wasm_exec_t *ex = t->ex;
         memset(t, 0, sizeof *t);
         t->id = i;
-        if (i < NTHREADS) {
-            t->ex = wasm_exec_new(w.rt);
-            wasm_exec_set_safepoint_hook(t->ex, safepoint, t);
+        if ((t->ex = ex)) {
+            wasm_exec_clear_interrupt(ex);
+            wasm_exec_set_safepoint_hook(ex, safepoint, t);
         }
     }
     memset(recent, 0, sizeof recent);
@@ -883,10 +905,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (in_n && steps_left > 0)
         run_steps(1);
     sigaction(SIGSEGV, &old_segv, NULL);
-    for (int i = 0; i < NTHREADS; i++)
-        wasm_exec_free(threads[i].ex);
     memset(doms, 0, sizeof doms);
     ndoms = 0;
-    kworld_down(&w);
+    kworld_down_keep(&w);
     return 0;
 }

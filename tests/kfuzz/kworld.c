@@ -65,6 +65,24 @@ bool kworld_up_cfg(ipc_world_t *w, const char *text, size_t len, const wasm_conf
     return true;
 }
 
+bool kworld_up_in(ipc_world_t *w, wasm_runtime_t *rt, const char *text, size_t len)
+{
+    memset(w, 0, sizeof *w);
+    live_before = kshim_live();
+    w->log = ipc_shim_log();
+    w->rt = rt;
+    if (!domsys_init(&w->sys, rt, find))
+        abort();
+    domsys_load_manifest(&w->sys, text, len);
+    return true;
+}
+
+void kworld_down_keep(ipc_world_t *w)
+{
+    w->rt = NULL;   /* the caller's: ipc_world_down frees only what is left */
+    kworld_down(w);
+}
+
 void kworld_down(ipc_world_t *w)
 {
     ipc_world_down(w);

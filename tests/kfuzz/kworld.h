@@ -11,6 +11,7 @@
 #include "ipctest.h"
 
 struct wasm_config;
+struct wasm_runtime;
 
 /* Reads hc.wasm from the directory of argv0 (once). */
 void kworld_init(const char *argv0);
@@ -18,6 +19,11 @@ void kworld_init(const char *argv0);
 bool kworld_up(ipc_world_t *w, const char *text, size_t len);
 /* The same with the engine limits cfg. */
 bool kworld_up_cfg(ipc_world_t *w, const char *text, size_t len, const struct wasm_config *cfg);
+/* A world on runtime rt, which the caller keeps (with its execs) across
+ * worlds: no exec of its own (w->ex is NULL). Tear it down with
+ * kworld_down_keep, which leaves rt alone. */
+bool kworld_up_in(ipc_world_t *w, struct wasm_runtime *rt, const char *text, size_t len);
+void kworld_down_keep(ipc_world_t *w);
 /* Tears it down; aborts when kernel allocations leaked. */
 void kworld_down(ipc_world_t *w);
 
