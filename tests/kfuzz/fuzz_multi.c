@@ -150,11 +150,6 @@ thread_t *thread_current(void)
     return cur;
 }
 
-void thread_set_exec(thread_t *t, struct wasm_exec *ex)
-{
-    (void)t, (void)ex;
-}
-
 static void run_steps(int n);
 
 static void dequeue(struct thread *t)
@@ -200,8 +195,10 @@ bool waitq_wait(waitq_t *q, uint64_t deadline)
     nested_steps++;
     depth++;
     run_steps(b % 4);
-    if (b & 0x80)
-        fake_ns += 1000000;     /* time passes while it waits */
+    if (b & 0x80) {     /* time passes while it waits: the lease reaper runs */
+        fake_ns += 1000000;
+        cap_tick(&w.sys.space, fake_ns);
+    }
     depth--;
     if (hide)
         in->sup.snap = true;
@@ -682,6 +679,12 @@ static void step_supervisor(domain_t *d)
     /* Finding 3: a reset under a thread blocked in the domain's host call
      * writes into released memory later. */
     bool guard = (skip >> 3 & 1) && on_stack(d);
+    /* The grants its manifest names: a reset goes back to them, re-issued
+     * ones (a fault of their owner derives them anew) included. */
+    bool live[DOMAIN_MAX_NAMES];
+    kobj_t *o;
+    for (int i = 0; i < d->nnames; i++)
+        live[i] = d->caps && cap_lookup(d->caps, d->names[i].h, KOBJ_ANY, 0, &o) == CAP_OK;
     switch (op % 6) {
     case 0:
         if (!guard)
@@ -696,6 +699,10 @@ static void step_supervisor(domain_t *d)
     case 4: domain_start(d); break;
     default: sup_tick(&w.sys, fake_ns); break;
     }
+    for (int i = 0; i < d->nnames && op % 6 < 2 && !(skip >> 11 & 1); i++)
+        if (live[i] && cap_lookup(d->caps, d->names[i].h, KOBJ_ANY, 0, &o) != CAP_OK)
+            fail(11, "%s: its reset dropped its grant %s (handle %#x)", d->name, d->names[i].name,
+                 d->names[i].h);
     cur = me;
 }
 
