@@ -21,6 +21,9 @@
 #   BENCH_NOSP=build/bench/azoth-wasm-nosp
 #   BENCH_NODE_FLAGS=""   extra node flags (e.g. --no-liftoff)
 #   BENCH_CLOCK=wall      wall | cpu: the clock of the table
+#   BENCH_SIMD="blend matmul"  programs also built with -msimd128 into
+#                         $BENCH_DIR/wasm-simd/: a second table runs them under
+#                         the engine against their scalar builds and native
 # Exit status: 0 when every run printed the native output, 1 otherwise.
 set -u
 cd "$(dirname "$0")/.."
@@ -176,6 +179,44 @@ echo "geomean net of fixed cost: engine/native $(geomean "$CLOCK" 5), node/nativ
 echo "by $OTHER clock: engine/native $(geomean $OTHER 2), node/native $(geomean $OTHER 3)," \
     "safe-point cost $(geomean $OTHER 4)"
 echo "runs per variant: $RUNS (medians shown); times are whole-process $CLOCK-clock ms"
+
+# SIMD: the same program built with and without -msimd128, under the engine
+# (interleaved with native), so the ratio is what v128 code gains or loses.
+if [ $have_engine = 1 ] && [ -n "${BENCH_SIMD:-}" ]; then
+    echo
+    printf '%-10s %9s %10s %10s %11s %9s %9s\n' simd native_ms scalar_ms simd_ms \
+        simd/scalar scalar/nat simd/nat
+    for p in $BENCH_SIMD; do
+        nat=$DIR/native/$p; sw=$DIR/wasm/$p.wasm; vw=$DIR/wasm-simd/$p.wasm
+        if [ ! -x "$nat" ] || [ ! -f "$sw" ] || [ ! -f "$vw" ]; then
+            echo "MISSING: $p (run 'make bench' to build $vw)" >&2
+            failures=$((failures + 1)); continue
+        fi
+        declare -A st=()
+        for r in $(seq 1 "$RUNS"); do
+            for v in native scalar simd; do
+                case $v in
+                native) t=$(run_one native "$p" "$r" "$nat") ;;
+                scalar) t=$(run_one scalar "$p" "$r" "$ENGINE" run "$sw") ;;
+                simd)   t=$(run_one simd "$p" "$r" "$ENGINE" run "$vw") ;;
+                esac
+                if [ "$t" = fail ] || [ -z "$t" ]; then
+                    failures=$((failures + 1))
+                    echo "FAILED: $p under $v (run $r): $(head -c 600 "$OUT/$p.$v.$r.stderr")" >&2
+                    continue
+                fi
+                [ $v = native ] || check "$v" "$p" "$r" || continue
+                if [ $CLOCK = wall ]; then st[$v]="${st[$v]:-} ${t% *}"; else st[$v]="${st[$v]:-} ${t#* }"; fi
+            done
+        done
+        n=$(echo "${st[native]:-}" | tr ' ' '\n' | grep . | median)
+        s=$(echo "${st[scalar]:-}" | tr ' ' '\n' | grep . | median)
+        v=$(echo "${st[simd]:-}" | tr ' ' '\n' | grep . | median)
+        printf '%-10s %9s %10s %10s %11s %9s %9s\n' "$p" "$n" "$s" "$v" "$(ratio "$v" "$s")" \
+            "$(ratio "$s" "$n")" "$(ratio "$v" "$n")"
+        unset st
+    done
+fi
 if [ $failures -ne 0 ]; then
     echo "bench: $failures failed or mismatched runs (outputs kept in $OUT)"
     exit 1

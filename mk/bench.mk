@@ -17,6 +17,13 @@ $(BENCH_DIR)/native/%: bench/%.c
 $(BENCH_DIR)/wasm/%.wasm: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) --target=wasm32-wasi $(BENCH_CFLAGS) $< -o $@ -lm
+# The SIMD comparison: these programs also built with -msimd128 (clang's
+# auto-vectoriser then emits v128 code), run against their scalar builds.
+BENCH_SIMD ?= blend matmul
+BENCH_SIMD_WASM := $(patsubst %,$(BENCH_DIR)/wasm-simd/%.wasm,$(BENCH_SIMD))
+$(BENCH_DIR)/wasm-simd/%.wasm: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) --target=wasm32-wasi -msimd128 $(BENCH_CFLAGS) $< -o $@ -lm
 
 # The no-safe-point engine: azoth-wasm linked against engine objects compiled
 # with WASM_NO_SAFEPOINTS. The WASI layer, its backend and the platform have
@@ -46,11 +53,11 @@ $(BENCH_DIR)/timeit: bench/harness/timeit.c
 # The engine is snapshotted into build/bench/ right before the no-safe-point
 # build, so a rebuild of build/azoth-wasm by someone else during the run
 # cannot make the two differ by more than the define.
-bench: $(BENCH_NATIVE) $(BENCH_WASM) $(BENCH_BASE) $(BENCH_DIR)/timeit
+bench: $(BENCH_NATIVE) $(BENCH_WASM) $(BENCH_SIMD_WASM) $(BENCH_BASE) $(BENCH_DIR)/timeit
 	rm -f $(BENCH_DIR)/azoth-wasm $(BENCH_NOSP)
 	-$(MAKE) --no-print-directory $(BUILD)/azoth-wasm && cp $(BUILD)/azoth-wasm $(BENCH_DIR)/azoth-wasm
 	-$(MAKE) --no-print-directory $(BENCH_NOSP)
-	BENCH_DIR=$(BENCH_DIR) BENCH_ENGINE=$(BENCH_DIR)/azoth-wasm bash bench/run.sh
+	BENCH_DIR=$(BENCH_DIR) BENCH_ENGINE=$(BENCH_DIR)/azoth-wasm BENCH_SIMD="$(BENCH_SIMD)" bash bench/run.sh
 	-$(MAKE) --no-print-directory bench-ipc | grep '^ipc:'
 
 # The speculation clamp's cost: azoth-wasm without it, beside the normal one.

@@ -8,8 +8,7 @@
  * Each file.json is what `wast2json x.wast -o dir/x.json` wrote; the module
  * files it names are read from the same directory. Text-format modules
  * (assert_malformed on "quote" modules) are left out: the engine reads
- * binary only. Commands that use v128 values are left out too. What is left
- * out is counted on stderr (each one with -v).
+ * binary only. What is left out is counted on stderr (each one with -v).
  *
  * Every integer is written little-endian byte by byte, so the blob is the
  * same on any host.
@@ -190,20 +189,76 @@ static bool conv_val(const json_t *j, uint8_t *type, uint8_t *kind, uint64_t *bi
     return true;
 }
 
-/* Writes a count and the values of a JSON array. */
+/* A v128 {"type": "v128", "lane_type": L, "value": [lanes]} as its two
+ * slots (kern/kspec.h). */
+static bool put_v128(out_t *o, const json_t *j, char *why, size_t cap)
+{
+    static const char *const shapes[] = {"i8", "i16", "i32", "i64", "f32", "f64"};
+    const char *ls = json_get_str(j, "lane_type", NULL);
+    const json_t *vals = json_get(j, "value");
+    int shape = 0;
+    while (shape < 6 && (!ls || strcmp(ls, shapes[shape]) != 0))
+        shape++;
+    if (shape == 6)
+        return snprintf(why, cap, "v128 lane type %s", ls ? ls : "?"), false;
+    int bytes = shape == 4 ? 4 : shape == 5 ? 8 : 1 << shape, n = 16 / bytes;
+    if (!vals || json_count(vals) != (size_t)n)
+        return snprintf(why, cap, "v128 without %d lanes", n), false;
+    uint8_t b[16] = {0}, mask = 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = json_str(json_at(vals, (size_t)i), NULL);
+        if (!s)
+            return snprintf(why, cap, "v128 lane %d", i), false;
+        if (shape >= 4 && strcmp(s, "nan:canonical") == 0) {
+            mask |= (uint8_t)(KSPEC_NAN_CANON << (2 * i));
+            continue;
+        }
+        if (shape >= 4 && strcmp(s, "nan:arithmetic") == 0) {
+            mask |= (uint8_t)(KSPEC_NAN_ARITH << (2 * i));
+            continue;
+        }
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (errno || end == s || *end || s[0] == '-' || (bytes < 8 && v >> (8 * bytes)))
+            return snprintf(why, cap, "v128 lane '%s'", s), false;
+        for (int k = 0; k < bytes; k++)
+            b[i * bytes + k] = (uint8_t)(v >> (8 * k));
+    }
+    uint64_t lo = 0, hi = 0;
+    for (int k = 7; k >= 0; k--) {
+        lo = lo << 8 | b[k];
+        hi = hi << 8 | b[8 + k];
+    }
+    put_u8(o, 0x7B), put_u8(o, (uint8_t)shape), put_u64(o, lo);
+    put_u8(o, 0x7B), put_u8(o, mask), put_u64(o, hi);
+    return true;
+}
+
+/* Writes a count of slots and the values of a JSON array. */
 static bool put_vals(out_t *o, const json_t *arr, char *why, size_t cap)
 {
-    size_t n = json_count(arr);
-    put_u32(o, (uint32_t)n);
+    size_t n = json_count(arr), count_at = o->len;
+    uint32_t slots = 0;
+    put_u32(o, 0);
     for (size_t i = 0; i < n; i++) {
         uint8_t type, kind;
         uint64_t bits;
+        const char *ts = json_get_str(json_at(arr, i), "type", NULL);
+        if (ts && strcmp(ts, "v128") == 0) {
+            if (!put_v128(o, json_at(arr, i), why, cap))
+                return false;
+            slots += 2;
+            continue;
+        }
         if (!conv_val(json_at(arr, i), &type, &kind, &bits, why, cap))
             return false;
         put_u8(o, type);
         put_u8(o, kind);
         put_u64(o, bits);
+        slots++;
     }
+    patch_u32(o, count_at, slots);
     return true;
 }
 

@@ -125,7 +125,13 @@ static kstr_t rd_str(krd_t *r)
 static bool valtype_ok(uint8_t t)
 {
     return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 ||
-           t == WASM_FUNCREF || t == WASM_EXTERNREF;
+           t == WASM_FUNCREF || t == WASM_EXTERNREF || t == WASM_V128;
+}
+
+/* Slots (= cells) a value of type t takes: a v128 takes two. */
+static uint32_t slots_of(uint8_t t)
+{
+    return t == WASM_V128 ? 2 : 1;
 }
 
 static kval_t val_at(kvals_t v, uint32_t i)
@@ -147,6 +153,13 @@ static kvals_t rd_vals(krd_t *r)
     r->p += (size_t)n * KVAL_SIZE;
     for (uint32_t i = 0; i < n; i++) {
         kval_t k = val_at(v, i);
+        if (k.type == WASM_V128) {
+            /* two slots: shape and low half, NaN mask and high half */
+            if (i + 1 >= n || val_at(v, i + 1).type != WASM_V128 || k.kind > KSPEC_F64X2)
+                rd_fail(r, "bad v128 value");
+            i++;
+            continue;
+        }
         if (!valtype_ok(k.type) || k.kind > KSPEC_ANY)
             rd_fail(r, "bad value type or kind");
         bool narrow = k.type == WASM_I32 || k.type == WASM_F32;
@@ -320,6 +333,8 @@ static void ln_val(kline_t *l, kval_t v)
         ln_s(l, "null");
     else if (v.type == WASM_EXTERNREF)
         ln_u(l, v.bits - 1);             /* the script's number */
+    else if (v.type == WASM_V128)
+        ln_hex(l, v.bits, 16);           /* one half: the caller prints both */
     else
         ln_hex(l, v.bits, v.type == WASM_I32 || v.type == WASM_F32 ? 8 : 16);
 }
@@ -614,20 +629,27 @@ static int invoke(ks_t *s, wasm_instance_t *inst, const kaction_t *a, kout_t *o)
     const uint8_t *params;
     uint32_t np;
     wasm_func_type(ext.u.func, &params, &np, &o->types, &o->nres);
-    if (np != a->args.n)
+    uint32_t ncells = 0;
+    for (uint32_t i = 0; i < np; i++)
+        ncells += slots_of(params[i]);
+    if (ncells != a->args.n)
         return act_error(o, "wrong number of arguments");
-    uint64_t arg_buf[KSPEC_CELLS], *args = cells(arg_buf, np + 1);
-    o->res = cells(o->res_buf, o->nres + 1);
+    uint64_t arg_buf[KSPEC_CELLS], *args = cells(arg_buf, ncells + 1);
+    o->res = cells(o->res_buf, 2 * o->nres + 1);
     if (!args || !o->res) {
         if (args != arg_buf)
             kfree(args);
         return act_error(o, "out of memory");
     }
-    for (uint32_t i = 0; i < np; i++) {
-        kval_t v = val_at(a->args, i);
-        if (v.type != params[i] || v.kind != KSPEC_EXACT)
+    for (uint32_t i = 0, k = 0; i < np; k += slots_of(params[i]), i++) {
+        kval_t v = val_at(a->args, k);
+        bool exact = v.type == WASM_V128 ? val_at(a->args, k + 1).kind == 0
+                                         : v.kind == KSPEC_EXACT;
+        if (v.type != params[i] || !exact)
             o->why = "argument of the wrong type";
-        args[i] = v.bits;
+        args[k] = v.bits;
+        if (params[i] == WASM_V128)
+            args[k + 1] = val_at(a->args, k + 1).bits;
     }
     if (!o->why) {
         run_prepare(s);
@@ -651,7 +673,10 @@ static int get_global(wasm_instance_t *inst, const kaction_t *a, kout_t *o)
     o->types = &o->get_type;
     o->nres = 1;
     o->res = o->res_buf;
-    o->res[0] = wasm_global_get(ext.u.global);
+    if (o->get_type == WASM_V128)
+        wasm_global_get_v128(ext.u.global, o->res);
+    else
+        o->res[0] = wasm_global_get(ext.u.global);
     return o->status = ACT_OK;
 }
 
@@ -694,6 +719,26 @@ static bool nan_matches(uint8_t t, int kind, uint64_t v)
     uint64_t b = v & 0x7fffffffffffffffull;
     return kind == KSPEC_NAN_CANON ? b == 0x7ff8000000000000ull
                                    : (b & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
+}
+
+/* A v128 result (cells v[0], v[1]) against the two slots e, e2. */
+static bool v128_matches(kval_t e, kval_t e2, const uint64_t *v)
+{
+    int shape = e.kind, bytes = shape == KSPEC_F32X4 ? 4 : shape == KSPEC_F64X2 ? 8 : 1 << shape;
+    uint64_t want[2] = {e.bits, e2.bits};
+    for (int i = 0; i < 16 / bytes; i++) {
+        int at = i * bytes, half = at / 8, sh = 8 * (at % 8);
+        uint64_t m = bytes == 8 ? ~0ull : ((1ull << (8 * bytes)) - 1) << sh;
+        int nan = (e2.kind >> (2 * i)) & 3;
+        if (nan) {
+            uint64_t lane = (v[half] & m) >> sh;
+            if (!nan_matches(bytes == 4 ? WASM_F32 : WASM_F64, nan, lane))
+                return false;
+        } else if ((v[half] & m) != (want[half] & m)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool val_matches(kval_t e, uint8_t t, uint64_t v)
@@ -742,22 +787,27 @@ static void check_results(ks_t *s, const kout_t *o)
 {
     kvals_t exp = s->cmd->expected;
     kline_t l;
-    if (exp.n != o->nres) {
+    uint32_t ncells = 0;
+    for (uint32_t i = 0; i < o->nres; i++)
+        ncells += slots_of(o->types[i]);
+    if (exp.n != ncells) {
         if (fail_start(s, &l)) {
             ln_s(&l, "expected ");
             ln_u(&l, exp.n);
-            ln_s(&l, " results, got ");
-            ln_u(&l, o->nres);
+            ln_s(&l, " result cells, got ");
+            ln_u(&l, ncells);
             fail_end(s, &l);
         }
         return;
     }
-    for (uint32_t i = 0; i < o->nres; i++) {
-        kval_t e = val_at(exp, i);
-        if (val_matches(e, o->types[i], o->res[i]))
+    for (uint32_t i = 0, k = 0; i < o->nres; k += slots_of(o->types[i]), i++) {
+        kval_t e = val_at(exp, k);
+        if (o->types[i] == WASM_V128 && e.type == WASM_V128
+                ? v128_matches(e, val_at(exp, k + 1), o->res + k)
+                : val_matches(e, o->types[i], o->res[k]))
             continue;
         if (fail_start(s, &l)) {
-            kval_t got = {o->types[i], KSPEC_EXACT, o->res[i]};
+            kval_t got = {o->types[i], KSPEC_EXACT, o->res[k]};
             if (got.type == WASM_I32 || got.type == WASM_F32)
                 got.bits &= 0xffffffffu;
             ln_s(&l, "result ");

@@ -45,7 +45,7 @@ static wasm_trap_kind_t fuzz_host_zero(wasm_call_ctx_t *ctx, uint64_t *cells, vo
 {
     const wasm_functype_t *ft = user;
     (void)ctx;
-    for (uint32_t i = 0; i < ft->nresults; i++)
+    for (uint32_t i = 0; i < ft->rcells; i++)   /* two cells per v128 */
         cells[i] = 0;
     return WASM_OK;
 }
@@ -112,8 +112,8 @@ static void fuzz_call(wasm_exec_t *ex, wasm_func_t *f)
     const uint8_t *params, *results;
     uint32_t np, nr;
     wasm_func_type(f, &params, &np, &results, &nr);
-    uint64_t *args = calloc((size_t)np + 1, sizeof *args);
-    uint64_t *res = calloc((size_t)nr + 1, sizeof *res);
+    uint64_t *args = calloc(2 * (size_t)np + 1, sizeof *args);   /* cells: two per v128 */
+    uint64_t *res = calloc(2 * (size_t)nr + 1, sizeof *res);
     wasm_trap_t trap;
     char buf[1024];
     if (args && res) {

@@ -12,8 +12,12 @@
  * type), up to MAX_IMPORTS imported functions "env"."iN", up to MAX_DEFS
  * defined functions exported as "fN", table 0 (funcref, holding every
  * function from index 0), table 1 (externref), optionally memory 0 with an
- * active and a passive data segment, and globals 0..5 (mutable i32, i64,
- * f32, f64, funcref, externref).
+ * active and a passive data segment (and sometimes a memory 1 that some
+ * accesses name), and globals 0..5 (mutable i32, i64, f32, f64, funcref,
+ * externref; the integer ones sometimes with extended constant
+ * initialisers). v128 is a value type like the others (params, results,
+ * locals, blocks), made and used by every kind of SIMD instruction; tail
+ * calls end some statement lists.
  */
 #include "gen.h"
 
@@ -21,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, FREF = 0x70, XREF = 0x6F };
+enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, V128 = 0x7B, FREF = 0x70, XREF = 0x6F };
 
 #define MAX_TYPES 8
 #define MAX_PARAMS 4
@@ -32,7 +36,7 @@ enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, FREF = 0x70, XREF = 0x6F 
 #define MAX_DEPTH 6
 #define MAX_LABELS 64
 #define NGLOBALS 6
-#define NLOCAL_EXTRA 6
+#define NLOCAL_EXTRA 7
 
 static const uint8_t global_types[NGLOBALS] = {I32, I64, F32, F64, FREF, XREF};
 
@@ -57,10 +61,11 @@ typedef struct gen {
     ftype_t types[MAX_TYPES];
     uint32_t ntypes, nimports, nfuncs;
     uint32_t func_type[MAX_FUNCS];
-    bool has_mem, mem_has_max;
+    bool has_mem, mem_has_max, has_mem2;
     uint32_t mem_min, mem_max, table_min;
     /* The body being generated. */
     buf_t *b;
+    const struct ftype *cur;      /* the type of the function being generated */
     uint8_t locals[MAX_PARAMS + NLOCAL_EXTRA];
     uint32_t nlocals;
     label_t labels[MAX_LABELS];
@@ -146,8 +151,8 @@ static uint64_t pick_bits(gen_t *g, int nbytes)
 
 static uint8_t pick_valtype(gen_t *g)
 {
-    static const uint8_t t[8] = {I32, I32, I64, F32, F64, I64, FREF, XREF};
-    return t[pick(g, 8)];
+    static const uint8_t t[9] = {I32, I32, I64, F32, F64, I64, FREF, XREF, V128};
+    return t[pick(g, 9)];
 }
 
 static bool is_num(uint8_t t)
@@ -210,6 +215,16 @@ static void gen_const(gen_t *g, uint8_t t)
         put(b, 0x44);
         for (int i = 0; i < 8; i++)
             put(b, (uint8_t)(v >> (8 * i)));
+        break;
+    case V128:
+        put(b, 0xFD);
+        put(b, 0x0C);
+        for (int i = 0; i < 4; i++) {
+            uint32_t w = pick(g, 3) ? f32_edges[pick(g, NELEMS(f32_edges))]
+                                    : (uint32_t)pick_int(g, 4);
+            for (int k = 0; k < 4; k++)
+                put(b, (uint8_t)(w >> (8 * k)));
+        }
         break;
     default:  /* a reference type */
         put(b, 0xD0);
@@ -279,6 +294,10 @@ static const uint8_t cmp_count[4] = {10, 10, 6, 6};
 
 static void gen_value(gen_t *g, uint8_t t, int depth);
 static void gen_stmts(gen_t *g, int depth, uint32_t max);
+static void put_simd(gen_t *g, uint32_t sub);
+typedef struct oprange { uint16_t lo, hi; } oprange_t;
+static uint32_t pick_op(gen_t *g, const oprange_t *r, uint32_t n);
+static const oprange_t simd_test[5];
 
 static void gen_values(gen_t *g, const uint8_t *t, uint32_t n, int depth)
 {
@@ -299,8 +318,19 @@ static void gen_addr(gen_t *g, int depth)
 
 static void put_memarg(gen_t *g, uint8_t natural)
 {
-    put_uleb(g->b, pick(g, natural + 1u));
+    if (g->has_mem2 && pick(g, 4) == 0) {
+        put_uleb(g->b, pick(g, natural + 1u) | 0x40);   /* memory index follows */
+        put_uleb(g->b, 1);
+    } else {
+        put_uleb(g->b, pick(g, natural + 1u));
+    }
     put_uleb(g->b, pick(g, 8) ? pick(g, 64) : pick_int(g, 4) & 0xFFFFFFFFu);
+}
+
+/* A memory index after memory.size and the like. */
+static void put_memidx(gen_t *g)
+{
+    put_uleb(g->b, g->has_mem2 && pick(g, 4) == 0 ? 1 : 0);
 }
 
 /* ------------------------------------------------------------ control */
@@ -490,6 +520,11 @@ static void gen_ref(gen_t *g, uint8_t t, int depth)
 static void gen_test(gen_t *g, int depth)
 {
     uint8_t s = pick_valtype(g);
+    if (s == V128) {
+        gen_value(g, V128, depth + 1);
+        put_simd(g, pick_op(g, simd_test, NELEMS(simd_test)));
+        return;
+    }
     if (!is_num(s)) {
         gen_value(g, s, depth + 1);
         put(g->b, 0xD1);   /* ref.is_null */
@@ -556,12 +591,12 @@ static void gen_sizes(gen_t *g, int depth)
 {
     switch (pick(g, 4)) {
     case 0:
-        if (g->has_mem) { put(g->b, 0x3F); put(g->b, 0); return; }
+        if (g->has_mem) { put(g->b, 0x3F); put_memidx(g); return; }
         break;
     case 1:
         if (g->has_mem) {
             gen_small_i32(g, depth + 1);
-            put(g->b, 0x40); put(g->b, 0);
+            put(g->b, 0x40); put_memidx(g);
             return;
         }
         break;
@@ -578,10 +613,173 @@ static void gen_sizes(gen_t *g, int depth)
     put(g->b, (uint8_t)pick(g, 2));
 }
 
+/* ------------------------------------------------------------ SIMD */
+
+/* SIMD opcodes by signature (from the opcode table of the SIMD spec), as
+ * inclusive ranges. */
+static const oprange_t simd_unary[] = {   /* v128 -> v128 */
+    {0x4D, 0x4D}, {0x5E, 0x62}, {0x67, 0x6A}, {0x74, 0x75}, {0x7A, 0x7A}, {0x7C, 0x81},
+    {0x87, 0x8A}, {0x94, 0x94}, {0xA0, 0xA1}, {0xA7, 0xAA}, {0xC0, 0xC1}, {0xC7, 0xCA},
+    {0xE0, 0xE1}, {0xE3, 0xE3}, {0xEC, 0xED}, {0xEF, 0xEF}, {0xF8, 0xFF},
+};
+static const oprange_t simd_binary[] = {  /* v128 v128 -> v128 */
+    {0x0E, 0x0E}, {0x23, 0x4C}, {0x4E, 0x51}, {0x65, 0x66}, {0x6E, 0x73}, {0x76, 0x79},
+    {0x7B, 0x7B}, {0x82, 0x82}, {0x85, 0x86}, {0x8E, 0x93}, {0x95, 0x99}, {0x9B, 0x9F},
+    {0xAE, 0xAE}, {0xB1, 0xB1}, {0xB5, 0xBA}, {0xBC, 0xBF}, {0xCE, 0xCE}, {0xD1, 0xD1},
+    {0xD5, 0xDF}, {0xE4, 0xEB}, {0xF0, 0xF7},
+};
+static const oprange_t simd_shift[] = {   /* v128 i32 -> v128 */
+    {0x6B, 0x6D}, {0x8B, 0x8D}, {0xAB, 0xAD}, {0xCB, 0xCD},
+};
+static const oprange_t simd_test[5] = {   /* v128 -> i32 */
+    {0x53, 0x53}, {0x63, 0x64}, {0x83, 0x84}, {0xA3, 0xA4}, {0xC3, 0xC4},
+};
+
+static uint32_t pick_op(gen_t *g, const oprange_t *r, uint32_t n)
+{
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < n; i++)
+        total += r[i].hi - r[i].lo + 1u;
+    uint32_t k = pick(g, total);
+    for (uint32_t i = 0; i < n; i++) {
+        if (k <= (uint32_t)(r[i].hi - r[i].lo))
+            return r[i].lo + k;
+        k -= r[i].hi - r[i].lo + 1u;
+    }
+    return r[0].lo;
+}
+
+static void put_simd(gen_t *g, uint32_t sub)
+{
+    put(g->b, 0xFD);
+    put_uleb(g->b, sub);
+}
+
+/* Lane shapes: splat opcode, scalar type, lanes, extract opcode (the
+ * signed one for i8/i16), replace opcode. */
+static const struct { uint8_t splat, t, lanes, extract, replace; } shapes[6] = {
+    {0x0F, I32, 16, 0x15, 0x17}, {0x10, I32, 8, 0x18, 0x1A}, {0x11, I32, 4, 0x1B, 0x1C},
+    {0x12, I64, 2, 0x1D, 0x1E}, {0x13, F32, 4, 0x1F, 0x20}, {0x14, F64, 2, 0x21, 0x22},
+};
+
+/* v128 loads: opcode and log2 of the natural alignment. */
+static const uint8_t simd_loads[][2] = {
+    {0x00, 4}, {0x01, 3}, {0x02, 3}, {0x03, 3}, {0x04, 3}, {0x05, 3}, {0x06, 3},
+    {0x07, 0}, {0x08, 1}, {0x09, 2}, {0x0A, 3}, {0x5C, 2}, {0x5D, 3},
+};
+
+static void gen_v128(gen_t *g, int depth)
+{
+    buf_t *b = g->b;
+    uint32_t k;
+    switch (pick(g, 14)) {
+    case 0: gen_const(g, V128); return;
+    case 1: gen_leaf(g, V128); return;
+    case 2:
+        k = pick(g, 6);
+        gen_value(g, shapes[k].t, depth + 1);
+        put_simd(g, shapes[k].splat);
+        return;
+    case 3:
+        gen_value(g, V128, depth + 1);
+        put_simd(g, pick_op(g, simd_unary, NELEMS(simd_unary)));
+        return;
+    case 4: case 5:
+        gen_value(g, V128, depth + 1);
+        gen_value(g, V128, depth + 1);
+        put_simd(g, pick_op(g, simd_binary, NELEMS(simd_binary)));
+        return;
+    case 6:
+        gen_value(g, V128, depth + 1);
+        gen_small_i32(g, depth + 1);
+        put_simd(g, pick_op(g, simd_shift, NELEMS(simd_shift)));
+        return;
+    case 7:
+        gen_value(g, V128, depth + 1);
+        gen_value(g, V128, depth + 1);
+        gen_value(g, V128, depth + 1);
+        put_simd(g, 0x52);   /* bitselect */
+        return;
+    case 8:
+        k = pick(g, 6);
+        gen_value(g, V128, depth + 1);
+        gen_value(g, shapes[k].t, depth + 1);
+        put_simd(g, shapes[k].replace);
+        put(b, (uint8_t)pick(g, shapes[k].lanes));
+        return;
+    case 9:
+        gen_value(g, V128, depth + 1);
+        gen_value(g, V128, depth + 1);
+        put_simd(g, 0x0D);
+        for (int i = 0; i < 16; i++)
+            put(b, (uint8_t)pick(g, 32));
+        return;
+    case 10:
+        if (g->has_mem) {
+            k = pick(g, NELEMS(simd_loads));
+            gen_addr(g, depth + 1);
+            put_simd(g, simd_loads[k][0]);
+            put_memarg(g, simd_loads[k][1]);
+            return;
+        }
+        break;
+    case 11:
+        if (g->has_mem) {
+            k = pick(g, 4);   /* load8/16/32/64_lane */
+            gen_addr(g, depth + 1);
+            gen_value(g, V128, depth + 1);
+            put_simd(g, 0x54 + k);
+            put_memarg(g, (uint8_t)k);
+            put(b, (uint8_t)pick(g, 16u >> k));
+            return;
+        }
+        break;
+    case 12:
+        gen_value(g, V128, depth + 1);
+        gen_value(g, V128, depth + 1);
+        gen_value(g, I32, depth + 1);
+        if (pick(g, 2)) {
+            put(b, 0x1B);
+        } else {
+            put(b, 0x1C); put(b, 1); put(b, V128);
+        }
+        return;
+    case 13: {
+        uint8_t t = V128;
+        gen_block(g, (uint8_t)(0x02 + pick(g, 3)), (int64_t)t - 0x80, NULL, 0, &t, 1, depth);
+        return;
+    }
+    }
+    gen_const(g, V128);
+}
+
+/* A scalar of type t taken from a v128: a lane, or (i32) a test. */
+static void gen_from_v128(gen_t *g, uint8_t t, int depth)
+{
+    if (t == I32 && pick(g, 3) == 0) {
+        gen_value(g, V128, depth + 1);
+        put_simd(g, pick_op(g, simd_test, NELEMS(simd_test)));
+        return;
+    }
+    uint32_t c[6], n = 0;
+    for (uint32_t k = 0; k < 6; k++)
+        if (shapes[k].t == t)
+            c[n++] = k;
+    uint32_t k = c[pick(g, n)];
+    gen_value(g, V128, depth + 1);
+    /* i8/i16 lanes have a signed and an unsigned extract */
+    put_simd(g, shapes[k].extract + (k < 2 ? pick(g, 2) : 0u));
+    put(g->b, (uint8_t)pick(g, shapes[k].lanes));
+}
+
 static void gen_value(gen_t *g, uint8_t t, int depth)
 {
     if (depth >= MAX_DEPTH || --g->budget <= 0 || g->nlabels + 1 >= MAX_LABELS) {
         gen_leaf(g, t);
+        return;
+    }
+    if (t == V128) {
+        gen_v128(g, depth);
         return;
     }
     if (!is_num(t)) {
@@ -591,7 +789,7 @@ static void gen_value(gen_t *g, uint8_t t, int depth)
     int k = numidx(t);
     int64_t i;
     buf_t *b = g->b;
-    switch (pick(g, 20)) {
+    switch (pick(g, 21)) {
     case 0: gen_const(g, t); return;
     case 1: gen_leaf(g, t); return;
     case 2: put(b, 0x23); put(b, (uint8_t)k); return;
@@ -653,6 +851,7 @@ static void gen_value(gen_t *g, uint8_t t, int depth)
             return;
         }
         break;
+    case 17: gen_from_v128(g, t, depth); return;
     }
     gen_leaf(g, t);
 }
@@ -680,19 +879,19 @@ static void gen_mem_bulk(gen_t *g, int depth)
         gen_addr(g, depth + 1);
         gen_value(g, I32, depth + 1);
         gen_small_i32(g, depth + 1);
-        put_fc(g, 11); put(g->b, 0);
+        put_fc(g, 11); put_memidx(g);
         return;
     case 1:
         gen_addr(g, depth + 1);
         gen_addr(g, depth + 1);
         gen_small_i32(g, depth + 1);
-        put_fc(g, 10); put(g->b, 0); put(g->b, 0);
+        put_fc(g, 10); put_memidx(g); put_memidx(g);
         return;
     case 2:
         gen_addr(g, depth + 1);
         gen_small_i32(g, depth + 1);
         gen_small_i32(g, depth + 1);
-        put_fc(g, 8); put(g->b, (uint8_t)pick(g, 2)); put(g->b, 0);
+        put_fc(g, 8); put(g->b, (uint8_t)pick(g, 2)); put_memidx(g);
         return;
     default:
         put_fc(g, 9); put(g->b, (uint8_t)pick(g, 2));
@@ -734,11 +933,51 @@ static void gen_table_op(gen_t *g, int depth)
     }
 }
 
+static bool same_results(const ftype_t *a, const ftype_t *b)
+{
+    return a->nr == b->nr && memcmp(a->t + a->np, b->t + b->np, a->nr) == 0;
+}
+
+/* return_call or return_call_indirect of a function (type) with the
+ * running function's results; false when there is none. */
+static bool gen_tail_call(gen_t *g, int depth)
+{
+    if (pick(g, 2)) {
+        uint32_t start = pick(g, g->nfuncs);
+        for (uint32_t k = 0; k < g->nfuncs; k++) {
+            uint32_t f = (start + k) % g->nfuncs;
+            const ftype_t *ft = &g->types[g->func_type[f]];
+            if (same_results(ft, g->cur)) {
+                gen_values(g, ft->t, ft->np, depth + 1);
+                put(g->b, 0x12);
+                put_uleb(g->b, f);
+                return true;
+            }
+        }
+        return false;
+    }
+    uint32_t start = pick(g, g->ntypes);
+    for (uint32_t k = 0; k < g->ntypes; k++) {
+        uint32_t ti = (start + k) % g->ntypes;
+        const ftype_t *ft = &g->types[ti];
+        if (same_results(ft, g->cur)) {
+            gen_values(g, ft->t, ft->np, depth + 1);
+            put(g->b, 0x41);
+            put_sleb(g->b, (int32_t)pick(g, g->table_min + 2));
+            put(g->b, 0x13);
+            put_uleb(g->b, ti);
+            put(g->b, 0x00);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void gen_stmt(gen_t *g, int depth)
 {
     uint32_t i;
     buf_t *b = g->b;
-    switch (pick(g, 18)) {
+    switch (pick(g, 20)) {
     case 0: case 1:
         i = pick(g, g->nlocals);
         gen_value(g, g->locals[i], depth + 1);
@@ -810,6 +1049,26 @@ static void gen_stmt(gen_t *g, int depth)
             return;
         }
         break;
+    case 16:
+        if (g->has_mem) {   /* v128.store, v128.storeN_lane */
+            uint32_t k = pick(g, 5);
+            gen_addr(g, depth + 1);
+            gen_value(g, V128, depth + 1);
+            if (k == 4) {
+                put_simd(g, 0x0B);
+                put_memarg(g, 4);
+            } else {
+                put_simd(g, 0x58 + k);
+                put_memarg(g, (uint8_t)k);
+                put(b, (uint8_t)pick(g, 16u >> k));
+            }
+            return;
+        }
+        break;
+    case 17:
+        if (pick(g, 3) == 0 && gen_tail_call(g, depth))
+            return;
+        break;
     }
     put(b, 0x01);
 }
@@ -825,13 +1084,14 @@ static void gen_stmts(gen_t *g, int depth, uint32_t max)
 
 /* ------------------------------------------------------------ module */
 
-static const uint8_t extra_locals[NLOCAL_EXTRA] = {I32, I64, F32, F64, FREF, XREF};
+static const uint8_t extra_locals[NLOCAL_EXTRA] = {I32, I64, F32, F64, FREF, XREF, V128};
 
 /* Appends the body of a function of type ft to code. */
 static void gen_body(gen_t *g, buf_t *code, const ftype_t *ft)
 {
     buf_t body = {0};
     g->b = &body;
+    g->cur = ft;
     put_uleb(&body, NLOCAL_EXTRA);
     for (uint32_t i = 0; i < NLOCAL_EXTRA; i++) {
         put(&body, 1);
@@ -881,6 +1141,7 @@ static void choose_shape(gen_t *g)
     for (uint32_t f = 0; f < g->nfuncs; f++)
         g->func_type[f] = pick(g, g->ntypes);
     g->has_mem = pick(g, 4) != 0;
+    g->has_mem2 = g->has_mem && pick(g, 4) == 0;
     g->mem_min = pick(g, 3);
     g->mem_has_max = pick(g, 2);
     g->mem_max = g->mem_min + pick(g, 4);
@@ -930,11 +1191,14 @@ static void put_definitions(gen_t *g, buf_t *out, buf_t *s)
     put(s, XREF); put(s, 0x00); put(s, 2);
     put_section(out, 4, s);
     if (g->has_mem) {
-        put(s, 1);
+        put(s, 1 + g->has_mem2);
         put(s, g->mem_has_max);
         put_uleb(s, g->mem_min);
         if (g->mem_has_max)
             put_uleb(s, g->mem_max);
+        if (g->has_mem2) {   /* memory 1: one page, up to two */
+            put(s, 1); put(s, 1); put(s, 2);
+        }
         put_section(out, 5, s);
     }
     put(s, NGLOBALS);
@@ -948,6 +1212,11 @@ static void put_definitions(gen_t *g, buf_t *out, buf_t *s)
         } else {
             g->b = s;
             gen_const(g, global_types[i]);
+            if ((global_types[i] == I32 || global_types[i] == I64) && pick(g, 2)) {
+                /* an extended constant expression: const op const */
+                gen_const(g, global_types[i]);
+                put(s, (uint8_t)((global_types[i] == I32 ? 0x6A : 0x7C) + pick(g, 3)));
+            }
         }
         put(s, 0x0B);
     }

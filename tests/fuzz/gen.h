@@ -1,5 +1,6 @@
 /*
- * A generator of valid WebAssembly 2.0 modules (no SIMD) for the fuzzer.
+ * A generator of valid WebAssembly modules for the fuzzer: Wasm 2.0 with
+ * fixed-width SIMD, tail calls, extended constants and a second memory.
  *
  * Every choice it makes (how many functions, which instruction next, which
  * constant) is read from the input bytes; when they run out every choice is
@@ -10,7 +11,10 @@
  * Generated code uses every numeric instruction, blocks with results,
  * branches (including br_table and branches out of loops, which may spin
  * until the fuel runs out), direct and indirect calls, recursion, memory
- * and table instructions, bulk operations, segments and globals.
+ * and table instructions, bulk operations, segments and globals; every
+ * SIMD instruction (v128 params, results, locals, blocks and selects too),
+ * return_call and return_call_indirect, memory indices on loads, stores and
+ * memory.size/grow/copy/fill/init, i32/i64 add/sub/mul in global initialisers.
  */
 #ifndef FUZZ_GEN_H
 #define FUZZ_GEN_H

@@ -9,7 +9,12 @@
  *   str     u32 length, bytes (no NUL); length 0 means "none" for names
  *   val     u8 type (a wasm_valtype_t byte), u8 kind (KSPEC_EXACT ...),
  *           u64 bits (i32/f32 in the low half; externref N is N+1, null 0)
- *   vals    u32 count, val * count
+ *           A v128 takes TWO val slots, both of type v128: the first has as
+ *           kind its lane shape (KSPEC_I8X16 ...) and the low 8 bytes, the
+ *           second as kind a NaN mask (2 bits per float lane, lane 0 lowest:
+ *           0 exact, KSPEC_NAN_CANON, KSPEC_NAN_ARITH) and the high 8 bytes;
+ *           so a list's slots are exactly the cells wasm_call takes.
+ *   vals    u32 count of slots, val * count
  *   action  u8 KSPEC_INVOKE|KSPEC_GET, str module ($name or none),
  *           str field, vals args (none for GET)
  * Records: u8 op, then
@@ -35,7 +40,7 @@
 #include <stdint.h>
 
 #define KSPEC_MAGIC "AZKSPEC\0"
-#define KSPEC_VERSION 1
+#define KSPEC_VERSION 2
 #define KSPEC_HEADER_SIZE 20
 
 enum {
@@ -59,6 +64,9 @@ enum { KSPEC_INVOKE = 0, KSPEC_GET = 1 };
 /* Value kinds: an exact bit pattern, a NaN class, or "any" (a missing
  * value: any non-null reference, any number). */
 enum { KSPEC_EXACT = 0, KSPEC_NAN_CANON, KSPEC_NAN_ARITH, KSPEC_ANY };
+
+/* Lane shapes of a v128 value (the kind of its first slot). */
+enum { KSPEC_I8X16 = 0, KSPEC_I16X8, KSPEC_I32X4, KSPEC_I64X2, KSPEC_F32X4, KSPEC_F64X2 };
 
 /* Runs every command of the blob through the engine, printing
  * "kspec FAIL <file>:<line>: ..." per failure, one line per file and last
