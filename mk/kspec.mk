@@ -11,8 +11,8 @@
 # The default is every core file (the non-SIMD ones first: integer/float/
 # conversion/memory/call files first so a slow target shows those results
 # soonest, then the 56 SIMD files) and the three proposal suites (tail-call,
-# extended-const, multi-memory): 54,040 commands, about 17 s of QEMU on
-# x86_64. KSPEC_SIMD=small leaves out the six largest SIMD files (float
+# extended-const, multi-memory): 54,040 commands, 9-22 s of QEMU per
+# architecture. KSPEC_SIMD=small leaves out the six largest SIMD files (float
 # arithmetic, comparisons and pmin/pmax: 16,713 of the 25,976 SIMD commands)
 # for a quicker run on a slow machine.
 KSPEC_CORE := i32 i64 f32 f64 f32_cmp f64_cmp f32_bitwise f64_bitwise conversions \
