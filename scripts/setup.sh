@@ -15,11 +15,12 @@
 #   grub-pc-bin grub-common xorriso mtools
 #                              `make iso`: the bootable x86_64 ISO (grub-mkrescue)
 #   gdb-multiarch              `make debug` on aarch64 and riscv64
+#   e2fsprogs                  mke2fs -d / e2fsck / debugfs: ext2 disk images for tests
 set -eu
 
 pkgs=(clang lld make wabt wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
       binaryen qemu-system-x86 qemu-system-arm qemu-system-misc
-      grub-pc-bin grub-common xorriso mtools gdb-multiarch)
+      grub-pc-bin grub-common xorriso mtools gdb-multiarch e2fsprogs)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 
 missing=()

@@ -102,6 +102,9 @@ void ath_print(const char *s);                 /* a NUL-terminated string */
 void ath_print_int(int64_t v);                 /* decimal */
 ath_handle_t ath_cap_find(const char *name);   /* NUL-terminated name */
 const char *ath_strerror(int32_t err);
+/* memcpy and memset, for the calls the compiler emits. */
+void *memcpy(void *d, const void *s, __SIZE_TYPE__ n);
+void *memset(void *d, int c, __SIZE_TYPE__ n);
 /* The ISA name into buf (cap bytes, NUL-terminated); its length. */
 int32_t ath_arch_name(char *buf, int32_t cap);
 

@@ -52,3 +52,22 @@ int32_t ath_arch_name(char *buf, int32_t cap)
     buf[n] = 0;
     return n;
 }
+
+/* What the compiler emits calls to (struct copies, zeroed locals): built
+ * with -fno-builtin, so these loops stay loops. */
+void *memcpy(void *d, const void *s, __SIZE_TYPE__ n)
+{
+    uint8_t *dp = d;
+    const uint8_t *sp = s;
+    for (__SIZE_TYPE__ i = 0; i < n; i++)
+        dp[i] = sp[i];
+    return d;
+}
+
+void *memset(void *d, int c, __SIZE_TYPE__ n)
+{
+    uint8_t *dp = d;
+    for (__SIZE_TYPE__ i = 0; i < n; i++)
+        dp[i] = (uint8_t)c;
+    return d;
+}
