@@ -63,6 +63,7 @@ TOOLS += $(BUILD)/mkbootimg
 # The product image (user/manifest.txt): the console drivers, the
 # services and the apps people use.
 PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm drivers/virtio_blk.wasm \
+                   drivers/virtio_rng.wasm \
                    services/fs.wasm
 
 # The test kernels' image (user/test/manifest.txt): init and the drivers
@@ -70,7 +71,7 @@ PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm 
 HOSTILE_MODULES := $(patsubst user/test/%.wat,%.wasm,$(wildcard user/test/hostile/*.wat)) \
                    $(patsubst user/test/%.hex,%.wasm,$(wildcard user/test/hostile/*.hex))
 SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.wasm \
-                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm blkio.wasm fsread.wasm)
+                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm blkio.wasm fsread.wasm rngget.wasm)
 TEST_MODULES := $(PRODUCT_MODULES) test/e2e.wasm test/corrupt.wasm test/invalid.wasm \
                 $(HOSTILE_MODULES) $(SCN_MODULES) ipc/server.wasm ipc/client.wasm
 

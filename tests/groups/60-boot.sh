@@ -29,7 +29,7 @@ SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm reset
 # many commands: a blob that shrank fails. Raise it when the suite grows.
 KSPEC_MIN=54040
 # Scenario domains of the boot manifest (user/test/scenario/).
-SCENARIOS="call trap buffer lease lend_ro_write blkio fsread"
+SCENARIOS="call trap buffer lease lend_ro_write blkio fsread rngget"
 # Hostile modules (user/test/hostile/, run by kernel/test/hostile.c):
 # each must print "hostile NAME: contained" (its expected trap, the
 # neighbour answered every probe); bad.* must also be rejected at load in
@@ -54,7 +54,7 @@ feed_uart() {
 # The main boot's devices (docs/devices.md): a 4 MiB ext2 disk mke2fs
 # builds from a small tree (no root needed; docs/storage.md), whose boot
 # block (sector 0, unused by ext2) starts with DISK_MARK, and an entropy
-# device. On aarch64 the virtio-mmio slots are pinned so no two devices
+# device fed a file of known bytes. On aarch64 the virtio-mmio slots are pinned so no two devices
 # share a 4 KiB page.
 DISK_MARK="AZOTH-TEST-DISK"
 make_disk() {
@@ -68,7 +68,8 @@ make_disk() {
         printf '%s\n' "$DISK_MARK" | dd of="$1" conv=notrunc 2>/dev/null
 }
 dev_args() {
-    local drive="-drive if=none,id=d0,file=$2,format=raw -object rng-random,id=r0,filename=/dev/urandom"
+    local drive="-drive if=none,id=d0,file=$2,format=raw -object rng-random,id=r0,filename=$2.rng"
+    for _ in $(seq 1024); do printf 'AZOTH-RNG-BYTES!'; done >"$2.rng"
     case $1 in
     x86_64) echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on -device virtio-rng-pci,rng=r0,disable-legacy=on" ;;
     aarch64) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.8" ;;
@@ -125,6 +126,9 @@ check_log() {
     if [ "$(dd if="$OUT/$a-disk.img" bs=512 skip=8191 count=1 2>/dev/null | head -c 17)" = "AZOTH-VBLK-WRITE " ]; then
         ok "$a disk write flushed and on the image after power-off"
     else bad "$a disk write not on the image"; fi
+    if grep -q '^vrng: selftest: 16 bytes: AZOTH-RNG-BYTES!, interrupts [0-9]' "$log"; then
+        ok "$a virtio-rng driver domain (the bytes the device was fed)"
+    else bad "$a virtio-rng driver: $(grep -m1 '^vrng:' "$log" || echo 'no vrng line')"; fi
     if grep -q '^fs: ext2 mounted' "$log" && e2fsck -fn "$OUT/$a-disk.img" >"$OUT/$a-e2fsck.log" 2>&1; then
         ok "$a file service mounted the ext2 disk; e2fsck -fn clean afterwards"
     else bad "$a file service / e2fsck (log $OUT/$a-e2fsck.log): $(grep -m1 '^fs:' "$log" || echo 'no fs line')"; fi
@@ -139,7 +143,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 13))
+    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 14))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }

@@ -1,0 +1,110 @@
+/*
+ * The virtio-rng (entropy) driver domain (docs/devices.md): fills buffers
+ * with bytes from the device rng0 and serves them on the endpoint rng.get.
+ *
+ * Capabilities (granted by the manifest, nothing else): rng0.mmio,
+ * rng0.irq, rng0.dma. DMA area: page 0 the queue's rings, page 1 the
+ * buffer the device fills.
+ *
+ * With the argument "selftest" it prints the first 16 bytes it gets (the
+ * boot test feeds the device a known file).
+ */
+#include <virtio.h>
+
+#define MS 1000000ll
+#define BUFFER_TYPE 3           /* cap_info's object type of a buffer */
+
+static uint8_t window[4 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+static uint8_t dma_area[2 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+static uint8_t lent_page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+
+static vio_t dev;
+static vq_t q;
+static bool up;
+static uint32_t irqs;
+
+/* Up to n (<= a page) bytes from the device into page 1: how many, or < 0. */
+static int32_t fill(uint32_t n)
+{
+    static int token;
+    uint8_t *p = dma_area + ATH_PAGE;
+    vq_buf_t b = {vio_bus(&dev, p), n, true};
+    if (vq_add(&q, &b, 1, &token) < 0)
+        return ATH_EBUSY;
+    if (vq_should_notify(&q))
+        vio_notify(&dev, 0);
+    for (int i = 0; i < 50; i++) {
+        uint32_t len = 0;
+        if (vq_get(&q, &len))
+            return len <= n ? (int32_t)len : ATH_EINVAL;
+        if (vio_wait(&dev, 100 * MS) & 1)
+            irqs++;
+    }
+    return ATH_ETIMEDOUT;   /* the chain stays in flight: the queue is dead from here */
+}
+
+/* Endpoint rng.get: get(n, ...lent): n (1..4096) random bytes into the
+ * buffer lent writable for the call; returns how many (the device may
+ * give fewer). */
+ATH_EXPORT("get") int64_t get(int64_t n, int64_t a1, int64_t a2, int64_t lent)
+{
+    (void)a1, (void)a2;
+    if (!up)
+        return ATH_ESTOPPED;
+    if (n <= 0 || n > ATH_PAGE)
+        return ATH_EINVAL;
+    int64_t info = ath_cap_info((ath_handle_t)lent);
+    uint32_t need = ATH_R_MAP | ATH_R_WRITE;
+    if (info < 0)
+        return info;
+    if ((info >> 32) != BUFFER_TYPE || ((uint32_t)info & need) != need)
+        return ATH_ERIGHTS;
+    int32_t got = fill((uint32_t)n);
+    if (got < 0)
+        return got;
+    int32_t e = ath_buf_map((ath_handle_t)lent, (uint32_t)(uintptr_t)lent_page);
+    if (e < 0)
+        return e;
+    for (int32_t i = 0; i < got; i++)
+        lent_page[i] = dma_area[ATH_PAGE + i];
+    ath_buf_unmap((ath_handle_t)lent);
+    return got;
+}
+
+ATH_EXPORT("_start") void _start(void)
+{
+    uint64_t features;
+    int32_t e = vio_open(&dev, "rng0", window, sizeof window, dma_area, sizeof dma_area);
+    if (e >= 0 && (dev.info.virtio_id != 4 || dev.dma_bytes < sizeof dma_area))
+        e = ATH_EINVAL;
+    if (e >= 0)
+        e = vio_negotiate(&dev, 0, &features);
+    if (e >= 0)
+        e = vio_queue(&dev, 0, &q, 0, 8);
+    if (e < 0) {
+        ath_print("vrng: no usable entropy device rng0 (");
+        ath_print_int(e);
+        ath_print("); exiting\n");
+        return;
+    }
+    vq_interrupts(&q, true);
+    vio_ready(&dev);
+    char args[16];
+    int32_t n = ath_args(args, sizeof args);
+    static const char st[] = "selftest";
+    bool want = n >= 8;
+    for (int i = 0; want && i < 8; i++)
+        want = args[i] == st[i];
+    if (want) {
+        int32_t got = fill(16);
+        ath_print("vrng: selftest: ");
+        ath_print_int(got);
+        ath_print(" bytes: ");
+        if (got > 0)
+            ath_debug_print((const char *)dma_area + ATH_PAGE, got);
+        ath_print(", interrupts ");
+        ath_print_int(irqs);
+        ath_print("\n");
+    }
+    up = true;
+}

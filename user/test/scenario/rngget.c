@@ -1,0 +1,50 @@
+/*
+ * Scenario "rngget": a client of the entropy driver holding only rng.get.
+ * The boot test feeds the device a file of "AZOTH-RNG-BYTES!" repeated, so
+ * the bytes are known: 16 of them must be that pattern; bad requests (0 or
+ * over a page, a buffer lent read-only, no buffer) are refused. Without
+ * the device it reports the skip.
+ */
+#include "scn.h"
+
+#define NAME "rngget"
+#define FAIL(why, v) scn_fail(NAME, why, v)
+
+static uint8_t page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+
+ATH_EXPORT("scenario") int32_t scenario(void)
+{
+    ath_handle_t ep = ath_cap_find("rng.get"), tick = ath_cap_find("rngget.tick");
+    ath_handle_t b = ath_buf_new(1);
+    int64_t r = -1;
+    int32_t e = -1;
+    if (ep < 0 || tick < 0 || b < 0 || ath_buf_map(b, (uint32_t)(uintptr_t)page) < 0)
+        return FAIL("capabilities missing", ep < 0 ? ep : tick);
+    for (int i = 0; i < 100; i++) {
+        if ((e = ath_call_lend(ep, b, ATH_R_READ | ATH_R_WRITE, 16, 0, 0, &r)) == 0 &&
+            r != ATH_ESTOPPED)
+            break;
+        ath_wait(tick, 50 * SCN_MS);
+    }
+    if (e != 0 || r == ATH_ESTOPPED) {
+        ath_print("scenario " NAME ": ok (skipped: no entropy device rng0)\n");
+        return 0;
+    }
+    static const char pat[] = "AZOTH-RNG-BYTES!";
+    if (r != 16)
+        return FAIL("16 bytes", r);
+    for (int i = 0; i < 16; i++)
+        if (page[i] != (uint8_t)pat[i])
+            return FAIL("the device's bytes differ at", i);
+    if ((e = ath_call_lend(ep, b, ATH_R_READ | ATH_R_WRITE, 0, 0, 0, &r)) != 0 || r != ATH_EINVAL)
+        return FAIL("0 bytes must be refused", e ? e : r);
+    if ((e = ath_call_lend(ep, b, ATH_R_READ | ATH_R_WRITE, 4097, 0, 0, &r)) != 0 || r != ATH_EINVAL)
+        return FAIL("over a page must be refused", e ? e : r);
+    if ((e = ath_call_lend(ep, b, ATH_R_READ, 16, 0, 0, &r)) != 0 || r != ATH_ERIGHTS)
+        return FAIL("a buffer lent read-only must be refused", e ? e : r);
+    if ((e = ath_call(ep, 16, 0, 0, 0, &r)) != 0 || r >= 0)
+        return FAIL("no buffer must be refused", e ? e : r);
+    if ((e = ath_call_lend(ep, b, ATH_R_READ | ATH_R_WRITE, 4096, 0, 0, &r)) != 0 || r != 4096)
+        return FAIL("a whole page", e ? e : r);
+    return scn_ok(NAME);
+}
