@@ -64,6 +64,11 @@ ATH_IMPORT("buf_new") ath_handle_t ath_buf_new(int32_t pages);
 ATH_IMPORT("buf_map") int32_t ath_buf_map(ath_handle_t buf, uint32_t offset);
 ATH_IMPORT("buf_unmap") int32_t ath_buf_unmap(ath_handle_t buf);
 
+/* ---- supervision (docs/faults.md), with a `domain NAME` control capability */
+ATH_IMPORT("dom_kill") int32_t ath_dom_kill(ath_handle_t dom);
+ATH_IMPORT("dom_restart") int32_t ath_dom_restart(ath_handle_t dom);
+ATH_IMPORT("dom_reset") int64_t ath_dom_reset(ath_handle_t dom);
+
 /* ---- device host calls (docs/drivers.md): for driver domains granted irq,
  * mmio or ioport capabilities, and the console hand-off */
 ATH_IMPORT("irq_wait") int32_t ath_irq_wait(ath_handle_t irq, int64_t timeout_ns);

@@ -142,11 +142,24 @@ static int32_t rw(uint32_t type, uint64_t sector, uint32_t nbytes)
     return finish(0);
 }
 
+static int32_t setup(void);
+
+/* Sets the device up; on failure after the mappings, gives them back. */
 static int32_t start(void)
 {
     int32_t e = vio_open(&dev, "blk0", window, sizeof window, dma_area, sizeof dma_area);
     if (e < 0)
         return e;
+    if ((e = setup()) < 0) {
+        ath_dma_unmap(dev.dma);
+        ath_mmio_unmap(dev.mmio);
+    }
+    return e;
+}
+
+static int32_t setup(void)
+{
+    int32_t e;
     if (dev.info.virtio_id != 2 || dev.dma_bytes < DMA_BYTES) {
         ath_print("vblk: not a block device, or too little DMA memory\n");
         return ATH_EINVAL;
@@ -233,8 +246,16 @@ static int selftest(void)
  * (one copy; bus addresses of lent buffers are future work). */
 ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count, int64_t lent)
 {
-    if (!up)
-        return ATH_ESTOPPED;
+    if (!up) {
+        /* After a restart (a reset to the post-init snapshot: the kernel
+         * reset the device and took the mappings away) the first request
+         * sets the device up again. While _start is still doing that, the
+         * registers are mapped already: not ready yet. */
+        int32_t e = start();
+        if (e < 0)
+            return e == ATH_EMAPPED ? ATH_ESTOPPED : e;
+        up = true;
+    }
     if (op == 3)
         return (int64_t)capacity;
     if (op == 2)

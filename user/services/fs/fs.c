@@ -36,6 +36,12 @@ static int blk_read(uint64_t sector, uint32_t n)
 {
     int64_t r = -1;
     int32_t e = ath_call_lend(blk, iobuf, ATH_R_READ | ATH_R_WRITE, 0, (int64_t)sector, n, &r);
+    if (e == ATH_ESTALE || e == ATH_EREVOKED) {
+        /* the driver was restarted: its endpoint was issued again */
+        if ((blk = ath_cap_find("blk.io")) < 0)
+            return blk;
+        e = ath_call_lend(blk, iobuf, ATH_R_READ | ATH_R_WRITE, 0, (int64_t)sector, n, &r);
+    }
     return e < 0 ? e : (int)r;
 }
 

@@ -8,6 +8,8 @@
  * no buffer, a read into a buffer lent read-only (the driver checks the
  * rights before it stores: a store would trap it), a channel in place of
  * a buffer.
+ * Then it kills the driver (calls fail), restarts it (the next request
+ * sets the device up again; the flushed sectors read back) and resets it.
  * Without a disk (blk0 absent: the driver never starts) it reports the
  * skip.
  */
@@ -92,5 +94,34 @@ ATH_EXPORT("scenario") int32_t scenario(void)
     /* The driver still works after all that. */
     if ((e = io(ep, b, rw, 0, 0, 1, &r)) != 0 || r != 0 || p[0] != 'A')
         return FAIL("read sector 0 again", e ? e : r);
+    /* Killed: calls fail; restarted: the device is set up again on the
+     * next request (the kernel reset it when the DMA pages left the
+     * driver) and the flushed bytes are still on the disk. */
+    ath_handle_t drv = ath_cap_find("vblk");
+    if (drv < 0)
+        return FAIL("no control capability for vblk", drv);
+    if ((e = ath_dom_kill(drv)) != 0)
+        return FAIL("dom_kill", e);
+    if ((e = io(ep, b, rw, 0, at, 2, &r)) == 0 && r >= 0)
+        return FAIL("a call to the killed driver must fail", r);
+    if ((e = ath_dom_restart(drv)) != 0)
+        return FAIL("dom_restart", e);
+    if ((ep = ath_cap_find("blk.io")) < 0)
+        return FAIL("blk.io not re-issued after the restart", ep);
+    for (int i = 0; i < 1024; i++)
+        p[i] = 0;
+    if ((e = io(ep, b, rw, 0, at, 2, &r)) != 0 || r != 0)
+        return FAIL("read after the restart", e ? e : r);
+    for (int i = 0; i < 1024; i++)
+        if (p[i] != (uint8_t)(i * 7 + 1))
+            return FAIL("after the restart the flushed bytes differ at", i);
+    /* a reset in between requests: the same again */
+    if (ath_dom_reset(drv) < 0)
+        return FAIL("dom_reset", 0);
+    if ((ep = ath_cap_find("blk.io")) < 0)
+        return FAIL("blk.io not re-issued after the reset", ep);
+    p[0] = 0;
+    if ((e = io(ep, b, rw, 0, 0, 1, &r)) != 0 || r != 0 || p[0] != 'A')
+        return FAIL("read sector 0 after a reset", e ? e : r);
     return scn_ok(NAME);
 }
