@@ -252,8 +252,8 @@ ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count, int64_t l
          * sets the device up again. While _start is still doing that, the
          * registers are mapped already: not ready yet. */
         int32_t e = start();
-        if (e < 0)
-            return e == ATH_EMAPPED ? ATH_ESTOPPED : e;
+        if (e < 0)     /* no disk granted, or _start still at it */
+            return e == ATH_EMAPPED || e == ATH_ENOENT ? ATH_ESTOPPED : e;
         up = true;
     }
     if (op == 3)
