@@ -102,9 +102,9 @@ kernel-default:
 # `make run` the kernel's own status back.
 # With stdin not a terminal (a file, a pipe, CI) the kernel is told to power
 # off once init has run instead of waiting for "poweroff" on the console.
-run: kernel
+run: kernel disk
 	@once=; [ -t 0 ] || once="-append athanor.once"; \
-	 $(QEMU_CMD) $(ARCH_IMAGE) $$once; rc=$$?; \
+	 $(QEMU_CMD) $(ARCH_IMAGE) $$once $(RUN_DEV_ARGS); rc=$$?; \
 	 if [ "$(ARCH)" = x86_64 ] && [ $$((rc % 2)) = 1 ]; then rc=$$((rc >> 1)); fi; \
 	 exit $$rc
 

@@ -22,3 +22,41 @@ fuzz-ext2: $(EXT2_FUZZ) $(EXT2_SEEDS)/stamp
 	@mkdir -p $(BUILD)/fuzz/ext2-corpus
 	$(EXT2_FUZZ) -max_len=262144 -timeout=10 -artifact_prefix=$(BUILD)/fuzz/ext2- \
 	    -max_total_time=$(or $(FUZZ_SECONDS),60) $(BUILD)/fuzz/ext2-corpus $(EXT2_SEEDS)
+
+# The system disk: an ext2 image mke2fs builds (no root needed) from
+# user/disk/ plus the tree DISK=<dir> names (mounted at /), 16 MiB.
+#
+#   make disk         build it          make print-disk   print its path
+#
+# `make run` attaches it (and an entropy device) on every ARCH: virtio-pci
+# on x86_64, virtio-mmio on aarch64 (pinned to slots 0 and 8: no shared
+# page) and riscv64 (docs/devices.md).
+DISK_IMG := $(BUILD)/disk/azoth.img
+DISK_TREE := $(BUILD)/disk/tree
+.PHONY: disk print-disk
+disk:
+	@rm -rf $(DISK_TREE) && mkdir -p $(DISK_TREE)
+	@cp -R user/disk/. $(DISK_TREE)/
+	@if [ -n "$(DISK)" ]; then \
+	     [ -d "$(DISK)" ] || { echo "disk: DISK=$(DISK) is not a directory" >&2; exit 1; }; \
+	     cp -R "$(DISK)"/. $(DISK_TREE)/; fi
+	@rm -f $(DISK_IMG)
+	@E2FSPROGS_FAKE_TIME=1000000000 mke2fs -q -t ext2 -b 1024 -d $(DISK_TREE) $(DISK_IMG) 16M >/dev/null
+	@echo "disk: $(DISK_IMG)"
+print-disk:
+	@echo $(DISK_IMG)
+
+RUN_DRIVE := -drive if=none,id=d0,file=$(DISK_IMG),format=raw \
+             -object rng-random,id=r0,filename=/dev/urandom
+ifeq ($(ARCH),x86_64)
+RUN_DEV_ARGS := $(RUN_DRIVE) -device virtio-blk-pci,drive=d0,disable-legacy=on \
+                -device virtio-rng-pci,rng=r0,disable-legacy=on
+else ifeq ($(ARCH),aarch64)
+RUN_DEV_ARGS := -global virtio-mmio.force-legacy=false $(RUN_DRIVE) \
+                -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 \
+                -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.8
+else ifeq ($(ARCH),riscv64)
+RUN_DEV_ARGS := -global virtio-mmio.force-legacy=false $(RUN_DRIVE) \
+                -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 \
+                -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.1
+endif
