@@ -19,6 +19,8 @@
 #                   wat2wasm and pass if rejected (a test of wabt)
 #   SPEC_SHOW       failure lines shown per file (default 20; all are in the log)
 #   SPEC_TIMEOUT    seconds per file before it is killed (default 300)
+#   ENGINE          interp or compiled: the tier under test (default: the
+#                   engine's default, compiled where the host has it)
 #
 # Conversion output is cached in build/spec/json/ (redone when the .wast is
 # newer; proposals in a subdirectory per group); each file's full runner
@@ -114,7 +116,7 @@ run_one() {
     fi
     rm -f "$prog"
     # (The braces keep bash's own "Segmentation fault" report off the output.)
-    { timeout -k 5 "$limit" "$runner" --text="$text" ${flag:+--wat-flag="$flag"} --progress "$prog" "$json" >"$log" 2>&1; } 2>/dev/null
+    { timeout -k 5 "$limit" "$runner" ${ENGINE:+--engine="$ENGINE"} --text="$text" ${flag:+--wat-flag="$flag"} --progress "$prog" "$json" >"$log" 2>&1; } 2>/dev/null
     rc=$?
     line=$(grep -E "^$name\.wast: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$" "$log" | tail -1)
     grep -E "^$name\.wast:[0-9]+: " "$log" | head -n "$show"

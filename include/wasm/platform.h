@@ -55,4 +55,15 @@ struct wasm_memory;
 bool wasm_plat_vm_protect(void *addr, size_t size, bool writable);
 bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem);
 
+/* Executable memory part (optional: only the compiled tier needs it; without
+ * it, or where it fails, the engine interprets). code_alloc maps size bytes
+ * readable and writable; code_seal makes them readable and executable (never
+ * both writable and executable) and does any instruction-cache maintenance;
+ * code_free unmaps. The hosted platform's fault handler resumes a memory
+ * access fault inside a code region at the region's first byte, where the
+ * compiled tier keeps its out-of-bounds trap stub. */
+void *wasm_plat_code_alloc(size_t size);
+bool wasm_plat_code_seal(void *p, size_t size);
+void wasm_plat_code_free(void *p, size_t size);
+
 #endif

@@ -115,15 +115,26 @@ typedef struct wasm_error {
 
 /* ---------------------------------------------------------------- runtime */
 
+/* Execution tier of the functions of modules loaded afterwards. */
+typedef enum wasm_engine {
+    WASM_ENGINE_DEFAULT = 0,     /* compiled where the platform has it, else interpreted */
+    WASM_ENGINE_INTERP = 1,
+    WASM_ENGINE_COMPILED = 2,    /* falls back to the interpreter where not available */
+} wasm_engine_t;
+
 typedef struct wasm_config {
     uint32_t max_call_depth;     /* wasm frames per exec context; default 20000 */
     uint32_t value_stack_cells;  /* 64-bit cells per exec context; default 1M */
     uint32_t max_memory_pages;   /* per memory, 64 KiB pages; default 65536 */
     uint32_t max_table_elems;    /* per table; default 10M */
+    uint32_t engine;             /* wasm_engine_t; default: compiled where available */
 } wasm_config_t;
 
 /* NULL config gives the defaults. Returns NULL if out of memory. */
 wasm_runtime_t *wasm_runtime_new(const wasm_config_t *config);
+/* Chooses the tier for modules loaded from now on (per domain in the kernel);
+ * returns the tier in effect: WASM_ENGINE_COMPILED only where available. */
+wasm_engine_t wasm_runtime_set_engine(wasm_runtime_t *rt, wasm_engine_t engine);
 void wasm_runtime_free(wasm_runtime_t *rt);
 
 /* ----------------------------------------------------------------- module */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 void *wasm_plat_alloc(size_t size)
@@ -121,6 +122,14 @@ static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction prev_segv;
 static bool handler_installed;
 
+/* Code regions of the compiled tier: a fault inside one is a Wasm memory
+ * access out of bounds (a guard page), resumed at the region's trap stub. */
+#define MAX_CODE 4096
+
+static struct code_region {
+    uintptr_t base, end;
+} code_regions[MAX_CODE];
+
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {
     uintptr_t a = (uintptr_t)si->si_addr;
@@ -129,6 +138,17 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
         if (w->mem && a >= w->base && a < w->end && wasm_memory_write_fault(w->mem, (void *)a))
             return; /* retry the write */
     }
+#if defined(__x86_64__)
+    ucontext_t *ctx = uc;
+    uintptr_t pc = (uintptr_t)ctx->uc_mcontext.gregs[REG_RIP];
+    for (int i = 0; i < MAX_CODE; i++) {
+        struct code_region *r = &code_regions[i];
+        if (r->base && pc >= r->base && pc < r->end) {
+            ctx->uc_mcontext.gregs[REG_RIP] = (greg_t)r->base;
+            return;
+        }
+    }
+#endif
     /* Not ours: behave as if we were never here. */
     if (prev_segv.sa_flags & SA_SIGINFO) {
         prev_segv.sa_sigaction(sig, si, uc);
@@ -144,10 +164,9 @@ bool wasm_plat_vm_protect(void *addr, size_t size, bool writable)
     return size == 0 || mprotect(addr, size, writable ? PROT_READ | PROT_WRITE : PROT_READ) == 0;
 }
 
-bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem)
+/* With watch_lock held. */
+static void install_handler(void)
 {
-    bool ok = false;
-    pthread_mutex_lock(&watch_lock);
     if (!handler_installed) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
@@ -156,6 +175,13 @@ bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem)
         sigemptyset(&sa.sa_mask);
         handler_installed = sigaction(SIGSEGV, &sa, &prev_segv) == 0;
     }
+}
+
+bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem)
+{
+    bool ok = false;
+    pthread_mutex_lock(&watch_lock);
+    install_handler();
     for (int i = 0; i < MAX_WATCHES && handler_installed; i++) {
         struct watch *w = &watches[i];
         if (mem && !w->mem) {
@@ -173,4 +199,49 @@ bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem)
     }
     pthread_mutex_unlock(&watch_lock);
     return ok;
+}
+
+/* ------------------------------------------------------------ executable memory */
+
+void *wasm_plat_code_alloc(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    pthread_mutex_lock(&watch_lock);
+    install_handler();
+    bool ok = false;
+    for (int i = 0; i < MAX_CODE && handler_installed; i++)
+        if (!code_regions[i].base) {
+            code_regions[i].end = (uintptr_t)p + size;
+            __atomic_store_n(&code_regions[i].base, (uintptr_t)p, __ATOMIC_RELEASE);
+            ok = true;
+            break;
+        }
+    pthread_mutex_unlock(&watch_lock);
+    if (!ok) {
+        munmap(p, size);
+        return NULL;
+    }
+    return p;
+}
+
+bool wasm_plat_code_seal(void *p, size_t size)
+{
+    /* W^X: writable until now, executable from now on, never both */
+    return mprotect(p, size, PROT_READ | PROT_EXEC) == 0;
+}
+
+void wasm_plat_code_free(void *p, size_t size)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&watch_lock);
+    for (int i = 0; i < MAX_CODE; i++)
+        if (code_regions[i].base == (uintptr_t)p) {
+            __atomic_store_n(&code_regions[i].base, 0, __ATOMIC_RELEASE);
+            break;
+        }
+    pthread_mutex_unlock(&watch_lock);
+    munmap(p, size);
 }

@@ -12,6 +12,7 @@
  * mapped into it.
  */
 #include "internal.h"
+#include "jit.h"
 
 /* ------------------------------------------------------------ memories */
 
@@ -188,6 +189,8 @@ wasm_module_t *wasm_module_load(wasm_runtime_t *rt, const uint8_t *bytes, size_t
     bool ok = wasm_decode(m, err);
     for (uint32_t i = 0; ok && i < m->nfuncs - m->nfunc_imports; i++)
         ok = wasm_compile(m, i, err);
+    if (ok && rt->engine == WASM_ENGINE_COMPILED)
+        wasm_jit_compile(m);
     if (!ok) {
         wasm_module_free(m);
         return NULL;
@@ -199,6 +202,7 @@ void wasm_module_free(wasm_module_t *m)
 {
     if (!m)
         return;
+    wasm_jit_free(m);
     wasm_module_release(m);
     wasm_plat_free(m->bytes);
     wasm_plat_free(m);
@@ -465,6 +469,7 @@ static bool define_objects(wasm_instance_t *inst, wasm_error_t *err)
         f->canon = f->type->canon;
         f->inst = inst;
         f->def = &m->defs[i - m->nfunc_imports];
+        f->native = f->def->native;
         f->index = i;
         inst->funcs[i] = f;
     }

@@ -58,6 +58,7 @@ struct wasm_runtime {
     uint32_t ncanon, canon_cap;
     wasm_hostobj_t *hostobjs;
     const int32_t *dispatch;   /* interpreter label offsets (threaded code) */
+    uint32_t engine;           /* WASM_ENGINE_INTERP or _COMPILED, as in effect */
 };
 
 enum { WASM_FUNC_WASM, WASM_FUNC_HOST };
@@ -75,6 +76,7 @@ struct wasm_func {
     void *user;
     const char *name;
     wasm_functype_t own_type;     /* host functions own their type */
+    void *native;                 /* compiled entry (jit.h), or NULL: interpreted */
 };
 
 /* Copy-on-write state of a snapshotted memory (snapshot.c). */
@@ -171,10 +173,14 @@ struct wasm_exec {
     wasm_safepoint_fn_t hook;     /* called at a safe point when interrupted */
     void *hook_user;
     uintptr_t native_lo;          /* native stack low bound + margin */
+    void *jit_sp;                 /* compiled code: native sp to unwind to on a trap */
     wasm_trap_t last_trap;        /* details of the latest trap */
     char host_msg[160];
     int32_t exit_code;
 };
+
+/* jit.c (jit.h has the rest) */
+wasm_trap_kind_t wasm_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp);
 
 /* interp.c */
 const int32_t *wasm_interp_dispatch_table(void);

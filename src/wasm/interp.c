@@ -22,6 +22,7 @@
  * removes them, to measure their cost.
  */
 #include "internal.h"
+#include "jit.h"
 #include "numeric.h"
 #include "ops.h"
 
@@ -200,11 +201,12 @@ static wasm_trap_kind_t table_fill(wasm_table_t *t, uint32_t i, uint64_t v, uint
 
 /* Records the backtrace: the trapping function, then its callers. */
 static void record_trap(wasm_exec_t *ex, wasm_trap_kind_t k, wasm_func_t *func,
-                        wasm_ctl_t *ctl, wasm_ctl_t *base)
+                        wasm_ctl_t *ctl, wasm_ctl_t *base, bool append)
 {
     wasm_trap_t *t = &ex->last_trap;
     t->kind = k;
-    t->nframes = 0;
+    if (!append)
+        t->nframes = 0;
     wasm_func_t *f = func;
     while (f && t->nframes < WASM_TRAP_MAX_FRAMES) {
         wasm_frame_info_t *fi = &t->frames[t->nframes++];
@@ -258,6 +260,7 @@ static wasm_trap_kind_t run(wasm_exec_t *ex, wasm_func_t *entry, uint64_t *fp,
     cs.ctl = ex->ctl_top;
     keep_in_memory(&cs);
     wasm_trap_kind_t trap = WASM_OK;
+    bool nested_trap = false;     /* a compiled callee recorded its frames */
     wasm_ctl_t *base = ex->ctl_top;
     uint8_t *mem = cs.inst->mem ? cs.inst->mem->base : NULL;
     uint64_t memsize = cs.inst->mem ? cs.inst->mem->size : 0;
@@ -546,6 +549,17 @@ dispatch:
                 TRAP(k);
             DISPATCH();
         }
+        if (callee->native) {
+            /* compiled callee: its own frames on the control stack above ours */
+            ex->ctl_top = cs.ctl;
+            wasm_trap_kind_t k = wasm_jit_enter(ex, callee, nfp);
+            memsize = cs.inst->mem ? cs.inst->mem->size : 0;
+            if (k != WASM_OK) {
+                nested_trap = true;
+                TRAP(k);
+            }
+            DISPATCH();
+        }
         const wasm_funcdef_t *d = callee->def;
         if (WASM_UNLIKELY(nfp + d->frame_cells > ex->stack_end || cs.ctl >= ex->ctl_end))
             TRAP(WASM_TRAP_STACK_EXHAUSTED);
@@ -756,7 +770,7 @@ done:
     ex->ctl_top = base;
     return WASM_OK;
 trapped:
-    record_trap(ex, trap, cs.func, cs.ctl, base + 1);
+    record_trap(ex, trap, cs.func, cs.ctl, base + 1, nested_trap);
     ex->ctl_top = base;
     return trap;
 }
@@ -770,5 +784,7 @@ const int32_t *wasm_interp_dispatch_table(void)
 
 wasm_trap_kind_t wasm_interp(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
 {
+    if (f->native)
+        return wasm_jit_enter(ex, f, fp);
     return run(ex, f, fp, NULL);
 }

@@ -119,6 +119,7 @@ typedef struct wasm_funcdef {
     uint32_t nlocals;         /* CELLS of params + declared locals (a v128 takes two) */
     uint32_t frame_cells;     /* nlocals + the deepest operand stack */
     uint32_t *offsets;        /* optional map code index -> body offset; may be NULL */
+    void *native;             /* compiled entry (jit.h), or NULL */
 } wasm_funcdef_t;
 
 typedef struct wasm_name {
@@ -167,6 +168,8 @@ struct wasm_module {
     /* C.refs: functions that may appear in ref.func inside bodies (referenced
      * from elements, exports or global initialisers). Bitmap of nfuncs bits. */
     uint8_t *declared_funcs;
+
+    void *jit;                /* wasm_jit_t: the module's machine code, or NULL */
 };
 
 /* ------------------------------------------------------------ decode.c */

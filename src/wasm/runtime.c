@@ -7,6 +7,7 @@
  * call_indirect's signature check, across modules, a single comparison.
  */
 #include "internal.h"
+#include "jit.h"
 
 #define NATIVE_STACK_MARGIN (64u * 1024u)
 
@@ -32,9 +33,18 @@ wasm_runtime_t *wasm_runtime_new(const wasm_config_t *config)
             rt->cfg.max_memory_pages = config->max_memory_pages;
         if (config->max_table_elems)
             rt->cfg.max_table_elems = config->max_table_elems;
+        rt->cfg.engine = config->engine;
     }
     rt->dispatch = wasm_interp_dispatch_table();
+    wasm_runtime_set_engine(rt, rt->cfg.engine);
     return rt;
+}
+
+wasm_engine_t wasm_runtime_set_engine(wasm_runtime_t *rt, wasm_engine_t engine)
+{
+    bool can = wasm_jit_available(rt);
+    rt->engine = engine == WASM_ENGINE_INTERP || !can ? WASM_ENGINE_INTERP : WASM_ENGINE_COMPILED;
+    return (wasm_engine_t)rt->engine;
 }
 
 void wasm_runtime_free(wasm_runtime_t *rt)

@@ -47,6 +47,7 @@ typedef struct runner {
     const char *src;         /* the .wast name, for messages */
     bool verbose, text_skip;
     const char *wat_flag;         /* e.g. --enable-tail-call for a proposal's suite */
+    wasm_engine_t engine;    /* --engine=...; default: the engine's default */
     int progress_fd;
     wasm_runtime_t *rt;
     wasm_linker_t *linker;
@@ -900,7 +901,7 @@ static void run_command(runner_t *r, const json_t *cmd)
 static void usage(void)
 {
     fprintf(stderr, "usage: spec_runner [-v] [--text=wat2wasm|skip] [--wat-flag=FLAG] "
-                    "[--progress FILE] file.json\n");
+                    "[--engine=interp|compiled] [--progress FILE] file.json\n");
     exit(2);
 }
 
@@ -914,7 +915,13 @@ static const char *base_name(const char *path)
 /* Creates the runtime, the linker with "spectest", and the exec context. */
 static bool setup(runner_t *r)
 {
-    r->rt = wasm_runtime_new(NULL);
+    wasm_config_t cfg = {.engine = r->engine};
+    r->rt = wasm_runtime_new(&cfg);
+    if (r->rt && r->engine == WASM_ENGINE_COMPILED &&
+        wasm_runtime_set_engine(r->rt, r->engine) != WASM_ENGINE_COMPILED) {
+        fprintf(stderr, "spec_runner: no compiled tier on this host\n");
+        return false;
+    }
     r->linker = r->rt ? wasm_linker_new(r->rt) : NULL;
     r->ex = r->rt ? wasm_exec_new(r->rt) : NULL;
     return r->linker && r->ex && spec_define_spectest(r->rt, r->linker, r->verbose);
@@ -968,6 +975,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             r.verbose = true;
+        else if (strcmp(argv[i], "--engine=interp") == 0)
+            r.engine = WASM_ENGINE_INTERP;
+        else if (strcmp(argv[i], "--engine=compiled") == 0)
+            r.engine = WASM_ENGINE_COMPILED;
         else if (strcmp(argv[i], "--text=skip") == 0)
             r.text_skip = true;
         else if (strcmp(argv[i], "--text=wat2wasm") == 0)

@@ -1,0 +1,541 @@
+/*
+ * The compiled tier, architecture-independent part (see jit.h and
+ * docs/compiler.md).
+ */
+#include "jit.h"
+#include "numeric.h"
+#include "ops.h"
+
+/* ------------------------------------------------------------ platform defaults */
+
+/* Executable memory is an optional part of the platform seam: a platform
+ * without it (these weak defaults) runs everything in the interpreter. */
+__attribute__((weak)) void *wasm_plat_code_alloc(size_t size)
+{
+    (void)size;
+    return NULL;
+}
+
+__attribute__((weak)) bool wasm_plat_code_seal(void *p, size_t size)
+{
+    (void)p;
+    (void)size;
+    return false;
+}
+
+__attribute__((weak)) void wasm_plat_code_free(void *p, size_t size)
+{
+    (void)p;
+    (void)size;
+}
+
+/* ------------------------------------------------------------ op decoding */
+
+static const int8_t op_words_tab[] = {
+#define WASM_OP_WORDS(name, n) (int8_t)(n),
+    WASM_ALL_OPS(WASM_OP_WORDS)
+#undef WASM_OP_WORDS
+};
+
+int wasm_jit_op_words(uint32_t op, const uint32_t *ip)
+{
+    if (op >= OP_COUNT)
+        return -1;
+    if (op == OP_BR_TABLE)
+        return 4 + (int)ip[2];
+    return op_words_tab[op] < 0 ? -1 : 1 + op_words_tab[op];
+}
+
+typedef struct rev {
+    int32_t off;
+    uint16_t op;
+} rev_t;
+
+/* Threaded code holds handler offsets in op words; map them back. */
+static int op_of(const rev_t *rev, uint32_t n, uint32_t w)
+{
+    if (!rev)
+        return w < OP_COUNT ? (int)w : -1;
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (rev[mid].off < (int32_t)w)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && rev[lo].off == (int32_t)w ? rev[lo].op : -1;
+}
+
+static rev_t *build_rev(const wasm_runtime_t *rt)
+{
+    if (!rt->dispatch)
+        return NULL;
+    rev_t *r = wasm_plat_alloc(OP_COUNT * sizeof *r);
+    if (!r)
+        return NULL;
+    for (uint32_t i = 0; i < OP_COUNT; i++) {
+        rev_t v = {rt->dispatch[i], (uint16_t)i};
+        uint32_t k = i;
+        while (k > 0 && r[k - 1].off > v.off) {
+            r[k] = r[k - 1];
+            k--;
+        }
+        r[k] = v;
+    }
+    return r;
+}
+
+static bool decode_with(jit_fn_t *fn, const rev_t *rev)
+{
+    const wasm_funcdef_t *d = fn->d;
+    fn->op = wasm_plat_alloc((d->code_len + 1) * sizeof *fn->op);
+    if (!fn->op)
+        return false;
+    for (uint32_t i = 0; i < d->code_len; i++)
+        fn->op[i] = 0xFFFF;
+    for (uint32_t pc = 0; pc < d->code_len;) {
+        int op = op_of(rev, OP_COUNT, d->code[pc]);
+        if (op < 0)
+            return false;
+        int n = wasm_jit_op_words((uint32_t)op, d->code + pc);
+        if (n < 0 || pc + (uint32_t)n > d->code_len)
+            return false;
+        fn->op[pc] = (uint16_t)op;
+        pc += (uint32_t)n;
+    }
+    return true;
+}
+
+void *wasm_jit_opmap_new(const wasm_runtime_t *rt, bool *ok)
+{
+    rev_t *rev = build_rev(rt);
+    *ok = !rt->dispatch || rev;
+    return rev;
+}
+
+bool wasm_jit_decode(jit_fn_t *fn, const void *opmap)
+{
+    return decode_with(fn, opmap);
+}
+
+void wasm_jit_fn_free(jit_fn_t *fn)
+{
+    wasm_plat_free(fn->op);
+    wasm_plat_free(fn->lk);
+    wasm_plat_free(fn->lr);
+    fn->op = NULL;
+    fn->lk = fn->lr = NULL;
+}
+
+/* ------------------------------------------------------------ slot allocation */
+
+static bool is_float_op(uint32_t op)
+{
+    return (op >= OP_F32_EQ && op <= OP_F64_GE) || (op >= OP_F32_ABS && op <= OP_F64_COPYSIGN) ||
+           op == OP_F32_DEMOTE_F64 || op == OP_F64_PROMOTE_F32 || op == OP_F32_LOAD ||
+           op == OP_F64_LOAD;
+}
+
+/* Float operands of an op that is not itself float (conversions). */
+static bool float_src(uint32_t op)
+{
+    return (op >= OP_I32_TRUNC_F32_S && op <= OP_I32_TRUNC_F64_U) ||
+           (op >= OP_I64_TRUNC_F32_S && op <= OP_I64_TRUNC_F64_U) ||
+           (op >= OP_I32_TRUNC_SAT_F32_S && op <= OP_I64_TRUNC_SAT_F64_U);
+}
+
+static bool float_dst(uint32_t op)
+{
+    return op >= OP_F32_CONVERT_I32_S && op <= OP_F64_PROMOTE_F32;
+}
+
+typedef struct slotw {
+    uint64_t wi, wf;          /* weighted integer / float uses */
+} slotw_t;
+
+static void use(slotw_t *w, uint32_t nslots, uint32_t s, bool f, uint64_t weight)
+{
+    if (s >= nslots)
+        return;
+    if (f)
+        w[s].wf += weight;
+    else
+        w[s].wi += weight;
+}
+
+bool wasm_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
+{
+    const wasm_funcdef_t *d = fn->d;
+    const uint32_t *code = d->code;
+    uint32_t n = d->frame_cells, len = d->code_len;
+    fn->lk = wasm_plat_alloc(n + 1);
+    fn->lr = wasm_plat_alloc(n + 1);
+    slotw_t *w = wasm_plat_alloc((n + 1) * sizeof *w);
+    int32_t *depth = wasm_plat_alloc((len + 1) * sizeof *depth);
+    bool ok = fn->lk && fn->lr && w && depth;
+    if (!ok)
+        goto out;
+    /* Loop depth of each word: a backward branch at p to t covers [t, p]. */
+    for (uint32_t pc = 0; pc < len; pc++) {
+        uint32_t op = fn->op[pc];
+        if (op == 0xFFFF)
+            continue;
+        int32_t off[2] = {1, 1};
+        if (op == OP_BR)
+            off[0] = (int32_t)code[pc + 1];
+        else if (op >= OP_BR_I32_EQ && op < OP_BR_I32_EQZ)
+            off[0] = (int32_t)code[pc + 3];
+        else if (op >= OP_BR_I32_EQZ && op <= OP_BR_I64_NEZ)
+            off[0] = (int32_t)code[pc + 2];
+        for (int k = 0; k < 1; k++)
+            if (off[k] <= 0 && (int64_t)pc + off[k] >= 0) {
+                depth[pc + (uint32_t)off[k]]++;
+                depth[pc + 1]--;
+            }
+    }
+    int32_t dep = 0;
+    for (uint32_t pc = 0; pc < len; pc++) {
+        dep += depth[pc];
+        depth[pc] = dep;
+    }
+    for (uint32_t pc = 0; pc < len; pc++) {
+        uint32_t op = fn->op[pc];
+        if (op == 0xFFFF)
+            continue;
+        const uint32_t *ip = code + pc;
+        int dd = depth[pc] > 6 ? 6 : depth[pc];
+        uint64_t wt = (uint64_t)1 << (3 * dd);
+        bool f = is_float_op(op);
+        if (op <= OP_I64_TRUNC_SAT_F64_U) {
+            int nw = op_words_tab[op];
+            bool fd = f || float_dst(op), fs = f || float_src(op);
+            if (op >= OP_F32_EQ && op <= OP_F64_GE)
+                fd = false;   /* comparison results are i32 */
+            use(w, n, ip[1], fd, wt);
+            use(w, n, ip[2], fs, wt);
+            if (nw == 3)
+                use(w, n, ip[3], fs, wt);
+        } else if (op <= OP_I64_GE_U_I) {
+            use(w, n, ip[1], false, wt);
+            use(w, n, ip[2], false, wt);
+        } else if (op < OP_BR_I32_EQZ) {
+            use(w, n, ip[1], false, wt);
+            if (!(op >= OP_BR_I32_EQ_I && op <= OP_BR_I32_GE_U_I))
+                use(w, n, ip[2], false, wt);
+        } else if (op <= OP_BR_I64_NEZ) {
+            use(w, n, ip[1], false, wt);
+        } else if (op == OP_MOV) {
+            /* a move counts for both ends' classes as they already are */
+            bool fm = w[ip[2] < n ? ip[2] : 0].wf > w[ip[2] < n ? ip[2] : 0].wi;
+            use(w, n, ip[1], fm, wt);
+            use(w, n, ip[2], fm, wt);
+        } else if (op >= OP_I32_LOAD && op <= OP_I64_LOAD32_U) {
+            use(w, n, ip[1], f, wt);
+            use(w, n, ip[2], false, wt);
+        } else if (op >= OP_I32_STORE && op <= OP_I64_STORE32) {
+            use(w, n, ip[1], false, wt);
+            use(w, n, ip[2], op == OP_F32_STORE || op == OP_F64_STORE, wt);
+        } else if (op == OP_SELECT) {
+            use(w, n, ip[1], false, wt);
+            use(w, n, ip[2], false, wt);
+            use(w, n, ip[3], false, wt);
+            use(w, n, ip[4], false, wt);
+        } else if (op == OP_CONST32 || op == OP_CONST64 || op == OP_GLOBAL_GET ||
+                   op == OP_GLOBAL_SET || op == OP_RETURN1) {
+            use(w, n, ip[1], false, wt);
+        } else if (op == OP_BR_TABLE) {
+            use(w, n, ip[1], false, wt);
+        }
+    }
+    /* Greedy: the heaviest slots of each class get the registers. */
+    for (uint32_t s = 0; s < n; s++) {
+        fn->lk[s] = JL_MEM;
+        fn->lr[s] = 0;
+    }
+    for (int cls = 0; cls < 2; cls++) {
+        uint32_t nregs = cls ? nxmm : ngpr;
+        for (uint32_t r = 0; r < nregs; r++) {
+            uint64_t best = 0;
+            uint32_t bs = n;
+            for (uint32_t s = 0; s < n; s++) {
+                if (fn->lk[s] != JL_MEM)
+                    continue;
+                bool isf = w[s].wf > w[s].wi;
+                if (isf != (cls == 1))
+                    continue;
+                uint64_t v = w[s].wf + w[s].wi;
+                if (v > best) {
+                    best = v;
+                    bs = s;
+                }
+            }
+            if (bs == n || best < 2)
+                break;
+            fn->lk[bs] = cls ? JL_XMM : JL_GPR;
+            fn->lr[bs] = (uint8_t)r;
+        }
+    }
+out:
+    wasm_plat_free(w);
+    wasm_plat_free(depth);
+    return ok;
+}
+
+/* ------------------------------------------------------------ engine interface */
+
+bool wasm_jit_available(const wasm_runtime_t *rt)
+{
+    (void)rt;
+    if (!wasm_jit_arch_available())
+        return false;
+    /* the platform must be able to give executable memory */
+    size_t ps = wasm_plat_page_size();
+    void *p = wasm_plat_code_alloc(ps);
+    if (!p)
+        return false;
+    wasm_plat_code_free(p, ps);
+    return true;
+}
+
+void wasm_jit_compile(wasm_module_t *m)
+{
+    if (!wasm_jit_arch_available() || m->nfuncs == m->nfunc_imports)
+        return;
+    wasm_jit_t *j = wasm_plat_alloc(sizeof *j);
+    if (!j)
+        return;
+    if (!wasm_jit_arch_compile(m, j)) {
+        for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
+            m->defs[i].native = NULL;
+        wasm_plat_free(j);
+        return;
+    }
+    m->jit = j;
+}
+
+void wasm_jit_free(wasm_module_t *m)
+{
+    wasm_jit_t *j = m->jit;
+    if (!j)
+        return;
+    wasm_plat_code_free(j->code, j->size);
+    wasm_plat_free(j);
+    m->jit = NULL;
+}
+
+#define JIT_NATIVE_MARGIN (96u * 1024u)
+
+wasm_trap_kind_t wasm_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
+{
+    if (!ex->native_lo) {
+        uintptr_t lo, hi;
+        wasm_plat_stack_bounds(&lo, &hi);
+        ex->native_lo = lo + JIT_NATIVE_MARGIN;
+    }
+    wasm_ctl_t *base = ex->ctl_top;
+    const wasm_jit_t *j = f->inst->m->jit;
+    uint32_t r = j->enter(ex, f, fp, f->native);
+    if (r == 0)
+        return WASM_OK;
+    wasm_trap_kind_t k = (wasm_trap_kind_t)(r & 0xFFu);
+    wasm_trap_t *t = &ex->last_trap;
+    t->kind = k;
+    if (!(r & WASM_JIT_NESTED))
+        t->nframes = 0;
+    /* Compiled frames push a record naming themselves: innermost is on top. */
+    for (wasm_ctl_t *c = ex->ctl_top; c > base && t->nframes < WASM_TRAP_MAX_FRAMES;) {
+        c--;
+        wasm_func_t *fn = c->func;
+        wasm_frame_info_t *fi = &t->frames[t->nframes++];
+        fi->instance = fn->inst;
+        fi->func_index = fn->index;
+        fi->name = wasm_func_name(fn, &fi->name_len);
+        fi->code_offset = fn->def ? fn->def->body_off : 0;
+    }
+    ex->ctl_top = base;
+    return k;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+uint32_t wasm_jit_safepoint(wasm_exec_t *ex)
+{
+    if (ex->fuel <= 0) {
+        ex->fuel = 0;   /* signed: a nested call that spent it all cannot wrap it */
+        return WASM_TRAP_OUT_OF_FUEL;
+    }
+    if (ex->interrupt && ex->hook)
+        return ex->hook(ex, ex->hook_user);
+    return ex->interrupt ? WASM_TRAP_INTERRUPTED : WASM_OK;
+}
+
+uint32_t wasm_jit_call_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *nfp,
+                            wasm_instance_t *caller, uint64_t *sp)
+{
+    wasm_trap_kind_t k;
+    if (f->kind == WASM_FUNC_HOST) {
+        uint64_t *osp = ex->sp;
+        ex->sp = sp;
+        ex->last_trap.nframes = 0;
+        k = wasm_call_host(ex, caller, f, nfp);
+        ex->sp = osp;
+    } else {
+        k = wasm_interp(ex, f, nfp);
+    }
+    return k == WASM_OK ? 0 : (uint32_t)k | WASM_JIT_NESTED;
+}
+
+#define U32(i) ((uint32_t)fp[ip[i]])
+#define U64(i) (fp[ip[i]])
+#define F32(i) wasm_f32((uint32_t)fp[ip[i]])
+#define F64(i) wasm_f64(fp[ip[i]])
+#define PUT32(i, v) (fp[ip[i]] = (uint64_t)(uint32_t)(v))
+#define PUT64(i, v) (fp[ip[i]] = (uint64_t)(v))
+#define PUTF32(i, v) (fp[ip[i]] = (uint64_t)wasm_f32_bits(v))
+#define PUTF64(i, v) (fp[ip[i]] = wasm_f64_bits(v))
+
+static uint32_t trunc_f(double a, bool fits, uint64_t *out, uint64_t v)
+{
+    if (a != a)
+        return WASM_TRAP_INVALID_CONVERSION;
+    if (!fits)
+        return WASM_TRAP_INT_OVERFLOW;
+    *out = v;
+    return WASM_OK;
+}
+
+/* The ops compiled code leaves to C: rare, or with semantics (NaN, rounding,
+ * saturation, bulk memory, tables) not worth open-coding. Same semantics as
+ * interp.c, reading and writing the frame in memory. */
+uint32_t wasm_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
+                         const uint32_t *ip, uint32_t op)
+{
+    (void)ex;
+    uint64_t r = 0;
+    uint32_t k;
+    switch (op) {
+    case OP_I32_POPCNT: PUT32(1, __builtin_popcount(U32(2))); return 0;
+    case OP_I64_POPCNT: PUT64(1, __builtin_popcountll(U64(2))); return 0;
+    case OP_F32_CEIL: PUTF32(1, wasm_f32_ceil(F32(2))); return 0;
+    case OP_F32_FLOOR: PUTF32(1, wasm_f32_floor(F32(2))); return 0;
+    case OP_F32_TRUNC: PUTF32(1, wasm_f32_trunc(F32(2))); return 0;
+    case OP_F32_NEAREST: PUTF32(1, wasm_f32_nearest(F32(2))); return 0;
+    case OP_F64_CEIL: PUTF64(1, wasm_f64_ceil(F64(2))); return 0;
+    case OP_F64_FLOOR: PUTF64(1, wasm_f64_floor(F64(2))); return 0;
+    case OP_F64_TRUNC: PUTF64(1, wasm_f64_trunc(F64(2))); return 0;
+    case OP_F64_NEAREST: PUTF64(1, wasm_f64_nearest(F64(2))); return 0;
+    case OP_F32_MIN: PUTF32(1, wasm_f32_min(F32(2), F32(3))); return 0;
+    case OP_F32_MAX: PUTF32(1, wasm_f32_max(F32(2), F32(3))); return 0;
+    case OP_F64_MIN: PUTF64(1, wasm_f64_min(F64(2), F64(3))); return 0;
+    case OP_F64_MAX: PUTF64(1, wasm_f64_max(F64(2), F64(3))); return 0;
+    case OP_I32_TRUNC_F32_S: { float a = F32(2); k = trunc_f(a, wasm_fits_i32_s(a), &r, (uint32_t)(int32_t)(a == a && wasm_fits_i32_s(a) ? a : 0)); break; }
+    case OP_I32_TRUNC_F32_U: { float a = F32(2); k = trunc_f(a, wasm_fits_i32_u(a), &r, (uint32_t)(a == a && wasm_fits_i32_u(a) ? a : 0)); break; }
+    case OP_I32_TRUNC_F64_S: { double a = F64(2); k = trunc_f(a, wasm_fits_i32_s(a), &r, (uint32_t)(int32_t)(a == a && wasm_fits_i32_s(a) ? a : 0)); break; }
+    case OP_I32_TRUNC_F64_U: { double a = F64(2); k = trunc_f(a, wasm_fits_i32_u(a), &r, (uint32_t)(a == a && wasm_fits_i32_u(a) ? a : 0)); break; }
+    case OP_I64_TRUNC_F32_S: { float a = F32(2); k = trunc_f(a, wasm_fits_i64_s(a), &r, (uint64_t)(int64_t)(a == a && wasm_fits_i64_s(a) ? a : 0)); break; }
+    case OP_I64_TRUNC_F32_U: { float a = F32(2); k = trunc_f(a, wasm_fits_i64_u(a), &r, (uint64_t)(a == a && wasm_fits_i64_u(a) ? a : 0)); break; }
+    case OP_I64_TRUNC_F64_S: { double a = F64(2); k = trunc_f(a, wasm_fits_i64_s(a), &r, (uint64_t)(int64_t)(a == a && wasm_fits_i64_s(a) ? a : 0)); break; }
+    case OP_I64_TRUNC_F64_U: { double a = F64(2); k = trunc_f(a, wasm_fits_i64_u(a), &r, (uint64_t)(a == a && wasm_fits_i64_u(a) ? a : 0)); break; }
+    case OP_F32_CONVERT_I32_U: PUTF32(1, (float)U32(2)); return 0;
+    case OP_F32_CONVERT_I64_U: PUTF32(1, (float)U64(2)); return 0;
+    case OP_F64_CONVERT_I64_U: PUTF64(1, (double)U64(2)); return 0;
+    case OP_I32_TRUNC_SAT_F32_S: PUT32(1, wasm_sat_i32_s(F32(2))); return 0;
+    case OP_I32_TRUNC_SAT_F32_U: PUT32(1, wasm_sat_i32_u(F32(2))); return 0;
+    case OP_I32_TRUNC_SAT_F64_S: PUT32(1, wasm_sat_i32_s(F64(2))); return 0;
+    case OP_I32_TRUNC_SAT_F64_U: PUT32(1, wasm_sat_i32_u(F64(2))); return 0;
+    case OP_I64_TRUNC_SAT_F32_S: PUT64(1, wasm_sat_i64_s(F32(2))); return 0;
+    case OP_I64_TRUNC_SAT_F32_U: PUT64(1, wasm_sat_i64_u(F32(2))); return 0;
+    case OP_I64_TRUNC_SAT_F64_S: PUT64(1, wasm_sat_i64_s(F64(2))); return 0;
+    case OP_I64_TRUNC_SAT_F64_U: PUT64(1, wasm_sat_i64_u(F64(2))); return 0;
+    case OP_MEMORY_SIZE: PUT32(1, inst->mem->pages); return 0;
+    case OP_MEMORY_GROW:
+        PUT32(1, (uint32_t)wasm_memory_grow_to(inst->mem, U32(2), inst->max_mem_pages));
+        return 0;
+    case OP_MEMORY_INIT: {
+        uint32_t seg = ip[1], d = U32(2), s = U32(3), n = U32(4);
+        const wasm_data_t *ds = &inst->m->datas[seg];
+        uint64_t len = inst->data_dropped[seg] ? 0 : ds->len;
+        if ((uint64_t)s + n > len || (uint64_t)d + n > inst->mem->size)
+            return WASM_TRAP_OOB_MEMORY;
+        if (n)
+            __builtin_memcpy(inst->mem->base + d, ds->bytes + s, n);
+        return 0;
+    }
+    case OP_DATA_DROP: inst->data_dropped[ip[1]] = 1; return 0;
+    case OP_MEMORY_COPY: {
+        uint32_t d = U32(1), s = U32(2), n = U32(3);
+        uint64_t size = inst->mem->size;
+        if ((uint64_t)s + n > size || (uint64_t)d + n > size)
+            return WASM_TRAP_OOB_MEMORY;
+        __builtin_memmove(inst->mem->base + d, inst->mem->base + s, n);
+        return 0;
+    }
+    case OP_MEMORY_FILL: {
+        uint32_t d = U32(1), n = U32(3);
+        if ((uint64_t)d + n > inst->mem->size)
+            return WASM_TRAP_OOB_MEMORY;
+        __builtin_memset(inst->mem->base + d, (int)(uint8_t)U32(2), n);
+        return 0;
+    }
+    case OP_TABLE_GET: {
+        wasm_table_t *t = inst->tables[ip[2]];
+        uint32_t i = U32(3);
+        if (i >= t->size)
+            return WASM_TRAP_OOB_TABLE;
+        fp[ip[1]] = t->elems[i];
+        return 0;
+    }
+    case OP_TABLE_SET: {
+        wasm_table_t *t = inst->tables[ip[1]];
+        uint32_t i = U32(2);
+        if (i >= t->size)
+            return WASM_TRAP_OOB_TABLE;
+        t->elems[i] = fp[ip[3]];
+        return 0;
+    }
+    case OP_TABLE_SIZE: PUT32(1, inst->tables[ip[2]]->size); return 0;
+    case OP_TABLE_GROW:
+        PUT32(1, (uint32_t)wasm_table_grow_to(inst->tables[ip[2]], U32(4), fp[ip[3]],
+                                              inst->max_table_elems));
+        return 0;
+    case OP_TABLE_FILL: {
+        wasm_table_t *t = inst->tables[ip[1]];
+        uint32_t i = U32(2), n = U32(4);
+        if ((uint64_t)i + n > t->size)
+            return WASM_TRAP_OOB_TABLE;
+        for (uint32_t q = 0; q < n; q++)
+            t->elems[i + q] = fp[ip[3]];
+        return 0;
+    }
+    case OP_TABLE_COPY: {
+        wasm_table_t *a = inst->tables[ip[1]], *b = inst->tables[ip[2]];
+        uint32_t d = U32(3), s = U32(4), n = U32(5);
+        if ((uint64_t)s + n > b->size || (uint64_t)d + n > a->size)
+            return WASM_TRAP_OOB_TABLE;
+        if (n)
+            __builtin_memmove(a->elems + d, b->elems + s, (size_t)n * 8);
+        return 0;
+    }
+    case OP_TABLE_INIT: {
+        wasm_table_t *t = inst->tables[ip[1]];
+        uint32_t seg = ip[2], d = U32(3), s = U32(4), n = U32(5);
+        uint64_t len = inst->elem_len[seg];
+        if ((uint64_t)s + n > len || (uint64_t)d + n > t->size)
+            return WASM_TRAP_OOB_TABLE;
+        if (n)
+            __builtin_memcpy(t->elems + d, inst->elem_items[seg] + s, (size_t)n * 8);
+        return 0;
+    }
+    case OP_ELEM_DROP: inst->elem_len[ip[1]] = 0; return 0;
+    case OP_REF_FUNC: fp[ip[1]] = (uint64_t)(uintptr_t)inst->funcs[ip[2]]; return 0;
+    case OP_REF_IS_NULL: PUT32(1, U64(2) == 0); return 0;
+    default:
+        return WASM_TRAP_UNREACHABLE;   /* the back end never routes other ops here */
+    }
+    if (k == WASM_OK) {
+        bool is64 = op >= OP_I64_TRUNC_F32_S;
+        fp[ip[1]] = is64 ? r : (uint32_t)r;
+    }
+    return k;
+}

@@ -1,0 +1,1582 @@
+/*
+ * The compiled tier's x86_64 back end: internal code (ops.h) to machine
+ * code, one pass per function, slots in registers (docs/compiler.md).
+ *
+ * Registers in compiled code:
+ *   r12 exec context    r13 frame (fp)     r14 linear memory base
+ *   r15 memory object   rbx instance       rsp native stack
+ *   rsi rdi rbp r8-r11  slots (callee-saved among compiled functions)
+ *   xmm2-xmm15          slots (callee-saved among compiled functions)
+ *   rax rcx rdx xmm0-1  scratch
+ * Every value has one canonical 64-bit form wherever it lives (i32 and f32
+ * zero-extended), so any slot can live anywhere and moves are plain copies.
+ *
+ * A call passes the callee's frame in r13 (the caller's frame + base, as in
+ * the interpreter). A compiled function's entry checks the control stack, the
+ * value stack and the native stack, pushes a control record naming itself
+ * (backtraces, call depth), saves the slot registers it uses and passes a
+ * safe point. A trap jumps to a stub that reloads the native stack pointer
+ * saved by the entry trampoline and returns the trap code to C
+ * (wasm_jit_enter), which reads the backtrace from the control records.
+ */
+#include "jit.h"
+#include "ops.h"
+
+#if defined(__x86_64__)
+
+#include <stddef.h>
+
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+#define REX_ R12   /* exec context */
+#define RFP R13
+#define RMB R14
+#define RMO R15
+#define RIN RBX
+
+static const uint8_t slot_gpr[] = {RSI, RDI, RBP, R8, R9, R10, R11};
+#define NGPR 7
+#define NXMM 14    /* xmm2..xmm15 */
+#define XMM0 0
+#define XMM1 1
+
+enum { CC_O, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A, CC_S, CC_NS, CC_P, CC_NP, CC_L,
+       CC_GE, CC_LE, CC_G };
+
+/* cc of the ten integer comparisons in ops.h order: eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u */
+static const uint8_t cmp_cc[10] = {CC_E, CC_NE, CC_L, CC_B, CC_G, CC_A, CC_LE, CC_BE, CC_GE, CC_AE};
+
+typedef struct fix {
+    uint32_t at;              /* position of a rel32 */
+    uint32_t target;          /* word index (labels) or def index (calls) */
+} fix_t;
+
+typedef struct spstub {
+    uint32_t j1, j2, resume;  /* the two jumps to the stub, where to go back */
+} spstub_t;
+
+typedef struct jc {
+    uint8_t *p;
+    uint32_t len, cap;
+    bool oom;
+    wasm_module_t *m;
+    jit_fn_t *fn;
+    const uint32_t *code;
+    uint32_t *noff;           /* [code_len] native offset of each op word */
+    fix_t *fx;                /* label fixups of the current function */
+    uint32_t nfx, fxcap;
+    fix_t *cfx;               /* call fixups, module-wide */
+    uint32_t ncfx, cfxcap;
+    spstub_t *sp;
+    uint32_t nsp, spcap;
+    uint32_t stub[WASM_TRAP_KIND_COUNT];
+    uint32_t unwind, tramp;
+    uint32_t *def_off;        /* native offset of each def's entry */
+    uint8_t npush;            /* slot GPRs this function saves */
+    uint8_t pushed[NGPR];
+    uint8_t nxsave;           /* slot XMMs it saves */
+    uint16_t xmask;           /* which */
+    uint32_t xarea;           /* bytes reserved below the pushes */
+    bool sse41;
+} jc_t;
+
+/* ------------------------------------------------------------ buffer */
+
+static void put1(jc_t *c, uint32_t b)
+{
+    if (c->len == c->cap) {
+        uint32_t ncap = c->cap ? c->cap * 2 : 4096;
+        uint8_t *q = c->oom ? NULL : wasm_plat_realloc(c->p, c->cap, ncap);
+        if (!q) {
+            c->oom = true;
+            c->len = 0;   /* keep writing into what we have; the result is discarded */
+            return;
+        }
+        c->p = q;
+        c->cap = ncap;
+    }
+    c->p[c->len++] = (uint8_t)b;
+}
+
+static void put4(jc_t *c, uint32_t v)
+{
+    put1(c, v);
+    put1(c, v >> 8);
+    put1(c, v >> 16);
+    put1(c, v >> 24);
+}
+
+static void put8(jc_t *c, uint64_t v)
+{
+    put4(c, (uint32_t)v);
+    put4(c, (uint32_t)(v >> 32));
+}
+
+static void patch4(jc_t *c, uint32_t at, uint32_t v)
+{
+    if (c->oom || at + 4 > c->len)
+        return;
+    c->p[at] = (uint8_t)v;
+    c->p[at + 1] = (uint8_t)(v >> 8);
+    c->p[at + 2] = (uint8_t)(v >> 16);
+    c->p[at + 3] = (uint8_t)(v >> 24);
+}
+
+/* Points the rel32 at `at` to native offset `to`. */
+static void link(jc_t *c, uint32_t at, uint32_t to)
+{
+    patch4(c, at, to - (at + 4));
+}
+
+static bool addfix(jc_t *c, fix_t **v, uint32_t *n, uint32_t *cap, uint32_t at, uint32_t t)
+{
+    if (*n == *cap) {
+        uint32_t ncap = *cap ? *cap * 2 : 64;
+        fix_t *q = wasm_plat_realloc(*v, *cap * sizeof **v, ncap * sizeof **v);
+        if (!q) {
+            c->oom = true;
+            return false;
+        }
+        *v = q;
+        *cap = ncap;
+    }
+    (*v)[(*n)++] = (fix_t){at, t};
+    return true;
+}
+
+/* ------------------------------------------------------------ encoding */
+
+static void opcode(jc_t *c, uint32_t opc)
+{
+    if (opc > 0xFFFF)
+        put1(c, opc >> 16);
+    if (opc > 0xFF)
+        put1(c, opc >> 8);
+    put1(c, opc);
+}
+
+/* [base + index*2^sc + disp]; index < 0: none. */
+static void modrm_mem(jc_t *c, int r, int base, int index, int sc, int32_t disp)
+{
+    int mod = (disp == 0 && (base & 7) != 5) ? 0 : (disp >= -128 && disp <= 127) ? 1 : 2;
+    if (index < 0 && (base & 7) != 4) {
+        put1(c, (uint32_t)(mod << 6 | (r & 7) << 3 | (base & 7)));
+    } else {
+        put1(c, (uint32_t)(mod << 6 | (r & 7) << 3 | 4));
+        put1(c, (uint32_t)(sc << 6 | ((index < 0 ? 4 : index) & 7) << 3 | (base & 7)));
+    }
+    if (mod == 1)
+        put1(c, (uint32_t)disp);
+    else if (mod == 2)
+        put4(c, (uint32_t)disp);
+}
+
+/* op r, [mem]. byte: r is an 8-bit register (needs REX for sil/dil/bpl). */
+static void insn_m(jc_t *c, int pfx, int w, uint32_t opc, int r, int base, int index, int sc,
+                   int32_t disp, bool byte)
+{
+    if (pfx)
+        put1(c, (uint32_t)pfx);
+    int rex = (w ? 8 : 0) | (r & 8 ? 4 : 0) | (index >= 0 && (index & 8) ? 2 : 0) |
+              (base & 8 ? 1 : 0);
+    if (rex || (byte && r >= 4))
+        put1(c, (uint32_t)(0x40 | rex));
+    opcode(c, opc);
+    modrm_mem(c, r, base, index, sc, disp);
+}
+
+/* op r, rm (both registers). */
+static void insn_r(jc_t *c, int pfx, int w, uint32_t opc, int r, int rm)
+{
+    if (pfx)
+        put1(c, (uint32_t)pfx);
+    int rex = (w ? 8 : 0) | (r & 8 ? 4 : 0) | (rm & 8 ? 1 : 0);
+    if (rex)
+        put1(c, (uint32_t)(0x40 | rex));
+    opcode(c, opc);
+    put1(c, (uint32_t)(0xC0 | (r & 7) << 3 | (rm & 7)));
+}
+
+/* An operand: a register or the frame slot [r13 + disp]. */
+typedef struct rm {
+    bool mem;
+    int reg;
+    int32_t disp;
+} rm_t;
+
+static void insn_rm(jc_t *c, int pfx, int w, uint32_t opc, int r, rm_t m)
+{
+    if (m.mem)
+        insn_m(c, pfx, w, opc, r, RFP, -1, 0, m.disp, false);
+    else
+        insn_r(c, pfx, w, opc, r, m.reg);
+}
+
+static void ctx_m(jc_t *c, int w, uint32_t opc, int r, size_t off)
+{
+    insn_m(c, 0, w, opc, r, REX_, -1, 0, (int32_t)off, false);
+}
+
+static void mov_rr(jc_t *c, int d, int s)
+{
+    if (d != s)
+        insn_r(c, 0, 1, 0x8B, d, s);
+}
+
+static void mov_ri64(jc_t *c, int r, uint64_t v)
+{
+    if (v <= 0xFFFFFFFFu) {
+        if (v == 0) {
+            insn_r(c, 0, 0, 0x33, r, r);   /* xor r32, r32 */
+            return;
+        }
+        if (r & 8)
+            put1(c, 0x41);
+        put1(c, 0xB8 + (uint32_t)(r & 7));
+        put4(c, (uint32_t)v);
+        return;
+    }
+    put1(c, 0x48 | (r & 8 ? 1 : 0));
+    put1(c, 0xB8 + (uint32_t)(r & 7));
+    put8(c, v);
+}
+
+/* group-1 ALU with immediate: /digit (0 add, 1 or, 4 and, 5 sub, 6 xor, 7 cmp) */
+static void alu_i(jc_t *c, int w, int digit, rm_t m, int32_t imm)
+{
+    bool b8 = imm >= -128 && imm <= 127;
+    insn_rm(c, 0, w, b8 ? 0x83 : 0x81, digit, m);
+    if (b8)
+        put1(c, (uint32_t)imm);
+    else
+        put4(c, (uint32_t)imm);
+}
+
+static rm_t R(int r) { return (rm_t){false, r, 0}; }
+
+static uint32_t jcc(jc_t *c, int cc)
+{
+    put1(c, 0x0F);
+    put1(c, 0x80 + (uint32_t)cc);
+    put4(c, 0);
+    return c->len - 4;
+}
+
+static uint32_t jmp(jc_t *c)
+{
+    put1(c, 0xE9);
+    put4(c, 0);
+    return c->len - 4;
+}
+
+static void jcc_to(jc_t *c, int cc, uint32_t to) { link(c, jcc(c, cc), to); }
+static void jmp_to(jc_t *c, uint32_t to) { link(c, jmp(c), to); }
+static void bind(jc_t *c, uint32_t at) { link(c, at, c->len); }
+
+static void call_abs(jc_t *c, const void *fn)
+{
+    mov_ri64(c, RAX, (uint64_t)(uintptr_t)fn);
+    insn_r(c, 0, 0, 0xFF, 2, RAX);   /* call rax */
+}
+
+/* ------------------------------------------------------------ slots */
+
+static int32_t sdisp(uint32_t s) { return (int32_t)(s * 8u); }
+static int lkind(jc_t *c, uint32_t s) { return c->fn->lk[s]; }
+static int lgpr(jc_t *c, uint32_t s) { return slot_gpr[c->fn->lr[s]]; }
+static int lxmm(jc_t *c, uint32_t s) { return 2 + c->fn->lr[s]; }
+static bool in_gpr(jc_t *c, uint32_t s, int r) { return lkind(c, s) == JL_GPR && lgpr(c, s) == r; }
+static bool in_xmm(jc_t *c, uint32_t s, int x) { return lkind(c, s) == JL_XMM && lxmm(c, s) == x; }
+
+/* movq gpr <- xmm: 66 REX.W 0F 7E /r (reg = xmm) */
+static void movq_gx(jc_t *c, int g, int x) { insn_r(c, 0x66, 1, 0x0F7E, x, g); }
+/* movq xmm <- gpr: 66 REX.W 0F 6E /r */
+static void movq_xg(jc_t *c, int x, int g) { insn_r(c, 0x66, 1, 0x0F6E, x, g); }
+static void movaps(jc_t *c, int d, int s)
+{
+    if (d != s)
+        insn_r(c, 0, 0, 0x0F28, d, s);
+}
+
+/* The slot as an integer operand: its register, its frame cell, or scratch
+ * loaded from its XMM register. */
+static rm_t rm_g(jc_t *c, uint32_t s, int scratch)
+{
+    switch (lkind(c, s)) {
+    case JL_GPR: return R(lgpr(c, s));
+    case JL_XMM: movq_gx(c, scratch, lxmm(c, s)); return R(scratch);
+    default: return (rm_t){true, 0, sdisp(s)};
+    }
+}
+
+static rm_t rm_x(jc_t *c, uint32_t s, int xscratch)
+{
+    switch (lkind(c, s)) {
+    case JL_XMM: return R(lxmm(c, s));
+    case JL_GPR: movq_xg(c, xscratch, lgpr(c, s)); return R(xscratch);
+    default: return (rm_t){true, 0, sdisp(s)};
+    }
+}
+
+/* r = slot (w: 64-bit; 32-bit loads zero-extend). */
+static void ld_g(jc_t *c, int w, int r, uint32_t s)
+{
+    if (in_gpr(c, s, r))
+        return;
+    if (lkind(c, s) == JL_XMM)
+        movq_gx(c, r, lxmm(c, s));
+    else
+        insn_rm(c, 0, w, 0x8B, r, rm_g(c, s, r));
+}
+
+static void ld_x(jc_t *c, int x, uint32_t s)
+{
+    switch (lkind(c, s)) {
+    case JL_XMM: movaps(c, x, lxmm(c, s)); break;
+    case JL_GPR: movq_xg(c, x, lgpr(c, s)); break;
+    default: insn_m(c, 0xF3, 0, 0x0F7E, x, RFP, -1, 0, sdisp(s), false); break;  /* movq */
+    }
+}
+
+/* slot = r (all 64 bits, already canonical). */
+static void st_g(jc_t *c, uint32_t s, int r)
+{
+    switch (lkind(c, s)) {
+    case JL_GPR: mov_rr(c, lgpr(c, s), r); break;
+    case JL_XMM: movq_xg(c, lxmm(c, s), r); break;
+    default: insn_m(c, 0, 1, 0x89, r, RFP, -1, 0, sdisp(s), false); break;
+    }
+}
+
+static void st_x(jc_t *c, uint32_t s, int x)
+{
+    switch (lkind(c, s)) {
+    case JL_XMM: movaps(c, lxmm(c, s), x); break;
+    case JL_GPR: movq_gx(c, lgpr(c, s), x); break;
+    default: insn_m(c, 0x66, 0, 0x0FD6, x, RFP, -1, 0, sdisp(s), false); break;  /* movq */
+    }
+}
+
+static int dst_g(jc_t *c, uint32_t s, int scratch)
+{
+    return lkind(c, s) == JL_GPR ? lgpr(c, s) : scratch;
+}
+
+static int dst_x(jc_t *c, uint32_t s, int scratch)
+{
+    return lkind(c, s) == JL_XMM ? lxmm(c, s) : scratch;
+}
+
+static void mov_slot(jc_t *c, uint32_t d, uint32_t s)
+{
+    if (d == s)
+        return;
+    switch (lkind(c, d)) {
+    case JL_GPR: ld_g(c, 1, lgpr(c, d), s); break;
+    case JL_XMM: ld_x(c, lxmm(c, d), s); break;
+    default:
+        if (lkind(c, s) == JL_GPR) {
+            st_g(c, d, lgpr(c, s));
+        } else if (lkind(c, s) == JL_XMM) {
+            st_x(c, d, lxmm(c, s));
+        } else {
+            ld_g(c, 1, RAX, s);
+            st_g(c, d, RAX);
+        }
+    }
+}
+
+/* Register-resident slots in [lo, hi) to their frame cells, and back. */
+static void spill_range(jc_t *c, uint32_t lo, uint32_t hi)
+{
+    uint32_t n = c->fn->d->frame_cells;
+    for (uint32_t s = lo; s < hi && s < n; s++) {
+        if (lkind(c, s) == JL_GPR)
+            insn_m(c, 0, 1, 0x89, lgpr(c, s), RFP, -1, 0, sdisp(s), false);
+        else if (lkind(c, s) == JL_XMM)
+            insn_m(c, 0x66, 0, 0x0FD6, lxmm(c, s), RFP, -1, 0, sdisp(s), false);
+    }
+}
+
+static void reload_range(jc_t *c, uint32_t lo, uint32_t hi)
+{
+    uint32_t n = c->fn->d->frame_cells;
+    for (uint32_t s = lo; s < hi && s < n; s++) {
+        if (lkind(c, s) == JL_GPR)
+            insn_m(c, 0, 1, 0x8B, lgpr(c, s), RFP, -1, 0, sdisp(s), false);
+        else if (lkind(c, s) == JL_XMM)
+            insn_m(c, 0xF3, 0, 0x0F7E, lxmm(c, s), RFP, -1, 0, sdisp(s), false);
+    }
+}
+
+static void spill_all(jc_t *c) { spill_range(c, 0, UINT32_MAX); }
+static void reload_all(jc_t *c) { reload_range(c, 0, UINT32_MAX); }
+
+/* ------------------------------------------------------------ safe points, traps */
+
+static void trap_jcc(jc_t *c, int cc, wasm_trap_kind_t k) { jcc_to(c, cc, c->stub[k]); }
+
+static bool safepoint(jc_t *c)
+{
+    /* sub qword [r12+fuel], 1; jle slow; cmp dword [r12+interrupt], 0; jne slow */
+    insn_m(c, 0, 1, 0x83, 5, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, fuel), false);
+    put1(c, 1);
+    uint32_t j1 = jcc(c, CC_LE);
+    insn_m(c, 0, 0, 0x83, 7, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, interrupt), false);
+    put1(c, 0);
+    uint32_t j2 = jcc(c, CC_NE);
+    if (c->nsp == c->spcap) {
+        uint32_t ncap = c->spcap ? c->spcap * 2 : 16;
+        spstub_t *q = wasm_plat_realloc(c->sp, c->spcap * sizeof *q, ncap * sizeof *q);
+        if (!q) {
+            c->oom = true;
+            return false;
+        }
+        c->sp = q;
+        c->spcap = ncap;
+    }
+    c->sp[c->nsp++] = (spstub_t){j1, j2, c->len};
+    return true;
+}
+
+/* A call to C (SysV); the caller has placed the arguments. rsp is 16-byte
+ * aligned in every compiled function body. */
+static void helper_call(jc_t *c, const void *fn)
+{
+    call_abs(c, fn);
+}
+
+/* eax != 0 after a helper: it is a trap code; unwind with it. */
+static void check_trap(jc_t *c)
+{
+    insn_r(c, 0, 0, 0x85, RAX, RAX);   /* test eax, eax */
+    jcc_to(c, CC_NE, c->unwind);
+}
+
+/* ------------------------------------------------------------ function frame */
+
+static void prologue(jc_t *c)
+{
+    jit_fn_t *fn = c->fn;
+    const wasm_funcdef_t *d = fn->d;
+    /* Control record, call depth, value stack, native stack. */
+    ctx_m(c, 1, 0x8B, RAX, offsetof(wasm_exec_t, ctl_top));
+    ctx_m(c, 1, 0x3B, RAX, offsetof(wasm_exec_t, ctl_end));   /* cmp rax, [ctl_end] */
+    trap_jcc(c, CC_AE, WASM_TRAP_STACK_EXHAUSTED);
+    ctx_m(c, 1, 0x3B, RSP, offsetof(wasm_exec_t, native_lo));
+    trap_jcc(c, CC_B, WASM_TRAP_STACK_EXHAUSTED);
+    insn_m(c, 0, 1, 0x8D, RCX, RFP, -1, 0, sdisp(d->frame_cells), false);   /* lea */
+    ctx_m(c, 1, 0x3B, RCX, offsetof(wasm_exec_t, stack_end));
+    trap_jcc(c, CC_A, WASM_TRAP_STACK_EXHAUSTED);
+    insn_m(c, 0, 1, 0x8B, RCX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
+    insn_m(c, 0, 1, 0x8B, RCX, RCX, -1, 0, (int32_t)(fn->func_index * 8), false);
+    insn_m(c, 0, 1, 0x89, RCX, RAX, -1, 0, (int32_t)offsetof(wasm_ctl_t, func), false);
+    alu_i(c, 1, 0, R(RAX), (int32_t)sizeof(wasm_ctl_t));
+    ctx_m(c, 1, 0x89, RAX, offsetof(wasm_exec_t, ctl_top));
+    /* Save the slot registers this function uses. */
+    bool used_g[NGPR] = {0}, used_x[NXMM] = {0};
+    for (uint32_t s = 0; s < d->frame_cells; s++) {
+        if (fn->lk[s] == JL_GPR)
+            used_g[fn->lr[s]] = true;
+        else if (fn->lk[s] == JL_XMM)
+            used_x[fn->lr[s]] = true;
+    }
+    c->npush = 0;
+    for (int i = 0; i < NGPR; i++)
+        if (used_g[i]) {
+            int r = slot_gpr[i];
+            if (r & 8)
+                put1(c, 0x41);
+            put1(c, 0x50 + (uint32_t)(r & 7));
+            c->pushed[c->npush++] = (uint8_t)r;
+        }
+    c->nxsave = 0;
+    c->xmask = 0;
+    for (int i = 0; i < NXMM; i++) {
+        c->nxsave += used_x[i];
+        c->xmask |= (uint16_t)(used_x[i] << i);
+    }
+    /* entry rsp = 8 mod 16; after pushes and the area it must be 0 mod 16 */
+    uint32_t area = c->nxsave * 8u;
+    if ((8 + c->npush * 8u + area) % 16)
+        area += 8;
+    c->xarea = area;
+    if (area)
+        alu_i(c, 1, 5, R(RSP), (int32_t)area);
+    for (int i = 0, k = 0; i < NXMM; i++)
+        if (used_x[i])
+            insn_m(c, 0x66, 0, 0x0FD6, 2 + i, RSP, -1, 0, 8 * k++, false);
+    /* Zero the declared locals, load the parameters. */
+    uint32_t nmem = 0;
+    for (uint32_t s = fn->nparams; s < d->nlocals; s++)
+        nmem += fn->lk[s] == JL_MEM;
+    if (nmem > 8) {
+        /* rep stosq over all declared locals: rdi, rcx, rax are free here */
+        insn_m(c, 0, 1, 0x8D, RDI, RFP, -1, 0, sdisp(fn->nparams), false);
+        mov_ri64(c, RCX, d->nlocals - fn->nparams);
+        insn_r(c, 0, 0, 0x33, RAX, RAX);
+        put1(c, 0xF3);
+        put1(c, 0x48);
+        put1(c, 0xAB);
+    } else if (nmem) {
+        insn_r(c, 0, 0, 0x33, RAX, RAX);
+        for (uint32_t s = fn->nparams; s < d->nlocals; s++)
+            if (fn->lk[s] == JL_MEM)
+                insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, sdisp(s), false);
+    }
+    reload_range(c, 0, fn->nparams);
+    for (uint32_t s = fn->nparams; s < d->nlocals; s++) {
+        if (fn->lk[s] == JL_GPR)
+            insn_r(c, 0, 0, 0x33, lgpr(c, s), lgpr(c, s));
+        else if (fn->lk[s] == JL_XMM)
+            insn_r(c, 0, 0, 0x0F57, lxmm(c, s), lxmm(c, s));   /* xorps */
+    }
+    safepoint(c);
+}
+
+static void epilogue(jc_t *c)
+{
+    spill_range(c, 0, c->fn->nresults);
+    /* restore in reverse */
+    for (int i = 0, k = 0; i < NXMM; i++)
+        if (c->xmask >> i & 1)
+            insn_m(c, 0xF3, 0, 0x0F7E, 2 + i, RSP, -1, 0, 8 * k++, false);
+    if (c->xarea)
+        alu_i(c, 1, 0, R(RSP), (int32_t)c->xarea);
+    for (int i = c->npush - 1; i >= 0; i--) {
+        int r = c->pushed[i];
+        if (r & 8)
+            put1(c, 0x41);
+        put1(c, 0x58 + (uint32_t)(r & 7));
+    }
+    insn_m(c, 0, 1, 0x83, 5, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, ctl_top), false);
+    put1(c, (uint32_t)sizeof(wasm_ctl_t));
+    put1(c, 0xC3);
+}
+
+/* ------------------------------------------------------------ branches */
+
+static void br_to(jc_t *c, uint32_t pc, int32_t off)
+{
+    if (off <= 0)
+        safepoint(c);
+    addfix(c, &c->fx, &c->nfx, &c->fxcap, jmp(c), (uint32_t)((int32_t)pc + off));
+}
+
+static void br_cc(jc_t *c, int cc, uint32_t pc, int32_t off)
+{
+    uint32_t target = (uint32_t)((int32_t)pc + off);
+    if (off <= 0) {
+        uint32_t skip = jcc(c, cc ^ 1);
+        safepoint(c);
+        addfix(c, &c->fx, &c->nfx, &c->fxcap, jmp(c), target);
+        bind(c, skip);
+    } else {
+        addfix(c, &c->fx, &c->nfx, &c->fxcap, jcc(c, cc), target);
+    }
+}
+
+/* cmp a, b for an integer comparison (b a slot, or an immediate). */
+static void cmp_slots(jc_t *c, int w, uint32_t a, uint32_t b)
+{
+    rm_t mb = rm_g(c, b, RCX);
+    if (lkind(c, a) == JL_GPR) {
+        insn_rm(c, 0, w, 0x3B, lgpr(c, a), mb);
+    } else {
+        ld_g(c, w, RAX, a);
+        insn_rm(c, 0, w, 0x3B, RAX, mb);
+    }
+}
+
+static void cmp_imm(jc_t *c, int w, uint32_t a, int32_t imm)
+{
+    alu_i(c, w, 7, rm_g(c, a, RAX), imm);
+}
+
+static void setcc_to(jc_t *c, int cc, uint32_t d)
+{
+    put1(c, 0x0F);
+    put1(c, 0x90 + (uint32_t)cc);
+    put1(c, 0xC0);                       /* setcc al */
+    insn_r(c, 0, 0, 0x0FB6, RAX, RAX);   /* movzx eax, al */
+    st_g(c, d, RAX);
+}
+
+/* ------------------------------------------------------------ arithmetic */
+
+/* d = a op b, op in its "op r, r/m" form. */
+static void ibin(jc_t *c, int w, uint32_t opc, uint32_t d, uint32_t a, uint32_t b, bool commut)
+{
+    int r = dst_g(c, d, RAX);
+    if (r != RAX && in_gpr(c, b, r) && !in_gpr(c, a, r)) {
+        if (commut) {
+            uint32_t t = a;
+            a = b;
+            b = t;
+        } else {
+            r = RAX;
+        }
+    }
+    ld_g(c, w, r, a);
+    insn_rm(c, 0, w, opc, r, rm_g(c, b, RCX));
+    st_g(c, d, r);
+}
+
+static void ibin_imm(jc_t *c, int w, int digit, uint32_t d, uint32_t a, int32_t imm)
+{
+    int r = dst_g(c, d, RAX);
+    ld_g(c, w, r, a);
+    alu_i(c, w, digit, R(r), imm);
+    st_g(c, d, r);
+}
+
+/* shifts and rotates: digit 0 rol, 1 ror, 4 shl, 5 shr, 7 sar */
+static void ishift(jc_t *c, int w, int digit, uint32_t d, uint32_t a, uint32_t b)
+{
+    ld_g(c, w, RCX, b);
+    int r = dst_g(c, d, RAX);
+    ld_g(c, w, r, a);
+    insn_r(c, 0, w, 0xD3, digit, r);
+    st_g(c, d, r);
+}
+
+static void ishift_imm(jc_t *c, int w, int digit, uint32_t d, uint32_t a, uint32_t imm)
+{
+    int r = dst_g(c, d, RAX);
+    ld_g(c, w, r, a);
+    insn_r(c, 0, w, 0xC1, digit, r);
+    put1(c, imm & (w ? 63u : 31u));
+    st_g(c, d, r);
+}
+
+static void idiv(jc_t *c, int w, bool sgn, bool rem, uint32_t d, uint32_t a, uint32_t b)
+{
+    ld_g(c, w, RCX, b);
+    ld_g(c, w, RAX, a);
+    insn_r(c, 0, w, 0x85, RCX, RCX);
+    trap_jcc(c, CC_E, WASM_TRAP_DIV_ZERO);
+    uint32_t done = 0;
+    bool have_done = false;
+    if (sgn) {
+        alu_i(c, w, 7, R(RCX), -1);
+        uint32_t go = jcc(c, CC_NE);
+        if (rem) {
+            insn_r(c, 0, 0, 0x33, RDX, RDX);
+            done = jmp(c);
+            have_done = true;
+        } else {
+            alu_i(c, w, 7, R(RAX), 1);   /* a - 1 overflows only for the minimum */
+            trap_jcc(c, CC_O, WASM_TRAP_INT_OVERFLOW);
+        }
+        bind(c, go);
+        if (w)
+            put1(c, 0x48);
+        put1(c, 0x99);                      /* cdq / cqo */
+        insn_r(c, 0, w, 0xF7, 7, RCX);     /* idiv */
+    } else {
+        insn_r(c, 0, 0, 0x33, RDX, RDX);
+        insn_r(c, 0, w, 0xF7, 6, RCX);     /* div */
+    }
+    if (have_done)
+        bind(c, done);
+    st_g(c, d, rem ? RDX : RAX);
+}
+
+/* d = a op b on floats: pfx F3 (f32) or F2 (f64); opc 0x0F58 add, 59 mul, 5C sub, 5E div */
+static void fbin(jc_t *c, int pfx, uint32_t opc, uint32_t d, uint32_t a, uint32_t b, bool commut)
+{
+    int x = dst_x(c, d, XMM0);
+    if (x != XMM0 && in_xmm(c, b, x) && !in_xmm(c, a, x)) {
+        if (commut) {
+            uint32_t t = a;
+            a = b;
+            b = t;
+        } else {
+            x = XMM0;
+        }
+    }
+    ld_x(c, x, a);
+    insn_rm(c, pfx, 0, opc, x, rm_x(c, b, XMM1));
+    st_x(c, d, x);
+}
+
+static void fcmp(jc_t *c, bool f64, int kind, uint32_t d, uint32_t a, uint32_t b)
+{
+    /* kind: 0 eq 1 ne 2 lt 3 gt 4 le 5 ge */
+    uint32_t x = a, y = b;
+    int cc = CC_A;
+    if (kind == 2 || kind == 4) {
+        x = b;
+        y = a;
+    }
+    if (kind == 4 || kind == 5)
+        cc = CC_AE;
+    ld_x(c, XMM0, x);
+    insn_rm(c, f64 ? 0x66 : 0, 0, 0x0F2E, XMM0, rm_x(c, y, XMM1));   /* ucomis */
+    if (kind == 0 || kind == 1) {
+        put1(c, 0x0F);
+        put1(c, kind == 0 ? 0x94 : 0x95);
+        put1(c, 0xC0);   /* sete/setne al */
+        put1(c, 0x0F);
+        put1(c, kind == 0 ? 0x9B : 0x9A);
+        put1(c, 0xC1);   /* setnp/setp cl */
+        put1(c, kind == 0 ? 0x20 : 0x08);
+        put1(c, 0xC8);   /* and/or al, cl */
+        insn_r(c, 0, 0, 0x0FB6, RAX, RAX);
+        st_g(c, d, RAX);
+    } else {
+        setcc_to(c, cc, d);
+    }
+}
+
+/* ------------------------------------------------------------ memory */
+
+/* Sets up the address of an access of n bytes at slot a + off: returns the
+ * index register for [r14 + index + disp]; traps out of bounds. */
+static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp)
+{
+    int idx;
+    if (lkind(c, a) == JL_GPR) {
+        idx = lgpr(c, a);   /* i32 slots are zero-extended */
+    } else {
+        ld_g(c, 0, RAX, a);
+        idx = RAX;
+    }
+    if (off > 0x7FFFFFF0u) {
+        /* large offset: rax = index + off (64-bit, cannot wrap) */
+        mov_ri64(c, RDX, off);
+        if (idx != RAX)
+            mov_rr(c, RAX, idx);
+        insn_r(c, 0, 1, 0x03, RAX, RDX);   /* add rax, rdx */
+        idx = RAX;
+        off = 0;
+    }
+    /* explicit check: index + off + n > size -> trap */
+    insn_m(c, 0, 1, 0x8D, RDX, idx, -1, 0, (int32_t)(off + n), false);   /* lea rdx */
+    insn_m(c, 0, 1, 0x3B, RDX, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, size), false);
+    trap_jcc(c, CC_A, WASM_TRAP_OOB_MEMORY);
+    *disp = (int32_t)off;
+    return idx;
+}
+
+static void load_op(jc_t *c, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
+{
+    static const struct { uint8_t n, w; uint32_t opc; } L[] = {
+        [OP_I32_LOAD - OP_I32_LOAD] = {4, 0, 0x8B}, [OP_I64_LOAD - OP_I32_LOAD] = {8, 1, 0x8B},
+        [OP_F32_LOAD - OP_I32_LOAD] = {4, 0, 0x8B}, [OP_F64_LOAD - OP_I32_LOAD] = {8, 1, 0x8B},
+        [OP_I32_LOAD8_S - OP_I32_LOAD] = {1, 0, 0x0FBE}, [OP_I32_LOAD8_U - OP_I32_LOAD] = {1, 0, 0x0FB6},
+        [OP_I32_LOAD16_S - OP_I32_LOAD] = {2, 0, 0x0FBF}, [OP_I32_LOAD16_U - OP_I32_LOAD] = {2, 0, 0x0FB7},
+        [OP_I64_LOAD8_S - OP_I32_LOAD] = {1, 1, 0x0FBE}, [OP_I64_LOAD8_U - OP_I32_LOAD] = {1, 0, 0x0FB6},
+        [OP_I64_LOAD16_S - OP_I32_LOAD] = {2, 1, 0x0FBF}, [OP_I64_LOAD16_U - OP_I32_LOAD] = {2, 0, 0x0FB7},
+        [OP_I64_LOAD32_S - OP_I32_LOAD] = {4, 1, 0x63}, [OP_I64_LOAD32_U - OP_I32_LOAD] = {4, 0, 0x8B},
+    };
+    uint32_t k = op - OP_I32_LOAD;
+    int32_t disp;
+    int idx = mem_addr(c, a, off, L[k].n, &disp);
+    if ((op == OP_F32_LOAD || op == OP_F64_LOAD) && lkind(c, d) == JL_XMM) {
+        if (op == OP_F32_LOAD)
+            insn_m(c, 0x66, 0, 0x0F6E, lxmm(c, d), RMB, idx, 0, disp, false);   /* movd */
+        else
+            insn_m(c, 0xF3, 0, 0x0F7E, lxmm(c, d), RMB, idx, 0, disp, false);   /* movq */
+        return;
+    }
+    int r = dst_g(c, d, RCX);
+    insn_m(c, 0, L[k].w, L[k].opc, r, RMB, idx, 0, disp, false);
+    st_g(c, d, r);
+}
+
+static void store_op(jc_t *c, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
+{
+    static const uint8_t N[] = {4, 8, 4, 8, 1, 2, 1, 2, 4};
+    uint32_t k = op - OP_I32_STORE;
+    int32_t disp;
+    int idx = mem_addr(c, a, off, N[k], &disp);
+    if ((op == OP_F32_STORE || op == OP_F64_STORE) && lkind(c, v) == JL_XMM) {
+        if (op == OP_F32_STORE)
+            insn_m(c, 0x66, 0, 0x0F7E, lxmm(c, v), RMB, idx, 0, disp, false);   /* movd */
+        else
+            insn_m(c, 0x66, 0, 0x0FD6, lxmm(c, v), RMB, idx, 0, disp, false);   /* movq */
+        return;
+    }
+    int r;
+    if (lkind(c, v) == JL_GPR) {
+        r = lgpr(c, v);
+    } else {
+        ld_g(c, 1, RCX, v);
+        r = RCX;
+    }
+    switch (N[k]) {
+    case 1: insn_m(c, 0, 0, 0x88, r, RMB, idx, 0, disp, true); break;
+    case 2: insn_m(c, 0x66, 0, 0x89, r, RMB, idx, 0, disp, false); break;
+    case 4: insn_m(c, 0, 0, 0x89, r, RMB, idx, 0, disp, false); break;
+    default: insn_m(c, 0, 1, 0x89, r, RMB, idx, 0, disp, false); break;
+    }
+}
+
+/* ------------------------------------------------------------ calls */
+
+/* ip of a slow op: the helper reads the operands from the frame. */
+static void slowop(jc_t *c, uint32_t pc, uint32_t op)
+{
+    spill_all(c);
+    mov_rr(c, RDI, REX_);
+    mov_rr(c, RSI, RIN);
+    mov_rr(c, RDX, RFP);
+    mov_ri64(c, RCX, (uint64_t)(uintptr_t)(c->code + pc));
+    mov_ri64(c, R8, op);
+    helper_call(c, (const void *)wasm_jit_slowop);
+    reload_all(c);
+    check_trap(c);
+}
+
+static void lea_fp(jc_t *c, int32_t delta)
+{
+    if (delta)
+        insn_m(c, 0, 1, 0x8D, RFP, RFP, -1, 0, delta, false);
+}
+
+/* Call through a wasm_func_t in rax: compiled (same instance or not),
+ * interpreted, or host. */
+static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
+{
+    spill_range(c, base, base + np);
+    insn_m(c, 0, 1, 0x8B, RCX, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, native), false);
+    insn_r(c, 0, 1, 0x85, RCX, RCX);
+    uint32_t slow = jcc(c, CC_E);
+    insn_m(c, 0, 1, 0x8B, RDX, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, inst), false);
+    insn_r(c, 0, 1, 0x3B, RDX, RIN);
+    uint32_t cross = jcc(c, CC_NE);
+    lea_fp(c, sdisp(base));
+    insn_r(c, 0, 0, 0xFF, 2, RCX);   /* call rcx */
+    lea_fp(c, -sdisp(base));
+    uint32_t done1 = jmp(c);
+    /* another instance: switch instance and memory around the call */
+    bind(c, cross);
+    put1(c, 0x53);                   /* push rbx */
+    put1(c, 0x41); put1(c, 0x56);    /* push r14 */
+    put1(c, 0x41); put1(c, 0x57);    /* push r15 */
+    put1(c, 0x41); put1(c, 0x57);    /* push r15 (alignment) */
+    mov_rr(c, RIN, RDX);
+    insn_m(c, 0, 1, 0x8B, RMO, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, mem), false);
+    insn_r(c, 0, 0, 0x33, RMB, RMB);
+    insn_r(c, 0, 1, 0x85, RMO, RMO);
+    uint32_t nomem = jcc(c, CC_E);
+    insn_m(c, 0, 1, 0x8B, RMB, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
+    bind(c, nomem);
+    lea_fp(c, sdisp(base));
+    insn_r(c, 0, 0, 0xFF, 2, RCX);
+    lea_fp(c, -sdisp(base));
+    put1(c, 0x41); put1(c, 0x5F);
+    put1(c, 0x41); put1(c, 0x5F);
+    put1(c, 0x41); put1(c, 0x5E);
+    put1(c, 0x5B);
+    uint32_t done2 = jmp(c);
+    /* interpreted or host: through C */
+    bind(c, slow);
+    spill_all(c);
+    mov_rr(c, RSI, RAX);
+    mov_rr(c, RDI, REX_);
+    insn_m(c, 0, 1, 0x8D, RDX, RFP, -1, 0, sdisp(base), false);
+    mov_rr(c, RCX, RIN);
+    insn_m(c, 0, 1, 0x8D, R8, RFP, -1, 0, sdisp(c->fn->d->frame_cells), false);
+    helper_call(c, (const void *)wasm_jit_call_slow);
+    reload_all(c);
+    check_trap(c);
+    bind(c, done1);
+    bind(c, done2);
+    reload_range(c, base, base + nr);
+}
+
+/* ------------------------------------------------------------ one function */
+
+static bool compile_fn(jc_t *c)
+{
+    jit_fn_t *fn = c->fn;
+    const wasm_funcdef_t *d = fn->d;
+    const uint32_t *code = d->code;
+    wasm_module_t *m = c->m;
+    c->nfx = 0;
+    c->nsp = 0;
+    prologue(c);
+    for (uint32_t pc = 0; pc < d->code_len;) {
+        uint32_t op = fn->op[pc];
+        const uint32_t *ip = code + pc;
+        c->noff[pc] = c->len;
+        int nw = wasm_jit_op_words(op, ip);
+        if (nw <= 0)
+            return false;
+        uint32_t a1 = nw > 1 ? ip[1] : 0, a2 = nw > 2 ? ip[2] : 0, a3 = nw > 3 ? ip[3] : 0;
+        switch (op) {
+        /* comparisons to a value */
+        case OP_I32_EQZ: case OP_I64_EQZ:
+            cmp_imm(c, op == OP_I64_EQZ, a2, 0);
+            setcc_to(c, CC_E, a1);
+            break;
+        case OP_I32_EQ: case OP_I32_NE: case OP_I32_LT_S: case OP_I32_LT_U: case OP_I32_GT_S:
+        case OP_I32_GT_U: case OP_I32_LE_S: case OP_I32_LE_U: case OP_I32_GE_S: case OP_I32_GE_U:
+            cmp_slots(c, 0, a2, a3);
+            setcc_to(c, cmp_cc[op - OP_I32_EQ], a1);
+            break;
+        case OP_I64_EQ: case OP_I64_NE: case OP_I64_LT_S: case OP_I64_LT_U: case OP_I64_GT_S:
+        case OP_I64_GT_U: case OP_I64_LE_S: case OP_I64_LE_U: case OP_I64_GE_S: case OP_I64_GE_U:
+            cmp_slots(c, 1, a2, a3);
+            setcc_to(c, cmp_cc[op - OP_I64_EQ], a1);
+            break;
+        case OP_I32_EQ_I: case OP_I32_NE_I: case OP_I32_LT_S_I: case OP_I32_LT_U_I:
+        case OP_I32_GT_S_I: case OP_I32_GT_U_I: case OP_I32_LE_S_I: case OP_I32_LE_U_I:
+        case OP_I32_GE_S_I: case OP_I32_GE_U_I:
+            cmp_imm(c, 0, a2, (int32_t)a3);
+            setcc_to(c, cmp_cc[op - OP_I32_EQ_I], a1);
+            break;
+        case OP_I64_EQ_I: case OP_I64_NE_I: case OP_I64_LT_S_I: case OP_I64_LT_U_I:
+        case OP_I64_GT_S_I: case OP_I64_GT_U_I: case OP_I64_LE_S_I: case OP_I64_LE_U_I:
+        case OP_I64_GE_S_I: case OP_I64_GE_U_I:
+            cmp_imm(c, 1, a2, (int32_t)a3);
+            setcc_to(c, cmp_cc[op - OP_I64_EQ_I], a1);
+            break;
+        case OP_F32_EQ: case OP_F32_NE: case OP_F32_LT: case OP_F32_GT: case OP_F32_LE:
+        case OP_F32_GE:
+            fcmp(c, false, (int)(op - OP_F32_EQ), a1, a2, a3);
+            break;
+        case OP_F64_EQ: case OP_F64_NE: case OP_F64_LT: case OP_F64_GT: case OP_F64_LE:
+        case OP_F64_GE:
+            fcmp(c, true, (int)(op - OP_F64_EQ), a1, a2, a3);
+            break;
+        /* integer arithmetic */
+        case OP_I32_CLZ: case OP_I64_CLZ: {
+            int w = op == OP_I64_CLZ;
+            insn_rm(c, 0, w, 0x0FBD, RAX, rm_g(c, a2, RCX));   /* bsr */
+            mov_ri64(c, RCX, w ? 127 : 63);
+            insn_r(c, 0, w, 0x0F44, RAX, RCX);                 /* cmovz */
+            alu_i(c, w, 6, R(RAX), w ? 63 : 31);
+            st_g(c, a1, RAX);
+            break;
+        }
+        case OP_I32_CTZ: case OP_I64_CTZ: {
+            int w = op == OP_I64_CTZ;
+            insn_rm(c, 0, w, 0x0FBC, RAX, rm_g(c, a2, RCX));   /* bsf */
+            mov_ri64(c, RCX, w ? 64 : 32);
+            insn_r(c, 0, w, 0x0F44, RAX, RCX);
+            st_g(c, a1, RAX);
+            break;
+        }
+        case OP_I32_ADD: ibin(c, 0, 0x03, a1, a2, a3, true); break;
+        case OP_I32_SUB: ibin(c, 0, 0x2B, a1, a2, a3, false); break;
+        case OP_I32_MUL: ibin(c, 0, 0x0FAF, a1, a2, a3, true); break;
+        case OP_I32_AND: ibin(c, 0, 0x23, a1, a2, a3, true); break;
+        case OP_I32_OR: ibin(c, 0, 0x0B, a1, a2, a3, true); break;
+        case OP_I32_XOR: ibin(c, 0, 0x33, a1, a2, a3, true); break;
+        case OP_I64_ADD: ibin(c, 1, 0x03, a1, a2, a3, true); break;
+        case OP_I64_SUB: ibin(c, 1, 0x2B, a1, a2, a3, false); break;
+        case OP_I64_MUL: ibin(c, 1, 0x0FAF, a1, a2, a3, true); break;
+        case OP_I64_AND: ibin(c, 1, 0x23, a1, a2, a3, true); break;
+        case OP_I64_OR: ibin(c, 1, 0x0B, a1, a2, a3, true); break;
+        case OP_I64_XOR: ibin(c, 1, 0x33, a1, a2, a3, true); break;
+        case OP_I32_DIV_S: idiv(c, 0, true, false, a1, a2, a3); break;
+        case OP_I32_DIV_U: idiv(c, 0, false, false, a1, a2, a3); break;
+        case OP_I32_REM_S: idiv(c, 0, true, true, a1, a2, a3); break;
+        case OP_I32_REM_U: idiv(c, 0, false, true, a1, a2, a3); break;
+        case OP_I64_DIV_S: idiv(c, 1, true, false, a1, a2, a3); break;
+        case OP_I64_DIV_U: idiv(c, 1, false, false, a1, a2, a3); break;
+        case OP_I64_REM_S: idiv(c, 1, true, true, a1, a2, a3); break;
+        case OP_I64_REM_U: idiv(c, 1, false, true, a1, a2, a3); break;
+        case OP_I32_SHL: ishift(c, 0, 4, a1, a2, a3); break;
+        case OP_I32_SHR_S: ishift(c, 0, 7, a1, a2, a3); break;
+        case OP_I32_SHR_U: ishift(c, 0, 5, a1, a2, a3); break;
+        case OP_I32_ROTL: ishift(c, 0, 0, a1, a2, a3); break;
+        case OP_I32_ROTR: ishift(c, 0, 1, a1, a2, a3); break;
+        case OP_I64_SHL: ishift(c, 1, 4, a1, a2, a3); break;
+        case OP_I64_SHR_S: ishift(c, 1, 7, a1, a2, a3); break;
+        case OP_I64_SHR_U: ishift(c, 1, 5, a1, a2, a3); break;
+        case OP_I64_ROTL: ishift(c, 1, 0, a1, a2, a3); break;
+        case OP_I64_ROTR: ishift(c, 1, 1, a1, a2, a3); break;
+        case OP_I32_ADD_I: ibin_imm(c, 0, 0, a1, a2, (int32_t)a3); break;
+        case OP_I32_SUB_I: ibin_imm(c, 0, 5, a1, a2, (int32_t)a3); break;
+        case OP_I32_AND_I: ibin_imm(c, 0, 4, a1, a2, (int32_t)a3); break;
+        case OP_I32_OR_I: ibin_imm(c, 0, 1, a1, a2, (int32_t)a3); break;
+        case OP_I32_XOR_I: ibin_imm(c, 0, 6, a1, a2, (int32_t)a3); break;
+        case OP_I64_ADD_I: ibin_imm(c, 1, 0, a1, a2, (int32_t)a3); break;
+        case OP_I64_SUB_I: ibin_imm(c, 1, 5, a1, a2, (int32_t)a3); break;
+        case OP_I64_AND_I: ibin_imm(c, 1, 4, a1, a2, (int32_t)a3); break;
+        case OP_I64_OR_I: ibin_imm(c, 1, 1, a1, a2, (int32_t)a3); break;
+        case OP_I64_XOR_I: ibin_imm(c, 1, 6, a1, a2, (int32_t)a3); break;
+        case OP_I32_MUL_I: case OP_I64_MUL_I: {
+            int w = op == OP_I64_MUL_I;
+            int r = dst_g(c, a1, RAX);
+            insn_rm(c, 0, w, 0x69, r, rm_g(c, a2, RCX));   /* imul r, r/m, imm32 */
+            put4(c, a3);
+            st_g(c, a1, r);
+            break;
+        }
+        case OP_I32_SHL_I: ishift_imm(c, 0, 4, a1, a2, a3); break;
+        case OP_I32_SHR_S_I: ishift_imm(c, 0, 7, a1, a2, a3); break;
+        case OP_I32_SHR_U_I: ishift_imm(c, 0, 5, a1, a2, a3); break;
+        case OP_I64_SHL_I: ishift_imm(c, 1, 4, a1, a2, a3); break;
+        case OP_I64_SHR_S_I: ishift_imm(c, 1, 7, a1, a2, a3); break;
+        case OP_I64_SHR_U_I: ishift_imm(c, 1, 5, a1, a2, a3); break;
+        /* floats */
+        case OP_F32_ADD: fbin(c, 0xF3, 0x0F58, a1, a2, a3, true); break;
+        case OP_F32_SUB: fbin(c, 0xF3, 0x0F5C, a1, a2, a3, false); break;
+        case OP_F32_MUL: fbin(c, 0xF3, 0x0F59, a1, a2, a3, true); break;
+        case OP_F32_DIV: fbin(c, 0xF3, 0x0F5E, a1, a2, a3, false); break;
+        case OP_F64_ADD: fbin(c, 0xF2, 0x0F58, a1, a2, a3, true); break;
+        case OP_F64_SUB: fbin(c, 0xF2, 0x0F5C, a1, a2, a3, false); break;
+        case OP_F64_MUL: fbin(c, 0xF2, 0x0F59, a1, a2, a3, true); break;
+        case OP_F64_DIV: fbin(c, 0xF2, 0x0F5E, a1, a2, a3, false); break;
+        case OP_F32_SQRT: case OP_F64_SQRT: {
+            int x = dst_x(c, a1, XMM0);
+            ld_x(c, x, a2);
+            insn_r(c, op == OP_F32_SQRT ? 0xF3 : 0xF2, 0, 0x0F51, x, x);
+            st_x(c, a1, x);
+            break;
+        }
+        case OP_F32_CEIL: case OP_F32_FLOOR: case OP_F32_TRUNC: case OP_F32_NEAREST:
+        case OP_F64_CEIL: case OP_F64_FLOOR: case OP_F64_TRUNC: case OP_F64_NEAREST: {
+            if (!c->sse41) {
+                slowop(c, pc, op);
+                break;
+            }
+            bool f64 = op >= OP_F64_CEIL;
+            uint32_t k = op - (f64 ? OP_F64_CEIL : OP_F32_CEIL);
+            static const uint8_t mode[] = {10, 9, 11, 8};   /* ceil floor trunc nearest */
+            int x = dst_x(c, a1, XMM0);
+            ld_x(c, x, a2);
+            insn_r(c, 0x66, 0, f64 ? 0x0F3A0B : 0x0F3A0A, x, x);
+            put1(c, mode[k]);
+            st_x(c, a1, x);
+            break;
+        }
+        case OP_F32_ABS: case OP_F32_NEG: {
+            int r = dst_g(c, a1, RAX);
+            ld_g(c, 0, r, a2);
+            alu_i(c, 0, op == OP_F32_ABS ? 4 : 6, R(r),
+                  op == OP_F32_ABS ? 0x7FFFFFFF : (int32_t)0x80000000);
+            st_g(c, a1, r);
+            break;
+        }
+        case OP_F64_ABS: case OP_F64_NEG: {
+            int r = dst_g(c, a1, RAX);
+            ld_g(c, 1, r, a2);
+            insn_r(c, 0, 1, 0x0FBA, op == OP_F64_ABS ? 6 : 7, r);   /* btr/btc r, 63 */
+            put1(c, 63);
+            st_g(c, a1, r);
+            break;
+        }
+        case OP_F32_COPYSIGN:
+            ld_g(c, 0, RCX, a3);
+            ld_g(c, 0, RAX, a2);
+            alu_i(c, 0, 4, R(RAX), 0x7FFFFFFF);
+            alu_i(c, 0, 4, R(RCX), (int32_t)0x80000000);
+            insn_r(c, 0, 0, 0x0B, RAX, RCX);
+            st_g(c, a1, RAX);
+            break;
+        case OP_F64_COPYSIGN:
+            ld_g(c, 1, RCX, a3);
+            ld_g(c, 1, RAX, a2);
+            insn_r(c, 0, 1, 0x0FBA, 6, RAX);
+            put1(c, 63);
+            insn_r(c, 0, 1, 0xC1, 5, RCX);   /* shr rcx, 63 */
+            put1(c, 63);
+            insn_r(c, 0, 1, 0xC1, 4, RCX);   /* shl rcx, 63 */
+            put1(c, 63);
+            insn_r(c, 0, 1, 0x0B, RAX, RCX);
+            st_g(c, a1, RAX);
+            break;
+        /* conversions */
+        case OP_I32_WRAP_I64: case OP_I64_EXTEND_I32_U: {
+            int r = dst_g(c, a1, RAX);
+            ld_g(c, 0, r, a2);
+            st_g(c, a1, r);
+            break;
+        }
+        case OP_I64_EXTEND_I32_S: case OP_I64_EXTEND32_S: {
+            int r = dst_g(c, a1, RAX);
+            insn_rm(c, 0, 1, 0x63, r, rm_g(c, a2, RCX));   /* movsxd */
+            st_g(c, a1, r);
+            break;
+        }
+        case OP_I32_EXTEND8_S: case OP_I32_EXTEND16_S: case OP_I64_EXTEND8_S:
+        case OP_I64_EXTEND16_S: {
+            bool b8 = op == OP_I32_EXTEND8_S || op == OP_I64_EXTEND8_S;
+            int w = op == OP_I64_EXTEND8_S || op == OP_I64_EXTEND16_S;
+            ld_g(c, 0, RAX, a2);
+            insn_r(c, 0, w, b8 ? 0x0FBE : 0x0FBF, RAX, RAX);
+            st_g(c, a1, RAX);
+            break;
+        }
+        case OP_F32_CONVERT_I32_S: case OP_F32_CONVERT_I64_S: case OP_F64_CONVERT_I32_S:
+        case OP_F64_CONVERT_I64_S: case OP_F32_CONVERT_I32_U: case OP_F64_CONVERT_I32_U: {
+            bool f64 = op == OP_F64_CONVERT_I32_S || op == OP_F64_CONVERT_I64_S ||
+                       op == OP_F64_CONVERT_I32_U;
+            rm_t src;
+            int w = op == OP_F32_CONVERT_I64_S || op == OP_F64_CONVERT_I64_S;
+            if (op == OP_F32_CONVERT_I32_U || op == OP_F64_CONVERT_I32_U) {
+                ld_g(c, 0, RAX, a2);   /* zero-extended: a signed 64-bit conversion is exact */
+                src = R(RAX);
+                w = 1;
+            } else {
+                src = rm_g(c, a2, RAX);
+            }
+            int x = dst_x(c, a1, XMM0);
+            insn_r(c, 0, 0, 0x0F57, x, x);   /* xorps: f32 upper bits stay zero */
+            insn_rm(c, f64 ? 0xF2 : 0xF3, w, 0x0F2A, x, src);
+            st_x(c, a1, x);
+            break;
+        }
+        case OP_F32_DEMOTE_F64: {
+            ld_x(c, XMM1, a2);
+            int x = dst_x(c, a1, XMM0);
+            insn_r(c, 0, 0, 0x0F57, x, x);
+            insn_r(c, 0xF2, 0, 0x0F5A, x, XMM1);
+            st_x(c, a1, x);
+            break;
+        }
+        case OP_F64_PROMOTE_F32: {
+            int x = dst_x(c, a1, XMM0);
+            insn_rm(c, 0xF3, 0, 0x0F5A, x, rm_x(c, a2, XMM1));
+            st_x(c, a1, x);
+            break;
+        }
+        case OP_I32_TRUNC_F32_S: case OP_I32_TRUNC_F64_S: case OP_I64_TRUNC_F32_S:
+        case OP_I64_TRUNC_F64_S: {
+            bool f64 = op == OP_I32_TRUNC_F64_S || op == OP_I64_TRUNC_F64_S;
+            int w = op == OP_I64_TRUNC_F32_S || op == OP_I64_TRUNC_F64_S;
+            insn_rm(c, f64 ? 0xF2 : 0xF3, w, 0x0F2C, RAX, rm_x(c, a2, XMM1));   /* cvtt */
+            alu_i(c, w, 7, R(RAX), 1);   /* the "indefinite" result is the minimum */
+            uint32_t ok = jcc(c, CC_NO);
+            slowop(c, pc, op);           /* NaN, overflow, or the minimum itself */
+            uint32_t done = jmp(c);
+            bind(c, ok);
+            st_g(c, a1, RAX);
+            bind(c, done);
+            break;
+        }
+        case OP_I32_REINTERPRET_F32: case OP_I64_REINTERPRET_F64: case OP_F32_REINTERPRET_I32:
+        case OP_F64_REINTERPRET_I64: case OP_MOV:
+            mov_slot(c, a1, a2);
+            break;
+        case OP_I32_POPCNT: case OP_I64_POPCNT: case OP_F32_MIN: case OP_F32_MAX:
+        case OP_F64_MIN: case OP_F64_MAX: case OP_I32_TRUNC_F32_U: case OP_I32_TRUNC_F64_U:
+        case OP_I64_TRUNC_F32_U: case OP_I64_TRUNC_F64_U: case OP_F32_CONVERT_I64_U:
+        case OP_F64_CONVERT_I64_U: case OP_I32_TRUNC_SAT_F32_S: case OP_I32_TRUNC_SAT_F32_U:
+        case OP_I32_TRUNC_SAT_F64_S: case OP_I32_TRUNC_SAT_F64_U: case OP_I64_TRUNC_SAT_F32_S:
+        case OP_I64_TRUNC_SAT_F32_U: case OP_I64_TRUNC_SAT_F64_S: case OP_I64_TRUNC_SAT_F64_U:
+        case OP_MEMORY_GROW: case OP_MEMORY_INIT: case OP_DATA_DROP: case OP_MEMORY_COPY:
+        case OP_MEMORY_FILL: case OP_TABLE_GET: case OP_TABLE_SET: case OP_TABLE_SIZE:
+        case OP_TABLE_GROW: case OP_TABLE_FILL: case OP_TABLE_COPY: case OP_TABLE_INIT:
+        case OP_ELEM_DROP: case OP_REF_FUNC:
+            slowop(c, pc, op);
+            break;
+        case OP_REF_IS_NULL:
+            cmp_imm(c, 1, a2, 0);
+            setcc_to(c, CC_E, a1);
+            break;
+        case OP_MEMORY_SIZE:
+            insn_m(c, 0, 0, 0x8B, RAX, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, pages), false);
+            st_g(c, a1, RAX);
+            break;
+        /* branches */
+        case OP_BR_I32_EQ: case OP_BR_I32_NE: case OP_BR_I32_LT_S: case OP_BR_I32_LT_U:
+        case OP_BR_I32_GT_S: case OP_BR_I32_GT_U: case OP_BR_I32_LE_S: case OP_BR_I32_LE_U:
+        case OP_BR_I32_GE_S: case OP_BR_I32_GE_U:
+            cmp_slots(c, 0, a1, a2);
+            br_cc(c, cmp_cc[op - OP_BR_I32_EQ], pc, (int32_t)a3);
+            break;
+        case OP_BR_I64_EQ: case OP_BR_I64_NE: case OP_BR_I64_LT_S: case OP_BR_I64_LT_U:
+        case OP_BR_I64_GT_S: case OP_BR_I64_GT_U: case OP_BR_I64_LE_S: case OP_BR_I64_LE_U:
+        case OP_BR_I64_GE_S: case OP_BR_I64_GE_U:
+            cmp_slots(c, 1, a1, a2);
+            br_cc(c, cmp_cc[op - OP_BR_I64_EQ], pc, (int32_t)a3);
+            break;
+        case OP_BR_I32_EQ_I: case OP_BR_I32_NE_I: case OP_BR_I32_LT_S_I: case OP_BR_I32_LT_U_I:
+        case OP_BR_I32_GT_S_I: case OP_BR_I32_GT_U_I: case OP_BR_I32_LE_S_I:
+        case OP_BR_I32_LE_U_I: case OP_BR_I32_GE_S_I: case OP_BR_I32_GE_U_I:
+            cmp_imm(c, 0, a1, (int32_t)a2);
+            br_cc(c, cmp_cc[op - OP_BR_I32_EQ_I], pc, (int32_t)a3);
+            break;
+        case OP_BR_I32_EQZ: case OP_BR_I32_NEZ: case OP_BR_I64_EQZ: case OP_BR_I64_NEZ: {
+            int w = op == OP_BR_I64_EQZ || op == OP_BR_I64_NEZ;
+            if (lkind(c, a1) == JL_GPR)
+                insn_r(c, 0, w, 0x85, lgpr(c, a1), lgpr(c, a1));
+            else
+                cmp_imm(c, w, a1, 0);
+            br_cc(c, op == OP_BR_I32_EQZ || op == OP_BR_I64_EQZ ? CC_E : CC_NE, pc, (int32_t)a2);
+            break;
+        }
+        case OP_BR:
+            br_to(c, pc, (int32_t)a1);
+            break;
+        case OP_BR_TABLE: {
+            uint32_t n = a2;
+            ld_g(c, 0, RAX, a1);
+            mov_ri64(c, RCX, n);
+            insn_r(c, 0, 0, 0x3B, RAX, RCX);
+            insn_r(c, 0, 0, 0x0F47, RAX, RCX);   /* cmova eax, ecx: clamp to default */
+            /* lea rcx, [rip + table]; lea rax, [rax + rax*4]; add rax, rcx; jmp rax */
+            put1(c, 0x48); put1(c, 0x8D); put1(c, 0x0D);
+            uint32_t tabref = c->len;
+            put4(c, 0);
+            insn_m(c, 0, 1, 0x8D, RAX, RAX, RAX, 2, 0, false);
+            insn_r(c, 0, 1, 0x03, RAX, RCX);
+            insn_r(c, 0, 0, 0xFF, 4, RAX);
+            link(c, tabref, c->len);
+            uint32_t nback = 0;
+            for (uint32_t k = 0; k <= n; k++) {
+                int32_t off = (int32_t)ip[3 + k];
+                if (off > 0) {
+                    addfix(c, &c->fx, &c->nfx, &c->fxcap, jmp(c), (uint32_t)((int32_t)pc + off));
+                } else {
+                    jmp(c);   /* to a safe-point stub, linked below */
+                    nback++;
+                }
+            }
+            if (nback) {
+                uint32_t tab = c->len - 5 * (n + 1);
+                for (uint32_t k = 0; k <= n; k++) {
+                    int32_t off = (int32_t)ip[3 + k];
+                    if (off > 0)
+                        continue;
+                    link(c, tab + 5 * k + 1, c->len);
+                    br_to(c, pc, off);
+                }
+            }
+            break;
+        }
+        case OP_UNREACHABLE:
+            jmp_to(c, c->stub[WASM_TRAP_UNREACHABLE]);
+            break;
+        case OP_RETURN0:
+            epilogue(c);
+            break;
+        case OP_RETURN1:
+            mov_slot(c, 0, a1);
+            epilogue(c);
+            break;
+        case OP_RETURN:
+            for (uint32_t k = 0; k < a2; k++)
+                mov_slot(c, k, a1 + k);
+            epilogue(c);
+            break;
+        case OP_SAFEPOINT:
+            safepoint(c);
+            break;
+        case OP_CONST32:
+            if (lkind(c, a1) == JL_MEM && a2 < 0x80000000u) {
+                insn_m(c, 0, 1, 0xC7, 0, RFP, -1, 0, sdisp(a1), false);
+                put4(c, a2);
+            } else {
+                int r = dst_g(c, a1, RAX);
+                mov_ri64(c, r, a2);
+                st_g(c, a1, r);
+            }
+            break;
+        case OP_CONST64: {
+            int r = dst_g(c, a1, RAX);
+            mov_ri64(c, r, (uint64_t)a2 | (uint64_t)a3 << 32);
+            st_g(c, a1, r);
+            break;
+        }
+        case OP_SELECT: {
+            rm_t mb = rm_g(c, a3, RCX);
+            ld_g(c, 1, RAX, a2);
+            uint32_t cond = ip[4];
+            if (lkind(c, cond) == JL_GPR) {
+                insn_r(c, 0, 0, 0x85, lgpr(c, cond), lgpr(c, cond));
+            } else {
+                rm_t mc = rm_g(c, cond, RDX);
+                alu_i(c, 0, 7, mc, 0);
+            }
+            insn_rm(c, 0, 1, 0x0F44, RAX, mb);   /* cmovz rax, b */
+            st_g(c, a1, RAX);
+            break;
+        }
+        case OP_GLOBAL_GET:
+            insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, globals), false);
+            insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(a2 * 8), false);
+            insn_m(c, 0, 1, 0x8B, dst_g(c, a1, RAX), RAX, -1, 0,
+                   (int32_t)offsetof(wasm_global_t, value), false);
+            st_g(c, a1, dst_g(c, a1, RAX));
+            break;
+        case OP_GLOBAL_SET:
+            ld_g(c, 1, RCX, a1);
+            insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, globals), false);
+            insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(a2 * 8), false);
+            insn_m(c, 0, 1, 0x89, RCX, RAX, -1, 0, (int32_t)offsetof(wasm_global_t, value), false);
+            break;
+        case OP_I32_LOAD: case OP_I64_LOAD: case OP_F32_LOAD: case OP_F64_LOAD:
+        case OP_I32_LOAD8_S: case OP_I32_LOAD8_U: case OP_I32_LOAD16_S: case OP_I32_LOAD16_U:
+        case OP_I64_LOAD8_S: case OP_I64_LOAD8_U: case OP_I64_LOAD16_S: case OP_I64_LOAD16_U:
+        case OP_I64_LOAD32_S: case OP_I64_LOAD32_U:
+            load_op(c, op, a1, a2, a3);
+            break;
+        case OP_I32_STORE: case OP_I64_STORE: case OP_F32_STORE: case OP_F64_STORE:
+        case OP_I32_STORE8: case OP_I32_STORE16: case OP_I64_STORE8: case OP_I64_STORE16:
+        case OP_I64_STORE32:
+            store_op(c, op, a1, a2, a3);
+            break;
+        case OP_CALL: {
+            uint32_t fidx = a1, base = a2;
+            const wasm_functype_t *t = &m->types[m->func_type[fidx]];
+            if (fidx >= m->nfunc_imports) {
+                spill_range(c, base, base + t->nparams);
+                lea_fp(c, sdisp(base));
+                put1(c, 0xE8);
+                put4(c, 0);
+                addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, fidx - m->nfunc_imports);
+                lea_fp(c, -sdisp(base));
+                reload_range(c, base, base + t->nresults);
+            } else {
+                insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
+                insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(fidx * 8), false);
+                call_func(c, base, t->nparams, t->nresults);
+            }
+            break;
+        }
+        case OP_CALL_INDIRECT: {
+            uint32_t tidx = a1, canon = a2, elem = a3, base = ip[4];
+            const wasm_canon_type_t *ct = &m->rt->canon[canon];
+            ld_g(c, 0, RCX, elem);
+            insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, tables), false);
+            insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(tidx * 8), false);
+            insn_m(c, 0, 0, 0x3B, RCX, RAX, -1, 0, (int32_t)offsetof(wasm_table_t, size), false);
+            trap_jcc(c, CC_AE, WASM_TRAP_OOB_TABLE);
+            insn_m(c, 0, 1, 0x8B, RDX, RAX, -1, 0, (int32_t)offsetof(wasm_table_t, elems), false);
+            insn_m(c, 0, 1, 0x8B, RAX, RDX, RCX, 3, 0, false);
+            insn_r(c, 0, 1, 0x85, RAX, RAX);
+            trap_jcc(c, CC_E, WASM_TRAP_UNINITIALIZED_ELEM);
+            insn_m(c, 0, 0, 0x81, 7, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, canon), false);
+            put4(c, canon);
+            trap_jcc(c, CC_NE, WASM_TRAP_INDIRECT_MISMATCH);
+            call_func(c, base, ct->nparams, ct->nresults);
+            break;
+        }
+        default:
+            return false;   /* an op this back end does not know: interpret the function */
+        }
+        pc += (uint32_t)nw;
+        if (c->oom)
+            return false;
+    }
+    c->noff[d->code_len] = c->len;
+    jmp_to(c, c->stub[WASM_TRAP_UNREACHABLE]);   /* (the code never falls off its end) */
+    /* Safe-point slow paths. */
+    for (uint32_t i = 0; i < c->nsp; i++) {
+        bind(c, c->sp[i].j1);
+        bind(c, c->sp[i].j2);
+        spill_all(c);
+        mov_rr(c, RDI, REX_);
+        helper_call(c, (const void *)wasm_jit_safepoint);
+        reload_all(c);
+        check_trap(c);
+        jmp_to(c, c->sp[i].resume);
+    }
+    for (uint32_t i = 0; i < c->nfx; i++)
+        link(c, c->fx[i].at, c->noff[c->fx[i].target]);
+    return !c->oom;
+}
+
+/* A def the back end could not compile, called directly: interpret it. Its
+ * callers treat it as a compiled callee, so it saves every slot register. */
+static void emit_thunk(jc_t *c, uint32_t func_index)
+{
+    for (int i = 0; i < NGPR; i++) {
+        int r = slot_gpr[i];
+        if (r & 8)
+            put1(c, 0x41);
+        put1(c, 0x50 + (uint32_t)(r & 7));
+    }
+    /* 7 pushes: rsp = 0 mod 16; 14 xmm saves keep it so */
+    alu_i(c, 1, 5, R(RSP), NXMM * 8);
+    for (int i = 0; i < NXMM; i++)
+        insn_m(c, 0x66, 0, 0x0FD6, 2 + i, RSP, -1, 0, 8 * i, false);
+    insn_m(c, 0, 1, 0x8B, RSI, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
+    insn_m(c, 0, 1, 0x8B, RSI, RSI, -1, 0, (int32_t)(func_index * 8), false);
+    mov_rr(c, RDI, REX_);
+    mov_rr(c, RDX, RFP);
+    mov_rr(c, RCX, RIN);
+    insn_r(c, 0, 0, 0x33, R8, R8);
+    helper_call(c, (const void *)wasm_jit_call_slow);
+    check_trap(c);
+    for (int i = 0; i < NXMM; i++)
+        insn_m(c, 0xF3, 0, 0x0F7E, 2 + i, RSP, -1, 0, 8 * i, false);
+    alu_i(c, 1, 0, R(RSP), NXMM * 8);
+    for (int i = NGPR - 1; i >= 0; i--) {
+        int r = slot_gpr[i];
+        if (r & 8)
+            put1(c, 0x41);
+        put1(c, 0x58 + (uint32_t)(r & 7));
+    }
+    put1(c, 0xC3);
+}
+
+/* Stubs and the entry trampoline, at the start of the region. Offset 0 is
+ * the out-of-bounds stub: the platform's fault handler resumes there. */
+static void emit_header(jc_t *c)
+{
+    uint32_t to_unwind[WASM_TRAP_KIND_COUNT];
+    uint32_t n = 0;
+    c->stub[WASM_TRAP_OOB_MEMORY] = c->len;   /* offset 0 */
+    put1(c, 0xB8);
+    put4(c, WASM_TRAP_OOB_MEMORY);
+    to_unwind[n++] = jmp(c);
+    for (uint32_t k = 1; k < WASM_TRAP_KIND_COUNT; k++) {
+        if (k == WASM_TRAP_OOB_MEMORY)
+            continue;
+        c->stub[k] = c->len;
+        put1(c, 0xB8);   /* mov eax, k */
+        put4(c, k);
+        to_unwind[n++] = jmp(c);
+    }
+    c->unwind = c->len;
+    ctx_m(c, 1, 0x8B, RSP, offsetof(wasm_exec_t, jit_sp));
+    uint32_t to_exit = jmp(c);
+    for (uint32_t k = 0; k < n; k++)
+        link(c, to_unwind[k], c->unwind);
+    /* uint32_t enter(ex = rdi, f = rsi, fp = rdx, entry = rcx) */
+    c->tramp = c->len;
+    put1(c, 0x55);                      /* push rbp */
+    put1(c, 0x53);                      /* push rbx */
+    put1(c, 0x41); put1(c, 0x54);       /* push r12 */
+    put1(c, 0x41); put1(c, 0x55);       /* push r13 */
+    put1(c, 0x41); put1(c, 0x56);       /* push r14 */
+    put1(c, 0x41); put1(c, 0x57);       /* push r15 */
+    insn_m(c, 0, 0, 0xFF, 6, RDI, -1, 0, (int32_t)offsetof(wasm_exec_t, jit_sp), false);   /* push [rdi+jit_sp] */
+    insn_m(c, 0, 1, 0x89, RSP, RDI, -1, 0, (int32_t)offsetof(wasm_exec_t, jit_sp), false);
+    mov_rr(c, REX_, RDI);
+    mov_rr(c, RFP, RDX);
+    insn_m(c, 0, 1, 0x8B, RIN, RSI, -1, 0, (int32_t)offsetof(wasm_func_t, inst), false);
+    insn_m(c, 0, 1, 0x8B, RMO, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, mem), false);
+    insn_r(c, 0, 0, 0x33, RMB, RMB);
+    insn_r(c, 0, 1, 0x85, RMO, RMO);
+    uint32_t nomem = jcc(c, CC_E);
+    insn_m(c, 0, 1, 0x8B, RMB, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
+    bind(c, nomem);
+    insn_r(c, 0, 0, 0xFF, 2, RCX);      /* call rcx */
+    insn_r(c, 0, 0, 0x33, RAX, RAX);
+    bind(c, to_exit);
+    insn_m(c, 0, 0, 0x8F, 0, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, jit_sp), false);  /* pop [r12+jit_sp] */
+    put1(c, 0x41); put1(c, 0x5F);
+    put1(c, 0x41); put1(c, 0x5E);
+    put1(c, 0x41); put1(c, 0x5D);
+    put1(c, 0x41); put1(c, 0x5C);
+    put1(c, 0x5B);
+    put1(c, 0x5D);
+    put1(c, 0xC3);
+}
+
+static bool cpu_sse41(void)
+{
+    uint32_t a = 1, b, cx = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(cx), "=d"(d));
+    return (cx >> 19) & 1;
+}
+
+bool wasm_jit_arch_available(void)
+{
+    return true;
+}
+
+bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
+{
+    jc_t c;
+    __builtin_memset(&c, 0, sizeof c);
+    c.m = m;
+    c.sse41 = cpu_sse41();
+    uint32_t ndefs = m->nfuncs - m->nfunc_imports;
+    c.def_off = wasm_plat_alloc((ndefs + 1) * sizeof *c.def_off);
+    bool *ok = wasm_plat_alloc(ndefs + 1);
+    bool mapok;
+    void *opmap = wasm_jit_opmap_new(m->rt, &mapok);
+    bool good = c.def_off && ok && mapok;
+    if (good)
+        emit_header(&c);
+    for (uint32_t i = 0; good && i < ndefs; i++) {
+        jit_fn_t fn;
+        __builtin_memset(&fn, 0, sizeof fn);
+        fn.m = m;
+        fn.d = &m->defs[i];
+        fn.def_index = i;
+        fn.func_index = m->nfunc_imports + i;
+        const wasm_functype_t *t = &m->types[fn.d->type_idx];
+        fn.nparams = t->nparams;
+        fn.nresults = t->nresults;
+        uint32_t start = c.len;
+        c.fn = &fn;
+        c.code = fn.d->code;
+        c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
+        bool fok = c.noff && wasm_jit_decode(&fn, opmap) && wasm_jit_alloc_slots(&fn, NGPR, NXMM);
+        uint32_t ncfx = c.ncfx;
+        if (fok) {
+            /* align function entries to 16 bytes */
+            while (c.len % 16)
+                put1(&c, 0x90);
+            start = c.len;
+            fok = compile_fn(&c);
+        }
+        if (c.oom)
+            good = false;
+        if (!fok) {
+            c.len = start;
+            c.ncfx = ncfx;   /* drop its call fixups */
+        }
+        ok[i] = fok;
+        c.def_off[i] = start;
+        wasm_plat_free(c.noff);
+        c.noff = NULL;
+        wasm_jit_fn_free(&fn);
+    }
+    for (uint32_t i = 0; good && i < ndefs; i++)
+        if (!ok[i]) {
+            c.def_off[i] = c.len;
+            emit_thunk(&c, m->nfunc_imports + i);
+        }
+    for (uint32_t i = 0; good && i < c.ncfx; i++)
+        link(&c, c.cfx[i].at, c.def_off[c.cfx[i].target]);
+    good = good && !c.oom;
+    uint8_t *code = NULL;
+    size_t size = 0;
+    if (good) {
+        size = (c.len + 4095) & ~(size_t)4095;
+        code = wasm_plat_code_alloc(size);
+        good = code != NULL;
+    }
+    if (good) {
+        __builtin_memcpy(code, c.p, c.len);
+        good = wasm_plat_code_seal(code, size);
+        if (!good)
+            wasm_plat_code_free(code, size);
+    }
+    if (good) {
+        j->code = code;
+        j->size = size;
+        j->enter = (uint32_t (*)(wasm_exec_t *, wasm_func_t *, uint64_t *, void *))(void *)(code + c.tramp);
+        for (uint32_t i = 0; i < ndefs; i++) {
+            m->defs[i].native = ok[i] ? code + c.def_off[i] : NULL;
+            j->ncompiled += ok[i];
+            j->nfallback += !ok[i];
+        }
+    }
+    wasm_plat_free(opmap);
+    wasm_plat_free(ok);
+    wasm_plat_free(c.def_off);
+    wasm_plat_free(c.p);
+    wasm_plat_free(c.fx);
+    wasm_plat_free(c.cfx);
+    wasm_plat_free(c.sp);
+    return good;
+}
+
+#else /* not x86_64: no back end yet */
+
+bool wasm_jit_arch_available(void)
+{
+    return false;
+}
+
+bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
+{
+    (void)m;
+    (void)j;
+    return false;
+}
+
+#endif
