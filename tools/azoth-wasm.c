@@ -49,13 +49,14 @@ typedef struct options {
     wasi_preopen_t *dirs;
     char **dir_specs;            /* strdup'd --dir arguments, guest names point in */
     uint64_t fuel;
+    wasm_engine_t engine;        /* --engine=interp|compiled */
 } options_t;
 
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: azoth-wasm run [--dir HOST[::GUEST]]... [--env K=V]... [--fuel N] "
-            "prog.wasm [args...]\n"
+            "usage: azoth-wasm run [--engine=interp|compiled] [--dir HOST[::GUEST]]... "
+            "[--env K=V]... [--fuel N] prog.wasm [args...]\n"
             "       azoth-wasm validate prog.wasm\n");
     exit(EXIT_USAGE);
 }
@@ -124,6 +125,14 @@ static void parse_run(options_t *o, int argc, char **argv)
         const char *opt = argv[i++];
         if (!strcmp(opt, "--"))
             break;
+        if (!strcmp(opt, "--engine=interp")) {
+            o->engine = WASM_ENGINE_INTERP;
+            continue;
+        }
+        if (!strcmp(opt, "--engine=compiled")) {
+            o->engine = WASM_ENGINE_COMPILED;
+            continue;
+        }
         if (i >= argc)
             usage();
         if (!strcmp(opt, "--dir"))
@@ -197,9 +206,19 @@ static int cmd_run(int argc, char **argv)
     static wasm_trap_t trap;
     parse_run(&o, argc, argv);
     wasi_posix_backend(&be);
-    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wasm_config_t rcfg = {.engine = o.engine};
+    wasm_runtime_t *rt = wasm_runtime_new(&rcfg);
     if (!rt)
         die(o.prog, "out of memory", EXIT_LOAD);
+    if (o.engine == WASM_ENGINE_COMPILED && wasm_runtime_set_engine(rt, o.engine) != o.engine)
+        die(o.prog, "no compiled tier on this host", EXIT_LOAD);
+    /* AZOTH_JIT_FILTER=lo:hi compiles only functions lo..hi-1 (bisecting) */
+    const char *flt = getenv("AZOTH_JIT_FILTER");
+    if (flt) {
+        unsigned lo = 0, hi = 0;
+        if (sscanf(flt, "%u:%u", &lo, &hi) == 2)
+            wasm_runtime_set_jit_filter(rt, lo, hi);
+    }
     wasm_module_t *m = load(rt, o.prog);
     wasi_config_t cfg = {
         .backend = &be, .argc = (uint32_t)o.argc, .argv = o.argv,

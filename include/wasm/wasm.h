@@ -135,6 +135,11 @@ wasm_runtime_t *wasm_runtime_new(const wasm_config_t *config);
 /* Chooses the tier for modules loaded from now on (per domain in the kernel);
  * returns the tier in effect: WASM_ENGINE_COMPILED only where available. */
 wasm_engine_t wasm_runtime_set_engine(wasm_runtime_t *rt, wasm_engine_t engine);
+/* Debugging the compiled tier: compile only the defined functions whose
+ * index (in the function index space) is in [lo, hi); others interpret. */
+void wasm_runtime_set_jit_filter(wasm_runtime_t *rt, uint32_t lo, uint32_t hi);
+/* How many of a module's defined functions run compiled and interpreted. */
+void wasm_module_tiers(const wasm_module_t *m, uint32_t *compiled, uint32_t *interpreted);
 void wasm_runtime_free(wasm_runtime_t *rt);
 
 /* ----------------------------------------------------------------- module */

@@ -59,6 +59,7 @@ struct wasm_runtime {
     wasm_hostobj_t *hostobjs;
     const int32_t *dispatch;   /* interpreter label offsets (threaded code) */
     uint32_t engine;           /* WASM_ENGINE_INTERP or _COMPILED, as in effect */
+    uint32_t jit_lo, jit_hi;   /* compile only functions in [lo, hi) */
 };
 
 enum { WASM_FUNC_WASM, WASM_FUNC_HOST };

@@ -314,6 +314,15 @@ void wasm_jit_compile(wasm_module_t *m)
     m->jit = j;
 }
 
+void wasm_module_tiers(const wasm_module_t *m, uint32_t *compiled, uint32_t *interpreted)
+{
+    uint32_t n = m->nfuncs - m->nfunc_imports, k = 0;
+    for (uint32_t i = 0; i < n; i++)
+        k += m->defs[i].native != NULL;
+    *compiled = k;
+    *interpreted = n - k;
+}
+
 void wasm_jit_free(wasm_module_t *m)
 {
     wasm_jit_t *j = m->jit;

@@ -75,6 +75,7 @@ typedef struct jc {
     uint8_t pushed[NGPR];
     uint8_t nxsave;           /* slot XMMs it saves */
     uint16_t xmask;           /* which */
+    uint8_t gmask;            /* slot GPRs it uses (and saves) */
     uint32_t xarea;           /* bytes reserved below the pushes */
     bool sse41;
 } jc_t;
@@ -439,10 +440,54 @@ static bool safepoint(jc_t *c)
 }
 
 /* A call to C (SysV); the caller has placed the arguments. rsp is 16-byte
- * aligned in every compiled function body. */
-static void helper_call(jc_t *c, const void *fn)
+ * aligned in every compiled function body. C may clobber rsi, rdi, r8-r11
+ * and every xmm register: the function's own slots were spilled by the
+ * caller of this and are reloaded after, but slot registers the function
+ * does not use hold its callers' values, which must survive (they are
+ * callee-saved among compiled functions): save those around the call. */
+static uint32_t foreign(jc_t *c, uint8_t *regs, uint32_t *ng)
 {
-    call_abs(c, fn);
+    uint32_t n = 0;
+    for (int i = 0; i < NGPR; i++)
+        if (!(c->gmask >> i & 1) && slot_gpr[i] != RBP)
+            regs[n++] = (uint8_t)i;
+    *ng = n;
+    for (int i = 0; i < NXMM; i++)
+        if (!(c->xmask >> i & 1))
+            regs[n++] = (uint8_t)(NGPR + i);
+    return n;
+}
+
+/* Before the arguments are placed. */
+static void save_foreign(jc_t *c)
+{
+    uint8_t regs[NGPR + NXMM];
+    uint32_t ng, n = foreign(c, regs, &ng);
+    uint32_t area = (n * 8 + 15) & ~15u;
+    if (area)
+        alu_i(c, 1, 5, R(RSP), (int32_t)area);
+    for (uint32_t k = 0; k < n; k++) {
+        if (k < ng)
+            insn_m(c, 0, 1, 0x89, slot_gpr[regs[k]], RSP, -1, 0, (int32_t)(8 * k), false);
+        else
+            insn_m(c, 0x66, 0, 0x0FD6, 2 + regs[k] - NGPR, RSP, -1, 0, (int32_t)(8 * k), false);
+    }
+}
+
+/* After the call; keeps rax and the flags. */
+static void restore_foreign(jc_t *c)
+{
+    uint8_t regs[NGPR + NXMM];
+    uint32_t ng, n = foreign(c, regs, &ng);
+    uint32_t area = (n * 8 + 15) & ~15u;
+    for (uint32_t k = 0; k < n; k++) {
+        if (k < ng)
+            insn_m(c, 0, 1, 0x8B, slot_gpr[regs[k]], RSP, -1, 0, (int32_t)(8 * k), false);
+        else
+            insn_m(c, 0xF3, 0, 0x0F7E, 2 + regs[k] - NGPR, RSP, -1, 0, (int32_t)(8 * k), false);
+    }
+    if (area)
+        insn_m(c, 0, 1, 0x8D, RSP, RSP, -1, 0, (int32_t)area, false);   /* lea: flags kept */
 }
 
 /* eax != 0 after a helper: it is a trap code; unwind with it. */
@@ -481,8 +526,10 @@ static void prologue(jc_t *c)
             used_x[fn->lr[s]] = true;
     }
     c->npush = 0;
+    c->gmask = 0;
     for (int i = 0; i < NGPR; i++)
         if (used_g[i]) {
+            c->gmask |= (uint8_t)(1u << i);
             int r = slot_gpr[i];
             if (r & 8)
                 put1(c, 0x41);
@@ -734,18 +781,17 @@ static void fcmp(jc_t *c, bool f64, int kind, uint32_t d, uint32_t a, uint32_t b
  * index register for [r14 + index + disp]; traps out of bounds. */
 static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp)
 {
-    int idx;
-    if (lkind(c, a) == JL_GPR) {
-        idx = lgpr(c, a);   /* i32 slots are zero-extended */
-    } else {
+    /* Zero-extend the address here: a host function or an embedder may have
+     * left a cell with upper bits set, and the upper bits must never reach
+     * the address (the interpreter reads only the low 32 bits too). */
+    int idx = RAX;
+    if (lkind(c, a) == JL_GPR)
+        insn_r(c, 0, 0, 0x8B, RAX, lgpr(c, a));   /* mov eax, r32 */
+    else
         ld_g(c, 0, RAX, a);
-        idx = RAX;
-    }
     if (off > 0x7FFFFFF0u) {
         /* large offset: rax = index + off (64-bit, cannot wrap) */
         mov_ri64(c, RDX, off);
-        if (idx != RAX)
-            mov_rr(c, RAX, idx);
         insn_r(c, 0, 1, 0x03, RAX, RDX);   /* add rax, rdx */
         idx = RAX;
         off = 0;
@@ -818,12 +864,14 @@ static void store_op(jc_t *c, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
 static void slowop(jc_t *c, uint32_t pc, uint32_t op)
 {
     spill_all(c);
+    save_foreign(c);
     mov_rr(c, RDI, REX_);
     mov_rr(c, RSI, RIN);
     mov_rr(c, RDX, RFP);
     mov_ri64(c, RCX, (uint64_t)(uintptr_t)(c->code + pc));
     mov_ri64(c, R8, op);
-    helper_call(c, (const void *)wasm_jit_slowop);
+    call_abs(c, (const void *)wasm_jit_slowop);
+    restore_foreign(c);
     reload_all(c);
     check_trap(c);
 }
@@ -873,12 +921,14 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     /* interpreted or host: through C */
     bind(c, slow);
     spill_all(c);
+    save_foreign(c);
     mov_rr(c, RSI, RAX);
     mov_rr(c, RDI, REX_);
     insn_m(c, 0, 1, 0x8D, RDX, RFP, -1, 0, sdisp(base), false);
     mov_rr(c, RCX, RIN);
     insn_m(c, 0, 1, 0x8D, R8, RFP, -1, 0, sdisp(c->fn->d->frame_cells), false);
-    helper_call(c, (const void *)wasm_jit_call_slow);
+    call_abs(c, (const void *)wasm_jit_call_slow);
+    restore_foreign(c);
     reload_all(c);
     check_trap(c);
     bind(c, done1);
@@ -1363,8 +1413,10 @@ static bool compile_fn(jc_t *c)
         bind(c, c->sp[i].j1);
         bind(c, c->sp[i].j2);
         spill_all(c);
+        save_foreign(c);
         mov_rr(c, RDI, REX_);
-        helper_call(c, (const void *)wasm_jit_safepoint);
+        call_abs(c, (const void *)wasm_jit_safepoint);
+        restore_foreign(c);
         reload_all(c);
         check_trap(c);
         jmp_to(c, c->sp[i].resume);
@@ -1394,7 +1446,7 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
     mov_rr(c, RDX, RFP);
     mov_rr(c, RCX, RIN);
     insn_r(c, 0, 0, 0x33, R8, R8);
-    helper_call(c, (const void *)wasm_jit_call_slow);
+    call_abs(c, (const void *)wasm_jit_call_slow);
     check_trap(c);
     for (int i = 0; i < NXMM; i++)
         insn_m(c, 0xF3, 0, 0x0F7E, 2 + i, RSP, -1, 0, 8 * i, false);
@@ -1503,7 +1555,8 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
         c.fn = &fn;
         c.code = fn.d->code;
         c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
-        bool fok = c.noff && wasm_jit_decode(&fn, opmap) && wasm_jit_alloc_slots(&fn, NGPR, NXMM);
+        bool fok = c.noff && fn.func_index >= m->rt->jit_lo && fn.func_index < m->rt->jit_hi &&
+                   wasm_jit_decode(&fn, opmap) && wasm_jit_alloc_slots(&fn, NGPR, NXMM);
         uint32_t ncfx = c.ncfx;
         if (fok) {
             /* align function entries to 16 bytes */

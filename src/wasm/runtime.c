@@ -37,7 +37,14 @@ wasm_runtime_t *wasm_runtime_new(const wasm_config_t *config)
     }
     rt->dispatch = wasm_interp_dispatch_table();
     wasm_runtime_set_engine(rt, rt->cfg.engine);
+    rt->jit_hi = UINT32_MAX;
     return rt;
+}
+
+void wasm_runtime_set_jit_filter(wasm_runtime_t *rt, uint32_t lo, uint32_t hi)
+{
+    rt->jit_lo = lo;
+    rt->jit_hi = hi;
 }
 
 wasm_engine_t wasm_runtime_set_engine(wasm_runtime_t *rt, wasm_engine_t engine)
