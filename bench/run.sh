@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark harness: runs every bench program natively, under the Azoth
-# engine, under the engine built without safe points, and under Node (V8),
-# interleaved (native, engine, engine-nosp, node, native, ...) so machine
-# noise hits all of them alike. Prints, per program, the median time of each
-# variant and the ratios to native, then geometric means.
+# engine's compiled tier and its interpreter, under both again built without
+# safe points, and under Node (V8), interleaved (native, compiled, interp,
+# compiled-nosp, interp-nosp, node, native, ...) so machine noise hits all of
+# them alike. Prints, per program, the median time of each variant and the
+# ratios to native, then geometric means, ending with the line
+#   bench: compiled Gc x native, interpreter Gi x native, node Gn x native (geomean)
 #
 # Each run is timed by bench/harness/timeit around fork..wait, by two clocks:
 #   wall  monotonic wall clock: what a user sees, including process start,
@@ -57,9 +59,10 @@ if [ $have_nosp = 1 ] && ! grep -rqs WASM_NO_SAFEPOINTS src/wasm; then
     echo "warning: src/wasm never tests WASM_NO_SAFEPOINTS: both engine builds are the same" >&2
 fi
 variants="native"
-[ $have_engine = 1 ] && variants="$variants engine"
-[ $have_nosp = 1 ] && variants="$variants nosp"
+[ $have_engine = 1 ] && variants="$variants compiled interp"
+[ $have_nosp = 1 ] && variants="$variants cnosp nosp"
 [ $have_node = 1 ] && variants="$variants node"
+ALL="native compiled interp cnosp nosp node"
 
 failures=0
 
@@ -110,8 +113,10 @@ measure() {
         for v in $variants; do
             case $v in
             native) t=$(run_one native "$p" "$r" "$nat") ;;
-            engine) t=$(run_one engine "$p" "$r" "$ENGINE" run "$wasm") ;;
-            nosp)   t=$(run_one nosp "$p" "$r" "$NOSP" run "$wasm") ;;
+            compiled) t=$(run_one compiled "$p" "$r" "$ENGINE" run --engine=compiled "$wasm") ;;
+            interp) t=$(run_one interp "$p" "$r" "$ENGINE" run --engine=interp "$wasm") ;;
+            cnosp)  t=$(run_one cnosp "$p" "$r" "$NOSP" run --engine=compiled "$wasm") ;;
+            nosp)   t=$(run_one nosp "$p" "$r" "$NOSP" run --engine=interp "$wasm") ;;
             node)   t=$(run_one node "$p" "$r" node --no-warnings $NODE_FLAGS bench/node-wasi.mjs "$wasm") ;;
             esac
             if [ "$t" = fail ] || [ -z "$t" ]; then
@@ -125,7 +130,7 @@ measure() {
             tc[$v]="${tc[$v]:-} ${t#* }"
         done
     done
-    for v in native engine nosp node; do
+    for v in $ALL; do
         printf -v "wall_$v" '%s' "$(echo "${tw[$v]:-}" | tr ' ' '\n' | grep . | median)"
         printf -v "cpu_$v" '%s' "$(echo "${tc[$v]:-}" | tr ' ' '\n' | grep . | median)"
     done
@@ -137,14 +142,14 @@ get() { local n="$1_$2"; echo "${!n}"; }
 # The fixed cost of each variant (start, load/compile, print a line, exit),
 # measured first so the summary can also give ratios net of it.
 declare -A fix=()
-for c in wall cpu; do for v in native engine nosp node; do fix[$c.$v]=-; done; done
+for c in wall cpu; do for v in $ALL; do fix[$c.$v]=-; done; done
 if [ -x "$DIR/native/baseline/empty" ] && [ -f "$DIR/wasm/baseline/empty.wasm" ]; then
     measure empty "$DIR/native/baseline/empty" "$DIR/wasm/baseline/empty.wasm"
-    for c in wall cpu; do for v in native engine nosp node; do fix[$c.$v]=$(get $c $v); done; done
+    for c in wall cpu; do for v in $ALL; do fix[$c.$v]=$(get $c $v); done; done
 fi
 
-printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' program native_ms engine_ms eng/nat \
-    node_ms node/nat nosp_ms sp_cost
+printf '%-10s %9s %9s %8s %9s %8s %9s %8s %7s %7s\n' program native_ms comp_ms comp/nat \
+    interp_ms int/nat node_ms node/nat sp_comp sp_int
 for c in wall cpu; do : >"$OUT/ratios.$c"; done
 for p in $progs; do
     nat=$DIR/native/$p; wasm=$DIR/wasm/$p.wasm
@@ -154,14 +159,19 @@ for p in $progs; do
     fi
     measure "$p" "$nat" "$wasm"
     for c in wall cpu; do
-        n=$(get $c native); e=$(get $c engine); s=$(get $c nosp); d=$(get $c node)
-        echo "$p $(ratio "$e" "$n") $(ratio "$d" "$n") $(ratio "$e" "$s")" \
-            "$(net "$e" "${fix[$c.engine]}" "$n" "${fix[$c.native]}")" \
+        n=$(get $c native); k=$(get $c compiled); e=$(get $c interp); d=$(get $c node)
+        ks=$(get $c cnosp); s=$(get $c nosp)
+        # columns: 2 comp/nat 3 int/nat 4 node/nat 5 sp_comp 6 sp_int 7-9 net of fixed cost
+        echo "$p $(ratio "$k" "$n") $(ratio "$e" "$n") $(ratio "$d" "$n")" \
+            "$(ratio "$k" "$ks") $(ratio "$e" "$s")" \
+            "$(net "$k" "${fix[$c.compiled]}" "$n" "${fix[$c.native]}")" \
+            "$(net "$e" "${fix[$c.interp]}" "$n" "${fix[$c.native]}")" \
             "$(net "$d" "${fix[$c.node]}" "$n" "${fix[$c.native]}")" >>"$OUT/ratios.$c"
     done
-    n=$(get $CLOCK native); e=$(get $CLOCK engine); s=$(get $CLOCK nosp); d=$(get $CLOCK node)
-    printf '%-10s %9s %9s %8s %9s %8s %9s %7s\n' "$p" "$n" "$e" "$(ratio "$e" "$n")" \
-        "$d" "$(ratio "$d" "$n")" "$s" "$(ratio "$e" "$s")"
+    n=$(get $CLOCK native); k=$(get $CLOCK compiled); e=$(get $CLOCK interp); d=$(get $CLOCK node)
+    ks=$(get $CLOCK cnosp); s=$(get $CLOCK nosp)
+    printf '%-10s %9s %9s %8s %9s %8s %9s %8s %7s %7s\n' "$p" "$n" "$k" "$(ratio "$k" "$n")" \
+        "$e" "$(ratio "$e" "$n")" "$d" "$(ratio "$d" "$n")" "$(ratio "$k" "$ks")" "$(ratio "$e" "$s")"
 done
 
 # geomean CLOCK COLUMN: geometric mean of the numeric entries of a column.
@@ -169,15 +179,19 @@ geomean() {
     awk -v c="$2" '$c != "-" && $c > 0 { s += log($c); n++ }
         END { if (n) printf "%.2f (%d programs)\n", exp(s / n), n; else print "-" }' "$OUT/ratios.$1"
 }
+g() { geomean "$1" "$2" | awk '{ print $1 }'; }
 echo
-echo "geomean engine/native: $(geomean "$CLOCK" 2)"
-echo "geomean node/native:   $(geomean "$CLOCK" 3)"
-echo "geomean safe-point cost (engine / engine without safe points): $(geomean "$CLOCK" 4)"
-echo "fixed cost (empty program), ms: native ${fix[$CLOCK.native]}, engine ${fix[$CLOCK.engine]}," \
-    "engine-nosp ${fix[$CLOCK.nosp]}, node ${fix[$CLOCK.node]}"
-echo "geomean net of fixed cost: engine/native $(geomean "$CLOCK" 5), node/native $(geomean "$CLOCK" 6)"
-echo "by $OTHER clock: engine/native $(geomean $OTHER 2), node/native $(geomean $OTHER 3)," \
-    "safe-point cost $(geomean $OTHER 4)"
+echo "geomean compiled/native: $(geomean "$CLOCK" 2)"
+echo "geomean interp/native:   $(geomean "$CLOCK" 3)"
+echo "geomean node/native:     $(geomean "$CLOCK" 4)"
+echo "geomean safe-point cost (engine / engine without safe points): compiled $(g "$CLOCK" 5)," \
+    "interpreter $(g "$CLOCK" 6)"
+echo "fixed cost (empty program), ms: native ${fix[$CLOCK.native]}, compiled ${fix[$CLOCK.compiled]}," \
+    "interp ${fix[$CLOCK.interp]}, node ${fix[$CLOCK.node]}"
+echo "geomean net of fixed cost: compiled/native $(g "$CLOCK" 7), interp/native $(g "$CLOCK" 8)," \
+    "node/native $(g "$CLOCK" 9)"
+echo "by $OTHER clock: compiled/native $(g $OTHER 2), interp/native $(g $OTHER 3)," \
+    "node/native $(g $OTHER 4)"
 echo "runs per variant: $RUNS (medians shown); times are whole-process $CLOCK-clock ms"
 
 # SIMD: the same program built with and without -msimd128, under the engine
@@ -217,6 +231,8 @@ if [ $have_engine = 1 ] && [ -n "${BENCH_SIMD:-}" ]; then
         unset st
     done
 fi
+echo "bench: compiled $(g "$CLOCK" 2)x native, interpreter $(g "$CLOCK" 3)x native," \
+    "node $(g "$CLOCK" 4)x native (geomean)"
 if [ $failures -ne 0 ]; then
     echo "bench: $failures failed or mismatched runs (outputs kept in $OUT)"
     exit 1

@@ -122,12 +122,23 @@ typedef enum wasm_engine {
     WASM_ENGINE_COMPILED = 2,    /* falls back to the interpreter where not available */
 } wasm_engine_t;
 
+/* How compiled code checks memory bounds. Guard regions reserve 8 GiB of
+ * address space per memory (any 32-bit address plus 32-bit offset) and let a
+ * fault in the unmapped part become an out-of-bounds trap; explicit checks
+ * compare every access with the memory's size. The interpreter always
+ * checks explicitly. */
+typedef enum wasm_bounds {
+    WASM_BOUNDS_DEFAULT = 0,     /* guard regions on 64-bit hosts with the compiled tier */
+    WASM_BOUNDS_EXPLICIT = 1,
+} wasm_bounds_t;
+
 typedef struct wasm_config {
     uint32_t max_call_depth;     /* wasm frames per exec context; default 20000 */
     uint32_t value_stack_cells;  /* 64-bit cells per exec context; default 1M */
     uint32_t max_memory_pages;   /* per memory, 64 KiB pages; default 65536 */
     uint32_t max_table_elems;    /* per table; default 10M */
     uint32_t engine;             /* wasm_engine_t; default: compiled where available */
+    uint32_t bounds;             /* wasm_bounds_t; default: guard regions where possible */
 } wasm_config_t;
 
 /* NULL config gives the defaults. Returns NULL if out of memory. */

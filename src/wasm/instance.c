@@ -17,7 +17,7 @@
 /* ------------------------------------------------------------ memories */
 
 bool wasm_memory_init_obj(wasm_memory_t *mem, uint32_t min, uint32_t max, bool has_max,
-                          uint32_t limit)
+                          uint32_t limit, bool guard)
 {
     uint32_t top = has_max && max < limit ? max : limit;
     if (min > top)
@@ -25,6 +25,10 @@ bool wasm_memory_init_obj(wasm_memory_t *mem, uint32_t min, uint32_t max, bool h
     mem->reserved = (uint64_t)top * WASM_PAGE_SIZE;
     if (mem->reserved == 0)
         mem->reserved = WASM_PAGE_SIZE;
+    if (guard && sizeof(size_t) >= 8) {
+        mem->reserved = WASM_GUARD_RESERVE;
+        mem->guarded = true;
+    }
     mem->base = wasm_plat_vm_reserve((size_t)mem->reserved);
     if (!mem->base)
         return false;
@@ -371,6 +375,8 @@ static bool link_import(wasm_instance_t *inst, const wasm_import_t *im, const wa
         wasm_memory_t *mem = x->u.memory;
         if (!limits_match(mem->pages, mem->has_max, mem->max_pages, &im->u.mem))
             why = "incompatible import type (memory limits)";
+        else if (m->jit && ((wasm_jit_t *)m->jit)->guard && !mem->guarded)
+            why = "memory without guard regions for compiled code (another runtime's?)";
         else
             inst->mems[counts[2]++] = mem;
     } else {
@@ -511,7 +517,8 @@ static bool define_objects(wasm_instance_t *inst, wasm_error_t *err)
                                l->min, top);
                 return false;
             }
-            if (!wasm_memory_init_obj(&inst->own_mems[i], l->min, l->max, l->has_max, top)) {
+            if (!wasm_memory_init_obj(&inst->own_mems[i], l->min, l->max, l->has_max, top,
+                                      inst->rt->guard)) {
                 wasm_set_error(err, "memory", 0, "cannot reserve memory %u of %u pages",
                                m->nmem_imports + i, l->min);
                 return false;

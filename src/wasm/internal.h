@@ -60,6 +60,8 @@ struct wasm_runtime {
     const int32_t *dispatch;   /* interpreter label offsets (threaded code) */
     uint32_t engine;           /* WASM_ENGINE_INTERP or _COMPILED, as in effect */
     uint32_t jit_lo, jit_hi;   /* compile only functions in [lo, hi) */
+    bool guard;                /* memories get guard regions; compiled code relies on them */
+    bool guard_decided;
 };
 
 enum { WASM_FUNC_WASM, WASM_FUNC_HOST };
@@ -97,6 +99,7 @@ struct wasm_memory {
     uint32_t max_pages;           /* declared maximum, or the runtime limit */
     bool has_max;
     uint64_t reserved;            /* bytes reserved at base */
+    bool guarded;                 /* reserved covers every 32-bit address + offset + 8 */
     wasm_mem_snap_t *snap;        /* NULL unless snapshotted */
 };
 
@@ -204,7 +207,9 @@ int64_t wasm_table_grow_to(wasm_table_t *t, uint32_t delta, uint64_t init, uint3
 int64_t wasm_instance_table_grow(wasm_instance_t *inst, uint32_t table, uint32_t delta,
                                  uint64_t init);
 bool wasm_memory_init_obj(wasm_memory_t *mem, uint32_t min, uint32_t max, bool has_max,
-                          uint32_t limit);
+                          uint32_t limit, bool guard);
+/* Bytes a guarded memory reserves: 4 GiB of addresses + 4 GiB of offsets + slack. */
+#define WASM_GUARD_RESERVE ((8ull << 30) + 65536u)
 void wasm_memory_release_obj(wasm_memory_t *mem);
 bool wasm_table_init_obj(wasm_table_t *t, uint8_t elem, uint32_t min, uint32_t max,
                          bool has_max);

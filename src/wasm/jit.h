@@ -27,6 +27,7 @@ typedef struct wasm_jit {
     /* enter(ex, f, fp, native entry): 0, or a trap code */
     uint32_t (*enter)(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp, void *entry);
     uint32_t ncompiled, nfallback;
+    bool guard;               /* its memory accesses rely on guard regions */
 } wasm_jit_t;
 
 /* Op decoding and per-function analysis, shared by the back ends. */

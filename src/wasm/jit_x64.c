@@ -5,7 +5,8 @@
  * Registers in compiled code:
  *   r12 exec context    r13 frame (fp)     r14 linear memory base
  *   r15 memory object   rbx instance       rsp native stack
- *   rsi rdi rbp r8-r11  slots (callee-saved among compiled functions)
+ *   r11 fuel (ex->fuel is written back around every call to C)
+ *   rsi rdi rbp r8-r10  slots (callee-saved among compiled functions)
  *   xmm2-xmm15          slots (callee-saved among compiled functions)
  *   rax rcx rdx xmm0-1  scratch
  * Every value has one canonical 64-bit form wherever it lives (i32 and f32
@@ -33,8 +34,10 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 #define RMO R15
 #define RIN RBX
 
-static const uint8_t slot_gpr[] = {RSI, RDI, RBP, R8, R9, R10, R11};
-#define NGPR 7
+#define RFUEL R11  /* the exec context's fuel while compiled code runs */
+
+static const uint8_t slot_gpr[] = {RSI, RDI, RBP, R8, R9, R10};
+#define NGPR 6
 #define NXMM 14    /* xmm2..xmm15 */
 #define XMM0 0
 #define XMM1 1
@@ -78,6 +81,7 @@ typedef struct jc {
     uint8_t gmask;            /* slot GPRs it uses (and saves) */
     uint32_t xarea;           /* bytes reserved below the pushes */
     bool sse41;
+    bool guard;               /* bounds by guard regions, no explicit checks */
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */
@@ -418,8 +422,12 @@ static void trap_jcc(jc_t *c, int cc, wasm_trap_kind_t k) { jcc_to(c, cc, c->stu
 
 static bool safepoint(jc_t *c)
 {
+#ifdef WASM_NO_SAFEPOINTS
+    (void)c;
+    return true;   /* make bench measures their cost with an engine without them */
+#endif
     /* sub qword [r12+fuel], 1; jle slow; cmp dword [r12+interrupt], 0; jne slow */
-    insn_m(c, 0, 1, 0x83, 5, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, fuel), false);
+    insn_r(c, 0, 1, 0x83, 5, RFUEL);   /* sub r11, 1 */
     put1(c, 1);
     uint32_t j1 = jcc(c, CC_LE);
     insn_m(c, 0, 0, 0x83, 7, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, interrupt), false);
@@ -458,9 +466,10 @@ static uint32_t foreign(jc_t *c, uint8_t *regs, uint32_t *ng)
     return n;
 }
 
-/* Before the arguments are placed. */
+/* Before the arguments are placed. Also hands the fuel to C. */
 static void save_foreign(jc_t *c)
 {
+    ctx_m(c, 1, 0x89, RFUEL, offsetof(wasm_exec_t, fuel));
     uint8_t regs[NGPR + NXMM];
     uint32_t ng, n = foreign(c, regs, &ng);
     uint32_t area = (n * 8 + 15) & ~15u;
@@ -488,6 +497,7 @@ static void restore_foreign(jc_t *c)
     }
     if (area)
         insn_m(c, 0, 1, 0x8D, RSP, RSP, -1, 0, (int32_t)area, false);   /* lea: flags kept */
+    ctx_m(c, 1, 0x8B, RFUEL, offsetof(wasm_exec_t, fuel));
 }
 
 /* eax != 0 after a helper: it is a trap code; unwind with it. */
@@ -796,10 +806,14 @@ static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp
         idx = RAX;
         off = 0;
     }
-    /* explicit check: index + off + n > size -> trap */
-    insn_m(c, 0, 1, 0x8D, RDX, idx, -1, 0, (int32_t)(off + n), false);   /* lea rdx */
-    insn_m(c, 0, 1, 0x3B, RDX, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, size), false);
-    trap_jcc(c, CC_A, WASM_TRAP_OOB_MEMORY);
+    if (!c->guard) {
+        /* explicit check: index + off + n > size -> trap */
+        insn_m(c, 0, 1, 0x8D, RDX, idx, -1, 0, (int32_t)(off + n), false);   /* lea rdx */
+        insn_m(c, 0, 1, 0x3B, RDX, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, size), false);
+        trap_jcc(c, CC_A, WASM_TRAP_OOB_MEMORY);
+    }
+    /* else: the reservation covers index + off + n; past the memory's size
+     * it is unmapped, and the fault resumes at the region's stub (offset 0) */
     *disp = (int32_t)off;
     return idx;
 }
@@ -1436,8 +1450,8 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
             put1(c, 0x41);
         put1(c, 0x50 + (uint32_t)(r & 7));
     }
-    /* 7 pushes: rsp = 0 mod 16; 14 xmm saves keep it so */
-    alu_i(c, 1, 5, R(RSP), NXMM * 8);
+    /* 6 pushes: rsp = 8 mod 16; 14 xmm saves and 8 more bytes make it 0 */
+    alu_i(c, 1, 5, R(RSP), NXMM * 8 + 8);
     for (int i = 0; i < NXMM; i++)
         insn_m(c, 0x66, 0, 0x0FD6, 2 + i, RSP, -1, 0, 8 * i, false);
     insn_m(c, 0, 1, 0x8B, RSI, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
@@ -1446,11 +1460,13 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
     mov_rr(c, RDX, RFP);
     mov_rr(c, RCX, RIN);
     insn_r(c, 0, 0, 0x33, R8, R8);
+    ctx_m(c, 1, 0x89, RFUEL, offsetof(wasm_exec_t, fuel));
     call_abs(c, (const void *)wasm_jit_call_slow);
+    ctx_m(c, 1, 0x8B, RFUEL, offsetof(wasm_exec_t, fuel));
     check_trap(c);
     for (int i = 0; i < NXMM; i++)
         insn_m(c, 0xF3, 0, 0x0F7E, 2 + i, RSP, -1, 0, 8 * i, false);
-    alu_i(c, 1, 0, R(RSP), NXMM * 8);
+    alu_i(c, 1, 0, R(RSP), NXMM * 8 + 8);
     for (int i = NGPR - 1; i >= 0; i--) {
         int r = slot_gpr[i];
         if (r & 8)
@@ -1480,7 +1496,7 @@ static void emit_header(jc_t *c)
     }
     c->unwind = c->len;
     ctx_m(c, 1, 0x8B, RSP, offsetof(wasm_exec_t, jit_sp));
-    uint32_t to_exit = jmp(c);
+    uint32_t to_exit = jmp(c);   /* (the exit path writes the fuel back) */
     for (uint32_t k = 0; k < n; k++)
         link(c, to_unwind[k], c->unwind);
     /* uint32_t enter(ex = rdi, f = rsi, fp = rdx, entry = rcx) */
@@ -1502,9 +1518,11 @@ static void emit_header(jc_t *c)
     uint32_t nomem = jcc(c, CC_E);
     insn_m(c, 0, 1, 0x8B, RMB, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
     bind(c, nomem);
+    ctx_m(c, 1, 0x8B, RFUEL, offsetof(wasm_exec_t, fuel));
     insn_r(c, 0, 0, 0xFF, 2, RCX);      /* call rcx */
     insn_r(c, 0, 0, 0x33, RAX, RAX);
     bind(c, to_exit);
+    ctx_m(c, 1, 0x89, RFUEL, offsetof(wasm_exec_t, fuel));
     insn_m(c, 0, 0, 0x8F, 0, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, jit_sp), false);  /* pop [r12+jit_sp] */
     put1(c, 0x41); put1(c, 0x5F);
     put1(c, 0x41); put1(c, 0x5E);
@@ -1533,6 +1551,7 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
     __builtin_memset(&c, 0, sizeof c);
     c.m = m;
     c.sse41 = cpu_sse41();
+    c.guard = m->rt->guard;
     uint32_t ndefs = m->nfuncs - m->nfunc_imports;
     c.def_off = wasm_plat_alloc((ndefs + 1) * sizeof *c.def_off);
     bool *ok = wasm_plat_alloc(ndefs + 1);
@@ -1601,6 +1620,7 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
     if (good) {
         j->code = code;
         j->size = size;
+        j->guard = c.guard;
         j->enter = (uint32_t (*)(wasm_exec_t *, wasm_func_t *, uint64_t *, void *))(void *)(code + c.tramp);
         for (uint32_t i = 0; i < ndefs; i++) {
             m->defs[i].native = ok[i] ? code + c.def_off[i] : NULL;

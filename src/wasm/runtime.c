@@ -34,6 +34,7 @@ wasm_runtime_t *wasm_runtime_new(const wasm_config_t *config)
         if (config->max_table_elems)
             rt->cfg.max_table_elems = config->max_table_elems;
         rt->cfg.engine = config->engine;
+        rt->cfg.bounds = config->bounds;
     }
     rt->dispatch = wasm_interp_dispatch_table();
     wasm_runtime_set_engine(rt, rt->cfg.engine);
@@ -51,6 +52,19 @@ wasm_engine_t wasm_runtime_set_engine(wasm_runtime_t *rt, wasm_engine_t engine)
 {
     bool can = wasm_jit_available(rt);
     rt->engine = engine == WASM_ENGINE_INTERP || !can ? WASM_ENGINE_INTERP : WASM_ENGINE_COMPILED;
+    /* Guard regions: decided once, before any memory exists, for every
+     * memory of the runtime (modules compiled later may import them). */
+    if (!rt->guard_decided) {
+        rt->guard_decided = true;
+        rt->guard = false;
+        if (can && rt->cfg.bounds != WASM_BOUNDS_EXPLICIT && sizeof(size_t) >= 8) {
+            void *p = wasm_plat_vm_reserve((size_t)WASM_GUARD_RESERVE);
+            if (p) {
+                wasm_plat_vm_release(p, (size_t)WASM_GUARD_RESERVE);
+                rt->guard = true;
+            }
+        }
+    }
     return (wasm_engine_t)rt->engine;
 }
 
@@ -178,7 +192,8 @@ wasm_memory_t *wasm_memory_new(wasm_runtime_t *rt, uint32_t min_pages, uint32_t 
     wasm_memory_t *m = wasm_plat_alloc(sizeof *m);
     if (!m)
         return NULL;
-    if (!wasm_memory_init_obj(m, min_pages, max_pages, has_max, rt->cfg.max_memory_pages) ||
+    if (!wasm_memory_init_obj(m, min_pages, max_pages, has_max, rt->cfg.max_memory_pages,
+                              rt->guard) ||
         !wasm_rt_add_hostobj(rt, m, release_memory)) {
         release_memory(m);
         return NULL;
