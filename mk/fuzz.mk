@@ -44,3 +44,22 @@ fuzz: $(FUZZ_BIN) $(FUZZ_DIR)/seeds.stamp
 
 .PHONY: fuzz-seeds
 TOOLS += $(FUZZ_BIN)
+
+# Differential fuzzer (tests/fuzz/diff.c): gen.c's modules on the compiled
+# tier and the interpreter, compared call by call.
+#   make diff-fuzz DIFF_MODULES=100000 DIFF_SEED=1
+#   build/fuzz/diff_fuzz build/fuzz/diff-S-N.bin     replays a mismatch
+DIFF_MODULES ?= 100000
+DIFF_SEED ?= 1
+$(FUZZ_DIR)/diff_fuzz: tests/fuzz/diff.c tests/fuzz/gen.c tests/fuzz/gen.h $(BUILD)/libazothwasm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(OPT) tests/fuzz/diff.c tests/fuzz/gen.c $(BUILD)/libazothwasm.a -o $@
+$(FUZZ_DIR)/diff_fuzz_san: tests/fuzz/diff.c tests/fuzz/gen.c tests/fuzz/gen.h $(SAN)/libazothwasm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(SANFLAGS) tests/fuzz/diff.c tests/fuzz/gen.c $(SAN)/libazothwasm.a -o $@
+
+diff-fuzz: $(FUZZ_DIR)/diff_fuzz
+	$(FUZZ_DIR)/diff_fuzz -n $(DIFF_MODULES) -s $(DIFF_SEED)
+
+.PHONY: diff-fuzz
+TOOLS += $(FUZZ_DIR)/diff_fuzz

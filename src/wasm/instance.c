@@ -149,7 +149,7 @@ uint64_t wasm_global_get(const wasm_global_t *g)
 
 void wasm_global_set(wasm_global_t *g, uint64_t v)
 {
-    g->value = v;
+    g->value = wasm_cell_canon(g->type, v);
 }
 
 void wasm_global_get_v128(const wasm_global_t *g, uint64_t out[2])

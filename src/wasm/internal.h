@@ -148,6 +148,14 @@ struct wasm_instance {
     wasm_inst_snap_t *snap;
 };
 
+/* The one form of a value in a cell: i32 and f32 zero-extended. Values from
+ * outside Wasm (call arguments, host results, globals set by the host) are
+ * brought to it; the compiled tier relies on it. */
+static inline uint64_t wasm_cell_canon(uint8_t type, uint64_t v)
+{
+    return type == WASM_I32 || type == WASM_F32 ? (uint32_t)v : v;
+}
+
 /* snapshot.c */
 void wasm_memory_snap_free(wasm_memory_t *mem);
 void wasm_instance_snap_free(wasm_instance_t *inst);

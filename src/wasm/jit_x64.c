@@ -1148,7 +1148,7 @@ static bool compile_fn(jc_t *c)
         /* conversions */
         case OP_I32_WRAP_I64: case OP_I64_EXTEND_I32_U: {
             int r = dst_g(c, a1, RAX);
-            ld_g(c, 0, r, a2);
+            insn_rm(c, 0, 0, 0x8B, r, rm_g(c, a2, RAX));   /* mov r32: even in place */
             st_g(c, a1, r);
             break;
         }

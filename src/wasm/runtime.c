@@ -232,7 +232,7 @@ wasm_global_t *wasm_global_new(wasm_runtime_t *rt, wasm_valtype_t type, bool mut
         return NULL;
     g->type = (uint8_t)type;
     g->mut = mutable_;
-    g->value = value;
+    g->value = wasm_cell_canon(g->type, value);
     g->hi = 0;
     if (!wasm_rt_add_hostobj(rt, g, wasm_plat_free)) {
         wasm_plat_free(g);
@@ -389,7 +389,11 @@ wasm_trap_kind_t wasm_call_host(wasm_exec_t *ex, wasm_instance_t *caller, wasm_f
                                 uint64_t *cells)
 {
     wasm_call_ctx_t ctx = {ex, caller, NULL, 0};
-    return f->fn(&ctx, cells, f->user);
+    wasm_trap_kind_t k = f->fn(&ctx, cells, f->user);
+    const wasm_functype_t *t = f->type;
+    for (uint32_t i = 0; k == WASM_OK && i < t->nresults; i++)
+        cells[i] = wasm_cell_canon(t->types[t->nparams + i], cells[i]);
+    return k;
 }
 
 bool wasm_exec_room(const wasm_exec_t *ex, uint32_t frames, uint32_t cells, uint32_t native)
@@ -421,7 +425,7 @@ wasm_trap_kind_t wasm_call(wasm_exec_t *ex, wasm_func_t *f, const uint64_t *args
         return WASM_TRAP_STACK_EXHAUSTED;
     }
     for (uint32_t i = 0; i < np; i++)
-        sp[i] = args[i];
+        sp[i] = wasm_cell_canon(f->type->types[i], args[i]);
     wasm_trap_kind_t k;
     if (f->kind == WASM_FUNC_HOST) {
         ex->sp = sp + need;
