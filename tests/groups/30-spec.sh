@@ -6,7 +6,8 @@
 # unless SPEC_SAN=0 (then the optimised one).
 # Each group's passes are pinned (at least the counts below: a shrunken
 # suite fails); text-format modules count as skipped, with their reason.
-# Last line: "spec: P passed, F failed, S skipped".
+# The suite runs twice: on the compiled tier (where the host has one) and on
+# the interpreter. Last line: "spec: P passed, F failed, S skipped", the sums.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 fail() { echo "spec: 0 passed, 1 failed, 0 skipped"; exit 1; }
@@ -31,20 +32,26 @@ echo "runner self-test: ok ($want)" >&2
 # so a suite that shrank (files lost, conversions skipped) fails. Raise a pin
 # when the suite grows. Text-format modules count as skipped (spec.sh).
 declare -A pin=([core]=27338 [tail-call]=108 [extended-const]=266)
-out=$(SPEC_RUNNER=$runner SPEC_SHOW=${SPEC_SHOW:-5} bash scripts/spec.sh)
-st=$?
-echo "$out" | sed '$d'
-last=$(echo "$out" | tail -1)
-re='^spec: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$'
-[[ $last =~ $re ]] || { echo "spec: scripts/spec.sh printed no summary (status $st)" >&2; fail; }
-P=${BASH_REMATCH[1]} F=${BASH_REMATCH[2]} S=${BASH_REMATCH[3]}
-[ "$st" -ne 0 ] && [ "$F" -eq 0 ] && F=1
-for g in "${!pin[@]}"; do
-    got=$(echo "$out" | sed -nE "s/^group $g: ([0-9]+) passed, .*/\1/p" | tail -1)
-    if [ -z "$got" ] || [ "$got" -lt "${pin[$g]}" ]; then
-        echo "spec: group $g passed ${got:-no} commands, pinned at least ${pin[$g]}" >&2
-        F=$((F + 1))
-    fi
+TP=0 TF=0 TS=0
+for engine in compiled interp; do
+    echo "--- spec, engine=$engine" >&2
+    out=$(SPEC_RUNNER=$runner SPEC_SHOW=${SPEC_SHOW:-5} ENGINE=$engine bash scripts/spec.sh)
+    st=$?
+    echo "$out" | sed '$d'
+    last=$(echo "$out" | tail -1)
+    re='^spec: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$'
+    [[ $last =~ $re ]] || { echo "spec: scripts/spec.sh printed no summary (status $st)" >&2; fail; }
+    P=${BASH_REMATCH[1]} F=${BASH_REMATCH[2]} S=${BASH_REMATCH[3]}
+    [ "$st" -ne 0 ] && [ "$F" -eq 0 ] && F=1
+    for g in "${!pin[@]}"; do
+        got=$(echo "$out" | sed -nE "s/^group $g: ([0-9]+) passed, .*/\1/p" | tail -1)
+        if [ -z "$got" ] || [ "$got" -lt "${pin[$g]}" ]; then
+            echo "spec ($engine): group $g passed ${got:-no} commands, pinned at least ${pin[$g]}" >&2
+            F=$((F + 1))
+        fi
+    done
+    echo "spec ($engine): $P passed, $F failed, $S skipped" >&2
+    TP=$((TP + P)) TF=$((TF + F)) TS=$((TS + S))
 done
-echo "spec: $P passed, $F failed, $S skipped"
-[ "$F" -eq 0 ]
+echo "spec: $TP passed, $TF failed, $TS skipped"
+[ "$TF" -eq 0 ]
