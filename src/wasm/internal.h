@@ -156,6 +156,13 @@ static inline uint64_t wasm_cell_canon(uint8_t type, uint64_t v)
     return type == WASM_I32 || type == WASM_F32 ? (uint32_t)v : v;
 }
 
+/* The same for the cells of n values of types t (a v128 takes two cells). */
+static inline void wasm_cells_canon(const uint8_t *t, uint32_t n, uint64_t *cells)
+{
+    for (uint32_t i = 0, c = 0; i < n; c += wasm_cells(t[i]), i++)
+        cells[c] = wasm_cell_canon(t[i], cells[c]);
+}
+
 /* snapshot.c */
 void wasm_memory_snap_free(wasm_memory_t *mem);
 void wasm_instance_snap_free(wasm_instance_t *inst);

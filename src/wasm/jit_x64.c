@@ -1381,17 +1381,17 @@ static bool compile_fn(jc_t *c)
             uint32_t fidx = a1, base = a2;
             const wasm_functype_t *t = &m->types[m->func_type[fidx]];
             if (fidx >= m->nfunc_imports) {
-                spill_range(c, base, base + t->nparams);
+                spill_range(c, base, base + t->pcells);
                 lea_fp(c, sdisp(base));
                 put1(c, 0xE8);
                 put4(c, 0);
                 addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, fidx - m->nfunc_imports);
                 lea_fp(c, -sdisp(base));
-                reload_range(c, base, base + t->nresults);
+                reload_range(c, base, base + t->rcells);
             } else {
                 insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
                 insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(fidx * 8), false);
-                call_func(c, base, t->nparams, t->nresults);
+                call_func(c, base, t->pcells, t->rcells);
             }
             break;
         }
@@ -1410,7 +1410,8 @@ static bool compile_fn(jc_t *c)
             insn_m(c, 0, 0, 0x81, 7, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, canon), false);
             put4(c, canon);
             trap_jcc(c, CC_NE, WASM_TRAP_INDIRECT_MISMATCH);
-            call_func(c, base, ct->nparams, ct->nresults);
+            call_func(c, base, wasm_types_cells(ct->types, ct->nparams),
+                      wasm_types_cells(ct->types + ct->nparams, ct->nresults));
             break;
         }
         default:
@@ -1568,8 +1569,8 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
         fn.def_index = i;
         fn.func_index = m->nfunc_imports + i;
         const wasm_functype_t *t = &m->types[fn.d->type_idx];
-        fn.nparams = t->nparams;
-        fn.nresults = t->nresults;
+        fn.nparams = t->pcells;     /* cells: a v128 takes two */
+        fn.nresults = t->rcells;
         uint32_t start = c.len;
         c.fn = &fn;
         c.code = fn.d->code;

@@ -391,8 +391,8 @@ wasm_trap_kind_t wasm_call_host(wasm_exec_t *ex, wasm_instance_t *caller, wasm_f
     wasm_call_ctx_t ctx = {ex, caller, NULL, 0};
     wasm_trap_kind_t k = f->fn(&ctx, cells, f->user);
     const wasm_functype_t *t = f->type;
-    for (uint32_t i = 0; k == WASM_OK && i < t->nresults; i++)
-        cells[i] = wasm_cell_canon(t->types[t->nparams + i], cells[i]);
+    if (k == WASM_OK)
+        wasm_cells_canon(t->types + t->nparams, t->nresults, cells);
     return k;
 }
 
@@ -425,7 +425,8 @@ wasm_trap_kind_t wasm_call(wasm_exec_t *ex, wasm_func_t *f, const uint64_t *args
         return WASM_TRAP_STACK_EXHAUSTED;
     }
     for (uint32_t i = 0; i < np; i++)
-        sp[i] = wasm_cell_canon(f->type->types[i], args[i]);
+        sp[i] = args[i];
+    wasm_cells_canon(f->type->types, f->type->nparams, sp);
     wasm_trap_kind_t k;
     if (f->kind == WASM_FUNC_HOST) {
         ex->sp = sp + need;
