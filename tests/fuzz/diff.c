@@ -185,6 +185,10 @@ static bool same_state(side_t *a, side_t *b)
     for (uint32_t i = 0; i < a->m->nglobals; i++) {
         uint64_t va = a->inst->globals[i]->value, vb = b->inst->globals[i]->value;
         uint8_t t = a->m->globals[i].type;
+        if (t == WASM_V128 && a->inst->globals[i]->hi != b->inst->globals[i]->hi) {
+            snprintf(why, sizeof why, "global %u: v128 high halves differ", i);
+            return false;
+        }
         if (t == WASM_FUNCREF || t == WASM_EXTERNREF) {
             if (!va != !vb) {
                 snprintf(why, sizeof why, "global %u: null vs non-null", i);
@@ -241,13 +245,16 @@ static bool compare_call(side_t *a, side_t *b, const char *name, uint32_t name_l
         return false;
     }
     if (ka == WASM_OK) {
-        for (uint32_t i = 0; i < nr; i++) {
-            bool same = ra[i] == rb[i] || (is_nan(results[i], ra[i]) && is_nan(results[i], rb[i]));
+        /* results are cells: a v128 takes two */
+        for (uint32_t i = 0, c = 0; i < nr && c + 1 < 64; c += wasm_cells(results[i]), i++) {
+            bool same = ra[c] == rb[c] || (is_nan(results[i], ra[c]) && is_nan(results[i], rb[c]));
             if (results[i] == WASM_FUNCREF || results[i] == WASM_EXTERNREF)
-                same = !ra[i] == !rb[i];
+                same = !ra[c] == !rb[c];
+            if (results[i] == WASM_V128)
+                same = ra[c] == rb[c] && ra[c + 1] == rb[c + 1];
             if (!same) {
                 snprintf(why, sizeof why, "%.*s: result %u: %llx vs %llx", (int)name_len, name, i,
-                         (unsigned long long)ra[i], (unsigned long long)rb[i]);
+                         (unsigned long long)ra[c], (unsigned long long)rb[c]);
                 return false;
             }
         }
