@@ -134,9 +134,6 @@ struct thread {
     bool woken;
     int preempt;                /* safe points left before a switch (0: none) */
     domain_t *running;          /* the domain whose code it runs at top level */
-    domain_t *caller;           /* a call step's caller and endpoint handle, */
-    cap_handle_t call_h;        /* for the re-check after waiting (finding 8) */
-    bool stale_after_wait;      /* woken from a server's queue with call_h dead */
 };
 
 static struct thread threads[NTHREADS + 1];    /* the last one: the supervisor */
@@ -205,13 +202,6 @@ bool waitq_wait(waitq_t *q, uint64_t deadline)
     cur = me;
     if (me->q)
         dequeue(me);
-    /* Waited for a busy server (its callers queue) and the capability the
-     * call went through died meanwhile: the call must not go on. */
-    kobj_t *o;
-    for (int i = 0; i < ndoms; i++)
-        if (q == &doms[i]->callers && me->woken && me->caller && me->caller->caps &&
-            cap_lookup(me->caller->caps, me->call_h, KOBJ_ENDPOINT, CAP_R_CALL, &o) != CAP_OK)
-            me->stale_after_wait = true;
     if (trace)
         fprintf(stderr, "%*s[thread %d %s]\n", depth * 2, "", me->id, me->woken ? "woken" : "times out");
     (void)deadline;
@@ -494,10 +484,6 @@ static void handler_args(domain_t *d, uint64_t h, uint64_t a[4], uint64_t lent_h
 
 /* ------------------------------------------------------------ steps */
 
-static domain_t *call_caller;   /* the next run_own is a call through call_h */
-static cap_handle_t call_h;
-static bool last_stale;         /* the last run_own's call waited and its capability died */
-
 /* Runs export f of d on a free thread, as d's own code (sup_run_begin, a
  * trap faults d, as the loader does for an entry). */
 static int64_t run_own(domain_t *d, const char *fn, uint64_t *args, int preempt)
@@ -510,10 +496,6 @@ static int64_t run_own(domain_t *d, const char *fn, uint64_t *args, int preempt)
     t->busy = true;
     t->running = d;
     t->preempt = preempt;
-    t->caller = call_caller;
-    t->call_h = call_h;
-    t->stale_after_wait = false;
-    call_caller = NULL;
     cur = t;
     wasm_exec_set_fuel(t->ex, 20000);
     if (preempt)
@@ -530,8 +512,6 @@ static int64_t run_own(domain_t *d, const char *fn, uint64_t *args, int preempt)
         domain_fault(d, k, "its entry trapped");
     }
     t->busy = false;
-    t->caller = NULL;
-    last_stale = t->stale_after_wait;
     cur = me;
     return k == WASM_OK ? (int64_t)r[0] : -2000 - (int64_t)k;
 }
@@ -621,10 +601,6 @@ static void step_hostcall(domain_t *d, int k)
     uint32_t faults0 = srv ? srv->sup.faults : 0;
     bool ro0 = srv && srv->ro_kill;
     long nested0 = nested_steps;
-    if (is_call) {
-        call_caller = d;
-        call_h = (cap_handle_t)x[0];
-    }
     if (trace) {
         fprintf(stderr, "%*s%s: %s(", depth * 2, "", d->name, calls[k].name);
         for (int i = 0; i < nx; i++)
@@ -632,7 +608,6 @@ static void step_hostcall(domain_t *d, int k)
         fprintf(stderr, ")%s%s\n", dep ? " deep" : "", preempt ? " preempted" : "");
     }
     int64_t r = run_own(d, "dhc", a, preempt);
-    call_caller = NULL;
     if (trace)
         fprintf(stderr, "%*s  -> %lld\n", depth * 2, "", (long long)r);
     /* A handler doing a+b cannot trap; if the server faulted all the
@@ -642,9 +617,6 @@ static void step_hostcall(domain_t *d, int k)
         nested_steps == nested0 && dom_alive(srv) && srv->sup.faults != faults0)
         fail(6, "%s faulted (%s) in a call from %s its handler could not trap in",
              srv->name, wasm_trap_kind_name((wasm_trap_kind_t)srv->sup.last_trap), d->name);
-    if (last_stale && r == 0 && !(skip >> 8 & 1))
-        fail(8, "%s's call went on after waiting for a busy server though its capability "
-             "died meanwhile", d->name);
     if (hold && eo)
         kobj_unref(eo);
     if (hold && bo)
