@@ -384,7 +384,8 @@ static void check_domains(domsys_t *sys, bool quiescent)
     }
 }
 
-/* Channels: queued capabilities alive in the parking table, one each. */
+/* Channels: the parking table holds exactly the live capabilities queued
+ * messages carry. */
 static void check_channels(void)
 {
     set_clear(&objs);
@@ -406,12 +407,11 @@ static void check_channels(void)
             kobj_t *o;
             if (m->len > IPC_MSG_MAX)
                 bad(0, "channel %p: message of %u bytes", (void *)c, m->len);
-            if (!m->cap)
-                continue;
-            carried++;
-            if (cap_lookup(c->parking, m->cap, KOBJ_ANY, 0, &o) != CAP_OK)
-                bad(4, "channel %p: message %u carries a dead capability (the queue is wedged)",
-                    (void *)c, k);
+            /* A capability that died in transit stays named by its message
+             * until the receiver takes it (it is dropped then: the harness
+             * checks that recv does not fail on it, finding 4). */
+            if (m->cap && cap_lookup(c->parking, m->cap, KOBJ_ANY, 0, &o) == CAP_OK)
+                carried++;
         }
         if (cap_table_count(c->parking) != carried)
             bad(0, "channel %p: %u parked capabilities for %u carried", (void *)c,
