@@ -54,7 +54,8 @@ feed_uart() {
 # The main boot's devices (docs/devices.md): a 4 MiB ext2 disk mke2fs
 # builds from a small tree (no root needed; docs/storage.md), whose boot
 # block (sector 0, unused by ext2) starts with DISK_MARK, and an entropy
-# device fed a file of known bytes. On aarch64 the virtio-mmio slots are pinned so no two devices
+# device fed a file of known bytes; QEMU's blkdebug injects I/O errors on
+# two sectors. On aarch64 the virtio-mmio slots are pinned so no two devices
 # share a 4 KiB page.
 DISK_MARK="AZOTH-TEST-DISK"
 make_disk() {
@@ -68,8 +69,10 @@ make_disk() {
         printf '%s\n' "$DISK_MARK" | dd of="$1" conv=notrunc 2>/dev/null
 }
 dev_args() {
-    local drive="-drive if=none,id=d0,file=$2,format=raw -object rng-random,id=r0,filename=$2.rng"
+    local drive="-drive if=none,id=d0,file=blkdebug:$2.blkdebug:$2,format=raw -object rng-random,id=r0,filename=$2.rng"
     for _ in $(seq 1024); do printf 'AZOTH-RNG-BYTES!'; done >"$2.rng"
+    # QEMU's blkdebug fails a read of sector 7000 and a write of 7001 (EIO).
+    printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "7000"\n\n[inject-error]\nevent = "write_aio"\nerrno = "5"\nsector = "7001"\n' >"$2.blkdebug"
     case $1 in
     x86_64) echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on -device virtio-rng-pci,rng=r0,disable-legacy=on" ;;
     aarch64) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.8" ;;
@@ -123,6 +126,9 @@ check_log() {
        grep -Eq '^vblk: selftest: interrupts taken [1-9]' "$log"; then
         ok "$a virtio-blk driver domain ($(grep -m1 '^vblk: blk0:' "$log" | sed 's/^vblk: //'))"
     else bad "$a virtio-blk driver: $(grep '^vblk:' "$log" | tr '\n' '|' || echo 'no vblk lines')"; fi
+    if grep -qx 'vblk: selftest: read sector 7000: -100, write sector 7001: -100' "$log"; then
+        ok "$a device I/O errors (blkdebug) reported to the driver"
+    else bad "$a device I/O errors: $(grep -m1 '^vblk: selftest: read sector 7000' "$log" || echo 'no line')"; fi
     if [ "$(dd if="$OUT/$a-disk.img" bs=512 skip=8191 count=1 2>/dev/null | head -c 17)" = "AZOTH-VBLK-WRITE " ]; then
         ok "$a disk write flushed and on the image after power-off"
     else bad "$a disk write not on the image"; fi
@@ -143,7 +149,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 14))
+    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 15))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }
