@@ -39,6 +39,7 @@ static void reset(void)
 /* A thread "running Wasm": n quanta of work, a safe point after each. */
 typedef struct guest {
     char id;
+    bool wake_first;         /* wake before attaching the exec (kernel code) */
     int n, wake_at;
     uint64_t quantum;
     waitq_t *wake;           /* woken (wake_one) after quantum wake_at */
@@ -48,6 +49,10 @@ typedef struct guest {
 static void guest(void *p)
 {
     guest_t *g = p;
+    if (g->wake_first) {
+        g->woke_at = sched_test_now;
+        waitq_wake_one(g->wake);
+    }
     wasm_exec_t *ex = sched_test_exec_new();
     thread_set_exec(thread_current(), ex);
     for (int i = 0; i < g->n; i++) {
@@ -152,6 +157,23 @@ TEST(sched_wake_preempts_lower_priority)
     CHECK_EQ(count(trace, 'l'), 20);
 }
 
+/* A higher-priority thread woken while the waker ran kernel code (nothing
+ * to interrupt then) runs at the next tick once the waker is in Wasm. */
+TEST(sched_tick_preempts_for_higher_priority)
+{
+    reset();
+    waitq_t q = {0};
+    waiter_t h = {.id = 'H', .q = &q};
+    guest_t l = {.id = 'l', .n = 50, .quantum = 100 * US, .wake_first = true, .wake = &q};
+    CHECK(thread_create(NULL, "h", 8, waiter, &h, 0));
+    CHECK(thread_create(NULL, "l", 4, guest, &l, 0));
+    CHECK(sched_join_wait(&join, 2, 0));
+    CHECK(h.woken);
+    CHECK(h.ran_at - l.woke_at <= MS);          /* one tick, not the whole 5 ms run */
+    const char *at = strchr(trace, 'H');
+    CHECK(at && at - trace <= 10);
+}
+
 TEST(sched_sleeper_wakes_within_a_tick)
 {
     reset();
@@ -205,6 +227,8 @@ TEST(sched_waitq_fifo_and_deadline)
     CHECK(w1.woken && w2.woken && w3.woken);
     CHECK(!t.woken);                          /* timed out */
     CHECK(t.ran_at >= t.deadline && t.ran_at <= t.deadline + MS);
+    CHECK(!q2.head && !q2.tail);              /* and left its queue */
+    CHECK_EQ(waitq_wake_one(&q2), 0);
     /* a deadline already past: false at once, no switch */
     uint64_t sw = sched_switches();
     bool on = cpu_irq_save();
