@@ -17,6 +17,7 @@
     "    endpoint hlp.add\n"                                \
     "    endpoint cli.relend handler=relend\n"              \
     "    buffer buf pages=2\n"                              \
+    "    buffer one pages=1\n"                              \
     "helper server.wasm prio=3\n"                           \
     "    endpoint hlp.add handler=add4\n"                   \
     "    buffer buf\n"
@@ -81,5 +82,24 @@ TEST(ipc_lend_writable_needs_no_foreign_mapping)
     CHECK(direct(&w, CAP_R_READ) > 7);
     CHECK_EQ(buf_unmap(h->caps, hb), 0);
     CHECK(direct(&w, RW) > 7);
+    ipc_world_down(&w);
+}
+
+/* Mappings never overlap, and adjacent ones are fine (overlay.c). */
+TEST(ipc_buffer_mappings_do_not_overlap)
+{
+    ipc_world_t w;
+    CHECK(ipc_world_up(&w, LEND_MANIFEST));
+    cap_handle_t b = named(w.client, "buf"), one = named(w.client, "one");
+    CHECK(b && one);
+    CHECK_EQ(buf_map(w.client, w.client->caps, b, 131072), 0);        /* pages 32, 33 */
+    CHECK_EQ(buf_map(w.client, w.client->caps, one, 131072), IPC_EMAPPED);
+    CHECK_EQ(buf_map(w.client, w.client->caps, one, 135168), IPC_EMAPPED);
+    CHECK_EQ(buf_map(w.client, w.client->caps, one, 126976), 0);      /* page 31 */
+    CHECK_EQ(buf_unmap(w.client->caps, one), 0);
+    CHECK_EQ(buf_map(w.client, w.client->caps, one, 139264), 0);      /* page 34 */
+    CHECK_EQ(buf_unmap(w.client->caps, one), 0);
+    CHECK_EQ(buf_unmap(w.client->caps, b), 0);
+    CHECK_EQ(buf_map(w.client, w.client->caps, one, 131072), 0);      /* free again */
     ipc_world_down(&w);
 }

@@ -15,7 +15,9 @@
  *   I J  ... op, if (two slots / constant): the compare's value, then a test
  *
  * Each form is compared with the plain C result, so a single op computed
- * signed instead of unsigned (or with its branch sense flipped) fails.
+ * signed instead of unsigned (or with its branch sense flipped) fails. The
+ * arithmetic operators with a constant-operand form are checked the same
+ * way (two locals, local op constant, constant op local).
  */
 #include "unit.h"
 
@@ -261,5 +263,119 @@ TEST(cmp_i32_all_forms_edge_values)
 TEST(cmp_i64_all_forms_edge_values)
 {
     check_type(true);
+    CHECK_EQ(fails, 0);
+}
+
+/* ------------------------------------------------------------ arithmetic */
+
+/* The binary operators that have a constant-operand form (compile.c's
+ * imm_variant): add sub mul and or xor shl shr_s shr_u. */
+enum { NARITH = 9 };
+static const uint8_t arith32[NARITH] = {0x6A, 0x6B, 0x6C, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76};
+static const uint8_t arith64[NARITH] = {0x7C, 0x7D, 0x7E, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88};
+
+static uint64_t ref_arith(int k, uint64_t a, uint64_t b, bool is64)
+{
+    unsigned bits = is64 ? 64 : 32, sh = (unsigned)(b & (bits - 1));
+    uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull, r;
+    a &= mask, b &= mask;
+    switch (k) {
+    case 0: r = a + b; break;
+    case 1: r = a - b; break;
+    case 2: r = a * b; break;
+    case 3: r = a & b; break;
+    case 4: r = a | b; break;
+    case 5: r = a ^ b; break;
+    case 6: r = a << sh; break;
+    case 7: r = is64 ? (uint64_t)((int64_t)a >> sh) : (uint64_t)(uint32_t)((int32_t)(uint32_t)a >> sh); break;
+    default: r = a >> sh; break;
+    }
+    return r & mask;
+}
+
+/* Functions "v<k>" (two locals), "c<k>" (local, const c), "l<k>" (const c, local). */
+static bool arith_open(cenv_t *e, bool is64, uint64_t c)
+{
+    wmod_t m;
+    wasm_error_t err;
+    wasm_trap_t trap;
+    wm_init(&m);
+    uint32_t t = wm_type(&m, is64 ? "II" : "ii", is64 ? "I" : "i");
+    for (const char *f = "vcl"; *f; f++)
+        for (int k = 0; k < NARITH; k++) {
+            wb_t w = {0};
+            push_operands(&w, is64, *f, c);
+            wb_byte(&w, is64 ? arith64[k] : arith32[k]);
+            wb_byte(&w, W_END);
+            char name[16];
+            snprintf(name, sizeof name, "%c%d", *f, k);
+            wm_export(&m, name, WASM_EXTERN_FUNC, wm_func(&m, t, "", w.b, w.n));
+            wb_free(&w);
+        }
+    memset(e, 0, sizeof *e);
+    e->rt = wasm_runtime_new(NULL);
+    e->ex = wasm_exec_new(e->rt);
+    e->mod = wm_load(&m, e->rt, &err);
+    wm_free(&m);
+    if (e->mod)
+        e->inst = wasm_instantiate(e->mod, NULL, e->ex, &err, &trap);
+    return e->inst != NULL;
+}
+
+static bool arith_call(cenv_t *e, char form, int k, uint64_t a, uint64_t b, uint64_t *res)
+{
+    char name[16];
+    snprintf(name, sizeof name, "%c%d", form, k);
+    wasm_func_t *f = wasm_instance_func(e->inst, name);
+    uint64_t args[2] = {a, b};
+    wasm_trap_t trap;
+    return f && wasm_call(e->ex, f, args, res, &trap) == WASM_OK;
+}
+
+static void check_arith(bool is64)
+{
+    const uint64_t *ev = is64 ? edges64 : edges32;
+    size_t n = is64 ? NE64 : NE32;
+    uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull;
+    fails = 0;
+    for (size_t ci = 0; ci < n; ci++) {
+        uint64_t c = ev[ci], got;
+        cenv_t e;
+        if (!arith_open(&e, is64, c)) {
+            fails++;
+            cenv_close(&e);
+            continue;
+        }
+        for (size_t ai = 0; ai < n; ai++)
+            for (int k = 0; k < NARITH; k++) {
+                uint64_t a = ev[ai];
+                static const char forms[] = "vcl";
+                for (int fi = 0; fi < 3; fi++) {
+                    char form = forms[fi];
+                    uint64_t x = form == 'l' ? c : a, y = form == 'l' ? a : c;
+                    uint64_t want = ref_arith(k, x, y, is64);
+                    bool ok = arith_call(&e, form, k, a, form == 'v' ? c : 0, &got);
+                    if (!ok || (got & mask) != want) {
+                        if (fails++ < 10)
+                            fprintf(stderr, "  %s op %d form %c: 0x%llx, 0x%llx: got 0x%llx, want 0x%llx\n",
+                                    is64 ? "i64" : "i32", k, form, (unsigned long long)x,
+                                    (unsigned long long)y, (unsigned long long)got,
+                                    (unsigned long long)want);
+                    }
+                }
+            }
+        cenv_close(&e);
+    }
+}
+
+TEST(arith_i32_constant_operand_forms)
+{
+    check_arith(false);
+    CHECK_EQ(fails, 0);
+}
+
+TEST(arith_i64_constant_operand_forms)
+{
+    check_arith(true);
     CHECK_EQ(fails, 0);
 }
