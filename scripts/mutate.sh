@@ -96,7 +96,8 @@ mkdir -p "$log"
 # interpreter then compiles in seconds instead of most of a minute, and a
 # planted bug is the same bug at any -O. Group scripts that run make again
 # find these targets up to date.
-fast=(OPT="-O0 -g0" SANFLAGS="-O0 -g0 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer")
+fast=(OPT="-O0 -g0" SANFLAGS="-O0 -g0 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+      FUZZ_SAN="-O0 -g0 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined")
 
 # build KIND: makes what KIND runs; output to $log/build.log.
 build() {
