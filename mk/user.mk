@@ -64,7 +64,8 @@ TOOLS += $(BUILD)/mkbootimg
 # services and the apps people use.
 PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm drivers/virtio_blk.wasm \
                    drivers/virtio_rng.wasm \
-                   services/fs.wasm
+                   services/fs.wasm \
+                   $(LANG_PRODUCT_MODULES)
 
 # The test kernels' image (user/test/manifest.txt): init and the drivers
 # too, plus every test module and the in-kernel spec subset (mk/kspec.mk).
@@ -73,7 +74,8 @@ HOSTILE_MODULES := $(patsubst user/test/%.wat,%.wasm,$(wildcard user/test/hostil
 SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.wasm \
                  buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm blkio.wasm fsread.wasm rngget.wasm)
 TEST_MODULES := $(PRODUCT_MODULES) test/e2e.wasm test/corrupt.wasm test/invalid.wasm \
-                $(HOSTILE_MODULES) $(SCN_MODULES) ipc/server.wasm ipc/client.wasm
+                $(HOSTILE_MODULES) $(SCN_MODULES) ipc/server.wasm ipc/client.wasm \
+                $(LANG_TEST_MODULES)
 
 $(MODBUILD)/boot.img: $(BUILD)/mkbootimg user/manifest.txt $(addprefix $(MODBUILD)/,$(PRODUCT_MODULES))
 	$(BUILD)/mkbootimg $@ manifest=user/manifest.txt \

@@ -1,0 +1,86 @@
+# Modules in other languages than C (docs/languages.md): Rust, AssemblyScript
+# and hand-written WAT, beside the C rules of mk/user.mk (this file is read
+# first, so a folder holding main.rs, main.ts or main.wat is built by these
+# rules; one holding .c files by mk/user.mk's).
+#
+#   user/KIND/NAME/main.rs    Rust, no_std, on sdk/rust (Debian's rustc)
+#   user/KIND/NAME/main.ts    AssemblyScript on sdk/assemblyscript (npm)
+#   user/KIND/NAME/main.wat   WAT (wat2wasm), imports from sdk/wat/athanor.wat
+#
+#   make modules              also lists each module of the product image:
+#                             "module NAME LANGUAGE BYTES"
+#   make lang-sdk             the Rust SDK and the AssemblyScript compiler
+#   make bench-lang           call cost of a C, a Rust and an AssemblyScript
+#                             server, side by side (hosted kernel core)
+
+# Debian's compiler by its path: a rustup toolchain earlier on PATH has no
+# wasm32 standard library.
+RUSTC ?= /usr/bin/rustc
+RUST_FLAGS := --edition 2021 --target wasm32-unknown-unknown -C opt-level=s -C panic=abort \
+              -C strip=debuginfo -D warnings
+RUST_SDK := $(BUILD)/sdk/rust/libathanor.rlib
+# A domain's Rust module: no main, exports its no_mangle functions; 64 KiB
+# of stack (the default 1 MiB would be most of a small domain's memory).
+RUST_MOD = $(RUSTC) $(RUST_FLAGS) --crate-type bin --crate-name $(subst -,_,$(notdir $(basename $@))) \
+           -C link-arg=-zstack-size=65536 --extern athanor=$(RUST_SDK) $< -o $@
+
+$(RUST_SDK): sdk/rust/athanor/lib.rs
+	@mkdir -p $(dir $@)
+	$(RUSTC) $(RUST_FLAGS) --crate-type rlib --crate-name athanor $< -o $@
+
+# AssemblyScript: the compiler the setup script installed into the SDK
+# folder (package.json pins its version); the stub runtime (no GC, never
+# frees) and the SDK's abort handler (a trap).
+AS_DIR := sdk/assemblyscript
+ASC := $(AS_DIR)/node_modules/.bin/asc
+AS_FLAGS := --runtime stub -O3 --use abort=$(AS_DIR)/athanor/athAbort
+AS_MOD = $(ASC) $< $(AS_FLAGS) -o $@
+
+$(ASC): $(AS_DIR)/package.json $(AS_DIR)/package-lock.json
+	cd $(AS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: lang-sdk
+lang-sdk: $(RUST_SDK) $(ASC)
+
+# Product modules, one folder each.
+define lang_rules
+$(MODBUILD)/$(1)/%.wasm: user/$(1)/%/main.rs $(RUST_SDK)
+	@mkdir -p $$(dir $$@)
+	$$(RUST_MOD)
+$(MODBUILD)/$(1)/%.wasm: user/$(1)/%/main.ts $(AS_DIR)/athanor.ts $(ASC)
+	@mkdir -p $$(dir $$@)
+	$$(AS_MOD)
+$(MODBUILD)/$(1)/%.wasm: user/$(1)/%/main.wat
+	@mkdir -p $$(dir $$@)
+	wat2wasm $$< -o $$@
+endef
+$(foreach k,drivers services apps,$(eval $(call lang_rules,$(k))))
+
+# Test modules (user/test/lang/): one file each.
+$(MODBUILD)/lang/%.wasm: user/test/lang/%.rs $(RUST_SDK)
+	@mkdir -p $(dir $@)
+	$(RUST_MOD)
+$(MODBUILD)/lang/%.wasm: user/test/lang/%.ts $(AS_DIR)/athanor.ts $(ASC)
+	@mkdir -p $(dir $@)
+	$(AS_MOD)
+$(MODBUILD)/lang/%.wasm: user/test/lang/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@
+
+# What the product image gains (mk/user.mk adds them to PRODUCT_MODULES),
+# and the test image's fault drills (a Rust panic, an AssemblyScript abort)
+# with the scenario that drives them.
+LANG_PRODUCT_MODULES := drivers/rng.wasm drivers/timer.wasm drivers/zero.wasm \
+                        services/logd.wasm services/sysmon.wasm
+LANG_TEST_MODULES := lang/rspanic.wasm lang/asabort.wasm scenario/langs.wasm
+
+# The source language of product module $(1) (drivers/rng.wasm).
+lang_of = $(strip $(if $(wildcard user/$(basename $(1))/main.rs),rust,\
+          $(if $(wildcard user/$(basename $(1))/main.ts),assemblyscript,\
+          $(if $(wildcard user/$(basename $(1))/*.wat),wat,c))))
+
+# `make modules`: the image, then one line per product module.
+modules:
+	@$(foreach m,$(PRODUCT_MODULES),printf 'module %s %s %s\n' $(basename $(m)) $(call lang_of,$(m)) \
+	    $$(stat -c %s $(MODBUILD)/$(m));)

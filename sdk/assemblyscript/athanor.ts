@@ -1,0 +1,320 @@
+// The Athanor AssemblyScript SDK (docs/languages.md): the `athanor` host
+// calls (docs/hostcalls.md) and thin wrappers for AssemblyScript domains.
+//
+// Built with `asc --runtime stub` (mk/lang.mk): a bump allocator that never
+// frees and no garbage collector, so nothing runs behind a driver's back.
+// Nothing in this file allocates after start-up: strings are written
+// through one static scratch area, and handles are plain i32 values kept
+// in classes made once at start (a driver's hot path allocates nothing).
+//
+// Errors: every wrapper returns the host call's result; negative is an
+// error code (the E* constants). abort() (a failed assert, an array index
+// out of range, `throw`) prints the message and traps (`unreachable`): the
+// kernel faults this domain only and restarts it by its manifest policy.
+
+// ------------------------------------------------------------ raw imports
+
+@external("athanor", "debug_print") declare function ath_debug_print(p: usize, len: i32): void;
+@external("athanor", "arch") declare function ath_arch(p: usize, cap: i32): i32;
+@external("athanor", "args") declare function ath_args(p: usize, cap: i32): i32;
+@external("athanor", "uptime_ns") declare function ath_uptime_ns(): i64;
+@external("athanor", "cap_find") declare function ath_cap_find(name: usize, len: i32): i32;
+@external("athanor", "cap_info") declare function ath_cap_info(h: i32): i64;
+@external("athanor", "cap_dup") declare function ath_cap_dup(h: i32, rights: u32): i32;
+@external("athanor", "cap_lease") declare function ath_cap_lease(h: i32, rights: u32, ns: i64): i32;
+@external("athanor", "cap_drop") declare function ath_cap_drop(h: i32): i32;
+@external("athanor", "cap_revoke") declare function ath_cap_revoke(h: i32): i32;
+@external("athanor", "call") declare function ath_call(ep: i32, a0: i64, a1: i64, a2: i64, a3: i64, out: usize): i32;
+@external("athanor", "call_timeout") declare function ath_call_timeout(ep: i32, a0: i64, a1: i64, a2: i64, a3: i64, out: usize, ns: i64): i32;
+@external("athanor", "call_lend") declare function ath_call_lend(ep: i32, buf: i32, rights: u32, a0: i64, a1: i64, a2: i64, out: usize): i32;
+@external("athanor", "send") declare function ath_send(ch: i32, p: usize, len: i32, cap: i32): i32;
+@external("athanor", "recv") declare function ath_recv(ch: i32, p: usize, cap: i32, got: usize, ns: i64): i32;
+@external("athanor", "notify") declare function ath_notify(ch: i32): i32;
+@external("athanor", "wait") declare function ath_wait(ch: i32, ns: i64): i64;
+@external("athanor", "buf_new") declare function ath_buf_new(pages: i32): i32;
+@external("athanor", "buf_map") declare function ath_buf_map(buf: i32, offset: usize): i32;
+@external("athanor", "buf_unmap") declare function ath_buf_unmap(buf: i32): i32;
+@external("athanor", "heartbeat") declare function ath_heartbeat(): i32;
+@external("athanor", "dom_info") declare function ath_dom_info(h: i32, index: i32, p: usize, cap: i32): i32;
+@external("athanor", "irq_wait") declare function ath_irq_wait(irq: i32, ns: i64): i32;
+@external("athanor", "irq_ack") declare function ath_irq_ack(irq: i32): i32;
+@external("athanor", "mmio_map") declare function ath_mmio_map(mmio: i32, offset: usize): i32;
+@external("athanor", "mmio_unmap") declare function ath_mmio_unmap(mmio: i32): i32;
+@external("athanor", "io_in") declare function ath_io_in(io: i32, off: u32, size: u32): i64;
+@external("athanor", "io_out") declare function ath_io_out(io: i32, off: u32, size: u32, v: u32): i32;
+
+// ------------------------------------------------------------ constants
+
+export const EINVAL = -1, ESTALE = -2, EREVOKED = -3, EEXPIRED = -4, ETYPE = -5,
+  ERIGHTS = -6, ENOSPACE = -7, ENOMEM = -8, ENOENT = -9, EFAULT = -11, ETRAP = -12,
+  ESTOPPED = -13, EBUSY = -14, ETIMEDOUT = -15, EFULL = -16, EEMPTY = -17,
+  EMSGSIZE = -18, ELENT = -19, EMAPPED = -20, ELIMIT = -21;
+
+export const R_READ: u32 = 1, R_WRITE: u32 = 2, R_MAP: u32 = 4, R_CALL: u32 = 8,
+  R_SEND: u32 = 16, R_RECV: u32 = 32, R_DERIVE: u32 = 64, R_TRANSFER: u32 = 128,
+  R_REVOKE: u32 = 256, R_CONTROL: u32 = 512;
+
+export const FOREVER: i64 = -1;
+export const PAGE: i32 = 4096;
+export const MS: i64 = 1000000;
+
+// ------------------------------------------------------------ console
+
+// The scratch area text is assembled in: static, made once at start.
+const LINE_MAX = 256;
+const line = memory.data(LINE_MAX);
+let lineLen = 0;
+
+function flush(): void {
+  if (lineLen > 0) ath_debug_print(line, lineLen);
+  lineLen = 0;
+}
+
+function putByte(b: i32): void {
+  if (lineLen == LINE_MAX) flush();
+  store<u8>(line + lineLen, b);
+  lineLen++;
+}
+
+/** Appends s (ASCII; other characters as '?') to the current line. */
+export function put(s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    putByte(c < 128 ? c : 63);
+  }
+}
+
+/** Appends v in decimal. */
+export function putInt(v: i64): void {
+  if (v < 0) {
+    putByte(45);
+    // -v overflows for the smallest i64: print its digits unsigned.
+    putU64(<u64>0 - <u64>v);
+  } else {
+    putU64(<u64>v);
+  }
+}
+
+export function putU64(u: u64): void {
+  const digits = memory.data(24);
+  let i = 24;
+  do {
+    i--;
+    store<u8>(digits + i, <i32>(u % 10) + 48);
+    u /= 10;
+  } while (u != 0);
+  for (; i < 24; i++) putByte(load<u8>(digits + i));
+}
+
+/** Appends the bytes [p, p+len) of linear memory. */
+export function putBytes(p: usize, len: i32): void {
+  for (let i = 0; i < len; i++) putByte(load<u8>(p + i));
+}
+
+/** Ends the current line ('\n') and writes it to the console. */
+export function endLine(): void {
+  putByte(10);
+  flush();
+}
+
+/** One whole line to the console. */
+export function println(s: string): void {
+  put(s);
+  endLine();
+}
+
+export function uptimeNs(): i64 {
+  return ath_uptime_ns();
+}
+
+export function heartbeat(): i32 {
+  return ath_heartbeat();
+}
+
+/** The message of an error code. */
+export function strerror(e: i32): string {
+  switch (e) {
+    case EINVAL: return "invalid argument";
+    case ESTALE: return "stale handle";
+    case EREVOKED: return "revoked";
+    case EEXPIRED: return "lease expired";
+    case ETYPE: return "wrong type";
+    case ERIGHTS: return "missing right";
+    case ENOSPACE: return "table full";
+    case ENOMEM: return "out of memory";
+    case ENOENT: return "no such entry";
+    case EFAULT: return "bad pointer";
+    case ETRAP: return "server trapped";
+    case ESTOPPED: return "server stopped";
+    case EBUSY: return "server busy";
+    case ETIMEDOUT: return "timed out";
+    case EFULL: return "queue full";
+    case EEMPTY: return "queue empty";
+    case EMSGSIZE: return "message too long";
+    case ELENT: return "buffer lent or borrowed";
+    case EMAPPED: return "bad map place";
+    case ELIMIT: return "domain limit reached";
+  }
+  return e >= 0 ? "ok" : "unknown error";
+}
+
+// ------------------------------------------------------------ capabilities
+
+/** The handle the manifest granted under name (ASCII), or a negative code. */
+export function capFind(name: string): i32 {
+  const n = name.length < LINE_MAX ? name.length : LINE_MAX;
+  const p = memory.data(LINE_MAX);
+  for (let i = 0; i < n; i++) store<u8>(p + i, name.charCodeAt(i));
+  return ath_cap_find(p, n);
+}
+
+export function capInfo(h: i32): i64 { return ath_cap_info(h); }
+export function capDup(h: i32, rights: u32): i32 { return ath_cap_dup(h, rights); }
+export function capLease(h: i32, rights: u32, ns: i64): i32 { return ath_cap_lease(h, rights, ns); }
+export function capDrop(h: i32): i32 { return ath_cap_drop(h); }
+export function capRevoke(h: i32): i32 { return ath_cap_revoke(h); }
+
+// The 8 bytes a call's result lands in.
+const out = memory.data(8);
+
+/** An endpoint: make one at start (`const ep = new Endpoint("x.op")`) and
+ * call it as often as needed; calls allocate nothing. */
+export class Endpoint {
+  h: i32;
+  /** The last call's error code (0: it worked, result in the return value). */
+  err: i32 = 0;
+  constructor(name: string) { this.h = capFind(name); }
+  call(a0: i64, a1: i64, a2: i64, a3: i64): i64 {
+    this.err = ath_call(this.h, a0, a1, a2, a3, out);
+    return this.err < 0 ? <i64>this.err : load<i64>(out);
+  }
+  callTimeout(a0: i64, a1: i64, a2: i64, a3: i64, ns: i64): i64 {
+    this.err = ath_call_timeout(this.h, a0, a1, a2, a3, out, ns);
+    return this.err < 0 ? <i64>this.err : load<i64>(out);
+  }
+  /** Lends buf for the call: R_READ (shared, read-only) or
+   * R_READ | R_WRITE (exclusive); the handler gets it as a3. */
+  callLend(buf: i32, rights: u32, a0: i64, a1: i64, a2: i64): i64 {
+    this.err = ath_call_lend(this.h, buf, rights, a0, a1, a2, out);
+    return this.err < 0 ? <i64>this.err : load<i64>(out);
+  }
+}
+
+/** A channel: 64-byte messages, each able to move one capability. */
+export class Channel {
+  h: i32;
+  /** The handle the last recv moved to us (0: none). */
+  got: i32 = 0;
+  constructor(name: string) { this.h = capFind(name); }
+  send(p: usize, len: i32, cap: i32 = 0): i32 { return ath_send(this.h, p, len, cap); }
+  recv(p: usize, cap: i32, ns: i64): i32 {
+    const g = memory.data(4);
+    store<i32>(g, 0);
+    const n = ath_recv(this.h, p, cap, g, ns);
+    this.got = load<i32>(g);
+    return n;
+  }
+  notify(): i32 { return ath_notify(this.h); }
+  wait(ns: i64): i64 { return ath_wait(this.h, ns); }
+}
+
+// ------------------------------------------------------------ buffers
+
+/** Room for buffer mappings at the end of linear memory (memory.grow): a
+ * buffer larger than the room does not fit there and buf_map fails, so a
+ * mapping never covers this module's own data. Make it once at start and
+ * grow no memory after it (the stub runtime grows memory only when it
+ * allocates). */
+export class Room {
+  at: usize;
+  len: i32;
+  constructor(wasmPages: i32) {
+    const old = memory.grow(wasmPages);
+    this.at = old < 0 ? 0 : <usize>old << 16;
+    this.len = old < 0 ? 0 : wasmPages << 16;
+  }
+}
+
+export function bufNew(pages: i32): i32 { return ath_buf_new(pages); }
+
+/** Maps buffer (or lent handle) h at the start of room: 0 or an error. */
+export function bufMap(h: i32, room: Room): i32 {
+  return room.len == 0 ? ENOMEM : ath_buf_map(h, room.at);
+}
+
+export function bufUnmap(h: i32): i32 { return ath_buf_unmap(h); }
+
+export const TYPE_BUFFER: u32 = 3;
+
+/** Checks a handler's a3 as a lent buffer: a plain call can put any number
+ * there. Its rights (R_READ, R_WRITE ...) when it is a buffer in this
+ * domain's table, else a negative code (ETYPE, or cap_info's error). */
+export function lentRights(a3: i64): i64 {
+  if (a3 != <i64><i32>a3) return ESTALE;
+  const v = ath_cap_info(<i32>a3);
+  if (v < 0) return v;
+  if (<u32>(v >>> 32) != TYPE_BUFFER) return ETYPE;
+  return v & 0xffffffff;
+}
+
+// ------------------------------------------------------------ supervision
+
+/** dom_info through a domain control capability: the line of the index-th
+ * domain of the system into [p, p+cap); its length or an error. */
+export function domInfo(h: i32, index: i32, p: usize, cap: i32): i32 {
+  return ath_dom_info(h, index, p, cap);
+}
+
+// ------------------------------------------------------------ devices
+
+export class Irq {
+  h: i32;
+  constructor(name: string) { this.h = capFind(name); }
+  wait(ns: i64): i32 { return ath_irq_wait(this.h, ns); }
+  ack(): i32 { return ath_irq_ack(this.h); }
+}
+
+/** Device registers: map() puts them over one page of this module's memory
+ * (a static page made at start); read/write are bounds-checked. */
+export class Mmio {
+  h: i32;
+  base: usize = 0;
+  len: i32 = 0;
+  constructor(name: string) { this.h = capFind(name); }
+  map(page: usize): i32 {
+    const off = ath_mmio_map(this.h, page);
+    if (off < 0) return off;
+    this.base = page + off;
+    this.len = PAGE - off;
+    return 0;
+  }
+  read8(off: i32): u8 { assert(off >= 0 && off < this.len); return load<u8>(this.base + off); }
+  write8(off: i32, v: u8): void { assert(off >= 0 && off < this.len); store<u8>(this.base + off, v); }
+  read32(off: i32): u32 { assert(off >= 0 && off + 4 <= this.len && (off & 3) == 0); return load<u32>(this.base + off); }
+  write32(off: i32, v: u32): void { assert(off >= 0 && off + 4 <= this.len && (off & 3) == 0); store<u32>(this.base + off, v); }
+  unmap(): i32 { this.len = 0; return ath_mmio_unmap(this.h); }
+}
+
+export class IoPort {
+  h: i32;
+  constructor(name: string) { this.h = capFind(name); }
+  read(off: u32, size: u32): i64 { return ath_io_in(this.h, off, size); }
+  write(off: u32, size: u32, v: u32): i32 { return ath_io_out(this.h, off, size, v); }
+}
+
+// ------------------------------------------------------------ abort
+
+/** The abort handler every module is built with (`--use abort=...`,
+ * mk/lang.mk): the message and place, then a trap. */
+export function athAbort(msg: string | null, file: string | null, lineNo: u32, col: u32): void {
+  put("abort: ");
+  put(msg !== null ? msg : "(no message)");
+  put(" at ");
+  put(file !== null ? file : "?");
+  put(":");
+  putU64(lineNo);
+  put(":");
+  putU64(col);
+  endLine();
+  unreachable();
+}

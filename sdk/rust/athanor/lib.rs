@@ -1,0 +1,608 @@
+//! The Athanor Rust SDK for domains (docs/languages.md): safe wrappers over
+//! the `athanor` host calls (docs/hostcalls.md) for `no_std` modules built
+//! with Debian's rustc for wasm32-unknown-unknown. No crate from a registry.
+//!
+//! Ownership is in the types:
+//! - every capability is an owned handle ([`Cap`] and the typed wrappers
+//!   around it) that is dropped from the domain's table when it goes out of
+//!   scope, unless given away with `into_raw`;
+//! - a buffer ([`Buffer`]) is *moved* by value ([`Channel::send_buffer`]
+//!   takes it), *lent shared* (read-only) with `&Buffer`
+//!   ([`Endpoint::call_lend_read`]) and *lent exclusive* (writable) with
+//!   `&mut Buffer` ([`Endpoint::call_lend_write`]); a mapping
+//!   ([`Mapping`]) borrows the buffer mutably, so a mapped buffer can be
+//!   neither lent nor moved until the mapping is dropped (unmapped);
+//! - device registers ([`Regs`]) borrow the page they are mapped over.
+//!
+//! A panic prints its message and traps (`unreachable`): the kernel faults
+//! this domain only, and its restart policy applies (docs/faults.md).
+#![no_std]
+
+use core::fmt;
+
+/// The raw imports of the `athanor` module, as the kernel defines them.
+pub mod raw {
+    #[link(wasm_import_module = "athanor")]
+    extern "C" {
+        pub fn debug_print(p: *const u8, len: i32);
+        pub fn arch(p: *mut u8, cap: i32) -> i32;
+        pub fn args(p: *mut u8, cap: i32) -> i32;
+        pub fn uptime_ns() -> i64;
+        pub fn cap_find(name: *const u8, len: i32) -> i32;
+        pub fn cap_info(h: i32) -> i64;
+        pub fn cap_dup(h: i32, rights: i32) -> i32;
+        pub fn cap_lease(h: i32, rights: i32, duration_ns: i64) -> i32;
+        pub fn cap_drop(h: i32) -> i32;
+        pub fn cap_revoke(h: i32) -> i32;
+        pub fn call(ep: i32, a0: i64, a1: i64, a2: i64, a3: i64, out: *mut i64) -> i32;
+        pub fn call_timeout(ep: i32, a0: i64, a1: i64, a2: i64, a3: i64, out: *mut i64,
+                            timeout_ns: i64) -> i32;
+        pub fn call_lend(ep: i32, buf: i32, rights: i32, a0: i64, a1: i64, a2: i64,
+                         out: *mut i64) -> i32;
+        pub fn send(ch: i32, p: *const u8, len: i32, cap: i32) -> i32;
+        pub fn recv(ch: i32, p: *mut u8, cap: i32, got: *mut i32, timeout_ns: i64) -> i32;
+        pub fn notify(ch: i32) -> i32;
+        pub fn wait(ch: i32, timeout_ns: i64) -> i64;
+        pub fn buf_new(pages: i32) -> i32;
+        pub fn buf_map(buf: i32, offset: i32) -> i32;
+        pub fn buf_unmap(buf: i32) -> i32;
+        pub fn heartbeat() -> i32;
+        pub fn irq_wait(irq: i32, timeout_ns: i64) -> i32;
+        pub fn irq_ack(irq: i32) -> i32;
+        pub fn mmio_map(mmio: i32, offset: i32) -> i32;
+        pub fn mmio_unmap(mmio: i32) -> i32;
+        pub fn io_in(io: i32, off: i32, size: i32) -> i64;
+        pub fn io_out(io: i32, off: i32, size: i32, v: i32) -> i32;
+        pub fn console_attach(irq: i32) -> i32;
+        pub fn console_read(p: *mut u8, cap: i32) -> i32;
+        pub fn console_input(p: *const u8, len: i32) -> i32;
+    }
+}
+
+// ------------------------------------------------------------ errors
+
+/// A host call's failure: the negative code of docs/hostcalls.md.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Error(pub i32);
+
+impl Error {
+    pub const EINVAL: Error = Error(-1);
+    pub const ESTALE: Error = Error(-2);
+    pub const EREVOKED: Error = Error(-3);
+    pub const EEXPIRED: Error = Error(-4);
+    pub const ETYPE: Error = Error(-5);
+    pub const ERIGHTS: Error = Error(-6);
+    pub const ENOSPACE: Error = Error(-7);
+    pub const ENOMEM: Error = Error(-8);
+    pub const ENOENT: Error = Error(-9);
+    pub const EFAULT: Error = Error(-11);
+    pub const ETRAP: Error = Error(-12);
+    pub const ESTOPPED: Error = Error(-13);
+    pub const EBUSY: Error = Error(-14);
+    pub const ETIMEDOUT: Error = Error(-15);
+    pub const EFULL: Error = Error(-16);
+    pub const EEMPTY: Error = Error(-17);
+    pub const EMSGSIZE: Error = Error(-18);
+    pub const ELENT: Error = Error(-19);
+    pub const EMAPPED: Error = Error(-20);
+    pub const ELIMIT: Error = Error(-21);
+
+    /// What the code means, in words.
+    pub fn as_str(self) -> &'static str {
+        const S: [&str; 22] = [
+            "ok", "invalid argument", "stale handle", "revoked", "lease expired",
+            "wrong type", "missing right", "table full", "out of memory", "no such entry",
+            "busy", "bad pointer", "server trapped", "server stopped", "server busy",
+            "timed out", "queue full", "queue empty", "message too long",
+            "buffer lent or borrowed", "bad map place", "domain limit reached",
+        ];
+        if self.0 <= 0 && self.0 >= -21 { S[(-self.0) as usize] } else { "unknown error" }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+pub type Result<T> = core::result::Result<T, Error>;
+
+fn check(r: i32) -> Result<i32> {
+    if r < 0 { Err(Error(r)) } else { Ok(r) }
+}
+
+fn check64(r: i64) -> Result<i64> {
+    if r < 0 { Err(Error(r as i32)) } else { Ok(r) }
+}
+
+/// Rights (CAP_R_*).
+pub mod rights {
+    pub const READ: u32 = 1 << 0;
+    pub const WRITE: u32 = 1 << 1;
+    pub const MAP: u32 = 1 << 2;
+    pub const CALL: u32 = 1 << 3;
+    pub const SEND: u32 = 1 << 4;
+    pub const RECV: u32 = 1 << 5;
+    pub const DERIVE: u32 = 1 << 6;
+    pub const TRANSFER: u32 = 1 << 7;
+    pub const REVOKE: u32 = 1 << 8;
+    pub const CONTROL: u32 = 1 << 9;
+    /// cap_dup: the same rights.
+    pub const SAME: u32 = 0xffff_ffff;
+}
+
+/// Timeouts are nanoseconds; FOREVER waits without end, 0 does not wait.
+pub const FOREVER: i64 = -1;
+pub const MSG_MAX: usize = 64;
+pub const PAGE: usize = 4096;
+
+// ------------------------------------------------------------ console, clock
+
+/// Bytes to the console.
+pub fn print_bytes(b: &[u8]) {
+    unsafe { raw::debug_print(b.as_ptr(), b.len() as i32) }
+}
+
+pub fn print(s: &str) {
+    print_bytes(s.as_bytes())
+}
+
+/// A line assembled on the stack (no allocation), written out whole:
+/// `write!`/`writeln!` target for the [`println!`] macro.
+pub struct Line {
+    buf: [u8; 160],
+    len: usize,
+}
+
+impl Line {
+    pub const fn new() -> Line {
+        Line { buf: [0; 160], len: 0 }
+    }
+    pub fn flush(&mut self) {
+        print_bytes(&self.buf[..self.len]);
+        self.len = 0;
+    }
+}
+
+impl fmt::Write for Line {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for &b in s.as_bytes() {
+            if self.len == self.buf.len() {
+                self.flush();
+            }
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Line {
+    fn drop(&mut self) {
+        if self.len > 0 {
+            self.flush();
+        }
+    }
+}
+
+/// `println!("x = {}", x)`: one console line, formatted on the stack.
+#[macro_export]
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use core::fmt::Write as _;
+        let mut l = $crate::Line::new();
+        let _ = writeln!(l, $($arg)*);
+    }};
+}
+
+/// The kernel clock, nanoseconds since boot.
+pub fn uptime_ns() -> u64 {
+    unsafe { raw::uptime_ns() as u64 }
+}
+
+/// The ISA name ("x86_64", ...) into buf; the part written.
+pub fn arch(buf: &mut [u8]) -> &str {
+    let n = unsafe { raw::arch(buf.as_mut_ptr(), buf.len() as i32) };
+    let n = if n < 0 { 0 } else { (n as usize).min(buf.len()) };
+    core::str::from_utf8(&buf[..n]).unwrap_or("?")
+}
+
+/// This domain's manifest ARGs into buf; the part written.
+pub fn args(buf: &mut [u8]) -> &[u8] {
+    let n = unsafe { raw::args(buf.as_mut_ptr(), buf.len() as i32) };
+    let n = if n < 0 { 0 } else { (n as usize).min(buf.len()) };
+    &buf[..n]
+}
+
+/// Tells the supervisor this domain is alive (`heartbeat=MS` domains).
+pub fn heartbeat() -> Result<()> {
+    check(unsafe { raw::heartbeat() }).map(|_| ())
+}
+
+// ------------------------------------------------------------ capabilities
+
+/// An owned capability handle: dropped from this domain's table (with what
+/// was derived from it) when it goes out of scope.
+#[derive(Debug)]
+pub struct Cap {
+    h: i32,
+}
+
+impl Cap {
+    /// The capability the manifest granted under `name`.
+    pub fn find(name: &str) -> Result<Cap> {
+        check(unsafe { raw::cap_find(name.as_ptr(), name.len() as i32) }).map(|h| Cap { h })
+    }
+    /// Takes ownership of a raw handle (one this domain holds, e.g. received).
+    /// # Safety
+    /// Nothing else may own `h`: it is dropped with the Cap.
+    pub unsafe fn from_raw(h: i32) -> Cap {
+        Cap { h }
+    }
+    pub fn raw(&self) -> i32 {
+        self.h
+    }
+    /// Gives the handle up without dropping it.
+    pub fn into_raw(self) -> i32 {
+        let h = self.h;
+        core::mem::forget(self);
+        h
+    }
+    /// (object type, rights).
+    pub fn info(&self) -> Result<(u32, u32)> {
+        let v = check64(unsafe { raw::cap_info(self.h) })?;
+        Ok(((v >> 32) as u32, v as u32))
+    }
+    /// A new handle derived from this one with a subset of its rights.
+    pub fn dup(&self, rights: u32) -> Result<Cap> {
+        check(unsafe { raw::cap_dup(self.h, rights as i32) }).map(|h| Cap { h })
+    }
+    /// A lease: derived, revoked by the kernel `duration_ns` from now.
+    pub fn lease(&self, rights: u32, duration_ns: i64) -> Result<Cap> {
+        check(unsafe { raw::cap_lease(self.h, rights as i32, duration_ns) }).map(|h| Cap { h })
+    }
+    /// Deletes what was derived from this handle.
+    pub fn revoke(&self) -> Result<()> {
+        check(unsafe { raw::cap_revoke(self.h) }).map(|_| ())
+    }
+}
+
+impl Drop for Cap {
+    fn drop(&mut self) {
+        unsafe { raw::cap_drop(self.h) };
+    }
+}
+
+macro_rules! typed_cap {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug)]
+        pub struct $name(pub Cap);
+        impl $name {
+            /// The capability of this kind the manifest granted under `name`.
+            pub fn find(name: &str) -> Result<$name> {
+                Cap::find(name).map($name)
+            }
+            pub fn cap(&self) -> &Cap {
+                &self.0
+            }
+        }
+    };
+}
+
+typed_cap!(
+    /// An endpoint: calls run the server's handler on this thread.
+    Endpoint
+);
+typed_cap!(
+    /// A channel: messages of at most 64 bytes (carrying one capability
+    /// each, moved), and a signal count.
+    Channel
+);
+typed_cap!(
+    /// An interrupt line (docs/drivers.md).
+    Irq
+);
+typed_cap!(
+    /// A device's register window, to map into this domain's memory.
+    Mmio
+);
+typed_cap!(
+    /// A range of x86 I/O ports.
+    IoPort
+);
+
+// ------------------------------------------------------------ calls
+
+impl Endpoint {
+    /// Runs the handler with four arguments; its result.
+    pub fn call(&self, a0: i64, a1: i64, a2: i64, a3: i64) -> Result<i64> {
+        let mut out = 0i64;
+        check(unsafe { raw::call(self.0.h, a0, a1, a2, a3, &mut out) })?;
+        Ok(out)
+    }
+    /// The same, waiting at most `timeout_ns` for a busy server.
+    pub fn call_timeout(&self, a: [i64; 4], timeout_ns: i64) -> Result<i64> {
+        let mut out = 0i64;
+        check(unsafe { raw::call_timeout(self.0.h, a[0], a[1], a[2], a[3], &mut out, timeout_ns) })?;
+        Ok(out)
+    }
+    /// A call lending `buf` read-only (shared): the handler gets it as a3
+    /// ([`Lent`]); while the call runs nobody can write it.
+    pub fn call_lend_read(&self, buf: &Buffer, a0: i64, a1: i64, a2: i64) -> Result<i64> {
+        let mut out = 0i64;
+        check(unsafe { raw::call_lend(self.0.h, buf.0.h, rights::READ as i32, a0, a1, a2, &mut out) })?;
+        Ok(out)
+    }
+    /// A call lending `buf` writable (exclusive): `&mut` proves no mapping
+    /// or other lend of it is alive here.
+    pub fn call_lend_write(&self, buf: &mut Buffer, a0: i64, a1: i64, a2: i64) -> Result<i64> {
+        let mut out = 0i64;
+        let r = (rights::READ | rights::WRITE) as i32;
+        check(unsafe { raw::call_lend(self.0.h, buf.0.h, r, a0, a1, a2, &mut out) })?;
+        Ok(out)
+    }
+}
+
+impl Channel {
+    /// Queues msg (at most 64 bytes).
+    pub fn send(&self, msg: &[u8]) -> Result<()> {
+        check(unsafe { raw::send(self.0.h, msg.as_ptr(), msg.len() as i32, 0) }).map(|_| ())
+    }
+    /// Queues msg moving cap with it; on failure the capability comes back.
+    pub fn send_cap(&self, msg: &[u8], cap: Cap) -> core::result::Result<(), (Error, Cap)> {
+        let r = unsafe { raw::send(self.0.h, msg.as_ptr(), msg.len() as i32, cap.h) };
+        if r < 0 {
+            return Err((Error(r), cap));
+        }
+        core::mem::forget(cap);
+        Ok(())
+    }
+    /// Moves a buffer to the receiver: it is no longer ours (unless the
+    /// send fails, then it comes back).
+    pub fn send_buffer(&self, msg: &[u8], buf: Buffer) -> core::result::Result<(), (Error, Buffer)> {
+        self.send_cap(msg, buf.0).map_err(|(e, c)| (e, Buffer(c)))
+    }
+    /// The oldest message into buf: its length and the capability it
+    /// carried (owned now), waiting at most timeout_ns.
+    pub fn recv(&self, buf: &mut [u8], timeout_ns: i64) -> Result<(usize, Option<Cap>)> {
+        let mut got = 0i32;
+        let n = check(unsafe {
+            raw::recv(self.0.h, buf.as_mut_ptr(), buf.len() as i32, &mut got, timeout_ns)
+        })?;
+        Ok((n as usize, if got > 0 { Some(Cap { h: got }) } else { None }))
+    }
+    /// Signal count + 1.
+    pub fn notify(&self) -> Result<()> {
+        check(unsafe { raw::notify(self.0.h) }).map(|_| ())
+    }
+    /// The signal count (reset to 0); 0 on timeout.
+    pub fn wait(&self, timeout_ns: i64) -> Result<u64> {
+        check64(unsafe { raw::wait(self.0.h, timeout_ns) }).map(|v| v as u64)
+    }
+}
+
+// ------------------------------------------------------------ buffers
+
+/// Page-aligned room in this domain's memory for one device window:
+/// `static mut PAGE: Pages<1> = Pages::new();`.
+#[repr(C, align(4096))]
+pub struct Pages<const N: usize>(pub [[u8; PAGE]; N]);
+
+impl<const N: usize> Pages<N> {
+    pub const fn new() -> Self {
+        Pages([[0; PAGE]; N])
+    }
+}
+
+/// Room for buffer mappings at the end of linear memory, grown for it
+/// (`memory.grow`). A mapping covers as many pages as the buffer has, so
+/// room anywhere else would let a larger buffer than expected cover this
+/// domain's own data; at the end of memory a buffer larger than the room
+/// does not fit and buf_map fails (EMAPPED). Grow no memory after making
+/// a Room.
+pub struct Room {
+    at: usize,
+    len: usize,
+}
+
+impl Room {
+    /// `wasm_pages` of 64 KiB (16 buffer pages each) at the end of memory.
+    pub fn new(wasm_pages: usize) -> Result<Room> {
+        let old = core::arch::wasm32::memory_grow(0, wasm_pages);
+        if old == usize::MAX {
+            return Err(Error::ENOMEM);
+        }
+        Ok(Room { at: old * 65536, len: wasm_pages * 65536 })
+    }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+}
+
+fn map_at<'a>(h: i32, room: &'a mut Room) -> Result<Mapping<'a>> {
+    check(unsafe { raw::buf_map(h, room.at as i32) })?;
+    let bytes = unsafe { core::slice::from_raw_parts_mut(room.at as *mut u8, room.len) };
+    Ok(Mapping { h, bytes })
+}
+
+/// A buffer of pages (an owned capability).
+#[derive(Debug)]
+pub struct Buffer(pub Cap);
+
+impl Buffer {
+    /// A new buffer of `pages` zeroed pages, all rights.
+    pub fn new(pages: u32) -> Result<Buffer> {
+        check(unsafe { raw::buf_new(pages as i32) }).map(|h| Buffer(Cap { h }))
+    }
+    pub fn find(name: &str) -> Result<Buffer> {
+        Cap::find(name).map(Buffer)
+    }
+    /// Maps the buffer at the start of `room` (EMAPPED when larger) and
+    /// gives the room's bytes, the buffer's first; the mapping lives as
+    /// long as both borrows.
+    pub fn map<'a>(&'a mut self, room: &'a mut Room) -> Result<Mapping<'a>> {
+        map_at(self.0.h, room)
+    }
+}
+
+/// A buffer mapped into this domain's memory; unmapped on drop (the pages
+/// it covered come back).
+pub struct Mapping<'a> {
+    h: i32,
+    bytes: &'a mut [u8],
+}
+
+impl<'a> core::ops::Deref for Mapping<'a> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.bytes
+    }
+}
+
+impl<'a> core::ops::DerefMut for Mapping<'a> {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        self.bytes
+    }
+}
+
+impl<'a> Drop for Mapping<'a> {
+    fn drop(&mut self) {
+        unsafe { raw::buf_unmap(self.h) };
+    }
+}
+
+/// Object types (cap_info's high half).
+pub const TYPE_BUFFER: u32 = 3;
+
+/// A buffer lent to this server for the length of one call (the handler's
+/// a3). Not owned: the kernel takes it back when the call returns.
+pub struct Lent {
+    h: i32,
+    rights: u32,
+}
+
+impl Lent {
+    /// The handler's a3 as a lent buffer. A plain call (not call_lend) can
+    /// put any number there, so it is checked: a handle of a buffer in this
+    /// domain's table, else ETYPE (or the cap_info error).
+    pub fn from_arg(a3: i64) -> Result<Lent> {
+        let h = a3 as i32;
+        if h as i64 != a3 {
+            return Err(Error::ESTALE);
+        }
+        let v = check64(unsafe { raw::cap_info(h) })?;
+        if (v >> 32) as u32 != TYPE_BUFFER {
+            return Err(Error::ETYPE);
+        }
+        Ok(Lent { h, rights: v as u32 })
+    }
+    /// Whether it was lent writable.
+    pub fn writable(&self) -> bool {
+        self.rights & rights::WRITE != 0
+    }
+    /// Maps it at the start of `room` for the rest of the call.
+    pub fn map<'a>(&'a mut self, room: &'a mut Room) -> Result<Mapping<'a>> {
+        map_at(self.h, room)
+    }
+}
+
+// ------------------------------------------------------------ devices
+
+impl Irq {
+    /// Waits for the line: the number of interrupts since the last wait
+    /// (0 on timeout). The line stays masked until [`Irq::ack`].
+    pub fn wait(&self, timeout_ns: i64) -> Result<u32> {
+        check(unsafe { raw::irq_wait(self.0.h, timeout_ns) }).map(|n| n as u32)
+    }
+    pub fn ack(&self) -> Result<()> {
+        check(unsafe { raw::irq_ack(self.0.h) }).map(|_| ())
+    }
+}
+
+impl Mmio {
+    /// Maps the device's registers over `page`; the registers start at the
+    /// returned window's offset 0.
+    pub fn map<'a>(&'a mut self, page: &'a mut Pages<1>) -> Result<Regs<'a>> {
+        let at = page.0.as_mut_ptr() as *mut u8;
+        let off = check(unsafe { raw::mmio_map(self.0.h, at as i32) })? as usize;
+        Ok(Regs { h: self.0.h, base: unsafe { at.add(off) }, len: PAGE - off.min(PAGE),
+                  _page: core::marker::PhantomData })
+    }
+}
+
+/// Device registers mapped into this domain's memory: volatile accesses,
+/// bounds-checked (an offset past the window panics). Unmapped on drop.
+pub struct Regs<'a> {
+    h: i32,
+    base: *mut u8,
+    len: usize,
+    _page: core::marker::PhantomData<&'a mut Pages<1>>,
+}
+
+impl<'a> Regs<'a> {
+    pub fn read8(&self, off: usize) -> u8 {
+        assert!(off < self.len);
+        unsafe { core::ptr::read_volatile(self.base.add(off)) }
+    }
+    pub fn write8(&mut self, off: usize, v: u8) {
+        assert!(off < self.len);
+        unsafe { core::ptr::write_volatile(self.base.add(off), v) }
+    }
+    pub fn read32(&self, off: usize) -> u32 {
+        assert!(off % 4 == 0 && off + 4 <= self.len);
+        unsafe { core::ptr::read_volatile(self.base.add(off) as *const u32) }
+    }
+    pub fn write32(&mut self, off: usize, v: u32) {
+        assert!(off % 4 == 0 && off + 4 <= self.len);
+        unsafe { core::ptr::write_volatile(self.base.add(off) as *mut u32, v) }
+    }
+}
+
+impl<'a> Drop for Regs<'a> {
+    fn drop(&mut self) {
+        unsafe { raw::mmio_unmap(self.h) };
+    }
+}
+
+impl IoPort {
+    /// Reads `size` (1, 2, 4) bytes at port offset `off`.
+    pub fn read(&self, off: u32, size: u32) -> Result<u32> {
+        check64(unsafe { raw::io_in(self.0.h, off as i32, size as i32) }).map(|v| v as u32)
+    }
+    pub fn write(&self, off: u32, size: u32, v: u32) -> Result<()> {
+        check(unsafe { raw::io_out(self.0.h, off as i32, size as i32, v as i32) }).map(|_| ())
+    }
+}
+
+/// The console hand-off, for the console driver (docs/drivers.md).
+pub mod console {
+    use super::*;
+    /// Takes the console, its interrupt being `irq`.
+    pub fn attach(irq: &Irq) -> Result<()> {
+        check(unsafe { raw::console_attach(irq.0.h) }).map(|_| ())
+    }
+    /// What the kernel queued for output; the bytes read.
+    pub fn read(buf: &mut [u8]) -> Result<usize> {
+        check(unsafe { raw::console_read(buf.as_mut_ptr(), buf.len() as i32) }).map(|n| n as usize)
+    }
+    /// A typed line handed to the kernel.
+    pub fn input(line: &[u8]) -> Result<()> {
+        check(unsafe { raw::console_input(line.as_ptr(), line.len() as i32) }).map(|_| ())
+    }
+}
+
+// ------------------------------------------------------------ panics
+
+/// A panic: the message on the console, then a trap. The kernel faults
+/// this domain alone (the caller of a trapping handler gets ETRAP) and
+/// restarts it by its manifest policy.
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    use core::fmt::Write;
+    let mut l = Line::new();
+    let _ = writeln!(l, "panic: {}", info);
+    l.flush();
+    core::arch::wasm32::unreachable()
+}

@@ -1,0 +1,51 @@
+;; The `athanor` host calls as WAT imports (docs/hostcalls.md, docs/sdk-wat.md).
+;; Copy the lines a module uses into it; the kernel links by module and
+;; field name and checks each signature, so a wrong type fails at load
+;; ("skipped: link"). i32 pointers are offsets into memory 0; a negative
+;; result is an error code; timeouts are i64 ns (0: no wait, -1: forever).
+;; This file is a module of imports only, built by the tests so that it
+;; cannot drift from the kernel (tests/groups/65-lang.sh).
+(module
+  ;; -- console, clock, arguments
+  (import "athanor" "debug_print"  (func $debug_print  (param i32 i32)))               ;; ptr len
+  (import "athanor" "arch"         (func $arch         (param i32 i32) (result i32)))  ;; ptr cap -> len
+  (import "athanor" "args"         (func $args         (param i32 i32) (result i32)))  ;; ptr cap -> len
+  (import "athanor" "uptime_ns"    (func $uptime_ns    (result i64)))
+  (import "athanor" "heartbeat"    (func $heartbeat    (result i32)))
+  ;; -- capabilities
+  (import "athanor" "cap_find"     (func $cap_find     (param i32 i32) (result i32)))  ;; name len -> handle
+  (import "athanor" "cap_info"     (func $cap_info     (param i32) (result i64)))      ;; h -> type<<32|rights
+  (import "athanor" "cap_dup"      (func $cap_dup      (param i32 i32) (result i32)))  ;; h rights -> h
+  (import "athanor" "cap_lease"    (func $cap_lease    (param i32 i32 i64) (result i32)))
+  (import "athanor" "cap_drop"     (func $cap_drop     (param i32) (result i32)))
+  (import "athanor" "cap_revoke"   (func $cap_revoke   (param i32) (result i32)))
+  ;; -- calls: handlers are exports (param i64 i64 i64 i64) (result i64)
+  (import "athanor" "call"         (func $call         (param i32 i64 i64 i64 i64 i32) (result i32)))
+  (import "athanor" "call_timeout" (func $call_timeout (param i32 i64 i64 i64 i64 i32 i64) (result i32)))
+  (import "athanor" "call_lend"    (func $call_lend    (param i32 i32 i32 i64 i64 i64 i32) (result i32)))
+  ;; -- channels
+  (import "athanor" "send"         (func $send         (param i32 i32 i32 i32) (result i32)))  ;; ch ptr len cap
+  (import "athanor" "recv"         (func $recv         (param i32 i32 i32 i32 i64) (result i32)))  ;; ch ptr cap hptr timeout
+  (import "athanor" "notify"       (func $notify       (param i32) (result i32)))
+  (import "athanor" "wait"         (func $wait         (param i32 i64) (result i64)))
+  ;; -- buffers
+  (import "athanor" "buf_new"      (func $buf_new      (param i32) (result i32)))      ;; pages -> h
+  (import "athanor" "buf_map"      (func $buf_map      (param i32 i32) (result i32)))  ;; h offset
+  (import "athanor" "buf_unmap"    (func $buf_unmap    (param i32) (result i32)))
+  ;; -- supervision (a domain control capability)
+  (import "athanor" "dom_info"     (func $dom_info     (param i32 i32 i32 i32) (result i32)))
+  (import "athanor" "dom_kill"     (func $dom_kill     (param i32) (result i32)))
+  (import "athanor" "dom_restart"  (func $dom_restart  (param i32) (result i32)))
+  (import "athanor" "dom_reset"    (func $dom_reset    (param i32) (result i64)))
+  ;; -- devices (docs/drivers.md)
+  (import "athanor" "irq_wait"     (func $irq_wait     (param i32 i64) (result i32)))
+  (import "athanor" "irq_ack"      (func $irq_ack      (param i32) (result i32)))
+  (import "athanor" "mmio_map"     (func $mmio_map     (param i32 i32) (result i32)))  ;; h offset -> regs offset in page
+  (import "athanor" "mmio_unmap"   (func $mmio_unmap   (param i32) (result i32)))
+  (import "athanor" "io_in"        (func $io_in        (param i32 i32 i32) (result i64)))  ;; h off size
+  (import "athanor" "io_out"       (func $io_out       (param i32 i32 i32 i32) (result i32)))
+  (import "athanor" "console_attach" (func $console_attach (param i32) (result i32)))
+  (import "athanor" "console_read"   (func $console_read   (param i32 i32) (result i32)))
+  (import "athanor" "console_input"  (func $console_input  (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+)
