@@ -16,12 +16,28 @@
 #                              `make iso`: the bootable x86_64 ISO (grub-mkrescue)
 #   gdb-multiarch              `make debug` on aarch64 and riscv64
 #   e2fsprogs                  mke2fs -d / e2fsck / debugfs: ext2 disk images for tests
+#   rustc libstd-rust-dev-wasm32
+#                              Rust domains (wasm32-unknown-unknown) and WASI
+#                              programs (wasm32-wasi), called as /usr/bin/rustc
+#   npm (only if no npm is installed)
+#                              installs the pinned AssemblyScript compiler into
+#                              sdk/assemblyscript/node_modules (npm ci)
 set -eu
+cd "$(dirname "$0")/.."
+
+# The AssemblyScript compiler from the npm registry, at the version
+# sdk/assemblyscript/package-lock.json pins (after the Debian packages).
+as_setup() {
+    [ -x sdk/assemblyscript/node_modules/.bin/asc ] && return 0
+    echo "setup: npm ci in sdk/assemblyscript (assemblyscript)"
+    (cd sdk/assemblyscript && npm ci --no-audit --no-fund --loglevel=error)
+}
 
 pkgs=(clang lld make wabt wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
       binaryen qemu-system-x86 qemu-system-arm qemu-system-misc
-      grub-pc-bin grub-common xorriso mtools gdb-multiarch e2fsprogs)
+      grub-pc-bin grub-common xorriso mtools gdb-multiarch e2fsprogs rustc libstd-rust-dev-wasm32)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -31,6 +47,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "setup: all dependencies present"
+    as_setup
     exit 0
 fi
 
@@ -43,4 +60,5 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+as_setup
 echo "setup: done"
