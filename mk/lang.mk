@@ -67,6 +67,35 @@ $(MODBUILD)/lang/%.wasm: user/test/lang/%.ts $(AS_DIR)/athanor.ts $(ASC)
 $(MODBUILD)/lang/%.wasm: user/test/lang/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@
+$(MODBUILD)/lang/%.wasm: user/test/lang/%.c $(BUILD)/sdk/libathanor.a sdk/include/athanor.h
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $< $(BUILD)/sdk/libathanor.a -o $@
+
+# WASI programs (user/wasi/NAME/): Rust with its standard library
+# (wasm32-wasi), AssemblyScript on the WASI calls it declares. They run
+# under azoth-wasm like the C ones: build/azoth-wasm run build/programs/wc.wasm
+LANG_PROGRAMS := $(BUILD)/programs/wc.wasm $(BUILD)/programs/upcase.wasm
+$(BUILD)/programs/%.wasm: user/wasi/%/main.rs
+	@mkdir -p $(dir $@)
+	$(RUSTC) --edition 2021 --target wasm32-wasi -C opt-level=s -C strip=debuginfo -D warnings $< -o $@
+$(BUILD)/programs/%.wasm: user/wasi/%/main.ts $(ASC)
+	@mkdir -p $(dir $@)
+	$(ASC) $< --runtime stub -O3 --exportStart _start --use abort= -o $@
+.PHONY: programs
+programs: $(LANG_PROGRAMS)
+
+# The call-cost bench: the IPC bench's kernel objects and shim, the client
+# of tests/kernel/ipc, the three servers.
+LANG_BENCH_MODS := $(addprefix $(MODBUILD)/lang/,benchc.wasm benchrs.wasm benchas.wasm)
+$(BUILD)/lang-bench/lang_bench: bench/lang/lang_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c \
+		tests/kernel/kshim.c $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -O2 -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit -pthread \
+	    bench/lang/lang_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
+	    $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a -o $@
+.PHONY: bench-lang
+bench-lang: $(BUILD)/lang-bench/lang_bench $(LANG_BENCH_MODS) $(IPC_TEST_WASM)
+	$(BUILD)/lang-bench/lang_bench
 
 # What the product image gains (mk/user.mk adds them to PRODUCT_MODULES),
 # and the test image's fault drills (a Rust panic, an AssemblyScript abort)
