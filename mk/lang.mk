@@ -113,3 +113,27 @@ lang_of = $(strip $(if $(wildcard user/$(basename $(1))/main.rs),rust,\
 modules:
 	@$(foreach m,$(PRODUCT_MODULES),printf 'module %s %s %s\n' $(basename $(m)) $(call lang_of,$(m)) \
 	    $$(stat -c %s $(MODBUILD)/$(m));)
+
+# The tutorial's driver (docs/writing-a-driver.md), built from the files
+# the document quotes, and the host program that runs each of them.
+TUTORIAL_MODS := $(addprefix $(BUILD)/tutorial/,ticks-c.wasm ticks-rust.wasm ticks-as.wasm ticks-wat.wasm)
+$(BUILD)/tutorial/ticks-c.wasm: docs/tutorial/c/ticks.c $(BUILD)/sdk/libathanor.a sdk/include/athanor.h
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $< $(BUILD)/sdk/libathanor.a -o $@
+$(BUILD)/tutorial/ticks-rust.wasm: docs/tutorial/rust/main.rs $(RUST_SDK)
+	@mkdir -p $(dir $@)
+	$(RUST_MOD)
+$(BUILD)/tutorial/ticks-as.wasm: docs/tutorial/assemblyscript/main.ts $(AS_DIR)/athanor.ts $(ASC)
+	@mkdir -p $(dir $@)
+	$(AS_MOD)
+$(BUILD)/tutorial/ticks-wat.wasm: docs/tutorial/wat/main.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@
+$(BUILD)/lang-bench/lang_check: tests/lang/lang_check.c tests/lang/main.c tests/kernel/test_ipc_shim.c \
+		tests/kernel/kshim.c $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -O2 -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit -pthread \
+	    tests/lang/lang_check.c tests/lang/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
+	    $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a -o $@
+.PHONY: tutorial
+tutorial: $(TUTORIAL_MODS) $(BUILD)/lang-bench/lang_check $(IPC_TEST_WASM)
