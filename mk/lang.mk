@@ -102,7 +102,7 @@ bench-lang: $(BUILD)/lang-bench/lang_bench $(LANG_BENCH_MODS) $(IPC_TEST_WASM)
 # with the scenario that drives them.
 LANG_PRODUCT_MODULES := drivers/rng.wasm drivers/timer.wasm drivers/zero.wasm \
                         services/logd.wasm services/sysmon.wasm
-LANG_TEST_MODULES := lang/rspanic.wasm lang/asabort.wasm scenario/langs.wasm
+LANG_TEST_MODULES := lang/rspanic.wasm lang/asabort.wasm scenario/langs.wasm scenario/langbad.wasm
 
 # The source language of product module $(1) (drivers/rng.wasm).
 lang_of = $(strip $(if $(wildcard user/$(basename $(1))/main.rs),rust,\

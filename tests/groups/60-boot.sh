@@ -31,8 +31,9 @@ KSPEC_MIN=54040
 # Scenario domains of the boot manifest (user/test/scenario/).
 SCENARIOS="call trap buffer lease lend_ro_write blkio fsread rngget"
 # Modules in other languages (docs/languages.md): a Rust panic and an
-# AssemblyScript abort contained and restarted (user/test/scenario/langs.c).
-SCENARIOS="$SCENARIOS langs"
+# AssemblyScript abort contained and restarted (user/test/scenario/langs.c);
+# hostile input to the components in those languages (langbad.c).
+SCENARIOS="$SCENARIOS langs lang_hostile"
 # Hostile modules (user/test/hostile/, run by kernel/test/hostile.c):
 # each must print "hostile NAME: contained" (its expected trap, the
 # neighbour answered every probe); bad.* must also be rejected at load in
