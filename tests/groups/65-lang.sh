@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Modules in other languages (docs/languages.md, mk/lang.mk):
+#   - the Rust SDK's ownership forms are checked by the borrow checker:
+#     lending or moving a mapped buffer, using a moved one, do not compile;
 #   - the Rust SDK, the AssemblyScript compiler and the product modules
 #     build; `make modules` lists each product module with its language and
 #     size, with at least a driver and a service in Rust and in
@@ -55,6 +57,22 @@ for want in "drivers/[^ ]* rust" "services/[^ ]* rust" "drivers/[^ ]* assemblysc
             "services/[^ ]* assemblyscript" "drivers/[^ ]* wat"; do
     if grep -Eq "^module $want [0-9]+$" "$OUT/modules.txt"; then ok "product image has a ${want#*] }: $(grep -Em1 "^module $want " "$OUT/modules.txt" | cut -d' ' -f2)"
     else bad "product image lacks a module matching '$want'"; fi
+done
+
+# ------------------------------------------------------------ Rust ownership
+
+# The buffer forms as types: each tests/lang/ownership/*.rs says on its
+# first line "must build" or "must fail: E0NNN" (the borrow checker's
+# error), and rustc must agree.
+for f in tests/lang/ownership/*.rs; do
+    want=$(head -n 1 "$f" | sed -n 's/^\/\/ must fail: \(E[0-9]*\).*/\1/p')
+    got=$(/usr/bin/rustc --edition 2021 --target wasm32-unknown-unknown -C panic=abort --crate-type bin \
+          --crate-name own --extern athanor=build/sdk/rust/libathanor.rlib --emit=metadata \
+          -o "$OUT/own.rmeta" "$f" 2>&1); st=$?
+    codes=$(echo "$got" | grep -oE '^error\[E[0-9]+\]' | grep -oE 'E[0-9]+' | sort -u | tr '\n' ' ')
+    if [ -z "$want" ] && [ $st = 0 ]; then ok "ownership: $(basename "$f") builds"
+    elif [ -n "$want" ] && [ $st != 0 ] && [ "$codes" = "$want " ]; then ok "ownership: $(basename "$f") refused ($want)"
+    else bad "ownership: $(basename "$f"): status $st, errors [$codes], want [${want:-none}]"; fi
 done
 
 # ------------------------------------------------------------ WAT
