@@ -8,7 +8,9 @@
 //!                                the buffer lent writable (EINVAL for a
 //!                                bad len, ERIGHTS when lent read-only)
 //!
-//! Every call also stirs the time of the call into the state. It has no
+//! It needs the fine clock (manifest line `clock fine`, docs/privacy.md):
+//! a 1 ms clock shows no jitter, and it says so. Every call also stirs the
+//! time of the call into the state. It has no
 //! thread of its own: the first call seeds it (and after a restart, whose
 //! reset brings back the unseeded memory, the first call seeds it again).
 #![no_std]
@@ -78,6 +80,10 @@ fn ready() -> Result<&'static mut Room, Error> {
     if room.is_none() {
         let d = seed();
         println!("rng: seeded from clock jitter ({} distinct intervals of 512)", d);
+        if d < 64 {
+            // A coarse clock (no `clock fine` in the manifest) has no jitter.
+            println!("rng: WARNING: the clock is too coarse for jitter entropy");
+        }
         *room = Some(Room::new(1)?);
     }
     Ok(room.as_mut().unwrap())
