@@ -169,6 +169,10 @@ check_tour() {
     for l in "${lines[@]}"; do
         grep -Eqx "$l" "$log" || { ok_all=0; echo "$a: no line /$l/" >&2; }
     done
+    # rng holds the fine clock (manifest), so its seed saw clock jitter.
+    local d
+    d=$(sed -n 's/^rng: seeded from clock jitter (\([0-9]*\) distinct intervals of 512)$/\1/p' "$log")
+    [ "${d:-0}" -ge 64 ] || { ok_all=0; echo "$a: rng seed saw ${d:-no} distinct clock intervals (< 64)" >&2; }
     if [ $ok_all = 1 ] && ! grep -q 'init: .* failed' "$log" && grep -qx 'athanor: poweroff status 0' "$log" &&
        [ "$st" != 124 ]; then
         ok "$a product boot: rng (rust), zero (wat), timer + sysmon (assemblyscript), log (rust) at work"
