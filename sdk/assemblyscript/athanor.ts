@@ -41,6 +41,10 @@
 @external("athanor", "mmio_map") declare function ath_mmio_map(mmio: i32, offset: usize): i32;
 @external("athanor", "mmio_unmap") declare function ath_mmio_unmap(mmio: i32): i32;
 @external("athanor", "io_in") declare function ath_io_in(io: i32, off: u32, size: u32): i64;
+@external("athanor", "dev_info") declare function ath_dev_info(mmio: i32, p: usize, len: i32): i32;
+@external("athanor", "dma_map") declare function ath_dma_map(dma: i32, offset: usize): i32;
+@external("athanor", "dma_unmap") declare function ath_dma_unmap(dma: i32): i32;
+@external("athanor", "dma_addr") declare function ath_dma_addr(dma: i32, page: i32): i64;
 @external("athanor", "io_out") declare function ath_io_out(io: i32, off: u32, size: u32, v: u32): i32;
 
 // ------------------------------------------------------------ constants
@@ -293,6 +297,20 @@ export class Mmio {
   read32(off: i32): u32 { assert(off >= 0 && off + 4 <= this.len && (off & 3) == 0); return load<u32>(this.base + off); }
   write32(off: i32, v: u32): void { assert(off >= 0 && off + 4 <= this.len && (off & 3) == 0); store<u32>(this.base + off, v); }
   unmap(): i32 { this.len = 0; return ath_mmio_unmap(this.h); }
+}
+
+/** dev_info: how to drive the device behind a registry mmio handle; the
+ * words written into [p, p+len). */
+export function devInfo(mmio: i32, p: usize, len: i32): i32 { return ath_dev_info(mmio, p, len); }
+
+/** A device's DMA memory (docs/devices.md): map it into a Room at the end
+ * of memory, give the device dmaAddr(page). */
+export class Dma {
+  h: i32;
+  constructor(name: string) { this.h = capFind(name); }
+  map(room: Room): i32 { return room.len == 0 ? ENOMEM : ath_dma_map(this.h, room.at); }
+  unmap(): i32 { return ath_dma_unmap(this.h); }
+  addr(page: i32): i64 { return ath_dma_addr(this.h, page); }
 }
 
 export class IoPort {

@@ -37,13 +37,17 @@
   (import "athanor" "dom_kill"     (func $dom_kill     (param i32) (result i32)))
   (import "athanor" "dom_restart"  (func $dom_restart  (param i32) (result i32)))
   (import "athanor" "dom_reset"    (func $dom_reset    (param i32) (result i64)))
-  ;; -- devices (docs/drivers.md)
+  ;; -- devices (docs/drivers.md, docs/devices.md)
   (import "athanor" "irq_wait"     (func $irq_wait     (param i32 i64) (result i32)))
   (import "athanor" "irq_ack"      (func $irq_ack      (param i32) (result i32)))
   (import "athanor" "mmio_map"     (func $mmio_map     (param i32 i32) (result i32)))  ;; h offset -> regs offset in page
   (import "athanor" "mmio_unmap"   (func $mmio_unmap   (param i32) (result i32)))
   (import "athanor" "io_in"        (func $io_in        (param i32 i32 i32) (result i64)))  ;; h off size
   (import "athanor" "io_out"       (func $io_out       (param i32 i32 i32 i32) (result i32)))
+  (import "athanor" "dev_info"     (func $dev_info     (param i32 i32 i32) (result i32)))  ;; mmio ptr len -> words
+  (import "athanor" "dma_map"      (func $dma_map      (param i32 i32) (result i32)))  ;; dma offset
+  (import "athanor" "dma_unmap"    (func $dma_unmap    (param i32) (result i32)))
+  (import "athanor" "dma_addr"     (func $dma_addr     (param i32 i32) (result i64)))  ;; dma page -> bus address
   (import "athanor" "console_attach" (func $console_attach (param i32) (result i32)))
   (import "athanor" "console_read"   (func $console_read   (param i32 i32) (result i32)))
   (import "athanor" "console_input"  (func $console_input  (param i32 i32) (result i32)))

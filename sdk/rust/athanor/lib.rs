@@ -53,6 +53,10 @@ pub mod raw {
         pub fn mmio_unmap(mmio: i32) -> i32;
         pub fn io_in(io: i32, off: i32, size: i32) -> i64;
         pub fn io_out(io: i32, off: i32, size: i32, v: i32) -> i32;
+        pub fn dev_info(mmio: i32, p: *mut u32, len: i32) -> i32;
+        pub fn dma_map(dma: i32, offset: i32) -> i32;
+        pub fn dma_unmap(dma: i32) -> i32;
+        pub fn dma_addr(dma: i32, page: i32) -> i64;
         pub fn console_attach(irq: i32) -> i32;
         pub fn console_read(p: *mut u8, cap: i32) -> i32;
         pub fn console_input(p: *const u8, len: i32) -> i32;
@@ -312,6 +316,11 @@ typed_cap!(
     /// A range of x86 I/O ports.
     IoPort
 );
+typed_cap!(
+    /// A device's DMA memory: physically contiguous pages the kernel
+    /// allocated at the grant (docs/devices.md).
+    Dma
+);
 
 // ------------------------------------------------------------ calls
 
@@ -563,6 +572,55 @@ impl<'a> Regs<'a> {
 impl<'a> Drop for Regs<'a> {
     fn drop(&mut self) {
         unsafe { raw::mmio_unmap(self.h) };
+    }
+}
+
+impl Mmio {
+    /// How to drive the device behind a registry mmio capability
+    /// (dev_info, docs/devices.md): the words written into `out`.
+    pub fn info(&self, out: &mut [u32]) -> Result<usize> {
+        check(unsafe { raw::dev_info(self.0.h, out.as_mut_ptr(), (out.len() * 4) as i32) })
+            .map(|n| n as usize)
+    }
+}
+
+impl Dma {
+    /// Maps the DMA pages at the start of `room` (EMAPPED when they do not
+    /// fit); unmapped on drop, and the kernel resets the device first.
+    pub fn map<'a>(&'a mut self, room: &'a mut Room) -> Result<DmaMap<'a>> {
+        check(unsafe { raw::dma_map(self.0.h, room.at as i32) })?;
+        let bytes = unsafe { core::slice::from_raw_parts_mut(room.at as *mut u8, room.len) };
+        Ok(DmaMap { h: self.0.h, bytes })
+    }
+    /// The bus address of page `page` (what the device is given).
+    pub fn addr(&self, page: u32) -> Result<u64> {
+        check64(unsafe { raw::dma_addr(self.0.h, page as i32) }).map(|a| a as u64)
+    }
+}
+
+/// DMA memory mapped into this domain; unmapped (the device quiesced by
+/// the kernel first) on drop.
+pub struct DmaMap<'a> {
+    h: i32,
+    bytes: &'a mut [u8],
+}
+
+impl<'a> core::ops::Deref for DmaMap<'a> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.bytes
+    }
+}
+
+impl<'a> core::ops::DerefMut for DmaMap<'a> {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        self.bytes
+    }
+}
+
+impl<'a> Drop for DmaMap<'a> {
+    fn drop(&mut self) {
+        unsafe { raw::dma_unmap(self.h) };
     }
 }
 
