@@ -24,9 +24,18 @@ RUST_SDK := $(BUILD)/sdk/rust/libathanor.rlib
 RUST_MOD = $(RUSTC) $(RUST_FLAGS) --crate-type bin --crate-name $(subst -,_,$(notdir $(basename $@))) \
            -C link-arg=-zstack-size=65536 --extern athanor=$(RUST_SDK) $< -o $@
 
-$(RUST_SDK): sdk/rust/athanor/lib.rs
+# The crate bundles libathrs.a: the C SDK (its virtio library) and the glue
+# the Rust bindings use.
+RUST_GLUE := $(BUILD)/sdk/rust/libathrs.a
+$(BUILD)/sdk/rust/glue.o: sdk/rust/glue.c sdk/include/athanor.h sdk/include/virtio.h sdk/include/virtq.h
 	@mkdir -p $(dir $@)
-	$(RUSTC) $(RUST_FLAGS) --crate-type rlib --crate-name athanor $< -o $@
+	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include -c $< -o $@
+$(RUST_GLUE): $(BUILD)/sdk/rust/glue.o $(BUILD)/sdk/athanor.o $(BUILD)/sdk/virtio.o $(BUILD)/sdk/virtq.o
+	rm -f $@
+	llvm-ar-14 rcs $@ $^ 2>/dev/null || ar rcs $@ $^
+$(RUST_SDK): sdk/rust/athanor/lib.rs $(RUST_GLUE)
+	@mkdir -p $(dir $@)
+	$(RUSTC) $(RUST_FLAGS) --crate-type rlib --crate-name athanor -L $(dir $(RUST_GLUE)) $< -o $@
 
 # AssemblyScript: the compiler the setup script installed into the SDK
 # folder (package.json pins its version); the stub runtime (no GC, never
@@ -100,9 +109,9 @@ bench-lang: $(BUILD)/lang-bench/lang_bench $(LANG_BENCH_MODS) $(IPC_TEST_WASM)
 # What the product image gains (mk/user.mk adds them to PRODUCT_MODULES),
 # and the test image's fault drills (a Rust panic, an AssemblyScript abort)
 # with the scenario that drives them.
-LANG_PRODUCT_MODULES := drivers/rng.wasm drivers/timer.wasm drivers/zero.wasm \
+LANG_PRODUCT_MODULES := drivers/rng.wasm drivers/vrng.wasm drivers/timer.wasm drivers/zero.wasm \
                         services/logd.wasm services/sysmon.wasm
-LANG_TEST_MODULES := lang/rspanic.wasm lang/asabort.wasm scenario/langs.wasm scenario/langbad.wasm
+LANG_TEST_MODULES := lang/rspanic.wasm lang/asabort.wasm scenario/langs.wasm scenario/langbad.wasm scenario/vrng.wasm
 
 # The source language of product module $(1) (drivers/rng.wasm).
 lang_of = $(strip $(if $(wildcard user/$(basename $(1))/main.rs),rust,\

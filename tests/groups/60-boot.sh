@@ -34,6 +34,8 @@ SCENARIOS="call trap buffer lease lend_ro_write blkio fsread rngget"
 # AssemblyScript abort contained and restarted (user/test/scenario/langs.c);
 # hostile input to the components in those languages (langbad.c).
 SCENARIOS="$SCENARIOS langs lang_hostile"
+# The virtio-rng driver in Rust reads rng0 (user/test/scenario/vrng.c).
+SCENARIOS="$SCENARIOS vrng"
 # Hostile modules (user/test/hostile/, run by kernel/test/hostile.c):
 # each must print "hostile NAME: contained" (its expected trap, the
 # neighbour answered every probe); bad.* must also be rejected at load in

@@ -651,6 +651,171 @@ pub mod console {
     }
 }
 
+// ------------------------------------------------------------ virtio
+
+/// The C SDK's virtio library (sdk/include/virtio.h, virtq.h, docs/devices.md)
+/// behind a Rust interface: both transports (virtio-mmio, virtio-pci), feature
+/// negotiation, split virtqueues on DMA pages. The C code is linked into this
+/// crate (libathrs.a: the C SDK and sdk/rust/glue.c); its structures are
+/// opaque storage here, their sizes checked against the C ones before use.
+pub mod virtio {
+    use super::*;
+
+    /// Feature bit every modern device must offer.
+    pub const F_VERSION_1: u64 = 1 << 32;
+    pub const MMIO: u32 = 1;
+    pub const MMIO_LEGACY: u32 = 2;
+    pub const PCI: u32 = 3;
+
+    /// A device (C `vio_t`).
+    #[repr(C, align(8))]
+    pub struct Device([u8; 128]);
+    /// A split virtqueue (C `vq_t`).
+    #[repr(C, align(8))]
+    pub struct Queue([u8; 1024]);
+
+    /// One buffer of a descriptor chain (C `vq_buf_t`): a bus address, its
+    /// length, whether the device writes it.
+    #[repr(C)]
+    pub struct Buf {
+        pub addr: u64,
+        pub len: u32,
+        pub write: bool,
+    }
+
+    #[link(name = "athrs", kind = "static")]
+    extern "C" {
+        fn athrs_vio_size() -> u32;
+        fn athrs_vq_size() -> u32;
+        fn athrs_vio_info(v: *const Device) -> *const u32;
+        fn athrs_vio_dma_bus(v: *const Device) -> u64;
+        fn athrs_vio_dma_bytes(v: *const Device) -> u32;
+        fn vio_open(v: *mut Device, dev: *const u8, window: *mut u8, window_bytes: u32,
+                    dma: *mut u8, dma_bytes: u32) -> i32;
+        fn vio_negotiate(v: *mut Device, want: u64, got: *mut u64) -> i32;
+        fn vio_queue(v: *mut Device, idx: u16, q: *mut Queue, dma_off: u32, max: u16) -> i32;
+        fn vio_ready(v: *mut Device);
+        fn vio_notify(v: *mut Device, idx: u16);
+        fn vio_wait(v: *mut Device, timeout_ns: i64) -> i32;
+        fn vio_config32(v: *mut Device, off: u32) -> u32;
+        fn vio_bus(v: *const Device, p: *const u8) -> u64;
+        fn vq_add(q: *mut Queue, bufs: *const Buf, n: i32, token: *mut u8) -> i32;
+        fn vq_should_notify(q: *const Queue) -> bool;
+        fn vq_get(q: *mut Queue, len: *mut u32) -> *mut u8;
+        fn vq_interrupts(q: *mut Queue, on: bool);
+        fn vq_in_flight(q: *const Queue) -> i32;
+    }
+
+    fn sizes_ok() -> bool {
+        unsafe {
+            athrs_vio_size() as usize <= core::mem::size_of::<Device>()
+                && athrs_vq_size() as usize <= core::mem::size_of::<Queue>()
+        }
+    }
+
+    impl Device {
+        pub const fn new() -> Device {
+            Device([0; 128])
+        }
+        /// Opens device `name` (its NAME.mmio, NAME.irq, NAME.dma
+        /// capabilities): maps its registers over `window` and its DMA pages
+        /// over `dma`, both static page-aligned areas of this module. The
+        /// areas stay mapped for the life of the domain.
+        pub fn open<const W: usize, const D: usize>(&mut self, name: &str,
+                                                     window: &'static mut Pages<W>,
+                                                     dma: &'static mut Pages<D>) -> Result<()> {
+            if !sizes_ok() {
+                return Err(Error::EINVAL);
+            }
+            let mut n = [0u8; 32];
+            if name.len() >= n.len() {
+                return Err(Error::EINVAL);
+            }
+            n[..name.len()].copy_from_slice(name.as_bytes());
+            check(unsafe {
+                vio_open(self, n.as_ptr(), window.0.as_mut_ptr() as *mut u8, (W * PAGE) as u32,
+                         dma.0.as_mut_ptr() as *mut u8, (D * PAGE) as u32)
+            })
+            .map(|_| ())
+        }
+        fn info(&self, word: usize) -> u32 {
+            unsafe { *athrs_vio_info(self).add(word) }
+        }
+        pub fn transport(&self) -> u32 {
+            self.info(0)
+        }
+        /// The virtio device ID (2 block, 4 entropy, ...).
+        pub fn virtio_id(&self) -> u32 {
+            self.info(1)
+        }
+        pub fn irq(&self) -> u32 {
+            self.info(2)
+        }
+        pub fn dma_bus(&self) -> u64 {
+            unsafe { athrs_vio_dma_bus(self) }
+        }
+        pub fn dma_bytes(&self) -> u32 {
+            unsafe { athrs_vio_dma_bytes(self) }
+        }
+        /// Reset, ACKNOWLEDGE, DRIVER, the features in `want` (VERSION_1
+        /// required), FEATURES_OK checked: the features agreed.
+        pub fn negotiate(&mut self, want: u64) -> Result<u64> {
+            let mut got = 0u64;
+            check(unsafe { vio_negotiate(self, want, &mut got) })?;
+            Ok(got)
+        }
+        /// Sets queue `idx` up on the DMA page at `dma_off`, at most `max`
+        /// entries.
+        pub fn queue(&mut self, idx: u16, q: &mut Queue, dma_off: u32, max: u16) -> Result<()> {
+            check(unsafe { vio_queue(self, idx, q, dma_off, max) }).map(|_| ())
+        }
+        pub fn ready(&mut self) {
+            unsafe { vio_ready(self) }
+        }
+        pub fn notify(&mut self, idx: u16) {
+            unsafe { vio_notify(self, idx) }
+        }
+        /// Waits for the interrupt (ISR read and acknowledged): the ISR bits,
+        /// 0 on timeout.
+        pub fn wait(&mut self, timeout_ns: i64) -> i32 {
+            unsafe { vio_wait(self, timeout_ns) }
+        }
+        pub fn config32(&mut self, off: u32) -> u32 {
+            unsafe { vio_config32(self, off) }
+        }
+        /// The bus address of `p`, a place inside the DMA pages.
+        pub fn bus(&self, p: *const u8) -> u64 {
+            unsafe { vio_bus(self, p) }
+        }
+    }
+
+    impl Queue {
+        pub const fn new() -> Queue {
+            Queue([0; 1024])
+        }
+        /// Adds a chain; `token` comes back from `get` when the device is
+        /// done with it. The first descriptor's index, or a negative error.
+        pub fn add(&mut self, bufs: &[Buf], token: usize) -> i32 {
+            unsafe { vq_add(self, bufs.as_ptr(), bufs.len() as i32, token as *mut u8) }
+        }
+        pub fn should_notify(&self) -> bool {
+            unsafe { vq_should_notify(self) }
+        }
+        /// A finished chain: (token, bytes the device wrote), or None.
+        pub fn get(&mut self) -> Option<(usize, u32)> {
+            let mut len = 0u32;
+            let t = unsafe { vq_get(self, &mut len) };
+            if t.is_null() { None } else { Some((t as usize, len)) }
+        }
+        pub fn interrupts(&mut self, on: bool) {
+            unsafe { vq_interrupts(self, on) }
+        }
+        pub fn in_flight(&self) -> i32 {
+            unsafe { vq_in_flight(self) }
+        }
+    }
+}
+
 // ------------------------------------------------------------ panics
 
 /// A panic: the message on the console, then a trap. The kernel faults
