@@ -85,6 +85,18 @@ dev_args() {
     *) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.1" ;;
     esac
 }
+# A second entropy device, rng1, fed the same known bytes, for the virtio-rng
+# driver written in Rust (user/drivers/vrng, scenario vrng): whichever one a
+# port names rng0, both drivers read the same pattern.
+eval "dev_args_base() $(declare -f dev_args | tail -n +2)"
+dev_args() {
+    local r1="-object rng-random,id=r1,filename=$2.rng"
+    case $1 in
+    x86_64) echo "$(dev_args_base "$@") $r1 -device virtio-rng-pci,rng=r1,disable-legacy=on" ;;
+    aarch64) echo "$(dev_args_base "$@") $r1 -device virtio-rng-device,rng=r1,bus=virtio-mmio-bus.16" ;;
+    *) echo "$(dev_args_base "$@") $r1 -device virtio-rng-device,rng=r1,bus=virtio-mmio-bus.2" ;;
+    esac
+}
 
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }

@@ -1,6 +1,6 @@
-//! The virtio-rng driver, in Rust (sdk/rust and its virtio bindings): drives
-//! the entropy device rng0 (virtio ID 4) on virtio-mmio or virtio-pci and
-//! serves
+//! A virtio-rng driver in Rust (sdk/rust and its virtio bindings): drives
+//! the entropy device its manifest ARG names (rng1 in the manifests; rng0
+//! without an ARG; virtio ID 4) on virtio-mmio or virtio-pci and serves
 //!
 //!   vrng.read (len, _, _, buf) -> len: len (1 .. 4096) bytes from the
 //!                                 device into the buffer lent writable
@@ -9,7 +9,7 @@
 //!                                 before the device is up, ETIMEDOUT when
 //!                                 it does not answer)
 //!
-//! Capabilities (manifest, nothing else): rng0.mmio, rng0.irq, rng0.dma
+//! Capabilities (manifest, nothing else): DEV.mmio, DEV.irq, DEV.dma
 //! (2 pages). DMA page 0 holds the queue, page 1 the bytes the device
 //! writes. One request at a time: the domain is not reentrant.
 #![no_std]
@@ -28,11 +28,21 @@ static mut DMA: Pages<2> = Pages::new();
 static mut ROOM: Option<Room> = None;
 static mut UP: bool = false;
 
-fn start() -> Result<(), Error> {
+/// The device's name: the first manifest ARG, else rng0.
+fn device_name(buf: &mut [u8; 16]) -> &str {
+    let a = athanor::args(buf);
+    let n = a.iter().position(|&c| c == b' ').unwrap_or(a.len());
+    match core::str::from_utf8(&a[..n]) {
+        Ok(s) if !s.is_empty() => s,
+        _ => "rng0",
+    }
+}
+
+fn start(name: &str) -> Result<(), Error> {
     let (dev, q) = unsafe { (&mut DEV, &mut Q) };
-    dev.open("rng0", unsafe { &mut WINDOW }, unsafe { &mut DMA })?;
+    dev.open(name, unsafe { &mut WINDOW }, unsafe { &mut DMA })?;
     if dev.virtio_id() != ENTROPY || (dev.dma_bytes() as usize) < 2 * PAGE {
-        println!("vrng: rng0 is not an entropy device, or too little DMA memory");
+        println!("vrng: {} is not an entropy device, or too little DMA memory", name);
         return Err(Error::EINVAL);
     }
     dev.negotiate(F_VERSION_1)?;
@@ -102,14 +112,16 @@ pub extern "C" fn read(len: i64, _: i64, _: i64, a3: i64) -> i64 {
 
 #[no_mangle]
 pub extern "C" fn _start() {
-    match start() {
+    let mut buf = [0u8; 16];
+    let name = device_name(&mut buf);
+    match start(name) {
         Ok(()) => {
             let dev = unsafe { &DEV };
-            println!("vrng: rng0: virtio entropy device, {}, irq {}, DMA at {:#x}",
+            println!("vrng (rust): {}: virtio entropy device, {}, irq {}, DMA at {:#x}", name,
                      if dev.transport() == PCI { "virtio-pci" } else { "virtio-mmio" },
                      dev.irq(), dev.dma_bus());
             unsafe { UP = true };
         }
-        Err(e) => println!("vrng: no usable entropy device rng0 ({}); exiting", e),
+        Err(e) => println!("vrng (rust): no usable entropy device {} ({}); exiting", name, e),
     }
 }
