@@ -335,8 +335,8 @@ bool domain_parse_rights(const char *s, uint32_t *rights)
     return r != 0;
 }
 
-#define MF_MAX_MODS 32
-#define MF_MAX_DIRS 128
+#define MF_MAX_MODS 64
+#define MF_MAX_DIRS 256
 #define MF_FIELD 64
 
 typedef struct mf_mod {
