@@ -21,7 +21,7 @@ for w in "$DIR"/wasm/*.wasm; do
         q+=("$("$T" /dev/null /dev/null 120 "$PLAIN" run "$w" | awk '{print $2}')")
     done
     mm=$(printf '%s\n' "${m[@]}" | median) qq=$(printf '%s\n' "${q[@]}" | median)
-    r=$(awk -v a="$mm" -v b="$qq" 'BEGIN {printf "%.3f", b > 0 ? a / b : 1}')
+    r=$(awk -v a="$mm" -v b="$qq" 'BEGIN {printf "%.3f", (b > 0) ? (a / b) : 1}')
     printf '%-10s %10s %10s %7s\n' "$p" "$mm" "$qq" "$r"
     logsum=$(awk -v s="$logsum" -v r="$r" 'BEGIN {print s + log(r)}')
     n=$((n + 1))

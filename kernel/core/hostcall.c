@@ -117,10 +117,14 @@ static wasm_trap_kind_t hc_cap_lease(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     return WASM_OK;
 }
 
+/* A channel whose last capability went cannot free what it carries inside
+ * the cap call (kern/ipc.h: ipc_reap): every host call that can drop a
+ * capability reaps on its way out, so nothing in transit outlives it. */
 static wasm_trap_kind_t hc_cap_drop(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     (void)ctx;
     RET(cap_delete(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    ipc_reap(((domain_t *)u)->sys);
     return WASM_OK;
 }
 
@@ -128,6 +132,7 @@ static wasm_trap_kind_t hc_cap_revoke(wasm_call_ctx_t *ctx, uint64_t *c, void *u
 {
     (void)ctx;
     RET(cap_revoke(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    ipc_reap(((domain_t *)u)->sys);
     return WASM_OK;
 }
 
@@ -224,6 +229,7 @@ static wasm_trap_kind_t hc_recv(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
         memcpy(hp, &got, 4);
     else if (e >= 0 && got)
         cap_delete(((domain_t *)u)->caps, got);   /* nowhere to say it: drop it */
+    ipc_reap(((domain_t *)u)->sys);
     RET(e);
     return WASM_OK;
 }

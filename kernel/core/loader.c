@@ -11,6 +11,7 @@
 #include <arch/timer.h>
 #include <kern/cap.h>
 #include <kern/domain.h>
+#include <kern/ipc.h>
 #include <kern/kernel.h>
 #include <kern/sched.h>
 #include <kern/supervise.h>
@@ -39,6 +40,7 @@ static void lease_reaper(void *arg)
         uint64_t now = timer_now_ns(), next = cap_next_deadline(&sys->space);
         if (next <= now) {
             cap_tick(&sys->space, now);
+            ipc_reap(sys);      /* channels whose last capability ended with a lease */
             next = now + MS;
         }
         if (next > now + REAP_MAX_SLEEP)

@@ -140,14 +140,21 @@ void domain_fault(domain_t *d, int kind, const char *why)
         return;
     d->state = DOMAIN_FAULTED;
     domain_reissue(d);
+    ipc_reap(d->sys);
     /* Waiters need no wake-up here: each leave() wakes the next caller,
      * which finds the state changed and returns IPC_ESTOPPED. */
     schedule_restart(d, timer_now_ns());
 }
 
-/* init_caps is in table-index order (cap_table_handles): binary search. */
+/* init_caps is in table-index order (cap_table_handles): binary search.
+ * A manifest grant counts under its current handle too: domain_reissue
+ * gives a grant a new handle when its object's owner faults, and the
+ * grant is still part of the post-init set. */
 static bool held_at_init(domain_t *d, cap_handle_t h)
 {
+    for (int i = 0; i < d->nnames; i++)
+        if (d->names[i].h == h)
+            return true;
     uint32_t lo = 0, hi = d->sup.ninit_caps, want = CAP_HANDLE_INDEX(h);
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2, at = CAP_HANDLE_INDEX(d->sup.init_caps[mid]);
@@ -190,6 +197,7 @@ static bool erase_since_init(domain_t *d)
         }
     }
     kfree(hs);
+    ipc_reap(d->sys);   /* channels that went with what was dropped */
     return true;
 }
 

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 kf=build/kfuzz
 secs=${KFUZZ_GROUP_SECONDS:-20}
 msecs=${KFUZZ_MULTI_SECONDS:-60}
-export KFUZZ_KNOWN=${KFUZZ_KNOWN-10,11}
+export KFUZZ_KNOWN=${KFUZZ_KNOWN-}
 flags=(-timeout=10 -rss_limit_mb=4096 -artifact_prefix=$kf/ -print_final_stats=1)
 if ! make -s $kf/fuzz_manifest $kf/fuzz_hostcall $kf/fuzz_multi $kf/seeds.stamp >&2; then
     echo "kfuzz: build failed" >&2

@@ -97,11 +97,15 @@ W uint64_t pmm_alloc_contig(size_t n)
 {
     shim_setup();
     uint64_t pa = next_frame;
+    if (n == 0 || (pa / PAGE_SIZE) + n > sizeof frame_state)
+        return 0;   /* out of frames */
     next_frame += n * PAGE_SIZE;
     static const char zero[PAGE_SIZE];
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (pwrite(memfd, zero, PAGE_SIZE, (off_t)(pa + i * PAGE_SIZE)) != (ssize_t)PAGE_SIZE)
             abort();
+        frame_state[pa / PAGE_SIZE + i] = SHIM_FRAME_USED;   /* pmm_free checks it */
+    }
     ipc_shim_frames_live += (long)n;
     return pa;
 }

@@ -532,3 +532,54 @@ TEST(iso_coarse_clock_without_capability)
         CHECK_EQ(inv(&w, f, "now", 0) % (int64_t)CLOCK_COARSE_NS, 0);
     ipc_world_down(&w);
 }
+
+/* ------------------------------------------------------------ found by fuzz_multi */
+
+/* N-10: a channel whose last capability goes frees what it carries at once
+ * (not at shutdown): here a moved buffer, whose pages were charged to its
+ * maker. */
+TEST(iso_dropped_channel_frees_what_it_carries)
+{
+    ipc_world_t w;
+    CHECK(world(&w, "a iso.wasm\n"
+                    "    channel a.q recv\n"
+                    "client client.wasm\n"));
+    domain_t *a = dom(&w, "a");
+    CHECK(a != NULL);
+    long frames0 = ipc_shim_frames_live;
+    int64_t q = handle(a, "a.q"), b = inv(&w, a, "buf_new", 1, (int64_t)4);
+    CHECK(b > 0);
+    CHECK_EQ(a->buf_pages, 4);
+    CHECK_EQ(inv(&w, a, "send", 4, q, (int64_t)0, (int64_t)0, b), 0);
+    CHECK_EQ(inv(&w, a, "drop", 1, q), 0);
+    CHECK_EQ(a->buf_pages, 0);
+    CHECK_EQ(ipc_shim_frames_live, frames0);
+    CHECK(w.sys.reap == NULL);
+    ipc_world_down(&w);
+}
+
+/* N-11: a grant re-issued since init (its server faulted) is part of the
+ * post-init set: the holder's reset keeps it. */
+TEST(iso_reset_keeps_reissued_grants)
+{
+    ipc_world_t w;
+    CHECK(world(&w, "b iso.wasm restart=always\n"
+                    "    endpoint b.ok handler=h_ok\n"
+                    "    endpoint b.boom handler=h_boom\n"
+                    "a iso.wasm restart=always\n"
+                    "    endpoint b.ok\n"
+                    "client client.wasm\n"
+                    "    endpoint b.boom\n"));
+    domain_t *a = dom(&w, "a"), *b = dom(&w, "b");
+    CHECK(a && b);
+    int64_t h0 = handle(a, "b.ok");
+    CHECK_EQ(inv(&w, a, "call", 5, h0, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), 2);
+    CHECK_EQ(ipc_client_call(&w, "b.boom", 0, 0, 0, 0), IPC_ETRAP);
+    CHECK_EQ(b->state, DOMAIN_READY);
+    int64_t h1 = handle(a, "b.ok");
+    CHECK(h1 != h0);                     /* re-issued under a new handle */
+    CHECK(domain_reset(a) >= 0);
+    CHECK_EQ(handle(a, "b.ok"), h1);
+    CHECK_EQ(inv(&w, a, "call", 5, h1, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0), 42);
+    ipc_world_down(&w);
+}
