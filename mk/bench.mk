@@ -76,3 +76,12 @@ bench-specmask: $(BENCH_WASM) $(BENCH_DIR)/timeit
 	$(MAKE) --no-print-directory $(BUILD)/azoth-wasm && cp $(BUILD)/azoth-wasm $(BENCH_DIR)/azoth-wasm
 	$(MAKE) --no-print-directory $(BENCH_NOMASK)
 	BENCH_DIR=$(BENCH_DIR) bash bench/specmask.sh
+
+# Compile speed of the compiled tier (MB of Wasm per second), on the bench
+# programs and the largest spec-suite modules.
+$(BENCH_DIR)/loadspeed: bench/harness/loadspeed.c $(BUILD)/libazothwasm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(OPT) $< $(BUILD)/libazothwasm.a -o $@
+bench-compile: $(BENCH_DIR)/loadspeed $(BENCH_WASM)
+	$(BENCH_DIR)/loadspeed -r 5 $(BENCH_WASM) $$(ls -S build/wasi-tests/*.wasm 2>/dev/null | head -5)
+.PHONY: bench-compile

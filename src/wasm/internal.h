@@ -62,6 +62,7 @@ struct wasm_runtime {
     uint32_t jit_lo, jit_hi;   /* compile only functions in [lo, hi) */
     bool guard;                /* memories get guard regions; compiled code relies on them */
     bool guard_decided;
+    uint32_t cpu;              /* compiled tier: CPU features (jit_<arch>.c), probed once */
 };
 
 enum { WASM_FUNC_WASM, WASM_FUNC_HOST };

@@ -1534,11 +1534,18 @@ static void emit_header(jc_t *c)
     put1(c, 0xC3);
 }
 
-static bool cpu_sse41(void)
+/* cpuid traps to the hypervisor in a VM: probe once per runtime. */
+#define CPU_PROBED 1u
+#define CPU_SSE41 2u
+
+static bool cpu_sse41(wasm_runtime_t *rt)
 {
-    uint32_t a = 1, b, cx = 0, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(cx), "=d"(d));
-    return (cx >> 19) & 1;
+    if (!(rt->cpu & CPU_PROBED)) {
+        uint32_t a = 1, b, cx = 0, d;
+        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(cx), "=d"(d));
+        rt->cpu = CPU_PROBED | ((cx >> 19) & 1 ? CPU_SSE41 : 0);
+    }
+    return rt->cpu & CPU_SSE41;
 }
 
 bool wasm_jit_arch_available(void)
@@ -1551,7 +1558,7 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
     jc_t c;
     __builtin_memset(&c, 0, sizeof c);
     c.m = m;
-    c.sse41 = cpu_sse41();
+    c.sse41 = cpu_sse41(m->rt);
     c.guard = m->rt->guard;
     uint32_t ndefs = m->nfuncs - m->nfunc_imports;
     c.def_off = wasm_plat_alloc((ndefs + 1) * sizeof *c.def_off);
