@@ -55,6 +55,11 @@ $(SAN)/obj/hosted/%.o: src/hosted/%.c $(ENGINE_HDR)
 clean:
 	rm -rf $(BUILD)
 
+# The portable kernel sources every hosted build links (the host tests,
+# the IPC bench, the kernel fuzzers, the fault-injection campaign), one
+# list for all of them; the host tests add dev.c (with their device stubs).
+KHOST_KSRC := $(addprefix kernel/core/,cap.c domain.c hostcall.c ipc.c overlay.c supervise.c sysctl.c)
+
 # Each subsystem adds its own rules and appends to TOOLS / TEST_GROUPS.
 TOOLS :=
 include $(wildcard mk/*.mk)

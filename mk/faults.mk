@@ -9,8 +9,7 @@ FAULTS_BIN  := $(FAULTS_DIR)/faults
 FAULTS_DRV  := $(FAULTS_DIR)/blkdrv.wasm
 FAULTS_SRC  := tools/faults/faults.c tools/faults/wmut.c tools/faults/fstub.c \
                tests/kernel/test_ipc_shim.c tests/kernel/kshim.c
-FAULTS_KOBJ := $(patsubst kernel/%.c,$(SAN)/obj/ktest/%.o,\
-               kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/overlay.c kernel/core/hostcall.c)
+FAULTS_KOBJ := $(patsubst kernel/%.c,$(SAN)/obj/ktest/%.o,$(KHOST_KSRC))
 N ?= 1000
 FAULTS_SEED ?= 1
 FAULTS_JOBS ?= 1

@@ -12,8 +12,7 @@ $(SAN)/kernel_tests: $(IPC_TEST_WASM)
 
 # The bench: the same kernel sources and test shim, optimised, no sanitizer.
 IPC_BENCH_DIR  := $(BUILD)/ipc-bench
-IPC_BENCH_KSRC := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/overlay.c kernel/core/hostcall.c \
-                  kernel/core/supervise.c
+IPC_BENCH_KSRC := $(KHOST_KSRC)
 IPC_BENCH_KOBJ := $(patsubst kernel/core/%.c,$(IPC_BENCH_DIR)/%.o,$(IPC_BENCH_KSRC))
 
 $(IPC_BENCH_DIR)/%.o: kernel/core/%.c $(KTEST_HDR)

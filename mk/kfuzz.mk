@@ -13,8 +13,7 @@
 # `make fuzz` runs them after the engine target.
 KFUZZ_DIR   := $(BUILD)/kfuzz
 KFUZZ_BINS  := $(KFUZZ_DIR)/fuzz_manifest $(KFUZZ_DIR)/fuzz_hostcall $(KFUZZ_DIR)/fuzz_multi
-KFUZZ_KSRC  := kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/overlay.c kernel/core/hostcall.c \
-               kernel/core/supervise.c
+KFUZZ_KSRC  := $(KHOST_KSRC)
 KFUZZ_KOBJ  := $(patsubst kernel/%.c,$(KFUZZ_DIR)/obj/%.o,$(KFUZZ_KSRC))
 KFUZZ_SHIM  := tests/kfuzz/kworld.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
                tools/faults/fstub.c
@@ -28,7 +27,8 @@ $(KFUZZ_DIR)/obj/%.o: kernel/%.c $(wildcard kernel/include/kern/*.h)
 # Kept between builds (intermediate files of a pattern chain otherwise go).
 .SECONDARY: $(KFUZZ_KOBJ)
 
-$(KFUZZ_DIR)/hc.wat: tests/kfuzz/gen_hostcalls.sh kernel/core/hostcall.c kernel/core/supervise.c
+$(KFUZZ_DIR)/hc.wat: tests/kfuzz/gen_hostcalls.sh kernel/core/hostcall.c kernel/core/supervise.c \
+                     kernel/core/sysctl.c
 	@mkdir -p $(dir $@)
 	sh $^ > $@
 $(KFUZZ_DIR)/hc.wasm: $(KFUZZ_DIR)/hc.wat

@@ -6,8 +6,7 @@
 #
 #   build/san/kernel_tests [name-substring]     (tests/groups/20-kernel-host.sh)
 
-KTEST_KSRC   := kernel/core/supervise.c kernel/core/cap.c kernel/core/domain.c kernel/core/ipc.c kernel/core/overlay.c kernel/core/hostcall.c \
-                kernel/core/dev.c kernel/core/devices.c
+KTEST_KSRC   := $(KHOST_KSRC) kernel/core/dev.c kernel/core/devices.c
 KTEST_SRC    := $(wildcard tests/kernel/*.c) tests/unit/main.c
 KTEST_HDR    := $(wildcard kernel/include/kern/*.h tests/kernel/*.h) tests/unit/unit.h
 KTEST_KCFLAGS := -std=c11 $(WARN) -ffreestanding -nostdlibinc -fno-strict-aliasing \

@@ -30,8 +30,8 @@ $(MODBUILD)/apps/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_
 
 # Test modules (user/test/): e2e and invalid (one folder each), the
 # scenario domains (user/test/scenario/, one .c per module), the hostile
-# modules (user/test/hostile/: .wat, and malformed modules as commented
-# hex, .hex -> .wasm with xxd).
+# modules (user/test/hostile/: .wat, C on the SDK, and malformed modules
+# as commented hex, .hex -> .wasm with xxd).
 $(MODBUILD)/test/e2e.wasm: user/test/e2e/e2e.c $(MOD_DEPS)
 	@mkdir -p $(dir $@)
 	$(WASM_CC) $< $(MOD_SDK_LIB) -o $@
@@ -47,6 +47,9 @@ $(MODBUILD)/scenario/%.wasm: user/test/scenario/%.c user/test/scenario/scn.h $(M
 $(MODBUILD)/hostile/%.wasm: user/test/hostile/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm --no-check $< -o $@
+$(MODBUILD)/hostile/%.wasm: user/test/hostile/%.c $(MOD_DEPS)
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $< $(MOD_SDK_LIB) -o $@
 $(MODBUILD)/hostile/%.wasm: user/test/hostile/%.hex
 	@mkdir -p $(dir $@)
 	sed 's/#.*//' $< | xxd -r -p > $@
@@ -65,12 +68,14 @@ TOOLS += $(BUILD)/mkbootimg
 PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm drivers/virtio_blk.wasm \
                    drivers/virtio_rng.wasm \
                    services/fs.wasm \
+                   apps/shell.wasm \
                    $(LANG_PRODUCT_MODULES)
 
 # The test kernels' image (user/test/manifest.txt): init and the drivers
 # too, plus every test module and the in-kernel spec subset (mk/kspec.mk).
 HOSTILE_MODULES := $(patsubst user/test/%.wat,%.wasm,$(wildcard user/test/hostile/*.wat)) \
-                   $(patsubst user/test/%.hex,%.wasm,$(wildcard user/test/hostile/*.hex))
+                   $(patsubst user/test/%.hex,%.wasm,$(wildcard user/test/hostile/*.hex)) \
+                   $(patsubst user/test/%.c,%.wasm,$(wildcard user/test/hostile/*.c))
 SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.wasm \
                  buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm blkio.wasm fsread.wasm rngget.wasm)
 TEST_MODULES := $(PRODUCT_MODULES) test/e2e.wasm test/corrupt.wasm test/invalid.wasm \

@@ -462,6 +462,17 @@ int cap_info(cap_table_t *t, cap_handle_t h, uint32_t *rights, kobj_type_t *type
     return CAP_OK;
 }
 
+int cap_lease_info(cap_table_t *t, cap_handle_t h, bool *is_lease, uint64_t *end_ns)
+{
+    struct cap_slot *s;
+    int err = resolve(t, h, &s);
+    if (err)
+        return err;
+    *is_lease = s->lease != 0;
+    *end_ns = s->heap_idx != NO_HEAP ? s->end_ns : 0;
+    return CAP_OK;
+}
+
 /* Mutating calls on two tables: both must exist, share a space, and not be
  * called from a callback. */
 static int check_pair(cap_table_t *src, cap_table_t *dst)

@@ -36,6 +36,9 @@ void kstack_set_current(uintptr_t lo, uintptr_t hi);   /* sched.c: on a switch *
 /* vm.c */
 size_t vm_reserved_bytes(void);
 
+/* printk.c: the last at most cap bytes of the kernel log into buf. */
+size_t klog_tail(char *buf, size_t cap);
+
 /* heap.c */
 size_t heap_bytes(void);
 

@@ -459,6 +459,33 @@ bool kcons_handed_off(void)
     return kcons.drv && !kcons.released;
 }
 
+#define KCONS_WRITE_WAIT_MS 2000
+
+/* Queues n bytes for the console without logging them, kicks the driver,
+ * and waits (sleeping) for room while the queue is full, up to
+ * KCONS_WRITE_WAIT_MS. Returns the bytes queued. */
+static uint32_t kcons_write(const uint8_t *p, uint32_t n)
+{
+    uint32_t done = 0;
+    uint64_t end = timer_now_ns() + KCONS_WRITE_WAIT_MS * 1000000ull;
+    while (done < n) {
+        bool on = cpu_irq_save();
+        if (!kcons.drv || kcons.released) {
+            for (; done < n; done++)
+                console_putc((char)p[done]);
+        }
+        for (; done < n && kcons.out_len < KCONS_OUT; done++)
+            kcons.out[(kcons.out_head + kcons.out_len++) % KCONS_OUT] = (char)p[done];
+        if (kcons.drv && !kcons.released)
+            dev_irq_kick(kcons.irq);
+        cpu_irq_restore(on);
+        if (done == n || timer_now_ns() >= end)
+            break;
+        sched_sleep_ns(1000000ull);
+    }
+    return done;
+}
+
 /* Takes up to cap bytes of queued output into p. */
 static uint32_t kcons_take(uint8_t *p, uint32_t cap)
 {
@@ -592,6 +619,21 @@ static wasm_trap_kind_t hc_console_read(wasm_call_ctx_t *ctx, uint64_t *c, void 
     return WASM_OK;
 }
 
+/* console_write(sys, ptr, len) -> bytes queued | error: output for the
+ * console, not kept in the kernel log; needs a system capability with the
+ * write right (kern/sysctl.h). */
+static wasm_trap_kind_t hc_console_write(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    kobj_t *o;
+    int e = cap_lookup(((domain_t *)u)->caps, (cap_handle_t)c[0], KOBJ_SYSTEM, CAP_R_WRITE, &o);
+    if (e)
+        return RET(e), WASM_OK;
+    uint32_t n = (uint32_t)c[2];
+    const uint8_t *p = hostcall_guest(ctx, c[1], n);
+    RET(p ? (int32_t)kcons_write(p, n) : IPC_EFAULT);
+    return WASM_OK;
+}
+
 /* console_input(ptr, len) -> 0 | error: received bytes for the consumer */
 static wasm_trap_kind_t hc_console_input(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
@@ -664,6 +706,7 @@ static const hostcall_def_t dev_calls[] = {
     {"console_attach", "i:i", hc_console_attach},
     {"console_read", "ii:i", hc_console_read},
     {"console_input", "ii:i", hc_console_input},
+    {"console_write", "iii:i", hc_console_write},
 };
 
 bool dev_hostcalls_define(wasm_linker_t *l, domain_t *d)

@@ -515,6 +515,7 @@ static const struct { const char *word; kobj_type_t type; uint32_t grant; } mf_k
     {"buffer", KOBJ_BUFFER, CAP_R_READ | CAP_R_MAP},
     {"domain", KOBJ_DOMAIN, CAP_R_CONTROL},     /* control of a domain (kern/supervise.h) */
     {"clock", KOBJ_CLOCK, CAP_R_READ},          /* `clock fine`: the full-resolution clock */
+    {"system", KOBJ_SYSTEM, CAP_R_READ},         /* the system (kern/sysctl.h) */
 };
 
 /* An indented line: KIND NAME [handler=EXPORT | recv | pages=N] [rights=R]. */
@@ -575,6 +576,16 @@ static void mf_dir_line(mf_t *m, domain_t *d, int lineno, const char *s, const c
         }
     }
     m->ndirs++;
+}
+
+const char *domsys_obj_name(domsys_t *sys, const kobj_t *obj, domain_t **owner)
+{
+    for (domsys_obj_t *o = sys->objs; o; o = o->next)
+        if (o->obj == obj) {
+            *owner = o->owner;
+            return o->name;
+        }
+    return NULL;
 }
 
 static domsys_obj_t *mf_obj_find(domsys_t *sys, const char *name)
@@ -639,6 +650,13 @@ static void mf_grant(mf_t *m, mf_dir_t *dr)
         e = t ? domain_grant_root(d, dr->name, &t->obj, dr->rights, NULL) : CAP_ENOENT;
         if (e != CAP_OK)
             kprintf("manifest:%d: %s: domain %s: %s\n", dr->lineno, d->name, dr->name, ipc_strerror(e));
+        return;
+    }
+    if (dr->type == KOBJ_SYSTEM) {
+        kobj_t *so = m->sys->system;
+        e = so ? domain_grant_root(d, dr->name, so, dr->rights, NULL) : CAP_ENOENT;
+        if (e != CAP_OK)
+            kprintf("manifest:%d: %s: system %s: %s\n", dr->lineno, d->name, dr->name, ipc_strerror(e));
         return;
     }
     if (!o || o->type != dr->type) {

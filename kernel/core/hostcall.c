@@ -14,6 +14,7 @@
 #include <kern/ipc.h>
 #include <kern/kernel.h>
 #include <kern/supervise.h>
+#include <kern/sysctl.h>
 #include <wasm/wasm.h>
 
 #include "hostcall.h"
@@ -340,6 +341,10 @@ wasm_linker_t *hostcall_linker(domain_t *d)
         return NULL;
     }
     if (l && !sup_hostcalls_define(l, d)) {     /* heartbeat, dom_*: kern/supervise.h */
+        wasm_linker_free(l);
+        return NULL;
+    }
+    if (l && !sysctl_hostcalls_define(l, d)) {  /* sys_*: kern/sysctl.h */
         wasm_linker_free(l);
         return NULL;
     }

@@ -15,6 +15,7 @@
 #include <kern/kernel.h>
 #include <kern/sched.h>
 #include <kern/supervise.h>
+#include <kern/sysctl.h>
 #include <wasm/wasm.h>
 
 #include "core.h"
@@ -63,6 +64,7 @@ int loader_run_manifest(void)
         return 0;
     }
     boot_sys_ok = true;
+    boot_sys.system = sysctl_object();      /* for "system" lines: kern/sysctl.h */
     int n = domsys_load_manifest(&boot_sys, (const char *)text, len);
     if (!thread_create(NULL, "leases", SCHED_PRIOS - 1, lease_reaper, &boot_sys, 16u * 1024u))
         kprintf("athanor: cannot start the lease reaper\n");

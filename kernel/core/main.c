@@ -3,9 +3,11 @@
  * image's manifest names (loader.c, docs/domains.md), prints the boot line,
  * runs init and starts the console driver domain.
  *
- * The product kernel then keeps the console until "poweroff" is typed (or
- * powers off at once with "athanor.once" on the command line) and powers
- * off with status 0. A test kernel (make KTEST=1: -DATHANOR_TEST, the
+ * The product kernel then runs the shell domain (user/apps/shell, docs/
+ * shell.md) on a thread of its own and waits for it to ask for a power-off
+ * or a reboot (sys_power; "athanor.once" on the command line: the shell
+ * powers off once at its prompt). Without a shell domain it keeps the
+ * console until "poweroff" is typed. A test kernel (make KTEST=1: -DATHANOR_TEST, the
  * harness of kernel/test/ linked in) runs the self-tests, the in-kernel
  * spec subset, the scenario domains and the hostile modules instead and
  * powers off with status 0 if all passed, 1 otherwise.
@@ -18,8 +20,10 @@
 #include <arch/timer.h>
 #include <kern/boot.h>
 #include <kern/dev.h>
+#include <kern/domain.h>
 #include <kern/kernel.h>
 #include <kern/sched.h>
+#include <kern/sysctl.h>
 
 #include "core.h"
 #ifdef ATHANOR_TEST
@@ -32,6 +36,37 @@ typedef struct stage2 {
     int failures;
     const char *cmdline;
 } stage2_t;
+
+/* ------------------------------------------------------------ sysctl */
+
+#define MS 1000000ull
+
+static volatile int power_req = -1;     /* sys_power: -1 none, 0 off, 1 reboot */
+static bool console_once;               /* athanor.once */
+
+static uint64_t plat_stat(int key)
+{
+    switch (key) {
+    case SYS_STAT_FRAMES: return pmm_total_count();
+    case SYS_STAT_FREE: return pmm_free_count();
+    case SYS_STAT_HEAP: return heap_bytes();
+    case SYS_STAT_BOOTIMG: return bootimg_size();
+    default: return 0;
+    }
+}
+
+static void plat_power(int how)
+{
+    power_req = how;
+}
+
+static bool plat_ready(void)
+{
+    kprintf("athanor: shell ready in %llu ms\n", (unsigned long long)(timer_now_ns() / MS));
+    return console_once;
+}
+
+static const sysctl_platform_t platform = {plat_stat, klog_tail, plat_power, plat_ready};
 
 /* "athanor.crash" on the command line: an unexpected page fault after the
  * boot line, to show (and let the boot test check) that it is reported
@@ -56,6 +91,31 @@ static void print_boot_line(void)
 }
 
 #ifndef ATHANOR_TEST
+#define SHELL_STACK (256u * 1024u)
+#define SHELL_RUNS 5
+
+/* The shell's thread: runs its entry; when it traps (the fault is
+ * contained and its restart policy applies) runs it again once restarted,
+ * up to SHELL_RUNS times. When it returns, or gives up, it asks for a
+ * power-off (status 0 after an exit, 1 after repeated faults). */
+static void shell_thread(void *arg)
+{
+    domain_t *d = arg;
+    uint64_t res = 0;
+    int run;
+    for (run = 0; run < SHELL_RUNS && power_req < 0; run++) {
+        if (loader_run_entry(d, "athanor: shell trapped", &res) == 0)
+            break;
+        for (int i = 0; i < 200 && d->state != DOMAIN_READY; i++)
+            sched_sleep_ns(10 * MS);
+    }
+    if (power_req < 0) {
+        kprintf("athanor: the shell %s\n", run < SHELL_RUNS ? "exited" : "keeps faulting");
+        power_req = run < SHELL_RUNS ? 0 : 2;
+    }
+    thread_exit();
+}
+
 /* The product kernel: the console belongs to its driver domain until
  * "poweroff" is typed. */
 static void console_wait_poweroff(void)
@@ -91,11 +151,21 @@ static void stage2(void *arg)
     timer_set_periodic(0);
     cpu_irq_disable();
 #else
-    int console = dev_console_start(loader_domsys());
-    if (console < 0)
+    domsys_t *sys = loader_domsys();
+    int console = dev_console_start(sys);
+    domain_t *sh = sys ? domain_find(sys, "shell") : NULL;
+    console_once = str_has_word(st->cmdline, "athanor.once");
+    if (console < 0) {
         st->failures++;
-    else if (console > 0 && !str_has_word(st->cmdline, "athanor.once"))
+    } else if (console > 0 && sh && sh->state == DOMAIN_READY &&
+               thread_create(sh, "shell", sh->prio, shell_thread, sh, SHELL_STACK)) {
+        while (power_req < 0)
+            sched_sleep_ns(10 * MS);
+        if (power_req == 2)
+            st->failures++;
+    } else if (console > 0 && !console_once) {
         console_wait_poweroff();
+    }
     dev_console_stop();
 #endif
 }
@@ -112,6 +182,7 @@ void kmain(boot_info_t *bi)
     irq_init();
     timer_init();
     stage2_t st = {0, bi->cmdline ? bi->cmdline : ""};
+    sysctl_set_platform(&platform);
     if (!bootimg_check())
         st.failures++;
     kstack_run(STAGE2_STACK, stage2, &st);
@@ -119,6 +190,10 @@ void kmain(boot_info_t *bi)
     kprintf("athanor: %s\n", st.failures ? "some tests FAILED" : "all tests passed");
     arch_poweroff(st.failures ? 1 : 0);
 #else
+    if (power_req == 1) {
+        kprintf("athanor: rebooting\n");
+        arch_reboot();
+    }
     kprintf("athanor: powering off\n");
     arch_poweroff(st.failures ? 1 : 0);
 #endif

@@ -3,13 +3,39 @@
  * kernel uses: %d %i %u %x %X %o %c %s %p %% with the l, ll, z length
  * modifiers, a field width, '0' and '-' flags and a precision for %s
  * (including %.*s). Interrupts are held off per call so lines printed from
- * an interrupt handler do not land in the middle of another line.
+ * an interrupt handler do not land in the middle of another line. Every
+ * byte printed is also kept in the kernel log ring (klog_tail, the shell's
+ * dmesg).
  */
 #include <arch/console.h>
 #include <arch/cpu.h>
 #include <kern/kernel.h>
-#define console_putc kcons_putc   /* dev.c: the console hand-off to the driver domain */
-void kcons_putc(char c);
+
+#include "core.h"
+
+void kcons_putc(char c);        /* dev.c: the console hand-off to the driver domain */
+
+#define KLOG_SIZE 16384u
+static char klog[KLOG_SIZE];
+static uint64_t klog_len;       /* bytes ever logged */
+
+static void log_putc(char c)
+{
+    klog[klog_len++ % KLOG_SIZE] = c;
+    kcons_putc(c);
+}
+#define console_putc log_putc
+
+size_t klog_tail(char *buf, size_t cap)
+{
+    bool was = cpu_irq_save();
+    uint64_t have = klog_len < KLOG_SIZE ? klog_len : KLOG_SIZE;
+    size_t n = cap < have ? cap : (size_t)have;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = klog[(klog_len - n + i) % KLOG_SIZE];
+    cpu_irq_restore(was);
+    return n;
+}
 
 typedef struct fmt_spec {
     int width, prec;

@@ -22,6 +22,7 @@
 #include <kern/ipc.h>
 #include <kern/kernel.h>
 #include <kern/sched.h>
+#include <kern/sysctl.h>
 #include <wasm/wasm.h>
 
 #include "core.h"
@@ -347,6 +348,7 @@ static void hostile_driver(void *arg)
         run->failed++;
     } else {
         /* Malformed modules are rejected here, one line each. */
+        sys.system = sysctl_object();   /* for sysctl.readonly's "system" line */
         domsys_load_manifest(&sys, run->text, run->len);
         hostile_cases(run, &sys);
         if (!run->stuck)

@@ -101,6 +101,36 @@ typedef struct ath_dev_info {
     uint32_t first;            /* where the registers start in the first page */
 } ath_dev_info_t;
 
+/* ---- supervision (docs/faults.md): dom_* need a control capability over
+ * the domain (a manifest "domain NAME" line, or ath_sys_domain) */
+ATH_IMPORT("heartbeat") int32_t ath_heartbeat(void);
+ATH_IMPORT("dom_kill") int32_t ath_dom_kill(ath_handle_t dom);
+ATH_IMPORT("dom_restart") int32_t ath_dom_restart(ath_handle_t dom);
+ATH_IMPORT("dom_reset") int64_t ath_dom_reset(ath_handle_t dom);
+
+/* ---- system control (docs/shell.md, kern/sysctl.h): for a domain granted
+ * a "system" capability; each call needs the right named */
+enum { ATH_STAT_FRAMES = 0, ATH_STAT_FREE, ATH_STAT_HEAP, ATH_STAT_BOOTIMG, ATH_STAT_UPTIME_NS };
+/* read: one line about the index-th domain ("NAME STATE PRIO MEM_KIB CPU_US
+ * RESTARTS CAPS FAULTS"); ATH_ENOENT past the last. Returns its length. */
+ATH_IMPORT("sys_dom") int32_t ath_sys_dom(ath_handle_t sys, int32_t index, char *buf, int32_t cap);
+/* read: one line about the i-th capability of the dom-th domain ("HANDLE
+ * TYPE RIGHTS NAME TARGET LEASE"); ATH_ENOENT past the last. */
+ATH_IMPORT("sys_cap") int32_t ath_sys_cap(ath_handle_t sys, int32_t dom, int32_t i, char *buf,
+                                          int32_t cap);
+/* read: the tail of the kernel log (at most cap bytes). */
+ATH_IMPORT("sys_log") int32_t ath_sys_log(ath_handle_t sys, char *buf, int32_t cap);
+/* read: a figure, ATH_STAT_*. */
+ATH_IMPORT("sys_stat") int64_t ath_sys_stat(ath_handle_t sys, int32_t key);
+/* control: a new handle (control, read) to the named domain, for dom_*. */
+ATH_IMPORT("sys_domain") ath_handle_t ath_sys_domain(ath_handle_t sys, const char *name, int32_t len);
+/* control: 0 power off, 1 reboot (done by the kernel once this returns). */
+ATH_IMPORT("sys_power") int32_t ath_sys_power(ath_handle_t sys, int32_t how);
+/* control: the shell is at its prompt; 1 when the console is not interactive. */
+ATH_IMPORT("sys_ready") int32_t ath_sys_ready(ath_handle_t sys);
+/* write: bytes to the console, not kept in the kernel log; bytes written. */
+ATH_IMPORT("console_write") int32_t ath_console_write(ath_handle_t sys, const char *p, int32_t len);
+
 /* ---- helpers (libathanor.a) */
 int32_t ath_strlen(const char *s);
 void ath_print(const char *s);                 /* a NUL-terminated string */

@@ -94,6 +94,23 @@ __attribute__((noreturn)) void arch_poweroff(int status)
         __asm__ volatile("wfi");
 }
 
+#define PSCI_SYSTEM_RESET 0x84000009u
+
+__attribute__((noreturn)) void arch_reboot(void)
+{
+    cpu_irq_disable();
+    if (a64_plat.have_psci) {
+        register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_RESET;
+        if (a64_plat.psci_hvc)
+            __asm__ volatile("hvc #0" : "+r"(x0) :: "x1", "x2", "x3", "memory");
+        else
+            __asm__ volatile("smc #0" : "+r"(x0) :: "x1", "x2", "x3", "memory");
+    }
+    put_str("athanor: PSCI SYSTEM_RESET failed, halting\n");
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
 /* Frame records are {previous x29, x30}; stop at anything unmapped,
  * misaligned or not moving up the stack. */
 void arch_backtrace(uintptr_t fp, void (*fn)(uintptr_t pc, void *arg), void *arg, int max)

@@ -112,6 +112,12 @@ void arch_poweroff(int status)
     exit(status);
 }
 
+void arch_reboot(void)
+{
+    kprintf("athanor: reboot: the hosted port exits\n");
+    exit(0);
+}
+
 void arch_backtrace(uintptr_t fp, void (*fn)(uintptr_t pc, void *arg), void *arg, int max)
 {
     if (fp == 0)

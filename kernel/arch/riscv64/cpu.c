@@ -83,6 +83,15 @@ __attribute__((noreturn)) void arch_poweroff(int status)
         __asm__ volatile("wfi");
 }
 
+__attribute__((noreturn)) void arch_reboot(void)
+{
+    cpu_irq_disable();
+    sbi_call(SBI_EXT_SRST, 1, 0, 0, 0, 0);  /* type 1 = cold reboot */
+    kprintf("athanor: SBI reboot failed, halting\n");
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
 /* A frame record is usable if it is aligned, in the kernel half and mapped. */
 static bool frame_ok(uintptr_t fp)
 {

@@ -32,6 +32,8 @@ void cpu_idle(void);
  * riscv64: SBI system reset (shutdown; reason "system failure" when status != 0).
  * Every port prints "athanor: poweroff status <status>" before. */
 __attribute__((noreturn)) void arch_poweroff(int status);
+/* Resets the machine (QEMU with -no-reboot: exits with status 0). */
+__attribute__((noreturn)) void arch_reboot(void);
 
 /* Walks the frame-pointer chain starting at frame pointer fp and calls
  * fn(return_address) for up to max frames. fp == 0: the caller's frame.

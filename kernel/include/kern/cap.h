@@ -61,6 +61,7 @@ typedef enum kobj_type {
     KOBJ_TIMER,           /* a one-shot/periodic timer */
     KOBJ_DOMAIN,          /* control of a domain (start, stop, limits) */
     KOBJ_CLOCK,           /* the fine clock: uptime_ns at full resolution */
+    KOBJ_SYSTEM,          /* the system: domains, kernel log, power (kern/sysctl.h) */
     KOBJ_TEST,            /* host tests only */
     KOBJ_DMA,             /* device-visible memory (kern/dev.h) */
     KOBJ_NTYPES
@@ -169,6 +170,10 @@ int cap_lookup(cap_table_t *t, cap_handle_t h, kobj_type_t type, uint32_t need, 
 
 /* Rights and type of h. */
 int cap_info(cap_table_t *t, cap_handle_t h, uint32_t *rights, kobj_type_t *type);
+
+/* Whether h is a lease: *end_ns gets its end time for a timed lease, 0
+ * for an event lease or no lease (then *is_lease is false). */
+int cap_lease_info(cap_table_t *t, cap_handle_t h, bool *is_lease, uint64_t *end_ns);
 
 /* A new capability in dst, derived from h (which needs CAP_R_DERIVE), with
  * rights mask (CAP_R_SAME: h's rights). Asking for a right h lacks is

@@ -146,6 +146,9 @@ struct domsys {
     struct channel *reap;           /* channels to free (ipc_reap) */
     /* Finds a boot image file (bootimg_find on the kernel, a table in tests). */
     bool (*find_file)(const char *name, const uint8_t **data, size_t *len);
+    /* The system-control object the manifest's "system" lines grant
+     * (kern/sysctl.h); NULL: such lines are refused. */
+    kobj_t *system;
 };
 
 /* Sets up sys around the runtime rt (the caller keeps it). */
@@ -194,6 +197,10 @@ domain_t *domain_of_instance(domsys_t *sys, const struct wasm_instance *inst);
  * "manifest:LINE: reason"; a broken entry is skipped, the rest goes on.
  * Returns the number of domains loaded. */
 int domsys_load_manifest(domsys_t *sys, const char *text, size_t len);
+
+/* The name of a manifest object (endpoint, channel, buffer) and its
+ * defining domain, or NULL. */
+const char *domsys_obj_name(domsys_t *sys, const kobj_t *obj, domain_t **owner);
 
 /* Revokes every capability derived from d's manifest objects and derives
  * them anew for the same holders, names and rights (after a fault). */

@@ -1,11 +1,11 @@
 /*
  * The PL011 UART driver (aarch64 virt), a Wasm domain: its registers are
  * mapped into this module's memory. It owns the console: it takes the
- * kernel's output queue and writes it out, and reads what is typed on its
- * receive interrupt, echoing it back.
+ * kernel's output queue and writes it out, and passes on what is typed,
+ * read on its receive interrupt (athanor_dev.h).
  *
- * Capabilities (granted by the manifest, nothing else): console.irq and
- * console.mmio.
+ * Capabilities (granted by the manifest, nothing else): console.irq,
+ * console.mmio, and in the product image the channel console.in.
  */
 #include "athanor_dev.h"
 
@@ -32,33 +32,20 @@ static void put(char c)
     wr(DR, (uint8_t)c);
 }
 
-static void drain_output(void)
+static int get(void)
 {
-    char buf[256];
-    int32_t n;
-    while ((n = ath_console_read(buf, sizeof buf)) > 0)
-        for (int32_t i = 0; i < n; i++) {
-            if (buf[i] == '\n')
-                put('\r');
-            put(buf[i]);
-        }
+    return (rd(FR) & FR_RXFE) ? -1 : (int)(rd(DR) & 0xff);
 }
 
-static void drain_input(line_t *l)
+static void rx_done(void)
 {
-    for (int i = 0; i < 64 && !(rd(FR) & FR_RXFE); i++) {
-        char e = line_feed(l, "uart", (char)(rd(DR) & 0xff));
-        if (e == '\n')
-            put('\r');
-        if (e)
-            put(e);
-    }
     wr(ICR, INT_RX | INT_RT);
 }
 
+static const uart_ops_t ops = {"uart", get, put, rx_done};
+
 ATH_EXPORT("_start") void _start(void)
 {
-    static line_t line;
     int32_t irq = ath_cap_find("console.irq"), m = ath_cap_find("console.mmio");
     int32_t off = irq >= 0 && m >= 0 ? ath_mmio_map(m, (uint32_t)(uintptr_t)regs_page) : -1;
     if (off < 0) {
@@ -73,11 +60,5 @@ ATH_EXPORT("_start") void _start(void)
         return;
     }
     ath_print("pl011: driver domain owns the console (irq, registers)\n");
-    for (;;) {
-        int32_t n = ath_irq_wait(irq, 50 * MS);
-        drain_input(&line);
-        if (n > 0)
-            ath_irq_ack(irq);
-        drain_output();
-    }
+    cons_run(irq, &ops);
 }

@@ -1,11 +1,13 @@
 /*
  * The 16550 UART driver, a Wasm domain (x86_64: I/O ports; riscv64:
  * registers mapped into this module's memory). It owns the console: it
- * takes the kernel's output queue and writes it out, and reads what is
- * typed on its receive interrupt, echoing it back.
+ * takes the kernel's output queue and writes it out, and passes on what is
+ * typed, read on its receive interrupt (athanor_dev.h: to the shell's
+ * channel, or echoed and handed to the kernel line by line).
  *
- * Capabilities (granted by the manifest, nothing else): console.irq and
- * either console.ioport or console.mmio.
+ * Capabilities (granted by the manifest, nothing else): console.irq, either
+ * console.ioport or console.mmio, and in the product image the channel
+ * console.in.
  */
 #include "athanor_dev.h"
 
@@ -37,30 +39,12 @@ static void put(char c)
     wr(THR, (uint8_t)c);
 }
 
-/* Writes out what the kernel queued; a terminal wants CR LF. */
-static void drain_output(void)
+static int get(void)
 {
-    char buf[256];
-    int32_t n;
-    while ((n = ath_console_read(buf, sizeof buf)) > 0)
-        for (int32_t i = 0; i < n; i++) {
-            if (buf[i] == '\n')
-                put('\r');
-            put(buf[i]);
-        }
+    return (rd(LSR) & LSR_DR) ? rd(RBR) : -1;
 }
 
-/* Reads every byte waiting (the FIFO holds 16); echoes them. */
-static void drain_input(line_t *l)
-{
-    for (int i = 0; i < 64 && (rd(LSR) & LSR_DR); i++) {
-        char e = line_feed(l, "uart", (char)rd(RBR));
-        if (e == '\n')
-            put('\r');
-        if (e)
-            put(e);
-    }
-}
+static const uart_ops_t ops = {"uart", get, put, 0};
 
 static int setup(void)
 {
@@ -83,7 +67,6 @@ static int setup(void)
 
 ATH_EXPORT("_start") void _start(void)
 {
-    static line_t line;
     int32_t irq = ath_cap_find("console.irq");
     if (irq < 0 || setup() < 0) {
         ath_print("uart16550: no UART granted to this domain; exiting\n");
@@ -94,12 +77,5 @@ ATH_EXPORT("_start") void _start(void)
         return;
     }
     ath_print("uart16550: driver domain owns the console (irq, registers)\n");
-    for (;;) {
-        /* The timeout also covers an edge lost while the line was masked. */
-        int32_t n = ath_irq_wait(irq, 50 * MS);
-        drain_input(&line);
-        if (n > 0)
-            ath_irq_ack(irq);
-        drain_output();
-    }
+    cons_run(irq, &ops);
 }

@@ -1,0 +1,56 @@
+/*
+ * System control (kernel/core/sysctl.c, docs/shell.md): the KOBJ_SYSTEM
+ * object and its "athanor" host calls, the authority a shell needs over the
+ * whole system and nothing more. A domain gets it only from a manifest
+ * line "system NAME [rights=R]" (default read):
+ *   read     list the domains and their capabilities, read the kernel log
+ *            and the memory figures (sys_dom, sys_cap, sys_log, sys_stat)
+ *   write    write to the console (console_write, kernel/core/dev.c)
+ *   control  a control capability over any domain (sys_domain: then
+ *            dom_kill / dom_restart / dom_reset), power off and reboot
+ *            (sys_power), announce the shell's prompt (sys_ready)
+ * Every call looks its capability up first; without one (or without the
+ * right) it fails with ATH_ETYPE / ATH_ERIGHTS and does nothing.
+ */
+#ifndef KERN_SYSCTL_H
+#define KERN_SYSCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kern/domain.h>
+
+struct wasm_linker;
+
+/* What only the kernel proper knows: memory figures, the log ring, power.
+ * The hosted tests leave it unset (those calls then fail with ATH_ENOENT). */
+typedef struct sysctl_platform {
+    /* key: SYS_STAT_*; returns the figure. */
+    uint64_t (*stat)(int key);
+    /* Copies the last at most cap bytes of the kernel log into buf. */
+    size_t (*log_tail)(char *buf, size_t cap);
+    /* Asks the boot thread to power off (how 0, status 0) or reboot (1). */
+    void (*power)(int how);
+    /* The shell is at its prompt: returns true when the console is not
+     * interactive (athanor.once): the shell then powers off by itself. */
+    bool (*ready)(void);
+} sysctl_platform_t;
+
+enum {
+    SYS_STAT_FRAMES = 0,    /* physical frames (4 KiB) in all */
+    SYS_STAT_FREE,          /* of which free */
+    SYS_STAT_HEAP,          /* kernel heap bytes in use */
+    SYS_STAT_BOOTIMG,       /* boot image bytes */
+    SYS_STAT_UPTIME_NS,     /* since kernel entry */
+    SYS_STAT_NKEYS
+};
+
+/* The one system object; sysctl_set_platform sets the kernel's hooks. */
+kobj_t *sysctl_object(void);
+void sysctl_set_platform(const sysctl_platform_t *p);
+
+/* The sys_* host calls (and only them) into l for domain d. */
+bool sysctl_hostcalls_define(struct wasm_linker *l, domain_t *d);
+
+#endif

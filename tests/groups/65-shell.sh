@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# The product image and its shell, typed at through the serial console
+# (docs/shell.md). For each architecture (default x86_64 aarch64 riscv64,
+# or the ones named as arguments) boot the product kernel in QEMU with the
+# serial console on a pipe, wait for each prompt and type commands:
+#   the ready line and the prompt; help; ps (a header, then a line per
+#   domain starting with its name); kill of a driver then ps shows it
+#   stopped, restart then ps shows it ready and restarted once; reset; caps;
+#   mem, uptime, dmesg; an unknown command and an unknown domain; line
+#   editing (backspace, left arrow, history, tab completion, Ctrl-C); 10,000
+#   random bytes (control characters, escape sequences, overlong lines),
+#   after which the shell still answers help and was never restarted;
+#   poweroff ends QEMU with status 0.
+# Also: `make run` with stdin not a terminal boots to the prompt and powers
+# off with status 0, `make size` prints its line, and on x86_64 `make run`
+# on a terminal (a pty, through script(1)) and `make iso` (GRUB) boot to
+# the prompt. Logs: build/shell-tests/; the random bytes are kept there
+# (fuzz-<arch>.bin) to replay a failure.
+set -u
+cd "$(dirname "$0")/../.."
+
+ARCHES=${*:-x86_64 aarch64 riscv64}
+OUT=build/shell-tests
+WAIT=${SHELL_WAIT:-60}          # seconds for any one answer
+mkdir -p "$OUT"
+pass=0
+fail=0
+report=()
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# The serial console: QEMU reads a FIFO (kept open on fd 3), writes $LOG.
+start_qemu() {     # log, command...
+    LOG=$1
+    shift
+    rm -f "$OUT/in.fifo" "$LOG"
+    mkfifo "$OUT/in.fifo"
+    T0=$(date +%s%N)
+    timeout -k 5 300 "$@" <"$OUT/in.fifo" >"$LOG" 2>&1 &
+    QPID=$!
+    exec 3>"$OUT/in.fifo"
+}
+
+# Waits until the log ends with a fresh prompt (and grew since size $1).
+wait_prompt() {
+    local since=${1:-0} i
+    for ((i = 0; i < WAIT * 20; i++)); do
+        if [ "$(stat -c %s "$LOG" 2>/dev/null || echo 0)" -gt "$since" ] &&
+           [ "$(tail -c 7 "$LOG" 2>/dev/null)" = 'azoth$ ' ]; then
+            return 0
+        fi
+        kill -0 "$QPID" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# Types $1 (printf format) and waits for the next prompt; the output since
+# goes to $OUT/last (\r removed).
+type_cmd() {
+    local size
+    size=$(stat -c %s "$LOG")
+    printf "$1" >&3
+    wait_prompt "$size" || { echo "(no prompt after $(printf %q "$1"))" >"$OUT/last"; return 1; }
+    tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
+}
+
+# Every product domain has its ps line in $OUT/last, ready, never restarted.
+all_listed() {
+    local d
+    for d in shell uart pl011 init; do
+        grep -Eq "^$d +ready +[0-9]+ +[0-9]+ +[0-9.]+ +0 +[0-9]+ *$" "$OUT/last" || return 1
+    done
+}
+
+stop_qemu() {      # waits for QEMU to end by itself; its status in ST
+    exec 3>&-
+    wait "$QPID"
+    ST=$?
+    rm -f "$OUT/in.fifo"
+}
+
+for a in $ARCHES; do
+    if ! make -s ARCH="$a" kernel >"$OUT/$a-build.log" 2>&1; then
+        tail -n 20 "$OUT/$a-build.log" >&2
+        bad "$a: product kernel build failed (log $OUT/$a-build.log)"
+        continue
+    fi
+    size_line=$(make -s ARCH="$a" size)
+    if [[ "$size_line" =~ ^kernel:\ text\ [0-9]+,\ rodata\ [0-9]+,\ data\+bss\ [0-9]+,\ boot\ image\ [0-9]+\ \(bytes\)$ ]]; then
+        ok "$a make size: $size_line"
+    else bad "$a make size: '$size_line'"; fi
+
+    # make run, stdin not a terminal: to the prompt, then off by itself.
+    timeout -k 5 120 make -s ARCH="$a" run </dev/null 2>&1 | tr -d '\r' >"$OUT/$a-once.log"
+    st=${PIPESTATUS[0]}
+    if [ "$st" = 0 ] && grep -q 'azoth\$ ' "$OUT/$a-once.log" &&
+       grep -Eq '^athanor: shell ready in [0-9]+ ms$' "$OUT/$a-once.log"; then
+        ok "$a make run < /dev/null: prompt, then poweroff status 0"
+    else bad "$a make run < /dev/null (status $st, log $OUT/$a-once.log)"; fi
+
+    cmd=$(make -s ARCH="$a" print-run)
+    start_qemu "$OUT/$a.log" $cmd
+    if ! wait_prompt 0; then
+        bad "$a: no prompt (log $OUT/$a.log)"
+        kill "$QPID" 2>/dev/null
+        stop_qemu
+        continue
+    fi
+    wall_ms=$((($(date +%s%N) - T0) / 1000000))
+    ready=$(tr -d '\r' <"$LOG" | grep -Eo '^athanor: shell ready in [0-9]+ ms$')
+    if [ -n "$ready" ]; then ok "$a ${ready#athanor: } (wall ${wall_ms} ms from QEMU start to the prompt)"
+    else bad "$a: no 'shell ready' line"; fi
+    # The console driver and the other driver (stopped and restarted).
+    if [ "$a" = aarch64 ]; then drv=pl011 other=uart; else drv=uart other=pl011; fi
+
+    type_cmd 'help\r' && grep -q '^  poweroff' "$OUT/last" && grep -q '^  ps' "$OUT/last" &&
+        ok "$a help" || bad "$a help: $(head -c 300 "$OUT/last")"
+    if type_cmd 'ps\r' && sed -n 2p "$OUT/last" | grep -q '^NAME  *STATE  *PRIO  *MEM(KiB)  *CPU(ms)  *RESTARTS  *CAPS' &&
+       all_listed; then
+        ok "$a ps: header, one line per domain"
+    else bad "$a ps: $(head -c 600 "$OUT/last")"; fi
+    type_cmd "kill $other\r" && grep -q "^kill: $other stopped" "$OUT/last" &&
+    type_cmd 'ps\r' && grep -Eq "^$other +stopped " "$OUT/last" &&
+        ok "$a kill $other: ps shows it stopped" || bad "$a kill $other: $(head -c 400 "$OUT/last")"
+    type_cmd "restart $other\r" && grep -q "^restart: $other restarted" "$OUT/last" &&
+    type_cmd 'ps\r' && grep -Eq "^$other +ready +[0-9]+ +[0-9]+ +[0-9.]+ +1 " "$OUT/last" &&
+        ok "$a restart $other: ps shows it ready, restarted once" || bad "$a restart $other: $(head -c 400 "$OUT/last")"
+    type_cmd 'reset init\r' && grep -q '^reset: init reset to its snapshot (pages restored: [0-9]*)' "$OUT/last" &&
+        ok "$a reset init" || bad "$a reset: $(head -c 300 "$OUT/last")"
+    type_cmd "caps $drv\r" && grep -Eq '^[0-9]+ +irq ' "$OUT/last" && grep -Eq '^[0-9]+ +channel +----s----- +console.in +console.in@shell' "$OUT/last" &&
+        ok "$a caps $drv: its irq, its send-only channel to the shell" || bad "$a caps: $(head -c 400 "$OUT/last")"
+    type_cmd 'mem\r' && grep -Eq '^memory: [0-9]+ KiB in use of [0-9]+ KiB' "$OUT/last" &&
+    type_cmd 'uptime\r' && grep -Eq '^up [0-9]+\.[0-9]{3} s$' "$OUT/last" &&
+    type_cmd 'dmesg\r' && grep -q "athanor: console handed to domain $drv" "$OUT/last" &&
+        ok "$a mem, uptime, dmesg" || bad "$a mem/uptime/dmesg: $(head -c 300 "$OUT/last")"
+    type_cmd 'frobnicate now\r' && grep -q '^frobnicate: unknown command' "$OUT/last" &&
+    type_cmd 'kill nosuch\r' && grep -q '^kill: nosuch: no such entry' "$OUT/last" &&
+        ok "$a unknown command, unknown domain" || bad "$a errors: $(head -c 300 "$OUT/last")"
+    # Editing: backspace, left arrow + insert, history, tab, Ctrl-C.
+    type_cmd 'echo helxo\x7f\x7flo\r' && grep -qx 'hello' "$OUT/last" &&
+    type_cmd 'echo wrld\x1b[D\x1b[D\x1b[Do\r' && grep -qx 'world' "$OUT/last" &&
+    type_cmd '\x1b[A\x1b[A\r' && grep -qx 'hello' "$OUT/last" &&
+    type_cmd 'upt\t\r' && grep -Eq '^up [0-9]+\.[0-9]{3} s$' "$OUT/last" &&
+    type_cmd "caps sh\t\r" && grep -Eq '^[0-9]+ +system +rw-------x +sys ' "$OUT/last" &&
+    type_cmd 'frobnicate\x03' && grep -q '\^C' "$OUT/last" && ! grep -q 'unknown command' "$OUT/last" &&
+        ok "$a line editing: backspace, left, history, tab, Ctrl-C" || bad "$a line editing: $(head -c 300 "$OUT/last")"
+    # 10,000 random bytes, then two Ctrl-C (ending any escape sequence and
+    # the line) and help. Without Ctrl-A: QEMU's -nographic console takes
+    # it as its own escape key (Ctrl-A c is its monitor), not the guest's.
+    head -c 12000 /dev/urandom | tr -d '\001' | head -c 10000 >"$OUT/fuzz-$a.bin"
+    cat "$OUT/fuzz-$a.bin" >&3
+    if type_cmd '\x03\x03help\r' && grep -q '^  poweroff' "$OUT/last" &&
+       type_cmd 'ps\r' && grep -Eq '^shell +ready +[0-9]+ +[0-9]+ +[0-9.]+ +0 ' "$OUT/last"; then
+        ok "$a 10,000 random bytes: the shell still answers help, never restarted"
+    else bad "$a fuzz (bytes $OUT/fuzz-$a.bin): $(head -c 300 "$OUT/last")"; fi
+    printf 'poweroff\r' >&3
+    stop_qemu
+    want=0
+    [ "$a" = x86_64 ] && want=1     # isa-debug-exit: (0 << 1) | 1
+    if [ "$ST" = "$want" ] && tr -d '\r' <"$LOG" | grep -qx 'athanor: poweroff status 0'; then
+        ok "$a poweroff: status 0"
+    else bad "$a poweroff (QEMU status $ST)"; fi
+    report+=("$a: ${ready#athanor: }, wall ${wall_ms} ms to the prompt; $size_line")
+done
+
+# x86_64: make run on a terminal, and the GRUB ISO.
+if [[ " $ARCHES " == *" x86_64 "* ]]; then
+    if command -v script >/dev/null; then
+        start_qemu "$OUT/pty.log" script -qefc "make -s ARCH=x86_64 run" /dev/null
+        if wait_prompt 0; then
+            printf 'poweroff\r' >&3
+            stop_qemu
+            if [ "$ST" = 0 ] && tr -d '\r' <"$LOG" | grep -q 'athanor: poweroff status 0'; then
+                ok "x86_64 make run on a pty: the prompt, poweroff status 0"
+            else bad "x86_64 make run on a pty: status $ST (log $OUT/pty.log)"; fi
+        else
+            kill "$QPID" 2>/dev/null; stop_qemu
+            bad "x86_64 make run on a pty: no prompt (log $OUT/pty.log)"
+        fi
+    fi
+    if make -s iso >"$OUT/iso-build.log" 2>&1; then
+        start_qemu "$OUT/iso.log" qemu-system-x86_64 -M q35 -m 256M -nographic -no-reboot \
+            -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom build/kernel/x86_64/athanor.iso
+        if wait_prompt 0; then
+            printf 'poweroff\r' >&3
+            stop_qemu
+            if [ "$ST" = 1 ]; then ok "x86_64 make iso: GRUB boots to the prompt, poweroff status 0"
+            else bad "x86_64 ISO: QEMU status $ST (log $OUT/iso.log)"; fi
+        else
+            kill "$QPID" 2>/dev/null; stop_qemu
+            bad "x86_64 ISO: no prompt (log $OUT/iso.log)"
+        fi
+    else
+        echo "shell: x86_64 ISO not built (see $OUT/iso-build.log): skipped" >&2
+        skipped=1
+    fi
+fi
+
+echo
+for r in "${report[@]}"; do echo "report $r"; done
+if [ "${skipped:-0}" = 1 ]; then echo "shell: $pass passed, $fail failed, 1 skipped"
+else echo "shell: $pass passed, $fail failed"; fi
+[ "$fail" -eq 0 ]

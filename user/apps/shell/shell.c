@@ -1,0 +1,724 @@
+/*
+ * The Azoth shell (docs/shell.md): a Wasm domain at the prompt "azoth$ ".
+ * It reads what is typed from its channel console.in (the console driver
+ * sends the bytes as they arrive), edits the line itself (backspace,
+ * left/right, home/end, history with up/down, Ctrl-C, Ctrl-U, tab
+ * completion of commands and domain names) and writes through
+ * console_write. Its authority is its manifest entry's: the channel, and
+ * the system capability "sys" (read, write, control: kern/sysctl.h).
+ */
+#include <athanor.h>
+#include <stdbool.h>
+
+#define LINE_MAX 240
+#define HIST_MAX 16
+#define ARGV_MAX 16
+#define OUT_MAX 1024
+#define MS 1000000ll
+
+static ath_handle_t sys = -1, in = -1;
+static bool stopping;           /* poweroff or reboot asked: no more prompts */
+
+/* ------------------------------------------------------------ output */
+
+static char obuf[OUT_MAX];
+static int32_t olen;
+
+static void flush(void)
+{
+    for (int32_t done = 0; done < olen;) {
+        int32_t n = ath_console_write(sys, obuf + done, olen - done);
+        if (n <= 0)
+            break;
+        done += n;
+    }
+    olen = 0;
+}
+
+static void putn(const char *s, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++) {
+        if (olen == OUT_MAX)
+            flush();
+        obuf[olen++] = s[i];
+    }
+}
+
+static void puts_(const char *s)
+{
+    putn(s, ath_strlen(s));
+}
+
+static void putu(uint64_t v)
+{
+    char b[24];
+    int i = sizeof b;
+    do
+        b[--i] = (char)('0' + v % 10);
+    while ((v /= 10) && i > 0);
+    putn(b + i, (int32_t)sizeof b - i);
+}
+
+/* s left-aligned in a field of w columns (at least one space after). */
+static void putcol(const char *s, int32_t w)
+{
+    int32_t n = ath_strlen(s);
+    puts_(s);
+    do
+        putn(" ", 1);
+    while (++n < w);
+}
+
+static bool streq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+static bool prefix(const char *p, int32_t n, const char *s)
+{
+    for (int32_t i = 0; i < n; i++)
+        if (s[i] != p[i])
+            return false;
+    return true;
+}
+
+/* Splits s (in place) at spaces; returns the number of words (<= max). */
+static int split(char *s, char **w, int max)
+{
+    int n = 0;
+    while (*s && n < max) {
+        while (*s == ' ' || *s == '\t')
+            *s++ = 0;
+        if (!*s)
+            break;
+        w[n++] = s;
+        while (*s && *s != ' ' && *s != '\t')
+            s++;
+    }
+    return n;
+}
+
+static uint64_t parse_u(const char *s)
+{
+    uint64_t v = 0;
+    for (; *s >= '0' && *s <= '9'; s++)
+        v = v * 10 + (uint64_t)(*s - '0');
+    return v;
+}
+
+/* ------------------------------------------------------------ domains */
+
+/* The index-th domain's line, split into fields; the count, or < 0. */
+static int dom_fields(int32_t index, char *line, int32_t cap, char **f)
+{
+    int32_t n = ath_sys_dom(sys, index, line, cap - 1);
+    if (n < 0)
+        return n;
+    line[n < cap - 1 ? n : cap - 1] = 0;
+    return split(line, f, 8);
+}
+
+/* The index of the domain named name, or -1. */
+static int32_t dom_index(const char *name)
+{
+    char line[160], *f[8];
+    for (int32_t i = 0; dom_fields(i, line, sizeof line, f) > 0; i++)
+        if (streq(f[0], name))
+            return i;
+    return -1;
+}
+
+static void err(const char *cmd, const char *what, int32_t e)
+{
+    puts_(cmd);
+    puts_(": ");
+    if (what) {
+        puts_(what);
+        puts_(": ");
+    }
+    puts_(ath_strerror(e));
+    puts_("\n");
+}
+
+/* ------------------------------------------------------------ commands */
+
+typedef struct cmd {
+    const char *name, *args, *help;
+    void (*fn)(int argc, char **argv);
+    bool domain_arg;            /* tab completes domain names */
+} cmd_t;
+
+static const cmd_t cmds[];
+
+static void c_help(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    puts_("Commands:\n");
+    for (const cmd_t *c = cmds; c->name; c++) {
+        char both[48];
+        int32_t n = 0;
+        for (const char *s = c->name; *s; s++)
+            both[n++] = *s;
+        if (*c->args) {
+            both[n++] = ' ';
+            for (const char *s = c->args; *s && n < 46; s++)
+                both[n++] = *s;
+        }
+        both[n] = 0;
+        puts_("  ");
+        putcol(both, 18);
+        puts_(c->help);
+        puts_("\n");
+    }
+    puts_("Keys: left/right, home/end, up/down (history), tab (complete), "
+          "backspace, Ctrl-U (clear), Ctrl-C (cancel).\n");
+}
+
+static void c_ps(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    char line[160], *f[8];
+    static const int w[] = {14, 9, 6, 10, 10, 10, 6};
+    static const char *const head[] = {"NAME", "STATE", "PRIO", "MEM(KiB)", "CPU(ms)", "RESTARTS",
+                                       "CAPS"};
+    for (int i = 0; i < 7; i++)
+        putcol(head[i], w[i]);
+    puts_("\n");
+    int n;
+    for (int32_t i = 0; (n = dom_fields(i, line, sizeof line, f)) > 0; i++) {
+        for (int k = 0; k < 7 && k < n; k++) {
+            if (k == 4) {       /* CPU: microseconds to milliseconds */
+                uint64_t us = parse_u(f[k]);
+                char b[24];
+                int j = sizeof b;
+                b[--j] = 0;
+                uint64_t ms = us / 1000, frac = (us % 1000) / 100;
+                b[--j] = (char)('0' + frac);
+                b[--j] = '.';
+                do
+                    b[--j] = (char)('0' + ms % 10);
+                while ((ms /= 10) && j > 0);
+                putcol(b + j, w[k]);
+            } else {
+                putcol(f[k], w[k]);
+            }
+        }
+        puts_("\n");
+    }
+    if (n < 0 && n != ATH_ENOENT)
+        err("ps", 0, n);
+}
+
+static void c_caps(int argc, char **argv)
+{
+    if (argc != 2) {
+        puts_("usage: caps DOMAIN\n");
+        return;
+    }
+    int32_t d = dom_index(argv[1]);
+    if (d < 0) {
+        err("caps", argv[1], ATH_ENOENT);
+        return;
+    }
+    static const int w[] = {8, 10, 12, 16, 22, 8};
+    static const char *const head[] = {"HANDLE", "KIND", "RIGHTS", "NAME", "TARGET", "LEASE"};
+    for (int i = 0; i < 6; i++)
+        putcol(head[i], w[i]);
+    puts_("\n");
+    char line[200], *f[8];
+    int32_t n;
+    for (int32_t i = 0; (n = ath_sys_cap(sys, d, i, line, sizeof line - 1)) >= 0; i++) {
+        line[n < (int32_t)sizeof line - 1 ? n : (int32_t)sizeof line - 1] = 0;
+        int k = split(line, f, 8);
+        for (int j = 0; j < k && j < 6; j++)
+            putcol(f[j], w[j]);
+        puts_("\n");
+    }
+    if (n != ATH_ENOENT)
+        err("caps", argv[1], n);
+    puts_("rights: r read, w write, m map, c call, s send, v receive, d derive, "
+          "t transfer, k revoke, x control\n");
+}
+
+/* kill / restart / reset: a control handle to the domain, then dom_*. */
+static void control(int argc, char **argv, int what)
+{
+    if (argc != 2) {
+        puts_("usage: ");
+        puts_(argv[0]);
+        puts_(" DOMAIN\n");
+        return;
+    }
+    ath_handle_t h = ath_sys_domain(sys, argv[1], ath_strlen(argv[1]));
+    if (h < 0) {
+        err(argv[0], argv[1], h);
+        return;
+    }
+    int64_t r = what == 0 ? ath_dom_kill(h) : what == 1 ? ath_dom_restart(h) : ath_dom_reset(h);
+    ath_cap_drop(h);
+    if (r < 0) {
+        err(argv[0], argv[1], (int32_t)r);
+        return;
+    }
+    puts_(argv[0]);
+    puts_(": ");
+    puts_(argv[1]);
+    if (what == 0)
+        puts_(" stopped (restart brings it back)\n");
+    else if (what == 1)
+        puts_(" restarted\n");
+    else {
+        puts_(" reset to its snapshot (pages restored: ");
+        putu((uint64_t)r);
+        puts_(")\n");
+    }
+}
+
+static void c_kill(int argc, char **argv) { control(argc, argv, 0); }
+static void c_restart(int argc, char **argv) { control(argc, argv, 1); }
+static void c_reset(int argc, char **argv) { control(argc, argv, 2); }
+
+static char logbuf[16384];
+
+static void c_dmesg(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    int32_t n = ath_sys_log(sys, logbuf, sizeof logbuf);
+    if (n < 0) {
+        err("dmesg", 0, n);
+        return;
+    }
+    int32_t s = 0;
+    if (n == (int32_t)sizeof logbuf)        /* cut: start at a line */
+        while (s < n && logbuf[s++] != '\n')
+            ;
+    putn(logbuf + s, n - s);
+}
+
+static void kib(const char *label, uint64_t v)
+{
+    puts_(label);
+    putu(v);
+    puts_(" KiB");
+}
+
+static void c_mem(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    int64_t frames = ath_sys_stat(sys, ATH_STAT_FRAMES), fr = ath_sys_stat(sys, ATH_STAT_FREE);
+    int64_t heap = ath_sys_stat(sys, ATH_STAT_HEAP), img = ath_sys_stat(sys, ATH_STAT_BOOTIMG);
+    if (frames < 0 || fr < 0 || heap < 0 || img < 0) {
+        err("mem", 0, (int32_t)(frames < 0 ? frames : fr < 0 ? fr : heap < 0 ? heap : img));
+        return;
+    }
+    char line[160], *f[8];
+    uint64_t doms = 0;
+    for (int32_t i = 0; dom_fields(i, line, sizeof line, f) > 3; i++)
+        doms += parse_u(f[3]);
+    kib("memory: ", (uint64_t)(frames - fr) * 4);
+    kib(" in use of ", (uint64_t)frames * 4);
+    kib(", ", (uint64_t)fr * 4);
+    puts_(" free\n");
+    kib("  kernel heap ", (uint64_t)heap / 1024);
+    kib(", domains' linear memory ", doms);
+    puts_(", boot image ");
+    putu((uint64_t)img);
+    puts_(" bytes\n");
+}
+
+static void c_uptime(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    int64_t ns = ath_sys_stat(sys, ATH_STAT_UPTIME_NS);
+    if (ns < 0) {
+        err("uptime", 0, (int32_t)ns);
+        return;
+    }
+    uint64_t ms = (uint64_t)ns / 1000000u;
+    puts_("up ");
+    putu(ms / 1000);
+    puts_(".");
+    char b[3] = {(char)('0' + ms % 1000 / 100), (char)('0' + ms % 100 / 10), (char)('0' + ms % 10)};
+    putn(b, 3);
+    puts_(" s\n");
+}
+
+static void power(const char *cmd, int how)
+{
+    int32_t e = ath_sys_power(sys, how);
+    if (e < 0)
+        err(cmd, 0, e);
+    else
+        stopping = true;
+}
+
+static void c_poweroff(int argc, char **argv) { (void)argc, (void)argv; power("poweroff", 0); }
+static void c_reboot(int argc, char **argv) { (void)argc, (void)argv; power("reboot", 1); }
+
+static void c_echo(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (i > 1)
+            puts_(" ");
+        puts_(argv[i]);
+    }
+    puts_("\n");
+}
+
+static const cmd_t cmds[] = {
+    {"help", "", "this list", c_help, false},
+    {"ps", "", "the domains: state, priority, memory, CPU time, restarts, capabilities", c_ps, false},
+    {"caps", "DOMAIN", "a domain's capabilities: kind, rights, name, target, lease left", c_caps,
+     true},
+    {"kill", "DOMAIN", "stop a domain (its calls fail until it is restarted)", c_kill, true},
+    {"restart", "DOMAIN", "restart a domain from its snapshot", c_restart, true},
+    {"reset", "DOMAIN", "reset a domain's memory to its snapshot (instant reset)", c_reset, true},
+    {"dmesg", "", "the kernel log", c_dmesg, false},
+    {"mem", "", "memory in use", c_mem, false},
+    {"uptime", "", "time since the kernel started", c_uptime, false},
+    {"echo", "WORDS", "print the words", c_echo, false},
+    {"poweroff", "", "power the machine off", c_poweroff, false},
+    {"reboot", "", "restart the machine", c_reboot, false},
+    {0, 0, 0, 0, false},
+};
+
+static void run_line(char *s)
+{
+    char *argv[ARGV_MAX];
+    int argc = split(s, argv, ARGV_MAX);
+    if (argc == 0)
+        return;
+    for (const cmd_t *c = cmds; c->name; c++)
+        if (streq(c->name, argv[0])) {
+            c->fn(argc, argv);
+            return;
+        }
+    puts_(argv[0]);
+    puts_(": unknown command (type help)\n");
+}
+
+/* ------------------------------------------------------------ the line editor */
+
+static const char prompt[] = "azoth$ ";
+static char line[LINE_MAX + 1];
+static int32_t len, cur;
+static char hist[HIST_MAX][LINE_MAX + 1];
+static int32_t nhist, hpos;     /* hpos: history entry shown (nhist: the new line) */
+static char saved[LINE_MAX + 1];    /* the new line while browsing history */
+
+static void show_prompt(void)
+{
+    puts_(prompt);
+}
+
+/* Redraws the whole line and puts the cursor back. */
+static void redraw(void)
+{
+    puts_("\r");
+    puts_(prompt);
+    putn(line, len);
+    puts_("\x1b[K");
+    if (cur < len) {
+        puts_("\x1b[");
+        putu((uint64_t)(len - cur));
+        puts_("D");
+    }
+}
+
+static void set_line(const char *s)
+{
+    for (len = 0; s[len] && len < LINE_MAX; len++)
+        line[len] = s[len];
+    cur = len;
+    redraw();
+}
+
+static void bell(void)
+{
+    puts_("\a");
+}
+
+static void insert(char c)
+{
+    if (len == LINE_MAX) {
+        bell();
+        return;
+    }
+    for (int32_t i = len; i > cur; i--)
+        line[i] = line[i - 1];
+    line[cur++] = c;
+    len++;
+    if (cur == len)
+        putn(&c, 1);
+    else
+        redraw();
+}
+
+static void backspace(void)
+{
+    if (cur == 0)
+        return;
+    for (int32_t i = cur - 1; i < len - 1; i++)
+        line[i] = line[i + 1];
+    cur--;
+    len--;
+    if (cur == len)
+        puts_("\b \b");
+    else
+        redraw();
+}
+
+static void delete_at(void)
+{
+    if (cur == len)
+        return;
+    cur++;
+    backspace();
+}
+
+static void history(int dir)
+{
+    if (dir < 0 && hpos == 0)
+        return;
+    if (dir > 0 && hpos >= nhist)
+        return;
+    if (hpos == nhist) {        /* leaving the new line: keep it */
+        for (int32_t i = 0; i < len; i++)
+            saved[i] = line[i];
+        saved[len] = 0;
+    }
+    hpos += dir;
+    set_line(hpos == nhist ? saved : hist[hpos]);
+}
+
+static void remember(void)
+{
+    line[len] = 0;
+    if (len == 0 || (nhist && streq(hist[nhist - 1], line)))
+        return;
+    if (nhist == HIST_MAX) {
+        for (int i = 1; i < HIST_MAX; i++)
+            for (int32_t k = 0; k <= LINE_MAX; k++)
+                hist[i - 1][k] = hist[i][k];
+        nhist--;
+    }
+    for (int32_t i = 0; i <= len; i++)
+        hist[nhist][i] = line[i];
+    nhist++;
+}
+
+/* Tab: completes the word before the cursor (a command name as the first
+ * word; a domain name after a command that takes one). One match is
+ * completed with a space after it; several are listed. */
+static void complete(void)
+{
+    int32_t ws = cur;
+    while (ws > 0 && line[ws - 1] != ' ')
+        ws--;
+    int32_t wl = cur - ws;
+    bool first = true;
+    for (int32_t i = 0; i < ws; i++)
+        if (line[i] != ' ')
+            first = false;
+    const char *cand[32];
+    int nc = 0;
+    static char names[32][40];
+    if (first) {
+        for (const cmd_t *c = cmds; c->name && nc < 32; c++)
+            if (prefix(line + ws, wl, c->name))
+                cand[nc++] = c->name;
+    } else {
+        char cmdw[16];
+        int32_t i = 0, k = 0;
+        while (i < ws && line[i] == ' ')
+            i++;
+        while (i < ws && line[i] != ' ' && k < 15)
+            cmdw[k++] = line[i++];
+        cmdw[k] = 0;
+        bool dom = false;
+        for (const cmd_t *c = cmds; c->name; c++)
+            if (streq(c->name, cmdw))
+                dom = c->domain_arg;
+        char l[160], *f[8];
+        for (int32_t d = 0; dom && nc < 32 && dom_fields(d, l, sizeof l, f) > 0; d++)
+            if (prefix(line + ws, wl, f[0])) {
+                int32_t j = 0;
+                for (; f[0][j] && j < 39; j++)
+                    names[nc][j] = f[0][j];
+                names[nc][j] = 0;
+                cand[nc] = names[nc];
+                nc++;
+            }
+    }
+    if (nc == 0) {
+        bell();
+        return;
+    }
+    /* The longest common prefix of the candidates. */
+    int32_t common = ath_strlen(cand[0]);
+    for (int i = 1; i < nc; i++) {
+        int32_t j = 0;
+        while (j < common && cand[i][j] == cand[0][j])
+            j++;
+        common = j;
+    }
+    for (int32_t j = wl; j < common; j++)
+        insert(cand[0][j]);
+    if (nc == 1) {
+        insert(' ');
+        return;
+    }
+    if (common == wl) {
+        puts_("\n");
+        for (int i = 0; i < nc; i++) {
+            puts_(cand[i]);
+            puts_("  ");
+        }
+        puts_("\n");
+        redraw();
+    }
+}
+
+static void enter(void)
+{
+    puts_("\r\n");
+    remember();
+    line[len] = 0;
+    static char copy[LINE_MAX + 1];
+    for (int32_t i = 0; i <= len; i++)
+        copy[i] = line[i];
+    len = cur = 0;
+    hpos = nhist;
+    flush();                    /* the command line before what it makes the kernel say */
+    run_line(copy);
+    if (!stopping)
+        show_prompt();
+}
+
+/* Escape sequences: ESC [ params final, ESC O final. */
+enum { ST_NORMAL, ST_ESC, ST_CSI, ST_SS3 };
+static int est;
+static int32_t eparam, eplen;
+static bool last_cr;
+
+static void csi(char fin)
+{
+    switch (fin) {
+    case 'A': history(-1); break;
+    case 'B': history(1); break;
+    case 'C':
+        if (cur < len) {
+            cur++;
+            puts_("\x1b[C");
+        }
+        break;
+    case 'D':
+        if (cur > 0) {
+            cur--;
+            puts_("\x1b[D");
+        }
+        break;
+    case 'H': cur = 0; redraw(); break;
+    case 'F': cur = len; redraw(); break;
+    case '~':
+        if (eparam == 1 || eparam == 7) {
+            cur = 0;
+            redraw();
+        } else if (eparam == 4 || eparam == 8) {
+            cur = len;
+            redraw();
+        } else if (eparam == 3) {
+            delete_at();
+        }
+        break;
+    default: break;             /* anything else is ignored */
+    }
+}
+
+static void feed(unsigned char c)
+{
+    bool cr = last_cr;
+    last_cr = false;
+    if (est == ST_ESC) {
+        est = c == '[' ? ST_CSI : c == 'O' ? ST_SS3 : ST_NORMAL;
+        eparam = eplen = 0;
+        return;
+    }
+    if (est == ST_SS3) {
+        est = ST_NORMAL;
+        csi((char)c);
+        return;
+    }
+    if (est == ST_CSI) {
+        if (c >= '0' && c <= '9' && eplen < 8) {
+            eparam = eparam * 10 + (c - '0');
+            eplen++;
+        } else if (c >= 0x40 && c <= 0x7e) {
+            est = ST_NORMAL;
+            csi((char)c);
+        } else if (!(c == ';' || (c >= 0x20 && c <= 0x3f)) || ++eplen > 16) {
+            est = ST_NORMAL;    /* malformed or overlong: dropped */
+        }
+        return;
+    }
+    switch (c) {
+    case 0x1b: est = ST_ESC; break;
+    case '\r': last_cr = true; enter(); break;
+    case '\n':
+        if (!cr)                /* CR LF is one Enter */
+            enter();
+        break;
+    case 0x7f:
+    case 0x08: backspace(); break;
+    case 0x03:                  /* Ctrl-C: the line is dropped */
+        puts_("^C\r\n");
+        len = cur = 0;
+        hpos = nhist;
+        show_prompt();
+        break;
+    case 0x15: len = cur = 0; redraw(); break;     /* Ctrl-U */
+    case 0x01: cur = 0; redraw(); break;           /* Ctrl-A */
+    case 0x05: cur = len; redraw(); break;         /* Ctrl-E */
+    case 0x04: delete_at(); break;                 /* Ctrl-D */
+    case '\t': complete(); break;
+    default:
+        if (c >= 0x20 && c < 0x7f)
+            insert((char)c);
+        break;                  /* other control bytes and non-ASCII: ignored */
+    }
+}
+
+ATH_EXPORT("_start") void _start(void)
+{
+    sys = ath_cap_find("sys");
+    in = ath_cap_find("console.in");
+    if (sys < 0 || in < 0) {
+        ath_print("shell: no system capability or console channel granted; exiting\n");
+        return;
+    }
+    int32_t once = ath_sys_ready(sys);
+    puts_("Azoth shell. Type help for the commands.\n");
+    show_prompt();
+    flush();
+    if (once == 1) {            /* not interactive (athanor.once): done */
+        puts_("\n");
+        flush();
+        ath_sys_power(sys, 0);
+        return;
+    }
+    for (;;) {
+        char buf[ATH_MSG_MAX];
+        int32_t n = ath_recv(in, buf, sizeof buf, 0, ATH_FOREVER);
+        if (n < 0) {
+            ath_print("shell: console channel: ");
+            ath_print(ath_strerror(n));
+            ath_print("; exiting\n");
+            return;
+        }
+        for (int32_t i = 0; i < n; i++)
+            feed((unsigned char)buf[i]);
+        flush();
+    }
+}
