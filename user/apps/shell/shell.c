@@ -59,11 +59,14 @@ static void putu(uint64_t v)
     putn(b + i, (int32_t)sizeof b - i);
 }
 
-/* s left-aligned in a field of w columns (at least one space after). */
+/* s left-aligned in a field of w columns (at least one space after);
+ * w 0: the last column, no padding. */
 static void putcol(const char *s, int32_t w)
 {
     int32_t n = ath_strlen(s);
     puts_(s);
+    if (w == 0)
+        return;
     do
         putn(" ", 1);
     while (++n < w);
@@ -180,7 +183,7 @@ static void c_ps(int argc, char **argv)
 {
     (void)argc, (void)argv;
     char line[160], *f[8];
-    static const int w[] = {14, 9, 6, 10, 10, 10, 6};
+    static const int w[] = {14, 9, 6, 10, 10, 10, 0};
     static const char *const head[] = {"NAME", "STATE", "PRIO", "MEM(KiB)", "CPU(ms)", "RESTARTS",
                                        "CAPS"};
     for (int i = 0; i < 7; i++)
@@ -222,7 +225,7 @@ static void c_caps(int argc, char **argv)
         err("caps", argv[1], ATH_ENOENT);
         return;
     }
-    static const int w[] = {8, 10, 12, 16, 22, 8};
+    static const int w[] = {8, 10, 12, 16, 22, 0};
     static const char *const head[] = {"HANDLE", "KIND", "RIGHTS", "NAME", "TARGET", "LEASE"};
     for (int i = 0; i < 6; i++)
         putcol(head[i], w[i]);
