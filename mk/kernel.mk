@@ -19,8 +19,9 @@
 # Each port's kernel/arch/<isa>/arch.mk defines ARCH_TRIPLE, ARCH_CFLAGS,
 # ARCH_SRC, ARCH_LDSCRIPT, ARCH_IMAGE, QEMU_CMD and QEMU_DEBUG_FLAGS. It may
 # refer to $(KBUILD) (this build's directory) and $(KERNEL_ELF), and may set
-# ARCH_LDFLAGS, ARCH_LINK to replace the whole link command, and
-# ARCH_PORT_CFLAGS to compile its own sources with other flags than KCFLAGS.
+# ARCH_LDFLAGS, ARCH_LINK to replace the whole link command,
+# ARCH_PORT_CFLAGS to compile its own sources with other flags than KCFLAGS,
+# and ARCH_NO_PORT_IO := 1 to link kernel/arch/common/noio.c (no port I/O).
 
 ARCH     ?= x86_64
 KTEST    ?=
@@ -51,8 +52,9 @@ KCORE_SRC := $(addprefix kernel/core/,bootimg.c cap.c dev.c devices.c domain.c h
                irq.c klib.c loader.c main.c overlay.c panic.c pmm.c printk.c sched.c stack.c \
                supervise.c sysctl.c time.c trap.c vm.c wasm_platform.c)
 KTEST_HARNESS := $(addprefix kernel/test/,hostile.c ipcbench.c join.c ktest.c kspec.c \
-                   scenario.c selftest.c selftest_fault.c selftest_sched.c)
+                   scenario.c selftest.c selftest_fault.c selftest_sched.c spectest.c)
 KOBJ := $(patsubst kernel/core/%.c,$(KBUILD)/core/%.o,$(KCORE_SRC)) \
+        $(if $(ARCH_NO_PORT_IO),$(KBUILD)/common/noio.o) \
         $(if $(KTEST_ON),$(patsubst kernel/test/%.c,$(KBUILD)/test/%.o,$(KTEST_HARNESS))) \
         $(patsubst src/wasm/%.c,$(KBUILD)/wasm/%.o,$(ENGINE_SRC)) \
         $(patsubst $(KARCH)/%,$(KBUILD)/arch/%.o,$(ARCH_SRC))
@@ -62,6 +64,9 @@ ARCH_LINK ?= ld.lld -nostdlib -z max-page-size=4096 $(ARCH_LDFLAGS) -T $(ARCH_LD
              -o $@ $(KOBJ)
 
 $(KBUILD)/core/%.o: kernel/core/%.c
+	@mkdir -p $(dir $@)
+	clang $(KCFLAGS) -c $< -o $@
+$(KBUILD)/common/%.o: kernel/arch/common/%.c
 	@mkdir -p $(dir $@)
 	clang $(KCFLAGS) -c $< -o $@
 $(KBUILD)/test/%.o: kernel/test/%.c

@@ -61,23 +61,25 @@ $(BUILD)/modules/spec.bin: $(BUILD)/spec2bin $(KSPEC_JSON)
 
 # The runner on the host: kspec.c is compiled as the kernel compiles it
 # (freestanding, no libc headers); the driver supplies kprintf and kmalloc.
-KSPEC_HOST_DEP := tests/spec/kspec_host.c kernel/test/kspec.c kernel/include/kern/kspec.h \
+KSPEC_HOST_DEP := tests/spec/kspec_host.c kernel/include/kern/kspec.h \
                   kernel/include/kern/kernel.h include/wasm/wasm.h
-$(BUILD)/obj/kspec/kspec.o: kernel/test/kspec.c kernel/include/kern/kspec.h \
-                            kernel/include/kern/kernel.h include/wasm/wasm.h
+KSPEC_OBJ_DEP  := kernel/include/kern/kspec.h kernel/include/kern/kernel.h include/wasm/wasm.h \
+                  kernel/test/spectest.h
+$(BUILD)/obj/kspec/%.o: kernel/test/%.c $(KSPEC_OBJ_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ENGINE_CFLAGS) -Wunused-parameter -Ikernel/include $(OPT) -c $< -o $@
-$(SAN)/obj/kspec/kspec.o: kernel/test/kspec.c kernel/include/kern/kspec.h \
-                          kernel/include/kern/kernel.h include/wasm/wasm.h
+$(SAN)/obj/kspec/%.o: kernel/test/%.c $(KSPEC_OBJ_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ENGINE_CFLAGS) -Wunused-parameter -Ikernel/include $(SANFLAGS) -c $< -o $@
 
-$(BUILD)/kspec_host: $(KSPEC_HOST_DEP) $(BUILD)/obj/kspec/kspec.o $(BUILD)/libazothwasm.a
+$(BUILD)/kspec_host: $(KSPEC_HOST_DEP) $(BUILD)/obj/kspec/kspec.o $(BUILD)/obj/kspec/spectest.o \
+                     $(BUILD)/libazothwasm.a
 	$(CC) $(HOST_CFLAGS) $(KSPEC_CFLAGS) $(OPT) tests/spec/kspec_host.c \
-	    $(BUILD)/obj/kspec/kspec.o $(BUILD)/libazothwasm.a -pthread -o $@
-$(SAN)/kspec_host: $(KSPEC_HOST_DEP) $(SAN)/obj/kspec/kspec.o $(SAN)/libazothwasm.a
+	    $(BUILD)/obj/kspec/kspec.o $(BUILD)/obj/kspec/spectest.o $(BUILD)/libazothwasm.a -pthread -o $@
+$(SAN)/kspec_host: $(KSPEC_HOST_DEP) $(SAN)/obj/kspec/kspec.o $(SAN)/obj/kspec/spectest.o \
+                   $(SAN)/libazothwasm.a
 	$(CC) $(HOST_CFLAGS) $(KSPEC_CFLAGS) $(SANFLAGS) tests/spec/kspec_host.c \
-	    $(SAN)/obj/kspec/kspec.o $(SAN)/libazothwasm.a -pthread -o $@
+	    $(SAN)/obj/kspec/kspec.o $(SAN)/obj/kspec/spectest.o $(SAN)/libazothwasm.a -pthread -o $@
 
 TOOLS += $(BUILD)/spec2bin $(BUILD)/kspec_host
 

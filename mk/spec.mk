@@ -5,15 +5,15 @@
 #   make build/spec_json_test     unit tests of the runner's JSON parser
 #   make spec                     converts and runs the 90 core .wast files
 #                                 (WASM_TESTSUITE=..., SPEC_RUNNER=..., SPEC_TEXT=wat2wasm)
-SPEC_SRC := tests/spec/runner.c tests/spec/spectest.c tests/spec/json.c
-SPEC_HDR := tests/spec/json.h tests/spec/spec.h include/wasm/wasm.h
+SPEC_SRC := tests/spec/runner.c tests/spec/spectest.c tests/spec/json.c kernel/test/spectest.c
+SPEC_HDR := tests/spec/json.h tests/spec/spec.h include/wasm/wasm.h kernel/test/spectest.h
 
 $(BUILD)/spec_runner: $(SPEC_SRC) $(SPEC_HDR) $(BUILD)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(OPT) $(SPEC_SRC) $(BUILD)/libazothwasm.a -o $@
+	$(CC) $(HOST_CFLAGS) -Ikernel/test $(OPT) $(SPEC_SRC) $(BUILD)/libazothwasm.a -o $@
 $(SAN)/spec_runner: $(SPEC_SRC) $(SPEC_HDR) $(SAN)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SANFLAGS) $(SPEC_SRC) $(SAN)/libazothwasm.a -o $@
+	$(CC) $(HOST_CFLAGS) -Ikernel/test $(SANFLAGS) $(SPEC_SRC) $(SAN)/libazothwasm.a -o $@
 $(BUILD)/spec_json_test: tests/spec/json_test.c tests/spec/json.c tests/spec/json.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(SANFLAGS) tests/spec/json_test.c tests/spec/json.c -o $@

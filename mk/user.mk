@@ -27,6 +27,10 @@ $(MODBUILD)/services/%.wasm: $$(wildcard user/services/$$*/*.c user/services/$$*
 $(MODBUILD)/apps/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_DEPS)
 	@mkdir -p $(dir $@)
 	$(WASM_CC) $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
+# Programs the shell runs (run NAME: bin/NAME.wasm), also apps/NAME/.
+$(MODBUILD)/bin/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_DEPS)
+	@mkdir -p $(dir $@)
+	$(WASM_CC) $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
 
 # Test modules (user/test/): e2e and invalid (one folder each), the
 # scenario domains (user/test/scenario/, one .c per module), the hostile
@@ -68,7 +72,7 @@ TOOLS += $(BUILD)/mkbootimg
 PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm drivers/virtio_blk.wasm \
                    drivers/virtio_rng.wasm \
                    services/fs.wasm \
-                   apps/shell.wasm \
+                   apps/shell.wasm bin/hello.wasm bin/crash.wasm bin/spin.wasm \
                    $(LANG_PRODUCT_MODULES)
 
 # The test kernels' image (user/test/manifest.txt): init and the drivers

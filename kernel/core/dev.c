@@ -735,25 +735,6 @@ static bool has_prefix(const char *a, const char *p)
     return strlen(a) >= n && memcmp(a, p, n) == 0;
 }
 
-/* The next space-separated word of [*p, end) into out[DEV_WORD]; false at
- * the end or when too long (then *out is ""). */
-static bool next_word(const char **p, const char *end, char *out)
-{
-    const char *s = *p;
-    while (s < end && (*s == ' ' || *s == '\t' || *s == '\r'))
-        s++;
-    const char *f = s;
-    while (s < end && *s != ' ' && *s != '\t' && *s != '\r')
-        s++;
-    *p = s;
-    out[0] = 0;
-    if (s == f || s - f >= DEV_WORD)
-        return s != f;
-    memcpy(out, f, (size_t)(s - f));
-    out[s - f] = 0;
-    return true;
-}
-
 static const char *const cons_kinds[] = {"none", "16550-io", "16550-mmio", "pl011"};
 
 /* when=K: does the console device match K ("16550" matches both)? */
@@ -853,20 +834,23 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
     int ck = ARCH_CONS_NONE;
     uint32_t rights = 0, want = CAP_R_SAME;
     const char *why = "this machine has no such device";
-    next_word(&s, end, dev);
+    manifest_word(&s, end, dev, sizeof dev);     /* too long: "", no such device */
     bool cons = word_eq(dev, "console");
     bool have = cons ? arch_console_device(&phys, &irq, &ck) : false;
     const device_t *dv = cons ? NULL : dev_find(dev);
-    while (next_word(&s, end, w)) {
-        if (has_prefix(w, "when=")) {
+    int r;
+    while ((r = manifest_word(&s, end, w, sizeof w)) != 0) {
+        if (r > 0 && has_prefix(w, "when=")) {
             if (cons && (!have || !when_matches(w + 5, ck)))
                 return true;    /* for another machine: not an error */
             if (!cons && !dev_find(w + 5))
                 return true;    /* when=NAME: only where that device is */
-        } else if (word_eq(kind, "dma") && has_prefix(w, "pages=") && parse_count(w + 6, &pages)) {
+        } else if (r > 0 && word_eq(kind, "dma") && has_prefix(w, "pages=") &&
+                   parse_count(w + 6, &pages)) {
             continue;
-        } else if (!has_prefix(w, "rights=") || !domain_parse_rights(w + 7, &want)) {
-            kprintf("manifest:%d: %s: %s %s: bad word %s\n", lineno, d->name, kind, dev, w);
+        } else if (r < 0 || !has_prefix(w, "rights=") || !domain_parse_rights(w + 7, &want)) {
+            kprintf("manifest:%d: %s: %s %s: bad word %s\n", lineno, d->name, kind, dev,
+                    r > 0 ? w : "(too long)");
             return true;
         }
     }

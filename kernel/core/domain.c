@@ -364,9 +364,7 @@ typedef struct mf {
     int nmods, ndirs;
 } mf_t;
 
-/* The next space-separated word of [*p, end) into out[MF_FIELD]: 1 if
- * found, 0 if none, -1 if too long. */
-static int mf_word(const char **p, const char *end, char *out)
+int manifest_word(const char **p, const char *end, char *out, size_t cap)
 {
     const char *s = *p;
     while (s < end && (*s == ' ' || *s == '\t' || *s == '\r'))
@@ -375,13 +373,19 @@ static int mf_word(const char **p, const char *end, char *out)
     while (s < end && *s != ' ' && *s != '\t' && *s != '\r')
         s++;
     *p = s;
+    out[0] = 0;
     if (s == f)
         return 0;
-    if (s - f >= MF_FIELD)
+    if ((size_t)(s - f) >= cap)
         return -1;
     memcpy(out, f, (size_t)(s - f));
     out[s - f] = 0;
     return 1;
+}
+
+static int mf_word(const char **p, const char *end, char *out)
+{
+    return manifest_word(p, end, out, MF_FIELD);
 }
 
 /* "key=" prefix: the value after it, or NULL. */

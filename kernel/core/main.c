@@ -66,7 +66,29 @@ static bool plat_ready(void)
     return console_once;
 }
 
-static const sysctl_platform_t platform = {plat_stat, klog_tail, plat_power, plat_ready};
+#define PROG_STACK (256u * 1024u)
+
+/* A program's thread (sys_run): its entry, then the status for sys_wait. */
+static void prog_thread(void *arg)
+{
+    sysctl_prog_t *p = arg;
+    char tag[DOMAIN_NAME_MAX + 16];
+    size_t n = strlen(p->d->name);
+    memcpy(tag, p->d->name, n);
+    memcpy(tag + n, ": trapped", 10);
+    uint64_t res = 0;
+    int r = loader_run_entry(p->d, tag, &res);
+    p->status = r < 0 ? -1 : (int64_t)(uint32_t)res;
+    p->done = true;
+    thread_exit();
+}
+
+static bool plat_spawn(domain_t *d, sysctl_prog_t *p)
+{
+    return thread_create(d, d->name, d->prio, prog_thread, p, PROG_STACK) != NULL;
+}
+
+static const sysctl_platform_t platform = {plat_stat, klog_tail, plat_power, plat_ready, plat_spawn};
 
 /* "athanor.crash" on the command line: an unexpected page fault after the
  * boot line, to show (and let the boot test check) that it is reported

@@ -12,6 +12,7 @@
 #include <kern/domain.h>
 #include <kern/ipc.h>
 #include <kern/kernel.h>
+#include <kern/supervise.h>
 #include <kern/sysctl.h>
 #include <wasm/wasm.h>
 
@@ -242,7 +243,8 @@ static wasm_trap_kind_t hc_sys_stat(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     if (e)
         c[0] = (uint64_t)(int64_t)e;
     else
-        c[0] = key == SYS_STAT_UPTIME_NS ? timer_now_ns() : plat->stat(key);
+        c[0] = key == SYS_STAT_UPTIME_NS ? timer_now_ns() / 1000000u * 1000000u   /* 1 ms, as uptime_ns */
+                                         : plat->stat(key);
     return WASM_OK;
 }
 
@@ -298,6 +300,162 @@ static wasm_trap_kind_t hc_sys_ready(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     return RET(e ? e : plat->ready() ? 1 : 0), WASM_OK;
 }
 
+/* ------------------------------------------------------------ programs */
+
+#define SYS_PROGS 8
+#define PROG_FILE_MAX (DOMAIN_NAME_MAX + 16)
+
+static sysctl_prog_t progs[SYS_PROGS];
+
+static sysctl_prog_t *prog_of(domain_t *d)
+{
+    for (int i = 0; i < SYS_PROGS; i++)
+        if (progs[i].d == d)
+            return &progs[i];
+    return NULL;
+}
+
+/* Whether name is a program name: 1..24 of [a-z0-9_-]. */
+static bool prog_name_ok(const char *name, uint32_t n)
+{
+    if (n == 0 || n > 24)
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        char ch = name[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* The program's domain, made from bin/NAME.wasm on its first run (one
+ * manifest line), reset to its snapshot before every later one; or NULL
+ * with *err set. */
+static domain_t *prog_domain(domain_t *me, const char *name, int *err)
+{
+    domsys_t *sys = me->sys;
+    domain_t *d = domain_find(sys, name);
+    if (d) {
+        sysctl_prog_t *p = prog_of(d);
+        if (!p) {
+            *err = CAP_EINVAL;      /* a domain of the manifest, not a program */
+            return NULL;
+        }
+        if (p->running && !p->done) {
+            *err = IPC_EBUSY;
+            return NULL;
+        }
+        bool ok = d->state == DOMAIN_READY ? domain_reset(d) >= 0 : domain_restart(d);
+        *err = ok ? 0 : IPC_EBUSY;
+        return ok ? d : NULL;
+    }
+    char file[PROG_FILE_MAX], line[2 * PROG_FILE_MAX];
+    size_t n = strlen(name), k = 0;
+    const uint8_t *bytes;
+    size_t len;
+    memcpy(file, "bin/", 4);
+    memcpy(file + 4, name, n);
+    memcpy(file + 4 + n, ".wasm", 6);
+    if (!sys->find_file || !sys->find_file(file, &bytes, &len)) {
+        *err = CAP_ENOENT;
+        return NULL;
+    }
+    int slot = -1;
+    for (int i = 0; i < SYS_PROGS && slot < 0; i++)
+        if (!progs[i].d)
+            slot = i;
+    if (slot < 0) {
+        *err = IPC_ELIMIT;
+        return NULL;
+    }
+    memcpy(line + k, name, n), k += n;
+    line[k++] = ' ';
+    memcpy(line + k, file, n + 9), k += n + 9;
+    memcpy(line + k, " restart=never prio=8", 21), k += 21;
+    if (domsys_load_manifest(sys, line, k) != 1 || !(d = domain_find(sys, name)) ||
+        d->state != DOMAIN_READY) {
+        *err = CAP_EINVAL;          /* reported by the loader */
+        return NULL;
+    }
+    progs[slot].d = d;
+    *err = 0;
+    return d;
+}
+
+/* sys_run(sys, name, nlen, args, alen) -> a control handle (control,
+ * read) to the program's domain: bin/NAME.wasm of the boot image, its
+ * entry _start run on a thread of its own, athanor.args giving args. */
+static wasm_trap_kind_t hc_sys_run(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    domain_t *me = u;
+    char name[DOMAIN_NAME_MAX];
+    int e = sys_check(me, c[0], CAP_R_CONTROL);
+    if (e)
+        return RET(e), WASM_OK;
+    uint32_t nlen = (uint32_t)c[2], alen = (uint32_t)c[4];
+    const uint8_t *np = hostcall_guest(ctx, c[1], nlen), *ap = hostcall_guest(ctx, c[3], alen);
+    if (!np || !ap)
+        return RET(IPC_EFAULT), WASM_OK;
+    if (!prog_name_ok((const char *)np, nlen))
+        return RET(CAP_ENOENT), WASM_OK;
+    if (alen >= DOMAIN_ARGS_MAX)
+        return RET(CAP_EINVAL), WASM_OK;
+    if (!plat || !plat->spawn)
+        return RET(CAP_ENOENT), WASM_OK;
+    memcpy(name, np, nlen);
+    name[nlen] = 0;
+    domain_t *d = prog_domain(me, name, &e);
+    if (!d)
+        return RET(e), WASM_OK;
+    memcpy(d->args, ap, alen);
+    d->args[alen] = 0;
+    memcpy(d->entry, "_start", 7);
+    cap_handle_t h;
+    e = cap_install(me->caps, &d->obj, CAP_R_CONTROL | CAP_R_READ, &h);
+    if (e)
+        return RET(e), WASM_OK;
+    sysctl_prog_t *p = prog_of(d);
+    p->done = false;
+    p->status = 0;
+    p->running = true;
+    if (!plat->spawn(d, p)) {
+        p->running = false;
+        cap_delete(me->caps, h);
+        return RET(CAP_ENOMEM), WASM_OK;
+    }
+    return RET((int32_t)h), WASM_OK;
+}
+
+/* sys_wait(sys, h, timeout_ns) -> the program's status (>= 0: what its
+ * entry returned; IPC_ETRAP: it trapped or was killed), IPC_ETIMEDOUT
+ * while it runs. h: a control handle to a program. */
+static wasm_trap_kind_t hc_sys_wait(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    domain_t *me = u;
+    kobj_t *o;
+    int e = sys_check(me, c[0], CAP_R_CONTROL);
+    if (!e)
+        e = cap_lookup(me->caps, (cap_handle_t)c[1], KOBJ_DOMAIN, CAP_R_CONTROL, &o);
+    sysctl_prog_t *p = e ? NULL : prog_of((domain_t *)o);
+    if (!e && !p)
+        e = CAP_EINVAL;
+    if (e) {
+        c[0] = (uint64_t)(int64_t)e;
+        return WASM_OK;
+    }
+    uint64_t end = timer_now_ns() + (c[2] > 10000000000ull ? 10000000000ull : c[2]);
+    while (!p->done && timer_now_ns() < end)
+        sched_sleep_ns(1000000u);
+    if (!p->done) {
+        c[0] = (uint64_t)(int64_t)IPC_ETIMEDOUT;
+        return WASM_OK;
+    }
+    p->running = false;
+    c[0] = (uint64_t)(p->status < 0 ? (int64_t)IPC_ETRAP : p->status);
+    return WASM_OK;
+}
+
 static const hostcall_def_t sys_calls[] = {
     {"sys_dom", "iiii:i", hc_sys_dom},
     {"sys_cap", "iiiii:i", hc_sys_cap},
@@ -306,6 +464,8 @@ static const hostcall_def_t sys_calls[] = {
     {"sys_domain", "iii:i", hc_sys_domain},
     {"sys_power", "ii:i", hc_sys_power},
     {"sys_ready", "i:i", hc_sys_ready},
+    {"sys_run", "iiiii:i", hc_sys_run},
+    {"sys_wait", "iiI:I", hc_sys_wait},
 };
 
 bool sysctl_hostcalls_define(wasm_linker_t *l, domain_t *d)

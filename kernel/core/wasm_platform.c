@@ -9,6 +9,7 @@
 #include <arch/timer.h>
 #include <kern/kernel.h>
 #include <wasm/platform.h>
+#include <wasm/watch.h>
 #include <wasm/wasm.h>
 
 #include "core.h"
@@ -97,41 +98,20 @@ bool wasm_plat_vm_protect(void *addr, size_t size, bool writable)
 
 #define KWASM_WATCHES 128
 
-static struct kwatch {
-    uintptr_t base, end;
-    struct wasm_memory *mem;
-} watches[KWASM_WATCHES];
+static wasm_watch_t watches[KWASM_WATCHES];
 
 bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem)
 {
-    bool ok = false, was = cpu_irq_save();
-    for (int i = 0; i < KWASM_WATCHES; i++) {
-        struct kwatch *w = &watches[i];
-        if (mem && !w->mem) {
-            w->base = (uintptr_t)base;
-            w->end = (uintptr_t)base + size;
-            w->mem = mem;
-            ok = true;
-            break;
-        }
-        if (!mem && w->mem && w->base == (uintptr_t)base) {
-            w->mem = NULL;
-            ok = true;
-            break;
-        }
-    }
+    bool was = cpu_irq_save();
+    bool ok = wasm_watch_set(watches, KWASM_WATCHES, base, size, mem);
     cpu_irq_restore(was);
     return ok;
 }
 
 bool kwasm_write_fault(uintptr_t addr)
 {
-    for (int i = 0; i < KWASM_WATCHES; i++) {
-        struct kwatch *w = &watches[i];
-        if (w->mem && addr >= w->base && addr < w->end)
-            return wasm_memory_write_fault(w->mem, (void *)addr);
-    }
-    return false;
+    struct wasm_memory *m = wasm_watch_find(watches, KWASM_WATCHES, addr);
+    return m && wasm_memory_write_fault(m, (void *)addr);
 }
 
 /* The kernel's runtime: modest limits, since every byte of the value stack

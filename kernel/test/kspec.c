@@ -15,6 +15,8 @@
 #include <kern/kspec.h>
 #include <wasm/wasm.h>
 
+#include "spectest.h"
+
 /* Safe points per call or instantiation before a test counts as hung.
  * The subset needs far fewer (measured on the host: see docs/kspec.md). */
 #define KSPEC_FUEL 10000000ull
@@ -478,53 +480,6 @@ static wasm_trap_kind_t spectest_print(wasm_call_ctx_t *ctx, uint64_t *cells, vo
     return WASM_OK;
 }
 
-static bool define(ks_t *s, const char *name, wasm_extern_t ext)
-{
-    uint32_t n = 0;
-    while (name[n])
-        n++;
-    return wasm_linker_define(s->linker, "spectest", 8, name, n, ext);
-}
-
-/* The reference interpreter's "spectest" module: print functions that
- * print nothing, globals 666 / 666.6, a table 10..20, a memory 1..2. */
-static bool define_spectest(ks_t *s)
-{
-    static const struct { const char *name; wasm_valtype_t p[2]; uint32_t n; } prints[] = {
-        {"print", {WASM_I32, WASM_I32}, 0},
-        {"print_i32", {WASM_I32, WASM_I32}, 1},
-        {"print_i64", {WASM_I64, WASM_I32}, 1},
-        {"print_f32", {WASM_F32, WASM_I32}, 1},
-        {"print_f64", {WASM_F64, WASM_I32}, 1},
-        {"print_i32_f32", {WASM_I32, WASM_F32}, 2},
-        {"print_f64_f64", {WASM_F64, WASM_F64}, 2},
-    };
-    static const struct { const char *name; wasm_valtype_t t; uint64_t bits; } globals[] = {
-        {"global_i32", WASM_I32, 666},
-        {"global_i64", WASM_I64, 666},
-        {"global_f32", WASM_F32, 0x4426a666u},            /* 666.6f */
-        {"global_f64", WASM_F64, 0x4084d4cccccccccdull},  /* 666.6 */
-    };
-    for (size_t i = 0; i < sizeof prints / sizeof prints[0]; i++) {
-        wasm_extern_t e = {.kind = WASM_EXTERN_FUNC};
-        e.u.func = wasm_func_new_host(s->rt, prints[i].p, prints[i].n, NULL, 0,
-                                      spectest_print, NULL, prints[i].name);
-        if (!e.u.func || !define(s, prints[i].name, e))
-            return false;
-    }
-    for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++) {
-        wasm_extern_t e = {.kind = WASM_EXTERN_GLOBAL};
-        e.u.global = wasm_global_new(s->rt, globals[i].t, false, globals[i].bits);
-        if (!e.u.global || !define(s, globals[i].name, e))
-            return false;
-    }
-    wasm_extern_t t = {.kind = WASM_EXTERN_TABLE};
-    t.u.table = wasm_table_new(s->rt, WASM_FUNCREF, 10, 20, true);
-    wasm_extern_t m = {.kind = WASM_EXTERN_MEMORY};
-    m.u.memory = wasm_memory_new(s->rt, 1, 2, true);
-    return t.u.table && m.u.memory && define(s, "table", t) && define(s, "memory", m);
-}
-
 /* Frees everything of the current file (instances before modules, since
  * instances may import from each other). */
 static void file_end(ks_t *s)
@@ -556,7 +511,7 @@ static bool file_begin(ks_t *s)
     s->rt = wasm_runtime_new(&kspec_config);
     s->linker = s->rt ? wasm_linker_new(s->rt) : NULL;
     s->ex = s->rt ? wasm_exec_new(s->rt) : NULL;
-    return s->linker && s->ex && define_spectest(s);
+    return s->linker && s->ex && spectest_define(s->rt, s->linker, spectest_print);
 }
 
 static void file_report(ks_t *s)

@@ -128,6 +128,13 @@ ATH_IMPORT("sys_domain") ath_handle_t ath_sys_domain(ath_handle_t sys, const cha
 ATH_IMPORT("sys_power") int32_t ath_sys_power(ath_handle_t sys, int32_t how);
 /* control: the shell is at its prompt; 1 when the console is not interactive. */
 ATH_IMPORT("sys_ready") int32_t ath_sys_ready(ath_handle_t sys);
+/* control: runs bin/NAME.wasm of the boot image (its _start, athanor.args
+ * giving args) on a thread of its own; a control handle to it. */
+ATH_IMPORT("sys_run") ath_handle_t ath_sys_run(ath_handle_t sys, const char *name, int32_t nlen,
+                                               const char *args, int32_t alen);
+/* control: waits up to timeout_ns for the program under h: its exit status
+ * (>= 0), ATH_ETRAP if it trapped or was killed, ATH_ETIMEDOUT if running. */
+ATH_IMPORT("sys_wait") int64_t ath_sys_wait(ath_handle_t sys, ath_handle_t h, int64_t timeout_ns);
 /* write: bytes to the console, not kept in the kernel log; bytes written. */
 ATH_IMPORT("console_write") int32_t ath_console_write(ath_handle_t sys, const char *p, int32_t len);
 

@@ -6,6 +6,7 @@
  */
 #include <wasm/platform.h>
 #include <wasm/wasm.h>
+#include <wasm/watch.h>
 
 #include <pthread.h>
 #include <signal.h>
@@ -114,10 +115,7 @@ void wasm_plat_vm_release(void *addr, size_t size)
  * guarded by a mutex for changes; the fault handler only reads it. */
 #define MAX_WATCHES 256
 
-static struct watch {
-    uintptr_t base, end;
-    struct wasm_memory *mem;
-} watches[MAX_WATCHES];
+static wasm_watch_t watches[MAX_WATCHES];
 static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction prev_segv;
 static bool handler_installed;
@@ -132,12 +130,9 @@ static struct code_region {
 
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {
-    uintptr_t a = (uintptr_t)si->si_addr;
-    for (int i = 0; i < MAX_WATCHES; i++) {
-        struct watch *w = &watches[i];
-        if (w->mem && a >= w->base && a < w->end && wasm_memory_write_fault(w->mem, (void *)a))
-            return; /* retry the write */
-    }
+    struct wasm_memory *m = wasm_watch_find(watches, MAX_WATCHES, (uintptr_t)si->si_addr);
+    if (m && wasm_memory_write_fault(m, si->si_addr))
+        return; /* retry the write */
 #if defined(__x86_64__)
     ucontext_t *ctx = uc;
     uintptr_t pc = (uintptr_t)ctx->uc_mcontext.gregs[REG_RIP];
@@ -179,24 +174,9 @@ static void install_handler(void)
 
 bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem)
 {
-    bool ok = false;
     pthread_mutex_lock(&watch_lock);
     install_handler();
-    for (int i = 0; i < MAX_WATCHES && handler_installed; i++) {
-        struct watch *w = &watches[i];
-        if (mem && !w->mem) {
-            w->base = (uintptr_t)base;
-            w->end = (uintptr_t)base + size;
-            w->mem = mem;
-            ok = true;
-            break;
-        }
-        if (!mem && w->mem && w->base == (uintptr_t)base) {
-            w->mem = NULL;
-            ok = true;
-            break;
-        }
-    }
+    bool ok = handler_installed && wasm_watch_set(watches, MAX_WATCHES, base, size, mem);
     pthread_mutex_unlock(&watch_lock);
     return ok;
 }

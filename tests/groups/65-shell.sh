@@ -6,7 +6,9 @@
 #   the ready line and the prompt; help; ps (a header, then a line per
 #   domain starting with its name); kill of a driver then ps shows it
 #   stopped, restart then ps shows it ready and restarted once; reset; caps;
-#   mem, uptime, dmesg; an unknown command and an unknown domain; line
+#   mem, uptime, dmesg; run of programs (arguments and exit status, a
+#   trap with its backtrace, Ctrl-C, a missing program); an unknown
+#   command and an unknown domain; line
 #   editing (backspace, left arrow, history, tab completion, Ctrl-C); 10,000
 #   random bytes (control characters, escape sequences, overlong lines),
 #   after which the shell still answers help and was never restarted;
@@ -137,6 +139,24 @@ for a in $ARCHES; do
     type_cmd 'frobnicate now\r' && grep -q '^frobnicate: unknown command' "$OUT/last" &&
     type_cmd 'kill nosuch\r' && grep -q '^kill: nosuch: no such entry' "$OUT/last" &&
         ok "$a unknown command, unknown domain" || bad "$a errors: $(head -c 300 "$OUT/last")"
+    # Programs of the boot image: arguments and exit status, a trap (the
+    # trap and its backtrace printed, the shell stays), Ctrl-C stopping one
+    # that never ends, a missing one, a manifest domain.
+    type_cmd 'run hello one two three\r' && grep -qx '  arg 3: three' "$OUT/last" &&
+        grep -qx 'run: hello: exit status 3' "$OUT/last" &&
+        ok "$a run hello with arguments: exit status 3" || bad "$a run hello: $(head -c 400 "$OUT/last")"
+    type_cmd 'run crash\r' && grep -q '^crash: trapped: out of bounds memory access' "$OUT/last" &&
+        grep -q '^  at #0 ' "$OUT/last" && grep -q '^run: crash: trapped' "$OUT/last" &&
+        ok "$a run crash: its trap and backtrace, the shell stays" || bad "$a run crash: $(head -c 400 "$OUT/last")"
+    size=$(stat -c %s "$LOG")
+    printf 'run spin\r' >&3
+    for _ in $(seq 200); do tail -c +$((size + 1)) "$LOG" | grep -q '^spin: running' && break; sleep 0.05; done
+    type_cmd '\x03' && grep -q '^run: spin: stopped' "$OUT/last" &&
+    type_cmd 'run hello\r' && grep -qx 'run: hello: exit status 0' "$OUT/last" &&
+        ok "$a run spin, Ctrl-C stops it; programs run again" || bad "$a run spin/Ctrl-C: $(head -c 400 "$OUT/last")"
+    type_cmd 'run nosuch\r' && grep -q '^run: nosuch: no such entry' "$OUT/last" &&
+    type_cmd "run $drv\r" && grep -q "^run: $drv: not a program" "$OUT/last" &&
+        ok "$a run: a missing program, a manifest domain refused" || bad "$a run errors: $(head -c 300 "$OUT/last")"
     # Editing: backspace, left arrow + insert, history, tab, Ctrl-C.
     type_cmd 'echo helxo\x7f\x7flo\r' && grep -qx 'hello' "$OUT/last" &&
     type_cmd 'echo wrld\x1b[D\x1b[D\x1b[Do\r' && grep -qx 'world' "$OUT/last" &&
@@ -146,11 +166,18 @@ for a in $ARCHES; do
     type_cmd 'frobnicate\x03' && grep -q '\^C' "$OUT/last" && ! grep -q 'unknown command' "$OUT/last" &&
         ok "$a line editing: backspace, left, history, tab, Ctrl-C" || bad "$a line editing: $(head -c 300 "$OUT/last")"
     # 10,000 random bytes, then two Ctrl-C (ending any escape sequence and
-    # the line) and help. Without Ctrl-A: QEMU's -nographic console takes
+    # the line), a marker, and help. Without Ctrl-A: QEMU's -nographic console takes
     # it as its own escape key (Ctrl-A c is its monitor), not the guest's.
     head -c 12000 /dev/urandom | tr -d '\001' | head -c 10000 >"$OUT/fuzz-$a.bin"
     cat "$OUT/fuzz-$a.bin" >&3
-    if type_cmd '\x03\x03help\r' && grep -q '^  poweroff' "$OUT/last" &&
+    # The prompts the random bytes make can end the log at any time: wait
+    # for a marker's own output line first.
+    printf '\x03\x03echo fuzz done %s\r' "$a" >&3
+    for ((i = 0; i < WAIT * 20; i++)); do
+        tr -d '\r' <"$LOG" | grep -qx "fuzz done $a" && break
+        sleep 0.05
+    done
+    if wait_prompt 0 && type_cmd 'help\r' && grep -q '^  poweroff' "$OUT/last" &&
        type_cmd 'ps\r' && grep -Eq '^shell +ready +[0-9]+ +[0-9]+ +[0-9.]+ +0 ' "$OUT/last"; then
         ok "$a 10,000 random bytes: the shell still answers help, never restarted"
     else bad "$a fuzz (bytes $OUT/fuzz-$a.bin): $(head -c 300 "$OUT/last")"; fi

@@ -6,6 +6,7 @@ ARCH_TRIPLE      := aarch64-unknown-none-elf
 # q0-q31). Small code model: the image and its data are within 4 GiB.
 ARCH_CFLAGS      := -mcpu=cortex-a72 -fno-pic -fno-pie -fno-asynchronous-unwind-tables \
                     -mno-outline-atomics
+ARCH_NO_PORT_IO := 1
 ARCH_SRC         := $(A64_DIR)/entry.S $(A64_DIR)/vectors.S $(A64_DIR)/boot.c \
                     $(A64_DIR)/fdt.c $(A64_DIR)/console.c $(A64_DIR)/cpu.c \
                     $(A64_DIR)/trap.c $(A64_DIR)/mmu.c $(A64_DIR)/gic.c $(A64_DIR)/timer.c \

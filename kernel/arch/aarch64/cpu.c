@@ -139,19 +139,3 @@ void arch_fault_selftest_breakpoint(void)
 }
 #endif
 
-/* No I/O port space on arm64. */
-bool arch_io_supported(void)
-{
-    return false;
-}
-
-uint32_t arch_io_in(uint16_t port, int size)
-{
-    (void)port, (void)size;
-    return 0;
-}
-
-void arch_io_out(uint16_t port, int size, uint32_t v)
-{
-    (void)port, (void)size, (void)v;
-}

@@ -2,6 +2,7 @@
 #   make ARCH=hosted KTEST=1 kernel && build/kernel/hosted-test/athanor.elf
 ARCH_TRIPLE   := x86_64-linux-gnu
 ARCH_CFLAGS   := -fno-pie
+ARCH_NO_PORT_IO := 1
 ARCH_SRC      := $(KARCH)/hosted.c $(KARCH)/context.S
 ARCH_LDSCRIPT :=
 ARCH_IMAGE    := $(KERNEL_ELF)

@@ -49,22 +49,6 @@ bool arch_console_device(uint64_t *phys, unsigned *irq, int *kind)
     return false;
 }
 
-bool arch_io_supported(void)
-{
-    return false;
-}
-
-uint32_t arch_io_in(uint16_t port, int size)
-{
-    (void)port, (void)size;
-    return 0;
-}
-
-void arch_io_out(uint16_t port, int size, uint32_t v)
-{
-    (void)port, (void)size, (void)v;
-}
-
 /* ------------------------------------------------------------ cpu */
 
 const char *arch_name(void)

@@ -6,6 +6,7 @@ ARCH_TRIPLE   := riscv64-unknown-none-elf
 # the higher-half layout do not want gp-relative relaxation.
 ARCH_CFLAGS   := -mcmodel=medany -march=rv64gc -mabi=lp64d -mno-relax
 RV64_DIR      := kernel/arch/riscv64
+ARCH_NO_PORT_IO := 1
 ARCH_SRC      := $(RV64_DIR)/entry.S $(RV64_DIR)/trapvec.S $(RV64_DIR)/boot.c \
                  $(RV64_DIR)/fdt.c $(RV64_DIR)/console.c $(RV64_DIR)/cpu.c \
                  $(RV64_DIR)/mmu.c $(RV64_DIR)/irq.c $(RV64_DIR)/timer.c \

@@ -215,19 +215,3 @@ void rv_trap(rv_frame_t *tf)
     }
 }
 
-/* No I/O port space on RISC-V. */
-bool arch_io_supported(void)
-{
-    return false;
-}
-
-uint32_t arch_io_in(uint16_t port, int size)
-{
-    (void)port, (void)size;
-    return 0;
-}
-
-void arch_io_out(uint16_t port, int size, uint32_t v)
-{
-    (void)port, (void)size, (void)v;
-}

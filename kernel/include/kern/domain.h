@@ -206,6 +206,12 @@ const char *domsys_obj_name(domsys_t *sys, const kobj_t *obj, domain_t **owner);
  * them anew for the same holders, names and rights (after a fault). */
 int domain_reissue(domain_t *d);
 
+/* The next word (separated by spaces, tabs, CRs) of [*p, end) into
+ * out[cap], NUL-terminated: 1 if found, 0 if none left, -1 if too long
+ * (out is then ""). *p moves past it. The manifest's one splitter
+ * (domain.c, and dev.c's device lines). */
+int manifest_word(const char **p, const char *end, char *out, size_t cap);
+
 /* Parses "rights=call,send" words: a CAP_R_* mask, or false. */
 bool domain_parse_rights(const char *s, uint32_t *rights);
 

@@ -8,7 +8,8 @@
  *   write    write to the console (console_write, kernel/core/dev.c)
  *   control  a control capability over any domain (sys_domain: then
  *            dom_kill / dom_restart / dom_reset), power off and reboot
- *            (sys_power), announce the shell's prompt (sys_ready)
+ *            (sys_power), announce the shell's prompt (sys_ready), run a
+ *            program of the boot image and wait for it (sys_run, sys_wait)
  * Every call looks its capability up first; without one (or without the
  * right) it fails with ATH_ETYPE / ATH_ERIGHTS and does nothing.
  */
@@ -25,6 +26,8 @@ struct wasm_linker;
 
 /* What only the kernel proper knows: memory figures, the log ring, power.
  * The hosted tests leave it unset (those calls then fail with ATH_ENOENT). */
+struct sysctl_prog;
+
 typedef struct sysctl_platform {
     /* key: SYS_STAT_*; returns the figure. */
     uint64_t (*stat)(int key);
@@ -35,7 +38,17 @@ typedef struct sysctl_platform {
     /* The shell is at its prompt: returns true when the console is not
      * interactive (athanor.once): the shell then powers off by itself. */
     bool (*ready)(void);
+    /* Runs d's entry on a new thread; when it ends, sets p->status (its
+     * result, or -1 if it trapped) and then p->done. False: no thread. */
+    bool (*spawn)(domain_t *d, struct sysctl_prog *p);
 } sysctl_platform_t;
+
+/* A program started by sys_run (a domain made from bin/NAME.wasm). */
+typedef struct sysctl_prog {
+    domain_t *d;
+    volatile bool running, done;
+    volatile int64_t status;
+} sysctl_prog_t;
 
 enum {
     SYS_STAT_FRAMES = 0,    /* physical frames (4 KiB) in all */

@@ -360,6 +360,63 @@ static void power(const char *cmd, int how)
 static void c_poweroff(int argc, char **argv) { (void)argc, (void)argv; power("poweroff", 0); }
 static void c_reboot(int argc, char **argv) { (void)argc, (void)argv; power("reboot", 1); }
 
+/* run PROG [ARGS]: bin/PROG.wasm of the boot image, waited for; Ctrl-C
+ * typed meanwhile stops it. */
+static void c_run(int argc, char **argv)
+{
+    if (argc < 2) {
+        puts_("usage: run PROG [ARGS]\n");
+        return;
+    }
+    char args[200];
+    int32_t n = 0;
+    for (int i = 2; i < argc; i++) {
+        if (i > 2 && n < (int32_t)sizeof args)
+            args[n++] = ' ';
+        for (const char *s = argv[i]; *s && n < (int32_t)sizeof args; s++)
+            args[n++] = *s;
+    }
+    ath_handle_t h = ath_sys_run(sys, argv[1], ath_strlen(argv[1]), args, n);
+    if (h == ATH_EINVAL) {
+        puts_("run: ");
+        puts_(argv[1]);
+        puts_(": not a program (a domain of the manifest)\n");
+        return;
+    }
+    if (h < 0) {
+        err("run", argv[1], h);
+        return;
+    }
+    flush();
+    bool stopped = false;
+    int64_t st;
+    while ((st = ath_sys_wait(sys, h, 20 * MS)) == ATH_ETIMEDOUT) {
+        char b[ATH_MSG_MAX];
+        int32_t k = ath_recv(in, b, sizeof b, 0, 0);   /* typed meanwhile: only Ctrl-C counts */
+        for (int32_t i = 0; i < k && !stopped; i++)
+            if (b[i] == 0x03) {
+                puts_("^C\n");
+                flush();
+                ath_dom_kill(h);
+                stopped = true;
+            }
+    }
+    ath_cap_drop(h);
+    puts_("run: ");
+    puts_(argv[1]);
+    if (st >= 0) {
+        puts_(": exit status ");
+        putu((uint64_t)st);
+        puts_("\n");
+    } else if (st == ATH_ETRAP) {
+        puts_(stopped ? ": stopped\n" : ": trapped (the kernel printed the trap above)\n");
+    } else {
+        puts_(": ");
+        puts_(ath_strerror((int32_t)st));
+        puts_("\n");
+    }
+}
+
 static void c_echo(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -381,6 +438,7 @@ static const cmd_t cmds[] = {
     {"dmesg", "", "the kernel log", c_dmesg, false},
     {"mem", "", "memory in use", c_mem, false},
     {"uptime", "", "time since the kernel started", c_uptime, false},
+    {"run", "PROG [ARGS]", "run bin/PROG.wasm (hello, crash, spin); Ctrl-C stops it", c_run, false},
     {"echo", "WORDS", "print the words", c_echo, false},
     {"poweroff", "", "power the machine off", c_poweroff, false},
     {"reboot", "", "restart the machine", c_reboot, false},

@@ -8,6 +8,9 @@
  *   readonly  holds "system sys rights=read": the read calls work, with
  *             bad pointers and indexes refused; every call needing write
  *             or control fails with ERIGHTS, and it cannot widen its rights
+ *   control   holds "system sys rights=control": bad names, pointers,
+ *             lengths and handles given to sys_domain, sys_run, sys_wait
+ *             and sys_power are refused (nothing is run or powered off)
  */
 #include <athanor.h>
 
@@ -32,6 +35,8 @@ static int refused(ath_handle_t h, int base)
         return base + 7;
     if (ath_console_write(h, "x", 1) >= 0)
         return base + 8;
+    if (ath_sys_run(h, "hello", 5, "", 0) >= 0 || ath_sys_wait(h, h, 0) >= 0)
+        return base + 9;
     return 0;
 }
 
@@ -92,9 +97,51 @@ ATH_EXPORT("readonly") int32_t readonly(void)
         return 10;
     if (ath_console_write(s, "x", 1) != ATH_ERIGHTS)
         return 11;
+    if (ath_sys_run(s, "hello", 5, "", 0) != ATH_ERIGHTS || ath_sys_wait(s, s, 0) != ATH_ERIGHTS)
+        return 13;
     /* No way to more rights: no derive right, and a lease is a derive. */
     if (ath_cap_dup(s, ATH_R_READ | ATH_R_CONTROL) >= 0 || ath_cap_dup(s, ATH_R_READ) >= 0 ||
         ath_cap_lease(s, ATH_R_CONTROL, 1000000) >= 0)
         return 12;
+    return 0;
+}
+
+ATH_EXPORT("control") int32_t control(void)
+{
+    ath_handle_t s = ath_cap_find("sys"), ep = ath_cap_find("svc.echo");
+    if (s < 0 || ep < 0)
+        return 1;
+    static char big[400];
+    for (int i = 0; i < (int)sizeof big; i++)
+        big[i] = 'a';
+    /* sys_domain: bad pointer, no name, a name too long, no such domain. */
+    if (ath_sys_domain(s, (const char *)0xfffffff0u, 64) != ATH_EFAULT ||
+        ath_sys_domain(s, "svc", 0) != ATH_ENOENT || ath_sys_domain(s, big, 300) != ATH_ENOENT ||
+        ath_sys_domain(s, "nosuch", 6) != ATH_ENOENT || ath_sys_domain(s, "svc\0x", 5) != ATH_ENOENT)
+        return 2;
+    /* sys_run: only bin/NAME.wasm for a plain NAME, args bounded. */
+    if (ath_sys_run(s, (const char *)0xfffffff0u, 8, "", 0) != ATH_EFAULT ||
+        ath_sys_run(s, "hello", 5, (const char *)0xfffffff0u, 64) != ATH_EFAULT)
+        return 3;
+    if (ath_sys_run(s, "", 0, "", 0) != ATH_ENOENT || ath_sys_run(s, "../hello", 8, "", 0) != ATH_ENOENT ||
+        ath_sys_run(s, "HELLO", 5, "", 0) != ATH_ENOENT || ath_sys_run(s, "nosuch", 6, "", 0) != ATH_ENOENT ||
+        ath_sys_run(s, big, 300, "", 0) != ATH_ENOENT)
+        return 4;
+    if (ath_sys_run(s, "hello", 5, big, 300) != ATH_EINVAL)
+        return 5;
+    /* A domain of the manifest is not a program: not run, not waited on. */
+    if (ath_sys_run(s, "svc", 3, "", 0) != ATH_EINVAL)
+        return 6;
+    ath_handle_t d = ath_sys_domain(s, "svc", 3);
+    if (d < 0 || ath_sys_wait(s, d, 0) != ATH_EINVAL || ath_sys_wait(s, ep, 0) != ATH_ETYPE ||
+        ath_sys_wait(s, 0, 0) >= 0 || ath_sys_wait(s, s, 0) != ATH_ETYPE)
+        return 7;
+    ath_cap_drop(d);
+    /* sys_power: only 0 and 1 (neither is asked here). */
+    if (ath_sys_power(s, 2) != ATH_EINVAL || ath_sys_power(s, -1) != ATH_EINVAL)
+        return 8;
+    /* control without read or write: those calls are refused. */
+    if (ath_sys_dom(s, 0, buf, sizeof buf) != ATH_ERIGHTS || ath_console_write(s, "x", 1) != ATH_ERIGHTS)
+        return 9;
     return 0;
 }
