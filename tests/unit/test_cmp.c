@@ -152,6 +152,18 @@ typedef struct cenv {
 } cenv_t;
 
 /* Builds the module of every form for type is64 and constant c. */
+/* The tier under test: every check runs on the interpreter and on the
+ * compiled tier (which falls back to the interpreter where there is none). */
+static wasm_engine_t tier;
+
+static wasm_runtime_t *tier_runtime(void)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    if (rt)
+        wasm_runtime_set_engine(rt, tier);
+    return rt;
+}
+
 static bool cenv_open(cenv_t *e, bool is64, uint64_t c)
 {
     static const char forms[] = "vclBCVWIJ";
@@ -169,7 +181,7 @@ static bool cenv_open(cenv_t *e, bool is64, uint64_t c)
             add_form(&m, t1, is64, *f, -1, eqz, 0);
     }
     memset(e, 0, sizeof *e);
-    e->rt = wasm_runtime_new(NULL);
+    e->rt = tier_runtime();
     e->ex = wasm_exec_new(e->rt);
     e->mod = wm_load(&m, e->rt, &err);
     wm_free(&m);
@@ -210,8 +222,8 @@ static void expect(bool is64, char form, int k, uint64_t a, uint64_t b, int got,
     if (got == want)
         return;
     if (fails++ < 10)
-        fprintf(stderr, "  %s.%s form %c: a=0x%llx b=0x%llx: got %d, want %d\n",
-                is64 ? "i64" : "i32", k < 0 ? "eqz" : cmp_name[k], form,
+        fprintf(stderr, "  %s %s.%s form %c: a=0x%llx b=0x%llx: got %d, want %d\n",
+                tier == WASM_ENGINE_INTERP ? "interp" : "compiled", is64 ? "i64" : "i32", k < 0 ? "eqz" : cmp_name[k], form,
                 (unsigned long long)a, (unsigned long long)b, got, want);
 }
 
@@ -256,14 +268,18 @@ static void check_type(bool is64)
 
 TEST(cmp_i32_all_forms_edge_values)
 {
-    check_type(false);
-    CHECK_EQ(fails, 0);
+    for (tier = WASM_ENGINE_INTERP; tier <= WASM_ENGINE_COMPILED; tier++) {
+        check_type(false);
+        CHECK_EQ(fails, 0);
+    }
 }
 
 TEST(cmp_i64_all_forms_edge_values)
 {
-    check_type(true);
-    CHECK_EQ(fails, 0);
+    for (tier = WASM_ENGINE_INTERP; tier <= WASM_ENGINE_COMPILED; tier++) {
+        check_type(true);
+        CHECK_EQ(fails, 0);
+    }
 }
 
 /* ------------------------------------------------------------ arithmetic */
@@ -313,7 +329,7 @@ static bool arith_open(cenv_t *e, bool is64, uint64_t c)
             wb_free(&w);
         }
     memset(e, 0, sizeof *e);
-    e->rt = wasm_runtime_new(NULL);
+    e->rt = tier_runtime();
     e->ex = wasm_exec_new(e->rt);
     e->mod = wm_load(&m, e->rt, &err);
     wm_free(&m);
@@ -370,12 +386,16 @@ static void check_arith(bool is64)
 
 TEST(arith_i32_constant_operand_forms)
 {
-    check_arith(false);
-    CHECK_EQ(fails, 0);
+    for (tier = WASM_ENGINE_INTERP; tier <= WASM_ENGINE_COMPILED; tier++) {
+        check_arith(false);
+        CHECK_EQ(fails, 0);
+    }
 }
 
 TEST(arith_i64_constant_operand_forms)
 {
-    check_arith(true);
-    CHECK_EQ(fails, 0);
+    for (tier = WASM_ENGINE_INTERP; tier <= WASM_ENGINE_COMPILED; tier++) {
+        check_arith(true);
+        CHECK_EQ(fails, 0);
+    }
 }
