@@ -18,8 +18,10 @@
     "    endpoint cli.relend handler=relend\n"              \
     "    buffer buf pages=2\n"                              \
     "    buffer one pages=1\n"                              \
+    "    channel hbox\n"                                    \
     "helper server.wasm prio=3\n"                           \
     "    endpoint hlp.add handler=add4\n"                   \
+    "    channel hbox recv\n"                               \
     "    buffer buf\n"
 
 #define RW (CAP_R_READ | CAP_R_WRITE)
@@ -62,6 +64,16 @@ TEST(ipc_lend_exclusive_while_lent)
     /* each lend ended with its call: the buffer is free again */
     CHECK(direct(&w, RW) > 7);
     CHECK(direct(&w, CAP_R_READ) > 7);
+    /* a lent buffer cannot move, read-only lend or not */
+    cap_handle_t b = named(w.client, "buf"), box = named(w.client, "hbox");
+    CHECK(box != 0);
+    uint64_t args[6] = {named(w.client, "srv.lent"), b, CAP_R_READ,
+                        b | 1ull << 62, box, 3};
+    CHECK_EQ(ipc_invoke(&w, w.client, "do_lend", args), IPC_ELENT);
+    args[2] = RW;
+    CHECK_EQ(ipc_invoke(&w, w.client, "do_lend", args), IPC_ELENT);
+    CHECK_EQ(ipc_send(w.client->caps, box, "m", 1, b), 0);    /* not lent: it moves */
+    CHECK_EQ(buf_map(w.client, w.client->caps, b, 131072), CAP_ESTALE);
     ipc_world_down(&w);
 }
 

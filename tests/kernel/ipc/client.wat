@@ -2,6 +2,7 @@
 (module
   (import "athanor" "call" (func $call (param i32 i64 i64 i64 i64 i32) (result i32)))
   (import "athanor" "call_lend" (func $lend (param i32 i32 i32 i64 i64 i64 i32) (result i32)))
+  (import "athanor" "send" (func $send (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 20)
   (func $add4 (export "add4") (param i64 i64 i64 i64) (result i64)
     (i64.add (i64.add (local.get 0) (local.get 1)) (i64.add (local.get 2) (local.get 3))))
@@ -24,8 +25,12 @@
       (else (i64.load (i32.const 0)))))
   ;; relend(buf | rights << 32, ep): lends buf to ep (a0 7, op 0) from inside
   ;; a call (the server's "lent" op 3); the result or the negative error code.
+  ;; With bit 62 of a0 set it sends buf on channel a1 instead (the code).
   (func (export "relend") (param i64 i64 i64 i64) (result i64)
     (local $e i32)
+    (if (i64.ne (i64.and (local.get 0) (i64.const 0x4000000000000000)) (i64.const 0))
+      (then (return (i64.extend_i32_s (call $send (i32.wrap_i64 (local.get 1)) (i32.const 0)
+                                                  (i32.const 1) (i32.wrap_i64 (local.get 0)))))))
     (local.set $e (call $lend (i32.wrap_i64 (local.get 1)) (i32.wrap_i64 (local.get 0))
                         (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 32)))
                         (i64.const 7) (i64.const 0) (i64.const 0) (i32.const 0)))
