@@ -75,8 +75,20 @@ static inline int32_t sat(int32_t x, int32_t lo, int32_t hi)
 const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, uint64_t memsize)
 {
     v128_t a, b, r;
-    uint32_t sub = ip[2] & 0xFF;   /* the kind is in bits 8.. (simd.h) */
+    uint32_t sub = ip[2] & 0xFF, kind = ip[2] >> 8;   /* the kind is in bits 8.. (simd.h) */
+    uint32_t words = wasm_simd_words[kind], sh = 0;
     r.u64 = (u64x2){0, 0};
+    /* The operands of the plain kinds are loaded here, so that one switch
+     * (one indirect jump) serves every opcode; the memory and lane ops load
+     * their own (their ip[3] may be an immediate). */
+    a.u64 = b.u64 = (u64x2){0, 0};
+    if (kind >= SK_TEST) {
+        a = A;
+        if (kind == SK_BINARY)
+            b = B;
+        else if (kind == SK_SHIFT)
+            sh = (uint32_t)fp[ip[4]];   /* the shift count is an i32 cell */
+    }
     switch (sub) {
     /* ---------------------------------------------------------- memory */
     case 0x00: { EA(3, 4, 16); __builtin_memcpy(&r, mem + ea, 16); PUT(r); return ip + 5; }
@@ -167,19 +179,6 @@ const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, u
     case 0x1A: r = A; r.w16[ip[5]] = (uint16_t)fp[ip[4]]; PUT(r); return ip + 6;
     case 0x1C: case 0x20: r = A; r.w32[ip[5]] = (uint32_t)fp[ip[4]]; PUT(r); return ip + 6;
     case 0x1E: case 0x22: r = A; r.w64[ip[5]] = fp[ip[4]]; PUT(r); return ip + 6;
-    default:
-        break;
-    }
-
-    /* Everything else has the operands a (and b) at ip[3] (and ip[4]). */
-    a = A;
-    uint32_t kind = ip[2] >> 8, words = wasm_simd_words[kind], sh = 0;
-    b.u64 = (u64x2){0, 0};
-    if (kind == SK_BINARY)
-        b = B;
-    else if (kind == SK_SHIFT)
-        sh = (uint32_t)fp[ip[4]];   /* the shift count is an i32 cell */
-    switch (sub) {
     /* ---------------------------------------------------------- comparisons */
     case 0x23: r.i8 = (i8x16)(a.u8 == b.u8); break;
     case 0x24: r.i8 = (i8x16)(a.u8 != b.u8); break;
