@@ -20,6 +20,8 @@
 #   wasi             tests/groups/40-wasi.sh
 #   spec:a,b,...     scripts/spec.sh a b ... (the ASan runner: it shares the
 #                    sanitized engine with unit, so a mutant compiles once)
+#   spec-interp:...  the same on the interpreter (ENGINE=interp; the compiled
+#                    tier is the default where there is one)
 #   kspec            tests/groups/35-kspec-host.sh
 #   faults           tests/groups/70-faults.sh
 #   kfuzz            the kernel fuzz targets over their regression inputs and seeds, once
@@ -107,7 +109,7 @@ build() {
         khost) t=build/san/kernel_tests ;;
         sched) t=build/san/sched_tests ;;
         wasi) t="build/san/azoth-wasm build/san/wasi-fakebackend" ;;
-        spec) t=build/san/spec_runner ;;
+        spec|spec-interp) t=build/san/spec_runner ;;
         kspec) t="build/spec2bin build/modules/spec.bin build/kspec_host build/san/kspec_host" ;;
         faults) t="build/faults/faults build/faults/blkdrv.wasm" ;;
         kfuzz) t="build/kfuzz/fuzz_manifest build/kfuzz/fuzz_hostcall build/kfuzz/seeds.stamp" ;;
@@ -126,6 +128,8 @@ run() {
         sched) timeout -k 5 "$limit" build/san/sched_tests ;;
         wasi) timeout -k 5 "$limit" bash tests/groups/40-wasi.sh ;;
         spec) SPEC_RUNNER=build/san/spec_runner SPEC_SHOW=3 timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
+        spec-interp) ENGINE=interp SPEC_RUNNER=build/san/spec_runner SPEC_SHOW=3 \
+            timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
         kspec) timeout -k 5 "$limit" bash tests/groups/35-kspec-host.sh ;;
         faults) FAULTS_N=2000 timeout -k 5 "$limit" bash tests/groups/70-faults.sh ;;
         kfuzz) timeout -k 5 "$limit" build/kfuzz/fuzz_hostcall -runs=0 tests/kfuzz/regress &&
