@@ -2,17 +2,19 @@
 # tool, built with ASan + UBSan over the portable kernel code and the
 # host-test shim, and the driver domain it mutates.
 #
-#   make faults N=100000 [FAULTS_SEED=1] [FAULTS_JOBS=2]
+#   make faults N=100000 [FAULTS_SEED=1] [FAULTS_JOBS=2] [FAULTS_CHECKS=1]
 #   build/faults/faults -m build/faults/blkdrv.wasm -s SEED --one I -o m.wasm   (replay)
 FAULTS_DIR  := $(BUILD)/faults
 FAULTS_BIN  := $(FAULTS_DIR)/faults
 FAULTS_DRV  := $(FAULTS_DIR)/blkdrv.wasm
+FAULTS_DRVC := $(FAULTS_DIR)/blkdrv_ck.wasm
 FAULTS_SRC  := tools/faults/faults.c tools/faults/wmut.c tools/faults/fstub.c \
                tests/kernel/test_ipc_shim.c tests/kernel/kshim.c
 FAULTS_KOBJ := $(patsubst kernel/%.c,$(SAN)/obj/ktest/%.o,$(KHOST_KSRC))
 N ?= 1000
 FAULTS_SEED ?= 1
 FAULTS_JOBS ?= 1
+FAULTS_CHECKS ?=
 
 $(FAULTS_BIN): $(FAULTS_SRC) tools/faults/wmut.h $(FAULTS_KOBJ) $(SAN)/libazothwasm.a \
                $(wildcard kernel/include/kern/*.h)
@@ -24,9 +26,28 @@ $(FAULTS_DRV): tools/faults/blkdrv.c
 	@mkdir -p $(dir $@)
 	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Wl,--no-entry $< -o $@
 
-faults: $(FAULTS_BIN) $(FAULTS_DRV)
+# The same driver with its self-checks (FAULTS_CHECKS=1).
+$(FAULTS_DRVC): tools/faults/blkdrv.c
+	@mkdir -p $(dir $@)
+	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Wl,--no-entry \
+	    -DBLK_CHECKS $< -o $@
+
+faults: $(FAULTS_BIN) $(FAULTS_DRV) $(if $(filter 1,$(FAULTS_CHECKS)),$(FAULTS_DRVC))
 	@ASAN_OPTIONS=detect_leaks=1 $(FAULTS_BIN) -m $(FAULTS_DRV) -n $(N) -s $(FAULTS_SEED) \
-	    -j $(FAULTS_JOBS)
+	    -j $(FAULTS_JOBS) $(if $(filter 1,$(FAULTS_CHECKS)),-C $(FAULTS_DRVC))
 
 .PHONY: faults
-TOOLS += $(FAULTS_BIN) $(FAULTS_DRV)
+TOOLS += $(FAULTS_BIN) $(FAULTS_DRV) $(FAULTS_DRVC)
+
+# The reset bench (kernel/test/resetbench.c, docs/faults.md): reset of 1, 16
+# and 256 dirtied pages against memcpy and a fresh instantiation, and 10,000
+# trap -> restart -> answer cycles, on the kernel's clock. Hosted (the
+# kernel as a Linux process) unless ARCH is given:
+#   make bench-reset [ARCH=x86_64|aarch64|riscv64]
+RESET_ARCH := $(if $(filter file undefined default,$(origin ARCH)),hosted,$(ARCH))
+.PHONY: bench-reset bench-reset-run
+bench-reset:
+	@$(MAKE) --no-print-directory ARCH=$(RESET_ARCH) KTEST=1 bench-reset-run
+bench-reset-run: kernel
+	@timeout -k 5 600 $(QEMU_CMD) $(ARCH_IMAGE) -append athanor.bench-reset </dev/null 2>&1 | \
+	    tr -d '\r' | grep -E '^reset|FAILED|panic'

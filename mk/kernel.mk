@@ -51,7 +51,7 @@ KCFLAGS := -std=c11 --target=$(ARCH_TRIPLE) -ffreestanding -nostdlib -nostdlibin
 KCORE_SRC := $(addprefix kernel/core/,bootimg.c cap.c dev.c devices.c domain.c heap.c hostcall.c ipc.c \
                irq.c klib.c loader.c main.c overlay.c panic.c pmm.c printk.c sched.c stack.c \
                supervise.c sysctl.c time.c trap.c vm.c wasm_platform.c)
-KTEST_HARNESS := $(addprefix kernel/test/,hostile.c ipcbench.c join.c ktest.c kspec.c \
+KTEST_HARNESS := $(addprefix kernel/test/,hostile.c ipcbench.c join.c ktest.c kspec.c resetbench.c \
                    scenario.c selftest.c selftest_fault.c selftest_sched.c spectest.c)
 KOBJ := $(patsubst kernel/core/%.c,$(KBUILD)/core/%.o,$(KCORE_SRC)) \
         $(if $(ARCH_NO_PORT_IO),$(KBUILD)/common/noio.o) \

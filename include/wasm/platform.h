@@ -66,4 +66,19 @@ void *wasm_plat_code_alloc(size_t size);
 bool wasm_plat_code_seal(void *p, size_t size);
 void wasm_plat_code_free(void *p, size_t size);
 
+/* Private-frame part of copy-on-write (optional: a platform without it
+ * returns false from vm_frames and the engine saves a copy of each written
+ * page itself, and copies it back at reset).
+ * vm_private gives the read-only page at addr a private writable frame
+ * holding the same bytes (the copy happens here, at fault time) and returns
+ * in *token (never 0) the frame the page had, which the caller now keeps.
+ * vm_restore puts n pages back without copying: the page at
+ * base + pages[i] * page size is pointed at the frame tokens[i] names,
+ * read-only, and its private frame is freed; one TLB flush for them all.
+ * vm_drop frees the frame a token names. */
+bool wasm_plat_vm_frames(void);
+bool wasm_plat_vm_private(void *addr, uint64_t *token);
+void wasm_plat_vm_restore(void *base, const uint64_t *pages, const uint64_t *tokens, size_t n);
+void wasm_plat_vm_drop(uint64_t token);
+
 #endif

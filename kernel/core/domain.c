@@ -355,6 +355,7 @@ typedef struct mf_dir {
     uint32_t rights, pages;
     char name[DOMAIN_NAME_MAX];
     char handler[DOMAIN_NAME_MAX];
+    char check[DOMAIN_NAME_MAX];
 } mf_dir_t;
 
 typedef struct mf {
@@ -522,7 +523,7 @@ static const struct { const char *word; kobj_type_t type; uint32_t grant; } mf_k
     {"system", KOBJ_SYSTEM, CAP_R_READ},         /* the system (kern/sysctl.h) */
 };
 
-/* An indented line: KIND NAME [handler=EXPORT | recv | pages=N] [rights=R]. */
+/* An indented line: KIND NAME [handler=EXPORT [check=EXPORT] | recv | pages=N] [rights=R]. */
 static void mf_dir_line(mf_t *m, domain_t *d, int lineno, const char *s, const char *end)
 {
     char kind[MF_FIELD], w[MF_FIELD];
@@ -567,6 +568,8 @@ static void mf_dir_line(mf_t *m, domain_t *d, int lineno, const char *s, const c
             ok = domain_parse_rights(v, &dr->rights);
         else if (dr->type == KOBJ_ENDPOINT && (v = mf_key(w, "handler")))
             ok = dr->define = str_copy(dr->handler, sizeof dr->handler, v);
+        else if (dr->type == KOBJ_ENDPOINT && (v = mf_key(w, "check")))
+            ok = str_copy(dr->check, sizeof dr->check, v);
         else if (dr->type == KOBJ_CHANNEL && str_eq(w, "recv"))
             dr->define = true;
         else if (dr->type == KOBJ_BUFFER && (v = mf_key(w, "pages")))
@@ -578,6 +581,10 @@ static void mf_dir_line(mf_t *m, domain_t *d, int lineno, const char *s, const c
                     r > 0 ? w : "(too long)");
             return;
         }
+    }
+    if (dr->check[0] && !dr->define) {
+        kprintf("manifest:%d: %s: %s %s: check= needs handler=\n", lineno, d->name, kind, dr->name);
+        return;
     }
     m->ndirs++;
 }
@@ -611,8 +618,11 @@ static void mf_define(mf_t *m, mf_dir_t *dr)
     }
     domsys_obj_t *o = kmalloc(sizeof *o);
     kobj_t *obj = NULL;
-    if (dr->type == KOBJ_ENDPOINT)
+    if (dr->type == KOBJ_ENDPOINT) {
         obj = (kobj_t *)endpoint_create(d, dr->handler);
+        if (obj && dr->check[0])
+            endpoint_set_check((endpoint_t *)obj, dr->check);
+    }
     else if (dr->type == KOBJ_CHANNEL)
         obj = (kobj_t *)channel_create(sys, d->lim.queue_len);
     else

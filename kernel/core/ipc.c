@@ -86,7 +86,19 @@ endpoint_t *endpoint_create(domain_t *server, const char *handler)
     kobj_init(&ep->obj, KOBJ_ENDPOINT, &endpoint_ops);
     ep->server = server;
     memcpy(ep->handler, handler, n + 1);
+    ep->check[0] = 0;
+    ep->fn = ep->check_fn = NULL;
     return ep;
+}
+
+bool endpoint_set_check(endpoint_t *ep, const char *check)
+{
+    size_t n = strlen(check);
+    if (n >= DOMAIN_NAME_MAX)
+        return false;
+    memcpy(ep->check, check, n + 1);
+    ep->fn = ep->check_fn = NULL;
+    return true;
 }
 
 /* The handler must be (i64, i64, i64, i64) -> i64. */
@@ -103,7 +115,20 @@ static bool resolve(endpoint_t *ep)
     for (uint32_t i = 0; i < 4; i++)
         if (p[i] != WASM_I64)
             return false;
+    wasm_func_t *c = NULL;
+    if (ep->check[0]) {     /* (i64 x 5) -> i32 */
+        c = wasm_instance_func(ep->server->inst, ep->check);
+        if (!c)
+            return false;
+        wasm_func_type(c, &p, &np, &r, &nr);
+        if (np != 5 || nr != 1 || r[0] != WASM_I32)
+            return false;
+        for (uint32_t i = 0; i < 5; i++)
+            if (p[i] != WASM_I64)
+                return false;
+    }
     ep->fn = f;
+    ep->check_fn = c;
     return true;
 }
 
@@ -218,7 +243,12 @@ static int call_run(endpoint_t *ep, wasm_exec_t *ex, cap_table_t *t, cap_handle_
     /* The handler runs on the caller's exec: its frames sit above the
      * caller's, and a trap unwinds only them. */
     sup_run_begin(s, ex);
+    uint64_t req[5] = {a[0], a[1], a[2], a[3], 0}, bad = 0;
     wasm_trap_kind_t k = wasm_call(ex, ep->fn, a, result, s->sup.trap);
+    if (k == WASM_OK && ep->check_fn) {     /* the server's self-check */
+        req[4] = *result;
+        k = wasm_call(ex, ep->check_fn, req, &bad, s->sup.trap);
+    }
     sup_run_end(s);
     if (lend) {
         /* The lend ends with the call: the derived capability goes, and
@@ -239,6 +269,11 @@ static int call_run(endpoint_t *ep, wasm_exec_t *ex, cap_table_t *t, cap_handle_
         wasm_exec_clear_interrupt(ex);
         s->traps++;
         domain_fault(s, WASM_TRAP_HOST, "write to a read-only lent page");
+        return IPC_ETRAP;
+    }
+    if (k == WASM_OK && (uint32_t)bad) {
+        s->traps++;
+        domain_fault(s, WASM_TRAP_HOST, "self-check failed");
         return IPC_ETRAP;
     }
     if (k == WASM_OK)

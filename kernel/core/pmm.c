@@ -126,16 +126,21 @@ uint64_t pmm_alloc_contig(size_t n)
     return 0;
 }
 
-void pmm_free(uint64_t pa)
+void pmm_free_irqoff(uint64_t pa)
 {
     if (pa % FRAME || pa < span_base || pa - span_base >= (uint64_t)nframes * FRAME)
         panic("pmm_free: %llx is not a frame we manage", (unsigned long long)pa);
     size_t i = (size_t)((pa - span_base) / FRAME);
-    bool was = cpu_irq_save();
     if (frame_free(i))
         panic("pmm_free: double free of %llx", (unsigned long long)pa);
     mark_free(i);
     nfree++;
+}
+
+void pmm_free(uint64_t pa)
+{
+    bool was = cpu_irq_save();
+    pmm_free_irqoff(pa);
     cpu_irq_restore(was);
 }
 

@@ -16,6 +16,10 @@
 
 #define BACKOFF_FIRST_MS 10
 #define BACKOFF_MAX_MS 5000
+/* Fault and restart reports logged per domain per second; the rest are
+ * counted and summed up in the next window's first report. */
+#define LOG_BURST 8
+#define LOG_WINDOW_NS 1000000000ull
 
 /* Every live handle of t in a fresh array (*n of them), or NULL when out
  * of memory. */
@@ -101,6 +105,29 @@ static const char *kind_name(int kind)
     return kind == WASM_TRAP_OUT_OF_FUEL ? "CPU budget exceeded" : wasm_trap_kind_name((wasm_trap_kind_t)kind);
 }
 
+/* Whether a report about d is logged now. A domain faulting in a loop
+ * would otherwise spend its restarts on the console: past LOG_BURST reports
+ * in a window they are only counted, and nothing is formatted for them
+ * (the trap's details stay in d->sup.trap, formatted when logged). */
+static bool log_ok(domain_t *d)
+{
+    domain_sup_t *s = &d->sup;
+    uint64_t now = timer_now_ns();
+    if (now - s->log_since >= LOG_WINDOW_NS) {
+        if (s->log_quiet)
+            kprintf("athanor: domain %s: %u fault and restart reports not logged (%u faults, "
+                    "%u restarts in all)\n", d->name, s->log_quiet, s->faults, s->restarts);
+        s->log_since = now;
+        s->log_n = s->log_quiet = 0;
+    }
+    if (s->log_n < LOG_BURST) {
+        s->log_n++;
+        return true;
+    }
+    s->log_quiet++;
+    return false;
+}
+
 /* The Wasm backtrace of the last trap, indented. */
 static void log_trap(domain_t *d)
 {
@@ -132,10 +159,14 @@ void domain_fault(domain_t *d, int kind, const char *why)
     domain_sup_t *s = &d->sup;
     s->faults++;
     s->last_trap = kind;
+    s->fault_at = timer_now_ns();
+    s->last_why = why;
     if (d->state == DOMAIN_FAULTED)
         return;     /* a second trap of the same fault (another thread) */
-    kprintf("athanor: domain %s fault: %s (%s)\n", d->name, kind_name(kind), why);
-    log_trap(d);
+    if (log_ok(d)) {
+        kprintf("athanor: domain %s fault: %s (%s)\n", d->name, kind_name(kind), why);
+        log_trap(d);
+    }
     if (d->state != DOMAIN_READY)
         return;
     d->state = DOMAIN_FAULTED;
@@ -143,7 +174,7 @@ void domain_fault(domain_t *d, int kind, const char *why)
     ipc_reap(d->sys);
     /* Waiters need no wake-up here: each leave() wakes the next caller,
      * which finds the state changed and returns IPC_ESTOPPED. */
-    schedule_restart(d, timer_now_ns());
+    schedule_restart(d, s->fault_at);
 }
 
 /* init_caps is in table-index order (cap_table_handles): binary search.
@@ -230,8 +261,9 @@ bool domain_restart(domain_t *d)
         s->backoff_ms = s->backoff_ms ? (s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2)
                                       : BACKOFF_FIRST_MS;
     d->state = DOMAIN_READY;
-    kprintf("athanor: domain %s restarted (#%u, %lld pages reset in %llu us)\n", d->name,
-            s->restarts, (long long)pages, (unsigned long long)((timer_now_ns() - t0) / 1000));
+    if (log_ok(d))
+        kprintf("athanor: domain %s restarted (#%u, %lld pages reset in %llu us)\n", d->name,
+                s->restarts, (long long)pages, (unsigned long long)((timer_now_ns() - t0) / 1000));
     return true;
 }
 

@@ -74,26 +74,74 @@ void wasm_plat_vm_release(void *addr, size_t size)
     vm_release(addr, size);
 }
 
-/* Copy-on-write for instance snapshots. protect remaps each committed page
- * to the same frame with or without MMU_WRITE (unmapping flushes the TLB
- * entry); watch records the range in a small registry that the page-fault
- * path (trap.c, kwasm_write_fault) consults. */
+/* Copy-on-write for instance snapshots. protect rewrites each committed
+ * page's entry to the same frame with or without MMU_WRITE, then flushes
+ * the range once; watch records the range in a small registry that the
+ * page-fault path (trap.c, kwasm_write_fault) consults. */
 bool wasm_plat_vm_protect(void *addr, size_t size, bool writable)
 {
     uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
     uintptr_t end = ALIGN_UP((uintptr_t)addr + size, PAGE_SIZE);
     unsigned flags = MMU_READ | (writable ? MMU_WRITE : 0);
     bool was = cpu_irq_save();
-    for (; va < end; va += PAGE_SIZE) {
-        uint64_t pa = mmu_translate(va);
-        if (pa == (uint64_t)-1)
-            continue;
-        mmu_unmap(va, PAGE_SIZE);
-        if (!mmu_map(va, ALIGN_DOWN(pa, PAGE_SIZE), PAGE_SIZE, flags))
-            panic("wasm_plat_vm_protect: cannot remap %p", (void *)va);
+    for (uintptr_t p = va; p < end; p += PAGE_SIZE) {
+        uint64_t pa = mmu_translate(p);
+        if (pa != (uint64_t)-1 && mmu_remap(p, ALIGN_DOWN(pa, PAGE_SIZE), flags) == (uint64_t)-1)
+            panic("wasm_plat_vm_protect: cannot remap %p", (void *)p);
     }
+    mmu_flush(va, end - va);
     cpu_irq_restore(was);
     return true;
+}
+
+/* Private frames: the snapshot keeps the frame a page had at the snapshot
+ * (the token is its physical address + 1, so never 0); the first write
+ * maps a copy in its place, and a reset maps the kept frame back and frees
+ * the copy. */
+bool wasm_plat_vm_frames(void)
+{
+    return true;
+}
+
+bool wasm_plat_vm_private(void *addr, uint64_t *token)
+{
+    uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
+    bool was = cpu_irq_save();
+    uint64_t pa = mmu_translate(va);
+    uint64_t copy = pa == (uint64_t)-1 ? 0 : pmm_alloc();
+    if (copy) {
+        pa = ALIGN_DOWN(pa, PAGE_SIZE);
+        memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+        if (mmu_remap(va, copy, MMU_READ | MMU_WRITE) == (uint64_t)-1)
+            panic("wasm_plat_vm_private: %p not mapped", (void *)va);
+        mmu_flush(va, PAGE_SIZE);
+        *token = pa + 1;
+    }
+    cpu_irq_restore(was);
+    return copy != 0;
+}
+
+void wasm_plat_vm_restore(void *base, const uint64_t *pages, const uint64_t *tokens, size_t n)
+{
+    uintptr_t lo = UINTPTR_MAX, hi = 0;
+    bool was = cpu_irq_save();
+    for (size_t i = 0; i < n; i++) {
+        uintptr_t va = (uintptr_t)base + (uintptr_t)pages[i] * PAGE_SIZE;
+        uint64_t copy = mmu_remap(va, tokens[i] - 1, MMU_READ);
+        if (copy == (uint64_t)-1)
+            panic("wasm_plat_vm_restore: %p not mapped", (void *)va);
+        pmm_free_irqoff(copy);
+        lo = va < lo ? va : lo;
+        hi = va + PAGE_SIZE > hi ? va + PAGE_SIZE : hi;
+    }
+    if (n)
+        mmu_flush(lo, hi - lo);
+    cpu_irq_restore(was);
+}
+
+void wasm_plat_vm_drop(uint64_t token)
+{
+    pmm_free(token - 1);
 }
 
 #define KWASM_WATCHES 128

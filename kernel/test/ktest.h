@@ -9,6 +9,7 @@
 #define KTEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <kern/sched.h>
@@ -32,6 +33,9 @@ bool sched_join_wait(sched_join_t *j, int n, uint64_t deadline_ns);
 int selftest_run(void);
 int selftest_sched(void);
 int selftest_fault(void);
+/* tests/kernel/reset.wat (selftest_fault.c): 32 pages, poke/peek/g/tclear/tcall. */
+extern const uint8_t reset_wasm[];
+extern const size_t reset_wasm_len;
 
 /* scenario.c: the manifest's scenario domains. */
 int scenario_run(void);
@@ -41,5 +45,9 @@ int hostile_run(void);
 
 /* ipcbench.c: "athanor.bench": prints the "ipc: ..." line; 0, or 1 on failure. */
 int ipcbench_run(void);
+
+/* resetbench.c: "athanor.bench-reset": reset, memcpy, instantiation and
+ * restart figures, ending with the "reset: ..." line; 0, or 1 on failure. */
+int resetbench_run(void);
 
 #endif

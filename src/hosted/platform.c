@@ -225,3 +225,30 @@ void wasm_plat_code_free(void *p, size_t size)
     pthread_mutex_unlock(&watch_lock);
     munmap(p, size);
 }
+
+/* ------------------------------------------------------------ private frames */
+
+/* No private frames here: linear memories are anonymous mappings, and
+ * Linux swaps an anonymous page's frame for another only by system calls
+ * (mremap a page away and back, or mmap a memfd page over it), each of
+ * which costs more than copying the 4 KiB; the engine keeps copies. */
+bool wasm_plat_vm_frames(void)
+{
+    return false;
+}
+
+bool wasm_plat_vm_private(void *addr, uint64_t *token)
+{
+    (void)addr, (void)token;
+    return false;
+}
+
+void wasm_plat_vm_restore(void *base, const uint64_t *pages, const uint64_t *tokens, size_t n)
+{
+    (void)base, (void)pages, (void)tokens, (void)n;
+}
+
+void wasm_plat_vm_drop(uint64_t token)
+{
+    (void)token;
+}

@@ -88,8 +88,11 @@ typedef struct wasm_mem_snap {
     uint32_t pages;               /* Wasm pages at the snapshot */
     size_t psize;                 /* platform page size */
     uint64_t npages;              /* platform pages covered */
-    uint8_t **saved;              /* [npages] original contents of written pages */
+    bool frames;                  /* the platform swaps frames (wasm_plat_vm_private) */
+    uint64_t *saved;              /* [npages] 0, or the written page's snapshot:
+                                     a platform frame token, or a heap copy */
     uint64_t *dirty;              /* indices of written pages, in write order */
+    uint64_t *tokens;             /* frames: [i] the token of page dirty[i] */
     uint64_t ndirty;
 } wasm_mem_snap_t;
 

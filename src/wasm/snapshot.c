@@ -3,16 +3,24 @@
  *
  * Taking a snapshot copies nothing from linear memory: the memory's pages
  * are made read-only and watched. The first write to a page faults; the
- * platform hands the fault to wasm_memory_write_fault, which saves the
- * page's contents (still the snapshot's), records it as dirty and makes it
- * writable again, and the write is retried. A reset copies each dirty page
- * back and protects it again, so it costs time proportional to the pages
- * written since the snapshot, not to the memory's size. Memory grown after
- * the snapshot is released. Globals, tables and segment state are small and
+ * platform hands the fault to wasm_memory_write_fault, which keeps the
+ * page's snapshot contents, records it as dirty and makes it writable
+ * again, and the write is retried. A reset puts each dirty page back and
+ * protects it again, so it costs time proportional to the pages written
+ * since the snapshot, not to the memory's size. Memory grown after the
+ * snapshot is released. Globals, tables and segment state are small and
  * copied outright.
  *
+ * Two ways to keep a page's snapshot contents, chosen by the platform:
+ *  - frames (the kernel): the page's frame itself stays the snapshot; the
+ *    write fault maps a private copy in its place (wasm_plat_vm_private)
+ *    and a reset points the page back at the snapshot frame and frees the
+ *    copy (wasm_plat_vm_restore): a page-table entry per page, one flush;
+ *  - copies (a platform without frames): the fault saves a heap copy and
+ *    the reset copies it back.
+ *
  * Invariants while a snapshot exists: a page in [0, snap->npages) is
- * writable iff saved[page] != NULL iff it appears once in dirty[].
+ * writable iff saved[page] != 0 iff it appears once in dirty[].
  */
 #include "internal.h"
 
@@ -24,12 +32,15 @@ static bool memory_snapshot(wasm_memory_t *mem)
     s->psize = wasm_plat_page_size();
     s->pages = mem->pages;
     s->npages = mem->size / s->psize;
-    s->saved = wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint8_t *));
+    s->frames = wasm_plat_vm_frames();
+    s->saved = wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint64_t));
     s->dirty = wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint64_t));
-    if (!s->saved || !s->dirty ||
+    s->tokens = s->frames ? wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint64_t)) : NULL;
+    if (!s->saved || !s->dirty || (s->frames && !s->tokens) ||
         !wasm_plat_vm_watch(mem->base, (size_t)mem->size, mem)) {
         wasm_plat_free(s->saved);
         wasm_plat_free(s->dirty);
+        wasm_plat_free(s->tokens);
         wasm_plat_free(s);
         return false;
     }
@@ -37,6 +48,7 @@ static bool memory_snapshot(wasm_memory_t *mem)
         wasm_plat_vm_watch(mem->base, (size_t)mem->size, NULL);
         wasm_plat_free(s->saved);
         wasm_plat_free(s->dirty);
+        wasm_plat_free(s->tokens);
         wasm_plat_free(s);
         return false;
     }
@@ -54,15 +66,24 @@ bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr)
     uint8_t *p = mem->base + page * s->psize;
     if (s->saved[page])
         return false;   /* already writable: not a copy-on-write fault */
-    uint8_t *copy = wasm_plat_alloc(s->psize);
-    if (!copy)
-        return false;
-    __builtin_memcpy(copy, p, s->psize);
-    if (!wasm_plat_vm_protect(p, s->psize, true)) {
-        wasm_plat_free(copy);
-        return false;
+    uint64_t keep = 0;
+    if (s->frames) {
+        if (!wasm_plat_vm_private(p, &keep))
+            return false;
+    } else {
+        uint8_t *copy = wasm_plat_alloc(s->psize);
+        if (!copy)
+            return false;
+        __builtin_memcpy(copy, p, s->psize);
+        if (!wasm_plat_vm_protect(p, s->psize, true)) {
+            wasm_plat_free(copy);
+            return false;
+        }
+        keep = (uint64_t)(uintptr_t)copy;
     }
-    s->saved[page] = copy;
+    s->saved[page] = keep;
+    if (s->frames)
+        s->tokens[s->ndirty] = keep;
     s->dirty[s->ndirty++] = page;
     return true;
 }
@@ -72,13 +93,18 @@ static int64_t memory_reset(wasm_memory_t *mem)
 {
     wasm_mem_snap_t *s = mem->snap;
     int64_t n = (int64_t)s->ndirty;
+    if (s->frames)
+        wasm_plat_vm_restore(mem->base, s->dirty, s->tokens, (size_t)s->ndirty);
     for (uint64_t i = 0; i < s->ndirty; i++) {
         uint64_t page = s->dirty[i];
-        uint8_t *p = mem->base + page * s->psize;
-        __builtin_memcpy(p, s->saved[page], s->psize);
-        wasm_plat_vm_protect(p, s->psize, false);
-        wasm_plat_free(s->saved[page]);
-        s->saved[page] = NULL;
+        if (!s->frames) {
+            uint8_t *p = mem->base + page * s->psize;
+            uint8_t *copy = (uint8_t *)(uintptr_t)s->saved[page];
+            __builtin_memcpy(p, copy, s->psize);
+            wasm_plat_vm_protect(p, s->psize, false);
+            wasm_plat_free(copy);
+        }
+        s->saved[page] = 0;
     }
     s->ndirty = 0;
     if (mem->pages > s->pages) {
@@ -96,13 +122,18 @@ void wasm_memory_snap_free(wasm_memory_t *mem)
     wasm_mem_snap_t *s = mem ? mem->snap : NULL;
     if (!s)
         return;
-    for (uint64_t i = 0; i < s->ndirty; i++)
-        wasm_plat_free(s->saved[s->dirty[i]]);
+    for (uint64_t i = 0; i < s->ndirty; i++) {
+        if (s->frames)
+            wasm_plat_vm_drop(s->tokens[i]);
+        else
+            wasm_plat_free((void *)(uintptr_t)s->saved[s->dirty[i]]);
+    }
     wasm_plat_vm_watch(mem->base, (size_t)(s->npages * s->psize), NULL);
     if (s->npages)
         wasm_plat_vm_protect(mem->base, (size_t)(s->npages * s->psize), true);
     wasm_plat_free(s->saved);
     wasm_plat_free(s->dirty);
+    wasm_plat_free(s->tokens);
     wasm_plat_free(s);
     mem->snap = NULL;
 }

@@ -1,21 +1,44 @@
 #!/usr/bin/env bash
 # Fault injection, a small campaign (FAULTS_N, default 2000 injections) into
-# the driver domain (docs/faults-injection.md). One test: passes when the
-# campaign ran, trapped at least once and crashed the kernel zero times.
+# the driver domain through the kernel's supervisor (docs/faults-injection.md),
+# then a smaller one (FAULTS_CK_N, default 300) with the driver's self-checks
+# on. Passes when the campaign ran, trapped and restarted at least once and
+# crashed the kernel zero times; and when the self-checks caught more than
+# half of the faults that gave wrong answers without them.
 set -u
 cd "$(dirname "$0")/../.."
 n=${FAULTS_N:-2000}
-fail() {
-    echo "faults: $1" >&2
-    echo "faults: 0 passed, 1 failed"
-    exit 1
-}
-make -s build/faults/faults build/faults/blkdrv.wasm >&2 || fail "build failed"
+nck=${FAULTS_CK_N:-300}
+pass=0
+fail=0
+bad() { echo "faults: $1" >&2; fail=$((fail + 1)); }
+make -s build/faults/faults build/faults/blkdrv.wasm build/faults/blkdrv_ck.wasm >&2 ||
+    { echo "faults: build failed" >&2; echo "faults: 0 passed, 2 failed"; exit 1; }
+re="faults: ([0-9]+) injected, 0 kernel crashes, ([0-9]+) traps, ([0-9]+) restarts, recovery p50 [0-9.]+ us p99 [0-9.]+ us$"
+
 out=$(build/faults/faults -m build/faults/blkdrv.wasm -n "$n" -s "${FAULTS_SEED:-1}")
 st=$?
 echo "$out" >&2
-re="^faults: $n injected, 0 kernel crashes, ([0-9]+) traps, ([0-9]+) restarts, recovery p50 [0-9.]+ us p99 [0-9.]+ us$"
 line=$(echo "$out" | tail -n 1)
-[[ $st -eq 0 && $line =~ $re ]] || fail "campaign failed (status $st)"
-[ "${BASH_REMATCH[1]}" -gt 0 ] || fail "no trap in $n injections: the model injects nothing"
-echo "faults: 1 passed, 0 failed"
+if [[ $st -ne 0 || ! $line =~ ^$re || ${BASH_REMATCH[1]} != "$n" ]]; then
+    bad "campaign failed (status $st)"
+elif [ "${BASH_REMATCH[2]}" -eq 0 ] || [ "${BASH_REMATCH[3]}" -eq 0 ]; then
+    bad "no trap or no restart in $n injections"
+else
+    pass=$((pass + 1))
+fi
+
+out=$(build/faults/faults -m build/faults/blkdrv.wasm -C build/faults/blkdrv_ck.wasm -n "$nck" \
+      -s "${FAULTS_SEED:-1}" 2>&1)
+st=$?
+echo "$out" | grep -E '^faults: (self-checks|totals|[0-9]+ injected)' >&2
+ck='self-checks: of ([0-9]+) faults that gave wrong answers without them, ([0-9]+) were caught'
+if [[ $st -ne 0 || ! $(echo "$out" | tail -n 1) =~ ^$re ]]; then
+    bad "campaign with self-checks failed (status $st)"
+elif [[ ! $out =~ $ck ]] || [ $((BASH_REMATCH[2] * 2)) -le "${BASH_REMATCH[1]}" ]; then
+    bad "the self-checks caught half of the wrong answers or fewer"
+else
+    pass=$((pass + 1))
+fi
+echo "faults: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -209,6 +209,7 @@ int wmut_decode(wmut_t *m, const uint8_t *bytes, size_t len)
         }
         r.pos += sz;
     }
+    m->nsites = m->ninsn;
     return !r.bad && m->code_off;
 }
 
@@ -332,7 +333,7 @@ size_t wmut_apply(const wmut_t *m, wmut_kind_t k, uint64_t r, uint8_t *out, size
                   uint32_t *site)
 {
     uint32_t ncand = 0;
-    for (uint32_t i = 0; i < m->ninsn; i++)
+    for (uint32_t i = 0; i < m->nsites && i < m->ninsn; i++)
         ncand += applies(&m->insn[i], k);
     if (!ncand || cap < m->len + 32)
         return 0;

@@ -41,6 +41,7 @@ typedef struct wmut {
     uint32_t nfn;
     wmut_insn_t *insn;
     uint32_t ninsn;
+    uint32_t nsites;       /* faults go into insn[0, nsites) (decode: all) */
 } wmut_t;
 
 /* Decodes bytes (kept, not copied); false when the module is not one the

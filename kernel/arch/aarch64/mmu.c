@@ -147,6 +147,56 @@ void mmu_unmap(uintptr_t va, size_t size)
     cpu_irq_restore(was);
 }
 
+/* Changing a valid entry's output address needs break-before-make: the
+ * entry goes invalid, its TLB entry is invalidated, then the new one is
+ * written. For a run of remaps, mmu_remap breaks (the entry becomes
+ * invalid) and queues the make; remap_drain invalidates the TLB once for
+ * the queue and makes them all. */
+#define REMAP_QUEUE 128
+static struct { uint64_t *e, pte; uintptr_t va; } remapq[REMAP_QUEUE];
+static int nremapq;
+
+static void remap_drain(void)
+{
+    if (!nremapq)
+        return;
+    __asm__ volatile("dsb ishst" ::: "memory");
+    if (nremapq > 16) {
+        __asm__ volatile("tlbi vmalle1is" ::: "memory");
+    } else {
+        for (int i = 0; i < nremapq; i++)
+            __asm__ volatile("tlbi vaae1is, %0" ::"r"((remapq[i].va >> 12) & ((1UL << 44) - 1))
+                             : "memory");
+    }
+    __asm__ volatile("dsb ish" ::: "memory");
+    for (int i = 0; i < nremapq; i++)
+        *remapq[i].e = remapq[i].pte;
+    __asm__ volatile("dsb ishst; isb" ::: "memory");
+    nremapq = 0;
+}
+
+uint64_t mmu_remap(uintptr_t va, uint64_t pa, unsigned flags)
+{
+    uint64_t *e = walk(va, 3, false, false);
+    if (!e || !(*e & PTE_VALID))
+        return (uint64_t)-1;
+    uint64_t old = *e & PTE_ADDR;
+    if (nremapq == REMAP_QUEUE)
+        remap_drain();
+    *e = 0;
+    remapq[nremapq].e = e;
+    remapq[nremapq].pte = pa | pte_attrs(flags) | PTE_TABLE | PTE_VALID;
+    remapq[nremapq].va = va;
+    nremapq++;
+    return old;
+}
+
+void mmu_flush(uintptr_t va, size_t size)
+{
+    (void)va, (void)size;
+    remap_drain();
+}
+
 uint64_t mmu_translate(uintptr_t va)
 {
     if (va < KERN_PHYS_MAP)

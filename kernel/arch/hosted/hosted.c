@@ -278,6 +278,54 @@ void mmu_unmap(uintptr_t va, size_t size)
     }
 }
 
+/* A remap is an mmap of the frame's memfd offset over the page, and each
+ * system call costs more than copying the page: remaps are queued and
+ * mmu_flush maps each run of pages whose frames are consecutive with one
+ * call (a snapshot's frames usually are). The page table is updated at
+ * once. */
+#define REMAP_QUEUE 256
+static struct { uintptr_t va; uint64_t pa; int prot; } remapq[REMAP_QUEUE];
+static int nremapq;
+
+static void remap_drain(void)
+{
+    for (int i = 0; i < nremapq;) {
+        int j = i + 1;
+        while (j < nremapq && remapq[j].va == remapq[j - 1].va + PAGE_SIZE &&
+               remapq[j].pa == remapq[j - 1].pa + PAGE_SIZE && remapq[j].prot == remapq[i].prot)
+            j++;
+        size_t len = (size_t)(j - i) * PAGE_SIZE;
+        if (mmap((void *)remapq[i].va, len, remapq[i].prot, MAP_SHARED | MAP_FIXED, memfd,
+                 (off_t)remapq[i].pa) != (void *)remapq[i].va)
+            panic("mmu_flush: cannot map %p", (void *)remapq[i].va);
+        i = j;
+    }
+    nremapq = 0;
+}
+
+uint64_t mmu_remap(uintptr_t va, uint64_t pa, unsigned flags)
+{
+    uint64_t *k = in_vm(va, PAGE_SIZE) && map_key ? slot(va / PAGE_SIZE, false) : NULL;
+    if (!k || pa + PAGE_SIZE > HOSTED_RAM)
+        return (uint64_t)-1;
+    if (nremapq == REMAP_QUEUE)
+        remap_drain();
+    remapq[nremapq].va = va;
+    remapq[nremapq].pa = pa;
+    remapq[nremapq].prot = (flags & MMU_READ ? PROT_READ : 0) | (flags & MMU_WRITE ? PROT_WRITE : 0) |
+                           (flags & MMU_EXEC ? PROT_EXEC : 0);
+    nremapq++;
+    uint64_t old = map_pa[k - map_key];
+    map_pa[k - map_key] = pa;
+    return old;
+}
+
+void mmu_flush(uintptr_t va, size_t size)
+{
+    (void)va, (void)size;
+    remap_drain();
+}
+
 uint64_t mmu_translate(uintptr_t va)
 {
     if (va >= KERN_PHYS_MAP && va < KERN_PHYS_MAP + HOSTED_RAM)

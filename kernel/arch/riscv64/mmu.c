@@ -226,6 +226,25 @@ bool mmu_map(uintptr_t va, uint64_t pa, size_t size, unsigned flags)
     return true;
 }
 
+uint64_t mmu_remap(uintptr_t va, uint64_t pa, unsigned flags)
+{
+    int hit;
+    uint64_t *pte = kroot ? walk(kroot, va, 0, false, &hit) : NULL;
+    if (!pte || hit != 0 || !(*pte & PTE_V))
+        return (uint64_t)-1;
+    uint64_t old = pte_pa(*pte);
+    *pte = pa_pte(pa) | pte_flags(flags);
+    return old;
+}
+
+/* One fence for the run: QEMU flushes its whole TLB for any sfence.vma,
+ * so a fence per page would cost a full flush each. */
+void mmu_flush(uintptr_t va, size_t size)
+{
+    (void)va, (void)size;
+    sfence_all();
+}
+
 /* Walks the active table (satp), so it also works under the boot table. */
 uint64_t mmu_translate(uintptr_t va)
 {

@@ -158,6 +158,33 @@ void mmu_unmap(uintptr_t va, size_t size)
     cpu_irq_restore(on);
 }
 
+uint64_t mmu_remap(uintptr_t va, uint64_t pa, unsigned flags)
+{
+    uint64_t *e = walk(root_now(), va, 1, false);
+    if (!e || !(*e & PTE_P))
+        return (uint64_t)-1;
+    uint64_t old = *e & PTE_ADDR;
+    *e = pa | pte_flags(flags);
+    return old;
+}
+
+/* invlpg per page; past 64 pages, toggling CR4.PGE drops every entry
+ * (the pages are global (PTE_G), so a CR3 reload would not). */
+void mmu_flush(uintptr_t va, size_t size)
+{
+    if (size > 64 * PAGE_SIZE) {
+        uint64_t cr4;
+        bool on = cpu_irq_save();
+        __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+        __asm__ volatile("mov %0, %%cr4" ::"r"(cr4 & ~(1ull << 7)) : "memory");
+        __asm__ volatile("mov %0, %%cr4" ::"r"(cr4) : "memory");
+        cpu_irq_restore(on);
+        return;
+    }
+    for (uintptr_t a = va & ~(uintptr_t)(PAGE_SIZE - 1); a < va + size; a += PAGE_SIZE)
+        invlpg(a);
+}
+
 uint64_t mmu_translate(uintptr_t va)
 {
     uint64_t *t = phys_to_virt(root_now());

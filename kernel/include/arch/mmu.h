@@ -34,6 +34,19 @@ bool mmu_map(uintptr_t va, uint64_t pa, size_t size, unsigned flags);
 /* Unmaps [va, va+size); flushes the TLB. Returns nothing: unmapped holes are fine. */
 void mmu_unmap(uintptr_t va, size_t size);
 
+/* Points the 4 KiB page mapped at va to frame pa with flags and returns
+ * the frame it had, or (uint64_t)-1 when nothing is mapped at va by a
+ * 4 KiB page. One page-table entry written, no TLB flush: a run of remaps
+ * ends with mmu_flush over their range, and the new entries hold from
+ * then on (aarch64 leaves them invalid until then: break-before-make for
+ * the whole run, one invalidation). Callers keep interrupts off from the
+ * first remap to the flush. Copy-on-write snapshots use it
+ * (wasm_platform.c). */
+uint64_t mmu_remap(uintptr_t va, uint64_t pa, unsigned flags);
+
+/* Ends a run of mmu_remap calls within [va, va+size): flushes the TLB. */
+void mmu_flush(uintptr_t va, size_t size);
+
 /* Physical address of a mapped virtual address, or (uint64_t)-1. */
 uint64_t mmu_translate(uintptr_t va);
 

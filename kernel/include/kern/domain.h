@@ -69,6 +69,8 @@ typedef struct domain_sup {
     uint32_t restarts, faults, hangs, resets;
     int last_trap;                  /* wasm_trap_kind_t of the last fault */
     uint64_t backoff_ms, restart_at, last_beat, cpu_ns;
+    uint64_t fault_at;              /* clock at the last fault */
+    const char *last_why;           /* its context (domain_fault's why) */
     uint64_t run_since;             /* a call into it is running since (0: none) */
     struct wasm_exec *run_ex;       /* ... on this exec */
     bool killed;                    /* the watchdog or a kill stopped that run (its
@@ -78,6 +80,8 @@ typedef struct domain_sup {
     cap_handle_t *init_caps;        /* its handles at the snapshot */
     uint32_t ninit_caps;
     struct wasm_trap *trap;         /* details of the last trap */
+    uint64_t log_since;             /* start of the current log window */
+    uint32_t log_n, log_quiet;      /* reports logged / left out in it */
 } domain_sup_t;
 
 #define DOMAIN_REENTRANT 1u /* handlers may run on several threads at once */

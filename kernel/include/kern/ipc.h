@@ -64,10 +64,18 @@ typedef struct endpoint {
     domain_t *server;           /* NULL once the server is gone */
     char handler[DOMAIN_NAME_MAX];
     struct wasm_func *fn;       /* resolved on first use */
+    char check[DOMAIN_NAME_MAX];   /* self-check export ("": none) */
+    struct wasm_func *check_fn;    /* resolved with fn */
 } endpoint_t;
 
 /* An endpoint to server's export handler (refs = 1, the creator's). */
 endpoint_t *endpoint_create(domain_t *server, const char *handler);
+/* The server's optional self-check for this endpoint (manifest check=):
+ * an export (i64 a0, a1, a2, a3, i64 answer) -> i32 run after each call
+ * that returned; not 0 (or a trap) means it found its state or the answer
+ * corrupt: the call ends IPC_ETRAP and the server is faulted ("self-check
+ * failed") and reset like a trap. False when the name is too long. */
+bool endpoint_set_check(endpoint_t *ep, const char *check);
 
 /* The call path: looks h up in the caller's table (CAP_R_CALL), waits for
  * a non-reentrant server up to timeout_ns (0: do not wait), runs the handler

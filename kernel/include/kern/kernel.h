@@ -23,6 +23,7 @@ void pmm_init(const void *boot_info);
 uint64_t pmm_alloc(void);              /* zeroed frame, physical address; 0 when out */
 uint64_t pmm_alloc_contig(size_t n);   /* n contiguous zeroed frames; 0 when none */
 void pmm_free(uint64_t pa);
+void pmm_free_irqoff(uint64_t pa);      /* the same, interrupts already off */
 size_t pmm_free_count(void);
 size_t pmm_total_count(void);
 
