@@ -494,6 +494,8 @@ static void job_finish(stats_t *st, job_t *j)
         rec_t rc;
         uint32_t next = j->from;
         ssize_t n;
+        if (stopping)       /* the next jobs of a stopped run: what they sent */
+            kill(j->pid, SIGKILL);
         while ((n = read(j->fd, &rc, sizeof rc)) == sizeof rc) {
             tally(st, &rc);
             next = rc.i + 1;
