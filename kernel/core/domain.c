@@ -473,22 +473,25 @@ bad:
 /* NAME FILE [WORD...]: creates the domain (DOMAIN_NEW). */
 static void mf_module_line(mf_t *m, int lineno, const char *s, const char *end)
 {
-    char name[MF_FIELD], w[MF_FIELD];
-    mf_mod_t *mm = &m->mods[m->nmods];
+    char name[MF_FIELD], file[MF_FIELD], w[MF_FIELD];
     int r = mf_word(&s, end, name);
     if (r <= 0) {
         if (r < 0)
             kprintf("manifest:%d: name too long\n", lineno);
         return;
     }
-    if ((r = mf_word(&s, end, mm->file)) <= 0) {
+    if ((r = mf_word(&s, end, file)) <= 0) {
         kprintf("manifest:%d: %s: %s\n", lineno, name, r < 0 ? "file name too long" : "missing file");
         return;
     }
+    /* Checked before anything is written to mods[]: a full table must not
+     * be written one past its end. */
     if (m->nmods == MF_MAX_MODS) {
         kprintf("manifest:%d: %s: too many modules (max %d)\n", lineno, name, MF_MAX_MODS);
         return;
     }
+    mf_mod_t *mm = &m->mods[m->nmods];
+    memcpy(mm->file, file, sizeof file);
     domain_limits_t lim = DOMAIN_DEFAULT_LIMITS;
     domain_t tmp = {0};
     str_copy(tmp.name, sizeof tmp.name, name);

@@ -583,3 +583,26 @@ TEST(iso_reset_keeps_reissued_grants)
     CHECK_EQ(inv(&w, a, "call", 5, h1, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0), 42);
     ipc_world_down(&w);
 }
+
+/* A manifest with more modules than the loader's table: the extra ones are
+ * refused in one line each, nothing is written past the table (it used to
+ * write the file name one entry past its end, into the capability lines). */
+TEST(iso_manifest_too_many_modules)
+{
+    static char m[8192];
+    size_t n = 0;
+    n += (size_t)snprintf(m + n, sizeof m - n, "first iso.wasm\n    channel first.q recv\n");
+    for (int i = 0; i < 70; i++)
+        n += (size_t)snprintf(m + n, sizeof m - n, "m%d iso.wasm\n", i);
+    n += (size_t)snprintf(m + n, sizeof m - n, "client client.wasm\n    channel first.q\n");
+    ipc_world_t w;
+    ipc_world_up(&w, m);
+    int refused = 0;
+    for (const char *p = w.log; (p = strstr(p, "too many modules (max ")); p++)
+        refused++;
+    CHECK(refused >= 7);
+    domain_t *f = dom(&w, "first");
+    CHECK(f != NULL);
+    CHECK(handle(f, "first.q") > 0);
+    ipc_world_down(&w);
+}
