@@ -49,6 +49,12 @@ int64_t ipc_client_local(ipc_world_t *w, int64_t a);
 /* Calls export name of d with up to 6 i32/i64 cells; its single result. */
 int64_t ipc_invoke(ipc_world_t *w, domain_t *d, const char *name, const uint64_t *args);
 
+/* Calls export name of d with n i64 arguments (at most 8): its result, or
+ * -1000 (no such export) / -2000 - trap kind. */
+int64_t ipc_run(ipc_world_t *w, domain_t *d, const char *name, int n, ...);
+/* d's handle for the capability the manifest named name, or -1. */
+int64_t ipc_handle(domain_t *d, const char *name);
+
 extern long ipc_shim_frames_live;
 
 /* Armed by a test: every kernel wait calls it instead of sleeping (what

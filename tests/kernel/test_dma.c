@@ -22,28 +22,6 @@ bool arch_pci_present(void) { return false; }   /* dev_scan finds nothing here *
 uint32_t arch_pci_read32(uint32_t bdf, uint32_t off) { (void)bdf; return off == 4 ? pci_cmd : 0; }
 void arch_pci_write32(uint32_t bdf, uint32_t off, uint32_t v) { (void)bdf; if (off == 4) pci_cmd = v; }
 
-static int64_t inv(ipc_world_t *w, domain_t *d, const char *name, int n, ...)
-{
-    uint64_t a[8] = {0};
-    va_list ap;
-    va_start(ap, n);
-    for (int i = 0; i < n && i < 8; i++)
-        a[i] = (uint64_t)va_arg(ap, int64_t);
-    va_end(ap);
-    wasm_func_t *f = wasm_instance_func(d->inst, name);
-    uint64_t r[1] = {0};
-    if (!f)
-        return -1000;
-    wasm_trap_kind_t k = wasm_call(w->ex, f, a, r, NULL);
-    return k == WASM_OK ? (int64_t)r[0] : -2000 - (int64_t)k;
-}
-
-static int64_t handle(domain_t *d, const char *name)
-{
-    cap_handle_t h;
-    return domain_cap_find(d, name, strlen(name), &h) ? -1 : (int64_t)h;
-}
-
 /* The fake device: its window is a frame (what mmio maps), its registers
  * as the kernel sees them a separate page (what dev_quiesce writes). */
 typedef struct fake {
@@ -114,24 +92,24 @@ TEST(dma_manifest_grants_and_limits)
     /* 65 pages > mem=4 (256 KiB); 64 leave no room for its own memory */
     CHECK(strstr(w.log, "big: dma blk0: over the domain's memory limit") != NULL);
     CHECK(strstr(w.log, "module full (dmadrv.wasm): skipped: its device memory fills") != NULL);
-    CHECK(handle(big, "blk0.dma") < 0);
+    CHECK(ipc_handle(big, "blk0.dma") < 0);
     CHECK(strstr(w.log, "odd: dma blk0: needs pages=N") != NULL);
     CHECK(strstr(w.log, "odd: dma nosuch: this machine has no such device") != NULL);
     CHECK_EQ(drv->buf_pages, 4);                   /* charged to the driver */
-    int64_t h = handle(drv, "blk0.dma");
-    CHECK(h >= 0 && handle(drv, "blk0.mmio") >= 0 && handle(drv, "blk0.irq") >= 0);
-    int64_t a0 = inv(&w, drv, "dma_addr", 2, h, (int64_t)0);
+    int64_t h = ipc_handle(drv, "blk0.dma");
+    CHECK(h >= 0 && ipc_handle(drv, "blk0.mmio") >= 0 && ipc_handle(drv, "blk0.irq") >= 0);
+    int64_t a0 = ipc_run(&w, drv, "dma_addr", 2, h, (int64_t)0);
     CHECK(a0 > 0 && a0 % 4096 == 0);
-    CHECK_EQ(inv(&w, drv, "dma_addr", 2, h, (int64_t)3), a0 + 3 * 4096);   /* contiguous */
-    CHECK_EQ(inv(&w, drv, "dma_addr", 2, h, (int64_t)4), CAP_EINVAL);
-    CHECK_EQ(inv(&w, drv, "dma_addr", 2, h, (int64_t)0xffffffff), CAP_EINVAL);
-    CHECK_EQ(inv(&w, drv, "dma_addr", 2, (int64_t)handle(drv, "blk0.mmio"), (int64_t)0),
+    CHECK_EQ(ipc_run(&w, drv, "dma_addr", 2, h, (int64_t)3), a0 + 3 * 4096);   /* contiguous */
+    CHECK_EQ(ipc_run(&w, drv, "dma_addr", 2, h, (int64_t)4), CAP_EINVAL);
+    CHECK_EQ(ipc_run(&w, drv, "dma_addr", 2, h, (int64_t)0xffffffff), CAP_EINVAL);
+    CHECK_EQ(ipc_run(&w, drv, "dma_addr", 2, (int64_t)ipc_handle(drv, "blk0.mmio"), (int64_t)0),
              CAP_ETYPE);
     /* the capability stays with its payer: no copy, no move */
-    CHECK_EQ(inv(&w, drv, "dup", 2, h, (int64_t)CAP_R_READ), CAP_ERIGHTS);
+    CHECK_EQ(ipc_run(&w, drv, "dup", 2, h, (int64_t)CAP_R_READ), CAP_ERIGHTS);
     /* its memory may not grow into what the DMA pages use */
-    CHECK_EQ(inv(&w, drv, "grow", 1, (int64_t)3), 4);   /* 7 of 8: one holds the DMA pages */
-    CHECK_EQ(inv(&w, drv, "grow", 1, (int64_t)1), -1);
+    CHECK_EQ(ipc_run(&w, drv, "grow", 1, (int64_t)3), 4);   /* 7 of 8: one holds the DMA pages */
+    CHECK_EQ(ipc_run(&w, drv, "grow", 1, (int64_t)1), -1);
     ipc_world_down(&w);
     fake_down(&f);
 }
@@ -143,29 +121,29 @@ TEST(dma_map_hostile_places)
     fake_up(&f, "blk0", DEV_VIRTIO_MMIO);
     CHECK(ipc_world_up(&w, DMA_WORLD));
     domain_t *drv = domain_find(&w.sys, "drv");
-    int64_t h = handle(drv, "blk0.dma");
-    CHECK_EQ(inv(&w, drv, "st", 2, (int64_t)65536, (int64_t)0x600d), 0);
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(65536 + 8)), IPC_EMAPPED);   /* unaligned */
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(4 * 65536 - 4096)), IPC_EMAPPED); /* past the end */
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)0xfffff000), IPC_EMAPPED);
-    int64_t b = inv(&w, drv, "buf_new", 1, (int64_t)1);
+    int64_t h = ipc_handle(drv, "blk0.dma");
+    CHECK_EQ(ipc_run(&w, drv, "st", 2, (int64_t)65536, (int64_t)0x600d), 0);
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, h, (int64_t)(65536 + 8)), IPC_EMAPPED);   /* unaligned */
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, h, (int64_t)(4 * 65536 - 4096)), IPC_EMAPPED); /* past the end */
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, h, (int64_t)0xfffff000), IPC_EMAPPED);
+    int64_t b = ipc_run(&w, drv, "buf_new", 1, (int64_t)1);
     CHECK(b > 0);
-    CHECK_EQ(inv(&w, drv, "buf_map", 2, b, (int64_t)(2 * 65536)), 0);
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(2 * 65536 - 4096)), IPC_EMAPPED); /* over it */
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)65536), 0);
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(3 * 65536)), IPC_EMAPPED);  /* once */
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)65536), 0);      /* the DMA pages, zeroed */
-    CHECK_EQ(inv(&w, drv, "st", 2, (int64_t)(65536 + 4096), (int64_t)0x1234), 0);
+    CHECK_EQ(ipc_run(&w, drv, "buf_map", 2, b, (int64_t)(2 * 65536)), 0);
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, h, (int64_t)(2 * 65536 - 4096)), IPC_EMAPPED); /* over it */
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, h, (int64_t)65536), 0);
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, h, (int64_t)(3 * 65536)), IPC_EMAPPED);  /* once */
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)65536), 0);      /* the DMA pages, zeroed */
+    CHECK_EQ(ipc_run(&w, drv, "st", 2, (int64_t)(65536 + 4096), (int64_t)0x1234), 0);
     /* the bytes are in the frame whose bus address the driver reads */
     uintptr_t va = (uintptr_t)wasm_memory_data(wasm_instance_memory(drv->inst, 0)) + 65536 + 4096;
-    CHECK_EQ((int64_t)mmu_translate(va), inv(&w, drv, "dma_addr", 2, h, (int64_t)1));
+    CHECK_EQ((int64_t)mmu_translate(va), ipc_run(&w, drv, "dma_addr", 2, h, (int64_t)1));
     *status_of(&f) = 0xf;                            /* the driver started the device */
-    CHECK_EQ(inv(&w, drv, "dma_unmap", 1, h), 0);
+    CHECK_EQ(ipc_run(&w, drv, "dma_unmap", 1, h), 0);
     CHECK_EQ(*status_of(&f), 0);                     /* reset before the pages left */
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)65536), 0x600d);   /* its own page is back */
-    CHECK_EQ(inv(&w, drv, "dma_unmap", 1, h), IPC_EMAPPED);
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)(3 * 65536)), 0);
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)(3 * 65536 + 4096)), 0x1234);   /* same pages */
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)65536), 0x600d);   /* its own page is back */
+    CHECK_EQ(ipc_run(&w, drv, "dma_unmap", 1, h), IPC_EMAPPED);
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, h, (int64_t)(3 * 65536)), 0);
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)(3 * 65536 + 4096)), 0x1234);   /* same pages */
     ipc_world_down(&w);
     fake_down(&f);
 }
@@ -179,18 +157,18 @@ TEST(dma_reset_quiesces_pci)
     fake_up(&f, "blk0", DEV_VIRTIO_PCI);
     CHECK(ipc_world_up(&w, DMA_WORLD));
     domain_t *drv = domain_find(&w.sys, "drv");
-    int64_t h = handle(drv, "blk0.dma");
+    int64_t h = ipc_handle(drv, "blk0.dma");
     pci_cmd = 0x2;
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)65536), 0);
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, h, (int64_t)65536), 0);
     CHECK_EQ(pci_cmd & 0x6, 0x6);                    /* memory space + bus master on */
-    CHECK_EQ(inv(&w, drv, "st", 2, (int64_t)65536, (int64_t)0xfeed), 0);
+    CHECK_EQ(ipc_run(&w, drv, "st", 2, (int64_t)65536, (int64_t)0xfeed), 0);
     *status_of(&f) = 0xf;
     CHECK(domain_reset(drv) >= 0);
     CHECK_EQ(*status_of(&f), 0);
     CHECK_EQ(pci_cmd & 0x4, 0);                      /* bus master off */
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)65536), 0);   /* its own (reset) page */
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, h, (int64_t)65536), 0);   /* granted at init: kept */
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)65536), 0xfeed);
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)65536), 0);   /* its own (reset) page */
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, h, (int64_t)65536), 0);   /* granted at init: kept */
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)65536), 0xfeed);
     CHECK_EQ(pci_cmd & 0x4, 0x4);
     ipc_world_down(&w);
     fake_down(&f);
@@ -206,7 +184,7 @@ TEST(dma_end_frees_after_quiesce)
     long frames0 = ipc_shim_frames_live;
     CHECK(ipc_world_up(&w, "client client.wasm\ndrv dmadrv.wasm mem=8\n    dma blk0 pages=8\n"));
     domain_t *drv = domain_find(&w.sys, "drv");
-    CHECK_EQ(inv(&w, drv, "dma_map", 2, handle(drv, "blk0.dma"), (int64_t)65536), 0);
+    CHECK_EQ(ipc_run(&w, drv, "dma_map", 2, ipc_handle(drv, "blk0.dma"), (int64_t)65536), 0);
     *status_of(&f) = 0xf;
     ipc_world_down(&w);
     CHECK_EQ(*status_of(&f), 0);
@@ -233,17 +211,17 @@ TEST(dev_info_and_shared_pages)
     domain_t *drv = domain_find(&w.sys, "drv");
     CHECK(strstr(w.log, "drv: mmio rng0: its registers share a page with another device"));
     CHECK(strstr(w.log, "drv: mmio blk0: its registers share a page with another device"));
-    int64_t m = handle(drv, "blk1.mmio");
-    CHECK(m >= 0 && handle(drv, "rng0.mmio") < 0 && handle(drv, "blk0.mmio") < 0);
-    CHECK_EQ(inv(&w, drv, "dev_info", 3, m, (int64_t)1024, (int64_t)40), 10);
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)1024), DEV_VIRTIO_PCI);
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)1028), 2);
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)1032), 11);                /* irq */
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)(1024 + 4 * 5)), 0x200);   /* notify */
-    CHECK_EQ(inv(&w, drv, "dev_info", 3, m, (int64_t)2048, (int64_t)8), 2);   /* truncated */
-    CHECK_EQ(inv(&w, drv, "ld", 1, (int64_t)2056), 0);
-    CHECK_EQ(inv(&w, drv, "dev_info", 3, m, (int64_t)(4 * 65536 - 4), (int64_t)40), IPC_EFAULT);
-    CHECK_EQ(inv(&w, drv, "dev_info", 3, (int64_t)handle(drv, "blk1.irq"), (int64_t)0,
+    int64_t m = ipc_handle(drv, "blk1.mmio");
+    CHECK(m >= 0 && ipc_handle(drv, "rng0.mmio") < 0 && ipc_handle(drv, "blk0.mmio") < 0);
+    CHECK_EQ(ipc_run(&w, drv, "dev_info", 3, m, (int64_t)1024, (int64_t)40), 10);
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)1024), DEV_VIRTIO_PCI);
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)1028), 2);
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)1032), 11);                /* irq */
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)(1024 + 4 * 5)), 0x200);   /* notify */
+    CHECK_EQ(ipc_run(&w, drv, "dev_info", 3, m, (int64_t)2048, (int64_t)8), 2);   /* truncated */
+    CHECK_EQ(ipc_run(&w, drv, "ld", 1, (int64_t)2056), 0);
+    CHECK_EQ(ipc_run(&w, drv, "dev_info", 3, m, (int64_t)(4 * 65536 - 4), (int64_t)40), IPC_EFAULT);
+    CHECK_EQ(ipc_run(&w, drv, "dev_info", 3, (int64_t)ipc_handle(drv, "blk1.irq"), (int64_t)0,
                  (int64_t)40), CAP_ETYPE);
     ipc_world_down(&w);
     pmm_free(alone.phys);

@@ -370,3 +370,20 @@ int64_t ipc_client_local(ipc_world_t *w, int64_t a)
     uint64_t args[4] = {(uint64_t)a, 1, 2, 3};
     return ipc_invoke(w, w->client, "add4", args);
 }
+
+int64_t ipc_run(ipc_world_t *w, domain_t *d, const char *name, int n, ...)
+{
+    uint64_t a[8] = {0};
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n && i < 8; i++)
+        a[i] = (uint64_t)va_arg(ap, int64_t);
+    va_end(ap);
+    return ipc_invoke(w, d, name, a);
+}
+
+int64_t ipc_handle(domain_t *d, const char *name)
+{
+    cap_handle_t h;
+    return domain_cap_find(d, name, strlen(name), &h) ? -1 : (int64_t)h;
+}

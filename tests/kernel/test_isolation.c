@@ -16,29 +16,6 @@
 
 #define MS 1000000ull
 
-/* Calls export name of d with n i64 arguments: its result, or -2000 - trap. */
-static int64_t inv(ipc_world_t *w, domain_t *d, const char *name, int n, ...)
-{
-    uint64_t a[8] = {0};
-    va_list ap;
-    va_start(ap, n);
-    for (int i = 0; i < n && i < 8; i++)
-        a[i] = (uint64_t)va_arg(ap, int64_t);
-    va_end(ap);
-    wasm_func_t *f = wasm_instance_func(d->inst, name);
-    uint64_t r[1] = {0};
-    if (!f)
-        return -1000;
-    wasm_trap_kind_t k = wasm_call(w->ex, f, a, r, NULL);
-    return k == WASM_OK ? (int64_t)r[0] : -2000 - (int64_t)k;
-}
-
-static int64_t handle(domain_t *d, const char *name)
-{
-    cap_handle_t h;
-    return domain_cap_find(d, name, strlen(name), &h) ? -1 : (int64_t)h;
-}
-
 static bool world(ipc_world_t *w, const char *m)
 {
     bool ok = ipc_world_up(w, m);
@@ -78,19 +55,19 @@ TEST(iso_reset_unmaps_everything)
     CHECK(world(&w, RESET_WORLD));
     domain_t *o = dom(&w, "owner"), *x = dom(&w, "x");
     CHECK(o && x);
-    int64_t ob = handle(o, "buf"), xb = handle(x, "buf");
+    int64_t ob = ipc_handle(o, "buf"), xb = ipc_handle(x, "buf");
     uint32_t init_count = cap_table_count(x->caps);
-    CHECK_EQ(inv(&w, o, "buf_map", 2, ob, (int64_t)32768), 0);
-    CHECK_EQ(inv(&w, o, "st", 2, (int64_t)32768, (int64_t)0x11111111), 0);
+    CHECK_EQ(ipc_run(&w, o, "buf_map", 2, ob, (int64_t)32768), 0);
+    CHECK_EQ(ipc_run(&w, o, "st", 2, (int64_t)32768, (int64_t)0x11111111), 0);
     long frames0 = ipc_shim_frames_live;
-    CHECK_EQ(inv(&w, x, "grow", 1, (int64_t)2), 1);
-    CHECK_EQ(inv(&w, x, "buf_map", 2, xb, (int64_t)65536), 0);
-    CHECK_EQ(inv(&w, x, "ld", 1, (int64_t)65536), 0x11111111);
+    CHECK_EQ(ipc_run(&w, x, "grow", 1, (int64_t)2), 1);
+    CHECK_EQ(ipc_run(&w, x, "buf_map", 2, xb, (int64_t)65536), 0);
+    CHECK_EQ(ipc_run(&w, x, "ld", 1, (int64_t)65536), 0x11111111);
     int64_t last = 0;
     for (int i = 0; i < 400; i++)
-        CHECK((last = inv(&w, x, "dup", 2, xb, (int64_t)(CAP_R_READ | CAP_R_MAP))) > 0);
+        CHECK((last = ipc_run(&w, x, "dup", 2, xb, (int64_t)(CAP_R_READ | CAP_R_MAP))) > 0);
     CHECK_EQ(cap_table_count(x->caps), init_count + 400);
-    CHECK_EQ(inv(&w, x, "buf_map", 2, last, (int64_t)(65536 + 32768)), 0);
+    CHECK_EQ(ipc_run(&w, x, "buf_map", 2, last, (int64_t)(65536 + 32768)), 0);
     CHECK_EQ(x->nmaps, 2);
     /* trap in its own handler: fault, restart at once, reset */
     CHECK_EQ(ipc_client_call(&w, "x.boom", 0, 0, 0, 0), IPC_ETRAP);
@@ -100,14 +77,14 @@ TEST(iso_reset_unmaps_everything)
     CHECK_EQ(cap_table_count(x->caps), init_count);
     CHECK_EQ(mem_pages(x), 1);
     /* it grows again: fresh zeroed pages of its own, not the buffer's frame */
-    CHECK_EQ(inv(&w, x, "grow", 1, (int64_t)2), 1);
-    CHECK_EQ(inv(&w, x, "ld", 1, (int64_t)65536), 0);
-    CHECK_EQ(inv(&w, x, "st", 2, (int64_t)65536, (int64_t)0x5A5A5A5A), 0);
-    CHECK_EQ(inv(&w, o, "ld", 1, (int64_t)32768), 0x11111111);
+    CHECK_EQ(ipc_run(&w, x, "grow", 1, (int64_t)2), 1);
+    CHECK_EQ(ipc_run(&w, x, "ld", 1, (int64_t)65536), 0);
+    CHECK_EQ(ipc_run(&w, x, "st", 2, (int64_t)65536, (int64_t)0x5A5A5A5A), 0);
+    CHECK_EQ(ipc_run(&w, o, "ld", 1, (int64_t)32768), 0x11111111);
     /* the buffer's frame is still owned once: the read-only grant still maps */
-    CHECK_EQ(inv(&w, x, "buf_map", 2, xb, (int64_t)(65536 + 65536)), 0);
-    CHECK_EQ(inv(&w, x, "ld", 1, (int64_t)(65536 + 65536)), 0x11111111);
-    CHECK_EQ(inv(&w, x, "buf_unmap", 1, xb), 0);
+    CHECK_EQ(ipc_run(&w, x, "buf_map", 2, xb, (int64_t)(65536 + 65536)), 0);
+    CHECK_EQ(ipc_run(&w, x, "ld", 1, (int64_t)(65536 + 65536)), 0x11111111);
+    CHECK_EQ(ipc_run(&w, x, "buf_unmap", 1, xb), 0);
     CHECK(ipc_shim_frames_live >= frames0);
     ipc_world_down(&w);   /* no double free, no foreign frame freed */
 }
@@ -119,14 +96,14 @@ TEST(iso_reset_drops_all_new_handles)
     CHECK(world(&w, RESET_WORLD));
     domain_t *x = dom(&w, "x");
     CHECK(x != NULL);
-    int64_t xb = handle(x, "buf");
+    int64_t xb = ipc_handle(x, "buf");
     uint32_t init_count = cap_table_count(x->caps);
     for (int i = 0; i < 401; i++)
-        CHECK(inv(&w, x, "dup", 2, xb, (int64_t)CAP_R_READ) > 0);
+        CHECK(ipc_run(&w, x, "dup", 2, xb, (int64_t)CAP_R_READ) > 0);
     CHECK(domain_reset(x) >= 0);
     CHECK_EQ(cap_table_count(x->caps), init_count);
     /* the post-init grant works as before */
-    CHECK_EQ(inv(&w, x, "buf_map", 2, xb, (int64_t)32768), 0);
+    CHECK_EQ(ipc_run(&w, x, "buf_map", 2, xb, (int64_t)32768), 0);
     ipc_world_down(&w);
 }
 
@@ -147,18 +124,18 @@ TEST(iso_lend_handler_deletes_buffer_and_endpoint)
     domain_t *x = dom(&w, "x");
     CHECK(x != NULL);
     long frames0 = ipc_shim_frames_live;
-    int64_t ep = handle(x, "x.drop");
-    int64_t b = inv(&w, x, "buf_new", 1, (int64_t)1);
+    int64_t ep = ipc_handle(x, "x.drop");
+    int64_t b = ipc_run(&w, x, "buf_new", 1, (int64_t)1);
     CHECK(b > 0);
     /* the handler drops the lender's buffer handle (its last capability) */
-    CHECK_EQ(inv(&w, x, "lend", 6, ep, b, (int64_t)CAP_R_READ, b, (int64_t)0, (int64_t)0), 7);
-    CHECK_EQ(inv(&w, x, "info", 1, b), CAP_ESTALE);
+    CHECK_EQ(ipc_run(&w, x, "lend", 6, ep, b, (int64_t)CAP_R_READ, b, (int64_t)0, (int64_t)0), 7);
+    CHECK_EQ(ipc_run(&w, x, "info", 1, b), CAP_ESTALE);
     CHECK_EQ(ipc_shim_frames_live, frames0);     /* the buffer went with the lend */
     /* the handler drops the endpoint it is called through, then the buffer */
-    b = inv(&w, x, "buf_new", 1, (int64_t)1);
-    CHECK_EQ(inv(&w, x, "lend", 6, ep, b, (int64_t)(CAP_R_READ | CAP_R_WRITE), b, ep, (int64_t)0), 7);
-    CHECK_EQ(inv(&w, x, "info", 1, ep), CAP_ESTALE);
-    CHECK_EQ(inv(&w, x, "call", 5, ep, (int64_t)0, (int64_t)0, (int64_t)0, (int64_t)0), CAP_ESTALE);
+    b = ipc_run(&w, x, "buf_new", 1, (int64_t)1);
+    CHECK_EQ(ipc_run(&w, x, "lend", 6, ep, b, (int64_t)(CAP_R_READ | CAP_R_WRITE), b, ep, (int64_t)0), 7);
+    CHECK_EQ(ipc_run(&w, x, "info", 1, ep), CAP_ESTALE);
+    CHECK_EQ(ipc_run(&w, x, "call", 5, ep, (int64_t)0, (int64_t)0, (int64_t)0, (int64_t)0), CAP_ESTALE);
     ipc_world_down(&w);
 }
 
@@ -216,30 +193,30 @@ TEST(iso_call_reauthorised_after_wait)
     CHECK(world(&w, WAIT_WORLD));
     domain_t *s = dom(&w, "s"), *x = dom(&w, "x");
     CHECK(s && x);
-    int64_t ep = handle(x, "s.ok");
-    CHECK_EQ(inv(&w, x, "call", 5, ep, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0), 42);
+    int64_t ep = ipc_handle(x, "s.ok");
+    CHECK_EQ(ipc_run(&w, x, "call", 5, ep, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0), 42);
     uint64_t calls0 = s->calls;
-    int64_t l = inv(&w, x, "lease", 3, ep, (int64_t)CAP_R_CALL, (int64_t)(1000 * MS));
+    int64_t l = ipc_run(&w, x, "lease", 3, ep, (int64_t)CAP_R_CALL, (int64_t)(1000 * MS));
     CHECK(l > 0);
     during_t d = {.w = &w, .busy = s, .tick_to = timer_now_ns() + 2000 * MS};
     s->active = 1;                      /* another thread is in s */
     s->holder = (thread_t *)&d;
     ktest_wait_arg = &d;
     ktest_wait_hook = act;
-    CHECK_EQ(inv(&w, x, "call", 5, l, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), CAP_EEXPIRED);
+    CHECK_EQ(ipc_run(&w, x, "call", 5, l, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), CAP_EEXPIRED);
     CHECK_EQ(d.calls, 1);
     CHECK_EQ(s->calls, calls0);         /* the handler never ran */
     CHECK_EQ(s->active, 0);
     /* the same with the capability deleted while waiting */
-    int64_t c = inv(&w, x, "dup", 2, ep, (int64_t)CAP_R_CALL);
+    int64_t c = ipc_run(&w, x, "dup", 2, ep, (int64_t)CAP_R_CALL);
     CHECK(c > 0);
     d = (during_t){.w = &w, .busy = s, .del_t = x->caps, .del_h = (cap_handle_t)c};
     s->active = 1;
     s->holder = (thread_t *)&d;
     ktest_wait_hook = act;
-    CHECK_EQ(inv(&w, x, "call", 5, c, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), CAP_ESTALE);
+    CHECK_EQ(ipc_run(&w, x, "call", 5, c, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), CAP_ESTALE);
     CHECK_EQ(s->calls, calls0);
-    CHECK_EQ(inv(&w, x, "call", 5, ep, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), 2);
+    CHECK_EQ(ipc_run(&w, x, "call", 5, ep, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), 2);
     ktest_wait_hook = NULL;
     ipc_world_down(&w);
 }
@@ -252,20 +229,20 @@ TEST(iso_recv_destination_checked_after_wait)
     CHECK(world(&w, WAIT_WORLD));
     domain_t *x = dom(&w, "x");
     CHECK(x != NULL);
-    int64_t ch = handle(x, "x.in");
+    int64_t ch = ipc_handle(x, "x.in");
     cap_handle_t cli_ch;
     CHECK_EQ(domain_cap_find(w.client, "x.in", 4, &cli_ch), 0);
-    CHECK_EQ(inv(&w, x, "grow", 1, (int64_t)1), 1);
+    CHECK_EQ(ipc_run(&w, x, "grow", 1, (int64_t)1), 1);
     during_t d = {.w = &w, .reset = x, .send_from = w.client->caps, .send_ch = cli_ch};
     ktest_wait_arg = &d;
     ktest_wait_hook = act;
-    CHECK_EQ(inv(&w, x, "recv", 5, ch, (int64_t)65536 + 100, (int64_t)64, (int64_t)0, (int64_t)IPC_FOREVER),
+    CHECK_EQ(ipc_run(&w, x, "recv", 5, ch, (int64_t)65536 + 100, (int64_t)64, (int64_t)0, (int64_t)IPC_FOREVER),
              IPC_EFAULT);
     CHECK_EQ(d.calls, 1);
     CHECK_EQ(mem_pages(x), 1);
     /* the message was not lost: a receive into valid memory gets it */
-    CHECK_EQ(inv(&w, x, "recv", 5, ch, (int64_t)100, (int64_t)64, (int64_t)0, (int64_t)0), 5);
-    CHECK_EQ(inv(&w, x, "ld", 1, (int64_t)100), 0x6c6c6568);   /* "hell" */
+    CHECK_EQ(ipc_run(&w, x, "recv", 5, ch, (int64_t)100, (int64_t)64, (int64_t)0, (int64_t)0), 5);
+    CHECK_EQ(ipc_run(&w, x, "ld", 1, (int64_t)100), 0x6c6c6568);   /* "hell" */
     ktest_wait_hook = NULL;
     ipc_world_down(&w);
 }
@@ -286,22 +263,22 @@ TEST(iso_dead_capability_does_not_wedge_channel)
     CHECK(world(&w, CHAN_WORLD "client client.wasm\n"));
     domain_t *r = dom(&w, "r"), *x = dom(&w, "x");
     CHECK(r && x);
-    int64_t xch = handle(x, "r.in"), rch = handle(r, "r.in");
-    int64_t b = inv(&w, x, "buf_new", 1, (int64_t)1);
-    int64_t copy = inv(&w, x, "dup", 2, b, (int64_t)(CAP_R_READ | CAP_R_TRANSFER));
+    int64_t xch = ipc_handle(x, "r.in"), rch = ipc_handle(r, "r.in");
+    int64_t b = ipc_run(&w, x, "buf_new", 1, (int64_t)1);
+    int64_t copy = ipc_run(&w, x, "dup", 2, b, (int64_t)(CAP_R_READ | CAP_R_TRANSFER));
     CHECK(b > 0 && copy > 0);
-    CHECK_EQ(inv(&w, x, "st", 2, (int64_t)200, (int64_t)0x41424344), 0);
-    CHECK_EQ(inv(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, copy), 0);
-    CHECK_EQ(inv(&w, x, "drop", 1, b), 0);          /* revokes the copy in transit */
-    CHECK_EQ(inv(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, (int64_t)0), 0);
-    CHECK_EQ(inv(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, (int64_t)0), IPC_EFULL);
-    CHECK_EQ(inv(&w, r, "st", 2, (int64_t)300, (int64_t)0x99), 0);
-    CHECK_EQ(inv(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)300, (int64_t)0), 4);
-    CHECK_EQ(inv(&w, r, "ld", 1, (int64_t)300), 0);   /* no capability came */
-    CHECK_EQ(inv(&w, r, "ld", 1, (int64_t)100), 0x41424344);
-    CHECK_EQ(inv(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)300, (int64_t)0), 4);
-    CHECK_EQ(inv(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)300, (int64_t)0), IPC_EEMPTY);
-    CHECK_EQ(inv(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, (int64_t)0), 0);
+    CHECK_EQ(ipc_run(&w, x, "st", 2, (int64_t)200, (int64_t)0x41424344), 0);
+    CHECK_EQ(ipc_run(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, copy), 0);
+    CHECK_EQ(ipc_run(&w, x, "drop", 1, b), 0);          /* revokes the copy in transit */
+    CHECK_EQ(ipc_run(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, (int64_t)0), 0);
+    CHECK_EQ(ipc_run(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, (int64_t)0), IPC_EFULL);
+    CHECK_EQ(ipc_run(&w, r, "st", 2, (int64_t)300, (int64_t)0x99), 0);
+    CHECK_EQ(ipc_run(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)300, (int64_t)0), 4);
+    CHECK_EQ(ipc_run(&w, r, "ld", 1, (int64_t)300), 0);   /* no capability came */
+    CHECK_EQ(ipc_run(&w, r, "ld", 1, (int64_t)100), 0x41424344);
+    CHECK_EQ(ipc_run(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)300, (int64_t)0), 4);
+    CHECK_EQ(ipc_run(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)300, (int64_t)0), IPC_EEMPTY);
+    CHECK_EQ(ipc_run(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, (int64_t)0), 0);
     ipc_world_down(&w);
 }
 
@@ -312,13 +289,13 @@ TEST(iso_reset_drains_dead_capability)
     CHECK(world(&w, CHAN_WORLD "client client.wasm\n"));
     domain_t *r = dom(&w, "r"), *x = dom(&w, "x");
     CHECK(r && x);
-    int64_t xch = handle(x, "r.in"), rch = handle(r, "r.in");
-    int64_t b = inv(&w, x, "buf_new", 1, (int64_t)1);
-    int64_t copy = inv(&w, x, "dup", 2, b, (int64_t)(CAP_R_READ | CAP_R_TRANSFER));
-    CHECK_EQ(inv(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, copy), 0);
-    CHECK_EQ(inv(&w, x, "drop", 1, b), 0);
+    int64_t xch = ipc_handle(x, "r.in"), rch = ipc_handle(r, "r.in");
+    int64_t b = ipc_run(&w, x, "buf_new", 1, (int64_t)1);
+    int64_t copy = ipc_run(&w, x, "dup", 2, b, (int64_t)(CAP_R_READ | CAP_R_TRANSFER));
+    CHECK_EQ(ipc_run(&w, x, "send", 4, xch, (int64_t)200, (int64_t)4, copy), 0);
+    CHECK_EQ(ipc_run(&w, x, "drop", 1, b), 0);
     CHECK(domain_reset(r) >= 0);
-    CHECK_EQ(inv(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)0, (int64_t)0), IPC_EEMPTY);
+    CHECK_EQ(ipc_run(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)0, (int64_t)0), IPC_EEMPTY);
     ipc_world_down(&w);
 }
 
@@ -332,15 +309,15 @@ TEST(iso_buffers_charged_to_memory_limit)
     domain_t *x = dom(&w, "x");
     CHECK(x != NULL);
     /* 1 page of memory (16 frames): 48 frames of buffers fit, not 49 */
-    CHECK_EQ(inv(&w, x, "buf_new", 1, (int64_t)49), IPC_ELIMIT);
-    int64_t b = inv(&w, x, "buf_new", 1, (int64_t)48);
+    CHECK_EQ(ipc_run(&w, x, "buf_new", 1, (int64_t)49), IPC_ELIMIT);
+    int64_t b = ipc_run(&w, x, "buf_new", 1, (int64_t)48);
     CHECK(b > 0);
-    CHECK_EQ(inv(&w, x, "buf_new", 1, (int64_t)1), IPC_ELIMIT);
-    CHECK_EQ(inv(&w, x, "grow", 1, (int64_t)1), -1);    /* the buffers took it */
-    CHECK_EQ(inv(&w, x, "drop", 1, b), 0);               /* uncharged when freed */
-    CHECK_EQ(inv(&w, x, "grow", 1, (int64_t)3), 1);
-    CHECK_EQ(inv(&w, x, "grow", 1, (int64_t)1), -1);
-    CHECK_EQ(inv(&w, x, "buf_new", 1, (int64_t)1), IPC_ELIMIT);
+    CHECK_EQ(ipc_run(&w, x, "buf_new", 1, (int64_t)1), IPC_ELIMIT);
+    CHECK_EQ(ipc_run(&w, x, "grow", 1, (int64_t)1), -1);    /* the buffers took it */
+    CHECK_EQ(ipc_run(&w, x, "drop", 1, b), 0);               /* uncharged when freed */
+    CHECK_EQ(ipc_run(&w, x, "grow", 1, (int64_t)3), 1);
+    CHECK_EQ(ipc_run(&w, x, "grow", 1, (int64_t)1), -1);
+    CHECK_EQ(ipc_run(&w, x, "buf_new", 1, (int64_t)1), IPC_ELIMIT);
     ipc_world_down(&w);
 }
 
@@ -357,7 +334,7 @@ TEST(iso_memory_limit_at_instantiation)
     CHECK(strstr(w.log, "memory of 1000 pages exceeds the limit of 16") != NULL);
     domain_t *sg = dom(&w, "sg");
     CHECK(sg != NULL);
-    CHECK_EQ(inv(&w, sg, "got", 0), -1);
+    CHECK_EQ(ipc_run(&w, sg, "got", 0), -1);
     CHECK_EQ(mem_pages(sg), 1);
     CHECK(dom(&w, "ok") != NULL);       /* no mem=: the runtime's limit */
     ipc_world_down(&w);
@@ -376,9 +353,9 @@ TEST(iso_table_budget)
     CHECK(dom(&w, "t2b") != NULL);
     domain_t *tg = dom(&w, "tg");
     CHECK(tg != NULL);
-    CHECK_EQ(inv(&w, tg, "grow", 1, (int64_t)91), -1);
-    CHECK_EQ(inv(&w, tg, "grow", 1, (int64_t)90), 10);
-    CHECK_EQ(inv(&w, tg, "grow", 1, (int64_t)1), -1);
+    CHECK_EQ(ipc_run(&w, tg, "grow", 1, (int64_t)91), -1);
+    CHECK_EQ(ipc_run(&w, tg, "grow", 1, (int64_t)90), 10);
+    CHECK_EQ(ipc_run(&w, tg, "grow", 1, (int64_t)1), -1);
     ipc_world_down(&w);
 }
 
@@ -392,13 +369,13 @@ TEST(iso_stack_exhaustion_is_the_callers)
     CHECK(world(&w, WAIT_WORLD));
     domain_t *s = dom(&w, "s"), *x = dom(&w, "x");
     CHECK(s && x);
-    int64_t ep = handle(x, "s.ok");
-    CHECK_EQ(inv(&w, x, "deep", 2, (int64_t)100, ep), 2);
-    int64_t r = inv(&w, x, "deep", 2, (int64_t)19900, ep);
+    int64_t ep = ipc_handle(x, "s.ok");
+    CHECK_EQ(ipc_run(&w, x, "deep", 2, (int64_t)100, ep), 2);
+    int64_t r = ipc_run(&w, x, "deep", 2, (int64_t)19900, ep);
     CHECK_EQ(r, -2000 - (int64_t)WASM_TRAP_STACK_EXHAUSTED);
     CHECK_EQ(s->sup.faults, 0);
     CHECK_EQ(s->state, DOMAIN_READY);
-    CHECK_EQ(inv(&w, x, "call", 5, ep, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), 2);
+    CHECK_EQ(ipc_run(&w, x, "call", 5, ep, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), 2);
     ipc_world_down(&w);
 }
 
@@ -419,22 +396,22 @@ TEST(iso_move_revokes_derived_copies)
     CHECK(world(&w, MOVE_WORLD));
     domain_t *r = dom(&w, "r"), *x = dom(&w, "x");
     CHECK(r && x);
-    int64_t xch = handle(x, "r.in"), rch = handle(r, "r.in");
-    int64_t b = inv(&w, x, "buf_new", 1, (int64_t)1);
-    int64_t copy = inv(&w, x, "dup", 2, b, (int64_t)(CAP_R_READ | CAP_R_WRITE | CAP_R_MAP));
+    int64_t xch = ipc_handle(x, "r.in"), rch = ipc_handle(r, "r.in");
+    int64_t b = ipc_run(&w, x, "buf_new", 1, (int64_t)1);
+    int64_t copy = ipc_run(&w, x, "dup", 2, b, (int64_t)(CAP_R_READ | CAP_R_WRITE | CAP_R_MAP));
     CHECK(b > 0 && copy > 0);
-    CHECK_EQ(inv(&w, x, "buf_map", 2, copy, (int64_t)32768), 0);
-    CHECK_EQ(inv(&w, x, "send", 4, xch, (int64_t)0, (int64_t)0, b), 0);
-    CHECK_EQ(inv(&w, x, "info", 1, copy), CAP_EREVOKED);
+    CHECK_EQ(ipc_run(&w, x, "buf_map", 2, copy, (int64_t)32768), 0);
+    CHECK_EQ(ipc_run(&w, x, "send", 4, xch, (int64_t)0, (int64_t)0, b), 0);
+    CHECK_EQ(ipc_run(&w, x, "info", 1, copy), CAP_EREVOKED);
     CHECK_EQ(x->nmaps, 0);
-    CHECK_EQ(inv(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)300, (int64_t)0), 0);
-    int64_t rb = inv(&w, r, "ld", 1, (int64_t)300);
+    CHECK_EQ(ipc_run(&w, r, "recv", 5, rch, (int64_t)100, (int64_t)64, (int64_t)300, (int64_t)0), 0);
+    int64_t rb = ipc_run(&w, r, "ld", 1, (int64_t)300);
     CHECK(rb > 0);
-    CHECK_EQ(inv(&w, r, "buf_map", 2, rb, (int64_t)32768), 0);
-    CHECK_EQ(inv(&w, r, "st", 2, (int64_t)32768, (int64_t)0x77), 0);
-    CHECK_EQ(inv(&w, x, "ld", 1, (int64_t)32768), 0);       /* its own page again */
-    CHECK_EQ(inv(&w, x, "st", 2, (int64_t)32768, (int64_t)0x66), 0);
-    CHECK_EQ(inv(&w, r, "ld", 1, (int64_t)32768), 0x77);
+    CHECK_EQ(ipc_run(&w, r, "buf_map", 2, rb, (int64_t)32768), 0);
+    CHECK_EQ(ipc_run(&w, r, "st", 2, (int64_t)32768, (int64_t)0x77), 0);
+    CHECK_EQ(ipc_run(&w, x, "ld", 1, (int64_t)32768), 0);       /* its own page again */
+    CHECK_EQ(ipc_run(&w, x, "st", 2, (int64_t)32768, (int64_t)0x66), 0);
+    CHECK_EQ(ipc_run(&w, r, "ld", 1, (int64_t)32768), 0x77);
     ipc_world_down(&w);
 }
 
@@ -457,18 +434,18 @@ TEST(iso_lend_exclusive_at_every_map)
     CHECK(world(&w, LEND_WORLD));
     domain_t *o = dom(&w, "o"), *s = dom(&w, "s");
     CHECK(o && s);
-    int64_t ob = handle(o, "buf"), sb = handle(s, "buf");
-    int64_t ep2 = handle(o, "s.map2"), self = handle(o, "o.self");
+    int64_t ob = ipc_handle(o, "buf"), sb = ipc_handle(s, "buf");
+    int64_t ep2 = ipc_handle(o, "s.map2"), self = ipc_handle(o, "o.self");
     /* s maps its own grant at 32768, the lent one at 49152 */
-    int64_t r = inv(&w, o, "lend", 6, ep2, ob, (int64_t)(CAP_R_READ | CAP_R_WRITE), sb,
+    int64_t r = ipc_run(&w, o, "lend", 6, ep2, ob, (int64_t)(CAP_R_READ | CAP_R_WRITE), sb,
                     (int64_t)32768, (int64_t)49152);
     CHECK_EQ((int32_t)(r >> 32), IPC_ELENT);
     CHECK_EQ((int32_t)r, 0);
     CHECK_EQ(s->nmaps, 0);              /* the lend's mapping ended with it */
     /* a read-only lend to itself: its handler maps the writable handle */
-    CHECK_EQ(inv(&w, o, "lend", 6, self, ob, (int64_t)CAP_R_READ, ob, (int64_t)32768, (int64_t)0),
+    CHECK_EQ(ipc_run(&w, o, "lend", 6, self, ob, (int64_t)CAP_R_READ, ob, (int64_t)32768, (int64_t)0),
              IPC_ELENT);
-    CHECK_EQ(inv(&w, o, "buf_map", 2, ob, (int64_t)32768), 0);   /* fine once it ended */
+    CHECK_EQ(ipc_run(&w, o, "buf_map", 2, ob, (int64_t)32768), 0);   /* fine once it ended */
     ipc_world_down(&w);
 }
 
@@ -492,9 +469,9 @@ TEST(iso_mmio_unmap_keeps_reset_exact)
     kobj_unref(&m->obj);
     CHECK_EQ(dev_mmio_map(x, t, h, 8192), 0);
     CHECK_EQ(dev_mmio_unmap(t, h), 0);
-    CHECK_EQ(inv(&w, x, "st", 2, (int64_t)8192, (int64_t)0x1234), 0);
+    CHECK_EQ(ipc_run(&w, x, "st", 2, (int64_t)8192, (int64_t)0x1234), 0);
     CHECK(domain_reset(x) >= 0);
-    CHECK_EQ(inv(&w, x, "ld", 1, (int64_t)8192), 0);
+    CHECK_EQ(ipc_run(&w, x, "ld", 1, (int64_t)8192), 0);
     /* and one still mapped at the reset is unmapped by it */
     CHECK_EQ(dev_mmio_map(x, t, h, 8192), CAP_ESTALE);   /* h was not held at init */
     pmm_free(dev);
@@ -519,17 +496,17 @@ TEST(iso_coarse_clock_without_capability)
     CHECK(strstr(w.log, "clock precise: only `clock fine` exists") != NULL);
     int fine = 0;
     for (int i = 0; i < 200; i++) {
-        int64_t t = inv(&w, c, "now", 0);
+        int64_t t = ipc_run(&w, c, "now", 0);
         CHECK(t > 0);
         CHECK_EQ(t % (int64_t)CLOCK_COARSE_NS, 0);
-        fine += inv(&w, f, "now", 0) % (int64_t)CLOCK_COARSE_NS != 0;
+        fine += ipc_run(&w, f, "now", 0) % (int64_t)CLOCK_COARSE_NS != 0;
     }
     CHECK(fine > 0);
-    int64_t h = handle(f, "clock.fine");
+    int64_t h = ipc_handle(f, "clock.fine");
     CHECK(h > 0);
-    CHECK_EQ(inv(&w, f, "drop", 1, h), 0);
+    CHECK_EQ(ipc_run(&w, f, "drop", 1, h), 0);
     for (int i = 0; i < 50; i++)
-        CHECK_EQ(inv(&w, f, "now", 0) % (int64_t)CLOCK_COARSE_NS, 0);
+        CHECK_EQ(ipc_run(&w, f, "now", 0) % (int64_t)CLOCK_COARSE_NS, 0);
     ipc_world_down(&w);
 }
 
@@ -547,11 +524,11 @@ TEST(iso_dropped_channel_frees_what_it_carries)
     domain_t *a = dom(&w, "a");
     CHECK(a != NULL);
     long frames0 = ipc_shim_frames_live;
-    int64_t q = handle(a, "a.q"), b = inv(&w, a, "buf_new", 1, (int64_t)4);
+    int64_t q = ipc_handle(a, "a.q"), b = ipc_run(&w, a, "buf_new", 1, (int64_t)4);
     CHECK(b > 0);
     CHECK_EQ(a->buf_pages, 4);
-    CHECK_EQ(inv(&w, a, "send", 4, q, (int64_t)0, (int64_t)0, b), 0);
-    CHECK_EQ(inv(&w, a, "drop", 1, q), 0);
+    CHECK_EQ(ipc_run(&w, a, "send", 4, q, (int64_t)0, (int64_t)0, b), 0);
+    CHECK_EQ(ipc_run(&w, a, "drop", 1, q), 0);
     CHECK_EQ(a->buf_pages, 0);
     CHECK_EQ(ipc_shim_frames_live, frames0);
     CHECK(w.sys.reap == NULL);
@@ -572,15 +549,15 @@ TEST(iso_reset_keeps_reissued_grants)
                     "    endpoint b.boom\n"));
     domain_t *a = dom(&w, "a"), *b = dom(&w, "b");
     CHECK(a && b);
-    int64_t h0 = handle(a, "b.ok");
-    CHECK_EQ(inv(&w, a, "call", 5, h0, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), 2);
+    int64_t h0 = ipc_handle(a, "b.ok");
+    CHECK_EQ(ipc_run(&w, a, "call", 5, h0, (int64_t)1, (int64_t)0, (int64_t)0, (int64_t)0), 2);
     CHECK_EQ(ipc_client_call(&w, "b.boom", 0, 0, 0, 0), IPC_ETRAP);
     CHECK_EQ(b->state, DOMAIN_READY);
-    int64_t h1 = handle(a, "b.ok");
+    int64_t h1 = ipc_handle(a, "b.ok");
     CHECK(h1 != h0);                     /* re-issued under a new handle */
     CHECK(domain_reset(a) >= 0);
-    CHECK_EQ(handle(a, "b.ok"), h1);
-    CHECK_EQ(inv(&w, a, "call", 5, h1, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0), 42);
+    CHECK_EQ(ipc_handle(a, "b.ok"), h1);
+    CHECK_EQ(ipc_run(&w, a, "call", 5, h1, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0), 42);
     ipc_world_down(&w);
 }
 
@@ -603,6 +580,6 @@ TEST(iso_manifest_too_many_modules)
     CHECK(refused >= 7);
     domain_t *f = dom(&w, "first");
     CHECK(f != NULL);
-    CHECK(handle(f, "first.q") > 0);
+    CHECK(ipc_handle(f, "first.q") > 0);
     ipc_world_down(&w);
 }
