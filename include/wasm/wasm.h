@@ -159,6 +159,12 @@ void wasm_runtime_free(wasm_runtime_t *rt);
  * caller keeps ownership of its buffer. On failure returns NULL and fills err. */
 wasm_module_t *wasm_module_load(wasm_runtime_t *rt, const uint8_t *bytes, size_t len,
                                 wasm_error_t *err);
+/* m again, with one more reference, if m was loaded in rt from exactly these
+ * bytes with the tier rt uses now: what wasm_module_load would give, without
+ * translating it twice. NULL otherwise. */
+wasm_module_t *wasm_module_reuse(wasm_module_t *m, wasm_runtime_t *rt, const uint8_t *bytes,
+                                 size_t len);
+/* Drops a reference; the last frees the module (its instances must be gone). */
 void wasm_module_free(wasm_module_t *m);
 
 typedef struct wasm_import_desc {

@@ -98,7 +98,14 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
     wasm_error_t err = {0};
     static wasm_trap_t trap;   /* 5 KiB: off the stack; the manifest is read by one thread */
     d->state = DOMAIN_DEAD;
-    d->mod = wasm_module_load(d->sys->rt, bytes, len, &err);
+    /* Domains of the same file share its translated code (one copy of the
+     * compiled functions; their instances, memories and tables are their own). */
+    d->mod = NULL;
+    for (domain_t *e = d->sys->list; e && !d->mod; e = e->next)
+        if (e != d && e->mod)
+            d->mod = wasm_module_reuse(e->mod, d->sys->rt, bytes, len);
+    if (!d->mod)
+        d->mod = wasm_module_load(d->sys->rt, bytes, len, &err);
     if (!d->mod) {
         kprintf("athanor: module %s (%s): skipped: invalid: %s\n", d->name, file, err.message);
         return false;

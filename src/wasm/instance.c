@@ -182,6 +182,10 @@ wasm_module_t *wasm_module_load(wasm_runtime_t *rt, const uint8_t *bytes, size_t
     }
     m->rt = rt;
     m->len = len;
+    m->refs = 1;
+    m->engine = rt->engine;
+    m->jit_lo = rt->jit_lo;
+    m->jit_hi = rt->jit_hi;
     m->bytes = wasm_plat_alloc(len ? len : 1);
     if (!m->bytes) {
         wasm_plat_free(m);
@@ -202,9 +206,22 @@ wasm_module_t *wasm_module_load(wasm_runtime_t *rt, const uint8_t *bytes, size_t
     return m;
 }
 
+/* A loaded module is never written again (instances keep their state
+ * apart), so instances of identical bytes can share one translation. */
+wasm_module_t *wasm_module_reuse(wasm_module_t *m, wasm_runtime_t *rt, const uint8_t *bytes,
+                                 size_t len)
+{
+    if (!m || m->rt != rt || m->len != len || m->engine != rt->engine ||
+        m->jit_lo != rt->jit_lo || m->jit_hi != rt->jit_hi || m->refs == UINT32_MAX ||
+        (len && __builtin_memcmp(m->bytes, bytes, len)))
+        return NULL;
+    m->refs++;
+    return m;
+}
+
 void wasm_module_free(wasm_module_t *m)
 {
-    if (!m)
+    if (!m || --m->refs)
         return;
     wasm_jit_free(m);
     wasm_module_release(m);

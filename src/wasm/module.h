@@ -131,6 +131,9 @@ struct wasm_module {
     wasm_runtime_t *rt;
     uint8_t *bytes;           /* owned copy of the binary */
     size_t len;
+    uint32_t refs;            /* wasm_module_reuse adds one, wasm_module_free drops one */
+    uint32_t engine;          /* the tier it was translated for, and the jit filter then */
+    uint32_t jit_lo, jit_hi;
 
     uint32_t ntypes;
     wasm_functype_t *types;

@@ -35,6 +35,42 @@ static uint32_t mem_pages(domain_t *d)
     return (uint32_t)(wasm_memory_size(wasm_instance_memory(d->inst, 0)) / 65536);
 }
 
+/* ------------------------------------------------------------ shared code */
+
+/* Domains of one file share its translated code, never its state: each
+ * has its own memory and globals, one's fault, restart and kill leave the
+ * other's alone. */
+TEST(iso_shared_module_keeps_state_apart)
+{
+    ipc_world_t w;
+    CHECK(world(&w, "p iso.wasm restart=always\n"
+                    "    endpoint p.boom handler=h_boom\n"
+                    "q iso.wasm\n"
+                    "client client.wasm\n"
+                    "    endpoint p.boom\n"));
+    domain_t *p = dom(&w, "p"), *q = dom(&w, "q"), *c = dom(&w, "client");
+    CHECK(p && q && c);
+    CHECK(wasm_instance_module(p->inst) == wasm_instance_module(q->inst));
+    CHECK(wasm_instance_module(c->inst) != wasm_instance_module(p->inst));
+    CHECK(wasm_instance_memory(p->inst, 0) != wasm_instance_memory(q->inst, 0));
+    CHECK_EQ(ipc_run(&w, p, "st", 2, (int64_t)4096, (int64_t)0x1234), 0);
+    CHECK_EQ(ipc_run(&w, q, "ld", 1, (int64_t)4096), 0);
+    CHECK_EQ(ipc_run(&w, q, "grow", 1, (int64_t)1), 1);
+    CHECK_EQ(mem_pages(p), 1);
+    CHECK_EQ(mem_pages(q), 2);
+    /* p faults and is restarted from its snapshot: q keeps its memory */
+    CHECK_EQ(ipc_run(&w, q, "st", 2, (int64_t)65536, (int64_t)0x5678), 0);
+    CHECK_EQ(ipc_client_call(&w, "p.boom", 0, 0, 0, 0), IPC_ETRAP);
+    CHECK_EQ(p->state, DOMAIN_READY);
+    CHECK_EQ(ipc_run(&w, p, "ld", 1, (int64_t)4096), 0);
+    CHECK_EQ(ipc_run(&w, q, "ld", 1, (int64_t)65536), 0x5678);
+    /* p is killed: q's code runs on */
+    domain_kill(p);
+    CHECK_EQ(p->state, DOMAIN_STOPPED);
+    CHECK_EQ(ipc_run(&w, q, "ld", 1, (int64_t)65536), 0x5678);
+    ipc_world_down(&w);     /* the module goes with the last domain (ASan: no use after free) */
+}
+
 /* ------------------------------------------------------------ 1: reset */
 
 #define RESET_WORLD                                         \

@@ -775,8 +775,13 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
                 abort();
             }
     }
-    sigaction(SIGSEGV, &old_segv, NULL);
-    (void)sig, (void)uc;    /* returning re-faults into the previous handler (ASan's) */
+    /* Not ours: the previous handler's (the engine platform's: compiled
+     * code's guard pages, then ASan's). Staying installed: the next fault
+     * may be ours again. */
+    if (old_segv.sa_flags & SA_SIGINFO)
+        old_segv.sa_sigaction(sig, si, uc);
+    else
+        sigaction(SIGSEGV, &old_segv, NULL);   /* returning re-faults into it */
 }
 
 /* ------------------------------------------------------------ libFuzzer */
