@@ -149,5 +149,12 @@ void *memcpy(void *d, const void *s, __SIZE_TYPE__ n);
 void *memset(void *d, int c, __SIZE_TYPE__ n);
 /* The ISA name into buf (cap bytes, NUL-terminated); its length. */
 int32_t ath_arch_name(char *buf, int32_t cap);
+/* Maps a buffer lent to this domain (at most max_pages) so that it ends at
+ * the top of linear memory, above data and stack (growing memory when
+ * needed): its offset, with its size in *pages, or < 0 (a bigger buffer
+ * does not map: it could not cover this domain's own data). A server
+ * should map what it is lent this way, never at a fixed array, which a
+ * larger buffer would overlay past its end. */
+int32_t ath_lend_map(ath_handle_t buf, uint32_t max_pages, uint32_t *pages);
 
 #endif

@@ -71,3 +71,40 @@ void *memset(void *d, int c, __SIZE_TYPE__ n)
         dp[i] = (uint8_t)c;
     return d;
 }
+
+/* The end of what the module's data and stack use (wasm-ld defines it). */
+extern unsigned char __heap_base;
+
+int32_t ath_lend_map(ath_handle_t buf, uint32_t max_pages, uint32_t *pages)
+{
+    uint32_t top = (uint32_t)__builtin_wasm_memory_size(0) * 65536u;
+    uint32_t want = max_pages * ATH_PAGE;
+    if (max_pages == 0 || max_pages > 16 * 64)
+        return ATH_EINVAL;
+    /* a window of max_pages at the top of memory, above data and stack */
+    while (top < want || top - want < (uint32_t)(uintptr_t)&__heap_base) {
+        if (__builtin_wasm_memory_grow(0, 1) < 0)
+            return ATH_ENOMEM;
+        top += 65536u;
+    }
+    /* A buffer of n pages maps at top - k pages only when n <= k: the
+     * smallest k that maps is n. */
+    int32_t e = ath_buf_map(buf, top - want);
+    if (e < 0)
+        return e;               /* not a mappable buffer, or larger than the window */
+    ath_buf_unmap(buf);
+    uint32_t lo = 1, hi = max_pages;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (ath_buf_map(buf, top - mid * ATH_PAGE) == 0) {
+            ath_buf_unmap(buf);
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    if ((e = ath_buf_map(buf, top - lo * ATH_PAGE)) < 0)
+        return e;
+    *pages = lo;
+    return (int32_t)(top - lo * ATH_PAGE);
+}

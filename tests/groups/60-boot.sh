@@ -29,7 +29,7 @@ SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm reset
 # many commands: a blob that shrank fails. Raise it when the suite grows.
 KSPEC_MIN=54040
 # Scenario domains of the boot manifest (user/test/scenario/).
-SCENARIOS="call trap buffer lease lend_ro_write blkio fsread rngget"
+SCENARIOS="call trap buffer lease lend_ro_write blkio fsread fswrite rngget"
 # Modules in other languages (docs/languages.md): a Rust panic and an
 # AssemblyScript abort contained and restarted (user/test/scenario/langs.c);
 # hostile input to the components in those languages (langbad.c).
@@ -156,6 +156,12 @@ check_log() {
     if grep -q '^fs: ext2 mounted' "$log" && e2fsck -fn "$OUT/$a-disk.img" >"$OUT/$a-e2fsck.log" 2>&1; then
         ok "$a file service mounted the ext2 disk; e2fsck -fn clean afterwards"
     else bad "$a file service / e2fsck (log $OUT/$a-e2fsck.log): $(grep -m1 '^fs:' "$log" || echo 'no fs line')"; fi
+    # What scenario fswrite wrote, read by debugfs from the image.
+    if [ "$(debugfs -R 'cat /w/b.txt' "$OUT/$a-disk.img" 2>/dev/null)" = "$(printf 'hello, azoth\nmore')" ] &&
+       debugfs -R 'stat /w/big' "$OUT/$a-disk.img" 2>/dev/null | grep -q 'Size: 102400$' &&
+       ! debugfs -R 'stat /w/inner' "$OUT/$a-disk.img" 2>&1 | grep -q 'Inode:'; then
+        ok "$a files the file service wrote, read back by debugfs"
+    else bad "$a debugfs: /w/b.txt, /w/big and the removed /w/inner not as written"; fi
     # The console driver domain (docs/drivers.md) echoed the line fed on stdin.
     if grep -qx "uart: echo $UART_LINE" "$log" && grep -q '^selftest uart_echo: ok' "$log"; then ok "$a uart echo (driver domain)"
     else bad "$a uart echo: $(grep -m1 '^selftest uart_echo:' "$log" || echo 'no uart_echo line')"; fi
@@ -167,7 +173,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 15))
+    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 16))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }

@@ -24,6 +24,7 @@
 #define SLOTS 4
 #define SLOT_BYTES 4096
 #define DMA_BYTES ((2 + SLOTS) * ATH_PAGE)
+#define LEND_PAGES 16           /* the largest buffer a client may lend */
 
 enum { T_IN = 0, T_OUT = 1, T_FLUSH = 4 };
 enum { S_OK = 0, S_IOERR = 1, S_UNSUPP = 2 };
@@ -47,7 +48,6 @@ typedef struct slot {
 
 static uint8_t window[4 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 static uint8_t dma_area[DMA_BYTES] __attribute__((aligned(ATH_PAGE)));
-static uint8_t lent_page[16 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 
 static vio_t dev;
 static vq_t q;
@@ -286,10 +286,17 @@ ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count, int64_t l
     uint32_t need = ATH_R_MAP | (op == 0 ? ATH_R_WRITE : ATH_R_READ);
     if ((info >> 32) != BUFFER_TYPE || ((uint32_t)info & need) != need)
         return ATH_ERIGHTS;
-    uint32_t n = (uint32_t)count * SECTOR;
-    int32_t e = ath_buf_map((ath_handle_t)lent, (uint32_t)(uintptr_t)lent_page);
+    uint32_t n = (uint32_t)count * SECTOR, pages = 0;
+    /* At the top of memory: a buffer larger than the window does not map
+     * (at a fixed array it would cover this driver's own data). */
+    int32_t e = ath_lend_map((ath_handle_t)lent, LEND_PAGES, &pages);
     if (e < 0)
         return e;
+    uint8_t *lent_page = (uint8_t *)(uintptr_t)e;
+    if (n > pages * ATH_PAGE) {
+        ath_buf_unmap((ath_handle_t)lent);
+        return ATH_EINVAL;
+    }
     if (op == 1)
         copy(slots[0].data, lent_page, n);
     e = rw(op == 1 ? T_OUT : T_IN, (uint64_t)sector, n);

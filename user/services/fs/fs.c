@@ -1,46 +1,59 @@
 /*
- * The file service domain (docs/storage.md), read side: an ext2 file
- * system on the disk behind the block driver's endpoint blk.io, served on
- * the endpoint fs.root. Requests name paths below the directory the
- * endpoint stands for (the root, for fs.root): "/", ".." and symlinks
- * never lead above it (ext2_resolve). Stateless: every request carries
- * its path, so there are no file handles to forge.
+ * The file service domain (docs/storage.md): an ext2 file system on the
+ * disk behind the block driver's endpoint blk.io, served on the endpoint
+ * fs.root, read and write (protocol: sdk/include/fsproto.h).
+ *
+ * Requests name paths below a directory: handle 0, the root the endpoint
+ * stands for (there "/" and ".." stay at the root, as in a chroot), or a
+ * directory handle FS_OPEN gave, below which nothing leads out: "..",
+ * absolute paths and symlinks that would leave it fail with FS_EESCAPE
+ * (EXT2_BENEATH). Handles name open files and directories in a table of
+ * NHANDLES entries, each with a generation, so a closed or stale handle
+ * (its file deleted) is refused rather than reused.
  *
  * Capabilities: blk.io (to call), fs.root (served), nothing else.
  *
- * Block reads go through a one-page buffer this domain owns and lends
- * writable to the driver for each call.
+ * Block I/O goes through a one-page buffer this domain owns and lends to
+ * the driver for each call. After every request that changed something
+ * the cache is written back (ext2_writeback: in order, frees last);
+ * FS_SYNC also flushes the device.
  */
 #include <athanor.h>
+#include <fsproto.h>
 
 #include "ext2.h"
 
 #define SECTOR 512
 #define IO_BYTES 4096
-#define PATH_MAX_LEN 1024
+#define NHANDLES 64
+#define BLK_EROFS (-102)
 
 /* Results (negative), beyond the ATH_E* codes: the ext2 errors - 200. */
 #define FS_ERR(e) ((e) - 200)
 
-enum { OP_STAT = 0, OP_READ = 1, OP_LIST = 2 };
-
 static uint8_t io_page[IO_BYTES] __attribute__((aligned(ATH_PAGE)));
-static uint8_t req_page[16 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 static ext2_t fs;
 static ath_handle_t blk = -1, iobuf = -1;
 static bool mounted;
-static int32_t mount_err;
+static uint32_t time_base;
 
-/* Sectors [sector, sector + n) (n <= 8) into io_page. */
-static int blk_read(uint64_t sector, uint32_t n)
+typedef struct node {
+    uint32_t ino;
+    uint16_t gen;
+    uint8_t used, flags;    /* FS_O_WRITE when open for writing */
+} node_t;
+static node_t nodes[NHANDLES];
+
+/* One call to the block driver: op on sectors [sector, sector + n) of io_page. */
+static int blk_call(int64_t op, uint64_t sector, uint32_t n, uint32_t rights)
 {
     int64_t r = -1;
-    int32_t e = ath_call_lend(blk, iobuf, ATH_R_READ | ATH_R_WRITE, 0, (int64_t)sector, n, &r);
+    int32_t e = ath_call_lend(blk, iobuf, rights, op, (int64_t)sector, n, &r);
     if (e == ATH_ESTALE || e == ATH_EREVOKED) {
         /* the driver was restarted: its endpoint was issued again */
         if ((blk = ath_cap_find("blk.io")) < 0)
             return blk;
-        e = ath_call_lend(blk, iobuf, ATH_R_READ | ATH_R_WRITE, 0, (int64_t)sector, n, &r);
+        e = ath_call_lend(blk, iobuf, rights, op, (int64_t)sector, n, &r);
     }
     return e < 0 ? e : (int)r;
 }
@@ -56,7 +69,7 @@ static int dev_read(void *ctx, uint64_t off, void *buf, uint32_t len)
         uint32_t n = (skip + len + SECTOR - 1) / SECTOR;
         if (n > IO_BYTES / SECTOR)
             n = IO_BYTES / SECTOR;
-        if (blk_read(sector, n) != 0)
+        if (blk_call(0, sector, n, ATH_R_READ | ATH_R_WRITE) != 0)
             return -1;
         uint32_t got = n * SECTOR - skip;
         if (got > len)
@@ -68,6 +81,45 @@ static int dev_read(void *ctx, uint64_t off, void *buf, uint32_t len)
         len -= got;
     }
     return 0;
+}
+
+/* Whole sectors only (the cache writes whole blocks). */
+static int dev_write(void *ctx, uint64_t off, const void *buf, uint32_t len)
+{
+    (void)ctx;
+    const uint8_t *in = buf;
+    if (off % SECTOR || len % SECTOR)
+        return EXT2_EIO;
+    while (len) {
+        uint32_t n = len < IO_BYTES ? len : IO_BYTES;
+        for (uint32_t i = 0; i < n; i++)
+            ((volatile uint8_t *)io_page)[i] = in[i];
+        int r = blk_call(1, off / SECTOR, n / SECTOR, ATH_R_READ);
+        if (r == BLK_EROFS)
+            return EXT2_EROFS;
+        if (r != 0)
+            return EXT2_EIO;
+        in += n;
+        off += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int dev_flush(void *ctx)
+{
+    (void)ctx;
+    int r = blk_call(2, 0, 0, ATH_R_READ);
+    return r == 0 ? 0 : r == BLK_EROFS ? EXT2_EROFS : EXT2_EIO;
+}
+
+/* A freed inode: handles to it go stale. */
+static void forget(void *arg, uint32_t ino)
+{
+    (void)arg;
+    for (int i = 0; i < NHANDLES; i++)
+        if (nodes[i].used && nodes[i].ino == ino)
+            nodes[i].used = 0, nodes[i].gen++;
 }
 
 static int32_t ensure_mounted(void)
@@ -83,11 +135,12 @@ static int32_t ensure_mounted(void)
         if (e < 0)
             return e;
     }
-    int e = ext2_mount(&fs, dev_read, 0);
-    if (e) {
-        mount_err = FS_ERR(e);
-        return mount_err;
-    }
+    int e = ext2_mount_rw(&fs, dev_read, dev_write, dev_flush, 0);
+    if (e)
+        return FS_ERR(e);
+    fs.on_free = forget;
+    /* No real-time clock: time goes on from the disk's last write. */
+    time_base = ext2_wtime(&fs);
     mounted = true;
     ath_print("fs: ext2 mounted: ");
     ath_print_int(fs.block_size);
@@ -95,7 +148,71 @@ static int32_t ensure_mounted(void)
     ath_print_int(fs.blocks_count);
     ath_print(" blocks, ");
     ath_print_int(fs.inodes_count);
-    ath_print(" inodes\n");
+    ath_print(fs.rw ? " inodes, read-write\n" : " inodes, read-only\n");
+    return 0;
+}
+
+/* ---- handles */
+
+static int64_t node_new(uint32_t ino, uint8_t flags)
+{
+    for (int i = 0; i < NHANDLES; i++)
+        if (!nodes[i].used) {
+            nodes[i].used = 1;
+            nodes[i].ino = ino;
+            nodes[i].flags = flags;
+            return (int64_t)(i + 1) | (int64_t)nodes[i].gen << 8;
+        }
+    return FS_ENFILE;
+}
+
+/* Handle h (not 0): its node, or 0. */
+static node_t *node_get(int64_t h)
+{
+    int64_t i = (h & 0xff) - 1;
+    if (i < 0 || i >= NHANDLES || !nodes[i].used || (h >> 8) != nodes[i].gen)
+        return 0;
+    return &nodes[i];
+}
+
+/* ---- requests */
+
+static int64_t err(int e) { return e < 0 ? FS_ERR(e) : e; }
+
+typedef struct req {
+    int64_t a1, a2;
+    uint32_t start;         /* the start directory's inode */
+    int flags;              /* EXT2_BENEATH below a handle */
+    node_t *node;           /* the handle's node (0 for the root) */
+    uint8_t *win;           /* the lent buffer, mapped */
+    uint32_t wlen;
+} req_t;
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_stat(uint8_t *p, const ext2_inode_t *in)
+{
+    put64(p + 0, in->ino);
+    put64(p + 8, in->size);
+    put64(p + 16, in->atime);
+    put64(p + 24, in->mtime);
+    put64(p + 32, in->ctime);
+    put64(p + 40, in->mode | (uint64_t)in->links << 32);
+    put64(p + 48, in->sectors);
+}
+
+/* The path of len bytes at the start of the buffer, copied out (the
+ * client may change the buffer while we work). */
+static int path_of(const req_t *r, uint32_t at, int64_t len, char *out)
+{
+    if (len < 0 || len > FS_PATH_MAX || at + (uint64_t)len > r->wlen)
+        return ATH_EINVAL;
+    for (int64_t i = 0; i < len; i++)
+        out[i] = (char)r->win[at + i];
     return 0;
 }
 
@@ -121,63 +238,264 @@ static bool nth_rec(void *arg, uint32_t ino, uint8_t type, const char *name, uin
     return false;
 }
 
-/* Endpoint fs.root: op(code, path_len, arg, lent) with the path in the
- * first path_len bytes of the lent buffer (mapped readable; writable for
- * READ and LIST, which put their answer there):
- *   STAT (0): the file's size << 8 | type (1 file, 2 directory, 7 symlink)
- *   READ (1): up to the buffer's first page of bytes from offset arg: how many
- *   LIST (2): entry number arg of the directory: its name in the buffer,
- *             result its length | type << 16; FS_ERR(ENOENT) past the end.
- * Errors: ATH_E* (bad request), FS_ERR(EXT2_E*) (file system). */
-ATH_EXPORT("op") int64_t op(int64_t code, int64_t path_len, int64_t arg, int64_t lent)
+typedef struct fill {
+    uint8_t *out;
+    uint32_t cap, used, at;
+    uint64_t from;
+} fill_t;
+
+static uint8_t wasi_type(uint8_t t)
+{
+    return t == 1 ? 4 : t == 2 ? 3 : t == 7 ? 7 : 0;
+}
+
+static bool fill_rec(void *arg, uint32_t ino, uint8_t type, const char *name, uint32_t len)
+{
+    fill_t *f = arg;
+    if (f->at++ < f->from)
+        return true;
+    if (f->cap - f->used < 24 + len)
+        return false;
+    uint8_t *p = f->out + f->used;
+    put64(p, f->at);
+    put64(p + 8, ino);
+    put64(p + 16, len | (uint64_t)wasi_type(type) << 32);
+    for (uint32_t i = 0; i < len; i++)
+        p[24 + i] = (uint8_t)name[i];
+    f->used += 24 + len;
+    return true;
+}
+
+static int64_t do_op(uint32_t code, req_t *r)
+{
+    char path[FS_PATH_MAX], path2[FS_PATH_MAX];
+    ext2_inode_t in;
+    int e;
+    uint32_t plen = (uint32_t)r->a1, pfl = (uint32_t)((uint64_t)r->a1 >> 32);
+    switch (code) {
+    case FS_STAT:
+    case FS_READ:
+    case FS_LIST:
+        if ((e = path_of(r, 0, r->a1, path)))
+            return e;
+        if ((e = ext2_resolve_at(&fs, r->start, path, plen, r->flags, &in)))
+            return err(e);
+        if (code == FS_STAT) {
+            uint8_t t = ext2_is_dir(&in) ? 2 : ext2_is_link(&in) ? 7 : 1;
+            return (int64_t)(in.size << 8 | t);
+        }
+        if (r->a2 < 0)
+            return ATH_EINVAL;
+        if (code == FS_READ) {
+            if (ext2_is_dir(&in))
+                return FS_EISDIR;
+            return err((int)ext2_read(&fs, &in, (uint64_t)r->a2, r->win, ATH_PAGE));
+        } else {
+            nth_t n = {(uint32_t)r->a2, 0, 0, {0}, 0, false};
+            if ((e = ext2_readdir(&fs, &in, nth_rec, &n)) < 0)
+                return err(e);
+            if (!n.found)
+                return FS_ENOENT;
+            for (uint32_t i = 0; i < n.len; i++)
+                r->win[i] = (uint8_t)n.name[i];
+            return (int64_t)n.len | (int64_t)n.type << 16;
+        }
+    case FS_OPEN: {
+        if ((e = path_of(r, 0, plen, path)))
+            return e;
+        if (pfl & ~(uint32_t)(FS_O_CREAT | FS_O_EXCL | FS_O_TRUNC | FS_O_DIRECTORY | FS_O_NOFOLLOW | FS_O_WRITE))
+            return ATH_EINVAL;
+        int fl = r->flags | (pfl & FS_O_NOFOLLOW ? EXT2_NOFOLLOW : 0);
+        e = ext2_resolve_at(&fs, r->start, path, plen, fl, &in);
+        if (e == EXT2_ENOENT && (pfl & FS_O_CREAT) && !(pfl & FS_O_DIRECTORY))
+            e = ext2_create(&fs, r->start, path, plen, fl, 0x81a4, &in);
+        else if (e == EXT2_OK && (pfl & FS_O_CREAT) && (pfl & FS_O_EXCL))
+            e = EXT2_EEXIST;
+        if (e)
+            return err(e);
+        if ((pfl & FS_O_DIRECTORY) && !ext2_is_dir(&in))
+            return FS_ENOTDIR;
+        if ((pfl & (FS_O_WRITE | FS_O_TRUNC)) && ext2_is_dir(&in))
+            return FS_EISDIR;
+        if ((pfl & FS_O_TRUNC) && ext2_is_reg(&in) && (e = ext2_truncate(&fs, &in, 0)))
+            return err(e);
+        return node_new(in.ino, (uint8_t)(pfl & FS_O_WRITE));
+    }
+    case FS_CLOSE:
+        if (!r->node)
+            return FS_EBADF;
+        r->node->used = 0;
+        r->node->gen++;
+        return 0;
+    case FS_PREAD:
+    case FS_PWRITE:
+    case FS_FSTAT:
+    case FS_TRUNCATE:
+    case FS_READDIR:
+    case FS_SETTIMES:
+        if (!r->node && code != FS_FSTAT && code != FS_READDIR)
+            return FS_EBADF;
+        if ((e = ext2_inode(&fs, r->node ? r->node->ino : r->start, &in)))
+            return err(e);
+        if ((code == FS_PWRITE || code == FS_TRUNCATE) && !(r->node->flags & FS_O_WRITE))
+            return FS_EBADF;
+        if (code == FS_FSTAT) {
+            if (r->wlen < sizeof(fs_stat_t))
+                return ATH_EINVAL;
+            put_stat(r->win, &in);
+            return 0;
+        }
+        if (code == FS_READDIR) {
+            if (r->a1 < 0)
+                return ATH_EINVAL;
+            fill_t f = {r->win, r->wlen, 0, 0, (uint64_t)r->a1};
+            if ((e = ext2_readdir(&fs, &in, fill_rec, &f)) < 0)
+                return err(e);
+            return f.used;
+        }
+        if (code == FS_TRUNCATE)
+            return r->a1 < 0 ? ATH_EINVAL : err(ext2_truncate(&fs, &in, (uint64_t)r->a1));
+        if (code == FS_SETTIMES) {
+            if (r->a1 < -2 || r->a2 < -2 || r->a1 > 0xffffffffll || r->a2 > 0xffffffffll)
+                return ATH_EINVAL;
+            if (r->a1 != -1)
+                in.atime = r->a1 == -2 ? fs.now : (uint32_t)r->a1;
+            if (r->a2 != -1)
+                in.mtime = r->a2 == -2 ? fs.now : (uint32_t)r->a2;
+            in.ctime = fs.now;
+            return err(ext2_put_inode(&fs, &in));
+        }
+        if (ext2_is_dir(&in))
+            return FS_EISDIR;
+        if (r->a2 < 0 || r->a2 > r->wlen || r->a1 < -1 || (r->a1 == -1 && code == FS_PREAD))
+            return ATH_EINVAL;
+        if (code == FS_PREAD)
+            return err((int)ext2_read(&fs, &in, (uint64_t)r->a1, r->win, (uint32_t)r->a2));
+        return err((int)ext2_write(&fs, &in, r->a1 == -1 ? in.size : (uint64_t)r->a1, r->win,
+                                   (uint32_t)r->a2));
+    case FS_STATAT:
+        if ((e = path_of(r, 0, plen, path)))
+            return e;
+        if (pfl & ~(uint32_t)FS_O_NOFOLLOW)
+            return ATH_EINVAL;
+        if ((e = ext2_resolve_at(&fs, r->start, path, plen, r->flags | (pfl ? EXT2_NOFOLLOW : 0), &in)))
+            return err(e);
+        if (r->wlen < sizeof(fs_stat_t))
+            return ATH_EINVAL;
+        put_stat(r->win, &in);
+        return 0;
+    case FS_MKDIR:
+    case FS_UNLINK:
+    case FS_RMDIR:
+    case FS_READLINK:
+        if ((e = path_of(r, 0, r->a1, path)))
+            return e;
+        if (code == FS_MKDIR)
+            return err(ext2_create(&fs, r->start, path, plen, r->flags, 0x41ed, &in));
+        if (code == FS_UNLINK)
+            return err(ext2_unlink(&fs, r->start, path, plen, r->flags));
+        if (code == FS_RMDIR)
+            return err(ext2_rmdir(&fs, r->start, path, plen, r->flags));
+        if ((e = ext2_resolve_at(&fs, r->start, path, plen, r->flags | EXT2_NOFOLLOW, &in)))
+            return err(e);
+        if (!ext2_is_link(&in))
+            return FS_EINVAL;
+        int64_t n = ext2_readlink(&fs, &in, path2, sizeof path2);
+        if (n < 0)
+            return err((int)n);
+        if ((uint64_t)n > r->wlen)
+            return FS_ENAMETOOLONG;
+        for (int64_t i = 0; i < n; i++)
+            r->win[i] = (uint8_t)path2[i];
+        return n;
+    case FS_RENAME:
+    case FS_LINK:
+    case FS_SYMLINK: {
+        uint32_t l1 = plen, l2 = pfl;
+        if ((e = path_of(r, 0, l1, path)) || (e = path_of(r, l1, l2, path2)))
+            return e;
+        if (code == FS_SYMLINK)
+            return err(ext2_symlink(&fs, r->start, path2, l2, r->flags, path, l1));
+        /* the second directory: a2, a handle or 0 */
+        uint32_t start2 = EXT2_ROOT;
+        int flags = r->flags;
+        if (r->a2) {
+            node_t *n2 = node_get(r->a2);
+            if (!n2)
+                return FS_EBADF;
+            start2 = n2->ino;
+            flags = EXT2_BENEATH;
+        }
+        if (code == FS_RENAME)
+            return err(ext2_rename(&fs, r->start, path, l1, start2, path2, l2, flags));
+        return err(ext2_link(&fs, r->start, path, l1, start2, path2, l2, flags));
+    }
+    case FS_SYNC:
+        return err(ext2_sync(&fs));
+    }
+    return ATH_EINVAL;
+}
+
+/* What each op needs lent: 0 nothing, 1 readable, 3 readable and writable. */
+static const uint8_t lend_need[FS_NOPS] = {
+    [FS_STAT] = 1, [FS_READ] = 3, [FS_LIST] = 3, [FS_OPEN] = 1, [FS_PREAD] = 3,
+    [FS_PWRITE] = 1, [FS_FSTAT] = 3, [FS_STATAT] = 3, [FS_READDIR] = 3,
+    [FS_MKDIR] = 1, [FS_UNLINK] = 1, [FS_RMDIR] = 1, [FS_RENAME] = 1, [FS_SYMLINK] = 1,
+    [FS_READLINK] = 3, [FS_LINK] = 1,
+};
+
+/* Ops that change the file system: written back after each. */
+static bool changes(uint32_t code)
+{
+    return code == FS_OPEN || code == FS_PWRITE || code == FS_TRUNCATE || code == FS_MKDIR ||
+           code == FS_UNLINK || code == FS_RMDIR || code == FS_RENAME || code == FS_SYMLINK ||
+           code == FS_LINK || code == FS_SETTIMES;
+}
+
+/* Endpoint fs.root: op(FS_A0(code, handle), a1, a2, lent); the table in
+ * sdk/include/fsproto.h and docs/storage.md. */
+ATH_EXPORT("op") int64_t op(int64_t a0, int64_t a1, int64_t a2, int64_t lent)
 {
     int32_t e = ensure_mounted();
     if (e < 0)
         return e;
-    if (path_len < 0 || path_len > PATH_MAX_LEN || code < 0 || code > OP_LIST)
+    uint32_t code = (uint32_t)(a0 & 0xff);
+    int64_t h = a0 >> 8;
+    if (code >= FS_NOPS || h < 0 || h > 0x7fffffff)
         return ATH_EINVAL;
-    int64_t info = ath_cap_info((ath_handle_t)lent);
-    uint32_t need = ATH_R_READ | ATH_R_MAP | (code != OP_STAT ? ATH_R_WRITE : 0);
-    if (info < 0)
-        return info;
-    if ((info >> 32) != 3 || ((uint32_t)info & need) != need)
-        return ATH_ERIGHTS;
-    if ((e = ath_buf_map((ath_handle_t)lent, (uint32_t)(uintptr_t)req_page)) < 0)
-        return e;
-    char path[PATH_MAX_LEN];
-    for (int64_t i = 0; i < path_len; i++)
-        path[i] = (char)((volatile uint8_t *)req_page)[i];
-    ext2_inode_t in;
-    int64_t r = ext2_resolve(&fs, EXT2_ROOT, path, (uint32_t)path_len, &in);
-    if (r == 0) {
-        if (code == OP_STAT) {
-            uint8_t t = ext2_is_dir(&in) ? 2 : ext2_is_link(&in) ? 7 : 1;
-            r = (int64_t)(in.size << 8 | t);
-        } else if (code == OP_READ) {
-            if (ext2_is_dir(&in))
-                r = FS_ERR(EXT2_EISDIR);
-            else if (arg < 0)
-                r = ATH_EINVAL;
-            else
-                r = ext2_read(&fs, &in, (uint64_t)arg, (void *)req_page, ATH_PAGE);
-            if (r < 0 && r > -100)
-                r = FS_ERR(r);
-        } else {
-            nth_t n = {(uint32_t)arg, 0, 0, {0}, 0, false};
-            r = arg < 0 ? ATH_EINVAL : ext2_readdir(&fs, &in, nth_rec, &n);
-            if (r >= 0 && !n.found) {
-                r = FS_ERR(EXT2_ENOENT);
-            } else if (r >= 0) {
-                for (uint32_t i = 0; i < n.len; i++)
-                    ((volatile uint8_t *)req_page)[i] = (uint8_t)n.name[i];
-                r = (int64_t)n.len | (int64_t)n.type << 16;
-            } else if (r > -100) {
-                r = FS_ERR(r);
-            }
-        }
-    } else {
-        r = FS_ERR(r);
+    req_t r = {a1, a2, EXT2_ROOT, 0, 0, 0, 0};
+    if (h) {
+        if (!(r.node = node_get(h)))
+            return FS_EBADF;
+        r.start = r.node->ino;
+        r.flags = EXT2_BENEATH;
     }
-    ath_buf_unmap((ath_handle_t)lent);
-    return r;
+    ext2_set_time(&fs, time_base + (uint32_t)(ath_uptime_ns() / 1000000000));
+    uint32_t need = lend_need[code];
+    if (need) {
+        /* The lent capability must be a buffer with the rights the op
+         * needs; it is mapped at the top of memory, where no larger
+         * buffer fits (ath_lend_map). */
+        int64_t info = ath_cap_info((ath_handle_t)lent);
+        uint32_t want = ATH_R_MAP | (need & 1 ? ATH_R_READ : 0) | (need & 2 ? ATH_R_WRITE : 0);
+        if (info < 0)
+            return info;
+        if ((info >> 32) != 3 || ((uint32_t)info & want) != want)
+            return ATH_ERIGHTS;
+        uint32_t pages = 0;
+        int32_t off = ath_lend_map((ath_handle_t)lent, FS_LEND_PAGES, &pages);
+        if (off < 0)
+            return off;
+        r.win = (uint8_t *)(uintptr_t)off;
+        r.wlen = pages * ATH_PAGE;
+    }
+    int64_t res = do_op(code, &r);
+    if (need)
+        ath_buf_unmap((ath_handle_t)lent);
+    if (changes(code) && fs.rw) {
+        int w = ext2_writeback(&fs);
+        if (w && res >= 0)
+            res = FS_ERR(w);
+    }
+    return res;
 }

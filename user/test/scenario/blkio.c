@@ -7,7 +7,7 @@
  * count over 8 or of 0, a sector past the end or negative, an unknown op,
  * no buffer, a read into a buffer lent read-only (the driver checks the
  * rights before it stores: a store would trap it), a channel in place of
- * a buffer.
+ * a buffer, a buffer larger than the driver's window (16 pages).
  * Then it kills the driver (calls fail), restarts it (the next request
  * sets the device up again; the flushed sectors read back) and resets it.
  * Without a disk (blk0 absent: the driver never starts) it reports the
@@ -91,6 +91,14 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         return FAIL("a read into a buffer lent read-only must be refused", e ? e : r);
     if ((e = io(ep, tick, ATH_R_READ, 1, at, 1, &r)) >= 0 && r >= 0)
         return FAIL("a channel lent as the buffer must be refused", e ? e : r);
+    /* A buffer larger than the driver's 16-page window: mapped at a fixed
+     * array it would have covered the driver's own data past it. */
+    ath_handle_t huge = ath_buf_new(17);
+    if (huge < 0)
+        return FAIL("buf_new(17)", huge);
+    if ((e = io(ep, huge, rw, 0, 0, 1, &r)) != 0 || r != ATH_EMAPPED)
+        return FAIL("a buffer over 16 pages must be refused", e ? e : r);
+    ath_cap_drop(huge);
     /* The driver still works after all that. */
     if ((e = io(ep, b, rw, 0, 0, 1, &r)) != 0 || r != 0 || p[0] != 'A')
         return FAIL("read sector 0 again", e ? e : r);

@@ -111,7 +111,7 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         return FAIL("listing a file", e ? e : r);
     if ((e = fsop(1, "docs/loop", 0, &r)) != 0 || r != FS_ELOOP)
         return FAIL("a symlink loop", e ? e : r);
-    if ((e = fsop(9, "/", 0, &r)) != 0 || r != ATH_EINVAL)
+    if ((e = fsop(0x7f, "/", 0, &r)) != 0 || r != ATH_EINVAL)
         return FAIL("an unknown op", e ? e : r);
     if ((e = ath_call_lend(ep, buf, ATH_R_READ, 1, 10, 0, &r)) != 0 || r != ATH_ERIGHTS)
         return FAIL("a read into a buffer lent read-only", e ? e : r);
