@@ -263,8 +263,9 @@ export function lentRights(a3: i64): i64 {
 
 // ------------------------------------------------------------ supervision
 
-/** dom_info through a domain control capability: the line of the index-th
- * domain of the system into [p, p+cap); its length or an error. */
+/** dom_info: the line of a domain into [p, p+cap); its length or an error.
+ * Through a domain control capability that domain only (index 0); through
+ * the system capability (read) the index-th domain of the system. */
 export function domInfo(h: i32, index: i32, p: usize, cap: i32): i32 {
   return ath_dom_info(h, index, p, cap);
 }

@@ -10,6 +10,7 @@
 #include <arch/mmu.h>
 #include <fcntl.h>
 #include <kern/sched.h>
+#include <kern/sysctl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -349,6 +350,7 @@ bool ipc_world_up(ipc_world_t *w, const char *manifest)
     if (!w->rt || !domsys_init(&w->sys, w->rt, load_file))
         return false;
     w->ex = wasm_exec_new(w->rt);
+    w->sys.system = sysctl_object();    /* for "system" lines, as the loader does */
     domsys_load_manifest(&w->sys, manifest, strlen(manifest));
     w->server = domain_find(&w->sys, "server");
     w->client = domain_find(&w->sys, "client");

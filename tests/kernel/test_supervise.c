@@ -354,29 +354,39 @@ TEST(sup_control_hostcalls)
     CHECK(sup_world(&w, "restart=never",
                     "ctl sup.wasm\n"
                     "    domain victim\n"
-                    "    endpoint v.ok\n"));
+                    "    endpoint v.ok\n"
+                    "    system sys rights=read\n"));
     domain_t *v = w.server, *c = domain_find(&w.sys, "ctl");
     CHECK(c != NULL && c->state == DOMAIN_READY);
     cap_handle_t h, ep;
     CHECK_EQ(domain_cap_find(c, "victim", 6, &h), 0);
     CHECK_EQ(domain_cap_find(c, "v.ok", 4, &ep), 0);
-    /* dom_info lists every domain with its state and counters */
+    /* dom_info through a control capability: that domain only */
     uint8_t *cm = wasm_memory_data(wasm_instance_memory(c->inst, 0));
-    bool seen = false;
+    int64_t n = run(&w, c, "ctl_info", h, 0);
+    CHECK(n > 0 && n < 200);
+    cm[4096 + n] = 0;
+    CHECK(strncmp((char *)cm + 4096, "victim ready cpu_us=", 20) == 0);
+    CHECK(strstr((char *)cm + 4096, " restarts=0 faults=0 hangs=0 calls="));
+    CHECK(strstr((char *)cm + 4096, " mem=1310720 "));
+    CHECK_EQ(run(&w, c, "ctl_info", h, 1), CAP_ENOENT);
+    CHECK_EQ(run(&w, c, "ctl_info", h, 2), CAP_ENOENT);
+    /* through the system capability (read): every domain, in turn */
+    cap_handle_t sys;
+    CHECK_EQ(domain_cap_find(c, "sys", 3, &sys), 0);
+    bool seen[3] = {false, false, false};
     int i;
     for (i = 0; i < 8; i++) {
-        int64_t n = run(&w, c, "ctl_info", h, i);
+        n = run(&w, c, "ctl_info", sys, i);
         if (n == CAP_ENOENT)
             break;
         CHECK(n > 0 && n < 200);
         cm[4096 + n] = 0;
-        if (strncmp((char *)cm + 4096, "victim ready cpu_us=", 20) == 0) {
-            seen = true;
-            CHECK(strstr((char *)cm + 4096, " restarts=0 faults=0 hangs=0 calls="));
-            CHECK(strstr((char *)cm + 4096, " mem=1310720 "));
-        }
+        static const char *const who[3] = {"victim ready ", "ctl ready ", "client ready "};
+        for (int k = 0; k < 3; k++)
+            seen[k] |= strncmp((char *)cm + 4096, who[k], strlen(who[k])) == 0;
     }
-    CHECK(seen);
+    CHECK(seen[0] && seen[1] && seen[2]);
     CHECK_EQ(i, 3);
     /* kill: calls fail; restart: back */
     CHECK_EQ(run(&w, c, "ctl_kill", h, 0), 0);

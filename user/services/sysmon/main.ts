@@ -1,7 +1,7 @@
-// The system monitor, in AssemblyScript (sdk/assemblyscript). It holds a
-// control capability on itself only, enough for dom_info to describe every
-// domain of the system (state, CPU time, memory, restarts, faults, calls),
-// and serves
+// The system monitor, in AssemblyScript (sdk/assemblyscript). It holds the
+// system capability with the read right only, enough for dom_info to
+// describe every domain of the system (state, CPU time, memory, restarts,
+// faults, calls) and for nothing else, and serves
 //
 //   sysmon.report (len, _, _, buf) -> bytes: one line per domain, at most
 //                                     len (<= 4096) bytes, into the buffer
@@ -15,11 +15,11 @@ import {
   EINVAL, ENOENT, ERIGHTS, R_WRITE,
 } from "../../../sdk/assemblyscript/athanor";
 
-const ctl = capFind("sysmon");
+const ctl = capFind("sys");
 const line = memory.data(256);
 const room = new Room(1);          // last: nothing grows memory after it
 
-if (ctl < 0) println("sysmon: no domain capability granted; reports will fail");
+if (ctl < 0) println("sysmon: no system capability granted; reports will fail");
 
 export function report(len: i64, a1: i64, a2: i64, a3: i64): i64 {
   if (len < 0 || len > 4096) return EINVAL;
