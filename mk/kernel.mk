@@ -91,7 +91,7 @@ $(KERNEL_ELF): $(KOBJ) $(ARCH_LDSCRIPT)
 
 # ---------------------------------------------------------------- targets
 
-.PHONY: kernel kernel-default run debug boot-test iso print-run kernel-port-check size
+.PHONY: kernel kernel-default run debug boot-test iso print-run print-run-devs kernel-port-check size
 
 kernel-port-check:
 	@if [ -z "$(KPORT_OK)" ]; then \
@@ -109,7 +109,8 @@ kernel-default:
 # off once init has run instead of waiting for "poweroff" on the console.
 run: kernel disk
 	@once=; [ -t 0 ] || once="-append athanor.once"; \
-	 $(QEMU_CMD) $(ARCH_IMAGE) $$once $(RUN_DEV_ARGS); rc=$$?; \
+	 $(if $(RUN_WINDOW),$(subst -nographic,,$(QEMU_CMD)),$(QEMU_CMD)) \
+	     $(ARCH_IMAGE) $$once $(RUN_DEV_ARGS) $(RUN_DISPLAY) $(RUN_QMP); rc=$$?; \
 	 if [ "$(ARCH)" = x86_64 ] && [ $$((rc % 2)) = 1 ]; then rc=$$((rc >> 1)); fi; \
 	 exit $$rc
 
@@ -123,6 +124,9 @@ debug: kernel
 # The QEMU command line the boot test runs (one line, for scripts).
 print-run:
 	@echo "$(QEMU_CMD) $(ARCH_IMAGE)"
+# The devices `make run` adds to it (disk, entropy, display), for scripts.
+print-run-devs:
+	@echo "$(RUN_DEV_ARGS)"
 
 boot-test:
 	bash tests/groups/60-boot.sh $(ARCH)

@@ -32,6 +32,9 @@ fuzz-ext2: $(EXT2_FUZZ) $(EXT2_SEEDS)/stamp
 # on x86_64, virtio-mmio on aarch64 (pinned to slots 0 and 8: no shared
 # page) and riscv64 (docs/devices.md).
 DISK_IMG := $(BUILD)/disk/azoth.img
+# The terminal's console font (docs/display.md), from Debian's
+# console-setup-linux, uncompressed into fonts/ of the disk.
+DISK_FONT := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 DISK_TREE := $(BUILD)/disk/tree
 .PHONY: disk print-disk
 disk:
@@ -40,23 +43,42 @@ disk:
 	@if [ -n "$(DISK)" ]; then \
 	     [ -d "$(DISK)" ] || { echo "disk: DISK=$(DISK) is not a directory" >&2; exit 1; }; \
 	     cp -R "$(DISK)"/. $(DISK_TREE)/; fi
+	@[ -f $(DISK_FONT) ] || { echo "disk: $(DISK_FONT) missing: bash scripts/setup.sh (console-setup-linux)" >&2; exit 1; }
+	@mkdir -p $(DISK_TREE)/fonts && zcat $(DISK_FONT) > $(DISK_TREE)/fonts/Lat15-Terminus16.psf
 	@rm -f $(DISK_IMG)
 	@E2FSPROGS_FAKE_TIME=1000000000 mke2fs -q -t ext2 -b 1024 -d $(DISK_TREE) $(DISK_IMG) 16M >/dev/null
 	@echo "disk: $(DISK_IMG)"
 print-disk:
 	@echo $(DISK_IMG)
 
+# The display (docs/display.md): virtio-gpu at 1024x768 (what the driver's
+# frame holds). A window when the host has a display (DISPLAY set, not
+# "none"; QEMU's GTK front end is in qemu-system-gui), else -display none:
+# the screen still exists for QMP's screendump. QMP=<path>: a QMP socket.
+GPU_RES := xres=1024,yres=768
+ifeq ($(filter-out none,$(DISPLAY)),)
+RUN_DISPLAY := -display none
+RUN_WINDOW :=
+else
+RUN_DISPLAY := -serial mon:stdio -display gtk
+RUN_WINDOW := 1
+endif
+comma := ,
+RUN_QMP := $(if $(QMP),-qmp unix:$(QMP)$(comma)server=on$(comma)wait=off)
 RUN_DRIVE := -drive if=none,id=d0,file=$(DISK_IMG),format=raw \
              -object rng-random,id=r0,filename=/dev/urandom
 ifeq ($(ARCH),x86_64)
 RUN_DEV_ARGS := $(RUN_DRIVE) -device virtio-blk-pci,drive=d0,disable-legacy=on \
-                -device virtio-rng-pci,rng=r0,disable-legacy=on
+                -device virtio-rng-pci,rng=r0,disable-legacy=on \
+                -device virtio-gpu-pci,$(GPU_RES) -vga none
 else ifeq ($(ARCH),aarch64)
 RUN_DEV_ARGS := -global virtio-mmio.force-legacy=false $(RUN_DRIVE) \
                 -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 \
-                -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.8
+                -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.8 \
+                -device virtio-gpu-device,$(GPU_RES),bus=virtio-mmio-bus.24
 else ifeq ($(ARCH),riscv64)
 RUN_DEV_ARGS := -global virtio-mmio.force-legacy=false $(RUN_DRIVE) \
                 -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 \
-                -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.1
+                -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.1 \
+                -device virtio-gpu-device,$(GPU_RES),bus=virtio-mmio-bus.3
 endif

@@ -27,6 +27,14 @@ $(MODBUILD)/services/%.wasm: $$(wildcard user/services/$$*/*.c user/services/$$*
 $(MODBUILD)/apps/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_DEPS)
 	@mkdir -p $(dir $@)
 	$(WASM_CC) $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
+# A program's capabilities (sys_run: bin/NAME.caps, manifest capability
+# lines), when its folder has NAME.caps.
+$(MODBUILD)/bin/%.caps: user/apps/$$*/$$*.caps
+	@mkdir -p $(dir $@)
+	cp $< $@
+# The display path copies whole rows of pixels: memory.copy (bulk memory).
+DISPLAY_MODULES := drivers/virtio_gpu.wasm services/display.wasm apps/term.wasm bin/testcard.wasm
+$(addprefix $(MODBUILD)/,$(DISPLAY_MODULES)): WASM_CC += -mbulk-memory
 # Programs the shell runs (run NAME: bin/NAME.wasm), also apps/NAME/.
 $(MODBUILD)/bin/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_DEPS)
 	@mkdir -p $(dir $@)
@@ -72,6 +80,7 @@ TOOLS += $(BUILD)/mkbootimg
 PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm drivers/virtio_blk.wasm \
                    drivers/virtio_rng.wasm \
                    services/fs.wasm \
+                   $(DISPLAY_MODULES) bin/testcard.caps \
                    apps/shell.wasm bin/hello.wasm bin/crash.wasm bin/spin.wasm \
                    $(LANG_PRODUCT_MODULES)
 

@@ -795,7 +795,7 @@ static kobj_t *device_object(domain_t *d, const char *kind, const device_t *dv, 
         int e;
         *r = CAP_R_MAP | CAP_R_READ;
         dev_dma_t *b = dev_dma_create(dv, d, pages, &e);
-        *why = e == CAP_EINVAL ? "needs pages=N (1..256)"
+        *why = e == CAP_EINVAL ? "needs pages=N (1..1024)"
              : e == IPC_ELIMIT ? "over the domain's memory limit" : "out of memory";
         return (kobj_t *)b;
     }

@@ -328,8 +328,23 @@ static bool prog_name_ok(const char *name, uint32_t n)
     return true;
 }
 
+#define PROG_CAPS_MAX 512
+
+/* Whether text is capability lines only: every non-empty line indented,
+ * no NUL (a line starting at column 0 would be a new domain entry). */
+static bool caps_lines_ok(const uint8_t *p, size_t len)
+{
+    bool start = true;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == 0 || (start && p[i] != ' ' && p[i] != '\n'))
+            return false;
+        start = p[i] == '\n';
+    }
+    return true;
+}
+
 /* The program's domain, made from bin/NAME.wasm on its first run (one
- * manifest line), reset to its snapshot before every later one; or NULL
+ * manifest line, and the capability lines of bin/NAME.caps), reset to its snapshot before every later one; or NULL
  * with *err set. */
 static domain_t *prog_domain(domain_t *me, const char *name, int *err)
 {
@@ -349,7 +364,7 @@ static domain_t *prog_domain(domain_t *me, const char *name, int *err)
         *err = ok ? 0 : IPC_EBUSY;
         return ok ? d : NULL;
     }
-    char file[PROG_FILE_MAX], line[2 * PROG_FILE_MAX];
+    char file[PROG_FILE_MAX], line[2 * PROG_FILE_MAX + PROG_CAPS_MAX];
     size_t n = strlen(name), k = 0;
     const uint8_t *bytes;
     size_t len;
@@ -372,6 +387,19 @@ static domain_t *prog_domain(domain_t *me, const char *name, int *err)
     line[k++] = ' ';
     memcpy(line + k, file, n + 9), k += n + 9;
     memcpy(line + k, " restart=never prio=8", 21), k += 21;
+    /* Its capabilities, if the image has bin/NAME.caps: capability lines
+     * only (each indented), at most PROG_CAPS_MAX bytes. */
+    memcpy(file + 4 + n, ".caps", 6);
+    if (sys->find_file(file, &bytes, &len)) {
+        if (len > PROG_CAPS_MAX || !caps_lines_ok(bytes, len)) {
+            kprintf("sys_run: %s: not capability lines only, or over %d bytes\n", file,
+                    PROG_CAPS_MAX);
+            *err = CAP_EINVAL;
+            return NULL;
+        }
+        line[k++] = '\n';
+        memcpy(line + k, bytes, len), k += len;
+    }
     if (domsys_load_manifest(sys, line, k) != 1 || !(d = domain_find(sys, name)) ||
         d->state != DOMAIN_READY) {
         *err = CAP_EINVAL;          /* reported by the loader */

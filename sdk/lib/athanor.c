@@ -94,6 +94,12 @@ int32_t ath_lend_map(ath_handle_t buf, uint32_t max_pages, uint32_t *pages)
         return e;               /* not a mappable buffer, or larger than the window */
     ath_buf_unmap(buf);
     uint32_t lo = 1, hi = max_pages;
+    /* Callers that want one size lend exactly max_pages: settle that first
+     * (one map that fails) instead of searching. */
+    if (max_pages > 1 && ath_buf_map(buf, top - (max_pages - 1) * ATH_PAGE) < 0)
+        lo = max_pages;
+    else if (max_pages > 1)
+        ath_buf_unmap(buf), hi = max_pages - 1;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
         if (ath_buf_map(buf, top - mid * ATH_PAGE) == 0) {

@@ -76,7 +76,7 @@ static uint8_t *status_of(fake_t *f)
     "    dma  blk0 pages=64\n"          \
     "odd dmadrv.wasm\n"                 \
     "    dma  blk0 pages=0\n"           \
-    "    dma  blk0 pages=257\n"         \
+    "    dma  blk0 pages=1025\n"         \
     "    dma  blk0\n"                   \
     "    dma  nosuch pages=1\n"         \
     "    dma  blk0 pages=1 when=nosuch\n"

@@ -138,7 +138,7 @@ int dev_mmio_unmap(cap_table_t *t, cap_handle_t h);
 
 /* ------------------------------------------------------------ dma */
 
-#define DEV_DMA_MAX_PAGES 256
+#define DEV_DMA_MAX_PAGES 1024    /* 4 MiB: a 1024x768 framebuffer and its queues */
 
 /* Pages a device may read and write: physically contiguous frames the
  * kernel allocated, charged to a domain's memory limit, mapped (once)

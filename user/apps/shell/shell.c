@@ -24,8 +24,28 @@ static bool stopping;           /* poweroff or reboot asked: no more prompts */
 static char obuf[OUT_MAX];
 static int32_t olen;
 
+/* The terminal on the screen (docs/display.md), when the manifest grants
+ * term.write: it gets the same bytes, in a page of ours lent read-only. */
+static ath_handle_t term = -1, tbuf = -1;
+static char tpage[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+
+static void mirror(void)
+{
+    int64_t r;
+    if (term < 0 || olen == 0)
+        return;
+    for (int32_t i = 0; i < olen; i++)
+        tpage[i] = obuf[i];
+    int32_t e = ath_call_lend(term, tbuf, ATH_R_READ, olen, 0, 0, &r);
+    if (e == ATH_ESTALE || e == ATH_EREVOKED) {    /* re-issued by a restart */
+        term = ath_cap_find("term.write");
+        ath_call_lend(term, tbuf, ATH_R_READ, olen, 0, 0, &r);
+    }
+}
+
 static void flush(void)
 {
+    mirror();
     for (int32_t done = 0; done < olen;) {
         int32_t n = ath_console_write(sys, obuf + done, olen - done);
         if (n <= 0)
@@ -759,6 +779,9 @@ ATH_EXPORT("_start") void _start(void)
         ath_print("shell: no system capability or console channel granted; exiting\n");
         return;
     }
+    if ((term = ath_cap_find("term.write")) >= 0 &&
+        ((tbuf = ath_buf_new(1)) < 0 || ath_buf_map(tbuf, (uint32_t)(uintptr_t)tpage) < 0))
+        term = -1;
     int32_t once = ath_sys_ready(sys);
     puts_("Azoth shell. Type help for the commands.\n");
     show_prompt();

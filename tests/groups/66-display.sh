@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# The display, headless (docs/display.md). For each architecture (default
+# x86_64 aarch64 riscv64, or the ones named as arguments) boot the product
+# kernel in QEMU with the devices `make run` adds (disk, entropy,
+# virtio-gpu at 1024x768), -display none, a QMP socket, and the serial
+# console on a pipe; type at the shell and take QMP screendumps (PPM),
+# checked pixel by pixel with build/dispcheck:
+#   the screen is 1024x768; the shell's banner and prompt drawn with the
+#   disk's PSF font (fonts/Lat15-Terminus16.psf) at the top left, exactly;
+#   the bar between the tiles;
+#   `run testcard`: its colour bars and checkerboard in the right-hand tile,
+#   the 64x64 damage it presented second, and none of what it painted
+#   outside that damage;
+#   `run testcard hostile`: every hostile present refused (exit status 0),
+#   and the screen unchanged by them but for the one pixel it presented
+#   properly at the end;
+#   the GPU driver killed, the shell used while it is dead (its lines stay
+#   off the screen: dropped frames), then restarted (the kernel resets the
+#   device as the driver's DMA pages leave it): the next screendump shows the right-hand tile exactly
+#   as before and the terminal with the lines typed meanwhile;
+#   poweroff: QEMU ends by itself, status 0.
+# Logs and screendumps: build/display-tests/.
+set -u
+cd "$(dirname "$0")/../.."
+
+ARCHES=${*:-x86_64 aarch64 riscv64}
+OUT=build/display-tests
+WAIT=${SHELL_WAIT:-60}
+FONT=build/disk/tree/fonts/Lat15-Terminus16.psf
+CHECK=build/dispcheck
+FG=d0d0d0
+BG=000000
+mkdir -p "$OUT"
+pass=0
+fail=0
+report=()
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+start_qemu() {     # log, command...
+    LOG=$1
+    shift
+    rm -f "$OUT/in.fifo" "$LOG"
+    mkfifo "$OUT/in.fifo"
+    T0=$(date +%s%N)
+    timeout -k 5 300 "$@" <"$OUT/in.fifo" >"$LOG" 2>&1 &
+    QPID=$!
+    exec 3>"$OUT/in.fifo"
+}
+wait_prompt() {
+    local since=${1:-0} i
+    for ((i = 0; i < WAIT * 20; i++)); do
+        if [ "$(stat -c %s "$LOG" 2>/dev/null || echo 0)" -gt "$since" ] &&
+           [ "$(tail -c 7 "$LOG" 2>/dev/null)" = 'azoth$ ' ]; then
+            return 0
+        fi
+        kill -0 "$QPID" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+type_cmd() {
+    local size
+    size=$(stat -c %s "$LOG")
+    printf "$1" >&3
+    wait_prompt "$size" || { echo "(no prompt after $(printf %q "$1"))" >"$OUT/last"; return 1; }
+    tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
+}
+stop_qemu() {
+    exec 3>&-
+    wait "$QPID"
+    ST=$?
+    rm -f "$OUT/in.fifo"
+}
+# screendump to $OUT/$a-$1.ppm (and .png for people).
+shot() {
+    rm -f "$OUT/$a-$1.ppm"
+    $CHECK qmp "$SOCK" "{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"$PWD/$OUT/$a-$1.ppm\"}}" \
+        "{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"$PWD/$OUT/$a-$1.png\",\"format\":\"png\"}}" \
+        >"$OUT/$a-qmp.log" 2>&1 && [ -s "$OUT/$a-$1.ppm" ]
+}
+# Text row r (0-based) of the terminal reads $2 (the font's 8x16 cells).
+row_is() {
+    $CHECK text "$OUT/$a-$1.ppm" "$FONT" 0 $(($2 * 16)) $FG $BG "$3" 2>>"$OUT/$a-check.log"
+}
+
+# The test card (user/apps/testcard) in the right-hand tile at x = 768,
+# 256x768: eight bars 32 wide over y < 576 (the 64x64 damage 0x123456 at
+# tile (16,16)), a checkerboard of 8x8 squares below.
+card_ok() {
+    local p=$OUT/$a-$1.ppm i c
+    local bars=(ffffff ffff00 00ffff 00ff00 ff00ff ff0000 0000ff 000000)
+    for i in 0 1 2 3 4 5 6 7; do
+        c=${bars[$i]}
+        $CHECK rect "$p" $((768 + 32 * i)) 80 32 496 "$c" 2>>"$OUT/$a-check.log" || return 1
+        $CHECK rect "$p" $((768 + 32 * i)) 0 32 16 "$c" 2>>"$OUT/$a-check.log" || return 1
+    done
+    $CHECK rect "$p" 784 16 64 64 123456 2>>"$OUT/$a-check.log" &&
+        $CHECK rect "$p" 768 16 16 64 ffffff 2>>"$OUT/$a-check.log" &&
+        $CHECK rect "$p" 848 16 16 64 00ffff 2>>"$OUT/$a-check.log" &&
+        $CHECK rect "$p" 768 576 8 8 202020 2>>"$OUT/$a-check.log" &&
+        $CHECK rect "$p" 776 576 8 8 e0e0e0 2>>"$OUT/$a-check.log" &&
+        $CHECK rect "$p" 1016 752 8 8 e0e0e0 2>>"$OUT/$a-check.log"
+}
+
+if ! make -s build/dispcheck disk >"$OUT/build.log" 2>&1 || [ ! -f "$FONT" ]; then
+    tail -n 20 "$OUT/build.log" >&2
+    bad "dispcheck / disk build failed (log $OUT/build.log)"
+    echo "display: $pass passed, $fail failed"
+    exit 1
+fi
+
+for a in $ARCHES; do
+    rm -f "$OUT/$a-check.log"
+    if ! make -s ARCH="$a" kernel >"$OUT/$a-build.log" 2>&1; then
+        tail -n 20 "$OUT/$a-build.log" >&2
+        bad "$a: product kernel build failed (log $OUT/$a-build.log)"
+        continue
+    fi
+    SOCK=$OUT/$a.qmp
+    rm -f "$SOCK"
+    start_qemu "$OUT/$a.log" $(make -s ARCH="$a" print-run) $(make -s ARCH="$a" print-run-devs) \
+        -display none -qmp "unix:$SOCK,server=on,wait=off"
+    if ! wait_prompt 0; then
+        bad "$a: no prompt (log $OUT/$a.log)"
+        kill "$QPID" 2>/dev/null
+        stop_qemu
+        continue
+    fi
+    wall_ms=$((($(date +%s%N) - T0) / 1000000))
+    if shot boot && [ "$($CHECK size "$OUT/$a-boot.ppm")" = "1024 768" ]; then
+        ok "$a screendump over QMP: 1024x768"
+    else bad "$a screendump: $(cat "$OUT/$a-qmp.log") $($CHECK size "$OUT/$a-boot.ppm" 2>&1)"; fi
+    if row_is boot 0 "Azoth shell. Type help for the commands." && row_is boot 1 'azoth$ '; then
+        ok "$a the shell's banner and prompt on the screen, in the disk's PSF font"
+    else bad "$a banner on the screen: $(tail -n 1 "$OUT/$a-check.log")"; fi
+    if $CHECK rect "$OUT/$a-boot.ppm" 764 0 4 768 3070c0 2>>"$OUT/$a-check.log"; then
+        ok "$a the bar between the tiles (focus on the terminal)"
+    else bad "$a tile bar: $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    type_cmd 'run testcard\r'
+    if grep -qx 'testcard: pattern 256x768 ok' "$OUT/last" && grep -qx 'run: testcard: exit status 0' "$OUT/last" &&
+       shot card && card_ok card; then
+        ok "$a test card: bars, checkerboard, only the 64x64 damage of the second present"
+    else bad "$a test card: $(grep testcard "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log" 2>/dev/null)"; fi
+    if row_is card 1 'azoth$ run testcard' && row_is card 2 'run: testcard: exit status 0'; then
+        ok "$a the shell's output on the screen as on the serial line"
+    else bad "$a shell output on the screen: $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    type_cmd 'run testcard hostile\r'
+    if grep -qx 'testcard: hostile 256x768 ok' "$OUT/last" && grep -qx 'run: testcard: exit status 0' "$OUT/last"; then
+        ok "$a hostile presents refused (bad rectangles, sizes, ops, forged handles, no lend, surf.term out of reach)"
+    else bad "$a hostile presents: $(grep testcard "$OUT/last" | tr '\n' '|')"; fi
+    if shot hostile && $CHECK same "$OUT/$a-card.ppm" "$OUT/$a-hostile.ppm" 768 0 256 767 2>>"$OUT/$a-check.log" &&
+       $CHECK same "$OUT/$a-card.ppm" "$OUT/$a-hostile.ppm" 768 767 255 1 2>>"$OUT/$a-check.log" &&
+       [ "$($CHECK pixel "$OUT/$a-hostile.ppm" 1023 767)" = 0000ff ]; then
+        ok "$a the screen unchanged by the hostile presents (but the one proper pixel)"
+    else bad "$a screen after hostile presents: $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    # The GPU driver killed: the shell goes on (frames dropped), then the
+    # driver restarted: the compositor redraws the whole screen.
+    type_cmd 'kill vgpu\r' && type_cmd 'echo while the driver is dead\r'
+    if grep -qx 'while the driver is dead' "$OUT/last" && shot dead &&
+       $CHECK rect "$OUT/$a-dead.ppm" 0 112 764 32 000000 2>>"$OUT/$a-check.log"; then
+        ok "$a GPU driver killed: the shell goes on, its new lines do not reach the screen (frames dropped)"
+    else bad "$a GPU driver killed: $(tail -n 1 "$OUT/$a-check.log")"; fi
+    type_cmd 'restart vgpu\r'
+    if shot back && $CHECK same "$OUT/$a-hostile.ppm" "$OUT/$a-back.ppm" 768 0 256 768 2>>"$OUT/$a-check.log" &&
+       row_is back 5 'azoth$ kill vgpu' && row_is back 8 'while the driver is dead' &&
+       row_is back 10 'restart: vgpu restarted' && row_is hostile 0 "Azoth shell. Type help for the commands." &&
+       $CHECK same "$OUT/$a-hostile.ppm" "$OUT/$a-back.ppm" 0 0 764 64 2>>"$OUT/$a-check.log"; then
+        ok "$a GPU driver killed and restarted: the screen redrawn whole (tile identical, lines typed meanwhile shown)"
+    else bad "$a GPU driver restart: $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    printf 'poweroff\r' >&3
+    stop_qemu
+    want=$([ "$a" = x86_64 ] && echo 1 || echo 0)
+    if [ "$ST" = "$want" ] && tr -d '\r' <"$LOG" | grep -qx 'athanor: poweroff status 0'; then
+        ok "$a poweroff: status 0"
+    else bad "$a poweroff (QEMU status $ST)"; fi
+    report+=("$a: wall ${wall_ms} ms from QEMU start to the prompt on the screen; $(tr -d '\r' <"$LOG" | grep -m1 '^vgpu:')")
+done
+
+echo
+for r in "${report[@]}"; do echo "report $r"; done
+echo "display: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,313 @@
+/*
+ * The virtio-gpu driver domain (docs/display.md): a 2D scanout on the
+ * device gpu0 through the SDK's virtio library, served on the endpoint
+ * gpu.fb to the display service.
+ *
+ * Capabilities (granted by the manifest, nothing else): gpu0.mmio,
+ * gpu0.irq, gpu0.dma.
+ *
+ * DMA area: page 0 the control queue's rings, page 1 the command and
+ * response buffers (two slots: a transfer and a flush travel together),
+ * pages 2.. the resource's backing store, one frame of up to FB_MAX_W x
+ * FB_MAX_H pixels (B8G8R8X8: a pixel is the word 0x00RRGGBB), attached to
+ * the device as one entry (the pages are contiguous).
+ *
+ * gpu.fb interface (a call; a0 the op):
+ *
+ *   0 info                          -> width | height << 16
+ *   1 flush (x | y << 16, w | h << 16, lent frame)
+ *                                   -> 0, or 1 when the device was set up
+ *                                      again in this call (the screen lost
+ *                                      what it showed: flush everything)
+ *
+ * flush copies the rectangle out of the frame lent read-only for the call
+ * (width x height words, exactly the pages that takes) into the backing
+ * store, then asks the device to transfer that rectangle only and to
+ * flush it to the scanout. Errors: ATH_EINVAL (bad op or rectangle),
+ * ATH_ERIGHTS (no readable buffer of the right size), GPU_EDEV (the device
+ * refused a command or did not answer in 2 s), ATH_ESTOPPED (no device).
+ *
+ * A restart (fault, kill + restart, reset) brings the domain back to its
+ * post-init snapshot, where nothing is set up; the kernel has reset the
+ * device as the DMA pages left. The next call sets it up again.
+ */
+#include <virtio.h>
+
+#define MS 1000000ll
+#define BUFFER_TYPE 3           /* cap_info's object type of a buffer */
+#define FB_MAX_W 1024
+#define FB_MAX_H 768
+#define FB_PAGES (FB_MAX_W * FB_MAX_H * 4 / ATH_PAGE)
+#define DMA_PAGES (2 + FB_PAGES)
+#define RES_ID 1
+
+enum { GPU_EDEV = -300 };
+
+/* Commands and responses (virtio 1.2, 5.7.6). */
+enum {
+    CMD_GET_DISPLAY_INFO = 0x0100, CMD_RESOURCE_CREATE_2D = 0x0101, CMD_SET_SCANOUT = 0x0103,
+    CMD_RESOURCE_FLUSH = 0x0104, CMD_TRANSFER_TO_HOST_2D = 0x0105,
+    CMD_RESOURCE_ATTACH_BACKING = 0x0106,
+    RESP_OK_NODATA = 0x1100, RESP_OK_DISPLAY_INFO = 0x1101,
+};
+#define FORMAT_B8G8R8X8 2
+
+typedef struct hdr {
+    uint32_t type, flags;
+    uint64_t fence;
+    uint32_t ctx;
+    uint8_t ring, pad[3];
+} hdr_t;
+
+typedef struct rect {
+    uint32_t x, y, w, h;
+} rect_t;
+
+typedef struct display_info {
+    hdr_t hdr;
+    struct {
+        rect_t r;
+        uint32_t enabled, flags;
+    } pmodes[16];
+} display_info_t;
+
+typedef struct create_2d {
+    hdr_t hdr;
+    uint32_t resource, format, width, height;
+} create_2d_t;
+
+typedef struct attach {
+    hdr_t hdr;
+    uint32_t resource, nr_entries;
+    uint64_t addr;              /* one mem entry */
+    uint32_t length, pad;
+} attach_t;
+
+typedef struct set_scanout {
+    hdr_t hdr;
+    rect_t r;
+    uint32_t scanout, resource;
+} set_scanout_t;
+
+typedef struct flush {
+    hdr_t hdr;
+    rect_t r;
+    uint32_t resource, pad;
+} flush_t;
+
+typedef struct transfer {
+    hdr_t hdr;
+    rect_t r;
+    uint64_t offset;
+    uint32_t resource, pad;
+} transfer_t;
+
+/* A command slot: the command at cmd, the response at resp (page 1). */
+typedef struct slot {
+    uint8_t *cmd, *resp;
+    bool done;
+} slot_t;
+
+static uint8_t window[4 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+static uint8_t dma_area[DMA_PAGES * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+
+static vio_t dev;
+static vq_t q;
+static slot_t slots[2];
+static bool up, fresh;
+static uint32_t width, height, irqs, frames;
+static uint32_t *fb;            /* the backing store, in dma_area */
+
+static void zero(void *p, uint32_t n)
+{
+    uint8_t *b = p;
+    for (uint32_t i = 0; i < n; i++)
+        b[i] = 0;
+}
+
+/* Queues the command in slot s (clen bytes) with room for rlen bytes of
+ * response. False when the queue is full. */
+static bool submit(slot_t *s, uint32_t clen, uint32_t rlen)
+{
+    vq_buf_t b[2] = {{vio_bus(&dev, s->cmd), clen, false}, {vio_bus(&dev, s->resp), rlen, true}};
+    ((hdr_t *)s->resp)->type = 0;
+    s->done = false;
+    if (vq_add(&q, b, 2, s) < 0)
+        return false;
+    if (vq_should_notify(&q))
+        vio_notify(&dev, 0);
+    return true;
+}
+
+/* Waits until every slot in flight completed (2 s at most). */
+static bool wait_all(void)
+{
+    for (int i = 0; i < 20; i++) {
+        uint32_t len;
+        slot_t *s;
+        while ((s = vq_get(&q, &len)) != 0)
+            s->done = true;
+        if (vq_in_flight(&q) == 0)
+            return true;
+        if (vio_wait(&dev, 100 * MS) & 1)
+            irqs++;
+    }
+    return false;
+}
+
+/* One command through slot 0; the response type must be want. */
+static int32_t command(uint32_t clen, uint32_t rlen, uint32_t want)
+{
+    if (!submit(&slots[0], clen, rlen) || !wait_all())
+        return GPU_EDEV;
+    return ((hdr_t *)slots[0].resp)->type == want ? 0 : GPU_EDEV;
+}
+
+static void *cmd0(uint32_t type, uint32_t len)
+{
+    zero(slots[0].cmd, len);
+    ((hdr_t *)slots[0].cmd)->type = type;
+    return slots[0].cmd;
+}
+
+static int32_t setup(void)
+{
+    uint64_t features;
+    int32_t e;
+    if (dev.info.virtio_id != 16 || dev.dma_bytes < DMA_PAGES * ATH_PAGE) {
+        ath_print("vgpu: not a GPU, or too little DMA memory\n");
+        return ATH_EINVAL;
+    }
+    if ((e = vio_negotiate(&dev, 0, &features)) < 0 || (e = vio_queue(&dev, 0, &q, 0, 16)) < 0) {
+        ath_print("vgpu: the device refused the driver\n");
+        return e;
+    }
+    slots[0] = (slot_t){dma_area + ATH_PAGE, dma_area + ATH_PAGE + 1024, false};
+    slots[1] = (slot_t){dma_area + ATH_PAGE + 2048, dma_area + ATH_PAGE + 3072, false};
+    fb = (uint32_t *)(dma_area + 2 * ATH_PAGE);
+    vq_interrupts(&q, true);
+    vio_ready(&dev);
+
+    cmd0(CMD_GET_DISPLAY_INFO, sizeof(hdr_t));
+    if ((e = command(sizeof(hdr_t), sizeof(display_info_t), RESP_OK_DISPLAY_INFO)) < 0)
+        return e;
+    display_info_t *di = (display_info_t *)slots[0].resp;
+    width = di->pmodes[0].enabled ? di->pmodes[0].r.w : FB_MAX_W;
+    height = di->pmodes[0].enabled ? di->pmodes[0].r.h : FB_MAX_H;
+    if (width == 0 || width > FB_MAX_W)
+        width = FB_MAX_W;
+    if (height == 0 || height > FB_MAX_H)
+        height = FB_MAX_H;
+
+    create_2d_t *c = cmd0(CMD_RESOURCE_CREATE_2D, sizeof *c);
+    c->resource = RES_ID, c->format = FORMAT_B8G8R8X8, c->width = width, c->height = height;
+    if ((e = command(sizeof *c, sizeof(hdr_t), RESP_OK_NODATA)) < 0)
+        return e;
+    attach_t *a = cmd0(CMD_RESOURCE_ATTACH_BACKING, sizeof *a);
+    a->resource = RES_ID, a->nr_entries = 1;
+    a->addr = vio_bus(&dev, fb), a->length = width * height * 4;
+    if ((e = command(sizeof *a, sizeof(hdr_t), RESP_OK_NODATA)) < 0)
+        return e;
+    set_scanout_t *s = cmd0(CMD_SET_SCANOUT, sizeof *s);
+    s->r = (rect_t){0, 0, width, height}, s->scanout = 0, s->resource = RES_ID;
+    return command(sizeof *s, sizeof(hdr_t), RESP_OK_NODATA);
+}
+
+/* Sets the device up; on failure gives the mappings back. */
+static int32_t start(void)
+{
+    int32_t e = vio_open(&dev, "gpu0", window, sizeof window, dma_area, sizeof dma_area);
+    if (e < 0)
+        return e;
+    if ((e = setup()) < 0) {
+        ath_dma_unmap(dev.dma);
+        ath_mmio_unmap(dev.mmio);
+        return e;
+    }
+    up = fresh = true;
+    ath_print("vgpu: gpu0 ");
+    ath_print_int(width);
+    ath_print("x");
+    ath_print_int(height);
+    ath_print(" scanout 0 up\n");
+    return 0;
+}
+
+/* Transfer + flush of rectangle r, both in flight at once. */
+static int32_t show(rect_t r)
+{
+    transfer_t *t = (transfer_t *)slots[0].cmd;
+    flush_t *f = (flush_t *)slots[1].cmd;
+    zero(t, sizeof *t);
+    zero(f, sizeof *f);
+    t->hdr.type = CMD_TRANSFER_TO_HOST_2D, t->r = r, t->resource = RES_ID;
+    t->offset = ((uint64_t)r.y * width + r.x) * 4;
+    f->hdr.type = CMD_RESOURCE_FLUSH, f->r = r, f->resource = RES_ID;
+    if (!submit(&slots[0], sizeof *t, sizeof(hdr_t)) || !submit(&slots[1], sizeof *f, sizeof(hdr_t)) ||
+        !wait_all())
+        return GPU_EDEV;
+    if (((hdr_t *)slots[0].resp)->type != RESP_OK_NODATA || ((hdr_t *)slots[1].resp)->type != RESP_OK_NODATA)
+        return GPU_EDEV;
+    frames++;
+    return 0;
+}
+
+/* Copies rectangle r of the lent frame into the backing store. */
+static int32_t copy_in(ath_handle_t lent, rect_t r)
+{
+    int64_t info = ath_cap_info(lent);
+    if (info < 0)
+        return (int32_t)info;
+    if ((info >> 32) != BUFFER_TYPE || !((uint32_t)info & ATH_R_READ))
+        return ATH_ERIGHTS;
+    uint32_t pages = (width * height * 4 + ATH_PAGE - 1) / ATH_PAGE;
+    uint32_t got;
+    int32_t at = ath_lend_map(lent, pages, &got);
+    if (at >= 0 && got != pages)
+        ath_buf_unmap(lent);        /* smaller than the frame */
+    if (at < 0 || got != pages)
+        return ATH_ERIGHTS;
+    const uint32_t *src = (const uint32_t *)(uintptr_t)at;
+    for (uint32_t y = r.y; y < r.y + r.h; y++)
+        __builtin_memcpy(fb + y * width + r.x, src + y * width + r.x, r.w * 4);
+    ath_buf_unmap(lent);
+    return 0;
+}
+
+ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t lent)
+{
+    int32_t e;
+    if (op != 0 && op != 1)
+        return ATH_EINVAL;
+    if (!up && (e = start()) < 0)
+        return e == ATH_ENOENT ? ATH_ESTOPPED : e;
+    if (op == 0)
+        return width | (int64_t)height << 16;
+    if (xy < 0 || wh < 0 || xy >> 32 || wh >> 32)
+        return ATH_EINVAL;
+    rect_t r = {(uint32_t)xy & 0xffff, (uint32_t)xy >> 16, (uint32_t)wh & 0xffff, (uint32_t)wh >> 16};
+    if (r.w == 0 || r.h == 0 || r.x >= width || r.y >= height || r.w > width - r.x ||
+        r.h > height - r.y)
+        return ATH_EINVAL;
+    if ((e = copy_in((ath_handle_t)lent, r)) < 0)
+        return e;
+    if ((e = show(r)) < 0)
+        return e;
+    bool was = fresh;
+    fresh = false;
+    return was ? 1 : 0;
+}
+
+/* gpu.stats: frames shown, interrupts taken (for the bench and tests). */
+ATH_EXPORT("stats") int64_t stats(int64_t a0, int64_t a1, int64_t a2, int64_t a3)
+{
+    (void)a0, (void)a1, (void)a2, (void)a3;
+    return frames | (int64_t)irqs << 32;
+}
+
+/* The driver's thread (it holds a device) has nothing to do: the device
+ * is set up by the first call, on the caller's thread, so that a call
+ * never races a set-up of the boot thread's. */
+ATH_EXPORT("_start") void _start(void)
+{
+}
