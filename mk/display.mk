@@ -4,3 +4,24 @@ $(BUILD)/dispcheck: tools/dispcheck.c user/apps/term/psf.c user/apps/term/psf.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(OPT) tools/dispcheck.c user/apps/term/psf.c -o $@
 TOOLS += $(BUILD)/dispcheck
+
+# The PSF parser's libFuzzer target (tests/fuzz/fuzz_psf.c); seeds: the
+# terminal's font and the fonts the unit test builds are enough to start.
+#   make fuzz-psf              fuzz it for FUZZ_SECONDS (default 60)
+PSF_FUZZ := $(BUILD)/fuzz/fuzz_psf
+$(PSF_FUZZ): tests/fuzz/fuzz_psf.c user/apps/term/psf.c user/apps/term/psf.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	    -fno-sanitize-recover=undefined -fsanitize=fuzzer -Iuser/apps/term \
+	    tests/fuzz/fuzz_psf.c user/apps/term/psf.c -o $@
+$(BUILD)/fuzz/psf-seeds/stamp:
+	@mkdir -p $(dir $@)
+	@zcat $(DISK_FONT) > $(dir $@)terminus16.psf 2>/dev/null || true
+	@printf '\066\004\000\001' > $(dir $@)tiny.psf; head -c 256 /dev/zero >> $(dir $@)tiny.psf
+	@printf '\162\265\112\206\000\000\000\000\040\000\000\000\000\000\000\000\001\000\000\000\001\000\000\000\001\000\000\000\010\000\000\000\377' > $(dir $@)psf2.psf
+	@touch $@
+.PHONY: fuzz-psf
+fuzz-psf: $(PSF_FUZZ) $(BUILD)/fuzz/psf-seeds/stamp
+	@mkdir -p $(BUILD)/fuzz/psf-corpus
+	$(PSF_FUZZ) -max_len=65536 -timeout=10 -artifact_prefix=$(BUILD)/fuzz/psf- \
+	    -max_total_time=$(or $(FUZZ_SECONDS),60) $(BUILD)/fuzz/psf-corpus $(BUILD)/fuzz/psf-seeds

@@ -120,7 +120,7 @@ lang_of = $(strip $(if $(wildcard user/$(basename $(1))/main.rs),rust,\
 
 # `make modules`: the image, then one line per product module.
 modules:
-	@$(foreach m,$(PRODUCT_MODULES),printf 'module %s %s %s\n' $(basename $(m)) $(call lang_of,$(m)) \
+	@$(foreach m,$(filter %.wasm,$(PRODUCT_MODULES)),printf 'module %s %s %s\n' $(basename $(m)) $(call lang_of,$(m)) \
 	    $$(stat -c %s $(MODBUILD)/$(m));)
 
 # The tutorial's driver (docs/writing-a-driver.md), built from the files

@@ -16,6 +16,8 @@
 #                              `make iso`: the bootable x86_64 ISO (grub-mkrescue)
 #   gdb-multiarch              `make debug` on aarch64 and riscv64
 #   e2fsprogs                  mke2fs -d / e2fsck / debugfs: ext2 disk images for tests
+#   console-setup-linux        the terminal's console font (Lat15-Terminus16.psf.gz),
+#                              copied into the system disk by `make disk`
 #   rustc libstd-rust-dev-wasm32
 #                              Rust domains (wasm32-unknown-unknown) and WASI
 #                              programs (wasm32-wasi), called as /usr/bin/rustc
@@ -35,7 +37,8 @@ as_setup() {
 
 pkgs=(clang lld make wabt wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
       binaryen qemu-system-x86 qemu-system-arm qemu-system-misc
-      grub-pc-bin grub-common xorriso mtools gdb-multiarch e2fsprogs rustc libstd-rust-dev-wasm32)
+      grub-pc-bin grub-common xorriso mtools gdb-multiarch e2fsprogs rustc libstd-rust-dev-wasm32
+      console-setup-linux)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 
