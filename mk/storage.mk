@@ -52,7 +52,7 @@ print-disk:
 	@echo $(DISK_IMG)
 
 # The display (docs/display.md): virtio-gpu at 1024x768 (what the driver's
-# frame holds). A window when the host has a display (DISPLAY set, not
+# frame holds) and a virtio keyboard. A window when the host has a display (DISPLAY set, not
 # "none"; QEMU's GTK front end is in qemu-system-gui), else -display none:
 # the screen still exists for QMP's screendump. QMP=<path>: a QMP socket.
 GPU_RES := xres=1024,yres=768
@@ -70,15 +70,17 @@ RUN_DRIVE := -drive if=none,id=d0,file=$(DISK_IMG),format=raw \
 ifeq ($(ARCH),x86_64)
 RUN_DEV_ARGS := $(RUN_DRIVE) -device virtio-blk-pci,drive=d0,disable-legacy=on \
                 -device virtio-rng-pci,rng=r0,disable-legacy=on \
-                -device virtio-gpu-pci,$(GPU_RES) -vga none
+                -device virtio-gpu-pci,$(GPU_RES) -vga none -device virtio-keyboard-pci
 else ifeq ($(ARCH),aarch64)
 RUN_DEV_ARGS := -global virtio-mmio.force-legacy=false $(RUN_DRIVE) \
                 -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 \
                 -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.8 \
-                -device virtio-gpu-device,$(GPU_RES),bus=virtio-mmio-bus.24
+                -device virtio-gpu-device,$(GPU_RES),bus=virtio-mmio-bus.24 \
+                -device virtio-keyboard-device,bus=virtio-mmio-bus.16
 else ifeq ($(ARCH),riscv64)
 RUN_DEV_ARGS := -global virtio-mmio.force-legacy=false $(RUN_DRIVE) \
                 -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 \
                 -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.1 \
-                -device virtio-gpu-device,$(GPU_RES),bus=virtio-mmio-bus.3
+                -device virtio-gpu-device,$(GPU_RES),bus=virtio-mmio-bus.3 \
+                -device virtio-keyboard-device,bus=virtio-mmio-bus.4
 endif

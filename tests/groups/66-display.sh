@@ -2,7 +2,7 @@
 # The display, headless (docs/display.md). For each architecture (default
 # x86_64 aarch64 riscv64, or the ones named as arguments) boot the product
 # kernel in QEMU with the devices `make run` adds (disk, entropy,
-# virtio-gpu at 1024x768), -display none, a QMP socket, and the serial
+# virtio-gpu at 1024x768, virtio keyboard), -display none, a QMP socket, and the serial
 # console on a pipe; type at the shell and take QMP screendumps (PPM),
 # checked pixel by pixel with build/dispcheck:
 #   the screen is 1024x768; the shell's banner and prompt drawn with the
@@ -18,6 +18,8 @@
 #   off the screen: dropped frames), then restarted (the kernel resets the
 #   device as the driver's DMA pages leave it): the next screendump shows the right-hand tile exactly
 #   as before and the terminal with the lines typed meanwhile;
+#   a shell command typed on the virtio keyboard with QMP send-key (Shift
+#   for capitals and '!'): its echo and its output on the screen;
 #   poweroff: QEMU ends by itself, status 0.
 # Logs and screendumps: build/display-tests/.
 set -u
@@ -78,6 +80,27 @@ shot() {
     $CHECK qmp "$SOCK" "{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"$PWD/$OUT/$a-$1.ppm\"}}" \
         "{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"$PWD/$OUT/$a-$1.png\",\"format\":\"png\"}}" \
         >"$OUT/$a-qmp.log" 2>&1 && [ -s "$OUT/$a-$1.ppm" ]
+}
+# Types $1 and Enter on the virtio keyboard (QMP send-key, one command a
+# key; capitals and !,.- with shift as the US layout has them).
+kbd_type() {
+    local s=$1 i c k cmds=()
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+        [a-z0-9]) k="{\"type\":\"qcode\",\"data\":\"$c\"}" ;;
+        [A-Z]) k="{\"type\":\"qcode\",\"data\":\"shift\"},{\"type\":\"qcode\",\"data\":\"${c,}\"}" ;;
+        ' ') k='{"type":"qcode","data":"spc"}' ;;
+        ',') k='{"type":"qcode","data":"comma"}' ;;
+        '.') k='{"type":"qcode","data":"dot"}' ;;
+        '-') k='{"type":"qcode","data":"minus"}' ;;
+        '!') k='{"type":"qcode","data":"shift"},{"type":"qcode","data":"1"}' ;;
+        *) echo "kbd_type: no key for '$c'" >&2; return 1 ;;
+        esac
+        cmds+=("{\"execute\":\"send-key\",\"arguments\":{\"keys\":[$k]}}")
+    done
+    cmds+=('{"execute":"send-key","arguments":{"keys":[{"type":"qcode","data":"ret"}]}}')
+    $CHECK qmp "$SOCK" "${cmds[@]}" >"$OUT/$a-keys.log" 2>&1
 }
 # Text row r (0-based) of the terminal reads $2 (the font's 8x16 cells).
 row_is() {
@@ -171,6 +194,16 @@ for a in $ARCHES; do
        $CHECK same "$OUT/$a-hostile.ppm" "$OUT/$a-back.ppm" 0 0 764 64 2>>"$OUT/$a-check.log"; then
         ok "$a GPU driver killed and restarted: the screen redrawn whole (tile identical, lines typed meanwhile shown)"
     else bad "$a GPU driver restart: $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    # The keyboard (virtio-input driver, input service -> the shell): a
+    # command typed with QMP send-key, its echo and output on the screen.
+    size=$(stat -c %s "$LOG")
+    kbd_type 'echo Typed on the KEYBOARD, 42!' && wait_prompt "$size" &&
+        tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
+    if grep -qx 'Typed on the KEYBOARD, 42!' "$OUT/last" && shot keys &&
+       row_is keys 11 'azoth$ echo Typed on the KEYBOARD, 42!' && row_is keys 12 'Typed on the KEYBOARD, 42!'; then
+        ok "$a a command typed on the keyboard (QMP send-key): run, echoed and answered on the screen"
+    else bad "$a keyboard: $(tr '\n' '|' <"$OUT/last" | tail -c 200) $(tail -n 1 "$OUT/$a-check.log")"; fi
 
     printf 'poweroff\r' >&3
     stop_qemu
