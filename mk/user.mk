@@ -33,7 +33,8 @@ $(MODBUILD)/bin/%.caps: user/apps/$$*/$$*.caps
 	@mkdir -p $(dir $@)
 	cp $< $@
 # The display path copies whole rows of pixels: memory.copy (bulk memory).
-DISPLAY_MODULES := drivers/virtio_gpu.wasm services/display.wasm apps/term.wasm bin/testcard.wasm
+DISPLAY_MODULES := drivers/virtio_gpu.wasm services/display.wasm apps/term.wasm bin/testcard.wasm \
+                   bin/dispbench.wasm
 $(addprefix $(MODBUILD)/,$(DISPLAY_MODULES)): WASM_CC += -mbulk-memory
 # Programs the shell runs (run NAME: bin/NAME.wasm), also apps/NAME/.
 $(MODBUILD)/bin/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_DEPS)
@@ -80,7 +81,7 @@ TOOLS += $(BUILD)/mkbootimg
 PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm drivers/virtio_blk.wasm \
                    drivers/virtio_rng.wasm \
                    services/fs.wasm \
-                   $(DISPLAY_MODULES) bin/testcard.caps \
+                   $(DISPLAY_MODULES) bin/testcard.caps bin/dispbench.caps \
                    drivers/virtio_input.wasm services/input.wasm \
                    apps/shell.wasm bin/hello.wasm bin/crash.wasm bin/spin.wasm \
                    $(LANG_PRODUCT_MODULES)

@@ -88,17 +88,18 @@ int32_t ath_lend_map(ath_handle_t buf, uint32_t max_pages, uint32_t *pages)
         top += 65536u;
     }
     /* A buffer of n pages maps at top - k pages only when n <= k: the
-     * smallest k that maps is n. */
-    int32_t e = ath_buf_map(buf, top - want);
-    if (e < 0)
-        return e;               /* not a mappable buffer, or larger than the window */
-    ath_buf_unmap(buf);
+     * smallest k that maps is n. Callers that want one size lend exactly
+     * max_pages: one map that fails (one page short of room) and one that
+     * holds settle that, with no search. */
     uint32_t lo = 1, hi = max_pages;
-    /* Callers that want one size lend exactly max_pages: settle that first
-     * (one map that fails) instead of searching. */
-    if (max_pages > 1 && ath_buf_map(buf, top - (max_pages - 1) * ATH_PAGE) < 0)
-        lo = max_pages;
-    else if (max_pages > 1)
+    int32_t e;
+    if (max_pages > 1 && ath_buf_map(buf, top - (max_pages - 1) * ATH_PAGE) < 0) {
+        if ((e = ath_buf_map(buf, top - want)) < 0)
+            return e;           /* not a mappable buffer, or larger than the window */
+        *pages = max_pages;
+        return (int32_t)(top - want);
+    }
+    if (max_pages > 1)
         ath_buf_unmap(buf), hi = max_pages - 1;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;

@@ -1,7 +1,8 @@
 /*
  * The display service (docs/display.md): a tiling compositor. Each
  * surface is a tile of the screen, served on an endpoint of its own
- * (surf.term: handler s0, surf.app: handler s1), so holding the endpoint
+ * (surf.term: handler s0, surf.app: handler s1; surf.full: handler s2, the
+ * whole screen drawn over the tiles, for the bench), so holding the endpoint
  * is what lets a domain draw there and nowhere else. The application owns
  * the surface's pixels: a buffer of its own, in its own linear memory,
  * lent read-only to us for each present.
@@ -34,7 +35,7 @@
 #define SCR_MAX_W 1024
 #define SCR_MAX_H 768
 #define FRAME_PAGES (SCR_MAX_W * SCR_MAX_H * 4 / ATH_PAGE)
-#define NSURF 2
+#define NSURF 3
 #define SEP 4                   /* the bar between the tiles */
 #define BAR_FOCUS 0x3070c0u
 #define BAR_IDLE 0x404040u
@@ -65,6 +66,7 @@ static void layout(void)
     uint32_t split = (sw * 3 / 4) & ~7u;
     surf[0] = (surface_t){0, 0, split - SEP, sh};
     surf[1] = (surface_t){split, 0, sw - split, sh};
+    surf[2] = (surface_t){0, 0, sw, sh};
     fill(split - SEP, 0, SEP, sh, focus == 0 ? BAR_FOCUS : BAR_IDLE);
 }
 
@@ -178,4 +180,9 @@ ATH_EXPORT("s0") int64_t s0(int64_t op, int64_t xy, int64_t wh, int64_t lent)
 ATH_EXPORT("s1") int64_t s1(int64_t op, int64_t xy, int64_t wh, int64_t lent)
 {
     return serve(1, op, xy, wh, lent);
+}
+
+ATH_EXPORT("s2") int64_t s2(int64_t op, int64_t xy, int64_t wh, int64_t lent)
+{
+    return serve(2, op, xy, wh, lent);
 }

@@ -1,0 +1,102 @@
+/*
+ * dispbench: the display bench (make bench-display, docs/display.md).
+ * Run from the shell (`run dispbench [FRAMES]`); its capabilities
+ * (bin/dispbench.caps): surf.full (the whole screen through the display
+ * service), gpu.fb (the driver directly, for the side-by-side figure) and
+ * the fine clock. Prints one line:
+ *
+ *   dispbench: full-frame F fps, driver-only G fps, present 64x64 P us
+ *
+ * full-frame: FRAMES presents of the whole 1024x768 surface, app ->
+ * compositor -> driver -> device, two frames drawn beforehand presented in
+ * turn. driver-only: the same frames lent straight to the driver (the
+ * compositor skipped). present 64x64: the mean of 8 x FRAMES presents of a
+ * 64x64 damage through the compositor.
+ */
+#include <athanor.h>
+#include <stdbool.h>
+
+#define PAGES 768
+
+static uint32_t fa[PAGES * ATH_PAGE / 4] __attribute__((aligned(ATH_PAGE)));
+static uint32_t fb[PAGES * ATH_PAGE / 4] __attribute__((aligned(ATH_PAGE)));
+
+static void say(const char *s, int64_t n)
+{
+    ath_print("dispbench: ");
+    ath_print(s);
+    ath_print_int(n);
+    ath_print("\n");
+}
+
+/* fixed point: v / 1000 with three decimals is too much; one decimal. */
+static void print_1(int64_t tenths)
+{
+    ath_print_int(tenths / 10);
+    ath_print(".");
+    ath_print_int(tenths % 10);
+}
+
+ATH_EXPORT("_start") int _start(void)
+{
+    char args[16];
+    int32_t n = ath_args(args, sizeof args);
+    int64_t frames = 0;
+    for (int32_t i = 0; i < n && args[i] >= '0' && args[i] <= '9'; i++)
+        frames = frames * 10 + (args[i] - '0');
+    if (frames <= 0 || frames > 10000)
+        frames = 30;
+    ath_handle_t surf = ath_cap_find("surf.full"), gpu = ath_cap_find("gpu.fb");
+    int64_t r, wh;
+    if (surf < 0 || gpu < 0 || ath_call(surf, 0, 0, 0, 0, &wh) < 0 || wh < 0) {
+        say("no surf.full or gpu.fb: ", surf < 0 ? surf : gpu);
+        return 1;
+    }
+    uint32_t w = (uint32_t)wh & 0xffff, h = (uint32_t)(wh >> 16) & 0xffff;
+    if ((uint64_t)w * h * 4 != (uint64_t)PAGES * ATH_PAGE) {
+        say("the screen is not 1024x768: width ", w);
+        return 1;
+    }
+    ath_handle_t ba = ath_buf_new(PAGES), bb = ath_buf_new(PAGES);
+    if (ba < 0 || bb < 0 || ath_buf_map(ba, (uint32_t)(uintptr_t)fa) < 0 ||
+        ath_buf_map(bb, (uint32_t)(uintptr_t)fb) < 0) {
+        say("no memory for two frames: ", ba < 0 ? ba : bb);
+        return 1;
+    }
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++) {
+            fa[y * w + x] = (x ^ y) & 0xff;
+            fb[y * w + x] = ((x + y) & 0xff) << 8;
+        }
+    int64_t full = w | (int64_t)h << 16;
+    /* One frame each way first: the device set up, everything mapped once. */
+    if (ath_call_lend(surf, ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0 ||
+        ath_call_lend(gpu, ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0) {
+        say("a present failed: ", r);
+        return 1;
+    }
+    int64_t t0 = ath_uptime_ns();
+    for (int64_t i = 0; i < frames; i++)
+        if (ath_call_lend(surf, i & 1 ? bb : ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0)
+            return 2;
+    int64_t t1 = ath_uptime_ns();
+    for (int64_t i = 0; i < frames; i++)
+        if (ath_call_lend(gpu, i & 1 ? bb : ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0)
+            return 3;
+    int64_t t2 = ath_uptime_ns();
+    int64_t small = frames * 8;
+    for (int64_t i = 0; i < small; i++) {
+        int64_t xy = (i * 64 % (w - 64)) | (int64_t)(i * 16 % (h - 64)) << 16;
+        if (ath_call_lend(surf, i & 1 ? bb : ba, ATH_R_READ, 1, xy, 64 | 64 << 16, &r) < 0 || r < 0)
+            return 4;
+    }
+    int64_t t3 = ath_uptime_ns();
+    ath_print("dispbench: full-frame ");
+    print_1(frames * 10000000000ll / (t1 - t0 > 0 ? t1 - t0 : 1));
+    ath_print(" fps, driver-only ");
+    print_1(frames * 10000000000ll / (t2 - t1 > 0 ? t2 - t1 : 1));
+    ath_print(" fps, present 64x64 ");
+    ath_print_int((t3 - t2) / small / 1000);
+    ath_print(" us\n");
+    return 0;
+}
