@@ -20,7 +20,7 @@ $(EXT2_SEEDS)/stamp: tests/fuzz/make_ext2_seeds.sh
 .PHONY: fuzz-ext2
 fuzz-ext2: $(EXT2_FUZZ) $(EXT2_SEEDS)/stamp
 	@mkdir -p $(BUILD)/fuzz/ext2-corpus
-	$(EXT2_FUZZ) -max_len=262144 -timeout=10 -artifact_prefix=$(BUILD)/fuzz/ext2- \
+	$(EXT2_FUZZ) -max_len=262272 -timeout=10 -artifact_prefix=$(BUILD)/fuzz/ext2- \
 	    -max_total_time=$(or $(FUZZ_SECONDS),60) $(BUILD)/fuzz/ext2-corpus $(EXT2_SEEDS)
 
 # The system disk: an ext2 image mke2fs builds (no root needed) from

@@ -14,7 +14,7 @@ if ! make -s $fz/fuzz_ext2 $fz/ext2-seeds/stamp >&2; then
 fi
 mkdir -p $fz/ext2-corpus
 before=$(ls $fz | grep -E '^ext2-(crash|leak|timeout|oom|slow-unit)-' | sort)
-if $fz/fuzz_ext2 -max_len=262144 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$fz/ext2- \
+if $fz/fuzz_ext2 -max_len=262272 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$fz/ext2- \
        -max_total_time="$secs" -print_final_stats=1 $fz/ext2-corpus $fz/ext2-seeds \
        >$fz/ext2.log 2>&1; then
     grep -E '^#[0-9]+[[:space:]]+DONE' $fz/ext2.log | sed 's/^/fuzz-ext2: /' >&2
