@@ -8,7 +8,10 @@
 #   stopped, restart then ps shows it ready and restarted once; reset; caps;
 #   mem, uptime, dmesg; run of programs (arguments and exit status, a
 #   trap with its backtrace, Ctrl-C, a missing program); an unknown
-#   command and an unknown domain; line
+#   command and an unknown domain; the file commands (ls, cat, mkdir,
+#   echo > and >>, cp, mv, rm, rmdir, their errors, path completion) on a
+#   copy of the system disk, which e2fsck -fn and debugfs check after the
+#   power-off; line
 #   editing (backspace, left arrow, history, tab completion, Ctrl-C); 10,000
 #   random bytes (control characters, escape sequences, overlong lines),
 #   after which the shell still answers help and was never restarted;
@@ -101,7 +104,9 @@ for a in $ARCHES; do
         ok "$a make run < /dev/null: prompt, then poweroff status 0"
     else bad "$a make run < /dev/null (status $st, log $OUT/$a-once.log)"; fi
 
-    cmd=$(make -s ARCH="$a" print-run)
+    # The system disk (make disk), a copy per architecture, checked after.
+    make -s disk >/dev/null && cp "$(make -s print-disk)" "$OUT/$a-disk.img"
+    cmd=$(make -s ARCH="$a" print-run DISK_IMG="$OUT/$a-disk.img")
     start_qemu "$OUT/$a.log" $cmd
     if ! wait_prompt 0; then
         bad "$a: no prompt (log $OUT/$a.log)"
@@ -165,6 +170,30 @@ for a in $ARCHES; do
     type_cmd "caps sh\t\r" && grep -Eq '^[0-9]+ +system +rw-------x +sys ' "$OUT/last" &&
     type_cmd 'frobnicate\x03' && grep -q '\^C' "$OUT/last" && ! grep -q 'unknown command' "$OUT/last" &&
         ok "$a line editing: backspace, left, history, tab, Ctrl-C" || bad "$a line editing: $(head -c 300 "$OUT/last")"
+    # Files on the disk: ls and cat of a shipped file, mkdir, echo > and
+    # >>, cp (to a name and into a directory), mv, rm, rmdir, the errors,
+    # tab completion of a path; the image is checked after the power-off.
+    type_cmd 'ls /\r' && grep -Eq '^- +[0-9]+  README.txt$' "$OUT/last" && grep -Eq '^d +[0-9]+  lost\+found/$' "$OUT/last" &&
+    type_cmd 'cat /README.txt\r' && grep -q "^This is Azoth's disk" "$OUT/last" &&
+        ok "$a ls, cat of a shipped file" || bad "$a ls/cat: $(head -c 400 "$OUT/last")"
+    type_cmd 'mkdir /t\r' && type_cmd 'echo hello azoth > /t/a.txt\r' && type_cmd 'echo second line >>/t/a.txt\r' &&
+    type_cmd 'cat /t/a.txt\r' && [ "$(sed -n '2,3p' "$OUT/last")" = "$(printf 'hello azoth\nsecond line')" ] &&
+    type_cmd 'cp /t/a.txt /t/b.txt\r' && type_cmd 'mv /t/b.txt /t/c.txt\r' && type_cmd 'cp README.txt /t\r' &&
+    type_cmd 'mkdir /t/sub\r' && type_cmd 'rmdir /t/sub\r' && type_cmd 'rm /t/a.txt\r' &&
+    type_cmd 'ls /t\r' && grep -Eq '^- +24  c.txt$' "$OUT/last" && grep -q '  README.txt$' "$OUT/last" &&
+        ! grep -q 'a.txt\|b.txt\|sub' "$OUT/last" &&
+        ok "$a mkdir, echo > and >>, cat, cp, mv, rm, rmdir" || bad "$a file commands: $(head -c 400 "$OUT/last")"
+    type_cmd 'cat /t/a.txt\r' && grep -q '^cat: /t/a.txt: no such file or directory' "$OUT/last" &&
+    type_cmd 'rmdir /t\r' && grep -q '^rmdir: /t: directory not empty' "$OUT/last" &&
+    type_cmd 'rm /t\r' && grep -q '^rm: /t: is a directory' "$OUT/last" &&
+    type_cmd 'mkdir /README.txt\r' && grep -q '^mkdir: /README.txt: file exists' "$OUT/last" &&
+    type_cmd 'cat /README.txt/x\r' && grep -q '^cat: /README.txt/x: not a directory' "$OUT/last" &&
+    type_cmd 'cp /t /u\r' && grep -q '^cp: /t: is a directory' "$OUT/last" &&
+    type_cmd 'cat\r' && grep -q '^usage: cat FILE' "$OUT/last" &&
+    type_cmd 'echo x >\r' && grep -q '^usage: echo' "$OUT/last" &&
+        ok "$a file command errors" || bad "$a file errors: $(head -c 400 "$OUT/last")"
+    type_cmd 'cat /t/c\t\r' && grep -qx 'second line' "$OUT/last" &&
+        ok "$a tab completes a path" || bad "$a path completion: $(head -c 300 "$OUT/last")"
     # 10,000 random bytes, then two Ctrl-C (ending any escape sequence and
     # the line), a marker, and help. Without Ctrl-A: QEMU's -nographic console takes
     # it as its own escape key (Ctrl-A c is its monitor), not the guest's.
@@ -188,6 +217,14 @@ for a in $ARCHES; do
     if [ "$ST" = "$want" ] && tr -d '\r' <"$LOG" | grep -qx 'athanor: poweroff status 0'; then
         ok "$a poweroff: status 0"
     else bad "$a poweroff (QEMU status $ST)"; fi
+    # What the file commands left on the disk: clean, and as typed.
+    img="$OUT/$a-disk.img"
+    if e2fsck -fn "$img" >"$OUT/$a-e2fsck.log" 2>&1 &&
+       [ "$(debugfs -R 'cat /t/c.txt' "$img" 2>/dev/null)" = "$(printf 'hello azoth\nsecond line')" ] &&
+       debugfs -R 'cat /t/README.txt' "$img" 2>/dev/null | cmp -s - user/disk/README.txt &&
+       ! debugfs -R 'ls /t' "$img" 2>/dev/null | grep -q 'a.txt\|b.txt\|sub'; then
+        ok "$a the disk after the file commands: e2fsck -fn clean, debugfs reads what was written"
+    else bad "$a the disk after the file commands (e2fsck log $OUT/$a-e2fsck.log)"; fi
     report+=("$a: ${ready#athanor: }, wall ${wall_ms} ms to the prompt; $size_line")
 done
 

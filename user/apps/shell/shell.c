@@ -3,12 +3,12 @@
  * It reads what is typed from its channel console.in (the console driver
  * sends the bytes as they arrive), edits the line itself (backspace,
  * left/right, home/end, history with up/down, Ctrl-C, Ctrl-U, tab
- * completion of commands and domain names) and writes through
- * console_write. Its authority is its manifest entry's: the channel, and
- * the system capability "sys" (read, write, control: kern/sysctl.h).
+ * completion of commands, domain names and paths) and writes through
+ * console_write. Its authority is its manifest entry's: the channel, the
+ * system capability "sys" (read, write, control: kern/sysctl.h) and the
+ * file service's fs.root (the file commands: files.c).
  */
-#include <athanor.h>
-#include <stdbool.h>
+#include "shell.h"
 
 #define LINE_MAX 240
 #define HIST_MAX 16
@@ -43,7 +43,7 @@ static void mirror(void)
     }
 }
 
-static void flush(void)
+void flush(void)
 {
     mirror();
     for (int32_t done = 0; done < olen;) {
@@ -55,7 +55,7 @@ static void flush(void)
     olen = 0;
 }
 
-static void putn(const char *s, int32_t n)
+void putn(const char *s, int32_t n)
 {
     for (int32_t i = 0; i < n; i++) {
         if (olen == OUT_MAX)
@@ -64,12 +64,12 @@ static void putn(const char *s, int32_t n)
     }
 }
 
-static void puts_(const char *s)
+void puts_(const char *s)
 {
     putn(s, ath_strlen(s));
 }
 
-static void putu(uint64_t v)
+void putu(uint64_t v)
 {
     char b[24];
     int i = sizeof b;
@@ -370,6 +370,7 @@ static void c_uptime(int argc, char **argv)
 
 static void power(const char *cmd, int how)
 {
+    fs_sync_quiet();            /* what was written is on the disk first */
     int32_t e = ath_sys_power(sys, how);
     if (e < 0)
         err(cmd, 0, e);
@@ -437,8 +438,41 @@ static void c_run(int argc, char **argv)
     }
 }
 
+/* echo WORDS [> FILE | >> FILE] (also >FILE, >>FILE) */
 static void c_echo(int argc, char **argv)
 {
+    const char *file = 0;
+    bool append = false;
+    int words = argc;
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] == '>') {
+            append = argv[i][1] == '>';
+            file = argv[i] + (append ? 2 : 1);
+            int last = i;           /* the redirection ends the line */
+            if (!*file) {
+                file = i + 1 < argc ? argv[i + 1] : 0;
+                last = i + 1;
+            }
+            if (!file || !*file || *file == '>' || last != argc - 1) {
+                puts_("usage: echo WORDS [> FILE | >> FILE]\n");
+                return;
+            }
+            words = i;
+            break;
+        }
+    if (file) {
+        static char text[LINE_MAX + 2];
+        int32_t n = 0;
+        for (int i = 1; i < words; i++) {
+            if (i > 1)
+                text[n++] = ' ';
+            for (const char *s = argv[i]; *s && n < LINE_MAX; s++)
+                text[n++] = *s;
+        }
+        text[n++] = '\n';
+        fs_echo_to(file, text, n, append);
+        return;
+    }
     for (int i = 1; i < argc; i++) {
         if (i > 1)
             puts_(" ");
@@ -459,7 +493,15 @@ static const cmd_t cmds[] = {
     {"mem", "", "memory in use", c_mem, false},
     {"uptime", "", "time since the kernel started", c_uptime, false},
     {"run", "PROG [ARGS]", "run bin/PROG.wasm (hello, crash, spin); Ctrl-C stops it", c_run, false},
-    {"echo", "WORDS", "print the words", c_echo, false},
+    {"echo", "WORDS [> FILE]", "print the words (> FILE: into FILE, >> FILE: at its end)", c_echo, false},
+    {"ls", "[PATH...]", "list directories: type, size, name", c_ls, false},
+    {"cat", "FILE...", "print files", c_cat, false},
+    {"cp", "SRC DST", "copy a file (DST may be a directory)", c_cp, false},
+    {"mv", "SRC DST", "rename or move (DST may be a directory)", c_mv, false},
+    {"rm", "FILE...", "remove files", c_rm, false},
+    {"mkdir", "DIR...", "make directories", c_mkdir, false},
+    {"rmdir", "DIR...", "remove empty directories", c_rmdir, false},
+    {"sync", "", "write everything to the disk", c_sync, false},
     {"poweroff", "", "power the machine off", c_poweroff, false},
     {"reboot", "", "restart the machine", c_reboot, false},
     {0, 0, 0, 0, false},
@@ -622,6 +664,22 @@ static void complete(void)
         for (const cmd_t *c = cmds; c->name; c++)
             if (streq(c->name, cmdw))
                 dom = c->domain_arg;
+        if (!dom) {
+            /* a path: names in its directory, as whole words */
+            static char found[32][64];
+            static char full[32][LINE_MAX + 1];
+            int32_t base = 0;
+            int n = fs_complete(line + ws, wl, found, 32, &base);
+            for (int j = 0; j < n; j++) {
+                int32_t m = 0;
+                for (; m < base && m < LINE_MAX; m++)
+                    full[j][m] = line[ws + m];
+                for (int32_t q = 0; found[j][q] && m < LINE_MAX; q++)
+                    full[j][m++] = found[j][q];
+                full[j][m] = 0;
+                cand[nc++] = full[j];
+            }
+        }
         char l[160], *f[8];
         for (int32_t d = 0; dom && nc < 32 && dom_fields(d, l, sizeof l, f) > 0; d++)
             if (prefix(line + ws, wl, f[0])) {
@@ -648,7 +706,9 @@ static void complete(void)
     for (int32_t j = wl; j < common; j++)
         insert(cand[0][j]);
     if (nc == 1) {
-        insert(' ');
+        int32_t cl = ath_strlen(cand[0]);
+        if (cl == 0 || cand[0][cl - 1] != '/')     /* a directory: go on typing below it */
+            insert(' ');
         return;
     }
     if (common == wl) {
