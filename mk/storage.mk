@@ -1,6 +1,6 @@
 # Storage: the ext2 reader's libFuzzer target and its seed images.
 #
-#   make fuzz-ext2             fuzz the ext2 reader for FUZZ_SECONDS (default 60)
+#   make fuzz-ext2             fuzz the ext2 code (read and write paths) for FUZZ_SECONDS (default 60)
 #   make build/fuzz/fuzz_ext2  just build it
 #
 # Seeds are small images mke2fs builds from a tree (no root needed): 1 KiB
