@@ -106,7 +106,7 @@ for a in $ARCHES; do
 
     # The system disk (make disk), a copy per architecture, checked after.
     make -s disk >/dev/null && cp "$(make -s print-disk)" "$OUT/$a-disk.img"
-    cmd=$(make -s ARCH="$a" print-run DISK_IMG="$OUT/$a-disk.img")
+    cmd="$(make -s ARCH="$a" print-run) $(make -s ARCH="$a" print-run-devs DISK_IMG="$OUT/$a-disk.img")"
     start_qemu "$OUT/$a.log" $cmd
     if ! wait_prompt 0; then
         bad "$a: no prompt (log $OUT/$a.log)"

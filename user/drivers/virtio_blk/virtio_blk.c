@@ -14,7 +14,10 @@
  *
  * With the argument "selftest" it first checks the disk: several reads in
  * flight, a write + flush + read back of the last sector, a read past the
- * end that the device must refuse.
+ * end that the device must refuse. With "crashtest" (the test image only)
+ * it traps in the middle of a write whose data starts with CRASH_MARK,
+ * after the device was given the request: a driver dying mid-write, which
+ * scenario fscrash survives (docs/storage.md).
  */
 #include <virtio.h>
 
@@ -54,7 +57,10 @@ static vq_t q;
 static slot_t slots[SLOTS];
 static uint64_t features, capacity;
 static uint32_t irqs, bad_status;
-static bool up;
+static bool up, crashtest;
+
+/* A write whose data starts with these bytes kills the driver (crashtest). */
+static const char CRASH_MARK[16] = "AZOTH-CRASH-ME!!";
 
 static void print_hex64(uint64_t v)
 {
@@ -299,6 +305,15 @@ ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count, int64_t l
     }
     if (op == 1)
         copy(slots[0].data, lent_page, n);
+    if (op == 1 && crashtest) {
+        bool mark = true;
+        for (int i = 0; i < 16; i++)
+            mark &= slots[0].data[i] == (uint8_t)CRASH_MARK[i];
+        if (mark && submit(0, T_OUT, (uint64_t)sector, n)) {
+            ath_print("vblk: crashtest: trapping with a write in flight\n");
+            __builtin_trap();
+        }
+    }
     e = rw(op == 1 ? T_OUT : T_IN, (uint64_t)sector, n);
     if (e == 0 && op == 0)
         copy(lent_page, slots[0].data, n);
@@ -323,10 +338,23 @@ ATH_EXPORT("_start") void _start(void)
     ath_print("\n");
     char args[64];
     int32_t n = ath_args(args, sizeof args);
-    static const char st[] = "selftest";
-    bool want = n >= 8;
-    for (int i = 0; want && i < 8; i++)
-        want = args[i] == st[i];
+    static const char st[] = "selftest", ct[] = "crashtest";
+    bool want = false;
+    /* the words of the ARG string */
+    for (int32_t i = 0; i < n && i < (int32_t)sizeof args;) {
+        int32_t s = i;
+        while (i < n && i < (int32_t)sizeof args && args[i] != ' ')
+            i++;
+        bool is_st = i - s == 8, is_ct = i - s == 9;
+        for (int32_t k = 0; k < i - s; k++) {
+            is_st &= k < 8 && args[s + k] == st[k];
+            is_ct &= k < 9 && args[s + k] == ct[k];
+        }
+        want |= is_st;
+        crashtest |= is_ct;
+        while (i < n && i < (int32_t)sizeof args && args[i] == ' ')
+            i++;
+    }
     if (want)
         selftest();
     up = true;      /* blk.io serves from now on (the selftest used slot 0) */
