@@ -166,6 +166,8 @@ static void stage2(void *arg)
 #ifdef ATHANOR_TEST
     if (str_has_word(st->cmdline, "athanor.bench-reset"))   /* the reset bench, then off */
         arch_poweroff(resetbench_run());
+    if (str_has_word(st->cmdline, "athanor.bench-fs"))   /* the file bench, then off */
+        arch_poweroff(scenario_run_named("fsbench", 600000));
     if (str_has_word(st->cmdline, "athanor.bench"))   /* the IPC bench, then off */
         arch_poweroff(ipcbench_run());
     int console = dev_console_start(loader_domsys());

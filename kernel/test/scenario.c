@@ -37,6 +37,31 @@ static void scenario_thread(void *arg)
     thread_exit();
 }
 
+/* Runs d's entry on a thread of its own and waits up to wait_ms: 0 when
+ * it passed, 1 when it failed, -1 when it is still running. */
+static int run_one(domain_t *d, uint64_t wait_ms)
+{
+    if (d->state != DOMAIN_READY) {
+        kprintf("scenario %s: FAILED: the domain did not load\n", d->name);
+        return 1;
+    }
+    static scenario_run_t run;
+    run = (scenario_run_t){d, false, false};
+    if (!thread_create(d, d->name, d->prio, scenario_thread, &run, SCENARIO_STACK)) {
+        kprintf("scenario %s: FAILED: no thread\n", d->name);
+        return 1;
+    }
+    uint64_t end = timer_now_ns() + wait_ms * MS;
+    while (!run.done && timer_now_ns() < end)
+        sched_sleep_ns(2 * MS);
+    if (!run.done) {
+        /* Its thread is stuck; the run record must outlive it. */
+        kprintf("scenario %s: FAILED: still running after %d ms\n", d->name, (int)wait_ms);
+        return -1;
+    }
+    return run.failed;
+}
+
 int scenario_run(void)
 {
     int failed = 0;
@@ -46,27 +71,21 @@ int scenario_run(void)
     for (domain_t *d = sys->list; d; d = d->next) {
         if (!str_has_word(d->args, "scenario"))
             continue;
-        if (d->state != DOMAIN_READY) {
-            kprintf("scenario %s: FAILED: the domain did not load\n", d->name);
-            failed++;
-            continue;
-        }
-        static scenario_run_t run;
-        run = (scenario_run_t){d, false, false};
-        if (!thread_create(d, d->name, d->prio, scenario_thread, &run, SCENARIO_STACK)) {
-            kprintf("scenario %s: FAILED: no thread\n", d->name);
-            failed++;
-            continue;
-        }
-        uint64_t end = timer_now_ns() + SCENARIO_WAIT_MS * MS;
-        while (!run.done && timer_now_ns() < end)
-            sched_sleep_ns(2 * MS);
-        if (!run.done) {
-            /* Its thread is stuck; the run record must outlive it. */
-            kprintf("scenario %s: FAILED: still running after %d ms\n", d->name, SCENARIO_WAIT_MS);
+        int r = run_one(d, SCENARIO_WAIT_MS);
+        if (r < 0)
             return failed + 1;
-        }
-        failed += run.failed;
+        failed += r;
     }
     return failed;
+}
+
+int scenario_run_named(const char *name, uint64_t wait_ms)
+{
+    domsys_t *sys = loader_domsys();
+    domain_t *d = sys ? domain_find(sys, name) : NULL;
+    if (!d) {
+        kprintf("scenario %s: FAILED: no such domain\n", name);
+        return 1;
+    }
+    return run_one(d, wait_ms) != 0;
 }

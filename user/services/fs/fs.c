@@ -44,6 +44,18 @@ typedef struct node {
 } node_t;
 static node_t nodes[NHANDLES];
 
+#ifdef __wasm__
+#define BULK __attribute__((target("bulk-memory")))
+#else
+#define BULK
+#endif
+
+/* memory.copy (Wasm bulk memory): the page moves at memory speed. */
+BULK static void copy(void *d, const void *s, uint32_t n)
+{
+    __builtin_memcpy(d, s, n);
+}
+
 /* One call to the block driver: op on sectors [sector, sector + n) of io_page. */
 static int blk_call(int64_t op, uint64_t sector, uint32_t n, uint32_t rights)
 {
@@ -74,8 +86,7 @@ static int dev_read(void *ctx, uint64_t off, void *buf, uint32_t len)
         uint32_t got = n * SECTOR - skip;
         if (got > len)
             got = len;
-        for (uint32_t i = 0; i < got; i++)
-            out[i] = ((volatile uint8_t *)io_page)[skip + i];
+        copy(out, io_page + skip, got);
         out += got;
         off += got;
         len -= got;
@@ -92,8 +103,7 @@ static int dev_write(void *ctx, uint64_t off, const void *buf, uint32_t len)
         return EXT2_EIO;
     while (len) {
         uint32_t n = len < IO_BYTES ? len : IO_BYTES;
-        for (uint32_t i = 0; i < n; i++)
-            ((volatile uint8_t *)io_page)[i] = in[i];
+        copy(io_page, in, n);
         int r = blk_call(1, off / SECTOR, n / SECTOR, ATH_R_READ);
         if (r == BLK_EROFS)
             return EXT2_EROFS;

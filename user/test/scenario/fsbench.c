@@ -1,0 +1,102 @@
+/*
+ * make bench-fs (mk/storage.mk): the file path against the raw block
+ * driver, side by side in one boot ("athanor.bench-fs" on a test kernel's
+ * command line runs this domain's entry, kernel/test/scenario.c). It
+ * holds fs.root and blk.io. It writes a 16 MiB file through the file
+ * service in 64 KiB requests and syncs (write), reads it back the same way
+ * (read: the service's 48-block cache holds none of it by then), then
+ * reads 16 MiB of sectors straight from the block driver, 4 KiB a call,
+ * the most one call moves (raw read). Prints the line
+ *   fs: read R MB/s, write W MB/s, raw read D MB/s, read/raw P%
+ * Times from the fine clock (manifest: clock fine).
+ */
+#include "scn.h"
+
+#include <fsproto.h>
+
+#define NAME "fsbench"
+#define FAIL(why, v) scn_fail(NAME, why, v)
+#define TOTAL (16ll << 20)
+#define CHUNK (16 * ATH_PAGE)
+
+static uint8_t page[CHUNK] __attribute__((aligned(ATH_PAGE)));
+static ath_handle_t ep, blk, buf;
+
+static int64_t call(int op, int64_t h, int64_t a1, int64_t a2)
+{
+    int64_t r = -1;
+    int32_t e = ath_call_lend(ep, buf, ATH_R_READ | ATH_R_WRITE, FS_A0(op, h), a1, a2, &r);
+    return e ? e : r;
+}
+
+/* MB/s (10^6 bytes) with one decimal, from bytes and ns. */
+static void rate(const char *label, int64_t bytes, int64_t ns)
+{
+    int64_t us = ns / 1000;
+    int64_t tenths = us > 0 ? bytes * 10 / us : 0;     /* bytes per us = MB/s */
+    ath_print(label);
+    ath_print_int(tenths / 10);
+    ath_print(".");
+    ath_print_int(tenths % 10);
+    ath_print(" MB/s");
+}
+
+ATH_EXPORT("scenario") int32_t scenario(void)
+{
+    ath_handle_t tick = ath_cap_find("fsbench.tick");
+    ep = ath_cap_find("fs.root");
+    blk = ath_cap_find("blk.io");
+    buf = ath_buf_new(CHUNK / ATH_PAGE);
+    int64_t r = -1;
+    if (ep < 0 || blk < 0 || tick < 0 || buf < 0 || ath_buf_map(buf, (uint32_t)(uintptr_t)page) < 0)
+        return FAIL("capabilities missing", ep < 0 ? ep : blk);
+    static const char path[] = "bench.bin";
+    for (int i = 0; i < 200; i++) {
+        for (int k = 0; k < 9; k++)
+            page[k] = (uint8_t)path[k];
+        if ((r = call(FS_OPEN, 0, FS_LEN2(9, FS_O_CREAT | FS_O_TRUNC | FS_O_WRITE), 0)) > 0)
+            break;
+        ath_wait(tick, 50 * SCN_MS);
+    }
+    if (r <= 0)
+        return FAIL("no file service (a disk with room for 16 MiB?)", r);
+    int64_t h = r;
+    for (int64_t i = 0; i < CHUNK; i++)
+        page[i] = (uint8_t)(i * 7);
+    int64_t t0 = ath_uptime_ns();
+    for (int64_t off = 0; off < TOTAL; off += CHUNK)
+        if ((r = call(FS_PWRITE, h, off, CHUNK)) != CHUNK)
+            return FAIL("write", r);
+    if ((r = call(FS_SYNC, 0, 0, 0)) != 0)
+        return FAIL("sync", r);
+    int64_t t1 = ath_uptime_ns();
+    for (int64_t off = 0; off < TOTAL; off += CHUNK)
+        if ((r = call(FS_PREAD, h, off, CHUNK)) != CHUNK)
+            return FAIL("read", r);
+    int64_t t2 = ath_uptime_ns();
+    if (page[CHUNK - 1] != (uint8_t)((CHUNK - 1) * 7))
+        return FAIL("the file reads back different", page[CHUNK - 1]);
+    call(FS_CLOSE, h, 0, 0);
+    /* The same number of bytes from the block driver: 8 sectors a call. */
+    for (int64_t s = 0; s < TOTAL / 512; s += 8) {
+        int32_t e = ath_call_lend(blk, buf, ATH_R_READ | ATH_R_WRITE, 0, s, 8, &r);
+        if (e || r != 0)
+            return FAIL("raw read", e ? e : r);
+    }
+    int64_t t3 = ath_uptime_ns();
+    int64_t read_ns = t2 - t1, raw_ns = t3 - t2;
+    rate("fs: read ", TOTAL, read_ns);
+    rate(", write ", TOTAL, t1 - t0);
+    rate(", raw read ", TOTAL, raw_ns);
+    ath_print(", read/raw ");
+    ath_print_int(read_ns > 0 ? raw_ns * 100 / read_ns : 0);
+    ath_print("%\n");
+    ath_print("fsbench: ns write ");
+    ath_print_int(t1 - t0);
+    ath_print(", read ");
+    ath_print_int(read_ns);
+    ath_print(", raw ");
+    ath_print_int(raw_ns);
+    ath_print("\n");
+    return scn_ok(NAME);
+}
