@@ -545,10 +545,13 @@ static int kcons_attach(domain_t *d, cap_handle_t irq_h)
         return IPC_EBUSY;
     kobj_ref(o);    /* kept for the kicks */
     bool on = cpu_irq_save();
+    dev_irq_t *old = kcons.irq;     /* a restarted driver attaches again */
     kcons.drv = d;
     kcons.irq = (dev_irq_t *)o;
     kcons.released = false;
     cpu_irq_restore(on);
+    if (old)
+        kobj_unref(&old->obj);
     return 0;
 }
 
@@ -886,27 +889,39 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
 
 #define DRIVER_STACK (128u * 1024u)
 
-/* A driver's thread: runs its entry export on an exec of its own. */
+/* A driver's thread: runs its entry export (set-up, and for some a loop),
+ * supervised by loader_run_entry: a trap is the domain's fault, a kill or a
+ * fault elsewhere in the domain stops the run. Whenever the domain is
+ * reset or restarted (by its supervisor after a fault, `restart` after a
+ * kill, `reset`) its memory is back at its post-init snapshot, from before
+ * its entry ran, and its device was reset, so the entry runs again from
+ * the start. The thread ends with its domain. */
 static void driver_thread(void *arg)
 {
     domain_t *d = arg;
-    wasm_exec_t *ex = wasm_exec_new(d->sys->rt);
-    wasm_func_t *f = ex && d->inst ? wasm_instance_func(d->inst, d->entry) : NULL;
-    if (!f) {
-        kprintf("driver %s: no entry %s\n", d->name, d->entry);
-    } else {
-        wasm_trap_t trap;
-        uint64_t r[1];
-        thread_set_exec(thread_current(), ex);
-        wasm_trap_kind_t k = wasm_call(ex, f, NULL, r, &trap);
-        thread_set_exec(thread_current(), NULL);
-        if (k != WASM_OK)
-            kprintf("driver %s: trapped (%s)\n", d->name, trap.message);
+    char tag[DOMAIN_NAME_MAX + 16];
+    size_t n = strlen(d->name);
+    memcpy(tag, "driver ", 7);
+    memcpy(tag + 7, d->name, n);
+    memcpy(tag + 7 + n, ": trapped", 10);
+    for (;;) {
+        uint32_t resets = d->sup.resets;     /* a restart resets too */
+        uint64_t res;
+        int r = loader_run_entry(d, tag, &res);
+        if (kcons.drv == d)
+            kcons_release();
+        if (r < 0 && d->state == DOMAIN_READY && d->sup.resets == resets)
+            break;      /* no entry to run (or no memory): nothing to restart */
+        for (;;) {      /* until reset or restarted (both wake restarted) */
+            bool was = cpu_irq_save();
+            if (d->state == DOMAIN_READY && d->sup.resets != resets) {
+                cpu_irq_restore(was);
+                break;
+            }
+            waitq_wait(&d->sup.restarted, 0);
+        }
+        kprintf("athanor: driver %s reset: running %s again\n", d->name, d->entry);
     }
-    if (kcons.drv == d)
-        kcons_release();
-    if (ex)
-        wasm_exec_free(ex);
     thread_exit();
 }
 

@@ -95,13 +95,22 @@ int loader_run_entry(domain_t *d, const char *tag, uint64_t *res)
     }
     *res = 0;
     thread_set_exec(thread_current(), ex);
+    d->sup.entry_ex = ex;
+    d->sup.entry_stop = false;
     sup_run_begin(d, ex);
     wasm_trap_kind_t k = wasm_call(ex, f, NULL, res, trap);
     sup_run_end(d);
+    bool stopped = d->sup.entry_stop;
+    d->sup.entry_ex = NULL;
+    d->sup.entry_stop = false;
     thread_set_exec(thread_current(), NULL);
     int r = 0;
     if (k == WASM_TRAP_EXIT && trap->exit_code == 0) {
         *res = 0;
+    } else if (k != WASM_OK && stopped) {
+        kprintf("athanor: domain %s: its entry stopped (%s)\n", d->name,
+                d->state == DOMAIN_STOPPED ? "killed" : "a fault");
+        r = -1;
     } else if (k != WASM_OK) {
         static char buf[512];
         wasm_trap_format(trap, buf, sizeof buf);

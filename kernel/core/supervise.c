@@ -14,6 +14,9 @@
 
 #include "overlay.h"
 
+/* Host tests may link no scheduler (kernel/core/ipc.c does the same). */
+#pragma weak waitq_wake_all
+
 #define BACKOFF_FIRST_MS 10
 #define BACKOFF_MAX_MS 5000
 /* Fault and restart reports logged per domain per second; the rest are
@@ -100,6 +103,18 @@ static void stop_run(domain_t *d)
     wasm_exec_set_fuel(s->run_ex, 1);
 }
 
+/* Stops d's entry run (a thread running its entry export) at its next safe
+ * point, as stop_run does for a call; loader_run_entry then reports it
+ * stopped, not as a fault of its own. */
+static void stop_entry(domain_t *d)
+{
+    domain_sup_t *s = &d->sup;
+    if (s->entry_ex && !s->entry_stop) {
+        s->entry_stop = true;
+        wasm_exec_set_fuel(s->entry_ex, 1);
+    }
+}
+
 static const char *kind_name(int kind)
 {
     return kind == WASM_TRAP_OUT_OF_FUEL ? "CPU budget exceeded" : wasm_trap_kind_name((wasm_trap_kind_t)kind);
@@ -170,6 +185,7 @@ void domain_fault(domain_t *d, int kind, const char *why)
     if (d->state != DOMAIN_READY)
         return;
     d->state = DOMAIN_FAULTED;
+    stop_entry(d);      /* a fault in a call stops its entry thread too */
     domain_reissue(d);
     ipc_reap(d->sys);
     /* Waiters need no wake-up here: each leave() wakes the next caller,
@@ -234,7 +250,8 @@ static bool erase_since_init(domain_t *d)
 
 int64_t domain_reset(domain_t *d)
 {
-    if (!d->sup.snap || d->active)
+    /* Never under a running call or entry run (a kill stops the run). */
+    if (!d->sup.snap || d->active || d->sup.entry_ex)
         return -1;
     /* Capabilities and overlays first: every mapping goes (the domain's
      * own frames come back), so the reset writes and releases only the
@@ -242,15 +259,23 @@ int64_t domain_reset(domain_t *d)
     if (!erase_since_init(d))
         return -1;
     int64_t pages = wasm_instance_reset(d->inst);
-    if (pages >= 0)
+    if (pages >= 0) {
         d->sup.resets++;
+        /* Its memory is from before its entry ran: its entry thread (a
+         * driver's) runs the entry again once it is ready. */
+        if (waitq_wake_all)
+            waitq_wake_all(&d->sup.restarted);
+    }
     return pages;
 }
 
 bool domain_restart(domain_t *d)
 {
     domain_sup_t *s = &d->sup;
-    if (d->active || d->state == DOMAIN_DEAD || d->state == DOMAIN_NEW)
+    /* Not under a running call or entry: the entry run was stopped (a kill
+     * or fault) and ends at its next safe point; the supervisor tries again
+     * at its next tick, and the entry's thread runs the entry anew after. */
+    if (d->active || d->sup.entry_ex || d->state == DOMAIN_DEAD || d->state == DOMAIN_NEW)
         return false;
     uint64_t t0 = timer_now_ns();
     int64_t pages = domain_reset(d);
@@ -261,6 +286,8 @@ bool domain_restart(domain_t *d)
         s->backoff_ms = s->backoff_ms ? (s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2)
                                       : BACKOFF_FIRST_MS;
     d->state = DOMAIN_READY;
+    if (waitq_wake_all)
+        waitq_wake_all(&s->restarted);     /* its entry thread: run the entry again */
     if (log_ok(d))
         kprintf("athanor: domain %s restarted (#%u, %lld pages reset in %llu us)\n", d->name,
                 s->restarts, (long long)pages, (unsigned long long)((timer_now_ns() - t0) / 1000));
@@ -272,6 +299,7 @@ void domain_kill(domain_t *d)
     if (d->state != DOMAIN_READY && d->state != DOMAIN_FAULTED)
         return;
     stop_run(d);
+    stop_entry(d);
     if (d->state == DOMAIN_READY)
         domain_reissue(d);
     d->state = DOMAIN_STOPPED;

@@ -76,6 +76,9 @@ typedef struct domain_sup {
     bool killed;                    /* the watchdog or a kill stopped that run (its
                                        exec's fuel set to 1: killed_fuel was left) */
     uint64_t killed_fuel;
+    struct wasm_exec *entry_ex;     /* its entry export runs on this exec (loader_run_entry) */
+    bool entry_stop;                /* a kill or a fault stopped that run (fuel set to 1) */
+    waitq_t restarted;              /* its entry thread waits here for a restart */
     bool snap;                      /* snapshot taken after init */
     cap_handle_t *init_caps;        /* its handles at the snapshot */
     uint32_t ninit_caps;

@@ -8,8 +8,9 @@
  * no buffer, a read into a buffer lent read-only (the driver checks the
  * rights before it stores: a store would trap it), a channel in place of
  * a buffer, a buffer larger than the driver's window (16 pages).
- * Then it kills the driver (calls fail), restarts it (the next request
- * sets the device up again; the flushed sectors read back) and resets it.
+ * Then it kills the driver (calls fail), restarts it (its thread runs its
+ * entry again and sets the device up; the flushed sectors read back) and
+ * resets it.
  * Without a disk (blk0 absent: the driver never starts) it reports the
  * skip.
  */
@@ -112,13 +113,20 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         return FAIL("dom_kill", e);
     if ((e = io(ep, b, rw, 0, at, 2, &r)) == 0 && r >= 0)
         return FAIL("a call to the killed driver must fail", r);
-    if ((e = ath_dom_restart(drv)) != 0)
+    for (int i = 0; i < 100 && (e = ath_dom_restart(drv)) == ATH_EBUSY; i++)
+        ath_wait(tick, 20 * SCN_MS);    /* its entry run ends at its next safe point */
+    if (e != 0)
         return FAIL("dom_restart", e);
     if ((ep = ath_cap_find("blk.io")) < 0)
         return FAIL("blk.io not re-issued after the restart", ep);
     for (int i = 0; i < 1024; i++)
         p[i] = 0;
-    if ((e = io(ep, b, rw, 0, at, 2, &r)) != 0 || r != 0)
+    /* Its thread runs _start again (set-up and selftest): until then
+     * requests get ESTOPPED. */
+    r = ATH_ESTOPPED;
+    for (int i = 0; i < 250 && (e = io(ep, b, rw, 0, at, 2, &r)) == 0 && r == ATH_ESTOPPED; i++)
+        ath_wait(tick, 20 * SCN_MS);
+    if (e != 0 || r != 0)
         return FAIL("read after the restart", e ? e : r);
     for (int i = 0; i < 1024; i++)
         if (p[i] != (uint8_t)(i * 7 + 1))
@@ -129,7 +137,10 @@ ATH_EXPORT("scenario") int32_t scenario(void)
     if ((ep = ath_cap_find("blk.io")) < 0)
         return FAIL("blk.io not re-issued after the reset", ep);
     p[0] = 0;
-    if ((e = io(ep, b, rw, 0, 0, 1, &r)) != 0 || r != 0 || p[0] != 'A')
+    r = ATH_ESTOPPED;
+    for (int i = 0; i < 250 && (e = io(ep, b, rw, 0, 0, 1, &r)) == 0 && r == ATH_ESTOPPED; i++)
+        ath_wait(tick, 20 * SCN_MS);    /* _start runs again */
+    if (e != 0 || r != 0 || p[0] != 'A')
         return FAIL("read sector 0 after a reset", e ? e : r);
     return scn_ok(NAME);
 }

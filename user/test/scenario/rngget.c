@@ -4,6 +4,12 @@
  * the bytes are known: 16 of them must be that pattern; bad requests (0 or
  * over a page, a buffer lent read-only, no buffer) are refused. Without
  * the device it reports the skip.
+ *
+ * Then it kills the driver (its control capability on vrng) and restarts
+ * it: the restart puts vrng back at its post-init snapshot, before its
+ * entry set the device up, so rng.get works again only because the
+ * driver's thread runs the entry again (kernel/core/dev.c). The endpoint
+ * handle was re-issued by the kill: it is looked up again.
  */
 #include "scn.h"
 
@@ -46,5 +52,32 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         return FAIL("no buffer must be refused", e ? e : r);
     if ((e = ath_call_lend(ep, b, ATH_R_READ | ATH_R_WRITE, 4096, 0, 0, &r)) != 0 || r != 4096)
         return FAIL("a whole page", e ? e : r);
+    ath_handle_t drv = ath_cap_find("vrng");
+    if (drv < 0)
+        return FAIL("no control capability on vrng", drv);
+    if ((e = ath_dom_kill(drv)) != 0)
+        return FAIL("kill vrng", e);
+    if ((e = ath_call_lend(ep, b, ATH_R_READ | ATH_R_WRITE, 16, 0, 0, &r)) == 0)
+        return FAIL("a call into the killed driver must fail", r);
+    for (int i = 0; i < 100 && (e = ath_dom_restart(drv)) == ATH_EBUSY; i++)
+        ath_wait(tick, 20 * SCN_MS);    /* its entry run ends at its next safe point */
+    if (e != 0)
+        return FAIL("restart vrng", e);
+    r = ATH_ESTOPPED;
+    for (int i = 0; i < 100 && r == ATH_ESTOPPED; i++) {
+        ath_wait(tick, 20 * SCN_MS);
+        if ((ep = ath_cap_find("rng.get")) < 0)
+            return FAIL("rng.get after the restart", ep);
+        if ((e = ath_call_lend(ep, b, ATH_R_READ | ATH_R_WRITE, 16, 0, 0, &r)) != 0)
+            return FAIL("a call after the restart", e);
+    }
+    if (r != 16)
+        return FAIL("16 bytes after the restart (the entry ran again?)", r);
+    int k = 0;
+    while (k < 16 && (uint8_t)pat[k] != page[0])
+        k++;
+    for (int i = 0; i < 16; i++)
+        if (k == 16 || page[i] != (uint8_t)pat[(k + i) % 16])
+            return FAIL("the device's bytes after the restart differ at", i);
     return scn_ok(NAME);
 }
