@@ -76,6 +76,9 @@ $(BUILD)/mkbootimg: tools/mkbootimg.c
 	$(CC) $(HOST_CFLAGS) $(OPT) $< -o $@
 TOOLS += $(BUILD)/mkbootimg
 
+# The sensors (docs/privacy.md): the GPS driver, the broker, locate.
+PRIVACY_MODULES := drivers/gps.wasm services/sensors.wasm bin/locate.wasm bin/locate.caps
+
 # The product image (user/manifest.txt): the console drivers, the
 # services and the apps people use.
 PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm drivers/virtio_blk.wasm \
@@ -83,6 +86,7 @@ PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm 
                    services/fs.wasm \
                    $(DISPLAY_MODULES) bin/testcard.caps bin/dispbench.caps \
                    drivers/virtio_input.wasm services/input.wasm \
+                   $(PRIVACY_MODULES) \
                    apps/shell.wasm bin/hello.wasm bin/crash.wasm bin/spin.wasm \
                    $(LANG_PRODUCT_MODULES)
 

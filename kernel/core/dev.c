@@ -67,7 +67,21 @@ static void irq_unref(kobj_t *o)
     kfree(q);
 }
 
-static const kobj_ops_t irq_ops = {NULL, irq_unref};
+/* A capability to the line left a table (revoked, deleted, its holder
+ * gone): the line stays masked until a holder acknowledges it again, so a
+ * driver whose access was taken away (docs/privacy.md) leaves no interrupt
+ * running behind it. */
+static void irq_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
+{
+    (void)holder, (void)h;
+    dev_irq_t *q = (dev_irq_t *)o;
+    bool on = cpu_irq_save();
+    irq_mask(q->irq);
+    q->masked = true;
+    cpu_irq_restore(on);
+}
+
+static const kobj_ops_t irq_ops = {irq_revoke, irq_unref};
 
 dev_irq_t *dev_irq_create(unsigned irq)
 {
@@ -109,7 +123,12 @@ int dev_irq_wait(cap_table_t *t, cap_handle_t h, uint64_t timeout_ns)
     q->kicked = false;
     cpu_irq_restore(on);
     kobj_unref(o);
-    return n;
+    /* authority is re-checked after a wait: the line may have been taken
+     * away meanwhile */
+    kobj_t *again;
+    if ((e = cap_lookup(t, h, KOBJ_IRQ, CAP_R_RECV, &again)) == 0 && again != o)
+        e = CAP_ESTALE;
+    return e ? e : n;
 }
 
 int dev_irq_ack(cap_table_t *t, cap_handle_t h)
@@ -154,13 +173,20 @@ static void mmio_unmap_one(dev_mmio_t *r, dev_mmio_map_t *m)
     *m = r->maps[--r->nmaps];
 }
 
-/* A capability left its table: its mapping leaves the memory with it. */
+/* A capability left its table: its mapping leaves the memory with it. A
+ * registry device whose registers are taken from a driver is stopped
+ * first (virtio reset, bus mastering off: dev_quiesce), so it neither
+ * raises interrupts nor writes memory for a driver that lost it
+ * (docs/privacy.md, physical revocation). */
 static void mmio_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
 {
     dev_mmio_t *r = (dev_mmio_t *)o;
     dev_mmio_map_t *m = mmio_find(r, holder, h);
-    if (m)
+    if (m) {
+        if (r->dev)
+            dev_quiesce(r->dev);
         mmio_unmap_one(r, m);
+    }
 }
 
 static void mmio_unref(kobj_t *o)

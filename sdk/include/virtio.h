@@ -20,7 +20,7 @@ enum {
     VIRTIO_S_NEEDS_RESET = 64, VIRTIO_S_FAILED = 128,
 };
 
-#define VIO_MAX_QUEUES 4
+#define VIO_MAX_QUEUES 8
 
 typedef struct vio {
     ath_dev_info_t info;
@@ -39,6 +39,10 @@ typedef struct vio {
  * a modern virtio device, or the window is too small). */
 int32_t vio_open(vio_t *v, const char *dev, void *window, uint32_t window_bytes,
                  void *dma_area, uint32_t dma_bytes);
+/* The same with the three capabilities given by handle (a driver that
+ * receives its device from another domain, docs/privacy.md). */
+int32_t vio_open_caps(vio_t *v, ath_handle_t mmio, ath_handle_t irq, ath_handle_t dma,
+                      void *window, uint32_t window_bytes, void *dma_area, uint32_t dma_bytes);
 /* Reset, ACKNOWLEDGE, DRIVER, then offers want & what the device has (plus
  * VERSION_1, which it must have) and checks FEATURES_OK. The features
  * agreed are in *got. ATH_EINVAL when the device refuses. */

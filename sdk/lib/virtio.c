@@ -41,11 +41,18 @@ static ath_handle_t find2(const char *dev, const char *kind)
 int32_t vio_open(vio_t *v, const char *dev, void *window, uint32_t window_bytes,
                  void *dma_area, uint32_t dma_bytes)
 {
-    v->mmio = find2(dev, "mmio");
-    v->irq = find2(dev, "irq");
-    v->dma = find2(dev, "dma");
-    if (v->mmio < 0 || v->irq < 0 || v->dma < 0)
+    ath_handle_t mmio = find2(dev, "mmio"), irq = find2(dev, "irq"), dma = find2(dev, "dma");
+    if (mmio < 0 || irq < 0 || dma < 0)
         return ATH_ENOENT;
+    return vio_open_caps(v, mmio, irq, dma, window, window_bytes, dma_area, dma_bytes);
+}
+
+int32_t vio_open_caps(vio_t *v, ath_handle_t mmio, ath_handle_t irq, ath_handle_t dma,
+                      void *window, uint32_t window_bytes, void *dma_area, uint32_t dma_bytes)
+{
+    v->mmio = mmio;
+    v->irq = irq;
+    v->dma = dma;
     int32_t n = ath_dev_info(v->mmio, &v->info, sizeof v->info);
     if (n < 0)
         return n;

@@ -68,6 +68,7 @@ enum { SHIM_FRAME_NONE, SHIM_FRAME_USED, SHIM_FRAME_FREE, SHIM_FRAME_ADOPTED };
 int ipc_shim_frame_state(uint64_t pa);      /* SHIM_FRAME_*: never handed out, pmm_alloc'd, freed,
                                                or a linear memory's page (mmu_translate) */
 uint64_t ipc_shim_lookup(uintptr_t va);     /* the frame mapped at page va, 0 if none; adopts nothing */
+const uint8_t *ipc_shim_frame_bytes(uint64_t pa);   /* a frame's bytes (used or freed), or NULL */
 const char *ipc_shim_log(void);             /* empties what the kernel printed; the buffer it goes to */
 
 #endif

@@ -251,6 +251,11 @@ W uint64_t mmu_translate(uintptr_t va)
 
 /* What mmu_translate would say, without adopting anything: 0 for a page
  * the shim did not map. */
+const uint8_t *ipc_shim_frame_bytes(uint64_t pa)
+{
+    return pa % PAGE_SIZE || pa >= next_frame || pa == 0 ? NULL : direct + pa;
+}
+
 uint64_t ipc_shim_lookup(uintptr_t va)
 {
     int i = map_find(va & ~(uintptr_t)(PAGE_SIZE - 1));

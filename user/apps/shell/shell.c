@@ -412,6 +412,7 @@ static void c_run(int argc, char **argv)
     bool stopped = false;
     int64_t st;
     while ((st = ath_sys_wait(sys, h, 20 * MS)) == ATH_ETIMEDOUT) {
+        sensor_prompt();                /* the program may be asking for a sensor */
         char b[ATH_MSG_MAX];
         int32_t k = ath_recv(in, b, sizeof b, 0, 0);   /* typed meanwhile: only Ctrl-C counts */
         for (int32_t i = 0; i < k && !stopped; i++)
@@ -502,6 +503,8 @@ static const cmd_t cmds[] = {
     {"mkdir", "DIR...", "make directories", c_mkdir, false},
     {"rmdir", "DIR...", "remove empty directories", c_rmdir, false},
     {"sync", "", "write everything to the disk", c_sync, false},
+    {"leases", "", "the active sensor leases: sensor, app, precision, seconds left", c_leases, false},
+    {"revoke", "APP [SENSOR]", "end an app's sensor leases now", c_revoke, false},
     {"poweroff", "", "power the machine off", c_poweroff, false},
     {"reboot", "", "restart the machine", c_reboot, false},
     {0, 0, 0, 0, false},

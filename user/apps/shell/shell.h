@@ -1,5 +1,6 @@
-/* What the shell's files share (user/apps/shell): output and the file
- * commands (files.c, through the file service's fs.root). */
+/* What the shell's files share (user/apps/shell): output, the file
+ * commands (files.c, through the file service's fs.root) and the sensor
+ * commands (sensors.c). */
 #ifndef SHELL_H
 #define SHELL_H
 
@@ -29,5 +30,12 @@ void fs_echo_to(const char *path, const char *text, int32_t n, bool append);
 int fs_complete(const char *word, int32_t wl, char (*names)[64], int max, int32_t *base);
 /* Everything written reaches the disk (before a power-off). */
 void fs_sync_quiet(void);
+
+/* The sensor commands (sensors.c, docs/privacy.md). */
+void c_leases(int argc, char **argv);
+void c_revoke(int argc, char **argv);
+/* Answers the sensor broker if it is asking (a program wants a sensor):
+ * the prompt, one line typed; returns at once when nobody asks. */
+void sensor_prompt(void);
 
 #endif

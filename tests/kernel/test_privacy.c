@@ -1,0 +1,387 @@
+/*
+ * The sensor broker (user/services/sensors, the real module) against
+ * hostile apps (docs/privacy.md): a lease is a kernel lease of a buffer;
+ * when it ends every copy stops working, wherever it went: derived and
+ * handed to a colluding domain, moved to it, mapped twice; the app's
+ * memory then holds no sensor byte and the freed frames none either; the
+ * next read fails with "lease expired" (or "revoked" when the shell ended
+ * it); the coarse precision is applied before the app sees anything;
+ * malformed requests are refused. The apps are iso.wasm (thin wrappers
+ * over the host calls); the driver's fixes are sent by hand on gps.fix
+ * and the broker's tick export is run by the test.
+ */
+#include <arch/timer.h>
+#include <kern/kernel.h>
+#include <time.h>
+#include "ipctest.h"
+
+#define MS 1000000ull
+#define R_READ 1
+#define R_WRITE 2
+#define R_MAP 4
+
+#define WORLD                                               \
+    "sensors sensors.wasm handles=128 queue=8\n"            \
+    "    endpoint sensor.request handler=request\n"         \
+    "    endpoint sensor.admin handler=admin\n"             \
+    "    endpoint sensor.tick handler=tick\n"               \
+    "    channel gps.fix recv\n"                            \
+    "    channel box.app recv\n"                            \
+    "    channel box.col recv\n"                            \
+    "    clock fine\n"                                      \
+    "app iso.wasm\n"                                        \
+    "    endpoint sensor.request\n"                         \
+    "    channel box.app rights=recv\n"                     \
+    "    channel col.in\n"                                  \
+    "col iso.wasm\n"                                        \
+    "    channel col.in recv\n"                             \
+    "    channel box.col rights=recv\n"                     \
+    "drv iso.wasm\n"                                        \
+    "    channel gps.fix\n"                                 \
+    "adm iso.wasm\n"                                        \
+    "    endpoint sensor.admin\n"                           \
+    "client client.wasm\n"
+
+/* The fed position and its coarse cell's centre, degrees * 10^7. */
+#define LAT 488584000
+#define LON 22945000
+#define CLAT 488550000
+#define CLON 22950000
+
+typedef struct priv {
+    ipc_world_t w;
+    domain_t *brk, *app, *col, *drv, *adm;
+} priv_t;
+
+static domain_t *dom(ipc_world_t *w, const char *name)
+{
+    domain_t *d = domain_find(&w->sys, name);
+    return d && d->state == DOMAIN_READY ? d : NULL;
+}
+
+static void put(priv_t *p, domain_t *d, uint32_t off, const void *bytes, uint32_t n);
+
+/* The shell's way to set the policy (SENSOR_ADMIN_POLICY): its result. */
+static int64_t set_policy(priv_t *p, const char *text)
+{
+    int64_t ab = ipc_run(&p->w, p->adm, "buf_new", 1, (int64_t)1);
+    ipc_run(&p->w, p->adm, "buf_map", 2, ab, (int64_t)4096);
+    put(p, p->adm, 4096, text, (uint32_t)strlen(text));
+    ipc_run(&p->w, p->adm, "buf_unmap", 1, ab);
+    int64_t r = ipc_run(&p->w, p->adm, "lend", 6, ipc_handle(p->adm, "sensor.admin"), ab, (int64_t)1,
+                        (int64_t)3, (int64_t)strlen(text), (int64_t)0);
+    ipc_run(&p->w, p->adm, "drop", 1, ab);
+    return r;
+}
+
+static bool up(priv_t *p)
+{
+    if (!ipc_world_up(&p->w, WORLD)) {
+        fprintf(stderr, "privacy world: log:\n%s", p->w.log);
+        return false;
+    }
+    p->brk = dom(&p->w, "sensors"), p->app = dom(&p->w, "app"), p->col = dom(&p->w, "col");
+    p->drv = dom(&p->w, "drv"), p->adm = dom(&p->w, "adm");
+    if (!p->brk || !p->app || !p->col || !p->drv || !p->adm) {
+        fprintf(stderr, "privacy world: a domain is missing; log:\n%s", p->w.log);
+        return false;
+    }
+    return set_policy(p, "# the tests\n* gps * allow 3600\n") == 1;
+}
+
+/* n bytes into d's memory at off (whole words). */
+static void put(priv_t *p, domain_t *d, uint32_t off, const void *bytes, uint32_t n)
+{
+    uint8_t w[4];
+    for (uint32_t i = 0; i < n; i += 4) {
+        memset(w, 0, 4);
+        memcpy(w, (const uint8_t *)bytes + i, n - i < 4 ? n - i : 4);
+        uint32_t v = (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
+        ipc_run(&p->w, d, "st", 2, (int64_t)(off + i), (int64_t)v);
+    }
+}
+
+static int64_t ld(priv_t *p, domain_t *d, uint32_t off)
+{
+    return ipc_run(&p->w, d, "ld", 1, (int64_t)off);
+}
+
+/* The request's 64 bytes: the app's name and the purpose, NUL-padded. */
+static void req_bytes(uint8_t *b, const char *app, const char *purpose)
+{
+    memset(b, 0, 64);
+    memcpy(b, app, strlen(app));
+    memcpy(b + 24, purpose, strlen(purpose));
+}
+
+/* d asks through sensor.request with a buffer (pages) holding bytes, lent
+ * read-only (rights: a copy with only those rights is lent; 0: the buffer
+ * itself): the call's result. */
+static int64_t ask_raw(priv_t *p, domain_t *d, int64_t a0, int64_t a1, int64_t a2, const uint8_t *b,
+                       int pages, int rights)
+{
+    int64_t buf = ipc_run(&p->w, d, "buf_new", 1, (int64_t)pages);
+    if (buf < 0)
+        return -1000;
+    ipc_run(&p->w, d, "buf_map", 2, buf, (int64_t)4096);
+    put(p, d, 4096, b, 64);
+    ipc_run(&p->w, d, "buf_unmap", 1, buf);
+    int64_t lent = buf;
+    if (rights)                 /* a copy with only these rights (and derive, to lend it) */
+        lent = ipc_run(&p->w, d, "dup", 2, buf, (int64_t)(rights | CAP_R_DERIVE));
+    int64_t r = ipc_run(&p->w, d, "lend", 6, ipc_handle(d, "sensor.request"), lent, (int64_t)R_READ,
+                        a0, a1, a2);
+    ipc_run(&p->w, d, "drop", 1, buf);
+    return r;
+}
+
+static int64_t ask(priv_t *p, domain_t *d, const char *app, int precision, int64_t ms)
+{
+    uint8_t b[64];
+    req_bytes(b, app, "a test");
+    return ask_raw(p, d, 1 | precision << 8, ms, 0, b, 1, 0);
+}
+
+/* The grant waiting on d's box: the lease's handle, or an error. */
+static int64_t grant(priv_t *p, domain_t *d, const char *box)
+{
+    int64_t n = ipc_run(&p->w, d, "recv", 5, ipc_handle(d, box), (int64_t)256, (int64_t)64,
+                        (int64_t)512, (int64_t)0);
+    if (n != 24)
+        return n < 0 ? n : -1000;
+    return ld(p, d, 512);
+}
+
+static void feed_fix(priv_t *p, int32_t lat, int32_t lon)
+{
+    int32_t m[7] = {0x58494647, lat, lon, 354, 43200000, 1, 0x0109};  /* magic, fix (seq 1, 9 sats, GGA) */
+    put(p, p->drv, 256, m, sizeof m);
+    CHECK(ipc_run(&p->w, p->drv, "send", 4, ipc_handle(p->drv, "gps.fix"), (int64_t)256, (int64_t)28,
+                  (int64_t)0) == 0);
+}
+
+static int64_t tick(priv_t *p)
+{
+    return ipc_run(&p->w, p->brk, "tick", 4, (int64_t)0, (int64_t)0, (int64_t)0, (int64_t)0);
+}
+
+/* Sleeps past ms, then does what the kernel's lease reaper does. */
+static void expire(priv_t *p, uint64_t ms)
+{
+    struct timespec ts = {0, (long)((ms + 2) * MS)};
+    nanosleep(&ts, NULL);
+    cap_tick(&p->w.sys.space, timer_now_ns());
+    ipc_reap(&p->w.sys);
+}
+
+/* How many times the 4 bytes of v occur in d's linear memory. */
+static int occurs_mem(domain_t *d, int32_t v)
+{
+    wasm_memory_t *m = wasm_instance_memory(d->inst, 0);
+    const uint8_t *b = wasm_memory_data(m);
+    uint64_t n = wasm_memory_size(m);
+    int k = 0;
+    for (uint64_t i = 0; i + 4 <= n; i++)
+        k += memcmp(b + i, &v, 4) == 0;
+    return k;
+}
+
+static int occurs_frame(uint64_t pa, int32_t v)
+{
+    const uint8_t *b = ipc_shim_frame_bytes(pa);
+    int k = 0;
+    for (int i = 0; b && i + 4 <= 4096; i++)
+        k += memcmp(b + i, &v, 4) == 0;
+    return k;
+}
+
+/* The frame behind lease handle h of d. */
+static uint64_t frame_of(domain_t *d, int64_t h)
+{
+    kobj_t *o;
+    if (cap_lookup(d->caps, (cap_handle_t)h, KOBJ_BUFFER, 0, &o))
+        return 0;
+    return ((buffer_t *)o)->frames[0];
+}
+
+/* A coarse lease: the app sees the cell's centre only; derived and moved
+ * to a colluder, mapped twice; at its end every copy and mapping goes,
+ * reads fail with "expired", no sensor byte stays in either domain or in
+ * the freed frame. */
+TEST(priv_lease_end_takes_every_copy)
+{
+    priv_t p;
+    CHECK(up(&p));
+    int64_t id = ask(&p, p.app, "app", 1, 40);
+    CHECK(id > 0);
+    int64_t h = grant(&p, p.app, "box.app");
+    CHECK(h > 0);
+    int64_t info = ipc_run(&p.w, p.app, "info", 1, h);
+    CHECK(info >= 0 && (info >> 32) == KOBJ_BUFFER);
+    CHECK_EQ((uint32_t)info & (R_WRITE | CAP_R_CONTROL | CAP_R_REVOKE), 0);   /* read-only */
+    feed_fix(&p, LAT, LON);
+    CHECK(tick(&p) > 0);
+    CHECK_EQ(ipc_run(&p.w, p.app, "buf_map", 2, h, (int64_t)8192), 0);
+    CHECK_EQ(ld(&p, p.app, 8192 + 16), CLAT);       /* sensor_page_t: fix at 16 */
+    CHECK_EQ(ld(&p, p.app, 8192 + 20), CLON);
+    CHECK_EQ(ld(&p, p.app, 8192 + 24), 0);          /* no altitude when coarse */
+    CHECK_EQ(occurs_mem(p.app, LAT), 0);            /* the exact fix never reached the app */
+    CHECK_EQ(occurs_mem(p.app, LON), 0);
+    /* mapped twice: a derived copy, mapped at another place */
+    int64_t c = ipc_run(&p.w, p.app, "dup", 2, h, (int64_t)(R_READ | R_MAP | CAP_R_TRANSFER));
+    CHECK(c > 0);
+    CHECK_EQ(ipc_run(&p.w, p.app, "buf_map", 2, c, (int64_t)12288), 0);
+    CHECK_EQ(ld(&p, p.app, 12288 + 16), CLAT);
+    /* a second copy, moved to the colluder, mapped there */
+    int64_t c2 = ipc_run(&p.w, p.app, "dup", 2, h, (int64_t)(R_READ | R_MAP | CAP_R_TRANSFER));
+    CHECK(c2 > 0);
+    CHECK_EQ(ipc_run(&p.w, p.app, "send", 4, ipc_handle(p.app, "col.in"), (int64_t)0, (int64_t)0, c2), 0);
+    CHECK_EQ(ipc_run(&p.w, p.col, "recv", 5, ipc_handle(p.col, "col.in"), (int64_t)256, (int64_t)8,
+                     (int64_t)512, (int64_t)0), 0);
+    int64_t hc = ld(&p, p.col, 512);
+    CHECK(hc > 0);
+    CHECK_EQ(ipc_run(&p.w, p.col, "buf_map", 2, hc, (int64_t)8192), 0);
+    CHECK_EQ(ld(&p, p.col, 8192 + 16), CLAT);
+    uint64_t frame = frame_of(p.app, h);
+    CHECK(frame && occurs_frame(frame, CLAT) == 1);
+    /* the end */
+    expire(&p, 40);
+    CHECK_EQ(ipc_run(&p.w, p.app, "info", 1, h), CAP_EEXPIRED);
+    CHECK_EQ(ipc_run(&p.w, p.app, "info", 1, c), CAP_EEXPIRED);
+    CHECK_EQ(ipc_run(&p.w, p.col, "info", 1, hc), CAP_EEXPIRED);
+    CHECK_EQ(ipc_run(&p.w, p.app, "buf_map", 2, h, (int64_t)16384), CAP_EEXPIRED);
+    CHECK_EQ(ipc_run(&p.w, p.col, "buf_map", 2, hc, (int64_t)16384), CAP_EEXPIRED);
+    CHECK_EQ(ld(&p, p.app, 8192 + 16), 0);          /* the app's own pages are back */
+    CHECK_EQ(ld(&p, p.app, 12288 + 16), 0);
+    CHECK_EQ(ld(&p, p.col, 8192 + 16), 0);
+    CHECK_EQ(occurs_mem(p.app, CLAT) + occurs_mem(p.app, CLON), 0);
+    CHECK_EQ(occurs_mem(p.col, CLAT) + occurs_mem(p.col, CLON), 0);
+    /* the broker notices, zeroes the page and lets it go */
+    tick(&p);
+    CHECK(strstr(p.w.log, "privacy: lease 1 of gps to app ended (expired)") != NULL);
+    CHECK_EQ(ipc_shim_frame_state(frame), SHIM_FRAME_FREE);
+    CHECK_EQ(occurs_frame(frame, CLAT) + occurs_frame(frame, CLON), 0);
+    ipc_world_down(&p.w);
+}
+
+/* The lease itself moved to the colluder: still a lease, it ends on time. */
+TEST(priv_moved_lease_still_ends)
+{
+    priv_t p;
+    CHECK(up(&p));
+    CHECK(ask(&p, p.app, "app", 0, 30) > 0);
+    int64_t h = grant(&p, p.app, "box.app");
+    CHECK(h > 0);
+    feed_fix(&p, LAT, LON);
+    tick(&p);
+    CHECK_EQ(ipc_run(&p.w, p.app, "send", 4, ipc_handle(p.app, "col.in"), (int64_t)0, (int64_t)0, h), 0);
+    CHECK_EQ(ipc_run(&p.w, p.app, "info", 1, h), CAP_ESTALE);      /* gone from the app */
+    CHECK_EQ(ipc_run(&p.w, p.col, "recv", 5, ipc_handle(p.col, "col.in"), (int64_t)256, (int64_t)8,
+                     (int64_t)512, (int64_t)0), 0);
+    int64_t hc = ld(&p, p.col, 512);
+    CHECK_EQ(ipc_run(&p.w, p.col, "buf_map", 2, hc, (int64_t)8192), 0);
+    CHECK_EQ(ld(&p, p.col, 8192 + 16), LAT);        /* exact: as granted */
+    expire(&p, 30);
+    CHECK_EQ(ipc_run(&p.w, p.col, "info", 1, hc), CAP_EEXPIRED);
+    CHECK_EQ(ld(&p, p.col, 8192 + 16), 0);
+    CHECK_EQ(occurs_mem(p.col, LAT), 0);
+    ipc_world_down(&p.w);
+}
+
+/* The shell's revoke ends a lease before its time: "revoked", everywhere;
+ * leases lists it before and not after. */
+TEST(priv_revoke_ends_early)
+{
+    priv_t p;
+    CHECK(up(&p));
+    CHECK(ask(&p, p.app, "app", 1, 60000) > 0);
+    int64_t h = grant(&p, p.app, "box.app");
+    int64_t c = ipc_run(&p.w, p.app, "dup", 2, h, (int64_t)(R_READ | R_MAP));
+    CHECK(h > 0 && c > 0);
+    CHECK_EQ(ipc_run(&p.w, p.app, "buf_map", 2, c, (int64_t)8192), 0);
+    int64_t ab = ipc_run(&p.w, p.adm, "buf_new", 1, (int64_t)1);
+    int64_t ep = ipc_handle(p.adm, "sensor.admin");
+    int64_t n = ipc_run(&p.w, p.adm, "lend", 6, ep, ab, (int64_t)(R_READ | R_WRITE), (int64_t)1, (int64_t)0,
+                        (int64_t)0);
+    CHECK(n > 0);
+    CHECK_EQ(ipc_run(&p.w, p.adm, "buf_map", 2, ab, (int64_t)4096), 0);
+    char line[64] = {0};
+    for (int i = 0; i < n && i < 60; i += 4) {
+        uint32_t v = (uint32_t)ld(&p, p.adm, 4096 + (uint32_t)i);
+        memcpy(line + i, &v, 4);
+    }
+    line[n] = 0;
+    CHECK(strcmp(line, "gps app coarse 60") == 0);
+    ipc_run(&p.w, p.adm, "buf_unmap", 1, ab);
+    CHECK_EQ(ipc_run(&p.w, p.adm, "lend", 6, ep, ab, (int64_t)(R_READ | R_WRITE), (int64_t)1, (int64_t)1,
+                     (int64_t)0), CAP_ENOENT);      /* only one */
+    /* revoke app */
+    ipc_run(&p.w, p.adm, "buf_map", 2, ab, (int64_t)4096);
+    put(&p, p.adm, 4096, "app\0", 4);
+    ipc_run(&p.w, p.adm, "buf_unmap", 1, ab);
+    CHECK_EQ(ipc_run(&p.w, p.adm, "lend", 6, ep, ab, (int64_t)R_READ, (int64_t)2, (int64_t)0, (int64_t)0), 1);
+    CHECK_EQ(ipc_run(&p.w, p.app, "info", 1, h), CAP_EREVOKED);
+    CHECK_EQ(ipc_run(&p.w, p.app, "info", 1, c), CAP_EREVOKED);
+    CHECK_EQ(ld(&p, p.app, 8192), 0);
+    CHECK_EQ(ipc_run(&p.w, p.adm, "lend", 6, ep, ab, (int64_t)(R_READ | R_WRITE), (int64_t)1, (int64_t)0,
+                     (int64_t)0), CAP_ENOENT);      /* none left */
+    CHECK_EQ(ipc_run(&p.w, p.adm, "lend", 6, ep, ab, (int64_t)R_READ, (int64_t)2, (int64_t)0, (int64_t)0),
+             CAP_ENOENT);
+    ipc_world_down(&p.w);
+}
+
+/* Malformed requests: each refused with EINVAL (or ERIGHTS for a bad
+ * lend), the broker answers the next good one. */
+TEST(priv_bad_requests)
+{
+    priv_t p;
+    CHECK(up(&p));
+    uint8_t b[64];
+    req_bytes(b, "app", "ok");
+    CHECK_EQ(ask_raw(&p, p.app, 0, 1000, 0, b, 1, 0), CAP_EINVAL);            /* sensor 0 */
+    CHECK_EQ(ask_raw(&p, p.app, 4, 1000, 0, b, 1, 0), CAP_EINVAL);            /* sensor 4 */
+    CHECK_EQ(ask_raw(&p, p.app, 1 | 2 << 8, 1000, 0, b, 1, 0), CAP_EINVAL);   /* precision 2 */
+    CHECK_EQ(ask_raw(&p, p.app, 1 | 1 << 16, 1000, 0, b, 1, 0), CAP_EINVAL);  /* high bits */
+    CHECK_EQ(ask_raw(&p, p.app, -1, 1000, 0, b, 1, 0), CAP_EINVAL);
+    CHECK_EQ(ask_raw(&p, p.app, 1, 0, 0, b, 1, 0), CAP_EINVAL);               /* 0 ms */
+    CHECK_EQ(ask_raw(&p, p.app, 1, 3600001, 0, b, 1, 0), CAP_EINVAL);         /* over an hour */
+    CHECK_EQ(ask_raw(&p, p.app, 1, -5, 0, b, 1, 0), CAP_EINVAL);
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 7, b, 1, 0), CAP_EINVAL);            /* a2 */
+    req_bytes(b, "App", "ok");
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 0, b, 1, 0), CAP_EINVAL);            /* upper case */
+    req_bytes(b, "", "ok");
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 0, b, 1, 0), CAP_EINVAL);            /* empty */
+    req_bytes(b, "app", "ok");
+    b[10] = 'x';
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 0, b, 1, 0), CAP_EINVAL);            /* padding */
+    memset(b, 'a', 24);
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 0, b, 1, 0), CAP_EINVAL);            /* no NUL */
+    req_bytes(b, "app", "tab\there");
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 0, b, 1, 0), CAP_EINVAL);            /* control char */
+    req_bytes(b, "app", "ok");
+    b[63] = 'z';
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 0, b, 1, 0), CAP_EINVAL);            /* purpose padding */
+    req_bytes(b, "app", "ok");
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 0, b, 2, 0), IPC_EMAPPED);           /* 2 pages: not mapped over data */
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 0, b, 1, R_READ), CAP_ERIGHTS);           /* not mappable */
+    CHECK_EQ(ipc_run(&p.w, p.app, "call", 5, ipc_handle(p.app, "sensor.request"), (int64_t)1, (int64_t)1000,
+                     (int64_t)0, (int64_t)0), CAP_EINVAL);                          /* no buffer */
+    req_bytes(b, "nobox", "ok");
+    CHECK_EQ(ask_raw(&p, p.app, 1, 1000, 0, b, 1, 0), CAP_ENOENT);            /* no box */
+    req_bytes(b, "app", "ok");
+    CHECK_EQ(ask_raw(&p, p.app, 2, 1000, 0, b, 1, 0), CAP_ENOENT);            /* no microphone yet */
+    /* the policy refuses what it denies; a good request still works */
+    CHECK_EQ(set_policy(&p, "app gps exact deny\n* * * allow\n"), 2);
+    CHECK_EQ(ask(&p, p.app, "app", 0, 1000), CAP_ERIGHTS);
+    CHECK(ask(&p, p.app, "app", 1, 1000) > 0);
+    CHECK(grant(&p, p.app, "box.app") > 0);
+    /* a request naming another app's box: the lease goes there, not to the asker */
+    CHECK(ask(&p, p.app, "col", 1, 1000) > 0);
+    CHECK(grant(&p, p.app, "box.app") < 0);
+    CHECK(grant(&p, p.col, "box.col") > 0);
+    /* a bad policy line: reported, and the policy is empty (everything asked;
+     * no shell here, so refused) */
+    CHECK_EQ(set_policy(&p, "app gps coarse allow\napp gps sometimes\n"), -2);
+    CHECK_EQ(ask(&p, p.app, "app", 1, 1000), CAP_ERIGHTS);
+    ipc_world_down(&p.w);
+}
