@@ -194,6 +194,14 @@ for a in $ARCHES; do
         ok "$a file command errors" || bad "$a file errors: $(head -c 400 "$OUT/last")"
     type_cmd 'cat /t/c\t\r' && grep -qx 'second line' "$OUT/last" &&
         ok "$a tab completes a path" || bad "$a path completion: $(head -c 300 "$OUT/last")"
+    # The block driver killed: a write fails with an I/O error; restarted:
+    # writes work again and the disk (checked after) stays clean.
+    type_cmd 'kill vblk\r' && grep -q '^kill: vblk stopped' "$OUT/last" &&
+    type_cmd 'echo during > /t/k.txt\r' && grep -q '^echo: /t/k.txt: I/O error' "$OUT/last" &&
+    type_cmd 'restart vblk\r' && grep -q '^restart: vblk restarted' "$OUT/last" &&
+    type_cmd 'echo after > /t/k.txt\r' && type_cmd 'cat /t/k.txt\r' && grep -qx 'after' "$OUT/last" &&
+        ok "$a kill vblk: writes fail with an I/O error; restart vblk: they work again" ||
+        bad "$a kill/restart vblk under the file service: $(head -c 300 "$OUT/last")"
     # 10,000 random bytes, then two Ctrl-C (ending any escape sequence and
     # the line), a marker, and help. Without Ctrl-A: QEMU's -nographic console takes
     # it as its own escape key (Ctrl-A c is its monitor), not the guest's.
@@ -221,6 +229,7 @@ for a in $ARCHES; do
     img="$OUT/$a-disk.img"
     if e2fsck -fn "$img" >"$OUT/$a-e2fsck.log" 2>&1 &&
        [ "$(debugfs -R 'cat /t/c.txt' "$img" 2>/dev/null)" = "$(printf 'hello azoth\nsecond line')" ] &&
+       [ "$(debugfs -R 'cat /t/k.txt' "$img" 2>/dev/null)" = after ] &&
        debugfs -R 'cat /t/README.txt' "$img" 2>/dev/null | cmp -s - user/disk/README.txt &&
        ! debugfs -R 'ls /t' "$img" 2>/dev/null | grep -q 'a.txt\|b.txt\|sub'; then
         ok "$a the disk after the file commands: e2fsck -fn clean, debugfs reads what was written"
@@ -228,8 +237,47 @@ for a in $ARCHES; do
     report+=("$a: ${ready#athanor: }, wall ${wall_ms} ms to the prompt; $size_line")
 done
 
-# x86_64: make run on a terminal, and the GRUB ISO.
+# x86_64: a boot whose shell types at one disk: $1 the image, $2 drive
+# options, then the commands ($3...); each command's output in $OUT/disk-N.
+disk_boot() {
+    local img=$1 opt=$2 n=0
+    shift 2
+    start_qemu "$OUT/disk-boot.log" $(make -s ARCH=x86_64 print-run) \
+        -drive if=none,id=d0,file="$img",format=raw$opt -device virtio-blk-pci,drive=d0,disable-legacy=on
+    wait_prompt 0 || { kill "$QPID" 2>/dev/null; stop_qemu; return 1; }
+    for c in "$@"; do
+        type_cmd "$c\r" || break
+        cp "$OUT/last" "$OUT/disk-$n"
+        n=$((n + 1))
+    done
+    printf 'poweroff\r' >&3
+    stop_qemu
+    [ "$n" = $# ]
+}
+
+# x86_64: a read-only disk (the file service turns read-only: reads work,
+# every write is refused, the image unchanged), a full one (no inode
+# left: "no space left on the disk", still clean), make run on a terminal,
+# and the GRUB ISO.
 if [[ " $ARCHES " == *" x86_64 "* ]]; then
+    rm -f "$OUT"/disk-[0-9]*
+    make -s disk >/dev/null && cp "$(make -s print-disk)" "$OUT/ro-disk.img" && cp "$OUT/ro-disk.img" "$OUT/ro-before.img"
+    if disk_boot "$OUT/ro-disk.img" ",readonly=on" 'cat /README.txt' 'mkdir /x' 'echo hi > /y' 'rm /README.txt' 'mv /README.txt /z' &&
+       grep -q "^This is Azoth's disk" "$OUT/disk-0" && grep -q '^mkdir: /x: read-only file system' "$OUT/disk-1" &&
+       grep -q '^echo: /y: read-only file system' "$OUT/disk-2" && grep -q '^rm: /README.txt: read-only file system' "$OUT/disk-3" &&
+       grep -q '^mv: /README.txt: read-only file system' "$OUT/disk-4" && cmp -s "$OUT/ro-disk.img" "$OUT/ro-before.img"; then
+        ok "x86_64 a read-only disk: reads work, writes refused (read-only file system), the image unchanged"
+    else bad "x86_64 read-only disk (log $OUT/disk-boot.log)"; fi
+    rm -f "$OUT/full-disk.img"
+    mke2fs -q -t ext2 -b 1024 -N 16 -m 0 "$OUT/full-disk.img" 256k >/dev/null
+    rm -f "$OUT"/disk-[0-9]*
+    if disk_boot "$OUT/full-disk.img" "" 'echo 1 > /f1' 'echo 2 > /f2' 'echo 3 > /f3' 'echo 4 > /f4' 'echo 5 > /f5' \
+           'echo 6 > /f6' 'echo 7 > /f7' 'ls /' &&
+       grep -q '^echo: /f7: no space left on the disk' "$OUT/disk-6" && grep -q '  f1$' "$OUT/disk-7" &&
+       e2fsck -fn "$OUT/full-disk.img" >"$OUT/full-e2fsck.log" 2>&1; then
+        ok "x86_64 a full disk (no inode left): no space left on the disk, e2fsck -fn clean"
+    else bad "x86_64 full disk (log $OUT/disk-boot.log, $OUT/full-e2fsck.log)"; fi
+
     if command -v script >/dev/null; then
         start_qemu "$OUT/pty.log" script -qefc "make -s ARCH=x86_64 run" /dev/null
         if wait_prompt 0; then

@@ -149,6 +149,11 @@ static int32_t ensure_mounted(void)
     if (e)
         return FS_ERR(e);
     fs.on_free = forget;
+    /* A read-only device: known now, rather than at the first write (the
+     * superblock's sectors written back as they are). */
+    if (fs.rw && blk_call(0, 2, 2, ATH_R_READ | ATH_R_WRITE) == 0 &&
+        blk_call(1, 2, 2, ATH_R_READ) == BLK_EROFS)
+        fs.rw = false;
     /* No real-time clock: time goes on from the disk's last write. */
     time_base = ext2_wtime(&fs);
     mounted = true;
@@ -504,8 +509,12 @@ ATH_EXPORT("op") int64_t op(int64_t a0, int64_t a1, int64_t a2, int64_t lent)
         ath_buf_unmap((ath_handle_t)lent);
     if (changes(code) && fs.rw) {
         int w = ext2_writeback(&fs);
-        if (w && res >= 0)
+        if (w && res >= 0) {
+            node_t *n = code == FS_OPEN ? node_get(res) : 0;
+            if (n)                          /* the caller never sees the handle */
+                n->used = 0, n->gen++;
             res = FS_ERR(w);
+        }
     }
     return res;
 }
