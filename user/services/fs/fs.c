@@ -41,6 +41,7 @@ typedef struct node {
     uint32_t ino;
     uint16_t gen;
     uint8_t used, flags;    /* FS_O_WRITE when open for writing */
+    uint8_t ep;             /* the endpoint it was opened through: only that one takes it */
 } node_t;
 static node_t nodes[NHANDLES];
 
@@ -169,23 +170,24 @@ static int32_t ensure_mounted(void)
 
 /* ---- handles */
 
-static int64_t node_new(uint32_t ino, uint8_t flags)
+static int64_t node_new(uint32_t ino, uint8_t flags, uint8_t ep)
 {
     for (int i = 0; i < NHANDLES; i++)
         if (!nodes[i].used) {
             nodes[i].used = 1;
             nodes[i].ino = ino;
             nodes[i].flags = flags;
+            nodes[i].ep = ep;
             return (int64_t)(i + 1) | (int64_t)nodes[i].gen << 8;
         }
     return FS_ENFILE;
 }
 
-/* Handle h (not 0): its node, or 0. */
-static node_t *node_get(int64_t h)
+/* Handle h (not 0) as endpoint ep presents it: its node, or 0. */
+static node_t *node_get(int64_t h, uint8_t ep)
 {
     int64_t i = (h & 0xff) - 1;
-    if (i < 0 || i >= NHANDLES || !nodes[i].used || (h >> 8) != nodes[i].gen)
+    if (i < 0 || i >= NHANDLES || !nodes[i].used || (h >> 8) != nodes[i].gen || nodes[i].ep != ep)
         return 0;
     return &nodes[i];
 }
@@ -197,7 +199,9 @@ static int64_t err(int e) { return e < 0 ? FS_ERR(e) : e; }
 typedef struct req {
     int64_t a1, a2;
     uint32_t start;         /* the start directory's inode */
-    int flags;              /* EXT2_BENEATH below a handle */
+    uint32_t root;          /* the endpoint's directory */
+    uint8_t ep;             /* 0 fs.root, 1.. a directory endpoint */
+    int flags;              /* EXT2_BENEATH below a handle or a directory endpoint */
     node_t *node;           /* the handle's node (0 for the root) */
     uint8_t *win;           /* the lent buffer, mapped */
     uint32_t wlen;
@@ -334,7 +338,7 @@ static int64_t do_op(uint32_t code, req_t *r)
             return FS_EISDIR;
         if ((pfl & FS_O_TRUNC) && ext2_is_reg(&in) && (e = ext2_truncate(&fs, &in, 0)))
             return err(e);
-        return node_new(in.ino, (uint8_t)(pfl & FS_O_WRITE));
+        return node_new(in.ino, (uint8_t)(pfl & FS_O_WRITE), r->ep);
     }
     case FS_CLOSE:
         if (!r->node)
@@ -432,10 +436,10 @@ static int64_t do_op(uint32_t code, req_t *r)
         if (code == FS_SYMLINK)
             return err(ext2_symlink(&fs, r->start, path2, l2, r->flags, path, l1));
         /* the second directory: a2, a handle or 0 */
-        uint32_t start2 = EXT2_ROOT;
+        uint32_t start2 = r->root;
         int flags = r->flags;
         if (r->a2) {
-            node_t *n2 = node_get(r->a2);
+            node_t *n2 = node_get(r->a2, r->ep);
             if (!n2)
                 return FS_EBADF;
             start2 = n2->ino;
@@ -467,9 +471,56 @@ static bool changes(uint32_t code)
            code == FS_LINK || code == FS_SETTIMES;
 }
 
+/* Directory endpoints: the manifest's "endpoint NAME handler=dirN" with
+ * the ARG word "dirN=PATH" (N 0..3): the endpoint stands for directory
+ * PATH, resolved at each request, and nothing leads above it (handle 0
+ * there is EXT2_BENEATH too). A client granted only such an endpoint
+ * reaches only that directory: this is the capability the kernel hands
+ * out; handles opened through it are taken by it alone. */
+#define NDIRS 4
+static char dir_path[NDIRS][128];
+static int32_t dir_len[NDIRS] = {-1, -1, -1, -1};
+
+static void read_dirs(void)
+{
+    static bool done;
+    char a[512];
+    if (done)
+        return;
+    done = true;
+    int32_t n = ath_args(a, sizeof a);
+    for (int32_t i = 0; i < n;) {
+        int32_t s = i;
+        while (i < n && a[i] != ' ')
+            i++;
+        /* "dirN=PATH" */
+        if (i - s > 5 && a[s] == 'd' && a[s + 1] == 'i' && a[s + 2] == 'r' && a[s + 3] >= '0' &&
+            a[s + 3] < '0' + NDIRS && a[s + 4] == '=' && i - s - 5 < 128) {
+            int k = a[s + 3] - '0';
+            dir_len[k] = i - s - 5;
+            for (int32_t j = 0; j < dir_len[k]; j++)
+                dir_path[k][j] = a[s + 5 + j];
+        }
+        while (i < n && a[i] == ' ')
+            i++;
+    }
+}
+
+static int64_t serve(uint8_t ep, int64_t a0, int64_t a1, int64_t a2, int64_t lent);
+
 /* Endpoint fs.root: op(FS_A0(code, handle), a1, a2, lent); the table in
  * sdk/include/fsproto.h and docs/storage.md. */
 ATH_EXPORT("op") int64_t op(int64_t a0, int64_t a1, int64_t a2, int64_t lent)
+{
+    return serve(0, a0, a1, a2, lent);
+}
+
+ATH_EXPORT("dir0") int64_t dir0(int64_t a0, int64_t a1, int64_t a2, int64_t lent) { return serve(1, a0, a1, a2, lent); }
+ATH_EXPORT("dir1") int64_t dir1(int64_t a0, int64_t a1, int64_t a2, int64_t lent) { return serve(2, a0, a1, a2, lent); }
+ATH_EXPORT("dir2") int64_t dir2(int64_t a0, int64_t a1, int64_t a2, int64_t lent) { return serve(3, a0, a1, a2, lent); }
+ATH_EXPORT("dir3") int64_t dir3(int64_t a0, int64_t a1, int64_t a2, int64_t lent) { return serve(4, a0, a1, a2, lent); }
+
+static int64_t serve(uint8_t ep, int64_t a0, int64_t a1, int64_t a2, int64_t lent)
 {
     int32_t e = ensure_mounted();
     if (e < 0)
@@ -478,9 +529,21 @@ ATH_EXPORT("op") int64_t op(int64_t a0, int64_t a1, int64_t a2, int64_t lent)
     int64_t h = a0 >> 8;
     if (code >= FS_NOPS || h < 0 || h > 0x7fffffff)
         return ATH_EINVAL;
-    req_t r = {a1, a2, EXT2_ROOT, 0, 0, 0, 0};
+    req_t r = {a1, a2, EXT2_ROOT, EXT2_ROOT, ep, 0, 0, 0, 0};
+    if (ep) {
+        read_dirs();
+        ext2_inode_t d;
+        if (dir_len[ep - 1] < 0)
+            return ATH_ESTOPPED;            /* no directory named for this endpoint */
+        if ((e = ext2_resolve(&fs, EXT2_ROOT, dir_path[ep - 1], (uint32_t)dir_len[ep - 1], &d)))
+            return err(e);
+        if (!ext2_is_dir(&d))
+            return FS_ENOTDIR;
+        r.start = r.root = d.ino;
+        r.flags = EXT2_BENEATH;
+    }
     if (h) {
-        if (!(r.node = node_get(h)))
+        if (!(r.node = node_get(h, ep)))
             return FS_EBADF;
         r.start = r.node->ino;
         r.flags = EXT2_BENEATH;
@@ -510,7 +573,7 @@ ATH_EXPORT("op") int64_t op(int64_t a0, int64_t a1, int64_t a2, int64_t lent)
     if (changes(code) && fs.rw) {
         int w = ext2_writeback(&fs);
         if (w && res >= 0) {
-            node_t *n = code == FS_OPEN ? node_get(res) : 0;
+            node_t *n = code == FS_OPEN ? node_get(res, ep) : 0;
             if (n)                          /* the caller never sees the handle */
                 n->used = 0, n->gen++;
             res = FS_ERR(w);

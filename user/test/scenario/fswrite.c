@@ -236,5 +236,9 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         return FAIL("close", r);
     if ((r = fsh(FS_SYNC, 0, 0, 0)) != 0)
         return FAIL("sync", r);
+    /* One handle left open on purpose: scenario fsdir must not be able to
+     * use it through its directory endpoint. */
+    if ((r = fsp(FS_OPEN, 0, "w", FS_O_DIRECTORY, 0)) <= 0)
+        return FAIL("open w (kept)", r);
     return scn_ok(NAME);
 }
