@@ -6,7 +6,7 @@
 #   make kfuzz [KFUZZ_SECONDS=60]     the targets, KFUZZ_SECONDS each
 #   make kfuzz-multi [FUZZ_SECONDS=60] [KFUZZ_KNOWN=1,2]
 #                                      the multi-domain host-call fuzzer with
-#                                      the kernel invariants (issue 8 item 3),
+#                                      the kernel invariants (docs/faults.md),
 #                                      skipping the known findings listed
 #   build/kfuzz/fuzz_hostcall CRASH    replay (the others alike;
 #                                      KFUZZ_TRACE=1 prints fuzz_multi's steps)

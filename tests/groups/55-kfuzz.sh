@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Kernel fuzzing, briefly (issue 5 item 7): the manifest parser (its seeds
+# Kernel fuzzing, briefly (docs/faults-injection.md): the manifest parser (its seeds
 # once, then KFUZZ_GROUP_SECONDS, default 20) and the host-call ABI (the
 # same), under ASan + UBSan with a kernel-allocation leak check; then the
-# multi-domain host-call fuzzer with the kernel invariants (issue 8 item 3:
+# multi-domain host-call fuzzer with the kernel invariants (docs/faults.md:
 # its seeds and regression inputs replayed, then KFUZZ_MULTI_SECONDS,
 # default 60), skipping the issue-8 findings still open (KFUZZ_KNOWN,
 # default below: drop a number once its fix lands). Three tests; a failing

@@ -124,18 +124,42 @@ static uint32_t pick_mask(model_t *m, uint32_t have)
     return r;
 }
 
-/* The model's answer for narrowing `have` by `mask`. */
+/* The model's answer for narrowing `have` by `mask`, worked out right by
+ * right from the rule in docs/capabilities.md rather than with the
+ * kernel's mask arithmetic (a model must not share the code it checks):
+ * "same" keeps every right; a bit that names no right makes the request
+ * invalid; asking for a right not held is refused; otherwise the new
+ * capability has exactly the rights asked for. */
 static int mnarrow(uint32_t have, uint32_t mask, uint32_t *out)
 {
+    static const uint32_t named[] = {CAP_R_READ, CAP_R_WRITE, CAP_R_MAP, CAP_R_CALL,
+                                     CAP_R_SEND, CAP_R_RECV, CAP_R_DERIVE, CAP_R_TRANSFER,
+                                     CAP_R_REVOKE, CAP_R_CONTROL};
     if (mask == CAP_R_SAME) {
         *out = have;
         return CAP_OK;
     }
-    if (mask & ~CAP_R_ALL)
+    bool unknown = false, lacking = false;
+    uint32_t got = 0;
+    for (int b = 0; b < 32; b++) {
+        uint32_t bit = 1u << b;
+        if (!(mask & bit))
+            continue;
+        bool is_right = false;
+        for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+            is_right |= named[i] == bit;
+        if (!is_right)
+            unknown = true;
+        else if (!(have & bit))
+            lacking = true;
+        else
+            got |= bit;
+    }
+    if (unknown)
         return CAP_EINVAL;
-    if (mask & ~have)
+    if (lacking)
         return CAP_ERIGHTS;
-    *out = mask;
+    *out = got;
     return CAP_OK;
 }
 

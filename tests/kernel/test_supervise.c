@@ -1,5 +1,5 @@
 /*
- * Supervision host tests (issue 5 items 2, 3, 4, 8; docs/faults.md): restart
+ * Supervision host tests (docs/faults.md): restart
  * policies and back-off on the supervisor's clock, fault logging, stale
  * handles after a fault, instant reset exactness and cost, the watchdog,
  * heartbeats, per-domain limits and the domain-control host calls. The
