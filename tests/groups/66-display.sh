@@ -20,6 +20,9 @@
 #   as before and the terminal with the lines typed meanwhile;
 #   a shell command typed on the virtio keyboard with QMP send-key (Shift
 #   for capitals and '!'): its echo and its output on the screen;
+#   `run dispbench hostile`: calls straight to the GPU driver with bad ops,
+#   rectangles, buffer sizes and forged handles, all refused, the screen
+#   unchanged;
 #   poweroff: QEMU ends by itself, status 0.
 # Logs and screendumps: build/display-tests/.
 set -u
@@ -204,6 +207,13 @@ for a in $ARCHES; do
        row_is keys 11 'azoth$ echo Typed on the KEYBOARD, 42!' && row_is keys 12 'Typed on the KEYBOARD, 42!'; then
         ok "$a a command typed on the keyboard (QMP send-key): run, echoed and answered on the screen"
     else bad "$a keyboard: $(tr '\n' '|' <"$OUT/last" | tail -c 200) $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    # Hostile calls straight to the GPU driver (dispbench holds gpu.fb).
+    type_cmd 'run dispbench hostile\r'
+    if grep -qx 'dispbench: hostile ok' "$OUT/last" && grep -qx 'run: dispbench: exit status 0' "$OUT/last" &&
+       shot drv && $CHECK same "$OUT/$a-keys.ppm" "$OUT/$a-drv.ppm" 764 0 260 768 2>>"$OUT/$a-check.log"; then
+        ok "$a hostile calls to the GPU driver refused (ops, rectangles, buffer sizes, forged handles), screen unchanged"
+    else bad "$a hostile driver calls: $(grep dispbench "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
 
     printf 'poweroff\r' >&3
     stop_qemu

@@ -12,6 +12,10 @@
  * turn. driver-only: the same frames lent straight to the driver (the
  * compositor skipped). present 64x64: the mean of 8 x FRAMES presents of a
  * 64x64 damage through the compositor.
+ *
+ * `run dispbench hostile`: calls the GPU driver must refuse (bad ops,
+ * rectangles, buffer sizes, forged handles); exit status = how many it
+ * accepted.
  */
 #include <athanor.h>
 #include <stdbool.h>
@@ -35,6 +39,59 @@ static void print_1(int64_t tenths)
     ath_print_int(tenths / 10);
     ath_print(".");
     ath_print_int(tenths % 10);
+}
+
+static int fails;
+
+static void refused(const char *what, int32_t e, int64_t r)
+{
+    if (e < 0 || r < 0)
+        return;
+    fails++;
+    ath_print("dispbench: hostile: ");
+    ath_print(what);
+    ath_print(": accepted\n");
+}
+
+/* `run dispbench hostile`: calls the driver must refuse, each changing
+ * nothing on the screen; exit status = how many it did not refuse. */
+static int hostile(ath_handle_t gpu, ath_handle_t frame, ath_handle_t small, uint32_t w, uint32_t h)
+{
+    int64_t r;
+    int32_t e;
+    int64_t full = w | (int64_t)h << 16;
+    e = ath_call_lend(gpu, frame, ATH_R_READ, 7, 0, full, &r);
+    refused("unknown op", e, r);
+    e = ath_call_lend(gpu, frame, ATH_R_READ, 1, 1, full, &r);
+    refused("frame one pixel past the right edge", e, r);
+    e = ath_call_lend(gpu, frame, ATH_R_READ, 1, (int64_t)h << 16, 1 | 1 << 16, &r);
+    refused("a row past the bottom", e, r);
+    e = ath_call_lend(gpu, frame, ATH_R_READ, 1, 0, 0, &r);
+    refused("empty rectangle", e, r);
+    e = ath_call_lend(gpu, frame, ATH_R_READ, 1, -1, full, &r);
+    refused("negative position", e, r);
+    e = ath_call_lend(gpu, frame, ATH_R_READ, 1, 0, (int64_t)1 << 33, &r);
+    refused("size past 32 bits", e, r);
+    e = ath_call_lend(gpu, small, ATH_R_READ, 1, 0, 16 | 16 << 16, &r);
+    refused("op 1 with a buffer smaller than the frame", e, r);
+    e = ath_call_lend(gpu, frame, ATH_R_READ, 2, 0, 16 | 16 << 16, &r);
+    refused("op 2 with a buffer larger than 16 pages", e, r);
+    e = ath_call_lend(gpu, small, ATH_R_READ, 2, 0, 256 | 256 << 16, &r);
+    refused("op 2 with a rectangle larger than its buffer", e, r);
+    int accepted = 0;
+    for (int32_t gen = 1; gen <= 3; gen++)
+        for (int32_t slot = 0; slot < 64; slot++) {
+            e = ath_call(gpu, 1, 0, full, (int64_t)(gen << 14 | slot), &r);
+            accepted += e >= 0 && r >= 0;
+            e = ath_call(gpu, 2, 0, 16 | 16 << 16, (int64_t)(gen << 14 | slot), &r);
+            accepted += e >= 0 && r >= 0;
+        }
+    if (accepted) {
+        fails++;
+        ath_print("dispbench: hostile: forged handles accepted\n");
+    }
+    ath_print(fails ? "dispbench: hostile FAILED\n" : "dispbench: hostile ok\n");
+    return fails;
 }
 
 ATH_EXPORT("_start") int _start(void)
@@ -69,6 +126,10 @@ ATH_EXPORT("_start") int _start(void)
             fb[y * w + x] = ((x + y) & 0xff) << 8;
         }
     int64_t full = w | (int64_t)h << 16;
+    if (n >= 7 && args[0] == 'h') {
+        ath_handle_t small = ath_buf_new(16);
+        return small < 0 ? 1 : hostile(gpu, ba, small, w, h);
+    }
     /* One frame each way first: the device set up, everything mapped once. */
     if (ath_call_lend(surf, ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0 ||
         ath_call_lend(gpu, ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0) {

@@ -19,6 +19,11 @@
  *                                   -> 0, or 1 when the device was set up
  *                                      again in this call (the screen lost
  *                                      what it showed: flush everything)
+ *   2 flush (x | y << 16, w | h << 16, lent rectangle)
+ *                                   the same for a small damage: the buffer
+ *                                   (exactly STAGE_PAGES) holds only the
+ *                                   rectangle, rows w words apart, w * h * 4
+ *                                   <= STAGE_PAGES pages: a small map
  *
  * flush copies the rectangle out of the frame lent read-only for the call
  * (width x height words, exactly the pages that takes) into the backing
@@ -40,6 +45,7 @@
 #define FB_PAGES (FB_MAX_W * FB_MAX_H * 4 / ATH_PAGE)
 #define DMA_PAGES (2 + FB_PAGES)
 #define RES_ID 1
+#define STAGE_PAGES 16
 
 enum { GPU_EDEV = -300 };
 
@@ -252,15 +258,16 @@ static int32_t show(rect_t r)
     return 0;
 }
 
-/* Copies rectangle r of the lent frame into the backing store. */
-static int32_t copy_in(ath_handle_t lent, rect_t r)
+/* Copies rectangle r of the lent frame (op 1: the whole frame; op 2: the
+ * rectangle alone, packed) into the backing store. */
+static int32_t copy_in(ath_handle_t lent, rect_t r, bool packed)
 {
     int64_t info = ath_cap_info(lent);
     if (info < 0)
         return (int32_t)info;
     if ((info >> 32) != BUFFER_TYPE || !((uint32_t)info & ATH_R_READ))
         return ATH_ERIGHTS;
-    uint32_t pages = (width * height * 4 + ATH_PAGE - 1) / ATH_PAGE;
+    uint32_t pages = packed ? STAGE_PAGES : (width * height * 4 + ATH_PAGE - 1) / ATH_PAGE;
     uint32_t got;
     int32_t at = ath_lend_map(lent, pages, &got);
     if (at >= 0 && got != pages)
@@ -269,7 +276,8 @@ static int32_t copy_in(ath_handle_t lent, rect_t r)
         return ATH_ERIGHTS;
     const uint32_t *src = (const uint32_t *)(uintptr_t)at;
     for (uint32_t y = r.y; y < r.y + r.h; y++)
-        __builtin_memcpy(fb + y * width + r.x, src + y * width + r.x, r.w * 4);
+        __builtin_memcpy(fb + y * width + r.x,
+                         packed ? src + (y - r.y) * r.w : src + y * width + r.x, r.w * 4);
     ath_buf_unmap(lent);
     return 0;
 }
@@ -277,7 +285,7 @@ static int32_t copy_in(ath_handle_t lent, rect_t r)
 ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t lent)
 {
     int32_t e;
-    if (op != 0 && op != 1)
+    if (op < 0 || op > 2)
         return ATH_EINVAL;
     if (!up && (e = start()) < 0)
         return e == ATH_ENOENT ? ATH_ESTOPPED : e;
@@ -287,9 +295,9 @@ ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t len
         return ATH_EINVAL;
     rect_t r = {(uint32_t)xy & 0xffff, (uint32_t)xy >> 16, (uint32_t)wh & 0xffff, (uint32_t)wh >> 16};
     if (r.w == 0 || r.h == 0 || r.x >= width || r.y >= height || r.w > width - r.x ||
-        r.h > height - r.y)
+        r.h > height - r.y || (op == 2 && r.w * r.h * 4 > STAGE_PAGES * ATH_PAGE))
         return ATH_EINVAL;
-    if ((e = copy_in((ath_handle_t)lent, r)) < 0)
+    if ((e = copy_in((ath_handle_t)lent, r, op == 2)) < 0)
         return e;
     if ((e = show(r)) < 0)
         return e;

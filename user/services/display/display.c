@@ -45,7 +45,11 @@ typedef struct surface {
 } surface_t;
 
 static uint32_t frame[FRAME_PAGES * ATH_PAGE / 4] __attribute__((aligned(ATH_PAGE)));
-static ath_handle_t frame_buf = -1, gpu = -1;
+/* Small damages go to the driver in a buffer of their own (gpu.fb op 2):
+ * it maps 16 pages instead of the whole frame. */
+#define STAGE_PAGES 16
+static uint32_t stage[STAGE_PAGES * ATH_PAGE / 4] __attribute__((aligned(ATH_PAGE)));
+static ath_handle_t frame_buf = -1, stage_buf = -1, gpu = -1;
 static uint32_t sw, sh;         /* the screen */
 static surface_t surf[NSURF];
 static int focus;
@@ -86,8 +90,12 @@ static void flush(uint32_t x, uint32_t y, uint32_t w, uint32_t h)
     for (int tries = 0; tries < 2; tries++) {
         if (redraw_all)
             x = y = 0, w = sw, h = sh;
-        int32_t e = ath_call_lend(gpu, frame_buf, ATH_R_READ, 1, x | (int64_t)y << 16,
-                                  w | (int64_t)h << 16, &r);
+        bool small = w * h * 4 <= sizeof stage;
+        if (small)
+            for (uint32_t j = 0; j < h; j++)
+                __builtin_memcpy(&stage[j * w], &frame[(y + j) * sw + x], w * 4);
+        int32_t e = ath_call_lend(gpu, small ? stage_buf : frame_buf, ATH_R_READ, small ? 2 : 1,
+                                  x | (int64_t)y << 16, w | (int64_t)h << 16, &r);
         if (e == ATH_ESTALE || e == ATH_EREVOKED) {
             find_gpu();             /* re-issued by a restart: find it again */
             continue;
@@ -121,6 +129,10 @@ static int32_t start(void)
             return frame_buf;
         if ((e = ath_buf_map(frame_buf, (uint32_t)(uintptr_t)frame)) < 0)
             return e;
+        if ((stage_buf = ath_buf_new(STAGE_PAGES)) < 0)
+            return stage_buf;
+        if ((e = ath_buf_map(stage_buf, (uint32_t)(uintptr_t)stage)) < 0)
+            return e;
     }
     layout();
     up = redraw_all = true;
@@ -131,7 +143,7 @@ static int32_t start(void)
 static int32_t compose(const surface_t *s, ath_handle_t buf, uint32_t x, uint32_t y, uint32_t w,
                        uint32_t h)
 {
-    if (buf == frame_buf)
+    if (buf == frame_buf || buf == stage_buf)
         return ATH_ERIGHTS;
     int64_t info = ath_cap_info(buf);
     if (info < 0 || (info >> 32) != BUFFER_TYPE || !((uint32_t)info & ATH_R_READ))
