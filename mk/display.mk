@@ -1,19 +1,19 @@
 # The display (docs/display.md): the host tool of the display tests
 # (QMP client, PPM checks; tools/dispcheck.c), on the terminal's PSF parser.
-$(BUILD)/dispcheck: tools/dispcheck.c user/apps/term/psf.c user/apps/term/psf.h
+$(BUILD)/dispcheck: tools/dispcheck.c sdk/lib/psf.c sdk/include/psf.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(OPT) tools/dispcheck.c user/apps/term/psf.c -o $@
+	$(CC) $(HOST_CFLAGS) $(OPT) -Isdk/include tools/dispcheck.c sdk/lib/psf.c -o $@
 TOOLS += $(BUILD)/dispcheck
 
 # The PSF parser's libFuzzer target (tests/fuzz/fuzz_psf.c); seeds: the
 # terminal's font and the fonts the unit test builds are enough to start.
 #   make fuzz-psf              fuzz it for FUZZ_SECONDS (default 60)
 PSF_FUZZ := $(BUILD)/fuzz/fuzz_psf
-$(PSF_FUZZ): tests/fuzz/fuzz_psf.c user/apps/term/psf.c user/apps/term/psf.h
+$(PSF_FUZZ): tests/fuzz/fuzz_psf.c sdk/lib/psf.c sdk/include/psf.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-	    -fno-sanitize-recover=undefined -fsanitize=fuzzer -Iuser/apps/term \
-	    tests/fuzz/fuzz_psf.c user/apps/term/psf.c -o $@
+	    -fno-sanitize-recover=undefined -fsanitize=fuzzer -Isdk/include \
+	    tests/fuzz/fuzz_psf.c sdk/lib/psf.c -o $@
 $(BUILD)/fuzz/psf-seeds/stamp:
 	@mkdir -p $(dir $@)
 	@zcat $(DISK_FONT) > $(dir $@)terminus16.psf 2>/dev/null || true

@@ -30,15 +30,19 @@ TOOLS += $(IPC_BENCH_DIR)/ipc_bench
 bench-ipc: $(IPC_BENCH_DIR)/ipc_bench
 	$(IPC_BENCH_DIR)/ipc_bench
 
-# The C SDK for modules: sdk/include/athanor.h + libathanor.a (wasm32).
+# The C SDK for modules: sdk/include/athanor.h + libathanor.a (wasm32): the
+# host calls and helpers, the virtio library, the PSF font parser, reading
+# a file through the file service.
 SDK_LIB := $(BUILD)/sdk/libathanor.a
 $(BUILD)/sdk/athanor.o: sdk/lib/athanor.c sdk/include/athanor.h
 	@mkdir -p $(dir $@)
 	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include -c $< -o $@
-$(BUILD)/sdk/%.o: sdk/lib/%.c sdk/include/athanor.h sdk/include/virtio.h sdk/include/virtq.h
+$(BUILD)/sdk/%.o: sdk/lib/%.c sdk/include/athanor.h sdk/include/virtio.h sdk/include/virtq.h sdk/include/psf.h \
+                   sdk/include/fsproto.h
 	@mkdir -p $(dir $@)
 	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include -c $< -o $@
-$(SDK_LIB): $(BUILD)/sdk/athanor.o $(BUILD)/sdk/virtio.o $(BUILD)/sdk/virtq.o
+$(SDK_LIB): $(BUILD)/sdk/athanor.o $(BUILD)/sdk/virtio.o $(BUILD)/sdk/virtq.o $(BUILD)/sdk/psf.o \
+           $(BUILD)/sdk/fsread.o
 	rm -f $@; llvm-ar-14 rcs $@ $^ 2>/dev/null || ar rcs $@ $^
 .PHONY: sdk
 sdk: $(SDK_LIB)

@@ -34,7 +34,7 @@ $(MODBUILD)/bin/%.caps: user/apps/$$*/$$*.caps
 	cp $< $@
 # The display path copies whole rows of pixels: memory.copy (bulk memory).
 DISPLAY_MODULES := drivers/virtio_gpu.wasm services/display.wasm apps/term.wasm bin/testcard.wasm \
-                   bin/dispbench.wasm
+                   bin/dispbench.wasm bin/monitor.wasm
 $(addprefix $(MODBUILD)/,$(DISPLAY_MODULES)): WASM_CC += -mbulk-memory
 # Programs the shell runs (run NAME: bin/NAME.wasm), also apps/NAME/.
 $(MODBUILD)/bin/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_DEPS)
@@ -84,7 +84,7 @@ PRIVACY_MODULES := drivers/gps.wasm services/sensors.wasm bin/locate.wasm bin/lo
 PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm drivers/virtio_blk.wasm \
                    drivers/virtio_rng.wasm \
                    services/fs.wasm \
-                   $(DISPLAY_MODULES) bin/testcard.caps bin/dispbench.caps \
+                   $(DISPLAY_MODULES) bin/testcard.caps bin/dispbench.caps bin/monitor.caps \
                    drivers/virtio_input.wasm services/input.wasm \
                    $(PRIVACY_MODULES) \
                    apps/shell.wasm bin/hello.wasm bin/crash.wasm bin/spin.wasm \

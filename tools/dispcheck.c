@@ -28,7 +28,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../user/apps/term/psf.h"
+#include <psf.h>
 
 typedef struct img {
     int w, h;

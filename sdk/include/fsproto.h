@@ -76,4 +76,11 @@ typedef struct fs_dirent {
 #define FS_PATH_MAX 1024
 #define FS_LEND_PAGES 16            /* the largest buffer the service maps */
 
+/* Helper (libathanor.a): reads the whole regular file at path (below fs's
+ * directory) into dst, at most cap bytes, through io, a one-page buffer of
+ * ours (iobuf) mapped there. Its size, or < 0 (ATH_EFULL: larger than cap;
+ * ATH_EINVAL: not a regular file, or it changed while read; FS_E*). */
+int32_t ath_fs_read_file(int32_t fs, int32_t iobuf, uint8_t *io, const char *path, uint8_t *dst,
+                         uint32_t cap);
+
 #endif

@@ -1,12 +1,12 @@
 /*
- * libFuzzer target: the PSF font parser (user/apps/term/psf.c) on mutated
+ * libFuzzer target: the PSF font parser (sdk/lib/psf.c) on mutated
  * fonts: parse, then read every pixel of the glyph of every character
  * (ASan checks each read stays inside the input).
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "psf.h"
+#include <psf.h>
 
 static volatile unsigned sink;
 

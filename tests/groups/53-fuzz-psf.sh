@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzing the PSF font parser (user/apps/term/psf.c), briefly: a few seed fonts, then
+# Fuzzing the PSF font parser (sdk/lib/psf.c), briefly: a few seed fonts, then
 # PSF_FUZZ_SECONDS (default 10) of libFuzzer on mutated fonts under
 # ASan + UBSan. One test: passes when no input crashed, hung or leaked. A
 # failing input is kept as build/fuzz/psf-crash-* and its replay printed.

@@ -23,6 +23,8 @@
 #   `run dispbench hostile`: calls straight to the GPU driver with bad ops,
 #   rectangles, buffer sizes and forged handles, all refused, the screen
 #   unchanged;
+#   `run monitor 2`: the system monitor's title and its own line (the newest
+#   domain first) drawn in the disk's font;
 #   poweroff: QEMU ends by itself, status 0.
 # Logs and screendumps: build/display-tests/.
 set -u
@@ -214,6 +216,14 @@ for a in $ARCHES; do
        shot drv && $CHECK same "$OUT/$a-keys.ppm" "$OUT/$a-drv.ppm" 764 0 260 768 2>>"$OUT/$a-check.log"; then
         ok "$a hostile calls to the GPU driver refused (ops, rectangles, buffer sizes, forged handles), screen unchanged"
     else bad "$a hostile driver calls: $(grep dispbench "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    # The system monitor: two samples of every domain, drawn in the tile.
+    type_cmd 'run monitor 2\r'
+    if grep -Eqx 'monitor: [0-9]+ domains' "$OUT/last" && grep -qx 'run: monitor: exit status 0' "$OUT/last" &&
+       shot monitor && $CHECK text "$OUT/$a-monitor.ppm" "$FONT" 768 0 $FG $BG "Azoth domains  cpu/mem" 2>>"$OUT/$a-check.log" &&
+       $CHECK text "$OUT/$a-monitor.ppm" "$FONT" 768 28 $FG $BG "monitor" 2>>"$OUT/$a-check.log"; then
+        ok "$a system monitor: $(grep -m1 '^monitor:' "$OUT/last" | sed 's/^monitor: //') listed and drawn"
+    else bad "$a system monitor: $(grep monitor "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
 
     printf 'poweroff\r' >&3
     stop_qemu

@@ -1,5 +1,5 @@
 /*
- * The PSF font parser (user/apps/term/psf.c): the terminal's font from
+ * The PSF font parser (sdk/lib/psf.c): the terminal's font from
  * Debian (console-setup-linux's Lat15-Terminus16, PSF1 with a Unicode
  * table) when it is installed, small PSF1 and PSF2 fonts built here (with
  * and without tables, UTF-8 sequences), then bad fonts: every truncation

@@ -20,7 +20,8 @@
  */
 #include <athanor.h>
 #include <stdbool.h>
-#include "psf.h"
+#include <fsproto.h>
+#include <psf.h>
 
 #define BUFFER_TYPE 3
 #define TERM_FONT "fonts/Lat15-Terminus16.psf"
@@ -51,24 +52,6 @@ static void say(const char *a, int64_t n)
     ath_print("\n");
 }
 
-/* fs.root op on TERM_FONT: the buffer holds the path. */
-static int64_t fs_op(int64_t op, int64_t arg)
-{
-    static const char path[] = TERM_FONT;
-    int64_t r = -1;
-    for (int tries = 0; tries < 2; tries++) {
-        for (uint32_t i = 0; i < sizeof path - 1; i++)
-            io[i] = (uint8_t)path[i];
-        int32_t e = ath_call_lend(fs, iobuf, ATH_R_READ | ATH_R_WRITE, op, sizeof path - 1, arg, &r);
-        if (e == ATH_ESTALE || e == ATH_EREVOKED) {
-            fs = ath_cap_find("fs.root");
-            continue;
-        }
-        return e < 0 ? e : r;
-    }
-    return r;
-}
-
 static int32_t load_font(void)
 {
     fs = ath_cap_find("fs.root");
@@ -76,21 +59,10 @@ static int32_t load_font(void)
         return fs;
     if ((iobuf = ath_buf_new(1)) < 0 || ath_buf_map(iobuf, (uint32_t)(uintptr_t)io) < 0)
         return ATH_ENOMEM;
-    int64_t st = fs_op(0, 0);
-    if (st < 0)
-        return (int32_t)st;
-    int64_t size = st >> 8;
-    if ((st & 0xff) != 1 || size <= 0 || size > FONT_MAX)
-        return ATH_EINVAL;
-    for (int64_t off = 0; off < size;) {
-        int64_t n = fs_op(1, off);
-        if (n <= 0 || n > ATH_PAGE || off + n > size)
-            return n < 0 ? (int32_t)n : ATH_EINVAL;
-        __builtin_memcpy(font_bytes + off, io, (uint32_t)n);
-        off += n;
-    }
-    int e = psf_parse(&font, font_bytes, (uint32_t)size);
-    return e < 0 ? ATH_EINVAL : 0;
+    int32_t size = ath_fs_read_file(fs, iobuf, io, TERM_FONT, font_bytes, sizeof font_bytes);
+    if (size < 0)
+        return size;
+    return psf_parse(&font, font_bytes, (uint32_t)size) < 0 ? ATH_EINVAL : 0;
 }
 
 static void damage(uint32_t x, uint32_t y, uint32_t cw, uint32_t ch)
@@ -108,15 +80,12 @@ static void damage(uint32_t x, uint32_t y, uint32_t cw, uint32_t ch)
 /* Draws cell (c, r) from the grid, with the cursor bar if it is there. */
 static void cell(uint32_t c, uint32_t r)
 {
-    const uint8_t *g = psf_glyph(&font, (uint8_t)grid[r][c]);
     uint32_t x0 = c * font.width, y0 = r * font.height;
-    bool cur = c == col && r == row;
-    for (uint32_t y = 0; y < font.height; y++) {
-        uint32_t *p = &pix[(y0 + y) * w + x0];
-        bool bar = cur && y + 2 >= font.height;
-        for (uint32_t x = 0; x < font.width; x++)
-            p[x] = bar || psf_pixel(&font, g, x, y) ? FG : BG;
-    }
+    psf_draw(&font, pix, w, x0, y0, (uint8_t)grid[r][c], FG, BG);
+    if (c == col && r == row)       /* the cursor: its bottom two rows */
+        for (uint32_t y = font.height > 2 ? font.height - 2 : 0; y < font.height; y++)
+            for (uint32_t x = 0; x < font.width; x++)
+                pix[(y0 + y) * w + x0 + x] = FG;
     damage(x0, y0, font.width, font.height);
 }
 

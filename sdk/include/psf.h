@@ -2,7 +2,8 @@
  * PC Screen Font (PSF1 and PSF2) console fonts, as Debian's kbd and
  * console-setup ship them (uncompressed): the header, the glyph bitmaps
  * and the Unicode table that says which glyph draws which character.
- * Pure parsing, no host calls: the terminal domain (user/apps/term) and the
+ * Pure parsing, no host calls, in the C SDK (libathanor.a): the terminal
+ * (user/apps/term), the system monitor (user/apps/monitor) and the
  * host tools and tests (tools/dispcheck.c, tests/unit/test_psf.c,
  * tests/fuzz/fuzz_psf.c) use the same code.
  *
@@ -34,5 +35,9 @@ int psf_parse(psf_t *f, const uint8_t *data, uint32_t len);
 const uint8_t *psf_glyph(const psf_t *f, uint32_t ch);
 /* Whether pixel (x, y) of glyph g is set. */
 int psf_pixel(const psf_t *f, const uint8_t *g, uint32_t x, uint32_t y);
+/* Draws character ch, fg on bg, with its top left at (x, y) of an image of
+ * 32-bit pixels, stride pixels a row (the caller keeps it inside). */
+void psf_draw(const psf_t *f, uint32_t *pix, uint32_t stride, uint32_t x, uint32_t y, uint32_t ch,
+              uint32_t fg, uint32_t bg);
 
 #endif

@@ -1,5 +1,5 @@
 /* PSF1 / PSF2 console fonts (psf.h). */
-#include "psf.h"
+#include <psf.h>
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -129,4 +129,15 @@ const uint8_t *psf_glyph(const psf_t *f, uint32_t ch)
 int psf_pixel(const psf_t *f, const uint8_t *g, uint32_t x, uint32_t y)
 {
     return (g[y * f->stride + x / 8] >> (7 - x % 8)) & 1;
+}
+
+void psf_draw(const psf_t *f, uint32_t *pix, uint32_t stride, uint32_t x, uint32_t y, uint32_t ch,
+              uint32_t fg, uint32_t bg)
+{
+    const uint8_t *g = psf_glyph(f, ch);
+    for (uint32_t j = 0; j < f->height; j++) {
+        uint32_t *p = pix + (y + j) * stride + x;
+        for (uint32_t i = 0; i < f->width; i++)
+            p[i] = psf_pixel(f, g, i, j) ? fg : bg;
+    }
 }
