@@ -52,17 +52,18 @@ print-disk:
 	@echo $(DISK_IMG)
 
 # The display (docs/display.md): virtio-gpu at 1024x768 (what the driver's
-# frame holds) and a virtio keyboard. A window when the host has a display (DISPLAY set, not
-# "none"; QEMU's GTK front end is in qemu-system-gui), else -display none:
-# the screen still exists for QMP's screendump. QMP=<path>: a QMP socket.
+# frame holds) and a virtio keyboard. A window when the host has a display
+# (DISPLAY set, not "none") and QEMU has its GTK front end (Debian's
+# qemu-system-gui), else -display none: the screen still exists for QMP's
+# screendump. QMP=<path>: a QMP socket. Only `make run` asks QEMU.
 GPU_RES := xres=1024,yres=768
-ifeq ($(filter-out none,$(DISPLAY)),)
-RUN_DISPLAY := -display none
 RUN_WINDOW :=
-else
-RUN_DISPLAY := -serial mon:stdio -display gtk
-RUN_WINDOW := 1
+ifneq ($(filter-out none,$(DISPLAY)),)
+ifneq ($(filter run,$(MAKECMDGOALS)),)
+RUN_WINDOW := $(shell $(firstword $(QEMU_CMD)) -display help 2>/dev/null | grep -qx gtk && echo 1)
 endif
+endif
+RUN_DISPLAY := $(if $(RUN_WINDOW),-serial mon:stdio -display gtk,-display none)
 comma := ,
 RUN_QMP := $(if $(QMP),-qmp unix:$(QMP)$(comma)server=on$(comma)wait=off)
 RUN_DRIVE := -drive if=none,id=d0,file=$(DISK_IMG),format=raw \
