@@ -18,8 +18,9 @@
 #   off the screen: dropped frames), then restarted (the kernel resets the
 #   device as the driver's DMA pages leave it): the next screendump shows the right-hand tile exactly
 #   as before and the terminal with the lines typed meanwhile;
-#   a shell command typed on the virtio keyboard with QMP send-key (Shift
-#   for capitals and '!'): its echo and its output on the screen;
+#   a shell command typed on the virtio keyboard with QMP send-key (after
+#   keys that make no byte, Caps Lock on and off, a word cleared with
+#   Ctrl-U; Shift for capitals and '!'): its echo and output on the screen;
 #   `run dispbench hostile`: calls straight to the GPU driver with bad ops,
 #   rectangles, buffer sizes and forged handles, all refused, the screen
 #   unchanged;
@@ -105,6 +106,14 @@ kbd_type() {
         cmds+=("{\"execute\":\"send-key\",\"arguments\":{\"keys\":[$k]}}")
     done
     cmds+=('{"execute":"send-key","arguments":{"keys":[{"type":"qcode","data":"ret"}]}}')
+    # First: keys that make no byte (F1, F12, Alt, Meta, Caps Lock twice),
+    # and a word then Ctrl-U, which the shell's editor clears.
+    local pre=() q
+    for q in f1 f12 alt meta_l caps_lock caps_lock x y z; do
+        pre+=("{\"execute\":\"send-key\",\"arguments\":{\"keys\":[{\"type\":\"qcode\",\"data\":\"$q\"}]}}")
+    done
+    pre+=('{"execute":"send-key","arguments":{"keys":[{"type":"qcode","data":"ctrl"},{"type":"qcode","data":"u"}]}}')
+    cmds=("${pre[@]}" "${cmds[@]}")
     $CHECK qmp "$SOCK" "${cmds[@]}" >"$OUT/$a-keys.log" 2>&1
 }
 # Text row r (0-based) of the terminal reads $2 (the font's 8x16 cells).

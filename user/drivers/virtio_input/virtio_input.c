@@ -15,7 +15,7 @@
 #include <virtio.h>
 
 #define MS 1000000ll
-#define EVENTS 32
+#define EVENTS 64
 
 typedef struct event {
     uint16_t type, code;
@@ -75,22 +75,28 @@ ATH_EXPORT("_start") void _start(void)
     vio_ready(&dev);
     vio_notify(&dev, 0);
     ath_print("vkbd: input0 up\n");
+    /* The device drops a batch of events when it finds too few buffers:
+     * each one goes back to it as soon as its event is copied out, before
+     * the (slower) deliveries. */
     for (;;) {
+        static event_t got[EVENTS];
         uint32_t len;
         volatile event_t *ev;
-        int n = 0;
-        while ((ev = vq_get(&q, &len)) != 0) {
-            if (len == sizeof(event_t)) {
-                events++;
-                deliver(ev);
-            } else {
+        int n = 0, given = 0;
+        while (given < EVENTS && (ev = vq_get(&q, &len)) != 0) {
+            if (len == sizeof(event_t))
+                got[n++] = *ev;
+            else
                 bad++;
-            }
             give((int)(ev - slot(0)));
-            n++;
+            given++;
         }
-        if (n && vq_should_notify(&q))
+        if (given && vq_should_notify(&q))
             vio_notify(&dev, 0);
-        vio_wait(&dev, 1000 * MS);
+        for (int i = 0; i < n; i++)
+            deliver(&got[i]);
+        events += (uint32_t)n;
+        if (given == 0)
+            vio_wait(&dev, 100 * MS);     /* the ring is read on every wake-up */
     }
 }
