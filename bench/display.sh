@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench-display [ARCH=...] [FRAMES=30]: boots the product kernel in
+# make bench-display [ARCH=...] [FRAMES=60]: boots the product kernel in
 # QEMU (TCG) with `make run`'s devices and -display none, runs the program
 # dispbench from the shell (user/apps/dispbench) and prints its figures as
 #   display: full-frame F fps, driver-only G fps, present 64x64 P us
@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 a=${1:-x86_64}
-frames=${2:-30}
+frames=${2:-60}
 out=build/bench-display
 mkdir -p "$out"
 make -s ARCH="$a" kernel disk >"$out/build.log" 2>&1 || { tail "$out/build.log" >&2; exit 1; }

@@ -26,9 +26,9 @@ fuzz-psf: $(PSF_FUZZ) $(BUILD)/fuzz/psf-seeds/stamp
 	$(PSF_FUZZ) -max_len=65536 -timeout=10 -artifact_prefix=$(BUILD)/fuzz/psf- \
 	    -max_total_time=$(or $(FUZZ_SECONDS),60) $(BUILD)/fuzz/psf-corpus $(BUILD)/fuzz/psf-seeds
 
-# make bench-display [ARCH=...] [FRAMES=30]: the display figures in QEMU
+# make bench-display [ARCH=...] [FRAMES=60]: the display figures in QEMU
 # (bench/display.sh), ending with
 #   display: full-frame F fps, driver-only G fps, present 64x64 P us
 .PHONY: bench-display
 bench-display:
-	@bash bench/display.sh $(ARCH) $(or $(FRAMES),30)
+	@bash bench/display.sh $(ARCH) $(or $(FRAMES),60)
