@@ -35,3 +35,10 @@ $(SAN)/ipc/sensors.wasm: $(MODBUILD)/services/sensors.wasm
 	@mkdir -p $(dir $@)
 	cp $< $@
 $(SAN)/kernel_tests: $(SAN)/ipc/sensors.wasm
+
+# The lease figures in QEMU (bench/privacy.sh, user/apps/privbench): ends
+# with "privacy: leases N, revoke-to-fail max M us p99 Q us, leaked bytes L,
+# coarse clock R us".
+.PHONY: bench-privacy
+bench-privacy:
+	bash bench/privacy.sh $(ARCH)

@@ -76,8 +76,10 @@ $(BUILD)/mkbootimg: tools/mkbootimg.c
 	$(CC) $(HOST_CFLAGS) $(OPT) $< -o $@
 TOOLS += $(BUILD)/mkbootimg
 
-# The sensors (docs/privacy.md): the GPS driver, the broker, locate.
-PRIVACY_MODULES := drivers/gps.wasm services/sensors.wasm bin/locate.wasm bin/locate.caps
+# The sensors (docs/privacy.md): the GPS driver, the broker, locate, and
+# privbench (make bench-privacy).
+PRIVACY_MODULES := drivers/gps.wasm services/sensors.wasm bin/locate.wasm bin/locate.caps \
+                   bin/privbench.wasm bin/privbench.caps
 
 # The product image (user/manifest.txt): the console drivers, the
 # services and the apps people use.

@@ -114,6 +114,13 @@ static wasm_trap_kind_t hc_cap_lease(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     uint64_t now = timer_now_ns(), end = now + c[2];
     int e = cap_derive_lease(t, (cap_handle_t)c[0], (uint32_t)c[1], t, end < now ? UINT64_MAX : end,
                              &h, NULL);
+    domsys_t *sys = ((domain_t *)u)->sys;
+    if (!e && end >= now && end < sys->reap_at) {
+        bool on = cpu_irq_save();
+        sys->reap_at = end;                 /* the reaper sleeps past it: wake it */
+        waitq_wake_one(&sys->reaper);
+        cpu_irq_restore(on);
+    }
     RET(e ? e : (int32_t)h);
     return WASM_OK;
 }

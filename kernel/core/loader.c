@@ -32,8 +32,9 @@ domsys_t *loader_domsys(void)
 }
 
 /* Ends timed leases when they are due. cap_tick gives up while a
- * capability operation is in progress (the space is busy); the next round
- * catches it. */
+ * capability operation is in progress (the space is busy); the next round,
+ * 1 ms later, catches it. A lease made while the reaper sleeps wakes it
+ * when it ends before the planned wake-up (hc_cap_lease). */
 static void lease_reaper(void *arg)
 {
     domsys_t *sys = arg;
@@ -46,7 +47,16 @@ static void lease_reaper(void *arg)
         }
         if (next > now + REAP_MAX_SLEEP)
             next = now + REAP_MAX_SLEEP;
-        sched_sleep_until(next);
+        /* until next, or until a lease made meanwhile ends sooner (cap_lease) */
+        bool on = cpu_irq_save();
+        uint64_t soon = cap_next_deadline(&sys->space);    /* a lease made since */
+        if (soon < next)
+            next = soon;
+        sys->reap_at = next;
+        waitq_wait(&sys->reaper, next);
+        cpu_irq_save();
+        sys->reap_at = UINT64_MAX;
+        cpu_irq_restore(on);
     }
 }
 

@@ -146,8 +146,10 @@ static inline int32_t sensor_open(sensor_lease_t *l, const char *app, uint32_t s
         return (int32_t)r;
     ath_handle_t got = 0;
     e = ath_recv(box, &l->grant, sizeof l->grant, &got, 0);
-    if (e != (int32_t)sizeof l->grant || got <= 0 || l->grant.id != (uint64_t)r)
+    if (e != (int32_t)sizeof l->grant || l->grant.id != (uint64_t)r)
         return e < 0 ? e : ATH_EINVAL;
+    if (got <= 0)
+        return ATH_EEXPIRED;        /* it ended on the way (the kernel drops a dead capability) */
     l->cap = got;
     if ((e = ath_buf_map(got, (uint32_t)(uintptr_t)page)) < 0)
         return e;

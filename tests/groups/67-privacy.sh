@@ -15,6 +15,11 @@
 #   run locate -t 30     asked at the shell: answered n (refused), then y:
 #                        a fix; `leases` lists "gps locate coarse N";
 #                        `revoke locate` ends it, `leases` is empty
+#   kill, restart gps    during a lease: the broker hands the device over
+#                        again when the driver stays silent; a new lease
+#                        gets its fix; revoke ends both
+#   run privbench 20 20  a short make bench-privacy: 20 leases, each read
+#                        until it failed, no byte of them left visible
 #   poweroff             status 0
 # Logs: build/privacy-tests/.
 set -u
@@ -33,78 +38,9 @@ bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 # cell 48.85..48.86 N, 2.29..2.30 E: coarse answers its centre.
 COARSE='locate: 48.855000 N 2.295000 E (coarse, 0.01 degree cell)'
 
-start_qemu() {     # log, command...
-    LOG=$1
-    shift
-    rm -f "$OUT/in.fifo" "$LOG"
-    mkfifo "$OUT/in.fifo"
-    timeout -k 5 300 "$@" <"$OUT/in.fifo" >"$LOG" 2>&1 &
-    QPID=$!
-    exec 3>"$OUT/in.fifo"
-}
-
-# Waits until the log past size $1 holds $2 (default the prompt).
-wait_for() {
-    local since=${1:-0} want=${2:-'azoth$ '} i
-    for ((i = 0; i < WAIT * 20; i++)); do
-        # kernel lines (the broker's, the driver's) may follow the prompt
-        if [ "$(stat -c %s "$LOG" 2>/dev/null || echo 0)" -gt "$since" ] &&
-           tail -c +$((since + 1)) "$LOG" | tr -d '\r' | grep -qF -- "$want"; then
-            return 0
-        fi
-        kill -0 "$QPID" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
-
-# Types $1 and waits for $2 (default the prompt); the output since is in
-# $OUT/last (\r removed).
-type_cmd() {
-    local size
-    size=$(stat -c %s "$LOG")
-    printf "$1" >&3
-    wait_for "$size" "${2:-azoth\$ }" || { echo "(no '${2:-prompt}' after $(printf %q "$1"))" >"$OUT/last"; return 1; }
-    tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
-}
-
-stop_qemu() {
-    exec 3>&-
-    wait "$QPID"
-    ST=$?
-    rm -f "$OUT/in.fifo"
-    [ -n "${FEED:-}" ] && kill "$FEED" 2>/dev/null
-    wait 2>/dev/null
-}
-
-make_disk() {      # image
-    local tree="$1.tree"
-    rm -rf "$tree" "$1" && mkdir -p "$tree/etc" &&
-        printf '%s\n' '# the privacy boot test (tests/groups/67-privacy.sh)' \
-            'locate gps coarse allow 5' 'locate gps exact deny' '* * * ask' >"$tree/etc/sensors.policy" &&
-        E2FSPROGS_FAKE_TIME=1000000000 mke2fs -q -t ext2 -b 1024 -d "$tree" "$1" 4M >/dev/null
-}
-
-# The GPS stand-in: one sentence every 50 ms, round and round, into the
-# FIFO QEMU reads (opened by QEMU first; written early, it is held).
-feed_gps() {       # fifo base
-    rm -f "$1.in" "$1.out"
-    mkfifo "$1.in" "$1.out"
-    (while :; do
-        while IFS= read -r l; do printf '%s\n' "$l" || exit 0; sleep 0.05; done <tests/privacy/gps.nmea
-    done) >"$1.in" 2>/dev/null &
-    FEED=$!
-}
-
-dev_args() {       # arch disk fifo
-    local drive="-drive if=none,id=d0,file=$2,format=raw" gps="-chardev pipe,id=gps,path=$3"
-    local port="-device virtserialport,bus=vser0.0,chardev=gps,name=org.azoth.gps"
-    case $1 in
-    x86_64) echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on $gps -device virtio-serial-pci,disable-legacy=on,id=vser0 $port" ;;
-    aarch64) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $gps -device virtio-serial-device,bus=virtio-mmio-bus.8,id=vser0 $port" ;;
-    *) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $gps -device virtio-serial-device,bus=virtio-mmio-bus.1,id=vser0 $port" ;;
-    esac
-}
+# QEMU with the serial console on a FIFO, the GPS fed, the disk: shared
+# with make bench-privacy.
+. tests/privacy/qemu.sh
 
 for a in $ARCHES; do
     if ! make -s ARCH="$a" kernel >"$OUT/$a-build.log" 2>&1; then
@@ -112,7 +48,9 @@ for a in $ARCHES; do
         bad "$a: product kernel build failed (log $OUT/$a-build.log)"
         continue
     fi
-    make_disk "$OUT/$a-disk.img" || { bad "$a: disk image"; continue; }
+    make_disk "$OUT/$a-disk.img" 'locate gps coarse allow 5' 'locate gps exact deny' \
+        'privbench gps coarse allow 3600' '* * * ask' ||
+        { bad "$a: disk image"; continue; }
     FEED=
     feed_gps "$OUT/$a-gps"
     cmd=$(make -s ARCH="$a" print-run)
@@ -170,6 +108,24 @@ for a in $ARCHES; do
     else bad "$a revoke: $(tr '\n' '|' <"$OUT/last")"; fi
     type_cmd 'revoke locate\r' && grep -qx 'revoke: locate: no lease' "$OUT/last" &&
         ok "$a revoke with no lease: an error" || bad "$a revoke again: $(tr '\n' '|' <"$OUT/last")"
+
+    # the driver restarted during a lease (its entry runs again and waits for
+    # the device): the broker notices the silence, hands the device over
+    # again, and the next app gets its fix
+    if type_cmd 'run locate -t 60\r' "? [y/N] " && type_cmd 'y\r' && grep -qxF "$COARSE" "$OUT/last" &&
+       type_cmd 'kill gps\r' && type_cmd 'restart gps\r' && since=$(stat -c %s "$LOG") &&
+       wait_for "$since" ': handing it the device again' && wait_for "$since" 'is port 1, opened' &&
+       type_cmd 'run locate -t 60\r' "? [y/N] " && type_cmd 'y\r' && grep -qxF "$COARSE" "$OUT/last" &&
+       type_cmd 'revoke locate\r' && grep -qx 'revoke: 2 leases of locate ended' "$OUT/last"; then
+        ok "$a gps driver restarted during a lease: device handed over again, fix, both leases revoked"
+    else bad "$a driver restart: $(grep -E '^(locate|run|revoke|privacy|restart):' "$OUT/last" | tr '\n' '|')"; fi
+
+    # a short make bench-privacy: 20 leases, each read until it fails
+    if type_cmd 'run privbench 20 20\r' &&
+       grep -Eqx 'privacy: leases 20, revoke-to-fail max [0-9]+ us p99 [0-9]+ us, leaked bytes 0, coarse clock 1000 us' "$OUT/last" &&
+       grep -qx 'run: privbench: exit status 0' "$OUT/last"; then
+        ok "$a privbench 20 leases: $(grep '^privacy: leases' "$OUT/last")"
+    else bad "$a privbench: $(grep -E '^(privacy: leases|privbench|run):' "$OUT/last" | tr '\n' '|')"; fi
 
     printf 'poweroff\r' >&3
     stop_qemu

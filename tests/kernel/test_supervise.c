@@ -13,7 +13,7 @@
 
 #define MS 1000000ull
 
-static uint64_t fake_ns;
+uint64_t fake_ns;       /* also the fake clock of test_privacy.c */
 
 uint64_t timer_now_ns(void)
 {

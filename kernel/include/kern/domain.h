@@ -156,6 +156,11 @@ struct domsys {
     /* The system-control object the manifest's "system" lines grant
      * (kern/sysctl.h); NULL: such lines are refused. */
     kobj_t *system;
+    /* The lease reaper (loader.c) sleeps here until reap_at; a lease made
+     * to end sooner wakes it (cap_lease), so a lease ends on time, not at
+     * the reaper's next round (docs/privacy.md). */
+    waitq_t reaper;
+    uint64_t reap_at;
 };
 
 /* Sets up sys around the runtime rt (the caller keeps it). */

@@ -37,6 +37,7 @@ typedef struct lease {
     uint32_t sensor, precision;
     char app[SENSOR_NAME];
     ath_handle_t buf;               /* the root of the app's lease (ours) */
+    ath_handle_t lease;             /* the kernel lease (ours); the app's copy derives from it */
 } lease_t;
 
 static lease_t leases[MAX_LEASES];
@@ -53,6 +54,7 @@ static ath_handle_t fix_ch = -1, dev_ch = -1, mmio_root = -1, irq_root = -1, ask
                     answer_ch = -1, fs_root = -1;
 static bool gps_live;               /* the driver holds the device */
 static bool hand_failed;            /* handing it over failed: not again until leases change */
+static uint64_t live_since, last_fix_at, silent_after = 3000 * MS;
 static sensor_fix_t last_fix;
 static uint32_t nfixes;
 
@@ -100,6 +102,17 @@ static int32_t copy_uint(char *d, int32_t at, int32_t cap, uint64_t v)
     return at;
 }
 
+static bool same_app(const char *a, const char *b)
+{
+    for (int i = 0; i < SENSOR_NAME; i++) {
+        if (a[i] != b[i])
+            return false;
+        if (!a[i])
+            return true;
+    }
+    return true;
+}
+
 /* "privacy: gps live: locate (coarse), x (exact)" or "privacy: gps off". */
 static void indicator(void)
 {
@@ -111,6 +124,12 @@ static void indicator(void)
         lease_t *l = &leases[i];
         if (!l->used || l->sensor != SENSOR_GPS)
             continue;
+        bool dup = false;       /* one mention per app and precision */
+        for (int k = 0; k < i && !dup; k++)
+            dup = leases[k].used && leases[k].sensor == SENSOR_GPS && leases[k].precision == l->precision &&
+                  same_app(leases[k].app, l->app);
+        if (dup)
+            continue;
         n = copy_str(line, n, sizeof line, any ? ", " : "live: ");
         n = copy_str(line, n, sizeof line, l->app);
         n = copy_str(line, n, sizeof line, " (");
@@ -121,6 +140,18 @@ static void indicator(void)
     if (!any)
         n = copy_str(line, n, sizeof line, "off (no lease; device stopped)");
     copy_str(line, n, sizeof line, "\n");
+    /* printed when it changes */
+    static char shown[200];
+    bool same = true;
+    for (int i = 0; i < (int)sizeof line && same; i++) {
+        same = line[i] == shown[i];
+        if (!line[i])
+            break;
+    }
+    if (same)
+        return;
+    for (int i = 0; i < (int)sizeof line; i++)
+        shown[i] = line[i];
     ath_print(line);
 }
 
@@ -140,7 +171,12 @@ static void physical(void)
         ath_handle_t m = ath_cap_dup(mmio_root, ATH_R_MAP | ATH_R_TRANSFER);
         ath_handle_t q = ath_cap_dup(irq_root, ATH_R_RECV | ATH_R_SEND | ATH_R_TRANSFER);
         int32_t e1 = m < 0 ? m : ath_send(dev_ch, "mmio", 4, m);
-        int32_t e2 = q < 0 ? q : ath_send(dev_ch, "irq", 3, q);
+        if (e1 == ATH_EREVOKED || e1 == ATH_ESTALE) {
+            /* the driver was restarted: its channel was issued anew */
+            dev_ch = ath_cap_find("gps.dev");
+            e1 = dev_ch < 0 ? dev_ch : ath_send(dev_ch, "mmio", 4, m);
+        }
+        int32_t e2 = q < 0 ? q : e1 < 0 ? e1 : ath_send(dev_ch, "irq", 3, q);
         if (e1 < 0 || e2 < 0) {
             ath_print("sensors: cannot hand the GPS device over: ");
             ath_print(ath_strerror(e1 < 0 ? e1 : e2));
@@ -160,6 +196,28 @@ static void physical(void)
         nfixes = 0;
     }
     gps_live = want;
+    live_since = (uint64_t)ath_uptime_ns();
+    silent_after = 3000 * MS;
+}
+
+/* The driver holds the device but sends nothing (it was restarted after a
+ * fault and waits for the device again, or the stream stopped): take the
+ * device back and hand it over again, waiting twice as long each time
+ * (up to a minute). */
+static void watchdog(uint64_t now)
+{
+    uint64_t since = last_fix_at > live_since ? last_fix_at : live_since;
+    if (!gps_live || now - since < silent_after)
+        return;
+    ath_print("privacy: no fix from the gps driver for ");
+    ath_print_int((int64_t)((now - since) / MS));
+    ath_print(" ms: handing it the device again\n");
+    ath_cap_revoke(mmio_root);
+    ath_cap_revoke(irq_root);
+    gps_live = false;
+    uint64_t next = silent_after * 2 < 60000 * MS ? silent_after * 2 : 60000 * MS;
+    physical();
+    silent_after = next;
 }
 
 /* The app's view of a fix at its precision. Coarse: the centre of the
@@ -231,24 +289,32 @@ static int64_t housekeeping(void)
         if (r == (int32_t)sizeof m && m.magic == SENSOR_FIX_MAGIC)
             last_fix = m.fix, nfixes++, fresh = true;
     uint64_t now = (uint64_t)ath_uptime_ns();
+    if (fresh)
+        last_fix_at = now, silent_after = 3000 * MS;
     int64_t next = TICK_MAX;
     bool changed = false;
     for (int i = 0; i < MAX_LEASES; i++) {
         if (!leases[i].used)
             continue;
-        if (now >= leases[i].end_ns) {
-            end_lease(i, "expired");
+        /* the kernel ends it (its lease reaper): we see it here */
+        int64_t info = ath_cap_info(leases[i].lease);
+        if (info < 0) {
+            end_lease(i, info == ATH_EEXPIRED ? "expired" : "ended");
             changed = true;
             continue;
         }
         if (fresh && leases[i].sensor == SENSOR_GPS)
             publish(i);
-        if ((int64_t)(leases[i].end_ns - now) < next)
-            next = (int64_t)(leases[i].end_ns - now);
+        /* the kernel's reaper ends it at end_ns; our cleanup (zeroing,
+         * the log line, the device) follows 2 ms later, off the app's way */
+        int64_t left = now < leases[i].end_ns ? (int64_t)(leases[i].end_ns - now) + 2 * MS : MS;
+        if (left < next)
+            next = left;
     }
     if (changed)
         indicator();
     physical();
+    watchdog(now);
     return next;
 }
 
@@ -420,12 +486,16 @@ ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_
     /* read and map; derive and transfer too, so an app may share it with
      * a helper: every copy ends with the lease (the kernel's derivation
      * tree), which is the point */
-    ath_handle_t lh = ath_cap_lease(b, ATH_R_READ | ATH_R_MAP | ATH_R_DERIVE | ATH_R_TRANSFER,
-                                    (int64_t)r.ms * MS);
-    if (lh < 0) {
+    const uint32_t rights = ATH_R_READ | ATH_R_MAP | ATH_R_DERIVE | ATH_R_TRANSFER;
+    ath_handle_t lh = ath_cap_lease(b, rights, (int64_t)r.ms * MS);
+    /* the app gets a copy derived from the lease, which we keep: its end
+     * ends the copy, and we see the kernel end it (cap_info: expired) */
+    ath_handle_t ch = lh < 0 ? lh : ath_cap_dup(lh, rights);
+    if (ch < 0) {
+        ath_cap_revoke(b);
         ath_buf_unmap(b);
         ath_cap_drop(b);
-        return lh;
+        return ch;
     }
     l->used = true;
     l->id = next_id++;
@@ -433,14 +503,14 @@ ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_
     l->sensor = r.sensor;
     l->precision = r.precision;
     l->buf = b;
+    l->lease = lh;
     for (int i = 0; i < SENSOR_NAME; i++)
         l->app[i] = r.app[i];
     publish(slot);
     sensor_grant_t g = {l->id, l->end_ns, l->sensor, l->precision};
-    if ((e = ath_send(box_h, &g, sizeof g, lh)) < 0) {
-        ath_cap_drop(lh);
-        end_lease(slot, "the app's box is full");
-        return ATH_EBUSY;
+    if ((e = ath_send(box_h, &g, sizeof g, ch)) < 0) {
+        end_lease(slot, ath_strerror(e));           /* the app's box is full, ... */
+        return e == ATH_EEXPIRED ? e : ATH_EBUSY;   /* expired: it ended before delivery */
     }
     indicator();
     physical();
