@@ -13,6 +13,8 @@
  *
  * `run testcard hostile`: hostile presents, each of which must be refused
  * and change nothing on the screen; exit status = how many were not.
+ * `run testcard storm`: whole-surface presents until Ctrl-C, to be killed
+ * in the middle of a frame.
  */
 #include <athanor.h>
 #include <stdbool.h>
@@ -135,6 +137,21 @@ ATH_EXPORT("_start") int _start(void)
         ath_buf_map(buf, (uint32_t)(uintptr_t)pix) < 0) {
         ath_print("testcard: no memory for the surface\n");
         return 101;
+    }
+    bool storm = n >= 5 && args[0] == 's' && args[1] == 't' && args[2] == 'o' && args[3] == 'r' &&
+                 args[4] == 'm';
+    if (storm) {
+        /* Whole-surface presents, one colour after another, until stopped
+         * (Ctrl-C kills us, most likely inside the compositor or the
+         * driver, on this thread) or 100000 frames. */
+        ath_print("testcard: storm\n");
+        for (int32_t f = 0; f < 100000; f++) {
+            if (f % 64 == 0)        /* nearly all the time goes to presents */
+                for (uint32_t i = 0; i < w * h; i++)
+                    pix[i] = bars[(f / 64) & 7];
+            present(buf, 0, 0, w, h);
+        }
+        return 0;
     }
     if (hostile_mode)
         hostile();
