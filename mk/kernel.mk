@@ -50,13 +50,16 @@ KCFLAGS := -std=c11 --target=$(ARCH_TRIPLE) -ffreestanding -nostdlib -nostdlibin
 # The portable core, and the test harness test kernels add.
 KCORE_SRC := $(addprefix kernel/core/,bootimg.c cap.c dev.c devices.c domain.c heap.c hostcall.c ipc.c \
                irq.c klib.c loader.c main.c overlay.c panic.c pmm.c printk.c sched.c stack.c \
-               supervise.c sysctl.c time.c trap.c vm.c wasm_platform.c)
+               supervise.c sysctl.c time.c trap.c vm.c wasiprog.c wasm_platform.c)
+# The WASI layer (docs/wasi.md), the same files the hosted runner links.
+KWASI_SRC := $(addprefix src/wasi/,wasi.c wasi_fd.c wasi_path.c)
 KTEST_HARNESS := $(addprefix kernel/test/,hostile.c ipcbench.c join.c ktest.c kspec.c resetbench.c \
                    scenario.c selftest.c selftest_fault.c selftest_sched.c spectest.c)
 KOBJ := $(patsubst kernel/core/%.c,$(KBUILD)/core/%.o,$(KCORE_SRC)) \
         $(if $(ARCH_NO_PORT_IO),$(KBUILD)/common/noio.o) \
         $(if $(KTEST_ON),$(patsubst kernel/test/%.c,$(KBUILD)/test/%.o,$(KTEST_HARNESS))) \
         $(patsubst src/wasm/%.c,$(KBUILD)/wasm/%.o,$(ENGINE_SRC)) \
+        $(patsubst src/wasi/%.c,$(KBUILD)/wasi/%.o,$(KWASI_SRC)) \
         $(patsubst $(KARCH)/%,$(KBUILD)/arch/%.o,$(ARCH_SRC))
 -include $(KOBJ:.o=.d)
 
@@ -75,6 +78,12 @@ $(KBUILD)/test/%.o: kernel/test/%.c
 $(KBUILD)/core/bootimg.o: kernel/core/bootimg.c $(BOOTIMG)
 	@mkdir -p $(dir $@)
 	clang $(KCFLAGS) -DBOOTIMG_PATH='"$(abspath $(BOOTIMG))"' -c $< -o $@
+$(KBUILD)/core/wasiprog.o: kernel/core/wasiprog.c
+	@mkdir -p $(dir $@)
+	clang $(KCFLAGS) -Isrc/wasi -c $< -o $@
+$(KBUILD)/wasi/%.o: src/wasi/%.c
+	@mkdir -p $(dir $@)
+	clang $(KCFLAGS) -Isrc/wasi -c $< -o $@
 $(KBUILD)/wasm/%.o: src/wasm/%.c
 	@mkdir -p $(dir $@)
 	clang $(KCFLAGS) -c $< -o $@
@@ -107,12 +116,31 @@ kernel-default:
 # `make run` the kernel's own status back.
 # With stdin not a terminal (a file, a pipe, CI) the kernel is told to power
 # off once init has run instead of waiting for "poweroff" on the console.
+# With CMD="<command>" (docs/wasi.md) the shell runs that command and
+# powers off with its status (scripts/run-cmd.sh; QUIET=1: only its
+# output), and make exits with that status: run-cmd saves it, then run's
+# recipe hands it to $(run-exit), a function of the make extension
+# tools/make-exit.c, as make has no other way to exit with it.
+ifneq ($(and $(CMD),$(filter run,$(MAKECMDGOALS))),)
+# (built while the makefiles are read: make 4.3 does not rebuild a loaded object)
+MAKE_EXIT_SO := $(BUILD)/make_exit.so
+MAKE_EXIT_ERR := $(shell [ $(MAKE_EXIT_SO) -nt tools/make-exit.c ] || { mkdir -p $(BUILD) && \
+    $(CC) -shared -fPIC -O2 -Wall -Wextra -Werror tools/make-exit.c -o $(MAKE_EXIT_SO); } 2>&1)
+load $(MAKE_EXIT_SO)
+.PHONY: run-cmd
+run-cmd: kernel disk
+	@bash scripts/run-cmd.sh $(ARCH) $(QEMU_CMD) $(ARCH_IMAGE) $(RUN_DEV_ARGS); \
+	 echo $$? > $(BUILD)/run.status
+run: run-cmd
+	@:$(run-exit $(file <$(BUILD)/run.status))
+else
 run: kernel disk
 	@once=; [ -t 0 ] || once="-append athanor.once"; \
 	 $(if $(RUN_WINDOW),$(subst -nographic,,$(QEMU_CMD)),$(QEMU_CMD)) \
 	     $(ARCH_IMAGE) $$once $(RUN_DEV_ARGS) $(RUN_DISPLAY) $(RUN_QMP); rc=$$?; \
 	 if [ "$(ARCH)" = x86_64 ] && [ $$((rc % 2)) = 1 ]; then rc=$$((rc >> 1)); fi; \
 	 exit $$rc
+endif
 
 debug: kernel
 	@echo "kernel: QEMU waits for GDB on :1234. In another terminal:"

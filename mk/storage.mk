@@ -35,11 +35,14 @@ DISK_IMG := $(BUILD)/disk/azoth.img
 # The terminal's console font (docs/display.md), from Debian's
 # console-setup-linux, uncompressed into fonts/ of the disk.
 DISK_FONT := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+# The WASI programs the system ships in /bin (`run wc` finds /bin/wc.wasm).
+DISK_PROGRAMS = $(LANG_PROGRAMS)
 DISK_TREE := $(BUILD)/disk/tree
 .PHONY: disk print-disk
-disk:
-	@rm -rf $(DISK_TREE) && mkdir -p $(DISK_TREE)
+disk: $(DISK_PROGRAMS)
+	@rm -rf $(DISK_TREE) && mkdir -p $(DISK_TREE)/bin
 	@cp -R user/disk/. $(DISK_TREE)/
+	@cp $(DISK_PROGRAMS) $(DISK_TREE)/bin/
 	@if [ -n "$(DISK)" ]; then \
 	     [ -d "$(DISK)" ] || { echo "disk: DISK=$(DISK) is not a directory" >&2; exit 1; }; \
 	     cp -R "$(DISK)"/. $(DISK_TREE)/; fi
@@ -47,7 +50,7 @@ disk:
 	@mkdir -p $(DISK_TREE)/fonts && zcat $(DISK_FONT) > $(DISK_TREE)/fonts/Lat15-Terminus16.psf
 	@rm -f $(DISK_IMG)
 	@E2FSPROGS_FAKE_TIME=1000000000 mke2fs -q -t ext2 -b 1024 -d $(DISK_TREE) $(DISK_IMG) 16M >/dev/null
-	@echo "disk: $(DISK_IMG)"
+	@[ "$(QUIET)" = 1 ] || echo "disk: $(DISK_IMG)"
 print-disk:
 	@echo $(DISK_IMG)
 

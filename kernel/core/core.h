@@ -38,6 +38,7 @@ size_t vm_reserved_bytes(void);
 
 /* printk.c: the last at most cap bytes of the kernel log into buf. */
 size_t klog_tail(char *buf, size_t cap);
+extern bool klog_quiet;                 /* printk.c: athanor.quiet, the console stays silent */
 
 /* heap.c */
 size_t heap_bytes(void);

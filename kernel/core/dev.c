@@ -512,6 +512,11 @@ static uint32_t kcons_write(const uint8_t *p, uint32_t n)
     return done;
 }
 
+uint32_t kcons_out(const void *p, uint32_t n)
+{
+    return kcons_write(p, n);
+}
+
 /* Takes up to cap bytes of queued output into p. */
 static uint32_t kcons_take(uint8_t *p, uint32_t cap)
 {

@@ -63,6 +63,12 @@ static const kobj_ops_t domain_ops = {NULL, domain_obj_unref};
 
 domain_t *domain_create(domsys_t *sys, const char *name, const domain_limits_t *lim, int prio)
 {
+    return domain_create_with(sys, name, lim, prio, NULL);
+}
+
+domain_t *domain_create_with(domsys_t *sys, const char *name, const domain_limits_t *lim,
+                             int prio, wasm_linker_t *linker)
+{
     if (domain_find(sys, name))
         return NULL;
     domain_t *d = kmalloc(sizeof *d);
@@ -75,7 +81,7 @@ domain_t *domain_create(domsys_t *sys, const char *name, const domain_limits_t *
     d->state = DOMAIN_NEW;
     str_copy(d->entry, sizeof d->entry, "_start");
     d->caps = cap_table_create(&sys->space, d->lim.max_handles ? d->lim.max_handles : 1, d);
-    d->linker = hostcall_linker(d);
+    d->linker = linker ? linker : hostcall_linker(d);
     if (!str_copy(d->name, sizeof d->name, name) || !d->caps || !d->linker) {
         if (d->caps)
             cap_table_destroy(d->caps);
@@ -176,6 +182,29 @@ void domain_uncharge(domain_t *d, uint64_t pages)
 {
     d->buf_pages -= pages < d->buf_pages ? pages : d->buf_pages;
     domain_set_mem_limit(d);
+}
+
+void domain_unlist(domain_t *d)
+{
+    domsys_t *sys = d->sys;
+    for (domain_t **pp = &sys->list; *pp; pp = &(*pp)->next)
+        if (*pp == d) {
+            *pp = d->next;
+            d->next = NULL;
+            sys->ndomains--;
+            return;
+        }
+}
+
+void domain_relist(domain_t *d)
+{
+    domsys_t *sys = d->sys;
+    for (domain_t *e = sys->list; e; e = e->next)
+        if (e == d)
+            return;
+    d->next = sys->list;
+    sys->list = d;
+    sys->ndomains++;
 }
 
 domain_t *domain_find(domsys_t *sys, const char *name)

@@ -24,6 +24,7 @@
 #include <kern/kernel.h>
 #include <kern/sched.h>
 #include <kern/sysctl.h>
+#include <kern/wasiprog.h>
 
 #include "core.h"
 #ifdef ATHANOR_TEST
@@ -42,7 +43,10 @@ typedef struct stage2 {
 #define MS 1000000ull
 
 static volatile int power_req = -1;     /* sys_power: -1 none, 0 off, 1 reboot */
+static volatile int power_status;       /* sys_halt: the status to power off with */
 static bool console_once;               /* athanor.once */
+static char run_cmd[1024];              /* athanor.cmd=HEX, decoded */
+static size_t run_cmd_len;
 
 static uint64_t plat_stat(int key)
 {
@@ -58,6 +62,73 @@ static uint64_t plat_stat(int key)
 static void plat_power(int how)
 {
     power_req = how;
+}
+
+/* Under athanor.quiet (make run QUIET=1) the command's output is framed
+ * by two markers the host side cuts at (scripts/run-cmd.sh): everything
+ * before the first (firmware banners) and from the second on goes. The
+ * second carries the status, for the ports whose power-off has none. */
+#define CMD_BEGIN "\x1b]azoth;begin\x07"
+
+static bool cmd_framed;
+
+static void plat_halt(int status)
+{
+    if (cmd_framed) {
+        char end[32] = "\x1b]azoth;end;";
+        size_t n = strlen(end);
+        if (status >= 100)
+            end[n++] = (char)('0' + status / 100);
+        if (status >= 10)
+            end[n++] = (char)('0' + status / 10 % 10);
+        end[n++] = (char)('0' + status % 10);
+        end[n++] = '\x07';
+        kcons_out(end, (uint32_t)n);
+        cmd_framed = false;
+    }
+    power_status = status;
+    power_req = 0;
+}
+
+static size_t plat_cmd(char *buf, size_t cap)
+{
+    memcpy(buf, run_cmd, run_cmd_len < cap ? run_cmd_len : cap);
+    if (run_cmd_len && klog_quiet && !cmd_framed) {
+        kcons_out(CMD_BEGIN, sizeof CMD_BEGIN - 1);
+        cmd_framed = true;
+    }
+    return run_cmd_len;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* athanor.cmd=HEX on the command line: the command `make run CMD=` gives
+ * the shell, hex-encoded so that any byte survives the boot loaders. A
+ * malformed or overlong one is dropped with a line saying so. */
+static void read_cmd(const char *cmdline)
+{
+    static const char key[] = "athanor.cmd=";
+    const char *p = cmdline;
+    for (; *p; p++)
+        if ((p == cmdline || p[-1] == ' ') && !memcmp(p, key, sizeof key - 1))
+            break;
+    if (!*p)
+        return;
+    p += sizeof key - 1;
+    size_t n = 0;
+    for (; p[0] && p[0] != ' '; p += 2) {
+        int hi = hexval(p[0]), lo = p[1] ? hexval(p[1]) : -1;
+        if (hi < 0 || lo < 0 || n == sizeof run_cmd || (hi == 0 && lo == 0)) {
+            kprintf("athanor: athanor.cmd: malformed or too long, ignored\n");
+            return;
+        }
+        run_cmd[n++] = (char)(hi << 4 | lo);
+    }
+    run_cmd_len = n;
 }
 
 static bool plat_ready(void)
@@ -77,8 +148,12 @@ static void prog_thread(void *arg)
     memcpy(tag, p->d->name, n);
     memcpy(tag + n, ": trapped", 10);
     uint64_t res = 0;
-    int r = loader_run_entry(p->d, tag, &res);
-    p->status = r < 0 ? -1 : (int64_t)(uint32_t)res;
+    if (p->wasi) {
+        p->status = wasiprog_run(p->d);
+    } else {
+        int r = loader_run_entry(p->d, tag, &res);
+        p->status = r < 0 ? -1 : (int64_t)(uint32_t)res;
+    }
     p->done = true;
     thread_exit();
 }
@@ -88,7 +163,10 @@ static bool plat_spawn(domain_t *d, sysctl_prog_t *p)
     return thread_create(d, d->name, d->prio, prog_thread, p, PROG_STACK) != NULL;
 }
 
-static const sysctl_platform_t platform = {plat_stat, klog_tail, plat_power, plat_ready, plat_spawn};
+static const sysctl_platform_t platform = {
+    plat_stat, klog_tail, plat_power, plat_ready, plat_spawn,
+    wasiprog_launch, wasiprog_unload, plat_cmd, plat_halt,
+};
 
 /* "athanor.crash" on the command line: an unexpected page fault after the
  * boot line, to show (and let the boot test check) that it is reported
@@ -156,6 +234,7 @@ static void console_wait_poweroff(void)
 static void stage2(void *arg)
 {
     stage2_t *st = arg;
+    read_cmd(st->cmdline);
     dev_scan();
     loader_run_manifest();
     print_boot_line();
@@ -198,6 +277,7 @@ static void stage2(void *arg)
 
 void kmain(boot_info_t *bi)
 {
+    klog_quiet = bi->cmdline && str_has_word(bi->cmdline, "athanor.quiet");
     console_init();
     kstack_boot((uintptr_t)__builtin_frame_address(0));
     kprintf("athanor %s %s: kernel entered\n", ATHANOR_VERSION, arch_name());
@@ -221,6 +301,6 @@ void kmain(boot_info_t *bi)
         arch_reboot();
     }
     kprintf("athanor: powering off\n");
-    arch_poweroff(st.failures ? 1 : 0);
+    arch_poweroff(st.failures ? 1 : power_status);
 #endif
 }

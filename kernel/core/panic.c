@@ -15,6 +15,7 @@ static volatile int panicking;
 void panic(const char *fmt, ...)
 {
     cpu_irq_disable();
+    klog_quiet = false;     /* a panic is always shown */
     kcons_release();    /* dev.c: from here on, straight to the UART */
     if (panicking++) {
         /* A panic while panicking (say, the backtrace faulted): stop here. */

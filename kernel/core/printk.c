@@ -19,10 +19,15 @@ void kcons_putc(char c);        /* dev.c: the console hand-off to the driver dom
 static char klog[KLOG_SIZE];
 static uint64_t klog_len;       /* bytes ever logged */
 
+/* athanor.quiet (make run QUIET=1): the log only, nothing on the console,
+ * so that only a program's own output is seen there. */
+bool klog_quiet;
+
 static void log_putc(char c)
 {
     klog[klog_len++ % KLOG_SIZE] = c;
-    kcons_putc(c);
+    if (!klog_quiet)
+        kcons_putc(c);
 }
 #define console_putc log_putc
 

@@ -356,7 +356,7 @@ static domain_t *prog_domain(domain_t *me, const char *name, int *err)
             *err = CAP_EINVAL;      /* a domain of the manifest, not a program */
             return NULL;
         }
-        if (p->running && !p->done) {
+        if (p->wasi || (p->running && !p->done)) {
             *err = IPC_EBUSY;
             return NULL;
         }
@@ -481,7 +481,113 @@ static wasm_trap_kind_t hc_sys_wait(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     }
     p->running = false;
     c[0] = (uint64_t)(p->status < 0 ? (int64_t)IPC_ETRAP : p->status);
+    if (p->wasi) {              /* collected: the slot is free again */
+        if (plat && plat->wasi_unload)
+            plat->wasi_unload(p->d);
+        p->d = NULL;
+        p->wasi = false;
+    }
     return WASM_OK;
+}
+
+#define WHY_MAX 240
+
+/* sys_wasi(sys, fs, rng, spec, len) -> a control handle (control, read)
+ * to a new domain running the WASI program spec names (kern/wasiprog.h:
+ * NUL-terminated fields p PATH, a ARG, e K=V, d PATH[::GUEST]), read
+ * through the caller's directory capability fs, with rng (0: none) behind
+ * random_get; both need the derive right. Wait for it with sys_wait. On
+ * failure the reason is written over spec as a NUL-terminated line. */
+static wasm_trap_kind_t hc_sys_wasi(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    domain_t *me = u;
+    int e = sys_check(me, c[0], CAP_R_CONTROL);
+    if (e)
+        return RET(e), WASM_OK;
+    uint32_t len = (uint32_t)c[4];
+    uint8_t *sp = hostcall_guest(ctx, c[3], len);
+    if (!sp)
+        return RET(IPC_EFAULT), WASM_OK;
+    if (len == 0 || len > 4096)
+        return RET(CAP_EINVAL), WASM_OK;
+    if (!plat || !plat->wasi_launch || !plat->spawn)
+        return RET(CAP_ENOENT), WASM_OK;
+    int slot = -1;
+    for (int i = 0; i < SYS_PROGS && slot < 0; i++)
+        if (!progs[i].d)
+            slot = i;
+    if (slot < 0)
+        return RET(IPC_ELIMIT), WASM_OK;
+    char *spec = kmalloc(len), why[WHY_MAX];
+    if (!spec)
+        return RET(CAP_ENOMEM), WASM_OK;
+    memcpy(spec, sp, len);
+    why[0] = 0;
+    domain_t *d = NULL;
+    e = plat->wasi_launch(me, (cap_handle_t)c[1], (cap_handle_t)c[2], spec, len, &d, why,
+                          sizeof why);
+    kfree(spec);
+    /* The launch may have slept (file service calls): look again. */
+    if (!e && !(sp = hostcall_guest(ctx, c[3], len)))
+        e = IPC_EFAULT;
+    if (e) {
+        if (d)
+            plat->wasi_unload(d);
+        if ((sp = hostcall_guest(ctx, c[3], len))) {
+            size_t n = strlen(why) < len - 1 ? strlen(why) : len - 1;
+            memcpy(sp, why, n);
+            sp[n] = 0;
+        }
+        return RET(e), WASM_OK;
+    }
+    cap_handle_t h;
+    if ((e = cap_install(me->caps, &d->obj, CAP_R_CONTROL | CAP_R_READ, &h))) {
+        plat->wasi_unload(d);
+        return RET(e), WASM_OK;
+    }
+    sysctl_prog_t *p = &progs[slot];
+    p->d = d;
+    p->wasi = true;
+    p->done = false;
+    p->status = 0;
+    p->running = true;
+    if (!plat->spawn(d, p)) {
+        p->running = false;
+        p->d = NULL;
+        p->wasi = false;
+        cap_delete(me->caps, h);
+        plat->wasi_unload(d);
+        return RET(CAP_ENOMEM), WASM_OK;
+    }
+    return RET((int32_t)h), WASM_OK;
+}
+
+/* sys_cmd(sys, buf, cap) -> the length of the command the kernel command
+ * line gave (athanor.cmd=), copied into buf cut to cap; 0: none. */
+static wasm_trap_kind_t hc_sys_cmd(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    out_t o;
+    int e = sys_check(u, c[0], CAP_R_CONTROL);
+    if (e)
+        return RET(e), WASM_OK;
+    if (!guest_out(ctx, c[1], c[2], &o))
+        return RET(IPC_EFAULT), WASM_OK;
+    return RET(plat && plat->cmd ? (int32_t)plat->cmd(o.p, o.cap) : 0), WASM_OK;
+}
+
+/* sys_halt(sys, status): power off with exit status 0..255. */
+static wasm_trap_kind_t hc_sys_halt(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    int e = sys_check(u, c[0], CAP_R_CONTROL);
+    uint32_t status = (uint32_t)c[1];
+    if (!e && status > 255)
+        e = CAP_EINVAL;
+    if (!e && (!plat || !plat->halt))
+        e = CAP_ENOENT;
+    if (!e)
+        plat->halt((int)status);
+    return RET(e), WASM_OK;
 }
 
 static const hostcall_def_t sys_calls[] = {
@@ -494,6 +600,9 @@ static const hostcall_def_t sys_calls[] = {
     {"sys_ready", "i:i", hc_sys_ready},
     {"sys_run", "iiiii:i", hc_sys_run},
     {"sys_wait", "iiI:I", hc_sys_wait},
+    {"sys_wasi", "iiiii:i", hc_sys_wasi},
+    {"sys_cmd", "iii:i", hc_sys_cmd},
+    {"sys_halt", "ii:i", hc_sys_halt},
 };
 
 bool sysctl_hostcalls_define(wasm_linker_t *l, domain_t *d)

@@ -135,6 +135,19 @@ ATH_IMPORT("sys_run") ath_handle_t ath_sys_run(ath_handle_t sys, const char *nam
 /* control: waits up to timeout_ns for the program under h: its exit status
  * (>= 0), ATH_ETRAP if it trapped or was killed, ATH_ETIMEDOUT if running. */
 ATH_IMPORT("sys_wait") int64_t ath_sys_wait(ath_handle_t sys, ath_handle_t h, int64_t timeout_ns);
+/* control: a WASI program from the file system in a domain of its own
+ * (docs/wasi.md): spec is NUL-terminated fields "pPATH", "aARG" (argv[0]
+ * first), "eK=V", "dPATH[::GUEST]"; the file and the preopened directories
+ * are read through the directory capability fs, random_get through rng
+ * (0: none); both need the derive right. A control handle for sys_wait; on
+ * failure the reason is written over spec, NUL-terminated. */
+ATH_IMPORT("sys_wasi") ath_handle_t ath_sys_wasi(ath_handle_t sys, ath_handle_t fs, ath_handle_t rng,
+                                                 char *spec, int32_t len);
+/* control: the command the kernel command line gave (make run CMD=), cut
+ * to cap; its length, 0 when there is none. */
+ATH_IMPORT("sys_cmd") int32_t ath_sys_cmd(ath_handle_t sys, char *buf, int32_t cap);
+/* control: power off with exit status 0..255 (make run CMD= ends so). */
+ATH_IMPORT("sys_halt") int32_t ath_sys_halt(ath_handle_t sys, int32_t status);
 /* write: bytes to the console, not kept in the kernel log; bytes written. */
 ATH_IMPORT("console_write") int32_t ath_console_write(ath_handle_t sys, const char *p, int32_t len);
 

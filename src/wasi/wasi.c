@@ -59,7 +59,7 @@ uint64_t wasi_ld64(const uint8_t *p)
 void wasi_enter(wasi_call_t *k, wasm_call_ctx_t *ctx, void *user)
 {
     wasm_memory_t *m = wasm_call_ctx_memory(ctx);
-    k->w = user;
+    k->w = ((wasi_bind_t *)user)->w;
     k->be = k->w->be;
     k->bctx = k->be->ctx;
     k->mem = m ? wasm_memory_data(m) : NULL;
@@ -505,13 +505,19 @@ static const char wasi_module_name[] = "wasi_snapshot_preview1";
 
 bool wasi_define(wasi_t *w, wasm_linker_t *l)
 {
+    w->bind.w = w;
+    return wasi_define_bound(w->rt, &w->bind, l);
+}
+
+bool wasi_define_bound(wasm_runtime_t *rt, wasi_bind_t *b, wasm_linker_t *l)
+{
     for (size_t i = 0; i < sizeof imports / sizeof imports[0]; i++) {
         const wasi_import_t *im = &imports[i];
         wasm_valtype_t p[16], r[16];
         uint32_t np, nr;
         if (!parse_sig(im->sig, p, &np, r, &nr))
             return false;
-        wasm_func_t *f = wasm_func_new_host(w->rt, p, np, r, nr, im->fn, w, im->name);
+        wasm_func_t *f = wasm_func_new_host(rt, p, np, r, nr, im->fn, b, im->name);
         if (!f)
             return false;
         wasm_extern_t ext = {.kind = WASM_EXTERN_FUNC, .u.func = f};

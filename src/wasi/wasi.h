@@ -242,6 +242,16 @@ void wasi_free(wasi_t *w);
 /* Defines every wasi_snapshot_preview1 function in l. False if out of memory. */
 bool wasi_define(wasi_t *w, wasm_linker_t *l);
 
+/* What each host function's user word points at: the context it serves.
+ * wasi_define binds the functions to one context; a host that runs one
+ * program after another in the same place (the kernel's program slots)
+ * makes the functions once with wasi_define_bound and points b->w at each
+ * run's context in turn. b->w must be set whenever the instance can run. */
+typedef struct wasi_bind {
+    wasi_t *w;
+} wasi_bind_t;
+bool wasi_define_bound(wasm_runtime_t *rt, wasi_bind_t *b, wasm_linker_t *l);
+
 /* Short name of a WASI errno, e.g. "noent" ("unknown" if out of range). */
 const char *wasi_errno_name(uint16_t err);
 

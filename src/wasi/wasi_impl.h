@@ -27,6 +27,7 @@ typedef struct wasi_fd {
 
 struct wasi {
     wasm_runtime_t *rt;
+    wasi_bind_t bind;         /* what wasi_define's functions point at */
     const wasi_backend_t *be;
     uint32_t argc, envc;
     char *args, *env;         /* NUL-separated strings */

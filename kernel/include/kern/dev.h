@@ -214,6 +214,9 @@ bool kcons_handed_off(void);
  * copies the oldest complete line (without its newline, NUL-terminated,
  * truncated to cap) and returns its length, or -1 when none. */
 int kcons_getline(char *buf, size_t cap);
+/* Program output (WASI fds 1 and 2): n bytes for the console, not kept in
+ * the kernel log, waiting up to 2 s for room. Returns the bytes queued. */
+uint32_t kcons_out(const void *p, uint32_t n);
 
 /* Starts the domains the manifest marked as drivers (a thread each
  * running its entry); returns how many. */

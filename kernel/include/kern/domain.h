@@ -172,6 +172,15 @@ void domsys_fini(domsys_t *sys);
 /* A new domain (state DOMAIN_NEW) with its capability table; NULL when out
  * of memory or the name is taken. */
 domain_t *domain_create(domsys_t *sys, const char *name, const domain_limits_t *lim, int prio);
+/* As domain_create, with linker (the domain's from then on) for its
+ * imports instead of the "athanor" host calls; NULL: those. */
+domain_t *domain_create_with(domsys_t *sys, const char *name, const domain_limits_t *lim,
+                             int prio, struct wasm_linker *linker);
+/* Takes d out of the domain list (ps, the supervisor, domain_find no
+ * longer see it) / puts it back. For the program slots (kern/wasiprog.h),
+ * whose domains exist only while a program is there. */
+void domain_unlist(domain_t *d);
+void domain_relist(domain_t *d);
 /* Validates and instantiates the module bytes (start function on the boot
  * exec); prints one line saying so or why not (file names the bytes). */
 bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len);

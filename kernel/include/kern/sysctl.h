@@ -8,8 +8,10 @@
  *   write    write to the console (console_write, kernel/core/dev.c)
  *   control  a control capability over any domain (sys_domain: then
  *            dom_kill / dom_restart / dom_reset), power off and reboot
- *            (sys_power), announce the shell's prompt (sys_ready), run a
- *            program of the boot image and wait for it (sys_run, sys_wait)
+ *            (sys_power, sys_halt), announce the shell's prompt (sys_ready),
+ *            run a program of the boot image or a WASI program from the
+ *            file system and wait for it (sys_run, sys_wasi, sys_wait),
+ *            read the command the kernel command line gave (sys_cmd)
  * Every call looks its capability up first; without one (or without the
  * right) it fails with ATH_ETYPE / ATH_ERIGHTS and does nothing.
  */
@@ -41,11 +43,22 @@ typedef struct sysctl_platform {
     /* Runs d's entry on a new thread; when it ends, sets p->status (its
      * result, or -1 if it trapped) and then p->done. False: no thread. */
     bool (*spawn)(domain_t *d, struct sysctl_prog *p);
+    /* WASI programs from the file system (kern/wasiprog.h): make one as
+     * wasiprog_launch does / free it once its status is collected. */
+    int (*wasi_launch)(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char *spec,
+                       size_t len, domain_t **out, char *why, size_t why_cap);
+    void (*wasi_unload)(domain_t *d);
+    /* The command the kernel command line gave to run (athanor.cmd=HEX),
+     * into buf (cap bytes): its full length, 0 when there is none. */
+    size_t (*cmd)(char *buf, size_t cap);
+    /* Asks the boot thread to power off with this exit status. */
+    void (*halt)(int status);
 } sysctl_platform_t;
 
 /* A program started by sys_run (a domain made from bin/NAME.wasm). */
 typedef struct sysctl_prog {
     domain_t *d;
+    bool wasi;                      /* a WASI program (kern/wasiprog.h) */
     volatile bool running, done;
     volatile int64_t status;
 } sysctl_prog_t;

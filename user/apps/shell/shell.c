@@ -12,11 +12,12 @@
 
 #define LINE_MAX 240
 #define HIST_MAX 16
-#define ARGV_MAX 16
+#define ARGV_MAX 64
 #define OUT_MAX 1024
 #define MS 1000000ll
 
-static ath_handle_t sys = -1, in = -1;
+static ath_handle_t sys = -1, in = -1, fsroot = -1, rng = -1;
+static int64_t last_status;     /* of the last run: the status make run CMD= ends with */
 static bool stopping;           /* poweroff or reboot asked: no more prompts */
 
 /* ------------------------------------------------------------ output */
@@ -107,7 +108,9 @@ static bool prefix(const char *p, int32_t n, const char *s)
     return true;
 }
 
-/* Splits s (in place) at spaces; returns the number of words (<= max). */
+/* Splits s (in place) at spaces; returns the number of words (<= max).
+ * '...' and "..." quote spaces (the quotes go); an unclosed quote runs to
+ * the end of the line. */
 static int split(char *s, char **w, int max)
 {
     int n = 0;
@@ -116,9 +119,19 @@ static int split(char *s, char **w, int max)
             *s++ = 0;
         if (!*s)
             break;
-        w[n++] = s;
-        while (*s && *s != ' ' && *s != '\t')
+        char *o = s, q = 0;
+        w[n++] = o;
+        for (; *s && (q || (*s != ' ' && *s != '\t')); s++) {
+            if (!q && (*s == '\'' || *s == '"'))
+                q = *s;
+            else if (q && *s == q)
+                q = 0;
+            else
+                *o++ = *s;
+        }
+        if (*s)
             s++;
+        *o = 0;
     }
     return n;
 }
@@ -381,51 +394,36 @@ static void power(const char *cmd, int how)
 static void c_poweroff(int argc, char **argv) { (void)argc, (void)argv; power("poweroff", 0); }
 static void c_reboot(int argc, char **argv) { (void)argc, (void)argv; power("reboot", 1); }
 
-/* run PROG [ARGS]: bin/PROG.wasm of the boot image, waited for; Ctrl-C
- * typed meanwhile stops it. */
-static void c_run(int argc, char **argv)
+/* Waits for the program under h, reading the console meanwhile: Ctrl-C
+ * stops it. Prints nothing; its status, ATH_ETRAP (trapped), or 130 when
+ * stopped (what a shell reports for SIGINT). */
+static int64_t wait_prog(ath_handle_t h, bool *stopped)
 {
-    if (argc < 2) {
-        puts_("usage: run PROG [ARGS]\n");
-        return;
-    }
-    char args[200];
-    int32_t n = 0;
-    for (int i = 2; i < argc; i++) {
-        if (i > 2 && n < (int32_t)sizeof args)
-            args[n++] = ' ';
-        for (const char *s = argv[i]; *s && n < (int32_t)sizeof args; s++)
-            args[n++] = *s;
-    }
-    ath_handle_t h = ath_sys_run(sys, argv[1], ath_strlen(argv[1]), args, n);
-    if (h == ATH_EINVAL) {
-        puts_("run: ");
-        puts_(argv[1]);
-        puts_(": not a program (a domain of the manifest)\n");
-        return;
-    }
-    if (h < 0) {
-        err("run", argv[1], h);
-        return;
-    }
-    flush();
-    bool stopped = false;
     int64_t st;
+    *stopped = false;
     while ((st = ath_sys_wait(sys, h, 20 * MS)) == ATH_ETIMEDOUT) {
         sensor_prompt();                /* the program may be asking for a sensor */
         char b[ATH_MSG_MAX];
-        int32_t k = ath_recv(in, b, sizeof b, 0, 0);   /* typed meanwhile: only Ctrl-C counts */
-        for (int32_t i = 0; i < k && !stopped; i++)
+        int32_t k = in >= 0 ? ath_recv(in, b, sizeof b, 0, 0) : 0;   /* only Ctrl-C counts */
+        for (int32_t i = 0; i < k && !*stopped; i++)
             if (b[i] == 0x03) {
                 puts_("^C\n");
                 flush();
                 ath_dom_kill(h);
-                stopped = true;
+                *stopped = true;
             }
     }
     ath_cap_drop(h);
+    return st;
+}
+
+static void run_report(const char *prog, int64_t st, bool stopped, bool quiet)
+{
+    last_status = st >= 0 ? st : stopped ? 130 : 134;
+    if (quiet)
+        return;
     puts_("run: ");
-    puts_(argv[1]);
+    puts_(prog);
     if (st >= 0) {
         puts_(": exit status ");
         putu((uint64_t)st);
@@ -437,6 +435,148 @@ static void c_run(int argc, char **argv)
         puts_(ath_strerror((int32_t)st));
         puts_("\n");
     }
+}
+
+static bool quiet_run;          /* make run CMD=: no status line */
+
+static bool has_char(const char *s, char c)
+{
+    for (; *s; s++)
+        if (*s == c)
+            return true;
+    return false;
+}
+
+/* Adds field tag+s (NUL-terminated) to spec; false when it is full. */
+static bool spec_add(char *spec, int32_t *n, int32_t cap, char tag, const char *s)
+{
+    int32_t l = ath_strlen(s);
+    if (*n + l + 2 > cap)
+        return false;
+    spec[(*n)++] = tag;
+    for (int32_t i = 0; i < l; i++)
+        spec[(*n)++] = s[i];
+    spec[(*n)++] = 0;
+    return true;
+}
+
+#define SPEC_MAX 2048
+
+/* A WASI program from the file system (docs/wasi.md): argv[0] is PROG as
+ * given; path is the file. */
+static void run_wasi(const char *path, int argc, char **argv, char **dirs, int ndirs,
+                     char **envs, int nenvs)
+{
+    static char spec[SPEC_MAX];
+    int32_t n = 0;
+    bool ok = spec_add(spec, &n, SPEC_MAX, 'p', path);
+    for (int i = 0; i < argc; i++)
+        ok = ok && spec_add(spec, &n, SPEC_MAX, 'a', argv[i]);
+    for (int i = 0; i < nenvs; i++)
+        ok = ok && spec_add(spec, &n, SPEC_MAX, 'e', envs[i]);
+    for (int i = 0; i < ndirs; i++)
+        ok = ok && spec_add(spec, &n, SPEC_MAX, 'd', dirs[i]);
+    if (!ok) {
+        puts_("run: arguments too long\n");
+        last_status = 2;
+        return;
+    }
+    if (fsroot < 0) {
+        puts_("run: ");
+        puts_(argv[0]);
+        puts_(": no file system capability\n");
+        last_status = 1;
+        return;
+    }
+    ath_handle_t h = ath_sys_wasi(sys, fsroot, rng > 0 ? rng : 0, spec, n);
+    if (h < 0) {
+        puts_("run: ");
+        puts_(argv[0]);
+        puts_(": ");
+        spec[SPEC_MAX - 1] = 0;
+        puts_(h == ATH_EINVAL || h == ATH_ENOENT || h == ATH_ELIMIT || h == ATH_ENOMEM ? spec
+                                                                                      : ath_strerror(h));
+        puts_("\n");
+        last_status = 1;
+        return;
+    }
+    flush();
+    bool stopped;
+    int64_t st = wait_prog(h, &stopped);
+    run_report(argv[0], st, stopped, quiet_run);
+}
+
+/* run [--dir PATH[::GUEST]]... [--env K=V]... PROG [ARGS]: a program of
+ * the boot image (bin/PROG.wasm there: hello, crash, spin), else a WASI
+ * program from the file system (PROG with a '/' or ending in .wasm: that
+ * file; a bare name: /bin/PROG.wasm), waited for; Ctrl-C
+ * typed meanwhile stops it. */
+static void c_run(int argc, char **argv)
+{
+    char *dirs[8], *envs[32];
+    int ndirs = 0, nenvs = 0, i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+        bool dir = streq(argv[i], "--dir"), env = streq(argv[i], "--env");
+        if ((!dir && !env) || i + 1 == argc || (dir && ndirs == 8) || (env && nenvs == 32) ||
+            (env && !has_char(argv[i + 1], '='))) {
+            puts_("run: bad option ");
+            puts_(argv[i]);
+            puts_("\nusage: run [--dir PATH[::GUEST]]... [--env K=V]... PROG [ARGS]\n");
+            last_status = 2;
+            return;
+        }
+        if (dir)
+            dirs[ndirs++] = argv[++i];
+        else
+            envs[nenvs++] = argv[++i];
+    }
+    if (i == argc) {
+        puts_("usage: run [--dir PATH[::GUEST]]... [--env K=V]... PROG [ARGS]\n");
+        last_status = 2;
+        return;
+    }
+    const char *prog = argv[i];
+    int32_t pl = ath_strlen(prog);
+    bool file = has_char(prog, '/') || (pl > 5 && streq(prog + pl - 5, ".wasm"));
+    if (file) {
+        run_wasi(prog, argc - i, argv + i, dirs, ndirs, envs, nenvs);
+        return;
+    }
+    char args[200];
+    int32_t n = 0;
+    for (int k = i + 1; k < argc; k++) {
+        if (k > i + 1 && n < (int32_t)sizeof args)
+            args[n++] = ' ';
+        for (const char *s = argv[k]; *s && n < (int32_t)sizeof args; s++)
+            args[n++] = *s;
+    }
+    ath_handle_t h = ndirs || nenvs ? ATH_ENOENT : ath_sys_run(sys, prog, pl, args, n);
+    if (h == ATH_ENOENT && pl <= 64) {      /* not in the boot image: /bin on the disk */
+        char path[80] = "/bin/";
+        int32_t k = 5;
+        for (int32_t j = 0; j < pl; j++)
+            path[k++] = prog[j];
+        char *ext = path + k;
+        ext[0] = '.', ext[1] = 'w', ext[2] = 'a', ext[3] = 's', ext[4] = 'm', ext[5] = 0;
+        run_wasi(path, argc - i, argv + i, dirs, ndirs, envs, nenvs);
+        return;
+    }
+    if (h == ATH_EINVAL) {
+        puts_("run: ");
+        puts_(prog);
+        puts_(": not a program (a domain of the manifest)\n");
+        last_status = 1;
+        return;
+    }
+    if (h < 0) {
+        err("run", prog, h);
+        last_status = 1;
+        return;
+    }
+    flush();
+    bool stopped;
+    int64_t st = wait_prog(h, &stopped);
+    run_report(prog, st, stopped, false);
 }
 
 /* echo WORDS [> FILE | >> FILE] (also >FILE, >>FILE) */
@@ -493,7 +633,7 @@ static const cmd_t cmds[] = {
     {"dmesg", "", "the kernel log", c_dmesg, false},
     {"mem", "", "memory in use", c_mem, false},
     {"uptime", "", "time since the kernel started", c_uptime, false},
-    {"run", "PROG [ARGS]", "run bin/PROG.wasm (hello, crash, spin); Ctrl-C stops it", c_run, false},
+    {"run", "[--dir D] [--env K=V] PROG [ARGS]", "run a program: hello, crash, spin, or WASI from /bin or a path; Ctrl-C stops it", c_run, false},
     {"echo", "WORDS [> FILE]", "print the words (> FILE: into FILE, >> FILE: at its end)", c_echo, false},
     {"ls", "[PATH...]", "list directories: type, size, name", c_ls, false},
     {"cat", "FILE...", "print files", c_cat, false},
@@ -845,7 +985,19 @@ ATH_EXPORT("_start") void _start(void)
     if ((term = ath_cap_find("term.write")) >= 0 &&
         ((tbuf = ath_buf_new(1)) < 0 || ath_buf_map(tbuf, (uint32_t)(uintptr_t)tpage) < 0))
         term = -1;
+    fsroot = ath_cap_find("fs.root");
+    rng = ath_cap_find("rng.get");
     int32_t once = ath_sys_ready(sys);
+    static char cmd[1024 + 8] = "run ";
+    int32_t clen = ath_sys_cmd(sys, cmd + 4, 1024);
+    if (clen > 0 && clen <= 1024) {     /* make run CMD=: that command, then off */
+        cmd[4 + clen] = 0;
+        quiet_run = true;
+        run_line(cmd);
+        flush();
+        ath_sys_halt(sys, (int32_t)(last_status & 255));
+        return;
+    }
     puts_("Azoth shell. Type help for the commands.\n");
     show_prompt();
     flush();

@@ -1,0 +1,70 @@
+#!/bin/bash
+# `make run CMD="<command>" [QUIET=1]` (docs/wasi.md, "make run CMD="):
+#   bash scripts/run-cmd.sh ARCH QEMU-COMMAND-LINE...
+# with CMD (and QUIET) in the environment. Boots with the command on the
+# kernel command line (athanor.cmd=, hex-encoded so that any byte gets
+# through the boot loaders; athanor.once; athanor.quiet with QUIET=1); the
+# shell runs it and powers off with its status. The kernel frames the
+# command's output with two markers, ESC ] azoth;begin BEL and
+# ESC ] azoth;end;STATUS BEL. This script takes them out of the stream
+# (with QUIET=1 it also drops everything before the first and after the
+# second: firmware banners, the kernel's lines) and exits with STATUS,
+# which is also QEMU's own exit status on x86_64 (isa-debug-exit). With no
+# end marker (the kernel crashed or was stopped) it exits with QEMU's
+# status, or 1 when that says 0. The console sends LF as CR LF: the CR
+# before each LF is taken out again, which gives back exactly the bytes
+# the program wrote.
+arch=$1
+shift
+hex=$(printf %s "$CMD" | od -An -v -tx1 | tr -d ' \n')
+append="athanor.once athanor.cmd=$hex"
+[ "$QUIET" = 1 ] && append="$append athanor.quiet"
+stfile=$(mktemp)
+trap 'rm -f "$stfile"' EXIT
+"$@" -append "$append" | QUIET="$QUIET" STFILE="$stfile" perl -e '
+    binmode STDIN; binmode STDOUT; $| = 1;
+    my ($quiet, $buf, $state) = ($ENV{QUIET} eq "1", "", 0);
+    my $begin = "\e]azoth;begin\a";
+    # The console (the kernel, the UART driver) sends LF as CR LF for
+    # terminals and leaves every other byte alone: taking the CR before
+    # each LF out gives back the bytes written exactly.
+    sub out { (my $t = $_[0]) =~ s/\r\n/\n/g; print $t if $state == 1 || !$quiet }
+    while (1) {
+        my $n = sysread(STDIN, my $chunk, 4096);
+        $buf .= $chunk if $n;
+        my $eof = !$n;
+        while (1) {
+            if ($state == 0) {
+                my $i = index($buf, $begin);
+                if ($i >= 0) {
+                    out(substr($buf, 0, $i));
+                    $buf = substr($buf, $i + length $begin);
+                    $state = 1;
+                    next;
+                }
+            } elsif ($state == 1) {
+                if ($buf =~ /\e\]azoth;end;(\d{1,3})\a/) {
+                    out(substr($buf, 0, $-[0]));
+                    open(my $f, ">", $ENV{STFILE}); print $f $1; close $f;
+                    $buf = substr($buf, $+[0]);
+                    $state = 2;
+                    next;
+                }
+            }
+            last;
+        }
+        # Keep a tail that may be the start of a marker.
+        my $keep = $eof ? 0 : 24;
+        $keep++ if !$eof && length($buf) > $keep && substr($buf, -$keep - 1, 1) eq "\r";
+        if (length($buf) > $keep) {
+            out(substr($buf, 0, length($buf) - $keep));
+            $buf = substr($buf, length($buf) - $keep);
+        }
+        last if $eof;
+    }'
+rc=${PIPESTATUS[0]}
+if [ "$arch" = x86_64 ] && [ $((rc % 2)) = 1 ]; then rc=$((rc >> 1)); fi
+st=$(cat "$stfile")
+if [ -n "$st" ]; then exit "$st"; fi
+[ "$rc" = 0 ] && rc=1
+exit "$rc"
