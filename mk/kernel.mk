@@ -135,9 +135,9 @@ run: run-cmd
 	@:$(run-exit $(file <$(BUILD)/run.status))
 else
 run: kernel disk
-	@once=; [ -t 0 ] || once="-append athanor.once"; \
+	@once="athanor.epoch=$$(date +%s)"; [ -t 0 ] || once="$$once athanor.once"; \
 	 $(if $(RUN_WINDOW),$(subst -nographic,,$(QEMU_CMD)),$(QEMU_CMD)) \
-	     $(ARCH_IMAGE) $$once $(RUN_DEV_ARGS) $(RUN_DISPLAY) $(RUN_QMP); rc=$$?; \
+	     $(ARCH_IMAGE) -append "$$once" $(RUN_DEV_ARGS) $(RUN_DISPLAY) $(RUN_QMP); rc=$$?; \
 	 if [ "$(ARCH)" = x86_64 ] && [ $$((rc % 2)) = 1 ]; then rc=$$((rc >> 1)); fi; \
 	 exit $$rc
 endif

@@ -3,7 +3,8 @@
 #   bash scripts/run-cmd.sh ARCH QEMU-COMMAND-LINE...
 # with CMD (and QUIET) in the environment. Boots with the command on the
 # kernel command line (athanor.cmd=, hex-encoded so that any byte gets
-# through the boot loaders; athanor.once; athanor.quiet with QUIET=1); the
+# through the boot loaders; athanor.once; athanor.epoch=, the wall clock
+# for WASI's realtime clock; athanor.quiet with QUIET=1); the
 # shell runs it and powers off with its status. The kernel frames the
 # command's output with two markers, ESC ] azoth;begin BEL and
 # ESC ] azoth;end;STATUS BEL. This script takes them out of the stream
@@ -17,7 +18,7 @@
 arch=$1
 shift
 hex=$(printf %s "$CMD" | od -An -v -tx1 | tr -d ' \n')
-append="athanor.once athanor.cmd=$hex"
+append="athanor.once athanor.epoch=$(date +%s) athanor.cmd=$hex"
 [ "$QUIET" = 1 ] && append="$append athanor.quiet"
 stfile=$(mktemp)
 trap 'rm -f "$stfile"' EXIT

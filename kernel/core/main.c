@@ -109,8 +109,22 @@ static int hexval(char c)
 /* athanor.cmd=HEX on the command line: the command `make run CMD=` gives
  * the shell, hex-encoded so that any byte survives the boot loaders. A
  * malformed or overlong one is dropped with a line saying so. */
+static void read_epoch(const char *cmdline)
+{
+    static const char key[] = "athanor.epoch=";
+    for (const char *p = cmdline; *p; p++)
+        if ((p == cmdline || p[-1] == ' ') && !memcmp(p, key, sizeof key - 1)) {
+            uint64_t v = 0;
+            for (p += sizeof key - 1; *p >= '0' && *p <= '9' && v < 100000000000ull; p++)
+                v = v * 10 + (uint64_t)(*p - '0');
+            wasiprog_epoch_ns = v * 1000000000ull;
+            return;
+        }
+}
+
 static void read_cmd(const char *cmdline)
 {
+    read_epoch(cmdline);
     static const char key[] = "athanor.cmd=";
     const char *p = cmdline;
     for (; *p; p++)

@@ -63,10 +63,13 @@ typedef struct slot {
     uint8_t *io;                /* the buffer's page, the kernel's view */
     wasm_exec_t *ex;            /* the exec the program runs on */
     wasm_trap_t *trap;
+    int64_t start_exit;         /* >= 0: it exited with this in its start function */
     kfile_t files[PROG_FILES];
 } slot_t;
 
 static slot_t slots[WASIPROG_SLOTS];
+
+uint64_t wasiprog_epoch_ns;
 
 static slot_t *slot_of(const domain_t *d)
 {
@@ -193,8 +196,10 @@ static uint16_t be_clock_time(void *ctx, uint32_t clock, uint64_t *ns)
         return WASI_EINVAL;
     if (clock >= WASI_CLOCK_PROCESS_CPUTIME)
         *ns = domain_clock_ns(s->d, s->d->sup.cpu_ns);
+    else if (clock == WASI_CLOCK_REALTIME)
+        *ns = domain_clock_ns(s->d, timer_now_ns() + wasiprog_epoch_ns);
     else
-        *ns = domain_clock_ns(s->d, timer_now_ns());    /* no wall clock: realtime is uptime */
+        *ns = domain_clock_ns(s->d, timer_now_ns());
     return WASI_ESUCCESS;
 }
 
@@ -528,6 +533,8 @@ static int parse_spec(const char *p, size_t len, spec_t *sp, const char **why)
     for (const char *end = p + len; p < end; p += strlen(p) + 1) {
         char tag = *p;
         const char *v = p + 1;
+        if (tag == 0)
+            continue;           /* padding: room for the reason on failure */
         if (tag == 'p' && !sp->prog && *v)
             sp->prog = v;
         else if (tag == 'a' && sp->argc < PROG_ARGS)
@@ -648,7 +655,8 @@ static int read_file(slot_t *s, const char *path, uint32_t n, uint8_t **out, siz
     wasi_filestat_t st;
     uint16_t e = stat_path(s, path, n, &st);
     if (e)
-        return say(why, cap, "", wasi_errno_name(e)), CAP_ENOENT;
+        return say(why, cap, "", e == WASI_ENOENT ? "No such file or directory" : wasi_errno_name(e)),
+               CAP_ENOENT;
     if (st.filetype != WASI_FILETYPE_REGULAR_FILE)
         return say(why, cap, "", "not a file"), CAP_ENOENT;
     if (st.size > PROG_FILE_MAX)
@@ -746,6 +754,7 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     else
         memcpy(d->name, "wasi", 4), d->name[4] = (char)('0' + (s - slots)), d->name[5] = 0;
     d->state = DOMAIN_NEW;
+    s->start_exit = -1;
     d->sup.killed = false;
     d->sup.cpu_ns = 0;
     d->sup.trap = s->trap;
@@ -813,11 +822,11 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     uint64_t limit = PROG_MEM_PAGES - (d->buf_pages * PAGE_SIZE + 65535) / 65536;
     d->inst = wasm_instantiate_limited(d->mod, d->linker, ex, (uint32_t)limit, d->lim.table_elems,
                                        &err, s->trap);
-    if (!d->inst) {
-        bool exited = s->trap->kind == WASM_TRAP_EXIT;
-        if (exited)
-            say(why, why_cap, "", "exited in its start function");
-        else if (s->trap->kind != WASM_OK)
+    if (!d->inst && s->trap->kind == WASM_TRAP_EXIT) {
+        /* proc_exit in a start function: the program ran and ended there */
+        s->start_exit = (int64_t)(uint32_t)s->trap->exit_code;
+    } else if (!d->inst) {
+        if (s->trap->kind != WASM_OK)
             say(why, why_cap, "start function trapped: ", wasm_trap_kind_name(s->trap->kind));
         else
             say(why, why_cap, "link: ", err.message);
@@ -827,6 +836,16 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
         goto fail;
     }
     s->ex = ex;
+    wasm_func_t *f = d->inst ? wasm_instance_func(d->inst, "_start") : NULL;
+    const uint8_t *pt, *rt;
+    uint32_t np = 1, nr = 1;
+    if (f)
+        wasm_func_type(f, &pt, &np, &rt, &nr);
+    if (d->inst && (!f || np || nr)) {
+        say(why, why_cap, "", "no export _start of type () -> ()");
+        e = CAP_EINVAL;
+        goto fail;
+    }
     kfree(bytes);
     kfree(sp);
     d->state = DOMAIN_READY;
@@ -843,17 +862,13 @@ fail:
 int64_t wasiprog_run(domain_t *d)
 {
     slot_t *s = slot_of(d);
+    if (s && s->start_exit >= 0)
+        return s->start_exit;
     if (!s || !d->inst)
         return -1;
-    wasm_func_t *f = wasm_instance_func(d->inst, "_start");
-    const uint8_t *pt, *rt;
-    uint32_t np = 1, nr = 1;
-    if (f)
-        wasm_func_type(f, &pt, &np, &rt, &nr);
-    if (!f || np || nr) {
-        kprintf("%s: no export _start of type () -> ()\n", d->name);
+    wasm_func_t *f = wasm_instance_func(d->inst, "_start");     /* checked at launch */
+    if (!f)
         return -1;
-    }
     wasm_exec_t *ex = s->ex;
     uint64_t res = 0;
     thread_set_exec(thread_current(), ex);

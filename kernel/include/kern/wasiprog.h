@@ -42,6 +42,11 @@
 int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char *spec,
                     size_t len, domain_t **out, char *why, size_t why_cap);
 
+/* The wall clock at kernel entry, ns since 1970 (athanor.epoch=SECONDS on
+ * the command line, which make run passes: the kernel reads no RTC yet);
+ * realtime is this plus the uptime. 0: realtime is the uptime. */
+extern uint64_t wasiprog_epoch_ns;
+
 /* Whether d is a program slot's domain. */
 bool wasiprog_is(const domain_t *d);
 

@@ -461,6 +461,7 @@ static bool spec_add(char *spec, int32_t *n, int32_t cap, char tag, const char *
 }
 
 #define SPEC_MAX 2048
+#define WHY_ROOM 240
 
 /* A WASI program from the file system (docs/wasi.md): argv[0] is PROG as
  * given; path is the file. */
@@ -476,6 +477,8 @@ static void run_wasi(const char *path, int argc, char **argv, char **dirs, int n
         ok = ok && spec_add(spec, &n, SPEC_MAX, 'e', envs[i]);
     for (int i = 0; i < ndirs; i++)
         ok = ok && spec_add(spec, &n, SPEC_MAX, 'd', dirs[i]);
+    for (int32_t k = 0; ok && k < WHY_ROOM; k++)    /* room for the reason on failure */
+        ok = n < SPEC_MAX ? (spec[n++] = 0, true) : false;
     if (!ok) {
         puts_("run: arguments too long\n");
         last_status = 2;

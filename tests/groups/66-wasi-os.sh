@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# WASI programs inside Athanor (docs/wasi.md, "Inside Athanor"), on each
+# architecture (default x86_64 aarch64 riscv64, or those named as
+# arguments). The project's WASI test programs (tests/wasi, built by
+# 40-wasi into build/wasi-tests/) go onto the system disk under /t with
+# `make run DISK=<tree>`, and each case runs as
+#   make run ARCH=<arch> DISK=<tree> CMD="<command>" QUIET=1 </dev/null
+# whose status and output must be the program's: the expected stdout of
+# tests/wasi/NAME.out where the program writes no stderr, exit statuses
+# (proc_exit, return from main, proc_exit in a start function, a trap:
+# 134), bad modules (garbage, an unknown import, no _start: status 1 and
+# one line saying why), hostile pointers in the WASI calls (fault.c: every
+# bad pointer gives EFAULT, the program goes on) and 100,000 calls with
+# random arguments (chaos.c: the kernel survives); the Rust wc from /bin
+# on a file of the disk. Then the shell, typed at on the serial console:
+# `run --dir / wc /README.txt` prints the counts and "exit status 0", a
+# WASI trap leaves the shell at its prompt, and ps lists no program
+# domain afterwards.
+#
+# WASI_OS_FULL=1 (make wasi-os-test) runs every case on every
+# architecture; the default runs the whole list on x86_64 and a subset on
+# the others (QEMU is software-emulated). Not run here, with the reason:
+# files, misc, rights (they write: the file service is read-only), stdin
+# (the console's input stays with the shell), escape (a symlink inside a
+# --dir subdirectory may lead elsewhere below the file system's root until
+# the file service's directory handles are used), interrupt and fuel
+# (azoth-wasm options).
+set -u
+cd "$(dirname "$0")/../.."
+
+ARCHES=${*:-x86_64 aarch64 riscv64}
+OUT=build/wasi-os
+T=$OUT/tree
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# The test programs (40-wasi builds them; built here if it did not run).
+if ! ls build/wasi-tests/hello.wasm >/dev/null 2>&1; then
+    bash tests/groups/40-wasi.sh >/dev/null 2>&1
+fi
+rm -rf "$T" && mkdir -p "$T/t" "$T/sandbox" "$T/data"
+cp build/wasi-tests/*.wasm "$T/t/" 2>/dev/null
+printf 'one two\nthree\n' >"$T/data/words.txt"
+
+# case ARCH NAME STATUS EXPECTED-STDOUT-FILE|- COMMAND
+case_run() {
+    local a=$1 name=$2 want=$3 exp=$4 cmd=$5
+    timeout -k 5 300 make -s ARCH="$a" run DISK="$T" CMD="$cmd" QUIET=1 </dev/null \
+        >"$OUT/$a-$name.out" 2>"$OUT/$a-$name.err"
+    local st=$?
+    if [ "$st" != "$want" ]; then
+        bad "$a $name: status $st, want $want ($(head -c 300 "$OUT/$a-$name.out" "$OUT/$a-$name.err" | tr '\n' ' '))"
+        return 1
+    fi
+    if [ "$exp" != - ] && ! diff -u "$exp" "$OUT/$a-$name.out" >"$OUT/$a-$name.diff"; then
+        bad "$a $name: output differs ($(head -c 400 "$OUT/$a-$name.diff" | tr '\n' ' '))"
+        return 1
+    fi
+    return 0
+}
+
+printf 'hello, world\nhello, stderr\nline without newline at exit' >"$OUT/hello.expect"
+printf 'before trap\n' >"$OUT/trap.expect"
+printf 'exiting\n' >"$OUT/exit.expect"
+printf '2 3 14 /data/words.txt\n' >"$OUT/wc.expect"
+
+for a in $ARCHES; do
+    if ! make -s ARCH="$a" kernel disk >"$OUT/$a-build.log" 2>&1; then
+        bad "$a: build failed (log $OUT/$a-build.log)"
+        continue
+    fi
+    full=${WASI_OS_FULL:-0}
+    [ "$a" = x86_64 ] && full=1
+    t0=$(date +%s%N)
+    n0=$pass
+
+    case_run "$a" hello 0 "$OUT/hello.expect" "/t/hello.wasm" &&
+        ok "$a hello: stdout and stderr, exit status 0"
+    case_run "$a" args 0 tests/wasi/args.out "/t/args.wasm a 'b c' '' ü" &&
+        ok "$a args: quoted, empty and UTF-8 arguments"
+    case_run "$a" exit 7 "$OUT/exit.expect" "/t/exitcode.wasm 7" &&
+        ok "$a proc_exit(7): make's exit status 7, output before it kept"
+    case_run "$a" trap 134 "$OUT/trap.expect" "/t/trap.wasm" &&
+        ok "$a trap: status 134, output before it kept"
+    case_run "$a" fault 0 tests/wasi/fault.out "--dir /sandbox /t/fault.wasm" &&
+        ok "$a hostile pointers in every WASI call: EFAULT/EBADF, the program goes on"
+    case_run "$a" wc 0 "$OUT/wc.expect" "--dir / wc /data/words.txt" &&
+        ok "$a Rust wc from /bin through the file service"
+    case_run "$a" garbage 1 - "/t/garbage.wasm" &&
+        grep -q '^run: /t/garbage.wasm: invalid module: module, offset 0x0: magic header not detected$' "$OUT/$a-garbage.out" &&
+        ok "$a garbage module: status 1, one line why"
+    if [ "$full" = 1 ]; then
+        case_run "$a" environ 0 tests/wasi/environ.out "--env FOO=bar --env X=1=2 /t/environ.wasm" &&
+            ok "$a environ: --env"
+        case_run "$a" exit-return 3 - "/t/exitcode.wasm 0 3" && ok "$a return 3 from main"
+        case_run "$a" exit-zero 0 - "/t/exitcode.wasm" && ok "$a exit status 0"
+        case_run "$a" exit-in-start 42 - "/t/startexit.wasm" && ok "$a proc_exit(42) in a start function"
+        case_run "$a" clock 0 tests/wasi/clock.out "/t/clock.wasm" &&
+            ok "$a clocks: realtime (athanor.epoch), monotonic, sleeps, CPU time"
+        case_run "$a" random 0 tests/wasi/random.out "/t/random.wasm" &&
+            ok "$a random_get through rng.get (virtio-rng)"
+        case_run "$a" chaos 0 tests/wasi/chaos.out "--dir /sandbox /t/chaos.wasm" &&
+            ok "$a 100,000 WASI calls with random arguments: the kernel survives"
+        case_run "$a" backtrace 134 - "/t/backtrace.wasm" && ok "$a trap in a nested call: 134"
+        case_run "$a" missing 1 - "/t/no-such-file.wasm" &&
+            grep -q '^run: /t/no-such-file.wasm: No such file or directory$' "$OUT/$a-missing.out" &&
+            ok "$a missing program: status 1, one line"
+        case_run "$a" badimport 1 - "/t/badimport.wasm" &&
+            grep -q 'unknown import' "$OUT/$a-badimport.out" && ok "$a unknown import: status 1"
+        case_run "$a" nostart 1 - "/t/nostart.wasm" &&
+            grep -q 'no export _start' "$OUT/$a-nostart.out" && ok "$a no _start: status 1"
+        case_run "$a" truncated 1 - "/t/truncated.wasm" && ok "$a truncated module: status 1"
+        case_run "$a" baddir 1 - "--dir /nowhere /t/hello.wasm" &&
+            grep -q 'nowhere: No such file\|nowhere: noent' "$OUT/$a-baddir.out" && ok "$a --dir of a missing directory: status 1"
+        case_run "$a" usage 2 - "--frob /t/hello.wasm" && ok "$a bad option: status 2"
+    fi
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    echo "     $a: $((pass - n0)) cases in $ms ms"
+
+    # The shell, typed at: run with --dir, a trap, ps afterwards.
+    LOG=$OUT/$a-shell.log
+    rm -f "$OUT/in.fifo" "$LOG" && mkfifo "$OUT/in.fifo"
+    cmd="$(make -s ARCH="$a" print-run) $(make -s ARCH="$a" print-run-devs)"
+    timeout -k 5 300 $cmd <"$OUT/in.fifo" >"$LOG" 2>&1 &
+    qpid=$!
+    exec 3>"$OUT/in.fifo"
+    wait_for() {    # a line matching $1 in the log within 60 s
+        local i
+        for ((i = 0; i < 1200; i++)); do
+            tr -d '\r' <"$LOG" | grep -q "$1" && return 0
+            kill -0 $qpid 2>/dev/null || return 1
+            sleep 0.05
+        done
+        return 1
+    }
+    if wait_for 'azoth\$ '; then
+        printf 'run --dir / wc /data/words.txt\r' >&3
+        wait_for '^run: wc: exit status 0' && tr -d '\r' <"$LOG" | grep -q '^2 3 14 /data/words.txt$' &&
+            ok "$a shell: run --dir / wc /data/words.txt, exit status 0" ||
+            bad "$a shell run wc (log $LOG)"
+        printf 'run /t/trap.wasm\r' >&3
+        wait_for '^run: /t/trap.wasm: trapped' && tr -d '\r' <"$LOG" | grep -q '^trap: trap: unreachable' &&
+            ok "$a shell: a WASI trap printed with its trap, the shell stays" ||
+            bad "$a shell trap (log $LOG)"
+        printf 'ps\r' >&3
+        printf 'echo done-ps\r' >&3
+        if wait_for '^done-ps$' && ! tr -d '\r' <"$LOG" | sed -n '/^NAME /,/^done-ps/p' | grep -Eq '^(wc|trap|wasi[0-9]) '; then
+            ok "$a shell: ps lists no program domain after the runs"
+        else bad "$a shell ps (log $LOG)"; fi
+        printf 'poweroff\r' >&3
+    else
+        bad "$a shell: no prompt (log $LOG)"
+    fi
+    exec 3>&-
+    wait $qpid
+    rm -f "$OUT/in.fifo"
+done
+
+echo "wasi-os: $pass passed, $fail failed"
+[ $fail = 0 ]
