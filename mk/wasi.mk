@@ -32,3 +32,10 @@ $(SAN)/wasi-fakebackend: tests/wasi/fakebackend.c $(WASI_SAN_OBJ) $(SAN)/libazot
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(SANFLAGS) tests/wasi/fakebackend.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a -o $@
 TOOLS += $(SAN)/wasi-fakebackend
+
+# WASI programs inside Athanor (docs/wasi.md): every case of
+# tests/groups/66-wasi-os.sh on every architecture (the test group runs a
+# subset on aarch64 and riscv64).
+.PHONY: wasi-os-test
+wasi-os-test:
+	WASI_OS_FULL=1 bash tests/groups/66-wasi-os.sh $(WASI_OS_ARCHES)

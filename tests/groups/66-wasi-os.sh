@@ -129,7 +129,7 @@ for a in $ARCHES; do
     wait_for() {    # a line matching $1 in the log within 60 s
         local i
         for ((i = 0; i < 1200; i++)); do
-            tr -d '\r' <"$LOG" | grep -q "$1" && return 0
+            tr -d '\r' <"$LOG" 2>/dev/null | grep -q "$1" && return 0
             kill -0 $qpid 2>/dev/null || return 1
             sleep 0.05
         done
