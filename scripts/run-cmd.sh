@@ -10,7 +10,8 @@
 # ESC ] azoth;end;STATUS BEL. This script takes them out of the stream
 # (with QUIET=1 it also drops everything before the first and after the
 # second: firmware banners, the kernel's lines) and exits with STATUS,
-# which is also QEMU's own exit status on x86_64 (isa-debug-exit). With no
+# which is also QEMU's own exit status (x86_64: isa-debug-exit, decoded;
+# aarch64: semihosting; riscv64: QEMU's test finisher). With no
 # end marker (the kernel crashed or was stopped) it exits with QEMU's
 # status, or 1 when that says 0. The console sends LF as CR LF: the CR
 # before each LF is taken out again, which gives back exactly the bytes
@@ -20,9 +21,16 @@ shift
 hex=$(printf %s "$CMD" | od -An -v -tx1 | tr -d ' \n')
 append="athanor.once athanor.epoch=$(date +%s) athanor.cmd=$hex"
 [ "$QUIET" = 1 ] && append="$append athanor.quiet"
+# aarch64: PSCI's power-off has no status; with semihosting the kernel
+# exits QEMU with it (riscv64 uses QEMU's test finisher, x86_64 isa-debug-exit).
+semi=
+if [ "$arch" = aarch64 ]; then
+    append="$append athanor.semihosting"
+    semi="-semihosting-config enable=on,target=native"
+fi
 stfile=$(mktemp)
 trap 'rm -f "$stfile"' EXIT
-"$@" -append "$append" | QUIET="$QUIET" STFILE="$stfile" perl -e '
+"$@" $semi -append "$append" | QUIET="$QUIET" STFILE="$stfile" perl -e '
     binmode STDIN; binmode STDOUT; $| = 1;
     my ($quiet, $buf, $state) = ($ENV{QUIET} eq "1", "", 0);
     my $begin = "\e]azoth;begin\a";
@@ -66,6 +74,9 @@ trap 'rm -f "$stfile"' EXIT
 rc=${PIPESTATUS[0]}
 if [ "$arch" = x86_64 ] && [ $((rc % 2)) = 1 ]; then rc=$((rc >> 1)); fi
 st=$(cat "$stfile")
-if [ -n "$st" ]; then exit "$st"; fi
+if [ -n "$st" ]; then
+    [ "$st" = "$rc" ] || echo "run-cmd: QEMU exited with $rc, the kernel said $st" >&2
+    exit "$st"
+fi
 [ "$rc" = 0 ] && rc=1
 exit "$rc"

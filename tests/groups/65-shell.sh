@@ -7,7 +7,8 @@
 #   domain starting with its name); kill of a driver then ps shows it
 #   stopped, restart then ps shows it ready and restarted once; reset; caps;
 #   mem, uptime, dmesg; run of programs (arguments and exit status, a
-#   trap with its backtrace, Ctrl-C, a missing program); an unknown
+#   trap with its backtrace, Ctrl-C, a missing program: neither in the
+#   boot image nor /bin/NAME.wasm on the disk); an unknown
 #   command and an unknown domain; the file commands (ls, cat, mkdir,
 #   echo > and >>, cp, mv, rm, rmdir, their errors, path completion) on a
 #   copy of the system disk, which e2fsck -fn and debugfs check after the
@@ -159,7 +160,7 @@ for a in $ARCHES; do
     type_cmd '\x03' && grep -q '^run: spin: stopped' "$OUT/last" &&
     type_cmd 'run hello\r' && grep -qx 'run: hello: exit status 0' "$OUT/last" &&
         ok "$a run spin, Ctrl-C stops it; programs run again" || bad "$a run spin/Ctrl-C: $(head -c 400 "$OUT/last")"
-    type_cmd 'run nosuch\r' && grep -q '^run: nosuch: no such entry' "$OUT/last" &&
+    type_cmd 'run nosuch\r' && grep -q '^run: nosuch: no such program (/bin/nosuch.wasm: ' "$OUT/last" &&
     type_cmd "run $drv\r" && grep -q "^run: $drv: not a program" "$OUT/last" &&
         ok "$a run: a missing program, a manifest domain refused" || bad "$a run errors: $(head -c 300 "$OUT/last")"
     # Editing: backspace, left arrow + insert, history, tab, Ctrl-C.

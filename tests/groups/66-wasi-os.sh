@@ -12,7 +12,8 @@
 # one line saying why), hostile pointers in the WASI calls (fault.c: every
 # bad pointer gives EFAULT, the program goes on) and 100,000 calls with
 # random arguments (chaos.c: the kernel survives); the Rust wc from /bin
-# on a file of the disk. Then the shell, typed at on the serial console:
+# on a file of the disk, and tests/wasi-os/rsstd.rs (Rust's std: args,
+# env, read_dir, read, metadata, clocks, sleep, HashMap, stdin, exit). Then the shell, typed at on the serial console:
 # `run --dir / wc /README.txt` prints the counts and "exit status 0", a
 # WASI trap leaves the shell at its prompt, and ps lists no program
 # domain afterwards.
@@ -35,14 +36,21 @@ pass=0
 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+mkdir -p "$OUT"
 
 # The test programs (40-wasi builds them; built here if it did not run).
 if ! ls build/wasi-tests/hello.wasm >/dev/null 2>&1; then
     bash tests/groups/40-wasi.sh >/dev/null 2>&1
 fi
-rm -rf "$T" && mkdir -p "$T/t" "$T/sandbox" "$T/data"
+rm -rf "$T" && mkdir -p "$T/t" "$T/sandbox" "$T/data/sub"
 cp build/wasi-tests/*.wasm "$T/t/" 2>/dev/null
 printf 'one two\nthree\n' >"$T/data/words.txt"
+# Rust's standard library on WASI (Debian's rustc, libstd-rust-dev-wasm32).
+if [ ! -f "$OUT/rsstd.wasm" ] || [ tests/wasi-os/rsstd.rs -nt "$OUT/rsstd.wasm" ]; then
+    ${RUSTC:-/usr/bin/rustc} --edition 2021 --target wasm32-wasi -C opt-level=s -C strip=debuginfo \
+        -D warnings tests/wasi-os/rsstd.rs -o "$OUT/rsstd.wasm" >&2 || bad "rsstd.rs does not build"
+fi
+cp "$OUT/rsstd.wasm" "$T/t/" 2>/dev/null
 
 # case ARCH NAME STATUS EXPECTED-STDOUT-FILE|- COMMAND
 case_run() {
@@ -88,6 +96,8 @@ for a in $ARCHES; do
         ok "$a hostile pointers in every WASI call: EFAULT/EBADF, the program goes on"
     case_run "$a" wc 0 "$OUT/wc.expect" "--dir / wc /data/words.txt" &&
         ok "$a Rust wc from /bin through the file service"
+    case_run "$a" rsstd 3 tests/wasi-os/rsstd.out "--dir /data::/data --env A=1 --env B=x=y /t/rsstd.wasm /data 'two words'" &&
+        ok "$a Rust std: args, env, read_dir, read, metadata, NotFound, clocks, sleep, HashMap, stdin, exit(3)"
     case_run "$a" garbage 1 - "/t/garbage.wasm" &&
         grep -q '^run: /t/garbage.wasm: invalid module: module, offset 0x0: magic header not detected$' "$OUT/$a-garbage.out" &&
         ok "$a garbage module: status 1, one line why"

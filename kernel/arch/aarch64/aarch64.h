@@ -22,6 +22,7 @@ typedef struct a64_platform {
     unsigned timer_irq;          /* virtual timer INTID (PPI 11 + 16 = 27) */
     bool psci_hvc;               /* PSCI conduit: hvc (true) or smc */
     bool have_psci;
+    bool semihosting;             /* athanor.semihosting: QEMU -semihosting, exit with a status */
     uint64_t entry_ticks;        /* CNTVCT at _start: the reset point */
     boot_mem_t mem[BOOT_MAX_MEM];
     int nmem;

@@ -8,6 +8,7 @@
 #include <arch/devices.h>
 #include <arch/mmu.h>
 #include <kern/boot.h>
+#include <kern/kernel.h>
 
 #include "aarch64.h"
 #include "fdt.h"
@@ -15,7 +16,7 @@
 a64_platform_t a64_plat;
 
 static boot_info_t boot_info;
-static char cmdline_buf[256];
+static char cmdline_buf[2560];     /* make run CMD= puts a hex-encoded command here */
 
 /* Early block descriptor attributes (1 GiB blocks in early_pm_l1). */
 #define EARLY_NORMAL  0x701UL                                  /* AF, ISH, attr0 */
@@ -118,6 +119,11 @@ static bool scan_node(const fdt_node_t *n, void *arg)
         const char *args = fdt_prop(n, "bootargs", &len);
         if (args)
             copy_str(cmdline_buf, sizeof cmdline_buf, args, len);
+        static const char semi[] = "athanor.semihosting";
+        for (const char *p = cmdline_buf; *p; p++)
+            if ((p == cmdline_buf || p[-1] == ' ') && !memcmp(p, semi, sizeof semi - 1) &&
+                (p[sizeof semi - 1] == ' ' || !p[sizeof semi - 1]))
+                a64_plat.semihosting = true;
     }
     return true;
 }

@@ -82,6 +82,16 @@ __attribute__((noreturn)) void arch_poweroff(int status)
     put_str("athanor: poweroff status ");
     put_dec(status);
     put_str("\n");
+    if (a64_plat.semihosting) {
+        /* SYS_EXIT_EXTENDED (0x20): ADP_Stopped_ApplicationExit with the
+         * status, which QEMU (-semihosting) exits with. */
+        static volatile uint64_t block[2];
+        block[0] = 0x20026;
+        block[1] = (uint64_t)(uint32_t)status;
+        register uint64_t x0 __asm__("x0") = 0x20;
+        register uint64_t x1 __asm__("x1") = (uint64_t)(uintptr_t)block;
+        __asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
+    }
     if (a64_plat.have_psci) {
         register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
         if (a64_plat.psci_hvc)

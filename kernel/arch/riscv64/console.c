@@ -58,6 +58,14 @@ void rv_uart_setup(void)
     rv_plat.uart_size = size;
     fdt_prop_u32(f, n, "interrupts", &rv_plat.uart_irq);
     rv_plat.uart_pa = pa;
+    /* QEMU's test finisher: powering off through it gives QEMU an exit status. */
+    int t = fdt_find_compatible(f, -1, "sifive,test1");
+    if (t < 0)
+        t = fdt_find_compatible(f, -1, "sifive,test0");
+    uint64_t tpa, tsize;
+    if (t >= 0 && fdt_reg(f, t, 0, &tpa, &tsize) && tpa + PAGE_SIZE <= KERN_PHYS_MAP_SIZE &&
+        !(tpa & (PAGE_SIZE - 1)))
+        rv_plat.test_found = tpa;
 }
 
 static volatile uint8_t *uart_reg(int r)

@@ -76,6 +76,11 @@ __attribute__((noreturn)) void arch_poweroff(int status)
 {
     kprintf("athanor: poweroff status %d\n", status);
     cpu_irq_disable();
+    /* QEMU's test finisher exits with the status: 0x5555 passes, code << 16
+     * | 0x3333 fails with code. */
+    if (rv_plat.test_pa)
+        *(volatile uint32_t *)phys_to_virt(rv_plat.test_pa) =
+            status ? (uint32_t)(status & 0xffff) << 16 | 0x3333 : 0x5555;
     /* SRST: type 0 = shutdown; reason 0 = none, 1 = system failure. */
     sbi_call(SBI_EXT_SRST, 0, 0, status ? 1 : 0, 0, 0);
     sbi_call(0x08, 0, 0, 0, 0, 0);          /* legacy shutdown */

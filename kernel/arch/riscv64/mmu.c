@@ -160,6 +160,10 @@ void mmu_init(void)
         if (!mmu_map((uintptr_t)phys_to_virt(pa), pa, end - pa, MMU_READ | MMU_WRITE | MMU_DEVICE))
             panic("mmu_init: cannot map the UART");
     }
+    if (rv_plat.test_found && mmu_map((uintptr_t)phys_to_virt(rv_plat.test_found),
+                                      rv_plat.test_found, PAGE_SIZE,
+                                      MMU_READ | MMU_WRITE | MMU_DEVICE))
+        rv_plat.test_pa = rv_plat.test_found;
     if (rv_plat.plic_pa &&
         !mmu_map((uintptr_t)phys_to_virt(rv_plat.plic_pa), rv_plat.plic_pa, rv_plat.plic_size,
                  MMU_READ | MMU_WRITE | MMU_DEVICE))

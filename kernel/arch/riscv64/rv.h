@@ -56,6 +56,8 @@ typedef struct rv_platform {
     uint32_t uart_shift, uart_width;
     uint32_t uart_irq;            /* its PLIC source, 0 if none */
     uint64_t plic_pa, plic_size;  /* 0 if none */
+    uint64_t test_found;          /* QEMU's "sifive,test" finisher (exit status), 0 if none */
+    uint64_t test_pa;             /* ... once mapped (mmu_init) */
     uint32_t plic_ndev;
     int plic_ctx;                 /* S-mode context of the boot hart */
     rv_region_t map[RV_MAX_RAM];  /* RAM the kernel may touch (physical map) */

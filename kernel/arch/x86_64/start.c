@@ -35,7 +35,7 @@ int x86_nmmap;
 uint64_t x86_rsdp_phys;
 
 static boot_info_t boot_info;
-static char cmdline[256];
+static char cmdline[2560];     /* make run CMD= puts a hex-encoded command here */
 /* Page-table pages the early physical map needs beyond the first GiB come
  * from just after the image; kernel_phys_end then covers them. */
 static uint64_t early_next;

@@ -438,6 +438,7 @@ static void run_report(const char *prog, int64_t st, bool stopped, bool quiet)
 }
 
 static bool quiet_run;          /* make run CMD=: no status line */
+static bool bare;               /* run_wasi of /bin/NAME.wasm for a bare NAME */
 
 static bool has_char(const char *s, char c)
 {
@@ -492,6 +493,18 @@ static void run_wasi(const char *path, int argc, char **argv, char **dirs, int n
         return;
     }
     ath_handle_t h = ath_sys_wasi(sys, fsroot, rng > 0 ? rng : 0, spec, n);
+    if (h < 0 && bare && h == ATH_ENOENT) {     /* a bare name: not in the image, not in /bin */
+        puts_("run: ");
+        puts_(argv[0]);
+        puts_(": no such program (");
+        puts_(path);
+        puts_(": ");
+        spec[SPEC_MAX - 1] = 0;
+        puts_(spec);
+        puts_(")\n");
+        last_status = 1;
+        return;
+    }
     if (h < 0) {
         puts_("run: ");
         puts_(argv[0]);
@@ -561,7 +574,9 @@ static void c_run(int argc, char **argv)
             path[k++] = prog[j];
         char *ext = path + k;
         ext[0] = '.', ext[1] = 'w', ext[2] = 'a', ext[3] = 's', ext[4] = 'm', ext[5] = 0;
+        bare = true;
         run_wasi(path, argc - i, argv + i, dirs, ndirs, envs, nenvs);
+        bare = false;
         return;
     }
     if (h == ATH_EINVAL) {
