@@ -80,10 +80,10 @@ $(KBUILD)/core/bootimg.o: kernel/core/bootimg.c $(BOOTIMG)
 	clang $(KCFLAGS) -DBOOTIMG_PATH='"$(abspath $(BOOTIMG))"' -c $< -o $@
 $(KBUILD)/core/wasiprog.o: kernel/core/wasiprog.c
 	@mkdir -p $(dir $@)
-	clang $(KCFLAGS) -Isrc/wasi -c $< -o $@
+	clang $(KCFLAGS) -Isrc/wasi -Isdk/include -c $< -o $@
 $(KBUILD)/wasi/%.o: src/wasi/%.c
 	@mkdir -p $(dir $@)
-	clang $(KCFLAGS) -Isrc/wasi -c $< -o $@
+	clang $(KCFLAGS) -Isrc/wasi -Isdk/include -c $< -o $@
 $(KBUILD)/wasm/%.o: src/wasm/%.c
 	@mkdir -p $(dir $@)
 	clang $(KCFLAGS) -c $< -o $@

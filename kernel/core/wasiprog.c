@@ -32,10 +32,10 @@
 #include <kern/wasiprog.h>
 #include <wasm/wasm.h>
 
+#include "fsproto.h"
 #include "wasi.h"
 
 #define MS 1000000ull
-#define FS_PATH_MAX 1024            /* the file service's limit (docs/storage.md) */
 #define FS_TIMEOUT (10000 * MS)
 #define PROG_FILE_MAX (64u << 20)   /* a program file's size limit */
 #define PROG_MEM_PAGES 1024         /* 64 MiB of linear memory and buffers */
@@ -43,13 +43,12 @@
 #define PROG_ARGS 64
 #define PROG_PREOPENS 8
 
-/* The file service's requests and errors (docs/storage.md). */
-enum { FS_STAT = 0, FS_READ = 1, FS_LIST = 2 };
+#define IO_PAGES 8                  /* the buffer lent to the file service */
+#define IO_BYTES (IO_PAGES * PAGE_SIZE)
 
 typedef struct kfile {
     bool used, dir;
-    char *path;                 /* below the directory capability, no leading '/' ("": it) */
-    uint32_t path_len;
+    uint64_t fsh;               /* the file service's handle */
     uint64_t pos;
     uint16_t fdflags;
 } kfile_t;
@@ -60,7 +59,9 @@ typedef struct slot {
     wasi_bind_t bind;           /* the WASI functions' context: this run's */
     wasi_backend_t be;
     cap_handle_t fs, rng, buf;  /* in d's table (rng 0: none) */
-    uint8_t *io;                /* the buffer's page, the kernel's view */
+    cap_handle_t rbuf;          /* a one-page buffer for rng.get, which maps one page */
+    uint8_t *rio;
+    uint8_t *io[IO_PAGES];      /* the buffer's pages, the kernel's view */
     wasm_exec_t *ex;            /* the exec the program runs on */
     wasm_trap_t *trap;
     int64_t start_exit;         /* >= 0: it exited with this in its start function */
@@ -86,65 +87,75 @@ bool wasiprog_is(const domain_t *d)
 
 /* ------------------------------------------------------------ the file service */
 
-/* Kernel and file-service error codes as WASI errnos. */
+/* File-service errors (sdk/include/fsproto.h) and kernel codes as WASI
+ * errnos. An escape from a directory handle is notcapable, as the hosted
+ * runner (openat2 RESOLVE_BENEATH) and wasmtime answer. */
 static uint16_t fs_errno(int64_t e)
 {
     switch (e) {
-    case -201: return WASI_EIO;
-    case -202: return WASI_EIO;             /* corrupt image */
-    case -203: return WASI_ENOENT;
-    case -204: return WASI_ENOTDIR;
-    case -205: return WASI_EISDIR;
-    case -206: return WASI_ELOOP;
-    case -207: return WASI_ENAMETOOLONG;
-    case -208: return WASI_ENOTSUP;
+    case FS_EIO: case FS_ECORRUPT: return WASI_EIO;
+    case FS_ENOENT: return WASI_ENOENT;
+    case FS_ENOTDIR: return WASI_ENOTDIR;
+    case FS_EISDIR: return WASI_EISDIR;
+    case FS_ELOOP: return WASI_ELOOP;
+    case FS_ENAMETOOLONG: return WASI_ENAMETOOLONG;
+    case FS_EUNSUPP: return WASI_ENOTSUP;
+    case FS_EINVAL: return WASI_EINVAL;
+    case FS_EEXIST: return WASI_EEXIST;
+    case FS_ENOTEMPTY: return WASI_ENOTEMPTY;
+    case FS_ENOSPC: return WASI_ENOSPC;
+    case FS_EROFS: return WASI_EROFS;
+    case FS_EESCAPE: return WASI_ENOTCAPABLE;
+    case FS_EFBIG: return WASI_EFBIG;
+    case FS_EBUSY: return WASI_EBUSY;
+    case FS_EMLINK: return WASI_EMLINK;
+    case FS_EBADF: return WASI_EBADF;
+    case FS_ENFILE: return WASI_ENFILE;
     case CAP_EINVAL: return WASI_EINVAL;
     case CAP_ERIGHTS: return WASI_EACCES;
-    case CAP_ENOMEM: return WASI_ENOMEM;
-    case IPC_ELIMIT: return WASI_ENOMEM;
-    default: return WASI_EIO;               /* the service stopped, trapped, timed out */
+    case CAP_ENOMEM: case IPC_ELIMIT: return WASI_ENOMEM;
+    default: return WASI_EIO;       /* the service stopped, trapped, timed out */
     }
 }
 
-/* One request on path (n bytes) with the buffer lent read+write: the
- * result (>= 0) or a negative code. */
-static int64_t fs_op(slot_t *s, uint64_t op, const char *path, uint32_t n, int64_t arg)
+/* Copies between the lent buffer's pages (not contiguous) and p. */
+static void io_put(slot_t *s, uint32_t off, const void *p, uint32_t n)
 {
-    if (n > FS_PATH_MAX)
-        return -207;
-    memcpy(s->io, path, n);
-    uint64_t r = 0, a[3] = {op, n, (uint64_t)arg};
-    int e = ipc_call_lend(s->d->caps, s->ex, s->fs, s->buf, CAP_R_READ | CAP_R_WRITE, a, FS_TIMEOUT,
-                          &r);
+    for (const uint8_t *q = p; n;) {
+        uint32_t k = PAGE_SIZE - off % PAGE_SIZE < n ? PAGE_SIZE - off % PAGE_SIZE : n;
+        memcpy(s->io[off / PAGE_SIZE] + off % PAGE_SIZE, q, k);
+        q += k, off += k, n -= k;
+    }
+}
+
+static void io_get(slot_t *s, uint32_t off, void *p, uint32_t n)
+{
+    for (uint8_t *q = p; n;) {
+        uint32_t k = PAGE_SIZE - off % PAGE_SIZE < n ? PAGE_SIZE - off % PAGE_SIZE : n;
+        memcpy(q, s->io[off / PAGE_SIZE] + off % PAGE_SIZE, k);
+        q += k, off += k, n -= k;
+    }
+}
+
+/* One request: op on fs handle h (0: the root), the buffer lent with
+ * rights (0: not lent). The result (>= 0) or a negative code. */
+static int64_t fs_call(slot_t *s, uint32_t op, uint64_t h, int64_t a1, int64_t a2, uint32_t rights)
+{
+    uint64_t r = 0, a[4] = {op | h << 8, (uint64_t)a1, (uint64_t)a2, 0};
+    int e = rights ? ipc_call_lend(s->d->caps, s->ex, s->fs, s->buf, rights, a, FS_TIMEOUT, &r)
+                   : ipc_call(s->d->caps, s->ex, s->fs, a, FS_TIMEOUT, &r);
     return e ? e : (int64_t)r;
 }
 
-static uint8_t filetype_of(uint64_t t)
+/* A request naming path (n bytes, into the buffer first) below h. */
+static int64_t fs_path_call(slot_t *s, uint32_t op, uint64_t h, const char *path, uint32_t flags,
+                            int64_t a2, uint32_t rights)
 {
-    return t == 2 ? WASI_FILETYPE_DIRECTORY : t == 7 ? WASI_FILETYPE_SYMBOLIC_LINK
-         : t == 1 ? WASI_FILETYPE_REGULAR_FILE : WASI_FILETYPE_UNKNOWN;
-}
-
-/* dir's path joined with rel ("." is dir itself) into a new allocation. */
-static uint16_t join(const kfile_t *dir, const char *rel, char **out, uint32_t *len)
-{
-    size_t dl = dir->path_len, rl = strlen(rel);
-    if (rl == 1 && rel[0] == '.')
-        rl = 0;
-    size_t n = dl + (dl && rl ? 1 : 0) + rl;
+    size_t n = strlen(path);
     if (n > FS_PATH_MAX)
-        return WASI_ENAMETOOLONG;
-    char *p = kmalloc(n + 1);
-    if (!p)
-        return WASI_ENOMEM;
-    memcpy(p, dir->path, dl);
-    if (dl && rl)
-        p[dl] = '/';
-    memcpy(p + n - rl, rel, rl);
-    p[n] = 0;
-    *out = p;
-    *len = (uint32_t)n;
-    return WASI_ESUCCESS;
+        return FS_ENAMETOOLONG;
+    io_put(s, 0, path, (uint32_t)n);
+    return fs_call(s, op, h, (int64_t)(n | (uint64_t)flags << 32), a2, rights);
 }
 
 static kfile_t *file_of(slot_t *s, int64_t h)
@@ -152,15 +163,36 @@ static kfile_t *file_of(slot_t *s, int64_t h)
     return h >= 1 && h <= PROG_FILES && s->files[h - 1].used ? &s->files[h - 1] : NULL;
 }
 
-static uint16_t stat_path(slot_t *s, const char *path, uint32_t n, wasi_filestat_t *st)
+/* The fs_stat_t the service left in the buffer, as WASI's filestat. */
+static void get_stat(slot_t *s, wasi_filestat_t *st)
 {
-    int64_t r = fs_op(s, FS_STAT, path, n, 0);
-    if (r < 0)
-        return fs_errno(r);
+    uint8_t b[56];
+    io_get(s, 0, b, sizeof b);
+    uint64_t v[7];
+    for (int i = 0; i < 7; i++) {
+        v[i] = 0;
+        for (int k = 7; k >= 0; k--)
+            v[i] = v[i] << 8 | b[8 * i + k];
+    }
+    uint32_t mode = (uint32_t)v[5], type = mode & 0xf000;
     memset(st, 0, sizeof *st);
-    st->filetype = filetype_of((uint64_t)r & 0xff);
-    st->size = (uint64_t)r >> 8;
-    st->nlink = 1;
+    st->ino = v[0];
+    st->size = v[1];
+    st->atim = v[2] * 1000000000ull;
+    st->mtim = v[3] * 1000000000ull;
+    st->ctim = v[4] * 1000000000ull;
+    st->nlink = v[5] >> 32;
+    st->filetype = type == 0x4000 ? WASI_FILETYPE_DIRECTORY : type == 0x8000 ? WASI_FILETYPE_REGULAR_FILE
+                 : type == 0xa000 ? WASI_FILETYPE_SYMBOLIC_LINK : WASI_FILETYPE_UNKNOWN;
+}
+
+/* The directory handle dir of s as a file-service handle. */
+static uint16_t dir_of(slot_t *s, int64_t dir, uint64_t *fsh)
+{
+    kfile_t *d = file_of(s, dir);
+    if (!d || !d->dir)
+        return WASI_EBADF;
+    *fsh = d->fsh;
     return WASI_ESUCCESS;
 }
 
@@ -236,11 +268,11 @@ static uint16_t be_random(void *ctx, void *buf, size_t len)
     while (len) {
         uint32_t n = len > PAGE_SIZE ? PAGE_SIZE : (uint32_t)len;
         uint64_t r = 0, a[3] = {n, 0, 0};
-        int e = ipc_call_lend(s->d->caps, s->ex, s->rng, s->buf, CAP_R_READ | CAP_R_WRITE, a,
+        int e = ipc_call_lend(s->d->caps, s->ex, s->rng, s->rbuf, CAP_R_READ | CAP_R_WRITE, a,
                               FS_TIMEOUT, &r);
         if (e || (int64_t)r <= 0 || r > n)
             return WASI_EIO;
-        memcpy(out, s->io, r);
+        memcpy(out, s->rio, r);
         out += r;
         len -= r;
     }
@@ -251,36 +283,41 @@ static uint16_t be_open(void *ctx, int64_t dir, const char *path, const wasi_ope
                         int64_t *handle, uint8_t *filetype)
 {
     slot_t *s = ctx;
-    kfile_t *d = file_of(s, dir), *f = NULL;
-    if (!d || !d->dir)
-        return WASI_EBADF;
-    char *full;
-    uint32_t n;
-    uint16_t e = join(d, path, &full, &n);
+    uint64_t dh;
+    kfile_t *f = NULL;
+    uint16_t e = dir_of(s, dir, &dh);
     if (e)
         return e;
-    wasi_filestat_t st;
-    e = stat_path(s, full, n, &st);
-    if (e == WASI_ENOENT && (how->oflags & WASI_O_CREAT))
-        e = WASI_EROFS;
-    else if (!e && (how->oflags & WASI_O_CREAT) && (how->oflags & WASI_O_EXCL))
-        e = WASI_EEXIST;
-    else if (!e && (how->oflags & WASI_O_DIRECTORY) && st.filetype != WASI_FILETYPE_DIRECTORY)
-        e = WASI_ENOTDIR;
-    else if (!e && st.filetype == WASI_FILETYPE_DIRECTORY && how->write)
-        e = WASI_EISDIR;
-    else if (!e && (how->write || (how->oflags & WASI_O_TRUNC)))
-        e = WASI_EROFS;
-    for (int i = 0; !e && i < PROG_FILES && !f; i++)
+    for (int i = 0; i < PROG_FILES && !f; i++)
         if (!s->files[i].used)
             f = &s->files[i];
-    if (!e && !f)
-        e = WASI_ENFILE;
-    if (e) {
-        kfree(full);
-        return e;
+    if (!f)
+        return WASI_ENFILE;
+    uint32_t fl = (how->oflags & WASI_O_CREAT ? FS_O_CREAT : 0) |
+                  (how->oflags & WASI_O_EXCL ? FS_O_EXCL : 0) |
+                  (how->oflags & WASI_O_TRUNC ? FS_O_TRUNC : 0) |
+                  (how->oflags & WASI_O_DIRECTORY ? FS_O_DIRECTORY : 0) |
+                  (how->follow ? 0 : FS_O_NOFOLLOW) | (how->write ? FS_O_WRITE : 0);
+    int64_t h = fs_path_call(s, FS_OPEN, dh, path, fl, 0, CAP_R_READ);
+    /* A directory asked for with write rights is still opened, as the
+     * hosted backend does (writes to it fail). */
+    if (h == FS_EISDIR && (fl & FS_O_WRITE) && !(fl & (FS_O_CREAT | FS_O_TRUNC)))
+        h = fs_path_call(s, FS_OPEN, dh, path, (fl & ~(uint32_t)FS_O_WRITE) | FS_O_DIRECTORY, 0,
+                         CAP_R_READ);
+    if (h < 0)
+        return fs_errno(h);
+    wasi_filestat_t st;
+    int64_t r = fs_call(s, FS_FSTAT, (uint64_t)h, 0, 0, CAP_R_READ | CAP_R_WRITE);
+    if (r < 0) {
+        fs_call(s, FS_CLOSE, (uint64_t)h, 0, 0, 0);
+        return fs_errno(r);
     }
-    *f = (kfile_t){true, st.filetype == WASI_FILETYPE_DIRECTORY, full, n, 0, how->fdflags};
+    get_stat(s, &st);
+    if (st.filetype == WASI_FILETYPE_SYMBOLIC_LINK) {   /* O_NOFOLLOW on a link, as POSIX */
+        fs_call(s, FS_CLOSE, (uint64_t)h, 0, 0, 0);
+        return WASI_ELOOP;
+    }
+    *f = (kfile_t){true, st.filetype == WASI_FILETYPE_DIRECTORY, (uint64_t)h, 0, how->fdflags};
     *handle = f - s->files + 1;
     *filetype = st.filetype;
     return WASI_ESUCCESS;
@@ -288,12 +325,13 @@ static uint16_t be_open(void *ctx, int64_t dir, const char *path, const wasi_ope
 
 static uint16_t be_close(void *ctx, int64_t h)
 {
-    kfile_t *f = file_of(ctx, h);
+    slot_t *s = ctx;
+    kfile_t *f = file_of(s, h);
     if (!f)
         return WASI_EBADF;
-    kfree(f->path);
+    int64_t r = fs_call(s, FS_CLOSE, f->fsh, 0, 0, 0);
     *f = (kfile_t){0};
-    return WASI_ESUCCESS;
+    return r < 0 ? fs_errno(r) : WASI_ESUCCESS;
 }
 
 static uint16_t be_pread(void *ctx, int64_t h, void *buf, size_t len, uint64_t off, size_t *n)
@@ -309,17 +347,19 @@ static uint16_t be_pread(void *ctx, int64_t h, void *buf, size_t len, uint64_t o
     while (*n < len) {
         if (off > INT64_MAX)
             return WASI_EINVAL;
-        int64_t r = fs_op(s, FS_READ, f->path, f->path_len, (int64_t)off);
+        uint32_t want = len - *n < IO_BYTES ? (uint32_t)(len - *n) : IO_BYTES;
+        int64_t r = fs_call(s, FS_PREAD, f->fsh, (int64_t)off, want, CAP_R_READ | CAP_R_WRITE);
         if (r < 0)
             return *n ? WASI_ESUCCESS : fs_errno(r);
         if (r == 0)
             break;
-        size_t k = (size_t)r < len - *n ? (size_t)r : len - *n;
-        if (k > PAGE_SIZE)
+        if ((uint64_t)r > want)
             return WASI_EIO;
-        memcpy(out + *n, s->io, k);
-        *n += k;
-        off += k;
+        io_get(s, 0, out + *n, (uint32_t)r);
+        *n += (size_t)r;
+        off += (uint64_t)r;
+        if ((uint32_t)r < want)
+            break;
     }
     return WASI_ESUCCESS;
 }
@@ -334,25 +374,77 @@ static uint16_t be_read(void *ctx, int64_t h, void *buf, size_t len, size_t *n)
     return e;
 }
 
+/* Writes at off (UINT64_MAX: at the end); *end gets the offset after. */
+static uint16_t write_at(slot_t *s, kfile_t *f, const void *buf, size_t len, uint64_t off,
+                         size_t *n, uint64_t *end)
+{
+    const uint8_t *in = buf;
+    *n = 0;
+    if (f->dir)
+        return WASI_EISDIR;
+    while (*n < len) {
+        uint32_t k = len - *n < IO_BYTES ? (uint32_t)(len - *n) : IO_BYTES;
+        if (off != UINT64_MAX && off > INT64_MAX - k)
+            return *n ? WASI_ESUCCESS : WASI_EFBIG;
+        io_put(s, 0, in + *n, k);
+        int64_t r = fs_call(s, FS_PWRITE, f->fsh, off == UINT64_MAX ? -1 : (int64_t)off, k, CAP_R_READ);
+        if (r < 0)
+            return *n ? WASI_ESUCCESS : fs_errno(r);
+        if ((uint64_t)r > k)
+            return WASI_EIO;
+        *n += (size_t)r;
+        if (off != UINT64_MAX)
+            off += (uint64_t)r;
+        if ((uint32_t)r < k)
+            return *n ? WASI_ESUCCESS : WASI_ENOSPC;
+    }
+    if (off == UINT64_MAX) {        /* appended: the end is the file's size */
+        wasi_filestat_t st;
+        if (fs_call(s, FS_FSTAT, f->fsh, 0, 0, CAP_R_READ | CAP_R_WRITE) >= 0) {
+            get_stat(s, &st);
+            off = st.size;
+        } else {
+            off = f->pos + *n;
+        }
+    }
+    *end = off;
+    return WASI_ESUCCESS;
+}
+
 static uint16_t be_write(void *ctx, int64_t h, const void *buf, size_t len, size_t *n)
 {
-    (void)buf, (void)len;
+    kfile_t *f = file_of(ctx, h);
+    uint64_t end;
     *n = 0;
-    return file_of(ctx, h) ? WASI_EROFS : WASI_EBADF;
+    if (!f)
+        return WASI_EBADF;
+    uint16_t e = write_at(ctx, f, buf, len, f->fdflags & WASI_FDFLAG_APPEND ? UINT64_MAX : f->pos,
+                          n, &end);
+    if (!e && *n)
+        f->pos = end;
+    return e;
 }
 
 static uint16_t be_pwrite(void *ctx, int64_t h, const void *buf, size_t len, uint64_t off,
                           size_t *n)
 {
-    (void)off;
-    return be_write(ctx, h, buf, len, n);
+    kfile_t *f = file_of(ctx, h);
+    uint64_t end;
+    *n = 0;
+    return f ? write_at(ctx, f, buf, len, off, n, &end) : WASI_EBADF;
 }
 
 static uint16_t be_fstat(void *ctx, int64_t h, wasi_filestat_t *st)
 {
     slot_t *s = ctx;
     kfile_t *f = file_of(s, h);
-    return f ? stat_path(s, f->path, f->path_len, st) : WASI_EBADF;
+    if (!f)
+        return WASI_EBADF;
+    int64_t r = fs_call(s, FS_FSTAT, f->fsh, 0, 0, CAP_R_READ | CAP_R_WRITE);
+    if (r < 0)
+        return fs_errno(r);
+    get_stat(s, st);
+    return WASI_ESUCCESS;
 }
 
 static uint16_t be_seek(void *ctx, int64_t h, int64_t off, int whence, uint64_t *newoff)
@@ -368,7 +460,7 @@ static uint16_t be_seek(void *ctx, int64_t h, int64_t off, int whence, uint64_t 
         base = (int64_t)f->pos;
     } else if (whence == WASI_WHENCE_END) {
         wasi_filestat_t st;
-        uint16_t e = stat_path(s, f->path, f->path_len, &st);
+        uint16_t e = be_fstat(ctx, h, &st);
         if (e)
             return e;
         base = (int64_t)st.size;
@@ -382,10 +474,16 @@ static uint16_t be_seek(void *ctx, int64_t h, int64_t off, int whence, uint64_t 
     return WASI_ESUCCESS;
 }
 
+/* The service writes back after every change; a sync also flushes the
+ * device. */
 static uint16_t be_sync(void *ctx, int64_t h, bool data_only)
 {
     (void)data_only;
-    return file_of(ctx, h) ? WASI_ESUCCESS : WASI_EBADF;    /* nothing is ever dirty */
+    slot_t *s = ctx;
+    if (!file_of(s, h))
+        return WASI_EBADF;
+    int64_t r = fs_call(s, FS_SYNC, 0, 0, 0, 0);
+    return r < 0 ? fs_errno(r) : WASI_ESUCCESS;
 }
 
 static uint16_t be_set_flags(void *ctx, int64_t h, uint16_t fdflags)
@@ -406,85 +504,211 @@ static uint16_t be_readdir(void *ctx, int64_t h, uint64_t cookie, wasi_dirent_fn
     if (!f->dir)
         return WASI_ENOTDIR;
     char name[256];
-    for (uint64_t i = cookie; i < INT32_MAX; i++) {
-        int64_t r = fs_op(s, FS_LIST, f->path, f->path_len, (int64_t)i);
-        if (r == -203)
-            return WASI_ESUCCESS;           /* past the last entry */
+    for (;;) {
+        if (cookie > INT64_MAX)
+            return WASI_EINVAL;
+        int64_t r = fs_call(s, FS_READDIR, f->fsh, (int64_t)cookie, 0, CAP_R_READ | CAP_R_WRITE);
         if (r < 0)
             return fs_errno(r);
-        uint32_t len = (uint32_t)r & 0xffff;
-        if (len == 0 || len > 255)
-            return WASI_EIO;
-        memcpy(name, s->io, len);
-        wasi_dirent_t de = {i + 1, 0, filetype_of(((uint64_t)r >> 16) & 0xff)};
-        if (!emit(arg, &de, name, len))
+        if (r == 0)
             return WASI_ESUCCESS;
+        if ((uint64_t)r > IO_BYTES)
+            return WASI_EIO;
+        for (uint32_t at = 0; at < (uint32_t)r;) {
+            uint8_t b[24];
+            if ((uint32_t)r - at < 24)
+                return WASI_EIO;
+            io_get(s, at, b, 24);
+            uint64_t next = 0, ino = 0;
+            for (int k = 7; k >= 0; k--) {
+                next = next << 8 | b[k];
+                ino = ino << 8 | b[8 + k];
+            }
+            uint32_t len = (uint32_t)b[16] | (uint32_t)b[17] << 8 | (uint32_t)b[18] << 16 |
+                           (uint32_t)b[19] << 24;
+            if (len == 0 || len > 255 || len > (uint32_t)r - at - 24 || next <= cookie)
+                return WASI_EIO;
+            io_get(s, at + 24, name, len);
+            wasi_dirent_t de = {next, ino, b[20] <= 7 ? b[20] : WASI_FILETYPE_UNKNOWN};
+            if (!emit(arg, &de, name, len))
+                return WASI_ESUCCESS;
+            cookie = next;
+            at += 24 + len;
+        }
     }
-    return WASI_ESUCCESS;
 }
 
 static uint16_t be_stat(void *ctx, int64_t dir, const char *path, bool follow, wasi_filestat_t *st)
 {
-    (void)follow;               /* the file service follows every link */
     slot_t *s = ctx;
-    kfile_t *d = file_of(s, dir);
-    if (!d || !d->dir)
-        return WASI_EBADF;
-    char *full;
-    uint32_t n;
-    uint16_t e = join(d, path, &full, &n);
-    if (!e) {
-        e = stat_path(s, full, n, st);
-        kfree(full);
-    }
-    return e;
+    uint64_t dh;
+    uint16_t e = dir_of(s, dir, &dh);
+    if (e)
+        return e;
+    int64_t r = fs_path_call(s, FS_STATAT, dh, path, follow ? 0 : FS_O_NOFOLLOW, 0,
+                             CAP_R_READ | CAP_R_WRITE);
+    if (r < 0)
+        return fs_errno(r);
+    get_stat(s, st);
+    return WASI_ESUCCESS;
 }
 
-/* What a read-only file system answers to every change. */
-static uint16_t be_rofs_path(void *ctx, int64_t dir, const char *path)
+static uint16_t path_op(void *ctx, uint32_t op, int64_t dir, const char *path)
 {
-    (void)path;
-    kfile_t *d = file_of(ctx, dir);
-    return d && d->dir ? WASI_EROFS : WASI_EBADF;
+    slot_t *s = ctx;
+    uint64_t dh;
+    uint16_t e = dir_of(s, dir, &dh);
+    if (e)
+        return e;
+    int64_t r = fs_path_call(s, op, dh, path, 0, 0, CAP_R_READ);
+    return r < 0 ? fs_errno(r) : WASI_ESUCCESS;
+}
+
+static uint16_t be_mkdir(void *ctx, int64_t dir, const char *path)
+{
+    return path_op(ctx, FS_MKDIR, dir, path);
+}
+
+static uint16_t be_rmdir(void *ctx, int64_t dir, const char *path)
+{
+    return path_op(ctx, FS_RMDIR, dir, path);
+}
+
+static uint16_t be_unlink(void *ctx, int64_t dir, const char *path)
+{
+    return path_op(ctx, FS_UNLINK, dir, path);
 }
 
 static uint16_t be_truncate(void *ctx, int64_t h, uint64_t size)
 {
-    (void)size;
-    return file_of(ctx, h) ? WASI_EROFS : WASI_EBADF;
+    slot_t *s = ctx;
+    kfile_t *f = file_of(s, h);
+    if (!f)
+        return WASI_EBADF;
+    if (size > INT64_MAX)
+        return WASI_EFBIG;
+    int64_t r = fs_call(s, FS_TRUNCATE, f->fsh, (int64_t)size, 0, 0);
+    return r < 0 ? fs_errno(r) : WASI_ESUCCESS;
+}
+
+/* posix_fallocate: the file is at least off + len long afterwards (ext2
+ * keeps the new range as a hole: reads give zeros, the blocks are taken
+ * when written). */
+static uint16_t be_allocate(void *ctx, int64_t h, uint64_t off, uint64_t len)
+{
+    wasi_filestat_t st;
+    kfile_t *f = file_of(ctx, h);
+    if (!f)
+        return WASI_EBADF;
+    if (f->dir)
+        return WASI_EISDIR;
+    if (off > INT64_MAX || len > INT64_MAX - off)
+        return WASI_EFBIG;
+    uint16_t e = be_fstat(ctx, h, &st);
+    return e ? e : st.size >= off + len ? WASI_ESUCCESS : be_truncate(ctx, h, off + len);
+}
+
+/* WASI's times (ns, fst flags) as the service's (s; -1 keep, -2 now). */
+static void fs_times(uint64_t atim, uint64_t mtim, uint16_t fst, int64_t *a, int64_t *m)
+{
+    *a = fst & WASI_FST_ATIM_NOW ? -2 : fst & WASI_FST_ATIM ? (int64_t)(atim / 1000000000ull) : -1;
+    *m = fst & WASI_FST_MTIM_NOW ? -2 : fst & WASI_FST_MTIM ? (int64_t)(mtim / 1000000000ull) : -1;
+    if (*a > 0xffffffffll)
+        *a = 0xffffffffll;
+    if (*m > 0xffffffffll)
+        *m = 0xffffffffll;
 }
 
 static uint16_t be_futimes(void *ctx, int64_t h, uint64_t atim, uint64_t mtim, uint16_t fst)
 {
-    (void)atim, (void)mtim, (void)fst;
-    return file_of(ctx, h) ? WASI_EROFS : WASI_EBADF;
+    slot_t *s = ctx;
+    kfile_t *f = file_of(s, h);
+    int64_t a, m;
+    if (!f)
+        return WASI_EBADF;
+    fs_times(atim, mtim, fst, &a, &m);
+    int64_t r = fs_call(s, FS_SETTIMES, f->fsh, a, m, 0);
+    return r < 0 ? fs_errno(r) : WASI_ESUCCESS;
 }
 
 static uint16_t be_utimes(void *ctx, int64_t dir, const char *path, bool follow, uint64_t atim,
                           uint64_t mtim, uint16_t fst)
 {
-    (void)follow, (void)atim, (void)mtim, (void)fst;
-    return be_rofs_path(ctx, dir, path);
+    slot_t *s = ctx;
+    uint64_t dh;
+    int64_t a, m;
+    uint16_t e = dir_of(s, dir, &dh);
+    if (e)
+        return e;
+    int64_t h = fs_path_call(s, FS_OPEN, dh, path, follow ? 0 : FS_O_NOFOLLOW, 0, CAP_R_READ);
+    if (h < 0)
+        return fs_errno(h);
+    fs_times(atim, mtim, fst, &a, &m);
+    int64_t r = fs_call(s, FS_SETTIMES, (uint64_t)h, a, m, 0);
+    fs_call(s, FS_CLOSE, (uint64_t)h, 0, 0, 0);
+    return r < 0 ? fs_errno(r) : WASI_ESUCCESS;
+}
+
+/* Two paths in the buffer, one after the other: rename, link, symlink. */
+static uint16_t two_paths(slot_t *s, uint32_t op, uint64_t h, const char *p1, const char *p2,
+                          int64_t a2)
+{
+    size_t l1 = strlen(p1), l2 = strlen(p2);
+    if (l1 > FS_PATH_MAX || l2 > FS_PATH_MAX)
+        return WASI_ENAMETOOLONG;
+    io_put(s, 0, p1, (uint32_t)l1);
+    io_put(s, (uint32_t)l1, p2, (uint32_t)l2);
+    int64_t r = fs_call(s, op, h, (int64_t)(l1 | (uint64_t)l2 << 32), a2, CAP_R_READ);
+    return r < 0 ? fs_errno(r) : WASI_ESUCCESS;
 }
 
 static uint16_t be_rename(void *ctx, int64_t dir, const char *path, int64_t newdir,
                           const char *newpath)
 {
-    (void)newpath;
-    return file_of(ctx, newdir) ? be_rofs_path(ctx, dir, path) : WASI_EBADF;
+    slot_t *s = ctx;
+    uint64_t dh, nh;
+    uint16_t e = dir_of(s, dir, &dh);
+    if (!e)
+        e = dir_of(s, newdir, &nh);
+    return e ? e : two_paths(s, FS_RENAME, dh, path, newpath, (int64_t)nh);
 }
 
 static uint16_t be_link(void *ctx, int64_t dir, const char *path, bool follow, int64_t newdir,
                         const char *newpath)
 {
-    (void)follow;
-    return be_rename(ctx, dir, path, newdir, newpath);
+    (void)follow;               /* the service links the entry itself */
+    slot_t *s = ctx;
+    uint64_t dh, nh;
+    uint16_t e = dir_of(s, dir, &dh);
+    if (!e)
+        e = dir_of(s, newdir, &nh);
+    return e ? e : two_paths(s, FS_LINK, dh, path, newpath, (int64_t)nh);
 }
 
 static uint16_t be_symlink(void *ctx, const char *target, int64_t dir, const char *path)
 {
-    (void)target;
-    return be_rofs_path(ctx, dir, path);
+    slot_t *s = ctx;
+    uint64_t dh;
+    uint16_t e = dir_of(s, dir, &dh);
+    return e ? e : two_paths(s, FS_SYMLINK, dh, target, path, 0);
+}
+
+static uint16_t be_readlink(void *ctx, int64_t dir, const char *path, char *buf, size_t cap,
+                            size_t *len)
+{
+    slot_t *s = ctx;
+    uint64_t dh;
+    uint16_t e = dir_of(s, dir, &dh);
+    if (e)
+        return e;
+    int64_t r = fs_path_call(s, FS_READLINK, dh, path, 0, 0, CAP_R_READ | CAP_R_WRITE);
+    if (r < 0)
+        return fs_errno(r);
+    if ((uint64_t)r > IO_BYTES)
+        return WASI_EIO;
+    *len = (size_t)r < cap ? (size_t)r : cap;
+    io_get(s, 0, buf, (uint32_t)*len);
+    return WASI_ESUCCESS;
 }
 
 static const wasi_backend_t backend_template = {
@@ -505,16 +729,18 @@ static const wasi_backend_t backend_template = {
     .fstat = be_fstat,
     .set_flags = be_set_flags,
     .truncate = be_truncate,
+    .allocate = be_allocate,
     .futimes = be_futimes,
     .readdir = be_readdir,
     .stat = be_stat,
     .utimes = be_utimes,
-    .mkdir = be_rofs_path,
-    .rmdir = be_rofs_path,
-    .unlink = be_rofs_path,
+    .mkdir = be_mkdir,
+    .rmdir = be_rmdir,
+    .unlink = be_unlink,
     .rename = be_rename,
     .link = be_link,
     .symlink = be_symlink,
+    .readlink = be_readlink,
 };
 
 /* ------------------------------------------------------------ launching */
@@ -648,40 +874,69 @@ static slot_t *slot_take(domsys_t *sys)
     return NULL;
 }
 
-/* Reads the program file (path, n bytes) into a new allocation. */
-static int read_file(slot_t *s, const char *path, uint32_t n, uint8_t **out, size_t *len,
-                     char *why, size_t cap)
+/* Opens path below the file system's root (the directory capability
+ * itself, handle 0): a file of s, in *fd. */
+static uint16_t open_root(slot_t *s, const char *path, bool dir, int64_t *fd, uint8_t *type)
 {
-    wasi_filestat_t st;
-    uint16_t e = stat_path(s, path, n, &st);
-    if (e)
-        return say(why, cap, "", e == WASI_ENOENT ? "No such file or directory" : wasi_errno_name(e)),
-               CAP_ENOENT;
-    if (st.filetype != WASI_FILETYPE_REGULAR_FILE)
-        return say(why, cap, "", "not a file"), CAP_ENOENT;
-    if (st.size > PROG_FILE_MAX)
-        return say(why, cap, "", "file too large"), CAP_ENOMEM;
-    uint8_t *p = kmalloc(st.size ? st.size : 1);
-    if (!p)
-        return say(why, cap, "", "out of memory"), CAP_ENOMEM;
-    size_t got = 0;
-    int fd = 0;
-    for (int i = 0; i < PROG_FILES && !fd; i++)
+    kfile_t *root = NULL;
+    for (int i = 0; i < PROG_FILES && !root; i++)
         if (!s->files[i].used)
-            fd = i + 1;
-    s->files[fd - 1] = (kfile_t){true, false, (char *)path, n, 0, 0};
-    e = be_pread(s, fd, p, st.size, 0, &got);
-    s->files[fd - 1] = (kfile_t){0};
-    if (e || got != st.size) {
+            root = &s->files[i];
+    if (!root)
+        return WASI_ENFILE;
+    *root = (kfile_t){true, true, 0, 0, 0};
+    wasi_open_t how = {dir ? WASI_O_DIRECTORY : 0, 0, true, false, true};
+    uint16_t e = be_open(s, root - s->files + 1, path, &how, fd, type);
+    *root = (kfile_t){0};
+    return e;
+}
+
+static const char *errno_text(uint16_t e)
+{
+    return e == WASI_ENOENT ? "No such file or directory" : e == WASI_ENOTDIR ? "Not a directory"
+         : wasi_errno_name(e);
+}
+
+/* Reads the program file (path below the root) into a new allocation. */
+static int read_file(slot_t *s, const char *path, uint8_t **out, size_t *len, char *why,
+                     size_t cap)
+{
+    int64_t fd;
+    uint8_t type;
+    wasi_filestat_t st;
+    uint16_t e = open_root(s, path, false, &fd, &type);
+    if (!e && type != WASI_FILETYPE_REGULAR_FILE)
+        e = WASI_EISDIR;
+    if (!e)
+        e = be_fstat(s, fd, &st);
+    if (!e && st.size > PROG_FILE_MAX) {
+        be_close(s, fd);
+        return say(why, cap, "", "file too large"), CAP_ENOMEM;
+    }
+    uint8_t *p = e ? NULL : kmalloc(st.size ? st.size : 1);
+    size_t got = 0;
+    if (!e && !p) {
+        be_close(s, fd);
+        return say(why, cap, "", "out of memory"), CAP_ENOMEM;
+    }
+    if (!e) {
+        e = be_pread(s, fd, p, st.size, 0, &got);
+        if (!e && got != st.size)
+            e = WASI_EIO;
+    }
+    if (fd > 0 && file_of(s, fd))
+        be_close(s, fd);
+    if (e) {
         kfree(p);
-        return say(why, cap, "read: ", e ? wasi_errno_name(e) : "short"), CAP_ENOENT;
+        return say(why, cap, "", errno_text(e)), CAP_ENOENT;
     }
     *out = p;
     *len = got;
     return 0;
 }
 
-/* The preopen dir ("PATH[::GUEST]") as a directory handle of s. */
+/* The preopen dir ("PATH[::GUEST]"): a directory handle of s, below
+ * which the file service confines every path. */
 static int add_dir(slot_t *s, const char *dir, wasi_preopen_t *po, char *why, size_t cap)
 {
     const char *sep = NULL;
@@ -692,31 +947,20 @@ static int add_dir(slot_t *s, const char *dir, wasi_preopen_t *po, char *why, si
         }
     size_t hl = sep ? (size_t)(sep - dir) : strlen(dir);
     po->guest_path = sep ? sep + 2 : dir;
-    char *path = kmalloc(FS_PATH_MAX + 1);
+    char path[FS_PATH_MAX + 1];
     uint32_t n;
-    if (!path)
-        return say(why, cap, "", "out of memory"), CAP_ENOMEM;
-    if (!*po->guest_path || fs_path(dir, hl, path, FS_PATH_MAX + 1, &n)) {
-        kfree(path);
+    if (!*po->guest_path || fs_path(dir, hl, path, sizeof path, &n))
         return say(why, cap, "bad --dir ", dir), CAP_EINVAL;
-    }
-    wasi_filestat_t st;
-    uint16_t e = stat_path(s, path, n, &st);
-    if (!e && st.filetype != WASI_FILETYPE_DIRECTORY)
-        e = WASI_ENOTDIR;
-    kfile_t *f = NULL;
-    for (int i = 0; !e && i < PROG_FILES && !f; i++)
-        if (!s->files[i].used)
-            f = &s->files[i];
-    if (e || !f) {
-        kfree(path);
+    int64_t fd = 0;
+    uint8_t type;
+    uint16_t e = open_root(s, n ? path : ".", true, &fd, &type);
+    if (e) {
         say(why, cap, "--dir ", dir);
         size_t k = strlen(why);
-        say(why + k, cap - k, ": ", e ? wasi_errno_name(e) : "too many");
+        say(why + k, cap - k, ": ", errno_text(e));
         return e == WASI_ENOENT || e == WASI_ENOTDIR ? CAP_ENOENT : CAP_EINVAL;
     }
-    *f = (kfile_t){true, true, path, n, 0, 0};
-    po->handle = f - s->files + 1;
+    po->handle = fd;
     return 0;
 }
 
@@ -762,7 +1006,7 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     memset(s->files, 0, sizeof s->files);
     s->be = backend_template;
     s->be.ctx = s;
-    s->fs = s->rng = s->buf = 0;
+    s->fs = s->rng = s->buf = s->rbuf = 0;
     uint8_t *bytes = NULL;
     size_t blen = 0;
     wasi_preopen_t po[PROG_PREOPENS];
@@ -776,21 +1020,35 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
                                                 : "bad directory or entropy capability");
         goto fail;
     }
-    if ((e = domain_charge(d, 1)) || !(b = buffer_create(1))) {
+    if ((e = domain_charge(d, IO_PAGES)) || !(b = buffer_create(IO_PAGES))) {
         if (!e)
-            domain_uncharge(d, 1), e = CAP_ENOMEM;
+            domain_uncharge(d, IO_PAGES), e = CAP_ENOMEM;
         say(why, why_cap, "", "out of memory");
         goto fail;
     }
     b->payer = d;
     e = cap_install(d->caps, &b->obj, CAP_R_ALL, &s->buf);
-    s->io = phys_to_virt(b->frames[0]);
+    for (int i = 0; i < IO_PAGES; i++)
+        s->io[i] = phys_to_virt(b->frames[i]);
     kobj_unref(&b->obj);
+    b = NULL;
+    if (!e && s->rng) {
+        if (!(e = domain_charge(d, 1)) && !(b = buffer_create(1))) {
+            domain_uncharge(d, 1);
+            e = CAP_ENOMEM;
+        }
+        if (b) {
+            b->payer = d;
+            e = cap_install(d->caps, &b->obj, CAP_R_ALL, &s->rbuf);
+            s->rio = phys_to_virt(b->frames[0]);
+            kobj_unref(&b->obj);
+        }
+    }
     if (e) {
-        say(why, why_cap, "", "out of handles");
+        say(why, why_cap, "", "out of memory or handles");
         goto fail;
     }
-    if ((e = read_file(s, path, plen, &bytes, &blen, why, why_cap)))
+    if ((e = read_file(s, path, &bytes, &blen, why, why_cap)))
         goto fail;
     for (uint32_t i = 0; i < sp->ndirs; i++)
         if ((e = add_dir(s, sp->dirs[i], &po[i], why, why_cap)))
@@ -897,6 +1155,13 @@ void wasiprog_unload(domain_t *d)
     if (!s)
         return;
     domain_unlist(d);
+    /* Its file-service handles are closed on a fresh exec: the program's
+     * may have been stopped (no fuel left). */
+    if (s->ex && s->ex != d->sys->boot_ex)
+        wasm_exec_free(s->ex);
+    s->ex = wasm_exec_new(d->sys->rt);
+    if (!s->ex)
+        s->ex = d->sys->boot_ex;
     if (s->bind.w)
         wasi_free(s->bind.w);
     s->bind.w = NULL;
@@ -917,8 +1182,9 @@ void wasiprog_unload(domain_t *d)
     d->inst = NULL;
     d->mod = NULL;
     s->ex = NULL;
-    s->io = NULL;
-    s->fs = s->rng = s->buf = 0;
+    memset(s->io, 0, sizeof s->io);
+    s->fs = s->rng = s->buf = s->rbuf = 0;
+    s->rio = NULL;
     d->state = DOMAIN_DEAD;
     d->nnames = 0;
     s->busy = false;

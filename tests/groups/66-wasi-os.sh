@@ -18,14 +18,13 @@
 # WASI trap leaves the shell at its prompt, and ps lists no program
 # domain afterwards.
 #
-# WASI_OS_FULL=1 (make wasi-os-test) runs every case on every
+# Files: files.c, misc.c, rights.c and escape.c against directories of
+# the disk (--dir), e2fsck -fn on the image after each and debugfs on what
+# they left. WASI_OS_FULL=1 (make wasi-os-test) runs every case on every
 # architecture; the default runs the whole list on x86_64 and a subset on
 # the others (QEMU is software-emulated). Not run here, with the reason:
-# files, misc, rights (they write: the file service is read-only), stdin
-# (the console's input stays with the shell), escape (a symlink inside a
-# --dir subdirectory may lead elsewhere below the file system's root until
-# the file service's directory handles are used), interrupt and fuel
-# (azoth-wasm options).
+# stdin (the console's input stays with the shell), interrupt and fuel
+# (azoth-wasm options), minimal (a host program).
 set -u
 cd "$(dirname "$0")/../.."
 
@@ -42,7 +41,12 @@ mkdir -p "$OUT"
 if ! ls build/wasi-tests/hello.wasm >/dev/null 2>&1; then
     bash tests/groups/40-wasi.sh >/dev/null 2>&1
 fi
-rm -rf "$T" && mkdir -p "$T/t" "$T/sandbox" "$T/data/sub"
+rm -rf "$T" && mkdir -p "$T/t" "$T/sandbox" "$T/data/sub" "$T/files" "$T/misc" "$T/rights" "$T/e/box"
+# escape.c's tree, as 40-wasi builds it: nothing outside box/ may be reached.
+echo secret >"$T/e/secret.txt"
+echo inside >"$T/e/box/inside.txt"
+ln -s ../secret.txt "$T/e/box/up"
+ln -s /e/secret.txt "$T/e/box/abs"
 cp build/wasi-tests/*.wasm "$T/t/" 2>/dev/null
 printf 'one two\nthree\n' >"$T/data/words.txt"
 # Rust's standard library on WASI (Debian's rustc, libstd-rust-dev-wasm32).
@@ -69,7 +73,15 @@ case_run() {
     return 0
 }
 
+# The disk after a case that wrote: e2fsck -fn finds it clean.
+IMG=$(make -s print-disk)
+fsck_ok() {
+    e2fsck -fn "$IMG" >"$OUT/$1.fsck" 2>&1 || { bad "$1: e2fsck -fn: $(tail -3 "$OUT/$1.fsck" | tr '\n' ' ')"; return 1; }
+}
+
 printf 'hello, world\nhello, stderr\nline without newline at exit' >"$OUT/hello.expect"
+# In the OS stdout is the serial console, a character device: a terminal.
+sed 's/^isatty(1) with stdout redirected: 0$/isatty(1) with stdout redirected: 1/' tests/wasi/misc.out >"$OUT/misc.expect"
 printf 'before trap\n' >"$OUT/trap.expect"
 printf 'exiting\n' >"$OUT/exit.expect"
 printf '2 3 14 /data/words.txt\n' >"$OUT/wc.expect"
@@ -97,7 +109,14 @@ for a in $ARCHES; do
     case_run "$a" wc 0 "$OUT/wc.expect" "--dir / wc /data/words.txt" &&
         ok "$a Rust wc from /bin through the file service"
     case_run "$a" rsstd 3 tests/wasi-os/rsstd.out "--dir /data::/data --env A=1 --env B=x=y /t/rsstd.wasm /data 'two words'" &&
-        ok "$a Rust std: args, env, read_dir, read, metadata, NotFound, clocks, sleep, HashMap, stdin, exit(3)"
+        fsck_ok "$a-rsstd" &&
+        ok "$a Rust std: args, env, read_dir, read, metadata, NotFound, write, rename, remove, clocks, sleep, HashMap, stdin, exit(3); e2fsck clean"
+    case_run "$a" files 0 tests/wasi/files.out "--dir /files::/sandbox /t/files.wasm" && fsck_ok "$a-files" &&
+        [ -z "$(debugfs -R 'ls /files' "$IMG" 2>/dev/null | tr -s ' ' '\n' | grep -v '^$\|^[0-9(]\|^\.\{1,2\}$\|^[0-9]*)$')" ] &&
+        ok "$a files: create, write, read back, seek, stat, truncate, append, readdir, rename, unlink, mkdir, rmdir, symlinks; e2fsck clean, nothing left"
+    case_run "$a" escape 0 tests/wasi/escape.out "--dir /e/box::/sandbox /t/escape.wasm" && fsck_ok "$a-escape" &&
+        [ "$(debugfs -R 'cat /e/secret.txt' "$IMG" 2>/dev/null)" = secret ] &&
+        ok "$a escape: .., absolute paths and symlinks out of a --dir are notcapable (the file service's directory handles)"
     case_run "$a" garbage 1 - "/t/garbage.wasm" &&
         grep -q '^run: /t/garbage.wasm: invalid module: module, offset 0x0: magic header not detected$' "$OUT/$a-garbage.out" &&
         ok "$a garbage module: status 1, one line why"
@@ -111,8 +130,13 @@ for a in $ARCHES; do
             ok "$a clocks: realtime (athanor.epoch), monotonic, sleeps, CPU time"
         case_run "$a" random 0 tests/wasi/random.out "/t/random.wasm" &&
             ok "$a random_get through rng.get (virtio-rng)"
-        case_run "$a" chaos 0 tests/wasi/chaos.out "--dir /sandbox /t/chaos.wasm" &&
-            ok "$a 100,000 WASI calls with random arguments: the kernel survives"
+        case_run "$a" chaos 0 tests/wasi/chaos.out "--dir /sandbox /t/chaos.wasm" && fsck_ok "$a-chaos" &&
+            ok "$a 100,000 WASI calls with random arguments: the kernel survives, e2fsck clean"
+        case_run "$a" misc 0 "$OUT/misc.expect" "--dir /misc::/sandbox /t/misc.wasm" && fsck_ok "$a-misc" &&
+            ok "$a misc: poll, fcntl flags, times, hard links, fallocate, renumber, chdir, a 1 MiB file"
+        case_run "$a" rights 0 tests/wasi/rights.out "--dir /rights::/sandbox /t/rights.wasm" && fsck_ok "$a-rights" &&
+            [ "$(debugfs -R 'cat /rights/a.txt' "$IMG" 2>/dev/null)" = hello ] &&
+            ok "$a rights: every call without its right is notcapable; a.txt intact (debugfs)"
         case_run "$a" backtrace 134 - "/t/backtrace.wasm" && ok "$a trap in a nested call: 134"
         case_run "$a" missing 1 - "/t/no-such-file.wasm" &&
             grep -q '^run: /t/no-such-file.wasm: No such file or directory$' "$OUT/$a-missing.out" &&
@@ -139,7 +163,7 @@ for a in $ARCHES; do
     wait_for() {    # a line matching $1 in the log within 60 s
         local i
         for ((i = 0; i < 1200; i++)); do
-            tr -d '\r' <"$LOG" 2>/dev/null | grep -q "$1" && return 0
+            tr -d '\r' 2>/dev/null <"$LOG" | grep -q "$1" && return 0
             kill -0 $qpid 2>/dev/null || return 1
             sleep 0.05
         done

@@ -1,7 +1,8 @@
 //! Rust's standard library on WASI inside Athanor (tests/groups/66-wasi-os.sh):
 //! arguments, environment, a directory listing, reading a file, its
-//! metadata, the clocks, a sleep, a HashMap (random_get seeds it), stdin
-//! at its end, stderr, an exit status. The directory is a --dir preopen.
+//! metadata, writing, renaming and removing a file and a directory, the
+//! clocks, a sleep, a HashMap (random_get seeds it), stdin at its end,
+//! stderr, an exit status. The directory is a --dir preopen.
 use std::collections::HashMap;
 use std::env;
 use std::fs;
@@ -33,6 +34,17 @@ fn main() {
         Ok(_) => println!("missing: found?"),
         Err(e) => println!("missing: {:?}", e.kind()),
     }
+    let newp = format!("{}/new.txt", dir);
+    let newdir = format!("{}/newdir", dir);
+    let moved = format!("{}/moved.txt", newdir);
+    fs::write(&newp, b"written by rust\n").expect("write");
+    println!("write, read back: {:?}", fs::read_to_string(&newp).expect("read new"));
+    fs::create_dir(&newdir).expect("create_dir");
+    fs::rename(&newp, &moved).expect("rename");
+    println!("renamed: {}", fs::metadata(&moved).map(|m| m.len()).unwrap_or(0));
+    fs::remove_file(&moved).expect("remove_file");
+    fs::remove_dir(&newdir).expect("remove_dir");
+    println!("cleaned up: {}", fs::metadata(&newdir).is_err() && fs::metadata(&newp).is_err());
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).expect("epoch").as_secs();
     println!("realtime after 2020: {}", secs > 1_577_836_800);
     let t = Instant::now();
