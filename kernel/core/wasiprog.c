@@ -63,6 +63,7 @@ typedef struct slot {
     uint8_t *rio;
     uint8_t *io[IO_PAGES];      /* the buffer's pages, the kernel's view */
     wasm_exec_t *ex;            /* the exec the program runs on */
+    wasm_exec_t *io_ex;         /* the one its requests run on (below) */
     wasm_trap_t *trap;
     int64_t start_exit;         /* >= 0: it exited with this in its start function */
     kfile_t files[PROG_FILES];
@@ -137,13 +138,27 @@ static void io_get(slot_t *s, uint32_t off, void *p, uint32_t n)
     }
 }
 
+/* A call from the program's domain to endpoint ep, lending buf with
+ * rights (0: nothing lent). It runs on an exec of the slot's own, not the
+ * program's: stopping the program (Ctrl-C, a kill) takes its exec's fuel,
+ * which would stop the server's handler half way through its request and
+ * leave the server's state torn; this way the request finishes and the
+ * program stops when it is back in its own code. The thread keeps the
+ * program's exec attached: a preemption asked meanwhile waits for the
+ * program's next safe point (the handler itself blocks only on I/O). */
+static int io_call(slot_t *s, cap_handle_t ep, cap_handle_t buf, uint32_t rights, uint64_t a[4],
+                   uint64_t *r)
+{
+    return rights ? ipc_call_lend(s->d->caps, s->io_ex, ep, buf, rights, a, FS_TIMEOUT, r)
+                  : ipc_call(s->d->caps, s->io_ex, ep, a, FS_TIMEOUT, r);
+}
+
 /* One request: op on fs handle h (0: the root), the buffer lent with
  * rights (0: not lent). The result (>= 0) or a negative code. */
 static int64_t fs_call(slot_t *s, uint32_t op, uint64_t h, int64_t a1, int64_t a2, uint32_t rights)
 {
     uint64_t r = 0, a[4] = {op | h << 8, (uint64_t)a1, (uint64_t)a2, 0};
-    int e = rights ? ipc_call_lend(s->d->caps, s->ex, s->fs, s->buf, rights, a, FS_TIMEOUT, &r)
-                   : ipc_call(s->d->caps, s->ex, s->fs, a, FS_TIMEOUT, &r);
+    int e = io_call(s, s->fs, s->buf, rights, a, &r);
     return e ? e : (int64_t)r;
 }
 
@@ -268,8 +283,8 @@ static uint16_t be_random(void *ctx, void *buf, size_t len)
     while (len) {
         uint32_t n = len > PAGE_SIZE ? PAGE_SIZE : (uint32_t)len;
         uint64_t r = 0, a[3] = {n, 0, 0};
-        int e = ipc_call_lend(s->d->caps, s->ex, s->rng, s->rbuf, CAP_R_READ | CAP_R_WRITE, a,
-                              FS_TIMEOUT, &r);
+        uint64_t a4[4] = {a[0], a[1], a[2], 0};
+        int e = io_call(s, s->rng, s->rbuf, CAP_R_READ | CAP_R_WRITE, a4, &r);
         if (e || (int64_t)r <= 0 || r > n)
             return WASI_EIO;
         memcpy(out, s->rio, r);
@@ -864,10 +879,13 @@ static slot_t *slot_take(domsys_t *sys)
                 return NULL;
             s->d->sup.policy = DOMAIN_RESTART_NEVER;
             domain_unlist(s->d);
-            s->trap = kmalloc(sizeof *s->trap);
-            if (!s->trap)
-                return NULL;
         }
+        if (!s->trap)
+            s->trap = kmalloc(sizeof *s->trap);
+        if (!s->io_ex)
+            s->io_ex = wasm_exec_new(sys->rt);
+        if (!s->trap || !s->io_ex)
+            return NULL;
         s->busy = true;
         return s;
     }
@@ -1155,13 +1173,6 @@ void wasiprog_unload(domain_t *d)
     if (!s)
         return;
     domain_unlist(d);
-    /* Its file-service handles are closed on a fresh exec: the program's
-     * may have been stopped (no fuel left). */
-    if (s->ex && s->ex != d->sys->boot_ex)
-        wasm_exec_free(s->ex);
-    s->ex = wasm_exec_new(d->sys->rt);
-    if (!s->ex)
-        s->ex = d->sys->boot_ex;
     if (s->bind.w)
         wasi_free(s->bind.w);
     s->bind.w = NULL;

@@ -15,8 +15,9 @@
 # on a file of the disk, and tests/wasi-os/rsstd.rs (Rust's std: args,
 # env, read_dir, read, metadata, clocks, sleep, HashMap, stdin, exit). Then the shell, typed at on the serial console:
 # `run --dir / wc /README.txt` prints the counts and "exit status 0", a
-# WASI trap leaves the shell at its prompt, and ps lists no program
-# domain afterwards.
+# WASI trap leaves the shell at its prompt, Ctrl-C stops a program in the
+# middle of its file I/O (tests/wasi-os/ioloop.c) and the file service
+# goes on, ps lists no program domain afterwards, the disk is e2fsck-clean.
 #
 # Files: files.c, misc.c, rights.c and escape.c against directories of
 # the disk (--dir), e2fsck -fn on the image after each and debugfs on what
@@ -55,6 +56,8 @@ if [ ! -f "$OUT/rsstd.wasm" ] || [ tests/wasi-os/rsstd.rs -nt "$OUT/rsstd.wasm" 
         -D warnings tests/wasi-os/rsstd.rs -o "$OUT/rsstd.wasm" >&2 || bad "rsstd.rs does not build"
 fi
 cp "$OUT/rsstd.wasm" "$T/t/" 2>/dev/null
+clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror tests/wasi-os/ioloop.c -o "$T/t/ioloop.wasm" >&2 ||
+    bad "ioloop.c does not build"
 
 # case ARCH NAME STATUS EXPECTED-STDOUT-FILE|- COMMAND
 case_run() {
@@ -169,6 +172,15 @@ for a in $ARCHES; do
         done
         return 1
     }
+    wait_count() {  # $2 lines matching $1 in the log within 60 s
+        local i
+        for ((i = 0; i < 1200; i++)); do
+            [ "$(tr -d '\r' 2>/dev/null <"$LOG" | grep -c "$1")" -ge "$2" ] && return 0
+            kill -0 $qpid 2>/dev/null || return 1
+            sleep 0.05
+        done
+        return 1
+    }
     if wait_for 'azoth\$ '; then
         printf 'run --dir / wc /data/words.txt\r' >&3
         wait_for '^run: wc: exit status 0' && tr -d '\r' <"$LOG" | grep -q '^2 3 14 /data/words.txt$' &&
@@ -178,6 +190,18 @@ for a in $ARCHES; do
         wait_for '^run: /t/trap.wasm: trapped' && tr -d '\r' <"$LOG" | grep -q '^trap: trap: unreachable' &&
             ok "$a shell: a WASI trap printed with its trap, the shell stays" ||
             bad "$a shell trap (log $LOG)"
+        # Ctrl-C while the program's file requests run: the file service
+        # must come out whole (it is not interrupted mid-request).
+        printf 'run --dir /sandbox /t/ioloop.wasm /sandbox\r' >&3
+        if wait_for '^ioloop: running'; then
+            sleep 2
+            printf '\x03' >&3
+            wait_for '^run: /t/ioloop.wasm: stopped' &&
+                printf 'run --dir / wc /data/words.txt\r' >&3 &&
+                wait_count '^run: wc: exit status 0$' 2 && [ "$(tr -d '\r' <"$LOG" | grep -c '^2 3 14 /data/words.txt$')" = 2 ] &&
+                ok "$a shell: Ctrl-C stops a program in the middle of its file I/O; the file service goes on" ||
+                bad "$a shell: ioloop and Ctrl-C (log $LOG)"
+        else bad "$a shell: ioloop did not start (log $LOG)"; fi
         printf 'ps\r' >&3
         printf 'echo done-ps\r' >&3
         if wait_for '^done-ps$' && ! tr -d '\r' <"$LOG" | sed -n '/^NAME /,/^done-ps/p' | grep -Eq '^(wc|trap|wasi[0-9]) '; then
@@ -190,6 +214,7 @@ for a in $ARCHES; do
     exec 3>&-
     wait $qpid
     rm -f "$OUT/in.fifo"
+    fsck_ok "$a-shell" && ok "$a shell: e2fsck -fn clean after the session"
 done
 
 echo "wasi-os: $pass passed, $fail failed"
