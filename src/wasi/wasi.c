@@ -418,9 +418,14 @@ WASI_HOST(wasi_sys_sched_yield)
     return wasi_ret(c, WASI_ESUCCESS);
 }
 
-WASI_HOST(wasi_sys_notsup)
+/* sock_accept, sock_recv, sock_send, sock_shutdown: no descriptor is a
+ * socket here, so as wasmtime: a descriptor that is not open is badf, any
+ * other notsock. */
+WASI_HOST(wasi_sys_sock)
 {
-    return wasi_ret(c, WASI_ENOTSUP);
+    wasi_call_t k;
+    wasi_enter(&k, ctx, user);
+    return wasi_ret(c, wasi_fd_get(k.w, A32(0)) ? WASI_ENOTSOCK : WASI_EBADF);
 }
 
 /* ------------------------------------------------------ registration */
@@ -475,10 +480,10 @@ static const wasi_import_t imports[] = {
     {"proc_raise", "i:i", wasi_sys_proc_raise},
     {"sched_yield", ":i", wasi_sys_sched_yield},
     {"random_get", "ii:i", wasi_sys_random_get},
-    {"sock_accept", "iii:i", wasi_sys_notsup},
-    {"sock_recv", "iiiiii:i", wasi_sys_notsup},
-    {"sock_send", "iiiii:i", wasi_sys_notsup},
-    {"sock_shutdown", "ii:i", wasi_sys_notsup},
+    {"sock_accept", "iii:i", wasi_sys_sock},
+    {"sock_recv", "iiiiii:i", wasi_sys_sock},
+    {"sock_send", "iiiii:i", wasi_sys_sock},
+    {"sock_shutdown", "ii:i", wasi_sys_sock},
 };
 
 /* Decodes a signature string into params/results; returns false if malformed. */

@@ -92,7 +92,7 @@ WASI_HOST(wasi_sys_proc_exit);
 WASI_HOST(wasi_sys_proc_raise);
 WASI_HOST(wasi_sys_sched_yield);
 WASI_HOST(wasi_sys_random_get);
-WASI_HOST(wasi_sys_notsup);
+WASI_HOST(wasi_sys_sock);
 
 WASI_HOST(wasi_sys_fd_advise);
 WASI_HOST(wasi_sys_fd_allocate);

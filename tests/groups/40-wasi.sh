@@ -150,6 +150,10 @@ record
 rm -rf "$OUT/chaos-dir" && mkdir -p "$OUT/chaos-dir"
 name=chaos; run $name 0 $RUN run --dir "$OUT/chaos-dir::/sandbox" $OUT/chaos.wasm; record
 
+# Socket calls on descriptors that are not sockets: notsock, or badf.
+rm -rf "$OUT/sock-dir" && mkdir -p "$OUT/sock-dir"
+name=sockets; run $name 0 $RUN run --dir "$OUT/sock-dir::/sandbox" $OUT/sockets.wasm; record
+
 # The layer on a backend with console, clock and random only.
 name=minimal; run $name 0 build/san/wasi-fakebackend $OUT/minimal.wasm; record
 

@@ -140,6 +140,8 @@ for a in $ARCHES; do
         case_run "$a" rights 0 tests/wasi/rights.out "--dir /rights::/sandbox /t/rights.wasm" && fsck_ok "$a-rights" &&
             [ "$(debugfs -R 'cat /rights/a.txt' "$IMG" 2>/dev/null)" = hello ] &&
             ok "$a rights: every call without its right is notcapable; a.txt intact (debugfs)"
+        case_run "$a" sockets 0 tests/wasi/sockets.out "--dir /sandbox /t/sockets.wasm" &&
+            ok "$a socket calls: notsock on open descriptors, badf on others"
         case_run "$a" backtrace 134 - "/t/backtrace.wasm" && ok "$a trap in a nested call: 134"
         case_run "$a" missing 1 - "/t/no-such-file.wasm" &&
             grep -q '^run: /t/no-such-file.wasm: No such file or directory$' "$OUT/$a-missing.out" &&
