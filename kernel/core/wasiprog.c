@@ -314,11 +314,6 @@ static uint16_t be_open(void *ctx, int64_t dir, const char *path, const wasi_ope
                   (how->oflags & WASI_O_DIRECTORY ? FS_O_DIRECTORY : 0) |
                   (how->follow ? 0 : FS_O_NOFOLLOW) | (how->write ? FS_O_WRITE : 0);
     int64_t h = fs_path_call(s, FS_OPEN, dh, path, fl, 0, CAP_R_READ);
-    /* A directory asked for with write rights is still opened, as the
-     * hosted backend does (writes to it fail). */
-    if (h == FS_EISDIR && (fl & FS_O_WRITE) && !(fl & (FS_O_CREAT | FS_O_TRUNC)))
-        h = fs_path_call(s, FS_OPEN, dh, path, (fl & ~(uint32_t)FS_O_WRITE) | FS_O_DIRECTORY, 0,
-                         CAP_R_READ);
     if (h < 0)
         return fs_errno(h);
     wasi_filestat_t st;

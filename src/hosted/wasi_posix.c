@@ -343,10 +343,6 @@ static uint16_t px_open(void *ctx, int64_t dir, const char *path, const wasi_ope
     struct stat s;
     int flags = open_flags(how);
     int fd = beneath_open((int)dir, path, flags, 0666);
-    /* Guests often ask for write rights on everything; a directory opened
-     * that way is still a directory (writes to it fail later anyway). */
-    if (fd < 0 && errno == EISDIR && !(flags & (O_CREAT | O_TRUNC)))
-        fd = beneath_open((int)dir, path, (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY, 0);
     if (fd < 0)
         return wasi_posix_errno(errno);
     if (fstat(fd, &s) < 0) {

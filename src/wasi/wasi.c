@@ -140,8 +140,8 @@ static bool add_preopen(wasi_t *w, const wasi_preopen_t *p)
     f->kind = WASI_FD_DIR;
     f->filetype = WASI_FILETYPE_DIRECTORY;
     f->handle = p->handle;
-    f->rights = WASI_RIGHTS_ALL;
-    f->rights_inh = WASI_RIGHTS_ALL;
+    f->rights = WASI_RIGHTS_DIR_BASE;
+    f->rights_inh = WASI_RIGHTS_DIR_BASE | WASI_RIGHTS_FILE;
     return true;
 }
 

@@ -173,6 +173,16 @@ static uint16_t do_open(const wasi_call_t *k, uint32_t dirfd, uint32_t lookup, u
     wasm_plat_free(path);
     if (e != WASI_ESUCCESS)
         return e;
+    /* As wasmtime: a directory is not opened for writing, and its fd holds
+     * directory rights only (no read, write, seek or tell). */
+    if (type == WASI_FILETYPE_DIRECTORY) {
+        if (how.write) {
+            if (k->be->close)
+                k->be->close(k->bctx, h);
+            return WASI_EISDIR;
+        }
+        rights &= WASI_RIGHTS_DIR_BASE;
+    }
     uint32_t fd;
     e = install(k->w, h, type, rights, inh, (uint16_t)fdflags, &fd);
     if (e == WASI_ESUCCESS)

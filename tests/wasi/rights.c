@@ -1,7 +1,9 @@
 /* Rights, through the raw preview1 calls: every fd_* and path_* call that
  * needs a right fails with notcapable without it, directory fds pass on only
- * their inheriting rights, fd_fdstat_set_rights only drops rights, and a
- * preopen stripped of its rights reaches nothing below it. Run with a fresh
+ * their inheriting rights, fd_fdstat_set_rights only drops rights, a
+ * preopen stripped of its rights reaches nothing below it, and directories
+ * hold directory rights only, as wasmtime has them (not opened for
+ * writing: isdir; no seek right). Run with a fresh
  * host directory as /sandbox; afterwards it must hold exactly a.txt
  * ("hello") and sub/ (tests/groups/40-wasi.sh checks). */
 #include <stdio.h>
@@ -11,6 +13,14 @@
 
 #define ALL ((__wasi_rights_t)((1ull << 30) - 1))
 #define R(x) __WASI_RIGHTS_##x
+/* A directory's rights, as wasmtime gives a preopen (src/wasi/wasi.h). */
+#define DIR (R(PATH_CREATE_DIRECTORY) | R(PATH_CREATE_FILE) | R(PATH_LINK_SOURCE) | \
+             R(PATH_LINK_TARGET) | R(PATH_OPEN) | R(FD_READDIR) | R(PATH_READLINK) | \
+             R(PATH_RENAME_SOURCE) | R(PATH_RENAME_TARGET) | R(PATH_FILESTAT_GET) | \
+             R(PATH_FILESTAT_SET_SIZE) | R(PATH_FILESTAT_SET_TIMES) | R(FD_FILESTAT_GET) | \
+             R(FD_FILESTAT_SET_TIMES) | R(PATH_SYMLINK) | R(PATH_REMOVE_DIRECTORY) | \
+             R(PATH_UNLINK_FILE))
+#define SOCK (R(SOCK_SHUTDOWN) | R(SOCK_ACCEPT))
 
 static int failures;
 
@@ -54,11 +64,12 @@ static __wasi_errno_t open_at(__wasi_fd_t dir, const char *path, __wasi_oflags_t
     return __wasi_path_open(dir, 0, path, of, base, inh, 0, fd);
 }
 
-/* The sandbox directory again, as a new fd with the given rights. */
+/* The sandbox directory again, as a new fd with the given rights (those
+ * a directory can hold). */
 static __wasi_fd_t dir_with(__wasi_fd_t root, __wasi_rights_t base, __wasi_rights_t inh)
 {
     __wasi_fd_t fd;
-    __wasi_errno_t e = open_at(root, ".", __WASI_OFLAGS_DIRECTORY, base, inh, &fd);
+    __wasi_errno_t e = open_at(root, ".", __WASI_OFLAGS_DIRECTORY, base & DIR, inh & ~SOCK, &fd);
     if (e != 0) {
         printf("open . failed: %s\n", ename(e));
         exit(1);
@@ -239,10 +250,34 @@ static void fd_rights(__wasi_fd_t root)
     (void)__wasi_fd_close(fd);
 }
 
+/* Directories as wasmtime has them: directory rights only, not opened
+ * for writing, no seek. */
+static void directories(__wasi_fd_t root)
+{
+    __wasi_fd_t fd;
+    __wasi_filesize_t pos;
+    want("open a directory with fd_write", open_at(root, "sub", __WASI_OFLAGS_DIRECTORY,
+                                                   R(FD_WRITE), 0, &fd), __WASI_ERRNO_ISDIR);
+    want("open a directory with every right", open_at(root, "sub", 0, ALL & ~SOCK, 0, &fd),
+         __WASI_ERRNO_ISDIR);
+    want("open a directory with fd_read and fd_seek",
+         open_at(root, "sub", __WASI_OFLAGS_DIRECTORY, R(FD_READ) | R(FD_SEEK) | R(FD_READDIR), 0, &fd), 0);
+    printf("it holds fd_readdir only: %d\n", rights_of(fd) == R(FD_READDIR));
+    want("fd_seek on a directory", __wasi_fd_seek(fd, 0, __WASI_WHENCE_SET, &pos),
+         __WASI_ERRNO_NOTCAPABLE);
+    want("fd_tell on a directory", __wasi_fd_tell(fd, &pos), __WASI_ERRNO_NOTCAPABLE);
+    (void)__wasi_fd_close(fd);
+    want("fd_seek on the preopen", __wasi_fd_seek(root, 0, __WASI_WHENCE_CUR, &pos),
+         __WASI_ERRNO_NOTCAPABLE);
+}
+
 int main(void)
 {
     __wasi_fd_t root = preopen(), fd;
-    printf("preopen has every right: %d\n", rights_of(root) == ALL);
+    __wasi_fdstat_t st;
+    printf("preopen has the directory rights: %d\n", rights_of(root) == DIR);
+    printf("and passes on every file and directory right: %d\n",
+           __wasi_fd_fdstat_get(root, &st) == 0 && st.fs_rights_inheriting == (ALL & ~SOCK));
     want("create a.txt",
          open_at(root, "a.txt", __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL,
                  R(FD_READ) | R(FD_WRITE), 0, &fd), 0);
@@ -253,6 +288,7 @@ int main(void)
     path_rights(root);
     inheriting(root);
     fd_rights(root);
+    directories(root);
 
     /* The preopen itself, stripped of every right: nothing below it. */
     want("strip the preopen", __wasi_fd_fdstat_set_rights(root, 0, 0), 0);
