@@ -16,13 +16,6 @@
 
 #include "overlay.h"
 
-/* The scheduler may not be linked in (early boot tests, host tests that
- * do not need it): without it nothing ever blocks, waits time out at once. */
-#pragma weak thread_current
-#pragma weak waitq_wait
-#pragma weak waitq_wake_one
-#pragma weak waitq_wake_all
-
 static const char *const ipc_errs[] = {
     "bad pointer", "server trapped", "server stopped", "server busy", "timed out",
     "queue full", "queue empty", "message too long", "buffer lent or borrowed",
@@ -38,9 +31,11 @@ const char *ipc_strerror(int err)
 
 static int buffer_movable(cap_table_t *t, cap_handle_t h);
 
+/* No thread before the scheduler runs (and in host tests without one):
+ * then nothing ever blocks, waits time out at once. */
 static thread_t *current(void)
 {
-    return thread_current ? thread_current() : NULL;
+    return thread_current();
 }
 
 static uint64_t deadline_of(uint64_t timeout_ns)
@@ -55,7 +50,7 @@ static uint64_t deadline_of(uint64_t timeout_ns)
  * when there is no scheduler. Interrupts must be off (was: their state). */
 static bool block_on(waitq_t *q, uint64_t deadline, bool was)
 {
-    if (!waitq_wait || !current()) {
+    if (!current()) {
         cpu_irq_restore(was);
         return false;
     }
@@ -64,7 +59,7 @@ static bool block_on(waitq_t *q, uint64_t deadline, bool was)
 
 static void wake_one(waitq_t *q)
 {
-    if (waitq_wake_one && q->head)
+    if (q->head)
         waitq_wake_one(q);
 }
 

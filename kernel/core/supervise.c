@@ -14,9 +14,6 @@
 
 #include "overlay.h"
 
-/* Host tests may link no scheduler (kernel/core/ipc.c does the same). */
-#pragma weak waitq_wake_all
-
 #define BACKOFF_FIRST_MS 10
 #define BACKOFF_MAX_MS 5000
 /* Fault and restart reports logged per domain per second; the rest are
@@ -263,8 +260,7 @@ int64_t domain_reset(domain_t *d)
         d->sup.resets++;
         /* Its memory is from before its entry ran: its entry thread (a
          * driver's) runs the entry again once it is ready. */
-        if (waitq_wake_all)
-            waitq_wake_all(&d->sup.restarted);
+        waitq_wake_all(&d->sup.restarted);
     }
     return pages;
 }
@@ -286,8 +282,7 @@ bool domain_restart(domain_t *d)
         s->backoff_ms = s->backoff_ms ? (s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2)
                                       : BACKOFF_FIRST_MS;
     d->state = DOMAIN_READY;
-    if (waitq_wake_all)
-        waitq_wake_all(&s->restarted);     /* its entry thread: run the entry again */
+    waitq_wake_all(&s->restarted);     /* its entry thread: run the entry again */
     if (log_ok(d))
         kprintf("athanor: domain %s restarted (#%u, %lld pages reset in %llu us)\n", d->name,
                 s->restarts, (long long)pages, (unsigned long long)((timer_now_ns() - t0) / 1000));

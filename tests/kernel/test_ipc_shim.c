@@ -73,6 +73,13 @@ W thread_t *thread_create(struct domain *d, const char *name, int prio, void (*f
     return NULL;
 }
 W void sched_sleep_ns(uint64_t ns) { (void)ns; }
+/* No scheduler: no current thread, nothing blocks, nobody to wake (a test
+ * that wants waits, test_dev.c, or a fuzzer that simulates threads, defines
+ * its own). */
+W thread_t *thread_current(void) { return NULL; }
+W bool waitq_wait(waitq_t *q, uint64_t deadline) { (void)q, (void)deadline; return false; }
+W int waitq_wake_one(waitq_t *q) { (void)q; return 0; }
+W int waitq_wake_all(waitq_t *q) { (void)q; return 0; }
 /* Driver threads (dev.c) are never made here (thread_create above). */
 W int loader_run_entry(struct domain *d, const char *tag, uint64_t *res)
 {
