@@ -18,7 +18,12 @@
 # the program wrote.
 arch=$1
 shift
-hex=$(printf %s "$CMD" | od -An -v -tx1 | tr -d ' \n')
+# The shell reads "t COMMAND" (stdin is a terminal: typed keys go to the
+# program) or "h COMMAND" (stdin is fed to the serial console hex-encoded,
+# then '.', its end: any bytes get through the console's line discipline).
+mode=h
+[ -t 0 ] && mode=t
+hex=$(printf '%s %s' "$mode" "$CMD" | od -An -v -tx1 | tr -d ' \n')
 append="athanor.once athanor.epoch=$(date +%s) athanor.cmd=$hex"
 [ "$QUIET" = 1 ] && append="$append athanor.quiet"
 # aarch64: PSCI's power-off has no status; with semihosting the kernel
@@ -29,8 +34,10 @@ if [ "$arch" = aarch64 ]; then
     semi="-semihosting-config enable=on,target=native"
 fi
 stfile=$(mktemp)
-trap 'rm -f "$stfile"' EXIT
-"$@" $semi -append "$append" | QUIET="$QUIET" STFILE="$stfile" perl -e '
+gofile=$(mktemp)
+trap 'rm -f "$stfile" "$gofile"' EXIT
+filter() {
+QUIET="$QUIET" STFILE="$stfile" GOFILE="$gofile" perl -e '
     binmode STDIN; binmode STDOUT; $| = 1;
     my ($quiet, $buf, $state) = ($ENV{QUIET} eq "1", "", 0);
     my $begin = "\e]azoth;begin\a";
@@ -49,6 +56,7 @@ trap 'rm -f "$stfile"' EXIT
                     out(substr($buf, 0, $i));
                     $buf = substr($buf, $i + length $begin);
                     $state = 1;
+                    open(my $f, ">", $ENV{GOFILE}); print $f "go"; close $f;
                     next;
                 }
             } elsif ($state == 1) {
@@ -70,8 +78,20 @@ trap 'rm -f "$stfile"' EXIT
             $buf = substr($buf, length($buf) - $keep);
         }
         last if $eof;
-    }'
-rc=${PIPESTATUS[0]}
+    }
+    open(my $g, ">>", $ENV{GOFILE}); print $g "end"; close $g;'
+}
+if [ $mode = h ]; then
+    # stdin flows once the command runs (the first marker): bytes typed
+    # into the console before the shell reads it are not its input.
+    { while [ ! -s "$gofile" ]; do sleep 0.05; done
+      [ "$(cat "$gofile")" = go ] && { od -An -v -tx1 | tr -d ' \n'; printf .; }
+    } | "$@" $semi -append "$append" | filter
+    rc=${PIPESTATUS[1]}
+else
+    "$@" $semi -append "$append" | filter
+    rc=${PIPESTATUS[0]}
+fi
 if [ "$arch" = x86_64 ] && [ $((rc % 2)) = 1 ]; then rc=$((rc >> 1)); fi
 st=$(cat "$stfile")
 if [ -n "$st" ]; then

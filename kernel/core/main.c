@@ -64,10 +64,11 @@ static void plat_power(int how)
     power_req = how;
 }
 
-/* Under athanor.quiet (make run QUIET=1) the command's output is framed
- * by two markers the host side cuts at (scripts/run-cmd.sh): everything
- * before the first (firmware banners) and from the second on goes. The
- * second carries the status, for the ports whose power-off has none. */
+/* The command's output is framed by two markers the host side cuts at
+ * (scripts/run-cmd.sh): with athanor.quiet (make run QUIET=1) everything
+ * before the first (firmware banners) and from the second on goes; the
+ * first also tells it the command runs (its stdin may flow), the second
+ * carries the status. */
 #define CMD_BEGIN "\x1b]azoth;begin\x07"
 
 static bool cmd_framed;
@@ -93,7 +94,7 @@ static void plat_halt(int status)
 static size_t plat_cmd(char *buf, size_t cap)
 {
     memcpy(buf, run_cmd, run_cmd_len < cap ? run_cmd_len : cap);
-    if (run_cmd_len && klog_quiet && !cmd_framed) {
+    if (run_cmd_len && !cmd_framed) {
         kcons_out(CMD_BEGIN, sizeof CMD_BEGIN - 1);
         cmd_framed = true;
     }
@@ -179,7 +180,7 @@ static bool plat_spawn(domain_t *d, sysctl_prog_t *p)
 
 static const sysctl_platform_t platform = {
     plat_stat, klog_tail, plat_power, plat_ready, plat_spawn,
-    wasiprog_launch, wasiprog_unload, plat_cmd, plat_halt,
+    wasiprog_launch, wasiprog_unload, wasiprog_stdin, plat_cmd, plat_halt,
 };
 
 /* "athanor.crash" on the command line: an unexpected page fault after the

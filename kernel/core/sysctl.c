@@ -562,6 +562,28 @@ static wasm_trap_kind_t hc_sys_wasi(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     return RET((int32_t)h), WASM_OK;
 }
 
+/* sys_stdin(sys, h) -> a send handle to the stdin of the WASI program
+ * under h (a control handle sys_wasi gave): each message is bytes it
+ * reads, an empty one the end of its input. */
+static wasm_trap_kind_t hc_sys_stdin(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    domain_t *me = u;
+    kobj_t *o;
+    int e = sys_check(me, c[0], CAP_R_CONTROL);
+    if (!e)
+        e = cap_lookup(me->caps, (cap_handle_t)c[1], KOBJ_DOMAIN, CAP_R_CONTROL, &o);
+    sysctl_prog_t *p = e ? NULL : prog_of((domain_t *)o);
+    if (!e && (!p || !p->wasi))
+        e = CAP_EINVAL;
+    if (!e && (!plat || !plat->wasi_stdin))
+        e = CAP_ENOENT;
+    cap_handle_t h = 0;
+    if (!e)
+        e = plat->wasi_stdin((domain_t *)o, me, &h);
+    return RET(e ? e : (int32_t)h), WASM_OK;
+}
+
 /* sys_cmd(sys, buf, cap) -> the length of the command the kernel command
  * line gave (athanor.cmd=), copied into buf cut to cap; 0: none. */
 static wasm_trap_kind_t hc_sys_cmd(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
@@ -601,6 +623,7 @@ static const hostcall_def_t sys_calls[] = {
     {"sys_run", "iiiii:i", hc_sys_run},
     {"sys_wait", "iiI:I", hc_sys_wait},
     {"sys_wasi", "iiiii:i", hc_sys_wasi},
+    {"sys_stdin", "ii:i", hc_sys_stdin},
     {"sys_cmd", "iii:i", hc_sys_cmd},
     {"sys_halt", "ii:i", hc_sys_halt},
 };

@@ -44,6 +44,7 @@
 #define PROG_PREOPENS 8
 
 #define IO_PAGES 8                  /* the buffer lent to the file service */
+#define IN_QUEUE 64                 /* stdin's channel: messages of up to 64 bytes */
 #define IO_BYTES (IO_PAGES * PAGE_SIZE)
 
 typedef struct kfile {
@@ -60,6 +61,10 @@ typedef struct slot {
     wasi_backend_t be;
     cap_handle_t fs, rng, buf;  /* in d's table (rng 0: none) */
     cap_handle_t rbuf;          /* a one-page buffer for rng.get, which maps one page */
+    cap_handle_t in;            /* its stdin: a channel it receives on (wasiprog_stdin) */
+    uint8_t in_buf[IPC_MSG_MAX];
+    uint32_t in_len, in_off;
+    bool in_eof;
     uint8_t *rio;
     uint8_t *io[IO_PAGES];      /* the buffer's pages, the kernel's view */
     wasm_exec_t *ex;            /* the exec the program runs on */
@@ -213,10 +218,33 @@ static uint16_t dir_of(slot_t *s, int64_t dir, uint64_t *fsh)
 
 /* ------------------------------------------------------------ the backend */
 
+/* stdin: the messages on the program's channel (the shell forwards what
+ * is typed, or make run CMD='s standard input); an empty message is the
+ * end. It waits in steps, so a kill ends a read that waits. */
 static uint16_t be_console_read(void *ctx, void *buf, size_t len, size_t *nread)
 {
-    (void)ctx, (void)buf, (void)len;
-    *nread = 0;                 /* stdin is at its end: the shell keeps the console's input */
+    slot_t *s = ctx;
+    *nread = 0;
+    while (!s->in_eof && s->in_off == s->in_len && len) {
+        if (!s->in || s->d->state != DOMAIN_READY || s->d->sup.killed)
+            return s->in ? WASI_EINTR : WASI_ESUCCESS;
+        cap_handle_t got = 0;
+        int n = ipc_recv(s->d->caps, s->in, s->in_buf, sizeof s->in_buf, &got, 20 * MS);
+        if (got)
+            cap_delete(s->d->caps, got);
+        if (n == IPC_ETIMEDOUT || n == IPC_EEMPTY)
+            continue;
+        if (n <= 0) {
+            s->in_eof = true;           /* the end, or the channel is gone */
+            break;
+        }
+        s->in_len = (uint32_t)n;
+        s->in_off = 0;
+    }
+    size_t k = s->in_len - s->in_off < len ? s->in_len - s->in_off : len;
+    memcpy(buf, s->in_buf + s->in_off, k);
+    s->in_off += (uint32_t)k;
+    *nread = k;
     return WASI_ESUCCESS;
 }
 
@@ -869,6 +897,7 @@ static slot_t *slot_take(domsys_t *sys)
             domain_limits_t lim = DOMAIN_DEFAULT_LIMITS;
             lim.mem_pages = PROG_MEM_PAGES;
             lim.max_handles = 8;
+            lim.queue_len = IN_QUEUE;
             s->d = domain_create_with(sys, name, &lim, 8, l);
             if (!s->d)
                 return NULL;
@@ -1019,7 +1048,9 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     memset(s->files, 0, sizeof s->files);
     s->be = backend_template;
     s->be.ctx = s;
-    s->fs = s->rng = s->buf = s->rbuf = 0;
+    s->fs = s->rng = s->buf = s->rbuf = s->in = 0;
+    s->in_len = s->in_off = 0;
+    s->in_eof = false;
     uint8_t *bytes = NULL;
     size_t blen = 0;
     wasi_preopen_t po[PROG_PREOPENS];
@@ -1056,6 +1087,12 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
             s->rio = phys_to_virt(b->frames[0]);
             kobj_unref(&b->obj);
         }
+    }
+    if (!e) {                   /* stdin */
+        channel_t *ch = channel_create(sys, IN_QUEUE);
+        e = ch ? domain_grant_root(d, NULL, &ch->obj, CAP_R_ALL, &s->in) : CAP_ENOMEM;
+        if (ch)
+            kobj_unref(&ch->obj);
     }
     if (e) {
         say(why, why_cap, "", "out of memory or handles");
@@ -1162,6 +1199,14 @@ int64_t wasiprog_run(domain_t *d)
     return -1;
 }
 
+int wasiprog_stdin(domain_t *d, domain_t *to, cap_handle_t *out)
+{
+    slot_t *s = slot_of(d);
+    if (!s || !s->busy || !s->in)
+        return CAP_EINVAL;
+    return cap_derive(d->caps, s->in, CAP_R_SEND, to->caps, out);
+}
+
 void wasiprog_unload(domain_t *d)
 {
     slot_t *s = slot_of(d);
@@ -1189,7 +1234,7 @@ void wasiprog_unload(domain_t *d)
     d->mod = NULL;
     s->ex = NULL;
     memset(s->io, 0, sizeof s->io);
-    s->fs = s->rng = s->buf = s->rbuf = 0;
+    s->fs = s->rng = s->buf = s->rbuf = s->in = 0;
     s->rio = NULL;
     d->state = DOMAIN_DEAD;
     d->nnames = 0;

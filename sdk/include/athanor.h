@@ -143,6 +143,9 @@ ATH_IMPORT("sys_wait") int64_t ath_sys_wait(ath_handle_t sys, ath_handle_t h, in
  * failure the reason is written over spec, NUL-terminated. */
 ATH_IMPORT("sys_wasi") ath_handle_t ath_sys_wasi(ath_handle_t sys, ath_handle_t fs, ath_handle_t rng,
                                                  char *spec, int32_t len);
+/* control: a send handle to the stdin of the WASI program under h: each
+ * message (up to 64 bytes) is input it reads, an empty one its end. */
+ATH_IMPORT("sys_stdin") ath_handle_t ath_sys_stdin(ath_handle_t sys, ath_handle_t h);
 /* control: the command the kernel command line gave (make run CMD=), cut
  * to cap; its length, 0 when there is none. */
 ATH_IMPORT("sys_cmd") int32_t ath_sys_cmd(ath_handle_t sys, char *buf, int32_t cap);

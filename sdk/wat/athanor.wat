@@ -63,6 +63,7 @@
   (import "athanor" "sys_run" (func $sys_run (param i32 i32 i32 i32 i32) (result i32)))
   (import "athanor" "sys_wait" (func $sys_wait (param i32 i32 i64) (result i64)))
   (import "athanor" "sys_wasi" (func $sys_wasi (param i32 i32 i32 i32 i32) (result i32)))
+  (import "athanor" "sys_stdin" (func $sys_stdin (param i32 i32) (result i32)))
   (import "athanor" "sys_cmd" (func $sys_cmd (param i32 i32 i32) (result i32)))
   (import "athanor" "sys_halt" (func $sys_halt (param i32 i32) (result i32)))
   (memory (export "memory") 1)

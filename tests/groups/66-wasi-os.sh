@@ -10,22 +10,25 @@
 # (proc_exit, return from main, proc_exit in a start function, a trap:
 # 134), bad modules (garbage, an unknown import, no _start: status 1 and
 # one line saying why), hostile pointers in the WASI calls (fault.c: every
-# bad pointer gives EFAULT, the program goes on) and 100,000 calls with
-# random arguments (chaos.c: the kernel survives); the Rust wc from /bin
-# on a file of the disk, and tests/wasi-os/rsstd.rs (Rust's std: args,
-# env, read_dir, read, metadata, clocks, sleep, HashMap, stdin, exit). Then the shell, typed at on the serial console:
-# `run --dir / wc /README.txt` prints the counts and "exit status 0", a
-# WASI trap leaves the shell at its prompt, Ctrl-C stops a program in the
-# middle of its file I/O (tests/wasi-os/ioloop.c) and the file service
-# goes on, ps lists no program domain afterwards, the disk is e2fsck-clean.
+# bad pointer gives EFAULT, the program goes on), 100,000 calls with
+# random arguments (chaos.c: the kernel survives), socket calls on
+# descriptors that are not sockets; stdin.c reading make run's standard
+# input; files.c, misc.c, rights.c and escape.c against directories of
+# the disk (--dir), with e2fsck -fn on the image after each and debugfs
+# on what they left; the Rust wc from /bin on a file of the disk, and
+# tests/wasi-os/rsstd.rs (Rust's std: args, env, read_dir, read,
+# metadata, write, rename, remove, clocks, sleep, HashMap, stdin, exit).
+# Then the shell, typed at on the serial console: `run --dir / wc FILE`
+# prints the counts and "exit status 0", a WASI trap leaves the shell at
+# its prompt, what is typed while a program runs is its stdin (Ctrl-D its
+# end), Ctrl-C stops a program in the middle of its file I/O
+# (tests/wasi-os/ioloop.c) and the file service goes on, ps lists no
+# program domain afterwards, the disk is e2fsck-clean after the session.
 #
-# Files: files.c, misc.c, rights.c and escape.c against directories of
-# the disk (--dir), e2fsck -fn on the image after each and debugfs on what
-# they left. WASI_OS_FULL=1 (make wasi-os-test) runs every case on every
+# WASI_OS_FULL=1 (make wasi-os-test) runs every case on every
 # architecture; the default runs the whole list on x86_64 and a subset on
 # the others (QEMU is software-emulated). Not run here, with the reason:
-# stdin (the console's input stays with the shell), interrupt and fuel
-# (azoth-wasm options), minimal (a host program).
+# interrupt and fuel (azoth-wasm options), minimal (a host program).
 set -u
 cd "$(dirname "$0")/../.."
 
@@ -59,10 +62,10 @@ cp "$OUT/rsstd.wasm" "$T/t/" 2>/dev/null
 clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror tests/wasi-os/ioloop.c -o "$T/t/ioloop.wasm" >&2 ||
     bad "ioloop.c does not build"
 
-# case ARCH NAME STATUS EXPECTED-STDOUT-FILE|- COMMAND
+# case ARCH NAME STATUS EXPECTED-STDOUT-FILE|- COMMAND [STDIN-FILE]
 case_run() {
-    local a=$1 name=$2 want=$3 exp=$4 cmd=$5
-    timeout -k 5 300 make -s ARCH="$a" run DISK="$T" CMD="$cmd" QUIET=1 </dev/null \
+    local a=$1 name=$2 want=$3 exp=$4 cmd=$5 in=${6:-/dev/null}
+    timeout -k 5 300 make -s ARCH="$a" run DISK="$T" CMD="$cmd" QUIET=1 <"$in" \
         >"$OUT/$a-$name.out" 2>"$OUT/$a-$name.err"
     local st=$?
     if [ "$st" != "$want" ]; then
@@ -111,6 +114,8 @@ for a in $ARCHES; do
         ok "$a hostile pointers in every WASI call: EFAULT/EBADF, the program goes on"
     case_run "$a" wc 0 "$OUT/wc.expect" "--dir / wc /data/words.txt" &&
         ok "$a Rust wc from /bin through the file service"
+    case_run "$a" stdin 0 tests/wasi/stdin.out "/t/stdin.wasm" tests/wasi/stdin.txt &&
+        ok "$a stdin: make run's standard input is the program's"
     case_run "$a" rsstd 3 tests/wasi-os/rsstd.out "--dir /data::/data --env A=1 --env B=x=y /t/rsstd.wasm /data 'two words'" &&
         fsck_ok "$a-rsstd" &&
         ok "$a Rust std: args, env, read_dir, read, metadata, NotFound, write, rename, remove, clocks, sleep, HashMap, stdin, exit(3); e2fsck clean"
@@ -192,6 +197,14 @@ for a in $ARCHES; do
         wait_for '^run: /t/trap.wasm: trapped' && tr -d '\r' <"$LOG" | grep -q '^trap: trap: unreachable' &&
             ok "$a shell: a WASI trap printed with its trap, the shell stays" ||
             bad "$a shell trap (log $LOG)"
+        # What is typed while a program runs is its stdin; Ctrl-D ends it.
+        printf 'run /t/stdin.wasm\r' >&3
+        sleep 2
+        printf 'abc\r\x04' >&3
+        wait_for '^run: /t/stdin.wasm: exit status 0' && tr -d '\r' <"$LOG" | grep -q '^ABC$' &&
+            tr -d '\r' <"$LOG" | grep -q 'bytes=4 lines=1' &&
+            ok "$a shell: what is typed goes to the program's stdin, Ctrl-D ends it" ||
+            bad "$a shell: stdin typed (log $LOG)"
         # Ctrl-C while the program's file requests run: the file service
         # must come out whole (it is not interrupted mid-request).
         printf 'run --dir /sandbox /t/ioloop.wasm /sandbox\r' >&3

@@ -48,6 +48,7 @@ typedef struct sysctl_platform {
     int (*wasi_launch)(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char *spec,
                        size_t len, domain_t **out, char *why, size_t why_cap);
     void (*wasi_unload)(domain_t *d);
+    int (*wasi_stdin)(domain_t *d, domain_t *to, cap_handle_t *out);
     /* The command the kernel command line gave to run (athanor.cmd=HEX),
      * into buf (cap bytes): its full length, 0 when there is none. */
     size_t (*cmd)(char *buf, size_t cap);

@@ -55,6 +55,11 @@ bool wasiprog_is(const domain_t *d);
  * stopped (the trap is printed, with its backtrace). */
 int64_t wasiprog_run(domain_t *d);
 
+/* A send capability to d's stdin in to's table (*out): messages of up
+ * to 64 bytes are what it reads, an empty one is the end. Revoked with
+ * the program. */
+int wasiprog_stdin(domain_t *d, domain_t *to, cap_handle_t *out);
+
 /* Frees what the program held (instance, module, capabilities, WASI
  * context) and takes its domain out of the domain list; the slot is free
  * again. Not while it runs. */

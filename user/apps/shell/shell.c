@@ -394,25 +394,96 @@ static void power(const char *cmd, int how)
 static void c_poweroff(int argc, char **argv) { (void)argc, (void)argv; power("poweroff", 0); }
 static void c_reboot(int argc, char **argv) { (void)argc, (void)argv; power("reboot", 1); }
 
+/* How what arrives on the console reaches a program's stdin: typed at the
+ * prompt or on make run CMD='s terminal (echoed, Enter as LF, Ctrl-D its
+ * end, Ctrl-C stops it), or make run CMD='s standard input when it is not
+ * a terminal: hex digits, '.' at its end (scripts/run-cmd.sh). */
+enum { IN_TYPED, IN_HEX };
+static int in_mode = IN_TYPED;
+
+/* Bytes for the program's stdin not yet taken (its queue was full). */
+static char fwd[ATH_MSG_MAX];
+static int32_t nfwd, hexhi = -1;
+static bool fwd_end;
+
+/* Sends what waits for stdin h; false while its queue is full. */
+static bool fwd_flush(ath_handle_t h)
+{
+    if (nfwd && ath_send(h, fwd, nfwd, 0) == ATH_EFULL)
+        return false;
+    nfwd = 0;
+    if (fwd_end && ath_send(h, fwd, 0, 0) == ATH_EFULL)
+        return false;
+    fwd_end = false;
+    return true;
+}
+
+/* One byte for stdin h (-1: its end); false when the queue is full and
+ * the byte must wait (then it was not taken). */
+static bool fwd_byte(ath_handle_t h, int c)
+{
+    if (nfwd == ATH_MSG_MAX && !fwd_flush(h))
+        return false;
+    if (c < 0)
+        fwd_end = true;
+    else
+        fwd[nfwd++] = (char)c;
+    return true;
+}
+
 /* Waits for the program under h, reading the console meanwhile: Ctrl-C
- * stops it. Prints nothing; its status, ATH_ETRAP (trapped), or 130 when
- * stopped (what a shell reports for SIGINT). */
-static int64_t wait_prog(ath_handle_t h, bool *stopped)
+ * stops it; with stdin (a send handle, else < 0) what is typed goes to
+ * the program. Its status, ATH_ETRAP (trapped), or 130 when stopped (what
+ * a shell reports for SIGINT). */
+static int64_t wait_prog(ath_handle_t h, bool *stopped, ath_handle_t stdin_h)
 {
     int64_t st;
+    static char pend[ATH_MSG_MAX];
+    static int32_t npend, at;
     *stopped = false;
+    npend = at = nfwd = 0;
+    hexhi = -1;
+    fwd_end = false;
     while ((st = ath_sys_wait(sys, h, 20 * MS)) == ATH_ETIMEDOUT) {
         sensor_prompt();                /* the program may be asking for a sensor */
-        char b[ATH_MSG_MAX];
-        int32_t k = in >= 0 ? ath_recv(in, b, sizeof b, 0, 0) : 0;   /* only Ctrl-C counts */
-        for (int32_t i = 0; i < k && !*stopped; i++)
-            if (b[i] == 0x03) {
+        if (stdin_h >= 0 && !fwd_flush(stdin_h))
+            continue;                   /* its queue is full: the console waits too */
+        if (at == npend) {
+            at = 0;
+            npend = in >= 0 ? ath_recv(in, pend, sizeof pend, 0, 0) : 0;
+            if (npend < 0)
+                npend = 0;
+        }
+        for (; at < npend && !*stopped; at++) {
+            unsigned char c = (unsigned char)pend[at];
+            if (in_mode == IN_TYPED && c == 0x03) {
                 puts_("^C\n");
                 flush();
                 ath_dom_kill(h);
                 *stopped = true;
+            } else if (stdin_h < 0) {
+                continue;               /* no stdin: only Ctrl-C counts */
+            } else if (in_mode == IN_HEX) {
+                int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+                if (c == '.' ? !fwd_byte(stdin_h, -1) : v >= 0 && hexhi >= 0 ? !fwd_byte(stdin_h, hexhi << 4 | v) : 0)
+                    break;
+                if (v >= 0)
+                    hexhi = hexhi >= 0 ? -1 : v;
+            } else {
+                int b = c == '\r' ? '\n' : c == 0x04 ? -1 : c;
+                if (!fwd_byte(stdin_h, b))
+                    break;
+                if (b >= 0) {
+                    putn((const char *)&b, 1);
+                    flush();
+                }
             }
+        }
+        if (stdin_h >= 0)
+            fwd_flush(stdin_h);
     }
+    if (stdin_h >= 0)
+        ath_cap_drop(stdin_h);
     ath_cap_drop(h);
     return st;
 }
@@ -518,7 +589,7 @@ static void run_wasi(const char *path, int argc, char **argv, char **dirs, int n
     }
     flush();
     bool stopped;
-    int64_t st = wait_prog(h, &stopped);
+    int64_t st = wait_prog(h, &stopped, ath_sys_stdin(sys, h));
     run_report(argv[0], st, stopped, quiet_run);
 }
 
@@ -593,7 +664,7 @@ static void c_run(int argc, char **argv)
     }
     flush();
     bool stopped;
-    int64_t st = wait_prog(h, &stopped);
+    int64_t st = wait_prog(h, &stopped, -1);
     run_report(prog, st, stopped, false);
 }
 
@@ -1006,10 +1077,14 @@ ATH_EXPORT("_start") void _start(void)
     fsroot = ath_cap_find("fs.root");
     rng = ath_cap_find("rng.get");
     int32_t once = ath_sys_ready(sys);
+    /* make run CMD=: "h COMMAND" (stdin comes hex-encoded) or "t COMMAND"
+     * (a terminal), run as `run COMMAND`, then off. */
     static char cmd[1024 + 8] = "run ";
-    int32_t clen = ath_sys_cmd(sys, cmd + 4, 1024);
-    if (clen > 0 && clen <= 1024) {     /* make run CMD=: that command, then off */
-        cmd[4 + clen] = 0;
+    int32_t clen = ath_sys_cmd(sys, cmd + 2, 1024);
+    if (clen > 2 && clen <= 1024 && (cmd[2] == 'h' || cmd[2] == 't') && cmd[3] == ' ') {
+        in_mode = cmd[2] == 'h' ? IN_HEX : IN_TYPED;
+        cmd[2] = 'n', cmd[3] = ' ';
+        cmd[2 + clen] = 0;
         quiet_run = true;
         run_line(cmd);
         flush();
