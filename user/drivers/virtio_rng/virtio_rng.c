@@ -16,7 +16,6 @@
 
 static uint8_t window[4 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 static uint8_t dma_area[2 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
-static uint8_t lent_page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 
 static vio_t dev;
 static vq_t q;
@@ -62,9 +61,13 @@ ATH_EXPORT("get") int64_t get(int64_t n, int64_t a1, int64_t a2, int64_t lent)
     int32_t got = fill((uint32_t)n);
     if (got < 0)
         return got;
-    int32_t e = ath_buf_map((ath_handle_t)lent, (uint32_t)(uintptr_t)lent_page);
+    /* At the top of memory, where a buffer over one page does not map (at
+     * a fixed array it would cover this driver's own data past it). */
+    uint32_t pages = 0;
+    int32_t e = ath_lend_map((ath_handle_t)lent, 1, &pages);
     if (e < 0)
         return e;
+    uint8_t *lent_page = (uint8_t *)(uintptr_t)e;
     for (int32_t i = 0; i < got; i++)
         lent_page[i] = dma_area[ATH_PAGE + i];
     ath_buf_unmap((ath_handle_t)lent);

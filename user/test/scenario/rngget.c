@@ -48,6 +48,10 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         return FAIL("over a page must be refused", e ? e : r);
     if ((e = ath_call_lend(ep, b, ATH_R_READ, 16, 0, 0, &r)) != 0 || r != ATH_ERIGHTS)
         return FAIL("a buffer lent read-only must be refused", e ? e : r);
+    ath_handle_t two = ath_buf_new(2);
+    if (two < 0 || (e = ath_call_lend(ep, two, ATH_R_READ | ATH_R_WRITE, 16, 0, 0, &r)) != 0 || r != ATH_EMAPPED)
+        return FAIL("a buffer over a page must be refused (it would cover the driver's data)", two < 0 ? two : e ? e : r);
+    ath_cap_drop(two);
     if ((e = ath_call(ep, 16, 0, 0, 0, &r)) != 0 || r >= 0)
         return FAIL("no buffer must be refused", e ? e : r);
     if ((e = ath_call_lend(ep, b, ATH_R_READ | ATH_R_WRITE, 4096, 0, 0, &r)) != 0 || r != 4096)
