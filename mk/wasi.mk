@@ -39,3 +39,16 @@ TOOLS += $(SAN)/wasi-fakebackend
 .PHONY: wasi-os-test
 wasi-os-test:
 	WASI_OS_FULL=1 bash tests/groups/66-wasi-os.sh $(WASI_OS_ARCHES)
+
+# WASI file speed inside Athanor (docs/wasi.md): bench/wasi-fs/fsrate.c
+# writes, syncs and reads back a WASI_FS_MIB (default 8) MiB file on the
+# system disk through make run CMD=; ends with the line
+#   wasi-fs: write W MB/s, read R MB/s (N MiB, 64 KiB requests)
+# to set beside make bench-fs (the same path without the WASI leg).
+.PHONY: bench-wasi-fs
+bench-wasi-fs:
+	@mkdir -p $(BUILD)/bench-wasi-fs/tree/bin $(BUILD)/bench-wasi-fs/tree/tmp
+	@clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror bench/wasi-fs/fsrate.c \
+	    -o $(BUILD)/bench-wasi-fs/tree/bin/fsrate.wasm
+	@$(MAKE) -s run ARCH=$(ARCH) DISK=$(BUILD)/bench-wasi-fs/tree \
+	    CMD="--dir /tmp fsrate /tmp $(or $(WASI_FS_MIB),8)" QUIET=1 </dev/null

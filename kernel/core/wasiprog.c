@@ -43,7 +43,7 @@
 #define PROG_ARGS 64
 #define PROG_PREOPENS 8
 
-#define IO_PAGES 8                  /* the buffer lent to the file service */
+#define IO_PAGES 16                 /* the buffer lent to the file service (its limit) */
 #define IN_QUEUE 64                 /* stdin's channel: messages of up to 64 bytes */
 #define IO_BYTES (IO_PAGES * PAGE_SIZE)
 
