@@ -7,7 +7,8 @@
  *       0, lent) with a buffer lent read-only holding a sensor_req_t. The
  *       answer: a lease id (> 0), or ATH_ERIGHTS (refused, by the policy or
  *       by the person at the shell), ATH_EINVAL (a malformed request),
- *       ATH_ENOENT (no box for this app), ATH_EBUSY (too many leases). The
+ *       ATH_ENOENT (no box for this app), ATH_EBUSY (16 leases, or 4 of
+ *       this app's). The
  *       lease itself arrives on the app's box (channel box.APP, receive
  *       only): a sensor_grant_t with a buffer capability (read, map) that
  *       is a kernel lease: it ends at end_ns whatever anyone does, and the

@@ -429,3 +429,22 @@ TEST(priv_coarse_clock_two_operations)
     fake_ns = 0;
     ipc_world_down(&w);
 }
+
+/* One app cannot take every lease: its fifth at once is refused, another
+ * app's is not; the app's leases free as they end. */
+TEST(priv_leases_per_app)
+{
+    priv_t p;
+    CHECK(up(&p));
+    for (int i = 0; i < 4; i++) {
+        CHECK(ask(&p, p.app, "app", 1, 30) > 0);
+        CHECK(grant(&p, p.app, "box.app") > 0);
+    }
+    CHECK_EQ(ask(&p, p.app, "app", 1, 30), IPC_EBUSY);
+    CHECK(ask(&p, p.app, "col", 1, 30) > 0);        /* lands in col's box */
+    CHECK(grant(&p, p.col, "box.col") > 0);
+    expire(&p, 30);
+    tick(&p);
+    CHECK(ask(&p, p.app, "app", 1, 30) > 0);
+    ipc_world_down(&p.w);
+}

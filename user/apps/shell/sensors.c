@@ -73,9 +73,16 @@ void sensor_prompt(void)
     char ans[8];
     int32_t n = 0;
     bool done = false, cancel = false;
+    int64_t end = ath_uptime_ns() + 30000 * 1000000ll;     /* the broker waits as long */
     while (!done) {
         char b[ATH_MSG_MAX];
-        int32_t k = ath_recv(console_in, b, sizeof b, 0, ATH_FOREVER);
+        int64_t left = end - ath_uptime_ns();
+        int32_t k = left > 0 ? ath_recv(console_in, b, sizeof b, 0, left) : ATH_ETIMEDOUT;
+        if (k == ATH_ETIMEDOUT) {
+            puts_(" (no answer: refused)");
+            cancel = true;
+            break;
+        }
         if (k < 0)
             break;
         for (int32_t i = 0; i < k && !done; i++) {

@@ -28,6 +28,7 @@
 
 #define MS 1000000ll
 #define MAX_LEASES 16
+#define MAX_PER_APP 4
 #define ASK_TIMEOUT (30000 * MS)
 #define TICK_MAX (100 * MS)
 
@@ -458,12 +459,14 @@ ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_
     ath_handle_t box_h = ath_cap_find_n(box, bn);
     if (box_h < 0)
         return ATH_ENOENT;
-    int slot = -1;
-    for (int i = 0; i < MAX_LEASES && slot < 0; i++)
-        if (!leases[i].used)
+    int slot = -1, mine = 0;
+    for (int i = 0; i < MAX_LEASES; i++) {
+        if (!leases[i].used && slot < 0)
             slot = i;
-    if (slot < 0)
-        return ATH_EBUSY;
+        mine += leases[i].used && same_app(leases[i].app, r.app);
+    }
+    if (slot < 0 || mine >= MAX_PER_APP)
+        return ATH_EBUSY;           /* one app cannot take every lease */
     load_policy();
     int d = policy_decide(&policy, &r);
     if (d == POLICY_ASK) {
