@@ -61,7 +61,7 @@ typedef struct ctl {
 
 typedef struct comp {
     wasm_module_t *m;
-    wasm_reader_t r;
+    wasmi_reader_t r;
     wasm_error_t *err;
     uint32_t *code;
     uint32_t len, cap;
@@ -87,7 +87,7 @@ typedef struct comp {
 
 static bool fail(comp_t *c, const char *msg)
 {
-    return wasm_rd_fail(&c->r, "%s", msg);
+    return wasmi_rd_fail(&c->r, "%s", msg);
 }
 
 static bool grow(comp_t *c, void **p, uint32_t *cap, uint32_t need, size_t elem)
@@ -178,7 +178,7 @@ static uint32_t home(comp_t *c, uint32_t pos)
     if (pos == 0)
         return c->lcells;
     const ent_t *e = &c->st[pos - 1];
-    return e->home + wasm_cells(e->type);
+    return e->home + wasmi_cells(e->type);
 }
 
 /* Remembers that the op just emitted wrote its result to home(pos). */
@@ -213,8 +213,8 @@ static void use_cells(comp_t *c, uint32_t pos)
 {
     ent_t *e = &c->st[pos];
     e->home = home(c, pos);
-    if (e->home + wasm_cells(e->type) > c->max_cell)
-        c->max_cell = e->home + wasm_cells(e->type);
+    if (e->home + wasmi_cells(e->type) > c->max_cell)
+        c->max_cell = e->home + wasmi_cells(e->type);
 }
 
 static void push(comp_t *c, uint8_t type, uint8_t kind, uint32_t slot, uint64_t val)
@@ -245,14 +245,14 @@ static ent_t pop(comp_t *c, uint8_t want)
     ctl_t *f = top_ctl(c);
     if (c->sh == f->height) {
         if (!f->unreachable)
-            wasm_rd_fail(&c->r, "type mismatch: expected %s but the stack is empty",
+            wasmi_rd_fail(&c->r, "type mismatch: expected %s but the stack is empty",
                          want ? wasm_valtype_name(want) : "a value");
         e.slot = home(c, c->sh);
         return e;
     }
     e = c->st[--c->sh];
     if (want != T_UNKNOWN && e.type != T_UNKNOWN && e.type != want)
-        wasm_rd_fail(&c->r, "type mismatch: expected %s, got %s", wasm_valtype_name(want),
+        wasmi_rd_fail(&c->r, "type mismatch: expected %s, got %s", wasm_valtype_name(want),
                      wasm_valtype_name(e.type));
     return e;
 }
@@ -323,7 +323,7 @@ static uint8_t ctl_result(comp_t *c, ctl_t *f, uint32_t i)
 {
     if (f->typeidx == NO_FIXUP)
         return f->single;
-    const wasm_functype_t *t = &c->m->types[f->typeidx];
+    const wasmi_functype_t *t = &c->m->types[f->typeidx];
     return t->types[t->nparams + i];
 }
 
@@ -340,13 +340,13 @@ static uint8_t label_type(comp_t *c, ctl_t *f, uint32_t i)
 
 static bool valtype_ok(uint8_t t)
 {
-    return wasm_is_numtype(t) || wasm_is_reftype(t) || t == WASM_V128;
+    return wasmi_is_numtype(t) || wasmi_is_reftype(t) || t == WASM_V128;
 }
 
 static bool read_blocktype(comp_t *c, ctl_t *f)
 {
     int64_t bt;
-    if (!wasm_rd_s33(&c->r, &bt))
+    if (!wasmi_rd_s33(&c->r, &bt))
         return false;
     f->typeidx = NO_FIXUP;
     f->np = f->nr = 0;
@@ -538,7 +538,7 @@ static void peek_label_values(comp_t *c, ctl_t *f)
         }
         uint8_t got = c->st[c->sh - 1 - i].type;
         if (got != T_UNKNOWN && got != want)
-            wasm_rd_fail(&c->r, "type mismatch: br_table expected %s, got %s",
+            wasmi_rd_fail(&c->r, "type mismatch: br_table expected %s, got %s",
                          wasm_valtype_name(want), wasm_valtype_name(got));
     }
 }
@@ -650,7 +650,7 @@ static void do_br_if(comp_t *c, uint32_t depth)
 static void do_br_table(comp_t *c)
 {
     uint32_t n, depth;
-    if (!wasm_rd_u32(&c->r, &n))
+    if (!wasmi_rd_u32(&c->r, &n))
         return;
     if (n > (uint32_t)(c->r.end - c->r.p))
         return (void)fail(c, "unexpected end: br_table has more labels than bytes");
@@ -658,7 +658,7 @@ static void do_br_table(comp_t *c)
     if (!deps)
         return (void)fail(c, "out of memory");
     for (uint32_t i = 0; i <= n && !c->r.failed; i++)
-        if (wasm_rd_u32(&c->r, &depth))
+        if (wasmi_rd_u32(&c->r, &depth))
             deps[i] = depth;
     ent_t idx = pop(c, WASM_I32);
     ctl_t *def = c->r.failed ? NULL : label(c, deps[n]);
@@ -703,7 +703,7 @@ static void do_br_table(comp_t *c)
 /* Emits the function's return sequence for the values on top. */
 static void emit_return(comp_t *c)
 {
-    const wasm_functype_t *t = &c->m->types[c->cs[0].typeidx];
+    const wasmi_functype_t *t = &c->m->types[c->cs[0].typeidx];
     uint32_t n = t->nresults;
     for (uint32_t i = n; i-- > 0;)
         pop(c, t->types[t->nparams + i]);
@@ -981,7 +981,7 @@ static void push_const(comp_t *c, uint8_t type, uint64_t v)
 static bool need_memory_idx(comp_t *c, uint32_t x)
 {
     if (x >= c->m->nmems)
-        return wasm_rd_fail(&c->r, "unknown memory %u", x);
+        return wasmi_rd_fail(&c->r, "unknown memory %u", x);
     return true;
 }
 
@@ -991,7 +991,7 @@ static bool need_memory_idx(comp_t *c, uint32_t x)
 static bool memory_index(comp_t *c, uint32_t *x)
 {
     const uint8_t *at = c->r.p;
-    if (!wasm_rd_u32(&c->r, x))
+    if (!wasmi_rd_u32(&c->r, x))
         return false;
     if (c->r.p - at > 1 && (*x >> (7 * (uint32_t)(c->r.p - at - 1))) == 0)
         return fail(c, "zero byte expected: memory index not minimally encoded");
@@ -1004,14 +1004,14 @@ static bool read_memarg(comp_t *c, uint32_t size, uint32_t *mem, uint32_t *off)
 {
     uint32_t align;
     *mem = 0;
-    if (!wasm_rd_u32(&c->r, &align))
+    if (!wasmi_rd_u32(&c->r, &align))
         return false;
     if (align & 0x40) {
         align &= ~0x40u;
-        if (!wasm_rd_u32(&c->r, mem))
+        if (!wasmi_rd_u32(&c->r, mem))
             return false;
     }
-    if (!wasm_rd_u32(&c->r, off) || !need_memory_idx(c, *mem))
+    if (!wasmi_rd_u32(&c->r, off) || !need_memory_idx(c, *mem))
         return false;
     if (align >= 32 || (1u << align) > size)
         return fail(c, "alignment must not be larger than natural");
@@ -1093,7 +1093,7 @@ static void pop_i32s(comp_t *c, uint32_t n, uint32_t *s)
 
 static bool table_index(comp_t *c, uint32_t *x)
 {
-    if (!wasm_rd_u32(&c->r, x))
+    if (!wasmi_rd_u32(&c->r, x))
         return false;
     if (*x >= c->m->ntables)
         return fail(c, "unknown table");
@@ -1111,7 +1111,7 @@ static bool need_datacount(comp_t *c, uint32_t seg)
 
 static bool elem_index(comp_t *c, uint32_t *x)
 {
-    if (!wasm_rd_u32(&c->r, x))
+    if (!wasmi_rd_u32(&c->r, x))
         return false;
     if (*x >= c->m->nelems)
         return fail(c, "unknown elem segment");
@@ -1122,7 +1122,7 @@ static bool elem_index(comp_t *c, uint32_t *x)
 static void prefixed(comp_t *c)
 {
     uint32_t sub, x, y, s[3];
-    if (!wasm_rd_u32(&c->r, &sub))
+    if (!wasmi_rd_u32(&c->r, &sub))
         return;
     if (sub <= 7) {
         static const char ins[8] = {'f', 'f', 'F', 'F', 'f', 'f', 'F', 'F'};
@@ -1132,7 +1132,7 @@ static void prefixed(comp_t *c)
     }
     switch (sub) {
     case 8: /* memory.init */
-        if (!wasm_rd_u32(&c->r, &x) || !memory_index(c, &y) || !need_datacount(c, x))
+        if (!wasmi_rd_u32(&c->r, &x) || !memory_index(c, &y) || !need_datacount(c, x))
             return;
         pop_i32s(c, 3, s);
         if (y)
@@ -1141,7 +1141,7 @@ static void prefixed(comp_t *c)
             emit_op(c, OP_MEMORY_INIT), emit(c, x), emit(c, s[0]), emit(c, s[1]), emit(c, s[2]);
         return;
     case 9: /* data.drop */
-        if (wasm_rd_u32(&c->r, &x) && need_datacount(c, x))
+        if (wasmi_rd_u32(&c->r, &x) && need_datacount(c, x))
             emit2(c, OP_DATA_DROP, x);
         return;
     case 10: /* memory.copy dst src */
@@ -1231,9 +1231,9 @@ static void simd(comp_t *c)
     uint32_t sub, mem = 0, off = 0, w[4] = {0, 0, 0, 0};
     uint8_t lane = 0;
     const uint8_t *b;
-    if (!wasm_rd_u32(&c->r, &sub))
+    if (!wasmi_rd_u32(&c->r, &sub))
         return;
-    wasm_simd_info_t in = wasm_simd_describe(sub);
+    wasmi_simd_info_t in = wasmi_simd_describe(sub);
     switch (in.kind) {
     case SK_BAD:
         return (void)fail(c, "illegal opcode: unknown SIMD opcode");
@@ -1242,7 +1242,7 @@ static void simd(comp_t *c)
             return;
         break;
     case SK_CONST: case SK_SHUFFLE:
-        if (!wasm_rd_bytes(&c->r, 16, &b))
+        if (!wasmi_rd_bytes(&c->r, 16, &b))
             return;
         for (uint32_t i = 0; i < 16; i++) {
             if (in.kind == SK_SHUFFLE && b[i] >= 32)
@@ -1255,7 +1255,7 @@ static void simd(comp_t *c)
     }
     if (in.kind == SK_LOADLANE || in.kind == SK_STORELANE || in.kind == SK_EXTRACT ||
         in.kind == SK_REPLACE) {
-        if (!wasm_rd_u8(&c->r, &lane))
+        if (!wasmi_rd_u8(&c->r, &lane))
             return;
         if (lane >= in.lanes)
             return (void)fail(c, "invalid lane index");
@@ -1322,7 +1322,7 @@ static void do_call(comp_t *c, uint32_t fidx)
 {
     if (fidx >= c->m->nfuncs)
         return (void)fail(c, "unknown function");
-    const wasm_functype_t *t = &c->m->types[c->m->func_type[fidx]];
+    const wasmi_functype_t *t = &c->m->types[c->m->func_type[fidx]];
     for (uint32_t i = t->nparams; i-- > 0;)
         pop(c, t->types[i]);
     uint32_t base = c->sh;
@@ -1338,9 +1338,9 @@ static void do_call(comp_t *c, uint32_t fidx)
 
 /* return_call / return_call_indirect: the callee's results must be the
  * running function's results, since they become its results. */
-static bool tail_results_ok(comp_t *c, const wasm_functype_t *t)
+static bool tail_results_ok(comp_t *c, const wasmi_functype_t *t)
 {
-    const wasm_functype_t *ft = &c->m->types[c->cs[0].typeidx];
+    const wasmi_functype_t *ft = &c->m->types[c->cs[0].typeidx];
     if (t->nresults != ft->nresults)
         return fail(c, "type mismatch: tail call results differ from the function's");
     for (uint32_t i = 0; i < t->nresults; i++)
@@ -1355,7 +1355,7 @@ static void do_return_call(comp_t *c, uint32_t fidx)
 {
     if (fidx >= c->m->nfuncs)
         return (void)fail(c, "unknown function");
-    const wasm_functype_t *t = &c->m->types[c->m->func_type[fidx]];
+    const wasmi_functype_t *t = &c->m->types[c->m->func_type[fidx]];
     if (!tail_results_ok(c, t))
         return;
     for (uint32_t i = t->nparams; i-- > 0;)
@@ -1373,7 +1373,7 @@ static void do_return_call(comp_t *c, uint32_t fidx)
 static void do_return_call_indirect(comp_t *c)
 {
     uint32_t ti, tab;
-    if (!wasm_rd_u32(&c->r, &ti) || !wasm_rd_u32(&c->r, &tab))
+    if (!wasmi_rd_u32(&c->r, &ti) || !wasmi_rd_u32(&c->r, &tab))
         return;
     if (ti >= c->m->ntypes)
         return (void)fail(c, "unknown type");
@@ -1381,7 +1381,7 @@ static void do_return_call_indirect(comp_t *c)
         return (void)fail(c, "unknown table");
     if (c->m->tables[tab].elem != WASM_FUNCREF)
         return (void)fail(c, "type mismatch: return_call_indirect needs a funcref table");
-    const wasm_functype_t *t = &c->m->types[ti];
+    const wasmi_functype_t *t = &c->m->types[ti];
     if (!tail_results_ok(c, t))
         return;
     ent_t idx = pop(c, WASM_I32);
@@ -1402,7 +1402,7 @@ static void do_return_call_indirect(comp_t *c)
 static void do_call_indirect(comp_t *c)
 {
     uint32_t ti, tab;
-    if (!wasm_rd_u32(&c->r, &ti) || !wasm_rd_u32(&c->r, &tab))
+    if (!wasmi_rd_u32(&c->r, &ti) || !wasmi_rd_u32(&c->r, &tab))
         return;
     if (ti >= c->m->ntypes)
         return (void)fail(c, "unknown type");
@@ -1410,7 +1410,7 @@ static void do_call_indirect(comp_t *c)
         return (void)fail(c, "unknown table");
     if (c->m->tables[tab].elem != WASM_FUNCREF)
         return (void)fail(c, "type mismatch: call_indirect needs a funcref table");
-    const wasm_functype_t *t = &c->m->types[ti];
+    const wasmi_functype_t *t = &c->m->types[ti];
     ent_t idx = pop(c, WASM_I32);
     for (uint32_t i = t->nparams; i-- > 0;)
         pop(c, t->types[i]);
@@ -1433,11 +1433,11 @@ static void do_select(comp_t *c, bool typed)
     if (typed) {
         uint32_t n;
         uint8_t t;
-        if (!wasm_rd_u32(&c->r, &n))
+        if (!wasmi_rd_u32(&c->r, &n))
             return;
         if (n != 1)
             return (void)fail(c, "invalid result arity: select takes one type");
-        if (!wasm_rd_u8(&c->r, &t))
+        if (!wasmi_rd_u8(&c->r, &t))
             return;
         if (!valtype_ok(t))
             return (void)fail(c, "malformed value type in select");
@@ -1447,7 +1447,7 @@ static void do_select(comp_t *c, bool typed)
     ent_t b = pop(c, want);
     ent_t a = pop(c, want == T_UNKNOWN ? b.type : want);
     uint8_t type = want != T_UNKNOWN ? want : (a.type != T_UNKNOWN ? a.type : b.type);
-    if (!typed && type != T_UNKNOWN && !wasm_is_numtype(type) && type != WASM_V128)
+    if (!typed && type != T_UNKNOWN && !wasmi_is_numtype(type) && type != WASM_V128)
         return (void)fail(c, "type mismatch: untyped select needs numeric or vector operands");
     uint32_t pos = c->sh;
     if (!c->dead && !c->r.failed) {
@@ -1464,7 +1464,7 @@ static void do_global(comp_t *c, uint32_t x, bool set)
 {
     if (x >= c->m->nglobals)
         return (void)fail(c, "unknown global");
-    const wasm_globaltype_t *g = &c->m->globals[x];
+    const wasmi_globaltype_t *g = &c->m->globals[x];
     bool wide = g->type == WASM_V128;
     if (!set) {
         uint32_t pos = c->sh;
@@ -1522,11 +1522,11 @@ static void control(comp_t *c, uint8_t op)
         do_else(c);
         return;
     case 0x0C:
-        if (wasm_rd_u32(&c->r, &x))
+        if (wasmi_rd_u32(&c->r, &x))
             do_br(c, x);
         return;
     case 0x0D:
-        if (wasm_rd_u32(&c->r, &x))
+        if (wasmi_rd_u32(&c->r, &x))
             do_br_if(c, x);
         return;
     case 0x0E:
@@ -1537,14 +1537,14 @@ static void control(comp_t *c, uint8_t op)
         set_unreachable(c);
         return;
     case 0x10:
-        if (wasm_rd_u32(&c->r, &x))
+        if (wasmi_rd_u32(&c->r, &x))
             do_call(c, x);
         return;
     case 0x11:
         do_call_indirect(c);
         return;
     case 0x12:
-        if (wasm_rd_u32(&c->r, &x))
+        if (wasmi_rd_u32(&c->r, &x))
             do_return_call(c, x);
         return;
     case 0x13:
@@ -1561,15 +1561,15 @@ static void reference(comp_t *c, uint8_t op)
     uint8_t t;
     switch (op) {
     case 0xD0:
-        if (!wasm_rd_u8(&c->r, &t))
+        if (!wasmi_rd_u8(&c->r, &t))
             return;
-        if (!wasm_is_reftype(t))
+        if (!wasmi_is_reftype(t))
             return (void)fail(c, "malformed reference type");
         push_const(c, t, 0);
         return;
     case 0xD1: {
         ent_t a = pop(c, T_UNKNOWN);
-        if (a.type != T_UNKNOWN && !wasm_is_reftype(a.type))
+        if (a.type != T_UNKNOWN && !wasmi_is_reftype(a.type))
             return (void)fail(c, "type mismatch: ref.is_null needs a reference");
         uint32_t pos = c->sh;
         if (!c->dead && !c->r.failed)
@@ -1578,7 +1578,7 @@ static void reference(comp_t *c, uint8_t op)
         return;
     }
     case 0xD2:
-        if (!wasm_rd_u32(&c->r, &x))
+        if (!wasmi_rd_u32(&c->r, &x))
             return;
         if (x >= c->m->nfuncs)
             return (void)fail(c, "unknown function");
@@ -1622,7 +1622,7 @@ static bool instruction(comp_t *c)
     int64_t v64;
     uint32_t b32;
     uint64_t b64;
-    if (!wasm_rd_u8(&c->r, &op))
+    if (!wasmi_rd_u8(&c->r, &op))
         return false;
     if (op <= 0x13 && op != 0x0B) {
         control(c, op);
@@ -1633,11 +1633,11 @@ static bool instruction(comp_t *c)
     case 0x1A: pop(c, T_UNKNOWN); return false;
     case 0x1B: do_select(c, false); return false;
     case 0x1C: do_select(c, true); return false;
-    case 0x20: if (wasm_rd_u32(&c->r, &x)) do_local_get(c, x); return false;
-    case 0x21: if (wasm_rd_u32(&c->r, &x)) do_local_set(c, x, false); return false;
-    case 0x22: if (wasm_rd_u32(&c->r, &x)) do_local_set(c, x, true); return false;
-    case 0x23: if (wasm_rd_u32(&c->r, &x)) do_global(c, x, false); return false;
-    case 0x24: if (wasm_rd_u32(&c->r, &x)) do_global(c, x, true); return false;
+    case 0x20: if (wasmi_rd_u32(&c->r, &x)) do_local_get(c, x); return false;
+    case 0x21: if (wasmi_rd_u32(&c->r, &x)) do_local_set(c, x, false); return false;
+    case 0x22: if (wasmi_rd_u32(&c->r, &x)) do_local_set(c, x, true); return false;
+    case 0x23: if (wasmi_rd_u32(&c->r, &x)) do_global(c, x, false); return false;
+    case 0x24: if (wasmi_rd_u32(&c->r, &x)) do_global(c, x, true); return false;
     case 0x25: table_getset(c, false); return false;
     case 0x26: table_getset(c, true); return false;
     case 0x3F: {
@@ -1664,10 +1664,10 @@ static bool instruction(comp_t *c)
         push_home(c, WASM_I32);
         return false;
     }
-    case 0x41: if (wasm_rd_s32(&c->r, &v32)) push_const(c, WASM_I32, (uint32_t)v32); return false;
-    case 0x42: if (wasm_rd_s64(&c->r, &v64)) push_const(c, WASM_I64, (uint64_t)v64); return false;
-    case 0x43: if (wasm_rd_fixed32(&c->r, &b32)) push_const(c, WASM_F32, b32); return false;
-    case 0x44: if (wasm_rd_fixed64(&c->r, &b64)) push_const(c, WASM_F64, b64); return false;
+    case 0x41: if (wasmi_rd_s32(&c->r, &v32)) push_const(c, WASM_I32, (uint32_t)v32); return false;
+    case 0x42: if (wasmi_rd_s64(&c->r, &v64)) push_const(c, WASM_I64, (uint64_t)v64); return false;
+    case 0x43: if (wasmi_rd_fixed32(&c->r, &b32)) push_const(c, WASM_F32, b32); return false;
+    case 0x44: if (wasmi_rd_fixed64(&c->r, &b64)) push_const(c, WASM_F64, b64); return false;
     case 0xD0: case 0xD1: case 0xD2: reference(c, op); return false;
     case 0xFC: prefixed(c); return false;
     case 0xFD: simd(c); return false;
@@ -1684,17 +1684,17 @@ static bool instruction(comp_t *c)
 
 /* ------------------------------------------------------------ entry */
 
-static bool read_locals(comp_t *c, const wasm_functype_t *t)
+static bool read_locals(comp_t *c, const wasmi_functype_t *t)
 {
     uint32_t ngroups;
-    if (!wasm_rd_u32(&c->r, &ngroups))
+    if (!wasmi_rd_u32(&c->r, &ngroups))
         return false;
     uint64_t total = t->nparams;
     const uint8_t *save = c->r.p;
     for (uint32_t i = 0; i < ngroups; i++) {
         uint32_t n;
         uint8_t ty;
-        if (!wasm_rd_u32(&c->r, &n) || !wasm_rd_u8(&c->r, &ty))
+        if (!wasmi_rd_u32(&c->r, &n) || !wasmi_rd_u8(&c->r, &ty))
             return false;
         total += n;
         if (total > MAX_LOCALS)
@@ -1712,8 +1712,8 @@ static bool read_locals(comp_t *c, const wasm_functype_t *t)
     for (uint32_t i = 0; i < ngroups; i++) {
         uint32_t n;
         uint8_t ty;
-        wasm_rd_u32(&c->r, &n);
-        wasm_rd_u8(&c->r, &ty);
+        wasmi_rd_u32(&c->r, &n);
+        wasmi_rd_u8(&c->r, &ty);
         __builtin_memset(c->ltypes + at, ty, n);
         at += n;
     }
@@ -1722,7 +1722,7 @@ static bool read_locals(comp_t *c, const wasm_functype_t *t)
         return fail(c, "out of memory");
     for (uint32_t i = 0; i < total; i++) {
         c->lcell[i] = c->lcells;
-        c->lcells += wasm_cells(c->ltypes[i]);
+        c->lcells += wasmi_cells(c->ltypes[i]);
     }
     c->max_cell = c->lcells;
     return true;
@@ -1768,10 +1768,10 @@ static void comp_free(comp_t *c)
     wasm_plat_free(c->lcell);
 }
 
-bool wasm_compile(wasm_module_t *m, uint32_t def_index, wasm_error_t *err)
+bool wasmi_compile(wasm_module_t *m, uint32_t def_index, wasm_error_t *err)
 {
-    wasm_funcdef_t *d = &m->defs[def_index];
-    const wasm_functype_t *t = &m->types[d->type_idx];
+    wasmi_funcdef_t *d = &m->defs[def_index];
+    const wasmi_functype_t *t = &m->types[d->type_idx];
     comp_t c;
     __builtin_memset(&c, 0, sizeof c);
     c.m = m;

@@ -2,7 +2,7 @@
  * The binary decoder: turns a module's bytes into a wasm_module_t and
  * validates everything except function bodies (compile.c does those).
  *
- * Every section is read through a wasm_reader_t bounded by the section's
+ * Every section is read through a wasmi_reader_t bounded by the section's
  * declared size, so no read can escape it; every vector count is checked
  * against the bytes left before anything is allocated. Errors name the
  * section and the offset of the offending byte.
@@ -32,7 +32,7 @@ static const uint8_t section_rank[SEC_COUNT] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11
 
 typedef struct dec {
     wasm_module_t *m;
-    wasm_reader_t r;             /* the section being decoded */
+    wasmi_reader_t r;             /* the section being decoded */
     uint32_t ndefs;              /* entries in the function section */
     bool have_code, have_data;
     const uint8_t *names, *names_end;  /* the "name" section payload, read last */
@@ -42,64 +42,64 @@ typedef struct dec {
 
 /* Fails with the error located at byte offset `off` instead of the reader's
  * position (for checks made after the offending item was read). */
-static bool fail_at(wasm_reader_t *r, uint32_t off, const char *fmt, ...)
+static bool fail_at(wasmi_reader_t *r, uint32_t off, const char *fmt, ...)
 {
     char msg[160];
     va_list ap;
     const uint8_t *save = r->p;
 
     va_start(ap, fmt);
-    wasm_vfmt(msg, sizeof msg, fmt, ap);
+    wasmi_vfmt(msg, sizeof msg, fmt, ap);
     va_end(ap);
     r->p = r->base + off;
-    wasm_rd_fail(r, "%s", msg);
+    wasmi_rd_fail(r, "%s", msg);
     r->p = save;
     return false;
 }
 
-static size_t left(const wasm_reader_t *r)
+static size_t left(const wasmi_reader_t *r)
 {
     return (size_t)(r->end - r->p);
 }
 
 /* Zeroed array of n items; n has been bounded by the input size. */
-static void *alloc_array(wasm_reader_t *r, size_t n, size_t size)
+static void *alloc_array(wasmi_reader_t *r, size_t n, size_t size)
 {
     void *p;
 
     if (n > SIZE_MAX / size - 1)
-        return wasm_rd_fail(r, "out of memory"), NULL;
+        return wasmi_rd_fail(r, "out of memory"), NULL;
     p = wasm_plat_alloc(n ? n * size : 1);
     if (!p)
-        wasm_rd_fail(r, "out of memory");
+        wasmi_rd_fail(r, "out of memory");
     return p;
 }
 
 /* Grows *arr from old to new items (zeroing the new ones). */
-static bool grow_array(wasm_reader_t *r, void **arr, size_t old, size_t new_, size_t size)
+static bool grow_array(wasmi_reader_t *r, void **arr, size_t old, size_t new_, size_t size)
 {
     void *p;
 
     if (new_ > SIZE_MAX / size - 1)
-        return wasm_rd_fail(r, "out of memory");
+        return wasmi_rd_fail(r, "out of memory");
     if (!*arr) {
         *arr = alloc_array(r, new_, size);
         return *arr != NULL;
     }
     p = wasm_plat_realloc(*arr, old * size, new_ ? new_ * size : 1);
     if (!p)
-        return wasm_rd_fail(r, "out of memory");
+        return wasmi_rd_fail(r, "out of memory");
     *arr = p;
     return true;
 }
 
 /* Reads a vector count. Every item takes a byte at least, so a count above
  * the bytes left fails at once. */
-static bool rd_count(wasm_reader_t *r, uint32_t *n)
+static bool rd_count(wasmi_reader_t *r, uint32_t *n)
 {
-    uint32_t at = wasm_rd_offset(r);
+    uint32_t at = wasmi_rd_offset(r);
 
-    if (!wasm_rd_u32(r, n))
+    if (!wasmi_rd_u32(r, n))
         return false;
     if (*n > left(r))
         return fail_at(r, at, "unexpected end: count %u does not fit in the section", *n);
@@ -110,7 +110,7 @@ static bool rd_count(wasm_reader_t *r, uint32_t *n)
  * (<= *n) of them fit: the caller allocates cap items and fails on reaching
  * item cap (vec_room). Allocations stay proportional to the input, yet the
  * items before that still get their own, more precise, errors. */
-static bool rd_vec(wasm_reader_t *r, uint32_t min_bytes, uint32_t *n, uint32_t *cap)
+static bool rd_vec(wasmi_reader_t *r, uint32_t min_bytes, uint32_t *n, uint32_t *cap)
 {
     size_t fit;
 
@@ -121,61 +121,61 @@ static bool rd_vec(wasm_reader_t *r, uint32_t min_bytes, uint32_t *n, uint32_t *
     return true;
 }
 
-static bool vec_room(wasm_reader_t *r, uint32_t i, uint32_t cap)
+static bool vec_room(wasmi_reader_t *r, uint32_t i, uint32_t cap)
 {
-    return i < cap || wasm_rd_fail(r, "unexpected end: vector items do not fit in the section");
+    return i < cap || wasmi_rd_fail(r, "unexpected end: vector items do not fit in the section");
 }
 
-static bool rd_valtype(wasm_reader_t *r, uint8_t *t)
+static bool rd_valtype(wasmi_reader_t *r, uint8_t *t)
 {
-    if (!wasm_rd_u8(r, t))
+    if (!wasmi_rd_u8(r, t))
         return false;
-    if (wasm_is_numtype(*t) || wasm_is_reftype(*t) || *t == WASM_V128)
+    if (wasmi_is_numtype(*t) || wasmi_is_reftype(*t) || *t == WASM_V128)
         return true;
     r->p--;
-    return wasm_rd_fail(r, "malformed value type 0x%x", *t);
+    return wasmi_rd_fail(r, "malformed value type 0x%x", *t);
 }
 
-static bool rd_reftype(wasm_reader_t *r, uint8_t *t)
+static bool rd_reftype(wasmi_reader_t *r, uint8_t *t)
 {
-    if (!wasm_rd_u8(r, t))
+    if (!wasmi_rd_u8(r, t))
         return false;
-    if (wasm_is_reftype(*t))
+    if (wasmi_is_reftype(*t))
         return true;
     r->p--;
-    return wasm_rd_fail(r, "malformed reference type 0x%x", *t);
+    return wasmi_rd_fail(r, "malformed reference type 0x%x", *t);
 }
 
-static bool rd_limits(wasm_reader_t *r, wasm_limits_t *l)
+static bool rd_limits(wasmi_reader_t *r, wasmi_limits_t *l)
 {
     uint8_t flags;
 
-    if (!wasm_rd_u8(r, &flags))
+    if (!wasmi_rd_u8(r, &flags))
         return false;
     if (flags > 1) {
         r->p--;
         /* The flags are a u32 LEB128 in spirit: 0x81 is an overlong 1. */
         if (flags & 0x80)
-            return wasm_rd_fail(r, "integer representation too long: limits flags");
-        return wasm_rd_fail(r, "integer too large: limits flags 0x%x", flags);
+            return wasmi_rd_fail(r, "integer representation too long: limits flags");
+        return wasmi_rd_fail(r, "integer too large: limits flags 0x%x", flags);
     }
     l->has_max = flags == 1;
-    if (!wasm_rd_u32(r, &l->min))
+    if (!wasmi_rd_u32(r, &l->min))
         return false;
-    if (l->has_max && !wasm_rd_u32(r, &l->max))
+    if (l->has_max && !wasmi_rd_u32(r, &l->max))
         return false;
     if (!l->has_max)
         l->max = UINT32_MAX;
     return true;
 }
 
-static bool rd_tabletype(wasm_reader_t *r, wasm_tabletype_t *t)
+static bool rd_tabletype(wasmi_reader_t *r, wasmi_tabletype_t *t)
 {
     uint32_t at;
 
     if (!rd_reftype(r, &t->elem))
         return false;
-    at = wasm_rd_offset(r);
+    at = wasmi_rd_offset(r);
     if (!rd_limits(r, &t->lim))
         return false;
     if (t->lim.has_max && t->lim.min > t->lim.max)
@@ -183,9 +183,9 @@ static bool rd_tabletype(wasm_reader_t *r, wasm_tabletype_t *t)
     return true;
 }
 
-static bool rd_memtype(wasm_reader_t *r, wasm_limits_t *l)
+static bool rd_memtype(wasmi_reader_t *r, wasmi_limits_t *l)
 {
-    uint32_t at = wasm_rd_offset(r);
+    uint32_t at = wasmi_rd_offset(r);
 
     if (!rd_limits(r, l))
         return false;
@@ -196,15 +196,15 @@ static bool rd_memtype(wasm_reader_t *r, wasm_limits_t *l)
     return true;
 }
 
-static bool rd_globaltype(wasm_reader_t *r, wasm_globaltype_t *g)
+static bool rd_globaltype(wasmi_reader_t *r, wasmi_globaltype_t *g)
 {
     uint8_t mut;
 
-    if (!rd_valtype(r, &g->type) || !wasm_rd_u8(r, &mut))
+    if (!rd_valtype(r, &g->type) || !wasmi_rd_u8(r, &mut))
         return false;
     if (mut > 1) {
         r->p--;
-        return wasm_rd_fail(r, "malformed mutability 0x%x", mut);
+        return wasmi_rd_fail(r, "malformed mutability 0x%x", mut);
     }
     g->mut = mut == 1;
     return true;
@@ -235,11 +235,11 @@ static bool is_const_op(uint8_t op)
 }
 
 /* global.get in a constant expression sees only imported, immutable globals. */
-static bool const_global(dec_t *d, uint32_t at, wasm_constexpr_t *ce)
+static bool const_global(dec_t *d, uint32_t at, wasmi_constexpr_t *ce)
 {
     wasm_module_t *m = d->m;
 
-    if (!wasm_rd_u32(&d->r, &ce->index))
+    if (!wasmi_rd_u32(&d->r, &ce->index))
         return false;
     if (ce->index >= m->nglobal_imports)
         return fail_at(&d->r, at, "unknown global %u", ce->index);
@@ -252,9 +252,9 @@ static bool const_global(dec_t *d, uint32_t at, wasm_constexpr_t *ce)
 }
 
 /* Reads the single instruction of a constant expression. */
-static bool const_instr(dec_t *d, uint8_t op, uint32_t at, wasm_constexpr_t *ce)
+static bool const_instr(dec_t *d, uint8_t op, uint32_t at, wasmi_constexpr_t *ce)
 {
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     int32_t i32;
     int64_t i64;
     uint32_t f32;
@@ -262,31 +262,31 @@ static bool const_instr(dec_t *d, uint8_t op, uint32_t at, wasm_constexpr_t *ce)
     switch (op) {
     case OP_I32_CONST:
         ce->kind = WASM_CONST_I32, ce->type = WASM_I32;
-        if (!wasm_rd_s32(r, &i32))
+        if (!wasmi_rd_s32(r, &i32))
             return false;
         ce->value = (uint32_t)i32;
         return true;
     case OP_I64_CONST:
         ce->kind = WASM_CONST_I64, ce->type = WASM_I64;
-        if (!wasm_rd_s64(r, &i64))
+        if (!wasmi_rd_s64(r, &i64))
             return false;
         ce->value = (uint64_t)i64;
         return true;
     case OP_F32_CONST:
         ce->kind = WASM_CONST_F32, ce->type = WASM_F32;
-        if (!wasm_rd_fixed32(r, &f32))
+        if (!wasmi_rd_fixed32(r, &f32))
             return false;
         ce->value = f32;
         return true;
     case OP_F64_CONST:
         ce->kind = WASM_CONST_F64, ce->type = WASM_F64;
-        return wasm_rd_fixed64(r, &ce->value);
+        return wasmi_rd_fixed64(r, &ce->value);
     case OP_REF_NULL:
         ce->kind = WASM_CONST_REF_NULL;
         return rd_reftype(r, &ce->type);
     case OP_REF_FUNC:
         ce->kind = WASM_CONST_REF_FUNC, ce->type = WASM_FUNCREF;
-        if (!wasm_rd_u32(r, &ce->index))
+        if (!wasmi_rd_u32(r, &ce->index))
             return false;
         if (ce->index >= d->m->nfuncs)
             return fail_at(r, at, "unknown function %u", ce->index);
@@ -296,11 +296,11 @@ static bool const_instr(dec_t *d, uint8_t op, uint32_t at, wasm_constexpr_t *ce)
     case 0xFD: { /* v128.const: the only constant SIMD instruction */
         uint32_t sub;
         const uint8_t *b;
-        if (!wasm_rd_u32(r, &sub))
+        if (!wasmi_rd_u32(r, &sub))
             return false;
         if (sub != 12)
             return fail_at(r, at, "constant expression required: opcode 0xfd %u", sub);
-        if (!wasm_rd_bytes(r, 16, &b))
+        if (!wasmi_rd_bytes(r, 16, &b))
             return false;
         ce->kind = WASM_CONST_V128, ce->type = WASM_V128;
         __builtin_memcpy(&ce->value, b, 8);
@@ -328,17 +328,17 @@ static bool const_arith(uint8_t op, uint8_t *type)
  * sequence of constant instructions and (extended constants) i32/i64
  * add/sub/mul, validated with a small type stack. It is kept as
  * WASM_CONST_EXPR: the bytes are evaluated at instantiation. */
-static bool const_seq(dec_t *d, uint8_t want, uint32_t start, uint8_t op, wasm_constexpr_t *ce)
+static bool const_seq(dec_t *d, uint8_t want, uint32_t start, uint8_t op, wasmi_constexpr_t *ce)
 {
-    wasm_reader_t *r = &d->r;
-    wasm_constexpr_t scratch;
+    wasmi_reader_t *r = &d->r;
+    wasmi_constexpr_t scratch;
     uint8_t types[WASM_CONST_MAX_DEPTH];
     uint32_t depth = 1, max = 1, at;
     uint8_t t;
 
     types[0] = ce->type;
     for (;;) {
-        at = wasm_rd_offset(r) - 1;
+        at = wasmi_rd_offset(r) - 1;
         if (op == OP_END)
             break;
         if (const_arith(op, &t)) {
@@ -358,7 +358,7 @@ static bool const_seq(dec_t *d, uint8_t want, uint32_t start, uint8_t op, wasm_c
         } else {
             return fail_at(r, at, "constant expression required: opcode 0x%x", op);
         }
-        if (!wasm_rd_u8(r, &op))
+        if (!wasmi_rd_u8(r, &op))
             return false;
     }
     if (depth != 1)
@@ -375,15 +375,15 @@ static bool const_seq(dec_t *d, uint8_t want, uint32_t start, uint8_t op, wasm_c
 
 /* A constant expression whose value must have type `want`. The common one
  * instruction then `end` is stored decoded; longer ones by const_seq. */
-static bool rd_const(dec_t *d, uint8_t want, wasm_constexpr_t *ce)
+static bool rd_const(dec_t *d, uint8_t want, wasmi_constexpr_t *ce)
 {
-    wasm_reader_t *r = &d->r;
-    uint32_t at = wasm_rd_offset(r);
+    wasmi_reader_t *r = &d->r;
+    uint32_t at = wasmi_rd_offset(r);
     uint8_t op;
 
-    if (!wasm_rd_u8(r, &op) || !const_instr(d, op, at, ce))
+    if (!wasmi_rd_u8(r, &op) || !const_instr(d, op, at, ce))
         return false;
-    if (!wasm_rd_u8(r, &op))
+    if (!wasmi_rd_u8(r, &op))
         return false;
     if (op != OP_END)
         return const_seq(d, want, at, op, ce);
@@ -396,7 +396,7 @@ static bool rd_const(dec_t *d, uint8_t want, wasm_constexpr_t *ce)
 /* ------------------------------------------------------------ type section */
 
 /* Checks n value types starting at the reader and steps over them. */
-static bool skip_valtypes(wasm_reader_t *r, uint32_t n)
+static bool skip_valtypes(wasmi_reader_t *r, uint32_t n)
 {
     uint8_t t;
 
@@ -406,18 +406,18 @@ static bool skip_valtypes(wasm_reader_t *r, uint32_t n)
     return true;
 }
 
-static bool rd_functype(dec_t *d, wasm_functype_t *ft)
+static bool rd_functype(dec_t *d, wasmi_functype_t *ft)
 {
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     const uint8_t *params, *results;
     uint8_t form;
     uint32_t np, nr;
 
-    if (!wasm_rd_u8(r, &form))
+    if (!wasmi_rd_u8(r, &form))
         return false;
     if (form != 0x60) {
         r->p--;
-        return wasm_rd_fail(r, "malformed function type form 0x%x (expected 0x60)", form);
+        return wasmi_rd_fail(r, "malformed function type form 0x%x (expected 0x60)", form);
     }
     if (!rd_count(r, &np))
         return false;
@@ -434,11 +434,11 @@ static bool rd_functype(dec_t *d, wasm_functype_t *ft)
     __builtin_memcpy(ft->types + np, results, nr);
     ft->nparams = np;
     ft->nresults = nr;
-    ft->pcells = wasm_types_cells(ft->types, np);
-    ft->rcells = wasm_types_cells(ft->types + np, nr);
-    ft->canon = wasm_rt_intern_type(d->m->rt, ft->types, np, nr);
+    ft->pcells = wasmi_types_cells(ft->types, np);
+    ft->rcells = wasmi_types_cells(ft->types + np, nr);
+    ft->canon = wasmi_rt_intern_type(d->m->rt, ft->types, np, nr);
     if (ft->canon == UINT32_MAX)
-        return wasm_rd_fail(r, "out of memory");
+        return wasmi_rd_fail(r, "out of memory");
     return true;
 }
 
@@ -461,18 +461,18 @@ static bool sec_type(dec_t *d)
 
 /* ------------------------------------------------------------ import section */
 
-static bool rd_import(dec_t *d, wasm_import_t *im)
+static bool rd_import(dec_t *d, wasmi_import_t *im)
 {
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     uint32_t at;
 
-    if (!wasm_rd_name(r, &im->module, &im->module_len) ||
-        !wasm_rd_name(r, &im->name, &im->name_len) || !wasm_rd_u8(r, &im->kind))
+    if (!wasmi_rd_name(r, &im->module, &im->module_len) ||
+        !wasmi_rd_name(r, &im->name, &im->name_len) || !wasmi_rd_u8(r, &im->kind))
         return false;
-    at = wasm_rd_offset(r);
+    at = wasmi_rd_offset(r);
     switch (im->kind) {
     case WASM_EXTERN_FUNC:
-        if (!wasm_rd_u32(r, &im->u.type_idx))
+        if (!wasmi_rd_u32(r, &im->u.type_idx))
             return false;
         if (im->u.type_idx >= d->m->ntypes)
             return fail_at(r, at, "unknown type %u", im->u.type_idx);
@@ -492,7 +492,7 @@ static bool rd_import(dec_t *d, wasm_import_t *im)
 static bool import_spaces(dec_t *d)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
 
     for (uint32_t i = 0; i < m->nimports; i++) {
@@ -502,14 +502,14 @@ static bool import_spaces(dec_t *d)
         ng += m->imports[i].kind == WASM_EXTERN_GLOBAL;
     }
     if (nm > WASM_MAX_MEMORIES)
-        return wasm_rd_fail(r, "too many memories (limit %u)", WASM_MAX_MEMORIES);
+        return wasmi_rd_fail(r, "too many memories (limit %u)", WASM_MAX_MEMORIES);
     if (!(m->func_type = alloc_array(r, nf, sizeof *m->func_type)) ||
         !(m->tables = alloc_array(r, nt, sizeof *m->tables)) ||
         !(m->mems = alloc_array(r, nm, sizeof *m->mems)) ||
         !(m->globals = alloc_array(r, ng, sizeof *m->globals)))
         return false;
     for (uint32_t i = 0; i < m->nimports; i++) {
-        const wasm_import_t *im = &m->imports[i];
+        const wasmi_import_t *im = &m->imports[i];
         if (im->kind == WASM_EXTERN_FUNC)
             m->func_type[m->nfuncs++] = im->u.type_idx;
         else if (im->kind == WASM_EXTERN_TABLE)
@@ -546,7 +546,7 @@ static bool sec_import(dec_t *d)
 static bool sec_function(dec_t *d)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     uint32_t n, t, at;
     void *ft = m->func_type;
 
@@ -559,8 +559,8 @@ static bool sec_function(dec_t *d)
     if (!m->defs)
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        at = wasm_rd_offset(r);
-        if (!wasm_rd_u32(r, &t))
+        at = wasmi_rd_offset(r);
+        if (!wasmi_rd_u32(r, &t))
             return false;
         if (t >= m->ntypes)
             return fail_at(r, at, "unknown type %u", t);
@@ -575,7 +575,7 @@ static bool sec_function(dec_t *d)
 static bool sec_table(dec_t *d)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     uint32_t n, cap;
     void *t = m->tables;
 
@@ -594,8 +594,8 @@ static bool sec_table(dec_t *d)
 static bool sec_memory(dec_t *d)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t *r = &d->r;
-    uint32_t n, cap, at = wasm_rd_offset(r);
+    wasmi_reader_t *r = &d->r;
+    uint32_t n, cap, at = wasmi_rd_offset(r);
     void *mem = m->mems;
 
     if (!rd_vec(r, 2, &n, &cap))
@@ -617,7 +617,7 @@ static bool sec_memory(dec_t *d)
 static bool sec_global(dec_t *d)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     uint32_t n, cap;
     void *g = m->globals;
 
@@ -630,7 +630,7 @@ static bool sec_global(dec_t *d)
     if (!m->global_inits)
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        wasm_globaltype_t *gt = &m->globals[m->nglobals + i];
+        wasmi_globaltype_t *gt = &m->globals[m->nglobals + i];
         if (!vec_room(r, i, cap) || !rd_globaltype(r, gt) || !rd_const(d, gt->type, &m->global_inits[i]))
             return false;
     }
@@ -674,10 +674,10 @@ static bool check_export_names(dec_t *d, const uint32_t *ats)
     if (!slot)
         return false;
     for (uint32_t i = 0; i < m->nexports && ok; i++) {
-        const wasm_export_t *e = &m->exports[i];
+        const wasmi_export_t *e = &m->exports[i];
         size_t h = name_hash(e->name, e->name_len) & (cap - 1);
         for (; slot[h]; h = (h + 1) & (cap - 1)) {
-            const wasm_export_t *o = &m->exports[slot[h] - 1];
+            const wasmi_export_t *o = &m->exports[slot[h] - 1];
             if (name_eq(o->name, o->name_len, e->name, e->name_len)) {
                 ok = fail_at(&d->r, ats[i], "duplicate export name \"%.*s\"",
                              (int)(e->name_len > 64 ? 64 : e->name_len), e->name);
@@ -690,19 +690,19 @@ static bool check_export_names(dec_t *d, const uint32_t *ats)
     return ok;
 }
 
-static bool rd_export(dec_t *d, wasm_export_t *e)
+static bool rd_export(dec_t *d, wasmi_export_t *e)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     static const char *const what[4] = {"function", "table", "memory", "global"};
     uint32_t limit, at;
 
-    if (!wasm_rd_name(r, &e->name, &e->name_len) || !wasm_rd_u8(r, &e->kind))
+    if (!wasmi_rd_name(r, &e->name, &e->name_len) || !wasmi_rd_u8(r, &e->kind))
         return false;
     if (e->kind > WASM_EXTERN_GLOBAL)
-        return fail_at(r, wasm_rd_offset(r) - 1, "malformed export kind 0x%x", e->kind);
-    at = wasm_rd_offset(r);
-    if (!wasm_rd_u32(r, &e->index))
+        return fail_at(r, wasmi_rd_offset(r) - 1, "malformed export kind 0x%x", e->kind);
+    at = wasmi_rd_offset(r);
+    if (!wasmi_rd_u32(r, &e->index))
         return false;
     limit = e->kind == WASM_EXTERN_FUNC    ? m->nfuncs
             : e->kind == WASM_EXTERN_TABLE ? m->ntables
@@ -718,7 +718,7 @@ static bool rd_export(dec_t *d, wasm_export_t *e)
 static bool sec_export(dec_t *d)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     uint32_t n, cap, *ats;
     bool ok = true;
 
@@ -734,7 +734,7 @@ static bool sec_export(dec_t *d)
     for (uint32_t i = 0; i < n && ok; i++) {
         ok = vec_room(r, i, cap);
         if (ok) {
-            ats[i] = wasm_rd_offset(r);
+            ats[i] = wasmi_rd_offset(r);
             ok = rd_export(d, &m->exports[i]);
         }
     }
@@ -749,11 +749,11 @@ static bool sec_export(dec_t *d)
 static bool sec_start(dec_t *d)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t *r = &d->r;
-    uint32_t at = wasm_rd_offset(r);
-    const wasm_functype_t *ft;
+    wasmi_reader_t *r = &d->r;
+    uint32_t at = wasmi_rd_offset(r);
+    const wasmi_functype_t *ft;
 
-    if (!wasm_rd_u32(r, &m->start))
+    if (!wasmi_rd_u32(r, &m->start))
         return false;
     if (m->start >= m->nfuncs)
         return fail_at(r, at, "unknown function %u", m->start);
@@ -768,9 +768,9 @@ static bool sec_start(dec_t *d)
 
 /* The segment's items: function indices (flags bit 2 clear) or constant
  * expressions of the segment's type. */
-static bool rd_elem_items(dec_t *d, wasm_elem_t *e, bool exprs)
+static bool rd_elem_items(dec_t *d, wasmi_elem_t *e, bool exprs)
 {
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     uint32_t at, n;
 
     if (!rd_vec(r, exprs ? 2 : 1, &n, &e->count))
@@ -779,7 +779,7 @@ static bool rd_elem_items(dec_t *d, wasm_elem_t *e, bool exprs)
     if (!e->items)
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        wasm_constexpr_t *ce = &e->items[i];
+        wasmi_constexpr_t *ce = &e->items[i];
         if (!vec_room(r, i, e->count))
             return false;
         if (exprs) {
@@ -787,8 +787,8 @@ static bool rd_elem_items(dec_t *d, wasm_elem_t *e, bool exprs)
                 return false;
             continue;
         }
-        at = wasm_rd_offset(r);
-        if (!wasm_rd_u32(r, &ce->index))
+        at = wasmi_rd_offset(r);
+        if (!wasmi_rd_u32(r, &ce->index))
             return false;
         if (ce->index >= d->m->nfuncs)
             return fail_at(r, at, "unknown function %u", ce->index);
@@ -801,23 +801,23 @@ static bool rd_elem_items(dec_t *d, wasm_elem_t *e, bool exprs)
 
 /* Flags 0..7: bit 0 = not active, bit 1 = explicit table (active) or
  * declarative (not active), bit 2 = items are expressions. */
-static bool rd_elem(dec_t *d, wasm_elem_t *e)
+static bool rd_elem(dec_t *d, wasmi_elem_t *e)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t *r = &d->r;
-    uint32_t flags, at = wasm_rd_offset(r), tat;
+    wasmi_reader_t *r = &d->r;
+    uint32_t flags, at = wasmi_rd_offset(r), tat;
     uint8_t kind;
 
-    if (!wasm_rd_u32(r, &flags))
+    if (!wasmi_rd_u32(r, &flags))
         return false;
     if (flags > 7)
         return fail_at(r, at, "malformed elements segment kind %u", flags);
     e->mode = !(flags & 1) ? WASM_SEG_ACTIVE : (flags & 2) ? WASM_SEG_DECLARATIVE
                                                             : WASM_SEG_PASSIVE;
     e->type = WASM_FUNCREF;
-    tat = wasm_rd_offset(r);
+    tat = wasmi_rd_offset(r);
     if (e->mode == WASM_SEG_ACTIVE) {
-        if ((flags & 2) && !wasm_rd_u32(r, &e->table))
+        if ((flags & 2) && !wasmi_rd_u32(r, &e->table))
             return false;
         if (e->table >= m->ntables)
             return fail_at(r, tat, "unknown table %u", e->table);
@@ -827,10 +827,10 @@ static bool rd_elem(dec_t *d, wasm_elem_t *e)
     if ((flags & 3) && (flags & 4) && !rd_reftype(r, &e->type))
         return false;
     if ((flags & 3) && !(flags & 4)) {
-        if (!wasm_rd_u8(r, &kind))
+        if (!wasmi_rd_u8(r, &kind))
             return false;
         if (kind != 0x00)
-            return fail_at(r, wasm_rd_offset(r) - 1, "malformed element kind 0x%x", kind);
+            return fail_at(r, wasmi_rd_offset(r) - 1, "malformed element kind 0x%x", kind);
     }
     if (!rd_elem_items(d, e, flags & 4))
         return false;
@@ -861,7 +861,7 @@ static bool sec_element(dec_t *d)
 
 static bool sec_datacount(dec_t *d)
 {
-    if (!wasm_rd_u32(&d->r, &d->m->datacount))
+    if (!wasmi_rd_u32(&d->r, &d->m->datacount))
         return false;
     d->m->has_datacount = true;
     return true;
@@ -870,8 +870,8 @@ static bool sec_datacount(dec_t *d)
 /* Records where each body lies; compile.c validates the bodies. */
 static bool sec_code(dec_t *d)
 {
-    wasm_reader_t *r = &d->r;
-    uint32_t n, size, at = wasm_rd_offset(r);
+    wasmi_reader_t *r = &d->r;
+    uint32_t n, size, at = wasmi_rd_offset(r);
     const uint8_t *body;
 
     if (!rd_count(r, &n))
@@ -880,11 +880,11 @@ static bool sec_code(dec_t *d)
         return fail_at(r, at, "function and code section have inconsistent lengths "
                               "(%u bodies, %u functions)", n, d->ndefs);
     for (uint32_t i = 0; i < n; i++) {
-        if (!wasm_rd_u32(r, &size))
+        if (!wasmi_rd_u32(r, &size))
             return false;
         if (size > left(r))
-            return wasm_rd_fail(r, "unexpected end: function body of %u bytes", size);
-        if (!wasm_rd_bytes(r, size, &body))
+            return wasmi_rd_fail(r, "unexpected end: function body of %u bytes", size);
+        if (!wasmi_rd_bytes(r, size, &body))
             return false;
         d->m->defs[i].body_off = (uint32_t)(body - r->base);
         d->m->defs[i].body_len = size;
@@ -893,18 +893,18 @@ static bool sec_code(dec_t *d)
     return true;
 }
 
-static bool rd_data(dec_t *d, wasm_data_t *s)
+static bool rd_data(dec_t *d, wasmi_data_t *s)
 {
-    wasm_reader_t *r = &d->r;
-    uint32_t flags, at = wasm_rd_offset(r), mat;
+    wasmi_reader_t *r = &d->r;
+    uint32_t flags, at = wasmi_rd_offset(r), mat;
 
-    if (!wasm_rd_u32(r, &flags))
+    if (!wasmi_rd_u32(r, &flags))
         return false;
     if (flags > 2)
         return fail_at(r, at, "malformed data segment kind %u", flags);
     s->mode = flags == 1 ? WASM_SEG_PASSIVE : WASM_SEG_ACTIVE;
-    mat = wasm_rd_offset(r);
-    if (flags == 2 && !wasm_rd_u32(r, &s->mem))
+    mat = wasmi_rd_offset(r);
+    if (flags == 2 && !wasmi_rd_u32(r, &s->mem))
         return false;
     if (s->mode == WASM_SEG_ACTIVE) {
         if (s->mem >= d->m->nmems)
@@ -912,17 +912,17 @@ static bool rd_data(dec_t *d, wasm_data_t *s)
         if (!rd_const(d, WASM_I32, &s->offset))
             return false;
     }
-    if (!wasm_rd_u32(r, &s->len))
+    if (!wasmi_rd_u32(r, &s->len))
         return false;
     if (s->len > left(r))
-        return wasm_rd_fail(r, "unexpected end: data segment of %u bytes", s->len);
-    return wasm_rd_bytes(r, s->len, &s->bytes);
+        return wasmi_rd_fail(r, "unexpected end: data segment of %u bytes", s->len);
+    return wasmi_rd_bytes(r, s->len, &s->bytes);
 }
 
 static bool sec_data(dec_t *d)
 {
     wasm_module_t *m = d->m;
-    uint32_t n, cap, at = wasm_rd_offset(&d->r);
+    uint32_t n, cap, at = wasmi_rd_offset(&d->r);
 
     if (!rd_vec(&d->r, 2, &n, &cap))
         return false;
@@ -943,11 +943,11 @@ static bool sec_data(dec_t *d)
 
 static bool sec_custom(dec_t *d)
 {
-    wasm_reader_t *r = &d->r;
+    wasmi_reader_t *r = &d->r;
     const char *name;
     uint32_t len;
 
-    if (!wasm_rd_name(r, &name, &len))
+    if (!wasmi_rd_name(r, &name, &len))
         return false;
     if (name_eq(name, len, "name", 4) && !d->names) {
         d->names = r->p;
@@ -962,23 +962,23 @@ static bool sec_custom(dec_t *d)
 static void read_func_names(dec_t *d)
 {
     wasm_module_t *m = d->m;
-    wasm_reader_t r = {d->r.base, d->names, d->names_end, "name", NULL, false};
-    wasm_reader_t sub;
+    wasmi_reader_t r = {d->r.base, d->names, d->names_end, "name", NULL, false};
+    wasmi_reader_t sub;
     uint8_t id;
     uint32_t size, n, idx, len;
     const char *name;
     const uint8_t *body;
 
     do {
-        if (r.p >= r.end || !wasm_rd_u8(&r, &id) || !wasm_rd_u32(&r, &size) ||
-            !wasm_rd_bytes(&r, size, &body))
+        if (r.p >= r.end || !wasmi_rd_u8(&r, &id) || !wasmi_rd_u32(&r, &size) ||
+            !wasmi_rd_bytes(&r, size, &body))
             return;
     } while (id != 1);
-    sub = (wasm_reader_t){r.base, body, body + size, "name", NULL, false};
-    if (!wasm_rd_u32(&sub, &n))
+    sub = (wasmi_reader_t){r.base, body, body + size, "name", NULL, false};
+    if (!wasmi_rd_u32(&sub, &n))
         return;
     for (uint32_t i = 0; i < n; i++) {
-        if (!wasm_rd_u32(&sub, &idx) || !wasm_rd_name(&sub, &name, &len) || idx >= m->nfuncs)
+        if (!wasmi_rd_u32(&sub, &idx) || !wasmi_rd_name(&sub, &name, &len) || idx >= m->nfuncs)
             return;
         m->func_names[idx].name = name;
         m->func_names[idx].len = len;
@@ -1006,44 +1006,44 @@ static bool decode_section(dec_t *d, uint8_t id)
     }
 }
 
-static bool rd_header(wasm_reader_t *r)
+static bool rd_header(wasmi_reader_t *r)
 {
     const uint8_t *h;
     uint32_t v;
 
     if (left(r) < 4)
-        return wasm_rd_fail(r, "unexpected end: magic header not detected");
-    if (!wasm_rd_bytes(r, 4, &h))
+        return wasmi_rd_fail(r, "unexpected end: magic header not detected");
+    if (!wasmi_rd_bytes(r, 4, &h))
         return false;
     if (h[0] != 0 || h[1] != 'a' || h[2] != 's' || h[3] != 'm') {
         r->p = h;
-        return wasm_rd_fail(r, "magic header not detected");
+        return wasmi_rd_fail(r, "magic header not detected");
     }
     if (left(r) < 4)
-        return wasm_rd_fail(r, "unexpected end: unknown binary version");
-    if (!wasm_rd_fixed32(r, &v))
+        return wasmi_rd_fail(r, "unexpected end: unknown binary version");
+    if (!wasmi_rd_fixed32(r, &v))
         return false;
     if (v != 1) {
         r->p -= 4;
-        return wasm_rd_fail(r, "unknown binary version 0x%x", v);
+        return wasmi_rd_fail(r, "unknown binary version 0x%x", v);
     }
     return true;
 }
 
 /* Walks the sections in order; `top` reads section headers. */
-static bool decode_sections(dec_t *d, wasm_reader_t *top)
+static bool decode_sections(dec_t *d, wasmi_reader_t *top)
 {
     uint8_t id, last = 0;
     uint32_t size, at;
 
     while (top->p < top->end) {
-        at = wasm_rd_offset(top);
-        if (!wasm_rd_u8(top, &id) || !wasm_rd_u32(top, &size))
+        at = wasmi_rd_offset(top);
+        if (!wasmi_rd_u8(top, &id) || !wasmi_rd_u32(top, &size))
             return false;
         if (id >= SEC_COUNT)
             return fail_at(top, at, "malformed section id %u", id);
         if (size > left(top))
-            return wasm_rd_fail(top, "length out of bounds: %s section of %u bytes",
+            return wasmi_rd_fail(top, "length out of bounds: %s section of %u bytes",
                                 section_names[id], size);
         if (id != SEC_CUSTOM && section_rank[id] <= last)
             return fail_at(top, at, "unexpected content after last section: %s section "
@@ -1057,21 +1057,21 @@ static bool decode_sections(dec_t *d, wasm_reader_t *top)
         if (!decode_section(d, id))
             return false;
         if (d->r.p != d->r.end)
-            return wasm_rd_fail(&d->r, "section size mismatch");
+            return wasmi_rd_fail(&d->r, "section size mismatch");
     }
     return true;
 }
 
 /* Cross-section checks, then the tables that every module has. */
-static bool finish(dec_t *d, wasm_reader_t *top)
+static bool finish(dec_t *d, wasmi_reader_t *top)
 {
     wasm_module_t *m = d->m;
 
     if (d->ndefs && !d->have_code)
-        return wasm_rd_fail(top, "function and code section have inconsistent lengths "
+        return wasmi_rd_fail(top, "function and code section have inconsistent lengths "
                                  "(no code section for %u functions)", d->ndefs);
     if (m->has_datacount && !d->have_data && m->datacount)
-        return wasm_rd_fail(top, "data count and data section have inconsistent lengths");
+        return wasmi_rd_fail(top, "data count and data section have inconsistent lengths");
     if (!m->declared_funcs) {
         m->declared_funcs = alloc_array(top, ((size_t)m->nfuncs + 7) / 8, 1);
         if (!m->declared_funcs)
@@ -1085,13 +1085,13 @@ static bool finish(dec_t *d, wasm_reader_t *top)
     return true;
 }
 
-bool wasm_decode(wasm_module_t *m, wasm_error_t *err)
+bool wasmi_decode(wasm_module_t *m, wasm_error_t *err)
 {
     dec_t d = {0};
-    wasm_reader_t top = {m->bytes, m->bytes, m->bytes, NULL, err, false};
+    wasmi_reader_t top = {m->bytes, m->bytes, m->bytes, NULL, err, false};
 
     if (m->len > UINT32_MAX)
-        return wasm_rd_fail(&top, "module too large (%zu bytes)", m->len);
+        return wasmi_rd_fail(&top, "module too large (%zu bytes)", m->len);
     if (m->bytes)
         top.end = m->bytes + m->len;
     d.m = m;
@@ -1111,7 +1111,7 @@ static void free_ptr(void *p)
 
 /* Frees everything the module owns, including m->bytes, and clears the
  * pointers; the struct itself stays with the caller. */
-void wasm_module_release(wasm_module_t *m)
+void wasmi_module_release(wasm_module_t *m)
 {
     uint32_t ndefs = m->defs ? m->nfuncs - m->nfunc_imports : 0;
 

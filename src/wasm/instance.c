@@ -16,7 +16,7 @@
 
 /* ------------------------------------------------------------ memories */
 
-bool wasm_memory_init_obj(wasm_memory_t *mem, uint32_t min, uint32_t max, bool has_max,
+bool wasmi_memory_init_obj(wasm_memory_t *mem, uint32_t min, uint32_t max, bool has_max,
                           uint32_t limit, bool guard)
 {
     uint32_t top = has_max && max < limit ? max : limit;
@@ -44,13 +44,13 @@ bool wasm_memory_init_obj(wasm_memory_t *mem, uint32_t min, uint32_t max, bool h
     return true;
 }
 
-void wasm_memory_release_obj(wasm_memory_t *mem)
+void wasmi_memory_release_obj(wasm_memory_t *mem)
 {
     if (mem && mem->base)
         wasm_plat_vm_release(mem->base, (size_t)mem->reserved);
 }
 
-int64_t wasm_memory_grow_to(wasm_memory_t *mem, uint32_t delta, uint32_t limit)
+int64_t wasmi_memory_grow_to(wasm_memory_t *mem, uint32_t delta, uint32_t limit)
 {
     uint32_t old = mem->pages;
     uint64_t want = (uint64_t)old + delta;
@@ -75,12 +75,12 @@ uint64_t wasm_memory_size(const wasm_memory_t *mem)
 
 int64_t wasm_memory_grow(wasm_memory_t *mem, uint32_t delta_pages)
 {
-    return wasm_memory_grow_to(mem, delta_pages, UINT32_MAX);
+    return wasmi_memory_grow_to(mem, delta_pages, UINT32_MAX);
 }
 
 /* ------------------------------------------------------------ tables */
 
-bool wasm_table_init_obj(wasm_table_t *t, uint8_t elem, uint32_t min, uint32_t max,
+bool wasmi_table_init_obj(wasm_table_t *t, uint8_t elem, uint32_t min, uint32_t max,
                          bool has_max)
 {
     t->elem = elem;
@@ -92,7 +92,7 @@ bool wasm_table_init_obj(wasm_table_t *t, uint8_t elem, uint32_t min, uint32_t m
     return t->elems != NULL;
 }
 
-int64_t wasm_table_grow_to(wasm_table_t *t, uint32_t delta, uint64_t init, uint32_t limit)
+int64_t wasmi_table_grow_to(wasm_table_t *t, uint32_t delta, uint64_t init, uint32_t limit)
 {
     uint32_t old = t->size;
     uint64_t want = (uint64_t)old + delta;
@@ -149,7 +149,7 @@ uint64_t wasm_global_get(const wasm_global_t *g)
 
 void wasm_global_set(wasm_global_t *g, uint64_t v)
 {
-    g->value = wasm_cell_canon(g->type, v);
+    g->value = wasmi_cell_canon(g->type, v);
 }
 
 void wasm_global_get_v128(const wasm_global_t *g, uint64_t out[2])
@@ -177,7 +177,7 @@ wasm_module_t *wasm_module_load(wasm_runtime_t *rt, const uint8_t *bytes, size_t
     err->offset = 0;
     wasm_module_t *m = wasm_plat_alloc(sizeof *m);
     if (!m) {
-        wasm_set_error(err, NULL, 0, "out of memory");
+        wasmi_set_error(err, NULL, 0, "out of memory");
         return NULL;
     }
     m->rt = rt;
@@ -189,16 +189,16 @@ wasm_module_t *wasm_module_load(wasm_runtime_t *rt, const uint8_t *bytes, size_t
     m->bytes = wasm_plat_alloc(len ? len : 1);
     if (!m->bytes) {
         wasm_plat_free(m);
-        wasm_set_error(err, NULL, 0, "out of memory");
+        wasmi_set_error(err, NULL, 0, "out of memory");
         return NULL;
     }
     if (len)
         __builtin_memcpy(m->bytes, bytes, len);
-    bool ok = wasm_decode(m, err);
+    bool ok = wasmi_decode(m, err);
     for (uint32_t i = 0; ok && i < m->nfuncs - m->nfunc_imports; i++)
-        ok = wasm_compile(m, i, err);
+        ok = wasmi_compile(m, i, err);
     if (ok && rt->engine == WASM_ENGINE_COMPILED)
-        wasm_jit_compile(m);
+        wasmi_jit_compile(m);
     if (!ok) {
         wasm_module_free(m);
         return NULL;
@@ -223,8 +223,8 @@ void wasm_module_free(wasm_module_t *m)
 {
     if (!m || --m->refs)
         return;
-    wasm_jit_free(m);
-    wasm_module_release(m);
+    wasmi_jit_free(m);
+    wasmi_module_release(m);
     wasm_plat_free(m->bytes);
     wasm_plat_free(m);
 }
@@ -236,7 +236,7 @@ uint32_t wasm_module_import_count(const wasm_module_t *m)
 
 void wasm_module_import(const wasm_module_t *m, uint32_t i, wasm_import_desc_t *out)
 {
-    const wasm_import_t *im = &m->imports[i];
+    const wasmi_import_t *im = &m->imports[i];
     out->module = im->module;
     out->module_len = im->module_len;
     out->name = im->name;
@@ -251,7 +251,7 @@ uint32_t wasm_module_export_count(const wasm_module_t *m)
 
 void wasm_module_export(const wasm_module_t *m, uint32_t i, wasm_export_desc_t *out)
 {
-    const wasm_export_t *e = &m->exports[i];
+    const wasmi_export_t *e = &m->exports[i];
     out->name = e->name;
     out->name_len = e->name_len;
     out->kind = (wasm_extern_kind_t)e->kind;
@@ -333,7 +333,7 @@ bool wasm_linker_define_instance(wasm_linker_t *l, const char *module, uint32_t 
     const wasm_module_t *m = inst->m;
     for (uint32_t i = 0; i < m->nexports; i++) {
         wasm_extern_t ext;
-        const wasm_export_t *x = &m->exports[i];
+        const wasmi_export_t *x = &m->exports[i];
         if (!wasm_instance_export(inst, x->name, x->name_len, &ext) ||
             !wasm_linker_define(l, module, module_len, x->name, x->name_len, ext))
             return false;
@@ -347,7 +347,7 @@ static bool same(const char *a, uint32_t an, const char *b, uint32_t bn)
 }
 
 /* The latest definition wins, so re-registering a name replaces it. */
-static const wasm_extern_t *linker_find(const wasm_linker_t *l, const wasm_import_t *im)
+static const wasm_extern_t *linker_find(const wasm_linker_t *l, const wasmi_import_t *im)
 {
     for (uint32_t i = l ? l->n : 0; i-- > 0;) {
         const link_entry_t *e = &l->e[i];
@@ -360,7 +360,7 @@ static const wasm_extern_t *linker_find(const wasm_linker_t *l, const wasm_impor
 
 /* ------------------------------------------------------------ instances */
 
-static bool limits_match(uint32_t size, bool has_max, uint32_t max, const wasm_limits_t *want)
+static bool limits_match(uint32_t size, bool has_max, uint32_t max, const wasmi_limits_t *want)
 {
     if (size < want->min)
         return false;
@@ -369,7 +369,7 @@ static bool limits_match(uint32_t size, bool has_max, uint32_t max, const wasm_l
     return true;
 }
 
-static bool link_import(wasm_instance_t *inst, const wasm_import_t *im, const wasm_extern_t *x,
+static bool link_import(wasm_instance_t *inst, const wasmi_import_t *im, const wasm_extern_t *x,
                         uint32_t *counts, wasm_error_t *err)
 {
     const wasm_module_t *m = inst->m;
@@ -392,7 +392,7 @@ static bool link_import(wasm_instance_t *inst, const wasm_import_t *im, const wa
         wasm_memory_t *mem = x->u.memory;
         if (!limits_match(mem->pages, mem->has_max, mem->max_pages, &im->u.mem))
             why = "incompatible import type (memory limits)";
-        else if (m->jit && ((wasm_jit_t *)m->jit)->guard && !mem->guarded)
+        else if (m->jit && ((wasmi_jit_t *)m->jit)->guard && !mem->guarded)
             why = "memory without guard regions for compiled code (another runtime's?)";
         else
             inst->mems[counts[2]++] = mem;
@@ -404,23 +404,23 @@ static bool link_import(wasm_instance_t *inst, const wasm_import_t *im, const wa
             inst->globals[counts[3]++] = g;
     }
     if (why)
-        wasm_set_error(err, "import", 0, "%s: %.*s.%.*s", why, (int)im->module_len, im->module,
+        wasmi_set_error(err, "import", 0, "%s: %.*s.%.*s", why, (int)im->module_len, im->module,
                        (int)im->name_len, im->name);
     return why == NULL;
 }
 
-static uint64_t eval_const(wasm_instance_t *inst, const wasm_constexpr_t *e);
+static uint64_t eval_const(wasm_instance_t *inst, const wasmi_constexpr_t *e);
 
 /* Evaluates a validated extended constant expression (module.h). */
-static uint64_t eval_const_expr(wasm_instance_t *inst, const wasm_constexpr_t *e)
+static uint64_t eval_const_expr(wasm_instance_t *inst, const wasmi_constexpr_t *e)
 {
     wasm_module_t *m = inst->m;
-    wasm_reader_t r = {m->bytes, m->bytes + e->index, m->bytes + m->len, "constant", NULL, false};
+    wasmi_reader_t r = {m->bytes, m->bytes + e->index, m->bytes + m->len, "constant", NULL, false};
     uint64_t st[WASM_CONST_MAX_DEPTH];
     uint32_t n = 0;
     uint8_t op;
-    while (wasm_rd_u8(&r, &op) && op != 0x0B) {
-        wasm_constexpr_t one = {0, 0, 0, 0, 0};
+    while (wasmi_rd_u8(&r, &op) && op != 0x0B) {
+        wasmi_constexpr_t one = {0, 0, 0, 0, 0};
         const uint8_t *skip;
         int32_t i32;
         int64_t i64;
@@ -432,21 +432,21 @@ static uint64_t eval_const_expr(wasm_instance_t *inst, const wasm_constexpr_t *e
         case 0x7C: n--, st[n - 1] = st[n - 1] + st[n]; continue;
         case 0x7D: n--, st[n - 1] = st[n - 1] - st[n]; continue;
         case 0x7E: n--, st[n - 1] = st[n - 1] * st[n]; continue;
-        case 0x41: wasm_rd_s32(&r, &i32), one.value = (uint32_t)i32; break;
-        case 0x42: wasm_rd_s64(&r, &i64), one.value = (uint64_t)i64; break;
-        case 0x43: wasm_rd_fixed32(&r, &f32), one.value = f32; break;
-        case 0x44: wasm_rd_fixed64(&r, &one.value); break;
-        case 0xD0: wasm_rd_u8(&r, &one.type), one.kind = WASM_CONST_REF_NULL; break;
-        case 0xD2: wasm_rd_u32(&r, &one.index), one.kind = WASM_CONST_REF_FUNC; break;
-        case 0xFD: wasm_rd_u32(&r, &f32), wasm_rd_bytes(&r, 16, &skip); break; /* unused */
-        default: wasm_rd_u32(&r, &one.index), one.kind = WASM_CONST_GLOBAL_GET; break;
+        case 0x41: wasmi_rd_s32(&r, &i32), one.value = (uint32_t)i32; break;
+        case 0x42: wasmi_rd_s64(&r, &i64), one.value = (uint64_t)i64; break;
+        case 0x43: wasmi_rd_fixed32(&r, &f32), one.value = f32; break;
+        case 0x44: wasmi_rd_fixed64(&r, &one.value); break;
+        case 0xD0: wasmi_rd_u8(&r, &one.type), one.kind = WASM_CONST_REF_NULL; break;
+        case 0xD2: wasmi_rd_u32(&r, &one.index), one.kind = WASM_CONST_REF_FUNC; break;
+        case 0xFD: wasmi_rd_u32(&r, &f32), wasmi_rd_bytes(&r, 16, &skip); break; /* unused */
+        default: wasmi_rd_u32(&r, &one.index), one.kind = WASM_CONST_GLOBAL_GET; break;
         }
         st[n++] = eval_const(inst, &one);
     }
     return n ? st[0] : 0;
 }
 
-static uint64_t eval_const(wasm_instance_t *inst, const wasm_constexpr_t *e)
+static uint64_t eval_const(wasm_instance_t *inst, const wasmi_constexpr_t *e)
 {
     switch (e->kind) {
     case WASM_CONST_EXPR:
@@ -498,20 +498,20 @@ static bool define_objects(wasm_instance_t *inst, wasm_error_t *err)
     }
     uint64_t total = 0;
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
-        const wasm_tabletype_t *tt = &m->tables[i];
+        const wasmi_tabletype_t *tt = &m->tables[i];
         total += tt->lim.min;
         if (total > inst->max_table_elems) {
-            wasm_set_error(err, "table", 0, "tables too large (%llu elements, limit %u)",
+            wasmi_set_error(err, "table", 0, "tables too large (%llu elements, limit %u)",
                            (unsigned long long)total, inst->max_table_elems);
             return false;
         }
         if (tt->lim.min > inst->rt->cfg.max_table_elems) {
-            wasm_set_error(err, "table", 0, "table %u too large (%u elements)", i, tt->lim.min);
+            wasmi_set_error(err, "table", 0, "table %u too large (%u elements)", i, tt->lim.min);
             return false;
         }
-        if (!wasm_table_init_obj(&inst->own_tables[i], tt->elem, tt->lim.min, tt->lim.max,
+        if (!wasmi_table_init_obj(&inst->own_tables[i], tt->elem, tt->lim.min, tt->lim.max,
                                  tt->lim.has_max)) {
-            wasm_set_error(err, "table", 0, "out of memory for table %u", i);
+            wasmi_set_error(err, "table", 0, "out of memory for table %u", i);
             return false;
         }
         inst->tables[i] = &inst->own_tables[i];
@@ -522,21 +522,21 @@ static bool define_objects(wasm_instance_t *inst, wasm_error_t *err)
                      ? inst->max_mem_pages : inst->rt->cfg.max_memory_pages;
         inst->own_mems = wasm_plat_alloc(n * sizeof(wasm_memory_t));
         if (!inst->own_mems) {
-            wasm_set_error(err, "memory", 0, "out of memory");
+            wasmi_set_error(err, "memory", 0, "out of memory");
             return false;
         }
         __builtin_memset(inst->own_mems, 0, n * sizeof(wasm_memory_t));
         inst->own_mem = inst->own_mems;
         for (uint32_t i = 0; i < n; i++) {
-            const wasm_limits_t *l = &m->mems[m->nmem_imports + i];
+            const wasmi_limits_t *l = &m->mems[m->nmem_imports + i];
             if (l->min > top) {
-                wasm_set_error(err, "memory", 0, "memory of %u pages exceeds the limit of %u",
+                wasmi_set_error(err, "memory", 0, "memory of %u pages exceeds the limit of %u",
                                l->min, top);
                 return false;
             }
-            if (!wasm_memory_init_obj(&inst->own_mems[i], l->min, l->max, l->has_max, top,
+            if (!wasmi_memory_init_obj(&inst->own_mems[i], l->min, l->max, l->has_max, top,
                                       inst->rt->guard)) {
-                wasm_set_error(err, "memory", 0, "cannot reserve memory %u of %u pages",
+                wasmi_set_error(err, "memory", 0, "cannot reserve memory %u of %u pages",
                                m->nmem_imports + i, l->min);
                 return false;
             }
@@ -549,17 +549,17 @@ static bool define_objects(wasm_instance_t *inst, wasm_error_t *err)
         wasm_global_t *g = &inst->own_globals[i];
         g->type = m->globals[i].type;
         g->mut = m->globals[i].mut;
-        const wasm_constexpr_t *ce = &m->global_inits[i - m->nglobal_imports];
+        const wasmi_constexpr_t *ce = &m->global_inits[i - m->nglobal_imports];
         g->value = eval_const(inst, ce);
         g->hi = ce->kind == WASM_CONST_V128 ? ce->hi
                 : ce->kind == WASM_CONST_GLOBAL_GET ? inst->globals[ce->index]->hi : 0;
         inst->globals[i] = g;
     }
     for (uint32_t i = 0; i < m->nelems; i++) {
-        const wasm_elem_t *e = &m->elems[i];
+        const wasmi_elem_t *e = &m->elems[i];
         inst->elem_items[i] = wasm_plat_alloc(((size_t)e->count + 1) * sizeof(uint64_t));
         if (!inst->elem_items[i]) {
-            wasm_set_error(err, "element", 0, "out of memory");
+            wasmi_set_error(err, "element", 0, "out of memory");
             return false;
         }
         for (uint32_t k = 0; k < e->count; k++)
@@ -574,7 +574,7 @@ static wasm_trap_kind_t initialize(wasm_instance_t *inst, wasm_exec_t *ex, wasm_
 {
     wasm_module_t *m = inst->m;
     for (uint32_t i = 0; i < m->nelems; i++) {
-        const wasm_elem_t *e = &m->elems[i];
+        const wasmi_elem_t *e = &m->elems[i];
         if (e->mode == WASM_SEG_ACTIVE) {
             wasm_table_t *t = inst->tables[e->table];
             uint32_t off = (uint32_t)eval_const(inst, &e->offset);
@@ -587,7 +587,7 @@ static wasm_trap_kind_t initialize(wasm_instance_t *inst, wasm_exec_t *ex, wasm_
             inst->elem_len[i] = 0;
     }
     for (uint32_t i = 0; i < m->ndatas; i++) {
-        const wasm_data_t *d = &m->datas[i];
+        const wasmi_data_t *d = &m->datas[i];
         if (d->mode != WASM_SEG_ACTIVE)
             continue;
         uint32_t off = (uint32_t)eval_const(inst, &d->offset);
@@ -631,7 +631,7 @@ wasm_instance_t *wasm_instantiate_limited(wasm_module_t *m, wasm_linker_t *impor
     trap->message[0] = 0;
     wasm_instance_t *inst = wasm_plat_alloc(sizeof *inst);
     if (!inst) {
-        wasm_set_error(err, NULL, 0, "out of memory");
+        wasmi_set_error(err, NULL, 0, "out of memory");
         return NULL;
     }
     inst->rt = m->rt;
@@ -642,16 +642,16 @@ wasm_instance_t *wasm_instantiate_limited(wasm_module_t *m, wasm_linker_t *impor
     inst->ntables = m->ntables;
     inst->nelems = m->nelems;
     if (!alloc_arrays(inst)) {
-        wasm_set_error(err, NULL, 0, "out of memory");
+        wasmi_set_error(err, NULL, 0, "out of memory");
         wasm_instance_free(inst);
         return NULL;
     }
     uint32_t counts[4] = {0, 0, 0, 0};
     for (uint32_t i = 0; i < m->nimports; i++) {
-        const wasm_import_t *im = &m->imports[i];
+        const wasmi_import_t *im = &m->imports[i];
         const wasm_extern_t *x = linker_find(imports, im);
         if (!x) {
-            wasm_set_error(err, "import", 0, "unknown import: %.*s.%.*s", (int)im->module_len,
+            wasmi_set_error(err, "import", 0, "unknown import: %.*s.%.*s", (int)im->module_len,
                            im->module, (int)im->name_len, im->name);
             wasm_instance_free(inst);
             return NULL;
@@ -673,7 +673,7 @@ wasm_instance_t *wasm_instantiate_limited(wasm_module_t *m, wasm_linker_t *impor
             trap->kind = k;
             trap->nframes = 0;
         }
-        if (!wasm_rt_add_hostobj(m->rt, inst, release_instance))
+        if (!wasmi_rt_add_hostobj(m->rt, inst, release_instance))
             wasm_instance_free(inst);
         return NULL;
     }
@@ -684,12 +684,12 @@ void wasm_instance_free(wasm_instance_t *inst)
 {
     if (!inst)
         return;
-    wasm_instance_snap_free(inst);
+    wasmi_instance_snap_free(inst);
     if (inst->own_tables)
         for (uint32_t i = inst->ntable_imports; i < inst->ntables; i++)
             wasm_plat_free(inst->own_tables[i].elems);
     for (uint32_t i = 0; i < inst->nown_mems; i++)
-        wasm_memory_release_obj(&inst->own_mems[i]);
+        wasmi_memory_release_obj(&inst->own_mems[i]);
     wasm_plat_free(inst->own_mems);
     wasm_plat_free(inst->mems);
     if (inst->elem_items)
@@ -712,7 +712,7 @@ bool wasm_instance_export(wasm_instance_t *inst, const char *name, uint32_t name
 {
     const wasm_module_t *m = inst->m;
     for (uint32_t i = 0; i < m->nexports; i++) {
-        const wasm_export_t *e = &m->exports[i];
+        const wasmi_export_t *e = &m->exports[i];
         if (!same(e->name, e->name_len, name, name_len))
             continue;
         out->kind = (wasm_extern_kind_t)e->kind;
@@ -760,7 +760,7 @@ void wasm_instance_set_memory_limit(wasm_instance_t *inst, uint32_t max_memory_p
     inst->max_mem_pages = max_memory_pages;
 }
 
-int64_t wasm_instance_table_grow(wasm_instance_t *inst, uint32_t table, uint32_t delta,
+int64_t wasmi_instance_table_grow(wasm_instance_t *inst, uint32_t table, uint32_t delta,
                                  uint64_t init)
 {
     wasm_table_t *t = inst->tables[table];
@@ -773,5 +773,5 @@ int64_t wasm_instance_table_grow(wasm_instance_t *inst, uint32_t table, uint32_t
         if (total > inst->max_table_elems)
             return -1;
     }
-    return wasm_table_grow_to(t, delta, init, inst->rt->cfg.max_table_elems);
+    return wasmi_table_grow_to(t, delta, init, inst->rt->cfg.max_table_elems);
 }

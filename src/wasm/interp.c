@@ -34,13 +34,13 @@
 #define S32(i) ((int32_t)(uint32_t)fp[ip[i]])
 #define U64(i) (fp[ip[i]])
 #define S64(i) ((int64_t)fp[ip[i]])
-#define F32(i) wasm_f32((uint32_t)fp[ip[i]])
-#define F64(i) wasm_f64(fp[ip[i]])
+#define F32(i) wasmi_f32((uint32_t)fp[ip[i]])
+#define F64(i) wasmi_f64(fp[ip[i]])
 #define IMM(i) (ip[i])
 #define PUT32(i, v) (fp[ip[i]] = (uint64_t)(uint32_t)(v))
 #define PUT64(i, v) (fp[ip[i]] = (uint64_t)(v))
-#define PUTF32(i, v) (fp[ip[i]] = (uint64_t)wasm_f32_bits(v))
-#define PUTF64(i, v) (fp[ip[i]] = wasm_f64_bits(v))
+#define PUTF32(i, v) (fp[ip[i]] = (uint64_t)wasmi_f32_bits(v))
+#define PUTF64(i, v) (fp[ip[i]] = wasmi_f64_bits(v))
 
 #if WASM_THREADED
 #define CASE(name) L_##name:
@@ -96,12 +96,12 @@
 #define BRZ(name, T, op) CASE(name) { if ((T)fp[ip[1]] op 0) JUMP(ip[2]); NEXT(3); }
 
 /* Effective address check: ea + n must lie within memory (and stays
- * within it under speculation: wasm_spec_clamp). */
+ * within it under speculation: wasmi_spec_clamp). */
 #define EA(slot, off, n)                                              \
     uint64_t ea = (uint64_t)(uint32_t)fp[ip[slot]] + ip[off];        \
     if (WASM_UNLIKELY(ea + (n) > memsize))                            \
         TRAP(WASM_TRAP_OOB_MEMORY);                                   \
-    ea = wasm_spec_clamp(ea, ea + (n), memsize)
+    ea = wasmi_spec_clamp(ea, ea + (n), memsize)
 /* riscv64 promises no misaligned access, so a copy of unknown alignment
  * becomes byte accesses, which device registers mapped into a driver's
  * memory (virtio-mmio: 32-bit only) refuse: an aligned address gets one
@@ -157,7 +157,7 @@ __attribute__((noinline)) static wasm_trap_kind_t safepoint_slow(wasm_exec_t *ex
 static wasm_trap_kind_t memory_init(wasm_instance_t *inst, uint32_t seg, uint32_t d, uint32_t s,
                                     uint32_t n)
 {
-    const wasm_data_t *ds = &inst->m->datas[seg];
+    const wasmi_data_t *ds = &inst->m->datas[seg];
     uint64_t len = inst->data_dropped[seg] ? 0 : ds->len;
     wasm_memory_t *mem = inst->mem;
     if ((uint64_t)s + n > len || (uint64_t)d + n > mem->size)
@@ -201,7 +201,7 @@ static wasm_trap_kind_t table_fill(wasm_table_t *t, uint32_t i, uint64_t v, uint
 
 /* Records the backtrace: the trapping function, then its callers. */
 static void record_trap(wasm_exec_t *ex, wasm_trap_kind_t k, wasm_func_t *func,
-                        wasm_ctl_t *ctl, wasm_ctl_t *base, bool append)
+                        wasmi_ctl_t *ctl, wasmi_ctl_t *base, bool append)
 {
     wasm_trap_t *t = &ex->last_trap;
     t->kind = k;
@@ -212,7 +212,7 @@ static void record_trap(wasm_exec_t *ex, wasm_trap_kind_t k, wasm_func_t *func,
         wasm_frame_info_t *fi = &t->frames[t->nframes++];
         fi->instance = f->inst;
         fi->func_index = f->index;
-        fi->name = wasm_func_name(f, &fi->name_len);
+        fi->name = wasmi_func_name(f, &fi->name_len);
         fi->code_offset = f->def ? f->def->body_off : 0;
         if (ctl <= base)
             break;
@@ -224,7 +224,7 @@ static void record_trap(wasm_exec_t *ex, wasm_trap_kind_t k, wasm_func_t *func,
 typedef struct interp_cold {
     wasm_func_t *func;            /* running function */
     wasm_instance_t *inst;        /* its instance */
-    wasm_ctl_t *ctl;              /* next free control record */
+    wasmi_ctl_t *ctl;              /* next free control record */
 } interp_cold_t;
 
 __attribute__((noinline)) static void keep_in_memory(interp_cold_t *cs)
@@ -261,7 +261,7 @@ static wasm_trap_kind_t run(wasm_exec_t *ex, wasm_func_t *entry, uint64_t *fp,
     keep_in_memory(&cs);
     wasm_trap_kind_t trap = WASM_OK;
     bool nested_trap = false;     /* a compiled callee recorded its frames */
-    wasm_ctl_t *base = ex->ctl_top;
+    wasmi_ctl_t *base = ex->ctl_top;
     uint8_t *mem = cs.inst->mem ? cs.inst->mem->base : NULL;
     uint64_t memsize = cs.inst->mem ? cs.inst->mem->size : 0;
     const uint32_t *ip = entry->def->code;
@@ -360,19 +360,19 @@ dispatch:
     BIN64(I64_SHR_U, a >> (b & 63)) BIN64(I64_ROTL, rotl64(a, b)) BIN64(I64_ROTR, rotr64(a, b))
     CASE(F32_ABS) { PUT32(1, U32(2) & 0x7FFFFFFFu); NEXT(3); }
     CASE(F32_NEG) { PUT32(1, U32(2) ^ 0x80000000u); NEXT(3); }
-    UNF32(F32_CEIL, wasm_f32_ceil(a)) UNF32(F32_FLOOR, wasm_f32_floor(a))
-    UNF32(F32_TRUNC, wasm_f32_trunc(a)) UNF32(F32_NEAREST, wasm_f32_nearest(a))
+    UNF32(F32_CEIL, wasmi_f32_ceil(a)) UNF32(F32_FLOOR, wasmi_f32_floor(a))
+    UNF32(F32_TRUNC, wasmi_f32_trunc(a)) UNF32(F32_NEAREST, wasmi_f32_nearest(a))
     UNF32(F32_SQRT, __builtin_sqrtf(a))
     BINF32(F32_ADD, a + b) BINF32(F32_SUB, a - b) BINF32(F32_MUL, a * b) BINF32(F32_DIV, a / b)
-    BINF32(F32_MIN, wasm_f32_min(a, b)) BINF32(F32_MAX, wasm_f32_max(a, b))
+    BINF32(F32_MIN, wasmi_f32_min(a, b)) BINF32(F32_MAX, wasmi_f32_max(a, b))
     CASE(F32_COPYSIGN) { PUT32(1, (U32(2) & 0x7FFFFFFFu) | (U32(3) & 0x80000000u)); NEXT(4); }
     CASE(F64_ABS) { PUT64(1, U64(2) & 0x7FFFFFFFFFFFFFFFull); NEXT(3); }
     CASE(F64_NEG) { PUT64(1, U64(2) ^ 0x8000000000000000ull); NEXT(3); }
-    UNF64(F64_CEIL, wasm_f64_ceil(a)) UNF64(F64_FLOOR, wasm_f64_floor(a))
-    UNF64(F64_TRUNC, wasm_f64_trunc(a)) UNF64(F64_NEAREST, wasm_f64_nearest(a))
+    UNF64(F64_CEIL, wasmi_f64_ceil(a)) UNF64(F64_FLOOR, wasmi_f64_floor(a))
+    UNF64(F64_TRUNC, wasmi_f64_trunc(a)) UNF64(F64_NEAREST, wasmi_f64_nearest(a))
     UNF64(F64_SQRT, __builtin_sqrt(a))
     BINF64(F64_ADD, a + b) BINF64(F64_SUB, a - b) BINF64(F64_MUL, a * b) BINF64(F64_DIV, a / b)
-    BINF64(F64_MIN, wasm_f64_min(a, b)) BINF64(F64_MAX, wasm_f64_max(a, b))
+    BINF64(F64_MIN, wasmi_f64_min(a, b)) BINF64(F64_MAX, wasmi_f64_max(a, b))
     CASE(F64_COPYSIGN) {
         PUT64(1, (U64(2) & 0x7FFFFFFFFFFFFFFFull) | (U64(3) & 0x8000000000000000ull));
         NEXT(4);
@@ -381,25 +381,25 @@ dispatch:
     CASE(I32_TRUNC_F32_S) {
         float a = F32(2);
         if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!wasm_fits_i32_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (!wasmi_fits_i32_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
         PUT32(1, (int32_t)a); NEXT(3);
     }
     CASE(I32_TRUNC_F32_U) {
         float a = F32(2);
         if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!wasm_fits_i32_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (!wasmi_fits_i32_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
         PUT32(1, (uint32_t)a); NEXT(3);
     }
     CASE(I32_TRUNC_F64_S) {
         double a = F64(2);
         if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!wasm_fits_i32_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (!wasmi_fits_i32_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
         PUT32(1, (int32_t)a); NEXT(3);
     }
     CASE(I32_TRUNC_F64_U) {
         double a = F64(2);
         if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!wasm_fits_i32_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (!wasmi_fits_i32_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
         PUT32(1, (uint32_t)a); NEXT(3);
     }
     CASE(I64_EXTEND_I32_S) { PUT64(1, (int64_t)S32(2)); NEXT(3); }
@@ -407,25 +407,25 @@ dispatch:
     CASE(I64_TRUNC_F32_S) {
         float a = F32(2);
         if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!wasm_fits_i64_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (!wasmi_fits_i64_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
         PUT64(1, (int64_t)a); NEXT(3);
     }
     CASE(I64_TRUNC_F32_U) {
         float a = F32(2);
         if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!wasm_fits_i64_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (!wasmi_fits_i64_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
         PUT64(1, (uint64_t)a); NEXT(3);
     }
     CASE(I64_TRUNC_F64_S) {
         double a = F64(2);
         if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!wasm_fits_i64_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (!wasmi_fits_i64_s(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
         PUT64(1, (int64_t)a); NEXT(3);
     }
     CASE(I64_TRUNC_F64_U) {
         double a = F64(2);
         if (a != a) TRAP(WASM_TRAP_INVALID_CONVERSION);
-        if (!wasm_fits_i64_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
+        if (!wasmi_fits_i64_u(a)) TRAP(WASM_TRAP_INT_OVERFLOW);
         PUT64(1, (uint64_t)a); NEXT(3);
     }
     CASE(F32_CONVERT_I32_S) { PUTF32(1, (float)S32(2)); NEXT(3); }
@@ -446,14 +446,14 @@ dispatch:
     UN64(I64_EXTEND8_S, (uint64_t)(int64_t)(int8_t)a)
     UN64(I64_EXTEND16_S, (uint64_t)(int64_t)(int16_t)a)
     UN64(I64_EXTEND32_S, (uint64_t)(int64_t)(int32_t)a)
-    CASE(I32_TRUNC_SAT_F32_S) { PUT32(1, wasm_sat_i32_s(F32(2))); NEXT(3); }
-    CASE(I32_TRUNC_SAT_F32_U) { PUT32(1, wasm_sat_i32_u(F32(2))); NEXT(3); }
-    CASE(I32_TRUNC_SAT_F64_S) { PUT32(1, wasm_sat_i32_s(F64(2))); NEXT(3); }
-    CASE(I32_TRUNC_SAT_F64_U) { PUT32(1, wasm_sat_i32_u(F64(2))); NEXT(3); }
-    CASE(I64_TRUNC_SAT_F32_S) { PUT64(1, wasm_sat_i64_s(F32(2))); NEXT(3); }
-    CASE(I64_TRUNC_SAT_F32_U) { PUT64(1, wasm_sat_i64_u(F32(2))); NEXT(3); }
-    CASE(I64_TRUNC_SAT_F64_S) { PUT64(1, wasm_sat_i64_s(F64(2))); NEXT(3); }
-    CASE(I64_TRUNC_SAT_F64_U) { PUT64(1, wasm_sat_i64_u(F64(2))); NEXT(3); }
+    CASE(I32_TRUNC_SAT_F32_S) { PUT32(1, wasmi_sat_i32_s(F32(2))); NEXT(3); }
+    CASE(I32_TRUNC_SAT_F32_U) { PUT32(1, wasmi_sat_i32_u(F32(2))); NEXT(3); }
+    CASE(I32_TRUNC_SAT_F64_S) { PUT32(1, wasmi_sat_i32_s(F64(2))); NEXT(3); }
+    CASE(I32_TRUNC_SAT_F64_U) { PUT32(1, wasmi_sat_i32_u(F64(2))); NEXT(3); }
+    CASE(I64_TRUNC_SAT_F32_S) { PUT64(1, wasmi_sat_i64_s(F32(2))); NEXT(3); }
+    CASE(I64_TRUNC_SAT_F32_U) { PUT64(1, wasmi_sat_i64_u(F32(2))); NEXT(3); }
+    CASE(I64_TRUNC_SAT_F64_S) { PUT64(1, wasmi_sat_i64_s(F64(2))); NEXT(3); }
+    CASE(I64_TRUNC_SAT_F64_U) { PUT64(1, wasmi_sat_i64_u(F64(2))); NEXT(3); }
 
     IMM32(I32_EQ_I, a == b) IMM32(I32_NE_I, a != b)
     IMM32(I32_LT_S_I, (int32_t)a < (int32_t)b) IMM32(I32_LT_U_I, a < b)
@@ -530,7 +530,7 @@ dispatch:
         uint32_t i = U32(3);
         if (WASM_UNLIKELY(i >= t->size))
             TRAP(WASM_TRAP_OOB_TABLE);
-        callee = (wasm_func_t *)(uintptr_t)t->elems[wasm_spec_clamp(i, (uint64_t)i + 1, t->size)];
+        callee = (wasm_func_t *)(uintptr_t)t->elems[wasmi_spec_clamp(i, (uint64_t)i + 1, t->size)];
         if (WASM_UNLIKELY(!callee))
             TRAP(WASM_TRAP_UNINITIALIZED_ELEM);
         if (WASM_UNLIKELY(callee->canon != ip[2]))
@@ -543,7 +543,7 @@ dispatch:
         if (callee->kind == WASM_FUNC_HOST) {
             ex->sp = fp + cs.func->def->frame_cells;
             ex->ctl_top = cs.ctl;
-            wasm_trap_kind_t k = wasm_call_host(ex, cs.inst, callee, nfp);
+            wasm_trap_kind_t k = wasmi_call_host(ex, cs.inst, callee, nfp);
             memsize = cs.inst->mem ? cs.inst->mem->size : 0;
             if (k != WASM_OK)
                 TRAP(k);
@@ -552,7 +552,7 @@ dispatch:
         if (callee->native) {
             /* compiled callee: its own frames on the control stack above ours */
             ex->ctl_top = cs.ctl;
-            wasm_trap_kind_t k = wasm_jit_enter(ex, callee, nfp);
+            wasm_trap_kind_t k = wasmi_jit_enter(ex, callee, nfp);
             memsize = cs.inst->mem ? cs.inst->mem->size : 0;
             if (k != WASM_OK) {
                 nested_trap = true;
@@ -560,7 +560,7 @@ dispatch:
             }
             DISPATCH();
         }
-        const wasm_funcdef_t *d = callee->def;
+        const wasmi_funcdef_t *d = callee->def;
         if (WASM_UNLIKELY(nfp + d->frame_cells > ex->stack_end || cs.ctl >= ex->ctl_end))
             TRAP(WASM_TRAP_STACK_EXHAUSTED);
         cs.ctl->ip = ip;
@@ -590,7 +590,7 @@ dispatch:
         uint32_t i = U32(3);
         if (WASM_UNLIKELY(i >= t->size))
             TRAP(WASM_TRAP_OOB_TABLE);
-        callee = (wasm_func_t *)(uintptr_t)t->elems[wasm_spec_clamp(i, (uint64_t)i + 1, t->size)];
+        callee = (wasm_func_t *)(uintptr_t)t->elems[wasmi_spec_clamp(i, (uint64_t)i + 1, t->size)];
         if (WASM_UNLIKELY(!callee))
             TRAP(WASM_TRAP_UNINITIALIZED_ELEM);
         if (WASM_UNLIKELY(callee->canon != ip[2]))
@@ -607,14 +607,14 @@ dispatch:
         if (callee->kind == WASM_FUNC_HOST) {
             ex->sp = fp + cs.func->def->frame_cells;
             ex->ctl_top = cs.ctl;
-            wasm_trap_kind_t k = wasm_call_host(ex, cs.inst, callee, nfp);
+            wasm_trap_kind_t k = wasmi_call_host(ex, cs.inst, callee, nfp);
             if (k != WASM_OK)
                 TRAP(k);
             for (uint32_t i = 0, n = callee->type->rcells; i < n; i++)
                 fp[i] = nfp[i];
             goto do_return;
         }
-        const wasm_funcdef_t *d = callee->def;
+        const wasmi_funcdef_t *d = callee->def;
         if (WASM_UNLIKELY(fp + d->frame_cells > ex->stack_end))
             TRAP(WASM_TRAP_STACK_EXHAUSTED);
         uint32_t np = callee->type->pcells;
@@ -652,7 +652,7 @@ dispatch:
     STORE(I64_STORE8, uint8_t, 1) STORE(I64_STORE16, uint16_t, 2) STORE(I64_STORE32, uint32_t, 4)
     CASE(MEMORY_SIZE) { PUT32(1, cs.inst->mem->pages); NEXT(2); }
     CASE(MEMORY_GROW) {
-        int64_t r = wasm_memory_grow_to(cs.inst->mem, U32(2), cs.inst->max_mem_pages);
+        int64_t r = wasmi_memory_grow_to(cs.inst->mem, U32(2), cs.inst->max_mem_pages);
         memsize = cs.inst->mem->size;
         PUT32(1, (uint32_t)r);
         NEXT(3);
@@ -667,34 +667,34 @@ dispatch:
         uint32_t d = U32(1), s = U32(2), n = U32(3);
         if ((uint64_t)s + n > memsize || (uint64_t)d + n > memsize)
             TRAP(WASM_TRAP_OOB_MEMORY);
-        __builtin_memmove(mem + wasm_spec_clamp(d, (uint64_t)d + n, memsize),
-                          mem + wasm_spec_clamp(s, (uint64_t)s + n, memsize), n);
+        __builtin_memmove(mem + wasmi_spec_clamp(d, (uint64_t)d + n, memsize),
+                          mem + wasmi_spec_clamp(s, (uint64_t)s + n, memsize), n);
         NEXT(4);
     }
     CASE(MEMORY_FILL) {
         uint32_t d = U32(1), n = U32(3);
         if ((uint64_t)d + n > memsize)
             TRAP(WASM_TRAP_OOB_MEMORY);
-        __builtin_memset(mem + wasm_spec_clamp(d, (uint64_t)d + n, memsize), (int)(uint8_t)U32(2), n);
+        __builtin_memset(mem + wasmi_spec_clamp(d, (uint64_t)d + n, memsize), (int)(uint8_t)U32(2), n);
         NEXT(4);
     }
     CASE(TABLE_GET) {
         wasm_table_t *t = cs.inst->tables[ip[2]];
         uint32_t i = U32(3);
         if (i >= t->size) TRAP(WASM_TRAP_OOB_TABLE);
-        fp[ip[1]] = t->elems[wasm_spec_clamp(i, (uint64_t)i + 1, t->size)];
+        fp[ip[1]] = t->elems[wasmi_spec_clamp(i, (uint64_t)i + 1, t->size)];
         NEXT(4);
     }
     CASE(TABLE_SET) {
         wasm_table_t *t = cs.inst->tables[ip[1]];
         uint32_t i = U32(2);
         if (i >= t->size) TRAP(WASM_TRAP_OOB_TABLE);
-        t->elems[wasm_spec_clamp(i, (uint64_t)i + 1, t->size)] = fp[ip[3]];
+        t->elems[wasmi_spec_clamp(i, (uint64_t)i + 1, t->size)] = fp[ip[3]];
         NEXT(4);
     }
     CASE(TABLE_SIZE) { PUT32(1, cs.inst->tables[ip[2]]->size); NEXT(3); }
     CASE(TABLE_GROW) {
-        int64_t r = wasm_instance_table_grow(cs.inst, ip[2], U32(4), fp[ip[3]]);
+        int64_t r = wasmi_instance_table_grow(cs.inst, ip[2], U32(4), fp[ip[3]]);
         PUT32(1, (uint32_t)r);
         NEXT(5);
     }
@@ -738,7 +738,7 @@ dispatch:
         NEXT(3);
     }
     CASE(MEMX) {
-        wasm_trap_kind_t k = wasm_memx_exec(ip, fp, cs.inst);
+        wasm_trap_kind_t k = wasmi_memx_exec(ip, fp, cs.inst);
         if (WASM_UNLIKELY(k != WASM_OK))
             TRAP(k);
         /* memory 0 may be another index's memory too (imported twice) */
@@ -747,14 +747,14 @@ dispatch:
     }
     CASE(SIMD_M) {
         wasm_memory_t *mm = cs.inst->mems[ip[1]];
-        const uint32_t *next = wasm_simd_exec(ip + 1, fp, mm->base, mm->size);
+        const uint32_t *next = wasmi_simd_exec(ip + 1, fp, mm->base, mm->size);
         if (WASM_UNLIKELY(!next))
             TRAP(WASM_TRAP_OOB_MEMORY);
         ip = next;
         DISPATCH();
     }
     CASE(SIMD) {
-        const uint32_t *next = wasm_simd_exec(ip, fp, mem, memsize);
+        const uint32_t *next = wasmi_simd_exec(ip, fp, mem, memsize);
         if (WASM_UNLIKELY(!next))
             TRAP(WASM_TRAP_OOB_MEMORY);
         ip = next;
@@ -775,16 +775,16 @@ trapped:
     return trap;
 }
 
-const int32_t *wasm_interp_dispatch_table(void)
+const int32_t *wasmi_interp_dispatch_table(void)
 {
     const int32_t *t = NULL;
     run(NULL, NULL, NULL, &t);
     return t;
 }
 
-wasm_trap_kind_t wasm_interp(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
+wasm_trap_kind_t wasmi_interp(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
 {
     if (f->native)
-        return wasm_jit_enter(ex, f, fp);
+        return wasmi_jit_enter(ex, f, fp);
     return run(ex, f, fp, NULL);
 }

@@ -37,7 +37,7 @@ static const int8_t op_words_tab[] = {
 #undef WASM_OP_WORDS
 };
 
-int wasm_jit_op_words(uint32_t op, const uint32_t *ip)
+int wasmi_jit_op_words(uint32_t op, const uint32_t *ip)
 {
     if (op >= OP_COUNT)
         return -1;
@@ -88,7 +88,7 @@ static rev_t *build_rev(const wasm_runtime_t *rt)
 
 static bool decode_with(jit_fn_t *fn, const rev_t *rev)
 {
-    const wasm_funcdef_t *d = fn->d;
+    const wasmi_funcdef_t *d = fn->d;
     fn->op = wasm_plat_alloc((d->code_len + 1) * sizeof *fn->op);
     if (!fn->op)
         return false;
@@ -98,7 +98,7 @@ static bool decode_with(jit_fn_t *fn, const rev_t *rev)
         int op = op_of(rev, OP_COUNT, d->code[pc]);
         if (op < 0)
             return false;
-        int n = wasm_jit_op_words((uint32_t)op, d->code + pc);
+        int n = wasmi_jit_op_words((uint32_t)op, d->code + pc);
         if (n < 0 || pc + (uint32_t)n > d->code_len)
             return false;
         fn->op[pc] = (uint16_t)op;
@@ -107,19 +107,19 @@ static bool decode_with(jit_fn_t *fn, const rev_t *rev)
     return true;
 }
 
-void *wasm_jit_opmap_new(const wasm_runtime_t *rt, bool *ok)
+void *wasmi_jit_opmap_new(const wasm_runtime_t *rt, bool *ok)
 {
     rev_t *rev = build_rev(rt);
     *ok = !rt->dispatch || rev;
     return rev;
 }
 
-bool wasm_jit_decode(jit_fn_t *fn, const void *opmap)
+bool wasmi_jit_decode(jit_fn_t *fn, const void *opmap)
 {
     return decode_with(fn, opmap);
 }
 
-void wasm_jit_fn_free(jit_fn_t *fn)
+void wasmi_jit_fn_free(jit_fn_t *fn)
 {
     wasm_plat_free(fn->op);
     wasm_plat_free(fn->lk);
@@ -164,9 +164,9 @@ static void use(slotw_t *w, uint32_t nslots, uint32_t s, bool f, uint64_t weight
         w[s].wi += weight;
 }
 
-bool wasm_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
+bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
 {
-    const wasm_funcdef_t *d = fn->d;
+    const wasmi_funcdef_t *d = fn->d;
     const uint32_t *code = d->code;
     uint32_t n = d->frame_cells, len = d->code_len;
     fn->lk = wasm_plat_alloc(n + 1);
@@ -284,10 +284,10 @@ out:
 
 /* ------------------------------------------------------------ engine interface */
 
-bool wasm_jit_available(const wasm_runtime_t *rt)
+bool wasmi_jit_available(const wasm_runtime_t *rt)
 {
     (void)rt;
-    if (!wasm_jit_arch_available())
+    if (!wasmi_jit_arch_available())
         return false;
     /* the platform must be able to give executable memory */
     size_t ps = wasm_plat_page_size();
@@ -298,14 +298,14 @@ bool wasm_jit_available(const wasm_runtime_t *rt)
     return true;
 }
 
-void wasm_jit_compile(wasm_module_t *m)
+void wasmi_jit_compile(wasm_module_t *m)
 {
-    if (!wasm_jit_arch_available() || m->nfuncs == m->nfunc_imports)
+    if (!wasmi_jit_arch_available() || m->nfuncs == m->nfunc_imports)
         return;
-    wasm_jit_t *j = wasm_plat_alloc(sizeof *j);
+    wasmi_jit_t *j = wasm_plat_alloc(sizeof *j);
     if (!j)
         return;
-    if (!wasm_jit_arch_compile(m, j)) {
+    if (!wasmi_jit_arch_compile(m, j)) {
         for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
             m->defs[i].native = NULL;
         wasm_plat_free(j);
@@ -323,9 +323,9 @@ void wasm_module_tiers(const wasm_module_t *m, uint32_t *compiled, uint32_t *int
     *interpreted = n - k;
 }
 
-void wasm_jit_free(wasm_module_t *m)
+void wasmi_jit_free(wasm_module_t *m)
 {
-    wasm_jit_t *j = m->jit;
+    wasmi_jit_t *j = m->jit;
     if (!j)
         return;
     wasm_plat_code_free(j->code, j->size);
@@ -335,15 +335,15 @@ void wasm_jit_free(wasm_module_t *m)
 
 #define JIT_NATIVE_MARGIN (96u * 1024u)
 
-wasm_trap_kind_t wasm_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
+wasm_trap_kind_t wasmi_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
 {
     if (!ex->native_lo) {
         uintptr_t lo, hi;
         wasm_plat_stack_bounds(&lo, &hi);
         ex->native_lo = lo + JIT_NATIVE_MARGIN;
     }
-    wasm_ctl_t *base = ex->ctl_top;
-    const wasm_jit_t *j = f->inst->m->jit;
+    wasmi_ctl_t *base = ex->ctl_top;
+    const wasmi_jit_t *j = f->inst->m->jit;
     uint32_t r = j->enter(ex, f, fp, f->native);
     if (r == 0)
         return WASM_OK;
@@ -353,13 +353,13 @@ wasm_trap_kind_t wasm_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
     if (!(r & WASM_JIT_NESTED))
         t->nframes = 0;
     /* Compiled frames push a record naming themselves: innermost is on top. */
-    for (wasm_ctl_t *c = ex->ctl_top; c > base && t->nframes < WASM_TRAP_MAX_FRAMES;) {
+    for (wasmi_ctl_t *c = ex->ctl_top; c > base && t->nframes < WASM_TRAP_MAX_FRAMES;) {
         c--;
         wasm_func_t *fn = c->func;
         wasm_frame_info_t *fi = &t->frames[t->nframes++];
         fi->instance = fn->inst;
         fi->func_index = fn->index;
-        fi->name = wasm_func_name(fn, &fi->name_len);
+        fi->name = wasmi_func_name(fn, &fi->name_len);
         fi->code_offset = fn->def ? fn->def->body_off : 0;
     }
     ex->ctl_top = base;
@@ -368,7 +368,7 @@ wasm_trap_kind_t wasm_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
 
 /* ------------------------------------------------------------ helpers */
 
-uint32_t wasm_jit_safepoint(wasm_exec_t *ex)
+uint32_t wasmi_jit_safepoint(wasm_exec_t *ex)
 {
     if (ex->fuel <= 0) {
         ex->fuel = 0;   /* signed: a nested call that spent it all cannot wrap it */
@@ -379,7 +379,7 @@ uint32_t wasm_jit_safepoint(wasm_exec_t *ex)
     return ex->interrupt ? WASM_TRAP_INTERRUPTED : WASM_OK;
 }
 
-uint32_t wasm_jit_call_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *nfp,
+uint32_t wasmi_jit_call_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *nfp,
                             wasm_instance_t *caller, uint64_t *sp)
 {
     wasm_trap_kind_t k;
@@ -387,22 +387,22 @@ uint32_t wasm_jit_call_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *nfp,
         uint64_t *osp = ex->sp;
         ex->sp = sp;
         ex->last_trap.nframes = 0;
-        k = wasm_call_host(ex, caller, f, nfp);
+        k = wasmi_call_host(ex, caller, f, nfp);
         ex->sp = osp;
     } else {
-        k = wasm_interp(ex, f, nfp);
+        k = wasmi_interp(ex, f, nfp);
     }
     return k == WASM_OK ? 0 : (uint32_t)k | WASM_JIT_NESTED;
 }
 
 #define U32(i) ((uint32_t)fp[ip[i]])
 #define U64(i) (fp[ip[i]])
-#define F32(i) wasm_f32((uint32_t)fp[ip[i]])
-#define F64(i) wasm_f64(fp[ip[i]])
+#define F32(i) wasmi_f32((uint32_t)fp[ip[i]])
+#define F64(i) wasmi_f64(fp[ip[i]])
 #define PUT32(i, v) (fp[ip[i]] = (uint64_t)(uint32_t)(v))
 #define PUT64(i, v) (fp[ip[i]] = (uint64_t)(v))
-#define PUTF32(i, v) (fp[ip[i]] = (uint64_t)wasm_f32_bits(v))
-#define PUTF64(i, v) (fp[ip[i]] = wasm_f64_bits(v))
+#define PUTF32(i, v) (fp[ip[i]] = (uint64_t)wasmi_f32_bits(v))
+#define PUTF64(i, v) (fp[ip[i]] = wasmi_f64_bits(v))
 
 static uint32_t trunc_f(double a, bool fits, uint64_t *out, uint64_t v)
 {
@@ -417,7 +417,7 @@ static uint32_t trunc_f(double a, bool fits, uint64_t *out, uint64_t v)
 /* The ops compiled code leaves to C: rare, or with semantics (NaN, rounding,
  * saturation, bulk memory, tables) not worth open-coding. Same semantics as
  * interp.c, reading and writing the frame in memory. */
-uint32_t wasm_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
+uint32_t wasmi_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
                          const uint32_t *ip, uint32_t op)
 {
     (void)ex;
@@ -426,44 +426,44 @@ uint32_t wasm_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
     switch (op) {
     case OP_I32_POPCNT: PUT32(1, __builtin_popcount(U32(2))); return 0;
     case OP_I64_POPCNT: PUT64(1, __builtin_popcountll(U64(2))); return 0;
-    case OP_F32_CEIL: PUTF32(1, wasm_f32_ceil(F32(2))); return 0;
-    case OP_F32_FLOOR: PUTF32(1, wasm_f32_floor(F32(2))); return 0;
-    case OP_F32_TRUNC: PUTF32(1, wasm_f32_trunc(F32(2))); return 0;
-    case OP_F32_NEAREST: PUTF32(1, wasm_f32_nearest(F32(2))); return 0;
-    case OP_F64_CEIL: PUTF64(1, wasm_f64_ceil(F64(2))); return 0;
-    case OP_F64_FLOOR: PUTF64(1, wasm_f64_floor(F64(2))); return 0;
-    case OP_F64_TRUNC: PUTF64(1, wasm_f64_trunc(F64(2))); return 0;
-    case OP_F64_NEAREST: PUTF64(1, wasm_f64_nearest(F64(2))); return 0;
-    case OP_F32_MIN: PUTF32(1, wasm_f32_min(F32(2), F32(3))); return 0;
-    case OP_F32_MAX: PUTF32(1, wasm_f32_max(F32(2), F32(3))); return 0;
-    case OP_F64_MIN: PUTF64(1, wasm_f64_min(F64(2), F64(3))); return 0;
-    case OP_F64_MAX: PUTF64(1, wasm_f64_max(F64(2), F64(3))); return 0;
-    case OP_I32_TRUNC_F32_S: { float a = F32(2); k = trunc_f(a, wasm_fits_i32_s(a), &r, (uint32_t)(int32_t)(a == a && wasm_fits_i32_s(a) ? a : 0)); break; }
-    case OP_I32_TRUNC_F32_U: { float a = F32(2); k = trunc_f(a, wasm_fits_i32_u(a), &r, (uint32_t)(a == a && wasm_fits_i32_u(a) ? a : 0)); break; }
-    case OP_I32_TRUNC_F64_S: { double a = F64(2); k = trunc_f(a, wasm_fits_i32_s(a), &r, (uint32_t)(int32_t)(a == a && wasm_fits_i32_s(a) ? a : 0)); break; }
-    case OP_I32_TRUNC_F64_U: { double a = F64(2); k = trunc_f(a, wasm_fits_i32_u(a), &r, (uint32_t)(a == a && wasm_fits_i32_u(a) ? a : 0)); break; }
-    case OP_I64_TRUNC_F32_S: { float a = F32(2); k = trunc_f(a, wasm_fits_i64_s(a), &r, (uint64_t)(int64_t)(a == a && wasm_fits_i64_s(a) ? a : 0)); break; }
-    case OP_I64_TRUNC_F32_U: { float a = F32(2); k = trunc_f(a, wasm_fits_i64_u(a), &r, (uint64_t)(a == a && wasm_fits_i64_u(a) ? a : 0)); break; }
-    case OP_I64_TRUNC_F64_S: { double a = F64(2); k = trunc_f(a, wasm_fits_i64_s(a), &r, (uint64_t)(int64_t)(a == a && wasm_fits_i64_s(a) ? a : 0)); break; }
-    case OP_I64_TRUNC_F64_U: { double a = F64(2); k = trunc_f(a, wasm_fits_i64_u(a), &r, (uint64_t)(a == a && wasm_fits_i64_u(a) ? a : 0)); break; }
+    case OP_F32_CEIL: PUTF32(1, wasmi_f32_ceil(F32(2))); return 0;
+    case OP_F32_FLOOR: PUTF32(1, wasmi_f32_floor(F32(2))); return 0;
+    case OP_F32_TRUNC: PUTF32(1, wasmi_f32_trunc(F32(2))); return 0;
+    case OP_F32_NEAREST: PUTF32(1, wasmi_f32_nearest(F32(2))); return 0;
+    case OP_F64_CEIL: PUTF64(1, wasmi_f64_ceil(F64(2))); return 0;
+    case OP_F64_FLOOR: PUTF64(1, wasmi_f64_floor(F64(2))); return 0;
+    case OP_F64_TRUNC: PUTF64(1, wasmi_f64_trunc(F64(2))); return 0;
+    case OP_F64_NEAREST: PUTF64(1, wasmi_f64_nearest(F64(2))); return 0;
+    case OP_F32_MIN: PUTF32(1, wasmi_f32_min(F32(2), F32(3))); return 0;
+    case OP_F32_MAX: PUTF32(1, wasmi_f32_max(F32(2), F32(3))); return 0;
+    case OP_F64_MIN: PUTF64(1, wasmi_f64_min(F64(2), F64(3))); return 0;
+    case OP_F64_MAX: PUTF64(1, wasmi_f64_max(F64(2), F64(3))); return 0;
+    case OP_I32_TRUNC_F32_S: { float a = F32(2); k = trunc_f(a, wasmi_fits_i32_s(a), &r, (uint32_t)(int32_t)(a == a && wasmi_fits_i32_s(a) ? a : 0)); break; }
+    case OP_I32_TRUNC_F32_U: { float a = F32(2); k = trunc_f(a, wasmi_fits_i32_u(a), &r, (uint32_t)(a == a && wasmi_fits_i32_u(a) ? a : 0)); break; }
+    case OP_I32_TRUNC_F64_S: { double a = F64(2); k = trunc_f(a, wasmi_fits_i32_s(a), &r, (uint32_t)(int32_t)(a == a && wasmi_fits_i32_s(a) ? a : 0)); break; }
+    case OP_I32_TRUNC_F64_U: { double a = F64(2); k = trunc_f(a, wasmi_fits_i32_u(a), &r, (uint32_t)(a == a && wasmi_fits_i32_u(a) ? a : 0)); break; }
+    case OP_I64_TRUNC_F32_S: { float a = F32(2); k = trunc_f(a, wasmi_fits_i64_s(a), &r, (uint64_t)(int64_t)(a == a && wasmi_fits_i64_s(a) ? a : 0)); break; }
+    case OP_I64_TRUNC_F32_U: { float a = F32(2); k = trunc_f(a, wasmi_fits_i64_u(a), &r, (uint64_t)(a == a && wasmi_fits_i64_u(a) ? a : 0)); break; }
+    case OP_I64_TRUNC_F64_S: { double a = F64(2); k = trunc_f(a, wasmi_fits_i64_s(a), &r, (uint64_t)(int64_t)(a == a && wasmi_fits_i64_s(a) ? a : 0)); break; }
+    case OP_I64_TRUNC_F64_U: { double a = F64(2); k = trunc_f(a, wasmi_fits_i64_u(a), &r, (uint64_t)(a == a && wasmi_fits_i64_u(a) ? a : 0)); break; }
     case OP_F32_CONVERT_I32_U: PUTF32(1, (float)U32(2)); return 0;
     case OP_F32_CONVERT_I64_U: PUTF32(1, (float)U64(2)); return 0;
     case OP_F64_CONVERT_I64_U: PUTF64(1, (double)U64(2)); return 0;
-    case OP_I32_TRUNC_SAT_F32_S: PUT32(1, wasm_sat_i32_s(F32(2))); return 0;
-    case OP_I32_TRUNC_SAT_F32_U: PUT32(1, wasm_sat_i32_u(F32(2))); return 0;
-    case OP_I32_TRUNC_SAT_F64_S: PUT32(1, wasm_sat_i32_s(F64(2))); return 0;
-    case OP_I32_TRUNC_SAT_F64_U: PUT32(1, wasm_sat_i32_u(F64(2))); return 0;
-    case OP_I64_TRUNC_SAT_F32_S: PUT64(1, wasm_sat_i64_s(F32(2))); return 0;
-    case OP_I64_TRUNC_SAT_F32_U: PUT64(1, wasm_sat_i64_u(F32(2))); return 0;
-    case OP_I64_TRUNC_SAT_F64_S: PUT64(1, wasm_sat_i64_s(F64(2))); return 0;
-    case OP_I64_TRUNC_SAT_F64_U: PUT64(1, wasm_sat_i64_u(F64(2))); return 0;
+    case OP_I32_TRUNC_SAT_F32_S: PUT32(1, wasmi_sat_i32_s(F32(2))); return 0;
+    case OP_I32_TRUNC_SAT_F32_U: PUT32(1, wasmi_sat_i32_u(F32(2))); return 0;
+    case OP_I32_TRUNC_SAT_F64_S: PUT32(1, wasmi_sat_i32_s(F64(2))); return 0;
+    case OP_I32_TRUNC_SAT_F64_U: PUT32(1, wasmi_sat_i32_u(F64(2))); return 0;
+    case OP_I64_TRUNC_SAT_F32_S: PUT64(1, wasmi_sat_i64_s(F32(2))); return 0;
+    case OP_I64_TRUNC_SAT_F32_U: PUT64(1, wasmi_sat_i64_u(F32(2))); return 0;
+    case OP_I64_TRUNC_SAT_F64_S: PUT64(1, wasmi_sat_i64_s(F64(2))); return 0;
+    case OP_I64_TRUNC_SAT_F64_U: PUT64(1, wasmi_sat_i64_u(F64(2))); return 0;
     case OP_MEMORY_SIZE: PUT32(1, inst->mem->pages); return 0;
     case OP_MEMORY_GROW:
-        PUT32(1, (uint32_t)wasm_memory_grow_to(inst->mem, U32(2), inst->max_mem_pages));
+        PUT32(1, (uint32_t)wasmi_memory_grow_to(inst->mem, U32(2), inst->max_mem_pages));
         return 0;
     case OP_MEMORY_INIT: {
         uint32_t seg = ip[1], d = U32(2), s = U32(3), n = U32(4);
-        const wasm_data_t *ds = &inst->m->datas[seg];
+        const wasmi_data_t *ds = &inst->m->datas[seg];
         uint64_t len = inst->data_dropped[seg] ? 0 : ds->len;
         if ((uint64_t)s + n > len || (uint64_t)d + n > inst->mem->size)
             return WASM_TRAP_OOB_MEMORY;
@@ -505,7 +505,7 @@ uint32_t wasm_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
     }
     case OP_TABLE_SIZE: PUT32(1, inst->tables[ip[2]]->size); return 0;
     case OP_TABLE_GROW:
-        PUT32(1, (uint32_t)wasm_table_grow_to(inst->tables[ip[2]], U32(4), fp[ip[3]],
+        PUT32(1, (uint32_t)wasmi_table_grow_to(inst->tables[ip[2]], U32(4), fp[ip[3]],
                                               inst->max_table_elems));
         return 0;
     case OP_TABLE_FILL: {

@@ -21,51 +21,51 @@
 enum { JL_MEM, JL_GPR, JL_XMM };
 
 /* A module's machine code: one W^X region. */
-typedef struct wasm_jit {
+typedef struct wasmi_jit {
     uint8_t *code;
     size_t size;              /* mapped bytes */
     /* enter(ex, f, fp, native entry): 0, or a trap code */
     uint32_t (*enter)(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp, void *entry);
     uint32_t ncompiled, nfallback;
     bool guard;               /* its memory accesses rely on guard regions */
-} wasm_jit_t;
+} wasmi_jit_t;
 
 /* Op decoding and per-function analysis, shared by the back ends. */
 typedef struct jit_fn {
     wasm_module_t *m;
-    const wasm_funcdef_t *d;
+    const wasmi_funcdef_t *d;
     uint32_t def_index, func_index;
     uint32_t nparams, nresults;
     uint16_t *op;             /* [code_len] op at each op word, 0xFFFF elsewhere */
     uint8_t *lk, *lr;         /* [frame_cells] location kind and register */
 } jit_fn_t;
 
-int wasm_jit_op_words(uint32_t op, const uint32_t *ip);   /* words incl. the op; -1 unknown */
+int wasmi_jit_op_words(uint32_t op, const uint32_t *ip);   /* words incl. the op; -1 unknown */
 /* Decodes d's code into fn->op; false if an op is not one of ops.h's. */
-bool wasm_jit_decode(jit_fn_t *fn, const void *opmap);
+bool wasmi_jit_decode(jit_fn_t *fn, const void *opmap);
 /* The map from threaded op words back to ops (free with wasm_plat_free);
  * NULL with *ok when the code is not threaded. */
-void *wasm_jit_opmap_new(const wasm_runtime_t *rt, bool *ok);
+void *wasmi_jit_opmap_new(const wasm_runtime_t *rt, bool *ok);
 /* Allocates up to ngpr / nxmm slots to registers by use count weighted by
  * loop depth; fills fn->lk/lr with register *indices* 0..n-1. */
-bool wasm_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm);
-void wasm_jit_fn_free(jit_fn_t *fn);
+bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm);
+void wasmi_jit_fn_free(jit_fn_t *fn);
 
 /* Back end entry points. */
-bool wasm_jit_arch_available(void);
-bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j);
+bool wasmi_jit_arch_available(void);
+bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j);
 
 /* Called by the engine. */
-bool wasm_jit_available(const wasm_runtime_t *rt);
-void wasm_jit_compile(wasm_module_t *m);   /* best effort: functions it cannot do stay interpreted */
-void wasm_jit_free(wasm_module_t *m);
-wasm_trap_kind_t wasm_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp);
+bool wasmi_jit_available(const wasm_runtime_t *rt);
+void wasmi_jit_compile(wasm_module_t *m);   /* best effort: functions it cannot do stay interpreted */
+void wasmi_jit_free(wasm_module_t *m);
+wasm_trap_kind_t wasmi_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp);
 
 /* Helpers called from compiled code (SysV ABI on x86_64). */
-uint32_t wasm_jit_safepoint(wasm_exec_t *ex);
-uint32_t wasm_jit_call_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *nfp,
+uint32_t wasmi_jit_safepoint(wasm_exec_t *ex);
+uint32_t wasmi_jit_call_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *nfp,
                             wasm_instance_t *caller, uint64_t *sp);
-uint32_t wasm_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
+uint32_t wasmi_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
                          const uint32_t *ip, uint32_t op);
 
 #endif

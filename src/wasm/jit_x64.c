@@ -18,7 +18,7 @@
  * (backtraces, call depth), saves the slot registers it uses and passes a
  * safe point. A trap jumps to a stub that reloads the native stack pointer
  * saved by the entry trampoline and returns the trap code to C
- * (wasm_jit_enter), which reads the backtrace from the control records.
+ * (wasmi_jit_enter), which reads the backtrace from the control records.
  */
 #include "jit.h"
 #include "ops.h"
@@ -512,7 +512,7 @@ static void check_trap(jc_t *c)
 static void prologue(jc_t *c)
 {
     jit_fn_t *fn = c->fn;
-    const wasm_funcdef_t *d = fn->d;
+    const wasmi_funcdef_t *d = fn->d;
     /* Control record, call depth, value stack, native stack. */
     ctx_m(c, 1, 0x8B, RAX, offsetof(wasm_exec_t, ctl_top));
     ctx_m(c, 1, 0x3B, RAX, offsetof(wasm_exec_t, ctl_end));   /* cmp rax, [ctl_end] */
@@ -524,8 +524,8 @@ static void prologue(jc_t *c)
     trap_jcc(c, CC_A, WASM_TRAP_STACK_EXHAUSTED);
     insn_m(c, 0, 1, 0x8B, RCX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
     insn_m(c, 0, 1, 0x8B, RCX, RCX, -1, 0, (int32_t)(fn->func_index * 8), false);
-    insn_m(c, 0, 1, 0x89, RCX, RAX, -1, 0, (int32_t)offsetof(wasm_ctl_t, func), false);
-    alu_i(c, 1, 0, R(RAX), (int32_t)sizeof(wasm_ctl_t));
+    insn_m(c, 0, 1, 0x89, RCX, RAX, -1, 0, (int32_t)offsetof(wasmi_ctl_t, func), false);
+    alu_i(c, 1, 0, R(RAX), (int32_t)sizeof(wasmi_ctl_t));
     ctx_m(c, 1, 0x89, RAX, offsetof(wasm_exec_t, ctl_top));
     /* Save the slot registers this function uses. */
     bool used_g[NGPR] = {0}, used_x[NXMM] = {0};
@@ -606,7 +606,7 @@ static void epilogue(jc_t *c)
         put1(c, 0x58 + (uint32_t)(r & 7));
     }
     insn_m(c, 0, 1, 0x83, 5, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, ctl_top), false);
-    put1(c, (uint32_t)sizeof(wasm_ctl_t));
+    put1(c, (uint32_t)sizeof(wasmi_ctl_t));
     put1(c, 0xC3);
 }
 
@@ -884,7 +884,7 @@ static void slowop(jc_t *c, uint32_t pc, uint32_t op)
     mov_rr(c, RDX, RFP);
     mov_ri64(c, RCX, (uint64_t)(uintptr_t)(c->code + pc));
     mov_ri64(c, R8, op);
-    call_abs(c, (const void *)wasm_jit_slowop);
+    call_abs(c, (const void *)wasmi_jit_slowop);
     restore_foreign(c);
     reload_all(c);
     check_trap(c);
@@ -941,7 +941,7 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     insn_m(c, 0, 1, 0x8D, RDX, RFP, -1, 0, sdisp(base), false);
     mov_rr(c, RCX, RIN);
     insn_m(c, 0, 1, 0x8D, R8, RFP, -1, 0, sdisp(c->fn->d->frame_cells), false);
-    call_abs(c, (const void *)wasm_jit_call_slow);
+    call_abs(c, (const void *)wasmi_jit_call_slow);
     restore_foreign(c);
     reload_all(c);
     check_trap(c);
@@ -955,7 +955,7 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
 static bool compile_fn(jc_t *c)
 {
     jit_fn_t *fn = c->fn;
-    const wasm_funcdef_t *d = fn->d;
+    const wasmi_funcdef_t *d = fn->d;
     const uint32_t *code = d->code;
     wasm_module_t *m = c->m;
     c->nfx = 0;
@@ -965,7 +965,7 @@ static bool compile_fn(jc_t *c)
         uint32_t op = fn->op[pc];
         const uint32_t *ip = code + pc;
         c->noff[pc] = c->len;
-        int nw = wasm_jit_op_words(op, ip);
+        int nw = wasmi_jit_op_words(op, ip);
         if (nw <= 0)
             return false;
         uint32_t a1 = nw > 1 ? ip[1] : 0, a2 = nw > 2 ? ip[2] : 0, a3 = nw > 3 ? ip[3] : 0;
@@ -1379,7 +1379,7 @@ static bool compile_fn(jc_t *c)
             break;
         case OP_CALL: {
             uint32_t fidx = a1, base = a2;
-            const wasm_functype_t *t = &m->types[m->func_type[fidx]];
+            const wasmi_functype_t *t = &m->types[m->func_type[fidx]];
             if (fidx >= m->nfunc_imports) {
                 spill_range(c, base, base + t->pcells);
                 lea_fp(c, sdisp(base));
@@ -1397,7 +1397,7 @@ static bool compile_fn(jc_t *c)
         }
         case OP_CALL_INDIRECT: {
             uint32_t tidx = a1, canon = a2, elem = a3, base = ip[4];
-            const wasm_canon_type_t *ct = &m->rt->canon[canon];
+            const wasmi_canon_type_t *ct = &m->rt->canon[canon];
             ld_g(c, 0, RCX, elem);
             insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, tables), false);
             insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(tidx * 8), false);
@@ -1410,8 +1410,8 @@ static bool compile_fn(jc_t *c)
             insn_m(c, 0, 0, 0x81, 7, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, canon), false);
             put4(c, canon);
             trap_jcc(c, CC_NE, WASM_TRAP_INDIRECT_MISMATCH);
-            call_func(c, base, wasm_types_cells(ct->types, ct->nparams),
-                      wasm_types_cells(ct->types + ct->nparams, ct->nresults));
+            call_func(c, base, wasmi_types_cells(ct->types, ct->nparams),
+                      wasmi_types_cells(ct->types + ct->nparams, ct->nresults));
             break;
         }
         default:
@@ -1430,7 +1430,7 @@ static bool compile_fn(jc_t *c)
         spill_all(c);
         save_foreign(c);
         mov_rr(c, RDI, REX_);
-        call_abs(c, (const void *)wasm_jit_safepoint);
+        call_abs(c, (const void *)wasmi_jit_safepoint);
         restore_foreign(c);
         reload_all(c);
         check_trap(c);
@@ -1462,7 +1462,7 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
     mov_rr(c, RCX, RIN);
     insn_r(c, 0, 0, 0x33, R8, R8);
     ctx_m(c, 1, 0x89, RFUEL, offsetof(wasm_exec_t, fuel));
-    call_abs(c, (const void *)wasm_jit_call_slow);
+    call_abs(c, (const void *)wasmi_jit_call_slow);
     ctx_m(c, 1, 0x8B, RFUEL, offsetof(wasm_exec_t, fuel));
     check_trap(c);
     for (int i = 0; i < NXMM; i++)
@@ -1548,12 +1548,12 @@ static bool cpu_sse41(wasm_runtime_t *rt)
     return rt->cpu & CPU_SSE41;
 }
 
-bool wasm_jit_arch_available(void)
+bool wasmi_jit_arch_available(void)
 {
     return true;
 }
 
-bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
+bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
 {
     jc_t c;
     __builtin_memset(&c, 0, sizeof c);
@@ -1564,7 +1564,7 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
     c.def_off = wasm_plat_alloc((ndefs + 1) * sizeof *c.def_off);
     bool *ok = wasm_plat_alloc(ndefs + 1);
     bool mapok;
-    void *opmap = wasm_jit_opmap_new(m->rt, &mapok);
+    void *opmap = wasmi_jit_opmap_new(m->rt, &mapok);
     bool good = c.def_off && ok && mapok;
     if (good)
         emit_header(&c);
@@ -1575,7 +1575,7 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
         fn.d = &m->defs[i];
         fn.def_index = i;
         fn.func_index = m->nfunc_imports + i;
-        const wasm_functype_t *t = &m->types[fn.d->type_idx];
+        const wasmi_functype_t *t = &m->types[fn.d->type_idx];
         fn.nparams = t->pcells;     /* cells: a v128 takes two */
         fn.nresults = t->rcells;
         uint32_t start = c.len;
@@ -1583,7 +1583,7 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
         c.code = fn.d->code;
         c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
         bool fok = c.noff && fn.func_index >= m->rt->jit_lo && fn.func_index < m->rt->jit_hi &&
-                   wasm_jit_decode(&fn, opmap) && wasm_jit_alloc_slots(&fn, NGPR, NXMM);
+                   wasmi_jit_decode(&fn, opmap) && wasmi_jit_alloc_slots(&fn, NGPR, NXMM);
         uint32_t ncfx = c.ncfx;
         if (fok) {
             /* align function entries to 16 bytes */
@@ -1602,7 +1602,7 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
         c.def_off[i] = start;
         wasm_plat_free(c.noff);
         c.noff = NULL;
-        wasm_jit_fn_free(&fn);
+        wasmi_jit_fn_free(&fn);
     }
     for (uint32_t i = 0; good && i < ndefs; i++)
         if (!ok[i]) {
@@ -1648,12 +1648,12 @@ bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
 
 #else /* not x86_64: no back end yet */
 
-bool wasm_jit_arch_available(void)
+bool wasmi_jit_arch_available(void)
 {
     return false;
 }
 
-bool wasm_jit_arch_compile(wasm_module_t *m, wasm_jit_t *j)
+bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
 {
     (void)m;
     (void)j;

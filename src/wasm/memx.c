@@ -16,7 +16,7 @@
  */
 #include "internal.h"
 
-wasm_trap_kind_t wasm_memx_exec(const uint32_t *ip, uint64_t *fp, wasm_instance_t *inst)
+wasm_trap_kind_t wasmi_memx_exec(const uint32_t *ip, uint64_t *fp, wasm_instance_t *inst)
 {
     uint32_t wop = ip[2];
     wasm_memory_t *m = inst->mems[ip[3]];
@@ -27,10 +27,10 @@ wasm_trap_kind_t wasm_memx_exec(const uint32_t *ip, uint64_t *fp, wasm_instance_
         *d = m->pages;
         return WASM_OK;
     case 0x40:
-        *d = (uint32_t)wasm_memory_grow_to(m, a, inst->max_mem_pages);
+        *d = (uint32_t)wasmi_memory_grow_to(m, a, inst->max_mem_pages);
         return WASM_OK;
     case 0x108: {
-        const wasm_data_t *ds = &inst->m->datas[ip[7]];
+        const wasmi_data_t *ds = &inst->m->datas[ip[7]];
         uint64_t len = inst->data_dropped[ip[7]] ? 0 : ds->len;
         if ((uint64_t)b + n > len || (uint64_t)a + n > m->size)
             return WASM_TRAP_OOB_MEMORY;
@@ -43,15 +43,15 @@ wasm_trap_kind_t wasm_memx_exec(const uint32_t *ip, uint64_t *fp, wasm_instance_
         if ((uint64_t)b + n > src->size || (uint64_t)a + n > m->size)
             return WASM_TRAP_OOB_MEMORY;
         if (n)
-            __builtin_memmove(m->base + wasm_spec_clamp(a, (uint64_t)a + n, m->size),
-                              src->base + wasm_spec_clamp(b, (uint64_t)b + n, src->size), n);
+            __builtin_memmove(m->base + wasmi_spec_clamp(a, (uint64_t)a + n, m->size),
+                              src->base + wasmi_spec_clamp(b, (uint64_t)b + n, src->size), n);
         return WASM_OK;
     }
     case 0x10B:
         if ((uint64_t)a + n > m->size)
             return WASM_TRAP_OOB_MEMORY;
         if (n)
-            __builtin_memset(m->base + wasm_spec_clamp(a, (uint64_t)a + n, m->size), (int)(uint8_t)b, n);
+            __builtin_memset(m->base + wasmi_spec_clamp(a, (uint64_t)a + n, m->size), (int)(uint8_t)b, n);
         return WASM_OK;
     default:
         break;
@@ -63,7 +63,7 @@ wasm_trap_kind_t wasm_memx_exec(const uint32_t *ip, uint64_t *fp, wasm_instance_
     uint64_t ea = (uint64_t)a + ip[7];
     if (ea + w > m->size)
         return WASM_TRAP_OOB_MEMORY;
-    uint8_t *p = m->base + wasm_spec_clamp(ea, ea + w, m->size);
+    uint8_t *p = m->base + wasmi_spec_clamp(ea, ea + w, m->size);
     if (wop >= 0x36) {
         uint64_t v = fp[ip[5]];
         __builtin_memcpy(p, &v, w);   /* little-endian: the low w bytes */

@@ -10,12 +10,12 @@
 
 #include <stdint.h>
 
-static inline float wasm_f32(uint32_t b) { float f; __builtin_memcpy(&f, &b, 4); return f; }
-static inline double wasm_f64(uint64_t b) { double d; __builtin_memcpy(&d, &b, 8); return d; }
-static inline uint32_t wasm_f32_bits(float f) { uint32_t b; __builtin_memcpy(&b, &f, 4); return b; }
-static inline uint64_t wasm_f64_bits(double d) { uint64_t b; __builtin_memcpy(&b, &d, 8); return b; }
+static inline float wasmi_f32(uint32_t b) { float f; __builtin_memcpy(&f, &b, 4); return f; }
+static inline double wasmi_f64(uint64_t b) { double d; __builtin_memcpy(&d, &b, 8); return d; }
+static inline uint32_t wasmi_f32_bits(float f) { uint32_t b; __builtin_memcpy(&b, &f, 4); return b; }
+static inline uint64_t wasmi_f64_bits(double d) { uint64_t b; __builtin_memcpy(&b, &d, 8); return b; }
 
-static inline float wasm_f32_trunc(float x)
+static inline float wasmi_f32_trunc(float x)
 {
     if (x != x)
         return x + x;
@@ -24,7 +24,7 @@ static inline float wasm_f32_trunc(float x)
     return __builtin_copysignf((float)(int32_t)x, x);
 }
 
-static inline double wasm_f64_trunc(double x)
+static inline double wasmi_f64_trunc(double x)
 {
     if (x != x)
         return x + x;
@@ -33,33 +33,33 @@ static inline double wasm_f64_trunc(double x)
     return __builtin_copysign((double)(int64_t)x, x);
 }
 
-static inline float wasm_f32_floor(float x)
+static inline float wasmi_f32_floor(float x)
 {
-    float t = wasm_f32_trunc(x);
+    float t = wasmi_f32_trunc(x);
     return t > x ? t - 1.0f : t;
 }
 
-static inline double wasm_f64_floor(double x)
+static inline double wasmi_f64_floor(double x)
 {
-    double t = wasm_f64_trunc(x);
+    double t = wasmi_f64_trunc(x);
     return t > x ? t - 1.0 : t;
 }
 
-static inline float wasm_f32_ceil(float x)
+static inline float wasmi_f32_ceil(float x)
 {
-    float t = wasm_f32_trunc(x);
+    float t = wasmi_f32_trunc(x);
     return t < x ? __builtin_copysignf(t + 1.0f, x) : t;
 }
 
-static inline double wasm_f64_ceil(double x)
+static inline double wasmi_f64_ceil(double x)
 {
-    double t = wasm_f64_trunc(x);
+    double t = wasmi_f64_trunc(x);
     return t < x ? __builtin_copysign(t + 1.0, x) : t;
 }
 
 /* Round half to even: adding and subtracting 2^23 (2^52) rounds in the
  * current (round-to-nearest-even) mode, exactly, for smaller magnitudes. */
-static inline float wasm_f32_nearest(float x)
+static inline float wasmi_f32_nearest(float x)
 {
     if (x != x)
         return x + x;
@@ -71,7 +71,7 @@ static inline float wasm_f32_nearest(float x)
     return __builtin_copysignf(r, x);
 }
 
-static inline double wasm_f64_nearest(double x)
+static inline double wasmi_f64_nearest(double x)
 {
     if (x != x)
         return x + x;
@@ -83,53 +83,53 @@ static inline double wasm_f64_nearest(double x)
     return __builtin_copysign(r, x);
 }
 
-static inline float wasm_f32_min(float a, float b)
+static inline float wasmi_f32_min(float a, float b)
 {
     if (a != a || b != b)
         return a + b;
     if (a == b)
-        return wasm_f32(wasm_f32_bits(a) | wasm_f32_bits(b));
+        return wasmi_f32(wasmi_f32_bits(a) | wasmi_f32_bits(b));
     return a < b ? a : b;
 }
 
-static inline float wasm_f32_max(float a, float b)
+static inline float wasmi_f32_max(float a, float b)
 {
     if (a != a || b != b)
         return a + b;
     if (a == b)
-        return wasm_f32(wasm_f32_bits(a) & wasm_f32_bits(b));
+        return wasmi_f32(wasmi_f32_bits(a) & wasmi_f32_bits(b));
     return a > b ? a : b;
 }
 
-static inline double wasm_f64_min(double a, double b)
+static inline double wasmi_f64_min(double a, double b)
 {
     if (a != a || b != b)
         return a + b;
     if (a == b)
-        return wasm_f64(wasm_f64_bits(a) | wasm_f64_bits(b));
+        return wasmi_f64(wasmi_f64_bits(a) | wasmi_f64_bits(b));
     return a < b ? a : b;
 }
 
-static inline double wasm_f64_max(double a, double b)
+static inline double wasmi_f64_max(double a, double b)
 {
     if (a != a || b != b)
         return a + b;
     if (a == b)
-        return wasm_f64(wasm_f64_bits(a) & wasm_f64_bits(b));
+        return wasmi_f64(wasmi_f64_bits(a) & wasmi_f64_bits(b));
     return a > b ? a : b;
 }
 
 /* Range checks for truncation to integers: true when x truncates to a
  * representable value. NaN fails every check. */
-static inline bool wasm_fits_i32_s(double x) { return x > -2147483649.0 && x < 2147483648.0; }
-static inline bool wasm_fits_i32_u(double x) { return x > -1.0 && x < 4294967296.0; }
-static inline bool wasm_fits_i64_s(double x)
+static inline bool wasmi_fits_i32_s(double x) { return x > -2147483649.0 && x < 2147483648.0; }
+static inline bool wasmi_fits_i32_u(double x) { return x > -1.0 && x < 4294967296.0; }
+static inline bool wasmi_fits_i64_s(double x)
 {
     return x >= -9223372036854775808.0 && x < 9223372036854775808.0;
 }
-static inline bool wasm_fits_i64_u(double x) { return x > -1.0 && x < 18446744073709551616.0; }
+static inline bool wasmi_fits_i64_u(double x) { return x > -1.0 && x < 18446744073709551616.0; }
 
-static inline int32_t wasm_sat_i32_s(double x)
+static inline int32_t wasmi_sat_i32_s(double x)
 {
     if (x != x) return 0;
     if (x <= -2147483648.0) return INT32_MIN;
@@ -137,14 +137,14 @@ static inline int32_t wasm_sat_i32_s(double x)
     return (int32_t)x;
 }
 
-static inline uint32_t wasm_sat_i32_u(double x)
+static inline uint32_t wasmi_sat_i32_u(double x)
 {
     if (x != x || x <= 0.0) return 0;
     if (x >= 4294967295.0) return UINT32_MAX;
     return (uint32_t)x;
 }
 
-static inline int64_t wasm_sat_i64_s(double x)
+static inline int64_t wasmi_sat_i64_s(double x)
 {
     if (x != x) return 0;
     if (x < -9223372036854775808.0) return INT64_MIN;
@@ -152,7 +152,7 @@ static inline int64_t wasm_sat_i64_s(double x)
     return (int64_t)x;
 }
 
-static inline uint64_t wasm_sat_i64_u(double x)
+static inline uint64_t wasmi_sat_i64_u(double x)
 {
     if (x != x || x <= -1.0) return 0;
     if (x >= 18446744073709551616.0) return UINT64_MAX;

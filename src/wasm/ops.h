@@ -131,7 +131,7 @@
     X(ELEM_DROP, 1)       /* seg */                                                      \
     X(REF_FUNC, 2)        /* d funcidx */                                                \
     X(REF_IS_NULL, 2)     /* d a */                                                      \
-    /* v128 values take two cells (module.h, wasm_cells); these move them. */              \
+    /* v128 values take two cells (module.h, wasmi_cells); these move them. */              \
     X(MOV128, 2)          /* d s */                                                      \
     X(SELECT128, 4)       /* d a b cond */                                               \
     X(GLOBAL_GET128, 2)   /* d idx */                                                    \
@@ -149,7 +149,7 @@
 
 #define WASM_ALL_OPS(X) WASM_NUMERIC_OPS(X) WASM_IMM_OPS(X) WASM_BRANCH_OPS(X) WASM_MISC_OPS(X)
 
-enum wasm_op {
+enum wasmi_op {
 #define WASM_OP_ENUM(name, n) OP_##name,
     WASM_ALL_OPS(WASM_OP_ENUM)
 #undef WASM_OP_ENUM

@@ -36,7 +36,7 @@ wasm_runtime_t *wasm_runtime_new(const wasm_config_t *config)
         rt->cfg.engine = config->engine;
         rt->cfg.bounds = config->bounds;
     }
-    rt->dispatch = wasm_interp_dispatch_table();
+    rt->dispatch = wasmi_interp_dispatch_table();
     wasm_runtime_set_engine(rt, rt->cfg.engine);
     rt->jit_hi = UINT32_MAX;
     return rt;
@@ -50,7 +50,7 @@ void wasm_runtime_set_jit_filter(wasm_runtime_t *rt, uint32_t lo, uint32_t hi)
 
 wasm_engine_t wasm_runtime_set_engine(wasm_runtime_t *rt, wasm_engine_t engine)
 {
-    bool can = wasm_jit_available(rt);
+    bool can = wasmi_jit_available(rt);
     rt->engine = engine == WASM_ENGINE_INTERP || !can ? WASM_ENGINE_INTERP : WASM_ENGINE_COMPILED;
     /* Guard regions: decided once, before any memory exists, for every
      * memory of the runtime (modules compiled later may import them). */
@@ -72,9 +72,9 @@ void wasm_runtime_free(wasm_runtime_t *rt)
 {
     if (!rt)
         return;
-    wasm_hostobj_t *h = rt->hostobjs;
+    wasmi_hostobj_t *h = rt->hostobjs;
     while (h) {
-        wasm_hostobj_t *next = h->next;
+        wasmi_hostobj_t *next = h->next;
         h->release(h->obj);
         wasm_plat_free(h);
         h = next;
@@ -93,19 +93,19 @@ static uint32_t type_hash(const uint8_t *types, uint32_t np, uint32_t nr)
     return h;
 }
 
-uint32_t wasm_rt_intern_type(wasm_runtime_t *rt, const uint8_t *types, uint32_t np, uint32_t nr)
+uint32_t wasmi_rt_intern_type(wasm_runtime_t *rt, const uint8_t *types, uint32_t np, uint32_t nr)
 {
     uint32_t h = type_hash(types, np, nr);
     for (uint32_t i = 0; i < rt->ncanon; i++) {
-        wasm_canon_type_t *c = &rt->canon[i];
+        wasmi_canon_type_t *c = &rt->canon[i];
         if (c->hash == h && c->nparams == np && c->nresults == nr &&
             (np + nr == 0 || __builtin_memcmp(c->types, types, np + nr) == 0))
             return i;
     }
     if (rt->ncanon == rt->canon_cap) {
         uint32_t ncap = rt->canon_cap ? rt->canon_cap * 2 : 32;
-        void *p = wasm_plat_realloc(rt->canon, rt->canon_cap * sizeof(wasm_canon_type_t),
-                                    ncap * sizeof(wasm_canon_type_t));
+        void *p = wasm_plat_realloc(rt->canon, rt->canon_cap * sizeof(wasmi_canon_type_t),
+                                    ncap * sizeof(wasmi_canon_type_t));
         if (!p)
             return UINT32_MAX;
         rt->canon = p;
@@ -116,7 +116,7 @@ uint32_t wasm_rt_intern_type(wasm_runtime_t *rt, const uint8_t *types, uint32_t 
         return UINT32_MAX;
     if (np + nr)
         __builtin_memcpy(copy, types, np + nr);
-    wasm_canon_type_t *c = &rt->canon[rt->ncanon];
+    wasmi_canon_type_t *c = &rt->canon[rt->ncanon];
     c->types = copy;
     c->nparams = np;
     c->nresults = nr;
@@ -124,9 +124,9 @@ uint32_t wasm_rt_intern_type(wasm_runtime_t *rt, const uint8_t *types, uint32_t 
     return rt->ncanon++;
 }
 
-bool wasm_rt_add_hostobj(wasm_runtime_t *rt, void *obj, void (*release)(void *))
+bool wasmi_rt_add_hostobj(wasm_runtime_t *rt, void *obj, void (*release)(void *))
 {
-    wasm_hostobj_t *h = wasm_plat_alloc(sizeof *h);
+    wasmi_hostobj_t *h = wasm_plat_alloc(sizeof *h);
     if (!h)
         return false;
     h->obj = obj;
@@ -165,15 +165,15 @@ wasm_func_t *wasm_func_new_host(wasm_runtime_t *rt, const wasm_valtype_t *params
     f->own_type.types = types;
     f->own_type.nparams = nparams;
     f->own_type.nresults = nresults;
-    f->own_type.pcells = wasm_types_cells(types, nparams);
-    f->own_type.rcells = wasm_types_cells(types + nparams, nresults);
-    f->own_type.canon = wasm_rt_intern_type(rt, types, nparams, nresults);
+    f->own_type.pcells = wasmi_types_cells(types, nparams);
+    f->own_type.rcells = wasmi_types_cells(types + nparams, nresults);
+    f->own_type.canon = wasmi_rt_intern_type(rt, types, nparams, nresults);
     f->canon = f->own_type.canon;
     f->type = &f->own_type;
     f->fn = fn;
     f->user = user;
     f->name = debug_name;
-    if (f->canon == UINT32_MAX || !wasm_rt_add_hostobj(rt, f, release_func)) {
+    if (f->canon == UINT32_MAX || !wasmi_rt_add_hostobj(rt, f, release_func)) {
         release_func(f);
         return NULL;
     }
@@ -182,7 +182,7 @@ wasm_func_t *wasm_func_new_host(wasm_runtime_t *rt, const wasm_valtype_t *params
 
 static void release_memory(void *p)
 {
-    wasm_memory_release_obj(p);
+    wasmi_memory_release_obj(p);
     wasm_plat_free(p);
 }
 
@@ -192,9 +192,9 @@ wasm_memory_t *wasm_memory_new(wasm_runtime_t *rt, uint32_t min_pages, uint32_t 
     wasm_memory_t *m = wasm_plat_alloc(sizeof *m);
     if (!m)
         return NULL;
-    if (!wasm_memory_init_obj(m, min_pages, max_pages, has_max, rt->cfg.max_memory_pages,
+    if (!wasmi_memory_init_obj(m, min_pages, max_pages, has_max, rt->cfg.max_memory_pages,
                               rt->guard) ||
-        !wasm_rt_add_hostobj(rt, m, release_memory)) {
+        !wasmi_rt_add_hostobj(rt, m, release_memory)) {
         release_memory(m);
         return NULL;
     }
@@ -216,8 +216,8 @@ wasm_table_t *wasm_table_new(wasm_runtime_t *rt, wasm_valtype_t elem, uint32_t m
     wasm_table_t *t = wasm_plat_alloc(sizeof *t);
     if (!t)
         return NULL;
-    if (!wasm_table_init_obj(t, (uint8_t)elem, min, max, has_max) ||
-        !wasm_rt_add_hostobj(rt, t, release_table)) {
+    if (!wasmi_table_init_obj(t, (uint8_t)elem, min, max, has_max) ||
+        !wasmi_rt_add_hostobj(rt, t, release_table)) {
         release_table(t);
         return NULL;
     }
@@ -232,9 +232,9 @@ wasm_global_t *wasm_global_new(wasm_runtime_t *rt, wasm_valtype_t type, bool mut
         return NULL;
     g->type = (uint8_t)type;
     g->mut = mutable_;
-    g->value = wasm_cell_canon(g->type, value);
+    g->value = wasmi_cell_canon(g->type, value);
     g->hi = 0;
-    if (!wasm_rt_add_hostobj(rt, g, wasm_plat_free)) {
+    if (!wasmi_rt_add_hostobj(rt, g, wasm_plat_free)) {
         wasm_plat_free(g);
         return NULL;
     }
@@ -250,7 +250,7 @@ void wasm_func_type(const wasm_func_t *f, const uint8_t **params, uint32_t *npar
     *results = f->type->types + f->type->nparams;
 }
 
-const char *wasm_func_name(const wasm_func_t *f, uint32_t *len)
+const char *wasmi_func_name(const wasm_func_t *f, uint32_t *len)
 {
     *len = 0;
     if (f->kind == WASM_FUNC_HOST) {
@@ -299,17 +299,17 @@ const char *wasm_trap_kind_name(wasm_trap_kind_t kind)
 
 size_t wasm_trap_format(const wasm_trap_t *trap, char *buf, size_t cap)
 {
-    size_t n = wasm_fmt(buf, cap, "%s", wasm_trap_kind_name(trap->kind));
+    size_t n = wasmi_fmt(buf, cap, "%s", wasm_trap_kind_name(trap->kind));
     if (trap->message[0])
-        n += wasm_fmt(buf + (n < cap ? n : cap), n < cap ? cap - n : 0, ": %s", trap->message);
+        n += wasmi_fmt(buf + (n < cap ? n : cap), n < cap ? cap - n : 0, ": %s", trap->message);
     for (uint32_t i = 0; i < trap->nframes; i++) {
         const wasm_frame_info_t *f = &trap->frames[i];
         size_t at = n < cap ? n : cap;
         if (f->name)
-            n += wasm_fmt(buf + at, cap - at, "\n  at #%u %.*s (func %u)", i, (int)f->name_len,
+            n += wasmi_fmt(buf + at, cap - at, "\n  at #%u %.*s (func %u)", i, (int)f->name_len,
                           f->name, f->func_index);
         else
-            n += wasm_fmt(buf + at, cap - at, "\n  at #%u func %u", i, f->func_index);
+            n += wasmi_fmt(buf + at, cap - at, "\n  at #%u func %u", i, f->func_index);
     }
     return n;
 }
@@ -323,7 +323,7 @@ wasm_exec_t *wasm_exec_new(wasm_runtime_t *rt)
         return NULL;
     ex->rt = rt;
     ex->stack = wasm_plat_alloc((size_t)rt->cfg.value_stack_cells * sizeof(uint64_t));
-    ex->ctl = wasm_plat_alloc(((size_t)rt->cfg.max_call_depth + 2) * sizeof(wasm_ctl_t));
+    ex->ctl = wasm_plat_alloc(((size_t)rt->cfg.max_call_depth + 2) * sizeof(wasmi_ctl_t));
     if (!ex->stack || !ex->ctl) {
         wasm_exec_free(ex);
         return NULL;
@@ -382,17 +382,17 @@ static void set_trap(wasm_exec_t *ex, wasm_trap_kind_t k, wasm_trap_t *out)
     out->exit_code = ex->exit_code;
     out->message[0] = 0;
     if (k == WASM_TRAP_HOST)
-        wasm_fmt(out->message, sizeof out->message, "%s", ex->host_msg);
+        wasmi_fmt(out->message, sizeof out->message, "%s", ex->host_msg);
 }
 
-wasm_trap_kind_t wasm_call_host(wasm_exec_t *ex, wasm_instance_t *caller, wasm_func_t *f,
+wasm_trap_kind_t wasmi_call_host(wasm_exec_t *ex, wasm_instance_t *caller, wasm_func_t *f,
                                 uint64_t *cells)
 {
     wasm_call_ctx_t ctx = {ex, caller, NULL, 0};
     wasm_trap_kind_t k = f->fn(&ctx, cells, f->user);
-    const wasm_functype_t *t = f->type;
+    const wasmi_functype_t *t = f->type;
     if (k == WASM_OK)
-        wasm_cells_canon(t->types + t->nparams, t->nresults, cells);
+        wasmi_cells_canon(t->types + t->nparams, t->nresults, cells);
     return k;
 }
 
@@ -418,7 +418,7 @@ wasm_trap_kind_t wasm_call(wasm_exec_t *ex, wasm_func_t *f, const uint64_t *args
     }
     uint32_t np = f->type->pcells, nr = f->type->rcells;
     uint64_t *sp = ex->sp;
-    wasm_ctl_t *ctl = ex->ctl_top;
+    wasmi_ctl_t *ctl = ex->ctl_top;
     uint32_t need = np > nr ? np : nr;
     if (sp + need + 1 > ex->stack_end) {
         set_trap(ex, WASM_TRAP_STACK_EXHAUSTED, trap);
@@ -426,15 +426,15 @@ wasm_trap_kind_t wasm_call(wasm_exec_t *ex, wasm_func_t *f, const uint64_t *args
     }
     for (uint32_t i = 0; i < np; i++)
         sp[i] = args[i];
-    wasm_cells_canon(f->type->types, f->type->nparams, sp);
+    wasmi_cells_canon(f->type->types, f->type->nparams, sp);
     wasm_trap_kind_t k;
     if (f->kind == WASM_FUNC_HOST) {
         ex->sp = sp + need;
-        k = wasm_call_host(ex, NULL, f, sp);
+        k = wasmi_call_host(ex, NULL, f, sp);
         if (k != WASM_OK)
             ex->last_trap.nframes = 0;
     } else {
-        k = wasm_interp(ex, f, sp);
+        k = wasmi_interp(ex, f, sp);
     }
     ex->sp = sp;
     ex->ctl_top = ctl;
@@ -466,7 +466,7 @@ wasm_exec_t *wasm_call_ctx_exec(wasm_call_ctx_t *ctx)
 
 wasm_trap_kind_t wasm_call_ctx_fail(wasm_call_ctx_t *ctx, const char *message)
 {
-    wasm_fmt(ctx->ex->host_msg, sizeof ctx->ex->host_msg, "%s", message ? message : "");
+    wasmi_fmt(ctx->ex->host_msg, sizeof ctx->ex->host_msg, "%s", message ? message : "");
     return WASM_TRAP_HOST;
 }
 

@@ -1,7 +1,7 @@
 /*
  * Fixed-width SIMD: runs one OP_SIMD instruction (simd.h has the layout).
  *
- * The interpreter calls wasm_simd_exec out of line, so its own loop, which
+ * The interpreter calls wasmi_simd_exec out of line, so its own loop, which
  * every scalar instruction runs through, does not grow or lose registers to
  * 16-byte values. A v128 is kept in two frame cells and handled here as a
  * union of GNU vector types: clang turns the whole-vector operations into
@@ -65,18 +65,18 @@ static inline int32_t sat(int32_t x, int32_t lo, int32_t hi)
 #define LANES(n, expr) for (uint32_t i = 0; i < (n); i++) { expr; }
 
 /* The effective address of a memory operand (slot ip[as], offset ip[os]);
- * returns NULL (out of bounds) from wasm_simd_exec when n bytes do not fit. */
+ * returns NULL (out of bounds) from wasmi_simd_exec when n bytes do not fit. */
 #define EA(as, os, n)                                                   \
     uint64_t ea = (uint64_t)(uint32_t)fp[ip[as]] + ip[os];             \
     if (WASM_UNLIKELY(ea + (n) > memsize))                              \
         return NULL;                                                    \
-    ea = wasm_spec_clamp(ea, ea + (n), memsize)
+    ea = wasmi_spec_clamp(ea, ea + (n), memsize)
 
-const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, uint64_t memsize)
+const uint32_t *wasmi_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, uint64_t memsize)
 {
     v128_t a, b, r;
     uint32_t sub = ip[2] & 0xFF, kind = ip[2] >> 8;   /* the kind is in bits 8.. (simd.h) */
-    uint32_t words = wasm_simd_words[kind], sh = 0;
+    uint32_t words = wasmi_simd_words[kind], sh = 0;
     r.u64 = (u64x2){0, 0};
     /* The operands of the plain kinds are loaded here, so that one switch
      * (one indirect jump) serves every opcode; the memory and lane ops load
@@ -385,10 +385,10 @@ const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, u
     case 0xDE: LANES(2, r.w64[i] = (uint64_t)a.w32[i] * b.w32[i]) break;
     case 0xDF: LANES(2, r.w64[i] = (uint64_t)a.w32[i + 2] * b.w32[i + 2]) break;
     /* ---------------------------------------------------------- f32x4 */
-    case 0x67: LANES(4, r.fl[i] = wasm_f32_ceil(a.fl[i])) break;
-    case 0x68: LANES(4, r.fl[i] = wasm_f32_floor(a.fl[i])) break;
-    case 0x69: LANES(4, r.fl[i] = wasm_f32_trunc(a.fl[i])) break;
-    case 0x6A: LANES(4, r.fl[i] = wasm_f32_nearest(a.fl[i])) break;
+    case 0x67: LANES(4, r.fl[i] = wasmi_f32_ceil(a.fl[i])) break;
+    case 0x68: LANES(4, r.fl[i] = wasmi_f32_floor(a.fl[i])) break;
+    case 0x69: LANES(4, r.fl[i] = wasmi_f32_trunc(a.fl[i])) break;
+    case 0x6A: LANES(4, r.fl[i] = wasmi_f32_nearest(a.fl[i])) break;
     case 0xE0: r.u32 = a.u32 & 0x7FFFFFFFu; break;
     case 0xE1: r.u32 = a.u32 ^ 0x80000000u; break;
     case 0xE3: LANES(4, r.fl[i] = __builtin_sqrtf(a.fl[i])) break;
@@ -396,15 +396,15 @@ const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, u
     case 0xE5: r.f32 = a.f32 - b.f32; break;
     case 0xE6: r.f32 = a.f32 * b.f32; break;
     case 0xE7: r.f32 = a.f32 / b.f32; break;
-    case 0xE8: LANES(4, r.fl[i] = wasm_f32_min(a.fl[i], b.fl[i])) break;
-    case 0xE9: LANES(4, r.fl[i] = wasm_f32_max(a.fl[i], b.fl[i])) break;
+    case 0xE8: LANES(4, r.fl[i] = wasmi_f32_min(a.fl[i], b.fl[i])) break;
+    case 0xE9: LANES(4, r.fl[i] = wasmi_f32_max(a.fl[i], b.fl[i])) break;
     case 0xEA: LANES(4, r.w32[i] = b.fl[i] < a.fl[i] ? b.w32[i] : a.w32[i]) break;
     case 0xEB: LANES(4, r.w32[i] = a.fl[i] < b.fl[i] ? b.w32[i] : a.w32[i]) break;
     /* ---------------------------------------------------------- f64x2 */
-    case 0x74: LANES(2, r.db[i] = wasm_f64_ceil(a.db[i])) break;
-    case 0x75: LANES(2, r.db[i] = wasm_f64_floor(a.db[i])) break;
-    case 0x7A: LANES(2, r.db[i] = wasm_f64_trunc(a.db[i])) break;
-    case 0x94: LANES(2, r.db[i] = wasm_f64_nearest(a.db[i])) break;
+    case 0x74: LANES(2, r.db[i] = wasmi_f64_ceil(a.db[i])) break;
+    case 0x75: LANES(2, r.db[i] = wasmi_f64_floor(a.db[i])) break;
+    case 0x7A: LANES(2, r.db[i] = wasmi_f64_trunc(a.db[i])) break;
+    case 0x94: LANES(2, r.db[i] = wasmi_f64_nearest(a.db[i])) break;
     case 0xEC: r.u64 = a.u64 & 0x7FFFFFFFFFFFFFFFull; break;
     case 0xED: r.u64 = a.u64 ^ 0x8000000000000000ull; break;
     case 0xEF: LANES(2, r.db[i] = __builtin_sqrt(a.db[i])) break;
@@ -412,17 +412,17 @@ const uint32_t *wasm_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, u
     case 0xF1: r.f64 = a.f64 - b.f64; break;
     case 0xF2: r.f64 = a.f64 * b.f64; break;
     case 0xF3: r.f64 = a.f64 / b.f64; break;
-    case 0xF4: LANES(2, r.db[i] = wasm_f64_min(a.db[i], b.db[i])) break;
-    case 0xF5: LANES(2, r.db[i] = wasm_f64_max(a.db[i], b.db[i])) break;
+    case 0xF4: LANES(2, r.db[i] = wasmi_f64_min(a.db[i], b.db[i])) break;
+    case 0xF5: LANES(2, r.db[i] = wasmi_f64_max(a.db[i], b.db[i])) break;
     case 0xF6: LANES(2, r.w64[i] = b.db[i] < a.db[i] ? b.w64[i] : a.w64[i]) break;
     case 0xF7: LANES(2, r.w64[i] = a.db[i] < b.db[i] ? b.w64[i] : a.w64[i]) break;
     /* ---------------------------------------------------------- conversions */
-    case 0xF8: LANES(4, r.s32[i] = wasm_sat_i32_s(a.fl[i])) break;
-    case 0xF9: LANES(4, r.w32[i] = wasm_sat_i32_u(a.fl[i])) break;
+    case 0xF8: LANES(4, r.s32[i] = wasmi_sat_i32_s(a.fl[i])) break;
+    case 0xF9: LANES(4, r.w32[i] = wasmi_sat_i32_u(a.fl[i])) break;
     case 0xFA: LANES(4, r.fl[i] = (float)a.s32[i]) break;
     case 0xFB: LANES(4, r.fl[i] = (float)a.w32[i]) break;
-    case 0xFC: LANES(2, r.s32[i] = wasm_sat_i32_s(a.db[i])) break;
-    case 0xFD: LANES(2, r.w32[i] = wasm_sat_i32_u(a.db[i])) break;
+    case 0xFC: LANES(2, r.s32[i] = wasmi_sat_i32_s(a.db[i])) break;
+    case 0xFD: LANES(2, r.w32[i] = wasmi_sat_i32_u(a.db[i])) break;
     case 0xFE: LANES(2, r.db[i] = (double)a.s32[i]) break;
     case 0xFF: LANES(2, r.db[i] = (double)a.w32[i]) break;
     default:

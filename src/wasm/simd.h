@@ -7,7 +7,7 @@
  *
  * d is the result slot (0 for stores), sub the Wasm SIMD opcode (so simd.c
  * switches on the numbering of the spec) with its SK_* kind in bits 8..15. A v128 lives in two cells
- * (module.h, wasm_cells). The operand words after `sub`, by kind:
+ * (module.h, wasmi_cells). The operand words after `sub`, by kind:
  *
  *     SK_LOAD       addr off              v128.load*, load splat, load zero
  *     SK_STORE      addr v off            v128.store
@@ -37,24 +37,24 @@ enum {
 };
 
 /* Words of an OP_SIMD instruction of each kind, the op word included. */
-static const uint8_t wasm_simd_words[] = {
+static const uint8_t wasmi_simd_words[] = {
     [SK_BAD] = 3, [SK_LOAD] = 5, [SK_STORE] = 6, [SK_CONST] = 7, [SK_SHUFFLE] = 9,
     [SK_SPLAT] = 4, [SK_EXTRACT] = 5, [SK_REPLACE] = 6, [SK_LOADLANE] = 7,
     [SK_STORELANE] = 7, [SK_TEST] = 4, [SK_SHIFT] = 5, [SK_UNARY] = 4, [SK_BINARY] = 5,
     [SK_TERNARY] = 6,
 };
 
-typedef struct wasm_simd_info {
+typedef struct wasmi_simd_info {
     uint8_t kind;     /* SK_* */
     uint8_t size;     /* memory ops: bytes accessed (alignment bound) */
     uint8_t lanes;    /* lane ops: number of lanes (lane index bound) */
     uint8_t scalar;   /* splat/extract/replace: the scalar's value type */
-} wasm_simd_info_t;
+} wasmi_simd_info_t;
 
 /* Describes SIMD opcode sub; kind SK_BAD when there is no such opcode. */
-static inline wasm_simd_info_t wasm_simd_describe(uint32_t sub)
+static inline wasmi_simd_info_t wasmi_simd_describe(uint32_t sub)
 {
-    wasm_simd_info_t d = {SK_BAD, 0, 0, 0};
+    wasmi_simd_info_t d = {SK_BAD, 0, 0, 0};
     static const uint8_t scal[6] = {0x7F, 0x7F, 0x7F, 0x7E, 0x7D, 0x7C}; /* i32 i32 i32 i64 f32 f64 */
     static const uint8_t nl[6] = {16, 8, 4, 2, 4, 2};
     if (sub <= 0x0A) {

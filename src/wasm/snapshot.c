@@ -26,7 +26,7 @@
 
 static bool memory_snapshot(wasm_memory_t *mem)
 {
-    wasm_mem_snap_t *s = wasm_plat_alloc(sizeof *s);
+    wasmi_mem_snap_t *s = wasm_plat_alloc(sizeof *s);
     if (!s)
         return false;
     s->psize = wasm_plat_page_size();
@@ -58,7 +58,7 @@ static bool memory_snapshot(wasm_memory_t *mem)
 
 bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr)
 {
-    wasm_mem_snap_t *s = mem->snap;
+    wasmi_mem_snap_t *s = mem->snap;
     uintptr_t a = (uintptr_t)addr, b = (uintptr_t)mem->base;
     if (!s || a < b || a - b >= s->npages * s->psize)
         return false;
@@ -91,7 +91,7 @@ bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr)
 /* Returns the number of pages restored. */
 static int64_t memory_reset(wasm_memory_t *mem)
 {
-    wasm_mem_snap_t *s = mem->snap;
+    wasmi_mem_snap_t *s = mem->snap;
     int64_t n = (int64_t)s->ndirty;
     if (s->frames)
         wasm_plat_vm_restore(mem->base, s->dirty, s->tokens, (size_t)s->ndirty);
@@ -117,9 +117,9 @@ static int64_t memory_reset(wasm_memory_t *mem)
     return n;
 }
 
-void wasm_memory_snap_free(wasm_memory_t *mem)
+void wasmi_memory_snap_free(wasm_memory_t *mem)
 {
-    wasm_mem_snap_t *s = mem ? mem->snap : NULL;
+    wasmi_mem_snap_t *s = mem ? mem->snap : NULL;
     if (!s)
         return;
     for (uint64_t i = 0; i < s->ndirty; i++) {
@@ -138,9 +138,9 @@ void wasm_memory_snap_free(wasm_memory_t *mem)
     mem->snap = NULL;
 }
 
-void wasm_instance_snap_free(wasm_instance_t *inst)
+void wasmi_instance_snap_free(wasm_instance_t *inst)
 {
-    wasm_inst_snap_t *s = inst->snap;
+    wasmi_inst_snap_t *s = inst->snap;
     if (!s)
         return;
     if (s->table_elems)
@@ -153,10 +153,10 @@ void wasm_instance_snap_free(wasm_instance_t *inst)
     wasm_plat_free(s->data_dropped);
     wasm_plat_free(s);
     inst->snap = NULL;
-    wasm_memory_snap_free(inst->own_mem);
+    wasmi_memory_snap_free(inst->own_mem);
 }
 
-static bool copy_tables(wasm_instance_t *inst, wasm_inst_snap_t *s)
+static bool copy_tables(wasm_instance_t *inst, wasmi_inst_snap_t *s)
 {
     for (uint32_t i = inst->ntable_imports; i < inst->ntables; i++) {
         wasm_table_t *t = inst->tables[i];
@@ -173,10 +173,10 @@ static bool copy_tables(wasm_instance_t *inst, wasm_inst_snap_t *s)
 bool wasm_instance_snapshot(wasm_instance_t *inst)
 {
     const wasm_module_t *m = inst->m;
-    wasm_instance_snap_free(inst);
+    wasmi_instance_snap_free(inst);
     if (inst->nown_mems > 1)
         return false;   /* only one defined memory is made copy-on-write */
-    wasm_inst_snap_t *s = wasm_plat_alloc(sizeof *s);
+    wasmi_inst_snap_t *s = wasm_plat_alloc(sizeof *s);
     if (!s)
         return false;
     inst->snap = s;
@@ -188,7 +188,7 @@ bool wasm_instance_snapshot(wasm_instance_t *inst)
     if (!s->globals || !s->table_size || !s->table_elems || !s->elem_len ||
         !s->data_dropped || !copy_tables(inst, s) ||
         (inst->own_mem && !memory_snapshot(inst->own_mem))) {
-        wasm_instance_snap_free(inst);
+        wasmi_instance_snap_free(inst);
         return false;
     }
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
@@ -202,7 +202,7 @@ bool wasm_instance_snapshot(wasm_instance_t *inst)
 
 int64_t wasm_instance_reset(wasm_instance_t *inst)
 {
-    wasm_inst_snap_t *s = inst->snap;
+    wasmi_inst_snap_t *s = inst->snap;
     const wasm_module_t *m = inst->m;
     if (!s)
         return -1;

@@ -18,16 +18,16 @@ static void set_error_v(wasm_error_t *err, const char *section, uint32_t offset,
     err->section = section;
     err->offset = offset;
     if (section)
-        n = wasm_fmt(err->message, sizeof err->message, "%s section, offset 0x%x: ", section,
+        n = wasmi_fmt(err->message, sizeof err->message, "%s section, offset 0x%x: ", section,
                      offset);
     else
-        n = wasm_fmt(err->message, sizeof err->message, "module, offset 0x%x: ", offset);
+        n = wasmi_fmt(err->message, sizeof err->message, "module, offset 0x%x: ", offset);
     if (n >= sizeof err->message)
         return;
-    wasm_vfmt(err->message + n, sizeof err->message - n, fmt, ap);
+    wasmi_vfmt(err->message + n, sizeof err->message - n, fmt, ap);
 }
 
-void wasm_set_error(wasm_error_t *err, const char *section, uint32_t offset, const char *fmt,
+void wasmi_set_error(wasm_error_t *err, const char *section, uint32_t offset, const char *fmt,
                     ...)
 {
     va_list ap;
@@ -37,14 +37,14 @@ void wasm_set_error(wasm_error_t *err, const char *section, uint32_t offset, con
     va_end(ap);
 }
 
-uint32_t wasm_rd_offset(const wasm_reader_t *r)
+uint32_t wasmi_rd_offset(const wasmi_reader_t *r)
 {
     return (uint32_t)(r->p - r->base);
 }
 
 /* Marks the reader failed; only the first failure writes the error, so the
  * innermost, most precise reason survives the unwinding callers. */
-bool wasm_rd_fail(wasm_reader_t *r, const char *fmt, ...)
+bool wasmi_rd_fail(wasmi_reader_t *r, const char *fmt, ...)
 {
     va_list ap;
 
@@ -52,26 +52,26 @@ bool wasm_rd_fail(wasm_reader_t *r, const char *fmt, ...)
         return false;
     r->failed = true;
     va_start(ap, fmt);
-    set_error_v(r->err, r->section, wasm_rd_offset(r), fmt, ap);
+    set_error_v(r->err, r->section, wasmi_rd_offset(r), fmt, ap);
     va_end(ap);
     return false;
 }
 
 /* ------------------------------------------------------------ reader */
 
-bool wasm_rd_u8(wasm_reader_t *r, uint8_t *out)
+bool wasmi_rd_u8(wasmi_reader_t *r, uint8_t *out)
 {
     if (r->failed)
         return false;
     if (r->p >= r->end)
-        return wasm_rd_fail(r, "unexpected end");
+        return wasmi_rd_fail(r, "unexpected end");
     *out = *r->p++;
     return true;
 }
 
 /* Unsigned LEB128 of at most `bits` bits (bits < 64). The spec allows at most
  * ceil(bits/7) bytes, and the unused high bits of the last byte must be 0. */
-static bool rd_uleb(wasm_reader_t *r, unsigned bits, uint64_t *out)
+static bool rd_uleb(wasmi_reader_t *r, unsigned bits, uint64_t *out)
 {
     unsigned maxbytes = (bits + 6) / 7, shift = 0;
     uint64_t v = 0;
@@ -81,17 +81,17 @@ static bool rd_uleb(wasm_reader_t *r, unsigned bits, uint64_t *out)
         return false;
     for (unsigned i = 0;; i++, shift += 7) {
         if (r->p >= r->end)
-            return wasm_rd_fail(r, "unexpected end");
+            return wasmi_rd_fail(r, "unexpected end");
         uint8_t b = *r->p++;
         if (i == maxbytes - 1) {
             unsigned left = bits - shift;  /* value bits held by this byte */
             if (b & 0x80) {
                 r->p = start;
-                return wasm_rd_fail(r, "integer representation too long");
+                return wasmi_rd_fail(r, "integer representation too long");
             }
             if (left < 7 && (b & (0x7Fu & ~((1u << left) - 1)))) {
                 r->p = start;
-                return wasm_rd_fail(r, "integer too large");
+                return wasmi_rd_fail(r, "integer too large");
             }
         }
         v |= (uint64_t)(b & 0x7F) << shift;
@@ -104,7 +104,7 @@ static bool rd_uleb(wasm_reader_t *r, unsigned bits, uint64_t *out)
 
 /* Signed LEB128 of at most `bits` bits (bits <= 64). In the last allowed byte
  * the bits above the value must all equal its sign bit. */
-static bool rd_sleb(wasm_reader_t *r, unsigned bits, int64_t *out)
+static bool rd_sleb(wasmi_reader_t *r, unsigned bits, int64_t *out)
 {
     unsigned maxbytes = (bits + 6) / 7, shift = 0;
     uint64_t v = 0;
@@ -115,18 +115,18 @@ static bool rd_sleb(wasm_reader_t *r, unsigned bits, int64_t *out)
         return false;
     for (unsigned i = 0;; i++, shift += 7) {
         if (r->p >= r->end)
-            return wasm_rd_fail(r, "unexpected end");
+            return wasmi_rd_fail(r, "unexpected end");
         b = *r->p++;
         if (i == maxbytes - 1) {
             unsigned left = bits - shift;  /* 1..7 value bits, top one is the sign */
             uint8_t mask = (uint8_t)((0x7Fu << (left - 1)) & 0x7F);
             if (b & 0x80) {
                 r->p = start;
-                return wasm_rd_fail(r, "integer representation too long");
+                return wasmi_rd_fail(r, "integer representation too long");
             }
             if ((b & mask) != 0 && (b & mask) != mask) {
                 r->p = start;
-                return wasm_rd_fail(r, "integer too large");
+                return wasmi_rd_fail(r, "integer too large");
             }
         }
         v |= (uint64_t)(b & 0x7F) << shift;
@@ -140,7 +140,7 @@ static bool rd_sleb(wasm_reader_t *r, unsigned bits, int64_t *out)
     return true;
 }
 
-bool wasm_rd_u32(wasm_reader_t *r, uint32_t *out)
+bool wasmi_rd_u32(wasmi_reader_t *r, uint32_t *out)
 {
     uint64_t v;
 
@@ -150,7 +150,7 @@ bool wasm_rd_u32(wasm_reader_t *r, uint32_t *out)
     return true;
 }
 
-bool wasm_rd_s32(wasm_reader_t *r, int32_t *out)
+bool wasmi_rd_s32(wasmi_reader_t *r, int32_t *out)
 {
     int64_t v;
 
@@ -160,63 +160,63 @@ bool wasm_rd_s32(wasm_reader_t *r, int32_t *out)
     return true;
 }
 
-bool wasm_rd_s33(wasm_reader_t *r, int64_t *out)
+bool wasmi_rd_s33(wasmi_reader_t *r, int64_t *out)
 {
     return rd_sleb(r, 33, out);
 }
 
-bool wasm_rd_s64(wasm_reader_t *r, int64_t *out)
+bool wasmi_rd_s64(wasmi_reader_t *r, int64_t *out)
 {
     return rd_sleb(r, 64, out);
 }
 
-bool wasm_rd_fixed32(wasm_reader_t *r, uint32_t *out)
+bool wasmi_rd_fixed32(wasmi_reader_t *r, uint32_t *out)
 {
     if (r->failed)
         return false;
     if (r->end - r->p < 4)
-        return wasm_rd_fail(r, "unexpected end");
+        return wasmi_rd_fail(r, "unexpected end");
     *out = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
            (uint32_t)r->p[3] << 24;
     r->p += 4;
     return true;
 }
 
-bool wasm_rd_fixed64(wasm_reader_t *r, uint64_t *out)
+bool wasmi_rd_fixed64(wasmi_reader_t *r, uint64_t *out)
 {
     uint32_t lo, hi;
 
-    if (!wasm_rd_fixed32(r, &lo) || !wasm_rd_fixed32(r, &hi))
+    if (!wasmi_rd_fixed32(r, &lo) || !wasmi_rd_fixed32(r, &hi))
         return false;
     *out = (uint64_t)hi << 32 | lo;
     return true;
 }
 
-bool wasm_rd_bytes(wasm_reader_t *r, uint32_t n, const uint8_t **out)
+bool wasmi_rd_bytes(wasmi_reader_t *r, uint32_t n, const uint8_t **out)
 {
     if (r->failed)
         return false;
     if ((size_t)(r->end - r->p) < n)
-        return wasm_rd_fail(r, "unexpected end: length out of bounds");
+        return wasmi_rd_fail(r, "unexpected end: length out of bounds");
     *out = r->p;
     r->p += n;
     return true;
 }
 
-bool wasm_rd_name(wasm_reader_t *r, const char **name, uint32_t *len)
+bool wasmi_rd_name(wasmi_reader_t *r, const char **name, uint32_t *len)
 {
     uint32_t n;
     const uint8_t *s;
 
-    if (!wasm_rd_u32(r, &n))
+    if (!wasmi_rd_u32(r, &n))
         return false;
     if ((size_t)(r->end - r->p) < n)
-        return wasm_rd_fail(r, "length out of bounds");
-    if (!wasm_rd_bytes(r, n, &s))
+        return wasmi_rd_fail(r, "length out of bounds");
+    if (!wasmi_rd_bytes(r, n, &s))
         return false;
-    if (!wasm_utf8_valid(s, n)) {
+    if (!wasmi_utf8_valid(s, n)) {
         r->p = s;
-        return wasm_rd_fail(r, "malformed UTF-8 encoding");
+        return wasmi_rd_fail(r, "malformed UTF-8 encoding");
     }
     *name = (const char *)s;
     *len = n;
@@ -227,7 +227,7 @@ bool wasm_rd_name(wasm_reader_t *r, const char **name, uint32_t *len)
 
 /* Well-formed UTF-8 per Unicode: shortest forms only, no surrogates
  * (U+D800..U+DFFF), nothing above U+10FFFF. */
-bool wasm_utf8_valid(const uint8_t *s, uint32_t len)
+bool wasmi_utf8_valid(const uint8_t *s, uint32_t len)
 {
     uint32_t i = 0;
 
@@ -399,7 +399,7 @@ static const char *fmt_one(fmtbuf_t *f, const char *fmt, va_list *ap)
     return fmt + 1;
 }
 
-size_t wasm_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
+size_t wasmi_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
 {
     fmtbuf_t f = {buf, cap, 0};
     va_list aq;
@@ -417,13 +417,13 @@ size_t wasm_vfmt(char *buf, size_t cap, const char *fmt, va_list ap)
     return f.len;
 }
 
-size_t wasm_fmt(char *buf, size_t cap, const char *fmt, ...)
+size_t wasmi_fmt(char *buf, size_t cap, const char *fmt, ...)
 {
     va_list ap;
     size_t n;
 
     va_start(ap, fmt);
-    n = wasm_vfmt(buf, cap, fmt, ap);
+    n = wasmi_vfmt(buf, cap, fmt, ap);
     va_end(ap);
     return n;
 }

@@ -62,20 +62,20 @@ static uint64_t rng(uint64_t *s)
 
 static wasm_trap_kind_t host_zero(wasm_call_ctx_t *ctx, uint64_t *cells, void *user)
 {
-    const wasm_functype_t *ft = user;
+    const wasmi_functype_t *ft = user;
     (void)ctx;
     for (uint32_t i = 0; i < ft->nresults; i++)
         cells[i] = 0;
     return WASM_OK;
 }
 
-static bool make_import(wasm_runtime_t *rt, wasm_module_t *m, const wasm_import_t *im,
+static bool make_import(wasm_runtime_t *rt, wasm_module_t *m, const wasmi_import_t *im,
                         wasm_extern_t *out)
 {
     out->kind = (wasm_extern_kind_t)im->kind;
     switch (im->kind) {
     case WASM_EXTERN_FUNC: {
-        wasm_functype_t *ft = &m->types[im->u.type_idx];
+        wasmi_functype_t *ft = &m->types[im->u.type_idx];
         wasm_valtype_t vt[64];
         if (ft->nparams + ft->nresults > 64)
             return false;
@@ -138,7 +138,7 @@ static const char *side_new(side_t *s, wasm_engine_t engine, const uint8_t *bin,
         return "out of memory";
     for (uint32_t i = 0; i < s->m->nimports; i++) {
         wasm_extern_t ext;
-        const wasm_import_t *im = &s->m->imports[i];
+        const wasmi_import_t *im = &s->m->imports[i];
         if (!make_import(s->rt, s->m, im, &ext))
             return "cannot make an import";
         wasm_linker_define(s->l, im->module, im->module_len, im->name, im->name_len, ext);
@@ -246,7 +246,7 @@ static bool compare_call(side_t *a, side_t *b, const char *name, uint32_t name_l
     }
     if (ka == WASM_OK) {
         /* results are cells: a v128 takes two */
-        for (uint32_t i = 0, c = 0; i < nr && c + 1 < 64; c += wasm_cells(results[i]), i++) {
+        for (uint32_t i = 0, c = 0; i < nr && c + 1 < 64; c += wasmi_cells(results[i]), i++) {
             bool same = ra[c] == rb[c] || (is_nan(results[i], ra[c]) && is_nan(results[i], rb[c]));
             if (results[i] == WASM_FUNCREF || results[i] == WASM_EXTERNREF)
                 same = !ra[c] == !rb[c];

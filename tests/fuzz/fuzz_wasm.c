@@ -40,10 +40,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Every imported function: write zeros of its result types. user is the
- * module's wasm_functype_t, which outlives the instance. */
+ * module's wasmi_functype_t, which outlives the instance. */
 static wasm_trap_kind_t fuzz_host_zero(wasm_call_ctx_t *ctx, uint64_t *cells, void *user)
 {
-    const wasm_functype_t *ft = user;
+    const wasmi_functype_t *ft = user;
     (void)ctx;
     for (uint32_t i = 0; i < ft->rcells; i++)   /* two cells per v128 */
         cells[i] = 0;
@@ -52,13 +52,13 @@ static wasm_trap_kind_t fuzz_host_zero(wasm_call_ctx_t *ctx, uint64_t *cells, vo
 
 /* A host object matching import im of m, or false when the runtime refuses
  * to make one (e.g. a memory larger than the configured limit). */
-static bool fuzz_make_import(wasm_runtime_t *rt, wasm_module_t *m, const wasm_import_t *im,
+static bool fuzz_make_import(wasm_runtime_t *rt, wasm_module_t *m, const wasmi_import_t *im,
                              wasm_extern_t *out)
 {
     out->kind = (wasm_extern_kind_t)im->kind;
     switch (im->kind) {
     case WASM_EXTERN_FUNC: {
-        wasm_functype_t *ft = &m->types[im->u.type_idx];
+        wasmi_functype_t *ft = &m->types[im->u.type_idx];
         /* The module keeps types as bytes; the API takes wasm_valtype_t. */
         wasm_valtype_t *vt = calloc((size_t)ft->nparams + ft->nresults + 1, sizeof *vt);
         if (!vt)
@@ -92,7 +92,7 @@ static wasm_linker_t *fuzz_linker(wasm_runtime_t *rt, wasm_module_t *m)
     if (!l)
         return NULL;
     for (uint32_t i = 0; i < m->nimports; i++) {
-        const wasm_import_t *im = &m->imports[i];
+        const wasmi_import_t *im = &m->imports[i];
         wasm_extern_t ext;
         if (!fuzz_make_import(rt, m, im, &ext)) {
             wasm_linker_free(l);

@@ -12,7 +12,7 @@
  *
  * This file also lives in tests/unit/, which mk/unit.mk links wholesale into
  * the unit-test binary, so everything is compiled only with DECODE_CHECK_MAIN
- * (the tool) or DECODE_STUB_RUNTIME (a stand-in wasm_rt_intern_type for the
+ * (the tool) or DECODE_STUB_RUNTIME (a stand-in wasmi_rt_intern_type for the
  * decoder-only unit-test build).
  */
 #if defined(DECODE_CHECK_MAIN) || defined(DECODE_STUB_RUNTIME)
@@ -20,7 +20,7 @@
 
 /* The decoder needs canonical type ids only to store them; any value will do
  * for checking accept/reject, but keep them distinct per shape. */
-uint32_t wasm_rt_intern_type(wasm_runtime_t *rt, const uint8_t *types, uint32_t np, uint32_t nr)
+uint32_t wasmi_rt_intern_type(wasm_runtime_t *rt, const uint8_t *types, uint32_t np, uint32_t nr)
 {
     uint32_t h = 2166136261u ^ np ^ (nr << 16);
     (void)rt;
@@ -93,8 +93,8 @@ static int decode_file(const char *path, wasm_error_t *err)
     m.bytes = read_file(path, &m.len);
     if (!m.bytes)
         return -1;
-    ok = wasm_decode(&m, err);
-    wasm_module_release(&m);
+    ok = wasmi_decode(&m, err);
+    wasmi_module_release(&m);
     return ok;
 }
 

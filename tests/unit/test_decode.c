@@ -17,9 +17,9 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static wasm_reader_t rd(const void *bytes, size_t n, wasm_error_t *err)
+static wasmi_reader_t rd(const void *bytes, size_t n, wasm_error_t *err)
 {
-    wasm_reader_t r;
+    wasmi_reader_t r;
     memset(&r, 0, sizeof r);
     r.base = r.p = bytes;
     r.end = r.base + n;
@@ -94,7 +94,7 @@ static bool decode(const void *bytes, size_t n, wasm_module_t *m, wasm_error_t *
     m->bytes = wasm_plat_alloc(n ? n : 1);
     memcpy(m->bytes, bytes, n);
     m->len = n;
-    return wasm_decode(m, err);
+    return wasmi_decode(m, err);
 }
 
 /* True when the module is rejected with a message containing `want` and
@@ -106,7 +106,7 @@ static bool rejects(const buf_t *mod, const char *section, const char *want)
     char prefix[64];
     bool ok = decode(mod->b, mod->n, &m, &err);
 
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
     if (ok) {
         fprintf(stderr, "  accepted; expected \"%s\"\n", want);
         return false;
@@ -127,7 +127,7 @@ static bool accepts(const buf_t *mod)
     wasm_error_t err;
     bool ok = decode(mod->b, mod->n, &m, &err);
 
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
     if (!ok)
         fprintf(stderr, "  rejected: %s\n", err.message);
     return ok;
@@ -139,15 +139,15 @@ TEST(rd_u32_values)
 {
     wasm_error_t err;
     uint32_t v;
-    wasm_reader_t r = RD("\x00\x7f\x80\x01\xff\xff\xff\xff\x0f\x80\x80\x80\x80\x00\xe5\x8e\x26",
+    wasmi_reader_t r = RD("\x00\x7f\x80\x01\xff\xff\xff\xff\x0f\x80\x80\x80\x80\x00\xe5\x8e\x26",
                          &err);
 
-    CHECK(wasm_rd_u32(&r, &v) && v == 0);
-    CHECK(wasm_rd_u32(&r, &v) && v == 127);
-    CHECK(wasm_rd_u32(&r, &v) && v == 128);
-    CHECK(wasm_rd_u32(&r, &v) && v == 0xFFFFFFFFu);
-    CHECK(wasm_rd_u32(&r, &v) && v == 0);  /* padded zero, 5 bytes: allowed */
-    CHECK(wasm_rd_u32(&r, &v) && v == 624485);
+    CHECK(wasmi_rd_u32(&r, &v) && v == 0);
+    CHECK(wasmi_rd_u32(&r, &v) && v == 127);
+    CHECK(wasmi_rd_u32(&r, &v) && v == 128);
+    CHECK(wasmi_rd_u32(&r, &v) && v == 0xFFFFFFFFu);
+    CHECK(wasmi_rd_u32(&r, &v) && v == 0);  /* padded zero, 5 bytes: allowed */
+    CHECK(wasmi_rd_u32(&r, &v) && v == 624485);
     CHECK(r.p == r.end && !r.failed);
 }
 
@@ -155,37 +155,37 @@ TEST(rd_u32_errors)
 {
     wasm_error_t err;
     uint32_t v;
-    wasm_reader_t r = RD("\x80\x80\x80\x80\x80\x00", &err);
+    wasmi_reader_t r = RD("\x80\x80\x80\x80\x80\x00", &err);
 
-    CHECK(!wasm_rd_u32(&r, &v) && r.failed);
+    CHECK(!wasmi_rd_u32(&r, &v) && r.failed);
     CHECK(strstr(err.message, "integer representation too long"));
     CHECK(strstr(err.message, "test section, offset 0x0:"));
     r = RD("\xff\xff\xff\xff\x1f", &err);
-    CHECK(!wasm_rd_u32(&r, &v) && strstr(err.message, "integer too large"));
+    CHECK(!wasmi_rd_u32(&r, &v) && strstr(err.message, "integer too large"));
     r = RD("\x82\x80\x80\x80\x70", &err);
-    CHECK(!wasm_rd_u32(&r, &v) && strstr(err.message, "integer too large"));
+    CHECK(!wasmi_rd_u32(&r, &v) && strstr(err.message, "integer too large"));
     r = RD("\x80\x80", &err);
-    CHECK(!wasm_rd_u32(&r, &v) && strstr(err.message, "unexpected end"));
+    CHECK(!wasmi_rd_u32(&r, &v) && strstr(err.message, "unexpected end"));
     r = RD("", &err);
-    CHECK(!wasm_rd_u32(&r, &v) && strstr(err.message, "unexpected end"));
+    CHECK(!wasmi_rd_u32(&r, &v) && strstr(err.message, "unexpected end"));
 }
 
 TEST(rd_s32_values)
 {
     wasm_error_t err;
     int32_t v;
-    wasm_reader_t r = RD("\x7f\x40\x3f\xc0\x00\x80\x80\x80\x80\x78\xff\xff\xff\xff\x07"
+    wasmi_reader_t r = RD("\x7f\x40\x3f\xc0\x00\x80\x80\x80\x80\x78\xff\xff\xff\xff\x07"
                          "\xff\xff\xff\xff\x7f\x80\x7f",
                          &err);
 
-    CHECK(wasm_rd_s32(&r, &v) && v == -1);
-    CHECK(wasm_rd_s32(&r, &v) && v == -64);
-    CHECK(wasm_rd_s32(&r, &v) && v == 63);
-    CHECK(wasm_rd_s32(&r, &v) && v == 64);
-    CHECK(wasm_rd_s32(&r, &v) && v == INT32_MIN);
-    CHECK(wasm_rd_s32(&r, &v) && v == INT32_MAX);
-    CHECK(wasm_rd_s32(&r, &v) && v == -1);  /* 5-byte -1 */
-    CHECK(wasm_rd_s32(&r, &v) && v == -128);
+    CHECK(wasmi_rd_s32(&r, &v) && v == -1);
+    CHECK(wasmi_rd_s32(&r, &v) && v == -64);
+    CHECK(wasmi_rd_s32(&r, &v) && v == 63);
+    CHECK(wasmi_rd_s32(&r, &v) && v == 64);
+    CHECK(wasmi_rd_s32(&r, &v) && v == INT32_MIN);
+    CHECK(wasmi_rd_s32(&r, &v) && v == INT32_MAX);
+    CHECK(wasmi_rd_s32(&r, &v) && v == -1);  /* 5-byte -1 */
+    CHECK(wasmi_rd_s32(&r, &v) && v == -128);
     CHECK(r.p == r.end);
 }
 
@@ -193,39 +193,39 @@ TEST(rd_s32_errors)
 {
     wasm_error_t err;
     int32_t v;
-    wasm_reader_t r = RD("\xff\xff\xff\xff\x4f", &err);
+    wasmi_reader_t r = RD("\xff\xff\xff\xff\x4f", &err);
 
-    CHECK(!wasm_rd_s32(&r, &v) && strstr(err.message, "integer too large"));
+    CHECK(!wasmi_rd_s32(&r, &v) && strstr(err.message, "integer too large"));
     r = RD("\x80\x80\x80\x80\x08", &err);  /* +2^31: does not fit */
-    CHECK(!wasm_rd_s32(&r, &v) && strstr(err.message, "integer too large"));
+    CHECK(!wasmi_rd_s32(&r, &v) && strstr(err.message, "integer too large"));
     r = RD("\xff\xff\xff\xff\xff\x7f", &err);
-    CHECK(!wasm_rd_s32(&r, &v) && strstr(err.message, "integer representation too long"));
+    CHECK(!wasmi_rd_s32(&r, &v) && strstr(err.message, "integer representation too long"));
 }
 
 TEST(rd_s33_s64)
 {
     wasm_error_t err;
     int64_t v;
-    wasm_reader_t r = RD("\x40\xff\xff\xff\xff\x0f\x80\x80\x80\x80\x70", &err);
+    wasmi_reader_t r = RD("\x40\xff\xff\xff\xff\x0f\x80\x80\x80\x80\x70", &err);
 
-    CHECK(wasm_rd_s33(&r, &v) && v == -64);
-    CHECK(wasm_rd_s33(&r, &v) && v == 0xFFFFFFFFll);
-    CHECK(wasm_rd_s33(&r, &v) && v == -0x100000000ll);
+    CHECK(wasmi_rd_s33(&r, &v) && v == -64);
+    CHECK(wasmi_rd_s33(&r, &v) && v == 0xFFFFFFFFll);
+    CHECK(wasmi_rd_s33(&r, &v) && v == -0x100000000ll);
     r = RD("\x80\x80\x80\x80\x20", &err);
-    CHECK(!wasm_rd_s33(&r, &v) && strstr(err.message, "integer too large"));
+    CHECK(!wasmi_rd_s33(&r, &v) && strstr(err.message, "integer too large"));
 
     r = RD("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x7f\xff\xff\xff\xff\xff\xff\xff\xff\xff\x00"
            "\x7f",
            &err);
-    CHECK(wasm_rd_s64(&r, &v) && v == INT64_MIN);
-    CHECK(wasm_rd_s64(&r, &v) && v == INT64_MAX);
-    CHECK(wasm_rd_s64(&r, &v) && v == -1);
+    CHECK(wasmi_rd_s64(&r, &v) && v == INT64_MIN);
+    CHECK(wasmi_rd_s64(&r, &v) && v == INT64_MAX);
+    CHECK(wasmi_rd_s64(&r, &v) && v == -1);
     r = RD("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x02", &err);
-    CHECK(!wasm_rd_s64(&r, &v) && strstr(err.message, "integer too large"));
+    CHECK(!wasmi_rd_s64(&r, &v) && strstr(err.message, "integer too large"));
     r = RD("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x41", &err);
-    CHECK(!wasm_rd_s64(&r, &v) && strstr(err.message, "integer too large"));
+    CHECK(!wasmi_rd_s64(&r, &v) && strstr(err.message, "integer too large"));
     r = RD("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x00", &err);
-    CHECK(!wasm_rd_s64(&r, &v) && strstr(err.message, "integer representation too long"));
+    CHECK(!wasmi_rd_s64(&r, &v) && strstr(err.message, "integer representation too long"));
 }
 
 TEST(rd_fixed_bytes_name)
@@ -236,21 +236,21 @@ TEST(rd_fixed_bytes_name)
     const uint8_t *p;
     const char *name;
     uint32_t len;
-    wasm_reader_t r = RD("\x78\x56\x34\x12\x01\x02\x03\x04\x05\x06\x07\x08\x03xyz\x02\xc3\xa9",
+    wasmi_reader_t r = RD("\x78\x56\x34\x12\x01\x02\x03\x04\x05\x06\x07\x08\x03xyz\x02\xc3\xa9",
                          &err);
 
-    CHECK(wasm_rd_fixed32(&r, &a) && a == 0x12345678u);
-    CHECK(wasm_rd_fixed64(&r, &b) && b == 0x0807060504030201ull);
-    CHECK(wasm_rd_name(&r, &name, &len) && len == 3 && memcmp(name, "xyz", 3) == 0);
-    CHECK(wasm_rd_name(&r, &name, &len) && len == 2);
-    CHECK(!wasm_rd_bytes(&r, 1, &p) && strstr(err.message, "unexpected end"));
+    CHECK(wasmi_rd_fixed32(&r, &a) && a == 0x12345678u);
+    CHECK(wasmi_rd_fixed64(&r, &b) && b == 0x0807060504030201ull);
+    CHECK(wasmi_rd_name(&r, &name, &len) && len == 3 && memcmp(name, "xyz", 3) == 0);
+    CHECK(wasmi_rd_name(&r, &name, &len) && len == 2);
+    CHECK(!wasmi_rd_bytes(&r, 1, &p) && strstr(err.message, "unexpected end"));
 
     r = RD("\x02\xc0\x80", &err);
-    CHECK(!wasm_rd_name(&r, &name, &len) && strstr(err.message, "malformed UTF-8 encoding"));
+    CHECK(!wasmi_rd_name(&r, &name, &len) && strstr(err.message, "malformed UTF-8 encoding"));
     r = RD("\x05" "ab", &err);
-    CHECK(!wasm_rd_name(&r, &name, &len) && strstr(err.message, "length out of bounds"));
+    CHECK(!wasmi_rd_name(&r, &name, &len) && strstr(err.message, "length out of bounds"));
     r = RD("\x01\x02\x03", &err);
-    CHECK(!wasm_rd_fixed32(&r, &a) && strstr(err.message, "unexpected end"));
+    CHECK(!wasmi_rd_fixed32(&r, &a) && strstr(err.message, "unexpected end"));
 }
 
 TEST(rd_first_error_wins)
@@ -258,13 +258,13 @@ TEST(rd_first_error_wins)
     wasm_error_t err;
     uint32_t v;
     uint8_t c;
-    wasm_reader_t r = RD("\x41\x80\x80\x80\x80\x80\x00", &err);
+    wasmi_reader_t r = RD("\x41\x80\x80\x80\x80\x80\x00", &err);
 
-    CHECK(wasm_rd_u8(&r, &c) && c == 0x41);
-    CHECK(!wasm_rd_u32(&r, &v));
+    CHECK(wasmi_rd_u8(&r, &c) && c == 0x41);
+    CHECK(!wasmi_rd_u32(&r, &v));
     CHECK(strstr(err.message, "offset 0x1: integer representation too long"));
-    CHECK(!wasm_rd_u8(&r, &c));
-    CHECK(!wasm_rd_fail(&r, "something else"));
+    CHECK(!wasmi_rd_u8(&r, &c));
+    CHECK(!wasmi_rd_fail(&r, "something else"));
     CHECK(strstr(err.message, "integer representation too long"));
     CHECK_EQ(err.offset, 1);
     CHECK(err.section && strcmp(err.section, "test") == 0);
@@ -274,13 +274,13 @@ TEST(rd_first_error_wins)
 
 static bool utf8(const char *s)
 {
-    return wasm_utf8_valid((const uint8_t *)s, (uint32_t)strlen(s));
+    return wasmi_utf8_valid((const uint8_t *)s, (uint32_t)strlen(s));
 }
 
 TEST(utf8_valid_and_invalid)
 {
-    CHECK(wasm_utf8_valid((const uint8_t *)"", 0));
-    CHECK(wasm_utf8_valid((const uint8_t *)"a\0b", 3));
+    CHECK(wasmi_utf8_valid((const uint8_t *)"", 0));
+    CHECK(wasmi_utf8_valid((const uint8_t *)"a\0b", 3));
     CHECK(utf8("plain"));
     CHECK(utf8("\xc2\x80\xdf\xbf"));             /* U+0080, U+07FF */
     CHECK(utf8("\xe0\xa0\x80\xef\xbf\xbf"));     /* U+0800, U+FFFF */
@@ -307,7 +307,7 @@ static size_t fmt(char *buf, size_t cap, const char *f, ...)
     va_list ap;
     size_t n;
     va_start(ap, f);
-    n = wasm_vfmt(buf, cap, f, ap);
+    n = wasmi_vfmt(buf, cap, f, ap);
     va_end(ap);
     return n;
 }
@@ -320,16 +320,16 @@ TEST(fmt_conversions)
     CHECK(fmt(b, sizeof b, "%s|%.*s|%c|%d|%d|%u|%x", "ab", 3, "wxyz", 'q', -42, INT32_MIN,
               4000000000u, 0xbeefu) > 0);
     CHECK(strcmp(b, "ab|wxy|q|-42|-2147483648|4000000000|beef") == 0);
-    wasm_fmt(b, sizeof b, "%lld %llu %llx %zu %%", (long long)INT64_MIN, 18446744073709551615ull,
+    wasmi_fmt(b, sizeof b, "%lld %llu %llx %zu %%", (long long)INT64_MIN, 18446744073709551615ull,
              0x123456789abcdefull, (size_t)77);
     CHECK(strcmp(b, "-9223372036854775808 18446744073709551615 123456789abcdef 77 %") == 0);
-    wasm_fmt(b, sizeof b, "%p", (void *)&x);
+    wasmi_fmt(b, sizeof b, "%p", (void *)&x);
     char want[64];
     snprintf(want, sizeof want, "0x%llx", (unsigned long long)(uintptr_t)&x);
     CHECK(strcmp(b, want) == 0);
-    wasm_fmt(b, sizeof b, "[%08x][%4d][%-3d][%s]", 0xabcu, 7, 5, (const char *)NULL);
+    wasmi_fmt(b, sizeof b, "[%08x][%4d][%-3d][%s]", 0xabcu, 7, 5, (const char *)NULL);
     CHECK(strcmp(b, "[00000abc][   7][5  ][(null)]") == 0);
-    wasm_fmt(b, sizeof b, "%.*s|", 0, "abc");
+    wasmi_fmt(b, sizeof b, "%.*s|", 0, "abc");
     CHECK(strcmp(b, "|") == 0);
 }
 
@@ -338,14 +338,14 @@ TEST(fmt_truncates)
     char b[8];
 
     memset(b, 'X', sizeof b);
-    CHECK_EQ(wasm_fmt(b, sizeof b, "hello %s", "world"), 11);
+    CHECK_EQ(wasmi_fmt(b, sizeof b, "hello %s", "world"), 11);
     CHECK(strcmp(b, "hello w") == 0);
-    CHECK_EQ(wasm_fmt(b, 1, "abc"), 3);
+    CHECK_EQ(wasmi_fmt(b, 1, "abc"), 3);
     CHECK(b[0] == '\0');
     b[0] = 'Z';
-    CHECK_EQ(wasm_fmt(b, 0, "abc%d", 12), 5);
+    CHECK_EQ(wasmi_fmt(b, 0, "abc%d", 12), 5);
     CHECK(b[0] == 'Z');
-    CHECK_EQ(wasm_fmt(b, sizeof b, "%d", 1234567), 7);
+    CHECK_EQ(wasmi_fmt(b, sizeof b, "%d", 1234567), 7);
     CHECK(strcmp(b, "1234567") == 0);
 }
 
@@ -353,18 +353,18 @@ TEST(set_error_format)
 {
     wasm_error_t err;
 
-    wasm_set_error(&err, "import", 0x2f, "unknown type %u", 9u);
+    wasmi_set_error(&err, "import", 0x2f, "unknown type %u", 9u);
     CHECK(strcmp(err.message, "import section, offset 0x2f: unknown type 9") == 0);
     CHECK(err.section && strcmp(err.section, "import") == 0);
     CHECK_EQ(err.offset, 0x2f);
-    wasm_set_error(&err, NULL, 0, "magic header not detected");
+    wasmi_set_error(&err, NULL, 0, "magic header not detected");
     CHECK(strcmp(err.message, "module, offset 0x0: magic header not detected") == 0);
     CHECK(err.section == NULL);
-    wasm_set_error(NULL, "x", 1, "no crash");
+    wasmi_set_error(NULL, "x", 1, "no crash");
     char longs[400];
     memset(longs, 'a', sizeof longs - 1);
     longs[sizeof longs - 1] = '\0';
-    wasm_set_error(&err, "code", 1, "%s", longs);
+    wasmi_set_error(&err, "code", 1, "%s", longs);
     CHECK(strlen(err.message) == sizeof err.message - 1);
 }
 
@@ -378,7 +378,7 @@ TEST(decode_empty_module)
     CHECK(decode("\0asm\1\0\0\0", 8, &m, &err));
     CHECK(m.ntypes == 0 && m.nfuncs == 0 && m.nimports == 0 && !m.has_start);
     CHECK(m.declared_funcs != NULL && m.func_names != NULL);
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
     CHECK(m.bytes == NULL);
 }
 
@@ -475,7 +475,7 @@ TEST(decode_full_module)
     CHECK(m.func_names[0].name == NULL);
     CHECK(m.func_names[1].len == 3 && memcmp(m.func_names[1].name, "one", 3) == 0);
     CHECK(m.func_names[2].len == 3 && memcmp(m.func_names[2].name, "two", 3) == 0);
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
 }
 
 TEST(decode_const_values)
@@ -494,7 +494,7 @@ TEST(decode_const_values)
     CHECK(m.global_inits[2].value == 0x3f800000u);        /* 1.0f */
     CHECK(m.global_inits[3].value == 0xbff0000000000000ull); /* -1.0 */
     CHECK(m.global_inits[3].kind == WASM_CONST_F64 && m.global_inits[3].type == WASM_F64);
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
 }
 
 TEST(decode_declared_funcs_only_referenced)
@@ -510,7 +510,7 @@ TEST(decode_declared_funcs_only_referenced)
     SECTION(&mod, 10, "\x03\x02\x00\x0b\x02\x00\x0b\x02\x00\x0b");
     CHECK(decode(mod.b, mod.n, &m, &err));
     CHECK(!bit(&m, 0) && !bit(&m, 1) && bit(&m, 2));
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
 }
 
 TEST(decode_custom_sections_anywhere)
@@ -543,7 +543,7 @@ TEST(decode_bad_name_section_keeps_module)
     CHECK(decode(mod.b, mod.n, &m, &err));
     CHECK(m.func_names[0].len == 1 && m.func_names[0].name[0] == 'a');
     CHECK(m.func_names[1].name == NULL);
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
 }
 
 /* ------------------------------------------------------------ decode: malformed */
@@ -555,7 +555,7 @@ TEST(decode_bad_header)
     wasm_error_t err;
 
     CHECK(!decode("\0as", 3, &m, &err) && strstr(err.message, "unexpected end"));
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
     PUT(&mod, "\0asn\1\0\0\0");
     CHECK(rejects(&mod, NULL, "magic header not detected"));
     mod.n = 0;
@@ -563,7 +563,7 @@ TEST(decode_bad_header)
     CHECK(rejects(&mod, NULL, "unknown binary version"));
     CHECK(!decode(mod.b, mod.n, &m, &err));
     CHECK(strcmp(err.message, "module, offset 0x4: unknown binary version 0x2") == 0);
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
     mod.n = 0;
     PUT(&mod, "\0asm\1\0\0");
     CHECK(rejects(&mod, NULL, "unexpected end"));
@@ -743,7 +743,7 @@ TEST(decode_exports_start)
     CHECK(!decode(mod.b, mod.n, &m, &err));
     CHECK_EQ(err.offset, 0x19);  /* the second export */
     CHECK(strcmp(err.section, "export") == 0);
-    wasm_module_release(&m);
+    wasmi_module_release(&m);
 
     header(&mod);
     SECTION(&mod, 7, "\x01\x01" "a" "\x00\x00");
@@ -914,7 +914,7 @@ TEST(decode_prefixes_and_mutations)
     bool past_data = false;
     for (size_t n = 0; n < mod.n; n++) {
         bool ok = decode(mod.b, n, &m, &err);
-        wasm_module_release(&m);
+        wasmi_module_release(&m);
         int end = prefix_end(&mod, n);
         if (end < 0) {
             CHECK(!ok);
@@ -944,7 +944,7 @@ TEST(decode_prefixes_and_mutations)
             mut.b[i] = vals[k];
             bool ok = decode(mut.b, mut.n, &m, &err);
             CHECK(ok || err.message[0] != '\0');
-            wasm_module_release(&m);
+            wasmi_module_release(&m);
         }
     }
 }
