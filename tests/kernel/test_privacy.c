@@ -448,3 +448,37 @@ TEST(priv_leases_per_app)
     CHECK(ask(&p, p.app, "app", 1, 30) > 0);
     ipc_world_down(&p.w);
 }
+
+/* A driver (or whoever holds gps.fix) sending malformed fixes: wrong size,
+ * wrong magic, angles out of range. Each is dropped and counted; the
+ * lease still shows the last good fix. */
+TEST(priv_bad_driver_messages)
+{
+    priv_t p;
+    CHECK(up(&p));
+    CHECK(ask(&p, p.app, "app", 1, 60000) > 0);
+    int64_t h = grant(&p, p.app, "box.app");
+    CHECK(h > 0);
+    CHECK_EQ(ipc_run(&p.w, p.app, "buf_map", 2, h, (int64_t)8192), 0);
+    feed_fix(&p, LAT, LON);
+    tick(&p);
+    CHECK_EQ(ld(&p, p.app, 8192 + 16), CLAT);
+    int64_t ch = ipc_handle(p.drv, "gps.fix");
+    int32_t m[7] = {0x58494647, (int32_t)0x80000000, LON, 0, 0, 1, 0};     /* INT_MIN latitude */
+    put(&p, p.drv, 256, m, sizeof m);
+    CHECK_EQ(ipc_run(&p.w, p.drv, "send", 4, ch, (int64_t)256, (int64_t)28, (int64_t)0), 0);
+    m[1] = LAT, m[2] = 1800000001;                                          /* longitude */
+    put(&p, p.drv, 256, m, sizeof m);
+    CHECK_EQ(ipc_run(&p.w, p.drv, "send", 4, ch, (int64_t)256, (int64_t)28, (int64_t)0), 0);
+    m[0] = 0x12345678, m[2] = LON;                                          /* magic */
+    put(&p, p.drv, 256, m, sizeof m);
+    CHECK_EQ(ipc_run(&p.w, p.drv, "send", 4, ch, (int64_t)256, (int64_t)28, (int64_t)0), 0);
+    m[0] = 0x58494647;
+    put(&p, p.drv, 256, m, sizeof m);
+    CHECK_EQ(ipc_run(&p.w, p.drv, "send", 4, ch, (int64_t)256, (int64_t)12, (int64_t)0), 0);  /* short */
+    tick(&p);
+    CHECK(strstr(p.w.log, "sensors: dropped malformed messages from the gps driver: 4") != NULL);
+    CHECK_EQ(ld(&p, p.app, 8192 + 16), CLAT);       /* the last good fix */
+    CHECK_EQ(ld(&p, p.app, 8192 + 20), CLON);
+    ipc_world_down(&p.w);
+}

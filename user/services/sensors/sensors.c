@@ -57,6 +57,7 @@ static bool gps_live;               /* the driver holds the device */
 static bool hand_failed;            /* handing it over failed: not again until leases change */
 static uint64_t live_since, last_fix_at, silent_after = 3000 * MS;
 static sensor_fix_t last_fix;
+static uint32_t bad_msgs, bad_said;      /* malformed messages on gps.fix */
 static uint32_t nfixes;
 
 /* The thread's state: statics only (see above). */
@@ -286,9 +287,23 @@ static int64_t housekeeping(void)
     sensor_fix_msg_t m;
     int32_t r;
     bool fresh = false;
-    while (fix_ch >= 0 && (r = ath_recv(fix_ch, &m, sizeof m, 0, 0)) >= 0)
-        if (r == (int32_t)sizeof m && m.magic == SENSOR_FIX_MAGIC)
-            last_fix = m.fix, nfixes++, fresh = true;
+    while (fix_ch >= 0 && (r = ath_recv(fix_ch, &m, sizeof m, 0, 0)) >= 0) {
+        /* what the driver sends is checked like any input: the size, the
+         * magic, the ranges (the coarse arithmetic relies on them) */
+        if (r != (int32_t)sizeof m || m.magic != SENSOR_FIX_MAGIC || m.fix.lat_e7 < -900000000 ||
+            m.fix.lat_e7 > 900000000 || m.fix.lon_e7 < -1800000000 || m.fix.lon_e7 > 1800000000 ||
+            m.fix.time_ms >= 86401000u) {
+            bad_msgs++;
+            continue;
+        }
+        last_fix = m.fix, nfixes++, fresh = true;
+    }
+    if (bad_msgs != bad_said) {
+        ath_print("sensors: dropped malformed messages from the gps driver: ");
+        ath_print_int(bad_msgs);
+        ath_print("\n");
+        bad_said = bad_msgs;
+    }
     uint64_t now = (uint64_t)ath_uptime_ns();
     if (fresh)
         last_fix_at = now, silent_after = 3000 * MS;
