@@ -97,7 +97,7 @@ programs: $(LANG_PROGRAMS)
 # of tests/kernel/ipc, the three servers.
 LANG_BENCH_MODS := $(addprefix $(MODBUILD)/lang/,benchc.wasm benchrs.wasm benchas.wasm)
 $(BUILD)/lang-bench/lang_bench: bench/lang/lang_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c \
-		tests/kernel/kshim.c $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a
+		tests/kernel/kshim.c $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a $(KTEST_HDR) $(wildcard include/wasm/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -O2 -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit -pthread \
 	    bench/lang/lang_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
@@ -139,7 +139,7 @@ $(BUILD)/tutorial/ticks-wat.wasm: docs/tutorial/wat/main.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@
 $(BUILD)/lang-bench/lang_check: tests/lang/lang_check.c tests/lang/main.c tests/kernel/test_ipc_shim.c \
-		tests/kernel/kshim.c $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a
+		tests/kernel/kshim.c $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a $(KTEST_HDR) $(wildcard include/wasm/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -O2 -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit -pthread \
 	    tests/lang/lang_check.c tests/lang/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
