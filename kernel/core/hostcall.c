@@ -17,10 +17,6 @@
 #include <kern/sysctl.h>
 #include <wasm/wasm.h>
 
-/* The scheduler may not be linked in (host tests and benches): no reaper
- * to wake then. */
-#pragma weak waitq_wake_one
-
 #include "hostcall.h"
 
 uint8_t *hostcall_guest(wasm_call_ctx_t *ctx, uint64_t ptr, uint64_t len)
@@ -119,7 +115,7 @@ static wasm_trap_kind_t hc_cap_lease(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     int e = cap_derive_lease(t, (cap_handle_t)c[0], (uint32_t)c[1], t, end < now ? UINT64_MAX : end,
                              &h, NULL);
     domsys_t *sys = ((domain_t *)u)->sys;
-    if (!e && end >= now && end < sys->reap_at && waitq_wake_one) {
+    if (!e && end >= now && end < sys->reap_at) {
         bool on = cpu_irq_save();
         sys->reap_at = end;                 /* the reaper sleeps past it: wake it */
         waitq_wake_one(&sys->reaper);
