@@ -665,7 +665,7 @@ static void mf_define(mf_t *m, mf_dir_t *dr)
     else if (dr->type == KOBJ_CHANNEL)
         obj = (kobj_t *)channel_create(sys, d->lim.queue_len);
     else
-        obj = (kobj_t *)buffer_create(dr->pages);
+        obj = (kobj_t *)buf_create(dr->pages);
     int e = o && obj ? domain_grant_root(d, dr->name, obj, CAP_R_ALL, &o->root) : CAP_ENOMEM;
     if (obj)
         kobj_unref(obj);

@@ -264,10 +264,10 @@ static wasm_trap_kind_t hc_buf_new(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     domain_t *d = u;
     uint32_t pages = (uint32_t)c[0];
     cap_handle_t h = 0;
-    buffer_t *b = NULL;
+    buf_t *b = NULL;
     /* Charged to its maker's memory limit before a frame is taken. */
     int e = pages == 0 || pages > 4096 ? CAP_EINVAL : domain_charge(d, pages);
-    if (!e && !(b = buffer_create(pages))) {
+    if (!e && !(b = buf_create(pages))) {
         domain_uncharge(d, pages);
         e = CAP_ENOMEM;
     }

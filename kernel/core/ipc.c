@@ -29,7 +29,7 @@ const char *ipc_strerror(int err)
     return cap_strerror(err);
 }
 
-static int buffer_movable(cap_table_t *t, cap_handle_t h);
+static int buf_movable(cap_table_t *t, cap_handle_t h);
 
 /* No thread before the scheduler runs (and in host tests without one):
  * then nothing ever blocks, waits time out at once. */
@@ -171,10 +171,10 @@ static void leave(domain_t *s)
 typedef struct lend {
     cap_handle_t h;
     uint32_t rights;
-    buffer_t *b;                /* referenced by the caller for the call */
+    buf_t *b;                /* referenced by the caller for the call */
 } lend_t;
 
-static int lend_check(buffer_t *b, domain_t *lender, bool writable);
+static int lend_check(buf_t *b, domain_t *lender, bool writable);
 
 /* The caller's capabilities still name what it looked up before waiting:
  * the wait may have lasted past a revoke, a lease's end or a delete. */
@@ -247,7 +247,7 @@ static int call_run(endpoint_t *ep, wasm_exec_t *ex, cap_table_t *t, cap_handle_
     sup_run_end(s);
     if (lend) {
         /* The lend ends with the call: the derived capability goes, and
-         * with it the borrower's mapping (buffer_revoke). The handler may
+         * with it the borrower's mapping (buf_revoke). The handler may
          * have dropped it already. */
         cap_delete(s->caps, lent);
         if (lend->rights & CAP_R_WRITE) {
@@ -362,7 +362,7 @@ int ipc_send(cap_table_t *from, cap_handle_t ch, const void *msg, uint32_t len, 
         return IPC_EMSGSIZE;
     if (c->count == c->len)
         return IPC_EFULL;
-    if (cap && (e = buffer_movable(from, cap)))
+    if (cap && (e = buf_movable(from, cap)))
         return e;
     /* A channel in a channel's queue could end up holding itself (or two
      * channels each other): a cycle nothing would ever free. */
@@ -513,19 +513,19 @@ int64_t ipc_wait(cap_table_t *t, cap_handle_t ch, uint64_t timeout_ns)
 
 /* ------------------------------------------------------------ buffers */
 
-static void buffer_free_frames(buffer_t *b, uint32_t n)
+static void buf_free_frames(buf_t *b, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         pmm_free(b->frames[i]);
     kfree(b->frames);
 }
 
-static void buffer_unref(kobj_t *o)
+static void buf_unref(kobj_t *o)
 {
-    buffer_t *b = (buffer_t *)o;
+    buf_t *b = (buf_t *)o;
     if (b->payer)
         domain_uncharge(b->payer, b->npages);
-    buffer_free_frames(b, b->npages);
+    buf_free_frames(b, b->npages);
     kfree(b);
 }
 
@@ -544,7 +544,7 @@ static bool map_frames(uintptr_t va, const uint64_t *frames, uint32_t n, unsigne
 }
 
 /* The map of holder t under h, or NULL. */
-static buf_map_t *buf_find(buffer_t *b, cap_table_t *t, cap_handle_t h)
+static buf_map_t *buf_find(buf_t *b, cap_table_t *t, cap_handle_t h)
 {
     for (uint32_t i = 0; i < b->nmaps; i++)
         if (b->maps[i].holder == t && b->maps[i].h == h)
@@ -553,7 +553,7 @@ static buf_map_t *buf_find(buffer_t *b, cap_table_t *t, cap_handle_t h)
 }
 
 /* Puts back the frames d had under map m, forgets the range. */
-static void unmap_one(buffer_t *b, buf_map_t *m)
+static void unmap_one(buf_t *b, buf_map_t *m)
 {
     domain_t *d = m->dom;
     uintptr_t va = overlay_va(d, m->offset);
@@ -571,27 +571,27 @@ static void unmap_one(buffer_t *b, buf_map_t *m)
 
 /* A capability to b left holder (or the holder's domain is reset): its
  * mapping (if any) leaves the memory. */
-static void buffer_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
+static void buf_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
 {
-    buffer_t *b = (buffer_t *)o;
+    buf_t *b = (buf_t *)o;
     buf_map_t *m = buf_find(b, holder, h);
     if (m)
         unmap_one(b, m);
 }
 
-const kobj_ops_t buffer_ops = {buffer_revoke, buffer_unref};
+const kobj_ops_t buf_ops = {buf_revoke, buf_unref};
 
-buffer_t *buffer_create(uint32_t npages)
+buf_t *buf_create(uint32_t npages)
 {
-    buffer_t *b = npages ? kmalloc(sizeof *b) : NULL;
+    buf_t *b = npages ? kmalloc(sizeof *b) : NULL;
     if (!b)
         return NULL;
     memset(b, 0, sizeof *b);
-    kobj_init(&b->obj, KOBJ_BUFFER, &buffer_ops);
+    kobj_init(&b->obj, KOBJ_BUFFER, &buf_ops);
     b->frames = kmalloc((size_t)npages * sizeof *b->frames);
     for (uint32_t i = 0; b->frames && i < npages; i++)
         if (!(b->frames[i] = pmm_alloc())) {
-            buffer_free_frames(b, i);
+            buf_free_frames(b, i);
             b->frames = NULL;
         }
     if (!b->frames) {
@@ -609,7 +609,7 @@ int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
     int e = cap_lookup(t, h, KOBJ_BUFFER, CAP_R_MAP, &o);
     if (e || (e = cap_info(t, h, &rights, NULL)))
         return e;
-    buffer_t *b = (buffer_t *)o;
+    buf_t *b = (buf_t *)o;
     uint64_t len = (uint64_t)b->npages * PAGE_SIZE;
     if (buf_find(b, t, h))
         return IPC_EMAPPED;
@@ -647,7 +647,7 @@ int buf_unmap(cap_table_t *t, cap_handle_t h)
     int e = cap_lookup(t, h, KOBJ_BUFFER, 0, &o);
     if (e)
         return e;
-    buffer_t *b = (buffer_t *)o;
+    buf_t *b = (buf_t *)o;
     buf_map_t *m = buf_find(b, t, h);
     if (!m)
         return IPC_EMAPPED;
@@ -700,7 +700,7 @@ bool ipc_exec_killed(struct domain *d, struct wasm_exec *ex)
 /* A writable lend needs the buffer to itself: no lend in progress and no
  * mapping in another domain than the lender's. A read-only lend needs no
  * writer: no writable lend, no writable mapping in another domain. */
-static int lend_check(buffer_t *b, domain_t *lender, bool writable)
+static int lend_check(buf_t *b, domain_t *lender, bool writable)
 {
     if (b->rw_lent || (writable && b->ro_lends))
         return IPC_ELENT;
@@ -719,7 +719,7 @@ int ipc_call_lend(cap_table_t *caller, wasm_exec_t *ex, cap_handle_t ep, cap_han
         return e;
     if (rights & ~(CAP_R_READ | CAP_R_WRITE))
         return CAP_EINVAL;
-    lend_t lend = {buf, rights, (buffer_t *)bo};
+    lend_t lend = {buf, rights, (buf_t *)bo};
     uint64_t a[4] = {args[0], args[1], args[2], 0};
     kobj_ref(eo);
     kobj_ref(bo);
@@ -730,11 +730,11 @@ int ipc_call_lend(cap_table_t *caller, wasm_exec_t *ex, cap_handle_t ep, cap_han
 }
 
 /* A buffer that is lent may not move: the send refuses it. */
-static int buffer_movable(cap_table_t *t, cap_handle_t h)
+static int buf_movable(cap_table_t *t, cap_handle_t h)
 {
     kobj_t *o;
     if (cap_lookup(t, h, KOBJ_BUFFER, 0, &o) != CAP_OK)
         return 0;
-    buffer_t *b = (buffer_t *)o;
+    buf_t *b = (buf_t *)o;
     return b->rw_lent || b->ro_lends ? IPC_ELENT : 0;
 }

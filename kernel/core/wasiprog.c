@@ -1054,7 +1054,7 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     uint8_t *bytes = NULL;
     size_t blen = 0;
     wasi_preopen_t po[PROG_PREOPENS];
-    buffer_t *b = NULL;
+    buf_t *b = NULL;
     /* Its capabilities: the directory, the entropy source, a buffer. */
     e = cap_derive(by->caps, fs, CAP_R_CALL, d->caps, &s->fs);
     if (!e && rng)
@@ -1064,7 +1064,7 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
                                                 : "bad directory or entropy capability");
         goto fail;
     }
-    if ((e = domain_charge(d, IO_PAGES)) || !(b = buffer_create(IO_PAGES))) {
+    if ((e = domain_charge(d, IO_PAGES)) || !(b = buf_create(IO_PAGES))) {
         if (!e)
             domain_uncharge(d, IO_PAGES), e = CAP_ENOMEM;
         say(why, why_cap, "", "out of memory");
@@ -1077,7 +1077,7 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     kobj_unref(&b->obj);
     b = NULL;
     if (!e && s->rng) {
-        if (!(e = domain_charge(d, 1)) && !(b = buffer_create(1))) {
+        if (!(e = domain_charge(d, 1)) && !(b = buf_create(1))) {
             domain_uncharge(d, 1);
             e = CAP_ENOMEM;
         }

@@ -201,7 +201,7 @@ static uint64_t frame_of(domain_t *d, int64_t h)
     kobj_t *o;
     if (cap_lookup(d->caps, (cap_handle_t)h, KOBJ_BUFFER, 0, &o))
         return 0;
-    return ((buffer_t *)o)->frames[0];
+    return ((buf_t *)o)->frames[0];
 }
 
 /* A coarse lease: the app sees the cell's centre only; derived and moved

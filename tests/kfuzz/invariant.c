@@ -235,7 +235,7 @@ static void check_buffers(domsys_t *sys, bool quiescent)
         uint32_t *seen = set_get(&objs, (uint64_t)(uintptr_t)caps[i].obj, &fresh);
         if (!seen || !fresh)
             continue;
-        buffer_t *b = (buffer_t *)caps[i].obj;
+        buf_t *b = (buf_t *)caps[i].obj;
         for (uint32_t p = 0; p < b->npages; p++)
             own_frame(b->frames[p], 1, "buffer page", "a buffer");
         if (quiescent && (b->ro_lends || b->rw_lent))
@@ -332,8 +332,8 @@ static void check_domains(domsys_t *sys, bool quiescent)
                 if (caps[i].obj->type != KOBJ_BUFFER ||
                     !set_get(&objs, (uint64_t)(uintptr_t)caps[i].obj, &fresh) || !fresh)
                     continue;
-                if (((buffer_t *)caps[i].obj)->payer == d)
-                    made += ((buffer_t *)caps[i].obj)->npages;
+                if (((buf_t *)caps[i].obj)->payer == d)
+                    made += ((buf_t *)caps[i].obj)->npages;
             }
             if (made != d->buf_pages)
                 bad(5, "%s: charged %llu buffer pages, its buffers have %llu", d->name,
@@ -351,7 +351,7 @@ static void check_domains(domsys_t *sys, bool quiescent)
             }
             if (o->type != KOBJ_BUFFER)
                 continue;
-            buffer_t *b = (buffer_t *)o;
+            buf_t *b = (buf_t *)o;
             for (uint32_t k = 0; k < b->nmaps && k < BUF_MAX_MAPS; k++)
                 found |= b->maps[k].dom == d && b->maps[k].offset == d->map_off[ov];
             if (!found)

@@ -147,7 +147,7 @@ typedef struct buf_map {
     bool writable;
 } buf_map_t;
 
-typedef struct buffer {
+typedef struct buf {
     kobj_t obj;                 /* KOBJ_BUFFER */
     uint32_t npages;
     uint64_t *frames;           /* physical */
@@ -158,10 +158,10 @@ typedef struct buffer {
     cap_table_t *lend_to;       /* ... to this table's capability lend_h, */
     cap_handle_t lend_h;        /* the only one that may map it meanwhile */
     domain_t *payer;            /* charged for its pages (NULL: the system) */
-} buffer_t;
+} buf_t;
 
 /* A buffer of npages zeroed pages (refs = 1). */
-buffer_t *buffer_create(uint32_t npages);
+buf_t *buf_create(uint32_t npages);
 /* Maps buffer h of table t into d's linear memory at offset (page
  * aligned, inside the memory): writable if h has CAP_R_WRITE. The frames
  * the domain had there come back on unmap. One mapping per capability. */
@@ -190,6 +190,6 @@ void ipc_reap(domsys_t *sys);
 struct wasm_linker *hostcall_linker(domain_t *d);
 
 /* The kernel object ops of each type (for tests). */
-extern const kobj_ops_t endpoint_ops, channel_ops, buffer_ops;
+extern const kobj_ops_t endpoint_ops, channel_ops, buf_ops;
 
 #endif
