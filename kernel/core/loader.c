@@ -113,6 +113,11 @@ int loader_run_entry(domain_t *d, const char *tag, uint64_t *res)
     bool stopped = d->sup.entry_stop;
     d->sup.entry_ex = NULL;
     d->sup.entry_stop = false;
+    if (d->sup.restart_pending) {   /* asked while the run was ending */
+        d->sup.restart_pending = false;
+        if (!domain_restart(d))
+            kprintf("athanor: domain %s: the restart asked during its entry failed\n", d->name);
+    }
     thread_set_exec(thread_current(), NULL);
     int r = 0;
     if (k == WASM_TRAP_EXIT && trap->exit_code == 0) {

@@ -268,11 +268,17 @@ int64_t domain_reset(domain_t *d)
 bool domain_restart(domain_t *d)
 {
     domain_sup_t *s = &d->sup;
-    /* Not under a running call or entry: the entry run was stopped (a kill
-     * or fault) and ends at its next safe point; the supervisor tries again
-     * at its next tick, and the entry's thread runs the entry anew after. */
-    if (d->active || d->sup.entry_ex || d->state == DOMAIN_DEAD || d->state == DOMAIN_NEW)
+    if (d->active || d->state == DOMAIN_DEAD || d->state == DOMAIN_NEW)
         return false;
+    /* Its entry still runs, or is ending after a kill or a fault: it is
+     * stopped (if it was not) and the entry's thread restarts the domain
+     * as soon as the run has ended (loader_run_entry), then runs the entry
+     * anew. The restart is accepted now. */
+    if (d->sup.entry_ex) {
+        stop_entry(d);
+        s->restart_pending = true;
+        return true;
+    }
     uint64_t t0 = timer_now_ns();
     int64_t pages = domain_reset(d);
     s->restarts++;

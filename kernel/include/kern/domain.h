@@ -78,6 +78,7 @@ typedef struct domain_sup {
     uint64_t killed_fuel;
     struct wasm_exec *entry_ex;     /* its entry export runs on this exec (loader_run_entry) */
     bool entry_stop;                /* a kill or a fault stopped that run (fuel set to 1) */
+    bool restart_pending;           /* restart asked while that run was ending */
     waitq_t restarted;              /* its entry thread waits here for a restart */
     bool snap;                      /* snapshot taken after init */
     cap_handle_t *init_caps;        /* its handles at the snapshot */
