@@ -42,6 +42,7 @@ $(RUST_SDK): sdk/rust/athanor/lib.rs $(RUST_GLUE)
 # frees) and the SDK's abort handler (a trap).
 AS_DIR := sdk/assemblyscript
 ASC := $(AS_DIR)/node_modules/.bin/asc
+AS_SDK := $(AS_DIR)/athanor.ts $(AS_DIR)/virtio.ts
 AS_FLAGS := --runtime stub -O3 --use abort=$(AS_DIR)/athanor/athAbort
 AS_MOD = $(ASC) $< $(AS_FLAGS) -o $@
 
@@ -57,7 +58,7 @@ define lang_rules
 $(MODBUILD)/$(1)/%.wasm: user/$(1)/%/main.rs $(RUST_SDK)
 	@mkdir -p $$(dir $$@)
 	$$(RUST_MOD)
-$(MODBUILD)/$(1)/%.wasm: user/$(1)/%/main.ts $(AS_DIR)/athanor.ts $(ASC)
+$(MODBUILD)/$(1)/%.wasm: user/$(1)/%/main.ts $(AS_SDK) $(ASC)
 	@mkdir -p $$(dir $$@)
 	$$(AS_MOD)
 $(MODBUILD)/$(1)/%.wasm: user/$(1)/%/main.wat
@@ -65,12 +66,19 @@ $(MODBUILD)/$(1)/%.wasm: user/$(1)/%/main.wat
 	wat2wasm $$< -o $$@
 endef
 $(foreach k,drivers services apps,$(eval $(call lang_rules,$(k))))
+# Programs the shell runs (bin/NAME.wasm from user/apps/NAME/).
+$(MODBUILD)/bin/%.wasm: user/apps/%/main.rs $(RUST_SDK)
+	@mkdir -p $(dir $@)
+	$(RUST_MOD)
+$(MODBUILD)/bin/%.wasm: user/apps/%/main.ts $(AS_SDK) $(ASC)
+	@mkdir -p $(dir $@)
+	$(AS_MOD)
 
 # Test modules (user/test/lang/): one file each.
 $(MODBUILD)/lang/%.wasm: user/test/lang/%.rs $(RUST_SDK)
 	@mkdir -p $(dir $@)
 	$(RUST_MOD)
-$(MODBUILD)/lang/%.wasm: user/test/lang/%.ts $(AS_DIR)/athanor.ts $(ASC)
+$(MODBUILD)/lang/%.wasm: user/test/lang/%.ts $(AS_SDK) $(ASC)
 	@mkdir -p $(dir $@)
 	$(AS_MOD)
 $(MODBUILD)/lang/%.wasm: user/test/lang/%.wat
@@ -110,13 +118,17 @@ bench-lang: $(BUILD)/lang-bench/lang_bench $(LANG_BENCH_MODS) $(IPC_TEST_WASM)
 # and the test image's fault drills (a Rust panic, an AssemblyScript abort)
 # with the scenario that drives them.
 LANG_PRODUCT_MODULES := drivers/rng.wasm drivers/vrng.wasm drivers/timer.wasm drivers/zero.wasm \
-                        services/logd.wasm services/sysmon.wasm
+                        drivers/vkbd.wasm services/logd.wasm services/sysmon.wasm \
+                        bin/gpsfix.wasm bin/gpsfix.caps bin/where.wasm bin/where.caps \
+                        bin/life.wasm bin/life.caps bin/bars.wasm bin/bars.caps
 LANG_TEST_MODULES := lang/rspanic.wasm lang/asabort.wasm scenario/langs.wasm scenario/langbad.wasm scenario/vrng.wasm
 
-# The source language of product module $(1) (drivers/rng.wasm).
-lang_of = $(strip $(if $(wildcard user/$(basename $(1))/main.rs),rust,\
-          $(if $(wildcard user/$(basename $(1))/main.ts),assemblyscript,\
-          $(if $(wildcard user/$(basename $(1))/*.wat),wat,c))))
+# The source language of product module $(1) (drivers/rng.wasm; a program
+# bin/NAME.wasm is user/apps/NAME/).
+lang_src = user/$(patsubst bin/%,apps/%,$(basename $(1)))
+lang_of = $(strip $(if $(wildcard $(lang_src)/main.rs),rust,\
+          $(if $(wildcard $(lang_src)/main.ts),assemblyscript,\
+          $(if $(wildcard $(lang_src)/*.wat),wat,c))))
 
 # `make modules`: the image, then one line per product module.
 modules:

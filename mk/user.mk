@@ -87,7 +87,7 @@ PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm 
                    drivers/virtio_rng.wasm \
                    services/fs.wasm \
                    $(DISPLAY_MODULES) bin/testcard.caps bin/dispbench.caps bin/monitor.caps \
-                   drivers/virtio_input.wasm services/input.wasm \
+                   services/input.wasm \
                    $(PRIVACY_MODULES) \
                    apps/shell.wasm bin/hello.wasm bin/crash.wasm bin/spin.wasm \
                    $(LANG_PRODUCT_MODULES)

@@ -131,6 +131,32 @@ export function uptimeNs(): i64 {
   return ath_uptime_ns();
 }
 
+/** This domain's ARGs (the manifest's words, or a program's arguments)
+ * into [p, p+cap): their length. */
+export function args(p: usize, cap: i32): i32 {
+  return ath_args(p, cap);
+}
+
+/** Whether word is one of the space-separated ARGs (at most 256 bytes of
+ * them are looked at). Allocates nothing. */
+export function argsHas(word: string): bool {
+  const a = memory.data(256);
+  let n = ath_args(a, 256);
+  if (n > 256) n = 256;
+  const w = word.length;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j < n && load<u8>(a + j) != 32) j++;
+    if (j - i == w) {
+      let k = 0;
+      while (k < w && <i32>load<u8>(a + i + k) == word.charCodeAt(k)) k++;
+      if (k == w) return true;
+    }
+    i = j + 1;
+  }
+  return false;
+}
+
 export function heartbeat(): i32 {
   return ath_heartbeat();
 }
@@ -279,22 +305,28 @@ export class Irq {
   ack(): i32 { return ath_irq_ack(this.h); }
 }
 
-/** Device registers: map() puts them over one page of this module's memory
- * (a static page made at start); read/write are bounds-checked. */
+/** Device registers: map() puts them over a page-aligned area of this
+ * module's memory (a static page made at start, or a Room for a window of
+ * several pages: bytes is the area's size); read/write are bounds-checked
+ * (an offset outside the window aborts). */
 export class Mmio {
   h: i32;
   base: usize = 0;
   len: i32 = 0;
   constructor(name: string) { this.h = capFind(name); }
-  map(page: usize): i32 {
+  /** Maps the window at page (bytes of room there): 0 or an error. The
+   * registers start at offset 0 of read/write. */
+  map(page: usize, bytes: i32 = PAGE): i32 {
     const off = ath_mmio_map(this.h, page);
     if (off < 0) return off;
     this.base = page + off;
-    this.len = PAGE - off;
+    this.len = bytes - off;
     return 0;
   }
   read8(off: i32): u8 { assert(off >= 0 && off < this.len); return load<u8>(this.base + off); }
   write8(off: i32, v: u8): void { assert(off >= 0 && off < this.len); store<u8>(this.base + off, v); }
+  read16(off: i32): u16 { assert(off >= 0 && off + 2 <= this.len && (off & 1) == 0); return load<u16>(this.base + off); }
+  write16(off: i32, v: u16): void { assert(off >= 0 && off + 2 <= this.len && (off & 1) == 0); store<u16>(this.base + off, v); }
   read32(off: i32): u32 { assert(off >= 0 && off + 4 <= this.len && (off & 3) == 0); return load<u32>(this.base + off); }
   write32(off: i32, v: u32): void { assert(off >= 0 && off + 4 <= this.len && (off & 3) == 0); store<u32>(this.base + off, v); }
   unmap(): i32 { this.len = 0; return ath_mmio_unmap(this.h); }
@@ -319,6 +351,222 @@ export class IoPort {
   constructor(name: string) { this.h = capFind(name); }
   read(off: u32, size: u32): i64 { return ath_io_in(this.h, off, size); }
   write(off: u32, size: u32, v: u32): i32 { return ath_io_out(this.h, off, size, v); }
+}
+
+// ------------------------------------------------------------ sensors
+
+// The sensor broker (docs/privacy.md, sdk/include/sensor.h): an app asks
+// sensor.request for a lease, which arrives on its box (channel box.APP,
+// receive only: bin/APP.caps); the lease is a buffer whose first page the
+// broker keeps current at the granted precision, and which the kernel takes
+// away at the lease's end.
+export const SENSOR_GPS: u32 = 1, SENSOR_MIC: u32 = 2, SENSOR_CAM: u32 = 3;
+export const SENSOR_EXACT: u32 = 0, SENSOR_COARSE: u32 = 1;
+/** The longest lease, in milliseconds: one hour. */
+export const SENSOR_MAX_MS: u32 = 3600000;
+const SENSOR_NAME = 24, SENSOR_PURPOSE = 40, SENSOR_GRANT = 24;
+
+/** A lease of a sensor: make it at start (`new SensorLease("locate", room)`:
+ * it finds sensor.request and box.locate), then open, readFix, close,
+ * none of which allocates. The room (one buffer page at least) is where
+ * the request is written and the lease mapped. */
+export class SensorLease {
+  ep: Endpoint;
+  box: Channel;
+  room: Room;
+  app: string;
+  /** The lease capability (a buffer: read, map), 0 when none. */
+  cap: i32 = 0;
+  /** The grant: lease id, when the kernel ends it (kernel clock), sensor,
+   * precision. */
+  id: u64 = 0;
+  endNs: u64 = 0;
+  sensor: u32 = 0;
+  precision: u32 = 0;
+  /** The newest fix readFix copied: degrees * 10^7, decimetres (0 when
+   * coarse), UTC time of day, the driver's fix counter, satellites. */
+  latE7: i32 = 0;
+  lonE7: i32 = 0;
+  altDm: i32 = 0;
+  timeMs: u32 = 0;
+  seq: u32 = 0;
+  sats: u32 = 0;
+  fixPrecision: u32 = 0;
+
+  constructor(app: string, room: Room) {
+    this.ep = new Endpoint("sensor.request");
+    this.box = new Channel("box." + app);   // at start: concatenation allocates
+    this.room = room;
+    this.app = app;
+  }
+
+  /** Asks for a lease of sensor at precision for ms milliseconds, for
+   * purpose (printable ASCII, up to 39 characters): 0, or ERIGHTS
+   * (refused: the policy, or the person at the shell), ENOENT (no broker,
+   * no box, no such sensor), EINVAL, EBUSY, EEXPIRED (it ended on the
+   * way). */
+  open(sensor: u32, precision: u32, ms: u32, purpose: string): i32 {
+    if (this.ep.h < 0 || this.box.h < 0) return ENOENT;
+    if (this.room.len < PAGE) return ENOMEM;
+    if (this.cap > 0) return EBUSY;
+    const rb = ath_buf_new(1);
+    if (rb < 0) return rb;
+    let e = ath_buf_map(rb, this.room.at);
+    if (e < 0) { ath_cap_drop(rb); return e; }
+    const q = this.room.at;
+    memory.fill(q, 0, SENSOR_NAME + SENSOR_PURPOSE);
+    for (let i = 0; i < this.app.length && i < SENSOR_NAME - 1; i++) store<u8>(q + i, this.app.charCodeAt(i));
+    for (let i = 0; i < purpose.length && i < SENSOR_PURPOSE - 1; i++) {
+      const c = purpose.charCodeAt(i);
+      store<u8>(q + SENSOR_NAME + i, c >= 32 && c < 127 ? c : 63);
+    }
+    ath_buf_unmap(rb);
+    const r = this.ep.callLend(rb, R_READ, <i64>(sensor | precision << 8), <i64>ms, 0);
+    ath_cap_drop(rb);
+    if (r < 0) return <i32>r;
+    const g = memory.data(SENSOR_GRANT);
+    const n = this.box.recv(g, SENSOR_GRANT, 0);
+    if (n < 0) return n;
+    if (n != SENSOR_GRANT || load<u64>(g) != <u64>r) {
+      if (this.box.got > 0) ath_cap_drop(this.box.got);
+      return EINVAL;
+    }
+    if (this.box.got <= 0) return EEXPIRED;   // the kernel drops a dead capability
+    this.cap = this.box.got;
+    this.id = load<u64>(g);
+    this.endNs = load<u64>(g, 8);
+    this.sensor = load<u32>(g, 16);
+    this.precision = load<u32>(g, 20);
+    e = ath_buf_map(this.cap, this.room.at);
+    if (e < 0) { this.close(); return e; }
+    return 0;
+  }
+
+  private clearFix(): void {
+    this.latE7 = this.lonE7 = this.altDm = 0;
+    this.timeMs = this.seq = this.sats = this.fixPrecision = 0;
+  }
+
+  /** The newest fix at the lease's precision into the fields: 0, EEMPTY
+   * (none yet), or the lease's end: EEXPIRED (its time came), EREVOKED
+   * (the broker or the person ended it). Nothing of a fix is kept after
+   * the end: the fields are cleared. */
+  readFix(): i32 {
+    if (this.cap <= 0) return ESTALE;
+    let info = ath_cap_info(this.cap);
+    if (info < 0) { this.clearFix(); return <i32>info; }
+    const p = this.room.at;
+    let s1: u32, s2: u32, fixes: u32, tries = 0;
+    do {
+      s1 = load<u32>(p);
+      ath_uptime_ns();        // a host call: the loads are not moved across it
+      fixes = load<u32>(p, 12);
+      this.latE7 = load<i32>(p, 16);
+      this.lonE7 = load<i32>(p, 20);
+      this.altDm = load<i32>(p, 24);
+      this.timeMs = load<u32>(p, 28);
+      this.seq = load<u32>(p, 32);
+      this.sats = load<u8>(p, 36);
+      this.fixPrecision = load<u8>(p, 38);
+      ath_uptime_ns();
+      s2 = load<u32>(p);
+    } while ((s1 != s2 || (s1 & 1) != 0) && ++tries < 10000);
+    if ((info = ath_cap_info(this.cap)) < 0) {   // it ended while we copied
+      this.clearFix();
+      return <i32>info;
+    }
+    return fixes != 0 ? 0 : EEMPTY;
+  }
+
+  /** Gives the lease up (unmapped, dropped). */
+  close(): void {
+    if (this.cap <= 0) return;
+    ath_buf_unmap(this.cap);
+    ath_cap_drop(this.cap);
+    this.cap = 0;
+  }
+}
+
+// ------------------------------------------------------------ display
+
+// A surface of the display service (docs/display.md): the endpoint
+// surf.NAME is the right to draw in that tile. The pixels are a buffer of
+// this domain's, mapped in a Room, words 0x00RRGGBB, rows width words
+// apart; present lends it read-only for the call and the compositor copies
+// the rectangle to the screen.
+export const SURF_INFO = 0, SURF_PRESENT = 1, SURF_STATS = 2;
+
+export class Surface {
+  ep: Endpoint;
+  buf: i32 = -1;
+  width: i32 = 0;
+  height: i32 = 0;
+  /** Where pixel (0, 0) is in this module's memory. */
+  pixels: usize = 0;
+
+  /** At start: finds the endpoint (e.g. "surf.app"). */
+  constructor(name: string) { this.ep = new Endpoint(name); }
+
+  /** Asks the surface's size, makes a buffer of exactly its pages and maps
+   * it at the start of room: 0, or ENOENT (no endpoint), ESTOPPED (no
+   * screen), ENOMEM (the room is too small), a host call's error. */
+  open(room: Room): i32 {
+    if (this.ep.h < 0) return ENOENT;
+    const r = this.ep.call(SURF_INFO, 0, 0, 0);
+    if (r < 0) return <i32>r;
+    const w = <i32>(r & 0xffff), h = <i32>((r >> 16) & 0xffff);
+    if (w == 0 || h == 0) return ESTOPPED;
+    const pages = (w * h * 4 + PAGE - 1) / PAGE;
+    if (pages * PAGE > room.len) return ENOMEM;
+    if (this.buf < 0) {
+      const b = ath_buf_new(pages);
+      if (b < 0) return b;
+      const e = ath_buf_map(b, room.at);
+      if (e < 0) { ath_cap_drop(b); return e; }
+      this.buf = b;
+    }
+    this.width = w;
+    this.height = h;
+    this.pixels = room.at;
+    return 0;
+  }
+
+  /** Pixel (x, y) set to c (0x00RRGGBB); outside the surface aborts. */
+  set(x: i32, y: i32, c: u32): void {
+    assert(x >= 0 && x < this.width && y >= 0 && y < this.height);
+    store<u32>(this.pixels + <usize>((y * this.width + x) * 4), c);
+  }
+
+  get(x: i32, y: i32): u32 {
+    assert(x >= 0 && x < this.width && y >= 0 && y < this.height);
+    return load<u32>(this.pixels + <usize>((y * this.width + x) * 4));
+  }
+
+  /** Rectangle (x, y, w, h) filled with c, clipped to the surface. */
+  fill(x: i32, y: i32, w: i32, h: i32, c: u32): void {
+    const x0 = max(x, 0), y0 = max(y, 0);
+    const x1 = min(x + w, this.width), y1 = min(y + h, this.height);
+    for (let j = y0; j < y1; j++) {
+      const row = this.pixels + <usize>(j * this.width * 4);
+      for (let i = x0; i < x1; i++) store<u32>(row + <usize>(i * 4), c);
+    }
+  }
+
+  /** Shows rectangle (x, y, w, h) of the surface on the screen: 0, or
+   * EINVAL (outside the surface, empty), ERIGHTS, ESTOPPED. */
+  present(x: i32, y: i32, w: i32, h: i32): i32 {
+    if (this.buf < 0) return ESTOPPED;
+    if (x < 0 || y < 0 || w <= 0 || h <= 0 || x > 0xffff || y > 0xffff || w > 0xffff || h > 0xffff)
+      return EINVAL;
+    const r = this.ep.callLend(this.buf, R_READ, SURF_PRESENT, <i64>x | (<i64>y << 16),
+                               <i64>w | (<i64>h << 16));
+    return r < 0 ? <i32>r : 0;
+  }
+
+  /** Frames shown | dropped << 32 (the GPU driver down), or an error. */
+  stats(): i64 {
+    return this.ep.call(SURF_STATS, 0, 0, 0);
+  }
 }
 
 // ------------------------------------------------------------ abort

@@ -222,6 +222,30 @@ for a in $ARCHES; do
         ok "$a a command typed on the keyboard (QMP send-key): run, echoed and answered on the screen"
     else bad "$a keyboard: $(tr '\n' '|' <"$OUT/last" | tail -c 200) $(tail -n 1 "$OUT/$a-check.log")"; fi
 
+    # The keyboard driver (AssemblyScript, user/drivers/vkbd) aborted by its
+    # fault drill, Alt+SysRq+C typed on the keyboard: only its domain
+    # faults, the supervisor restarts it, it sets the device up again and
+    # the next command typed on the keyboard works.
+    size=$(stat -c %s "$LOG")
+    $CHECK qmp "$SOCK" '{"execute":"send-key","arguments":{"keys":[{"type":"qcode","data":"alt"},{"type":"qcode","data":"sysrq"},{"type":"qcode","data":"c"}]}}' \
+        >"$OUT/$a-drill.log" 2>&1
+    for _ in $(seq 600); do
+        [ "$(tail -c +$((size + 1)) "$LOG" | tr -d '\r' | grep -c '^vkbd: input0 up')" -ge 1 ] && break
+        sleep 0.05
+    done
+    tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/$a-drill.txt"
+    size=$(stat -c %s "$LOG")
+    kbd_type 'echo after the drill' && wait_prompt "$size" && tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
+    if grep -Eq '(^|azoth\$ )abort: Alt\+SysRq\+C, the fault drill at user/drivers/vkbd/main\.ts:[0-9]+:[0-9]+$' "$OUT/$a-drill.txt" &&
+       grep -Eq '^athanor: domain vkbd restarted \(#1' "$OUT/$a-drill.txt" &&
+       grep -q '^vkbd: input0 up (assemblyscript' "$OUT/$a-drill.txt" &&
+       ! grep -Eq 'domain (input|shell|term|disp|vgpu) (restarted|fault)' "$OUT/$a-drill.txt" &&
+       grep -qx 'after the drill' "$OUT/last" && type_cmd 'ps\r' &&
+       grep -Eq '^vkbd +[a-z]+ +[0-9]+ +[0-9]+ +[0-9.]+ +1 ' "$OUT/last" &&
+       grep -Eq '^input +[a-z]+ +[0-9]+ +[0-9]+ +[0-9.]+ +0 ' "$OUT/last"; then
+        ok "$a keyboard driver (assemblyscript) aborted by Alt+SysRq+C: only it faulted, restarted, typing works again"
+    else bad "$a keyboard fault drill: $(grep -E '^(abort|athanor: domain|vkbd)' "$OUT/$a-drill.txt" | tr '\n' '|') $(grep -E '^(vkbd|input) ' "$OUT/last" | tr '\n' '|')"; fi
+
     # An application killed in the middle of a frame (Ctrl-C during a storm
     # of presents: the kill lands on its thread, inside the compositor or
     # the driver most of the time): both serve the next one as before.
@@ -251,6 +275,36 @@ for a in $ARCHES; do
        $CHECK text "$OUT/$a-monitor.ppm" "$FONT" 768 28 $FG $BG "monitor" 2>>"$OUT/$a-check.log"; then
         ok "$a system monitor: $(grep -m1 '^monitor:' "$OUT/last" | sed 's/^monitor: //') listed and drawn"
     else bad "$a system monitor: $(grep monitor "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    # Bars in Rust (user/apps/bars, the SDK's display::Surface): eight
+    # bands of 96 rows; the presents it must see refused were refused.
+    type_cmd 'run bars\r'
+    cols=(ff0000 00ff00 0000ff ffff00 00ffff ff00ff ffffff 808080)
+    bars_ok=1
+    shot bars || bars_ok=0
+    for i in 0 1 2 3 4 5 6 7; do
+        $CHECK rect "$OUT/$a-bars.ppm" 768 $((i * 96)) 256 96 "${cols[$i]}" 2>>"$OUT/$a-check.log" || bars_ok=0
+    done
+    if [ $bars_ok = 1 ] && grep -qx 'bars: 256x768 ok' "$OUT/last" && grep -qx 'run: bars: exit status 0' "$OUT/last"; then
+        ok "$a bars (rust, display::Surface): eight bands drawn exactly, bad presents refused"
+    else bad "$a bars: $(grep -E '^(bars|run):' "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    # Life in AssemblyScript (user/apps/life, the SDK's Surface): after 4
+    # generations the glider moved one cell down and right, the blinker is
+    # back in its row; only damages were presented after the first frame.
+    type_cmd 'run life 4\r'
+    life() {    # cell x y colour
+        $CHECK rect "$OUT/$a-life.ppm" $((768 + $1 * 8)) $(($2 * 8)) 8 8 "$3" 2>>"$OUT/$a-check.log"
+    }
+    A=40c040 D=101828
+    if grep -Eqx 'life: 4 generations, 8 alive, 5 presents, [0-9]+ frames shown' "$OUT/last" &&
+       grep -qx 'run: life: exit status 0' "$OUT/last" && shot life &&
+       life 2 1 $A && life 3 2 $A && life 1 3 $A && life 2 3 $A && life 3 3 $A &&
+       life 1 0 $D && life 0 2 $D && life 1 2 $D && life 2 2 $D &&
+       life 10 5 $A && life 11 5 $A && life 12 5 $A && life 11 4 $D && life 11 6 $D &&
+       $CHECK rect "$OUT/$a-life.ppm" 768 64 256 704 $D 2>>"$OUT/$a-check.log"; then
+        ok "$a life (assemblyscript, Surface): 4 generations drawn exactly in the tile"
+    else bad "$a life: $(grep -E '^(life|run):' "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
 
     printf 'poweroff\r' >&3
     stop_qemu

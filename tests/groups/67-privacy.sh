@@ -12,6 +12,11 @@
 #                        the console showed "gps live" then "gps off" and
 #                        the driver lost the device (physical revocation)
 #   run locate exact     denied by the policy
+#   run gpsfix exact 2 -w  the Rust app (sdk/rust's sensor API): an exact
+#                        fix the policy allows, read until the lease expires
+#   run gpsfix 20        asked at the shell, y: the coarse fix; revoked
+#   run where 2 -w       the AssemblyScript app (SensorLease): the coarse
+#                        fix, read until the lease expires; where exact denied
 #   run locate -t 30     asked at the shell: answered n (refused), then y:
 #                        a fix; `leases` lists "gps locate coarse N";
 #                        `revoke locate` ends it, `leases` is empty
@@ -48,7 +53,8 @@ for a in $ARCHES; do
         bad "$a: product kernel build failed (log $OUT/$a-build.log)"
         continue
     fi
-    make_disk "$OUT/$a-disk.img" 'locate gps coarse allow 5' 'locate gps exact deny' \
+    make_disk "$OUT/$a-disk.img" 'locate gps coarse allow 5' 'locate gps exact deny' 'gpsfix gps exact allow 5' \
+        'where gps coarse allow 5' 'where gps exact deny' \
         'privbench gps coarse allow 3600' '* * * ask' ||
         { bad "$a: disk image"; continue; }
     FEED=
@@ -90,6 +96,33 @@ for a in $ARCHES; do
     type_cmd 'run locate exact\r' && grep -qx 'locate: no lease of the gps: refused' "$OUT/last" &&
         grep -qx 'run: locate: exit status 1' "$OUT/last" &&
         ok "$a locate exact: denied by the policy" || bad "$a locate exact: $(tr '\n' '|' <"$OUT/last")"
+
+    # gpsfix, the same through the Rust SDK (sdk/rust: sensor::Client,
+    # Lease::read_fix): an exact fix the policy allows, read until the
+    # lease expires; a coarse one asked at the shell
+    if type_cmd 'run gpsfix exact 2 -w\r' &&
+       grep -Eqx 'gpsfix: 48\.858[45][0-9]{2} N 2\.294[5-8][0-9]{2} E, 35\.0 m, 9 satellites, 12:00:0[0-9] UTC \(exact\)' "$OUT/last" &&
+       grep -Eqx 'gpsfix: gps: lease [0-9]+ ended, the next read failed: lease expired \(after [0-9]+ reads\)' "$OUT/last" &&
+       grep -qx 'run: gpsfix: exit status 0' "$OUT/last"; then
+        ok "$a gpsfix (rust): exact fix through the broker, lease expired, next read failed"
+    else bad "$a gpsfix exact: $(grep -E '^(gpsfix|run):' "$OUT/last" | tr '\n' '|')"; fi
+    if type_cmd 'run gpsfix 20\r' "? [y/N] " &&
+       grep -qF "allow 'gpsfix' to read gps (coarse) for 20 s? [y/N] " "$OUT/last" && type_cmd 'y\r' &&
+       grep -Eqx 'gpsfix: 48\.855000 N 2\.295000 E, 12:00:0[0-9] UTC \(coarse, 0\.01 degree cell\)' "$OUT/last" &&
+       grep -qx 'run: gpsfix: exit status 0' "$OUT/last" && type_cmd 'revoke gpsfix\r' &&
+       grep -qx 'revoke: 1 lease of gpsfix ended' "$OUT/last"; then
+        ok "$a gpsfix (rust): asked at the shell, y: the coarse fix (cell centre, no altitude); revoked"
+    else bad "$a gpsfix coarse: $(grep -E '^(gpsfix|run|revoke):' "$OUT/last" | tr '\n' '|')"; fi
+
+    # where, the same through the AssemblyScript SDK (SensorLease)
+    if type_cmd 'run where 2 -w\r' && grep -qx 'where: 48.855000 N 2.295000 E (coarse)' "$OUT/last" &&
+       grep -Eqx 'where: lease [0-9]+ ended, the next read failed: lease expired \(after [0-9]+ reads; the fix kept: 0\)' "$OUT/last" &&
+       grep -qx 'run: where: exit status 0' "$OUT/last"; then
+        ok "$a where (assemblyscript): coarse fix through the broker, lease expired, next read failed, fix cleared"
+    else bad "$a where: $(grep -E '^(where|run):' "$OUT/last" | tr '\n' '|')"; fi
+    type_cmd 'run where exact\r' && grep -qx 'where: no lease of the gps: refused' "$OUT/last" &&
+        grep -qx 'run: where: exit status 1' "$OUT/last" &&
+        ok "$a where exact: denied by the policy" || bad "$a where exact: $(tr '\n' '|' <"$OUT/last")"
 
     # 3. over the policy's 5 s: asked at the shell; n refuses, y allows
     if type_cmd 'run locate -t 30\r' "? [y/N] " &&

@@ -816,6 +816,307 @@ pub mod virtio {
     }
 }
 
+// ------------------------------------------------------------ sensors
+
+/// The sensor broker (docs/privacy.md; the C side is sdk/include/sensor.h):
+/// an app asks `sensor.request` for a lease, which arrives on its box
+/// (channel `box.APP`, receive only, granted by bin/APP.caps). The lease is
+/// a buffer whose first page the broker keeps current at the granted
+/// precision; the kernel takes it out of every table (and unmaps it) at the
+/// lease's end, so a read after the end fails, never returns stale bytes.
+pub mod sensor {
+    use super::*;
+
+    pub const GPS: u32 = 1;
+    pub const MIC: u32 = 2;
+    pub const CAM: u32 = 3;
+    /// GPS precisions: exact, or the centre of a 0.01 degree cell.
+    pub const EXACT: u32 = 0;
+    pub const COARSE: u32 = 1;
+    /// The longest lease: one hour.
+    pub const MAX_MS: u32 = 3_600_000;
+    /// A GPS fix's kind: the sentence it came from. GGA has the altitude
+    /// and the satellites, RMC neither (0).
+    pub const KIND_GGA: u8 = 1;
+    pub const KIND_RMC: u8 = 2;
+    const NAME: usize = 24;
+    const PURPOSE: usize = 40;
+
+    /// What the broker granted: the lease id, when the kernel ends it
+    /// (kernel clock, ns), the sensor and the precision.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Grant {
+        pub id: u64,
+        pub end_ns: u64,
+        pub sensor: u32,
+        pub precision: u32,
+    }
+
+    /// A position (C `sensor_fix_t`).
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Fix {
+        /// Degrees * 10^7.
+        pub lat_e7: i32,
+        pub lon_e7: i32,
+        /// Decimetres (0 when coarse).
+        pub alt_dm: i32,
+        /// UTC time of day.
+        pub time_ms: u32,
+        /// The driver's fix counter.
+        pub seq: u32,
+        pub sats: u8,
+        /// KIND_GGA or KIND_RMC.
+        pub kind: u8,
+        pub precision: u8,
+    }
+
+    /// An active lease, mapped at the start of the room it borrows; given
+    /// up (unmapped, dropped) when it goes out of scope.
+    pub struct Lease<'a> {
+        cap: Cap,
+        grant: Grant,
+        page: *const u8,
+        _room: core::marker::PhantomData<&'a mut Room>,
+    }
+
+    /// An app's way to the broker: `sensor.request` and its box
+    /// (`box.APP`), found by their manifest names. A Client does not drop
+    /// them when it goes out of scope: dropping a handle found by its
+    /// manifest name gives it up for good, and a program's next run (the
+    /// same domain, reset) would find it gone.
+    pub struct Client {
+        ep: core::mem::ManuallyDrop<Endpoint>,
+        boxc: core::mem::ManuallyDrop<Channel>,
+        app: [u8; NAME],
+        len: usize,
+    }
+
+    impl Client {
+        /// The client of app `app` (1..23 bytes): ENOENT when the broker's
+        /// endpoint or the box was not granted.
+        pub fn new(app: &str) -> Result<Client> {
+            if app.is_empty() || app.len() >= NAME {
+                return Err(Error::EINVAL);
+            }
+            let ep = core::mem::ManuallyDrop::new(Endpoint::find("sensor.request")?);
+            let mut name = [0u8; 4 + NAME];
+            name[..4].copy_from_slice(b"box.");
+            name[4..4 + app.len()].copy_from_slice(app.as_bytes());
+            let box_name = core::str::from_utf8(&name[..4 + app.len()]).map_err(|_| Error::EINVAL)?;
+            let boxc = core::mem::ManuallyDrop::new(Channel::find(box_name)?);
+            let mut a = [0u8; NAME];
+            a[..app.len()].copy_from_slice(app.as_bytes());
+            Ok(Client { ep, boxc, app: a, len: app.len() })
+        }
+
+        /// Asks the broker for a lease of `sensor` at `precision` for `ms`
+        /// milliseconds, for `purpose` (printable ASCII, at most 39 bytes
+        /// kept). `room` (a page at least) is where the request is written
+        /// and the lease mapped. Errors: ERIGHTS (refused: the policy or the
+        /// person at the shell), ENOENT (no such sensor), EINVAL, EBUSY,
+        /// EEXPIRED (it ended on the way).
+        pub fn open<'a>(&self, sensor: u32, precision: u32, ms: u32, purpose: &str,
+                        room: &'a mut Room) -> Result<Lease<'a>> {
+            let mut req = Buffer::new(1)?;
+            {
+                let mut m = req.map(room)?;
+                m[..NAME + PURPOSE].fill(0);
+                m[..self.len].copy_from_slice(&self.app[..self.len]);
+                for (i, &c) in purpose.as_bytes().iter().take(PURPOSE - 1).enumerate() {
+                    m[NAME + i] = if (32..127).contains(&c) { c } else { b'?' };
+                }
+            }
+            let id = self.ep.call_lend_read(&req, (sensor | precision << 8) as i64, ms as i64, 0)?;
+            drop(req);
+            if id < 0 {
+                return Err(Error(id as i32));
+            }
+            let mut g = [0u8; 24];
+            let (n, cap) = self.boxc.recv(&mut g, 0)?;
+            let w = |i: usize| u32::from_le_bytes([g[i], g[i + 1], g[i + 2], g[i + 3]]);
+            let grant = Grant {
+                id: w(0) as u64 | (w(4) as u64) << 32,
+                end_ns: w(8) as u64 | (w(12) as u64) << 32,
+                sensor: w(16),
+                precision: w(20),
+            };
+            if n != g.len() || grant.id != id as u64 {
+                return Err(Error::EINVAL);      // cap, if any, is dropped here
+            }
+            let cap = cap.ok_or(Error::EEXPIRED)?;  // the kernel drops a dead capability
+            check(unsafe { raw::buf_map(cap.raw(), room.at as i32) })?;
+            Ok(Lease { cap, grant, page: room.at as *const u8, _room: core::marker::PhantomData })
+        }
+
+        /// Waits on the box up to `timeout_ns`: nobody signals it, so this
+        /// is a sleep that needs no other capability.
+        pub fn idle(&self, timeout_ns: i64) {
+            let _ = self.boxc.wait(timeout_ns);
+        }
+    }
+
+    impl<'a> Lease<'a> {
+        pub fn grant(&self) -> &Grant {
+            &self.grant
+        }
+
+        fn word(&self, off: usize) -> u32 {
+            unsafe { core::ptr::read_volatile(self.page.add(off) as *const u32) }
+        }
+
+        fn byte(&self, off: usize) -> u8 {
+            unsafe { core::ptr::read_volatile(self.page.add(off)) }
+        }
+
+        /// The newest fix at the lease's precision; EEMPTY (none yet), or the
+        /// lease's end: EEXPIRED (its time came), EREVOKED (the broker or the
+        /// person ended it). Nothing of a fix is returned after the end.
+        pub fn read_fix(&self) -> Result<Fix> {
+            self.cap.info()?;
+            let mut f = Fix::default();
+            let mut fixes;
+            let mut tries = 0;
+            loop {
+                let s1 = self.word(0);
+                core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+                fixes = self.word(12);
+                f.lat_e7 = self.word(16) as i32;
+                f.lon_e7 = self.word(20) as i32;
+                f.alt_dm = self.word(24) as i32;
+                f.time_ms = self.word(28);
+                f.seq = self.word(32);
+                f.sats = self.byte(36);
+                f.kind = self.byte(37);
+                f.precision = self.byte(38);
+                core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+                let s2 = self.word(0);
+                tries += 1;
+                if (s1 == s2 && s1 & 1 == 0) || tries >= 10000 {
+                    break;
+                }
+            }
+            self.cap.info()?;              // it ended while we copied: f is dropped
+            if fixes == 0 { Err(Error::EEMPTY) } else { Ok(f) }
+        }
+    }
+
+    impl<'a> Drop for Lease<'a> {
+        fn drop(&mut self) {
+            unsafe { raw::buf_unmap(self.cap.raw()) };
+        }
+    }
+
+    /// "gps", "mic", "camera".
+    pub fn name(sensor: u32) -> &'static str {
+        match sensor {
+            GPS => "gps",
+            MIC => "mic",
+            CAM => "camera",
+            _ => "?",
+        }
+    }
+}
+
+// ------------------------------------------------------------ display
+
+/// A surface of the display service (docs/display.md): holding the
+/// endpoint `surf.NAME` is the right to draw in that tile. The pixels are
+/// a buffer of this domain's, mapped in a [`Room`], words `0x00RRGGBB`,
+/// rows `width` words apart; `present` lends the buffer read-only for the
+/// call and the compositor copies the rectangle to the screen.
+pub mod display {
+    use super::*;
+
+    pub const INFO: i64 = 0;
+    pub const PRESENT: i64 = 1;
+    pub const STATS: i64 = 2;
+
+    /// The endpoint is not dropped with the Surface (a handle found by its
+    /// manifest name, given up for good when dropped); the buffer is.
+    pub struct Surface<'a> {
+        ep: core::mem::ManuallyDrop<Endpoint>,
+        buf: Buffer,
+        width: u32,
+        height: u32,
+        px: &'a mut [u32],
+    }
+
+    impl<'a> Surface<'a> {
+        /// Finds `surf.NAME` (`name`), asks its size, makes a buffer of
+        /// exactly its pages and maps it at the start of `room` (ENOMEM when
+        /// the room is smaller; ESTOPPED: no screen).
+        pub fn open(name: &str, room: &'a mut Room) -> Result<Surface<'a>> {
+            let ep = core::mem::ManuallyDrop::new(Endpoint::find(name)?);
+            let r = ep.call(INFO, 0, 0, 0)?;
+            if r < 0 {
+                return Err(Error(r as i32));
+            }
+            let (width, height) = ((r & 0xffff) as u32, ((r >> 16) & 0xffff) as u32);
+            if width == 0 || height == 0 {
+                return Err(Error::ESTOPPED);
+            }
+            let bytes = width as usize * height as usize * 4;
+            let pages = (bytes + PAGE - 1) / PAGE;
+            if pages * PAGE > room.len() {
+                return Err(Error::ENOMEM);
+            }
+            let buf = Buffer::new(pages as u32)?;
+            check(unsafe { raw::buf_map(buf.0.raw(), room.at as i32) })?;
+            let px = unsafe { core::slice::from_raw_parts_mut(room.at as *mut u32, bytes / 4) };
+            Ok(Surface { ep, buf, width, height, px })
+        }
+
+        pub fn width(&self) -> u32 {
+            self.width
+        }
+
+        pub fn height(&self) -> u32 {
+            self.height
+        }
+
+        /// The pixels, row after row.
+        pub fn pixels(&mut self) -> &mut [u32] {
+            self.px
+        }
+
+        /// Rectangle (x, y, w, h) filled with `c`, clipped to the surface.
+        pub fn fill(&mut self, x: u32, y: u32, w: u32, h: u32, c: u32) {
+            let x1 = x.saturating_add(w).min(self.width);
+            let y1 = y.saturating_add(h).min(self.height);
+            for j in y.min(y1)..y1 {
+                let row = (j * self.width) as usize;
+                self.px[row + x.min(x1) as usize..row + x1 as usize].fill(c);
+            }
+        }
+
+        /// Shows rectangle (x, y, w, h) of the surface on the screen.
+        /// EINVAL: outside the surface or empty; ESTOPPED: no screen.
+        pub fn present(&self, x: u32, y: u32, w: u32, h: u32) -> Result<()> {
+            if w == 0 || h == 0 || x > 0xffff || y > 0xffff || w > 0xffff || h > 0xffff {
+                return Err(Error::EINVAL);
+            }
+            let r = self.ep.call_lend_read(&self.buf, PRESENT, (x | y << 16) as i64,
+                                           (w | h << 16) as i64)?;
+            if r < 0 { Err(Error(r as i32)) } else { Ok(()) }
+        }
+
+        /// (frames shown, frames dropped while the GPU driver was down).
+        pub fn stats(&self) -> Result<(u32, u32)> {
+            let r = self.ep.call(STATS, 0, 0, 0)?;
+            if r < 0 {
+                return Err(Error(r as i32));
+            }
+            Ok((r as u32, (r >> 32) as u32))
+        }
+    }
+
+    impl<'a> Drop for Surface<'a> {
+        fn drop(&mut self) {
+            unsafe { raw::buf_unmap(self.buf.0.raw()) };
+        }
+    }
+}
+
 // ------------------------------------------------------------ panics
 
 /// A panic: the message on the console, then a trap. The kernel faults
