@@ -100,6 +100,11 @@ $(BUILD)/programs/%.wasm: user/wasi/%/main.ts $(ASC)
 	$(ASC) $< --runtime stub -O3 --exportStart _start --use abort= -o $@
 .PHONY: programs
 programs: $(LANG_PROGRAMS)
+# The AssemblyScript virtqueue against a hostile device played by the test
+# (a WASI program; tests/groups/65-lang.sh runs it under azoth-wasm).
+$(BUILD)/lang-tests/virtq.wasm: tests/lang/virtq.ts $(AS_SDK) $(ASC)
+	@mkdir -p $(dir $@)
+	$(ASC) $< --runtime stub -O3 --exportStart _start --use abort= -o $@
 
 # The call-cost bench: the IPC bench's kernel objects and shim, the client
 # of tests/kernel/ipc, the three servers.

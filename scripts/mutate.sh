@@ -27,6 +27,8 @@
 #   kfuzz            the kernel fuzz targets over their regression inputs and seeds, once
 #   boot             tests/groups/60-boot.sh x86_64
 #   display          tests/groups/66-display.sh x86_64 (the product kernel)
+#   privacy          tests/groups/67-privacy.sh x86_64 (the product kernel, the GPS fed)
+#   lang             tests/groups/65-lang.sh x86_64 (SDKs, tutorial, the AS virtqueue, boots)
 # Before the mutations every kind in use runs on the unmutated copy and must
 # pass (else nothing is measured). Per mutation: caught (a test failed or
 # timed out), MISSED, or ERROR (the text is not in the file or not unique,
@@ -116,6 +118,8 @@ build() {
         kfuzz) t="build/kfuzz/fuzz_manifest build/kfuzz/fuzz_hostcall build/kfuzz/seeds.stamp" ;;
         boot) nice make -s -j2 ARCH=x86_64 KTEST=1 kernel >"$log/build.log" 2>&1; return ;;
         display) nice make -s -j2 ARCH=x86_64 kernel disk build/dispcheck >"$log/build.log" 2>&1; return ;;
+        privacy) nice make -s -j2 ARCH=x86_64 kernel >"$log/build.log" 2>&1; return ;;
+        lang) nice make -s -j2 lang-sdk build/lang-tests/virtq.wasm >"$log/build.log" 2>&1; return ;;
         *) echo "unknown test kind $1" >"$log/build.log"; return 1 ;;
     esac
     nice make -s -j2 "${fast[@]}" $t >"$log/build.log" 2>&1
@@ -138,6 +142,8 @@ run() {
                timeout -k 5 "$limit" build/kfuzz/fuzz_manifest -runs=0 build/kfuzz/seeds/manifest ;;
         boot) BOOT_TIMEOUT=120 timeout -k 5 "$limit" bash tests/groups/60-boot.sh x86_64 ;;
         display) timeout -k 5 "$limit" bash tests/groups/66-display.sh x86_64 ;;
+        privacy) timeout -k 5 "$limit" bash tests/groups/67-privacy.sh x86_64 ;;
+        lang) timeout -k 5 "$limit" bash tests/groups/65-lang.sh x86_64 ;;
     esac >"$log/run.log" 2>&1
 }
 

@@ -13,6 +13,8 @@
 #     in docs/tutorial/, each of the four builds and runs on the hosted
 #     kernel core (lang_check);
 #   - WASI programs in Rust (std) and AssemblyScript run under azoth-wasm;
+#   - the AssemblyScript virtqueue (sdk/assemblyscript/virtio.ts) against a
+#     device played by tests/lang/virtq.ts, hostile entries included;
 #   - the product kernel boots with these components on the hosted port and
 #     in QEMU on x86_64, aarch64 and riscv64 (or the arches named as
 #     arguments) and init's tour shows each one doing its work;
@@ -54,7 +56,8 @@ done <"$OUT/modules.txt"
 if [ $listing_ok = 1 ]; then ok "make modules: 'module NAME LANGUAGE BYTES' for each, sizes match"
 else bad "make modules listing ($OUT/modules.txt)"; fi
 for want in "drivers/[^ ]* rust" "services/[^ ]* rust" "drivers/[^ ]* assemblyscript" \
-            "services/[^ ]* assemblyscript" "drivers/[^ ]* wat"; do
+            "services/[^ ]* assemblyscript" "drivers/[^ ]* wat" "drivers/vkbd assemblyscript" \
+            "bin/gpsfix rust" "bin/bars rust" "bin/where assemblyscript" "bin/life assemblyscript"; do
     if grep -Eq "^module $want [0-9]+$" "$OUT/modules.txt"; then ok "product image has a ${want#*] }: $(grep -Em1 "^module $want " "$OUT/modules.txt" | cut -d' ' -f2)"
     else bad "product image lacks a module matching '$want'"; fi
 done
@@ -154,6 +157,15 @@ if make -s programs "$RUN" >"$OUT/programs.log" 2>&1; then
 else
     bad "WASI programs build (log $OUT/programs.log): 4 checks"; fail=$((fail + 3))
 fi
+
+# ------------------------------------------------------------ AssemblyScript virtqueue
+
+if make -s build/lang-tests/virtq.wasm "$RUN" >"$OUT/virtq-build.log" 2>&1; then
+    got=$($RUN run build/lang-tests/virtq.wasm 2>&1); st=$?
+    if [ $st = 0 ] && [[ $got == "virtq (assemblyscript): "*" checks, 0 failed" ]]; then
+        ok "AssemblyScript virtqueue against a hostile device: ${got#virtq (assemblyscript): }"
+    else bad "AssemblyScript virtqueue: status $st [$(echo "$got" | tr '\n' '|')]"; fi
+else bad "AssemblyScript virtqueue test build (log $OUT/virtq-build.log)"; fi
 
 # ------------------------------------------------------------ product boots
 
