@@ -61,15 +61,20 @@ static uint64_t pte_attrs(unsigned flags)
     return a;
 }
 
+/* TLB maintenance is local (no "is" broadcast, dsb nsh): the kernel runs
+ * on one CPU, whose TLB is the only one holding its translations. A
+ * broadcast costs more: QEMU's TCG leaves the translated code and waits for
+ * every vCPU to sync on each one. An SMP port must use the inner-shareable
+ * forms (tlbi ...is, dsb ish). */
 static void tlb_flush_va(uintptr_t va)
 {
-    __asm__ volatile("dsb ishst; tlbi vaae1is, %0; dsb ish; isb"
+    __asm__ volatile("dsb nshst; tlbi vaae1, %0; dsb nsh; isb"
                      :: "r"((va >> 12) & ((1UL << 44) - 1)) : "memory");
 }
 
 static void tlb_flush_all(void)
 {
-    __asm__ volatile("dsb ishst; tlbi vmalle1is; dsb ish; isb" ::: "memory");
+    __asm__ volatile("dsb nshst; tlbi vmalle1; dsb nsh; isb" ::: "memory");
 }
 
 /* Replaces the block descriptor *e (at level) with a table of 512 entries
@@ -152,7 +157,7 @@ void mmu_unmap(uintptr_t va, size_t size)
  * written. For a run of remaps, mmu_remap breaks (the entry becomes
  * invalid) and queues the make; remap_drain invalidates the TLB once for
  * the queue and makes them all. */
-#define REMAP_QUEUE 128
+#define REMAP_QUEUE 512     /* a 2 MiB run (512 pages) is one flush */
 static struct { uint64_t *e, pte; uintptr_t va; } remapq[REMAP_QUEUE];
 static int nremapq;
 
@@ -160,15 +165,15 @@ static void remap_drain(void)
 {
     if (!nremapq)
         return;
-    __asm__ volatile("dsb ishst" ::: "memory");
+    __asm__ volatile("dsb nshst" ::: "memory");
     if (nremapq > 16) {
-        __asm__ volatile("tlbi vmalle1is" ::: "memory");
+        __asm__ volatile("tlbi vmalle1" ::: "memory");
     } else {
         for (int i = 0; i < nremapq; i++)
-            __asm__ volatile("tlbi vaae1is, %0" ::"r"((remapq[i].va >> 12) & ((1UL << 44) - 1))
+            __asm__ volatile("tlbi vaae1, %0" ::"r"((remapq[i].va >> 12) & ((1UL << 44) - 1))
                              : "memory");
     }
-    __asm__ volatile("dsb ish" ::: "memory");
+    __asm__ volatile("dsb nsh" ::: "memory");
     for (int i = 0; i < nremapq; i++)
         *remapq[i].e = remapq[i].pte;
     __asm__ volatile("dsb ishst; isb" ::: "memory");
