@@ -385,6 +385,54 @@ int dev_dma_addr(cap_table_t *t, cap_handle_t h, uint32_t i, uint64_t *addr)
     return 0;
 }
 
+void dev_dma_stop(kobj_t *o)
+{
+    dev_dma_t *b = (dev_dma_t *)o;
+    if (b->dev)
+        dev_quiesce(b->dev);
+}
+
+int dev_buf_dma(cap_table_t *t, cap_handle_t buf, cap_handle_t dma, uint32_t i, bool dev_writes,
+                uint64_t *addr)
+{
+    kobj_t *bo, *dobj;
+    int e = cap_lookup(t, buf, KOBJ_BUFFER, CAP_R_MAP | (dev_writes ? CAP_R_WRITE : CAP_R_READ), &bo);
+    if (e || (e = cap_lookup(t, dma, KOBJ_DMA, CAP_R_READ, &dobj)))
+        return e;
+    buf_t *b = (buf_t *)bo;
+    if (b->npages <= i)
+        return CAP_EINVAL;
+    /* The ownership rules of lends hold for devices too: while a writable
+     * lend runs only its borrower's device may have the pages; while
+     * read-only lends run no device may write them. */
+    if ((b->rw_lent && (t != b->lend_to || buf != b->lend_h)) || (dev_writes && b->ro_lends))
+        return IPC_ELENT;
+    uint32_t k = 0;
+    while (k < b->npins && !(b->pins[k].holder == t && b->pins[k].h == buf && b->pins[k].dma == dobj))
+        k++;
+    if (k == b->npins) {
+        if (b->npins == BUF_MAX_PINS)
+            return IPC_ELIMIT;
+        b->pins[k] = (buf_pin_t){t, buf, dobj, dev_dma_stop};
+        kobj_ref(dobj);
+        b->npins++;
+    }
+    *addr = b->frames[i];
+    return 0;
+}
+
+int dev_buf_undma(cap_table_t *t, cap_handle_t buf)
+{
+    kobj_t *o;
+    int e = cap_lookup(t, buf, KOBJ_BUFFER, 0, &o);
+    if (e)
+        return e;
+    buf_t *b = (buf_t *)o;
+    uint32_t before = b->npins;
+    buf_unpin(b, t, buf, false);
+    return (int)(before - b->npins);
+}
+
 /* ------------------------------------------------------------ io ports */
 
 static void ioport_unref(kobj_t *o)
@@ -726,7 +774,27 @@ static wasm_trap_kind_t hc_dma_addr(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     return WASM_OK;
 }
 
+/* buf_dma(buf, dma, page, dev_writes) -> bus address (i64, >= 0) | error */
+static wasm_trap_kind_t hc_buf_dma(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    uint64_t a = 0;
+    int e = dev_buf_dma(((domain_t *)u)->caps, (cap_handle_t)c[0], (cap_handle_t)c[1],
+                        (uint32_t)c[2], (uint32_t)c[3] != 0, &a);
+    c[0] = e ? (uint64_t)(int64_t)e : a;
+    return WASM_OK;
+}
+
+static wasm_trap_kind_t hc_buf_undma(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    RET(dev_buf_undma(((domain_t *)u)->caps, (cap_handle_t)c[0]));
+    return WASM_OK;
+}
+
 static const hostcall_def_t dev_calls[] = {
+    {"buf_dma", "iiii:I", hc_buf_dma},
+    {"buf_undma", "i:i", hc_buf_undma},
     {"dma_map", "ii:i", hc_dma_map},
     {"dma_unmap", "i:i", hc_dma_unmap},
     {"dma_addr", "ii:I", hc_dma_addr},

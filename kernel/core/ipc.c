@@ -520,9 +520,28 @@ static void buf_free_frames(buf_t *b, uint32_t n)
     kfree(b->frames);
 }
 
+void buf_unpin(buf_t *b, cap_table_t *t, cap_handle_t h, bool quiesce)
+{
+    for (uint32_t i = 0; i < b->npins;) {
+        buf_pin_t *p = &b->pins[i];
+        if (t && (p->holder != t || p->h != h)) {
+            i++;
+            continue;
+        }
+        buf_pin_t pin = *p;
+        *p = b->pins[--b->npins];
+        if (quiesce)
+            pin.stop(pin.dma);
+        kobj_unref(pin.dma);
+    }
+}
+
 static void buf_unref(kobj_t *o)
 {
     buf_t *b = (buf_t *)o;
+    /* Every pin goes with its capability, before the last reference; one
+     * left here would be a device that may still write the frames. */
+    buf_unpin(b, NULL, 0, true);
     if (b->payer)
         domain_uncharge(b->payer, b->npages);
     buf_free_frames(b, b->npages);
@@ -574,6 +593,9 @@ static void unmap_one(buf_t *b, buf_map_t *m)
 static void buf_revoke(kobj_t *o, cap_table_t *holder, cap_handle_t h)
 {
     buf_t *b = (buf_t *)o;
+    /* A device still given its pages under h stops first: the pages are
+     * going back to their owner (or to be freed). */
+    buf_unpin(b, holder, h, true);
     buf_map_t *m = buf_find(b, holder, h);
     if (m)
         unmap_one(b, m);
@@ -704,6 +726,10 @@ static int lend_check(buf_t *b, domain_t *lender, bool writable)
 {
     if (b->rw_lent || (writable && b->ro_lends))
         return IPC_ELENT;
+    /* A device another domain gave the pages to counts as a writer. */
+    for (uint32_t i = 0; i < b->npins; i++)
+        if (cap_table_owner(b->pins[i].holder) != lender)
+            return IPC_ELENT;
     for (uint32_t i = 0; i < b->nmaps; i++)
         if (b->maps[i].dom != lender && (writable || b->maps[i].writable))
             return IPC_ELENT;
@@ -729,12 +755,13 @@ int ipc_call_lend(cap_table_t *caller, wasm_exec_t *ex, cap_handle_t ep, cap_han
     return e;
 }
 
-/* A buffer that is lent may not move: the send refuses it. */
+/* A buffer that is lent, or whose pages a device was given, may not
+ * move: the send refuses it. */
 static int buf_movable(cap_table_t *t, cap_handle_t h)
 {
     kobj_t *o;
     if (cap_lookup(t, h, KOBJ_BUFFER, 0, &o) != CAP_OK)
         return 0;
     buf_t *b = (buf_t *)o;
-    return b->rw_lent || b->ro_lends ? IPC_ELENT : 0;
+    return b->rw_lent || b->ro_lends || b->npins ? IPC_ELENT : 0;
 }

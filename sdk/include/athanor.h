@@ -85,6 +85,16 @@ ATH_IMPORT("dev_info") int32_t ath_dev_info(ath_handle_t mmio, void *info, int32
 ATH_IMPORT("dma_map") int32_t ath_dma_map(ath_handle_t dma, uint32_t offset);
 ATH_IMPORT("dma_unmap") int32_t ath_dma_unmap(ath_handle_t dma);
 ATH_IMPORT("dma_addr") int64_t ath_dma_addr(ath_handle_t dma, uint32_t page);
+/* Zero-copy I/O (docs/devices.md): the bus address of page `page` of a
+ * buffer moved or lent to us, for the device of `dma`; dev_writes when
+ * the device will write it (the buffer must be writable for us). The
+ * pages stay pinned to that device until ath_buf_undma: if our capability
+ * goes first (the lend ends, a revoke, a reset), the kernel resets the
+ * device before the pages go back. */
+ATH_IMPORT("buf_dma") int64_t ath_buf_dma(ath_handle_t buf, ath_handle_t dma, uint32_t page,
+                                          int32_t dev_writes);
+/* The device is done with buf's pages (its request completed). */
+ATH_IMPORT("buf_undma") int32_t ath_buf_undma(ath_handle_t buf);
 ATH_IMPORT("console_attach") int32_t ath_console_attach(ath_handle_t irq);
 ATH_IMPORT("console_read") int32_t ath_console_read(char *buf, int32_t cap);
 ATH_IMPORT("console_input") int32_t ath_console_input(const char *p, int32_t len);

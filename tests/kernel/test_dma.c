@@ -227,3 +227,169 @@ TEST(dev_info_and_shared_pages)
     pmm_free(alone.phys);
     fake_down(&f);
 }
+
+/* ------------------------------------------------------------ zero-copy */
+
+/* A client lends its buffer to the driver's endpoint drv.io (dmadrv's
+ * "io": asks a page's bus address of the lent buffer, keeps, releases or
+ * traps with the pin); "other" holds a buffer and a DMA capability without
+ * the read right; "nodma" holds no DMA capability at all. */
+#define ZC_WORLD                            \
+    "client client.wasm prio=7\n"           \
+    "    endpoint drv.io\n"                 \
+    "    buffer buf pages=2\n"              \
+    "drv dmadrv.wasm mem=8\n"               \
+    "    endpoint drv.io handler=io\n"      \
+    "    dma  blk0 pages=4\n"               \
+    "    mmio blk0\n"                       \
+    "other dmadrv.wasm mem=8\n"             \
+    "    dma  blk0 pages=1 rights=map\n"      \
+    "    buffer mine pages=1\n"             \
+    "nodma dmadrv.wasm\n"                   \
+    "    buffer hers pages=1\n"
+
+enum { ZC_KEEP = 0, ZC_DONE = 1, ZC_TRAP = 2 };
+
+static buf_t *zc_buf(domain_t *d, const char *name)
+{
+    kobj_t *o = NULL;
+    cap_lookup(d->caps, (cap_handle_t)ipc_handle(d, name), KOBJ_BUFFER, 0, &o);
+    return (buf_t *)o;
+}
+
+/* The client lends buf with rights to drv.io: io(mode | dma << 8, page, writes). */
+static int64_t zc_lend(ipc_world_t *w, uint32_t rights, int mode, uint32_t page, int writes)
+{
+    domain_t *drv = domain_find(&w->sys, "drv");
+    uint64_t a0 = (uint64_t)mode | (uint64_t)ipc_handle(drv, "blk0.dma") << 8;
+    uint64_t args[6] = {(uint64_t)ipc_handle(w->client, "drv.io"),
+                        (uint64_t)ipc_handle(w->client, "buf"), rights, a0, page, (uint64_t)writes};
+    return ipc_invoke(w, w->client, "do_lend", args);
+}
+
+TEST(dma_lent_buffer_bus_addresses)
+{
+    fake_t f;
+    ipc_world_t w;
+    fake_up(&f, "blk0", DEV_VIRTIO_MMIO);
+    CHECK(ipc_world_up(&w, ZC_WORLD));
+    domain_t *drv = domain_find(&w.sys, "drv");
+    w.client = domain_find(&w.sys, "client");
+    buf_t *b = zc_buf(w.client, "buf");
+    CHECK(b != NULL && b->npages == 2);
+    uint32_t rw = CAP_R_READ | CAP_R_WRITE;
+    /* the pages' own frames: nothing copied, nothing remapped */
+    *status_of(&f) = 0xf;
+    CHECK_EQ(zc_lend(&w, rw, ZC_DONE, 0, 1), (int64_t)b->frames[0]);
+    CHECK_EQ(zc_lend(&w, rw, ZC_DONE, 1, 1), (int64_t)b->frames[1]);
+    CHECK_EQ(b->npins, 0);
+    CHECK_EQ(*status_of(&f), 0xf);          /* released in time: the device runs on */
+    CHECK_EQ(zc_lend(&w, rw, ZC_DONE, 2, 1), CAP_EINVAL);   /* past the buffer */
+    CHECK_EQ(zc_lend(&w, rw, ZC_DONE, 0xffffffffu, 0), CAP_EINVAL);
+    /* lent read-only: the device may read it, not be told to write it */
+    CHECK_EQ(zc_lend(&w, CAP_R_READ, ZC_DONE, 0, 1), CAP_ERIGHTS);
+    CHECK_EQ(zc_lend(&w, CAP_R_READ, ZC_DONE, 1, 0), (int64_t)b->frames[1]);
+    /* after the lend the handle is gone: no address, nothing to release */
+    int64_t gone = ipc_run(&w, drv, "lent", 0);
+    CHECK(ipc_run(&w, drv, "buf_dma", 4, gone, ipc_handle(drv, "blk0.dma"), (int64_t)0, (int64_t)0) < 0);
+    CHECK(ipc_run(&w, drv, "buf_undma", 1, gone) < 0);
+    /* a driver that never says the device is done: the lend's end stops
+     * the device before the client has its pages back */
+    CHECK_EQ(zc_lend(&w, rw, ZC_KEEP, 0, 1), (int64_t)b->frames[0]);
+    CHECK_EQ(*status_of(&f), 0);
+    CHECK_EQ(b->npins, 0);
+    /* dying mid-request: the same */
+    *status_of(&f) = 0xf;
+    CHECK_EQ(zc_lend(&w, rw, ZC_TRAP, 1, 1), IPC_ETRAP);
+    CHECK_EQ(*status_of(&f), 0);
+    CHECK_EQ(b->npins, 0);
+    CHECK_EQ(ipc_shim_frame_state(b->frames[1]), SHIM_FRAME_USED);   /* still the client's */
+    ipc_world_down(&w);
+    fake_down(&f);
+}
+
+TEST(dma_bus_addresses_need_the_rights)
+{
+    fake_t f;
+    ipc_world_t w;
+    fake_up(&f, "blk0", DEV_VIRTIO_MMIO);
+    CHECK(ipc_world_up(&w, ZC_WORLD));
+    domain_t *drv = domain_find(&w.sys, "drv"), *other = domain_find(&w.sys, "other"),
+             *nodma = domain_find(&w.sys, "nodma");
+    int64_t dma = ipc_handle(drv, "blk0.dma"), mmio = ipc_handle(drv, "blk0.mmio");
+    /* a DMA capability without the read right, no DMA capability at all,
+     * another object where the DMA capability goes */
+    int64_t mine = ipc_handle(other, "mine");
+    CHECK_EQ(ipc_run(&w, other, "buf_dma", 4, mine, ipc_handle(other, "blk0.dma"), (int64_t)0,
+                     (int64_t)0), CAP_ERIGHTS);
+    mine = ipc_handle(nodma, "hers");
+    CHECK_EQ(ipc_run(&w, nodma, "buf_dma", 4, mine, mine, (int64_t)0, (int64_t)0), CAP_ETYPE);
+    CHECK(ipc_run(&w, nodma, "buf_dma", 4, mine, (int64_t)0x7fff, (int64_t)0, (int64_t)0) < 0);
+    CHECK_EQ(ipc_run(&w, drv, "buf_dma", 4, mmio, dma, (int64_t)0, (int64_t)0), CAP_ETYPE);
+    /* the client's buffer under a handle the driver does not hold */
+    CHECK(ipc_run(&w, drv, "buf_dma", 4, ipc_handle(w.client, "buf"), dma, (int64_t)0,
+                  (int64_t)0) < 0);
+    ipc_world_down(&w);
+    fake_down(&f);
+}
+
+/* A buffer given to the driver outside a call (a derived capability): the
+ * owner's revoke, a reset of the driver, a move, a lend elsewhere. */
+TEST(dma_pins_end_with_the_capability)
+{
+    fake_t f;
+    ipc_world_t w;
+    fake_up(&f, "blk0", DEV_VIRTIO_PCI);
+    long frames0 = ipc_shim_frames_live;
+    CHECK(ipc_world_up(&w, ZC_WORLD));
+    domain_t *drv = domain_find(&w.sys, "drv");
+    w.client = domain_find(&w.sys, "client");
+    cap_handle_t cb = (cap_handle_t)ipc_handle(w.client, "buf"), got = 0;
+    buf_t *b = zc_buf(w.client, "buf");
+    int64_t dma = ipc_handle(drv, "blk0.dma");
+    uint32_t all = CAP_R_READ | CAP_R_WRITE | CAP_R_MAP;
+
+    /* revoked by its owner while the device has it */
+    CHECK_EQ(cap_derive(w.client->caps, cb, all, drv->caps, &got), CAP_OK);
+    CHECK_EQ(ipc_run(&w, drv, "buf_dma", 4, (int64_t)got, dma, (int64_t)1, (int64_t)1),
+             (int64_t)b->frames[1]);
+    CHECK_EQ(ipc_run(&w, drv, "buf_dma", 4, (int64_t)got, dma, (int64_t)0, (int64_t)1),
+             (int64_t)b->frames[0]);
+    CHECK_EQ(b->npins, 1);                   /* one pin per capability and device */
+    /* while a device of the driver has it, the owner cannot lend it elsewhere */
+    CHECK_EQ(zc_lend(&w, CAP_R_READ, ZC_DONE, 0, 0), IPC_ELENT);
+    *status_of(&f) = 0xf;
+    CHECK_EQ(cap_revoke(w.client->caps, cb), CAP_OK);
+    CHECK_EQ(*status_of(&f), 0);
+    CHECK_EQ(b->npins, 0);
+    CHECK(ipc_run(&w, drv, "buf_dma", 4, (int64_t)got, dma, (int64_t)0, (int64_t)0) < 0);
+
+    /* released in time: the revoke leaves the device alone */
+    CHECK_EQ(cap_derive(w.client->caps, cb, all, drv->caps, &got), CAP_OK);
+    CHECK(ipc_run(&w, drv, "buf_dma", 4, (int64_t)got, dma, (int64_t)0, (int64_t)1) > 0);
+    CHECK_EQ(ipc_run(&w, drv, "buf_undma", 1, (int64_t)got), 1);
+    CHECK_EQ(ipc_run(&w, drv, "buf_undma", 1, (int64_t)got), 0);
+    *status_of(&f) = 0xf;
+    CHECK_EQ(cap_revoke(w.client->caps, cb), CAP_OK);
+    CHECK_EQ(*status_of(&f), 0xf);
+
+    /* a reset of the driver (what a restart does) */
+    CHECK_EQ(cap_derive(w.client->caps, cb, all, drv->caps, &got), CAP_OK);
+    CHECK(ipc_run(&w, drv, "buf_dma", 4, (int64_t)got, dma, (int64_t)0, (int64_t)1) > 0);
+    CHECK(domain_reset(drv) >= 0);
+    CHECK_EQ(*status_of(&f), 0);
+    CHECK_EQ(b->npins, 0);
+
+    /* the owner drops its buffer while the device has it: the device stops,
+     * and the frames are freed only then (at the end, all of them back) */
+    CHECK_EQ(cap_derive(w.client->caps, cb, all, drv->caps, &got), CAP_OK);
+    CHECK(ipc_run(&w, drv, "buf_dma", 4, (int64_t)got, dma, (int64_t)0, (int64_t)1) > 0);
+    uint64_t f0 = b->frames[0];
+    *status_of(&f) = 0xf;
+    CHECK_EQ(cap_delete(w.client->caps, cb), CAP_OK);
+    CHECK_EQ(*status_of(&f), 0);
+    CHECK_EQ(ipc_shim_frame_state(f0), SHIM_FRAME_FREE);
+    ipc_world_down(&w);
+    CHECK_EQ(ipc_shim_frames_live, frames0);
+    fake_down(&f);
+}

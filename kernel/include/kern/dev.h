@@ -168,6 +168,20 @@ int dev_dma_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset);
 int dev_dma_unmap(cap_table_t *t, cap_handle_t h);
 /* The bus address of page i of dma h (CAP_R_READ), in *addr. */
 int dev_dma_addr(cap_table_t *t, cap_handle_t h, uint32_t i, uint64_t *addr);
+/* Zero-copy I/O: the bus address of page i of buffer buf of t (a buffer
+ * moved or lent to t's domain), for the device of dma (CAP_R_READ, in the
+ * same table). buf needs CAP_R_MAP and CAP_R_WRITE when the device will
+ * write the page (dev_writes), CAP_R_READ otherwise; a buffer lent
+ * writable to another holder, or lent read-only when the device would
+ * write, is refused (IPC_ELENT). The buffer is pinned to that device
+ * under buf (buf_pin_t) until dev_buf_undma or the capability goes. */
+int dev_buf_dma(cap_table_t *t, cap_handle_t buf, cap_handle_t dma, uint32_t i, bool dev_writes,
+                uint64_t *addr);
+/* The device is done with buf's pages: its pins under buf go (no
+ * quiesce). Returns how many there were. */
+int dev_buf_undma(cap_table_t *t, cap_handle_t buf);
+/* Stops the device of dma object o (a dev_dma_t) if it has one. */
+void dev_dma_stop(kobj_t *o);
 
 /* ------------------------------------------------------------ io ports */
 

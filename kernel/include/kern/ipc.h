@@ -137,6 +137,20 @@ int64_t ipc_wait(cap_table_t *t, cap_handle_t ch, uint64_t timeout_ns);
 /* ------------------------------------------------------------ buffers */
 
 #define BUF_MAX_MAPS 8
+#define BUF_MAX_PINS 4
+
+/* A device told the bus addresses of a buffer's pages (dev_buf_dma), under
+ * a holder's capability: until the holder says the device is done with
+ * them (dev_buf_undma), the capability leaving its table (the lend's end,
+ * a revoke, a delete, a move, a reset) first quiesces that device, so it
+ * never writes the pages after they went back to their owner or were
+ * freed (docs/devices.md). */
+typedef struct buf_pin {
+    cap_table_t *holder;
+    cap_handle_t h;
+    kobj_t *dma;                /* the dev_dma_t of the device (referenced) */
+    void (*stop)(kobj_t *dma);  /* quiesces that device (dev.c's) */
+} buf_pin_t;
 
 typedef struct buf_map {
     domain_t *dom;              /* whose linear memory */
@@ -158,6 +172,8 @@ typedef struct buf {
     cap_table_t *lend_to;       /* ... to this table's capability lend_h, */
     cap_handle_t lend_h;        /* the only one that may map it meanwhile */
     domain_t *payer;            /* charged for its pages (NULL: the system) */
+    buf_pin_t pins[BUF_MAX_PINS];
+    uint32_t npins;
 } buf_t;
 
 /* A buffer of npages zeroed pages (refs = 1). */
@@ -167,6 +183,9 @@ buf_t *buf_create(uint32_t npages);
  * the domain had there come back on unmap. One mapping per capability. */
 int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset);
 int buf_unmap(cap_table_t *t, cap_handle_t h);
+/* Drops b's pins under holder t's capability h (every one when t is
+ * NULL), quiescing their devices first when quiesce is set. */
+void buf_unpin(buf_t *b, cap_table_t *t, cap_handle_t h, bool quiesce);
 /* A call that lends buffer buf (of the caller's table) to the server for
  * the length of the call: rights CAP_R_READ (shared, read-only) or
  * CAP_R_READ|CAP_R_WRITE (exclusive). The handler gets the lent handle (in

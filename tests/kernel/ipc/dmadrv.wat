@@ -12,6 +12,9 @@
   (import "athanor" "buf_map" (func $buf_map (param i32 i32) (result i32)))
   (import "athanor" "cap_dup" (func $dup (param i32 i32) (result i32)))
   (import "athanor" "cap_drop" (func $drop (param i32) (result i32)))
+  (import "athanor" "buf_dma" (func $buf_dma (param i32 i32 i32 i32) (result i64)))
+  (import "athanor" "buf_undma" (func $buf_undma (param i32) (result i32)))
+  (global $lent (mut i64) (i64.const 0))
   (memory (export "memory") 4)
   (func (export "grow") (param i64) (result i64)
     (i64.extend_i32_s (memory.grow (i32.wrap_i64 (local.get 0)))))
@@ -40,4 +43,27 @@
   (func (export "drop") (param i64) (result i64)
     (i64.extend_i32_s (call $drop (i32.wrap_i64 (local.get 0)))))
   (func (export "trap") (param i64) (result i64)
-    unreachable))
+    unreachable)
+  (func (export "buf_dma") (param i64 i64 i64 i64) (result i64)
+    (call $buf_dma (i32.wrap_i64 (local.get 0)) (i32.wrap_i64 (local.get 1))
+                   (i32.wrap_i64 (local.get 2)) (i32.wrap_i64 (local.get 3))))
+  (func (export "buf_undma") (param i64) (result i64)
+    (i64.extend_i32_s (call $buf_undma (i32.wrap_i64 (local.get 0)))))
+  ;; The handle the last io call was lent.
+  (func (export "lent") (result i64) (global.get $lent))
+  ;; Endpoint handler io(mode | dma << 8, page, dev_writes, lent): asks the
+  ;; bus address of page `page` of the lent buffer for the device of dma,
+  ;; then mode 0 keeps the pin (a driver that never says the device is
+  ;; done), 1 releases it (buf_undma), 2 traps with it held (a driver dying
+  ;; mid-request). The address or the error.
+  (func (export "io") (param i64 i64 i64 i64) (result i64)
+    (local $a i64)
+    (global.set $lent (local.get 3))
+    (local.set $a (call $buf_dma (i32.wrap_i64 (local.get 3))
+                                 (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 8)))
+                                 (i32.wrap_i64 (local.get 1)) (i32.wrap_i64 (local.get 2))))
+    (if (i64.eq (i64.and (local.get 0) (i64.const 255)) (i64.const 1))
+      (then (drop (call $buf_undma (i32.wrap_i64 (local.get 3))))))
+    (if (i64.eq (i64.and (local.get 0) (i64.const 255)) (i64.const 2))
+      (then unreachable))
+    (local.get $a)))

@@ -7,10 +7,16 @@
  * blk0.irq, blk0.dma.
  *
  * DMA area: page 0 the queue's rings, page 1 the request headers and
- * status bytes, pages 2.. one 4 KiB data page per request slot. Requests
- * of several slots are in flight at once; each completes on the used
- * ring, which the driver reads after the device's interrupt (or a 100 ms
- * timeout: the ring is checked either way).
+ * status bytes, pages 2.. one 4 KiB data page per request slot (the
+ * selftest's). Requests of several slots are in flight at once; each
+ * completes on the used ring, which the driver reads after the device's
+ * interrupt (or a 100 ms timeout: the ring is checked either way).
+ *
+ * blk.io requests are zero-copy: the device reads and writes the client's
+ * lent buffer itself, at the bus addresses the kernel gives for its pages
+ * (ath_buf_dma), which stay pinned to the device until the request has
+ * completed (ath_buf_undma). A request the device does not finish in time
+ * resets the device (ath_dma_unmap quiesces it) before the lend ends.
  *
  * With the argument "selftest" it first checks the disk: several reads in
  * flight, a write + flush + read back of the last sector, a read past the
@@ -22,12 +28,12 @@
 #include <virtio.h>
 
 #define MS 1000000ll
-#define BUFFER_TYPE 3           /* cap_info's object type of a buffer (KOBJ_BUFFER) */
 #define SECTOR 512
 #define SLOTS 4
 #define SLOT_BYTES 4096
 #define DMA_BYTES ((2 + SLOTS) * ATH_PAGE)
-#define LEND_PAGES 16           /* the largest buffer a client may lend */
+#define MAX_SECTORS 64          /* per blk.io call: 32 KiB, at most 9 pages of a lent buffer */
+#define MAX_SEGS (MAX_SECTORS * SECTOR / ATH_PAGE + 1)
 
 enum { T_IN = 0, T_OUT = 1, T_FLUSH = 4 };
 enum { S_OK = 0, S_IOERR = 1, S_UNSUPP = 2 };
@@ -70,14 +76,6 @@ static void print_hex64(uint64_t v)
     ath_debug_print(b, 18);
 }
 
-static void copy(void *d, const void *s, uint32_t n)
-{
-    uint8_t *dp = d;
-    const uint8_t *sp = s;
-    for (uint32_t i = 0; i < n; i++)
-        dp[i] = sp[i];
-}
-
 /* Completes what the device has finished. */
 static void reap(void)
 {
@@ -102,11 +100,12 @@ static bool wait_done(slot_t *s)
     return s->done;
 }
 
-/* Starts a request on slot i: type, sector, nbytes of its data page. */
-static bool submit(int i, uint32_t type, uint64_t sector, uint32_t nbytes)
+/* Starts a request on slot i: type, sector, and its data in nseg pieces
+ * of bus memory (its own data page, or a client's lent pages). */
+static bool submit_segs(int i, uint32_t type, uint64_t sector, const vq_buf_t *seg, int nseg)
 {
     slot_t *s = &slots[i];
-    vq_buf_t b[3];
+    vq_buf_t b[MAX_SEGS + 2];
     int n = 0;
     s->hdr->type = type;
     s->hdr->reserved = 0;
@@ -114,8 +113,8 @@ static bool submit(int i, uint32_t type, uint64_t sector, uint32_t nbytes)
     *s->status = 0xff;
     s->done = false;
     b[n++] = (vq_buf_t){vio_bus(&dev, (const void *)s->hdr), sizeof(req_hdr_t), false};
-    if (nbytes)
-        b[n++] = (vq_buf_t){vio_bus(&dev, s->data), nbytes, type == T_IN};
+    for (int k = 0; k < nseg; k++)
+        b[n++] = seg[k];
     b[n++] = (vq_buf_t){vio_bus(&dev, (const void *)s->status), 1, true};
     if (vq_add(&q, b, n, s) < 0)
         return false;
@@ -123,6 +122,13 @@ static bool submit(int i, uint32_t type, uint64_t sector, uint32_t nbytes)
     if (vq_should_notify(&q))
         vio_notify(&dev, 0);
     return true;
+}
+
+/* Starts a request on slot i through its own data page (nbytes of it). */
+static bool submit(int i, uint32_t type, uint64_t sector, uint32_t nbytes)
+{
+    vq_buf_t d = {vio_bus(&dev, slots[i].data), nbytes, type == T_IN};
+    return submit_segs(i, type, sector, &d, nbytes ? 1 : 0);
 }
 
 /* Finishes slot i: 0, or BLK_EIO (device error / no answer). */
@@ -257,12 +263,39 @@ static int selftest(void)
     return fails;
 }
 
-/* Endpoint blk.io: io(op, sector, count, lent) with op 0 read, 1 write,
- * 2 flush, 3 capacity; count sectors (at most 8 per call: one slot) in
- * the buffer lent for the call (read: writable). Returns 0 (capacity: the
- * sector count) or a negative error. The data goes through the DMA slot
- * (one copy; bus addresses of lent buffers are future work). */
-ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count, int64_t lent)
+/* The device did not finish a request in time: it may still read or
+ * write the pages it was given. Reset it (the kernel quiesces it as the
+ * DMA pages leave us) and give the registers back; the next request sets
+ * it up again. */
+static void give_up_device(void)
+{
+    ath_dma_unmap(dev.dma);
+    ath_mmio_unmap(dev.mmio);
+    up = false;
+}
+
+/* crashtest: does the data of the write lent as `lent` start with
+ * CRASH_MARK? (Mapped only to look: the device takes the data from the
+ * client's pages.) */
+static bool crash_marked(ath_handle_t lent, uint32_t off)
+{
+    uint32_t pages = 0;
+    int32_t at = ath_lend_map(lent, 64, &pages);
+    if (at < 0)
+        return false;
+    bool mark = off + 16 <= pages * ATH_PAGE;
+    for (int i = 0; mark && i < 16; i++)
+        mark = ((const uint8_t *)(uintptr_t)at)[off + (uint32_t)i] == (uint8_t)CRASH_MARK[i];
+    ath_buf_unmap(lent);
+    return mark;
+}
+
+/* Endpoint blk.io: io(op, sector, count | offset << 32, lent) with op 0
+ * read, 1 write, 2 flush, 3 capacity; count sectors (1..MAX_SECTORS) at
+ * byte `offset` (a multiple of 512) of the buffer lent for the call (read:
+ * writable). Returns 0 (capacity: the sector count) or a negative error.
+ * Zero-copy: the device is given the lent pages' bus addresses. */
+ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count_off, int64_t lent)
 {
     if (!up) {
         /* After a restart (a reset to the post-init snapshot: the kernel
@@ -276,48 +309,55 @@ ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count, int64_t l
     }
     if (op == 3)
         return (int64_t)capacity;
-    if (op == 2)
-        return (features & F_FLUSH) ? rw(T_FLUSH, 0, 0) : 0;
-    if ((op != 0 && op != 1) || count <= 0 || count > SLOT_BYTES / SECTOR)
+    if (op == 2) {
+        if (!(features & F_FLUSH))
+            return 0;
+        int32_t e = rw(T_FLUSH, 0, 0);
+        if (e == BLK_EIO && !slots[0].done)
+            give_up_device();
+        return e;
+    }
+    int64_t count = (int64_t)(uint32_t)count_off;
+    uint32_t off = (uint32_t)((uint64_t)count_off >> 32);
+    if ((op != 0 && op != 1) || count <= 0 || count > MAX_SECTORS || off % SECTOR)
         return ATH_EINVAL;
     if (sector < 0 || (uint64_t)sector >= capacity || (uint64_t)count > capacity - (uint64_t)sector)
         return BLK_ERANGE;
     if (op == 1 && (features & F_RO))
         return BLK_EROFS;
-    /* The lent capability must be a buffer we may read (write op) or
-     * write (read op): a store to a read-only lend would trap us. */
-    int64_t info = ath_cap_info((ath_handle_t)lent);
-    if (info < 0)
-        return info;
-    uint32_t need = ATH_R_MAP | (op == 0 ? ATH_R_WRITE : ATH_R_READ);
-    if ((info >> 32) != BUFFER_TYPE || ((uint32_t)info & need) != need)
-        return ATH_ERIGHTS;
-    uint32_t n = (uint32_t)count * SECTOR, pages = 0;
-    /* At the top of memory: a buffer larger than the window does not map
-     * (at a fixed array it would cover this driver's own data). */
-    int32_t e = ath_lend_map((ath_handle_t)lent, LEND_PAGES, &pages);
-    if (e < 0)
-        return e;
-    uint8_t *lent_page = (uint8_t *)(uintptr_t)e;
-    if (n > pages * ATH_PAGE) {
-        ath_buf_unmap((ath_handle_t)lent);
-        return ATH_EINVAL;
-    }
-    if (op == 1)
-        copy(slots[0].data, lent_page, n);
-    if (op == 1 && crashtest) {
-        bool mark = true;
-        for (int i = 0; i < 16; i++)
-            mark &= slots[0].data[i] == (uint8_t)CRASH_MARK[i];
-        if (mark && submit(0, T_OUT, (uint64_t)sector, n)) {
-            ath_print("vblk: crashtest: trapping with a write in flight\n");
-            __builtin_trap();
+    /* The lent pages' bus addresses, contiguous runs merged. The kernel
+     * checks the capability: a buffer (lent or ours) with the right the
+     * transfer needs (the device writing it for a read), the pages inside
+     * it. */
+    ath_handle_t b = (ath_handle_t)lent;
+    uint32_t n = (uint32_t)count * SECTOR, first = off / ATH_PAGE, last = (off + n - 1) / ATH_PAGE;
+    vq_buf_t seg[MAX_SEGS];
+    int nseg = 0;
+    for (uint32_t p = first; p <= last; p++) {
+        int64_t a = ath_buf_dma(b, dev.dma, p, op == 0);
+        if (a < 0) {
+            ath_buf_undma(b);
+            return a;
         }
+        uint32_t lo = p == first ? off % ATH_PAGE : 0;
+        uint32_t hi = p == last ? (off + n - 1) % ATH_PAGE + 1 : ATH_PAGE;
+        if (nseg && seg[nseg - 1].addr + seg[nseg - 1].len == (uint64_t)a + lo)
+            seg[nseg - 1].len += hi - lo;
+        else
+            seg[nseg++] = (vq_buf_t){(uint64_t)a + lo, hi - lo, op == 0};
     }
-    e = rw(op == 1 ? T_OUT : T_IN, (uint64_t)sector, n);
-    if (e == 0 && op == 0)
-        copy(lent_page, slots[0].data, n);
-    ath_buf_unmap((ath_handle_t)lent);
+    if (op == 1 && crashtest && crash_marked(b, off) &&
+        submit_segs(0, T_OUT, (uint64_t)sector, seg, nseg)) {
+        ath_print("vblk: crashtest: trapping with a write in flight\n");
+        __builtin_trap();
+    }
+    int32_t e = ATH_EBUSY;
+    if (submit_segs(0, op == 1 ? T_OUT : T_IN, (uint64_t)sector, seg, nseg)) {
+        e = finish(0);
+        if (e == BLK_EIO && !slots[0].done)
+            give_up_device();   /* before the pages go back to the client */
+    }
+    ath_buf_undma(b);
     return e;
 }
 

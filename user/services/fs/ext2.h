@@ -53,6 +53,14 @@ enum {
 #define EXT2_NAME_MAX 255
 #define EXT2_PATH_MAX 1024
 #define EXT2_CACHE 48
+/* Where the cache's blocks start: on a page in the file service (a
+ * buffer is mapped over them, so the block driver's device reads and
+ * writes them in place, docs/storage.md); anywhere on the host. */
+#ifdef __wasm__
+#define EXT2_CACHE_ALIGN 4096
+#else
+#define EXT2_CACHE_ALIGN 16
+#endif
 
 /* Path flags (ext2_resolve_at and the name operations). */
 #define EXT2_NOFOLLOW 1     /* a symlink as the last component is the result */
@@ -101,7 +109,7 @@ typedef struct ext2 {
     uint32_t npend_blk, npend_ino;
     uint32_t pend_blk[128];
     uint32_t pend_ino[32];  /* ino | 1 << 31 for a directory */
-    uint8_t cdata[EXT2_CACHE][EXT2_MAX_BLOCK];
+    _Alignas(EXT2_CACHE_ALIGN) uint8_t cdata[EXT2_CACHE][EXT2_MAX_BLOCK];
 } ext2_t;
 
 /* Reads and checks the superblock; read-only. */

@@ -13,8 +13,11 @@
  *
  * Capabilities: blk.io (to call), fs.root (served), nothing else.
  *
- * Block I/O goes through a one-page buffer this domain owns and lends to
- * the driver for each call. After every request that changed something
+ * Block I/O is zero-copy into the block cache: a buffer of EXT2_CACHE
+ * pages is mapped over the cache's blocks and lent to the driver for each
+ * block read or written, whose device moves the block in place. Other
+ * transfers (the superblock at mount) go through a one-page buffer. After
+ * every request that changed something
  * the cache is written back (ext2_writeback: in order, frees last);
  * FS_SYNC also flushes the device.
  */
@@ -33,7 +36,7 @@
 
 static uint8_t io_page[IO_BYTES] __attribute__((aligned(ATH_PAGE)));
 static ext2_t fs;
-static ath_handle_t blk = -1, iobuf = -1;
+static ath_handle_t blk = -1, iobuf = -1, cachebuf = -1;
 static bool mounted;
 static uint32_t time_base;
 
@@ -57,24 +60,47 @@ BULK static void copy(void *d, const void *s, uint32_t n)
     __builtin_memcpy(d, s, n);
 }
 
-/* One call to the block driver: op on sectors [sector, sector + n) of io_page. */
-static int blk_call(int64_t op, uint64_t sector, uint32_t n, uint32_t rights)
+/* One call to the block driver: op on sectors [sector, sector + n) of
+ * buffer b, from byte at of it. */
+static int blk_call_at(ath_handle_t b, int64_t op, uint64_t sector, uint32_t n, uint32_t at,
+                       uint32_t rights)
 {
-    int64_t r = -1;
-    int32_t e = ath_call_lend(blk, iobuf, rights, op, (int64_t)sector, n, &r);
+    int64_t r = -1, a2 = (int64_t)n | (int64_t)at << 32;
+    int32_t e = ath_call_lend(blk, b, rights, op, (int64_t)sector, a2, &r);
     if (e == ATH_ESTALE || e == ATH_EREVOKED) {
         /* the driver was restarted: its endpoint was issued again */
         if ((blk = ath_cap_find("blk.io")) < 0)
             return blk;
-        e = ath_call_lend(blk, iobuf, rights, op, (int64_t)sector, n, &r);
+        e = ath_call_lend(blk, b, rights, op, (int64_t)sector, a2, &r);
     }
     return e < 0 ? e : (int)r;
+}
+
+/* One call to the block driver: op on sectors [sector, sector + n) of io_page. */
+static int blk_call(int64_t op, uint64_t sector, uint32_t n, uint32_t rights)
+{
+    return blk_call_at(iobuf, op, sector, n, 0, rights);
+}
+
+/* Where whole sectors at p lie in the cache's buffer: the byte offset, or
+ * -1 when p is not a run of them there (or there is no such buffer). */
+static int64_t in_cache(const void *p, uint64_t off, uint32_t len)
+{
+    uintptr_t a = (uintptr_t)p, base = (uintptr_t)fs.cdata;
+    if (cachebuf < 0 || off % SECTOR || len % SECTOR || len == 0 || len > IO_BYTES ||
+        a < base || a - base + len > sizeof fs.cdata || (a - base) % SECTOR)
+        return -1;
+    return (int64_t)(a - base);
 }
 
 /* ext2's device: any byte range, through whole sectors. */
 static int dev_read(void *ctx, uint64_t off, void *buf, uint32_t len)
 {
     (void)ctx;
+    int64_t at = in_cache(buf, off, len);
+    if (at >= 0)    /* a cache block: the device writes it in place */
+        return blk_call_at(cachebuf, 0, off / SECTOR, len / SECTOR, (uint32_t)at,
+                           ATH_R_READ | ATH_R_WRITE) == 0 ? 0 : -1;
     uint8_t *out = buf;
     while (len) {
         uint64_t sector = off / SECTOR;
@@ -102,6 +128,11 @@ static int dev_write(void *ctx, uint64_t off, const void *buf, uint32_t len)
     const uint8_t *in = buf;
     if (off % SECTOR || len % SECTOR)
         return EXT2_EIO;
+    int64_t at = in_cache(buf, off, len);
+    if (at >= 0) {  /* a cache block: the device reads it in place */
+        int r = blk_call_at(cachebuf, 1, off / SECTOR, len / SECTOR, (uint32_t)at, ATH_R_READ);
+        return r == BLK_EROFS ? EXT2_EROFS : r != 0 ? EXT2_EIO : 0;
+    }
     while (len) {
         uint32_t n = len < IO_BYTES ? len : IO_BYTES;
         copy(io_page, in, n);
@@ -145,6 +176,15 @@ static int32_t ensure_mounted(void)
         int32_t e = ath_buf_map(iobuf, (uint32_t)(uintptr_t)io_page);
         if (e < 0)
             return e;
+    }
+    if (cachebuf < 0) {
+        /* Over the cache's blocks (page aligned: EXT2_CACHE_ALIGN). Without
+         * it (no memory) blocks go through io_page, one copy each. */
+        ath_handle_t c = ath_buf_new(EXT2_CACHE);
+        if (c >= 0 && ath_buf_map(c, (uint32_t)(uintptr_t)fs.cdata) == 0)
+            cachebuf = c;
+        else if (c >= 0)
+            ath_cap_drop(c);
     }
     int e = ext2_mount_rw(&fs, dev_read, dev_write, dev_flush, 0);
     if (e)

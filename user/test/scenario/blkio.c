@@ -3,11 +3,15 @@
  * (docs/storage.md), holding only that endpoint. It waits for the driver
  * (its selftest runs first), asks the capacity, reads sector 0 (the boot
  * test's disk marker) into a buffer lent writable, writes two sectors and
- * reads them back, flushes, and checks that bad requests are refused: a
- * count over 8 or of 0, a sector past the end or negative, an unknown op,
- * no buffer, a read into a buffer lent read-only (the driver checks the
- * rights before it stores: a store would trap it), a channel in place of
- * a buffer, a buffer larger than the driver's window (16 pages).
+ * reads them back, flushes, moves 16 sectors across a page boundary and
+ * at an offset into the buffer (the device reads and writes the lent
+ * pages themselves: zero-copy), and checks that bad requests are refused:
+ * a count over 64 or of 0, more sectors than the buffer holds past the
+ * offset, an offset not on a sector, a sector past the end or negative,
+ * an unknown op, no buffer, a read into a buffer lent read-only (the
+ * kernel refuses the driver the pages' addresses for the device to
+ * write), a channel in place of a buffer. A 17-page buffer (more than a
+ * driver could map in its window) is fine: nothing is mapped.
  * Then it kills the driver (calls fail), restarts it (its thread runs its
  * entry again and sets the device up; the flushed sectors read back) and
  * resets it.
@@ -20,6 +24,7 @@
 #define FAIL(why, v) scn_fail(NAME, why, v)
 
 static uint8_t page[2 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+static uint8_t big[17 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 
 static int32_t io(ath_handle_t ep, ath_handle_t b, uint32_t rights, int64_t op, int64_t sector,
                   int64_t count, int64_t *r)
@@ -74,12 +79,34 @@ ATH_EXPORT("scenario") int32_t scenario(void)
     for (int i = 0; i < 1024; i++)
         if (p[i] != (uint8_t)(i * 7 + 1))
             return FAIL("read back differs at byte", i);
+    /* 16 sectors from both pages, then read back at an offset: sector
+     * at + 1 .. lands at byte 1536 of the buffer */
+    for (int i = 0; i < 2 * ATH_PAGE; i++)
+        p[i] = (uint8_t)(i * 13 + 5);
+    int64_t at16 = cap - 40;
+    if ((e = io(ep, b, ATH_R_READ, 1, at16, 16, &r)) != 0 || r != 0)
+        return FAIL("write 16 sectors", e ? e : r);
+    for (int i = 0; i < 2 * ATH_PAGE; i++)
+        p[i] = 0;
+    if ((e = io(ep, b, ATH_R_READ | ATH_R_WRITE, 0, at16 + 1, 13 | (int64_t)1536 << 32, &r)) != 0 || r != 0)
+        return FAIL("read 13 sectors at an offset", e ? e : r);
+    for (int i = 0; i < 2 * ATH_PAGE; i++) {
+        uint8_t want = i < 1536 || i >= 1536 + 13 * 512 ? 0 : (uint8_t)((i - 1024) * 13 + 5);
+        if (p[i] != want)
+            return FAIL("the 13 sectors read at an offset differ at byte", i);
+    }
     /* Bad requests. */
     uint32_t rw = ATH_R_READ | ATH_R_WRITE;
-    if ((e = io(ep, b, rw, 0, 0, 9, &r)) != 0 || r != ATH_EINVAL)
-        return FAIL("a count over 8 must be refused", e ? e : r);
+    if ((e = io(ep, b, rw, 0, 0, 65, &r)) != 0 || r != ATH_EINVAL)
+        return FAIL("a count over 64 must be refused", e ? e : r);
     if ((e = io(ep, b, rw, 0, 0, 0, &r)) != 0 || r != ATH_EINVAL)
         return FAIL("a count of 0 must be refused", e ? e : r);
+    if ((e = io(ep, b, rw, 0, 0, 17, &r)) != 0 || r != ATH_EINVAL)
+        return FAIL("17 sectors into a 2-page buffer must be refused", e ? e : r);
+    if ((e = io(ep, b, rw, 0, 0, 2 | (int64_t)(2 * ATH_PAGE - 512) << 32, &r)) != 0 || r != ATH_EINVAL)
+        return FAIL("sectors past the buffer's end must be refused", e ? e : r);
+    if ((e = io(ep, b, rw, 0, 0, 1 | (int64_t)100 << 32, &r)) != 0 || r != ATH_EINVAL)
+        return FAIL("an offset not on a sector must be refused", e ? e : r);
     if ((e = io(ep, b, rw, 0, cap - 1, 2, &r)) != 0 || r != -101)
         return FAIL("a read past the end must be refused", e ? e : r);
     if ((e = io(ep, b, rw, 0, -1, 1, &r)) != 0 || r != -101)
@@ -92,13 +119,18 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         return FAIL("a read into a buffer lent read-only must be refused", e ? e : r);
     if ((e = io(ep, tick, ATH_R_READ, 1, at, 1, &r)) >= 0 && r >= 0)
         return FAIL("a channel lent as the buffer must be refused", e ? e : r);
-    /* A buffer larger than the driver's 16-page window: mapped at a fixed
-     * array it would have covered the driver's own data past it. */
+    /* A 17-page buffer: the device writes its last page, nothing maps it. */
     ath_handle_t huge = ath_buf_new(17);
     if (huge < 0)
         return FAIL("buf_new(17)", huge);
-    if ((e = io(ep, huge, rw, 0, 0, 1, &r)) != 0 || r != ATH_EMAPPED)
-        return FAIL("a buffer over 16 pages must be refused", e ? e : r);
+    if ((e = io(ep, huge, rw, 0, 0, 1 | (int64_t)(16 * ATH_PAGE) << 32, &r)) != 0 || r != 0)
+        return FAIL("a read into page 16 of a 17-page buffer", e ? e : r);
+    if ((e = ath_buf_map(huge, (uint32_t)(uintptr_t)big)) != 0)
+        return FAIL("map the 17-page buffer", e);
+    for (int i = 0; mark[i]; i++)
+        if (big[16 * ATH_PAGE + i] != (uint8_t)mark[i])
+            return FAIL("page 16 of the big buffer lacks the marker at byte", i);
+    ath_buf_unmap(huge);
     ath_cap_drop(huge);
     /* The driver still works after all that. */
     if ((e = io(ep, b, rw, 0, 0, 1, &r)) != 0 || r != 0 || p[0] != 'A')
