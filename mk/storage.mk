@@ -69,7 +69,10 @@ endif
 RUN_DISPLAY := $(if $(RUN_WINDOW),-serial mon:stdio -display gtk,-display none)
 comma := ,
 RUN_QMP := $(if $(QMP),-qmp unix:$(QMP)$(comma)server=on$(comma)wait=off)
-RUN_DRIVE := -drive if=none,id=d0,file=$(DISK_IMG),format=raw \
+# BLKDEBUG=<file>: the disk through QEMU's blkdebug with that rules file
+# (injected I/O errors; tests/groups/66-wasi-os.sh).
+RUN_DISK_FILE := $(if $(BLKDEBUG),blkdebug:$(BLKDEBUG):$(DISK_IMG),$(DISK_IMG))
+RUN_DRIVE := -drive if=none,id=d0,file=$(RUN_DISK_FILE),format=raw \
              -object rng-random,id=r0,filename=/dev/urandom
 ifeq ($(ARCH),x86_64)
 RUN_DEV_ARGS := $(RUN_DRIVE) -device virtio-blk-pci,drive=d0,disable-legacy=on \

@@ -29,7 +29,7 @@ SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm reset
 # many commands: a blob that shrank fails. Raise it when the suite grows.
 KSPEC_MIN=54040
 # Scenario domains of the boot manifest (user/test/scenario/).
-SCENARIOS="call trap buffer lease lend_ro_write blkio fsread fswrite fscrash fsdir rngget"
+SCENARIOS="call trap buffer lease lend_ro_write blkio fsread fswrite fscrash fskill fsdir rngget"
 # Modules in other languages (docs/languages.md): a Rust panic and an
 # AssemblyScript abort contained and restarted (user/test/scenario/langs.c);
 # hostile input to the components in those languages (langbad.c).
@@ -169,6 +169,13 @@ check_log() {
        cmp -s - <(LC_ALL=C awk 'BEGIN{for(p=0;p<64;p++)for(i=0;i<4096;i++)printf "%c", (p*7+i*3+int(i/509))%256}'); then
         ok "$a block driver killed mid-write: restarted, the file whole on the disk ($(grep -m1 '^scenario fscrash: [0-9]' "$log" | sed 's/^scenario fscrash: //'))"
     else bad "$a block driver killed mid-write: /crash.bin on the image not as written"; fi
+    # Scenario fskill: the driver was killed from another thread with
+    # requests in flight (twice); the file is whole, e2fsck (above) clean.
+    if grep -q '^scenario fskill: vblk killed [1-9][0-9]* time(s) with a request in flight' "$log" &&
+       debugfs -R 'dump /kill.bin /dev/stdout' "$OUT/$a-disk.img" 2>/dev/null |
+       cmp -s - <(LC_ALL=C awk 'BEGIN{for(p=0;p<64;p++)for(i=0;i<4096;i++)printf "%c", (p*11+i*3+int(i/509))%256}'); then
+        ok "$a block driver killed mid-request from another thread: $(grep -m1 '^scenario fskill: vblk killed' "$log" | sed 's/^scenario fskill: //'), $(grep -m1 '^scenario fskill: [0-9]' "$log" | sed 's/^scenario fskill: //'); the file whole on the disk"
+    else bad "$a block driver killed mid-request: $(grep -m1 '^scenario fskill:' "$log" || echo 'no fskill line'); /kill.bin on the image not as written?"; fi
     # The console driver domain (docs/drivers.md) echoed the line fed on stdin.
     if grep -qx "uart: echo $UART_LINE" "$log" && grep -q '^selftest uart_echo: ok' "$log"; then ok "$a uart echo (driver domain)"
     else bad "$a uart echo: $(grep -m1 '^selftest uart_echo:' "$log" || echo 'no uart_echo line')"; fi
@@ -180,7 +187,7 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 17))
+    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 18))
     [ "$1" = x86_64 ] && n=$((n + 1))
     echo $n
 }

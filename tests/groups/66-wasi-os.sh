@@ -61,6 +61,15 @@ fi
 cp "$OUT/rsstd.wasm" "$T/t/" 2>/dev/null
 clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror tests/wasi-os/ioloop.c -o "$T/t/ioloop.wasm" >&2 ||
     bad "ioloop.c does not build"
+clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror tests/wasi-os/eio.c -o "$T/t/eio.wasm" >&2 ||
+    bad "eio.c does not build"
+# eio.c's files: the first block of bad.txt fails to read, of wbad.txt to
+# write (QEMU blkdebug rules written once the image's blocks are known).
+mkdir -p "$T/eio"
+printf 'fine\n' >"$T/eio/good.txt"
+head -c 3000 /dev/zero | tr '\0' b >"$T/eio/bad.txt"
+head -c 2048 /dev/zero | tr '\0' w >"$T/eio/wbad.txt"
+printf 'read bad.txt: EIO\nread bad.txt again: EIO\nread good.txt: fine\nwrite wbad.txt: EIO\nfsync wbad.txt: EIO\neio: done\n' >"$OUT/eio.expect"
 
 # case ARCH NAME STATUS EXPECTED-STDOUT-FILE|- COMMAND [STDIN-FILE]
 case_run() {
@@ -125,6 +134,25 @@ for a in $ARCHES; do
     case_run "$a" escape 0 tests/wasi/escape.out "--dir /e/box::/sandbox /t/escape.wasm" && fsck_ok "$a-escape" &&
         [ "$(debugfs -R 'cat /e/secret.txt' "$IMG" 2>/dev/null)" = secret ] &&
         ok "$a escape: .., absolute paths and symlinks out of a --dir are notcapable (the file service's directory handles)"
+    # Disk I/O errors (QEMU blkdebug, EIO on the first sector of bad.txt's
+    # first block for reads, of wbad.txt's for writes; 1 KiB blocks): the
+    # program gets EIO from each call and goes on; the image stays clean
+    # and wbad.txt keeps its bytes. mke2fs -d places the files the same way
+    # each time the image is built from the tree (checked after the run).
+    if make -s ARCH="$a" disk DISK="$T" QUIET=1 >"$OUT/$a-eio.build" 2>&1 &&
+        rb=$(debugfs -R 'bmap /eio/bad.txt 0' "$IMG" 2>/dev/null) && wb=$(debugfs -R 'bmap /eio/wbad.txt 0' "$IMG" 2>/dev/null) &&
+        [ "${rb:-0}" -gt 0 ] && [ "${wb:-0}" -gt 0 ]; then
+        printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\n\n[inject-error]\nevent = "write_aio"\nerrno = "5"\nsector = "%d"\n' \
+            $((rb * 2)) $((wb * 2)) >"$OUT/$a-eio.blkdebug"
+        timeout -k 5 300 make -s ARCH="$a" run DISK="$T" BLKDEBUG="$OUT/$a-eio.blkdebug" QUIET=1 \
+            CMD="--dir /eio /t/eio.wasm /eio" </dev/null >"$OUT/$a-eio.out" 2>"$OUT/$a-eio.err"
+        st=$?
+        if [ "$st" = 0 ] && diff -u "$OUT/eio.expect" "$OUT/$a-eio.out" >"$OUT/$a-eio.diff" && fsck_ok "$a-eio" &&
+            [ "$(debugfs -R 'bmap /eio/bad.txt 0' "$IMG" 2>/dev/null)" = "$rb" ] &&
+            [ "$(debugfs -R 'cat /eio/wbad.txt' "$IMG" 2>/dev/null)" = "$(head -c 2048 /dev/zero | tr '\0' w)" ]; then
+            ok "$a disk I/O errors (blkdebug on blocks $rb, $wb): read, write and fsync give EIO, the program goes on; e2fsck clean, the file unchanged"
+        else bad "$a eio: status $st ($(head -c 400 "$OUT/$a-eio.diff" "$OUT/$a-eio.out" | tr '\n' ' '))"; fi
+    else bad "$a eio: no image or no blocks for /eio (log $OUT/$a-eio.build)"; fi
     case_run "$a" garbage 1 - "/t/garbage.wasm" &&
         grep -q '^run: /t/garbage.wasm: invalid module: module, offset 0x0: magic header not detected$' "$OUT/$a-garbage.out" &&
         ok "$a garbage module: status 1, one line why"

@@ -9,13 +9,20 @@
  * (without the mark) and goes on. At the end it syncs and reads the whole
  * file back. The boot test then runs e2fsck -fn on the image (clean) and
  * checks the file's size with debugfs.
+ *
+ * With the ARG "killvblk" the same module is scenario "fskill": no piece
+ * is marked; instead the test kernel's harness (kernel/test/scenario.c)
+ * kills the block driver from a thread of its own whenever a request is
+ * in flight in it (twice, restarting it 150 ms later each time), the
+ * `kill vblk` a shell would type while the program writes. The client
+ * sees I/O errors, retries, and the file must come out whole.
  */
 #include "scn.h"
 
 #include <fsproto.h>
 #include <stdbool.h>
 
-#define NAME "fscrash"
+static const char *NAME = "fscrash";
 #define FAIL(why, v) scn_fail(NAME, why, v)
 #define PIECES 64
 #define CRASH_AT 20
@@ -30,7 +37,9 @@ static int64_t call(int op, int64_t h, int64_t a1, int64_t a2)
     return e ? e : r;
 }
 
-static uint8_t pat(int64_t piece, int64_t i) { return (uint8_t)(piece * 7 + i * 3 + i / 509); }
+static int64_t mult = 7;     /* fskill: 11 (its file tells apart from fscrash's) */
+
+static uint8_t pat(int64_t piece, int64_t i) { return (uint8_t)(piece * mult + i * 3 + i / 509); }
 
 static void fill(int64_t piece, bool mark)
 {
@@ -41,24 +50,53 @@ static void fill(int64_t piece, bool mark)
         page[i] = (uint8_t)m[i];
 }
 
+/* Is word w among our ARG words? */
+static bool arg_word(const char *w)
+{
+    char a[128];
+    int32_t n = ath_args(a, sizeof a);
+    int32_t wl = 0;
+    while (w[wl])
+        wl++;
+    for (int32_t i = 0; i < n && i < (int32_t)sizeof a;) {
+        int32_t st = i;
+        while (i < n && i < (int32_t)sizeof a && a[i] != ' ')
+            i++;
+        bool same = i - st == wl;
+        for (int32_t k = 0; same && k < wl; k++)
+            same = a[st + k] == w[k];
+        if (same)
+            return true;
+        while (i < n && i < (int32_t)sizeof a && a[i] == ' ')
+            i++;
+    }
+    return false;
+}
+
 ATH_EXPORT("scenario") int32_t scenario(void)
 {
-    ath_handle_t tick = ath_cap_find("fscrash.tick");
+    bool killed = arg_word("killvblk");
+    if (killed)
+        NAME = "fskill", mult = 11;
+    ath_handle_t tick = ath_cap_find(killed ? "fskill.tick" : "fscrash.tick");
     ep = ath_cap_find("fs.root");
     buf = ath_buf_new(1);
     int64_t r = -1;
     if (ep < 0 || tick < 0 || buf < 0 || ath_buf_map(buf, (uint32_t)(uintptr_t)page) < 0)
         return FAIL("capabilities missing", ep < 0 ? ep : tick);
-    static const char path[] = "crash.bin";
+    const char *path = killed ? "kill.bin" : "crash.bin";
+    int64_t plen = killed ? 8 : 9;
     for (int i = 0; i < 100; i++) {
-        for (int k = 0; k < 9; k++)
+        for (int k = 0; k < plen; k++)
             page[k] = (uint8_t)path[k];
-        if ((r = call(FS_OPEN, 0, FS_LEN2(9, FS_O_CREAT | FS_O_TRUNC | FS_O_WRITE), 0)) > 0)
+        if ((r = call(FS_OPEN, 0, FS_LEN2(plen, FS_O_CREAT | FS_O_TRUNC | FS_O_WRITE), 0)) > 0)
             break;
         ath_wait(tick, 50 * SCN_MS);
     }
     if (r <= 0) {
-        ath_print("scenario " NAME ": ok (skipped: no ext2 disk: ");
+        ath_print("scenario ");
+        ath_print(NAME);
+        ath_print(": ok (skipped: no ext2 disk: ");
         ath_print_int(r);
         ath_print(")\n");
         return 0;
@@ -66,7 +104,7 @@ ATH_EXPORT("scenario") int32_t scenario(void)
     int64_t h = r;
     int errors = 0, retries = 0;
     for (int64_t p = 0; p < PIECES; p++) {
-        fill(p, p == CRASH_AT);
+        fill(p, !killed && p == CRASH_AT);
         r = call(FS_PWRITE, h, p * ATH_PAGE, ATH_PAGE);
         while (r != ATH_PAGE) {
             /* The driver died under us (or is being restarted): the
@@ -74,7 +112,7 @@ ATH_EXPORT("scenario") int32_t scenario(void)
             if (r != FS_EIO)
                 return FAIL("a write failed other than with an I/O error", r);
             errors++;
-            if (++retries > 50)
+            if (++retries > 250)
                 return FAIL("the driver did not come back", r);
             ath_wait(tick, 20 * SCN_MS);
             fill(p, false);
@@ -93,7 +131,9 @@ ATH_EXPORT("scenario") int32_t scenario(void)
                 return FAIL("the file differs at byte", p * ATH_PAGE + i);
     }
     call(FS_CLOSE, h, 0, 0);
-    ath_print("scenario " NAME ": ");
+    ath_print("scenario ");
+    ath_print(NAME);
+    ath_print(": ");
     ath_print_int(errors);
     ath_print(" I/O error(s) seen while the driver was restarted\n");
     return scn_ok(NAME);
