@@ -17,6 +17,8 @@
 # Environment:
 #   BENCH_RUNS=5          runs of each variant per program (median taken)
 #   BENCH_ONLY="a b"      run only these programs
+#   BENCH_NAMES="a b"     the programs (make bench passes mk/bench.mk's list;
+#                         default: every bench/*.c)
 #   BENCH_TIMEOUT=120     seconds before a single run is killed
 #   BENCH_DIR=build/bench where `make bench` put native/ and wasm/ builds
 #   BENCH_ENGINE=build/azoth-wasm (make bench passes its snapshot)
@@ -48,7 +50,7 @@ if [ ! -x "$TIMEIT" ]; then
     cc -O2 -o "$TIMEIT" bench/harness/timeit.c || { echo "bench: cannot build timeit"; exit 1; }
 fi
 
-progs=${BENCH_ONLY:-$(ls bench/*.c | sed 's|bench/||; s|\.c$||')}
+progs=${BENCH_ONLY:-${BENCH_NAMES:-$(ls bench/*.c | sed 's|bench/||; s|\.c$||')}}
 have_engine=0; [ -x "$ENGINE" ] && have_engine=1
 have_nosp=0;   [ -x "$NOSP" ] && have_nosp=1
 have_node=0;   command -v node >/dev/null && have_node=1

@@ -1,11 +1,10 @@
-# Benchmarks: `make bench` builds every bench/*.c natively (clang -O2) and to
+# Benchmarks: `make bench` builds each program of BENCH_NAMES natively (clang -O2) and to
 # wasm32-wasi (clang --target=wasm32-wasi -O2), builds the optimised engine
 # and a second engine without safe points (-DWASM_NO_SAFEPOINTS), then runs
 # bench/run.sh (BENCH_RUNS, BENCH_ONLY, ... : see that script), then prints
 # the IPC line of `make bench-ipc` (mk/ipc.mk) after the engine table.
 BENCH_DIR   := $(BUILD)/bench
-BENCH_SRC   := $(wildcard bench/*.c)
-BENCH_NAMES := $(patsubst bench/%.c,%,$(BENCH_SRC))
+BENCH_NAMES := blend checksum hash mandel matmul nbody recurse sieve sort strsearch
 BENCH_NATIVE := $(patsubst %,$(BENCH_DIR)/native/%,$(BENCH_NAMES))
 BENCH_WASM   := $(patsubst %,$(BENCH_DIR)/wasm/%.wasm,$(BENCH_NAMES))
 BENCH_NOSP   := $(BENCH_DIR)/azoth-wasm-nosp
@@ -34,9 +33,9 @@ $(BENCH_DIR)/wasm-simd/%.wasm: bench/%.c
 BENCH_NOSP_WARN := -Wno-unused-function
 BENCH_NOSP_OBJ := $(patsubst src/%.c,$(BENCH_DIR)/nosp/%.o,$(ENGINE_SRC))
 
-$(BENCH_DIR)/nosp/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+$(BENCH_DIR)/nosp/wasm/%.o: src/wasm/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ENGINE_CFLAGS) $(OPT) -DWASM_NO_SAFEPOINTS $(BENCH_NOSP_WARN) -c $< -o $@
+	$(CC) $(ENGINE_CFLAGS) $(OPT) -DWASM_NO_SAFEPOINTS $(BENCH_NOSP_WARN) $(DEPFLAGS) -c $< -o $@
 $(BENCH_NOSP): tools/azoth-wasm.c $(BENCH_NOSP_OBJ) $(BUILD)/obj/hosted/platform.o
 	@mkdir -p $(dir $@)
 	$(MAKE) --no-print-directory $(WASI_OBJ)
@@ -57,15 +56,17 @@ bench: $(BENCH_NATIVE) $(BENCH_WASM) $(BENCH_SIMD_WASM) $(BENCH_BASE) $(BENCH_DI
 	rm -f $(BENCH_DIR)/azoth-wasm $(BENCH_NOSP)
 	-$(MAKE) --no-print-directory $(BUILD)/azoth-wasm && cp $(BUILD)/azoth-wasm $(BENCH_DIR)/azoth-wasm
 	-$(MAKE) --no-print-directory $(BENCH_NOSP)
-	BENCH_DIR=$(BENCH_DIR) BENCH_ENGINE=$(BENCH_DIR)/azoth-wasm BENCH_SIMD="$(BENCH_SIMD)" bash bench/run.sh
+	BENCH_DIR=$(BENCH_DIR) BENCH_ENGINE=$(BENCH_DIR)/azoth-wasm BENCH_SIMD="$(BENCH_SIMD)" \
+	    BENCH_NAMES="$(BENCH_NAMES)" bash bench/run.sh
 	-$(MAKE) --no-print-directory bench-ipc | grep '^ipc:'
 
 # The speculation clamp's cost: azoth-wasm without it, beside the normal one.
 BENCH_NOMASK := $(BENCH_DIR)/azoth-wasm-nomask
 BENCH_NOMASK_OBJ := $(patsubst src/%.c,$(BENCH_DIR)/nomask/%.o,$(ENGINE_SRC))
-$(BENCH_DIR)/nomask/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+$(BENCH_DIR)/nomask/wasm/%.o: src/wasm/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ENGINE_CFLAGS) $(OPT) -DWASM_NO_SPEC_MASK -c $< -o $@
+	$(CC) $(ENGINE_CFLAGS) $(OPT) -DWASM_NO_SPEC_MASK $(DEPFLAGS) -c $< -o $@
+-include $(patsubst %.o,%.d,$(BENCH_NOSP_OBJ) $(BENCH_NOMASK_OBJ))
 $(BENCH_NOMASK): tools/azoth-wasm.c $(BENCH_NOMASK_OBJ) $(BUILD)/obj/hosted/platform.o
 	@mkdir -p $(dir $@)
 	$(MAKE) --no-print-directory $(WASI_OBJ)

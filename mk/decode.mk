@@ -9,17 +9,18 @@ DECODE_WAST := binary binary-leb128 custom names utf8-custom-section-id utf8-imp
                utf8-import-module utf8-invalid-encoding data elem exports imports global \
                memory table start type func
 
-$(BUILD)/decode_check: tests/unit/decode_check.c $(DECODE_OBJ) $(ENGINE_HDR)
+$(BUILD)/decode_check: tests/unit/decode_check.c $(DECODE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SANFLAGS) -DDECODE_CHECK_MAIN tests/unit/decode_check.c \
+	$(CC) $(HOST_CFLAGS) $(SANFLAGS) $(DEPFLAGS) -DDECODE_CHECK_MAIN tests/unit/decode_check.c \
 	    $(DECODE_OBJ) -o $@
 TOOLS += $(BUILD)/decode_check
 
-$(BUILD)/decode_unit: tests/unit/main.c tests/unit/test_decode.c tests/unit/decode_check.c \
-                      tests/unit/unit.h $(DECODE_OBJ)
+DECODE_UNIT_SRC := tests/unit/main.c tests/unit/test_decode.c tests/unit/decode_check.c
+$(BUILD)/decode_unit: $(DECODE_UNIT_SRC) $(DECODE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SANFLAGS) -DDECODE_STUB_RUNTIME tests/unit/main.c \
-	    tests/unit/test_decode.c tests/unit/decode_check.c $(DECODE_OBJ) -o $@
+	$(call cc_deps,$(CC) $(HOST_CFLAGS) -DDECODE_STUB_RUNTIME,$(DECODE_UNIT_SRC))
+	$(CC) $(HOST_CFLAGS) $(SANFLAGS) -DDECODE_STUB_RUNTIME $(DECODE_UNIT_SRC) $(DECODE_OBJ) -o $@
+-include $(BUILD)/decode_check.d $(BUILD)/decode_unit.d
 
 .PHONY: decode-check
 decode-check: $(BUILD)/decode_check

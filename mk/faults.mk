@@ -16,11 +16,12 @@ FAULTS_SEED ?= 1
 FAULTS_JOBS ?= 1
 FAULTS_CHECKS ?=
 
-$(FAULTS_BIN): $(FAULTS_SRC) tools/faults/wmut.h $(FAULTS_KOBJ) $(SAN)/libazothwasm.a \
-               $(wildcard kernel/include/kern/*.h)
+FAULTS_FLAGS := $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit $(SANFLAGS)
+$(FAULTS_BIN): $(FAULTS_SRC) $(FAULTS_KOBJ) $(SAN)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit $(SANFLAGS) \
-	    $(FAULTS_SRC) $(FAULTS_KOBJ) $(SAN)/libazothwasm.a -o $@
+	$(call cc_deps,$(CC) $(FAULTS_FLAGS),$(FAULTS_SRC))
+	$(CC) $(FAULTS_FLAGS) $(FAULTS_SRC) $(FAULTS_KOBJ) $(SAN)/libazothwasm.a -o $@
+-include $(FAULTS_BIN).d
 
 $(FAULTS_DRV): tools/faults/blkdrv.c
 	@mkdir -p $(dir $@)

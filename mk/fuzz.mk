@@ -17,17 +17,19 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
               -artifact_prefix=$(FUZZ_DIR)/
 
-$(FUZZ_DIR)/obj/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+$(FUZZ_DIR)/obj/wasm/%.o: src/wasm/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ENGINE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
-$(FUZZ_DIR)/obj/hosted/%.o: src/hosted/%.c $(ENGINE_HDR)
+	$(CC) $(ENGINE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
+$(FUZZ_DIR)/obj/hosted/%.o: src/hosted/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
 
 FUZZ_SRC   := tests/fuzz/fuzz_wasm.c tests/fuzz/gen.c
-$(FUZZ_BIN): $(FUZZ_SRC) tests/fuzz/gen.h $(FUZZ_OBJ) $(ENGINE_HDR)
+$(FUZZ_BIN): $(FUZZ_SRC) $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
+	$(call cc_deps,$(CC) $(HOST_CFLAGS) $(FUZZ_SAN),$(FUZZ_SRC))
 	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_SRC) $(FUZZ_OBJ) -o $@
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN).d
 
 $(FUZZ_DIR)/seeds.stamp: tests/fuzz/make_seeds.sh $(wildcard tests/fuzz/seeds/*.wat) \
                          $(wildcard tests/fuzz/regress/*.wasm)

@@ -15,19 +15,21 @@ IPC_BENCH_DIR  := $(BUILD)/ipc-bench
 IPC_BENCH_KSRC := $(KHOST_KSRC)
 IPC_BENCH_KOBJ := $(patsubst kernel/core/%.c,$(IPC_BENCH_DIR)/%.o,$(IPC_BENCH_KSRC))
 
-# Header dependencies from -MD (kernel/core's own headers, the engine's and
-# the arch seam's too, not only KTEST_HDR): a stale object after a header
-# change crashed the tutorial check (lang_check links these objects).
-$(IPC_BENCH_DIR)/%.o: kernel/core/%.c $(KTEST_HDR)
+# Header dependencies from -MD (a stale object after a header change
+# crashed the tutorial check once: lang_check links these objects).
+$(IPC_BENCH_DIR)/%.o: kernel/core/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KTEST_KCFLAGS) -O2 -g -MD -MP -c $< -o $@
--include $(IPC_BENCH_KOBJ:.o=.d)
+	$(CC) $(KTEST_KCFLAGS) -O2 -g $(DEPFLAGS) -c $< -o $@
 
-$(IPC_BENCH_DIR)/ipc_bench: bench/ipc/ipc_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
-		$(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a $(IPC_TEST_WASM)
-	$(CC) $(HOST_CFLAGS) -O2 -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit -pthread \
-	    bench/ipc/ipc_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
-	    $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a -o $@
+# The host programs on these objects (this bench, mk/lang.mk's): the shim
+# (tests/kernel/test_ipc_shim.c) and the kernel's allocator on calloc.
+IPC_HOST_FLAGS := $(HOST_CFLAGS) -O2 -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit -pthread
+IPC_HOST_SHIM  := tests/kernel/test_ipc_shim.c tests/kernel/kshim.c
+IPC_BENCH_SRC  := bench/ipc/ipc_bench.c bench/ipc/main.c $(IPC_HOST_SHIM)
+$(IPC_BENCH_DIR)/ipc_bench: $(IPC_BENCH_SRC) $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a $(IPC_TEST_WASM)
+	$(call cc_deps,$(CC) $(IPC_HOST_FLAGS),$(IPC_BENCH_SRC))
+	$(CC) $(IPC_HOST_FLAGS) $(IPC_BENCH_SRC) $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a -o $@
+-include $(IPC_BENCH_KOBJ:.o=.d) $(IPC_BENCH_DIR)/ipc_bench.d
 TOOLS += $(IPC_BENCH_DIR)/ipc_bench
 
 .PHONY: bench-ipc
@@ -38,16 +40,13 @@ bench-ipc: $(IPC_BENCH_DIR)/ipc_bench
 # host calls and helpers, the virtio library, the PSF font parser, reading
 # a file through the file service.
 SDK_LIB := $(BUILD)/sdk/libathanor.a
-$(BUILD)/sdk/athanor.o: sdk/lib/athanor.c sdk/include/athanor.h
+SDK_OBJ := $(patsubst %,$(BUILD)/sdk/%.o,athanor virtio virtq psf fsread)
+$(BUILD)/sdk/%.o: sdk/lib/%.c
 	@mkdir -p $(dir $@)
-	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include -c $< -o $@
-$(BUILD)/sdk/%.o: sdk/lib/%.c sdk/include/athanor.h sdk/include/virtio.h sdk/include/virtq.h sdk/include/psf.h \
-                   sdk/include/fsproto.h
-	@mkdir -p $(dir $@)
-	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include -c $< -o $@
-$(SDK_LIB): $(BUILD)/sdk/athanor.o $(BUILD)/sdk/virtio.o $(BUILD)/sdk/virtq.o $(BUILD)/sdk/psf.o \
-           $(BUILD)/sdk/fsread.o
+	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include $(DEPFLAGS) -c $< -o $@
+$(SDK_LIB): $(SDK_OBJ)
 	rm -f $@; llvm-ar-14 rcs $@ $^ 2>/dev/null || ar rcs $@ $^
+-include $(SDK_OBJ:.o=.d)
 .PHONY: sdk
 sdk: $(SDK_LIB)
 

@@ -20,9 +20,9 @@ KFUZZ_SHIM  := tests/kfuzz/kworld.c tests/kernel/test_ipc_shim.c tests/kernel/ks
 KFUZZ_SECONDS ?= 60
 KFUZZ_FLAGS := -timeout=10 -rss_limit_mb=4096 -artifact_prefix=$(KFUZZ_DIR)/
 
-$(KFUZZ_DIR)/obj/%.o: kernel/%.c $(wildcard kernel/include/kern/*.h)
+$(KFUZZ_DIR)/obj/%.o: kernel/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KTEST_KCFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(CC) $(KTEST_KCFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
 
 # Kept between builds (intermediate files of a pattern chain otherwise go).
 .SECONDARY: $(KFUZZ_KOBJ)
@@ -34,10 +34,10 @@ $(KFUZZ_DIR)/hc.wat: tests/kfuzz/gen_hostcalls.sh kernel/core/hostcall.c kernel/
 $(KFUZZ_DIR)/hc.wasm: $(KFUZZ_DIR)/hc.wat
 	wat2wasm $< -o $@
 
-$(KFUZZ_DIR)/fuzz_%: tests/kfuzz/fuzz_%.c $(KFUZZ_SHIM) tests/kfuzz/kworld.h $(KFUZZ_KOBJ) \
-                     $(FUZZ_OBJ) $(KFUZZ_DIR)/hc.wasm
-	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit \
-	    $(FUZZ_SAN) -fsanitize=fuzzer $< $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(FUZZ_OBJ) -o $@
+KFUZZ_CFLAGS := $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit $(FUZZ_SAN)
+$(KFUZZ_DIR)/fuzz_%: tests/kfuzz/fuzz_%.c $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(FUZZ_OBJ) $(KFUZZ_DIR)/hc.wasm
+	$(call cc_deps,$(CC) $(KFUZZ_CFLAGS),$< $(KFUZZ_SHIM))
+	$(CC) $(KFUZZ_CFLAGS) -fsanitize=fuzzer $< $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(FUZZ_OBJ) -o $@
 
 # fuzz_multi links the engine without coverage instrumentation (still
 # ASan + UBSan): its coverage is the kernel's, and each input instantiates
@@ -49,23 +49,22 @@ $(KFUZZ_DIR)/fuzz_%: tests/kfuzz/fuzz_%.c $(KFUZZ_SHIM) tests/kfuzz/kworld.h $(K
 # coverage (its comparisons would cost a third of its time and steer the
 # fuzzer toward the checker instead of the kernel).
 KFUZZ_MULTI := tests/kfuzz/fuzz_multi.c $(KFUZZ_DIR)/invariant.o
-$(KFUZZ_DIR)/invariant.o: tests/kfuzz/invariant.c tests/kfuzz/invariant.h $(wildcard kernel/include/kern/*.h)
+$(KFUZZ_DIR)/invariant.o: tests/kfuzz/invariant.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit \
-	    $(FUZZ_SAN) -c $< -o $@
+	$(CC) $(KFUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
 KFUZZ_MFLAGS := -max_len=512 -detect_leaks=0
 KFUZZ_EOBJ  := $(patsubst src/%.c,$(KFUZZ_DIR)/eng/%.o,$(ENGINE_SRC) $(HOSTED_SRC))
 .SECONDARY: $(KFUZZ_EOBJ)
-$(KFUZZ_DIR)/eng/wasm/%.o: src/wasm/%.c $(ENGINE_HDR)
+$(KFUZZ_DIR)/eng/wasm/%.o: src/wasm/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ENGINE_CFLAGS) $(FUZZ_SAN) -c $< -o $@
-$(KFUZZ_DIR)/eng/hosted/%.o: src/hosted/%.c $(ENGINE_HDR)
+	$(CC) $(ENGINE_CFLAGS) $(FUZZ_SAN) $(DEPFLAGS) -c $< -o $@
+$(KFUZZ_DIR)/eng/hosted/%.o: src/hosted/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) -c $< -o $@
-$(KFUZZ_DIR)/fuzz_multi: $(KFUZZ_MULTI) tests/kfuzz/invariant.h $(KFUZZ_SHIM) tests/kfuzz/kworld.h \
-                         $(KFUZZ_KOBJ) $(KFUZZ_EOBJ) $(KFUZZ_DIR)/hc.wasm
-	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Itests/unit \
-	    $(FUZZ_SAN) -fsanitize=fuzzer $(KFUZZ_MULTI) $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(KFUZZ_EOBJ) -o $@
+	$(CC) $(HOST_CFLAGS) $(FUZZ_SAN) $(DEPFLAGS) -c $< -o $@
+$(KFUZZ_DIR)/fuzz_multi: $(KFUZZ_MULTI) $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(KFUZZ_EOBJ) $(KFUZZ_DIR)/hc.wasm
+	$(call cc_deps,$(CC) $(KFUZZ_CFLAGS),$(KFUZZ_MULTI) $(KFUZZ_SHIM))
+	$(CC) $(KFUZZ_CFLAGS) -fsanitize=fuzzer $(KFUZZ_MULTI) $(KFUZZ_SHIM) $(KFUZZ_KOBJ) $(KFUZZ_EOBJ) -o $@
+-include $(patsubst %.o,%.d,$(KFUZZ_KOBJ) $(KFUZZ_EOBJ) $(KFUZZ_DIR)/invariant.o) $(addsuffix .d,$(KFUZZ_BINS))
 
 $(KFUZZ_DIR)/seeds.stamp: $(wildcard tests/kfuzz/seeds/manifest/*) user/manifest.txt user/test/manifest.txt
 	@mkdir -p $(KFUZZ_DIR)/seeds/manifest $(KFUZZ_DIR)/corpus/manifest $(KFUZZ_DIR)/corpus/hostcall \

@@ -1,35 +1,38 @@
-# Host tests of portable kernel code (ASan + UBSan): every tests/kernel/*.c
-# linked with the kernel sources in KTEST_KSRC, which are compiled the way
-# the kernel compiles them (freestanding, no libc headers). Later subsystems
-# add their portable sources to KTEST_KSRC below (this file is included
-# before or after theirs depending on names, so the list lives here).
+# Host tests of portable kernel code (ASan + UBSan): the tests listed in
+# KTEST_SRC linked with the kernel sources every hosted build links
+# (KHOST_KSRC, in the top Makefile), which are compiled the way the kernel
+# compiles them (freestanding, no libc headers).
 #
 #   build/san/kernel_tests [name-substring]     (tests/groups/20-kernel-host.sh)
 
-KTEST_KSRC   := $(KHOST_KSRC) kernel/core/dev.c kernel/core/devices.c
-KTEST_SRC    := $(wildcard tests/kernel/*.c) tests/unit/main.c
-KTEST_HDR    := $(wildcard kernel/include/kern/*.h tests/kernel/*.h) tests/unit/unit.h
+KTEST_KSRC   := $(KHOST_KSRC)
+KTEST_SRC    := $(addprefix tests/kernel/,kshim.c test_cap.c test_cap_prop.c test_dev.c \
+                  test_dev_limits.c test_dma.c test_ipc.c test_ipc_buf.c test_ipc_lend.c \
+                  test_ipc_ro.c test_ipc_shim.c test_isolation.c test_privacy.c test_supervise.c) \
+                tests/unit/main.c
 KTEST_KCFLAGS := -std=c11 $(WARN) -ffreestanding -nostdlibinc -fno-strict-aliasing \
                  -Ikernel/include -Itests/kernel/include -Iinclude
 KTEST_KOBJ   := $(patsubst kernel/%.c,$(SAN)/obj/ktest/%.o,$(KTEST_KSRC))
 
-$(SAN)/obj/ktest/%.o: kernel/%.c $(KTEST_HDR)
+$(SAN)/obj/ktest/%.o: kernel/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KTEST_KCFLAGS) $(SANFLAGS) -c $< -o $@
+	$(CC) $(KTEST_KCFLAGS) $(SANFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # IPC tests run Wasm domains: the engine, and tests/kernel/include's layout.h.
-$(SAN)/kernel_tests: $(KTEST_SRC) $(KTEST_HDR) $(KTEST_KOBJ) $(SAN)/libazothwasm.a
+KTEST_FLAGS := $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit \
+               -DUNIT_SUITE='"kernel-host"' $(SANFLAGS)
+$(SAN)/kernel_tests: $(KTEST_SRC) $(KTEST_KOBJ) $(SAN)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit \
-	    -DUNIT_SUITE='"kernel-host"' $(SANFLAGS) $(KTEST_SRC) $(KTEST_KOBJ) $(SAN)/libazothwasm.a -o $@
+	$(call cc_deps,$(CC) $(KTEST_FLAGS),$(KTEST_SRC))
+	$(CC) $(KTEST_FLAGS) $(KTEST_SRC) $(KTEST_KOBJ) $(SAN)/libazothwasm.a -o $@
 TOOLS += $(SAN)/kernel_tests
 
 # The scheduler (with the test harness's join points, kernel/test/join.c)
 # on a fake machine (tests/kernel/sched/: clock, interrupts,
 # stacks, a stand-in exec) with the real x86_64 context switch, renamed so
 # the shim can wrap it with ASan's fiber annotations. The host is x86_64.
-SCHED_TEST_SRC := $(wildcard tests/kernel/sched/*.c) tests/unit/main.c tests/kernel/kshim.c
-SCHED_TEST_HDR := $(wildcard tests/kernel/sched/*.h) $(KTEST_HDR)
+SCHED_TEST_SRC := $(addprefix tests/kernel/sched/,mainstack.c shim.c test_sched.c) tests/unit/main.c \
+                  tests/kernel/kshim.c
 
 $(SAN)/obj/ktest/sched_context.o: kernel/arch/x86_64/context.S
 	@mkdir -p $(dir $@)
@@ -37,8 +40,13 @@ $(SAN)/obj/ktest/sched_context.o: kernel/arch/x86_64/context.S
 
 SCHED_TEST_KOBJ := $(SAN)/obj/ktest/core/sched.o $(SAN)/obj/ktest/test/join.o $(SAN)/obj/ktest/sched_context.o
 
-$(SAN)/sched_tests: $(SCHED_TEST_SRC) $(SCHED_TEST_HDR) $(SCHED_TEST_KOBJ)
+SCHED_TEST_FLAGS := $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Ikernel/test \
+                    -Itests/unit -Iinclude -DUNIT_SUITE='"sched-host"' $(SANFLAGS)
+$(SAN)/sched_tests: $(SCHED_TEST_SRC) $(SCHED_TEST_KOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Ikernel/test -Itests/unit \
-	    -Iinclude -DUNIT_SUITE='"sched-host"' $(SANFLAGS) $(SCHED_TEST_SRC) $(SCHED_TEST_KOBJ) -o $@
+	$(call cc_deps,$(CC) $(SCHED_TEST_FLAGS),$(SCHED_TEST_SRC))
+	$(CC) $(SCHED_TEST_FLAGS) $(SCHED_TEST_SRC) $(SCHED_TEST_KOBJ) -o $@
 TOOLS += $(SAN)/sched_tests
+
+-include $(KTEST_KOBJ:.o=.d) $(SAN)/obj/ktest/core/sched.d $(SAN)/obj/ktest/test/join.d \
+         $(SAN)/kernel_tests.d $(SAN)/sched_tests.d

@@ -84,9 +84,9 @@ $(MODBUILD)/lang/%.wasm: user/test/lang/%.ts $(AS_SDK) $(ASC)
 $(MODBUILD)/lang/%.wasm: user/test/lang/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@
-$(MODBUILD)/lang/%.wasm: user/test/lang/%.c $(BUILD)/sdk/libathanor.a sdk/include/athanor.h
+$(MODBUILD)/lang/%.wasm: user/test/lang/%.c $(BUILD)/sdk/libathanor.a
 	@mkdir -p $(dir $@)
-	$(WASM_CC) $< $(BUILD)/sdk/libathanor.a -o $@
+	$(MOD_CC)
 
 # WASI programs (user/wasi/NAME/): Rust with its standard library
 # (wasm32-wasi), AssemblyScript on the WASI calls it declares. They run
@@ -109,12 +109,11 @@ $(BUILD)/lang-tests/virtq.wasm: tests/lang/virtq.ts $(AS_SDK) $(ASC)
 # The call-cost bench: the IPC bench's kernel objects and shim, the client
 # of tests/kernel/ipc, the three servers.
 LANG_BENCH_MODS := $(addprefix $(MODBUILD)/lang/,benchc.wasm benchrs.wasm benchas.wasm)
-$(BUILD)/lang-bench/lang_bench: bench/lang/lang_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c \
-		tests/kernel/kshim.c $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a $(KTEST_HDR) $(wildcard include/wasm/*.h)
+LANG_BENCH_SRC := bench/lang/lang_bench.c bench/ipc/main.c $(IPC_HOST_SHIM)
+$(BUILD)/lang-bench/lang_bench: $(LANG_BENCH_SRC) $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -O2 -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit -pthread \
-	    bench/lang/lang_bench.c bench/ipc/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
-	    $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a -o $@
+	$(call cc_deps,$(CC) $(IPC_HOST_FLAGS),$(LANG_BENCH_SRC))
+	$(CC) $(IPC_HOST_FLAGS) $(LANG_BENCH_SRC) $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a -o $@
 .PHONY: bench-lang
 bench-lang: $(BUILD)/lang-bench/lang_bench $(LANG_BENCH_MODS) $(IPC_TEST_WASM)
 	$(BUILD)/lang-bench/lang_bench
@@ -155,11 +154,11 @@ $(BUILD)/tutorial/ticks-as.wasm: docs/tutorial/assemblyscript/main.ts $(AS_DIR)/
 $(BUILD)/tutorial/ticks-wat.wasm: docs/tutorial/wat/main.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@
-$(BUILD)/lang-bench/lang_check: tests/lang/lang_check.c tests/lang/main.c tests/kernel/test_ipc_shim.c \
-		tests/kernel/kshim.c $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a $(KTEST_HDR) $(wildcard include/wasm/*.h)
+LANG_CHECK_SRC := tests/lang/lang_check.c tests/lang/main.c $(IPC_HOST_SHIM)
+$(BUILD)/lang-bench/lang_check: $(LANG_CHECK_SRC) $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -O2 -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit -pthread \
-	    tests/lang/lang_check.c tests/lang/main.c tests/kernel/test_ipc_shim.c tests/kernel/kshim.c \
-	    $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a -o $@
+	$(call cc_deps,$(CC) $(IPC_HOST_FLAGS),$(LANG_CHECK_SRC))
+	$(CC) $(IPC_HOST_FLAGS) $(LANG_CHECK_SRC) $(IPC_BENCH_KOBJ) $(BUILD)/libazothwasm.a -o $@
+-include $(BUILD)/lang-bench/lang_bench.d $(BUILD)/lang-bench/lang_check.d
 .PHONY: tutorial
 tutorial: $(TUTORIAL_MODS) $(BUILD)/lang-bench/lang_check $(IPC_TEST_WASM)

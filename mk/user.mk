@@ -6,27 +6,32 @@
 #   make KTEST=1 modules   build/modules/boot-test.img  the test kernels' image
 #
 # A module's name in the boot image (what a manifest's FILE names) is its
-# path under build/modules/. A C module is one folder, user/KIND/NAME/,
-# every .c in it compiled against the C SDK (sdk/include/athanor.h and
-# $(BUILD)/sdk/libathanor.a, whose rule is in mk/ipc.mk); the headers of
-# the folder and of its parent are its dependencies.
+# path under build/modules/. A C module is one folder, user/KIND/NAME/:
+# every .c in it is compiled against the C SDK (sdk/include/athanor.h and
+# $(BUILD)/sdk/libathanor.a, whose rule is in mk/ipc.mk). The folder is
+# its source list (docs/build.md says why); which modules exist is listed
+# (PRODUCT_MODULES, TEST_MODULES below). The headers each one includes are
+# tracked like the host programs' ($@.d, cc_deps in the top Makefile).
 MOD_SDK_LIB := $(BUILD)/sdk/libathanor.a
 WASM_CC := clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror \
            -Isdk/include -Wl,--no-entry
-MOD_DEPS := sdk/include/athanor.h $(MOD_SDK_LIB)
+MOD_DEPS := $(MOD_SDK_LIB)
+# A C module from the sources of its folder (and, for drivers, the
+# drivers' shared header user/drivers/athanor_dev.h).
+MOD_CC = $(call cc_deps,$(WASM_CC) -Wno-unused-command-line-argument $(1),$(filter %.c,$^)) && \
+         $(WASM_CC) $(1) $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
 
 .SECONDEXPANSION:
 # Product modules: drivers, services, apps.
-$(MODBUILD)/drivers/%.wasm: $$(wildcard user/drivers/$$*/*.c user/drivers/$$*/*.h) \
-                            $$(wildcard user/drivers/*.h) $(MOD_DEPS)
+$(MODBUILD)/drivers/%.wasm: $$(wildcard user/drivers/$$*/*.c) $(MOD_DEPS)
 	@mkdir -p $(dir $@)
-	$(WASM_CC) -Iuser/drivers $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
-$(MODBUILD)/services/%.wasm: $$(wildcard user/services/$$*/*.c user/services/$$*/*.h) $(MOD_DEPS)
+	$(call MOD_CC,-Iuser/drivers)
+$(MODBUILD)/services/%.wasm: $$(wildcard user/services/$$*/*.c) $(MOD_DEPS)
 	@mkdir -p $(dir $@)
-	$(WASM_CC) $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
-$(MODBUILD)/apps/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_DEPS)
+	$(MOD_CC)
+$(MODBUILD)/apps/%.wasm: $$(wildcard user/apps/$$*/*.c) $(MOD_DEPS)
 	@mkdir -p $(dir $@)
-	$(WASM_CC) $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
+	$(MOD_CC)
 # A program's capabilities (sys_run: bin/NAME.caps, manifest capability
 # lines), when its folder has NAME.caps.
 $(MODBUILD)/bin/%.caps: user/apps/$$*/$$*.caps
@@ -37,9 +42,9 @@ DISPLAY_MODULES := drivers/virtio_gpu.wasm services/display.wasm apps/term.wasm 
                    bin/dispbench.wasm bin/monitor.wasm
 $(addprefix $(MODBUILD)/,$(DISPLAY_MODULES)): WASM_CC += -mbulk-memory
 # Programs the shell runs (run NAME: bin/NAME.wasm), also apps/NAME/.
-$(MODBUILD)/bin/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_DEPS)
+$(MODBUILD)/bin/%.wasm: $$(wildcard user/apps/$$*/*.c) $(MOD_DEPS)
 	@mkdir -p $(dir $@)
-	$(WASM_CC) $(filter %.c,$^) $(MOD_SDK_LIB) -o $@
+	$(MOD_CC)
 
 # Test modules (user/test/): e2e and invalid (one folder each), the
 # scenario domains (user/test/scenario/, one .c per module), the hostile
@@ -47,22 +52,22 @@ $(MODBUILD)/bin/%.wasm: $$(wildcard user/apps/$$*/*.c user/apps/$$*/*.h) $(MOD_D
 # as commented hex, .hex -> .wasm with xxd).
 $(MODBUILD)/test/e2e.wasm: user/test/e2e/e2e.c $(MOD_DEPS)
 	@mkdir -p $(dir $@)
-	$(WASM_CC) $< $(MOD_SDK_LIB) -o $@
+	$(MOD_CC)
 $(MODBUILD)/test/invalid.wasm: user/test/invalid/invalid.wat
 	@mkdir -p $(dir $@)
 	wat2wasm --no-check $< -o $@
 # A module cut short in the middle of its code section.
 $(MODBUILD)/test/corrupt.wasm: $(MODBUILD)/test/e2e.wasm
 	head -c 200 $< > $@
-$(MODBUILD)/scenario/%.wasm: user/test/scenario/%.c user/test/scenario/scn.h $(MOD_DEPS)
+$(MODBUILD)/scenario/%.wasm: user/test/scenario/%.c $(MOD_DEPS)
 	@mkdir -p $(dir $@)
-	$(WASM_CC) $< $(MOD_SDK_LIB) -o $@
+	$(MOD_CC)
 $(MODBUILD)/hostile/%.wasm: user/test/hostile/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm --no-check $< -o $@
 $(MODBUILD)/hostile/%.wasm: user/test/hostile/%.c $(MOD_DEPS)
 	@mkdir -p $(dir $@)
-	$(WASM_CC) $< $(MOD_SDK_LIB) -o $@
+	$(MOD_CC)
 $(MODBUILD)/hostile/%.wasm: user/test/hostile/%.hex
 	@mkdir -p $(dir $@)
 	sed 's/#.*//' $< | xxd -r -p > $@
@@ -114,3 +119,4 @@ $(MODBUILD)/boot-test.img: $(BUILD)/mkbootimg user/test/manifest.txt user/test/h
 
 .PHONY: modules
 modules: $(BOOTIMG)
+-include $(patsubst %,$(MODBUILD)/%.d,$(filter %.wasm,$(TEST_MODULES)))

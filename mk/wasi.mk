@@ -4,34 +4,33 @@
 #   build/azoth-wasm        optimised
 #   build/san/azoth-wasm    ASan + UBSan (what tests/groups/40-wasi.sh runs)
 
-WASI_SRC := $(wildcard src/wasi/*.c)
-WASI_HDR := $(wildcard src/wasi/*.h) $(ENGINE_HDR)
+WASI_SRC := $(addprefix src/wasi/,wasi.c wasi_fd.c wasi_path.c)
 WASI_OBJ     := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(WASI_SRC)) $(BUILD)/obj/hosted/wasi_posix.o
 WASI_SAN_OBJ := $(patsubst src/%.c,$(SAN)/obj/%.o,$(WASI_SRC)) $(SAN)/obj/hosted/wasi_posix.o
 
-$(BUILD)/obj/wasi/%.o: src/wasi/%.c $(WASI_HDR)
+$(BUILD)/obj/wasi/%.o: src/wasi/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ENGINE_CFLAGS) -Isrc/wasi $(OPT) -c $< -o $@
-$(SAN)/obj/wasi/%.o: src/wasi/%.c $(WASI_HDR)
+	$(CC) $(ENGINE_CFLAGS) -Isrc/wasi $(OPT) $(DEPFLAGS) -c $< -o $@
+$(SAN)/obj/wasi/%.o: src/wasi/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ENGINE_CFLAGS) -Isrc/wasi $(SANFLAGS) -c $< -o $@
+	$(CC) $(ENGINE_CFLAGS) -Isrc/wasi $(SANFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/obj/hosted/wasi_posix.o $(SAN)/obj/hosted/wasi_posix.o: $(WASI_HDR)
-
-$(BUILD)/azoth-wasm: tools/azoth-wasm.c $(WASI_OBJ) $(BUILD)/libazothwasm.a $(WASI_HDR)
+$(BUILD)/azoth-wasm: tools/azoth-wasm.c $(WASI_OBJ) $(BUILD)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(OPT) tools/azoth-wasm.c $(WASI_OBJ) $(BUILD)/libazothwasm.a -o $@
-$(SAN)/azoth-wasm: tools/azoth-wasm.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a $(WASI_HDR)
+	$(CC) $(HOST_CFLAGS) $(OPT) $(DEPFLAGS) tools/azoth-wasm.c $(WASI_OBJ) $(BUILD)/libazothwasm.a -o $@
+$(SAN)/azoth-wasm: tools/azoth-wasm.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SANFLAGS) tools/azoth-wasm.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a -o $@
+	$(CC) $(HOST_CFLAGS) $(SANFLAGS) $(DEPFLAGS) tools/azoth-wasm.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a -o $@
 
 TOOLS += $(BUILD)/azoth-wasm $(SAN)/azoth-wasm
 
 # A host test of the layer with its own fake backend (tests/groups/40-wasi.sh).
-$(SAN)/wasi-fakebackend: tests/wasi/fakebackend.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a $(WASI_HDR)
+$(SAN)/wasi-fakebackend: tests/wasi/fakebackend.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SANFLAGS) tests/wasi/fakebackend.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a -o $@
+	$(CC) $(HOST_CFLAGS) $(SANFLAGS) $(DEPFLAGS) tests/wasi/fakebackend.c $(WASI_SAN_OBJ) $(SAN)/libazothwasm.a -o $@
 TOOLS += $(SAN)/wasi-fakebackend
+-include $(patsubst %.o,%.d,$(WASI_OBJ) $(WASI_SAN_OBJ)) $(BUILD)/azoth-wasm.d $(SAN)/azoth-wasm.d \
+         $(SAN)/wasi-fakebackend.d
 
 # WASI programs inside Athanor (docs/wasi.md): every case of
 # tests/groups/66-wasi-os.sh on every architecture (the test group runs a

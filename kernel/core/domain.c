@@ -6,8 +6,7 @@
  */
 #include <arch/mmu.h>
 #include <kern/cap.h>
-#include <kern/dev.h>   /* device lines (weak: host tests link without dev.c) */
-#pragma weak dev_manifest_line
+#include <kern/dev.h>
 #include <kern/domain.h>
 #include <kern/ipc.h>
 #include <kern/kernel.h>
@@ -578,7 +577,7 @@ static void mf_dir_line(mf_t *m, domain_t *d, int lineno, const char *s, const c
         if (str_eq(kind, mf_kinds[k].word))
             break;
     if (k == sizeof mf_kinds / sizeof mf_kinds[0]) {
-        if (dev_manifest_line && dev_manifest_line(d, lineno, kind, s, end))
+        if (dev_manifest_line(d, lineno, kind, s, end))
             return;
         kprintf("manifest:%d: %s: unknown kind %s\n", lineno, d->name, kind);
         return;

@@ -8,8 +8,7 @@
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <kern/cap.h>
-#include <kern/dev.h>   /* device host calls (weak: host tests link without dev.c) */
-#pragma weak dev_hostcalls_define
+#include <kern/dev.h>
 #include <kern/domain.h>
 #include <kern/ipc.h>
 #include <kern/kernel.h>
@@ -355,5 +354,5 @@ wasm_linker_t *hostcall_linker(domain_t *d)
         wasm_linker_free(l);
         return NULL;
     }
-    return !l || !dev_hostcalls_define || dev_hostcalls_define(l, d) ? l : (wasm_linker_free(l), NULL);
+    return !l || dev_hostcalls_define(l, d) ? l : (wasm_linker_free(l), NULL);
 }

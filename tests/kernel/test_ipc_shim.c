@@ -7,6 +7,9 @@
  * restoring it later puts back exactly what was there.
  */
 
+#include <arch/console.h>
+#include <arch/cpu.h>
+#include <arch/irq.h>
 #include <arch/mmu.h>
 #include <fcntl.h>
 #include <kern/sched.h>
@@ -65,6 +68,24 @@ W uint64_t timer_now_ns(void)
 W bool cpu_irq_save(void) { return false; }
 W void cpu_irq_restore(bool was) { (void)was; }
 W const char *arch_name(void) { return "hosted-test"; }
+/* The device side of the machine (kernel/core/dev.c's): no interrupt
+ * controller, no port I/O, no serial console; the console bytes dev.c would
+ * send to the UART go nowhere (kprintf below keeps the log). test_dev.c
+ * replaces these with fakes it can observe. */
+W void irq_set_handler(unsigned irq, irq_handler_t fn, void *arg) { (void)irq, (void)fn, (void)arg; }
+W void irq_attach(unsigned irq, irq_handler_t fn, void *arg) { (void)irq, (void)fn, (void)arg; }
+W void irq_mask(unsigned irq) { (void)irq; }
+W void irq_unmask(unsigned irq) { (void)irq; }
+W bool arch_io_supported(void) { return false; }
+W uint32_t arch_io_in(uint16_t port, int size) { (void)port, (void)size; return 0; }
+W void arch_io_out(uint16_t port, int size, uint32_t v) { (void)port, (void)size, (void)v; }
+W bool arch_console_device(uint64_t *phys, unsigned *irq, int *kind)
+{
+    (void)phys, (void)irq, (void)kind;
+    return false;
+}
+W void console_putc(char c) { (void)c; }
+W void thread_exit(void) { abort(); }
 /* The supervisor's threads (supervise.c) do not run in the IPC bench. */
 W thread_t *thread_create(struct domain *d, const char *name, int prio, void (*fn)(void *),
                           void *arg, size_t stack_size)

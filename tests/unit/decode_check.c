@@ -10,10 +10,9 @@
  *
  * Usage: decode_check [-v] X.json...   Last line: "decode_check: P passed, F failed, S skipped"
  *
- * This file also lives in tests/unit/, which mk/unit.mk links wholesale into
- * the unit-test binary, so everything is compiled only with DECODE_CHECK_MAIN
- * (the tool) or DECODE_STUB_RUNTIME (a stand-in wasmi_rt_intern_type for the
- * decoder-only unit-test build).
+ * Built two ways (mk/decode.mk): with DECODE_CHECK_MAIN (the tool) or with
+ * DECODE_STUB_RUNTIME (a stand-in wasmi_rt_intern_type for the decoder-only
+ * unit-test build); without either it is empty.
  */
 #if defined(DECODE_CHECK_MAIN) || defined(DECODE_STUB_RUNTIME)
 #include "module.h"
