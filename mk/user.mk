@@ -103,7 +103,7 @@ HOSTILE_MODULES := $(patsubst user/test/%.wat,%.wasm,$(wildcard user/test/hostil
                    $(patsubst user/test/%.hex,%.wasm,$(wildcard user/test/hostile/*.hex)) \
                    $(patsubst user/test/%.c,%.wasm,$(wildcard user/test/hostile/*.c))
 SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.wasm \
-                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm blkio.wasm fsread.wasm fswrite.wasm fscrash.wasm fsbench.wasm fsdir.wasm rngget.wasm)
+                 buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm blkio.wasm fsread.wasm fswrite.wasm fscrash.wasm fsbench.wasm fsdir.wasm fsbadge.wasm rngget.wasm)
 TEST_MODULES := $(PRODUCT_MODULES) test/e2e.wasm test/corrupt.wasm test/invalid.wasm \
                 $(HOSTILE_MODULES) $(SCN_MODULES) ipc/server.wasm ipc/client.wasm \
                 $(LANG_TEST_MODULES)

@@ -31,6 +31,7 @@ struct cap_slot {
     uint32_t idx;               /* own index in table */
     uint32_t next_free;         /* free-list link */
     int32_t dead;               /* what handles of generation gen-1 get */
+    uint64_t badge;             /* 0, or what an endpoint's server sees of calls through it */
 };
 
 struct cap_table {
@@ -123,6 +124,7 @@ static int slot_alloc(cap_table_t *t, struct cap_slot **out)
         t->fresh++;
     }
     s->heap_idx = NO_HEAP;
+    s->badge = 0;
     t->count++;
     *out = s;
     return CAP_OK;
@@ -502,6 +504,7 @@ static int derive(cap_table_t *src, cap_handle_t h, uint32_t mask, cap_table_t *
         return err;
     c->obj = p->obj;
     c->rights = rights;
+    c->badge = p->badge;        /* a badge stays with everything derived */
     kobj_ref(c->obj);
     tree_link(p, c);
     *out = handle_of(c);
@@ -514,6 +517,35 @@ int cap_derive(cap_table_t *src, cap_handle_t h, uint32_t mask, cap_table_t *dst
                cap_handle_t *out)
 {
     return derive(src, h, mask, dst, out, NULL);
+}
+
+int cap_derive_badge(cap_table_t *src, cap_handle_t h, uint32_t mask, cap_table_t *dst,
+                     uint64_t badge, cap_handle_t *out)
+{
+    struct cap_slot *p, *c;
+    int err = check_pair(src, dst);
+    if (!err)
+        err = resolve(src, h, &p);
+    if (err)
+        return err;
+    if (badge == 0 || p->obj->type != KOBJ_ENDPOINT)
+        return CAP_EINVAL;
+    if (p->badge)
+        return CAP_ERIGHTS;     /* a badge is set once: it only narrows */
+    if ((err = derive(src, h, mask, dst, out, &c)))
+        return err;
+    c->badge = badge;
+    return CAP_OK;
+}
+
+int cap_badge(cap_table_t *t, cap_handle_t h, uint64_t *badge)
+{
+    struct cap_slot *s;
+    int err = resolve(t, h, &s);
+    if (err)
+        return err;
+    *badge = s->badge;
+    return CAP_OK;
 }
 
 int cap_derive_lease(cap_table_t *src, cap_handle_t h, uint32_t mask, cap_table_t *dst,
@@ -628,6 +660,7 @@ int cap_transfer(cap_table_t *src, cap_handle_t h, cap_table_t *dst, uint32_t ma
     kobj_t *obj = s->obj;
     n->obj = obj;
     n->rights = rights;
+    n->badge = s->badge;
     tree_replace(s, n);
     slot_free(s, CAP_ESTALE);
     /* The reference moved with the capability; only the holder changed. */

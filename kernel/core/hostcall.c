@@ -16,6 +16,8 @@
 #include <kern/sysctl.h>
 #include <wasm/wasm.h>
 
+#include "core.h"
+
 #include "hostcall.h"
 
 uint8_t *hostcall_guest(wasm_call_ctx_t *ctx, uint64_t ptr, uint64_t len)
@@ -248,6 +250,32 @@ static wasm_trap_kind_t hc_notify(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     return WASM_OK;
 }
 
+/* call_badge() -> the badge of the capability the running call into this
+ * domain came through (0: none, or no call running) */
+static wasm_trap_kind_t hc_call_badge(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    c[0] = ((domain_t *)u)->call_badge;
+    return WASM_OK;
+}
+
+#ifdef ATHANOR_TEST
+/* Test kernel only, for a domain with the ARG word "badgetest" (scenario
+ * fsbadge): ktest_badge(ep, badge) -> a copy of endpoint capability ep,
+ * call only, badged as the kernel badges a WASI program's directories. */
+static wasm_trap_kind_t hc_ktest_badge(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
+{
+    (void)ctx;
+    domain_t *d = u;
+    cap_handle_t out = 0;
+    int e = str_has_word(d->args, "badgetest")
+          ? cap_derive_badge(d->caps, (cap_handle_t)c[0], CAP_R_CALL, d->caps, c[1], &out)
+          : CAP_ERIGHTS;
+    RET(e ? e : (int32_t)out);
+    return WASM_OK;
+}
+#endif
+
 static wasm_trap_kind_t hc_wait(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     (void)ctx;
@@ -310,6 +338,10 @@ static const hostcall_def_t calls[] = {
     {"call", "iIIIIi:i", hc_call},
     {"call_timeout", "iIIIIiI:i", hc_call_timeout},
     {"call_lend", "iiiIIIi:i", hc_call_lend},
+    {"call_badge", ":I", hc_call_badge},
+#ifdef ATHANOR_TEST
+    {"ktest_badge", "iI:i", hc_ktest_badge},
+#endif
     {"send", "iiii:i", hc_send},
     {"recv", "iiiiI:i", hc_recv},
     {"notify", "i:i", hc_notify},

@@ -235,6 +235,12 @@ static int call_run(endpoint_t *ep, wasm_exec_t *ex, cap_table_t *t, cap_handle_
         a[3] = lent;
     }
     s->calls++;
+    /* What the server sees of the capability the call came through: its
+     * badge (a kernel call's: none). */
+    uint64_t badge = 0, outer_badge = s->call_badge;
+    if (t)
+        cap_badge(t, h, &badge);
+    s->call_badge = badge;
     /* The handler runs on the caller's exec: its frames sit above the
      * caller's, and a trap unwinds only them. */
     sup_run_begin(s, ex);
@@ -245,6 +251,7 @@ static int call_run(endpoint_t *ep, wasm_exec_t *ex, cap_table_t *t, cap_handle_
         k = wasm_call(ex, ep->check_fn, req, &bad, s->sup.trap);
     }
     sup_run_end(s);
+    s->call_badge = outer_badge;
     if (lend) {
         /* The lend ends with the call: the derived capability goes, and
          * with it the borrower's mapping (buf_revoke). The handler may

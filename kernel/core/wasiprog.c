@@ -3,8 +3,13 @@
  * "Inside Athanor"): the kernel backend of the WASI layer (src/wasi) and
  * the program slots.
  *
- * A program's domain holds exactly: a directory capability of the file
- * service (derived, call only, from the one the launching domain passed),
+ * A program's domain holds exactly: one capability of the file service
+ * per preopened directory, each derived (call only) from the one the
+ * launching domain passed with a badge, the directory's handle, so the
+ * service resolves everything through it beneath that directory
+ * (docs/storage.md); while it is being set up, the unbadged one as well
+ * (to read the program file and open the directories), dropped before it
+ * runs;
  * rng.get (call only) when it was given, and one page of buffer it lends
  * to those endpoints for each request. Its linker has only the
  * wasi_snapshot_preview1 functions, so the program itself cannot name a
@@ -44,6 +49,7 @@
 #define PROG_PREOPENS 8
 
 #define IO_PAGES 16                 /* the buffer lent to the file service (its limit) */
+#define HCAPS (PROG_FILES + PROG_PREOPENS + 8)  /* file-service handles and their capabilities */
 #define IN_QUEUE 64                 /* stdin's channel: messages of up to 64 bytes */
 #define IO_BYTES (IO_PAGES * PAGE_SIZE)
 
@@ -59,7 +65,11 @@ typedef struct slot {
     bool busy;                  /* holds a program */
     wasi_bind_t bind;           /* the WASI functions' context: this run's */
     wasi_backend_t be;
-    cap_handle_t fs, rng, buf;  /* in d's table (rng 0: none) */
+    cap_handle_t fs, rng, buf;  /* in d's table (rng 0: none; fs 0 once it runs) */
+    struct {
+        uint64_t fsh;           /* a file-service handle the program uses ... */
+        cap_handle_t cap;       /* ... and the capability it was opened through (0: free) */
+    } hcap[HCAPS];
     cap_handle_t rbuf;          /* a one-page buffer for rng.get, which maps one page */
     cap_handle_t in;            /* its stdin: a channel it receives on (wasiprog_stdin) */
     uint8_t in_buf[IPC_MSG_MAX];
@@ -158,13 +168,64 @@ static int io_call(slot_t *s, cap_handle_t ep, cap_handle_t buf, uint32_t rights
                   : ipc_call(s->d->caps, s->io_ex, ep, a, FS_TIMEOUT, r);
 }
 
+/* The capability to reach fs handle h through: while the program is set
+ * up the unbadged one; then the badged one h was opened under (h 0: any,
+ * for FS_SYNC); 0 when there is none. */
+static cap_handle_t cap_for(slot_t *s, uint64_t h)
+{
+    if (s->fs)
+        return s->fs;
+    for (int i = 0; i < HCAPS; i++)
+        if (s->hcap[i].cap && (s->hcap[i].fsh == h || !h))
+            return s->hcap[i].cap;
+    return 0;
+}
+
+/* Remembers that fs handle h goes through capability c (c 0: forgets h). */
+static bool hcap_set(slot_t *s, uint64_t h, cap_handle_t c)
+{
+    int free = -1;
+    for (int i = 0; i < HCAPS; i++) {
+        if (s->hcap[i].cap && s->hcap[i].fsh == h) {
+            s->hcap[i].cap = c;
+            return true;
+        }
+        if (!s->hcap[i].cap && free < 0)
+            free = i;
+    }
+    if (!c)
+        return true;
+    if (free < 0)
+        return false;
+    s->hcap[free].fsh = h;
+    s->hcap[free].cap = c;
+    return true;
+}
+
 /* One request: op on fs handle h (0: the root), the buffer lent with
  * rights (0: not lent). The result (>= 0) or a negative code. */
 static int64_t fs_call(slot_t *s, uint32_t op, uint64_t h, int64_t a1, int64_t a2, uint32_t rights)
 {
     uint64_t r = 0, a[4] = {op | h << 8, (uint64_t)a1, (uint64_t)a2, 0};
-    int e = io_call(s, s->fs, s->buf, rights, a, &r);
+    cap_handle_t c = cap_for(s, h);
+    if (!c)
+        return FS_EBADF;
+    int e = io_call(s, c, s->buf, rights, a, &r);
+    if (!e && op == FS_OPEN && (int64_t)r > 0 && !hcap_set(s, r, c)) {
+        a[0] = FS_CLOSE | r << 8;       /* no room to remember it: not opened */
+        io_call(s, c, s->buf, 0, a, &r);
+        return FS_ENFILE;
+    }
+    if (op == FS_CLOSE)
+        hcap_set(s, h, 0);
     return e ? e : (int64_t)r;
+}
+
+/* Two handles reached through different capabilities (two preopened
+ * directories): the file service cannot relate them. */
+static bool apart(slot_t *s, uint64_t h1, uint64_t h2)
+{
+    return cap_for(s, h1) != cap_for(s, h2);
 }
 
 /* A request naming path (n bytes, into the buffer first) below h. */
@@ -708,6 +769,8 @@ static uint16_t be_rename(void *ctx, int64_t dir, const char *path, int64_t newd
     uint16_t e = dir_of(s, dir, &dh);
     if (!e)
         e = dir_of(s, newdir, &nh);
+    if (!e && apart(s, dh, nh))
+        return WASI_EXDEV;
     return e ? e : two_paths(s, FS_RENAME, dh, path, newpath, (int64_t)nh);
 }
 
@@ -720,6 +783,8 @@ static uint16_t be_link(void *ctx, int64_t dir, const char *path, bool follow, i
     uint16_t e = dir_of(s, dir, &dh);
     if (!e)
         e = dir_of(s, newdir, &nh);
+    if (!e && apart(s, dh, nh))
+        return WASI_EXDEV;
     return e ? e : two_paths(s, FS_LINK, dh, path, newpath, (int64_t)nh);
 }
 
@@ -1046,6 +1111,7 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     d->sup.trap = s->trap;
     s->ex = sys->boot_ex;
     memset(s->files, 0, sizeof s->files);
+    memset(s->hcap, 0, sizeof s->hcap);
     s->be = backend_template;
     s->be.ctx = s;
     s->fs = s->rng = s->buf = s->rbuf = s->in = 0;
@@ -1103,6 +1169,20 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     for (uint32_t i = 0; i < sp->ndirs; i++)
         if ((e = add_dir(s, sp->dirs[i], &po[i], why, why_cap)))
             goto fail;
+    /* Each preopen's own capability, badged with its handle; then the
+     * unbadged one goes: the program's domain reaches only those
+     * directories, whatever its requests say. */
+    for (uint32_t i = 0; i < sp->ndirs; i++) {
+        cap_handle_t c = 0;
+        uint64_t fsh = s->files[po[i].handle - 1].fsh;
+        if ((e = cap_derive_badge(by->caps, fs, CAP_R_CALL, d->caps, fsh, &c)) || !hcap_set(s, fsh, c)) {
+            say(why, why_cap, "", "out of memory or handles");
+            e = e ? e : CAP_ENOMEM;
+            goto fail;
+        }
+    }
+    cap_delete(d->caps, s->fs);
+    s->fs = 0;
     wasi_config_t cfg = {&s->be, sp->argc, sp->argv, sp->envc, sp->envp, sp->ndirs, po};
     if (!(s->bind.w = wasi_new(sys->rt, &cfg))) {
         e = CAP_ENOMEM;

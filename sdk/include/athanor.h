@@ -55,6 +55,9 @@ ATH_IMPORT("call_timeout") int32_t ath_call_timeout(ath_handle_t ep, int64_t a0,
                                                     int64_t timeout_ns);
 ATH_IMPORT("call_lend") int32_t ath_call_lend(ath_handle_t ep, ath_handle_t buf, uint32_t rights,
                                               int64_t a0, int64_t a1, int64_t a2, int64_t *result);
+/* In an endpoint's handler: the badge of the capability the call came
+ * through (0: none). Badges are set by the kernel only (docs/ipc.md). */
+ATH_IMPORT("call_badge") int64_t ath_call_badge(void);
 ATH_IMPORT("send") int32_t ath_send(ath_handle_t ch, const void *msg, int32_t len, ath_handle_t cap);
 ATH_IMPORT("recv") int32_t ath_recv(ath_handle_t ch, void *buf, int32_t cap, ath_handle_t *got,
                                     int64_t timeout_ns);

@@ -29,7 +29,7 @@ SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm reset
 # many commands: a blob that shrank fails. Raise it when the suite grows.
 KSPEC_MIN=54040
 # Scenario domains of the boot manifest (user/test/scenario/).
-SCENARIOS="call trap buffer lease lend_ro_write blkio fsread fswrite fscrash fskill fsdir rngget"
+SCENARIOS="call trap buffer lease lend_ro_write blkio fsread fswrite fscrash fskill fsdir fsbadge rngget"
 # Modules in other languages (docs/languages.md): a Rust panic and an
 # AssemblyScript abort contained and restarted (user/test/scenario/langs.c);
 # hostile input to the components in those languages (langbad.c).

@@ -115,3 +115,60 @@ TEST(ipc_buffer_mappings_do_not_overlap)
     CHECK_EQ(buf_map(w.client, w.client->caps, one, 131072), 0);      /* free again */
     ipc_world_down(&w);
 }
+
+/* ------------------------------------------------------------ badges */
+
+#define BADGE_MANIFEST                                      \
+    "server server.wasm prio=3\n"                           \
+    "    endpoint srv.badge handler=badge\n"                \
+    "    endpoint srv.add handler=add4\n"                   \
+    "client client.wasm prio=7\n"                           \
+    "    endpoint srv.badge rights=call,derive,transfer\n"  \
+    "    endpoint srv.add\n"                                \
+    "    buffer buf pages=1\n"
+
+/* client.do_call through handle h of its table: the result or the error. */
+static int64_t call_h(ipc_world_t *w, cap_handle_t h)
+{
+    uint64_t args[6] = {h, 0, 0, 0, 0, 0};
+    return ipc_invoke(w, w->client, "do_call", args);
+}
+
+/* The kernel badges an endpoint capability (wasiprog does, per preopened
+ * directory); its server sees the badge in every call through it or
+ * through anything derived from it or moved, and nobody can change it. */
+TEST(ipc_badge_seen_by_server_and_kept)
+{
+    ipc_world_t w;
+    CHECK(ipc_world_up(&w, BADGE_MANIFEST));
+    cap_table_t *ct = w.client->caps;
+    cap_handle_t ep = named(w.client, "srv.badge"), b = 0, c = 0, moved = 0;
+    uint32_t all = CAP_R_CALL | CAP_R_DERIVE | CAP_R_TRANSFER;
+    CHECK_EQ(call_h(&w, ep), 0);                             /* no badge */
+    CHECK_EQ(cap_derive_badge(ct, ep, all, ct, 0x1234, &b), CAP_OK);
+    CHECK_EQ(call_h(&w, b), 0x1234);
+    CHECK_EQ(w.server->call_badge, 0);                       /* only during the call */
+    CHECK_EQ(call_h(&w, ep), 0);                             /* the original keeps none */
+    /* derived, and the derived one moved: the badge goes along */
+    CHECK_EQ(cap_derive(ct, b, all, ct, &c), CAP_OK);
+    CHECK_EQ(call_h(&w, c), 0x1234);
+    CHECK_EQ(cap_transfer(ct, c, w.server->caps, CAP_R_SAME, &moved), CAP_OK);
+    uint64_t got = 0;
+    CHECK_EQ(cap_badge(w.server->caps, moved, &got), CAP_OK);
+    CHECK_EQ(got, 0x1234);
+    /* set once, on endpoints, never 0 */
+    CHECK_EQ(cap_derive_badge(ct, b, all, ct, 0x99, &c), CAP_ERIGHTS);
+    CHECK_EQ(cap_derive_badge(ct, ep, all, ct, 0, &c), CAP_EINVAL);
+    CHECK_EQ(cap_derive_badge(ct, named(w.client, "buf"), CAP_R_READ, ct, 5, &c), CAP_EINVAL);
+    /* minting needs the derive right, as any derive */
+    cap_handle_t weak = 0;
+    CHECK_EQ(cap_derive(ct, ep, CAP_R_CALL, ct, &weak), CAP_OK);
+    CHECK_EQ(cap_derive_badge(ct, weak, CAP_R_CALL, ct, 7, &c), CAP_ERIGHTS);
+    /* a call with a lend through the badged capability: the same badge */
+    uint64_t args[6] = {b, named(w.client, "buf"), CAP_R_READ, 0, 0, 0};
+    CHECK_EQ(ipc_invoke(&w, w.client, "do_lend", args), 0x1234);
+    /* gone with its parent */
+    CHECK_EQ(cap_delete(ct, ep), CAP_OK);
+    CHECK(call_h(&w, b) < 0);
+    ipc_world_down(&w);
+}

@@ -181,6 +181,16 @@ int cap_lease_info(cap_table_t *t, cap_handle_t h, bool *is_lease, uint64_t *end
 int cap_derive(cap_table_t *src, cap_handle_t h, uint32_t mask, cap_table_t *dst,
                cap_handle_t *out);
 
+/* As cap_derive, for an endpoint capability h without a badge: the new
+ * capability carries badge (not 0), which the endpoint's server reads in
+ * each call made through it or anything derived from it or moved
+ * (ipc_call_badge), and which no holder can change. Kernel only: the
+ * kernel mints badges for the domains it builds (kernel/core/wasiprog.c).
+ * CAP_EINVAL for badge 0 or another object, CAP_ERIGHTS when h has one. */
+int cap_derive_badge(cap_table_t *src, cap_handle_t h, uint32_t mask, cap_table_t *dst,
+                     uint64_t badge, cap_handle_t *out);
+/* The badge of h (0: none). */
+int cap_badge(cap_table_t *t, cap_handle_t h, uint64_t *badge);
 /* As cap_derive, and the new capability is a lease ending at end_ns (on the
  * clock cap_tick is given) or, for _event, when the holder of h calls
  * cap_lease_end. *lease (if not NULL) gets the lease id; either kind can be

@@ -119,6 +119,7 @@ typedef struct domain {
     thread_t *holder;               /* the thread in a non-reentrant domain */
     waitq_t callers;                /* threads waiting for it to be free */
     uint64_t calls, traps;          /* statistics */
+    uint64_t call_badge;            /* the badge of the capability the running call came through */
     /* Overlays (buffer and device mappings) in its linear memory:
      * [off, off+len) each, under capability map_h of map_holder to
      * map_obj (kernel/core/overlay.h). */

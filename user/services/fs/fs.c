@@ -11,6 +11,12 @@
  * NHANDLES entries, each with a generation, so a closed or stale handle
  * (its file deleted) is refused rather than reused.
  *
+ * A call through a badged capability (the kernel mints them for the WASI
+ * programs it runs, one per preopened directory: docs/storage.md) stands
+ * for the directory whose handle the badge is: everything is resolved
+ * beneath it, handle 0 included, and only handles opened under that badge
+ * (and the badge's own) are taken.
+ *
  * Capabilities: blk.io (to call), fs.root (served), nothing else.
  *
  * Block I/O is zero-copy into the block cache: a buffer of EXT2_CACHE
@@ -44,7 +50,7 @@ typedef struct node {
     uint32_t ino;
     uint16_t gen;
     uint8_t used, flags;    /* FS_O_WRITE when open for writing */
-    uint8_t ep;             /* the endpoint it was opened through: only that one takes it */
+    uint32_t scope;         /* the endpoint (and badge) it was opened through: only that one takes it */
 } node_t;
 static node_t nodes[NHANDLES];
 
@@ -210,24 +216,30 @@ static int32_t ensure_mounted(void)
 
 /* ---- handles */
 
-static int64_t node_new(uint32_t ino, uint8_t flags, uint8_t ep)
+/* A scope: endpoint ep (0 fs.root, 1.. a directory endpoint), and the
+ * badge of the capability the call came through (a directory handle, or
+ * 0). */
+#define SCOPE(ep, badge) ((uint32_t)(ep) | (uint32_t)(badge) << 3)
+#define BADGE_MAX 0xffffff  /* a handle: index | generation << 8 */
+
+static int64_t node_new(uint32_t ino, uint8_t flags, uint32_t scope)
 {
     for (int i = 0; i < NHANDLES; i++)
         if (!nodes[i].used) {
             nodes[i].used = 1;
             nodes[i].ino = ino;
             nodes[i].flags = flags;
-            nodes[i].ep = ep;
+            nodes[i].scope = scope;
             return (int64_t)(i + 1) | (int64_t)nodes[i].gen << 8;
         }
     return FS_ENFILE;
 }
 
-/* Handle h (not 0) as endpoint ep presents it: its node, or 0. */
-static node_t *node_get(int64_t h, uint8_t ep)
+/* Handle h (not 0) as a caller in scope presents it: its node, or 0. */
+static node_t *node_get(int64_t h, uint32_t scope)
 {
     int64_t i = (h & 0xff) - 1;
-    if (i < 0 || i >= NHANDLES || !nodes[i].used || (h >> 8) != nodes[i].gen || nodes[i].ep != ep)
+    if (i < 0 || i >= NHANDLES || !nodes[i].used || (h >> 8) != nodes[i].gen || nodes[i].scope != scope)
         return 0;
     return &nodes[i];
 }
@@ -240,7 +252,8 @@ typedef struct req {
     int64_t a1, a2;
     uint32_t start;         /* the start directory's inode */
     uint32_t root;          /* the endpoint's directory */
-    uint8_t ep;             /* 0 fs.root, 1.. a directory endpoint */
+    uint32_t scope;         /* SCOPE(endpoint, badge) */
+    int64_t badge;          /* the caller's badge: a directory handle of the endpoint, or 0 */
     int flags;              /* EXT2_BENEATH below a handle or a directory endpoint */
     node_t *node;           /* the handle's node (0 for the root) */
     uint8_t *win;           /* the lent buffer, mapped */
@@ -325,6 +338,15 @@ static bool fill_rec(void *arg, uint32_t ino, uint8_t type, const char *name, ui
     return true;
 }
 
+/* Handle h (not 0) as request r presents it: a node opened in its scope,
+ * or under a badge the badge's own directory. */
+static node_t *req_node(const req_t *r, int64_t h)
+{
+    if (r->badge && h == r->badge)
+        return node_get(h, r->scope & 7);
+    return node_get(h, r->scope);
+}
+
 static int64_t do_op(uint32_t code, req_t *r)
 {
     char path[FS_PATH_MAX], path2[FS_PATH_MAX];
@@ -378,7 +400,7 @@ static int64_t do_op(uint32_t code, req_t *r)
             return FS_EISDIR;
         if ((pfl & FS_O_TRUNC) && ext2_is_reg(&in) && (e = ext2_truncate(&fs, &in, 0)))
             return err(e);
-        return node_new(in.ino, (uint8_t)(pfl & FS_O_WRITE), r->ep);
+        return node_new(in.ino, (uint8_t)(pfl & FS_O_WRITE), r->scope);
     }
     case FS_CLOSE:
         if (!r->node)
@@ -479,7 +501,7 @@ static int64_t do_op(uint32_t code, req_t *r)
         uint32_t start2 = r->root;
         int flags = r->flags;
         if (r->a2) {
-            node_t *n2 = node_get(r->a2, r->ep);
+            node_t *n2 = req_node(r, r->a2);
             if (!n2)
                 return FS_EBADF;
             start2 = n2->ino;
@@ -569,7 +591,10 @@ static int64_t serve(uint8_t ep, int64_t a0, int64_t a1, int64_t a2, int64_t len
     int64_t h = a0 >> 8;
     if (code >= FS_NOPS || h < 0 || h > 0x7fffffff)
         return ATH_EINVAL;
-    req_t r = {a1, a2, EXT2_ROOT, EXT2_ROOT, ep, 0, 0, 0, 0};
+    req_t r = {a1, a2, EXT2_ROOT, EXT2_ROOT, SCOPE(ep, 0), 0, 0, 0, 0, 0};
+    int64_t badge = ath_call_badge();
+    if (badge && (badge < 0 || badge > BADGE_MAX))
+        return FS_EBADF;
     if (ep) {
         read_dirs();
         ext2_inode_t d;
@@ -582,8 +607,24 @@ static int64_t serve(uint8_t ep, int64_t a0, int64_t a1, int64_t a2, int64_t len
         r.start = r.root = d.ino;
         r.flags = EXT2_BENEATH;
     }
+    if (badge) {
+        /* The badge's directory, a handle of this endpoint's, is the root
+         * of everything the caller names. */
+        node_t *base = node_get(badge, SCOPE(ep, 0));
+        ext2_inode_t d;
+        if (!base)
+            return FS_EBADF;
+        if ((e = ext2_inode(&fs, base->ino, &d)))
+            return err(e);
+        if (!ext2_is_dir(&d))
+            return FS_ENOTDIR;
+        r.start = r.root = base->ino;
+        r.flags = EXT2_BENEATH;
+        r.scope = SCOPE(ep, badge);
+        r.badge = badge;
+    }
     if (h) {
-        if (!(r.node = node_get(h, ep)))
+        if (!(r.node = req_node(&r, h)))
             return FS_EBADF;
         r.start = r.node->ino;
         r.flags = EXT2_BENEATH;
@@ -613,7 +654,7 @@ static int64_t serve(uint8_t ep, int64_t a0, int64_t a1, int64_t a2, int64_t len
     if (changes(code) && fs.rw) {
         int w = ext2_writeback(&fs);
         if (w && res >= 0) {
-            node_t *n = code == FS_OPEN ? node_get(res, ep) : 0;
+            node_t *n = code == FS_OPEN ? node_get(res, r.scope) : 0;
             if (n)                          /* the caller never sees the handle */
                 n->used = 0, n->gen++;
             res = FS_ERR(w);
