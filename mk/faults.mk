@@ -8,7 +8,7 @@ FAULTS_DIR  := $(BUILD)/faults
 FAULTS_BIN  := $(FAULTS_DIR)/faults
 FAULTS_DRV  := $(FAULTS_DIR)/blkdrv.wasm
 FAULTS_DRVC := $(FAULTS_DIR)/blkdrv_ck.wasm
-FAULTS_SRC  := tools/faults/faults.c tools/faults/wmut.c tools/faults/fstub.c \
+FAULTS_SRC  := tools/faults/faults.c tools/faults/campaign.c tools/faults/wmut.c tools/faults/fstub.c \
                tests/kernel/test_ipc_shim.c tests/kernel/kshim.c
 FAULTS_KOBJ := $(patsubst kernel/%.c,$(SAN)/obj/ktest/%.o,$(KHOST_KSRC))
 N ?= 1000
@@ -33,9 +33,28 @@ $(FAULTS_DRVC): tools/faults/blkdrv.c
 	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Wl,--no-entry \
 	    -DBLK_CHECKS $< -o $@
 
+# Hosted unless ARCH is given; with ARCH, the same campaign inside a test
+# kernel in QEMU (kernel/test/faultcamp.c), on the kernel's own supervisor,
+# scheduler and page tables. Its whole console goes to build/faults-ARCH.log.
+#   make faults ARCH=x86_64|aarch64|riscv64 N=1000 [FAULTS_SEED=1]
+FAULTS_ARCH := $(if $(filter file undefined default,$(origin ARCH)),hosted,$(ARCH))
+ifeq ($(FAULTS_ARCH),hosted)
 faults: $(FAULTS_BIN) $(FAULTS_DRV) $(if $(filter 1,$(FAULTS_CHECKS)),$(FAULTS_DRVC))
 	@ASAN_OPTIONS=detect_leaks=1 $(FAULTS_BIN) -m $(FAULTS_DRV) -n $(N) -s $(FAULTS_SEED) \
 	    -j $(FAULTS_JOBS) $(if $(filter 1,$(FAULTS_CHECKS)),-C $(FAULTS_DRVC))
+else
+faults:
+	@$(MAKE) --no-print-directory ARCH=$(FAULTS_ARCH) KTEST=1 faults-qemu-run
+endif
+.PHONY: faults faults-qemu-run
+faults-qemu-run: kernel
+	@timeout -k 5 3600 $(QEMU_CMD) $(ARCH_IMAGE) \
+	    -append "athanor.faults=$(N) athanor.faults-seed=$(FAULTS_SEED)" </dev/null 2>&1 | \
+	    tr -d '\r' >$(BUILD)/faults-$(ARCH).log; \
+	grep -E '^(faults: (totals|[0-9]+ injected|FAILED)|panic: )' $(BUILD)/faults-$(ARCH).log; \
+	grep -q '^faults: ok$$' $(BUILD)/faults-$(ARCH).log || \
+	    { echo "faults: the campaign failed or the kernel crashed ($(BUILD)/faults-$(ARCH).log)" >&2; \
+	      exit 1; }
 
 .PHONY: faults
 TOOLS += $(FAULTS_BIN) $(FAULTS_DRV) $(FAULTS_DRVC)

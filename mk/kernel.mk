@@ -53,11 +53,14 @@ KCORE_SRC := $(addprefix kernel/core/,bootimg.c cap.c dev.c devices.c domain.c h
                supervise.c sysctl.c time.c trap.c vm.c wasiprog.c wasm_platform.c)
 # The WASI layer (docs/wasi.md), the same files the hosted runner links.
 KWASI_SRC := $(addprefix src/wasi/,wasi.c wasi_fd.c wasi_path.c)
-KTEST_HARNESS := $(addprefix kernel/test/,hostile.c ipcbench.c join.c ktest.c kspec.c resetbench.c \
-                   scenario.c selftest.c selftest_fault.c selftest_sched.c spectest.c)
+KTEST_HARNESS := $(addprefix kernel/test/,faultcamp.c hostile.c ipcbench.c join.c ktest.c kspec.c \
+                   resetbench.c scenario.c selftest.c selftest_fault.c selftest_sched.c spectest.c)
+# The fault campaign's core and mutator, shared with the hosted campaign (tools/faults/).
+KTEST_FAULTS := tools/faults/campaign.c tools/faults/wmut.c
 KOBJ := $(patsubst kernel/core/%.c,$(KBUILD)/core/%.o,$(KCORE_SRC)) \
         $(if $(ARCH_NO_PORT_IO),$(KBUILD)/common/noio.o) \
         $(if $(KTEST_ON),$(patsubst kernel/test/%.c,$(KBUILD)/test/%.o,$(KTEST_HARNESS))) \
+        $(if $(KTEST_ON),$(patsubst tools/faults/%.c,$(KBUILD)/faults/%.o,$(KTEST_FAULTS))) \
         $(patsubst src/wasm/%.c,$(KBUILD)/wasm/%.o,$(ENGINE_SRC)) \
         $(patsubst src/wasi/%.c,$(KBUILD)/wasi/%.o,$(KWASI_SRC)) \
         $(patsubst $(KARCH)/%,$(KBUILD)/arch/%.o,$(ARCH_SRC))
@@ -74,7 +77,10 @@ $(KBUILD)/common/%.o: kernel/arch/common/%.c
 	clang $(KCFLAGS) -c $< -o $@
 $(KBUILD)/test/%.o: kernel/test/%.c
 	@mkdir -p $(dir $@)
-	clang $(KCFLAGS) -Ikernel/core -c $< -o $@
+	clang $(KCFLAGS) -Ikernel/core -Itools/faults -c $< -o $@
+$(KBUILD)/faults/%.o: tools/faults/%.c
+	@mkdir -p $(dir $@)
+	clang $(KCFLAGS) -DCAMP_KERNEL -c $< -o $@
 $(KBUILD)/core/bootimg.o: kernel/core/bootimg.c $(BOOTIMG)
 	@mkdir -p $(dir $@)
 	clang $(KCFLAGS) -DBOOTIMG_PATH='"$(abspath $(BOOTIMG))"' -c $< -o $@

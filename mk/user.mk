@@ -106,7 +106,12 @@ SCN_MODULES := $(addprefix scenario/,call.wasm callee.wasm trap.wasm trapsrv.was
                  buffer.wasm reader.wasm bufpeer.wasm lease.wasm rowrite.wasm rosrv.wasm blkio.wasm fsread.wasm fswrite.wasm fscrash.wasm fsbench.wasm fsdir.wasm fsbadge.wasm rngget.wasm)
 TEST_MODULES := $(PRODUCT_MODULES) test/e2e.wasm test/corrupt.wasm test/invalid.wasm \
                 $(HOSTILE_MODULES) $(SCN_MODULES) ipc/server.wasm ipc/client.wasm \
-                $(LANG_TEST_MODULES)
+                $(LANG_TEST_MODULES) faults/blkdrv.wasm
+
+# The fault campaign's driver (tools/faults/blkdrv.c) for "athanor.faults=N".
+$(MODBUILD)/faults/blkdrv.wasm: tools/faults/blkdrv.c
+	@mkdir -p $(dir $@)
+	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Wl,--no-entry $< -o $@
 
 $(MODBUILD)/boot.img: $(BUILD)/mkbootimg user/manifest.txt $(addprefix $(MODBUILD)/,$(PRODUCT_MODULES))
 	$(BUILD)/mkbootimg $@ manifest=user/manifest.txt \

@@ -42,6 +42,7 @@ extern bool klog_quiet;                 /* printk.c: athanor.quiet, the console 
 
 /* heap.c */
 size_t heap_bytes(void);
+size_t heap_objects(void);
 
 /* trap.c */
 void trap_backtrace(uintptr_t fp);

@@ -260,6 +260,9 @@ static void stage2(void *arg)
 #ifdef ATHANOR_TEST
     if (str_has_word(st->cmdline, "athanor.bench-reset"))   /* the reset bench, then off */
         arch_poweroff(resetbench_run());
+    int faults = faultcamp_run(st->cmdline);   /* athanor.faults=N: the campaign, then off */
+    if (faults >= 0)
+        arch_poweroff(faults);
     if (str_has_word(st->cmdline, "athanor.bench-fs"))   /* the file bench, then off */
         arch_poweroff(scenario_run_named("fsbench", 600000));
     if (str_has_word(st->cmdline, "athanor.bench"))   /* the IPC bench, then off */

@@ -52,4 +52,9 @@ int ipcbench_run(void);
  * restart figures, ending with the "reset: ..." line; 0, or 1 on failure. */
 int resetbench_run(void);
 
+/* faultcamp.c: "athanor.faults=N": the fault campaign on this kernel,
+ * ending with the "faults: ..." line and "faults: ok"; 0, or 1 on failure;
+ * -1 (nothing run) without athanor.faults= on the command line. */
+int faultcamp_run(const char *cmdline);
+
 #endif

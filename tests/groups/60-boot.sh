@@ -177,7 +177,10 @@ check_log() {
         ok "$a block driver killed mid-request from another thread: $(grep -m1 '^scenario fskill: vblk killed' "$log" | sed 's/^scenario fskill: //'), $(grep -m1 '^scenario fskill: [0-9]' "$log" | sed 's/^scenario fskill: //'); the file whole on the disk"
     else bad "$a block driver killed mid-request: $(grep -m1 '^scenario fskill:' "$log" || echo 'no fskill line'); /kill.bin on the image not as written?"; fi
     # The console driver domain (docs/drivers.md) echoed the line fed on stdin.
-    if grep -qx "uart: echo $UART_LINE" "$log" && grep -q '^selftest uart_echo: ok' "$log"; then ok "$a uart echo (driver domain)"
+    # The line must come in by the receive interrupt (taken at least once),
+    # not only by the driver's fallback poll after its wait times out.
+    if grep -qx "uart: echo $UART_LINE" "$log" &&
+       grep -qE '^selftest uart_echo: ok .*, irq [0-9]+ taken [1-9][0-9]* times\)' "$log"; then ok "$a uart echo (driver domain, by interrupt)"
     else bad "$a uart echo: $(grep -m1 '^selftest uart_echo:' "$log" || echo 'no uart_echo line')"; fi
     if [ "$a" = x86_64 ]; then
         if [ "$st" = 1 ]; then ok "$a isa-debug-exit code 1"

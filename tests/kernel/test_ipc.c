@@ -41,6 +41,22 @@ TEST(ipc_call_between_domains)
     ipc_world_down(&w);
 }
 
+/* On a thread, a non-reentrant server calling itself is a cycle: the call
+ * fails at once with EBUSY; waiting for the server would wait for itself
+ * until the deadline (and then fail with ETIMEDOUT). */
+TEST(ipc_self_call_on_a_thread_is_busy_not_a_wait)
+{
+    static char token;
+    ipc_world_t w;
+    CHECK(ipc_world_up(&w, IPC_TEST_MANIFEST));
+    ipc_shim_current = (thread_t *)&token;
+    CHECK_EQ(ipc_client_call(&w, "srv.self", 0, 0, 0, 0), IPC_EBUSY);
+    ipc_shim_current = NULL;
+    CHECK_EQ(w.server->active, 0);
+    CHECK_EQ(ipc_client_call(&w, "srv.add", 1, 2, 3, 4), 10);
+    ipc_world_down(&w);
+}
+
 TEST(ipc_server_trap_returns_error)
 {
     ipc_world_t w;

@@ -19,7 +19,7 @@
  *        faults still go only into the plain driver's code)
  *        faults -m driver.wasm -s SEED --one I [-o mutant.wasm]   (replay one)
  */
-#include "wmut.h"
+#include "campaign.h"
 
 #include "kshim.h"
 
@@ -39,80 +39,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FUEL 2000000000      /* safe points per call: a backstop (compiled code runs 20M in a few ms); hangs are the watchdog's */
 #define TICK_US 2000         /* the supervisor's tick (CPU time) */
 #define CHUNK 2000           /* injections per child process */
 #define HANG_SECONDS 20      /* one injection taking longer: the kernel hung */
-
-enum { OUT_CLEAN, OUT_WRONG, OUT_TRAP, OUT_DETECTED, OUT_FALSE, OUT_PERSIST, OUT_REJECT,
-       OUT_NORECOVER, OUT_NONE, OUT_KINDS };
-static const char *const out_name[OUT_KINDS] = {
-    "ran clean", "wrong answers (undetected)", "trapped and restarted",
-    "wrong answer caught by a self-check", "self-check failed on a right answer",
-    "restarted, trapped again", "rejected at load", "restart failed", "no site",
-};
-
-/* The domain system: the driver (its code: the current mutant) and a
- * client holding an endpoint capability for each handler. restart=N: the
- * supervisor restarts at once, every time (no back-off). With -c each
- * endpoint also runs the driver's self-check (check=, blkdrv.c *_ck). */
-#define DRV_LINE "blkdrv blkdrv.wasm mem=32 restart=1000000000 budget=20\n"
-#define EP(h, ck) "    endpoint blk." h " handler=" h ck "\n"
-#define DRV_EPS(c1, c2, c3, c4, c5, c6) \
-    EP("init", c1) EP("blk_write", c2) EP("blk_read", c3) EP("tx_put", c4) \
-    EP("tx_drain", c5) EP("status", c6)
-static const char manifest_plain[] = DRV_LINE DRV_EPS("", "", "", "", "", "")
-    "client client.wasm\n"
-    "    endpoint blk.init\n"
-    "    endpoint blk.blk_write\n"
-    "    endpoint blk.blk_read\n"
-    "    endpoint blk.tx_put\n"
-    "    endpoint blk.tx_drain\n"
-    "    endpoint blk.status\n";
-static const char manifest_checked[] = DRV_LINE
-    DRV_EPS(" check=init_ck", " check=blk_write_ck", " check=blk_read_ck", " check=tx_put_ck",
-            " check=tx_drain_ck", " check=status_ck")
-    "client client.wasm\n"
-    "    endpoint blk.init\n"
-    "    endpoint blk.blk_write\n"
-    "    endpoint blk.blk_read\n"
-    "    endpoint blk.tx_put\n"
-    "    endpoint blk.tx_drain\n"
-    "    endpoint blk.status\n";
-static const uint8_t empty_module[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
-
-/* One workload step: handler and arguments. */
-static const struct { const char *h; int64_t a, b; } work[] = {
-    {"init", 0, 0},      {"blk_write", 3, 77}, {"blk_read", 0, 16}, {"tx_put", 'A', 0},
-    {"tx_put", 'z', 0},  {"tx_drain", 8, 0},   {"blk_write", 16, 1}, {"blk_read", 10, 10},
-    {"blk_write", 15, 5}, {"blk_read", 15, 1}, {"tx_drain", 1, 0},  {"status", 0, 0},
-};
-#define NWORK (sizeof work / sizeof work[0])
-static const char *const handlers[] = {"init", "blk_write", "blk_read", "tx_put", "tx_drain",
-                                       "status"};
-#define NHANDLERS (sizeof handlers / sizeof handlers[0])
-
-typedef struct rec {
-    uint32_t i;
-    uint8_t out, kind, restarts;
-    uint8_t plain_out;     /* with -C: the same fault without the self-checks */
-    uint32_t recov_ns;
-} rec_t;
-
-typedef struct world {
-    wasm_runtime_t *rt;
-    wasm_exec_t *ex;
-    domsys_t sys;
-    domain_t *drv, *cli;
-    bool checks;
-    const uint8_t *orig;
-    size_t orig_len;
-    int64_t golden[NWORK];
-} world_t;
-
-/* The driver's code for the next load (domsys_t.find_file has no context). */
-static const uint8_t *cur_code;
-static size_t cur_len;
 
 static int verbose;
 
@@ -124,70 +53,6 @@ uint64_t timer_now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t now_ns(void)
-{
-    return timer_now_ns();
-}
-
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-static bool files(const char *n, const uint8_t **d, size_t *l)
-{
-    if (!strcmp(n, "blkdrv.wasm"))
-        *d = cur_code, *l = cur_len;
-    else if (!strcmp(n, "client.wasm"))
-        *d = empty_module, *l = sizeof empty_module;
-    else
-        return false;
-    return true;
-}
-
-/* The client's current handle for handler h (re-issued after each fault,
- * so looked up as athanor.cap_find would), or 0. */
-static cap_handle_t handle(world_t *w, const char *h)
-{
-    char name[32] = "blk.";
-    cap_handle_t c = 0;
-    strncat(name, h, sizeof name - 5);
-    domain_cap_find(w->cli, name, strlen(name), &c);
-    return c;
-}
-
-/* Loads bytes as the driver's code through the kernel's domain_load
- * (instantiate, snapshot): 0 ready, or OUT_REJECT. The endpoints stay;
- * their cached functions are resolved again. */
-static int drv_load(world_t *w, const uint8_t *bytes, size_t len)
-{
-    domain_t *d = w->drv;
-    for (size_t i = 0; i < NHANDLERS; i++) {
-        kobj_t *o;
-        if (cap_lookup(w->cli->caps, handle(w, handlers[i]), KOBJ_ENDPOINT, CAP_R_CALL, &o) == CAP_OK)
-            ((endpoint_t *)o)->fn = NULL;
-    }
-    if (d->inst)
-        wasm_instance_free(d->inst);
-    if (d->mod)
-        wasm_module_free(d->mod);
-    d->inst = NULL, d->mod = NULL, d->state = DOMAIN_DEAD;
-    return domain_load(d, "blkdrv.wasm", bytes, len) ? 0 : OUT_REJECT;
-}
-
-/* A client call through the endpoint capability for handler h: 0 or an error. */
-static int call(world_t *w, const char *h, int64_t a, int64_t b, int64_t *res)
-{
-    uint64_t args[4] = {(uint64_t)a, (uint64_t)b, 0, 0}, r = 0;
-    wasm_exec_set_fuel(w->ex, FUEL);
-    int e = ipc_call(w->cli->caps, w->ex, handle(w, h), args, 0, &r);
-    *res = (int64_t)r;
-    return e;
 }
 
 /* The supervisor's tick as the kernel runs it (a timer interrupt; the
@@ -208,11 +73,11 @@ static void on_tick(int sig)
 static wasm_trap_kind_t tick_hook(wasm_exec_t *ex, void *user)
 {
     wasm_exec_clear_interrupt(ex);
-    sup_tick(user, now_ns());
+    sup_tick(user, timer_now_ns());
     return WASM_OK;
 }
 
-static void tick_start(world_t *w)
+static void tick_start(camp_world_t *w)
 {
     struct itimerval it = {{0, TICK_US}, {0, TICK_US}};
     tick_ex[tick_ex[0] != NULL] = w->ex;
@@ -231,122 +96,41 @@ static void tick_stop(wasm_exec_t *ex)
         setitimer(ITIMER_VIRTUAL, &it, NULL);
 }
 
+/* A world as the hosted campaign runs it: the core's (campaign.c) on a
+ * runtime and an exec of its own, with the watchdog's tick. */
+typedef struct world {
+    wasm_runtime_t *rt;
+    camp_world_t c;
+} world_t;
+
 static bool world_up(world_t *w, const uint8_t *orig, size_t len, bool checks)
 {
-    memset(w, 0, sizeof *w);
-    w->checks = checks;
-    w->orig = orig, w->orig_len = len;
-    cur_code = orig, cur_len = len;
-    if (!(w->rt = wasm_runtime_new(NULL)) || !domsys_init(&w->sys, w->rt, files) ||
-        !(w->ex = wasm_exec_new(w->rt)))
+    wasm_exec_t *ex;
+    if (!(w->rt = wasm_runtime_new(NULL)) || !(ex = wasm_exec_new(w->rt)) ||
+        !camp_world_up(&w->c, w->rt, ex, orig, len, checks))
         return false;
-    if (checks)
-        domsys_load_manifest(&w->sys, manifest_checked, sizeof manifest_checked - 1);
-    else
-        domsys_load_manifest(&w->sys, manifest_plain, sizeof manifest_plain - 1);
-    if (!(w->cli = domain_find(&w->sys, "client")) || !(w->drv = domain_find(&w->sys, "blkdrv")) ||
-        w->drv->state != DOMAIN_READY || !w->drv->sup.snap)
-        return false;
-    tick_start(w);
-    for (size_t s = 0; s < NWORK; s++)
-        if (call(w, work[s].h, work[s].a, work[s].b, &w->golden[s]))
-            return false;
-    return true;
+    tick_start(&w->c);
+    return camp_world_golden(&w->c);
 }
 
 static void world_down(world_t *w)
 {
-    tick_stop(w->ex);
-    domsys_fini(&w->sys);
-    wasm_exec_free(w->ex);
+    tick_stop(w->c.ex);
+    camp_world_down(&w->c);
+    wasm_exec_free(w->c.ex);
     wasm_runtime_free(w->rt);
 }
 
-/* After the trapping call: the supervisor has logged the fault, re-issued
- * the driver's capabilities and reset it to its snapshot (domain_fault ->
- * domain_restart). The restarted driver must answer its first call
- * (status) exactly as right after its load (the reset undid the workload's
- * state); *ns runs from the fault to that answer. The mutant's code is
- * what restarts, so the fault may come back (OUT_PERSIST). */
-static int recover(world_t *w, uint32_t restarts0, int64_t fresh, int out, rec_t *rc)
+static camp_rec_t inject(world_t *w, const wmut_t *m, uint64_t seed, uint32_t i, uint8_t *buf)
 {
-    int64_t r;
-    domain_t *d = w->drv;
-    if (d->state != DOMAIN_READY || d->sup.restarts != restarts0 + 1)
-        return OUT_NORECOVER;
-    rc->restarts = 1;
-    int e = call(w, "status", 0, 0, &r);
-    uint64_t t = now_ns();
-    if (e == IPC_ETRAP) {
-        rc->restarts = (uint8_t)(d->sup.restarts - restarts0);
-        return OUT_PERSIST;
+    if (verbose) {
+        uint8_t kind;
+        uint32_t site;
+        if (camp_mutant(m, seed, i, buf, w->c.orig_len + 64, &kind, &site))
+            fprintf(stderr, "faults: injection %u: %s at instruction %u (offset %u)\n", i,
+                    wmut_kind_name(kind), site, m->insn[site].off);
     }
-    if (e || r != fresh)
-        return OUT_NORECOVER;
-    uint64_t ns = t - d->sup.fault_at;
-    rc->recov_ns = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
-    return out;
-}
-
-/* The mutant of injection i (seed s) into buf: its length, or 0. */
-static size_t mutant(const wmut_t *m, uint64_t s, uint32_t i, uint8_t *buf, size_t cap,
-                     uint8_t *kind)
-{
-    uint64_t r = mix(s ^ mix(i));
-    uint32_t site;
-    for (int t = 0; t < WMUT_KINDS; t++) {
-        *kind = (uint8_t)((r + (uint64_t)t) % WMUT_KINDS);
-        size_t n = wmut_apply(m, (wmut_kind_t)*kind, mix(r), buf, cap, &site);
-        if (n) {
-            if (verbose)
-                fprintf(stderr, "faults: injection %u: %s at instruction %u (offset %u)\n", i,
-                        wmut_kind_name(*kind), site, m->insn[site].off);
-            return n;
-        }
-    }
-    return 0;
-}
-
-/* One injection: its record. The first call (status, which writes
- * nothing) gives the state a reset must bring back. */
-static rec_t inject(world_t *w, const wmut_t *m, uint64_t seed, uint32_t i, uint8_t *buf)
-{
-    rec_t rc = {i, OUT_NONE, 0, 0, OUT_NONE, 0};
-    size_t n = mutant(m, seed, i, buf, w->orig_len + 64, &rc.kind);
-    if (!n)
-        return rc;
-    cur_code = buf, cur_len = n;
-    if (drv_load(w, buf, n) == OUT_REJECT) {
-        rc.out = OUT_REJECT;
-        return rc;
-    }
-    int64_t fresh;
-    uint32_t restarts0 = w->drv->sup.restarts;
-    int e = call(w, "status", 0, 0, &fresh);
-    if (e == IPC_ETRAP) {
-        rc.out = OUT_PERSIST;     /* no state to compare with: it traps again */
-        rc.restarts = (uint8_t)(w->drv->sup.restarts - restarts0);
-        return rc;
-    }
-    rc.out = e ? OUT_WRONG : OUT_CLEAN;
-    for (size_t s = 0; s < NWORK; s++) {
-        int64_t r;
-        restarts0 = w->drv->sup.restarts;
-        e = call(w, work[s].h, work[s].a, work[s].b, &r);
-        if (e == IPC_ETRAP) {
-            /* A self-check that failed: the kernel kept the handler's
-             * answer in r (the client got IPC_ETRAP): was it wrong? */
-            const char *why = w->drv->sup.last_why;
-            int out = OUT_TRAP;
-            if (why && !strcmp(why, "self-check failed"))
-                out = rc.out == OUT_WRONG || r != w->golden[s] ? OUT_DETECTED : OUT_FALSE;
-            rc.out = (uint8_t)recover(w, restarts0, fresh, out, &rc);
-            return rc;
-        }
-        if (e || r != w->golden[s])
-            rc.out = OUT_WRONG;
-    }
-    return rc;
+    return camp_inject(&w->c, m, seed, i, buf);
 }
 
 static uint8_t *read_file(const char *path, size_t *len)
@@ -405,7 +189,7 @@ static int child(const uint8_t *orig, size_t len, uint64_t seed, uint32_t from, 
     }
     for (uint32_t i = from; i < to; i++) {
         alarm(HANG_SECONDS);
-        rec_t rc = inject(&w, &m, seed, i, buf);
+        camp_rec_t rc = inject(&w, &m, seed, i, buf);
         if (g_plain)    /* the same fault in the plain driver */
             rc.plain_out = inject(&wp, &mp, seed, i, bufp).out;
         if (write(fd, &rc, sizeof rc) != sizeof rc)
@@ -429,14 +213,6 @@ static int child(const uint8_t *orig, size_t len, uint64_t seed, uint32_t from, 
 }
 
 /* ------------------------------------------------------------ the parent */
-
-typedef struct stats {
-    uint64_t out[OUT_KINDS], kind_out[WMUT_KINDS][OUT_KINDS];
-    uint64_t injected, crashes, leaks, restarts;
-    uint64_t cross[OUT_KINDS][OUT_KINDS];     /* -C: [without checks][with] */
-    uint32_t *recov;
-    size_t nrecov;
-} stats_t;
 
 typedef struct job {
     pid_t pid;
@@ -466,17 +242,6 @@ static bool job_start(job_t *j, uint32_t from, uint32_t to)
     return j->pid > 0;
 }
 
-static void tally(stats_t *st, const rec_t *rc)
-{
-    st->injected += rc->out != OUT_NONE;
-    st->out[rc->out]++;
-    st->kind_out[rc->kind % WMUT_KINDS][rc->out]++;
-    st->restarts += rc->restarts;
-    st->cross[rc->plain_out % OUT_KINDS][rc->out]++;
-    if (rc->out == OUT_TRAP || rc->out == OUT_DETECTED || rc->out == OUT_FALSE)
-        st->recov[st->nrecov++] = rc->recov_ns;
-}
-
 /* Collects job j; a crash counts against the injection after the last
  * one reported, and the rest of the range runs in a new child. */
 /* SIGINT/SIGTERM: stop, and report the injections done so far. */
@@ -488,16 +253,16 @@ static void on_stop(int sig)
     stopping = 1;
 }
 
-static void job_finish(stats_t *st, job_t *j)
+static void job_finish(camp_stats_t *st, job_t *j)
 {
     for (;;) {
-        rec_t rc;
+        camp_rec_t rc;
         uint32_t next = j->from;
         ssize_t n;
         if (stopping)       /* the next jobs of a stopped run: what they sent */
             kill(j->pid, SIGKILL);
         while ((n = read(j->fd, &rc, sizeof rc)) == sizeof rc) {
-            tally(st, &rc);
+            camp_tally(st, &rc);
             next = rc.i + 1;
         }
         close(j->fd);
@@ -531,16 +296,13 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static double pct_us(const stats_t *st, double p)
+static double pct_us(const camp_stats_t *st, uint32_t per_mille)
 {
-    if (!st->nrecov)
-        return 0;
-    size_t k = (size_t)(p * (double)(st->nrecov - 1) + 0.5);
-    return st->recov[k] / 1000.0;
+    return camp_recov_pct(st, per_mille) / 1000.0;
 }
 
 /* -C: what the self-checks changed, fault by fault. */
-static void report_checks(const stats_t *st)
+static void report_checks(const camp_stats_t *st)
 {
     uint64_t wrong = 0, caught = 0, by_check = 0, still = 0, clean = 0, flagged = 0;
     for (int w = 0; w < OUT_KINDS; w++) {
@@ -566,7 +328,7 @@ static void report_checks(const stats_t *st)
             (unsigned long long)flagged);
 }
 
-static void report(stats_t *st)
+static void report(camp_stats_t *st)
 {
     qsort(st->recov, st->nrecov, sizeof *st->recov, cmp_u32);
     if (g_plain)
@@ -574,7 +336,7 @@ static void report(stats_t *st)
     for (int k = 0; k < WMUT_KINDS; k++) {
         fprintf(stderr, "faults: %-11s", wmut_kind_name((wmut_kind_t)k));
         for (int o = 0; o < OUT_NONE; o++)
-            fprintf(stderr, " %s %llu%s", out_name[o], (unsigned long long)st->kind_out[k][o],
+            fprintf(stderr, " %s %llu%s", camp_out_name[o], (unsigned long long)st->kind_out[k][o],
                     o + 1 < OUT_NONE ? "," : "\n");
     }
     fprintf(stderr, "faults: totals: %llu ran clean, %llu wrong answers, %llu recovered after a "
@@ -590,14 +352,13 @@ static void report(stats_t *st)
     printf("faults: %llu injected, %llu kernel crashes, %llu traps, %llu restarts, "
            "recovery p50 %.1f us p99 %.1f us\n",
            (unsigned long long)st->injected, (unsigned long long)st->crashes,
-           (unsigned long long)(st->out[OUT_TRAP] + st->out[OUT_DETECTED] + st->out[OUT_FALSE] +
-                                st->out[OUT_PERSIST] + st->out[OUT_NORECOVER]),
-           (unsigned long long)st->restarts, pct_us(st, 0.50), pct_us(st, 0.99));
+           (unsigned long long)camp_traps(st), (unsigned long long)st->restarts, pct_us(st, 500),
+           pct_us(st, 990));
 }
 
 static int campaign(uint32_t n, int jobs)
 {
-    stats_t st = {0};
+    camp_stats_t st = {0};
     job_t *j = calloc((size_t)jobs, sizeof *j);
     if (!(st.recov = malloc(sizeof *st.recov * (n + 1))) || !j)
         return 2;
@@ -631,15 +392,16 @@ static int replay(uint32_t i, const char *out)
         return 2;
     if (out) {
         uint8_t kind;
-        size_t n = mutant(&m, g_seed, i, buf, g_len + 64, &kind);
+        uint32_t site;
+        size_t n = camp_mutant(&m, g_seed, i, buf, g_len + 64, &kind, &site);
         FILE *f = fopen(out, "wb");
         if (!f || fwrite(buf, 1, n, f) != n)
             return 2;
         fclose(f);
     }
-    rec_t rc = inject(&w, &m, g_seed, i, buf);
+    camp_rec_t rc = inject(&w, &m, g_seed, i, buf);
     printf("faults: injection %u (%s): %s, recovery %.1f us\n", i,
-           wmut_kind_name((wmut_kind_t)rc.kind), out_name[rc.out], rc.recov_ns / 1000.0);
+           wmut_kind_name((wmut_kind_t)rc.kind), camp_out_name[rc.out], rc.recov_ns / 1000.0);
     world_down(&w);
     wmut_free(&m);
     free(buf);

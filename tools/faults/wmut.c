@@ -7,8 +7,15 @@
  */
 #include "wmut.h"
 
+#ifdef CAMP_KERNEL      /* in a test kernel (kernel/test/faultcamp.c) */
+#include <kern/kernel.h>
+#define calloc(n, size) kmalloc((n) * (size))     /* n is at most 100,000 */
+#define realloc krealloc
+#define free kfree
+#else
 #include <stdlib.h>
 #include <string.h>
+#endif
 
 typedef struct rd {
     const uint8_t *p;
