@@ -6,6 +6,8 @@
 #     build; `make modules` lists each product module with its language and
 #     size, with at least a driver and a service in Rust and in
 #     AssemblyScript and a driver in WAT;
+#   - the AssemblyScript product modules allocate only at start: no export
+#     reaches the allocator or memory.grow (tests/lang/noalloc.sh);
 #   - the WAT import list (sdk/wat/athanor.wat) names exactly the kernel's
 #     host calls with their signatures; the WAT template builds and
 #     validates;
@@ -61,6 +63,26 @@ for want in "drivers/[^ ]* rust" "services/[^ ]* rust" "drivers/[^ ]* assemblysc
     if grep -Eq "^module $want [0-9]+$" "$OUT/modules.txt"; then ok "product image has a ${want#*] }: $(grep -Em1 "^module $want " "$OUT/modules.txt" | cut -d' ' -f2)"
     else bad "product image lacks a module matching '$want'"; fi
 done
+
+# AssemblyScript modules allocate only in their start function: rebuilt
+# with names (--debug), no export reaches the allocator or memory.grow
+# (tests/lang/noalloc.sh walks the call graph).
+na_ok=1 na_n=0
+rm -f "$OUT/noalloc.txt"
+while read -r word name lang bytes; do
+    [ "$word" = module ] && [ "$lang" = assemblyscript ] || continue
+    src=user/${name/#bin\//apps/}/main.ts
+    out=$OUT/noalloc-${name//\//-}.wasm
+    na_n=$((na_n + 1))
+    if ! sdk/assemblyscript/node_modules/.bin/asc "$src" --runtime stub -O3 --debug \
+            --use abort=sdk/assemblyscript/athanor/athAbort -o "$out" >"$OUT/noalloc.log" 2>&1 ||
+       ! bash tests/lang/noalloc.sh "$out" >>"$OUT/noalloc.txt"; then
+        na_ok=0; echo "noalloc: $name: $(tail -n 3 "$OUT/noalloc.txt" "$OUT/noalloc.log" | tr '\n' ' ')" >&2
+    fi
+done <"$OUT/modules.txt"
+if [ $na_ok = 1 ] && [ $na_n -ge 5 ]; then
+    ok "AssemblyScript product modules ($na_n): no export reaches the allocator or memory.grow"
+else bad "AssemblyScript allocation check ($na_n modules; $OUT/noalloc.txt)"; fi
 
 # ------------------------------------------------------------ Rust ownership
 
