@@ -531,17 +531,6 @@ export class Surface {
     return 0;
   }
 
-  /** Pixel (x, y) set to c (0x00RRGGBB); outside the surface aborts. */
-  set(x: i32, y: i32, c: u32): void {
-    assert(x >= 0 && x < this.width && y >= 0 && y < this.height);
-    store<u32>(this.pixels + <usize>((y * this.width + x) * 4), c);
-  }
-
-  get(x: i32, y: i32): u32 {
-    assert(x >= 0 && x < this.width && y >= 0 && y < this.height);
-    return load<u32>(this.pixels + <usize>((y * this.width + x) * 4));
-  }
-
   /** Rectangle (x, y, w, h) filled with c, clipped to the surface. */
   fill(x: i32, y: i32, w: i32, h: i32, c: u32): void {
     const x0 = max(x, 0), y0 = max(y, 0);
