@@ -27,6 +27,9 @@
 @external("athanor", "call") declare function ath_call(ep: i32, a0: i64, a1: i64, a2: i64, a3: i64, out: usize): i32;
 @external("athanor", "call_timeout") declare function ath_call_timeout(ep: i32, a0: i64, a1: i64, a2: i64, a3: i64, out: usize, ns: i64): i32;
 @external("athanor", "call_lend") declare function ath_call_lend(ep: i32, buf: i32, rights: u32, a0: i64, a1: i64, a2: i64, out: usize): i32;
+@external("athanor", "call_badge") declare function ath_call_badge(): i64;
+@external("athanor", "buf_dma") declare function ath_buf_dma(buf: i32, dma: i32, page: i32, devWrites: i32): i64;
+@external("athanor", "buf_undma") declare function ath_buf_undma(buf: i32): i32;
 @external("athanor", "send") declare function ath_send(ch: i32, p: usize, len: i32, cap: i32): i32;
 @external("athanor", "recv") declare function ath_recv(ch: i32, p: usize, cap: i32, got: usize, ns: i64): i32;
 @external("athanor", "notify") declare function ath_notify(ch: i32): i32;
@@ -273,6 +276,18 @@ export function bufMap(h: i32, room: Room): i32 {
 }
 
 export function bufUnmap(h: i32): i32 { return ath_buf_unmap(h); }
+
+/** In a handler: the badge of the capability the call came through (0:
+ * none; docs/ipc.md). */
+export function callBadge(): i64 { return ath_call_badge(); }
+
+/** Zero-copy I/O (docs/devices.md): the bus address of page `page` of a
+ * buffer moved or lent to us, for the device of dma (devWrites: the device
+ * writes it), pinned to that device until bufUndma; or an error. */
+export function bufDma(buf: i32, dma: i32, page: i32, devWrites: bool): i64 {
+  return ath_buf_dma(buf, dma, page, devWrites ? 1 : 0);
+}
+export function bufUndma(buf: i32): i32 { return ath_buf_undma(buf); }
 
 export const TYPE_BUFFER: u32 = 3;
 

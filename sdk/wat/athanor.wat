@@ -23,6 +23,7 @@
   (import "athanor" "call"         (func $call         (param i32 i64 i64 i64 i64 i32) (result i32)))
   (import "athanor" "call_timeout" (func $call_timeout (param i32 i64 i64 i64 i64 i32 i64) (result i32)))
   (import "athanor" "call_lend"    (func $call_lend    (param i32 i32 i32 i64 i64 i64 i32) (result i32)))
+  (import "athanor" "call_badge"   (func $call_badge   (result i64)))  ;; in a handler: the badge the call came through (0: none)
   ;; -- channels
   (import "athanor" "send"         (func $send         (param i32 i32 i32 i32) (result i32)))  ;; ch ptr len cap
   (import "athanor" "recv"         (func $recv         (param i32 i32 i32 i32 i64) (result i32)))  ;; ch ptr cap hptr timeout
@@ -48,6 +49,8 @@
   (import "athanor" "dma_map"      (func $dma_map      (param i32 i32) (result i32)))  ;; dma offset
   (import "athanor" "dma_unmap"    (func $dma_unmap    (param i32) (result i32)))
   (import "athanor" "dma_addr"     (func $dma_addr     (param i32 i32) (result i64)))  ;; dma page -> bus address
+  (import "athanor" "buf_dma"      (func $buf_dma      (param i32 i32 i32 i32) (result i64)))  ;; buf dma page dev_writes -> bus address (pinned)
+  (import "athanor" "buf_undma"    (func $buf_undma    (param i32) (result i32)))  ;; the device is done with buf's pages
   (import "athanor" "console_attach" (func $console_attach (param i32) (result i32)))
   (import "athanor" "console_read"   (func $console_read   (param i32 i32) (result i32)))
   (import "athanor" "console_input"  (func $console_input  (param i32 i32) (result i32)))
@@ -66,5 +69,7 @@
   (import "athanor" "sys_stdin" (func $sys_stdin (param i32 i32) (result i32)))
   (import "athanor" "sys_cmd" (func $sys_cmd (param i32 i32 i32) (result i32)))
   (import "athanor" "sys_halt" (func $sys_halt (param i32 i32) (result i32)))
+  ;; -- test kernels only (make KTEST=1): not linked by the product kernel
+  (import "athanor" "ktest_badge"  (func $ktest_badge  (param i32 i64) (result i32)))  ;; ep badge -> badged copy (ARG badgetest)
   (memory (export "memory") 1)
 )

@@ -39,6 +39,7 @@ pub mod raw {
                             timeout_ns: i64) -> i32;
         pub fn call_lend(ep: i32, buf: i32, rights: i32, a0: i64, a1: i64, a2: i64,
                          out: *mut i64) -> i32;
+        pub fn call_badge() -> i64;
         pub fn send(ch: i32, p: *const u8, len: i32, cap: i32) -> i32;
         pub fn recv(ch: i32, p: *mut u8, cap: i32, got: *mut i32, timeout_ns: i64) -> i32;
         pub fn notify(ch: i32) -> i32;
@@ -57,6 +58,8 @@ pub mod raw {
         pub fn dma_map(dma: i32, offset: i32) -> i32;
         pub fn dma_unmap(dma: i32) -> i32;
         pub fn dma_addr(dma: i32, page: i32) -> i64;
+        pub fn buf_dma(buf: i32, dma: i32, page: i32, dev_writes: i32) -> i64;
+        pub fn buf_undma(buf: i32) -> i32;
         pub fn console_attach(irq: i32) -> i32;
         pub fn console_read(p: *mut u8, cap: i32) -> i32;
         pub fn console_input(p: *const u8, len: i32) -> i32;
