@@ -7,7 +7,9 @@
 # for WASI's realtime clock; athanor.quiet with QUIET=1); the
 # shell runs it and powers off with its status. The kernel frames the
 # command's output with two markers, ESC ] azoth;begin BEL and
-# ESC ] azoth;end;STATUS BEL. This script takes them out of the stream
+# ESC ] azoth;end;STATUS BEL; between them a program's stderr comes
+# between ESC ] azoth;err BEL and ESC ] azoth;out BEL and goes to this
+# script's stderr. This script takes them out of the stream
 # (with QUIET=1 it also drops everything before the first and after the
 # second: firmware banners, the kernel's lines) and exits with STATUS,
 # which is also QEMU's own exit status (x86_64: isa-debug-exit, decoded;
@@ -38,13 +40,17 @@ gofile=$(mktemp)
 trap 'rm -f "$stfile" "$gofile"' EXIT
 filter() {
 QUIET="$QUIET" STFILE="$stfile" GOFILE="$gofile" perl -e '
-    binmode STDIN; binmode STDOUT; $| = 1;
-    my ($quiet, $buf, $state) = ($ENV{QUIET} eq "1", "", 0);
+    binmode STDIN; binmode STDOUT; binmode STDERR; $| = 1;
+    select(STDERR); $| = 1; select(STDOUT);
+    my ($quiet, $buf, $state, $err) = ($ENV{QUIET} eq "1", "", 0, 0);
     my $begin = "\e]azoth;begin\a";
     # The console (the kernel, the UART driver) sends LF as CR LF for
     # terminals and leaves every other byte alone: taking the CR before
     # each LF out gives back the bytes written exactly.
-    sub out { (my $t = $_[0]) =~ s/\r\n/\n/g; print $t if $state == 1 || !$quiet }
+    sub out {
+        (my $t = $_[0]) =~ s/\r\n/\n/g;
+        if ($state == 1 && $err) { print STDERR $t } elsif ($state == 1 || !$quiet) { print $t }
+    }
     while (1) {
         my $n = sysread(STDIN, my $chunk, 4096);
         $buf .= $chunk if $n;
@@ -60,7 +66,15 @@ QUIET="$QUIET" STFILE="$stfile" GOFILE="$gofile" perl -e '
                     next;
                 }
             } elsif ($state == 1) {
+                my $e = index($buf, "\e]azoth;end;");
+                if ($buf =~ /\e\]azoth;(err|out)\a/ && ($e < 0 || $-[0] < $e)) {
+                    out(substr($buf, 0, $-[0]));
+                    $err = $1 eq "err";
+                    $buf = substr($buf, $+[0]);
+                    next;
+                }
                 if ($buf =~ /\e\]azoth;end;(\d{1,3})\a/) {
+                    $err = 0;
                     out(substr($buf, 0, $-[0]));
                     open(my $f, ">", $ENV{STFILE}); print $f $1; close $f;
                     $buf = substr($buf, $+[0]);

@@ -182,6 +182,8 @@ typedef struct wasm_export_desc {
 uint32_t wasm_module_import_count(const wasm_module_t *m);
 void wasm_module_import(const wasm_module_t *m, uint32_t i, wasm_import_desc_t *out);
 uint32_t wasm_module_export_count(const wasm_module_t *m);
+/* Whether instantiating m runs a start function. */
+bool wasm_module_has_start(const wasm_module_t *m);
 void wasm_module_export(const wasm_module_t *m, uint32_t i, wasm_export_desc_t *out);
 
 /* ------------------------------------------------------------ extern values */

@@ -86,6 +86,7 @@ static void plat_halt(int status)
         end[n++] = '\x07';
         kcons_out(end, (uint32_t)n);
         cmd_framed = false;
+        wasiprog_frame_stderr = false;
     }
     power_status = status;
     power_req = 0;
@@ -97,6 +98,7 @@ static size_t plat_cmd(char *buf, size_t cap)
     if (run_cmd_len && !cmd_framed) {
         kcons_out(CMD_BEGIN, sizeof CMD_BEGIN - 1);
         cmd_framed = true;
+        wasiprog_frame_stderr = true;
     }
     return run_cmd_len;
 }

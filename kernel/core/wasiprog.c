@@ -81,12 +81,17 @@ typedef struct slot {
     wasm_exec_t *io_ex;         /* the one its requests run on (below) */
     wasm_trap_t *trap;
     int64_t start_exit;         /* >= 0: it exited with this in its start function */
+    bool deferred;              /* its start function runs on its own thread (wasiprog_run) */
     kfile_t files[PROG_FILES];
 } slot_t;
 
 static slot_t slots[WASIPROG_SLOTS];
 
 uint64_t wasiprog_epoch_ns;
+bool wasiprog_frame_stderr;
+
+#define ERR_BEGIN "\x1b]azoth;err\x07"
+#define ERR_END "\x1b]azoth;out\x07"
 
 static slot_t *slot_of(const domain_t *d)
 {
@@ -309,11 +314,49 @@ static uint16_t be_console_read(void *ctx, void *buf, size_t len, size_t *nread)
     return WASI_ESUCCESS;
 }
 
+/* poll_oneoff on stdin: waits up to ns for a message on the program's
+ * channel (kept for the next read) or its end, in steps, so a kill ends
+ * the wait. */
+static uint16_t be_stdin_wait(void *ctx, uint64_t ns, bool *ready, uint64_t *waited)
+{
+    slot_t *s = ctx;
+    uint64_t t0 = timer_now_ns(), end = ns > UINT64_MAX - t0 ? UINT64_MAX : t0 + ns;
+    *ready = false;
+    for (;;) {
+        if (s->in_eof || s->in_off < s->in_len || !s->in) {
+            *ready = true;
+            break;
+        }
+        if (s->d->state != DOMAIN_READY || s->d->sup.killed)
+            return WASI_EINTR;
+        uint64_t now = timer_now_ns();
+        uint64_t step = end > now ? (end - now < 20 * MS ? end - now : 20 * MS) : 0;
+        cap_handle_t got = 0;
+        int n = ipc_recv(s->d->caps, s->in, s->in_buf, sizeof s->in_buf, &got, step);
+        if (got)
+            cap_delete(s->d->caps, got);
+        if (n == IPC_ETIMEDOUT || n == IPC_EEMPTY) {
+            if (!step)
+                break;          /* the time is up */
+            continue;
+        }
+        if (n <= 0)
+            s->in_eof = true;   /* the end, or the channel is gone */
+        else
+            s->in_len = (uint32_t)n, s->in_off = 0;
+    }
+    *waited = timer_now_ns() - t0;
+    return WASI_ESUCCESS;
+}
+
 static uint16_t be_console_write(void *ctx, int stream, const void *buf, size_t len,
                                  size_t *nwritten)
 {
-    (void)ctx, (void)stream;
+    (void)ctx;
     size_t done = 0;
+    bool framed = stream == 2 && wasiprog_frame_stderr && len;
+    if (framed)
+        kcons_out(ERR_BEGIN, sizeof ERR_BEGIN - 1);
     while (done < len) {
         uint32_t n = len - done > 4096 ? 4096 : (uint32_t)(len - done);
         uint32_t k = kcons_out((const uint8_t *)buf + done, n);
@@ -321,6 +364,8 @@ static uint16_t be_console_write(void *ctx, int stream, const void *buf, size_t 
         if (k < n)
             break;
     }
+    if (framed)
+        kcons_out(ERR_END, sizeof ERR_END - 1);
     *nwritten = done;
     return done || !len ? WASI_ESUCCESS : WASI_EIO;
 }
@@ -816,6 +861,7 @@ static uint16_t be_readlink(void *ctx, int64_t dir, const char *path, char *buf,
 
 static const wasi_backend_t backend_template = {
     .console_read = be_console_read,
+    .stdin_wait = be_stdin_wait,
     .console_write = be_console_write,
     .clock_time = be_clock_time,
     .clock_res = be_clock_res,
@@ -1197,8 +1243,12 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
         e = CAP_EINVAL;
         goto fail;
     }
-    /* A start function runs here, on the launcher's thread, on an exec of
-     * its own; the memory limit holds from the first page. */
+    /* Instantiated here, on the launcher's thread, on an exec of its own;
+     * the memory limit holds from the first page. A module with a start
+     * function is instantiated on the program's own thread instead
+     * (wasiprog_run), where a start function that never ends can be
+     * stopped like the program (Ctrl-C at the shell) rather than hold the
+     * launcher forever. */
     wasm_exec_t *ex = wasm_exec_new(sys->rt);
     if (!ex) {
         e = CAP_ENOMEM;
@@ -1207,6 +1257,15 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     }
     s->ex = ex;
     s->trap->kind = WASM_OK;
+    s->deferred = wasm_module_has_start(d->mod);
+    if (s->deferred) {
+        kfree(bytes);
+        kfree(sp);
+        d->state = DOMAIN_READY;
+        domain_relist(d);
+        *out = d;
+        return 0;
+    }
     uint64_t limit = PROG_MEM_PAGES - (d->buf_pages * PAGE_SIZE + 65535) / 65536;
     d->inst = wasm_instantiate_limited(d->mod, d->linker, ex, (uint32_t)limit, d->lim.table_elems,
                                        &err, s->trap);
@@ -1247,11 +1306,56 @@ fail:
     return e;
 }
 
+/* A deferred instantiation (a module with a start function), on the
+ * program's thread and killable as its run is. True when the instance is
+ * there with its _start; else *status is the program's (its exit in the
+ * start function, 1 for a link error or no _start, -1 stopped or
+ * trapped), the reason printed as the launcher would have. */
+static bool instantiate_here(slot_t *s, domain_t *d, int64_t *status)
+{
+    wasm_exec_t *ex = s->ex;
+    wasm_error_t err = {0};
+    uint64_t limit = PROG_MEM_PAGES - (d->buf_pages * PAGE_SIZE + 65535) / 65536;
+    thread_set_exec(thread_current(), ex);
+    sup_run_begin(d, ex);
+    d->inst = wasm_instantiate_limited(d->mod, d->linker, ex, (uint32_t)limit, d->lim.table_elems,
+                                       &err, s->trap);
+    bool killed = d->sup.killed;
+    sup_run_end(d);
+    thread_set_exec(thread_current(), NULL);
+    *status = -1;
+    if (!d->inst) {
+        if (s->trap->kind == WASM_TRAP_EXIT)
+            *status = (int64_t)(uint32_t)s->trap->exit_code;
+        else if (killed || d->state == DOMAIN_STOPPED)
+            kprintf("%s: stopped\n", d->name);
+        else if (s->trap->kind != WASM_OK)
+            kprintf("%s: start function trapped: %s\n", d->name, wasm_trap_kind_name(s->trap->kind));
+        else
+            kprintf("%s: link: %s\n", d->name, err.message), *status = 1;
+        return false;
+    }
+    wasm_func_t *f = wasm_instance_func(d->inst, "_start");
+    const uint8_t *pt, *rt;
+    uint32_t np = 1, nr = 1;
+    if (f)
+        wasm_func_type(f, &pt, &np, &rt, &nr);
+    if (!f || np || nr) {
+        kprintf("%s: no export _start of type () -> ()\n", d->name);
+        *status = 1;
+        return false;
+    }
+    return true;
+}
+
 int64_t wasiprog_run(domain_t *d)
 {
     slot_t *s = slot_of(d);
     if (s && s->start_exit >= 0)
         return s->start_exit;
+    int64_t st;
+    if (s && s->deferred && !d->inst && !instantiate_here(s, d, &st))
+        return st;
     if (!s || !d->inst)
         return -1;
     wasm_func_t *f = wasm_instance_func(d->inst, "_start");     /* checked at launch */

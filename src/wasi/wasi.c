@@ -334,16 +334,30 @@ static uint16_t fd_event_err(wasi_t *w, const uint8_t *s)
     return wasi_fd_get(w, wasi_ld32(s + 16)) ? WASI_ESUCCESS : WASI_EBADF;
 }
 
+/* A read subscription on stdin (a console fd of stream 0) that the
+ * backend can wait for. */
+static bool sub_stdin(const wasi_call_t *k, const uint8_t *s)
+{
+    if (s[8] != EV_FD_READ || !k->be->stdin_wait)
+        return false;
+    wasi_fd_t *f = wasi_fd_get(k->w, wasi_ld32(s + 16));
+    return f && f->kind == WASI_FD_CONSOLE && f->stream == 0;
+}
+
 /* The earliest clock deadline among n subscriptions (UINT64_MAX if none),
- * and whether any subscription waits on an fd. */
-static uint64_t earliest(const wasi_call_t *k, const uint8_t *in, uint32_t n, bool *any_fd)
+ * whether any subscription waits on an fd that is ready at once (files,
+ * the console's output), and whether any waits for stdin. */
+static uint64_t earliest(const wasi_call_t *k, const uint8_t *in, uint32_t n, bool *any_fd,
+                         bool *any_in)
 {
     uint64_t min = UINT64_MAX;
-    *any_fd = false;
+    *any_fd = *any_in = false;
     for (uint32_t i = 0; i < n; i++) {
         const uint8_t *s = in + (size_t)i * SUB_SIZE;
         uint64_t d;
-        if (s[8] != EV_CLOCK)
+        if (sub_stdin(k, s))
+            *any_in = true;
+        else if (s[8] != EV_CLOCK)
             *any_fd = true;
         else if (sub_delay(k, s, &d) == WASI_ESUCCESS && d < min)
             min = d;
@@ -351,9 +365,10 @@ static uint64_t earliest(const wasi_call_t *k, const uint8_t *in, uint32_t n, bo
     return min;
 }
 
-/* Writes the events due once `waited` ns have passed; returns their count. */
+/* Writes the events due once `waited` ns have passed (stdin's when
+ * in_ready); returns their count. */
 static uint32_t due_events(const wasi_call_t *k, const uint8_t *in, uint32_t n, uint8_t *out,
-                           uint64_t waited)
+                           uint64_t waited, bool in_ready)
 {
     uint32_t nev = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -365,6 +380,10 @@ static uint32_t due_events(const wasi_call_t *k, const uint8_t *in, uint32_t n, 
             if (e == WASI_ESUCCESS && d > waited)
                 continue;
             put_event(ev, s, e, EV_CLOCK);
+        } else if (sub_stdin(k, s)) {
+            if (!in_ready)
+                continue;
+            put_event(ev, s, WASI_ESUCCESS, s[8]);
         } else if (s[8] == EV_FD_READ || s[8] == EV_FD_WRITE) {
             put_event(ev, s, fd_event_err(k->w, s), s[8]);
         } else {
@@ -375,12 +394,14 @@ static uint32_t due_events(const wasi_call_t *k, const uint8_t *in, uint32_t n, 
     return nev;
 }
 
-/* Files and the console are always reported ready; a poll with only clock
- * subscriptions sleeps until the earliest one fires. */
+/* Files and the console's output are always reported ready; stdin when
+ * the backend says it has bytes or its end (without stdin_wait: always).
+ * A poll with nothing ready sleeps until the earliest clock fires or, with
+ * stdin among the subscriptions, stdin becomes ready. */
 WASI_HOST(wasi_sys_poll_oneoff)
 {
     wasi_call_t k;
-    bool any_fd;
+    bool any_fd, any_in, in_ready = false;
     wasi_enter(&k, ctx, user);
     uint32_t n = A32(2);
     uint8_t *in = wasi_mem(&k, A32(0), (uint64_t)n * SUB_SIZE);
@@ -389,15 +410,22 @@ WASI_HOST(wasi_sys_poll_oneoff)
         return wasi_ret(c, WASI_EFAULT);
     if (n == 0)
         return wasi_ret(c, WASI_EINVAL);
-    uint64_t min = earliest(&k, in, n, &any_fd);
+    uint64_t min = earliest(&k, in, n, &any_fd, &any_in);
     if (any_fd)
         min = 0;
-    if (min != UINT64_MAX && min > 0) {
+    if (any_in) {
+        uint64_t waited = 0;
+        uint16_t e = k.be->stdin_wait(k.bctx, min, &in_ready, &waited);
+        if (e != WASI_ESUCCESS)
+            return wasi_ret(c, e);
+        if (in_ready && waited < min)
+            min = waited;       /* the clocks due by then */
+    } else if (min != UINT64_MAX && min > 0) {
         if (!k.be->sleep)
             return wasi_ret(c, WASI_ENOSYS);
         k.be->sleep(k.bctx, min);
     }
-    wasi_put32(&k, A32(3), due_events(&k, in, n, out, min));
+    wasi_put32(&k, A32(3), due_events(&k, in, n, out, min, in_ready));
     return wasi_ret(c, WASI_ESUCCESS);
 }
 

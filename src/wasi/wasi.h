@@ -179,6 +179,10 @@ typedef struct wasi_backend {
      * NULL means a character device, i.e. a terminal: wasi-libc then line
      * buffers stdout, which is slow when it goes to a file or pipe. */
     uint8_t (*console_filetype)(void *ctx, int stream);
+    /* poll_oneoff on stdin: waits up to ns (UINT64_MAX: no limit) for
+     * stdin to have bytes or its end; *ready says which, *waited how long
+     * it waited. NULL: stdin is always reported ready. */
+    uint16_t (*stdin_wait)(void *ctx, uint64_t ns, bool *ready, uint64_t *waited);
 
     /* Clocks (WASI_CLOCK_*), in nanoseconds; sleep is relative. */
     uint16_t (*clock_time)(void *ctx, uint32_t clock, uint64_t *ns);

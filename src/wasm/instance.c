@@ -244,6 +244,11 @@ void wasm_module_import(const wasm_module_t *m, uint32_t i, wasm_import_desc_t *
     out->kind = (wasm_extern_kind_t)im->kind;
 }
 
+bool wasm_module_has_start(const wasm_module_t *m)
+{
+    return m->has_start;
+}
+
 uint32_t wasm_module_export_count(const wasm_module_t *m)
 {
     return m->nexports;

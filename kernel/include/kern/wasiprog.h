@@ -46,6 +46,11 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
  * the command line, which make run passes: the kernel reads no RTC yet);
  * realtime is this plus the uptime. 0: realtime is the uptime. */
 extern uint64_t wasiprog_epoch_ns;
+/* make run CMD= (the command's output framed for scripts/run-cmd.sh):
+ * what a program writes to stderr is framed too, ESC ] azoth;err BEL
+ * before and ESC ] azoth;out BEL after, so the host side can send it to
+ * its own stderr. */
+extern bool wasiprog_frame_stderr;
 
 /* Whether d is a program slot's domain. */
 bool wasiprog_is(const domain_t *d);
