@@ -56,9 +56,6 @@ int64_t ipc_run(ipc_world_t *w, domain_t *d, const char *name, int n, ...);
 int64_t ipc_handle(domain_t *d, const char *name);
 
 extern long ipc_shim_frames_live;
-/* What the shim's thread_current returns (NULL: no scheduler, as by
- * default). A token, never dereferenced by the kernel code under test. */
-extern thread_t *ipc_shim_current;
 
 /* Armed by a test: every kernel wait calls it instead of sleeping (what
  * other threads do meanwhile); it returns whether the waiter was woken. */

@@ -97,8 +97,7 @@ W void sched_sleep_ns(uint64_t ns) { (void)ns; }
 /* No scheduler: no current thread, nothing blocks, nobody to wake (a test
  * that wants waits, test_dev.c, or a fuzzer that simulates threads, defines
  * its own). */
-thread_t *ipc_shim_current;     /* what thread_current gives (a test may set a token) */
-W thread_t *thread_current(void) { return ipc_shim_current; }
+W thread_t *thread_current(void) { return NULL; }
 W bool waitq_wait(waitq_t *q, uint64_t deadline) { (void)q, (void)deadline; return false; }
 W int waitq_wake_one(waitq_t *q) { (void)q; return 0; }
 W int waitq_wake_all(waitq_t *q) { (void)q; return 0; }

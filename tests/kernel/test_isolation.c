@@ -259,6 +259,26 @@ TEST(iso_call_reauthorised_after_wait)
 
 /* 3: the receiver's memory shrinks (a reset) while it waits in recv: the
  * kernel must check the destination when the message comes, not before. */
+/* A guest range is checked whole: one that starts inside the memory and
+ * ends past it, or wraps, is IPC_EFAULT before anything else is looked at
+ * (the kernel would read past the domain's memory otherwise). */
+TEST(iso_guest_range_checked_to_its_end)
+{
+    ipc_world_t w;
+    CHECK(world(&w, WAIT_WORLD));
+    domain_t *x = dom(&w, "x");
+    CHECK(x != NULL);
+    int64_t ch = ipc_handle(x, "x.in");
+    CHECK_EQ(ipc_run(&w, x, "size", 0), 1);
+    CHECK_EQ(ipc_run(&w, x, "send", 4, ch, (int64_t)65536 - 4, (int64_t)16, (int64_t)0), IPC_EFAULT);
+    CHECK_EQ(ipc_run(&w, x, "send", 4, ch, (int64_t)65536 - 1, (int64_t)2, (int64_t)0), IPC_EFAULT);
+    CHECK_EQ(ipc_run(&w, x, "send", 4, ch, (int64_t)65536, (int64_t)1, (int64_t)0), IPC_EFAULT);
+    CHECK_EQ(ipc_run(&w, x, "send", 4, ch, (int64_t)0xFFFFFFFF, (int64_t)2, (int64_t)0), IPC_EFAULT);
+    /* ending exactly at the end is inside: past the range check */
+    CHECK(ipc_run(&w, x, "send", 4, ch, (int64_t)65536 - 16, (int64_t)16, (int64_t)0) != IPC_EFAULT);
+    ipc_world_down(&w);
+}
+
 TEST(iso_recv_destination_checked_after_wait)
 {
     ipc_world_t w;
