@@ -645,6 +645,32 @@ static domsys_obj_t *mf_obj_find(domsys_t *sys, const char *name)
     return NULL;
 }
 
+void domain_note_drop(domain_t *d, cap_handle_t h)
+{
+    for (int i = 0; i < d->nnames; i++)
+        if (d->names[i].h == h)
+            d->names[i].dropped = true;
+}
+
+int domain_regrant_dropped(domain_t *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->nnames; i++) {
+        domain_name_t *nm = &d->names[i];
+        if (!nm->dropped)
+            continue;
+        nm->dropped = false;
+        domsys_obj_t *o = mf_obj_find(d->sys, nm->name);
+        cap_handle_t h;
+        if (o && o->owner != d && nm->init_rights &&
+            cap_derive(o->owner->caps, o->root, nm->init_rights, d->caps, &h) == CAP_OK) {
+            nm->h = h;
+            n++;
+        }
+    }
+    return n;
+}
+
 /* A definition line: makes the object, gives its domain the root capability. */
 static void mf_define(mf_t *m, mf_dir_t *dr)
 {

@@ -132,8 +132,12 @@ static wasm_trap_kind_t hc_cap_lease(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 static wasm_trap_kind_t hc_cap_drop(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     (void)ctx;
-    RET(cap_delete(((domain_t *)u)->caps, (cap_handle_t)c[0]));
-    ipc_reap(((domain_t *)u)->sys);
+    domain_t *d = u;
+    int e = cap_delete(d->caps, (cap_handle_t)c[0]);
+    if (e == CAP_OK)
+        domain_note_drop(d, (cap_handle_t)c[0]);   /* a reset gives a manifest grant back */
+    RET(e);
+    ipc_reap(d->sys);
     return WASM_OK;
 }
 

@@ -43,6 +43,13 @@ void sup_loaded(domain_t *d)
     /* All of them, whatever their number: a reset goes back to exactly
      * this set. Without the list there is no reset. */
     s->init_caps = all_handles(d->caps, &s->ninit_caps);
+    for (int i = 0; i < d->nnames; i++) {
+        kobj_type_t t;
+        domain_name_t *nm = &d->names[i];
+        nm->dropped = false;
+        if (cap_info(d->caps, nm->h, &nm->init_rights, &t) != CAP_OK)
+            nm->init_rights = 0;
+    }
     s->snap = s->init_caps && wasm_instance_snapshot(d->inst);
     if (!s->snap)
         kprintf("athanor: domain %s: no snapshot (reset unavailable)\n", d->name);
@@ -212,13 +219,17 @@ static bool held_at_init(domain_t *d, cap_handle_t h)
     return false;
 }
 
-/* Back to the post-init capability set: drops every capability acquired
+/* Back to the post-init capability set: gives back the manifest grants it
+ * dropped itself, drops every capability acquired
  * since the snapshot and unmaps every overlay (all were mapped after it),
  * then empties the queues it receives on. False (nothing done) when out
  * of memory. */
 static bool erase_since_init(domain_t *d)
 {
     uint32_t n;
+    /* What it dropped of its manifest grants comes back first (and is then
+     * part of the set kept below, its queues drained like the rest). */
+    domain_regrant_dropped(d);
     cap_handle_t *hs = all_handles(d->caps, &n);
     if (!hs)
         return false;

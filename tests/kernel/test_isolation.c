@@ -279,6 +279,37 @@ TEST(iso_guest_range_checked_to_its_end)
     ipc_world_down(&w);
 }
 
+/* A reset gives back the manifest grants the domain dropped itself (its
+ * post-init set), under the name it finds them by; one its definer revoked
+ * stays revoked. */
+TEST(iso_reset_gives_back_a_dropped_grant_not_a_revoked_one)
+{
+    ipc_world_t w;
+    CHECK(world(&w, WAIT_WORLD));
+    domain_t *s = dom(&w, "s"), *x = dom(&w, "x");
+    CHECK(s != NULL && x != NULL);
+    int64_t h = ipc_handle(x, "s.ok");
+    CHECK_EQ(ipc_run(&w, x, "call", 5, h, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0), 42);
+    CHECK_EQ(ipc_run(&w, x, "drop", 1, h), 0);
+    CHECK(ipc_run(&w, x, "call", 5, h, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0) < 0);
+    CHECK(domain_reset(x) >= 0);
+    int64_t h2 = ipc_handle(x, "s.ok");
+    CHECK(h2 > 0);
+    CHECK_EQ(ipc_run(&w, x, "call", 5, h2, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0), 42);
+    uint32_t rights = 0;
+    kobj_type_t type;
+    CHECK_EQ(cap_info(x->caps, (cap_handle_t)h2, &rights, &type), CAP_OK);
+    CHECK_EQ(rights, CAP_R_CALL | CAP_R_DERIVE);      /* its manifest rights, no more */
+    /* its definer revokes every grant of it: a reset does not undo that */
+    CHECK_EQ(cap_revoke(s->caps, (cap_handle_t)ipc_handle(s, "s.ok")), CAP_OK);
+    CHECK(ipc_run(&w, x, "call", 5, h2, (int64_t)41, (int64_t)0, (int64_t)0, (int64_t)0) < 0);
+    /* dropping what is already gone is not a drop that a reset undoes */
+    CHECK(ipc_run(&w, x, "drop", 1, h2) < 0);
+    CHECK(domain_reset(x) >= 0);
+    CHECK(cap_info(x->caps, (cap_handle_t)ipc_handle(x, "s.ok"), &rights, &type) != CAP_OK);
+    ipc_world_down(&w);
+}
+
 TEST(iso_recv_destination_checked_after_wait)
 {
     ipc_world_t w;

@@ -93,6 +93,8 @@ typedef struct domain_sup {
 typedef struct domain_name {
     char name[DOMAIN_NAME_MAX];
     cap_handle_t h;
+    uint32_t init_rights;   /* its rights when the snapshot was taken (0: none then) */
+    bool dropped;           /* the domain dropped it itself since (cap_drop) */
 } domain_name_t;
 
 typedef struct domsys domsys_t;
@@ -224,6 +226,14 @@ int domsys_load_manifest(domsys_t *sys, const char *text, size_t len);
 /* The name of a manifest object (endpoint, channel, buffer) and its
  * defining domain, or NULL. */
 const char *domsys_obj_name(domsys_t *sys, const kobj_t *obj, domain_t **owner);
+/* cap_drop of handle h by d: a manifest grant it names is marked dropped. */
+void domain_note_drop(domain_t *d, cap_handle_t h);
+/* For a reset: the manifest grants of other domains' endpoints, channels
+ * and buffers that d dropped itself since its snapshot are derived again
+ * from their definers' roots, with the rights they had then (a grant that
+ * was revoked, expired or moved away is not: only what d gave up). The
+ * number given back. */
+int domain_regrant_dropped(domain_t *d);
 
 /* Revokes every capability derived from d's manifest objects and derives
  * them anew for the same holders, names and rights (after a fault). */
