@@ -5,6 +5,7 @@
  * docs/domains.md describes the model and the manifest format.
  */
 #include <arch/mmu.h>
+#include <arch/timer.h>
 #include <kern/cap.h>
 #include <kern/dev.h>
 #include <kern/domain.h>
@@ -47,6 +48,10 @@ bool domsys_init(domsys_t *sys, wasm_runtime_t *rt,
     memset(sys, 0, sizeof *sys);
     cap_space_init(&sys->space);
     kobj_init(&sys->fine_clock, KOBJ_CLOCK, NULL);     /* lives as long as sys */
+    /* The coarse clock's key: the fine clock's low bits when the system
+     * comes up, which no domain has seen (none runs yet), mixed with the
+     * system's address. */
+    sys->clock_key = timer_now_ns() * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)sys;
     sys->rt = rt;
     sys->find_file = find_file;
     sys->boot_ex = wasm_exec_new(rt);
@@ -157,12 +162,29 @@ static void domain_set_mem_limit(domain_t *d)
         wasm_instance_set_memory_limit(d->inst, (uint32_t)(bufs < limit ? limit - bufs : 0));
 }
 
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
 uint64_t domain_clock_ns(domain_t *d, uint64_t now_ns)
 {
     kobj_t *o;
     if (d->clock_h && cap_lookup(d->caps, d->clock_h, KOBJ_CLOCK, CAP_R_READ, &o) == CAP_OK)
         return now_ns;
-    return now_ns - now_ns % CLOCK_COARSE_NS;
+    /* Rounding alone lets a domain find where the real clock crosses an
+     * interval (spin until the reading changes) and then time anything by
+     * counting loop iterations from there. Here interval n's reading
+     * becomes n * Q only at a secret point of the interval, different for
+     * each n; before that point it still reads (n - 1) * Q. */
+    uint64_t n = now_ns / CLOCK_COARSE_NS, base = n * CLOCK_COARSE_NS;
+    uint64_t edge = mix64(d->sys->clock_key ^ n) % CLOCK_COARSE_NS;
+    if (now_ns - base >= edge)
+        return base;
+    return n ? base - CLOCK_COARSE_NS : 0;
 }
 
 int domain_charge(domain_t *d, uint64_t pages)

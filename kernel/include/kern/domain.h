@@ -149,6 +149,7 @@ typedef struct domain {
 struct domsys {
     cap_space_t space;
     kobj_t fine_clock;              /* KOBJ_CLOCK: granted by `clock fine` */
+    uint64_t clock_key;             /* where the coarse clock's edges fall (domain_clock_ns) */
     struct wasm_runtime *rt;
     struct wasm_exec *boot_ex;      /* runs start functions and kernel-made calls */
     domain_t *list;
@@ -208,8 +209,12 @@ int domain_cap_find(domain_t *d, const char *name, size_t len, cap_handle_t *out
 int domain_charge(domain_t *d, uint64_t pages);
 void domain_uncharge(domain_t *d, uint64_t pages);
 
-/* The time d may see: the kernel clock, rounded down to CLOCK_COARSE_NS
- * unless d holds a live fine-clock capability. */
+/* The time d may see: the kernel clock itself if d holds a live
+ * fine-clock capability; else a multiple of CLOCK_COARSE_NS that steps at
+ * a point of each interval chosen by a keyed hash of the interval
+ * (randomised clamping): monotonic, never ahead of the clock nor more than
+ * two intervals behind, and its edges say nothing about where an interval
+ * of the real clock begins (docs/privacy.md). */
 uint64_t domain_clock_ns(domain_t *d, uint64_t now_ns);
 
 /* The domain whose instance is inst, or NULL. */
