@@ -29,6 +29,7 @@
 #   display          tests/groups/66-display.sh x86_64 (the product kernel)
 #   privacy          tests/groups/67-privacy.sh x86_64 (the product kernel, the GPS fed)
 #   lang             tests/groups/65-lang.sh x86_64 (SDKs, tutorial, the AS virtqueue, boots)
+#   shell            tests/groups/65-shell.sh x86_64 (the product kernel and the system disk)
 #   wasios           tests/groups/66-wasi-os.sh x86_64 (WASI programs from disk, make run CMD=, the shell)
 # Before the mutations every kind in use runs on the unmutated copy and must
 # pass (else nothing is measured). Per mutation: caught (a test failed or
@@ -120,6 +121,7 @@ build() {
         boot) nice make -s -j2 ARCH=x86_64 KTEST=1 kernel >"$log/build.log" 2>&1; return ;;
         display) nice make -s -j2 ARCH=x86_64 kernel disk build/dispcheck >"$log/build.log" 2>&1; return ;;
         privacy) nice make -s -j2 ARCH=x86_64 kernel >"$log/build.log" 2>&1; return ;;
+        shell) nice make -s -j2 ARCH=x86_64 kernel disk >"$log/build.log" 2>&1; return ;;
         lang) nice make -s -j2 lang-sdk build/lang-tests/virtq.wasm >"$log/build.log" 2>&1; return ;;
         wasios) nice make -s -j2 ARCH=x86_64 kernel disk >"$log/build.log" 2>&1; return ;;
         *) echo "unknown test kind $1" >"$log/build.log"; return 1 ;;
@@ -145,6 +147,7 @@ run() {
         boot) BOOT_TIMEOUT=120 timeout -k 5 "$limit" bash tests/groups/60-boot.sh x86_64 ;;
         display) timeout -k 5 "$limit" bash tests/groups/66-display.sh x86_64 ;;
         privacy) timeout -k 5 "$limit" bash tests/groups/67-privacy.sh x86_64 ;;
+        shell) timeout -k 5 "$limit" bash tests/groups/65-shell.sh x86_64 ;;
         lang) timeout -k 5 "$limit" bash tests/groups/65-lang.sh x86_64 ;;
         wasios) timeout -k 5 "$limit" bash tests/groups/66-wasi-os.sh x86_64 ;;
     esac >"$log/run.log" 2>&1

@@ -10,7 +10,8 @@
 #   trap with its backtrace, Ctrl-C, a missing program: neither in the
 #   boot image nor /bin/NAME.wasm on the disk); an unknown
 #   command and an unknown domain; the file commands (ls, cat, mkdir,
-#   echo > and >>, cp, mv, rm, rmdir, their errors, path completion) on a
+#   echo > and >>, cp, mv, rm, rmdir, their errors, path completion; cd,
+#   pwd, relative paths, wildcards, rm -r) on a
 #   copy of the system disk, which e2fsck -fn and debugfs check after the
 #   power-off; line
 #   editing (backspace, left arrow, history, tab completion, Ctrl-C); 10,000
@@ -203,6 +204,23 @@ for a in $ARCHES; do
     type_cmd 'echo after > /t/k.txt\r' && type_cmd 'cat /t/k.txt\r' && grep -qx 'after' "$OUT/last" &&
         ok "$a kill vblk: writes fail with an I/O error; restart vblk: they work again" ||
         bad "$a kill/restart vblk under the file service: $(head -c 300 "$OUT/last")"
+    # The working directory, relative paths, wildcards (not inside quotes)
+    # and rm -r; the disk is checked after the power-off.
+    type_cmd 'cd /t\r' && type_cmd 'pwd\r' && grep -qx '/t' "$OUT/last" &&
+    type_cmd 'mkdir d d/e\r' && type_cmd 'echo deep > d/e/f.txt\r' &&
+    type_cmd 'cat ../t/./d/e/f.txt\r' && grep -qx 'deep' "$OUT/last" &&
+    type_cmd 'echo *.txt\r' && grep -qx 'README.txt c.txt k.txt' "$OUT/last" &&
+    type_cmd 'echo "*.txt" ?.txt nomatch*\r' && grep -qx '\*.txt c.txt k.txt nomatch\*' "$OUT/last" &&
+    type_cmd 'cd d/e\r' && type_cmd 'cat f.txt\r' && grep -qx 'deep' "$OUT/last" &&
+    type_cmd 'cd nowhere\r' && grep -q '^cd: nowhere: no such file or directory' "$OUT/last" &&
+    type_cmd 'cd /README.txt\r' && grep -q '^cd: /README.txt: not a directory' "$OUT/last" &&
+    type_cmd 'cd\r' && type_cmd 'pwd\r' && grep -qx '/' "$OUT/last" &&
+    type_cmd 'rm -r /\r' && grep -q '^rm: refusing to remove the root directory' "$OUT/last" &&
+    type_cmd 'rm -r t/d\r' && type_cmd 'ls t\r' && ! grep -q '  d/$' "$OUT/last" &&
+        grep -q '  c.txt$' "$OUT/last" &&
+    type_cmd 'cd /bin\r' && type_cmd 'run ../README.txt\r' &&
+        grep -q '^run: ../README.txt: invalid module' "$OUT/last" && type_cmd 'cd\r' &&
+        ok "$a cd, pwd, relative paths, wildcards, rm -r" || bad "$a cd/wildcards/rm -r: $(head -c 400 "$OUT/last")"
     # 10,000 random bytes, then two Ctrl-C (ending any escape sequence and
     # the line), a marker, and help. Without Ctrl-A: QEMU's -nographic console takes
     # it as its own escape key (Ctrl-A c is its monitor), not the guest's.

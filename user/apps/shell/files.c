@@ -3,8 +3,11 @@
  * rmdir, sync, echo's redirections and the completion of paths, all
  * through the file service's endpoint fs.root (protocol:
  * sdk/include/fsproto.h, docs/storage.md) with a 4-page buffer lent for
- * each call. Paths are from the root of the disk (a leading "/" is
- * optional). After a command that changed something the shell asks the
+ * each call. A path that does not start with "/" is from the working
+ * directory (cd, pwd; "/" at first), and ".", ".." and repeated "/" are
+ * folded in the shell before the service sees the path. Words with * or ?
+ * in their last component are expanded to the names they match
+ * (fs_glob). After a command that changed something the shell asks the
  * service to sync, so a power-off right after loses nothing.
  */
 #include "shell.h"
@@ -120,6 +123,108 @@ static int64_t stat_of(int64_t h, const char *path, bool nofollow, uint32_t *mod
 
 static bool is_dir(uint32_t mode) { return (mode & 0xf000) == 0x4000; }
 
+/* ---- the working directory */
+
+static char cwd[FS_PATH_MAX] = "/";
+
+/* p made absolute (from cwd unless it starts with "/") and folded: "."
+ * and empty components go, ".." takes the previous one off (at the root
+ * it stays at the root). Into out (cap bytes); false when too long. */
+static bool resolve(const char *p, char *out, int32_t cap)
+{
+    char tmp[2 * FS_PATH_MAX + 2];
+    int32_t n = 0;
+    if (p[0] != '/')
+        for (const char *c = cwd; *c && n < (int32_t)sizeof tmp - 2; c++)
+            tmp[n++] = *c;
+    tmp[n++] = '/';
+    for (const char *c = p; *c; c++) {
+        if (n >= (int32_t)sizeof tmp - 1)
+            return false;
+        tmp[n++] = *c;
+    }
+    tmp[n] = 0;
+    int32_t o = 0;
+    out[o++] = '/';
+    for (int32_t i = 0; i < n;) {
+        while (i < n && tmp[i] == '/')
+            i++;
+        int32_t b = i;
+        while (i < n && tmp[i] != '/')
+            i++;
+        int32_t len = i - b;
+        if (len == 0 || (len == 1 && tmp[b] == '.'))
+            continue;
+        if (len == 2 && tmp[b] == '.' && tmp[b + 1] == '.') {
+            while (o > 1 && out[o - 1] != '/')
+                o--;
+            if (o > 1)
+                o--;                /* the '/' before it */
+            continue;
+        }
+        if (o + (o > 1) + len >= cap)
+            return false;
+        if (o > 1)
+            out[o++] = '/';
+        for (int32_t k = 0; k < len; k++)
+            out[o++] = tmp[b + k];
+    }
+    out[o] = 0;
+    return true;
+}
+
+bool fs_abs(const char *p, char *out, int32_t cap)
+{
+    return resolve(p, out, cap);
+}
+
+/* resolve into one of four rotating buffers (a command holds at most
+ * two at once); NULL, after saying why, when too long. */
+static const char *abs_(const char *cmd, const char *p)
+{
+    static char b[4][FS_PATH_MAX];
+    static int next;
+    char *o = b[next++ & 3];
+    if (!resolve(p, o, FS_PATH_MAX)) {
+        fail(cmd, p, FS_ENAMETOOLONG);
+        return 0;
+    }
+    return o;
+}
+
+void c_pwd(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    puts_(cwd);
+    puts_("\n");
+}
+
+void c_cd(int argc, char **argv)
+{
+    if (argc > 2) {
+        puts_("usage: cd [DIR]\n");
+        return;
+    }
+    if (!ready("cd"))
+        return;
+    const char *p = abs_("cd", argc < 2 ? "/" : argv[1]);
+    uint32_t mode;
+    uint64_t size;
+    if (!p)
+        return;
+    int64_t r = stat_of(0, p, false, &mode, &size);
+    if (r == 0 && !is_dir(mode))
+        r = FS_ENOTDIR;
+    if (r < 0) {
+        fail("cd", argv[1], r);
+        return;
+    }
+    int32_t i = 0;
+    for (; p[i]; i++)
+        cwd[i] = p[i];
+    cwd[i] = 0;
+}
+
 void fs_sync_quiet(void)
 {
     if (ep >= 0 && buf >= 0)
@@ -128,7 +233,8 @@ void fs_sync_quiet(void)
 
 /* ---- ls */
 
-static void entry_line(int64_t h, const char *name, uint32_t mode, uint64_t size)
+static void entry_line(int64_t h, const char *name, const char *shown, uint32_t mode,
+                       uint64_t size)
 {
     uint32_t t = mode & 0xf000;
     putn(t == 0x4000 ? "d" : t == 0xa000 ? "l" : "-", 1);
@@ -142,7 +248,7 @@ static void entry_line(int64_t h, const char *name, uint32_t mode, uint64_t size
         putn(" ", 1);
     putn(b + i, (int32_t)sizeof b - i);
     puts_("  ");
-    puts_(name);
+    puts_(shown);
     if (t == 0x4000)
         puts_("/");
     if (t == 0xa000) {
@@ -155,26 +261,29 @@ static void entry_line(int64_t h, const char *name, uint32_t mode, uint64_t size
     puts_("\n");
 }
 
-static void ls_one(const char *path, bool header)
+static void ls_one(const char *arg, bool header)
 {
     uint32_t mode;
     uint64_t size;
+    const char *path = abs_("ls", arg);
+    if (!path)
+        return;
     int64_t r = stat_of(0, path, false, &mode, &size);
     if (r < 0) {
-        fail("ls", path, r);
+        fail("ls", arg, r);
         return;
     }
     if (!is_dir(mode)) {
-        entry_line(0, path, mode, size);
+        entry_line(0, path, arg, mode, size);
         return;
     }
     int64_t h = call(FS_OPEN, 0, path, 0, FS_O_DIRECTORY, 0);
     if (h < 0) {
-        fail("ls", path, h);
+        fail("ls", arg, h);
         return;
     }
     if (header) {
-        puts_(path);
+        puts_(arg);
         puts_(":\n");
     }
     /* Entries a page of dirents at a time; each then stat'ed through the
@@ -183,7 +292,7 @@ static void ls_one(const char *path, bool header)
     for (int rounds = 0; rounds < 100000; rounds++) {
         int64_t n = hcall(FS_READDIR, h, (int64_t)cookie, 0);
         if (n < 0) {
-            fail("ls", path, n);
+            fail("ls", arg, n);
             break;
         }
         if (n == 0)
@@ -212,7 +321,7 @@ static void ls_one(const char *path, bool header)
             if ((r = stat_of(h, names[i], true, &mode, &size)) < 0)
                 fail("ls", names[i], r);
             else
-                entry_line(h, names[i], mode, size);
+                entry_line(h, names[i], names[i], mode, size);
         }
         flush();
     }
@@ -224,7 +333,7 @@ void c_ls(int argc, char **argv)
     if (!ready("ls"))
         return;
     if (argc < 2)
-        ls_one("/", false);
+        ls_one(".", false);
     for (int i = 1; i < argc; i++)
         ls_one(argv[i], argc > 2);
 }
@@ -240,7 +349,10 @@ void c_cat(int argc, char **argv)
     if (!ready("cat"))
         return;
     for (int i = 1; i < argc; i++) {
-        int64_t h = call(FS_OPEN, 0, argv[i], 0, 0, 0);
+        const char *path = abs_("cat", argv[i]);
+        int64_t h = path ? call(FS_OPEN, 0, path, 0, 0, 0) : 0;
+        if (!path)
+            continue;
         if (h < 0) {
             fail("cat", argv[i], h);
             continue;
@@ -299,11 +411,12 @@ void c_cp(int argc, char **argv)
     if (!ready("cp"))
         return;
     char dst[FS_PATH_MAX];
-    if (!target("cp", argv[1], argv[2], dst, sizeof dst))
+    const char *src = abs_("cp", argv[1]), *to = abs_("cp", argv[2]);
+    if (!src || !to || !target("cp", src, to, dst, sizeof dst))
         return;
     uint32_t m1, m2;
     uint64_t s1, s2;
-    int64_t r = stat_of(0, argv[1], false, &m1, &s1);
+    int64_t r = stat_of(0, src, false, &m1, &s1);
     if (r < 0) {
         fail("cp", argv[1], r);
         return;
@@ -321,7 +434,7 @@ void c_cp(int argc, char **argv)
         puts_(" are the same file\n");
         return;
     }
-    int64_t in = call(FS_OPEN, 0, argv[1], 0, 0, 0);
+    int64_t in = call(FS_OPEN, 0, src, 0, 0, 0);
     if (in < 0) {
         fail("cp", argv[1], in);
         return;
@@ -359,9 +472,10 @@ void c_mv(int argc, char **argv)
     if (!ready("mv"))
         return;
     char dst[FS_PATH_MAX];
-    if (!target("mv", argv[1], argv[2], dst, sizeof dst))
+    const char *src = abs_("mv", argv[1]), *to = abs_("mv", argv[2]);
+    if (!src || !to || !target("mv", src, to, dst, sizeof dst))
         return;
-    int64_t r = call(FS_RENAME, 0, argv[1], dst, 0, 0);
+    int64_t r = call(FS_RENAME, 0, src, dst, 0, 0);
     if (r < 0)
         fail("mv", argv[1], r);
     fs_sync_quiet();
@@ -378,14 +492,123 @@ static void each(int argc, char **argv, int op, const char *usage)
     if (!ready(argv[0]))
         return;
     for (int i = 1; i < argc; i++) {
-        int64_t r = call(op, 0, argv[i], 0, 0, 0);
+        const char *path = abs_(argv[0], argv[i]);
+        int64_t r = path ? call(op, 0, path, 0, 0, 0) : 0;
         if (r < 0)
             fail(argv[0], argv[i], r);
     }
     fs_sync_quiet();
 }
 
-void c_rm(int argc, char **argv) { each(argc, argv, FS_UNLINK, "usage: rm FILE...\n"); }
+/* The first entry of directory `tree` other than "." and "..", appended
+ * to tree as "/NAME": its length, 0 when the directory is empty, or an
+ * error. The names are read from the start each time: what was removed is
+ * gone, so no position is kept across removals. */
+static char tree[FS_PATH_MAX];
+
+static int64_t first_entry(int32_t len)
+{
+    int64_t h = call(FS_OPEN, 0, tree, 0, FS_O_DIRECTORY | FS_O_NOFOLLOW, 0);
+    if (h < 0)
+        return h;
+    int64_t found = 0;
+    uint64_t cookie = 0;
+    for (int rounds = 0; rounds < 100000 && !found; rounds++) {
+        int64_t n = hcall(FS_READDIR, h, (int64_t)cookie, 0);
+        if (n <= 0) {
+            found = n;
+            break;
+        }
+        int64_t at = 0;
+        for (; at + 24 <= n && !found;) {
+            uint32_t nl = (uint32_t)get64(page + at + 16);
+            if (nl == 0 || nl > 255 || at + 24 + nl > n)
+                break;
+            const uint8_t *nm = page + at + 24;
+            cookie = get64(page + at);
+            at += 24 + nl;
+            if ((nl == 1 && nm[0] == '.') || (nl == 2 && nm[0] == '.' && nm[1] == '.'))
+                continue;
+            if (len + 1 + (int32_t)nl >= FS_PATH_MAX) {
+                found = FS_ENAMETOOLONG;
+                break;
+            }
+            tree[len] = '/';
+            for (uint32_t c = 0; c < nl; c++)
+                tree[len + 1 + c] = (char)nm[c];
+            tree[len + 1 + nl] = 0;
+            found = len + 1 + nl;
+        }
+        if (at == 0 && !found)
+            break;          /* a page with no whole entry: nothing more */
+    }
+    hcall(FS_CLOSE, h, 0, 0);
+    return found;
+}
+
+/* Removes tree (len bytes) and, if it is a directory, everything below
+ * it, depth first; symbolic links are removed, not followed. */
+static int64_t rm_tree(int32_t len, int depth)
+{
+    uint32_t mode;
+    uint64_t size;
+    tree[len] = 0;
+    int64_t r = stat_of(0, tree, true, &mode, &size);
+    if (r < 0)
+        return r;
+    if (!is_dir(mode))
+        return call(FS_UNLINK, 0, tree, 0, 0, 0);
+    if (depth >= 64)
+        return FS_ELOOP;
+    for (int guard = 0; guard < 1000000; guard++) {
+        int64_t n = first_entry(len);
+        if (n <= 0) {
+            tree[len] = 0;
+            if (n < 0)
+                return n;
+            break;
+        }
+        if ((r = rm_tree((int32_t)n, depth + 1)) < 0) {
+            fail("rm", tree, r);
+            tree[len] = 0;
+            return r;
+        }
+        tree[len] = 0;
+    }
+    return call(FS_RMDIR, 0, tree, 0, 0, 0);
+}
+
+void c_rm(int argc, char **argv)
+{
+    if (argc < 2 || (argv[1][0] == '-' && !(argv[1][1] == 'r' && !argv[1][2]))) {
+        puts_("usage: rm FILE... | rm -r PATH...\n");
+        return;
+    }
+    if (argv[1][0] != '-') {
+        each(argc, argv, FS_UNLINK, "usage: rm FILE...\n");
+        return;
+    }
+    if (argc < 3) {
+        puts_("usage: rm -r PATH...\n");
+        return;
+    }
+    if (!ready("rm"))
+        return;
+    for (int i = 2; i < argc; i++) {
+        if (!resolve(argv[i], tree, sizeof tree)) {
+            fail("rm", argv[i], FS_ENAMETOOLONG);
+            continue;
+        }
+        if (tree[0] == '/' && !tree[1]) {
+            puts_("rm: refusing to remove the root directory\n");
+            continue;
+        }
+        int64_t r = rm_tree(ath_strlen(tree), 0);
+        if (r < 0)
+            fail("rm", argv[i], r);
+    }
+    fs_sync_quiet();
+}
 void c_mkdir(int argc, char **argv) { each(argc, argv, FS_MKDIR, "usage: mkdir DIR...\n"); }
 void c_rmdir(int argc, char **argv) { each(argc, argv, FS_RMDIR, "usage: rmdir DIR...\n"); }
 
@@ -405,9 +628,12 @@ void fs_echo_to(const char *path, const char *text, int32_t n, bool append)
 {
     if (!ready("echo"))
         return;
+    const char *arg = path;
+    if (!(path = abs_("echo", arg)))
+        return;
     int64_t h = call(FS_OPEN, 0, path, 0, FS_O_CREAT | FS_O_WRITE | (append ? 0 : FS_O_TRUNC), 0);
     if (h < 0) {
-        fail("echo", path, h);
+        fail("echo", arg, h);
         return;
     }
     if (n > CHUNK)
@@ -416,7 +642,7 @@ void fs_echo_to(const char *path, const char *text, int32_t n, bool append)
         page[i] = (uint8_t)text[i];
     int64_t w = hcall(FS_PWRITE, h, append ? -1 : 0, n);
     if (w != n)
-        fail("echo", path, w < 0 ? w : FS_ENOSPC);
+        fail("echo", arg, w < 0 ? w : FS_ENOSPC);
     hcall(FS_CLOSE, h, 0, 0);
     fs_sync_quiet();
 }
@@ -433,13 +659,13 @@ int fs_complete(const char *word, int32_t wl, char (*names)[64], int max, int32_
     while (b > 0 && word[b - 1] != '/')
         b--;
     *base = b;
-    char dir[256];
+    char typed[256], dir[FS_PATH_MAX];
     int32_t dn = b < 255 ? b : 255;
     for (int32_t i = 0; i < dn; i++)
-        dir[i] = word[i];
-    dir[dn] = 0;
-    if (dn == 0)
-        dir[0] = '/', dir[1] = 0;
+        typed[i] = word[i];
+    typed[dn] = 0;
+    if (!resolve(dn ? typed : ".", dir, sizeof dir))
+        return 0;
     int64_t h = call(FS_OPEN, 0, dir, 0, FS_O_DIRECTORY, 0);
     if (h < 0)
         return 0;
@@ -472,6 +698,106 @@ int fs_complete(const char *word, int32_t wl, char (*names)[64], int max, int32_
             names[found][nl + 1] = 0;
             found++;
         }
+    }
+    hcall(FS_CLOSE, h, 0, 0);
+    return found;
+}
+
+/* ---- wildcards */
+
+/* Does name (nl bytes) match pattern p (pl bytes): * any run, ? any one byte. */
+static bool match(const char *p, int32_t pl, const char *name, int32_t nl)
+{
+    int32_t i = 0, j = 0, star = -1, mark = 0;
+    while (j < nl) {
+        if (i < pl && (p[i] == '?' || p[i] == name[j])) {
+            i++, j++;
+        } else if (i < pl && p[i] == '*') {
+            star = i++;
+            mark = j;
+        } else if (star >= 0) {
+            i = star + 1;
+            j = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (i < pl && p[i] == '*')
+        i++;
+    return i == pl;
+}
+
+static bool before(const char *a, const char *b)
+{
+    for (; *a && *a == *b; a++, b++)
+        ;
+    return (uint8_t)*a < (uint8_t)*b;
+}
+
+int fs_glob(const char *word, char *out, int32_t cap, char **v, int max)
+{
+    int32_t wl = slen(word), b = wl;
+    while (b > 0 && word[b - 1] != '/')
+        b--;
+    bool wild = false;
+    for (int32_t i = b; i < wl; i++)
+        wild = wild || word[i] == '*' || word[i] == '?';
+    for (int32_t i = 0; i < b; i++)
+        if (word[i] == '*' || word[i] == '?')
+            return 0;                   /* only the last component expands */
+    if (!wild || max <= 0 || (ep < 0 && (ep = ath_cap_find("fs.root")) < 0) ||
+        (buf < 0 && !ready("glob")))
+        return 0;
+    char typed[FS_PATH_MAX], dir[FS_PATH_MAX];
+    if (b >= (int32_t)sizeof typed)
+        return 0;
+    for (int32_t i = 0; i < b; i++)
+        typed[i] = word[i];
+    typed[b] = 0;
+    if (!resolve(b ? typed : ".", dir, sizeof dir))
+        return 0;
+    int64_t h = call(FS_OPEN, 0, dir, 0, FS_O_DIRECTORY, 0);
+    if (h < 0)
+        return 0;
+    int found = 0;
+    int32_t used = 0;
+    uint64_t cookie = 0;
+    for (int rounds = 0; rounds < 100000 && found < max; rounds++) {
+        int64_t n = hcall(FS_READDIR, h, (int64_t)cookie, 0);
+        if (n <= 0)
+            break;
+        int64_t at = 0;
+        for (; at + 24 <= n && found < max;) {
+            uint32_t nl = (uint32_t)get64(page + at + 16);
+            if (nl == 0 || at + 24 + nl > n)
+                break;
+            const char *nm = (const char *)page + at + 24;
+            cookie = get64(page + at);
+            at += 24 + nl;
+            /* names starting with "." only for a pattern that does */
+            if ((nm[0] == '.' && word[b] != '.') || !match(word + b, wl - b, nm, (int32_t)nl))
+                continue;
+            if ((nl == 1 && nm[0] == '.') || (nl == 2 && nm[0] == '.' && nm[1] == '.'))
+                continue;
+            if (used + b + (int32_t)nl + 1 > cap)
+                break;
+            char *o = out + used;
+            for (int32_t i = 0; i < b; i++)
+                o[i] = word[i];
+            for (uint32_t i = 0; i < nl; i++)
+                o[b + i] = nm[i];
+            o[b + nl] = 0;
+            used += b + (int32_t)nl + 1;
+            /* sorted as they come in */
+            int k = found++;
+            while (k > 0 && before(o, v[k - 1])) {
+                v[k] = v[k - 1];
+                k--;
+            }
+            v[k] = o;
+        }
+        if (at == 0)
+            break;
     }
     hcall(FS_CLOSE, h, 0, 0);
     return found;

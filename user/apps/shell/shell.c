@@ -10,6 +10,8 @@
  */
 #include "shell.h"
 
+#include <fsproto.h>
+
 #define LINE_MAX 240
 #define HIST_MAX 16
 #define ARGV_MAX 64
@@ -110,8 +112,9 @@ static bool prefix(const char *p, int32_t n, const char *s)
 
 /* Splits s (in place) at spaces; returns the number of words (<= max).
  * '...' and "..." quote spaces (the quotes go); an unclosed quote runs to
- * the end of the line. */
-static int split(char *s, char **w, int max)
+ * the end of the line. quoted[i] (when given): word i had quotes (its
+ * wildcards are not expanded). */
+static int split_q(char *s, char **w, bool *quoted, int max)
 {
     int n = 0;
     while (*s && n < max) {
@@ -120,11 +123,15 @@ static int split(char *s, char **w, int max)
         if (!*s)
             break;
         char *o = s, q = 0;
+        if (quoted)
+            quoted[n] = false;
         w[n++] = o;
         for (; *s && (q || (*s != ' ' && *s != '\t')); s++) {
-            if (!q && (*s == '\'' || *s == '"'))
+            if (!q && (*s == '\'' || *s == '"')) {
                 q = *s;
-            else if (q && *s == q)
+                if (quoted)
+                    quoted[n - 1] = true;
+            } else if (q && *s == q)
                 q = 0;
             else
                 *o++ = *s;
@@ -134,6 +141,11 @@ static int split(char *s, char **w, int max)
         *o = 0;
     }
     return n;
+}
+
+static int split(char *s, char **w, int max)
+{
+    return split_q(s, w, 0, max);
 }
 
 static uint64_t parse_u(const char *s)
@@ -612,10 +624,35 @@ static void c_run(int argc, char **argv)
             last_status = 2;
             return;
         }
-        if (dir)
-            dirs[ndirs++] = argv[++i];
-        else
+        if (dir) {
+            /* PATH[::GUEST] with PATH from the working directory; the
+             * guest name stays what was typed */
+            static char dbuf[8][2 * FS_PATH_MAX + 2];
+            const char *d = argv[++i], *sep = d;
+            while (*sep && !(sep[0] == ':' && sep[1] == ':'))
+                sep++;
+            char host[FS_PATH_MAX], *o = dbuf[ndirs];
+            int32_t hl = (int32_t)(sep - d), k = 0;
+            for (int32_t j = 0; j < hl && j < FS_PATH_MAX - 1; j++)
+                host[j] = d[j];
+            host[hl < FS_PATH_MAX - 1 ? hl : FS_PATH_MAX - 1] = 0;
+            if (!fs_abs(host, o, FS_PATH_MAX)) {
+                puts_("run: --dir ");
+                puts_(d);
+                puts_(": path too long\n");
+                last_status = 2;
+                return;
+            }
+            k = ath_strlen(o);
+            const char *guest = *sep ? sep + 2 : d;
+            o[k++] = ':', o[k++] = ':';
+            for (const char *g = guest; *g && k < (int32_t)sizeof dbuf[0] - 1; g++)
+                o[k++] = *g;
+            o[k] = 0;
+            dirs[ndirs++] = o;
+        } else {
             envs[nenvs++] = argv[++i];
+        }
     }
     if (i == argc) {
         puts_("usage: run [--dir PATH[::GUEST]]... [--env K=V]... PROG [ARGS]\n");
@@ -626,7 +663,15 @@ static void c_run(int argc, char **argv)
     int32_t pl = ath_strlen(prog);
     bool file = has_char(prog, '/') || (pl > 5 && streq(prog + pl - 5, ".wasm"));
     if (file) {
-        run_wasi(prog, argc - i, argv + i, dirs, ndirs, envs, nenvs);
+        static char full[FS_PATH_MAX];
+        if (!fs_abs(prog, full, sizeof full)) {
+            puts_("run: ");
+            puts_(prog);
+            puts_(": path too long\n");
+            last_status = 2;
+            return;
+        }
+        run_wasi(full, argc - i, argv + i, dirs, ndirs, envs, nenvs);
         return;
     }
     char args[200];
@@ -728,10 +773,12 @@ static const cmd_t cmds[] = {
     {"cat", "FILE...", "print files", c_cat, false},
     {"cp", "SRC DST", "copy a file (DST may be a directory)", c_cp, false},
     {"mv", "SRC DST", "rename or move (DST may be a directory)", c_mv, false},
-    {"rm", "FILE...", "remove files", c_rm, false},
+    {"rm", "[-r] FILE...", "remove files (-r: directories and all below them)", c_rm, false},
     {"mkdir", "DIR...", "make directories", c_mkdir, false},
     {"rmdir", "DIR...", "remove empty directories", c_rmdir, false},
     {"sync", "", "write everything to the disk", c_sync, false},
+    {"cd", "[DIR]", "change the working directory (no DIR: /)", c_cd, false},
+    {"pwd", "", "print the working directory", c_pwd, false},
     {"leases", "", "the active sensor leases: sensor, app, precision, seconds left", c_leases, false},
     {"revoke", "APP [SENSOR]", "end an app's sensor leases now", c_revoke, false},
     {"poweroff", "", "power the machine off", c_poweroff, false},
@@ -739,12 +786,35 @@ static const cmd_t cmds[] = {
     {0, 0, 0, 0, false},
 };
 
+/* Words with * or ? in their last component (not quoted) become the names
+ * they match, sorted; a word that matches nothing stays as typed. */
+static int expand(int argc, char **argv, const bool *quoted, char **out)
+{
+    static char names[4096];
+    int n = 0;
+    int32_t used = 0;
+    for (int i = 0; i < argc && n < ARGV_MAX; i++) {
+        int k = i == 0 || quoted[i] ? 0
+              : fs_glob(argv[i], names + used, (int32_t)sizeof names - used, out + n, ARGV_MAX - n);
+        if (k == 0) {
+            out[n++] = argv[i];
+            continue;
+        }
+        for (int j = 0; j < k; j++)
+            used += ath_strlen(out[n + j]) + 1;
+        n += k;
+    }
+    return n;
+}
+
 static void run_line(char *s)
 {
-    char *argv[ARGV_MAX];
-    int argc = split(s, argv, ARGV_MAX);
+    char *words[ARGV_MAX], *argv[ARGV_MAX];
+    bool quoted[ARGV_MAX];
+    int argc = split_q(s, words, quoted, ARGV_MAX);
     if (argc == 0)
         return;
+    argc = expand(argc, words, quoted, argv);
     for (const cmd_t *c = cmds; c->name; c++)
         if (streq(c->name, argv[0])) {
             c->fn(argc, argv);

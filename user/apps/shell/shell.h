@@ -21,6 +21,15 @@ void c_rm(int argc, char **argv);
 void c_mkdir(int argc, char **argv);
 void c_rmdir(int argc, char **argv);
 void c_sync(int argc, char **argv);
+void c_cd(int argc, char **argv);
+/* p from the working directory, folded (see files.c): false if too long. */
+bool fs_abs(const char *p, char *out, int32_t cap);
+void c_pwd(int argc, char **argv);
+/* The names matching word's last component (* and ?; word's directory
+ * part as typed, before each), sorted, at most max, their text in out
+ * (cap bytes), pointers in v; 0 when word has no wildcard or nothing
+ * matches (the word then stays as typed). */
+int fs_glob(const char *word, char *out, int32_t cap, char **v, int max);
 /* echo's "> FILE" / ">> FILE": writes n bytes of text. */
 void fs_echo_to(const char *path, const char *text, int32_t n, bool append);
 /* Names in the directory of the path prefix word (wl bytes) that complete
