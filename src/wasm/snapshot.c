@@ -153,7 +153,8 @@ void wasmi_instance_snap_free(wasm_instance_t *inst)
     wasm_plat_free(s->data_dropped);
     wasm_plat_free(s);
     inst->snap = NULL;
-    wasmi_memory_snap_free(inst->own_mem);
+    for (uint32_t i = 0; i < inst->nown_mems; i++)
+        wasmi_memory_snap_free(&inst->own_mems[i]);
 }
 
 static bool copy_tables(wasm_instance_t *inst, wasmi_inst_snap_t *s)
@@ -174,8 +175,6 @@ bool wasm_instance_snapshot(wasm_instance_t *inst)
 {
     const wasm_module_t *m = inst->m;
     wasmi_instance_snap_free(inst);
-    if (inst->nown_mems > 1)
-        return false;   /* only one defined memory is made copy-on-write */
     wasmi_inst_snap_t *s = wasm_plat_alloc(sizeof *s);
     if (!s)
         return false;
@@ -185,9 +184,13 @@ bool wasm_instance_snapshot(wasm_instance_t *inst)
     s->table_elems = wasm_plat_alloc(((size_t)inst->ntables + 1) * sizeof(uint64_t *));
     s->elem_len = wasm_plat_alloc(((size_t)m->nelems + 1) * 4);
     s->data_dropped = wasm_plat_alloc((size_t)m->ndatas + 1);
-    if (!s->globals || !s->table_size || !s->table_elems || !s->elem_len ||
-        !s->data_dropped || !copy_tables(inst, s) ||
-        (inst->own_mem && !memory_snapshot(inst->own_mem))) {
+    bool ok = s->globals && s->table_size && s->table_elems && s->elem_len && s->data_dropped &&
+              copy_tables(inst, s);
+    /* Every memory it defines is made copy-on-write (imported ones are
+     * their owner's to reset). */
+    for (uint32_t i = 0; ok && i < inst->nown_mems; i++)
+        ok = memory_snapshot(&inst->own_mems[i]);
+    if (!ok) {
         wasmi_instance_snap_free(inst);
         return false;
     }
@@ -219,5 +222,8 @@ int64_t wasm_instance_reset(wasm_instance_t *inst)
         __builtin_memcpy(inst->elem_len, s->elem_len, (size_t)m->nelems * 4);
     if (m->ndatas)
         __builtin_memcpy(inst->data_dropped, s->data_dropped, m->ndatas);
-    return inst->own_mem ? memory_reset(inst->own_mem) : 0;
+    int64_t pages = 0;
+    for (uint32_t i = 0; i < inst->nown_mems; i++)
+        pages += memory_reset(&inst->own_mems[i]);
+    return pages;
 }

@@ -458,12 +458,30 @@ TEST(multi_memory_ops_and_limits)
     CHECK_EQ(r, 0xAA);
     CHECK_EQ(pcall(&e, "lane2", (uint64_t[]){65536}, &r), WASM_TRAP_OOB_MEMORY);
     penv_close(&e);
-    /* two memories of its own: no snapshot (only one is made copy-on-write) */
+    /* two memories of its own: both copy-on-write under one snapshot; a
+     * reset brings back each one's bytes and size */
     wm_init(&m);
     wm_memory(&m, 1, 0, 0);
     wm_memory(&m, 1, 0, 0);
     CHECK(penv_open(&e, rt, &m, NULL));
-    CHECK(!wasm_instance_snapshot(e.inst));
+    wasm_memory_t *m0 = wasm_instance_memory(e.inst, 0), *m1 = wasm_instance_memory(e.inst, 1);
+    CHECK(m0 && m1 && m0 != m1);
+    wasm_memory_data(m0)[10] = 7;
+    wasm_memory_data(m1)[20] = 9;
+    CHECK(wasm_instance_snapshot(e.inst));
+    wasm_memory_data(m0)[10] = 70;
+    wasm_memory_data(m1)[20] = 90;
+    wasm_memory_data(m1)[70000 % 65536] = 1;
+    CHECK_EQ(wasm_memory_grow(m1, 1), 1);
+    wasm_memory_data(m1)[65536 + 5] = 3;
+    CHECK(wasm_instance_reset(e.inst) >= 2);
+    CHECK_EQ(wasm_memory_data(m0)[10], 7);
+    CHECK_EQ(wasm_memory_data(m1)[20], 9);
+    CHECK_EQ(wasm_memory_data(m1)[70000 % 65536], 0);
+    CHECK_EQ(wasm_memory_size(m1), 65536);
+    wasm_memory_data(m1)[20] = 91;      /* copy-on-write again after the reset */
+    CHECK(wasm_instance_reset(e.inst) >= 1);
+    CHECK_EQ(wasm_memory_data(m1)[20], 9);
     penv_close(&e);
     wasm_linker_free(l);
     wasm_runtime_free(rt);
