@@ -36,6 +36,10 @@ HOSTED_SRC := src/hosted/platform.c
 # headers of each of them. Each mk file reads the .d files of what it
 # builds with -include (docs/build.md).
 DEPFLAGS := -MD -MP
+# A test folder's file missing from its list would never run: a test
+# program's recipe starts with $(call unlisted,LIST,FILES IN THE FOLDER),
+# which stops the build naming them.
+unlisted = $(if $(filter-out $(1),$(2)),@echo "not in a source list (docs/build.md): $(filter-out $(1),$(2))" >&2; exit 1)
 cc_deps = $(1) -MM -MP -MT $@ $(filter %.c,$(2)) > $@.d
 
 ENGINE_OBJ     := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(ENGINE_SRC))

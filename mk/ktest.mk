@@ -22,6 +22,7 @@ $(SAN)/obj/ktest/%.o: kernel/%.c
 KTEST_FLAGS := $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Iinclude -Itests/unit \
                -DUNIT_SUITE='"kernel-host"' $(SANFLAGS)
 $(SAN)/kernel_tests: $(KTEST_SRC) $(KTEST_KOBJ) $(SAN)/libazothwasm.a
+	$(call unlisted,$(KTEST_SRC),$(wildcard tests/kernel/*.c))
 	@mkdir -p $(dir $@)
 	$(call cc_deps,$(CC) $(KTEST_FLAGS),$(KTEST_SRC))
 	$(CC) $(KTEST_FLAGS) $(KTEST_SRC) $(KTEST_KOBJ) $(SAN)/libazothwasm.a -o $@
@@ -43,6 +44,7 @@ SCHED_TEST_KOBJ := $(SAN)/obj/ktest/core/sched.o $(SAN)/obj/ktest/test/join.o $(
 SCHED_TEST_FLAGS := $(HOST_CFLAGS) -Ikernel/include -Itests/kernel/include -Itests/kernel -Ikernel/test \
                     -Itests/unit -Iinclude -DUNIT_SUITE='"sched-host"' $(SANFLAGS)
 $(SAN)/sched_tests: $(SCHED_TEST_SRC) $(SCHED_TEST_KOBJ)
+	$(call unlisted,$(SCHED_TEST_SRC),$(wildcard tests/kernel/sched/*.c))
 	@mkdir -p $(dir $@)
 	$(call cc_deps,$(CC) $(SCHED_TEST_FLAGS),$(SCHED_TEST_SRC))
 	$(CC) $(SCHED_TEST_FLAGS) $(SCHED_TEST_SRC) $(SCHED_TEST_KOBJ) -o $@

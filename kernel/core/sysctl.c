@@ -315,6 +315,44 @@ static sysctl_prog_t *prog_of(domain_t *d)
     return NULL;
 }
 
+/* A slot for a new program, or NULL (all SYS_PROGS in use). */
+static sysctl_prog_t *prog_free_slot(void)
+{
+    return prog_of(NULL);
+}
+
+/* The program under h, a control handle in u's table, u holding the
+ * system capability sys with control; NULL with *err set otherwise. */
+static sysctl_prog_t *prog_by_handle(domain_t *u, uint64_t sys, uint64_t h, int *err)
+{
+    kobj_t *o;
+    int e = sys_check(u, sys, CAP_R_CONTROL);
+    if (!e)
+        e = cap_lookup(u->caps, (cap_handle_t)h, KOBJ_DOMAIN, CAP_R_CONTROL, &o);
+    sysctl_prog_t *p = e ? NULL : prog_of((domain_t *)o);
+    *err = e ? e : p ? 0 : CAP_EINVAL;
+    return p;
+}
+
+/* Gives me a control handle (control, read) to program p's domain in *h
+ * and runs its entry on a thread of its own (plat->spawn). On an error
+ * nothing is given and p is not running; the caller undoes the rest. */
+static int prog_start(domain_t *me, sysctl_prog_t *p, cap_handle_t *h)
+{
+    int e = cap_install(me->caps, &p->d->obj, CAP_R_CONTROL | CAP_R_READ, h);
+    if (e)
+        return e;
+    p->done = false;
+    p->status = 0;
+    p->running = true;
+    if (!plat->spawn(p->d, p)) {
+        p->running = false;
+        cap_delete(me->caps, *h);
+        return CAP_ENOMEM;
+    }
+    return 0;
+}
+
 /* Whether name is a program name: 1..24 of [a-z0-9_-]. */
 static bool prog_name_ok(const char *name, uint32_t n)
 {
@@ -375,11 +413,8 @@ static domain_t *prog_domain(domain_t *me, const char *name, int *err)
         *err = CAP_ENOENT;
         return NULL;
     }
-    int slot = -1;
-    for (int i = 0; i < SYS_PROGS && slot < 0; i++)
-        if (!progs[i].d)
-            slot = i;
-    if (slot < 0) {
+    sysctl_prog_t *slot = prog_free_slot();
+    if (!slot) {
         *err = IPC_ELIMIT;
         return NULL;
     }
@@ -405,7 +440,7 @@ static domain_t *prog_domain(domain_t *me, const char *name, int *err)
         *err = CAP_EINVAL;          /* reported by the loader */
         return NULL;
     }
-    progs[slot].d = d;
+    slot->d = d;
     *err = 0;
     return d;
 }
@@ -439,19 +474,8 @@ static wasm_trap_kind_t hc_sys_run(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
     d->args[alen] = 0;
     memcpy(d->entry, "_start", 7);
     cap_handle_t h;
-    e = cap_install(me->caps, &d->obj, CAP_R_CONTROL | CAP_R_READ, &h);
-    if (e)
-        return RET(e), WASM_OK;
-    sysctl_prog_t *p = prog_of(d);
-    p->done = false;
-    p->status = 0;
-    p->running = true;
-    if (!plat->spawn(d, p)) {
-        p->running = false;
-        cap_delete(me->caps, h);
-        return RET(CAP_ENOMEM), WASM_OK;
-    }
-    return RET((int32_t)h), WASM_OK;
+    e = prog_start(me, prog_of(d), &h);
+    return RET(e ? e : (int32_t)h), WASM_OK;
 }
 
 /* sys_wait(sys, h, timeout_ns) -> the program's status (>= 0: what its
@@ -460,16 +484,10 @@ static wasm_trap_kind_t hc_sys_run(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 static wasm_trap_kind_t hc_sys_wait(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     (void)ctx;
-    domain_t *me = u;
-    kobj_t *o;
-    int e = sys_check(me, c[0], CAP_R_CONTROL);
-    if (!e)
-        e = cap_lookup(me->caps, (cap_handle_t)c[1], KOBJ_DOMAIN, CAP_R_CONTROL, &o);
-    sysctl_prog_t *p = e ? NULL : prog_of((domain_t *)o);
-    if (!e && !p)
-        e = CAP_EINVAL;
+    int e;
+    sysctl_prog_t *p = prog_by_handle(u, c[0], c[1], &e);
     if (e) {
-        c[0] = (uint64_t)(int64_t)e;
+        c[0] = (uint64_t)(int64_t)e;    /* an i64 result */
         return WASM_OK;
     }
     uint64_t end = timer_now_ns() + (c[2] > 10000000000ull ? 10000000000ull : c[2]);
@@ -512,11 +530,8 @@ static wasm_trap_kind_t hc_sys_wasi(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
         return RET(CAP_EINVAL), WASM_OK;
     if (!plat || !plat->wasi_launch || !plat->spawn)
         return RET(CAP_ENOENT), WASM_OK;
-    int slot = -1;
-    for (int i = 0; i < SYS_PROGS && slot < 0; i++)
-        if (!progs[i].d)
-            slot = i;
-    if (slot < 0)
+    sysctl_prog_t *p = prog_free_slot();
+    if (!p)
         return RET(IPC_ELIMIT), WASM_OK;
     char *spec = kmalloc(len), why[WHY_MAX];
     if (!spec)
@@ -541,23 +556,13 @@ static wasm_trap_kind_t hc_sys_wasi(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
         return RET(e), WASM_OK;
     }
     cap_handle_t h;
-    if ((e = cap_install(me->caps, &d->obj, CAP_R_CONTROL | CAP_R_READ, &h))) {
-        plat->wasi_unload(d);
-        return RET(e), WASM_OK;
-    }
-    sysctl_prog_t *p = &progs[slot];
     p->d = d;
     p->wasi = true;
-    p->done = false;
-    p->status = 0;
-    p->running = true;
-    if (!plat->spawn(d, p)) {
-        p->running = false;
+    if ((e = prog_start(me, p, &h))) {
         p->d = NULL;
         p->wasi = false;
-        cap_delete(me->caps, h);
         plat->wasi_unload(d);
-        return RET(CAP_ENOMEM), WASM_OK;
+        return RET(e), WASM_OK;
     }
     return RET((int32_t)h), WASM_OK;
 }
@@ -568,19 +573,15 @@ static wasm_trap_kind_t hc_sys_wasi(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 static wasm_trap_kind_t hc_sys_stdin(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
 {
     (void)ctx;
-    domain_t *me = u;
-    kobj_t *o;
-    int e = sys_check(me, c[0], CAP_R_CONTROL);
-    if (!e)
-        e = cap_lookup(me->caps, (cap_handle_t)c[1], KOBJ_DOMAIN, CAP_R_CONTROL, &o);
-    sysctl_prog_t *p = e ? NULL : prog_of((domain_t *)o);
-    if (!e && (!p || !p->wasi))
+    int e;
+    sysctl_prog_t *p = prog_by_handle(u, c[0], c[1], &e);
+    if (!e && !p->wasi)
         e = CAP_EINVAL;
     if (!e && (!plat || !plat->wasi_stdin))
         e = CAP_ENOENT;
     cap_handle_t h = 0;
     if (!e)
-        e = plat->wasi_stdin((domain_t *)o, me, &h);
+        e = plat->wasi_stdin(p->d, u, &h);
     return RET(e ? e : (int32_t)h), WASM_OK;
 }
 
