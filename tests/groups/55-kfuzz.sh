@@ -4,7 +4,7 @@
 # same), under ASan + UBSan with a kernel-allocation leak check; then the
 # multi-domain host-call fuzzer with the kernel invariants (docs/faults.md:
 # its seeds and regression inputs replayed, then KFUZZ_MULTI_SECONDS,
-# default 60), skipping the issue-8 findings still open (KFUZZ_KNOWN,
+# default 60), skipping the known findings still open (KFUZZ_KNOWN,
 # default below: drop a number once its fix lands). Three tests; a failing
 # input is kept as build/kfuzz/crash-* and its replay printed.
 set -u
@@ -41,7 +41,7 @@ run manifest $kf/fuzz_manifest -max_len=4096 -max_total_time="$secs" $kf/corpus/
     $kf/seeds/manifest
 run hostcall $kf/fuzz_hostcall -max_len=2048 -max_total_time="$secs" $kf/corpus/hostcall \
     tests/kfuzz/regress
-echo "kfuzz: multi: skipping issue-8 findings KFUZZ_KNOWN=$KFUZZ_KNOWN" >&2
+echo "kfuzz: multi: skipping known findings (docs/faults.md) KFUZZ_KNOWN=$KFUZZ_KNOWN" >&2
 mkdir -p $kf/corpus/multi
 dirs=($kf/corpus/multi tests/kfuzz/seeds/multi)
 [ -d tests/kfuzz/regress-multi ] && dirs+=(tests/kfuzz/regress-multi)

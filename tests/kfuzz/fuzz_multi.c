@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: the host-call layer with 2-4 domains at once (issue 8
- * item 3). Every domain runs hc.wasm (tests/kfuzz/gen_hostcalls.sh: every
+ * libFuzzer target: the host-call layer with 2-4 domains at once
+ * (docs/faults-injection.md). Every domain runs hc.wasm (tests/kfuzz/gen_hostcalls.sh: every
  * athanor host call, an endpoint handler "hm" that traps, grows, stores,
  * recurses or makes host calls of its own, and helpers). The input is a
  * program of steps; each step is one of
@@ -24,8 +24,8 @@
  * every step the kernel invariants are checked (invariant.c); a violation
  * aborts with the finding it matches.
  *
- * KFUZZ_KNOWN=1,2,... (environment) turns off the checks for those issue-8
- * findings and avoids the steps that would crash on them, so a run gets
+ * KFUZZ_KNOWN=1,2,... (environment) turns off the checks for those known
+ * findings (docs/faults.md lists them) and avoids the steps that would crash on them, so a run gets
  * past bugs already known. KFUZZ_TRACE=1 prints the steps.
  */
 #include "invariant.h"
@@ -265,7 +265,7 @@ static struct thread *free_thread(void)
 static void fail(int finding, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "\nkfuzz-multi: INVARIANT VIOLATED (%s", finding > 9 ? "new finding " : finding ? "issue 8 finding " : "new");
+    fprintf(stderr, "\nkfuzz-multi: INVARIANT VIOLATED (%s", finding ? "known finding " : "new");
     if (finding)
         fprintf(stderr, "%d", finding);
     fprintf(stderr, "): ");
@@ -625,7 +625,7 @@ static void step_hostcall(domain_t *d, int k)
         remember((uint32_t)r);
     /* recv on a channel it still may receive on failed on a capability
      * error: the message's capability, which died in transit, wedges the
-     * queue (issue 8 finding 4; the kernel drops it and delivers). */
+     * queue (finding 4, docs/faults.md; the kernel drops it and delivers). */
     kobj_t *co;
     if (!strcmp(calls[k].name, "recv") && r >= CAP_EEXPIRED && r <= CAP_ESTALE &&
         !(skip >> 4 & 1) && d->caps &&
@@ -767,7 +767,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
         uintptr_t base = d && d->inst ? (uintptr_t)wasm_memory_data(wasm_instance_memory(d->inst, 0)) : 0;
         for (int k = 0; base && k < d->nmaps; k++)
             if (a >= base + d->map_off[k] && a < base + d->map_off[k] + d->map_len[k]) {
-                static const char msg[] = "\nkfuzz-multi: INVARIANT VIOLATED (issue 8 finding 9): a write "
+                static const char msg[] = "\nkfuzz-multi: INVARIANT VIOLATED (known finding 9): a write "
                                           "into a read-only buffer mapping from a thread with no domain "
                                           "(trap_fixup would panic)\n";
                 if (write(2, msg, sizeof msg - 1) < 0)

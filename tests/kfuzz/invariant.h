@@ -6,8 +6,8 @@
  * docs/faults.md list what it checks, in their "Invariants the fuzzer
  * checks" sections.
  *
- * A violation names the issue-8 finding it is a symptom of (1..9), or 0
- * for one the issue does not list; a mask of findings to ignore lets a run
+ * A violation names the known finding it is a symptom of (docs/faults.md
+ * lists them), or 0 for a new one; a mask of findings to ignore lets a run
  * get past known ones (KFUZZ_KNOWN in fuzz_multi.c).
  */
 #ifndef KFUZZ_INVARIANT_H
@@ -23,7 +23,7 @@
 #define KINV_DEAD_CHANNEL 10    /* a dropped channel keeps what it carries */
 
 typedef struct kinv_report {
-    int finding;            /* issue-8 finding (1..9), 10..: found here, 0: other */
+    int finding;            /* known finding (docs/faults.md), 0: new */
     char why[256];
 } kinv_report_t;
 
