@@ -37,7 +37,7 @@ if wait_for 0 && type_cmd "run privbench $N $MS\r"; then
     [ -n "$line" ] && grep -qx 'run: privbench: exit status 0' "$OUT/last" && st=0
 fi
 printf 'poweroff\r' >&3
-stop_qemu
+stop_qemu; stop_gps
 [ -n "${line:-}" ] || { echo "bench-privacy: no result (log $OUT/$a.log)" >&2; exit 1; }
 echo "$line"
 exit $st

@@ -36,41 +36,8 @@ report=()
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 
-# The serial console: QEMU reads a FIFO (kept open on fd 3), writes $LOG.
-start_qemu() {     # log, command...
-    LOG=$1
-    shift
-    rm -f "$OUT/in.fifo" "$LOG"
-    mkfifo "$OUT/in.fifo"
-    T0=$(date +%s%N)
-    timeout -k 5 300 "$@" <"$OUT/in.fifo" >"$LOG" 2>&1 &
-    QPID=$!
-    exec 3>"$OUT/in.fifo"
-}
-
-# Waits until the log ends with a fresh prompt (and grew since size $1).
-wait_prompt() {
-    local since=${1:-0} i
-    for ((i = 0; i < WAIT * 20; i++)); do
-        if [ "$(stat -c %s "$LOG" 2>/dev/null || echo 0)" -gt "$since" ] &&
-           [ "$(tail -c 7 "$LOG" 2>/dev/null)" = 'azoth$ ' ]; then
-            return 0
-        fi
-        kill -0 "$QPID" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
-
-# Types $1 (printf format) and waits for the next prompt; the output since
-# goes to $OUT/last (\r removed).
-type_cmd() {
-    local size
-    size=$(stat -c %s "$LOG")
-    printf "$1" >&3
-    wait_prompt "$size" || { echo "(no prompt after $(printf %q "$1"))" >"$OUT/last"; return 1; }
-    tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
-}
+# The serial console: start_qemu, wait_prompt, type_cmd, stop_qemu.
+. tests/qemu-serial.sh
 
 # Every product domain has its ps line in $OUT/last, ready, never restarted.
 all_listed() {
@@ -78,13 +45,6 @@ all_listed() {
     for d in shell uart pl011 init; do
         grep -Eq "^$d +ready +[0-9]+ +[0-9]+ +[0-9.]+ +0 +[0-9]+ *$" "$OUT/last" || return 1
     done
-}
-
-stop_qemu() {      # waits for QEMU to end by itself; its status in ST
-    exec 3>&-
-    wait "$QPID"
-    ST=$?
-    rm -f "$OUT/in.fifo"
 }
 
 for a in $ARCHES; do

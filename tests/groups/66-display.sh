@@ -48,41 +48,8 @@ report=()
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 
-start_qemu() {     # log, command...
-    LOG=$1
-    shift
-    rm -f "$OUT/in.fifo" "$LOG"
-    mkfifo "$OUT/in.fifo"
-    T0=$(date +%s%N)
-    timeout -k 5 300 "$@" <"$OUT/in.fifo" >"$LOG" 2>&1 &
-    QPID=$!
-    exec 3>"$OUT/in.fifo"
-}
-wait_prompt() {
-    local since=${1:-0} i
-    for ((i = 0; i < WAIT * 20; i++)); do
-        if [ "$(stat -c %s "$LOG" 2>/dev/null || echo 0)" -gt "$since" ] &&
-           [ "$(tail -c 7 "$LOG" 2>/dev/null)" = 'azoth$ ' ]; then
-            return 0
-        fi
-        kill -0 "$QPID" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
-type_cmd() {
-    local size
-    size=$(stat -c %s "$LOG")
-    printf "$1" >&3
-    wait_prompt "$size" || { echo "(no prompt after $(printf %q "$1"))" >"$OUT/last"; return 1; }
-    tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
-}
-stop_qemu() {
-    exec 3>&-
-    wait "$QPID"
-    ST=$?
-    rm -f "$OUT/in.fifo"
-}
+# The serial console: start_qemu, wait_prompt, type_cmd, stop_qemu.
+. tests/qemu-serial.sh
 # screendump to $OUT/$a-$1.ppm (and .png for people).
 shot() {
     rm -f "$OUT/$a-$1.ppm"

@@ -64,7 +64,7 @@ for a in $ARCHES; do
     if ! wait_for 0; then
         bad "$a: no prompt (log $OUT/$a.log)"
         kill "$QPID" 2>/dev/null
-        stop_qemu
+        stop_qemu; stop_gps
         continue
     fi
     if tr -d '\r' <"$LOG" | grep -Eq '^athanor: devices: .*serial0 \(virtio-(pci|mmio) ' &&
@@ -164,7 +164,7 @@ for a in $ARCHES; do
     else bad "$a privbench: $(grep -E '^(privacy: leases|privbench|run):' "$OUT/last" | tr '\n' '|')"; fi
 
     printf 'poweroff\r' >&3
-    stop_qemu
+    stop_qemu; stop_gps
     if [ "$ST" = 0 ] || { [ "$a" = x86_64 ] && [ "$ST" = 1 ]; }; then
         tr -d '\r' <"$LOG" | grep -qx 'athanor: poweroff status 0' && ok "$a poweroff status 0" ||
             bad "$a poweroff line"

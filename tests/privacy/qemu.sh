@@ -1,48 +1,14 @@
 # Sourced by tests/groups/67-privacy.sh and bench/privacy.sh: QEMU with
-# the serial console on a FIFO ($OUT/in.fifo, fd 3), a disk with a sensor
+# the serial console on a FIFO (tests/qemu-serial.sh), a disk with a sensor
 # policy, and the GPS stand-in (a virtio-serial port fed NMEA sentences).
 # The caller sets OUT and WAIT (seconds for any one answer).
 
-start_qemu() {     # log, command...
-    LOG=$1
-    shift
-    rm -f "$OUT/in.fifo" "$LOG"
-    mkfifo "$OUT/in.fifo"
-    timeout -k 5 300 "$@" <"$OUT/in.fifo" >"$LOG" 2>&1 &
-    QPID=$!
-    exec 3>"$OUT/in.fifo"
-}
+. tests/qemu-serial.sh
+# Kernel lines (the broker's, the driver's) may follow the prompt.
+PROMPT_ANYWHERE=1
 
-# Waits until the log past size $1 holds $2 (default the prompt).
-wait_for() {
-    local since=${1:-0} want=${2:-'azoth$ '} i
-    for ((i = 0; i < WAIT * 20; i++)); do
-        # kernel lines (the broker's, the driver's) may follow the prompt
-        if [ "$(stat -c %s "$LOG" 2>/dev/null || echo 0)" -gt "$since" ] &&
-           tail -c +$((since + 1)) "$LOG" | tr -d '\r' | grep -qF -- "$want"; then
-            return 0
-        fi
-        kill -0 "$QPID" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
-
-# Types $1 and waits for $2 (default the prompt); the output since is in
-# $OUT/last (\r removed).
-type_cmd() {
-    local size
-    size=$(stat -c %s "$LOG")
-    printf "$1" >&3
-    wait_for "$size" "${2:-azoth\$ }" || { echo "(no '${2:-prompt}' after $(printf %q "$1"))" >"$OUT/last"; return 1; }
-    tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
-}
-
-stop_qemu() {
-    exec 3>&-
-    wait "$QPID"
-    ST=$?
-    rm -f "$OUT/in.fifo"
+# After stop_qemu: the GPS feeder goes too.
+stop_gps() {
     [ -n "${FEED:-}" ] && kill "$FEED" 2>/dev/null
     wait 2>/dev/null
 }
