@@ -825,39 +825,27 @@ bool dev_hostcalls_define(wasm_linker_t *l, domain_t *d)
 static domain_t *drivers[DEV_MAX_DRIVERS];
 static int ndrivers;
 
-static bool word_eq(const char *a, const char *b)
-{
-    size_t n = strlen(b);
-    return strlen(a) == n && memcmp(a, b, n) == 0;
-}
-
-static bool has_prefix(const char *a, const char *p)
-{
-    size_t n = strlen(p);
-    return strlen(a) >= n && memcmp(a, p, n) == 0;
-}
-
 static const char *const cons_kinds[] = {"none", "16550-io", "16550-mmio", "pl011"};
 
 /* when=K: does the console device match K ("16550" matches both)? */
 static bool when_matches(const char *k, int kind)
 {
-    return word_eq(k, cons_kinds[kind]) ||
-           (word_eq(k, "16550") && (kind == ARCH_CONS_16550_IO || kind == ARCH_CONS_16550_MMIO));
+    return str_eq(k, cons_kinds[kind]) ||
+           (str_eq(k, "16550") && (kind == ARCH_CONS_16550_IO || kind == ARCH_CONS_16550_MMIO));
 }
 
 /* The object of kind for the console device, its default rights in *r. */
 static kobj_t *console_object(const char *kind, uint64_t phys, unsigned irq, int ck, uint32_t *r)
 {
-    if (word_eq(kind, "irq")) {
+    if (str_eq(kind, "irq")) {
         *r = CAP_R_RECV | CAP_R_SEND;
         return (kobj_t *)dev_irq_create(irq);
     }
-    if (word_eq(kind, "mmio") && ck != ARCH_CONS_16550_IO) {
+    if (str_eq(kind, "mmio") && ck != ARCH_CONS_16550_IO) {
         *r = CAP_R_MAP;
         return (kobj_t *)dev_mmio_create(phys, ck == ARCH_CONS_PL011 ? PAGE_SIZE : 8);
     }
-    if (word_eq(kind, "ioport") && ck == ARCH_CONS_16550_IO) {
+    if (str_eq(kind, "ioport") && ck == ARCH_CONS_16550_IO) {
         *r = CAP_R_READ | CAP_R_WRITE;
         return (kobj_t *)dev_ioport_create((uint16_t)phys, 8);
     }
@@ -873,27 +861,12 @@ static void note_driver(domain_t *d)
         drivers[ndrivers++] = d;
 }
 
-/* A decimal count into *v; false if not one. */
-static bool parse_count(const char *s, uint32_t *v)
-{
-    uint32_t n = 0;
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9' || n > 100000)
-            return false;
-        n = n * 10 + (uint32_t)(*s - '0');
-    }
-    *v = n;
-    return true;
-}
-
 /* The object of kind for registry device dv, its default rights in *r;
  * NULL (and *why set) when it cannot be granted. */
 static kobj_t *device_object(domain_t *d, const char *kind, const device_t *dv, uint32_t pages,
                              uint32_t *r, const char **why)
 {
-    if (word_eq(kind, "dma")) {
+    if (str_eq(kind, "dma")) {
         int e;
         *r = CAP_R_MAP | CAP_R_READ;
         dev_dma_t *b = dev_dma_create(dv, d, pages, &e);
@@ -901,13 +874,13 @@ static kobj_t *device_object(domain_t *d, const char *kind, const device_t *dv, 
              : e == IPC_ELIMIT ? "over the domain's memory limit" : "out of memory";
         return (kobj_t *)b;
     }
-    if (word_eq(kind, "irq")) {
+    if (str_eq(kind, "irq")) {
         *r = CAP_R_RECV | CAP_R_SEND;
         kobj_t *o = dv->irq ? (kobj_t *)dev_irq_create(dv->irq) : NULL;
         *why = dv->irq ? "its interrupt line is taken" : "its interrupt is unknown";
         return o;
     }
-    if (word_eq(kind, "mmio")) {
+    if (str_eq(kind, "mmio")) {
         const device_t *other = dev_sharing_page(dv);
         *r = CAP_R_MAP;
         if (other) {
@@ -926,8 +899,8 @@ static kobj_t *device_object(domain_t *d, const char *kind, const device_t *dv, 
 
 bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s, const char *end)
 {
-    if (!word_eq(kind, "irq") && !word_eq(kind, "mmio") && !word_eq(kind, "ioport") &&
-        !word_eq(kind, "dma"))
+    if (!str_eq(kind, "irq") && !str_eq(kind, "mmio") && !str_eq(kind, "ioport") &&
+        !str_eq(kind, "dma"))
         return false;
     char dev[DEV_WORD], w[DEV_WORD], name[DOMAIN_NAME_MAX];
     uint32_t pages = 0;
@@ -937,20 +910,21 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
     uint32_t rights = 0, want = CAP_R_SAME;
     const char *why = "this machine has no such device";
     manifest_word(&s, end, dev, sizeof dev);     /* too long: "", no such device */
-    bool cons = word_eq(dev, "console");
+    bool cons = str_eq(dev, "console");
     bool have = cons ? arch_console_device(&phys, &irq, &ck) : false;
     const device_t *dv = cons ? NULL : dev_find(dev);
     int r;
+    const char *v;
     while ((r = manifest_word(&s, end, w, sizeof w)) != 0) {
-        if (r > 0 && has_prefix(w, "when=")) {
-            if (cons && (!have || !when_matches(w + 5, ck)))
+        if (r > 0 && (v = manifest_key(w, "when"))) {
+            if (cons && (!have || !when_matches(v, ck)))
                 return true;    /* for another machine: not an error */
-            if (!cons && !dev_find(w + 5))
+            if (!cons && !dev_find(v))
                 return true;    /* when=NAME: only where that device is */
-        } else if (r > 0 && word_eq(kind, "dma") && has_prefix(w, "pages=") &&
-                   parse_count(w + 6, &pages)) {
+        } else if (r > 0 && str_eq(kind, "dma") && (v = manifest_key(w, "pages")) &&
+                   manifest_num(v, &pages)) {
             continue;
-        } else if (r < 0 || !has_prefix(w, "rights=") || !domain_parse_rights(w + 7, &want)) {
+        } else if (r < 0 || !(v = manifest_key(w, "rights")) || !domain_parse_rights(v, &want)) {
             kprintf("manifest:%d: %s: %s %s: bad word %s\n", lineno, d->name, kind, dev,
                     r > 0 ? w : "(too long)");
             return true;
@@ -958,7 +932,7 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
     }
     kobj_t *o = have ? console_object(kind, phys, irq, ck, &rights)
               : dv ? device_object(d, kind, dv, pages, &rights, &why) : NULL;
-    if (word_eq(kind, "dma"))   /* the payer's alone: not passed on, not copied */
+    if (str_eq(kind, "dma"))   /* the payer's alone: not passed on, not copied */
         want = (want == CAP_R_SAME ? rights : want) & (CAP_R_MAP | CAP_R_READ);
     size_t dl = strlen(dev), kl = strlen(kind);
     if (dl + 1 + kl >= DOMAIN_NAME_MAX) {

@@ -25,12 +25,6 @@ typedef struct domsys_obj {
     kobj_t *obj;
 } domsys_obj_t;
 
-static bool str_eq(const char *a, const char *b)
-{
-    while (*a && *a == *b)
-        a++, b++;
-    return *a == *b;
-}
 
 /* Copies s into out[cap]; false if it does not fit. */
 static bool str_copy(char *out, size_t cap, const char *s)
@@ -446,14 +440,13 @@ static int mf_word(const char **p, const char *end, char *out)
     return manifest_word(p, end, out, MF_FIELD);
 }
 
-/* "key=" prefix: the value after it, or NULL. */
-static const char *mf_key(const char *word, const char *key)
+const char *manifest_key(const char *word, const char *key)
 {
     size_t n = strlen(key);
     return strlen(word) > n && memcmp(word, key, n) == 0 && word[n] == '=' ? word + n + 1 : NULL;
 }
 
-static bool mf_num(const char *s, uint32_t *out)
+bool manifest_num(const char *s, uint32_t *out)
 {
     uint64_t v = 0;
     if (!s || !*s)
@@ -471,41 +464,41 @@ static bool mf_module_word(domain_t *d, const char *w, domain_limits_t *lim, int
 {
     const char *v;
     uint32_t n, *slot = NULL;
-    if ((v = mf_key(w, "entry")))
+    if ((v = manifest_key(w, "entry")))
         return str_copy(d->entry, sizeof d->entry, v) ||
                (kprintf("manifest:%d: %s: entry name too long\n", lineno, d->name), false);
     if (str_eq(w, "reentrant")) {
         d->flags |= DOMAIN_REENTRANT;
         return true;
     }
-    if ((v = mf_key(w, "prio"))) {
-        if (!mf_num(v, &n) || n >= SCHED_PRIOS)
+    if ((v = manifest_key(w, "prio"))) {
+        if (!manifest_num(v, &n) || n >= SCHED_PRIOS)
             goto bad;
         d->prio = (int)n;
         return true;
     }
-    if ((v = mf_key(w, "restart"))) {
+    if ((v = manifest_key(w, "restart"))) {
         if (str_eq(v, "always"))
             d->sup.policy = DOMAIN_RESTART_BACKOFF;
         else if (str_eq(v, "never"))
             d->sup.policy = DOMAIN_RESTART_NEVER;
-        else if (mf_num(v, &n))
+        else if (manifest_num(v, &n))
             d->sup.policy = DOMAIN_RESTART_LIMIT, d->sup.max_restarts = n;
         else
             goto bad;
         return true;
     }
-    if ((v = mf_key(w, "budget")))
+    if ((v = manifest_key(w, "budget")))
         slot = &d->sup.budget_ms;
-    else if ((v = mf_key(w, "heartbeat")))
+    else if ((v = manifest_key(w, "heartbeat")))
         slot = &d->sup.heartbeat_ms;
-    else if ((v = mf_key(w, "mem"))) slot = &lim->mem_pages;
-    else if ((v = mf_key(w, "cpu"))) slot = &lim->cpu_share;
-    else if ((v = mf_key(w, "handles"))) slot = &lim->max_handles;
-    else if ((v = mf_key(w, "queue"))) slot = &lim->queue_len;
-    else if ((v = mf_key(w, "tables"))) slot = &lim->table_elems;
+    else if ((v = manifest_key(w, "mem"))) slot = &lim->mem_pages;
+    else if ((v = manifest_key(w, "cpu"))) slot = &lim->cpu_share;
+    else if ((v = manifest_key(w, "handles"))) slot = &lim->max_handles;
+    else if ((v = manifest_key(w, "queue"))) slot = &lim->queue_len;
+    else if ((v = manifest_key(w, "tables"))) slot = &lim->table_elems;
     if (slot) {
-        if (!mf_num(v, &n) || (slot == &lim->max_handles && (n == 0 || n > CAP_MAX_HANDLES)) ||
+        if (!manifest_num(v, &n) || (slot == &lim->max_handles && (n == 0 || n > CAP_MAX_HANDLES)) ||
             (slot == &lim->table_elems && n > 10000000) ||
             (slot == &lim->cpu_share && (n == 0 || n > 100)) ||
             (slot == &lim->queue_len && (n == 0 || n > 4096)))
@@ -624,16 +617,16 @@ static void mf_dir_line(mf_t *m, domain_t *d, int lineno, const char *s, const c
         bool ok = r > 0;
         if (!ok)
             ;
-        else if ((v = mf_key(w, "rights")))
+        else if ((v = manifest_key(w, "rights")))
             ok = domain_parse_rights(v, &dr->rights);
-        else if (dr->type == KOBJ_ENDPOINT && (v = mf_key(w, "handler")))
+        else if (dr->type == KOBJ_ENDPOINT && (v = manifest_key(w, "handler")))
             ok = dr->define = str_copy(dr->handler, sizeof dr->handler, v);
-        else if (dr->type == KOBJ_ENDPOINT && (v = mf_key(w, "check")))
+        else if (dr->type == KOBJ_ENDPOINT && (v = manifest_key(w, "check")))
             ok = str_copy(dr->check, sizeof dr->check, v);
         else if (dr->type == KOBJ_CHANNEL && str_eq(w, "recv"))
             dr->define = true;
-        else if (dr->type == KOBJ_BUFFER && (v = mf_key(w, "pages")))
-            ok = dr->define = mf_num(v, &dr->pages) && dr->pages > 0 && dr->pages <= 4096;
+        else if (dr->type == KOBJ_BUFFER && (v = manifest_key(w, "pages")))
+            ok = dr->define = manifest_num(v, &dr->pages) && dr->pages > 0 && dr->pages <= 4096;
         else
             ok = false;
         if (!ok) {

@@ -249,6 +249,11 @@ int domain_reissue(domain_t *d);
  * (out is then ""). *p moves past it. The manifest's one splitter
  * (domain.c, and dev.c's device lines). */
 int manifest_word(const char **p, const char *end, char *out, size_t cap);
+/* A "key=value" word's value (not empty), or NULL when word is not one
+ * for key. */
+const char *manifest_key(const char *word, const char *key);
+/* A decimal number up to 2^31 - 1 into *out; false if s is not one. */
+bool manifest_num(const char *s, uint32_t *out);
 
 /* Parses "rights=call,send" words: a CAP_R_* mask, or false. */
 bool domain_parse_rights(const char *s, uint32_t *rights);
