@@ -1,7 +1,7 @@
 # Sourced by the test groups and benches that type at Azoth's shell on
 # the serial console (tests/groups/65-shell.sh, 66-display.sh,
-# tests/privacy/qemu.sh): QEMU reads a FIFO, $OUT/in.fifo, kept open on
-# fd 3, and writes $LOG. The caller sets OUT and WAIT (seconds for any
+# 66-wasi-os.sh, tests/privacy/qemu.sh, bench/display.sh): QEMU reads a
+# FIFO, $OUT/in.fifo, kept open on fd 3, and writes $LOG. The caller sets OUT and WAIT (seconds for any
 # one answer).
 #
 #   start_qemu LOG COMMAND...   QEMU in the background (QPID), T0 its start (ns),

@@ -40,6 +40,8 @@ fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 mkdir -p "$OUT"
+WAIT=60                         # seconds for any one answer
+. tests/qemu-serial.sh
 
 # The test programs (40-wasi builds them; built here if it did not run).
 if ! ls build/wasi-tests/hello.wasm >/dev/null 2>&1; then
@@ -216,54 +218,36 @@ for a in $ARCHES; do
     echo "     $a: $((pass - n0)) cases in $ms ms"
 
     # The shell, typed at: run with --dir, a trap, ps afterwards.
-    LOG=$OUT/$a-shell.log
-    rm -f "$OUT/in.fifo" "$LOG" && mkfifo "$OUT/in.fifo"
     cmd="$(make -s ARCH="$a" print-run) $(make -s ARCH="$a" print-run-devs)"
-    timeout -k 5 300 $cmd <"$OUT/in.fifo" >"$LOG" 2>&1 &
-    qpid=$!
-    exec 3>"$OUT/in.fifo"
-    wait_for() {    # a line matching $1 in the log within 60 s
-        local i
-        for ((i = 0; i < 1200; i++)); do
-            tr -d '\r' 2>/dev/null <"$LOG" | grep -q "$1" && return 0
-            kill -0 $qpid 2>/dev/null || return 1
-            sleep 0.05
-        done
-        return 1
-    }
-    wait_count() {  # $2 lines matching $1 in the log within 60 s
-        local i
-        for ((i = 0; i < 1200; i++)); do
-            [ "$(tr -d '\r' 2>/dev/null <"$LOG" | grep -c "$1")" -ge "$2" ] && return 0
-            kill -0 $qpid 2>/dev/null || return 1
-            sleep 0.05
-        done
-        return 1
-    }
-    if wait_for 'azoth\$ '; then
+    start_qemu "$OUT/$a-shell.log" $cmd
+    line_in_log() { tr -d '\r' 2>/dev/null <"$LOG" | grep -q "$1"; }
+    lines_in_log() { [ "$(tr -d '\r' 2>/dev/null <"$LOG" | grep -c "$1")" -ge "$2" ]; }
+    wait_line() { qemu_poll line_in_log "$1"; }           # a line matching $1 in the log
+    wait_count() { qemu_poll lines_in_log "$1" "$2"; }    # $2 lines matching $1
+    if wait_line 'azoth\$ '; then
         printf 'run --dir / wc /data/words.txt\r' >&3
-        wait_for '^run: wc: exit status 0' && tr -d '\r' <"$LOG" | grep -q '^2 3 14 /data/words.txt$' &&
+        wait_line '^run: wc: exit status 0' && tr -d '\r' <"$LOG" | grep -q '^2 3 14 /data/words.txt$' &&
             ok "$a shell: run --dir / wc /data/words.txt, exit status 0" ||
             bad "$a shell run wc (log $LOG)"
         printf 'run /t/trap.wasm\r' >&3
-        wait_for '^run: /t/trap.wasm: trapped' && tr -d '\r' <"$LOG" | grep -q '^trap: trap: unreachable' &&
+        wait_line '^run: /t/trap.wasm: trapped' && tr -d '\r' <"$LOG" | grep -q '^trap: trap: unreachable' &&
             ok "$a shell: a WASI trap printed with its trap, the shell stays" ||
             bad "$a shell trap (log $LOG)"
         # What is typed while a program runs is its stdin; Ctrl-D ends it.
         printf 'run /t/stdin.wasm\r' >&3
         sleep 2
         printf 'abc\r\x04' >&3
-        wait_for '^run: /t/stdin.wasm: exit status 0' && tr -d '\r' <"$LOG" | grep -q '^ABC$' &&
+        wait_line '^run: /t/stdin.wasm: exit status 0' && tr -d '\r' <"$LOG" | grep -q '^ABC$' &&
             tr -d '\r' <"$LOG" | grep -q 'bytes=4 lines=1' &&
             ok "$a shell: what is typed goes to the program's stdin, Ctrl-D ends it" ||
             bad "$a shell: stdin typed (log $LOG)"
         # Ctrl-C while the program's file requests run: the file service
         # must come out whole (it is not interrupted mid-request).
         printf 'run --dir /sandbox /t/ioloop.wasm /sandbox\r' >&3
-        if wait_for '^ioloop: running'; then
+        if wait_line '^ioloop: running'; then
             sleep 2
             printf '\x03' >&3
-            wait_for '^run: /t/ioloop.wasm: stopped' &&
+            wait_line '^run: /t/ioloop.wasm: stopped' &&
                 printf 'run --dir / wc /data/words.txt\r' >&3 &&
                 wait_count '^run: wc: exit status 0$' 2 && [ "$(tr -d '\r' <"$LOG" | grep -c '^2 3 14 /data/words.txt$')" = 2 ] &&
                 ok "$a shell: Ctrl-C stops a program in the middle of its file I/O; the file service goes on" ||
@@ -271,10 +255,10 @@ for a in $ARCHES; do
         else bad "$a shell: ioloop did not start (log $LOG)"; fi
         # poll() on stdin waits (clock timeouts) until a line is typed.
         printf 'run /t/pollin.wasm\r' >&3
-        if wait_for '^pollin: waiting'; then
+        if wait_line '^pollin: waiting'; then
             sleep 1
             printf 'hi\r' >&3
-            wait_for '^run: /t/pollin.wasm: exit status 0' &&
+            wait_line '^run: /t/pollin.wasm: exit status 0' &&
                 tr -d '\r' <"$LOG" | grep -q '^pollin: some timeouts before input, read 3 bytes$' &&
                 ok "$a shell: poll_oneoff on stdin times out until a line is typed, then reports it ready" ||
                 bad "$a shell: pollin (log $LOG)"
@@ -284,22 +268,20 @@ for a in $ARCHES; do
         printf 'run /t/startloop.wasm\r' >&3
         sleep 2
         printf '\x03' >&3
-        wait_for '^run: /t/startloop.wasm: stopped' &&
-            printf 'echo after-startloop\r' >&3 && wait_for '^after-startloop$' &&
+        wait_line '^run: /t/startloop.wasm: stopped' &&
+            printf 'echo after-startloop\r' >&3 && wait_line '^after-startloop$' &&
             ok "$a shell: a start function that loops is stopped by Ctrl-C; the shell goes on" ||
             bad "$a shell: startloop and Ctrl-C (log $LOG)"
         printf 'ps\r' >&3
         printf 'echo done-ps\r' >&3
-        if wait_for '^done-ps$' && ! tr -d '\r' <"$LOG" | sed -n '/^NAME /,/^done-ps/p' | grep -Eq '^(wc|trap|ioloop|pollin|startloop|wasi[0-9]) '; then
+        if wait_line '^done-ps$' && ! tr -d '\r' <"$LOG" | sed -n '/^NAME /,/^done-ps/p' | grep -Eq '^(wc|trap|ioloop|pollin|startloop|wasi[0-9]) '; then
             ok "$a shell: ps lists no program domain after the runs"
         else bad "$a shell ps (log $LOG)"; fi
         printf 'poweroff\r' >&3
     else
         bad "$a shell: no prompt (log $LOG)"
     fi
-    exec 3>&-
-    wait $qpid
-    rm -f "$OUT/in.fifo"
+    stop_qemu
     fsck_ok "$a-shell" && ok "$a shell: e2fsck -fn clean after the session"
 done
 
