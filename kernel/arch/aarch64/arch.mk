@@ -19,5 +19,3 @@ ARCH_IMAGE        = $(KERNEL_ELF)
 QEMU_CMD         := qemu-system-aarch64 -M virt,gic-version=2 -cpu cortex-a72 -m 256M \
                     -nographic -no-reboot -kernel
 QEMU_DEBUG_FLAGS := -s -S
-# The port's private headers (mk/kernel.mk's KHDR only lists include/).
-$(patsubst $(A64_DIR)/%,$(KBUILD)/arch/%.o,$(ARCH_SRC)): $(wildcard $(A64_DIR)/*.h)

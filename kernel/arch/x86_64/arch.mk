@@ -5,7 +5,8 @@ X86_DIR         := kernel/arch/x86_64
 ARCH_TRIPLE     := x86_64-unknown-none-elf
 ARCH_CFLAGS     := -mcmodel=kernel -mno-red-zone -fno-pic -fno-pie \
                    -fno-asynchronous-unwind-tables
-ARCH_SRC        := $(wildcard $(X86_DIR)/*.c) $(wildcard $(X86_DIR)/*.S)
+ARCH_SRC        := $(addprefix $(X86_DIR)/,acpi.c apic.c console.c cpu.c mmu.c pci.c start.c timer.c \
+                     trap.c boot.S context.S entry.S)
 ARCH_LDSCRIPT   := $(X86_DIR)/kernel.ld
 ARCH_LDFLAGS    := -z norelro --no-pie
 ARCH_IMAGE      := $(KERNEL_ELF)
