@@ -36,6 +36,12 @@ HOSTED_SRC := src/hosted/platform.c
 # headers of each of them. Each mk file reads the .d files of what it
 # builds with -include (docs/build.md).
 DEPFLAGS := -MD -MP
+# A build tree made before header dependencies were tracked has objects
+# without .d files, which no header change would ever rebuild: such a tree
+# loses its objects once (everything is then rebuilt and tracked).
+DEPS_MARK := $(BUILD)/.deps-tracked
+$(shell if [ -d $(BUILD) ] && [ ! -e $(DEPS_MARK) ]; then find $(BUILD) -name '*.o' -delete; fi; \
+        mkdir -p $(BUILD) && touch $(DEPS_MARK))
 # A test folder's file missing from its list would never run: a test
 # program's recipe starts with $(call unlisted,LIST,FILES IN THE FOLDER),
 # which stops the build naming them.
