@@ -1,7 +1,7 @@
 /* poll() on stdin (WASI poll_oneoff with a clock and an fd_read on fd 0,
  * tests/groups/66-wasi-os.sh): waits in 300 ms steps until stdin has
- * bytes, says once that it is waiting, then reads them and reports how
- * many timeouts came first. With input already there: none. */
+ * bytes, says once that it is waiting, then reads the line and reports
+ * how many timeouts came first. With input already there: none. */
 #include <poll.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -27,8 +27,15 @@ int main(void)
             printf("pollin: revents %d without POLLIN\n", p.revents);
             return 1;
         }
+        /* Typed bytes come one by one: the line is read to its end (a
+         * first read may see only its first byte). */
         char b[64];
-        ssize_t n = read(0, b, sizeof b);
+        ssize_t n = 0, k;
+        while (n < (ssize_t)sizeof b && (k = read(0, b + n, sizeof b - (size_t)n)) > 0) {
+            n += k;
+            if (b[n - 1] == '\n' || b[n - 1] == '\r')
+                break;
+        }
         printf("pollin: %s timeouts before input, read %zd bytes\n", timeouts ? "some" : "no", n);
         return n > 0 ? 0 : 1;
     }
