@@ -647,6 +647,21 @@ void fs_echo_to(const char *path, const char *text, int32_t n, bool append)
     fs_sync_quiet();
 }
 
+/* The directory of word's first b bytes (its path up to the last
+ * component; none: the working directory), opened: a handle, or < 0. */
+static int64_t open_dir_of(const char *word, int32_t b)
+{
+    char typed[FS_PATH_MAX], dir[FS_PATH_MAX];
+    if (b >= (int32_t)sizeof typed)
+        return FS_ENAMETOOLONG;
+    for (int32_t i = 0; i < b; i++)
+        typed[i] = word[i];
+    typed[b] = 0;
+    if (!resolve(b ? typed : ".", dir, sizeof dir))
+        return FS_ENAMETOOLONG;
+    return call(FS_OPEN, 0, dir, 0, FS_O_DIRECTORY, 0);
+}
+
 /* ---- completion */
 
 int fs_complete(const char *word, int32_t wl, char (*names)[64], int max, int32_t *base)
@@ -659,14 +674,7 @@ int fs_complete(const char *word, int32_t wl, char (*names)[64], int max, int32_
     while (b > 0 && word[b - 1] != '/')
         b--;
     *base = b;
-    char typed[256], dir[FS_PATH_MAX];
-    int32_t dn = b < 255 ? b : 255;
-    for (int32_t i = 0; i < dn; i++)
-        typed[i] = word[i];
-    typed[dn] = 0;
-    if (!resolve(dn ? typed : ".", dir, sizeof dir))
-        return 0;
-    int64_t h = call(FS_OPEN, 0, dir, 0, FS_O_DIRECTORY, 0);
+    int64_t h = open_dir_of(word, b);
     if (h < 0)
         return 0;
     int found = 0;
@@ -748,15 +756,7 @@ int fs_glob(const char *word, char *out, int32_t cap, char **v, int max)
     if (!wild || max <= 0 || (ep < 0 && (ep = ath_cap_find("fs.root")) < 0) ||
         (buf < 0 && !ready("glob")))
         return 0;
-    char typed[FS_PATH_MAX], dir[FS_PATH_MAX];
-    if (b >= (int32_t)sizeof typed)
-        return 0;
-    for (int32_t i = 0; i < b; i++)
-        typed[i] = word[i];
-    typed[b] = 0;
-    if (!resolve(b ? typed : ".", dir, sizeof dir))
-        return 0;
-    int64_t h = call(FS_OPEN, 0, dir, 0, FS_O_DIRECTORY, 0);
+    int64_t h = open_dir_of(word, b);
     if (h < 0)
         return 0;
     int found = 0;
