@@ -55,7 +55,7 @@ print-disk:
 	@echo $(DISK_IMG)
 
 # The display (docs/display.md): virtio-gpu at 1024x768 (what the driver's
-# frame holds) and a virtio keyboard. A window when the host has a display
+# frame holds), a virtio keyboard and a virtio tablet (the pointer). A window when the host has a display
 # (DISPLAY set, not "none") and QEMU has its GTK front end (Debian's
 # qemu-system-gui), else -display none: the screen still exists for QMP's
 # screendump. QMP=<path>: a QMP socket. Only `make run` asks QEMU.
@@ -77,19 +77,22 @@ RUN_DRIVE := -drive if=none,id=d0,file=$(RUN_DISK_FILE),format=raw \
 ifeq ($(ARCH),x86_64)
 RUN_DEV_ARGS := $(RUN_DRIVE) -device virtio-blk-pci,drive=d0,disable-legacy=on \
                 -device virtio-rng-pci,rng=r0,disable-legacy=on \
-                -device virtio-gpu-pci,$(GPU_RES) -vga none -device virtio-keyboard-pci
+                -device virtio-gpu-pci,$(GPU_RES) -vga none -device virtio-keyboard-pci \
+                -device virtio-tablet-pci
 else ifeq ($(ARCH),aarch64)
 RUN_DEV_ARGS := -global virtio-mmio.force-legacy=false $(RUN_DRIVE) \
                 -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 \
                 -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.8 \
                 -device virtio-gpu-device,$(GPU_RES),bus=virtio-mmio-bus.24 \
-                -device virtio-keyboard-device,bus=virtio-mmio-bus.16
+                -device virtio-keyboard-device,bus=virtio-mmio-bus.16 \
+                -device virtio-tablet-device,bus=virtio-mmio-bus.17
 else ifeq ($(ARCH),riscv64)
 RUN_DEV_ARGS := -global virtio-mmio.force-legacy=false $(RUN_DRIVE) \
                 -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 \
                 -device virtio-rng-device,rng=r0,bus=virtio-mmio-bus.1 \
                 -device virtio-gpu-device,$(GPU_RES),bus=virtio-mmio-bus.3 \
-                -device virtio-keyboard-device,bus=virtio-mmio-bus.4
+                -device virtio-keyboard-device,bus=virtio-mmio-bus.4 \
+                -device virtio-tablet-device,bus=virtio-mmio-bus.2
 endif
 
 # make bench-fs [ARCH=x86_64|aarch64|riscv64]: the test kernel with

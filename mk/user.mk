@@ -39,7 +39,7 @@ $(MODBUILD)/bin/%.caps: user/apps/$$*/$$*.caps
 	cp $< $@
 # The display path copies whole rows of pixels: memory.copy (bulk memory).
 DISPLAY_MODULES := drivers/virtio_gpu.wasm services/display.wasm apps/term.wasm bin/testcard.wasm \
-                   bin/dispbench.wasm bin/monitor.wasm
+                   bin/dispbench.wasm bin/monitor.wasm bin/sketch.wasm
 $(addprefix $(MODBUILD)/,$(DISPLAY_MODULES)): WASM_CC += -mbulk-memory
 # Programs the shell runs (run NAME: bin/NAME.wasm), also apps/NAME/.
 $(MODBUILD)/bin/%.wasm: $$(wildcard user/apps/$$*/*.c) $(MOD_DEPS)
@@ -92,7 +92,7 @@ PRODUCT_MODULES := services/init.wasm drivers/uart16550.wasm drivers/pl011.wasm 
                    drivers/virtio_rng.wasm \
                    services/fs.wasm \
                    $(DISPLAY_MODULES) bin/testcard.caps bin/dispbench.caps bin/monitor.caps \
-                   services/input.wasm \
+                   bin/sketch.caps services/input.wasm drivers/virtio_tablet.wasm \
                    $(PRIVACY_MODULES) \
                    apps/shell.wasm bin/hello.wasm bin/crash.wasm bin/spin.wasm \
                    $(LANG_PRODUCT_MODULES)

@@ -864,7 +864,7 @@ static void note_driver(domain_t *d)
 /* The object of kind for registry device dv, its default rights in *r;
  * NULL (and *why set) when it cannot be granted. */
 static kobj_t *device_object(domain_t *d, const char *kind, const device_t *dv, uint32_t pages,
-                             uint32_t *r, const char **why)
+                             bool shared, uint32_t *r, const char **why)
 {
     if (str_eq(kind, "dma")) {
         int e;
@@ -883,7 +883,7 @@ static kobj_t *device_object(domain_t *d, const char *kind, const device_t *dv, 
     if (str_eq(kind, "mmio")) {
         const device_t *other = dev_sharing_page(dv);
         *r = CAP_R_MAP;
-        if (other) {
+        if (other && !shared) {
             *why = "its registers share a page with another device";
             return NULL;
         }
@@ -908,6 +908,7 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
     unsigned irq = 0;
     int ck = ARCH_CONS_NONE;
     uint32_t rights = 0, want = CAP_R_SAME;
+    bool shared = false;
     const char *why = "this machine has no such device";
     manifest_word(&s, end, dev, sizeof dev);     /* too long: "", no such device */
     bool cons = str_eq(dev, "console");
@@ -924,6 +925,8 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
         } else if (r > 0 && str_eq(kind, "dma") && (v = manifest_key(w, "pages")) &&
                    manifest_num(v, &pages)) {
             continue;
+        } else if (r > 0 && str_eq(kind, "mmio") && str_eq(w, "shared")) {
+            shared = true;      /* this page's other devices: consented to */
         } else if (r < 0 || !(v = manifest_key(w, "rights")) || !domain_parse_rights(v, &want)) {
             kprintf("manifest:%d: %s: %s %s: bad word %s\n", lineno, d->name, kind, dev,
                     r > 0 ? w : "(too long)");
@@ -931,7 +934,7 @@ bool dev_manifest_line(domain_t *d, int lineno, const char *kind, const char *s,
         }
     }
     kobj_t *o = have ? console_object(kind, phys, irq, ck, &rights)
-              : dv ? device_object(d, kind, dv, pages, &rights, &why) : NULL;
+              : dv ? device_object(d, kind, dv, pages, shared, &rights, &why) : NULL;
     if (str_eq(kind, "dma"))   /* the payer's alone: not passed on, not copied */
         want = (want == CAP_R_SAME ? rights : want) & (CAP_R_MAP | CAP_R_READ);
     size_t dl = strlen(dev), kl = strlen(kind);

@@ -63,6 +63,9 @@ void vio_notify(vio_t *v, uint16_t idx);
 int32_t vio_wait(vio_t *v, int64_t timeout_ns);
 /* Device-specific configuration, read as 32-bit words at off. */
 uint32_t vio_config32(vio_t *v, uint32_t off);
+/* Writes one byte of the device-specific configuration at off (a selector,
+ * as virtio-input's select and subsel). */
+void vio_config_set8(vio_t *v, uint32_t off, uint8_t x);
 /* Bus address of a byte in the DMA area (p inside it). */
 uint64_t vio_bus(const vio_t *v, const void *p);
 

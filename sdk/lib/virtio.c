@@ -219,6 +219,11 @@ uint32_t vio_config32(vio_t *v, uint32_t off)
     return rd32(v, (is_pci(v) ? v->info.devcfg : MM_CONFIG) + off);
 }
 
+void vio_config_set8(vio_t *v, uint32_t off, uint8_t x)
+{
+    wr8(v, (is_pci(v) ? v->info.devcfg : MM_CONFIG) + off, x);
+}
+
 uint64_t vio_bus(const vio_t *v, const void *p)
 {
     return v->dma_bus + (uint64_t)((const uint8_t *)p - v->dma_mem);

@@ -228,6 +228,31 @@ TEST(dev_info_and_shared_pages)
     fake_down(&f);
 }
 
+/* Two devices on one page (aarch64's virtio-mmio slots are eight to a
+ * page): each may be granted only on a line that says `shared`, the
+ * manifest's consent that its holder can reach the neighbour's registers. */
+TEST(shared_pages_need_consent_on_each_line)
+{
+    fake_t f;
+    ipc_world_t w;
+    fake_up(&f, "blk0", DEV_VIRTIO_MMIO);
+    device_t other = f.dv;
+    strcpy(other.name, "rng0");
+    other.phys = f.dv.phys + 0x200;
+    other.irq = 10;
+    dev_register(&other);
+    CHECK(ipc_world_up(&w, "client client.wasm\ndrv dmadrv.wasm\n    mmio blk0 shared\n"
+                           "drv2 dmadrv.wasm\n    mmio rng0\ndrv3 dmadrv.wasm\n    mmio rng0 shared\n"
+                           "    mmio blk0 sharedx\n"));
+    CHECK(ipc_handle(domain_find(&w.sys, "drv"), "blk0.mmio") >= 0);
+    CHECK(strstr(w.log, "drv2: mmio rng0: its registers share a page with another device"));
+    CHECK(ipc_handle(domain_find(&w.sys, "drv2"), "rng0.mmio") < 0);
+    CHECK(ipc_handle(domain_find(&w.sys, "drv3"), "rng0.mmio") >= 0);
+    CHECK(strstr(w.log, "drv3: mmio blk0: bad word sharedx"));
+    ipc_world_down(&w);
+    fake_down(&f);
+}
+
 /* ------------------------------------------------------------ zero-copy */
 
 /* A client lends its buffer to the driver's endpoint drv.io (dmadrv's

@@ -15,8 +15,11 @@
  * round, and timed call by call.
  *
  * `run dispbench hostile`: calls the GPU driver must refuse (bad ops,
- * rectangles, buffer sizes, forged handles); exit status = how many it
- * accepted.
+ * rectangles, buffer sizes, forged handles), and calls to the display
+ * service's focus.ctl (which dispbench holds for this test alone, as the
+ * input service does) it must refuse or answer without a change: bad ops,
+ * points off the screen; a click on the bar between the tiles (no
+ * window) moves no focus; exit status = how many were not refused.
  */
 #include <athanor.h>
 #include <stdbool.h>
@@ -90,6 +93,25 @@ static int hostile(ath_handle_t gpu, ath_handle_t frame, ath_handle_t small, uin
     if (accepted) {
         fails++;
         ath_print("dispbench: hostile: forged handles accepted\n");
+    }
+    ath_handle_t ctl = ath_cap_find("focus.ctl");
+    int64_t before = -1;
+    e = ath_call(ctl, 3, 0, 0, 0, &before);
+    if (e < 0 || before < 0 || (before & 15) != 0) {
+        fails++;
+        ath_print("dispbench: hostile: focus.ctl op 3 did not name the terminal\n");
+    }
+    static const int64_t bad[][2] = {{-1, 0}, {4, 0}, {(int64_t)1 << 40, 0}, {1, -1},
+                                     {1, (int64_t)1 << 32}, {1, 1024}, {1, (int64_t)768 << 16},
+                                     {1, 0xffff | (int64_t)0xffff << 16}};
+    for (int i = 0; i < 8; i++) {
+        e = ath_call(ctl, bad[i][0], bad[i][1], 0, 0, &r);
+        refused("focus.ctl: bad op or a point off the screen", e, r);
+    }
+    e = ath_call(ctl, 1, 765 | (int64_t)100 << 16, 0, 0, &r);    /* the bar */
+    if (e < 0 || r != before) {
+        fails++;
+        ath_print("dispbench: hostile: a click on the bar moved the focus\n");
     }
     ath_print(fails ? "dispbench: hostile FAILED\n" : "dispbench: hostile ok\n");
     return fails;
