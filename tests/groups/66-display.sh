@@ -86,6 +86,35 @@ kbd_type() {
     cmds=("${pre[@]}" "${cmds[@]}")
     $CHECK qmp "$SOCK" "${cmds[@]}" >"$OUT/$a-keys.log" 2>&1
 }
+# The tablet (QMP input-send-event): the pointer to screen pixel ($1, $2)
+# of 1024x768 (QEMU's axes are 0..32767), then the left button pressed and
+# released.
+click() {
+    local vx=$(($1 * 32)) vy=$((($2 * 32768 + 767) / 768))
+    $CHECK qmp "$SOCK" "{\"execute\":\"input-send-event\",\"arguments\":{\"events\":[{\"type\":\"abs\",\"data\":{\"axis\":\"x\",\"value\":$vx}},{\"type\":\"abs\",\"data\":{\"axis\":\"y\",\"value\":$vy}}]}}" \
+        '{"execute":"input-send-event","arguments":{"events":[{"type":"btn","data":{"down":true,"button":"left"}}]}}' \
+        '{"execute":"input-send-event","arguments":{"events":[{"type":"btn","data":{"down":false,"button":"left"}}]}}' \
+        >>"$OUT/$a-pointer.log" 2>&1
+}
+# Keys pressed together (QMP send-key qcodes).
+key_chord() {
+    local k= q
+    for q; do k="$k${k:+,}{\"type\":\"qcode\",\"data\":\"$q\"}"; done
+    $CHECK qmp "$SOCK" "{\"execute\":\"send-key\",\"arguments\":{\"keys\":[$k]}}" >>"$OUT/$a-pointer.log" 2>&1
+}
+tap() { key_chord "$1"; }
+# shot_until NAME CHECK...: screendumps NAME until CHECK (its "@" replaced
+# by the file) holds, for 10 s at most (the screen changes on another
+# thread than the one QMP answers on).
+shot_until() {
+    local name=$1 i
+    shift
+    for ((i = 0; i < 40; i++)); do
+        shot "$name" && "${@/#@/$OUT/$a-$name.ppm}" 2>>"$OUT/$a-check.log" && return 0
+        sleep 0.25
+    done
+    return 1
+}
 # Text row r (0-based) of the terminal reads $2 (the font's 8x16 cells).
 row_is() {
     $CHECK text "$OUT/$a-$1.ppm" "$FONT" 0 $(($2 * 16)) $FG $BG "$3" 2>>"$OUT/$a-check.log"
@@ -273,6 +302,61 @@ for a in $ARCHES; do
        $CHECK rect "$OUT/$a-life.ppm" 768 64 256 704 $D 2>>"$OUT/$a-check.log"; then
         ok "$a life (assemblyscript, Surface): 4 generations drawn exactly in the tile"
     else bad "$a life: $(grep -E '^(life|run):' "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    # The pointer and the windows (virtio-tablet -> vtab -> input, focus
+    # from the display service's focus.ctl; user/apps/sketch on surf.win).
+    type_cmd 'run sketch hostile\r'
+    if grep -qx 'sketch: hostile ok' "$OUT/last" && grep -qx 'run: sketch: exit status 0' "$OUT/last"; then
+        ok "$a hostile: a program holding surf.win and in.win (receive) draws nowhere else, sends no event, reaches no focus.ctl"
+    else bad "$a sketch hostile: $(grep sketch "$OUT/last" | tr '\n' '|')"; fi
+    shot w0
+    size=$(stat -c %s "$LOG")
+    printf 'run sketch 2\r' >&3
+    wait_for "$size" 'sketch: window 320,240'
+    # The floating window over both tiles, in its grey frame (the terminal
+    # keeps the focus: the bar's left half blue).
+    if shot_until w1 $CHECK rect "@" 608 264 320 240 204060 && $CHECK rect "$OUT/$a-w1.ppm" 606 262 324 2 404040 &&
+       $CHECK rect "$OUT/$a-w1.ppm" 606 504 324 2 404040 && $CHECK rect "$OUT/$a-w1.ppm" 764 0 2 262 3070c0; then
+        ok "$a surf.win: a floating window over both tiles, frame grey (the focus stays on the terminal)"
+    else bad "$a floating window: $(tail -n 1 "$OUT/$a-check.log")"; fi
+    # A click in it: focus and raise, and the click delivered to its owner.
+    size=$(stat -c %s "$LOG")
+    click 648 294
+    wait_for "$size" 'sketch: click 40,30'
+    tap x
+    wait_for "$size" 'sketch: key 120'
+    if log_holds "$size" 'sketch: key 120' && shot_until w2 $CHECK rect "@" 606 262 324 2 3070c0 &&
+       $CHECK rect "$OUT/$a-w2.ppm" 648 294 8 8 ffcc00 && $CHECK rect "$OUT/$a-w2.ppm" 656 294 8 8 204060 &&
+       $CHECK rect "$OUT/$a-w2.ppm" 764 0 4 262 404040 && grep -qx 'sketch: click 40,30' <(tail -c +$((size + 1)) "$LOG" | tr -d '\r'); then
+        ok "$a click on the window (QMP input-send-event): it takes the focus (frame blue), its owner gets the click at (40,30) and paints there, a key goes to it"
+    else bad "$a click on the window: $(tail -c +$((size + 1)) "$LOG" | tr -d '\r' | grep sketch | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
+    # A click on the terminal raises it over the window's left part; Alt+Tab
+    # then raises the right-hand tile (the window is hidden whole, the tile
+    # redrawn from the compositor's copy), Alt+Tab again the window, exactly
+    # as it was.
+    click 100 700
+    shot_until w3 $CHECK rect "@" 764 0 2 262 3070c0
+    key_chord alt tab
+    shot_until w4 $CHECK rect "@" 766 0 2 262 3070c0
+    key_chord alt tab
+    shot_until w5 $CHECK rect "@" 606 262 324 2 3070c0
+    if $CHECK rect "$OUT/$a-w3.ppm" 800 264 128 240 204060 && $CHECK rect "$OUT/$a-w3.ppm" 928 262 2 244 404040 &&
+       $CHECK same "$OUT/$a-w3.ppm" "$OUT/$a-w4.ppm" 0 0 764 768 &&
+       $CHECK same "$OUT/$a-w0.ppm" "$OUT/$a-w4.ppm" 768 0 256 768 &&
+       $CHECK same "$OUT/$a-w2.ppm" "$OUT/$a-w5.ppm" 608 264 320 240 &&
+       ! tail -c +$((size + 1)) "$LOG" | tr -d '\r' | grep -q 'sketch: click 100'; then
+        ok "$a z-order: a click raises the terminal over the window, Alt+Tab the tile (the window hidden, the tile exact) and the window (exact, from the compositor's copy); the click outside it never reached its owner"
+    else bad "$a z-order: $(tail -n 1 "$OUT/$a-check.log")"; fi
+    size=$(stat -c %s "$LOG")
+    click 850 300
+    wait_prompt "$size" && tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
+    key_chord alt tab
+    size=$(stat -c %s "$LOG")
+    kbd_type 'echo focus on the shell' && wait_prompt "$size" && tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/keys2"
+    if grep -qx 'sketch: click 242,36' "$OUT/last" && grep -qx 'run: sketch: exit status 0' "$OUT/last" &&
+       grep -qx 'focus on the shell' "$OUT/keys2"; then
+        ok "$a the second click ends sketch (status 0); Alt+Tab gives the keyboard back to the shell"
+    else bad "$a sketch end / focus back: $(grep -E 'sketch|run:' "$OUT/last" | tr '\n' '|') $(tr '\n' '|' <"$OUT/keys2" | tail -c 100)"; fi
 
     printf 'poweroff\r' >&3
     stop_qemu
