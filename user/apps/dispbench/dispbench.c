@@ -20,6 +20,12 @@
  * input service does) it must refuse or answer without a change: bad ops,
  * points off the screen; a click on the bar between the tiles (no
  * window) moves no focus; exit status = how many were not refused.
+ *
+ * `run dispbench drill`: arms the GPU driver's drill (gpu.fb op 3: its
+ * next flush faults after the transfer, before the flush) and presents
+ * frame A on surf.full: the driver faults in the middle of that frame, the
+ * compositor drops it (exit status 0 when it counted exactly one dropped
+ * frame). `run dispbench frame`: frame A presented once, for comparison.
  */
 #include <athanor.h>
 #include <stdbool.h>
@@ -149,6 +155,19 @@ ATH_EXPORT("_start") int _start(void)
             fb[y * w + x] = ((x + y) & 0xff) << 8;
         }
     int64_t full = w | (int64_t)h << 16;
+    if (n >= 5 && (args[0] == 'd' || args[0] == 'f')) {
+        int64_t before = 0, after = 0;
+        ath_call(surf, 2, 0, 0, 0, &before);
+        if (args[0] == 'd' && (ath_call(gpu, 3, 0, 0, 0, &r) < 0 || r != 0)) {
+            say("drill: the driver refused to arm: ", r);
+            return 1;
+        }
+        int32_t e = ath_call_lend(surf, ba, ATH_R_READ, 1, 0, full, &r);
+        ath_call(surf, 2, 0, 0, 0, &after);
+        int64_t lost = (after >> 32) - (before >> 32);
+        say(args[0] == 'd' ? "drill: frames dropped " : "frame: frames dropped ", lost);
+        return e < 0 || r != 0 || lost != (args[0] == 'd');
+    }
     if (n >= 7 && args[0] == 'h') {
         ath_handle_t small = ath_buf_new(16);
         return small < 0 ? 1 : hostile(gpu, ba, small, w, h);

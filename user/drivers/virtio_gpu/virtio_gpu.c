@@ -24,6 +24,12 @@
  *                                   (exactly STAGE_PAGES) holds only the
  *                                   rectangle, rows w words apart, w * h * 4
  *                                   <= STAGE_PAGES pages: a small map
+ *   3 drill                         -> 0: the next flush faults this driver
+ *                                      after its transfer to the device and
+ *                                      before its flush (a fault in the
+ *                                      middle of a frame, for the tests);
+ *                                      ATH_EINVAL unless the manifest gave
+ *                                      the word `drill`
  *
  * flush copies the rectangle out of the frame lent read-only for the call
  * (width x height words, exactly the pages that takes) into the backing
@@ -123,6 +129,7 @@ static slot_t slots[2];
 static bool up, fresh;
 static uint32_t width, height, irqs, frames;
 static uint32_t *fb;            /* the backing store, in dma_area */
+static bool armed;              /* op 3: the next show faults mid-frame */
 
 static void zero(void *p, uint32_t n)
 {
@@ -249,6 +256,11 @@ static int32_t show(rect_t r)
     t->hdr.type = CMD_TRANSFER_TO_HOST_2D, t->r = r, t->resource = RES_ID;
     t->offset = ((uint64_t)r.y * width + r.x) * 4;
     f->hdr.type = CMD_RESOURCE_FLUSH, f->r = r, f->resource = RES_ID;
+    if (armed) {                /* the drill: the transfer done, no flush */
+        if (submit(&slots[0], sizeof *t, sizeof(hdr_t)) && wait_all())
+            ath_print("vgpu: drill: transfer done, faulting before the flush\n");
+        __builtin_trap();
+    }
     if (!submit(&slots[0], sizeof *t, sizeof(hdr_t)) || !submit(&slots[1], sizeof *f, sizeof(hdr_t)) ||
         !wait_all())
         return GPU_EDEV;
@@ -285,8 +297,17 @@ static int32_t copy_in(ath_handle_t lent, rect_t r, bool packed)
 ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t lent)
 {
     int32_t e;
-    if (op < 0 || op > 2)
+    if (op < 0 || op > 3)
         return ATH_EINVAL;
+    if (op == 3) {
+        char args[8];
+        int32_t n = ath_args(args, sizeof args);
+        if (n != 5 || args[0] != 'd' || args[1] != 'r' || args[2] != 'i' || args[3] != 'l' ||
+            args[4] != 'l')
+            return ATH_EINVAL;
+        armed = true;
+        return 0;
+    }
     if (!up && (e = start()) < 0)
         return e == ATH_ENOENT ? ATH_ESTOPPED : e;
     if (op == 0)
