@@ -270,8 +270,12 @@ for a in $ARCHES; do
     # compositor drops that frame, the supervisor restarts the driver, the
     # next present redraws the whole screen; the right-hand side then
     # equals the same frame shown by a healthy driver.
-    type_cmd 'run dispbench drill\r'
-    cp "$OUT/last" "$OUT/$a-drill-gpu.txt"
+    # (the kernel's restart lines may come after the prompt: wait for them)
+    size=$(stat -c %s "$LOG")
+    printf 'run dispbench drill\r' >&3
+    wait_for "$size" 'athanor: driver vgpu reset: running _start again'
+    wait_for "$size" 'run: dispbench: exit status'
+    tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/$a-drill-gpu.txt"
     type_cmd 'uptime\r'
     shot gpudrill
     type_cmd 'run dispbench frame\r'
