@@ -209,13 +209,23 @@ for a in $ARCHES; do
         ok "$a GPU driver killed and restarted: the screen redrawn whole (tile identical, lines typed meanwhile shown)"
     else bad "$a GPU driver restart: $(tail -n 1 "$OUT/$a-check.log")"; fi
 
+    # Restarted while it runs (no present failed meanwhile): the new driver
+    # says the device was set up again, and the compositor flushes it all.
+    type_cmd 'restart vgpu\r'
+    if grep -qx 'restart: vgpu restarted' "$OUT/last" && shot rerun &&
+       $CHECK same "$OUT/$a-hostile.ppm" "$OUT/$a-rerun.ppm" 768 0 256 768 2>>"$OUT/$a-check.log" &&
+       $CHECK same "$OUT/$a-back.ppm" "$OUT/$a-rerun.ppm" 0 0 764 176 2>>"$OUT/$a-check.log" &&
+       row_is rerun 11 'azoth$ restart vgpu'; then
+        ok "$a GPU driver restarted while running: the device set up again, the whole screen flushed"
+    else bad "$a GPU driver restart while running: $(tr '\n' '|' <"$OUT/last") $(tail -n 1 "$OUT/$a-check.log")"; fi
+
     # The keyboard (virtio-input driver, input service -> the shell): a
     # command typed with QMP send-key, its echo and output on the screen.
     size=$(stat -c %s "$LOG")
     kbd_type 'echo Typed on the KEYBOARD, 42!' && wait_prompt "$size" &&
         tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/last"
     if grep -qx 'Typed on the KEYBOARD, 42!' "$OUT/last" && shot keys &&
-       row_is keys 11 'azoth$ echo Typed on the KEYBOARD, 42!' && row_is keys 12 'Typed on the KEYBOARD, 42!'; then
+       row_is keys 13 'azoth$ echo Typed on the KEYBOARD, 42!' && row_is keys 14 'Typed on the KEYBOARD, 42!'; then
         ok "$a a command typed on the keyboard (QMP send-key): run, echoed and answered on the screen"
     else bad "$a keyboard: $(tr '\n' '|' <"$OUT/last" | tail -c 200) $(tail -n 1 "$OUT/$a-check.log")"; fi
 
@@ -377,8 +387,11 @@ for a in $ARCHES; do
     key_chord alt tab
     size=$(stat -c %s "$LOG")
     kbd_type 'echo focus on the shell' && wait_prompt "$size" && tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/keys2"
+    # (the terminal has scrolled by now: no cursor bar left behind on the
+    # row above, the cell after the text blank)
     if grep -qx 'sketch: click 242,36' "$OUT/last" && grep -qx 'run: sketch: exit status 0' "$OUT/last" &&
-       grep -qx 'focus on the shell' "$OUT/keys2"; then
+       grep -qx 'focus on the shell' "$OUT/keys2" && shot back2 && row_is back2 46 'focus on the shell ' &&
+       row_is back2 47 'azoth$ '; then
         ok "$a the second click ends sketch (status 0); Alt+Tab gives the keyboard back to the shell"
     else bad "$a sketch end / focus back: $(grep -E 'sketch|run:' "$OUT/last" | tr '\n' '|') $(tr '\n' '|' <"$OUT/keys2" | tail -c 100)"; fi
 

@@ -43,6 +43,7 @@ static char grid[ROWS_MAX][COLS_MAX];
 static int esc;                 /* 0 none, 1 after ESC, 2 in ESC [ */
 static uint32_t param;
 static uint32_t dx0, dy0, dx1, dy1;     /* damage, in pixels: [x0, x1) x [y0, y1) */
+static uint32_t cur_c, cur_r;           /* the cell the cursor was last drawn in */
 
 static void say(const char *a, int64_t n)
 {
@@ -82,10 +83,12 @@ static void cell(uint32_t c, uint32_t r)
 {
     uint32_t x0 = c * font.width, y0 = r * font.height;
     psf_draw(&font, pix, w, x0, y0, (uint8_t)grid[r][c], FG, BG);
-    if (c == col && r == row)       /* the cursor: its bottom two rows */
+    if (c == col && r == row) {     /* the cursor: its bottom two rows */
+        cur_c = c, cur_r = r;
         for (uint32_t y = font.height > 2 ? font.height - 2 : 0; y < font.height; y++)
             for (uint32_t x = 0; x < font.width; x++)
                 pix[(y0 + y) * w + x0 + x] = FG;
+    }
     damage(x0, y0, font.width, font.height);
 }
 
@@ -99,7 +102,10 @@ static void clear_cells(uint32_t r, uint32_t from, uint32_t to)
 
 static void scroll(void)
 {
-    uint32_t line = font.height * w;
+    uint32_t line = font.height * w, c = col, r = row;
+    col = row = ROWS_MAX;           /* the cursor's old cell without it, */
+    cell(cur_c, cur_r);             /* or its bar would move up with the text */
+    col = c, row = r;
     __builtin_memmove(pix, pix + line, (rows - 1) * line * 4);
     __builtin_memmove(grid[0], grid[1], (rows - 1) * sizeof grid[0]);
     row = rows - 1;

@@ -359,7 +359,7 @@ ATH_EXPORT("focus") int64_t focus_ctl(int64_t op, int64_t xy, int64_t a2, int64_
         uint32_t x = (uint32_t)xy & 0xffff, y = (uint32_t)(xy >> 16) & 0xffff;
         if (xy < 0 || xy >> 32 || x >= sw || y >= sh)
             return ATH_EINVAL;
-        for (int i = NWIN - 1; i >= 0; i--) {
+        for (int i = NWIN - 1; i >= 0; i--) {    /* the topmost window there */
             rect_t o = outer(&win[z[i]]);
             if (win[z[i]].shown && x >= o.x && x < o.x + o.w && y >= o.y && y < o.y + o.h) {
                 if (z[i] != focus || i != NWIN - 1)
