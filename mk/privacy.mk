@@ -42,3 +42,21 @@ $(SAN)/kernel_tests: $(SAN)/ipc/sensors.wasm
 .PHONY: bench-privacy
 bench-privacy:
 	bash bench/privacy.sh $(ARCH)
+
+# The microphone's and the camera's stand-in data, the feeder that plays
+# them into QEMU at a steady rate, and the checks of what record and snap
+# wrote (tools/sensordata.c): the test WAV and the frame stream are made
+# by the build (make sensor-data).
+SENSORDATA := $(BUILD)/sensordata
+$(SENSORDATA): tools/sensordata.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(OPT) $< -o $@
+TOOLS += $(SENSORDATA)
+$(BUILD)/privacy/test.wav: $(SENSORDATA)
+	@mkdir -p $(dir $@)
+	$(SENSORDATA) wav $@
+$(BUILD)/privacy/frames.ppm: $(SENSORDATA)
+	@mkdir -p $(dir $@)
+	$(SENSORDATA) frames $@
+.PHONY: sensor-data
+sensor-data: $(BUILD)/privacy/test.wav $(BUILD)/privacy/frames.ppm

@@ -82,5 +82,11 @@ typedef struct fs_dirent {
  * ATH_EINVAL: not a regular file, or it changed while read; FS_E*). */
 int32_t ath_fs_read_file(int32_t fs, int32_t iobuf, uint8_t *io, const char *path, uint8_t *dst,
                          uint32_t cap);
+/* Helper (libathanor.a): writes len bytes of src as the file at path
+ * (created, or truncated), through io, a buffer of ours (iobuf, io_bytes
+ * long, at most FS_LEND_PAGES pages) mapped there, and syncs it to the
+ * disk. len, or < 0 (ATH_E*, FS_E*). */
+int32_t ath_fs_write_file(int32_t fs, int32_t iobuf, uint8_t *io, uint32_t io_bytes, const char *path,
+                          const uint8_t *src, uint32_t len);
 
 #endif

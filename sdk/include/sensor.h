@@ -23,8 +23,25 @@
 
 enum { SENSOR_GPS = 1, SENSOR_MIC = 2, SENSOR_CAM = 3 };
 /* GPS: exact, or coarse (the centre of a 0.01 degree cell: about 1.1 km
- * north-south, 1.1 km x cos(latitude) east-west). */
+ * north-south, 1.1 km x cos(latitude) east-west). The microphone: raw
+ * (the samples), or level (SENSOR_COARSE: one loudness figure a block).
+ * The camera: full, or low resolution (SENSOR_COARSE). */
 enum { SENSOR_EXACT = 0, SENSOR_COARSE = 1 };
+enum { SENSOR_RAW = SENSOR_EXACT, SENSOR_LEVEL = SENSOR_COARSE };
+enum { SENSOR_FULL = SENSOR_EXACT, SENSOR_LOW = SENSOR_COARSE };
+
+/* The microphone: s16le, 16 kHz, mono; the driver hands the broker blocks
+ * of 100 ms. level: one figure per block, its RMS in whole dBFS (-100..0). */
+#define SENSOR_MIC_RATE 16000
+#define SENSOR_MIC_BLOCK 3200           /* bytes: 1,600 samples, 100 ms */
+#define SENSOR_MIC_RING (16 * ATH_PAGE) /* a raw lease's ring: 2.048 s */
+/* The camera: RGB frames (3 bytes a pixel, rows top down), 320x240; low:
+ * 80x60, each pixel the mean of a 4x4 block. */
+#define SENSOR_CAM_W 320
+#define SENSOR_CAM_H 240
+#define SENSOR_CAM_LOW 4
+#define SENSOR_CAM_BYTES (SENSOR_CAM_W * SENSOR_CAM_H * 3)
+#define SENSOR_PAGES(bytes) (((bytes) + ATH_PAGE - 1) / ATH_PAGE)
 
 #define SENSOR_MAX_MS 3600000       /* the longest lease: one hour */
 #define SENSOR_NAME 24
@@ -54,6 +71,40 @@ typedef struct sensor_page {
     uint32_t sensor, precision, fixes;
     sensor_fix_t fix;
 } sensor_page_t;
+
+/* A microphone or camera lease's first page; the data follows it, at
+ * SENSOR_DATA_OFF. seq is odd while the broker writes.
+ *   mic: a ring of ring bytes: raw samples, or (level) one int8 dBFS
+ *   figure per block; total counts what was written into it since the
+ *   lease began (the newest byte is at (total - 1) % ring).
+ *   camera: the newest frame, width x height RGB; count frames so far. */
+typedef struct sensor_stream {
+    volatile uint32_t seq;
+    uint32_t sensor, precision;
+    uint32_t count;                 /* blocks or frames published */
+    uint64_t total;                 /* mic: bytes written into the ring */
+    uint32_t ring;                  /* mic: the ring's size in bytes */
+    uint32_t width, height;         /* camera */
+    uint32_t frame;                 /* camera: the driver's frame number */
+} sensor_stream_t;
+#define SENSOR_DATA_OFF ATH_PAGE
+
+/* The pages of a lease's buffer (what the app maps). */
+static inline uint32_t sensor_lease_pages(uint32_t sensor, uint32_t precision)
+{
+    if (sensor == SENSOR_MIC)
+        return 1 + (precision == SENSOR_LEVEL ? 1 : SENSOR_MIC_RING / ATH_PAGE);
+    if (sensor == SENSOR_CAM)
+        return 1 + (precision == SENSOR_LOW ? SENSOR_PAGES(SENSOR_CAM_BYTES / SENSOR_CAM_LOW / SENSOR_CAM_LOW)
+                                            : SENSOR_PAGES(SENSOR_CAM_BYTES));
+    return 1;
+}
+
+/* What the microphone and camera drivers hand the broker: a call on their
+ * endpoint (mic.data, camera.data) lending a buffer read-only:
+ *   mic.data(SENSOR_MIC_BLOCK, seq, 0, lent): one block of samples;
+ *   camera.data(width | height << 16, frame, 0, lent): one frame.
+ * 0, or ATH_ENOENT (no lease wants it), ATH_EINVAL (a wrong size). */
 
 /* What the GPS driver sends the broker on gps.fix. */
 #define SENSOR_FIX_MAGIC 0x58494647u       /* "GFIX" */
@@ -104,12 +155,14 @@ typedef struct sensor_lease {
     ath_handle_t cap;               /* the lease: a buffer capability, read and map */
     sensor_grant_t grant;
     volatile sensor_page_t *page;   /* where it is mapped */
+    uint64_t pos;                   /* mic: the stream bytes read so far */
 } sensor_lease_t;
 
 /* Asks the broker for a lease of sensor at precision for ms milliseconds,
- * as app (its box: channel box.APP) for purpose. page: a page-aligned 4 KiB
- * area of the app's memory where the lease is mapped. 0, or ATH_ERIGHTS
- * (refused), ATH_ENOENT (no broker, no box, no such sensor), ... */
+ * as app (its box: channel box.APP) for purpose. page: a page-aligned area
+ * of the app's memory where the lease is mapped, sensor_lease_pages pages
+ * (one for the GPS). 0, or ATH_ERIGHTS (refused), ATH_ENOENT (no broker,
+ * no box, no such sensor), ... */
 static inline int32_t sensor_open(sensor_lease_t *l, const char *app, uint32_t sensor,
                                   uint32_t precision, uint32_t ms, const char *purpose, void *page)
 {
@@ -155,6 +208,7 @@ static inline int32_t sensor_open(sensor_lease_t *l, const char *app, uint32_t s
     if ((e = ath_buf_map(got, (uint32_t)(uintptr_t)page)) < 0)
         return e;
     l->page = (volatile sensor_page_t *)page;
+    l->pos = 0;
     return 0;
 }
 
@@ -181,6 +235,87 @@ static inline int32_t sensor_read_fix(sensor_lease_t *l, sensor_fix_t *out)
         return (int32_t)info;
     }
     return fixes ? 0 : ATH_EEMPTY;
+}
+
+/* The microphone's newest bytes (samples, or level figures): up to cap
+ * of what arrived since the last read, into dst. Their number (0: none
+ * yet), or the lease's end (ATH_EEXPIRED, ATH_EREVOKED: dst holds nothing
+ * of them then). *lost grows by what the ring overwrote before it was
+ * read. */
+static inline int32_t sensor_read_stream(sensor_lease_t *l, uint8_t *dst, uint32_t cap, uint32_t *lost)
+{
+    int64_t info = ath_cap_info(l->cap);
+    if (info < 0)
+        return (int32_t)info;
+    volatile sensor_stream_t *h = (volatile sensor_stream_t *)l->page;
+    const volatile uint8_t *data = (const volatile uint8_t *)l->page + SENSOR_DATA_OFF;
+    uint32_t s1, s2, ring, tries = 0;
+    uint64_t total;
+    do {
+        s1 = h->seq;
+        __asm__ volatile("" ::: "memory");
+        total = h->total, ring = h->ring;
+        __asm__ volatile("" ::: "memory");
+        s2 = h->seq;
+    } while ((s1 != s2 || (s1 & 1)) && ++tries < 10000);
+    if (ring == 0 || ring > (sensor_lease_pages(SENSOR_MIC, SENSOR_RAW) - 1) * ATH_PAGE || total < l->pos)
+        return ATH_EINVAL;
+    if (total - l->pos > ring) {
+        *lost += (uint32_t)(total - l->pos - ring);
+        l->pos = total - ring;
+    }
+    uint32_t n = total - l->pos < cap ? (uint32_t)(total - l->pos) : cap;
+    for (uint32_t i = 0; i < n; i++)
+        dst[i] = data[(l->pos + i) % ring];
+    __asm__ volatile("" ::: "memory");
+    /* what the broker wrote meanwhile may have lapped the start of it */
+    uint64_t after = h->total;
+    if (after > l->pos + ring) {
+        *lost += n;
+        l->pos += n;
+        n = 0;
+    }
+    if ((info = ath_cap_info(l->cap)) < 0) {     /* it ended while we copied */
+        for (uint32_t i = 0; i < n; i++)
+            dst[i] = 0;
+        return (int32_t)info;
+    }
+    l->pos += n;
+    return (int32_t)n;
+}
+
+/* The camera's newest frame into dst (cap bytes): its size in bytes, with
+ * its width, height and frame number; ATH_EEMPTY (none yet), ATH_EFULL
+ * (cap too small), or the lease's end (then dst holds nothing of it). */
+static inline int32_t sensor_read_frame(sensor_lease_t *l, uint8_t *dst, uint32_t cap, uint32_t *w,
+                                        uint32_t *hgt, uint32_t *frame)
+{
+    int64_t info = ath_cap_info(l->cap);
+    if (info < 0)
+        return (int32_t)info;
+    volatile sensor_stream_t *h = (volatile sensor_stream_t *)l->page;
+    const volatile uint8_t *data = (const volatile uint8_t *)l->page + SENSOR_DATA_OFF;
+    uint32_t s1, s2, count, bytes = 0, tries = 0;
+    do {
+        s1 = h->seq;
+        __asm__ volatile("" ::: "memory");
+        count = h->count, *w = h->width, *hgt = h->height, *frame = h->frame;
+        bytes = *w * *hgt * 3;
+        if (*w > SENSOR_CAM_W || *hgt > SENSOR_CAM_H)
+            return ATH_EINVAL;
+        if (bytes > cap)
+            return ATH_EFULL;
+        for (uint32_t i = 0; i < bytes; i++)
+            dst[i] = data[i];
+        __asm__ volatile("" ::: "memory");
+        s2 = h->seq;
+    } while ((s1 != s2 || (s1 & 1)) && ++tries < 1000);
+    if ((info = ath_cap_info(l->cap)) < 0) {     /* it ended while we copied */
+        for (uint32_t i = 0; i < bytes; i++)
+            dst[i] = 0;
+        return (int32_t)info;
+    }
+    return count ? (int32_t)bytes : ATH_EEMPTY;
 }
 
 static inline void sensor_close(sensor_lease_t *l)

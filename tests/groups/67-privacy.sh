@@ -25,6 +25,25 @@
 #                        gets its fix; revoke ends both
 #   run privbench 20 20  a short make bench-privacy: 20 leases, each read
 #                        until it failed, no byte of them left visible
+# The microphone and the camera (a virtio-serial device each, fed the
+# build's test WAV and frame stream: make sensor-data):
+#   run record -l 2      a level-only lease: the loud and the quiet second
+#                        of the WAV as -17 and -59 dBFS, then the lease
+#                        expires and the next read fails; the device was
+#                        live, then stopped, the driver lost it
+#   run record -w 1 /rec.wav  a raw lease: 1 s written as a WAV file, its
+#                        samples a stretch of the fed ones (checked on the
+#                        disk image after poweroff), the next read after
+#                        the lease's end fails
+#   run snap -t 2 -w /snap.ppm  a full frame, equal to one fed; the read
+#                        after the lease's end fails
+#   run snap -l /low.ppm the low resolution frame: 80x60, each pixel the
+#                        mean of a 4x4 block of a fed frame
+#   the fed 320x200 frame dropped by the camera driver with its reason;
+#   caps mic, caps camera: each driver holds its own DMA memory, its device
+#                        channel and its endpoint to the broker, nothing
+#                        else (no file system, no other sensor), as
+#                        user/manifest.txt says
 #   poweroff             status 0
 # Logs: build/privacy-tests/.
 set -u
@@ -47,6 +66,17 @@ COARSE='locate: 48.855000 N 2.295000 E (coarse, 0.01 degree cell)'
 # with make bench-privacy.
 . tests/privacy/qemu.sh
 
+# user/manifest.txt: the microphone and camera drivers' entries grant
+# their own device's DMA memory, their device channel and their endpoint
+# to the broker, and nothing else.
+for d in mic:serial1 camera:serial2; do
+    n=${d%%:*}
+    got=$(awk -v n="$n" '/^[^ #]/ { on = $1 == n; next } on && NF { print $1, $2 }' user/manifest.txt | sort | tr '\n' ',')
+    want=$(printf '%s\n' "dma ${d#*:}" "channel $n.dev" "endpoint $n.data" | sort | tr '\n' ',')
+    [ "$got" = "$want" ] && ok "manifest: $n holds only ${want%,}" || bad "manifest: $n holds $got"
+done
+make -s sensor-data >"$OUT/sensor-data.log" 2>&1 || bad "make sensor-data (log $OUT/sensor-data.log)"
+
 for a in $ARCHES; do
     if ! make -s ARCH="$a" kernel >"$OUT/$a-build.log" 2>&1; then
         tail -n 20 "$OUT/$a-build.log" >&2
@@ -55,21 +85,25 @@ for a in $ARCHES; do
     fi
     make_disk "$OUT/$a-disk.img" 'locate gps coarse allow 5' 'locate gps exact deny' 'gpsfix gps exact allow 5' \
         'where gps coarse allow 5' 'where gps exact deny' \
-        'privbench gps coarse allow 3600' '* * * ask' ||
+        'privbench gps coarse allow 3600' 'record mic * allow 5' 'snap camera * allow 5' '* * * ask' ||
         { bad "$a: disk image"; continue; }
     FEED=
     feed_gps "$OUT/$a-gps"
+    feed_mic "$OUT/$a-mic"
+    feed_cam "$OUT/$a-cam"
     cmd=$(make -s ARCH="$a" print-run)
-    start_qemu "$OUT/$a.log" $cmd $(dev_args "$a" "$OUT/$a-disk.img" "$OUT/$a-gps")
+    start_qemu "$OUT/$a.log" $cmd $(dev_args "$a" "$OUT/$a-disk.img" "$OUT/$a-gps" "$OUT/$a-mic" "$OUT/$a-cam")
     if ! wait_for 0; then
         bad "$a: no prompt (log $OUT/$a.log)"
         kill "$QPID" 2>/dev/null
         stop_qemu; stop_gps
         continue
     fi
-    if tr -d '\r' <"$LOG" | grep -Eq '^athanor: devices: .*serial0 \(virtio-(pci|mmio) ' &&
-       tr -d '\r' <"$LOG" | grep -qx 'privacy: gps off (no lease; device stopped)'; then
-        ok "$a serial0 found, the GPS off until a lease"
+    if tr -d '\r' <"$LOG" | grep -Eq '^athanor: devices: .*serial0 \(virtio-(pci|mmio) .*serial2 \(' &&
+       tr -d '\r' <"$LOG" | grep -qx 'privacy: gps off (no lease; device stopped)' &&
+       tr -d '\r' <"$LOG" | grep -qx 'privacy: mic off (no lease; device stopped)' &&
+       tr -d '\r' <"$LOG" | grep -qx 'privacy: camera off (no lease; device stopped)'; then
+        ok "$a serial0-2 found, the GPS, microphone and camera off until a lease"
     else bad "$a: devices line or indicator: $(tr -d '\r' <"$LOG" | grep -m1 '^athanor: devices:')"; fi
 
     # 1. the policy allows a coarse fix for 2 s; it expires; the read after fails
@@ -166,8 +200,68 @@ for a in $ARCHES; do
         ok "$a privbench 20 leases: $(grep '^privacy: leases' "$OUT/last")"
     else bad "$a privbench: $(grep -E '^(privacy: leases|privbench|run):' "$OUT/last" | tr '\n' '|')"; fi
 
+    # the microphone, level only: the WAV's loud second (-17 dBFS) and its
+    # quiet one (-59), never a sample; the lease expires, the next read fails
+    since=$(log_size)
+    if type_cmd 'run record -l 2\r' && grep -Eq '^record: levels \(dBFS\):( -1[6-8]){10}$' "$OUT/last" &&
+       grep -Eq '^record: levels \(dBFS\):( -(58|59|60)){10}$' "$OUT/last" &&
+       grep -Eqx 'record: mic: lease ended, the next read failed: lease expired \(after [0-9]+ levels, [0-9]+ reads\)' "$OUT/last" &&
+       grep -qx 'run: record: exit status 0' "$OUT/last"; then
+        ok "$a record -l: levels only (-17 and -59 dBFS), lease expired, next read failed"
+    else bad "$a record -l: $(grep -E '^(record|run):' "$OUT/last" | tr '\n' '|')"; fi
+    wait_for "$since" 'mic: device access revoked; blocks sent' || true
+    log=$(tail -c +$((since + 1)) "$LOG" | tr -d '\r')
+    if grep -qx 'privacy: mic live: record (level)' <<<"$log" &&
+       grep -Eq '^privacy: lease [0-9]+ of mic to record ended \(expired\)$' <<<"$log" &&
+       grep -qx 'privacy: mic off (no lease; device stopped)' <<<"$log" &&
+       grep -Eq '(^|azoth\$ )mic: device access revoked; blocks sent [1-9]' <<<"$log"; then
+        ok "$a mic indicator live then off; the driver lost the device at the lease's end"
+    else bad "$a mic indicator / physical revocation: $(grep -E '^(privacy|mic):' <<<"$log" | tr '\n' '|')"; fi
+    # raw: a WAV file on the disk (checked after poweroff)
+    if type_cmd 'run record -w 1 /rec.wav\r' &&
+       grep -qx 'record: /rec.wav: 1 s of 16 kHz s16le mono, 32044 bytes, lost 0' "$OUT/last" &&
+       grep -qx 'record: mic: lease ended, the next read failed: lease expired' "$OUT/last" &&
+       grep -qx 'run: record: exit status 0' "$OUT/last"; then
+        ok "$a record: 1 s of raw samples to /rec.wav, lease expired, next read failed"
+    else bad "$a record raw: $(grep -E '^(record|run):' "$OUT/last" | tr '\n' '|')"; fi
+    # the camera: a full frame, then a low resolution one
+    if type_cmd 'run snap -t 2 -w /snap.ppm\r' &&
+       grep -Eqx 'snap: /snap.ppm: 320x240 \(full\), frame [0-9]+, 230415 bytes' "$OUT/last" &&
+       grep -Eqx 'snap: camera: lease ended, the next read failed: lease expired \(after [0-9]+ reads\)' "$OUT/last" &&
+       grep -qx 'run: snap: exit status 0' "$OUT/last"; then
+        ok "$a snap: a full frame to /snap.ppm, lease expired, next read failed"
+    else bad "$a snap full: $(grep -E '^(snap|run):' "$OUT/last" | tr '\n' '|')"; fi
+    if type_cmd 'run snap -l /low.ppm\r' &&
+       grep -Eqx 'snap: /low.ppm: 80x60 \(low\), frame [0-9]+, 14413 bytes' "$OUT/last" &&
+       grep -qx 'run: snap: exit status 0' "$OUT/last"; then
+        ok "$a snap -l: a low resolution frame to /low.ppm"
+    else bad "$a snap low: $(grep -E '^(snap|run):' "$OUT/last" | tr '\n' '|')"; fi
+    tr -d '\r' <"$LOG" | grep -Eq 'camera: dropped input: frames of the wrong size [1-9]' &&
+        ok "$a camera driver: the 320x200 frame dropped with its reason" ||
+        bad "$a camera driver: no drop of the wrong-size frame logged"
+    # each sensor driver holds its own device, its channel and endpoint, nothing else
+    for d in mic:serial1 camera:serial2; do
+        n=${d%%:*}
+        if type_cmd "caps $n\r" &&
+           [ "$(awk 'NR > 1 && $1 ~ /^[0-9]+$/ && $4 != "-" { print $4 }' "$OUT/last" | sort | tr '\n' ' ')" = \
+             "$(printf '%s\n' "${d#*:}.dma" "$n.data" "$n.dev" | sort | tr '\n' ' ')" ]; then
+            ok "$a caps $n: only ${d#*:}.dma, $n.dev, $n.data"
+        else bad "$a caps $n: $(tr '\n' '|' <"$OUT/last")"; fi
+    done
+
     printf 'poweroff\r' >&3
     stop_qemu; stop_gps
+    # what record and snap wrote, off the disk image
+    for f in rec.wav snap.ppm low.ppm; do
+        rm -f "$OUT/$a-$f"
+        debugfs -R "dump /$f $OUT/$a-$f" "$OUT/$a-disk.img" >/dev/null 2>&1
+    done
+    r=$(build/sensordata checkwav "$OUT/$a-rec.wav" build/privacy/test.wav) &&
+        ok "$a $r" || bad "$a rec.wav: $r"
+    r=$(build/sensordata checkppm "$OUT/$a-snap.ppm" build/privacy/frames.ppm) &&
+        ok "$a $r" || bad "$a snap.ppm: $r"
+    r=$(build/sensordata checkppm "$OUT/$a-low.ppm" build/privacy/frames.ppm low) &&
+        ok "$a $r" || bad "$a low.ppm: $r"
     if [ "$ST" = 0 ] || { [ "$a" = x86_64 ] && [ "$ST" = 1 ]; }; then
         tr -d '\r' <"$LOG" | grep -qx 'athanor: poweroff status 0' && ok "$a poweroff status 0" ||
             bad "$a poweroff line"

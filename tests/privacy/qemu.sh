@@ -1,15 +1,20 @@
 # Sourced by tests/groups/67-privacy.sh and bench/privacy.sh: QEMU with
 # the serial console on a FIFO (tests/qemu-serial.sh), a disk with a sensor
-# policy, and the GPS stand-in (a virtio-serial port fed NMEA sentences).
-# The caller sets OUT and WAIT (seconds for any one answer).
+# policy, and the sensor stand-ins: the GPS (a virtio-serial port fed NMEA
+# sentences), the microphone and the camera (a virtio-serial device each,
+# fed the build's test WAV and frame stream by build/sensordata, make
+# sensor-data). The caller sets OUT and WAIT (seconds for any one answer).
 
 . tests/qemu-serial.sh
 # Kernel lines (the broker's, the driver's) may follow the prompt.
 PROMPT_ANYWHERE=1
 
-# After stop_qemu: the GPS feeder goes too.
+# After stop_qemu: the feeders go too.
 stop_gps() {
     [ -n "${FEED:-}" ] && kill "$FEED" 2>/dev/null
+    [ -n "${FEED_MIC:-}" ] && kill "$FEED_MIC" 2>/dev/null
+    [ -n "${FEED_CAM:-}" ] && kill "$FEED_CAM" 2>/dev/null
+    FEED= FEED_MIC= FEED_CAM=
     wait 2>/dev/null
 }
 
@@ -33,13 +38,44 @@ feed_gps() {       # fifo base
     FEED=$!
 }
 
-dev_args() {       # arch disk fifo
-    local drive="-drive if=none,id=d0,file=$2,format=raw" gps="-chardev pipe,id=gps,path=$3"
-    local port="-device virtserialport,bus=vser0.0,chardev=gps,name=org.azoth.gps"
+# The microphone: the test WAV's samples (past its 44-byte header), 100 ms
+# (3,200 bytes) every 100 ms. The camera: the frame stream, two 320x240
+# frames a second, in 23,000-byte pieces.
+feed_mic() {       # fifo base
+    rm -f "$1.in" "$1.out"
+    mkfifo "$1.in" "$1.out"
+    build/sensordata feed 32000 3200 build/privacy/test.wav 44 >"$1.in" 2>/dev/null &
+    FEED_MIC=$!
+}
+feed_cam() {       # fifo base
+    rm -f "$1.in" "$1.out"
+    mkfifo "$1.in" "$1.out"
+    build/sensordata feed 460830 23000 build/privacy/frames.ppm >"$1.in" 2>/dev/null &
+    FEED_CAM=$!
+}
+
+# A virtio-serial device NAME (id vserN) with one port org.azoth.NAME on
+# the FIFO pair BASE; on the virt machines pinned to slot SLOT, each on a
+# page of its own (docs/devices.md). Devices are named serial0, serial1,
+# serial2 in the order the machine lists them: gps, mic, camera (riscv64's
+# device tree lists the slots from the highest down: gps 3, mic 2, camera 1).
+serial_dev() {     # arch n name base slot
+    local bus="-device virtio-serial-pci,disable-legacy=on,id=vser$2"
+    [ "$1" = x86_64 ] || bus="-device virtio-serial-device,bus=virtio-mmio-bus.$5,id=vser$2"
+    echo "-chardev pipe,id=$3,path=$4 $bus -device virtserialport,bus=vser$2.0,chardev=$3,name=org.azoth.$3"
+}
+
+dev_args() {       # arch disk gps-fifo [mic-fifo camera-fifo]
+    local drive="-drive if=none,id=d0,file=$2,format=raw"
     case $1 in
-    x86_64) echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on $gps -device virtio-serial-pci,disable-legacy=on,id=vser0 $port" ;;
-    aarch64) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $gps -device virtio-serial-device,bus=virtio-mmio-bus.8,id=vser0 $port" ;;
-    *) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $gps -device virtio-serial-device,bus=virtio-mmio-bus.1,id=vser0 $port" ;;
+    x86_64) echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on $(serial_dev "$1" 0 gps "$3")" ;;
+    aarch64) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $(serial_dev "$1" 0 gps "$3" 8)" ;;
+    *) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $(serial_dev "$1" 0 gps "$3" 3)" ;;
+    esac
+    [ $# -ge 5 ] || return 0
+    case $1 in
+    aarch64) echo "$(serial_dev "$1" 1 mic "$4" 16) $(serial_dev "$1" 2 camera "$5" 24)" ;;
+    *) echo "$(serial_dev "$1" 1 mic "$4" 2) $(serial_dev "$1" 2 camera "$5" 1)" ;;
     esac
 }
 

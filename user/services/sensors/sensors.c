@@ -8,12 +8,19 @@
  * keeps the buffer current at the granted precision, can end a lease
  * early (the shell's revoke), and zeroes the pages before letting them go.
  *
- * Physical revocation: the GPS device's registers and interrupt are the
- * broker's (manifest); the driver gets derived copies (on gps.dev) only
- * while a GPS lease is active. When the last one ends the broker revokes
- * them: the kernel resets the device, unmaps its registers from the
- * driver and masks the line (kernel/core/dev.c). A status line on the
- * console says which sensors are live and for whom.
+ * Three sensors: the GPS (fixes on the channel gps.fix), the microphone
+ * and the camera (blocks and frames their drivers lend on calls to
+ * mic.data and camera.data). The microphone's level and the camera's low
+ * resolution are computed here, so the app of such a lease never sees
+ * the samples or the full frame.
+ *
+ * Physical revocation: each sensor device's registers and interrupt are
+ * the broker's (manifest); its driver gets derived copies (on gps.dev,
+ * mic.dev, camera.dev) only while a lease of that sensor is active. When
+ * the last one ends the broker revokes them: the kernel resets the
+ * device, unmaps its registers from the driver and masks the line
+ * (kernel/core/dev.c). A status line on the console says which sensors
+ * are live and for whom.
  *
  * Threads: the broker's own thread (it holds device capabilities, so the
  * kernel starts its _start) only calls the broker's endpoint sensor.tick
@@ -31,6 +38,8 @@
 #define MAX_PER_APP 4
 #define ASK_TIMEOUT (30000 * MS)
 #define TICK_MAX (100 * MS)
+#define ARENA_PAGES 160             /* every lease's pages: 640 KiB */
+#define NSENSORS 3
 
 typedef struct lease {
     bool used;
@@ -39,10 +48,14 @@ typedef struct lease {
     char app[SENSOR_NAME];
     ath_handle_t buf;               /* the root of the app's lease (ours) */
     ath_handle_t lease;             /* the kernel lease (ours); the app's copy derives from it */
+    uint32_t at, npages;            /* its pages in the arena */
 } lease_t;
 
 static lease_t leases[MAX_LEASES];
-static uint8_t pages[MAX_LEASES][ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+/* The leases' buffers are mapped over these pages (sensor_lease_pages
+ * each, first fit); used[] marks the taken ones. */
+static uint8_t arena[ARENA_PAGES][ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+static bool arena_used[ARENA_PAGES];
 static uint8_t req_page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 static uint64_t next_id = 1;
 static uint32_t next_ask = 1;
@@ -51,11 +64,24 @@ static policy_t policy;
 static bool policy_loaded;
 
 static bool init_done;
-static ath_handle_t fix_ch = -1, dev_ch = -1, mmio_root = -1, irq_root = -1, ask_ch = -1,
-                    answer_ch = -1, fs_root = -1;
-static bool gps_live;               /* the driver holds the device */
-static bool hand_failed;            /* handing it over failed: not again until leases change */
-static uint64_t live_since, last_fix_at, silent_after = 3000 * MS;
+static ath_handle_t fix_ch = -1, ask_ch = -1, answer_ch = -1, fs_root = -1;
+
+/* A sensor device and its driver. */
+typedef struct sdev {
+    uint32_t sensor;
+    const char *dev_name, *mmio_name, *irq_name;   /* the driver's channel; our roots */
+    ath_handle_t dev_ch, mmio_root, irq_root;
+    bool live;                      /* the driver holds the device */
+    bool hand_failed;               /* handing it over failed: not again until leases change */
+    uint64_t live_since, last_data_at, silent_after;
+    char shown[200];                /* the indicator line last printed */
+} sdev_t;
+
+static sdev_t devs[NSENSORS] = {
+    {SENSOR_GPS, "gps.dev", "serial0.mmio", "serial0.irq", -1, -1, -1, false, false, 0, 0, 3000 * MS, {0}},
+    {SENSOR_MIC, "mic.dev", "serial1.mmio", "serial1.irq", -1, -1, -1, false, false, 0, 0, 3000 * MS, {0}},
+    {SENSOR_CAM, "camera.dev", "serial2.mmio", "serial2.irq", -1, -1, -1, false, false, 0, 0, 3000 * MS, {0}},
+};
 static sensor_fix_t last_fix;
 static uint32_t bad_msgs, bad_said;      /* malformed messages on gps.fix */
 static uint32_t nfixes;
@@ -73,14 +99,15 @@ static void init(void)
         return;
     init_done = true;
     fix_ch = ath_cap_find("gps.fix");
-    dev_ch = ath_cap_find("gps.dev");
-    mmio_root = ath_cap_find("serial0.mmio");
-    irq_root = ath_cap_find("serial0.irq");
+    for (int s = 0; s < NSENSORS; s++) {
+        devs[s].dev_ch = ath_cap_find(devs[s].dev_name);
+        devs[s].mmio_root = ath_cap_find(devs[s].mmio_name);
+        devs[s].irq_root = ath_cap_find(devs[s].irq_name);
+    }
     ask_ch = ath_cap_find("sensor.ask");
     answer_ch = ath_cap_find("sensor.answer");
     fs_root = ath_cap_find("fs.root");
-    if (mmio_root >= 0)
-        indicator();
+    indicator();
 }
 
 static int32_t copy_str(char *d, int32_t at, int32_t cap, const char *s)
@@ -115,111 +142,133 @@ static bool same_app(const char *a, const char *b)
     return true;
 }
 
-/* "privacy: gps live: locate (coarse), x (exact)" or "privacy: gps off". */
+/* "privacy: gps live: locate (coarse), x (exact)" or "privacy: gps off
+ * (...)", one line per sensor whose device this machine has, printed when
+ * it changes. */
 static void indicator(void)
 {
-    hand_failed = false;
-    static char line[200];
-    int32_t n = copy_str(line, 0, sizeof line, "privacy: gps ");
-    bool any = false;
-    for (int i = 0; i < MAX_LEASES; i++) {
-        lease_t *l = &leases[i];
-        if (!l->used || l->sensor != SENSOR_GPS)
+    for (int s = 0; s < NSENSORS; s++) {
+        sdev_t *d = &devs[s];
+        d->hand_failed = false;
+        if (d->mmio_root < 0)
             continue;
-        bool dup = false;       /* one mention per app and precision */
-        for (int k = 0; k < i && !dup; k++)
-            dup = leases[k].used && leases[k].sensor == SENSOR_GPS && leases[k].precision == l->precision &&
-                  same_app(leases[k].app, l->app);
-        if (dup)
+        char line[200];
+        int32_t n = copy_str(line, 0, sizeof line, "privacy: ");
+        n = copy_str(line, n, sizeof line, sensor_name(d->sensor));
+        n = copy_str(line, n, sizeof line, " ");
+        bool any = false;
+        for (int i = 0; i < MAX_LEASES; i++) {
+            lease_t *l = &leases[i];
+            if (!l->used || l->sensor != d->sensor)
+                continue;
+            bool dup = false;       /* one mention per app and precision */
+            for (int k = 0; k < i && !dup; k++)
+                dup = leases[k].used && leases[k].sensor == d->sensor && leases[k].precision == l->precision &&
+                      same_app(leases[k].app, l->app);
+            if (dup)
+                continue;
+            n = copy_str(line, n, sizeof line, any ? ", " : "live: ");
+            n = copy_str(line, n, sizeof line, l->app);
+            n = copy_str(line, n, sizeof line, " (");
+            n = copy_str(line, n, sizeof line, sensor_precision_name(l->sensor, l->precision));
+            n = copy_str(line, n, sizeof line, ")");
+            any = true;
+        }
+        if (!any)
+            n = copy_str(line, n, sizeof line, "off (no lease; device stopped)");
+        copy_str(line, n, sizeof line, "\n");
+        bool same = true;
+        for (int i = 0; i < (int)sizeof line && same; i++) {
+            same = line[i] == d->shown[i];
+            if (!line[i])
+                break;
+        }
+        if (same)
             continue;
-        n = copy_str(line, n, sizeof line, any ? ", " : "live: ");
-        n = copy_str(line, n, sizeof line, l->app);
-        n = copy_str(line, n, sizeof line, " (");
-        n = copy_str(line, n, sizeof line, sensor_precision_name(l->sensor, l->precision));
-        n = copy_str(line, n, sizeof line, ")");
-        any = true;
+        for (int i = 0; i < (int)sizeof line; i++)
+            d->shown[i] = line[i];
+        ath_print(line);
     }
-    if (!any)
-        n = copy_str(line, n, sizeof line, "off (no lease; device stopped)");
-    copy_str(line, n, sizeof line, "\n");
-    /* printed when it changes */
-    static char shown[200];
-    bool same = true;
-    for (int i = 0; i < (int)sizeof line && same; i++) {
-        same = line[i] == shown[i];
-        if (!line[i])
-            break;
-    }
-    if (same)
-        return;
-    for (int i = 0; i < (int)sizeof line; i++)
-        shown[i] = line[i];
-    ath_print(line);
 }
 
-/* The GPS device goes to the driver only while some GPS lease is active. */
+/* Each device goes to its driver only while some lease of its sensor is
+ * active. */
 static void physical(void)
 {
-    bool want = false;
-    for (int i = 0; i < MAX_LEASES; i++)
-        want |= leases[i].used && leases[i].sensor == SENSOR_GPS;
-    if (want == gps_live || mmio_root < 0 || irq_root < 0 || dev_ch < 0)
-        return;
-    if (want) {
-        if (hand_failed)
-            return;             /* until the leases change */
-        /* copies (children of our roots, so revocable), with transfer so
-         * they can travel on the channel */
-        ath_handle_t m = ath_cap_dup(mmio_root, ATH_R_MAP | ATH_R_TRANSFER);
-        ath_handle_t q = ath_cap_dup(irq_root, ATH_R_RECV | ATH_R_SEND | ATH_R_TRANSFER);
-        int32_t e1 = m < 0 ? m : ath_send(dev_ch, "mmio", 4, m);
-        if (e1 == ATH_EREVOKED || e1 == ATH_ESTALE) {
-            /* the driver was restarted: its channel was issued anew */
-            dev_ch = ath_cap_find("gps.dev");
-            e1 = dev_ch < 0 ? dev_ch : ath_send(dev_ch, "mmio", 4, m);
+    for (int s = 0; s < NSENSORS; s++) {
+        sdev_t *d = &devs[s];
+        bool want = false;
+        for (int i = 0; i < MAX_LEASES; i++)
+            want |= leases[i].used && leases[i].sensor == d->sensor;
+        if (want == d->live || d->mmio_root < 0 || d->irq_root < 0 || d->dev_ch < 0)
+            continue;
+        if (want) {
+            if (d->hand_failed)
+                continue;           /* until the leases change */
+            /* copies (children of our roots, so revocable), with transfer so
+             * they can travel on the channel */
+            ath_handle_t m = ath_cap_dup(d->mmio_root, ATH_R_MAP | ATH_R_TRANSFER);
+            ath_handle_t q = ath_cap_dup(d->irq_root, ATH_R_RECV | ATH_R_SEND | ATH_R_TRANSFER);
+            int32_t e1 = m < 0 ? m : ath_send(d->dev_ch, "mmio", 4, m);
+            if (e1 == ATH_EREVOKED || e1 == ATH_ESTALE) {
+                /* the driver was restarted: its channel was issued anew */
+                d->dev_ch = ath_cap_find(d->dev_name);
+                e1 = d->dev_ch < 0 ? d->dev_ch : ath_send(d->dev_ch, "mmio", 4, m);
+            }
+            int32_t e2 = q < 0 ? q : e1 < 0 ? e1 : ath_send(d->dev_ch, "irq", 3, q);
+            if (e1 < 0 || e2 < 0) {
+                ath_print("sensors: cannot hand the ");
+                ath_print(sensor_name(d->sensor));
+                ath_print(" device over: ");
+                ath_print(ath_strerror(e1 < 0 ? e1 : e2));
+                ath_print("\n");
+                ath_cap_revoke(d->mmio_root);
+                ath_cap_revoke(d->irq_root);
+                d->hand_failed = true;
+                continue;
+            }
+        } else {
+            /* every copy of the registers and the interrupt, wherever it went */
+            ath_cap_revoke(d->mmio_root);
+            ath_cap_revoke(d->irq_root);
+            if (d->sensor == SENSOR_GPS) {
+                /* and nothing of the last position stays here either */
+                sensor_fix_t z = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+                last_fix = z;
+                nfixes = 0;
+            }
         }
-        int32_t e2 = q < 0 ? q : e1 < 0 ? e1 : ath_send(dev_ch, "irq", 3, q);
-        if (e1 < 0 || e2 < 0) {
-            ath_print("sensors: cannot hand the GPS device over: ");
-            ath_print(ath_strerror(e1 < 0 ? e1 : e2));
-            ath_print("\n");
-            ath_cap_revoke(mmio_root);
-            ath_cap_revoke(irq_root);
-            hand_failed = true;
-            return;
-        }
-    } else {
-        /* every copy of the registers and the interrupt, wherever it went */
-        ath_cap_revoke(mmio_root);
-        ath_cap_revoke(irq_root);
-        /* and nothing of the last position stays here either */
-        sensor_fix_t z = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-        last_fix = z;
-        nfixes = 0;
+        d->live = want;
+        d->live_since = (uint64_t)ath_uptime_ns();
+        d->silent_after = 3000 * MS;
     }
-    gps_live = want;
-    live_since = (uint64_t)ath_uptime_ns();
-    silent_after = 3000 * MS;
 }
 
-/* The driver holds the device but sends nothing (it was restarted after a
+/* A driver holds its device but sends nothing (it was restarted after a
  * fault and waits for the device again, or the stream stopped): take the
  * device back and hand it over again, waiting twice as long each time
  * (up to a minute). */
 static void watchdog(uint64_t now)
 {
-    uint64_t since = last_fix_at > live_since ? last_fix_at : live_since;
-    if (!gps_live || now - since < silent_after)
-        return;
-    ath_print("privacy: no fix from the gps driver for ");
-    ath_print_int((int64_t)((now - since) / MS));
-    ath_print(" ms: handing it the device again\n");
-    ath_cap_revoke(mmio_root);
-    ath_cap_revoke(irq_root);
-    gps_live = false;
-    uint64_t next = silent_after * 2 < 60000 * MS ? silent_after * 2 : 60000 * MS;
-    physical();
-    silent_after = next;
+    for (int s = 0; s < NSENSORS; s++) {
+        sdev_t *d = &devs[s];
+        uint64_t since = d->last_data_at > d->live_since ? d->last_data_at : d->live_since;
+        if (!d->live || now - since < d->silent_after)
+            continue;
+        ath_print("privacy: no ");
+        ath_print(d->sensor == SENSOR_GPS ? "fix" : "data");
+        ath_print(" from the ");
+        ath_print(sensor_name(d->sensor));
+        ath_print(" driver for ");
+        ath_print_int((int64_t)((now - since) / MS));
+        ath_print(" ms: handing it the device again\n");
+        ath_cap_revoke(d->mmio_root);
+        ath_cap_revoke(d->irq_root);
+        d->live = false;
+        uint64_t next = d->silent_after * 2 < 60000 * MS ? d->silent_after * 2 : 60000 * MS;
+        physical();
+        d->silent_after = next;
+    }
 }
 
 /* The app's view of a fix at its precision. Coarse: the centre of the
@@ -246,7 +295,7 @@ static sensor_fix_t reduce(sensor_fix_t f, uint32_t precision)
 static void publish(int i)
 {
     lease_t *l = &leases[i];
-    sensor_page_t *p = (sensor_page_t *)pages[i];
+    sensor_page_t *p = (sensor_page_t *)arena[l->at];
     p->seq++;                       /* odd: being written */
     __asm__ volatile("" ::: "memory");
     p->sensor = l->sensor;
@@ -263,10 +312,11 @@ static void end_lease(int i, const char *why)
 {
     lease_t *l = &leases[i];
     ath_cap_revoke(l->buf);
-    for (int k = 0; k < ATH_PAGE; k++)
-        pages[i][k] = 0;
+    __builtin_memset(arena[l->at], 0, l->npages * ATH_PAGE);
     ath_buf_unmap(l->buf);
     ath_cap_drop(l->buf);
+    for (uint32_t k = 0; k < l->npages; k++)
+        arena_used[l->at + k] = false;
     ath_print("privacy: lease ");
     ath_print_int((int64_t)l->id);
     ath_print(" of ");
@@ -306,7 +356,7 @@ static int64_t housekeeping(void)
     }
     uint64_t now = (uint64_t)ath_uptime_ns();
     if (fresh)
-        last_fix_at = now, silent_after = 3000 * MS;
+        devs[0].last_data_at = now, devs[0].silent_after = 3000 * MS;
     int64_t next = TICK_MAX;
     bool changed = false;
     for (int i = 0; i < MAX_LEASES; i++) {
@@ -387,19 +437,159 @@ static void load_policy(void)
  * needing rights need; lent_mem points at it. 0 or an error. */
 static volatile uint8_t *lent_mem;
 
-static int32_t take_lent(int64_t lent, uint32_t need)
+static int32_t take_lent_pages(int64_t lent, uint32_t need, uint32_t max_pages, uint32_t *pages)
 {
     int64_t info = ath_cap_info((ath_handle_t)lent);
     if (info < 0)
         return (int32_t)info;
     if ((info >> 32) != 3 || ((uint32_t)info & need) != need)
         return ATH_ERIGHTS;
-    uint32_t pages;
-    int32_t at = ath_lend_map((ath_handle_t)lent, 1, &pages);
+    int32_t at = ath_lend_map((ath_handle_t)lent, max_pages, pages);
     if (at < 0)
         return at;
     lent_mem = (volatile uint8_t *)(uintptr_t)at;
     return 0;
+}
+
+static int32_t take_lent(int64_t lent, uint32_t need)
+{
+    uint32_t pages;
+    return take_lent_pages(lent, need, 1, &pages);
+}
+
+/* ---- the microphone and the camera */
+
+/* A new stream lease's first page: nothing yet. */
+static void stream_start(lease_t *l)
+{
+    sensor_stream_t *h = (sensor_stream_t *)arena[l->at];
+    h->seq = 0;
+    h->sensor = l->sensor;
+    h->precision = l->precision;
+    h->count = 0;
+    h->total = 0;
+    h->ring = l->sensor == SENSOR_MIC ? (l->npages - 1) * ATH_PAGE : 0;
+    h->width = h->height = h->frame = 0;
+}
+
+/* Appends n bytes to a microphone lease's ring. */
+static void ring_put(lease_t *l, const uint8_t *p, uint32_t n)
+{
+    sensor_stream_t *h = (sensor_stream_t *)arena[l->at];
+    uint8_t *data = arena[l->at] + SENSOR_DATA_OFF;
+    h->seq++;                       /* odd: being written */
+    __asm__ volatile("" ::: "memory");
+    for (uint32_t i = 0; i < n; i++)
+        data[(h->total + i) % h->ring] = p[i];
+    h->total += n;
+    h->count++;
+    __asm__ volatile("" ::: "memory");
+    h->seq++;
+}
+
+/* A block's loudness: its RMS in whole dBFS, -100..0 (full scale: a
+ * square wave at 32768). */
+static int8_t level_of(const uint8_t *p, uint32_t n)
+{
+    uint64_t sum = 0;
+    uint32_t k = n / 2;
+    for (uint32_t i = 0; i < k; i++) {
+        int32_t v = (int16_t)(p[2 * i] | p[2 * i + 1] << 8);
+        sum += (uint64_t)((int64_t)v * v);
+    }
+    uint64_t ms = k ? sum / k : 0;  /* mean square, full scale 2^30 */
+    /* 10 log10(ms / 2^30), rounded: step down by 1 dB (x 0.794) from full
+     * scale while the mean square is below the next step's midpoint */
+    uint64_t ref = 1ull << 30;
+    int db = 0;
+    while (db > -100 && ms * 1000000 < ref * 891251)    /* 10^(-0.5/10) = 0.891251 */
+        ref = ref * 794328 / 1000000, db--;             /* 10^(-1/10) = 0.794328 */
+    return (int8_t)db;
+}
+
+static uint8_t block[SENSOR_MIC_BLOCK];
+
+/* Endpoint mic.data (the microphone driver): one block of samples, lent
+ * read-only. 0, ATH_ENOENT (no lease wants it), ATH_EINVAL (the size). */
+ATH_EXPORT("mic_data") int64_t mic_data(int64_t len, int64_t seq, int64_t a2, int64_t lent)
+{
+    housekeeping();
+    (void)seq;
+    if (len != SENSOR_MIC_BLOCK || a2 != 0)
+        return ATH_EINVAL;
+    int32_t e = take_lent(lent, ATH_R_READ | ATH_R_MAP);
+    if (e < 0)
+        return e;
+    for (uint32_t i = 0; i < SENSOR_MIC_BLOCK; i++)
+        block[i] = lent_mem[i];
+    ath_buf_unmap((ath_handle_t)lent);
+    devs[1].last_data_at = (uint64_t)ath_uptime_ns(), devs[1].silent_after = 3000 * MS;
+    int8_t level = level_of(block, SENSOR_MIC_BLOCK);
+    int n = 0;
+    for (int i = 0; i < MAX_LEASES; i++) {
+        lease_t *l = &leases[i];
+        if (!l->used || l->sensor != SENSOR_MIC)
+            continue;
+        if (l->precision == SENSOR_LEVEL)
+            ring_put(l, (const uint8_t *)&level, 1);
+        else
+            ring_put(l, block, SENSOR_MIC_BLOCK);
+        n++;
+    }
+    __builtin_memset(block, 0, sizeof block);
+    return n ? 0 : ATH_ENOENT;
+}
+
+/* Endpoint camera.data (the camera driver): one 320x240 RGB frame, lent
+ * read-only; each camera lease gets it, or (low) its 4x4 block means. */
+ATH_EXPORT("camera_data") int64_t camera_data(int64_t size, int64_t frame, int64_t a2, int64_t lent)
+{
+    housekeeping();
+    if (size != (SENSOR_CAM_W | SENSOR_CAM_H << 16) || a2 != 0)
+        return ATH_EINVAL;
+    uint32_t pages;
+    int32_t e = take_lent_pages(lent, ATH_R_READ | ATH_R_MAP, SENSOR_PAGES(SENSOR_CAM_BYTES), &pages);
+    if (e < 0)
+        return e;
+    if (pages < SENSOR_PAGES(SENSOR_CAM_BYTES)) {
+        ath_buf_unmap((ath_handle_t)lent);
+        return ATH_EINVAL;
+    }
+    devs[2].last_data_at = (uint64_t)ath_uptime_ns(), devs[2].silent_after = 3000 * MS;
+    const volatile uint8_t *src = lent_mem;
+    int n = 0;
+    for (int i = 0; i < MAX_LEASES; i++) {
+        lease_t *l = &leases[i];
+        if (!l->used || l->sensor != SENSOR_CAM)
+            continue;
+        sensor_stream_t *h = (sensor_stream_t *)arena[l->at];
+        uint8_t *dst = arena[l->at] + SENSOR_DATA_OFF;
+        h->seq++;
+        __asm__ volatile("" ::: "memory");
+        if (l->precision == SENSOR_LOW) {
+            const uint32_t f = SENSOR_CAM_LOW, w = SENSOR_CAM_W / f, hh = SENSOR_CAM_H / f;
+            for (uint32_t y = 0; y < hh; y++)
+                for (uint32_t x = 0; x < w; x++)
+                    for (uint32_t c = 0; c < 3; c++) {
+                        uint32_t sum = 0;
+                        for (uint32_t dy = 0; dy < f; dy++)
+                            for (uint32_t dx = 0; dx < f; dx++)
+                                sum += src[((y * f + dy) * SENSOR_CAM_W + x * f + dx) * 3 + c];
+                        dst[(y * w + x) * 3 + c] = (uint8_t)((sum + f * f / 2) / (f * f));
+                    }
+            h->width = w, h->height = hh;
+        } else {
+            __builtin_memcpy(dst, (const uint8_t *)src, SENSOR_CAM_BYTES);
+            h->width = SENSOR_CAM_W, h->height = SENSOR_CAM_H;
+        }
+        h->frame = (uint32_t)frame;
+        h->count++;
+        __asm__ volatile("" ::: "memory");
+        h->seq++;
+        n++;
+    }
+    ath_buf_unmap((ath_handle_t)lent);
+    return n ? 0 : ATH_ENOENT;
 }
 
 /* The person at the shell decides: true for yes. No shell, or no answer
@@ -466,8 +656,6 @@ ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_
     req_t r;
     if (req_decode(a0, a1, raw, sizeof raw, &r) < 0)
         return ATH_EINVAL;
-    if (r.sensor != SENSOR_GPS)
-        return ATH_ENOENT;          /* the microphone and camera are not there yet */
     char box[8 + SENSOR_NAME];
     int32_t bn = copy_str(box, 0, sizeof box, "box.");
     bn = copy_str(box, bn, sizeof box, r.app);
@@ -482,6 +670,14 @@ ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_
     }
     if (slot < 0 || mine >= MAX_PER_APP)
         return ATH_EBUSY;           /* one app cannot take every lease */
+    uint32_t np = sensor_lease_pages(r.sensor, r.precision), at = 0, run = 0;
+    for (uint32_t k = 0; k < ARENA_PAGES && run < np; k++)
+        if (arena_used[k])
+            run = 0;
+        else if (run++ == 0)
+            at = k;
+    if (run < np)
+        return ATH_EBUSY;           /* no room for its pages (camera leases are large) */
     load_policy();
     int d = policy_decide(&policy, &r);
     if (d == POLICY_ASK) {
@@ -493,10 +689,10 @@ ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_
         return ATH_ERIGHTS;
     /* the lease: a buffer of ours, a kernel lease of it moved to the box */
     lease_t *l = &leases[slot];
-    ath_handle_t b = ath_buf_new(1);
+    ath_handle_t b = ath_buf_new((int32_t)np);
     if (b < 0)
         return b;
-    if ((e = ath_buf_map(b, (uint32_t)(uintptr_t)pages[slot])) < 0) {
+    if ((e = ath_buf_map(b, (uint32_t)(uintptr_t)arena[at])) < 0) {
         ath_cap_drop(b);
         return e;
     }
@@ -522,9 +718,15 @@ ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_
     l->precision = r.precision;
     l->buf = b;
     l->lease = lh;
+    l->at = at, l->npages = np;
+    for (uint32_t k = 0; k < np; k++)
+        arena_used[at + k] = true;
     for (int i = 0; i < SENSOR_NAME; i++)
         l->app[i] = r.app[i];
-    publish(slot);
+    if (r.sensor == SENSOR_GPS)
+        publish(slot);
+    else
+        stream_start(l);
     sensor_grant_t g = {l->id, l->end_ns, l->sensor, l->precision};
     if ((e = ath_send(box_h, &g, sizeof g, ch)) < 0) {
         end_lease(slot, ath_strerror(e));           /* the app's box is full, ... */
