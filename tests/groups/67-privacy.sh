@@ -99,6 +99,9 @@ for a in $ARCHES; do
         stop_qemu; stop_gps
         continue
     fi
+    # the broker prints the indicator lines once its thread first runs,
+    # which may come after the prompt on a loaded machine
+    wait_for 0 'privacy: camera off (no lease; device stopped)' || true
     if tr -d '\r' <"$LOG" | grep -Eq '^athanor: devices: .*serial0 \(virtio-(pci|mmio) .*serial2 \(' &&
        tr -d '\r' <"$LOG" | grep -qx 'privacy: gps off (no lease; device stopped)' &&
        tr -d '\r' <"$LOG" | grep -qx 'privacy: mic off (no lease; device stopped)' &&
