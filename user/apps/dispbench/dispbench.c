@@ -84,6 +84,10 @@ static int hostile(ath_handle_t gpu, ath_handle_t frame, ath_handle_t small, uin
     refused("size past 32 bits", e, r);
     e = ath_call_lend(gpu, small, ATH_R_READ, 1, 0, 16 | 16 << 16, &r);
     refused("op 1 with a buffer smaller than the frame", e, r);
+    ath_handle_t big = ath_buf_new(PAGES + 1);
+    e = big < 0 ? 0 : ath_call_lend(gpu, big, ATH_R_READ, 1, 0, 16 | 16 << 16, &r);
+    refused("op 1 with a buffer a page larger than the frame (or none to lend)", e, big < 0 ? 0 : r);
+    ath_cap_drop(big);
     e = ath_call_lend(gpu, frame, ATH_R_READ, 2, 0, 16 | 16 << 16, &r);
     refused("op 2 with a buffer larger than 16 pages", e, r);
     e = ath_call_lend(gpu, small, ATH_R_READ, 2, 0, 256 | 256 << 16, &r);

@@ -7,10 +7,18 @@
  * gpu0.irq, gpu0.dma.
  *
  * DMA area: page 0 the control queue's rings, page 1 the command and
- * response buffers (two slots: a transfer and a flush travel together),
- * pages 2.. the resource's backing store, one frame of up to FB_MAX_W x
- * FB_MAX_H pixels (B8G8R8X8: a pixel is the word 0x00RRGGBB), attached to
- * the device as one entry (the pages are contiguous).
+ * response buffers (four slots: attach, transfer, detach and flush travel
+ * together), pages 2..5 the attach command with its list of memory
+ * entries, pages 6.. a frame of up to FB_MAX_W x FB_MAX_H pixels
+ * (B8G8R8X8: a pixel is the word 0x00RRGGBB) for small damages (op 2).
+ *
+ * The resource has no backing between flushes. Each flush attaches one
+ * for its transfer and detaches it after (QEMU reads the backing only
+ * while it transfers): for op 1 the lent frame's own pages, pinned to the
+ * device with buf_dma for the call and released with buf_undma (zero
+ * copy: the driver neither maps nor copies the frame), only the pages the
+ * damaged rows span; for op 2 our DMA frame, into which the small damage
+ * is copied.
  *
  * gpu.fb interface (a call; a0 the op):
  *
@@ -31,10 +39,10 @@
  *                                      ATH_EINVAL unless the manifest gave
  *                                      the word `drill`
  *
- * flush copies the rectangle out of the frame lent read-only for the call
- * (width x height words, exactly the pages that takes) into the backing
- * store, then asks the device to transfer that rectangle only and to
- * flush it to the scanout. Errors: ATH_EINVAL (bad op or rectangle),
+ * op 1 gives the device the pages of the frame lent read-only for the
+ * call (width x height words, exactly the pages that takes) that the
+ * rectangle spans; op 2 copies the rectangle into our DMA frame; then the
+ * device transfers that rectangle only and flushes it to the scanout. Errors: ATH_EINVAL (bad op or rectangle),
  * ATH_ERIGHTS (no readable buffer of the right size), GPU_EDEV (the device
  * refused a command or did not answer in 2 s), ATH_ESTOPPED (no device).
  *
@@ -49,7 +57,10 @@
 #define FB_MAX_W 1024
 #define FB_MAX_H 768
 #define FB_PAGES (FB_MAX_W * FB_MAX_H * 4 / ATH_PAGE)
-#define DMA_PAGES (2 + FB_PAGES)
+#define LIST_PAGES 4            /* the attach command: 32 + 16 bytes an entry */
+#define DMA_PAGES (2 + LIST_PAGES + FB_PAGES)
+#define MAX_ENTRIES ((LIST_PAGES * ATH_PAGE - 32) / 16)
+_Static_assert(FB_PAGES <= MAX_ENTRIES, "the attach list holds a whole frame");
 #define RES_ID 1
 #define STAGE_PAGES 16
 
@@ -59,7 +70,7 @@ enum { GPU_EDEV = -300 };
 enum {
     CMD_GET_DISPLAY_INFO = 0x0100, CMD_RESOURCE_CREATE_2D = 0x0101, CMD_SET_SCANOUT = 0x0103,
     CMD_RESOURCE_FLUSH = 0x0104, CMD_TRANSFER_TO_HOST_2D = 0x0105,
-    CMD_RESOURCE_ATTACH_BACKING = 0x0106,
+    CMD_RESOURCE_ATTACH_BACKING = 0x0106, CMD_RESOURCE_DETACH_BACKING = 0x0107,
     RESP_OK_NODATA = 0x1100, RESP_OK_DISPLAY_INFO = 0x1101,
 };
 #define FORMAT_B8G8R8X8 2
@@ -88,12 +99,21 @@ typedef struct create_2d {
     uint32_t resource, format, width, height;
 } create_2d_t;
 
+typedef struct mem_entry {
+    uint64_t addr;
+    uint32_t length, pad;
+} mem_entry_t;
+
 typedef struct attach {
     hdr_t hdr;
     uint32_t resource, nr_entries;
-    uint64_t addr;              /* one mem entry */
-    uint32_t length, pad;
+    mem_entry_t e[];            /* nr_entries of them */
 } attach_t;
+
+typedef struct detach {
+    hdr_t hdr;
+    uint32_t resource, pad;
+} detach_t;
 
 typedef struct set_scanout {
     hdr_t hdr;
@@ -125,7 +145,7 @@ static uint8_t dma_area[DMA_PAGES * ATH_PAGE] __attribute__((aligned(ATH_PAGE)))
 
 static vio_t dev;
 static vq_t q;
-static slot_t slots[2];
+static slot_t slots[4];         /* 0: in pages 2..5 (the attach list) */
 static bool up, fresh;
 static uint32_t width, height, irqs, frames;
 static uint32_t *fb;            /* the backing store, in dma_area */
@@ -195,9 +215,10 @@ static int32_t setup(void)
         ath_print("vgpu: the device refused the driver\n");
         return e;
     }
-    slots[0] = (slot_t){dma_area + ATH_PAGE, dma_area + ATH_PAGE + 1024, false};
-    slots[1] = (slot_t){dma_area + ATH_PAGE + 2048, dma_area + ATH_PAGE + 3072, false};
-    fb = (uint32_t *)(dma_area + 2 * ATH_PAGE);
+    slots[0] = (slot_t){dma_area + 2 * ATH_PAGE, dma_area + ATH_PAGE + 512, false};
+    for (int i = 1; i < 4; i++)
+        slots[i] = (slot_t){dma_area + ATH_PAGE + 1024 * i, dma_area + ATH_PAGE + 1024 * i + 512, false};
+    fb = (uint32_t *)(dma_area + (2 + LIST_PAGES) * ATH_PAGE);
     vq_interrupts(&q, true);
     vio_ready(&dev);
 
@@ -216,25 +237,42 @@ static int32_t setup(void)
     c->resource = RES_ID, c->format = FORMAT_B8G8R8X8, c->width = width, c->height = height;
     if ((e = command(sizeof *c, sizeof(hdr_t), RESP_OK_NODATA)) < 0)
         return e;
-    attach_t *a = cmd0(CMD_RESOURCE_ATTACH_BACKING, sizeof *a);
+    /* QEMU sets a scanout only to a resource with a backing: ours for
+     * that moment (the flushes bring their own). */
+    attach_t *a = cmd0(CMD_RESOURCE_ATTACH_BACKING, sizeof *a + sizeof(mem_entry_t));
     a->resource = RES_ID, a->nr_entries = 1;
-    a->addr = vio_bus(&dev, fb), a->length = width * height * 4;
-    if ((e = command(sizeof *a, sizeof(hdr_t), RESP_OK_NODATA)) < 0)
+    a->e[0] = (mem_entry_t){vio_bus(&dev, fb), width * height * 4, 0};
+    if ((e = command(sizeof *a + sizeof(mem_entry_t), sizeof(hdr_t), RESP_OK_NODATA)) < 0)
         return e;
     set_scanout_t *s = cmd0(CMD_SET_SCANOUT, sizeof *s);
     s->r = (rect_t){0, 0, width, height}, s->scanout = 0, s->resource = RES_ID;
-    return command(sizeof *s, sizeof(hdr_t), RESP_OK_NODATA);
+    if ((e = command(sizeof *s, sizeof(hdr_t), RESP_OK_NODATA)) < 0)
+        return e;
+    detach_t *d = cmd0(CMD_RESOURCE_DETACH_BACKING, sizeof *d);
+    d->resource = RES_ID;
+    return command(sizeof *d, sizeof(hdr_t), RESP_OK_NODATA);
 }
 
-/* Sets the device up; on failure gives the mappings back. */
+/* Gives the device back: its mappings go (the kernel resets it first). */
+static void stop(void)
+{
+    ath_dma_unmap(dev.dma);
+    ath_mmio_unmap(dev.mmio);
+    up = false;
+}
+
+/* Sets the device up; on failure gives it back. */
 static int32_t start(void)
 {
     int32_t e = vio_open(&dev, "gpu0", window, sizeof window, dma_area, sizeof dma_area);
-    if (e < 0)
+    if (e < 0) {
+        ath_print("vgpu: gpu0 not opened: ");
+        ath_print_int(e);
+        ath_print("\n");
         return e;
+    }
     if ((e = setup()) < 0) {
-        ath_dma_unmap(dev.dma);
-        ath_mmio_unmap(dev.mmio);
+        stop();
         return e;
     }
     up = fresh = true;
@@ -246,52 +284,109 @@ static int32_t start(void)
     return 0;
 }
 
-/* Transfer + flush of rectangle r, both in flight at once. */
-static int32_t show(rect_t r)
+/* Attach (the entries already in slot 0's command, n of them, the
+ * rectangle at byte offset off of what they list), transfer, detach and
+ * flush of rectangle r, all four in flight at once. */
+static int32_t show(rect_t r, uint32_t n, uint64_t off)
 {
-    transfer_t *t = (transfer_t *)slots[0].cmd;
-    flush_t *f = (flush_t *)slots[1].cmd;
+    attach_t *a = (attach_t *)slots[0].cmd;
+    transfer_t *t = (transfer_t *)slots[1].cmd;
+    detach_t *d = (detach_t *)slots[2].cmd;
+    flush_t *f = (flush_t *)slots[3].cmd;
+    zero(a, sizeof *a);
     zero(t, sizeof *t);
+    zero(d, sizeof *d);
     zero(f, sizeof *f);
-    t->hdr.type = CMD_TRANSFER_TO_HOST_2D, t->r = r, t->resource = RES_ID;
-    t->offset = ((uint64_t)r.y * width + r.x) * 4;
+    a->hdr.type = CMD_RESOURCE_ATTACH_BACKING, a->resource = RES_ID, a->nr_entries = n;
+    t->hdr.type = CMD_TRANSFER_TO_HOST_2D, t->r = r, t->resource = RES_ID, t->offset = off;
+    d->hdr.type = CMD_RESOURCE_DETACH_BACKING, d->resource = RES_ID;
     f->hdr.type = CMD_RESOURCE_FLUSH, f->r = r, f->resource = RES_ID;
     if (armed) {                /* the drill: the transfer done, no flush */
-        if (submit(&slots[0], sizeof *t, sizeof(hdr_t)) && wait_all())
+        if (submit(&slots[0], sizeof *a + n * sizeof(mem_entry_t), sizeof(hdr_t)) &&
+            submit(&slots[1], sizeof *t, sizeof(hdr_t)) && wait_all())
             ath_print("vgpu: drill: transfer done, faulting before the flush\n");
         __builtin_trap();
     }
-    if (!submit(&slots[0], sizeof *t, sizeof(hdr_t)) || !submit(&slots[1], sizeof *f, sizeof(hdr_t)) ||
-        !wait_all())
+    if (!submit(&slots[0], sizeof *a + n * sizeof(mem_entry_t), sizeof(hdr_t)) ||
+        !submit(&slots[1], sizeof *t, sizeof(hdr_t)) || !submit(&slots[2], sizeof *d, sizeof(hdr_t)) ||
+        !submit(&slots[3], sizeof *f, sizeof(hdr_t)) || !wait_all())
         return GPU_EDEV;
-    if (((hdr_t *)slots[0].resp)->type != RESP_OK_NODATA || ((hdr_t *)slots[1].resp)->type != RESP_OK_NODATA)
-        return GPU_EDEV;
+    for (int i = 0; i < 4; i++)
+        if (((hdr_t *)slots[i].resp)->type != RESP_OK_NODATA)
+            return GPU_EDEV;
     frames++;
     return 0;
 }
 
-/* Copies rectangle r of the lent frame (op 1: the whole frame; op 2: the
- * rectangle alone, packed) into the backing store. */
-static int32_t copy_in(ath_handle_t lent, rect_t r, bool packed)
+/* A readable buffer lent for the call: the pages it must have. */
+static int32_t check_lent(ath_handle_t lent)
 {
     int64_t info = ath_cap_info(lent);
     if (info < 0)
         return (int32_t)info;
     if ((info >> 32) != BUFFER_TYPE || !((uint32_t)info & ATH_R_READ))
         return ATH_ERIGHTS;
-    uint32_t pages = packed ? STAGE_PAGES : (width * height * 4 + ATH_PAGE - 1) / ATH_PAGE;
+    return 0;
+}
+
+/* op 1: the pages of the lent frame that rectangle r spans, pinned to the
+ * device, as the attach command's entries (contiguous pages merged); the
+ * rectangle's offset in them in *off. The frame must be exactly
+ * width * height * 4 bytes: its last page pins, the one past it does not.
+ * Returns the entries, or an error with nothing left pinned. */
+static int32_t pin_frame(ath_handle_t lent, rect_t r, uint64_t *off)
+{
+    uint32_t pages = (width * height * 4 + ATH_PAGE - 1) / ATH_PAGE;
+    int32_t e = check_lent(lent);
+    if (e < 0)
+        return e;
+    if (ath_buf_dma(lent, dev.dma, pages - 1, 0) < 0 ||
+        ath_buf_dma(lent, dev.dma, pages, 0) != ATH_EINVAL) {
+        ath_buf_undma(lent);
+        return ATH_ERIGHTS;     /* smaller or larger than the frame, or not ours to give */
+    }
+    uint64_t first = ((uint64_t)r.y * width + r.x) * 4;
+    uint64_t last = ((uint64_t)(r.y + r.h - 1) * width + r.x + r.w) * 4;   /* past the end */
+    uint32_t p0 = (uint32_t)(first / ATH_PAGE), p1 = (uint32_t)((last - 1) / ATH_PAGE);
+    mem_entry_t *ent = ((attach_t *)slots[0].cmd)->e;
+    uint32_t n = 0;
+    for (uint32_t p = p0; p <= p1; p++) {
+        int64_t bus = ath_buf_dma(lent, dev.dma, p, 0);
+        if (bus < 0) {
+            ath_buf_undma(lent);
+            return ATH_ERIGHTS;
+        }
+        if (n > 0 && ent[n - 1].addr + ent[n - 1].length == (uint64_t)bus)
+            ent[n - 1].length += ATH_PAGE;
+        else
+            ent[n++] = (mem_entry_t){(uint64_t)bus, ATH_PAGE, 0};
+    }
+    *off = first - (uint64_t)p0 * ATH_PAGE;
+    return (int32_t)n;
+}
+
+/* op 2: the rectangle alone, packed (rows r.w words apart) in a lent
+ * buffer of exactly STAGE_PAGES, copied into our DMA frame, which is the
+ * one entry. */
+static int32_t copy_stage(ath_handle_t lent, rect_t r, uint64_t *off)
+{
+    int32_t e = check_lent(lent);
+    if (e < 0)
+        return e;
     uint32_t got;
-    int32_t at = ath_lend_map(lent, pages, &got);
-    if (at >= 0 && got != pages)
-        ath_buf_unmap(lent);        /* smaller than the frame */
-    if (at < 0 || got != pages)
+    int32_t at = ath_lend_map(lent, STAGE_PAGES, &got);
+    if (at >= 0 && got != STAGE_PAGES)
+        ath_buf_unmap(lent);
+    if (at < 0 || got != STAGE_PAGES)
         return ATH_ERIGHTS;
     const uint32_t *src = (const uint32_t *)(uintptr_t)at;
     for (uint32_t y = r.y; y < r.y + r.h; y++)
-        __builtin_memcpy(fb + y * width + r.x,
-                         packed ? src + (y - r.y) * r.w : src + y * width + r.x, r.w * 4);
+        __builtin_memcpy(fb + y * width + r.x, src + (y - r.y) * r.w, r.w * 4);
     ath_buf_unmap(lent);
-    return 0;
+    mem_entry_t *ent = ((attach_t *)slots[0].cmd)->e;
+    ent[0] = (mem_entry_t){vio_bus(&dev, fb), width * height * 4, 0};
+    *off = ((uint64_t)r.y * width + r.x) * 4;
+    return 1;
 }
 
 ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t lent)
@@ -318,10 +413,22 @@ ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t len
     if (r.w == 0 || r.h == 0 || r.x >= width || r.y >= height || r.w > width - r.x ||
         r.h > height - r.y || (op == 2 && r.w * r.h * 4 > STAGE_PAGES * ATH_PAGE))
         return ATH_EINVAL;
-    if ((e = copy_in((ath_handle_t)lent, r, op == 2)) < 0)
+    uint64_t off;
+    int32_t n = op == 1 ? pin_frame((ath_handle_t)lent, r, &off)
+                        : copy_stage((ath_handle_t)lent, r, &off);
+    if (n < 0)
+        return n;
+    e = show(r, (uint32_t)n, off);
+    if (op == 1)
+        ath_buf_undma((ath_handle_t)lent);     /* the device is done with the pages */
+    if (e < 0) {
+        /* The device refused or did not answer: it may have been reset
+         * under us (by the kernel, when a lender with pages pinned to it
+         * went away mid-flush: bus mastering is off too). Give it back;
+         * the next call sets it up from the start. */
+        stop();
         return e;
-    if ((e = show(r)) < 0)
-        return e;
+    }
     bool was = fresh;
     fresh = false;
     return was ? 1 : 0;
