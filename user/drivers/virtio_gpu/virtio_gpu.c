@@ -6,19 +6,19 @@
  * Capabilities (granted by the manifest, nothing else): gpu0.mmio,
  * gpu0.irq, gpu0.dma.
  *
- * DMA area: page 0 the control queue's rings, page 1 the command and
- * response buffers (four slots: attach, transfer, detach and flush travel
+ * DMA area: page 0 the control queue's rings, page 1 the small commands
+ * and all the answers (six slots: up to six commands of a flush travel
  * together), pages 2..5 the attach command with its list of memory
  * entries, pages 6.. a frame of up to FB_MAX_W x FB_MAX_H pixels
- * (B8G8R8X8: a pixel is the word 0x00RRGGBB) for small damages (op 2).
+ * (B8G8R8X8: a pixel is the word 0x00RRGGBB).
  *
- * The resource has no backing between flushes. Each flush attaches one
- * for its transfer and detaches it after (QEMU reads the backing only
- * while it transfers): for op 1 the lent frame's own pages, pinned to the
- * device with buf_dma for the call and released with buf_undma (zero
- * copy: the driver neither maps nor copies the frame), only the pages the
- * damaged rows span; for op 2 our DMA frame, into which the small damage
- * is copied.
+ * That DMA frame is the resource's backing at rest, and small damages
+ * (op 2) are copied into it. A flush of op 1 gives the device the lent
+ * frame's own pages instead, for its transfer only: pinned with buf_dma
+ * for the call (only the pages the damaged rows span, contiguous ones
+ * merged), attached in place of the DMA frame, transferred from,
+ * detached, and released with buf_undma (zero copy: the driver neither
+ * maps nor copies the frame).
  *
  * gpu.fb interface (a call; a0 the op):
  *
@@ -145,7 +145,8 @@ static uint8_t dma_area[DMA_PAGES * ATH_PAGE] __attribute__((aligned(ATH_PAGE)))
 
 static vio_t dev;
 static vq_t q;
-static slot_t slots[4];         /* 0: in pages 2..5 (the attach list) */
+#define NSLOTS 6
+static slot_t slots[NSLOTS];    /* 0: in pages 2..5 (the attach list) */
 static bool up, fresh;
 static uint32_t width, height, irqs, frames;
 static uint32_t *fb;            /* the backing store, in dma_area */
@@ -215,9 +216,13 @@ static int32_t setup(void)
         ath_print("vgpu: the device refused the driver\n");
         return e;
     }
-    slots[0] = (slot_t){dma_area + 2 * ATH_PAGE, dma_area + ATH_PAGE + 512, false};
-    for (int i = 1; i < 4; i++)
-        slots[i] = (slot_t){dma_area + ATH_PAGE + 1024 * i, dma_area + ATH_PAGE + 1024 * i + 512, false};
+    /* Slot 0: the command in pages 2..5, its answer (up to a display
+     * info) at the start of page 1; slots 1..: small commands and their
+     * answers, 128 bytes each, past it. */
+    slots[0] = (slot_t){dma_area + 2 * ATH_PAGE, dma_area + ATH_PAGE, false};
+    for (int i = 1; i < NSLOTS; i++)
+        slots[i] = (slot_t){dma_area + ATH_PAGE + 512 + 128 * i, dma_area + ATH_PAGE + 576 + 128 * i,
+                            false};
     fb = (uint32_t *)(dma_area + (2 + LIST_PAGES) * ATH_PAGE);
     vq_interrupts(&q, true);
     vio_ready(&dev);
@@ -237,8 +242,8 @@ static int32_t setup(void)
     c->resource = RES_ID, c->format = FORMAT_B8G8R8X8, c->width = width, c->height = height;
     if ((e = command(sizeof *c, sizeof(hdr_t), RESP_OK_NODATA)) < 0)
         return e;
-    /* QEMU sets a scanout only to a resource with a backing: ours for
-     * that moment (the flushes bring their own). */
+    /* At rest the resource's backing is our DMA frame (QEMU also wants
+     * one for SET_SCANOUT); op 1 swaps the lent frame in for its transfer. */
     attach_t *a = cmd0(CMD_RESOURCE_ATTACH_BACKING, sizeof *a + sizeof(mem_entry_t));
     a->resource = RES_ID, a->nr_entries = 1;
     a->e[0] = (mem_entry_t){vio_bus(&dev, fb), width * height * 4, 0};
@@ -246,11 +251,7 @@ static int32_t setup(void)
         return e;
     set_scanout_t *s = cmd0(CMD_SET_SCANOUT, sizeof *s);
     s->r = (rect_t){0, 0, width, height}, s->scanout = 0, s->resource = RES_ID;
-    if ((e = command(sizeof *s, sizeof(hdr_t), RESP_OK_NODATA)) < 0)
-        return e;
-    detach_t *d = cmd0(CMD_RESOURCE_DETACH_BACKING, sizeof *d);
-    d->resource = RES_ID;
-    return command(sizeof *d, sizeof(hdr_t), RESP_OK_NODATA);
+    return command(sizeof *s, sizeof(hdr_t), RESP_OK_NODATA);
 }
 
 /* Gives the device back: its mappings go (the kernel resets it first). */
@@ -284,35 +285,66 @@ static int32_t start(void)
     return 0;
 }
 
-/* Attach (the entries already in slot 0's command, n of them, the
- * rectangle at byte offset off of what they list), transfer, detach and
- * flush of rectangle r, all four in flight at once. */
+/* The commands of one flush, in flight at once; the device runs them in
+ * order. Fills slot k with a command of type t, len bytes. */
+static void *put_cmd(int k, uint32_t type, uint32_t len)
+{
+    zero(slots[k].cmd, len);
+    ((hdr_t *)slots[k].cmd)->type = type;
+    return slots[k].cmd;
+}
+
+static void put_detach(int k)
+{
+    ((detach_t *)put_cmd(k, CMD_RESOURCE_DETACH_BACKING, sizeof(detach_t)))->resource = RES_ID;
+}
+
+/* Shows rectangle r: for op 1 (n entries already in slot 0's attach
+ * command) detach our DMA frame, attach the entries, transfer, detach
+ * them, attach our DMA frame again, flush; for op 2 (n == 0: the damage
+ * already in our DMA frame) transfer and flush. off: the rectangle's byte
+ * offset in the backing of the transfer. */
 static int32_t show(rect_t r, uint32_t n, uint64_t off)
 {
-    attach_t *a = (attach_t *)slots[0].cmd;
-    transfer_t *t = (transfer_t *)slots[1].cmd;
-    detach_t *d = (detach_t *)slots[2].cmd;
-    flush_t *f = (flush_t *)slots[3].cmd;
-    zero(a, sizeof *a);
-    zero(t, sizeof *t);
-    zero(d, sizeof *d);
-    zero(f, sizeof *f);
-    a->hdr.type = CMD_RESOURCE_ATTACH_BACKING, a->resource = RES_ID, a->nr_entries = n;
-    t->hdr.type = CMD_TRANSFER_TO_HOST_2D, t->r = r, t->resource = RES_ID, t->offset = off;
-    d->hdr.type = CMD_RESOURCE_DETACH_BACKING, d->resource = RES_ID;
-    f->hdr.type = CMD_RESOURCE_FLUSH, f->r = r, f->resource = RES_ID;
+    uint32_t len[NSLOTS];
+    int k = 1, m = 0, order[NSLOTS];
+    if (n > 0) {
+        attach_t *a = put_cmd(0, CMD_RESOURCE_ATTACH_BACKING, sizeof(attach_t));
+        a->resource = RES_ID, a->nr_entries = n;
+        put_detach(k);
+        len[k] = sizeof(detach_t), order[m++] = k++;
+        len[0] = sizeof(attach_t) + n * sizeof(mem_entry_t), order[m++] = 0;
+    }
+    transfer_t *t = put_cmd(k, CMD_TRANSFER_TO_HOST_2D, sizeof(transfer_t));
+    t->r = r, t->resource = RES_ID, t->offset = off;
+    len[k] = sizeof(transfer_t), order[m++] = k++;
+    int before_flush = m;
+    if (n > 0) {
+        put_detach(k);
+        len[k] = sizeof(detach_t), order[m++] = k++;
+        attach_t *b = put_cmd(k, CMD_RESOURCE_ATTACH_BACKING, sizeof(attach_t) + sizeof(mem_entry_t));
+        b->resource = RES_ID, b->nr_entries = 1;
+        b->e[0] = (mem_entry_t){vio_bus(&dev, fb), width * height * 4, 0};
+        len[k] = sizeof(attach_t) + sizeof(mem_entry_t), order[m++] = k++;
+    }
+    flush_t *f = put_cmd(k, CMD_RESOURCE_FLUSH, sizeof(flush_t));
+    f->r = r, f->resource = RES_ID;
+    len[k] = sizeof(flush_t), order[m++] = k++;
     if (armed) {                /* the drill: the transfer done, no flush */
-        if (submit(&slots[0], sizeof *a + n * sizeof(mem_entry_t), sizeof(hdr_t)) &&
-            submit(&slots[1], sizeof *t, sizeof(hdr_t)) && wait_all())
+        bool ok = true;
+        for (int i = 0; i < before_flush && ok; i++)
+            ok = submit(&slots[order[i]], len[order[i]], sizeof(hdr_t));
+        if (ok && wait_all())
             ath_print("vgpu: drill: transfer done, faulting before the flush\n");
         __builtin_trap();
     }
-    if (!submit(&slots[0], sizeof *a + n * sizeof(mem_entry_t), sizeof(hdr_t)) ||
-        !submit(&slots[1], sizeof *t, sizeof(hdr_t)) || !submit(&slots[2], sizeof *d, sizeof(hdr_t)) ||
-        !submit(&slots[3], sizeof *f, sizeof(hdr_t)) || !wait_all())
+    for (int i = 0; i < m; i++)
+        if (!submit(&slots[order[i]], len[order[i]], sizeof(hdr_t)))
+            return GPU_EDEV;
+    if (!wait_all())
         return GPU_EDEV;
-    for (int i = 0; i < 4; i++)
-        if (((hdr_t *)slots[i].resp)->type != RESP_OK_NODATA)
+    for (int i = 0; i < m; i++)
+        if (((hdr_t *)slots[order[i]].resp)->type != RESP_OK_NODATA)
             return GPU_EDEV;
     frames++;
     return 0;
@@ -367,7 +399,7 @@ static int32_t pin_frame(ath_handle_t lent, rect_t r, uint64_t *off)
 
 /* op 2: the rectangle alone, packed (rows r.w words apart) in a lent
  * buffer of exactly STAGE_PAGES, copied into our DMA frame, which is the
- * one entry. */
+ * backing at rest. */
 static int32_t copy_stage(ath_handle_t lent, rect_t r, uint64_t *off)
 {
     int32_t e = check_lent(lent);
@@ -383,10 +415,8 @@ static int32_t copy_stage(ath_handle_t lent, rect_t r, uint64_t *off)
     for (uint32_t y = r.y; y < r.y + r.h; y++)
         __builtin_memcpy(fb + y * width + r.x, src + (y - r.y) * r.w, r.w * 4);
     ath_buf_unmap(lent);
-    mem_entry_t *ent = ((attach_t *)slots[0].cmd)->e;
-    ent[0] = (mem_entry_t){vio_bus(&dev, fb), width * height * 4, 0};
     *off = ((uint64_t)r.y * width + r.x) * 4;
-    return 1;
+    return 0;                   /* no entries: the DMA frame stays attached */
 }
 
 ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t lent)
