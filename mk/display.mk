@@ -26,9 +26,10 @@ fuzz-psf: $(PSF_FUZZ) $(BUILD)/fuzz/psf-seeds/stamp
 	$(PSF_FUZZ) -max_len=65536 -timeout=10 -artifact_prefix=$(BUILD)/fuzz/psf- \
 	    -max_total_time=$(or $(FUZZ_SECONDS),60) $(BUILD)/fuzz/psf-corpus $(BUILD)/fuzz/psf-seeds
 
-# make bench-display [ARCH=...] [FRAMES=60]: the display figures in QEMU
-# (bench/display.sh), ending with
+# make bench-display [ARCH=...] [FRAMES=60] [RUNS=1] [VS=<kernel ELF>]:
+# the display figures in QEMU (bench/display.sh), ending with
 #   display: full-frame F fps, driver-only G fps, present 64x64 P us
+# (medians when RUNS > 1; VS: another kernel booted in turn, for ratios).
 .PHONY: bench-display
 bench-display:
-	@bash bench/display.sh $(ARCH) $(or $(FRAMES),60)
+	@bash bench/display.sh $(ARCH) $(or $(FRAMES),60) $(or $(RUNS),1) $(VS)
