@@ -133,13 +133,21 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
     struct wasm_memory *m = wasm_watch_find(watches, MAX_WATCHES, (uintptr_t)si->si_addr);
     if (m && wasm_memory_write_fault(m, si->si_addr))
         return; /* retry the write */
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
     ucontext_t *ctx = uc;
+#if defined(__x86_64__)
     uintptr_t pc = (uintptr_t)ctx->uc_mcontext.gregs[REG_RIP];
+#else
+    uintptr_t pc = (uintptr_t)ctx->uc_mcontext.pc;
+#endif
     for (int i = 0; i < MAX_CODE; i++) {
         struct code_region *r = &code_regions[i];
         if (r->base && pc >= r->base && pc < r->end) {
+#if defined(__x86_64__)
             ctx->uc_mcontext.gregs[REG_RIP] = (greg_t)r->base;
+#else
+            ctx->uc_mcontext.pc = r->base;
+#endif
             return;
         }
     }
