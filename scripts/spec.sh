@@ -21,6 +21,9 @@
 #   SPEC_TIMEOUT    seconds per file before it is killed (default 300)
 #   ENGINE          interp or compiled: the tier under test (default: the
 #                   engine's default, compiled where the host has it)
+#   BOUNDS          explicit: compiled code checks memory bounds explicitly
+#                   instead of relying on guard regions (default: guard
+#                   regions where the host has them)
 #
 # Conversion output is cached in build/spec/json/ (redone when the .wast is
 # newer; proposals in a subdirectory per group); each file's full runner
@@ -116,7 +119,7 @@ run_one() {
     fi
     rm -f "$prog"
     # (The braces keep bash's own "Segmentation fault" report off the output.)
-    { timeout -k 5 "$limit" "$runner" ${ENGINE:+--engine="$ENGINE"} --text="$text" ${flag:+--wat-flag="$flag"} --progress "$prog" "$json" >"$log" 2>&1; } 2>/dev/null
+    { timeout -k 5 "$limit" "$runner" ${ENGINE:+--engine="$ENGINE"} ${BOUNDS:+--bounds="$BOUNDS"} --text="$text" ${flag:+--wat-flag="$flag"} --progress "$prog" "$json" >"$log" 2>&1; } 2>/dev/null
     rc=$?
     line=$(grep -E "^$name\.wast: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$" "$log" | tail -1)
     grep -E "^$name\.wast:[0-9]+: " "$log" | head -n "$show"

@@ -14,10 +14,13 @@
  * at which that happens may differ; both must report it, and the module's
  * remaining state is not compared.
  *
- *   diff_fuzz [-n MODULES] [-s SEED] [-l MAXLEN] [-q] [recipe ...]
+ *   diff_fuzz [-n MODULES] [-s SEED] [-l MAXLEN] [-q] [-b] [recipe ...]
  *
  * Without files it runs MODULES random recipes (default 1000) from SEED;
- * with files it replays them. A mismatch saves the recipe as
+ * with files it replays them. -b makes the compiled side check bounds
+ * explicitly instead of relying on guard regions. Before the last line it
+ * prints how many of the compiled side's functions were compiled (a back
+ * end that compiled nothing would agree with the interpreter everywhere). A mismatch saves the recipe as
  * build/fuzz/diff-SEED-N.bin, prints the replay command and exits 1. The
  * last line is "diff-fuzz: N modules, C calls, T traps, 0 mismatches".
  *
@@ -50,6 +53,8 @@ typedef struct side {
 } side_t;
 
 static uint64_t calls, traps, stack_outs;
+static uint64_t fn_compiled, fn_interpreted;   /* functions of the compiled side, by tier */
+static bool explicit_bounds;                   /* -b: explicit bounds checks, no guard regions */
 static bool quiet;
 
 static uint64_t rng(uint64_t *s)
@@ -121,6 +126,7 @@ static const char *side_new(side_t *s, wasm_engine_t engine, const uint8_t *bin,
     wasm_config_t cfg = {
         .max_call_depth = CALL_DEPTH, .value_stack_cells = STACK_CELLS,
         .max_memory_pages = MAX_PAGES, .max_table_elems = MAX_ELEMS, .engine = engine,
+        .bounds = explicit_bounds ? WASM_BOUNDS_EXPLICIT : WASM_BOUNDS_DEFAULT,
     };
     static wasm_error_t err;
     s->rt = wasm_runtime_new(&cfg);
@@ -132,6 +138,12 @@ static const char *side_new(side_t *s, wasm_engine_t engine, const uint8_t *bin,
     s->m = wasm_module_load(s->rt, bin, len, &err);
     if (!s->m)
         return err.message;
+    if (engine == WASM_ENGINE_COMPILED) {
+        uint32_t nc, ni;
+        wasm_module_tiers(s->m, &nc, &ni);
+        fn_compiled += nc;
+        fn_interpreted += ni;
+    }
     s->l = wasm_linker_new(s->rt);
     s->ex = wasm_exec_new(s->rt);
     if (!s->l || !s->ex)
@@ -371,6 +383,10 @@ int main(int argc, char **argv)
             quiet = true;
             continue;
         }
+        if (!strcmp(argv[i], "-b")) {
+            explicit_bounds = true;
+            continue;
+        }
         if (i + 1 >= argc)
             break;
         if (!strcmp(argv[i], "-n"))
@@ -380,7 +396,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "-l"))
             maxlen = strtoull(argv[++i], NULL, 0);
         else {
-            fprintf(stderr, "usage: diff_fuzz [-n MODULES] [-s SEED] [-l MAXLEN] [-q] [recipe ...]\n");
+            fprintf(stderr, "usage: diff_fuzz [-n MODULES] [-s SEED] [-l MAXLEN] [-q] [-b] [recipe ...]\n");
             return 2;
         }
     }
@@ -432,6 +448,8 @@ int main(int argc, char **argv)
         }
         free(r);
     }
+    printf("diff-fuzz: %llu functions compiled, %llu interpreted (the compiled side)\n",
+           (unsigned long long)fn_compiled, (unsigned long long)fn_interpreted);
     printf("diff-fuzz: %llu modules, %llu calls, %llu traps, %llu stack exhaustions, "
            "%d mismatches\n",
            (unsigned long long)mods, (unsigned long long)calls, (unsigned long long)traps,

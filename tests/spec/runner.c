@@ -1,7 +1,8 @@
 /*
  * spec_runner: runs one wast2json output file through the public engine API.
  *
- *   spec_runner [-v] [--text=skip|wat2wasm] [--wat-flag=FLAG] [--progress FILE] file.json
+ *   spec_runner [-v] [--text=skip|wat2wasm] [--wat-flag=FLAG] [--engine=interp|compiled]
+ *               [--bounds=explicit] [--progress FILE] file.json
  *
  * Every command but "register" counts once: module (must load and
  * instantiate), action, and each assert_*. Like wabt's spectest-interp, a
@@ -48,6 +49,7 @@ typedef struct runner {
     bool verbose, text_skip;
     const char *wat_flag;         /* e.g. --enable-tail-call for a proposal's suite */
     wasm_engine_t engine;    /* --engine=...; default: the engine's default */
+    wasm_bounds_t bounds;    /* --bounds=explicit: no guard regions */
     int progress_fd;
     wasm_runtime_t *rt;
     wasm_linker_t *linker;
@@ -901,7 +903,7 @@ static void run_command(runner_t *r, const json_t *cmd)
 static void usage(void)
 {
     fprintf(stderr, "usage: spec_runner [-v] [--text=wat2wasm|skip] [--wat-flag=FLAG] "
-                    "[--engine=interp|compiled] [--progress FILE] file.json\n");
+                    "[--engine=interp|compiled] [--bounds=explicit] [--progress FILE] file.json\n");
     exit(2);
 }
 
@@ -915,7 +917,7 @@ static const char *base_name(const char *path)
 /* Creates the runtime, the linker with "spectest", and the exec context. */
 static bool setup(runner_t *r)
 {
-    wasm_config_t cfg = {.engine = r->engine};
+    wasm_config_t cfg = {.engine = r->engine, .bounds = r->bounds};
     r->rt = wasm_runtime_new(&cfg);
     if (r->rt && r->engine == WASM_ENGINE_COMPILED &&
         wasm_runtime_set_engine(r->rt, r->engine) != WASM_ENGINE_COMPILED) {
@@ -979,6 +981,8 @@ int main(int argc, char **argv)
             r.engine = WASM_ENGINE_INTERP;
         else if (strcmp(argv[i], "--engine=compiled") == 0)
             r.engine = WASM_ENGINE_COMPILED;
+        else if (strcmp(argv[i], "--bounds=explicit") == 0)
+            r.bounds = WASM_BOUNDS_EXPLICIT;
         else if (strcmp(argv[i], "--text=skip") == 0)
             r.text_skip = true;
         else if (strcmp(argv[i], "--text=wat2wasm") == 0)
