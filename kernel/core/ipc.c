@@ -557,16 +557,24 @@ static void buf_unref(kobj_t *o)
 
 /* Maps n frames at va, one mmu_map per run of physically contiguous frames
  * (a fresh buffer is usually one run): fewer page-table walks and, on the
- * hosted shim, one mmap per run instead of one per page. */
+ * hosted shim, one mmap per run instead of one per page. Scattered frames
+ * (a domain's own pages coming back) are mapped without a fence each and
+ * fenced once at the end. */
 static bool map_frames(uintptr_t va, const uint64_t *frames, uint32_t n, unsigned flags)
 {
-    for (uint32_t i = 0, j; i < n; i = j) {
+    bool one_run = true;
+    for (uint32_t i = 1; i < n && one_run; i++)
+        one_run = frames[i] == frames[i - 1] + PAGE_SIZE;
+    unsigned f = one_run ? flags : flags | MMU_NOFENCE;
+    bool ok = true;
+    for (uint32_t i = 0, j; i < n && ok; i = j) {
         for (j = i + 1; j < n && frames[j] == frames[j - 1] + PAGE_SIZE; j++)
             ;
-        if (!mmu_map(va + (uintptr_t)i * PAGE_SIZE, frames[i], (size_t)(j - i) * PAGE_SIZE, flags))
-            return false;
+        ok = mmu_map(va + (uintptr_t)i * PAGE_SIZE, frames[i], (size_t)(j - i) * PAGE_SIZE, f);
     }
-    return true;
+    if (!one_run)
+        mmu_flush(va, (size_t)n * PAGE_SIZE);
+    return ok;
 }
 
 /* The map of holder t under h, or NULL. */

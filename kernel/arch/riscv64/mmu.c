@@ -31,6 +31,13 @@ static unsigned vpn(uintptr_t va, int level) { return (va >> (12 + 9 * level)) &
 static void sfence_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
 static void sfence_va(uintptr_t va) { __asm__ volatile("sfence.vma %0" ::"r"(va) : "memory"); }
 
+/* Up to this many pages a map or unmap fences each page; more, it fences
+ * everything once. QEMU 7.2 flushes its whole TLB for any sfence.vma, so
+ * there a per-page fence of a 16-page lend cost 16 full flushes (and the
+ * refills after each): one page keeps the precise fence for the common
+ * single-page case, a run pays one flush. */
+#define FENCE_PAGES 1
+
 /* The PTE for va at `level` (0 = 4 KiB), creating tables on the way when
  * alloc. Stops early at a leaf of a bigger page: *hit gets its level. NULL
  * when a table is missing (and !alloc; *hit = the level of the invalid
@@ -192,12 +199,12 @@ void mmu_unmap(uintptr_t va, size_t size)
         }
         if (hit == 0 && (*pte & PTE_V)) {
             *pte = 0;
-            if (n <= 16)
+            if (n <= FENCE_PAGES)
                 sfence_va(p);
         }
         p += PAGE_SIZE;
     }
-    if (n > 16)
+    if (n > FENCE_PAGES)
         sfence_all();
 }
 
@@ -221,8 +228,11 @@ bool mmu_map(uintptr_t va, uint64_t pa, size_t size, unsigned flags)
         }
         *pte = pa_pte(pa + i * PAGE_SIZE) | f;
     }
-    /* Sv39 may cache invalid entries too: fence after filling them. */
-    if (n <= 16)
+    /* Sv39 may cache invalid entries too: fence after filling them
+     * (the caller does, with MMU_NOFENCE). */
+    if (flags & MMU_NOFENCE)
+        return true;
+    if (n <= FENCE_PAGES)
         for (size_t i = 0; i < n; i++)
             sfence_va(va + i * PAGE_SIZE);
     else

@@ -19,6 +19,7 @@ enum {
     MMU_WRITE = 2,
     MMU_EXEC = 4,
     MMU_DEVICE = 8,   /* uncached device memory */
+    MMU_NOFENCE = 16, /* mmu_map only: the caller ends the run with mmu_flush over it */
 };
 
 /* Builds the final kernel page tables: kernel text R+X, rodata R,
@@ -28,7 +29,10 @@ void mmu_init(void);
 
 /* Maps [va, va+size) to [pa, pa+size) with flags (page multiples). Page
  * table pages come from the frame allocator. False when out of memory or
- * when a page is already mapped. */
+ * when a page is already mapped. With MMU_NOFENCE a port may leave the
+ * fence for the new entries to the caller, who maps a run of scattered
+ * frames and then calls mmu_flush over the whole range once before using
+ * it (riscv64: QEMU flushes its whole TLB for every sfence.vma). */
 bool mmu_map(uintptr_t va, uint64_t pa, size_t size, unsigned flags);
 
 /* Unmaps [va, va+size); flushes the TLB. Returns nothing: unmapped holes are fine. */

@@ -92,23 +92,40 @@ static int write_below(ext2_t *fs, int cls)
     return EXT2_OK;
 }
 
+/* The cache slot holding block b, or -1. hint[] remembers the slot each
+ * block was last found in (by its low bits): most lookups take one
+ * compare instead of a walk over every slot. A hint is only a guess,
+ * checked before use. */
+static int cslot(ext2_t *fs, uint32_t b)
+{
+    int i = fs->hint[b % EXT2_HINTS];
+    if (i < EXT2_CACHE && fs->cb[i].valid && fs->cb[i].blk == b)
+        return i;
+    for (i = 0; i < EXT2_CACHE; i++)
+        if (fs->cb[i].valid && fs->cb[i].blk == b) {
+            fs->hint[b % EXT2_HINTS] = (uint8_t)i;
+            return i;
+        }
+    return -1;
+}
+
 /* Block b in the cache (zeroed instead of read when fresh): its bytes, or
  * 0 with *err set. A pointer stays good until the next cget. */
 static uint8_t *cget_raw(ext2_t *fs, uint32_t b, bool fresh, int *err)
 {
-    int victim = 0;
-    for (int i = 0; i < EXT2_CACHE; i++) {
-        if (fs->cb[i].valid && fs->cb[i].blk == b) {
-            fs->cb[i].used = ++fs->tick;
-            if (fresh)
-                zero(fs->cdata[i], fs->block_size);
-            return fs->cdata[i];
-        }
-        if (!fs->cb[i].valid)
-            victim = i;
-        else if (fs->cb[victim].valid && fs->cb[i].used < fs->cb[victim].used)
-            victim = i;
+    int victim = cslot(fs, b);
+    if (victim >= 0) {
+        fs->cb[victim].used = ++fs->tick;
+        if (fresh)
+            zero(fs->cdata[victim], fs->block_size);
+        return fs->cdata[victim];
     }
+    victim = 0;     /* the first free slot, else the least recently used */
+    for (int i = 1; i < EXT2_CACHE; i++)
+        if (!fs->cb[victim].valid)
+            break;
+        else if (!fs->cb[i].valid || fs->cb[i].used < fs->cb[victim].used)
+            victim = i;
     ext2_cblock_t *v = &fs->cb[victim];
     if (v->valid && v->dirty) {
         int e = write_below(fs, v->dirty - 1);
@@ -130,6 +147,7 @@ static uint8_t *cget_raw(ext2_t *fs, uint32_t b, bool fresh, int *err)
     v->valid = 1;
     v->dirty = 0;
     v->used = ++fs->tick;
+    fs->hint[b % EXT2_HINTS] = (uint8_t)victim;
     return fs->cdata[victim];
 }
 
@@ -146,12 +164,9 @@ static uint8_t *cget(ext2_t *fs, uint32_t b, int *err)
 /* Marks cached block b dirty in class cls (the earliest class wins). */
 static void dirty(ext2_t *fs, uint32_t b, int cls)
 {
-    for (int i = 0; i < EXT2_CACHE; i++)
-        if (fs->cb[i].valid && fs->cb[i].blk == b) {
-            if (!fs->cb[i].dirty || fs->cb[i].dirty > cls + 1)
-                fs->cb[i].dirty = (uint8_t)(cls + 1);
-            return;
-        }
+    int i = cslot(fs, b);
+    if (i >= 0 && (!fs->cb[i].dirty || fs->cb[i].dirty > cls + 1))
+        fs->cb[i].dirty = (uint8_t)(cls + 1);
 }
 
 /* ---- mount ---- */
@@ -652,6 +667,98 @@ static int64_t bmap(ext2_t *fs, ext2_inode_t *in, uint64_t n, bool alloc)
     return b;
 }
 
+/* The block-map entries of file blocks n and on, from n >= 12 to the end
+ * of the indirect block that maps n: that block's bytes, with *idx n's
+ * entry in it. NULL for a hole on the way (*err EXT2_OK) or an error.
+ * Good until the next cget. */
+static const uint8_t *map_leaf(ext2_t *fs, const ext2_inode_t *in, uint64_t n, uint32_t *idx, int *err)
+{
+    uint64_t per = fs->block_size / 4;
+    uint32_t b;
+    int depth;
+    *err = EXT2_OK;
+    if ((n -= 12) < per) {
+        b = in->blocks[12], depth = 1;
+    } else if ((n -= per) < per * per) {
+        b = in->blocks[13], depth = 2;
+    } else {
+        n -= per * per;
+        if (n >= per * per * per) {
+            *err = EXT2_ECORRUPT;
+            return 0;
+        }
+        b = in->blocks[14], depth = 3;
+    }
+    for (int d = depth; d > 0; d--) {
+        if (b >= fs->blocks_count)
+            *err = EXT2_ECORRUPT;
+        if (b == 0 || b >= fs->blocks_count)
+            return 0;
+        const uint8_t *p = cget(fs, b, err);
+        if (!p || d == 1) {
+            *idx = (uint32_t)(n % per);
+            return p;
+        }
+        uint64_t span = d == 3 ? per * per : per;
+        b = le32(p + 4 * ((n / span) % per));
+        n %= span;
+    }
+    return 0;
+}
+
+/* How many of the n blocks from b on come before the first the cache
+ * holds dirty (newer than the disk; a clean one equals the disk's). */
+static uint32_t clean_run(const ext2_t *fs, uint32_t b, uint32_t n)
+{
+    for (int i = 0; i < EXT2_CACHE; i++)
+        if (fs->cb[i].valid && fs->cb[i].dirty && fs->cb[i].blk >= b && fs->cb[i].blk - b < n)
+            n = fs->cb[i].blk - b;
+    return n;
+}
+
+/* File block n of in is disk block b, and up to max whole blocks are
+ * wanted: reads the blocks from b on that follow it on the disk and that
+ * the cache does not hold dirty (up to EXT2_RUN_MAX) with one device read
+ * into out, none of them cached (a streamed file would only push the
+ * metadata out), and returns how many; 0 when b is dirty in the cache, or
+ * < 0. The entries come from one block-map array at a time (the inode's,
+ * then each indirect block's), not from a walk per block. */
+static int64_t read_run(ext2_t *fs, const ext2_inode_t *in, uint64_t n, uint32_t b, uint32_t max, uint8_t *out)
+{
+    if (b >= fs->blocks_count)
+        return EXT2_ECORRUPT;
+    if (max > EXT2_RUN_MAX)
+        max = EXT2_RUN_MAX;
+    uint32_t run = 1;
+    const uint8_t *leaf = 0;
+    uint32_t idx = 0, per = fs->block_size / 4;
+    while (run < max) {
+        uint64_t k = n + run;
+        uint32_t nb;
+        if (k < 12) {
+            nb = in->blocks[k];
+        } else {
+            if (!leaf || ++idx == per) {
+                int e;
+                if (!(leaf = map_leaf(fs, in, k, &idx, &e))) {
+                    if (e)
+                        return e;
+                    break;      /* a hole */
+                }
+            }
+            nb = le32(leaf + 4 * idx);
+        }
+        if (nb != b + run || nb >= fs->blocks_count)
+            break;
+        run++;
+    }
+    if ((run = clean_run(fs, b, run)) == 0)
+        return 0;
+    if (fs->read(fs->ctx, (uint64_t)b * fs->block_size, out, run * fs->block_size) < 0)
+        return EXT2_EIO;
+    return run;
+}
+
 int64_t ext2_read(ext2_t *fs, const ext2_inode_t *in, uint64_t off, void *buf, uint32_t len)
 {
     uint8_t *out = buf;
@@ -663,6 +770,7 @@ int64_t ext2_read(ext2_t *fs, const ext2_inode_t *in, uint64_t off, void *buf, u
         len = (uint32_t)(in->size - off);
     ext2_inode_t tmp = *in;         /* bmap without alloc does not change it */
     uint32_t done = 0;
+    int64_t run;
     while (done < len) {
         uint64_t pos = off + done;
         uint32_t in_block = (uint32_t)(pos % fs->block_size);
@@ -674,6 +782,11 @@ int64_t ext2_read(ext2_t *fs, const ext2_inode_t *in, uint64_t off, void *buf, u
             return b;
         if (b == 0) {
             zero(out + done, n);
+        } else if (n == fs->block_size && (run = read_run(fs, &tmp, pos / fs->block_size, (uint32_t)b,
+                                                          (len - done) / fs->block_size, out + done)) != 0) {
+            if (run < 0)
+                return run;
+            n = (uint32_t)run * fs->block_size;
         } else {
             int e = EXT2_OK;
             uint8_t *p = cget(fs, (uint32_t)b, &e);

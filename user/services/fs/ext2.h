@@ -53,6 +53,9 @@ enum {
 #define EXT2_NAME_MAX 255
 #define EXT2_PATH_MAX 1024
 #define EXT2_CACHE 48
+/* The most blocks ext2_read moves in one device read (uncached, consecutive). */
+#define EXT2_RUN_MAX 256
+#define EXT2_HINTS 64       /* cache lookup hints, by block number's low bits */
 /* Where the cache's blocks start: on a page in the file service (a
  * buffer is mapped over them, so the block driver's device reads and
  * writes them in place, docs/storage.md); anywhere on the host. */
@@ -106,6 +109,7 @@ typedef struct ext2 {
     void *on_free_arg;
     uint32_t tick;
     ext2_cblock_t cb[EXT2_CACHE];
+    uint8_t hint[EXT2_HINTS];   /* a guess at the slot of a block (cslot) */
     uint32_t npend_blk, npend_ino;
     uint32_t pend_blk[128];
     uint32_t pend_ino[32];  /* ino | 1 << 31 for a directory */

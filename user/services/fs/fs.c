@@ -22,7 +22,9 @@
  * Block I/O is zero-copy into the block cache: a buffer of EXT2_CACHE
  * pages is mapped over the cache's blocks and lent to the driver for each
  * block read or written, whose device moves the block in place. Other
- * transfers (the superblock at mount) go through a one-page buffer. After
+ * transfers (the superblock at mount, runs of file blocks ext2_read reads
+ * past the cache) go through a 32 KiB bounce buffer, one driver call per
+ * 32 KiB. After
  * every request that changed something
  * the cache is written back (ext2_writeback: in order, frees last);
  * FS_SYNC also flushes the device.
@@ -33,14 +35,14 @@
 #include "ext2.h"
 
 #define SECTOR 512
-#define IO_BYTES 4096
+#define IO_BYTES (64 * SECTOR)  /* the most one block-driver call moves */
 #define NHANDLES 64
 #define BLK_EROFS (-102)
 
 /* Results (negative), beyond the ATH_E* codes: the ext2 errors - 200. */
 #define FS_ERR(e) ((e) - 200)
 
-static uint8_t io_page[IO_BYTES] __attribute__((aligned(ATH_PAGE)));
+static uint8_t io_page[IO_BYTES] __attribute__((aligned(ATH_PAGE)));   /* the bounce buffer */
 static ext2_t fs;
 static ath_handle_t blk = -1, iobuf = -1, cachebuf = -1;
 static bool mounted;
@@ -93,7 +95,7 @@ static int blk_call(int64_t op, uint64_t sector, uint32_t n, uint32_t rights)
 static int64_t in_cache(const void *p, uint64_t off, uint32_t len)
 {
     uintptr_t a = (uintptr_t)p, base = (uintptr_t)fs.cdata;
-    if (cachebuf < 0 || off % SECTOR || len % SECTOR || len == 0 || len > IO_BYTES ||
+    if (cachebuf < 0 || off % SECTOR || len % SECTOR || len == 0 || len > EXT2_MAX_BLOCK ||
         a < base || a - base + len > sizeof fs.cdata || (a - base) % SECTOR)
         return -1;
     return (int64_t)(a - base);
@@ -177,7 +179,7 @@ static int32_t ensure_mounted(void)
     if (blk < 0 && (blk = ath_cap_find("blk.io")) < 0)
         return blk;
     if (iobuf < 0) {
-        if ((iobuf = ath_buf_new(1)) < 0)
+        if ((iobuf = ath_buf_new(IO_BYTES / ATH_PAGE)) < 0)
             return iobuf;
         int32_t e = ath_buf_map(iobuf, (uint32_t)(uintptr_t)io_page);
         if (e < 0)
