@@ -379,6 +379,8 @@ export const SENSOR_GPS: u32 = 1, SENSOR_MIC: u32 = 2, SENSOR_CAM: u32 = 3;
 export const SENSOR_EXACT: u32 = 0, SENSOR_COARSE: u32 = 1;
 /** The longest lease, in milliseconds: one hour. */
 export const SENSOR_MAX_MS: u32 = 3600000;
+/** How long open waits for the decision (the broker waits 30 s for an answer). */
+const SENSOR_DECIDE_MS: i64 = 40000;
 const SENSOR_NAME = 24, SENSOR_PURPOSE = 40, SENSOR_GRANT = 24;
 
 /** A lease of a sensor: make it at start (`new SensorLease("locate", room)`:
@@ -439,12 +441,20 @@ export class SensorLease {
     const r = this.ep.callLend(rb, R_READ, <i64>(sensor | precision << 8), <i64>ms, 0);
     ath_cap_drop(rb);
     if (r < 0) return <i32>r;
+    // the decision on the box: at once when the policy decided, after
+    // the person's answer when the shell asked
     const g = memory.data(SENSOR_GRANT);
-    const n = this.box.recv(g, SENSOR_GRANT, 0);
-    if (n < 0) return n;
-    if (n != SENSOR_GRANT || load<u64>(g) != <u64>r) {
-      if (this.box.got > 0) ath_cap_drop(this.box.got);
-      return EINVAL;
+    const until = ath_uptime_ns() + SENSOR_DECIDE_MS * 1000000;
+    for (;;) {
+      const left = until - ath_uptime_ns();
+      const n = left > 0 ? this.box.recv(g, SENSOR_GRANT, left) : ETIMEDOUT;
+      if (n < 0) return n;
+      if (n == SENSOR_GRANT && load<u64>(g) == <u64>r) break;
+      if (this.box.got > 0) ath_cap_drop(this.box.got);   // an older request's: not ours
+    }
+    if (load<u32>(g, 16) == 0) {    // refused: precision holds the error, negated
+      const why = load<u32>(g, 20);
+      return why != 0 ? -<i32>why : ERIGHTS;
     }
     if (this.box.got <= 0) return EEXPIRED;   // the kernel drops a dead capability
     this.cap = this.box.got;

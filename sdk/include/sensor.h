@@ -5,14 +5,17 @@
  *
  *   sensor.request (endpoint): request(sensor | precision << 8, duration_ms,
  *       0, lent) with a buffer lent read-only holding a sensor_req_t. The
- *       answer: a lease id (> 0), or ATH_ERIGHTS (refused, by the policy or
- *       by the person at the shell), ATH_EINVAL (a malformed request),
- *       ATH_ENOENT (no box for this app), ATH_EBUSY (16 leases, or 4 of
- *       this app's). The
- *       lease itself arrives on the app's box (channel box.APP, receive
- *       only): a sensor_grant_t with a buffer capability (read, map) that
- *       is a kernel lease: it ends at end_ns whatever anyone does, and the
- *       broker or the shell can end it earlier.
+ *       answer: a lease id (> 0), or ATH_ERIGHTS (refused by the policy),
+ *       ATH_EINVAL (a malformed request), ATH_ENOENT (no box for this
+ *       app), ATH_EBUSY (16 leases, 4 of this app's, 8 questions open).
+ *       The decision arrives on the app's box (channel box.APP, receive
+ *       only), at once when the policy decided, after the person's answer
+ *       when the shell asks (the broker serves everyone meanwhile): a
+ *       sensor_grant_t with the id and a buffer capability (read, map)
+ *       that is a kernel lease: it ends at end_ns whatever anyone does,
+ *       and the broker or the shell can end it earlier; or a refusal, a
+ *       sensor_grant_t with sensor 0 and no capability (precision: the
+ *       error negated, ATH_ERIGHTS when the person said no).
  *   The buffer's first page is a sensor_page_t the broker keeps current
  *   at the granted precision.
  */
@@ -44,6 +47,7 @@ enum { SENSOR_FULL = SENSOR_EXACT, SENSOR_LOW = SENSOR_COARSE };
 #define SENSOR_PAGES(bytes) (((bytes) + ATH_PAGE - 1) / ATH_PAGE)
 
 #define SENSOR_MAX_MS 3600000       /* the longest lease: one hour */
+#define SENSOR_DECIDE_MS 40000      /* an app waits this long for the decision */
 #define SENSOR_NAME 24
 
 typedef struct sensor_req {
@@ -198,10 +202,23 @@ static inline int32_t sensor_open(sensor_lease_t *l, const char *app, uint32_t s
         return e;
     if (r < 0)
         return (int32_t)r;
+    /* the decision on the box: at once when the policy decided, after the
+     * person's answer when the shell asked (the broker waits 30 s) */
     ath_handle_t got = 0;
-    e = ath_recv(box, &l->grant, sizeof l->grant, &got, 0);
-    if (e != (int32_t)sizeof l->grant || l->grant.id != (uint64_t)r)
-        return e < 0 ? e : ATH_EINVAL;
+    int64_t until = ath_uptime_ns() + SENSOR_DECIDE_MS * 1000000ll;
+    for (;;) {
+        int64_t left = until - ath_uptime_ns();
+        e = left > 0 ? ath_recv(box, &l->grant, sizeof l->grant, &got, left) : ATH_ETIMEDOUT;
+        if (e < 0)
+            return e;
+        if (e == (int32_t)sizeof l->grant && l->grant.id == (uint64_t)r)
+            break;
+        if (got > 0)
+            ath_cap_drop(got);      /* an older request's: not ours */
+        got = 0;
+    }
+    if (l->grant.sensor == 0)       /* refused (precision: the error) */
+        return l->grant.precision ? -(int32_t)l->grant.precision : ATH_ERIGHTS;
     if (got <= 0)
         return ATH_EEXPIRED;        /* it ended on the way (the kernel drops a dead capability) */
     l->cap = got;

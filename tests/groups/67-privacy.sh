@@ -20,6 +20,10 @@
 #   run locate -t 30     asked at the shell: answered n (refused), then y:
 #                        a fix; `leases` lists "gps locate coarse N";
 #                        `revoke locate` ends it, `leases` is empty
+#   run locate -t 3, then run locate -t 30 left unanswered: the first
+#                        lease expires and the device stops while the
+#                        question is open (the broker does not wait for the
+#                        person); then y: a fix
 #   kill, restart gps    during a lease: the broker hands the device over
 #                        again when the driver stays silent; a new lease
 #                        gets its fix; revoke ends both
@@ -184,6 +188,19 @@ for a in $ARCHES; do
     else bad "$a revoke: $(tr '\n' '|' <"$OUT/last")"; fi
     type_cmd 'revoke locate\r' && grep -qx 'revoke: locate: no lease' "$OUT/last" &&
         ok "$a revoke with no lease: an error" || bad "$a revoke again: $(tr '\n' '|' <"$OUT/last")"
+
+    # a question open at the shell does not hold the broker up: a lease the
+    # policy allowed (the program exits, its lease runs on for 3 s) ends, the
+    # broker says so and stops the device while the person has not answered
+    if type_cmd 'run locate -t 3\r' && grep -qxF "$COARSE" "$OUT/last" && since=$(log_size) &&
+       type_cmd 'run locate -t 30\r' "? [y/N] " &&
+       wait_for "$since" 'of gps to locate ended (expired)' &&
+       wait_for "$since" 'privacy: gps off (no lease; device stopped)' &&
+       ! tail -c +$((since + 1)) "$LOG" | grep -aq '^locate: ' &&
+       type_cmd 'y\r' && grep -qxF "$COARSE" "$OUT/last" &&
+       type_cmd 'revoke locate\r' && grep -qx 'revoke: 1 lease of locate ended' "$OUT/last"; then
+        ok "$a while the prompt was open: another lease expired, the device stopped; then y: a fix"
+    else bad "$a prompt open: $(tail -c +$((${since:-0} + 1)) "$LOG" | tr -d '\r' | grep -E '^(locate|run|privacy|allow)' | tr '\n' '|')"; fi
 
     # the driver restarted during a lease (its entry runs again and waits for
     # the device): the broker notices the silence, hands the device over

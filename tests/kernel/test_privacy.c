@@ -20,7 +20,7 @@
 #define R_WRITE 2
 #define R_MAP 4
 
-#define WORLD                                               \
+#define BROKER                                              \
     "sensors sensors.wasm handles=128 queue=8\n"            \
     "    endpoint sensor.request handler=request\n"         \
     "    endpoint sensor.admin handler=admin\n"             \
@@ -30,7 +30,17 @@
     "    channel gps.fix recv\n"                            \
     "    channel box.app recv\n"                            \
     "    channel box.col recv\n"                            \
-    "    clock fine\n"                                      \
+    "    clock fine\n"
+/* With a shell to ask: sh receives the questions and sends the answers. */
+#define ASKING                                              \
+    "    channel sensor.answer recv\n"                      \
+    "    channel sensor.ask\n"
+#define SHELL                                               \
+    "sh iso.wasm\n"                                         \
+    "    channel sensor.ask recv\n"                         \
+    "    channel sensor.answer\n"
+#define WORLD BROKER OTHERS
+#define OTHERS                                              \
     "app iso.wasm\n"                                        \
     "    endpoint sensor.request\n"                         \
     "    channel box.app rights=recv\n"                     \
@@ -80,9 +90,9 @@ static int64_t set_policy(priv_t *p, const char *text)
     return r;
 }
 
-static bool up(priv_t *p)
+static bool up_with(priv_t *p, const char *world)
 {
-    if (!ipc_world_up(&p->w, WORLD)) {
+    if (!ipc_world_up(&p->w, world)) {
         fprintf(stderr, "privacy world: log:\n%s", p->w.log);
         return false;
     }
@@ -95,6 +105,8 @@ static bool up(priv_t *p)
     }
     return set_policy(p, "# the tests\n* gps * allow 3600\n") == 1;
 }
+
+static bool up(priv_t *p) { return up_with(p, WORLD); }
 
 /* n bytes into d's memory at off (whole words). */
 static void put(priv_t *p, domain_t *d, uint32_t off, const void *bytes, uint32_t n)
@@ -785,5 +797,82 @@ TEST(priv_bad_sensor_data)
     CHECK_EQ(ld(&p, p.app, 65536 + 16), 0);
     CHECK_EQ(drv_lend(&p, p.mdrv, "mic.data", 1, blk, MIC_BLOCK, R_READ, MIC_BLOCK, 1, 0), 0);
     CHECK_EQ(ld(&p, p.app, 65536 + 16), MIC_BLOCK);
+    ipc_world_down(&p.w);
+}
+
+/* ------------------------------------------------- asking does not block */
+
+/* A question open at the shell does not hold the broker up: while the
+ * person decides, another app's request the policy allows is granted, a
+ * lease ends on time and is cleaned up, revoke works; then the answer
+ * (yes) delivers the first lease to its box, a no delivers a refusal (no
+ * capability), and a question nobody answers is refused after 30 s. */
+TEST(priv_prompt_does_not_block)
+{
+    priv_t p;
+    CHECK(up_with(&p, BROKER ASKING OTHERS SHELL));
+    domain_t *sh = dom(&p.w, "sh");
+    CHECK(sh != NULL);
+    CHECK_EQ(set_policy(&p, "app gps * ask\ncol gps coarse allow 60\n"), 2);
+    int64_t id1 = ask(&p, p.app, "app", 1, 60000);
+    CHECK(id1 > 0);                                     /* the id at once, the lease not yet */
+    CHECK(grant(&p, p.app, "box.app") < 0);
+    /* the question, as the shell gets it: sensor_ask_t (id, sensor, precision, seconds, app) */
+    CHECK_EQ(ipc_run(&p.w, sh, "recv", 5, ipc_handle(sh, "sensor.ask"), (int64_t)256, (int64_t)64, (int64_t)512,
+                     (int64_t)0), 40);
+    int64_t q1 = ld(&p, sh, 256);
+    CHECK_EQ(ld(&p, sh, 256 + 4), 1);
+    CHECK_EQ(ld(&p, sh, 256 + 12), 60);
+    CHECK_EQ(ld(&p, sh, 256 + 16), 'a' | 'p' << 8 | 'p' << 16);
+    /* meanwhile: col's request (the policy allows) is granted, its lease ends */
+    int64_t id2 = ask(&p, p.app, "col", 1, 30);
+    CHECK(id2 > 0 && id2 != id1);
+    int64_t hc = grant(&p, p.col, "box.col");
+    CHECK(hc > 0);
+    expire(&p, 30);
+    tick(&p);
+    CHECK_EQ(ipc_run(&p.w, p.col, "info", 1, hc), CAP_EEXPIRED);
+    char want[80];
+    snprintf(want, sizeof want, "privacy: lease %lld of gps to col ended (expired)", (long long)id2);
+    CHECK(strstr(p.w.log, want) != NULL);
+    /* and a second question of app's, open at the same time */
+    int64_t id3 = ask(&p, p.app, "app", 0, 60000);
+    CHECK(id3 > 0);
+    CHECK_EQ(ipc_run(&p.w, sh, "recv", 5, ipc_handle(sh, "sensor.ask"), (int64_t)256, (int64_t)64, (int64_t)512,
+                     (int64_t)0), 40);
+    int64_t q3 = ld(&p, sh, 256);
+    CHECK(q3 != q1);
+    /* the person says yes to the first: the lease arrives on app's box */
+    int32_t yes[2] = {(int32_t)q1, 1}, no[2] = {(int32_t)q3, 0};
+    put(&p, sh, 1024, yes, 8);
+    CHECK_EQ(ipc_run(&p.w, sh, "send", 4, ipc_handle(sh, "sensor.answer"), (int64_t)1024, (int64_t)8, (int64_t)0), 0);
+    tick(&p);
+    int64_t h1 = grant(&p, p.app, "box.app");
+    CHECK(h1 > 0);
+    CHECK_EQ(ld(&p, p.app, 256), id1);
+    CHECK(ipc_run(&p.w, p.app, "info", 1, h1) >= 0);
+    /* no to the second: a refusal, no capability (precision: ERIGHTS negated) */
+    put(&p, sh, 1024, no, 8);
+    CHECK_EQ(ipc_run(&p.w, sh, "send", 4, ipc_handle(sh, "sensor.answer"), (int64_t)1024, (int64_t)8, (int64_t)0), 0);
+    tick(&p);
+    CHECK_EQ(grant(&p, p.app, "box.app"), 0);           /* no capability came */
+    CHECK_EQ(ld(&p, p.app, 256), id3);
+    CHECK_EQ(ld(&p, p.app, 256 + 16), 0);               /* sensor 0: refused */
+    CHECK_EQ(ld(&p, p.app, 256 + 20), -CAP_ERIGHTS);
+    /* an answer to a question nobody asked changes nothing */
+    put(&p, sh, 1024, yes, 8);
+    CHECK_EQ(ipc_run(&p.w, sh, "send", 4, ipc_handle(sh, "sensor.answer"), (int64_t)1024, (int64_t)8, (int64_t)0), 0);
+    tick(&p);
+    CHECK(grant(&p, p.app, "box.app") < 0);
+    /* a question nobody answers: refused once its 30 s have passed */
+    int64_t id4 = ask(&p, p.app, "app", 1, 1000);
+    CHECK(id4 > 0);
+    fake_ns = timer_now_ns() + 31000 * MS;
+    tick(&p);
+    fake_ns = 0;
+    CHECK_EQ(grant(&p, p.app, "box.app"), 0);
+    CHECK_EQ(ld(&p, p.app, 256), id4);
+    CHECK_EQ(ld(&p, p.app, 256 + 16), 0);
+    CHECK(strstr(p.w.log, "refused (no answer)") != NULL);
     ipc_world_down(&p.w);
 }

@@ -844,6 +844,8 @@ pub mod sensor {
     pub const KIND_RMC: u8 = 2;
     const NAME: usize = 24;
     const PURPOSE: usize = 40;
+    /// How long open waits for the decision (the broker waits 30 s for an answer).
+    const SENSOR_DECIDE_MS: i64 = 40_000;
 
     /// What the broker granted: the lease id, when the kernel ends it
     /// (kernel clock, ns), the sensor and the precision.
@@ -934,17 +936,31 @@ pub mod sensor {
             if id < 0 {
                 return Err(Error(id as i32));
             }
+            // the decision on the box: at once when the policy decided,
+            // after the person's answer when the shell asked
+            let until = uptime_ns() as i64 + SENSOR_DECIDE_MS * 1_000_000;
             let mut g = [0u8; 24];
-            let (n, cap) = self.boxc.recv(&mut g, 0)?;
-            let w = |i: usize| u32::from_le_bytes([g[i], g[i + 1], g[i + 2], g[i + 3]]);
-            let grant = Grant {
-                id: w(0) as u64 | (w(4) as u64) << 32,
-                end_ns: w(8) as u64 | (w(12) as u64) << 32,
-                sensor: w(16),
-                precision: w(20),
+            let (grant, cap) = loop {
+                let left = until - uptime_ns() as i64;
+                if left <= 0 {
+                    return Err(Error::ETIMEDOUT);
+                }
+                let (n, cap) = self.boxc.recv(&mut g, left)?;
+                let w = |i: usize| u32::from_le_bytes([g[i], g[i + 1], g[i + 2], g[i + 3]]);
+                let grant = Grant {
+                    id: w(0) as u64 | (w(4) as u64) << 32,
+                    end_ns: w(8) as u64 | (w(12) as u64) << 32,
+                    sensor: w(16),
+                    precision: w(20),
+                };
+                if n == g.len() && grant.id == id as u64 {
+                    break (grant, cap);
+                }
+                // an older request's: not ours (its cap, if any, is dropped here)
             };
-            if n != g.len() || grant.id != id as u64 {
-                return Err(Error::EINVAL);      // cap, if any, is dropped here
+            if grant.sensor == 0 {
+                // refused: precision holds the error, negated
+                return Err(if grant.precision != 0 { Error(-(grant.precision as i32)) } else { Error::ERIGHTS });
             }
             let cap = cap.ok_or(Error::EEXPIRED)?;  // the kernel drops a dead capability
             check(unsafe { raw::buf_map(cap.raw(), room.at as i32) })?;

@@ -39,6 +39,8 @@
 #define ASK_TIMEOUT (30000 * MS)
 #define TICK_MAX (100 * MS)
 #define ARENA_PAGES 160             /* every lease's pages: 640 KiB */
+#define MAX_PENDING 8               /* questions open at the shell */
+#define ASK_TICK (20 * MS)          /* how often answers are looked for meanwhile */
 #define NSENSORS 3
 
 typedef struct lease {
@@ -92,6 +94,7 @@ static int64_t tick_wait;
 static const char tick_name[] = "sensor.tick";
 
 static void indicator(void);
+static bool answers(uint64_t now);
 
 static void init(void)
 {
@@ -381,6 +384,8 @@ static int64_t housekeeping(void)
         indicator();
     physical();
     watchdog(now);
+    if (answers(now) && next > ASK_TICK)
+        next = ASK_TICK;
     return next;
 }
 
@@ -592,37 +597,6 @@ ATH_EXPORT("camera_data") int64_t camera_data(int64_t size, int64_t frame, int64
     return n ? 0 : ATH_ENOENT;
 }
 
-/* The person at the shell decides: true for yes. No shell, or no answer
- * within 30 s: no. */
-static bool ask(const req_t *r)
-{
-    if (ask_ch < 0 || answer_ch < 0)
-        return false;
-    sensor_ask_t q;
-    q.id = next_ask++;
-    q.sensor = r->sensor;
-    q.precision = r->precision;
-    q.seconds = (r->ms + 999) / 1000;
-    for (int i = 0; i < SENSOR_NAME; i++)
-        q.app[i] = r->app[i];
-    sensor_answer_t a;
-    while (ath_recv(answer_ch, &a, sizeof a, 0, 0) >= 0)
-        ;                           /* stale answers */
-    if (ath_send(ask_ch, &q, sizeof q, 0) < 0)
-        return false;
-    uint64_t end = (uint64_t)ath_uptime_ns() + ASK_TIMEOUT;
-    for (;;) {
-        uint64_t now = (uint64_t)ath_uptime_ns();
-        if (now >= end)
-            return false;
-        int32_t n = ath_recv(answer_ch, &a, sizeof a, 0, (int64_t)(end - now));
-        if (n < 0)
-            return false;
-        if (n == (int32_t)sizeof a && a.id == q.id)
-            return a.yes == 1;
-    }
-}
-
 static void say_request(const req_t *r, const char *what)
 {
     ath_print("privacy: ");
@@ -638,6 +612,144 @@ static void say_request(const req_t *r, const char *what)
     ath_print("\": ");
     ath_print(what);
     ath_print("\n");
+}
+
+static ath_handle_t box_of(const char *app)
+{
+    char box[8 + SENSOR_NAME];
+    int32_t n = copy_str(box, 0, sizeof box, "box.");
+    n = copy_str(box, n, sizeof box, app);
+    return ath_cap_find_n(box, n);
+}
+
+/* Requests the person at the shell decides. The broker does not wait for
+ * the answer: request returns the lease id at once, the decision goes to
+ * the app's box later (a grant, or a refusal), and meanwhile the broker
+ * serves everything else (other requests, lease ends, revokes, data). */
+typedef struct pending {
+    bool used;
+    uint32_t ask_id;                /* the question's id (sensor_ask_t) */
+    uint64_t id, deadline;          /* the lease id promised; no answer by then: no */
+    req_t r;
+} pending_t;
+static pending_t pending[MAX_PENDING];
+
+/* Room for a lease of r: a free slot (16 leases, 4 of this app's counting
+ * its open questions) and a run of arena pages. 0, or ATH_EBUSY. */
+static int32_t room_for(const req_t *r, int *slot, uint32_t *at)
+{
+    int mine = 0;
+    *slot = -1;
+    for (int i = 0; i < MAX_LEASES; i++) {
+        if (!leases[i].used && *slot < 0)
+            *slot = i;
+        mine += leases[i].used && same_app(leases[i].app, r->app);
+    }
+    for (int i = 0; i < MAX_PENDING; i++)
+        mine += pending[i].used && same_app(pending[i].r.app, r->app);
+    if (*slot < 0 || mine >= MAX_PER_APP)
+        return ATH_EBUSY;           /* one app cannot take every lease */
+    uint32_t np = sensor_lease_pages(r->sensor, r->precision), run = 0;
+    for (uint32_t k = 0; k < ARENA_PAGES && run < np; k++)
+        if (arena_used[k])
+            run = 0;
+        else if (run++ == 0)
+            *at = k;
+    return run < np ? ATH_EBUSY : 0;    /* no room for its pages (camera leases are large) */
+}
+
+/* The lease id for r: a buffer of ours, a kernel lease of it, a copy of
+ * that moved to the app's box. 0, or an error (nothing made). */
+static int32_t make_lease(const req_t *r, uint64_t id)
+{
+    int slot;
+    uint32_t at = 0, np = sensor_lease_pages(r->sensor, r->precision);
+    ath_handle_t box_h = box_of(r->app);
+    int32_t e = box_h < 0 ? ATH_ENOENT : room_for(r, &slot, &at);
+    if (e < 0)
+        return e;
+    lease_t *l = &leases[slot];
+    ath_handle_t b = ath_buf_new((int32_t)np);
+    if (b < 0)
+        return b;
+    if ((e = ath_buf_map(b, (uint32_t)(uintptr_t)arena[at])) < 0) {
+        ath_cap_drop(b);
+        return e;
+    }
+    uint64_t t0 = (uint64_t)ath_uptime_ns();
+    /* read and map; derive and transfer too, so an app may share it with
+     * a helper: every copy ends with the lease (the kernel's derivation
+     * tree), which is the point */
+    const uint32_t rights = ATH_R_READ | ATH_R_MAP | ATH_R_DERIVE | ATH_R_TRANSFER;
+    ath_handle_t lh = ath_cap_lease(b, rights, (int64_t)r->ms * MS);
+    /* the app gets a copy derived from the lease, which we keep: its end
+     * ends the copy, and we see the kernel end it (cap_info: expired) */
+    ath_handle_t ch = lh < 0 ? lh : ath_cap_dup(lh, rights);
+    if (ch < 0) {
+        ath_cap_revoke(b);
+        ath_buf_unmap(b);
+        ath_cap_drop(b);
+        return ch;
+    }
+    l->used = true;
+    l->id = id;
+    l->end_ns = t0 + (uint64_t)r->ms * MS;
+    l->sensor = r->sensor;
+    l->precision = r->precision;
+    l->buf = b;
+    l->lease = lh;
+    l->at = at, l->npages = np;
+    for (uint32_t k = 0; k < np; k++)
+        arena_used[at + k] = true;
+    for (int i = 0; i < SENSOR_NAME; i++)
+        l->app[i] = r->app[i];
+    if (r->sensor == SENSOR_GPS)
+        publish(slot);
+    else
+        stream_start(l);
+    sensor_grant_t g = {l->id, l->end_ns, l->sensor, l->precision};
+    if ((e = ath_send(box_h, &g, sizeof g, ch)) < 0) {
+        end_lease(slot, ath_strerror(e));           /* the app's box is full, ... */
+        return e == ATH_EEXPIRED ? e : ATH_EBUSY;   /* expired: it ended before delivery */
+    }
+    indicator();
+    physical();
+    return 0;
+}
+
+/* A question answered (yes) or not: the lease, or a refusal on the box
+ * (sensor 0, precision the error). */
+static void decide(pending_t *p, bool yes, const char *why)
+{
+    p->used = false;
+    say_request(&p->r, why);
+    int32_t e = yes ? make_lease(&p->r, p->id) : ATH_ERIGHTS;
+    if (e < 0) {
+        sensor_grant_t g = {p->id, 0, 0, (uint32_t)-e};
+        ath_handle_t box = box_of(p->r.app);
+        if (box >= 0)
+            ath_send(box, &g, sizeof g, 0);
+    }
+}
+
+/* The shell's answers, and questions whose time ran out. Whether any is
+ * still open. */
+static bool answers(uint64_t now)
+{
+    sensor_answer_t a;
+    int32_t n;
+    while (answer_ch >= 0 && (n = ath_recv(answer_ch, &a, sizeof a, 0, 0)) >= 0) {
+        for (int i = 0; i < MAX_PENDING && n == (int32_t)sizeof a; i++)
+            if (pending[i].used && pending[i].ask_id == a.id)
+                decide(&pending[i], a.yes == 1, a.yes == 1 ? "allowed" : "refused");
+    }
+    bool open = false;
+    for (int i = 0; i < MAX_PENDING; i++) {
+        if (pending[i].used && now >= pending[i].deadline)
+            decide(&pending[i], false, "refused (no answer)");
+        open |= pending[i].used;
+    }
+    return open;
 }
 
 /* Endpoint sensor.request (sensor.h). */
@@ -656,85 +768,46 @@ ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_
     req_t r;
     if (req_decode(a0, a1, raw, sizeof raw, &r) < 0)
         return ATH_EINVAL;
-    char box[8 + SENSOR_NAME];
-    int32_t bn = copy_str(box, 0, sizeof box, "box.");
-    bn = copy_str(box, bn, sizeof box, r.app);
-    ath_handle_t box_h = ath_cap_find_n(box, bn);
-    if (box_h < 0)
+    if (box_of(r.app) < 0)
         return ATH_ENOENT;
-    int slot = -1, mine = 0;
-    for (int i = 0; i < MAX_LEASES; i++) {
-        if (!leases[i].used && slot < 0)
-            slot = i;
-        mine += leases[i].used && same_app(leases[i].app, r.app);
-    }
-    if (slot < 0 || mine >= MAX_PER_APP)
-        return ATH_EBUSY;           /* one app cannot take every lease */
-    uint32_t np = sensor_lease_pages(r.sensor, r.precision), at = 0, run = 0;
-    for (uint32_t k = 0; k < ARENA_PAGES && run < np; k++)
-        if (arena_used[k])
-            run = 0;
-        else if (run++ == 0)
-            at = k;
-    if (run < np)
-        return ATH_EBUSY;           /* no room for its pages (camera leases are large) */
+    int slot;
+    uint32_t at;
+    if ((e = room_for(&r, &slot, &at)) < 0)
+        return e;
     load_policy();
     int d = policy_decide(&policy, &r);
-    if (d == POLICY_ASK) {
+    if (d == POLICY_ASK && ask_ch >= 0 && answer_ch >= 0) {
+        pending_t *p = 0;
+        for (int i = 0; i < MAX_PENDING && !p; i++)
+            if (!pending[i].used)
+                p = &pending[i];
+        if (!p)
+            return ATH_EBUSY;       /* 8 questions open */
+        sensor_ask_t q;
+        q.id = next_ask++;
+        q.sensor = r.sensor;
+        q.precision = r.precision;
+        q.seconds = (r.ms + 999) / 1000;
+        for (int i = 0; i < SENSOR_NAME; i++)
+            q.app[i] = r.app[i];
+        if (ath_send(ask_ch, &q, sizeof q, 0) < 0) {
+            say_request(&r, "refused (the shell cannot be asked)");
+            return ATH_ERIGHTS;
+        }
+        p->used = true;
+        p->ask_id = q.id;
+        p->id = next_id++;
+        p->deadline = (uint64_t)ath_uptime_ns() + ASK_TIMEOUT;
+        p->r = r;
         say_request(&r, "asking at the shell");
-        d = ask(&r) ? POLICY_ALLOW : POLICY_DENY;
+        return (int64_t)p->id;      /* the answer goes to the box */
     }
     say_request(&r, d == POLICY_ALLOW ? "allowed" : "refused");
     if (d != POLICY_ALLOW)
         return ATH_ERIGHTS;
-    /* the lease: a buffer of ours, a kernel lease of it moved to the box */
-    lease_t *l = &leases[slot];
-    ath_handle_t b = ath_buf_new((int32_t)np);
-    if (b < 0)
-        return b;
-    if ((e = ath_buf_map(b, (uint32_t)(uintptr_t)arena[at])) < 0) {
-        ath_cap_drop(b);
-        return e;
-    }
-    uint64_t t0 = (uint64_t)ath_uptime_ns();
-    /* read and map; derive and transfer too, so an app may share it with
-     * a helper: every copy ends with the lease (the kernel's derivation
-     * tree), which is the point */
-    const uint32_t rights = ATH_R_READ | ATH_R_MAP | ATH_R_DERIVE | ATH_R_TRANSFER;
-    ath_handle_t lh = ath_cap_lease(b, rights, (int64_t)r.ms * MS);
-    /* the app gets a copy derived from the lease, which we keep: its end
-     * ends the copy, and we see the kernel end it (cap_info: expired) */
-    ath_handle_t ch = lh < 0 ? lh : ath_cap_dup(lh, rights);
-    if (ch < 0) {
-        ath_cap_revoke(b);
-        ath_buf_unmap(b);
-        ath_cap_drop(b);
-        return ch;
-    }
-    l->used = true;
-    l->id = next_id++;
-    l->end_ns = t0 + (uint64_t)r.ms * MS;
-    l->sensor = r.sensor;
-    l->precision = r.precision;
-    l->buf = b;
-    l->lease = lh;
-    l->at = at, l->npages = np;
-    for (uint32_t k = 0; k < np; k++)
-        arena_used[at + k] = true;
-    for (int i = 0; i < SENSOR_NAME; i++)
-        l->app[i] = r.app[i];
-    if (r.sensor == SENSOR_GPS)
-        publish(slot);
-    else
-        stream_start(l);
-    sensor_grant_t g = {l->id, l->end_ns, l->sensor, l->precision};
-    if ((e = ath_send(box_h, &g, sizeof g, ch)) < 0) {
-        end_lease(slot, ath_strerror(e));           /* the app's box is full, ... */
-        return e == ATH_EEXPIRED ? e : ATH_EBUSY;   /* expired: it ended before delivery */
-    }
-    indicator();
-    physical();
-    return (int64_t)l->id;
+    uint64_t id = next_id++;
+    e = make_lease(&r, id);
+    return e < 0 ? e : (int64_t)id;
 }
 
 /* Endpoint sensor.admin (sensor.h): the shell's leases and revoke. */
