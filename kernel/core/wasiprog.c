@@ -42,6 +42,7 @@
 
 #define MS 1000000ull
 #define FS_TIMEOUT (10000 * MS)
+#define AGAIN_TRIES 2000            /* FS_EAGAIN asked again every 20 ms: 40 s */
 #define PROG_FILE_MAX (64u << 20)   /* a program file's size limit */
 #define PROG_MEM_PAGES 1024         /* 64 MiB of linear memory and buffers */
 #define PROG_FILES 32               /* open files and directories per program */
@@ -132,8 +133,11 @@ static uint16_t fs_errno(int64_t e)
     case FS_EMLINK: return WASI_EMLINK;
     case FS_EBADF: return WASI_EBADF;
     case FS_ENFILE: return WASI_ENFILE;
+    case FS_EAGAIN: return WASI_EAGAIN;
     case CAP_EINVAL: return WASI_EINVAL;
     case CAP_ERIGHTS: return WASI_EACCES;
+    case CAP_EEXPIRED: return WASI_ETIMEDOUT;   /* a sensor lease's time came */
+    case CAP_EREVOKED: return WASI_ECANCELED;   /* ended early (the shell's revoke) */
     case CAP_ENOMEM: case IPC_ELIMIT: return WASI_ENOMEM;
     default: return WASI_EIO;       /* the service stopped, trapped, timed out */
     }
@@ -488,11 +492,18 @@ static uint16_t be_pread(void *ctx, int64_t h, void *buf, size_t len, uint64_t o
         return WASI_EBADF;
     if (f->dir)
         return WASI_EISDIR;
-    while (*n < len) {
+    for (uint32_t tries = 0; *n < len;) {
         if (off > INT64_MAX)
             return WASI_EINVAL;
         uint32_t want = len - *n < IO_BYTES ? (uint32_t)(len - *n) : IO_BYTES;
         int64_t r = fs_call(s, FS_PREAD, f->fsh, (int64_t)off, want, CAP_R_READ | CAP_R_WRITE);
+        if (r == FS_EAGAIN && !*n && ++tries < AGAIN_TRIES) {
+            /* not ready yet (a sensor's first reading, a decision at the
+             * shell): asked again every 20 ms, up to 40 s */
+            if (be_sleep(s, 20 * MS) != WASI_ESUCCESS)
+                return WASI_EINTR;
+            continue;
+        }
         if (r < 0)
             return *n ? WASI_ESUCCESS : fs_errno(r);
         if (r == 0)
@@ -897,6 +908,7 @@ static const wasi_backend_t backend_template = {
 typedef struct spec {
     const char *prog;
     const char *argv[PROG_ARGS], *envp[PROG_ARGS], *dirs[PROG_PREOPENS];
+    const char *sensors;        /* the sensors' directory's guest path, or NULL */
     uint32_t argc, envc, ndirs;
 } spec_t;
 
@@ -918,6 +930,8 @@ static int parse_spec(const char *p, size_t len, spec_t *sp, const char **why)
             sp->envp[sp->envc++] = v;
         else if (tag == 'd' && sp->ndirs < PROG_PREOPENS && *v)
             sp->dirs[sp->ndirs++] = v;
+        else if (tag == 's' && !sp->sensors && *v == '/')
+            sp->sensors = v;
         else
             return *why = tag == 'a' || tag == 'e' || tag == 'd' ? "too many arguments, variables or directories"
                                                                  : "malformed request",
@@ -1117,6 +1131,44 @@ static int add_dir(slot_t *s, const char *dir, wasi_preopen_t *po, char *why, si
     return 0;
 }
 
+/* The sensors' directory (docs/privacy.md, "WASI programs"): the
+ * launcher's endpoint sensor.files, a copy badged with the program's name
+ * (up to 8 bytes, little-endian: the broker's only word on who asks, and
+ * only the kernel sets a badge), opened as a directory through that copy.
+ * Everything the program opens below it goes to the sensor broker. */
+static int add_sensors(slot_t *s, domain_t *by, const char *guest, wasi_preopen_t *po, char *why,
+                       size_t cap)
+{
+    const char *nm = s->d->name;
+    size_t nl = strlen(nm);
+    uint64_t badge = 0;
+    if (nl > 8)
+        return say(why, cap, "--sensors: the program's name is over 8 characters: ", nm), CAP_EINVAL;
+    for (size_t i = 0; i < nl; i++)
+        badge |= (uint64_t)(uint8_t)nm[i] << 8 * i;
+    cap_handle_t ep, c = 0;
+    if (domain_cap_find(by, "sensor.files", 12, &ep))
+        return say(why, cap, "", "--sensors: no sensor broker (sensor.files)"), CAP_ENOENT;
+    int e = cap_derive_badge(by->caps, ep, CAP_R_CALL, s->d->caps, badge, &c);
+    if (e)
+        return say(why, cap, "", "--sensors: sensor.files without the derive right"), e;
+    /* opened the way a --dir is, through the badged copy */
+    cap_handle_t fs = s->fs;
+    int64_t fd = 0;
+    uint8_t type;
+    s->fs = c;
+    uint16_t we = open_root(s, ".", true, &fd, &type);
+    s->fs = fs;
+    if (we) {
+        cap_delete(s->d->caps, c);
+        say(why, cap, "--sensors: ", errno_text(we));
+        return CAP_EINVAL;
+    }
+    po->handle = fd;
+    po->guest_path = guest;
+    return 0;
+}
+
 int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char *spec,
                     size_t len, domain_t **out, char *why, size_t why_cap)
 {
@@ -1165,7 +1217,8 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     s->in_eof = false;
     uint8_t *bytes = NULL;
     size_t blen = 0;
-    wasi_preopen_t po[PROG_PREOPENS];
+    wasi_preopen_t po[PROG_PREOPENS + 1];
+    uint32_t npo = sp->ndirs;
     buf_t *b = NULL;
     /* Its capabilities: the directory, the entropy source, a buffer. */
     e = cap_derive(by->caps, fs, CAP_R_CALL, d->caps, &s->fs);
@@ -1227,9 +1280,11 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
             goto fail;
         }
     }
+    if (sp->sensors && (e = add_sensors(s, by, sp->sensors, &po[npo++], why, why_cap)))
+        goto fail;
     cap_delete(d->caps, s->fs);
     s->fs = 0;
-    wasi_config_t cfg = {&s->be, sp->argc, sp->argv, sp->envc, sp->envp, sp->ndirs, po};
+    wasi_config_t cfg = {&s->be, sp->argc, sp->argv, sp->envc, sp->envp, npo, po};
     if (!(s->bind.w = wasi_new(sys->rt, &cfg))) {
         e = CAP_ENOMEM;
         say(why, why_cap, "", "out of memory");

@@ -150,7 +150,9 @@ ATH_IMPORT("sys_run") ath_handle_t ath_sys_run(ath_handle_t sys, const char *nam
 ATH_IMPORT("sys_wait") int64_t ath_sys_wait(ath_handle_t sys, ath_handle_t h, int64_t timeout_ns);
 /* control: a WASI program from the file system in a domain of its own
  * (docs/wasi.md): spec is NUL-terminated fields "pPATH", "aARG" (argv[0]
- * first), "eK=V", "dPATH[::GUEST]"; the file and the preopened directories
+ * first), "eK=V", "dPATH[::GUEST]", "s/GUEST" (the sensors' directory:
+ * the caller's sensor.files, badged with the program's name;
+ * docs/privacy.md); the file and the preopened directories
  * are read through the directory capability fs, random_get through rng
  * (0: none); both need the derive right. A control handle for sys_wait; on
  * failure the reason is written over spec, NUL-terminated. */

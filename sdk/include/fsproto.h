@@ -53,6 +53,8 @@ enum {
     FS_EMLINK = -217,
     FS_EBADF = -220,    /* no such handle, a closed or stale one, or not open for writing */
     FS_ENFILE = -221,   /* the handle table is full */
+    FS_EAGAIN = -222,   /* not ready yet (a sensor file's first reading, a decision at the
+                           shell): the WASI backend asks again every 20 ms, up to 40 s */
 };
 
 /* FS_FSTAT / FS_STATAT record (little-endian, 56 bytes). */

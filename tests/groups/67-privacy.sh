@@ -20,6 +20,12 @@
 #   run locate -t 30     asked at the shell: answered n (refused), then y:
 #                        a fix; `leases` lists "gps locate coarse N";
 #                        `revoke locate` ends it, `leases` is empty
+#   run --sensors /bin/wsensor.wasm /sensors/gps/coarse/2 -w  a WASI
+#                        program (tests/privacy/wsensor.c, wasi-libc only)
+#                        reads the GPS as a file: the coarse fix, then the
+#                        read after the lease's end fails; exact asked at
+#                        the shell, y: the exact fix, the lease ends with
+#                        the file; without --sensors no /sensors
 #   run locate -t 3, then run locate -t 30 left unanswered: the first
 #                        lease expires and the device stops while the
 #                        question is open (the broker does not wait for the
@@ -80,6 +86,9 @@ for d in mic:serial1 camera:serial2; do
     [ "$got" = "$want" ] && ok "manifest: $n holds only ${want%,}" || bad "manifest: $n holds $got"
 done
 make -s sensor-data >"$OUT/sensor-data.log" 2>&1 || bad "make sensor-data (log $OUT/sensor-data.log)"
+# the WASI program that reads a sensor as a file (wasi-libc, no SDK)
+clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror tests/privacy/wsensor.c -o "$OUT/wsensor.wasm" ||
+    bad "tests/privacy/wsensor.c does not build"
 
 for a in $ARCHES; do
     if ! make -s ARCH="$a" kernel >"$OUT/$a-build.log" 2>&1; then
@@ -87,9 +96,10 @@ for a in $ARCHES; do
         bad "$a: product kernel build failed (log $OUT/$a-build.log)"
         continue
     fi
-    make_disk "$OUT/$a-disk.img" 'locate gps coarse allow 5' 'locate gps exact deny' 'gpsfix gps exact allow 5' \
+    DISK_BIN="$OUT/wsensor.wasm" make_disk "$OUT/$a-disk.img" 'locate gps coarse allow 5' 'locate gps exact deny' 'gpsfix gps exact allow 5' \
         'where gps coarse allow 5' 'where gps exact deny' \
-        'privbench gps coarse allow 3600' 'record mic * allow 5' 'snap camera * allow 5' '* * * ask' ||
+        'privbench gps coarse allow 3600' 'record mic * allow 5' 'snap camera * allow 5' \
+        'wsensor gps coarse allow 3' '* * * ask' ||
         { bad "$a: disk image"; continue; }
     FEED=
     feed_gps "$OUT/$a-gps"
@@ -188,6 +198,29 @@ for a in $ARCHES; do
     else bad "$a revoke: $(tr '\n' '|' <"$OUT/last")"; fi
     type_cmd 'revoke locate\r' && grep -qx 'revoke: locate: no lease' "$OUT/last" &&
         ok "$a revoke with no lease: an error" || bad "$a revoke again: $(tr '\n' '|' <"$OUT/last")"
+
+    # a WASI program (wasi-libc only) reads the GPS as a file below /sensors
+    # (run --sensors): the policy allows a coarse fix for 2 s, the read after
+    # the lease's end fails; exact is asked at the shell, y gives the exact
+    # fix and closing the file ends the lease; without --sensors there is no
+    # such directory
+    if type_cmd 'run --sensors /bin/wsensor.wasm /sensors/gps/coarse/2 -w\r' &&
+       grep -qx 'wsensor: 48.855000 N 2.295000 E' "$OUT/last" &&
+       grep -Eqx 'wsensor: the next read failed: Operation timed out \(after [0-9]+ reads\)' "$OUT/last" &&
+       grep -qx 'run: /bin/wsensor.wasm: exit status 0' "$OUT/last"; then
+        ok "$a WASI program: a coarse fix from /sensors/gps/coarse/2, the read after the lease's end failed"
+    else bad "$a WASI coarse: $(grep -E '^(wsensor|run):' "$OUT/last" | tr '\n' '|')"; fi
+    if type_cmd 'run --sensors /bin/wsensor.wasm /sensors/gps/exact/20\r' "? [y/N] " &&
+       grep -qF "allow 'wsensor' to read gps (exact) for 20 s? [y/N] " "$OUT/last" && type_cmd 'y\r' &&
+       grep -Eqx 'wsensor: 48\.858[45][0-9]{2} N 2\.294[5-8][0-9]{2} E(, 35\.0 m)?' "$OUT/last" &&
+       grep -qx 'run: /bin/wsensor.wasm: exit status 0' "$OUT/last" &&
+       type_cmd 'leases\r' && ! grep -q '^gps wsensor ' "$OUT/last"; then
+        ok "$a WASI program: asked at the shell, y: the exact fix; the file closed, the lease ended"
+    else bad "$a WASI exact: $(tr '\n' '|' <"$OUT/last")"; fi
+    if type_cmd 'run /bin/wsensor.wasm /sensors/gps/coarse/2\r' &&
+       grep -qx 'wsensor: /sensors/gps/coarse/2: Capabilities insufficient' "$OUT/last"; then
+        ok "$a WASI program without --sensors: no /sensors"
+    else bad "$a WASI without --sensors: $(tr '\n' '|' <"$OUT/last")"; fi
 
     # a question open at the shell does not hold the broker up: a lease the
     # policy allowed (the program exits, its lease runs on for 3 s) ends, the

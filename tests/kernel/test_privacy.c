@@ -14,6 +14,7 @@
 #include <kern/kernel.h>
 #include <time.h>
 #include "ipctest.h"
+#include "../../sdk/include/fsproto.h"
 
 #define MS 1000000ull
 #define R_READ 1
@@ -27,6 +28,7 @@
     "    endpoint sensor.tick handler=tick\n"               \
     "    endpoint mic.data handler=mic_data\n"              \
     "    endpoint camera.data handler=camera_data\n"        \
+    "    endpoint sensor.files handler=files\n"             \
     "    channel gps.fix recv\n"                            \
     "    channel box.app recv\n"                            \
     "    channel box.col recv\n"                            \
@@ -56,6 +58,10 @@
     "    endpoint camera.data\n"                            \
     "adm iso.wasm\n"                                        \
     "    endpoint sensor.admin\n"                           \
+    "la iso.wasm\n"                                         \
+    "    endpoint sensor.files rights=call,derive\n"        \
+    "wp iso.wasm\n"                                         \
+    "wq iso.wasm\n"                                         \
     "client client.wasm\n"
 
 /* The fed position and its coarse cell's centre, degrees * 10^7. */
@@ -187,7 +193,7 @@ static int64_t tick(priv_t *p)
 /* Sleeps past ms, then does what the kernel's lease reaper does. */
 static void expire(priv_t *p, uint64_t ms)
 {
-    struct timespec ts = {0, (long)((ms + 2) * MS)};
+    struct timespec ts = {(time_t)((ms + 2) / 1000), (long)((ms + 2) % 1000 * MS)};
     nanosleep(&ts, NULL);
     cap_tick(&p->w.sys.space, timer_now_ns());
     ipc_reap(&p->w.sys);
@@ -874,5 +880,110 @@ TEST(priv_prompt_does_not_block)
     CHECK_EQ(ld(&p, p.app, 256), id4);
     CHECK_EQ(ld(&p, p.app, 256 + 16), 0);
     CHECK(strstr(p.w.log, "refused (no answer)") != NULL);
+    ipc_world_down(&p.w);
+}
+
+/* ------------------------------------------------- WASI programs: sensors as files */
+
+/* A program's name as the kernel badges its sensor.files copy with it. */
+static uint64_t name_badge(const char *n)
+{
+    uint64_t b = 0;
+    for (int i = 0; n[i] && i < 8; i++)
+        b |= (uint64_t)(uint8_t)n[i] << 8 * i;
+    return b;
+}
+
+/* d calls sensor.files (handle ep) with op on handle h, path (if any) in
+ * a one-page buffer it lends read-write; the answer, the buffer's first
+ * bytes in out. */
+static int64_t fcall(priv_t *p, domain_t *d, int64_t ep, int op, uint64_t h, const char *path, uint32_t flags,
+                     int64_t a2, char *out, int outn)
+{
+    int64_t buf = ipc_run(&p->w, d, "buf_new", 1, (int64_t)1);
+    ipc_run(&p->w, d, "buf_map", 2, buf, (int64_t)4096);
+    uint8_t z[64] = {0};
+    poke(d, 4096, z, sizeof z);
+    int64_t a1 = 0;
+    if (path) {
+        poke(d, 4096, (const uint8_t *)path, (uint32_t)strlen(path));
+        a1 = (int64_t)(strlen(path) | (uint64_t)flags << 32);
+    } else {
+        a1 = 0;
+    }
+    ipc_run(&p->w, d, "buf_unmap", 1, buf);
+    int64_t r = ipc_run(&p->w, d, "lend", 6, ep, buf, (int64_t)(R_READ | R_WRITE), (int64_t)(op | h << 8), a1, a2);
+    if (out) {
+        ipc_run(&p->w, d, "buf_map", 2, buf, (int64_t)4096);
+        memcpy(out, wasm_memory_data(wasm_instance_memory(d->inst, 0)) + 4096, (size_t)outn);
+        ipc_run(&p->w, d, "buf_unmap", 1, buf);
+    }
+    ipc_run(&p->w, d, "drop", 1, buf);
+    return r;
+}
+
+/* What a WASI program run with --sensors can do through sensor.files: the
+ * badge is its name (the broker refuses an unbadged caller); a file is a
+ * lease: not ready until a fix, then the fix at the granted precision as
+ * text, the lease's end is the next read's error; another program cannot
+ * read or close its file; bad paths, writing and other sensors refused;
+ * closing ends the lease. */
+TEST(priv_wasi_sensor_files)
+{
+    priv_t p;
+    CHECK(up(&p));
+    domain_t *la = dom(&p.w, "la"), *wp = dom(&p.w, "wp"), *wq = dom(&p.w, "wq");
+    CHECK(la && wp && wq);
+    int64_t lep = ipc_handle(la, "sensor.files");
+    cap_handle_t cp = 0, cq = 0;
+    CHECK_EQ(cap_derive_badge(la->caps, (cap_handle_t)lep, CAP_R_CALL, wp->caps, name_badge("wprog"), &cp), 0);
+    CHECK_EQ(cap_derive_badge(la->caps, (cap_handle_t)lep, CAP_R_CALL, wq->caps, name_badge("other"), &cq), 0);
+    /* no badge (the launcher's own copy): not a program */
+    CHECK_EQ(fcall(&p, la, lep, FS_OPEN, 0, ".", FS_O_DIRECTORY, 0, NULL, 0), CAP_EINVAL);
+    int64_t dir = fcall(&p, wp, cp, FS_OPEN, 0, ".", FS_O_DIRECTORY, 0, NULL, 0);
+    CHECK(dir > 0);
+    char st[56];
+    CHECK_EQ(fcall(&p, wp, cp, FS_FSTAT, (uint64_t)dir, NULL, 0, 0, st, sizeof st), 0);
+    uint32_t mode;
+    memcpy(&mode, st + 40, 4);
+    CHECK_EQ(mode & 0xf000, 0x4000);
+    /* names that are no request */
+    const char *bad[] = {"gps/coarse", "gps/coarse/0", "gps/coarse/3601", "gps/fine/5", "mic/raw/5",
+                         "camera/low/5", "gps/coarse/5/x", "../gps/coarse/5", "gps//5", "gps/coarse/5x"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, bad[i], 0, 0, NULL, 0), FS_ENOENT);
+    CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "gps/coarse/5", FS_O_WRITE, 0, NULL, 0), FS_EROFS);
+    CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "gps/coarse/5", FS_O_CREAT, 0, NULL, 0), FS_EROFS);
+    /* the lease: no fix yet, then the coarse fix */
+    int64_t h = fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "gps/coarse/1", 0, 0, NULL, 0);
+    CHECK(h > 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)h, NULL, 0, 64, NULL, 0), FS_EAGAIN);
+    feed_fix(&p, LAT, LON);
+    tick(&p);
+    char text[64] = {0};
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)h, NULL, 0, 64, text, 63), 23);
+    text[23] = 0;
+    CHECK(strcmp(text, "48.855000 N 2.295000 E\n") == 0);
+    CHECK(strstr(text, "48.8584") == NULL);                 /* coarse: never the exact fix */
+    /* another program's capability: not its file */
+    CHECK_EQ(fcall(&p, wq, cq, FS_PREAD, (uint64_t)h, NULL, 0, 64, NULL, 0), FS_EBADF);
+    CHECK_EQ(fcall(&p, wq, cq, FS_CLOSE, (uint64_t)h, NULL, 0, 0, NULL, 0), FS_EBADF);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)h + 1, NULL, 0, 64, NULL, 0), FS_EBADF);
+    /* the lease's end: the next read fails, the broker cleans up */
+    expire(&p, 1000);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)h, NULL, 0, 64, NULL, 0), CAP_EEXPIRED);
+    tick(&p);
+    CHECK(strstr(p.w.log, "of gps to wprog ended (expired)") != NULL);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)h, NULL, 0, 64, NULL, 0), CAP_EEXPIRED);
+    CHECK_EQ(fcall(&p, wp, cp, FS_CLOSE, (uint64_t)h, NULL, 0, 0, NULL, 0), 0);
+    /* closing a live file ends its lease */
+    h = fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "gps/exact/60", 0, 0, NULL, 0);
+    CHECK(h > 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_CLOSE, (uint64_t)h, NULL, 0, 0, NULL, 0), 0);
+    CHECK(strstr(p.w.log, "of gps to wprog ended (closed)") != NULL);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)h, NULL, 0, 64, NULL, 0), FS_EBADF);
+    /* refused by the policy: the open fails */
+    CHECK_EQ(set_policy(&p, "wprog gps exact deny\n* gps * allow 60\n"), 2);
+    CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "gps/exact/5", 0, 0, NULL, 0), CAP_ERIGHTS);
     ipc_world_down(&p.w);
 }

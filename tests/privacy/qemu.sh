@@ -18,11 +18,13 @@ stop_gps() {
     wait 2>/dev/null
 }
 
-# An ext2 image whose /etc/sensors.policy holds the rules given.
+# An ext2 image whose /etc/sensors.policy holds the rules given, and the
+# files DISK_BIN names (if any) in /bin.
 make_disk() {      # image rule...
     local img=$1 tree="$1.tree"
     shift
-    rm -rf "$tree" "$img" && mkdir -p "$tree/etc" &&
+    rm -rf "$tree" "$img" && mkdir -p "$tree/etc" "$tree/bin" &&
+        { [ -z "${DISK_BIN:-}" ] || cp $DISK_BIN "$tree/bin/"; } &&
         printf '%s\n' '# written by tests/privacy/qemu.sh' "$@" >"$tree/etc/sensors.policy" &&
         E2FSPROGS_FAKE_TIME=1000000000 mke2fs -q -t ext2 -b 1024 -d "$tree" "$img" 4M >/dev/null
 }

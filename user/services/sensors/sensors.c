@@ -95,6 +95,7 @@ static const char tick_name[] = "sensor.tick";
 
 static void indicator(void);
 static bool answers(uint64_t now);
+static void wfiles_ended(uint64_t id, int32_t why);
 
 static void init(void)
 {
@@ -330,6 +331,7 @@ static void end_lease(int i, const char *why)
     ath_print(why);
     ath_print(")\n");
     l->used = false;
+    wfiles_ended(l->id, why[0] == 'r' ? ATH_EREVOKED : ATH_EEXPIRED);
 }
 
 /* Takes new fixes, ends leases whose time came, moves the device. The
@@ -630,6 +632,7 @@ typedef struct pending {
     bool used;
     uint32_t ask_id;                /* the question's id (sensor_ask_t) */
     uint64_t id, deadline;          /* the lease id promised; no answer by then: no */
+    int file;                       /* a WASI program's file waits for it (wfiles), or -1 */
     req_t r;
 } pending_t;
 static pending_t pending[MAX_PENDING];
@@ -658,13 +661,16 @@ static int32_t room_for(const req_t *r, int *slot, uint32_t *at)
     return run < np ? ATH_EBUSY : 0;    /* no room for its pages (camera leases are large) */
 }
 
-/* The lease id for r: a buffer of ours, a kernel lease of it, a copy of
- * that moved to the app's box. 0, or an error (nothing made). */
-static int32_t make_lease(const req_t *r, uint64_t id)
+/* The lease id for r: a buffer of ours, a kernel lease of it, and a copy
+ * of that moved to the app's box; or, for a WASI program's file (to_box
+ * false), none: the broker reads its own lease page for the program and
+ * sees the kernel end it. 0, or an error (nothing made); *slot_out the
+ * lease's slot. */
+static int32_t make_lease_to(const req_t *r, uint64_t id, bool to_box, int *slot_out)
 {
     int slot;
     uint32_t at = 0, np = sensor_lease_pages(r->sensor, r->precision);
-    ath_handle_t box_h = box_of(r->app);
+    ath_handle_t box_h = to_box ? box_of(r->app) : 0;
     int32_t e = box_h < 0 ? ATH_ENOENT : room_for(r, &slot, &at);
     if (e < 0)
         return e;
@@ -684,7 +690,7 @@ static int32_t make_lease(const req_t *r, uint64_t id)
     ath_handle_t lh = ath_cap_lease(b, rights, (int64_t)r->ms * MS);
     /* the app gets a copy derived from the lease, which we keep: its end
      * ends the copy, and we see the kernel end it (cap_info: expired) */
-    ath_handle_t ch = lh < 0 ? lh : ath_cap_dup(lh, rights);
+    ath_handle_t ch = lh < 0 || !to_box ? lh : ath_cap_dup(lh, rights);
     if (ch < 0) {
         ath_cap_revoke(b);
         ath_buf_unmap(b);
@@ -708,13 +714,70 @@ static int32_t make_lease(const req_t *r, uint64_t id)
     else
         stream_start(l);
     sensor_grant_t g = {l->id, l->end_ns, l->sensor, l->precision};
-    if ((e = ath_send(box_h, &g, sizeof g, ch)) < 0) {
+    if (to_box && (e = ath_send(box_h, &g, sizeof g, ch)) < 0) {
         end_lease(slot, ath_strerror(e));           /* the app's box is full, ... */
         return e == ATH_EEXPIRED ? e : ATH_EBUSY;   /* expired: it ended before delivery */
     }
+    *slot_out = slot;
     indicator();
     physical();
     return 0;
+}
+
+static int32_t make_lease(const req_t *r, uint64_t id)
+{
+    int slot;
+    return make_lease_to(r, id, true, &slot);
+}
+
+/* ---- WASI programs: the sensors as files (endpoint sensor.files)
+ *
+ * A WASI program run with --sensors has a directory /sensors whose files
+ * are served here, with the file service's protocol (fsproto.h) for what
+ * the kernel's WASI backend asks: FS_OPEN of "SENSOR/PRECISION/SECONDS"
+ * (gps/coarse/60, camera/low/5) is the request; FS_PREAD the reading: a
+ * GPS fix as a line of text, a camera frame as a binary PPM file. The
+ * program's name is the badge of its capability (the kernel packs up to 8
+ * bytes of it). A file is the lease: the policy or the person decides;
+ * until then, and until the first reading, reads answer FS_EAGAIN (the
+ * backend asks again); a refusal reads ATH_ERIGHTS ("permission denied"),
+ * the lease's end ATH_EEXPIRED or ATH_EREVOKED; closing the file ends it. */
+#define WFILES 16
+#define WDIR (1ull << 40)               /* the directory's handle; a file's: WDIR + 1 + index */
+enum { WF_FREE, WF_ASKED, WF_GRANTED, WF_REFUSED, WF_ENDED };
+typedef struct wfile {
+    int state;
+    uint64_t badge, id;
+    int32_t err;                        /* why it was refused or ended */
+    req_t r;
+} wfile_t;
+static wfile_t wfiles[WFILES];
+
+static wfile_t *wfile_of(uint64_t h, uint64_t badge)
+{
+    if (h <= WDIR || h > WDIR + WFILES)
+        return 0;
+    wfile_t *f = &wfiles[h - WDIR - 1];
+    return f->state != WF_FREE && f->badge == badge ? f : 0;
+}
+
+/* The lease behind a granted file: its slot, or -1 (it ended). */
+static int wfile_lease(wfile_t *f)
+{
+    for (int i = 0; i < MAX_LEASES; i++)
+        if (leases[i].used && leases[i].id == f->id)
+            return i;
+    return -1;
+}
+
+/* A decision for a file: granted (the lease made) or refused. */
+static void wfile_decide(int k, bool yes)
+{
+    wfile_t *f = &wfiles[k];
+    int slot;
+    int32_t e = yes ? make_lease_to(&f->r, f->id, false, &slot) : ATH_ERIGHTS;
+    f->state = e < 0 ? WF_REFUSED : WF_GRANTED;
+    f->err = e;
 }
 
 /* A question answered (yes) or not: the lease, or a refusal on the box
@@ -723,6 +786,11 @@ static void decide(pending_t *p, bool yes, const char *why)
 {
     p->used = false;
     say_request(&p->r, why);
+    if (p->file >= 0) {
+        if (wfiles[p->file].state == WF_ASKED && wfiles[p->file].id == p->id)
+            wfile_decide(p->file, yes);
+        return;                     /* else the program closed it meanwhile */
+    }
     int32_t e = yes ? make_lease(&p->r, p->id) : ATH_ERIGHTS;
     if (e < 0) {
         sensor_grant_t g = {p->id, 0, 0, (uint32_t)-e};
@@ -752,6 +820,56 @@ static bool answers(uint64_t now)
     return open;
 }
 
+/* What the policy or the person decides for r: the lease id (granted,
+ * or asked: the decision follows), or an error (ATH_ERIGHTS: refused).
+ * For an app the lease goes to its box; for a WASI program's file (file
+ * >= 0) it stays with the file. */
+static int64_t ask_or_decide(const req_t *r, int file)
+{
+    load_policy();
+    int d = policy_decide(&policy, r);
+    if (d == POLICY_ASK && ask_ch >= 0 && answer_ch >= 0) {
+        pending_t *p = 0;
+        for (int i = 0; i < MAX_PENDING && !p; i++)
+            if (!pending[i].used)
+                p = &pending[i];
+        if (!p)
+            return ATH_EBUSY;       /* 8 questions open */
+        sensor_ask_t q;
+        q.id = next_ask++;
+        q.sensor = r->sensor;
+        q.precision = r->precision;
+        q.seconds = (r->ms + 999) / 1000;
+        for (int i = 0; i < SENSOR_NAME; i++)
+            q.app[i] = r->app[i];
+        if (ath_send(ask_ch, &q, sizeof q, 0) < 0) {
+            say_request(r, "refused (the shell cannot be asked)");
+            return ATH_ERIGHTS;
+        }
+        p->used = true;
+        p->ask_id = q.id;
+        p->id = next_id++;
+        p->deadline = (uint64_t)ath_uptime_ns() + ASK_TIMEOUT;
+        p->file = file;
+        p->r = *r;
+        if (file >= 0)
+            wfiles[file].state = WF_ASKED, wfiles[file].id = p->id;
+        say_request(r, "asking at the shell");
+        return (int64_t)p->id;      /* the answer goes to the box, or the file */
+    }
+    say_request(r, d == POLICY_ALLOW ? "allowed" : "refused");
+    if (d != POLICY_ALLOW)
+        return ATH_ERIGHTS;
+    uint64_t id = next_id++;
+    if (file >= 0) {
+        wfiles[file].id = id;
+        wfile_decide(file, true);
+        return wfiles[file].state == WF_GRANTED ? (int64_t)id : wfiles[file].err;
+    }
+    int32_t e = make_lease(r, id);
+    return e < 0 ? e : (int64_t)id;
+}
+
 /* Endpoint sensor.request (sensor.h). */
 ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_t lent)
 {
@@ -774,40 +892,223 @@ ATH_EXPORT("request") int64_t request(int64_t a0, int64_t a1, int64_t a2, int64_
     uint32_t at;
     if ((e = room_for(&r, &slot, &at)) < 0)
         return e;
-    load_policy();
-    int d = policy_decide(&policy, &r);
-    if (d == POLICY_ASK && ask_ch >= 0 && answer_ch >= 0) {
-        pending_t *p = 0;
-        for (int i = 0; i < MAX_PENDING && !p; i++)
-            if (!pending[i].used)
-                p = &pending[i];
-        if (!p)
-            return ATH_EBUSY;       /* 8 questions open */
-        sensor_ask_t q;
-        q.id = next_ask++;
-        q.sensor = r.sensor;
-        q.precision = r.precision;
-        q.seconds = (r.ms + 999) / 1000;
-        for (int i = 0; i < SENSOR_NAME; i++)
-            q.app[i] = r.app[i];
-        if (ath_send(ask_ch, &q, sizeof q, 0) < 0) {
-            say_request(&r, "refused (the shell cannot be asked)");
-            return ATH_ERIGHTS;
-        }
-        p->used = true;
-        p->ask_id = q.id;
-        p->id = next_id++;
-        p->deadline = (uint64_t)ath_uptime_ns() + ASK_TIMEOUT;
-        p->r = r;
-        say_request(&r, "asking at the shell");
-        return (int64_t)p->id;      /* the answer goes to the box */
+    return ask_or_decide(&r, -1);
+}
+
+/* A WASI program's file whose lease ended: its reads fail with why. */
+static void wfiles_ended(uint64_t id, int32_t why)
+{
+    for (int k = 0; k < WFILES; k++)
+        if (wfiles[k].state == WF_GRANTED && wfiles[k].id == id)
+            wfiles[k].state = WF_ENDED, wfiles[k].err = why;
+}
+
+/* d (cap bytes) gets "48.855000 N 2.295000 E" and, exact, ", 35.0 m". */
+static int32_t fix_text(char *d, int32_t cap, const sensor_fix_t *f)
+{
+    int32_t n = 0;
+    for (int k = 0; k < 2; k++) {
+        int32_t e7 = k ? f->lon_e7 : f->lat_e7;
+        uint32_t a = (uint32_t)(e7 < 0 ? -(int64_t)e7 : e7);
+        n = copy_uint(d, n, cap, a / 10000000);
+        n = copy_str(d, n, cap, ".");
+        char frac[7];
+        uint32_t v = a % 10000000 / 10;
+        for (int i = 5; i >= 0; i--)
+            frac[i] = (char)('0' + v % 10), v /= 10;
+        frac[6] = 0;
+        n = copy_str(d, n, cap, frac);
+        n = copy_str(d, n, cap, k ? (e7 < 0 ? " W" : " E") : (e7 < 0 ? " S " : " N "));
     }
-    say_request(&r, d == POLICY_ALLOW ? "allowed" : "refused");
-    if (d != POLICY_ALLOW)
-        return ATH_ERIGHTS;
-    uint64_t id = next_id++;
-    e = make_lease(&r, id);
-    return e < 0 ? e : (int64_t)id;
+    if (f->precision == SENSOR_EXACT && f->sats) {
+        int32_t dm = f->alt_dm;
+        n = copy_str(d, n, cap, dm < 0 ? ", -" : ", ");
+        dm = dm < 0 ? -dm : dm;
+        n = copy_uint(d, n, cap, (uint32_t)dm / 10);
+        n = copy_str(d, n, cap, ".");
+        n = copy_uint(d, n, cap, (uint32_t)dm % 10);
+        n = copy_str(d, n, cap, " m");
+    }
+    return copy_str(d, n, cap, "\n");
+}
+
+/* "SENSOR/PRECISION/SECONDS" into r (the app and purpose already there). */
+static bool wfile_path(const char *p, int32_t n, req_t *r)
+{
+    int32_t part[3] = {0, 0, 0}, len[3] = {0, 0, 0}, k = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (p[i] == '/') {
+            if (++k > 2)
+                return false;
+            part[k] = i + 1;
+        } else {
+            len[k]++;
+        }
+    }
+    if (k != 2)
+        return false;
+    r->sensor = 0;
+    for (uint32_t sn = SENSOR_GPS; sn <= SENSOR_CAM; sn++) {
+        const char *w = sensor_name(sn);
+        int32_t wl = ath_strlen(w);
+        bool same = wl == len[0];
+        for (int32_t i = 0; same && i < wl; i++)
+            same = p[part[0] + i] == w[i];
+        if (same)
+            r->sensor = sn;
+    }
+    if (r->sensor != SENSOR_GPS)
+        return false;               /* files: the GPS only, so far */
+    r->precision = 2;
+    for (uint32_t pr = 0; pr <= 1; pr++) {
+        const char *w = sensor_precision_name(r->sensor, pr);
+        int32_t wl = ath_strlen(w);
+        bool same = wl == len[1];
+        for (int32_t i = 0; same && i < wl; i++)
+            same = p[part[1] + i] == w[i];
+        if (same)
+            r->precision = pr;
+    }
+    uint32_t secs = 0;
+    for (int32_t i = 0; i < len[2]; i++) {
+        char c = p[part[2] + i];
+        if (c < '0' || c > '9' || secs > SENSOR_MAX_MS / 1000)
+            return false;
+        secs = secs * 10 + (uint32_t)(c - '0');
+    }
+    r->ms = secs * 1000;
+    return r->precision <= 1 && secs >= 1 && secs <= SENSOR_MAX_MS / 1000;
+}
+
+/* Endpoint sensor.files (above): the kernel's WASI backend, for a program
+ * run with --sensors, through a capability badged with its name. */
+ATH_EXPORT("files") int64_t files(int64_t a0, int64_t a1, int64_t a2, int64_t lent)
+{
+    housekeeping();
+    uint64_t badge = (uint64_t)ath_call_badge();
+    char app[SENSOR_NAME];
+    int32_t an = 0;
+    for (int i = 0; i < SENSOR_NAME; i++)
+        app[i] = i < 8 ? (char)(badge >> 8 * i) : 0;
+    while (an < 8 && app[an])
+        an++;
+    for (int i = an; i < 8; i++)
+        if (app[i])
+            return ATH_EINVAL;
+    if (!policy_name_ok(app, (size_t)an))
+        return ATH_EINVAL;          /* no badge: not a program the kernel runs */
+    uint32_t op = (uint32_t)(a0 & 0xff);
+    uint64_t h = (uint64_t)a0 >> 8;
+    if (op == FS_OPEN) {
+        uint32_t len = (uint32_t)a1, flags = (uint32_t)((uint64_t)a1 >> 32);
+        char path[64];
+        if (len == 0 || len >= sizeof path)
+            return FS_ENOENT;
+        uint32_t pages;
+        int32_t e = take_lent_pages(lent, ATH_R_READ | ATH_R_MAP, FS_LEND_PAGES, &pages);
+        if (e < 0)
+            return e;
+        for (uint32_t i = 0; i < len; i++)
+            path[i] = (char)lent_mem[i];
+        ath_buf_unmap((ath_handle_t)lent);
+        if (len == 1 && path[0] == '.' && (h == 0 || h == WDIR))
+            return (int64_t)WDIR;   /* the directory itself */
+        if (h != WDIR)
+            return FS_ENOENT;
+        if (flags & (FS_O_CREAT | FS_O_TRUNC | FS_O_WRITE | FS_O_DIRECTORY))
+            return FS_EROFS;
+        req_t r;
+        __builtin_memset(&r, 0, sizeof r);
+        for (int i = 0; i < SENSOR_NAME; i++)
+            r.app[i] = app[i];
+        copy_str(r.purpose, 0, sizeof r.purpose, "a WASI program's file");
+        if (!wfile_path(path, (int32_t)len, &r))
+            return FS_ENOENT;
+        int k = -1, slot;
+        uint32_t at;
+        for (int i = 0; i < WFILES && k < 0; i++)
+            if (wfiles[i].state == WF_FREE)
+                k = i;
+        if (k < 0)
+            return FS_ENFILE;
+        if ((e = room_for(&r, &slot, &at)) < 0)
+            return e;
+        wfiles[k].state = WF_ASKED;         /* taken; the decision sets it */
+        wfiles[k].badge = badge;
+        wfiles[k].r = r;
+        int64_t got = ask_or_decide(&r, k);
+        if (got < 0) {
+            wfiles[k].state = WF_FREE;
+            return got;
+        }
+        return (int64_t)(WDIR + 1 + (uint64_t)k);
+    }
+    if (op == FS_CLOSE) {
+        if (h == WDIR)
+            return 0;
+        wfile_t *f = wfile_of(h, badge);
+        if (!f)
+            return FS_EBADF;
+        int slot = f->state == WF_GRANTED ? wfile_lease(f) : -1;
+        f->state = WF_FREE;
+        if (slot >= 0) {
+            end_lease(slot, "closed");
+            indicator();
+            physical();
+        }
+        return 0;
+    }
+    if (op == FS_FSTAT) {
+        if (h != WDIR && !wfile_of(h, badge))
+            return FS_EBADF;
+        uint32_t pages;
+        int32_t e = take_lent_pages(lent, ATH_R_WRITE | ATH_R_MAP, FS_LEND_PAGES, &pages);
+        if (e < 0)
+            return e;
+        fs_stat_t st;
+        __builtin_memset(&st, 0, sizeof st);
+        st.ino = h;
+        st.mode = h == WDIR ? 0x4000 | 0555 : 0x8000 | 0444;
+        st.links = 1;
+        for (uint32_t i = 0; i < sizeof st; i++)
+            lent_mem[i] = ((const uint8_t *)&st)[i];
+        ath_buf_unmap((ath_handle_t)lent);
+        return 0;
+    }
+    if (op == FS_READDIR)
+        return h == WDIR ? 0 : FS_ENOTDIR;  /* nothing listed: the names are requests */
+    if (op != FS_PREAD)
+        return FS_EUNSUPP;
+    wfile_t *f = wfile_of(h, badge);
+    if (!f)
+        return h == WDIR ? FS_EISDIR : FS_EBADF;
+    if (f->state == WF_ASKED)
+        return FS_EAGAIN;           /* the person has not answered yet */
+    if (f->state != WF_GRANTED)
+        return f->err;
+    int slot = wfile_lease(f);
+    int64_t info = slot < 0 ? ATH_EEXPIRED : ath_cap_info(leases[slot].lease);
+    if (info < 0)
+        return info;                /* the kernel ended it; the broker cleans up next */
+    const sensor_page_t *pg = (const sensor_page_t *)arena[leases[slot].at];
+    if (!pg->fixes)
+        return FS_EAGAIN;           /* no fix yet: the device has just started */
+    char text[64];
+    sensor_fix_t fx = pg->fix;
+    int32_t n = fix_text(text, sizeof text, &fx);
+    if (a1 < 0 || a2 < 0)
+        return FS_EINVAL;
+    if (a1 >= n)
+        return 0;
+    int32_t want = a2 < n - a1 ? (int32_t)a2 : n - (int32_t)a1;
+    uint32_t pages;
+    int32_t e = take_lent_pages(lent, ATH_R_WRITE | ATH_R_MAP, FS_LEND_PAGES, &pages);
+    if (e < 0)
+        return e;
+    for (int32_t i = 0; i < want; i++)
+        lent_mem[i] = (uint8_t)text[a1 + i];
+    ath_buf_unmap((ath_handle_t)lent);
+    return want;
 }
 
 /* Endpoint sensor.admin (sensor.h): the shell's leases and revoke. */
