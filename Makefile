@@ -24,7 +24,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined 
             -fno-omit-frame-pointer
 
 ENGINE_SRC := $(addprefix src/wasm/,compile.c decode.c instance.c interp.c jit.c jit_x64.c jit_a64.c \
-                memx.c \
+                jit_rv64.c memx.c \
                 runtime.c simd.c snapshot.c util.c)
 HOSTED_SRC := src/hosted/platform.c
 

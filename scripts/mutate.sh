@@ -25,6 +25,7 @@
 #   spec-a64:a,b,... the same files on the aarch64 runner under qemu-aarch64
 #                    (mk/xarch.mk), compiled tier, explicit bounds checks and
 #                    then guard regions
+#   spec-rv64:a,b,.. the same on the riscv64 runner under qemu-riscv64
 #   kspec            tests/groups/35-kspec-host.sh
 #   faults           tests/groups/70-faults.sh
 #   kfuzz            the kernel fuzz targets over their regression inputs and seeds, once
@@ -119,6 +120,7 @@ build() {
         wasi) t="build/san/azoth-wasm build/san/wasi-fakebackend" ;;
         spec|spec-interp) t=build/san/spec_runner ;;
         spec-a64) t=build/aarch64/q/spec_runner ;;
+        spec-rv64) t=build/riscv64/q/spec_runner ;;
         kspec) t="build/spec2bin build/modules/spec.bin build/kspec_host build/san/kspec_host" ;;
         faults) t="build/faults/faults build/faults/blkdrv.wasm" ;;
         kfuzz) t="build/kfuzz/fuzz_manifest build/kfuzz/fuzz_hostcall build/kfuzz/seeds.stamp" ;;
@@ -144,9 +146,10 @@ run() {
         spec) SPEC_RUNNER=build/san/spec_runner SPEC_SHOW=3 timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
         spec-interp) ENGINE=interp SPEC_RUNNER=build/san/spec_runner SPEC_SHOW=3 \
             timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
-        spec-a64) for b in explicit ""; do
-                SPEC_RUNNER=build/aarch64/q/spec_runner ENGINE=compiled BOUNDS=$b SPEC_SHOW=3 \
-                    timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } || exit 1
+        spec-a64|spec-rv64) a=aarch64; [ "$kind" = spec-rv64 ] && a=riscv64
+            for b in explicit ""; do
+                SPEC_RUNNER=build/$a/q/spec_runner ENGINE=compiled BOUNDS=$b SPEC_SHOW=3 \
+                    timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } || return 1
             done ;;
         kspec) timeout -k 5 "$limit" bash tests/groups/35-kspec-host.sh ;;
         faults) FAULTS_N=2000 timeout -k 5 "$limit" bash tests/groups/70-faults.sh ;;

@@ -15,10 +15,12 @@
 #   grub-pc-bin grub-common xorriso mtools
 #                              `make iso`: the bootable x86_64 ISO (grub-mkrescue)
 #   gdb-multiarch              `make debug` on aarch64 and riscv64
-#   qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
-#                              the hosted runners cross-built for aarch64 (clang
-#                              --target=aarch64-linux-gnu, ld.lld) and run under
-#                              qemu-aarch64: the compiled tier's aarch64 back end
+#   qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross libc6-dev-riscv64-cross
+#   libgcc-12-dev-riscv64-cross binutils-riscv64-linux-gnu
+#                              the hosted runners cross-built for aarch64 and riscv64
+#                              (clang --target=...-linux-gnu; ld.lld, GNU ld for
+#                              riscv64) and run under qemu-user: the compiled
+#                              tier's aarch64 and riscv64 back ends (mk/xarch.mk)
 #   e2fsprogs                  mke2fs -d / e2fsck / debugfs: ext2 disk images for tests
 #   console-setup-linux        the terminal's console font (Lat15-Terminus16.psf.gz),
 #                              copied into the system disk by `make disk`
@@ -42,7 +44,8 @@ as_setup() {
 pkgs=(clang lld make wabt wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
       binaryen qemu-system-x86 qemu-system-arm qemu-system-misc
       grub-pc-bin grub-common xorriso mtools gdb-multiarch e2fsprogs rustc libstd-rust-dev-wasm32
-      console-setup-linux qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
+      console-setup-linux qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
+      libc6-dev-riscv64-cross libgcc-12-dev-riscv64-cross binutils-riscv64-linux-gnu)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 

@@ -133,20 +133,24 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
     struct wasm_memory *m = wasm_watch_find(watches, MAX_WATCHES, (uintptr_t)si->si_addr);
     if (m && wasm_memory_write_fault(m, si->si_addr))
         return; /* retry the write */
-#if defined(__x86_64__) || defined(__aarch64__)
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv)
     ucontext_t *ctx = uc;
 #if defined(__x86_64__)
     uintptr_t pc = (uintptr_t)ctx->uc_mcontext.gregs[REG_RIP];
-#else
+#elif defined(__aarch64__)
     uintptr_t pc = (uintptr_t)ctx->uc_mcontext.pc;
+#else
+    uintptr_t pc = (uintptr_t)ctx->uc_mcontext.__gregs[REG_PC];
 #endif
     for (int i = 0; i < MAX_CODE; i++) {
         struct code_region *r = &code_regions[i];
         if (r->base && pc >= r->base && pc < r->end) {
 #if defined(__x86_64__)
             ctx->uc_mcontext.gregs[REG_RIP] = (greg_t)r->base;
-#else
+#elif defined(__aarch64__)
             ctx->uc_mcontext.pc = r->base;
+#else
+            ctx->uc_mcontext.__gregs[REG_PC] = r->base;
 #endif
             return;
         }
@@ -217,7 +221,14 @@ void *wasm_plat_code_alloc(size_t size)
 bool wasm_plat_code_seal(void *p, size_t size)
 {
     /* W^X: writable until now, executable from now on, never both */
-    return mprotect(p, size, PROT_READ | PROT_EXEC) == 0;
+    if (mprotect(p, size, PROT_READ | PROT_EXEC) != 0)
+        return false;
+#if defined(__riscv)
+    /* every hart's instruction cache (the back end's fence.i covers only
+     * its own): the C library's riscv_flush_icache system call */
+    __builtin___clear_cache((char *)p, (char *)p + size);
+#endif
+    return true;
 }
 
 void wasm_plat_code_free(void *p, size_t size)

@@ -424,6 +424,10 @@ uint32_t wasmi_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
     uint64_t r = 0;
     uint32_t k;
     switch (op) {
+    case OP_I32_CLZ: PUT32(1, U32(2) ? __builtin_clz(U32(2)) : 32); return 0;
+    case OP_I64_CLZ: PUT64(1, U64(2) ? __builtin_clzll(U64(2)) : 64); return 0;
+    case OP_I32_CTZ: PUT32(1, U32(2) ? __builtin_ctz(U32(2)) : 32); return 0;
+    case OP_I64_CTZ: PUT64(1, U64(2) ? __builtin_ctzll(U64(2)) : 64); return 0;
     case OP_I32_POPCNT: PUT32(1, __builtin_popcount(U32(2))); return 0;
     case OP_I64_POPCNT: PUT64(1, __builtin_popcountll(U64(2))); return 0;
     case OP_F32_CEIL: PUTF32(1, wasmi_f32_ceil(F32(2))); return 0;

@@ -1646,7 +1646,8 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     return good;
 }
 
-#elif !defined(__aarch64__) /* no back end for this architecture yet (jit_a64.c: aarch64) */
+#elif !defined(__aarch64__) && !(defined(__riscv) && __riscv_xlen == 64)
+/* no back end for this architecture (jit_a64.c: aarch64, jit_rv64.c: riscv64) */
 
 bool wasmi_jit_arch_available(void)
 {
