@@ -53,7 +53,7 @@ static const char *const sections[] = {
     "    channel b.q rights=send,transfer,derive\n"
     "    buffer b.r rights=read,map,derive,transfer\n"
     "    domain b rights=control\n",
-    "b hc.wasm prio=4 restart=never queue=2 handles=300\n"
+    "b hc.wasm prio=4 restart=never mem=64 queue=2 handles=300\n"
     "    endpoint b.h handler=hm\n"
     "    channel b.q recv\n"
     "    buffer b.r pages=1\n"
