@@ -19,7 +19,9 @@
  * service's focus.ctl (which dispbench holds for this test alone, as the
  * input service does) it must refuse or answer without a change: bad ops,
  * points off the screen; a click on the bar between the tiles (no
- * window) moves no focus; exit status = how many were not refused.
+ * window) moves no focus; and input.event (held for this test alone,
+ * as the input drivers do) with keys and axis values out of range refused,
+ * an unknown event type ignored; exit status = how many were not refused.
  *
  * `run dispbench drill`: arms the GPU driver's drill (gpu.fb op 3: its
  * next flush faults after the transfer, before the flush) and presents
@@ -117,6 +119,19 @@ static int hostile(ath_handle_t gpu, ath_handle_t frame, ath_handle_t small, uin
     for (int i = 0; i < 8; i++) {
         e = ath_call(ctl, bad[i][0], bad[i][1], 0, 0, &r);
         refused("focus.ctl: bad op or a point off the screen", e, r);
+    }
+    /* input.event as a driver gone bad would call it: out of range. */
+    ath_handle_t ev = ath_cap_find("input.event");
+    static const int64_t badev[][3] = {{3, 0, -1}, {3, 1, 32768}, {3, 0, (int64_t)1 << 40},
+                                       {1, 768, 1}, {1, -1, 1}};
+    for (int i = 0; i < 5; i++) {
+        e = ath_call(ev, badev[i][0], badev[i][1], badev[i][2], 0, &r);
+        refused("input.event: a key or an axis value out of range", e, r);
+    }
+    e = ath_call(ev, 9, 0, 0, 0, &r);
+    if (e < 0 || r != 0) {
+        fails++;
+        ath_print("dispbench: hostile: input.event: an unknown event type not ignored\n");
     }
     e = ath_call(ctl, 1, 765 | (int64_t)100 << 16, 0, 0, &r);    /* the bar */
     if (e < 0 || r != before) {
