@@ -55,6 +55,9 @@
 #                        else (no file system, no other sensor), as
 #                        user/manifest.txt says
 #   poweroff             status 0
+# A second, short boot with the display and the GPS: the indicator's blue
+# dot in the screen's top right-hand corner while locate's lease is live
+# (QMP screendump), the tile's black there after the lease ended.
 # Logs: build/privacy-tests/.
 set -u
 cd "$(dirname "$0")/../.."
@@ -76,6 +79,18 @@ COARSE='locate: 48.855000 N 2.295000 E (coarse, 0.01 degree cell)'
 # with make bench-privacy.
 . tests/privacy/qemu.sh
 
+# A screendump over QMP to $OUT/$a-NAME.ppm (the indicator's session).
+shot() {
+    rm -f "$OUT/$a-$1.ppm"
+    build/dispcheck qmp "$SOCK" "{\"execute\":\"screendump\",\"arguments\":{\"filename\":\"$PWD/$OUT/$a-$1.ppm\"}}" \
+        >"$OUT/$a-qmp.log" 2>&1 && [ -s "$OUT/$a-$1.ppm" ]
+}
+# The corner is black again (the broker takes the dot away just after
+# logging the lease's end).
+dot_gone() {
+    shot dot-off && build/dispcheck rect "$OUT/$a-dot-off.ppm" 1008 4 12 12 000000 2>"$OUT/$a-dot.check"
+}
+
 # user/manifest.txt: the microphone and camera drivers' entries grant
 # their own device's DMA memory, their device channel and their endpoint
 # to the broker, and nothing else.
@@ -85,7 +100,7 @@ for d in mic:serial1 camera:serial2; do
     want=$(printf '%s\n' "dma ${d#*:}" "channel $n.dev" "endpoint $n.data" | sort | tr '\n' ',')
     [ "$got" = "$want" ] && ok "manifest: $n holds only ${want%,}" || bad "manifest: $n holds $got"
 done
-make -s sensor-data >"$OUT/sensor-data.log" 2>&1 || bad "make sensor-data (log $OUT/sensor-data.log)"
+make -s sensor-data build/dispcheck >"$OUT/sensor-data.log" 2>&1 || bad "make sensor-data (log $OUT/sensor-data.log)"
 # the WASI program that reads a sensor as a file (wasi-libc, no SDK)
 clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror tests/privacy/wsensor.c -o "$OUT/wsensor.wasm" ||
     bad "tests/privacy/wsensor.c does not build"
@@ -308,6 +323,24 @@ for a in $ARCHES; do
 
     printf 'poweroff\r' >&3
     stop_qemu; stop_gps
+    # the privacy indicator on the screen: a second, short boot with the
+    # display (QMP screendumps) and the GPS. While locate's lease is live the
+    # top right-hand corner holds the GPS's blue dot (12x12 at x 1008, y 4);
+    # after the lease ends it is the right-hand tile's black again
+    SOCK=$OUT/$a.qmp
+    rm -f "$SOCK"
+    feed_gps "$OUT/$a-gps"
+    start_qemu "$OUT/$a-dot.log" $cmd $(dot_args "$a" "$OUT/$a-disk.img" "$OUT/$a-gps") \
+        -display none -qmp "unix:$SOCK,server=on,wait=off"
+    if wait_for 0 && type_cmd 'run locate -t 3\r' && grep -qxF "$COARSE" "$OUT/last" && shot dot-live &&
+       build/dispcheck rect "$OUT/$a-dot-live.ppm" 1008 4 12 12 3090ff 2>"$OUT/$a-dot.check" &&
+       build/dispcheck rect "$OUT/$a-dot-live.ppm" 992 4 12 12 000000 2>>"$OUT/$a-dot.check" &&
+       wait_for 0 'of gps to locate ended (expired)' && qemu_poll dot_gone; then
+        ok "$a indicator: the GPS's dot in the screen's corner while the lease was live, gone after"
+    else bad "$a indicator dot: $(cat "$OUT/$a-dot.check" 2>/dev/null | tr '\n' '|') (screendumps $OUT/$a-dot-*.ppm)"; fi
+    printf 'poweroff\r' >&3
+    stop_qemu; stop_gps
+
     # what record and snap wrote, off the disk image
     for f in rec.wav snap.ppm low.ppm; do
         rm -f "$OUT/$a-$f"

@@ -982,6 +982,18 @@ TEST(priv_wasi_sensor_files)
     CHECK_EQ(fcall(&p, wp, cp, FS_CLOSE, (uint64_t)h, NULL, 0, 0, NULL, 0), 0);
     CHECK(strstr(p.w.log, "of gps to wprog ended (closed)") != NULL);
     CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)h, NULL, 0, 64, NULL, 0), FS_EBADF);
+    /* revoked at the shell: the next read says so */
+    h = fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "gps/coarse/60", 0, 0, NULL, 0);
+    CHECK(h > 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)h, NULL, 0, 64, NULL, 0), 23);
+    int64_t ab = ipc_run(&p.w, p.adm, "buf_new", 1, (int64_t)1);
+    ipc_run(&p.w, p.adm, "buf_map", 2, ab, (int64_t)4096);
+    put(&p, p.adm, 4096, "wprog\0\0\0", 8);
+    ipc_run(&p.w, p.adm, "buf_unmap", 1, ab);
+    CHECK_EQ(ipc_run(&p.w, p.adm, "lend", 6, ipc_handle(p.adm, "sensor.admin"), ab, (int64_t)R_READ, (int64_t)2,
+                     (int64_t)0, (int64_t)0), 1);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)h, NULL, 0, 64, NULL, 0), CAP_EREVOKED);
+    CHECK_EQ(fcall(&p, wp, cp, FS_CLOSE, (uint64_t)h, NULL, 0, 0, NULL, 0), 0);
     /* refused by the policy: the open fails */
     CHECK_EQ(set_policy(&p, "wprog gps exact deny\n* gps * allow 60\n"), 2);
     CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "gps/exact/5", 0, 0, NULL, 0), CAP_ERIGHTS);

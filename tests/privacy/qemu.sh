@@ -67,6 +67,18 @@ serial_dev() {     # arch n name base slot
     echo "-chardev pipe,id=$3,path=$4 $bus -device virtserialport,bus=vser$2.0,chardev=$3,name=org.azoth.$3"
 }
 
+# The indicator's session: the disk, the GPS and the display (virtio-gpu
+# at 1024x768, no keyboard: on aarch64 every device needs a register page
+# of its own, and there are four).
+dot_args() {       # arch disk gps-fifo
+    local drive="-drive if=none,id=d0,file=$2,format=raw" gpu=xres=1024,yres=768
+    case $1 in
+    x86_64) echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on $(serial_dev "$1" 0 gps "$3") -device virtio-gpu-pci,$gpu -vga none" ;;
+    aarch64) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $(serial_dev "$1" 0 gps "$3" 8) -device virtio-gpu-device,$gpu,bus=virtio-mmio-bus.24" ;;
+    *) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $(serial_dev "$1" 0 gps "$3" 3) -device virtio-gpu-device,$gpu,bus=virtio-mmio-bus.1" ;;
+    esac
+}
+
 dev_args() {       # arch disk gps-fifo [mic-fifo camera-fifo]
     local drive="-drive if=none,id=d0,file=$2,format=raw"
     case $1 in

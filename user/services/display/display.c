@@ -46,6 +46,12 @@
  * x << 4 | y << 16 | w << 28 | h << 40, its content on the screen (12 bits
  * each). Errors: ATH_EINVAL (op, a point off the screen), ATH_ESTOPPED.
  *
+ * privacy.dot (held by the sensor broker only; docs/privacy.md): the
+ * privacy indicator, a dot per sensor with a live lease in the top
+ * right-hand corner, drawn over every window and surf.full:
+ *
+ *   dot(mask: 1 gps, 2 microphone, 4 camera) -> 0; ATH_EINVAL, ATH_ESTOPPED
+ *
  * The screen is a buffer of ours (the frame), lent read-only to the driver
  * for each flush. When the driver faults, is killed or restarted, present
  * still succeeds (a dropped frame); once the driver answers again (it says
@@ -95,6 +101,14 @@ static uint32_t shown, dropped;
 typedef struct rect {
     uint32_t x, y, w, h;
 } rect_t;
+
+/* The privacy indicator: right to left, gps (blue), microphone (orange),
+ * camera (green), DOT pixels square, DOT_GAP from the edges and apart. */
+#define DOT 12
+#define DOT_GAP 4
+static uint32_t dots;
+static const uint32_t dot_colour[3] = {0x3090ffu, 0xff9000u, 0x00c000u};
+static void draw_dots(rect_t r);
 
 /* The intersection of a and b (w or h 0: empty). */
 static rect_t clip(rect_t a, rect_t b)
@@ -149,6 +163,7 @@ static void compose(rect_t r)
         rect_t c = clip(r, content(w));
         if (c.x == r.x && c.y == r.y && c.w == r.w && c.h == r.h) {
             blit(w, r);
+            draw_dots(r);
             return;
         }
         break;                  /* the top window touching r does not cover it */
@@ -164,6 +179,20 @@ static void compose(rect_t r)
             fill(clip(r, outer(w)), z[i] == focus ? FOCUSED : IDLE);
         blit(w, r);
     }
+    draw_dots(r);
+}
+
+static rect_t dot_rect(int k)
+{
+    return (rect_t){sw - (DOT + DOT_GAP) * (uint32_t)(k + 1), DOT_GAP, DOT, DOT};
+}
+
+/* The indicator's dots over rectangle r of the frame. */
+static void draw_dots(rect_t r)
+{
+    for (int k = 0; k < 3; k++)
+        if (dots & 1u << k)
+            fill(clip(r, dot_rect(k)), dot_colour[k]);
 }
 
 /* The tiles: surf.term on the left, three quarters of the width; surf.app
@@ -289,6 +318,7 @@ static int64_t serve(int n, int64_t op, int64_t xy, int64_t wh, int64_t lent)
     if (n == FULL) {            /* straight into the frame, over everything */
         if ((e = take((ath_handle_t)lent, s.w, s.h, x, y, w, h, frame, sw, x, y)) < 0)
             return e;
+        draw_dots(r);           /* the indicator stays on top */
     } else {
         window_t *wn = &win[n];
         if ((e = take((ath_handle_t)lent, s.w, s.h, x, y, w, h, wn->pix, wn->w, x, y)) < 0)
@@ -376,4 +406,19 @@ ATH_EXPORT("focus") int64_t focus_ctl(int64_t op, int64_t xy, int64_t a2, int64_
             raise(k);
     }
     return describe();
+}
+
+/* privacy.dot (above): which sensors have a live lease. */
+ATH_EXPORT("dot") int64_t dot(int64_t mask, int64_t a1, int64_t a2, int64_t a3)
+{
+    (void)a1, (void)a2, (void)a3;
+    if (mask < 0 || mask > 7)
+        return ATH_EINVAL;
+    if (!up && start() < 0)
+        return ATH_ESTOPPED;
+    dots = (uint32_t)mask;
+    rect_t r = {sw - (DOT + DOT_GAP) * 3, DOT_GAP, (DOT + DOT_GAP) * 3, DOT};
+    compose(r);
+    flush(r);
+    return 0;
 }

@@ -66,7 +66,8 @@ static policy_t policy;
 static bool policy_loaded;
 
 static bool init_done;
-static ath_handle_t fix_ch = -1, ask_ch = -1, answer_ch = -1, fs_root = -1;
+static ath_handle_t fix_ch = -1, ask_ch = -1, answer_ch = -1, fs_root = -1, dot_ep = -1;
+static int32_t dot_shown = -1;       /* the mask the display last took */
 
 /* A sensor device and its driver. */
 typedef struct sdev {
@@ -111,6 +112,7 @@ static void init(void)
     ask_ch = ath_cap_find("sensor.ask");
     answer_ch = ath_cap_find("sensor.answer");
     fs_root = ath_cap_find("fs.root");
+    dot_ep = ath_cap_find("privacy.dot");
     indicator();
 }
 
@@ -151,6 +153,17 @@ static bool same_app(const char *a, const char *b)
  * it changes. */
 static void indicator(void)
 {
+    /* the dot in the screen's corner (the display service), a bit per
+     * sensor with a live lease; sent when it changes (a display that is
+     * down or slow is asked again at the next change) */
+    int32_t mask = 0;
+    for (int i = 0; i < MAX_LEASES; i++)
+        if (leases[i].used)
+            mask |= 1 << (leases[i].sensor - 1);
+    int64_t r = -1;
+    if (dot_ep >= 0 && mask != dot_shown &&
+        ath_call_timeout(dot_ep, mask, 0, 0, 0, &r, 200 * MS) == 0 && r == 0)
+        dot_shown = mask;
     for (int s = 0; s < NSENSORS; s++) {
         sdev_t *d = &devs[s];
         d->hand_failed = false;
