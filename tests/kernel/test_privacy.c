@@ -797,6 +797,15 @@ TEST(priv_bad_sensor_data)
         if (strcmp(other[i], "camera.data"))
             CHECK(ipc_handle(p.cdrv, other[i]) < 0);
     }
+    /* nor behind any handle number it might forge: only its own endpoint
+     * answers (and nothing after the buffers it made and dropped) */
+    int live = 0;
+    for (int64_t hh = 0; hh < 1024; hh++)
+        live += ipc_run(&p.w, p.mdrv, "info", 1, hh) >= 0;
+    for (int64_t hh = 16384; hh < 16384 + 1024; hh++)
+        live += ipc_run(&p.w, p.mdrv, "info", 1, hh) >= 0;
+    CHECK_EQ(live, 1);
+    CHECK(ipc_run(&p.w, p.mdrv, "info", 1, ipc_handle(p.mdrv, "mic.data")) >= 0);
     /* the lease saw none of it; a good block still arrives */
     ipc_run(&p.w, p.app, "grow", 1, (int64_t)2);
     CHECK_EQ(ipc_run(&p.w, p.app, "buf_map", 2, h, (int64_t)65536), 0);
