@@ -813,15 +813,24 @@ static void mem_access(jc_t *c, uint32_t opc, int rt, uint32_t a, uint32_t off, 
      * or an embedder may have left upper bits set in a cell. */
     int idx = lkind(c, a) == JL_GPR ? lgpr(c, a) : gsrc(c, a, X0);
     if (!c->guard) {
-        /* explicit check: index + off + n > size -> trap */
+        /* explicit check: x16 = index + off; x16 + n > size -> trap; then
+         * x16 is masked to 0 unless in bounds, without a branch (csel, and
+         * csdb so no later instruction speculates on an unresolved csel):
+         * a mispredicted check reads offset 0, never past the memory */
         mov_w(c, X16, idx);
-        add_imm(c, 1, X16, X16, (int64_t)off + n);
+        add_imm(c, 1, X16, X16, off);
+        add_imm(c, 1, X17, X16, n);
         ldst(c, LDRX, X2, RMO, (int64_t)offsetof(wasm_memory_t, size));
-        rrr(c, 1, I_SUBS, XZR, X16, X2);
+        rrr(c, 1, I_SUBS, XZR, X17, X2);
         trap_cc(c, CC_HI, WASM_TRAP_OOB_MEMORY);
+        emit(c, 0x9A800000u | XZR << 16 | CC_LS << 12 | X16 << 5 | X16);   /* csel x16, x16, xzr, ls */
+        emit(c, 0xD503229Fu);                                              /* csdb */
+        emit(c, (opc & ~0x01000000u) | 0x00206800u | X16 << 16 | RMB << 5 | (uint32_t)rt);
+        return;
     }
-    /* else: the reservation covers index + off + n; past the memory's size
-     * it is unmapped, and the fault resumes at the region's stub (offset 0) */
+    /* Guard regions: the reservation covers index + off + n; past the
+     * memory's size it is unmapped, and the fault resumes at the region's
+     * stub (offset 0). A mispredicted access stays inside the reservation. */
     if (off == 0) {
         ldst_uxtw(c, opc, rt, RMB, idx);
     } else {
@@ -1402,9 +1411,12 @@ static bool compile_fn(jc_t *c)
             ldst(c, LDRW, X2, X0, (int64_t)offsetof(wasm_table_t, size));
             rrr(c, 0, I_SUBS, XZR, re, X2);
             trap_cc(c, CC_HS, WASM_TRAP_OOB_TABLE);
+            /* against speculation: the index is 0 unless in bounds */
+            emit(c, 0x1A800000u | XZR << 16 | CC_LO << 12 | (uint32_t)re << 5 | X1);   /* csel w1, w, wzr, lo */
+            emit(c, 0xD503229Fu);                                                    /* csdb */
             ldst(c, LDRX, X2, X0, (int64_t)offsetof(wasm_table_t, elems));
-            /* ldr x0, [x2, w_elem, uxtw #3] */
-            emit(c, 0xF8605800u | (uint32_t)re << 16 | X2 << 5 | X0);
+            /* ldr x0, [x2, w1, uxtw #3] */
+            emit(c, 0xF8605800u | X1 << 16 | X2 << 5 | X0);
             far_fix(c, cbz(c, 1, X0, false), WASM_TRAP_UNINITIALIZED_ELEM);
             ldst(c, LDRW, X2, X0, (int64_t)offsetof(wasm_func_t, canon));
             cmp_imm(c, 0, X2, canon);

@@ -735,10 +735,23 @@ static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp
     int idx = gsrc(c, a, T0);
     zext32(c, T0, idx);   /* only the low 32 bits count */
     if (!c->guard) {
-        addi_any(c, T1, T0, (int64_t)off + n);
+        /* explicit check: t0 = index + off; t0 + n > size -> trap; then t0
+         * is masked to 0 unless in bounds, without a branch, so that a
+         * mispredicted check reads offset 0, never past the memory */
+        addi_any(c, T0, T0, off);
+        addi(c, T1, T0, (int32_t)n);
         ldx(c, T2, RMO, (int64_t)offsetof(wasm_memory_t, size));
         trap_if(c, B_LTU, T2, T1, WASM_TRAP_OOB_MEMORY);
+        r_(c, OP, 3, 0, A0, T2, T1);    /* sltu a0, size, end: 1 out of bounds */
+        addi(c, A0, A0, -1);            /* 0 out of bounds, else all ones */
+        r_(c, OP, 7, 0, T0, T0, A0);
+        r_(c, OP, 0, 0, T0, T0, RMB);
+        *disp = 0;
+        return T0;
     }
+    /* Guard regions: the reservation covers index + off + n; past the
+     * memory's size it is unmapped, and the fault resumes at the region's
+     * stub (offset 0). A mispredicted access stays inside the reservation. */
     r_(c, OP, 0, 0, T0, T0, RMB);
     if (fits12(off)) {
         *disp = (int32_t)off;
@@ -1308,6 +1321,10 @@ static bool compile_fn(jc_t *c)
             ldx(c, A0, A0, (int64_t)tidx * 8);
             ldw(c, T2, A0, (int64_t)offsetof(wasm_table_t, size));
             trap_if(c, B_GEU, T1, T2, WASM_TRAP_OOB_TABLE);
+            /* against speculation: the index is 0 unless in bounds */
+            r_(c, OP, 3, 0, A1, T1, T2);    /* sltu: 1 in bounds */
+            r_(c, OP, 0, 0x20, A1, ZERO, A1);
+            r_(c, OP, 7, 0, T1, T1, A1);
             ldx(c, T2, A0, (int64_t)offsetof(wasm_table_t, elems));
             slli(c, T1, T1, 3);
             r_(c, OP, 0, 0, T2, T2, T1);
