@@ -11,7 +11,11 @@
 #                         DIFF_FLAGS=-b for explicit bounds checks)
 #   make bench-ARCH       the bench programs as native code of ARCH, on the
 #                         compiled tier and on the interpreter, all under the
-#                         same qemu-user (bench/qemu-user.sh; BENCH_RUNS)
+#                         same qemu-user (bench/qemu-user.sh; BENCH_RUNS). The
+#                         native programs are built with -ffp-contract=off:
+#                         clang fuses a*b+c into one instruction on these
+#                         targets, which Wasm never does (the output would
+#                         differ) and which qemu emulates slowly
 #   make unit-ARCH        the unit tests on the default tier (compiled),
 #                         optimised: there are no sanitizer runtimes for the
 #                         targets here
@@ -38,7 +42,8 @@ define xarch_rules
 # Always handed to the sub-make, which knows what is up to date.
 $(BUILD)/$(1)/spec_runner $(BUILD)/$(1)/fuzz/diff_fuzz $(BUILD)/$(1)/unit_tests \
 $(BUILD)/$(1)/azoth-wasm $(patsubst %,$(BUILD)/$(1)/bench/native/%,$(BENCH_NAMES)): FORCE
-	@$$(MAKE) --no-print-directory CROSS_ARCH=$(1) BUILD=$(BUILD)/$(1) CC='$(XARCH_CC_$(1))' $$@
+	@$$(MAKE) --no-print-directory CROSS_ARCH=$(1) BUILD=$(BUILD)/$(1) CC='$(XARCH_CC_$(1))' \
+	    BENCH_CFLAGS='$(BENCH_CFLAGS) -ffp-contract=off' $$@
 $(BUILD)/$(1)/q/%: $(BUILD)/$(1)/%
 	@mkdir -p $$(dir $$@)
 	@printf '#!/bin/sh\nexec %s %s "$$$$@"\n' '$(XARCH_QEMU_$(1))' '$$(abspath $$<)' > $$@
