@@ -68,6 +68,11 @@ RESET_ARCH := $(if $(filter file undefined default,$(origin ARCH)),hosted,$(ARCH
 .PHONY: bench-reset bench-reset-run
 bench-reset:
 	@$(MAKE) --no-print-directory ARCH=$(RESET_ARCH) KTEST=1 bench-reset-run
+# RESET_ICOUNT=1: QEMU with -icount shift=0,sleep=off, so the kernel's
+# clock counts guest instructions (1 ns each) and the restart figures are
+# the kernel's own, without the host's scheduling of QEMU; TLB flushes
+# and memory traffic then cost QEMU's time only, not the clock's.
+RESET_QEMU_FLAGS = $(if $(RESET_ICOUNT),-icount shift=0$(comma)sleep=off)
 bench-reset-run: kernel
-	@timeout -k 5 600 $(QEMU_CMD) $(ARCH_IMAGE) -append athanor.bench-reset </dev/null 2>&1 | \
+	@timeout -k 5 600 $(QEMU_CMD) $(ARCH_IMAGE) $(RESET_QEMU_FLAGS) -append athanor.bench-reset </dev/null 2>&1 | \
 	    tr -d '\r' | grep -E '^reset|FAILED|panic'
