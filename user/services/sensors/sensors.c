@@ -155,14 +155,15 @@ static void indicator(void)
 {
     /* the dot in the screen's corner (the display service), a bit per
      * sensor with a live lease; sent when it changes (a display that is
-     * down or slow is asked again at the next change) */
+     * slow is asked again at the next call here; one with no screen,
+     * ATH_ESTOPPED, at the next change) */
     int32_t mask = 0;
     for (int i = 0; i < MAX_LEASES; i++)
         if (leases[i].used)
             mask |= 1 << (leases[i].sensor - 1);
     int64_t r = -1;
     if (dot_ep >= 0 && mask != dot_shown &&
-        ath_call_timeout(dot_ep, mask, 0, 0, 0, &r, 200 * MS) == 0 && r == 0)
+        ath_call_timeout(dot_ep, mask, 0, 0, 0, &r, 200 * MS) == 0 && (r == 0 || r == ATH_ESTOPPED))
         dot_shown = mask;
     for (int s = 0; s < NSENSORS; s++) {
         sdev_t *d = &devs[s];
