@@ -99,14 +99,20 @@ endif
 # "athanor.bench-fs" (kernel/test/scenario.c runs the domain fsbench,
 # user/test/scenario/fsbench.c) on a fresh 48 MiB ext2 disk with 4 KiB
 # blocks: 16 MiB written and read through the file service, and read raw
-# from the block driver, in one boot. Ends with the line
+# from the block driver, in turns; then three rounds of a WASI program
+# (bench/wasi-fs/fsrate.c, on the disk) reading the file against raw
+# reads, in one boot. Prints
+#   fs: wasi read R MB/s, raw read D MB/s, wasi read/raw P% (median of 3 rounds)
+# and ends with the line
 #   fs: read R MB/s, write W MB/s, raw read D MB/s, read/raw P%
 BENCH_FS_IMG := $(BUILD)/bench-fs/disk.img
 .PHONY: bench-fs bench-fs-run
 bench-fs:
-	@mkdir -p $(dir $(BENCH_FS_IMG)) && rm -f $(BENCH_FS_IMG)
-	@mke2fs -q -t ext2 -b 4096 -m 0 $(BENCH_FS_IMG) 48M
+	@mkdir -p $(dir $(BENCH_FS_IMG))tree/bin && rm -f $(BENCH_FS_IMG)
+	@clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror bench/wasi-fs/fsrate.c \
+	    -o $(dir $(BENCH_FS_IMG))tree/bin/fsrate.wasm
+	@mke2fs -q -t ext2 -b 4096 -m 0 -d $(dir $(BENCH_FS_IMG))tree $(BENCH_FS_IMG) 48M
 	@$(MAKE) --no-print-directory KTEST=1 DISK_IMG=$(BENCH_FS_IMG) bench-fs-run
 bench-fs-run: kernel
 	@timeout -k 5 900 $(QEMU_CMD) $(ARCH_IMAGE) -append athanor.bench-fs $(RUN_DEV_ARGS) </dev/null 2>&1 | \
-	    tr -d '\r' | grep -E '^fs: read|FAILED|panic'
+	    tr -d '\r' | grep -E '^fs: (read|wasi)|FAILED|panic'
