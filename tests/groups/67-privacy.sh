@@ -324,7 +324,7 @@ for a in $ARCHES; do
     printf 'poweroff\r' >&3
     stop_qemu; stop_gps
     # the privacy indicator on the screen: a second, short boot with the
-    # display (QMP screendumps) and the GPS. While locate's lease is live the
+    # display (QMP screendumps) and the GPS. While locate's 5 s lease is live the
     # top right-hand corner holds the GPS's blue dot (12x12 at x 1008, y 4);
     # after the lease ends it is the right-hand tile's black again
     SOCK=$OUT/$a.qmp
@@ -332,7 +332,7 @@ for a in $ARCHES; do
     feed_gps "$OUT/$a-gps"
     start_qemu "$OUT/$a-dot.log" $cmd $(dot_args "$a" "$OUT/$a-disk.img" "$OUT/$a-gps") \
         -display none -qmp "unix:$SOCK,server=on,wait=off"
-    if wait_for 0 && type_cmd 'run locate -t 3\r' && grep -qxF "$COARSE" "$OUT/last" && shot dot-live &&
+    if wait_for 0 && type_cmd 'run locate -t 5\r' && grep -qxF "$COARSE" "$OUT/last" && shot dot-live &&
        build/dispcheck rect "$OUT/$a-dot-live.ppm" 1008 4 12 12 3090ff 2>"$OUT/$a-dot.check" &&
        build/dispcheck rect "$OUT/$a-dot-live.ppm" 992 4 12 12 000000 2>>"$OUT/$a-dot.check" &&
        wait_for 0 'of gps to locate ended (expired)' && qemu_poll dot_gone; then
