@@ -530,8 +530,7 @@ static wasm_trap_kind_t hc_sys_wasi(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
         return RET(CAP_EINVAL), WASM_OK;
     if (!plat || !plat->wasi_launch || !plat->spawn)
         return RET(CAP_ENOENT), WASM_OK;
-    sysctl_prog_t *p = prog_free_slot();
-    if (!p)
+    if (!prog_free_slot())      /* fail early; the slot is taken after the launch */
         return RET(IPC_ELIMIT), WASM_OK;
     char *spec = kmalloc(len), why[WHY_MAX];
     if (!spec)
@@ -554,6 +553,14 @@ static wasm_trap_kind_t hc_sys_wasi(wasm_call_ctx_t *ctx, uint64_t *c, void *u)
             sp[n] = 0;
         }
         return RET(e), WASM_OK;
+    }
+    /* Taken only now: the launch slept, and another thread may have
+     * taken the slot that was free before it (nothing sleeps from here
+     * to p->d = d). */
+    sysctl_prog_t *p = prog_free_slot();
+    if (!p) {
+        plat->wasi_unload(d);
+        return RET(IPC_ELIMIT), WASM_OK;
     }
     cap_handle_t h;
     p->d = d;
