@@ -395,6 +395,19 @@ for a in $ARCHES; do
         ok "$a the second click ends sketch (status 0); Alt+Tab gives the keyboard back to the shell"
     else bad "$a sketch end / focus back: $(grep -E 'sketch|run:' "$OUT/last" | tr '\n' '|') $(tr '\n' '|' <"$OUT/keys2" | tail -c 100)"; fi
 
+    # The display service restarted while the floating window has the
+    # focus: its focus starts again on the terminal, and the input service,
+    # which asks at every key, gives the keyboard back to the shell.
+    click 850 400
+    shot_until w6 $CHECK rect "@" 606 262 324 2 3070c0
+    type_cmd 'restart disp\r'
+    size=$(stat -c %s "$LOG")
+    kbd_type 'echo keys after the compositor' && wait_prompt "$size" && tail -c +$((size + 1)) "$LOG" | tr -d '\r' >"$OUT/keys3"
+    if grep -qx 'restart: disp restarted' "$OUT/last" && grep -qx 'keys after the compositor' "$OUT/keys3" &&
+       shot disp2 && row_is disp2 46 'keys after the compositor '; then
+        ok "$a the display service restarted while a program had the focus: the keyboard back to the shell, its lines on the screen"
+    else bad "$a display service restart: $(tr '\n' '|' <"$OUT/last") $(tr '\n' '|' <"$OUT/keys3" | tail -c 120) $(tail -n 1 "$OUT/$a-check.log")"; fi
+
     printf 'poweroff\r' >&3
     stop_qemu
     want=$([ "$a" = x86_64 ] && echo 1 || echo 0)

@@ -40,7 +40,6 @@
 enum { K_TAB = 15, K_LCTRL = 29, K_LSHIFT = 42, K_RSHIFT = 54, K_LALT = 56, K_CAPS = 58,
        K_RCTRL = 97, K_RALT = 100, BTN_LEFT = 0x110, BTN_MIDDLE = 0x112 };
 #define ABS_RANGE 32768
-#define NO_FOCUS 15
 
 /* What goes to in.app and in.win: key bytes, or the pointer. */
 enum { MSG_KEYS = 1, MSG_POINTER = 2 };
@@ -68,9 +67,9 @@ static const char *const owner[3] = {"console.in", "in.app", "in.win"};
 static ath_handle_t out[3] = {-1, -1, -1}, ctl = -1;
 static bool shift_l, shift_r, ctrl_l, ctrl_r, alt_l, alt_r, caps;
 static uint32_t sent, dropped, pointer_sent;
-/* The focused window (NO_FOCUS: not asked yet) and its content on the
- * screen; the screen's size; the pointer. */
-static int focus = NO_FOCUS;
+/* The focused window, as the display service last said, and its content
+ * on the screen; the screen's size; the pointer. */
+static int focus;
 static uint32_t fx, fy, fw, fh, scr_w, scr_h;
 static uint32_t ax, ay, buttons, last_buttons;
 
@@ -92,7 +91,11 @@ static int32_t deliver(int k, const void *p, int32_t n)
 }
 
 /* Asks the display service (focus.ctl op: 1 click, 2 next, 3 which) and
- * keeps its answer: the focused window and where it is. */
+ * keeps its answer: the focused window and where it is. Asked for every
+ * key and pointer packet, not cached across them: a display service
+ * restarted meanwhile (its focus back on the terminal) is followed at
+ * once. Without an answer (no display service) the terminal's shell has
+ * the keyboard. */
 static void ask_focus(int64_t op, int64_t xy)
 {
     int64_t r = -1;
@@ -104,7 +107,7 @@ static void ask_focus(int64_t op, int64_t xy)
         e = ath_call(ctl, op, xy, 0, 0, &r);
     }
     if (e < 0 || r < 0 || (r & 15) > 2) {
-        focus = focus == NO_FOCUS ? 0 : focus;  /* no display: the terminal's shell */
+        focus = 0;
         return;
     }
     focus = (int)(r & 15);
@@ -116,8 +119,7 @@ static void ask_focus(int64_t op, int64_t xy)
 
 static int32_t send(const char *p, int32_t n)
 {
-    if (focus == NO_FOCUS)
-        ask_focus(3, 0);
+    ask_focus(3, 0);            /* which window has the keyboard, now */
     int32_t e;
     if (focus == 0) {
         e = deliver(0, p, n);
@@ -137,13 +139,15 @@ static int32_t send(const char *p, int32_t n)
  * shell's) when the pointer is over its content. */
 static int64_t pointer(void)
 {
-    if (focus == NO_FOCUS || scr_w == 0)
+    if (scr_w == 0)
         ask_focus(3, 0);
     if (scr_w == 0)
         return 0;               /* no screen: a pointer points nowhere */
     uint32_t px = ax * scr_w / ABS_RANGE, py = ay * scr_h / ABS_RANGE;
     if (buttons & ~last_buttons)
         ask_focus(1, px | (int64_t)py << 16);
+    else
+        ask_focus(3, 0);
     last_buttons = buttons;
     if (focus == 0 || px < fx || py < fy || px >= fx + fw || py >= fy + fh)
         return 0;
