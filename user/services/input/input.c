@@ -20,7 +20,8 @@
  * input.event(type, code, value): Linux evdev. EV_KEY (1): keys, value 1
  * press, 2 repeat, 0 release; BTN_LEFT, BTN_RIGHT, BTN_MIDDLE (0x110..
  * 0x112) the tablet's buttons. EV_ABS (3): ABS_X, ABS_Y in 0..32767 over
- * the screen. EV_SYN (0): the end of a pointer packet, acted on then: a
+ * the screen. EV_SYN (0): the end of a packet; one with pointer events in
+ * it is acted on then (the keyboard's packets end with one too): a
  * button pressed focuses (and raises) the window under the pointer, and
  * the packet goes to the focused window's owner when the pointer is over
  * it. US layout: letters, digits, punctuation, Shift, Ctrl (Ctrl-letter:
@@ -72,6 +73,7 @@ static uint32_t sent, dropped, pointer_sent;
 static int focus;
 static uint32_t fx, fy, fw, fh, scr_w, scr_h;
 static uint32_t ax, ay, buttons, last_buttons;
+static bool moved;              /* pointer events since the last EV_SYN */
 
 /* Sends n bytes at p to the focused window's owner's channel. */
 static int32_t deliver(int k, const void *p, int32_t n)
@@ -161,14 +163,18 @@ static int64_t pointer(void)
 ATH_EXPORT("event") int64_t event(int64_t type, int64_t code, int64_t value, int64_t a3)
 {
     (void)a3;
-    if (type == EV_SYN)
-        return code == 0 ? pointer() : 0;
+    if (type == EV_SYN) {       /* the keyboard's packets end with one too */
+        bool p = moved && code == 0;
+        moved = moved && code != 0;
+        return p ? pointer() : 0;
+    }
     if (type == EV_ABS) {
         if (code > 1)
             return 0;           /* other axes: none on a tablet we use */
         if (value < 0 || value >= ABS_RANGE)
             return ATH_EINVAL;
         *(code == 0 ? &ax : &ay) = (uint32_t)value;
+        moved = true;
         return 0;
     }
     if (type != EV_KEY)
@@ -179,6 +185,7 @@ ATH_EXPORT("event") int64_t event(int64_t type, int64_t code, int64_t value, int
     if (code >= BTN_LEFT && code <= BTN_MIDDLE) {
         uint32_t bit = 1u << (code - BTN_LEFT);
         buttons = down ? buttons | bit : buttons & ~bit;
+        moved = true;
         return 0;
     }
     switch (code) {
