@@ -62,8 +62,15 @@ int loader_run_entry(struct domain *d, const char *tag, uint64_t *res);
 
 /* wasm_platform.c: a runtime with the kernel's limits. */
 struct wasm_runtime *kwasm_runtime(void);
+/* The wasm_bounds_t the kernel's runtimes use (guard regions or explicit
+ * checks, by the size of the VM range). */
+uint32_t kwasm_bounds(void);
 /* A page fault at addr inside a snapshotted linear memory: true when the
  * engine made the page writable (copy-on-write) and the write may retry. */
 bool kwasm_write_fault(uintptr_t addr);
+/* Bytes of compiled Wasm code mapped (the compiled tier's code pages). */
+size_t kwasm_code_bytes(void);
+/* Whether pc is inside a sealed region of compiled code; its bounds. */
+bool kwasm_code_region(uintptr_t pc, uintptr_t *base, uintptr_t *end);
 
 #endif

@@ -4,6 +4,7 @@
  * the only place a domain's initial capabilities come from.
  * docs/domains.md describes the model and the manifest format.
  */
+#include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <arch/timer.h>
 #include <kern/cap.h>
@@ -105,11 +106,19 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
     /* Domains of the same file share its translated code (one copy of the
      * compiled functions; their instances, memories and tables are their own). */
     d->mod = NULL;
+    /* Its tier (engine=): the runtime's setting for this load only; a
+     * module is shared only with domains of the same tier. */
+    wasm_runtime_t *rt = d->sys->rt;
+    if (wasm_runtime_set_engine(rt, (wasm_engine_t)d->engine) != WASM_ENGINE_COMPILED &&
+        d->engine == WASM_ENGINE_COMPILED)
+        kprintf("athanor: module %s (%s): engine=compiled: no compiled tier on %s, interpreted\n",
+                d->name, file, arch_name());
     for (domain_t *e = d->sys->list; e && !d->mod; e = e->next)
         if (e != d && e->mod)
-            d->mod = wasm_module_reuse(e->mod, d->sys->rt, bytes, len);
+            d->mod = wasm_module_reuse(e->mod, rt, bytes, len);
     if (!d->mod)
-        d->mod = wasm_module_load(d->sys->rt, bytes, len, &err);
+        d->mod = wasm_module_load(rt, bytes, len, &err);
+    wasm_runtime_set_engine(rt, WASM_ENGINE_DEFAULT);
     if (!d->mod) {
         kprintf("athanor: module %s (%s): skipped: invalid: %s\n", d->name, file, err.message);
         return false;
@@ -477,6 +486,20 @@ static bool mf_module_word(domain_t *d, const char *w, domain_limits_t *lim, int
         d->prio = (int)n;
         return true;
     }
+    /* engine=interp|compiled: the tier of its module (docs/compiler.md);
+     * without it, compiled where the port has a back end. */
+    if ((v = manifest_key(w, "engine"))) {
+        if (str_eq(v, "interp"))
+            d->engine = WASM_ENGINE_INTERP;
+        else if (str_eq(v, "compiled"))
+            d->engine = WASM_ENGINE_COMPILED;
+        else {
+            kprintf("manifest:%d: %s: bad value in %s (engine=interp or engine=compiled)\n",
+                    lineno, d->name, w);
+            return false;
+        }
+        return true;
+    }
     if ((v = manifest_key(w, "restart"))) {
         if (str_eq(v, "always"))
             d->sup.policy = DOMAIN_RESTART_BACKOFF;
@@ -559,6 +582,7 @@ static void mf_module_line(mf_t *m, int lineno, const char *s, const char *end)
         return;
     }
     d->flags = tmp.flags;
+    d->engine = tmp.engine;
     d->sup = tmp.sup;
     memcpy(d->args, tmp.args, sizeof d->args);
     memcpy(d->entry, tmp.entry, sizeof d->entry);

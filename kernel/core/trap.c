@@ -5,6 +5,7 @@
  * this kind of trap, in which case we count it and let the port resume.
  */
 #include <arch/cpu.h>
+#include <arch/mmu.h>
 #include <kern/domain.h>
 #include <kern/ipc.h>
 #include <kern/kernel.h>
@@ -58,8 +59,9 @@ static void dump_regs(const trap_info_t *t)
     }
 }
 
-bool trap_fixup(const trap_info_t *t)
+bool trap_fixup(const trap_info_t *t, uintptr_t *resume_pc)
 {
+    *resume_pc = 0;
     /* Whether it was a write is left to the engine: it only fixes pages it
      * protected itself, so a read fault there is not "fixed" twice. */
     if (t->cls != TRAP_PAGE_FAULT || !t->addr)
@@ -70,7 +72,21 @@ bool trap_fixup(const trap_info_t *t)
      * the write goes to a scratch page and the call traps (ipc.c). */
     thread_t *cur = thread_current();
     domain_t *d = cur ? thread_domain(cur) : NULL;
-    return d && ipc_ro_write_fault(d->sys, t->addr);
+    if (d && ipc_ro_write_fault(d->sys, t->addr))
+        return true;
+    /* Compiled Wasm reaching into the unmapped part of a linear memory's
+     * reservation (guard regions, docs/compiler.md): an out-of-bounds
+     * trap. The region's first byte is its out-of-bounds stub, which
+     * unwinds to the entry trampoline like any trap. Only data faults in
+     * the VM range count: a fetch fault (pc == addr) is not compiled code
+     * running, and no linear memory lies elsewhere. */
+    uintptr_t base;
+    if (t->addr != t->pc && t->addr >= KERN_VM_BASE && t->addr < KERN_VM_END &&
+        kwasm_code_region(t->pc, &base, NULL)) {
+        *resume_pc = base;
+        return true;
+    }
+    return false;
 }
 
 bool trap_exception(const trap_info_t *t)

@@ -162,6 +162,144 @@ bool kwasm_write_fault(uintptr_t addr)
     return m && wasm_memory_write_fault(m, (void *)addr);
 }
 
+/* ------------------------------------------------------------ code pages
+ *
+ * The compiled tier's machine code (docs/compiler.md, "The kernel"). Each
+ * module's code is one reservation in the kernel's VM range with an
+ * unmapped guard page below: code_alloc maps fresh frames read-write and
+ * not executable; the engine copies the code in; code_seal rewrites every
+ * entry to read-execute (never writable again), flushes the TLB and lets
+ * the port make the instruction stream see the bytes (arch_code_sync:
+ * nothing on x86_64, cache cleaning on aarch64, fence.i on riscv64). No
+ * mapping is ever writable and executable at once. code_free unmaps and
+ * frees the frames when the module is freed.
+ *
+ * Code memory is the kernel's, not a domain's: domains of the same file
+ * share one module (domain_load), so no one domain owns its code. The
+ * boot report prints the total (kwasm_code_bytes). */
+
+#define KWASM_CODE_REGIONS 512
+
+typedef struct code_region {
+    uintptr_t base, end;           /* base 0: free slot */
+    bool sealed;
+} code_region_t;
+
+static code_region_t code_regions[KWASM_CODE_REGIONS];
+static size_t code_bytes;
+
+static code_region_t *code_find(uintptr_t base)
+{
+    for (int i = 0; i < KWASM_CODE_REGIONS; i++)
+        if (code_regions[i].base == base)
+            return &code_regions[i];
+    return NULL;
+}
+
+void *wasm_plat_code_alloc(size_t size)
+{
+    size = ALIGN_UP(size, PAGE_SIZE);
+    if (size == 0)
+        return NULL;
+    bool was = cpu_irq_save();
+    code_region_t *r = code_find(0);
+    if (r)
+        r->base = 1;       /* taken; filled in below */
+    cpu_irq_restore(was);
+    if (!r)
+        return NULL;
+    uint8_t *va = vm_reserve(size, PAGE_SIZE);
+    if (va && !vm_commit(va, size, MMU_READ | MMU_WRITE)) {
+        vm_release(va, size);
+        va = NULL;
+    }
+    was = cpu_irq_save();
+    if (va) {
+        r->end = (uintptr_t)va + size;
+        r->sealed = false;
+        r->base = (uintptr_t)va;
+        code_bytes += size;
+    } else {
+        r->base = 0;
+    }
+    cpu_irq_restore(was);
+    return va;
+}
+
+bool wasm_plat_code_seal(void *p, size_t size)
+{
+    uintptr_t va = (uintptr_t)p;
+    size = ALIGN_UP(size, PAGE_SIZE);
+    bool was = cpu_irq_save();
+    code_region_t *r = va ? code_find(va) : NULL;
+    if (!r || r->sealed || va + size > r->end) {
+        cpu_irq_restore(was);
+        return false;
+    }
+    for (uintptr_t a = va; a < va + size; a += PAGE_SIZE) {
+        uint64_t pa = mmu_translate(a);
+        if (pa == (uint64_t)-1 ||
+            mmu_remap(a, ALIGN_DOWN(pa, PAGE_SIZE), MMU_READ | MMU_EXEC) == (uint64_t)-1)
+            panic("wasm_plat_code_seal: %p not mapped", (void *)a);
+    }
+    mmu_flush(va, size);
+    arch_code_sync(va, size);
+    r->sealed = true;
+    cpu_irq_restore(was);
+    return true;
+}
+
+void wasm_plat_code_free(void *p, size_t size)
+{
+    uintptr_t va = (uintptr_t)p;
+    bool was = cpu_irq_save();
+    code_region_t *r = va ? code_find(va) : NULL;
+    if (r) {
+        size = r->end - r->base;
+        r->base = 0;
+        code_bytes -= size;
+    }
+    cpu_irq_restore(was);
+    if (r)
+        vm_release(p, size);
+}
+
+size_t kwasm_code_bytes(void)
+{
+    return code_bytes;
+}
+
+bool kwasm_code_region(uintptr_t pc, uintptr_t *base, uintptr_t *end)
+{
+    for (int i = 0; i < KWASM_CODE_REGIONS; i++) {
+        code_region_t *r = &code_regions[i];
+        if (r->base > 1 && r->sealed && pc >= r->base && pc < r->end) {
+            if (base)
+                *base = r->base;
+            if (end)
+                *end = r->end;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* How compiled code checks memory bounds in the kernel. A guarded memory
+ * reserves 8 GiB + 64 KiB of the VM range (only its pages in use are
+ * mapped); guard regions are used where the range holds at least
+ * KWASM_GUARDED_MIN of them (x86_64: 62 TiB, about 7,900; aarch64: 127
+ * TiB), else explicit checks (riscv64's Sv39 range of 188 GiB would hold
+ * 23). docs/compiler.md, "The kernel". */
+#define KWASM_GUARD_BYTES ((8ull << 30) + (64u << 10))
+#define KWASM_GUARDED_MIN 1024u
+
+uint32_t kwasm_bounds(void)
+{
+    uint64_t range = (uint64_t)(KERN_VM_END - KERN_VM_BASE);
+    return range / KWASM_GUARD_BYTES >= KWASM_GUARDED_MIN ? WASM_BOUNDS_DEFAULT
+                                                          : WASM_BOUNDS_EXPLICIT;
+}
+
 /* The kernel's runtime: modest limits, since every byte of the value stack
  * is committed memory and each linear memory reserves its maximum. */
 wasm_runtime_t *kwasm_runtime(void)
@@ -171,6 +309,7 @@ wasm_runtime_t *kwasm_runtime(void)
         .value_stack_cells = 1u << 16,
         .max_memory_pages = 1024,      /* 64 MiB per memory */
         .max_table_elems = 1u << 16,
+        .bounds = kwasm_bounds(),
     };
     return wasm_runtime_new(&cfg);
 }

@@ -11,6 +11,10 @@
  *                  in expect_names), "ok" (it returns 0: every abuse was
  *                  refused), or "invalid" (rejected at load, in one line)
  *    fuel=N        its budget in safe points (default DEFAULT_FUEL)
+ *    kill=MS       no budget: it runs as the domain's entry and the
+ *                  harness kills the domain (domain_kill, the dom_kill
+ *                  path) after MS ms; its tier must be the runtime's
+ *                  default (compiled where the port has one)
  * A case is contained when the expected outcome happened, the kernel did
  * not panic, and every probe during it was answered correctly (at least
  * MIN_PROBES of them). Each prints "hostile NAME: contained (...)" or
@@ -22,6 +26,7 @@
 #include <kern/ipc.h>
 #include <kern/kernel.h>
 #include <kern/sched.h>
+#include <kern/supervise.h>
 #include <kern/sysctl.h>
 #include <wasm/wasm.h>
 
@@ -154,20 +159,39 @@ static bool parse_expect(const char *args, int *kind)
     return false;
 }
 
-static uint64_t parse_fuel(const char *args)
+static uint64_t parse_num(const char *args, const char *key)
 {
     char w[24];
     uint64_t v = 0;
-    arg_value(args, "fuel", w, sizeof w);
+    arg_value(args, key, w, sizeof w);
     for (const char *s = w; *s >= '0' && *s <= '9'; s++)
         v = v * 10 + (uint64_t)(*s - '0');
+    return v;
+}
+
+static uint64_t parse_fuel(const char *args)
+{
+    uint64_t v = parse_num(args, "fuel");
     return v ? v : DEFAULT_FUEL;
+}
+
+/* kill=MS: the spinning entry is stopped the way a supervisor stops one
+ * (domain_kill: fuel 1, taken at its next safe point, which for compiled
+ * code is a loop back-edge), after MS ms in which the prober must still
+ * get answers (the spinner is preempted). */
+static const char *kill_after(hcase_t *c, uint64_t kill_ms, uint64_t t0)
+{
+    domain_t *d = c->d;
+    if (sched_join_wait(&c->join, 1, t0 + kill_ms * MS))
+        return "it ended before it was killed";
+    domain_kill(d);
+    return NULL;
 }
 
 /* Runs c's entry on a thread of its own until it ends, its budget stops
  * it, or (a failure) the wall-clock backstop interrupts it. NULL, or why
  * it could not be run or did not stop. *ns gets its run time. */
-static const char *run_thread(hcase_t *c, uint64_t fuel, uint64_t *ns)
+static const char *run_thread(hcase_t *c, uint64_t fuel, uint64_t kill_ms, uint64_t *ns)
 {
     domain_t *d = c->d;
     c->f = wasm_instance_func(d->inst, d->entry);
@@ -176,11 +200,19 @@ static const char *run_thread(hcase_t *c, uint64_t fuel, uint64_t *ns)
     c->ex = wasm_exec_new(d->sys->rt);
     if (!c->ex)
         return "out of memory for an exec";
-    wasm_exec_set_fuel(c->ex, fuel);
+    wasm_exec_set_fuel(c->ex, kill_ms ? UINT64_MAX : fuel);
+    if (kill_ms)
+        d->sup.entry_ex = c->ex;     /* what domain_kill stops */
     uint64_t t0 = timer_now_ns();
-    if (!thread_create(d, d->name, PRIO_HOSTILE, hostile_thread, c, HOSTILE_STACK))
+    if (!thread_create(d, d->name, PRIO_HOSTILE, hostile_thread, c, HOSTILE_STACK)) {
+        d->sup.entry_ex = NULL;
         return "no thread";
+    }
+    const char *why = kill_ms ? kill_after(c, kill_ms, t0) : NULL;
     bool done = sched_join_wait(&c->join, 1, t0 + CASE_WALL);
+    d->sup.entry_ex = NULL;
+    if (why && done)
+        return why;
     *ns = timer_now_ns() - t0;
     if (done)
         return NULL;
@@ -256,7 +288,14 @@ static int run_case(domain_t *d, prober_t *p)
         bad = "out of memory";
     } else {
         c->d = d;
-        bad = run_thread(c, parse_fuel(d->args), &ns);
+        uint64_t kill_ms = parse_num(d->args, "kill");
+        uint32_t nc = 0, ni = 0;
+        wasm_module_tiers(d->mod, &nc, &ni);
+        bool want = wasm_runtime_set_engine(d->sys->rt, WASM_ENGINE_DEFAULT) == WASM_ENGINE_COMPILED;
+        if (kill_ms && (want ? ni != 0 : nc != 0))
+            bad = "its module is not on the default tier";
+        else
+            bad = run_thread(c, parse_fuel(d->args), kill_ms, &ns);
         if (!bad)
             bad = judge(c, expect);
         if (c->kind != WASM_OK)

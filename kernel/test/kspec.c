@@ -361,6 +361,10 @@ typedef struct ks {
     const kcmd_t *cmd;
     int passed, failed, file_passed, file_failed, files;
     uint64_t max_fuel;       /* most safe points one call or instantiation used */
+    uint32_t engine;         /* wasm_engine_t of every runtime of the run */
+    const char *tag;         /* "kspec", or "kspec interp" for a second run */
+    uint32_t engine_used;    /* the tier the runtimes had (DEFAULT resolved) */
+    uint64_t fn_compiled, fn_interp;   /* defined functions of loaded modules, by tier */
 } ks_t;
 
 static const char *op_name(uint8_t op)
@@ -508,7 +512,11 @@ static void file_end(ks_t *s)
 static bool file_begin(ks_t *s)
 {
     s->file_passed = s->file_failed = 0;
-    s->rt = wasm_runtime_new(&kspec_config);
+    wasm_config_t cfg = kspec_config;
+    cfg.engine = s->engine;
+    s->rt = wasm_runtime_new(&cfg);
+    if (s->rt)
+        s->engine_used = wasm_runtime_set_engine(s->rt, (wasm_engine_t)s->engine);
     s->linker = s->rt ? wasm_linker_new(s->rt) : NULL;
     s->ex = s->rt ? wasm_exec_new(s->rt) : NULL;
     return s->linker && s->ex && spectest_define(s->rt, s->linker, spectest_print);
@@ -516,6 +524,9 @@ static bool file_begin(ks_t *s)
 
 static void file_report(ks_t *s)
 {
+    /* A second run (another tier) names only the files that failed. */
+    if (s->engine == WASM_ENGINE_INTERP && !s->file_failed)
+        return;
     kline_t l = {.n = 0};
     ln_s(&l, "kspec file ");
     ln_kstr(&l, s->file);
@@ -819,6 +830,12 @@ static wasm_module_t *load(ks_t *s, wasm_error_t *err)
     __builtin_memset(err, 0, sizeof *err);
     const kstr_t b = s->cmd->bytes;
     wasm_module_t *m = wasm_module_load(s->rt, b.p, b.n, err);
+    if (m) {
+        uint32_t nc, ni;
+        wasm_module_tiers(m, &nc, &ni);
+        s->fn_compiled += nc;
+        s->fn_interp += ni;
+    }
     if (!m && !err->message[0])
         __builtin_memcpy(err->message, "(no message)", 13);
     return m;
@@ -983,28 +1000,47 @@ static void run_file(ks_t *s, krd_t *r, const kcmd_t *file)
 
 int kspec_run(const uint8_t *blob, size_t len)
 {
+    return kspec_run_tier(blob, len, WASM_ENGINE_DEFAULT);
+}
+
+int kspec_run_tier(const uint8_t *blob, size_t len, uint32_t engine)
+{
     krd_t r;
     const char *why;
+    const char *tag = engine == WASM_ENGINE_INTERP ? "kspec interp" : "kspec";
     if (!check_blob(blob, len, &r, &why)) {
-        kprintf("kspec: bad blob: %s\n", why);
-        kprintf("kspec: 0 passed, 1 failed\n");
+        kprintf("%s: bad blob: %s\n", tag, why);
+        kprintf("%s: 0 passed, 1 failed\n", tag);
         return -1;
     }
     ks_t s;
     __builtin_memset(&s, 0, sizeof s);
     s.current = -1;
+    s.engine = engine;
+    s.tag = tag;
     kcmd_t file;
     while (rd_cmd(&r, &file) && file.op == KSPEC_FILE)
         run_file(&s, &r, &file);
     if (s.failed > KSPEC_SHOW)
-        kprintf("kspec: %d more failures not shown\n", s.failed - KSPEC_SHOW);
+        kprintf("%s: %d more failures not shown\n", tag, s.failed - KSPEC_SHOW);
     kline_t l = {.n = 0};
-    ln_s(&l, "kspec: ");
+    ln_s(&l, tag);
+    ln_s(&l, ": ");
     ln_u(&l, (uint64_t)s.files);
     ln_s(&l, " files, at most ");
     ln_u(&l, s.max_fuel);
     ln_s(&l, " safe points in one call");
     kprintf("%s\n", l.buf);
-    kprintf("kspec: %d passed, %d failed\n", s.passed, s.failed);
+    /* Which tier ran: the boot test requires compiled where the port has
+     * a back end. */
+    l.n = 0;
+    ln_s(&l, tag);
+    ln_s(&l, s.engine_used == WASM_ENGINE_COMPILED ? ": engine compiled, " : ": engine interp, ");
+    ln_u(&l, s.fn_compiled);
+    ln_s(&l, " functions compiled, ");
+    ln_u(&l, s.fn_interp);
+    ln_s(&l, " interpreted");
+    kprintf("%s\n", l.buf);
+    kprintf("%s: %d passed, %d failed\n", tag, s.passed, s.failed);
     return s.failed;
 }

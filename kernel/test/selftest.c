@@ -11,6 +11,7 @@
 #include <wasm/wasm.h>
 
 #include "core.h"
+#include "internal.h"   /* the engine's wasm_func_t: a compiled entry's address */
 #include "ktest.h"
 
 /* A test returns NULL on success or a reason. */
@@ -267,6 +268,68 @@ static const char *test_wasm(void)
     return why;
 }
 
+/* The compiled tier's code pages (docs/compiler.md, "The kernel"): a
+ * compiled function lies in a sealed code region, which kernel code (and
+ * so compiled code, which runs in the same mode) cannot write, and which
+ * is unmapped, its bytes counted off, when the module is freed. Where the
+ * port has no back end the runtime interprets and there is nothing to
+ * check. */
+static const char *jit_checks(wasm_module_t *m, wasm_instance_t *inst, wasm_exec_t *ex,
+                              uintptr_t *code)
+{
+    uint32_t nc, ni;
+    wasm_module_tiers(m, &nc, &ni);
+    if (nc == 0)
+        return "the default tier is compiled but no function of e2e.wasm was";
+    wasm_func_t *f = wasm_instance_func(inst, "prime_sum");
+    uintptr_t pc = f ? (uintptr_t)f->native : 0, base, end;
+    if (!pc)
+        return "prime_sum was not compiled";
+    if (!kwasm_code_region(pc, &base, &end) || mmu_translate(pc) == (uint64_t)-1)
+        return "prime_sum's code is not in a mapped, sealed code region";
+    if (!write_faults((volatile uint8_t *)pc) || !write_faults((volatile uint8_t *)base) ||
+        !write_faults((volatile uint8_t *)(end - 1)))
+        return "a compiled code page is writable";
+    *code = pc;
+    return e2e_checks(ex, inst);
+}
+
+static const char *test_jit(void)
+{
+    const uint8_t *bytes;
+    size_t len;
+    if (!bootimg_find("test/e2e.wasm", &bytes, &len))
+        return "e2e.wasm missing from the boot image";
+    wasm_runtime_t *rt = kwasm_runtime();
+    wasm_exec_t *ex = rt ? wasm_exec_new(rt) : NULL;
+    if (!ex) {
+        wasm_runtime_free(rt);
+        return "cannot create a runtime";
+    }
+    const char *why = NULL;
+    if (wasm_runtime_set_engine(rt, WASM_ENGINE_DEFAULT) == WASM_ENGINE_COMPILED) {
+        wasm_error_t err;
+        wasm_trap_t *trap = kmalloc(sizeof *trap);
+        size_t before = kwasm_code_bytes();
+        wasm_module_t *m = trap ? wasm_module_load(rt, bytes, len, &err) : NULL;
+        wasm_instance_t *inst = m ? wasm_instantiate(m, NULL, ex, &err, trap) : NULL;
+        uintptr_t code = 0;
+        why = !m ? "module did not load" : !inst ? "module did not instantiate"
+            : jit_checks(m, inst, ex, &code);
+        if (m && kwasm_code_bytes() <= before)
+            why = why ? why : "no code bytes counted for the module";
+        wasm_instance_free(inst);
+        wasm_module_free(m);
+        if (!why && code && (kwasm_code_region(code, NULL, NULL) ||
+                             mmu_translate(code) != (uint64_t)-1 || kwasm_code_bytes() != before))
+            why = "a freed module's code is still mapped or counted";
+        kfree(trap);
+    }
+    wasm_exec_free(ex);
+    wasm_runtime_free(rt);
+    return why;
+}
+
 static const struct {
     const char *name;
     selftest_fn fn;
@@ -279,6 +342,7 @@ static const struct {
     {"guardpage", test_fault_guard},
     {"wx", test_wx},
     {"wasm", test_wasm},
+    {"jit", test_jit},
 };
 
 int selftest_run(void)

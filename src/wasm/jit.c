@@ -337,11 +337,12 @@ void wasmi_jit_free(wasm_module_t *m)
 
 wasm_trap_kind_t wasmi_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
 {
-    if (!ex->native_lo) {
-        uintptr_t lo, hi;
-        wasm_plat_stack_bounds(&lo, &hi);
-        ex->native_lo = lo + JIT_NATIVE_MARGIN;
-    }
+    /* Asked at every entry: an exec context may run on another stack than
+     * last time (in the kernel, a domain's boot exec runs start functions
+     * on the boot stack and later calls on a thread's). */
+    uintptr_t lo, hi;
+    wasm_plat_stack_bounds(&lo, &hi);
+    ex->native_lo = lo + JIT_NATIVE_MARGIN;
     wasmi_ctl_t *base = ex->ctl_top;
     const wasmi_jit_t *j = f->inst->m->jit;
     uint32_t r = j->enter(ex, f, fp, f->native);

@@ -23,11 +23,15 @@ cd "$(dirname "$0")/../.."
 ARCHES=${*:-x86_64 aarch64 riscv64}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
 OUT=build/boot-tests
-SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm reset
+SELFTESTS="frames pagetables heap timer breakpoint guardpage wx wasm jit reset
  sched_sleep sched_priority sched_timeout sched_wake sched_fp sched_preempt sched_cpu"
 # The in-kernel spec run (build/modules/spec.bin) must pass at least this
 # many commands: a blob that shrank fails. Raise it when the suite grows.
 KSPEC_MIN=54040
+# Ports with a compiled tier (docs/compiler.md): the kernel runs Wasm
+# compiled by default there, and kspec runs twice, compiled and then on
+# the interpreter ("kspec interp"); elsewhere once, interpreted.
+JIT_ARCHES="x86_64"
 # Scenario domains of the boot manifest (user/test/scenario/).
 SCENARIOS="call trap buffer lease lend_ro_write blkio fsread fswrite fscrash fskill fsdir fsbadge rngget"
 # Modules in other languages (docs/languages.md): a Rust panic and an
@@ -40,7 +44,7 @@ SCENARIOS="$SCENARIOS vrng"
 # each must print "hostile NAME: contained" (its expected trap, the
 # neighbour answered every probe); bad.* must also be rejected at load in
 # exactly one "skipped: invalid" line.
-HOSTILE="loop bomb recurse recurse.big flood forge forge.ptr oob.load oob.load_huge oob.store
+HOSTILE="loop spin bomb recurse recurse.big flood forge forge.ptr oob.load oob.load_huge oob.store
  oob.copy oob.fill oob.init oob.table_get oob.table_set oob.table_copy oob.table_init
  oob.indirect sysctl sysctl.readonly sysctl.control confuse confuse.null bad.truncated bad.hugecount bad.leb_big bad.leb_long
  bad.brtable bad.locals bad.memlimit"
@@ -122,6 +126,21 @@ check_log() {
     kp=$(sed -nE 's/^kspec: ([0-9]+) passed, 0 failed$/\1/p' "$log" | head -1)
     if [ -n "$kp" ] && [ "$kp" -ge "$KSPEC_MIN" ]; then ok "$a kspec ($(grep -E '^kspec: [0-9]+ passed' "$log"))"
     else bad "$a kspec (want 0 failed, at least $KSPEC_MIN passed): $(grep -m1 -E '^kspec: [0-9]+ passed' "$log" || echo 'no summary line')"; fi
+    if [[ " $JIT_ARCHES " == *" $a "* ]]; then
+        # Compiled: most functions (SIMD and tail calls stay interpreted).
+        if grep -Eq '^kspec: engine compiled, [1-9][0-9]* functions compiled' "$log"; then
+            ok "$a kspec on the compiled tier ($(grep -m1 '^kspec: engine' "$log" | sed 's/^kspec: //'))"
+        else bad "$a kspec not on the compiled tier: $(grep -m1 '^kspec: engine' "$log" || echo 'no engine line')"; fi
+        kp=$(sed -nE 's/^kspec interp: ([0-9]+) passed, 0 failed$/\1/p' "$log" | head -1)
+        if [ -n "$kp" ] && [ "$kp" -ge "$KSPEC_MIN" ] && grep -q '^kspec interp: engine interp, 0 functions compiled' "$log"; then
+            ok "$a kspec on the interpreter ($(grep -E '^kspec interp: [0-9]+ passed' "$log"))"
+        else bad "$a kspec interp (want 0 failed, at least $KSPEC_MIN passed): $(grep -m1 -E '^kspec interp: [0-9]+ passed' "$log" || echo 'no summary line')"; fi
+    elif grep -q '^kspec: engine interp, 0 functions compiled' "$log"; then ok "$a kspec on the interpreter (no compiled tier)"
+    else bad "$a kspec engine line: $(grep -m1 '^kspec: engine' "$log" || echo 'none')"; fi
+    # engine= in the manifest: a bad value is refused in one clear line.
+    if [ "$(grep -c '^manifest:[0-9]*: badengine: bad value in engine=fast (engine=interp or engine=compiled)$' "$log")" = 1 ]; then
+        ok "$a manifest engine=fast refused"
+    else bad "$a manifest engine=fast not refused in one line"; fi
     if grep -qx "init: hello from init.wasm on $a" "$log"; then ok "$a init hello"
     else bad "$a init hello"; fi
     if grep -Eqx "athanor [0-9.]+ $a: booted in [0-9]+ ms, [0-9]+ KiB free" "$log"; then ok "$a booted line"
@@ -190,8 +209,9 @@ check_log() {
 
 # Number of checks one arch contributes (for a missing port or build failure).
 nchecks() {
-    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 18))
+    local n=$(($(echo $SELFTESTS $SCENARIOS  $HOSTILE | wc -w) + 20))
     [ "$1" = x86_64 ] && n=$((n + 1))
+    [[ " $JIT_ARCHES " == *" $1 "* ]] && n=$((n + 1))
     echo $n
 }
 

@@ -202,6 +202,23 @@ void mmu_flush(uintptr_t va, size_t size)
     remap_drain();
 }
 
+/* The instruction cache is not coherent with data stores: clean the
+ * data cache lines to the point of unification, invalidate the
+ * instruction cache lines, and resynchronise the fetch stream. Line sizes
+ * come from CTR_EL0 (DminLine bits 16-19, IminLine bits 0-3, log2 of
+ * words). */
+void arch_code_sync(uintptr_t va, size_t size)
+{
+    uint64_t ctr = A64_SYSREG_READ(ctr_el0);
+    uintptr_t dline = 4UL << ((ctr >> 16) & 15), iline = 4UL << (ctr & 15);
+    for (uintptr_t a = va & ~(dline - 1); a < va + size; a += dline)
+        __asm__ volatile("dc cvau, %0" ::"r"(a) : "memory");
+    __asm__ volatile("dsb ish" ::: "memory");
+    for (uintptr_t a = va & ~(iline - 1); a < va + size; a += iline)
+        __asm__ volatile("ic ivau, %0" ::"r"(a) : "memory");
+    __asm__ volatile("dsb ish\n\tisb" ::: "memory");
+}
+
 uint64_t mmu_translate(uintptr_t va)
 {
     if (va < KERN_PHYS_MAP)

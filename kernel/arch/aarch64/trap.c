@@ -120,8 +120,11 @@ void aarch64_exception(a64_frame_t *f, unsigned kind)
                       36, regnames, f->x };
     if (type == 0 && kind < 8)
         classify(f, &t);
-    if (t.cls == TRAP_PAGE_FAULT && trap_fixup(&t)) {
-        depth--;    /* copy-on-write fixed: retry at the same elr */
+    uintptr_t fixed_pc = 0;
+    if (t.cls == TRAP_PAGE_FAULT && trap_fixup(&t, &fixed_pc)) {
+        if (fixed_pc)
+            f->elr = fixed_pc;   /* compiled Wasm out of bounds: its trap stub */
+        depth--;    /* else copy-on-write fixed: retry at the same elr */
         return;
     }
     uintptr_t resume = trap_resume_pc;

@@ -184,8 +184,12 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
         t.name = "arithmetic (SIGFPE)";
         break;
     }
-    if (t.cls == TRAP_PAGE_FAULT && trap_fixup(&t))
-        return;     /* copy-on-write fixed: the write is retried */
+    uintptr_t fixed_pc = 0;
+    if (t.cls == TRAP_PAGE_FAULT && trap_fixup(&t, &fixed_pc)) {
+        if (fixed_pc)     /* compiled Wasm out of bounds: its trap stub */
+            g[REG_RIP] = (greg_t)fixed_pc;
+        return;     /* else copy-on-write fixed: the write is retried */
+    }
     if (!trap_exception(&t))
         return;
     if (t.cls != TRAP_BREAKPOINT)
@@ -324,6 +328,12 @@ void mmu_flush(uintptr_t va, size_t size)
 {
     (void)va, (void)size;
     remap_drain();
+}
+
+/* The host is x86_64: instruction fetch is coherent with stores. */
+void arch_code_sync(uintptr_t va, size_t size)
+{
+    (void)va, (void)size;
 }
 
 uint64_t mmu_translate(uintptr_t va)

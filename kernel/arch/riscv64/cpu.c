@@ -176,9 +176,14 @@ static void exception(rv_frame_t *tf)
         t.pc = rv_percpu.outer_sepc;
         t.addr = rv_percpu.outer_stval;
     }
-    /* A copy-on-write fault is fixed and retried at the same sepc. */
-    if (rv_percpu.depth <= 1 && trap_fixup(&t))
+    /* A copy-on-write fault is fixed and retried at the same sepc; an
+     * out-of-bounds access by compiled Wasm resumes at its trap stub. */
+    uintptr_t fixed_pc = 0;
+    if (rv_percpu.depth <= 1 && trap_fixup(&t, &fixed_pc)) {
+        if (fixed_pc)
+            tf->sepc = fixed_pc;
         return;
+    }
     if (!trap_exception(&t))
         panic("rv_trap: %s at %#lx", t.name, (unsigned long)tf->sepc);
     if (t.cls == TRAP_BREAKPOINT) {

@@ -259,6 +259,14 @@ void mmu_flush(uintptr_t va, size_t size)
     sfence_all();
 }
 
+/* Instruction fetch does not see stores until a fence.i on this hart
+ * (Athanor runs on one). */
+void arch_code_sync(uintptr_t va, size_t size)
+{
+    (void)va, (void)size;
+    __asm__ volatile("fence.i" ::: "memory");
+}
+
 /* Walks the active table (satp), so it also works under the boot table. */
 uint64_t mmu_translate(uintptr_t va)
 {

@@ -185,6 +185,13 @@ void mmu_flush(uintptr_t va, size_t size)
         invlpg(a);
 }
 
+/* x86 keeps instruction fetch coherent with stores; the remap that made
+ * the code executable already flushed the TLB. */
+void arch_code_sync(uintptr_t va, size_t size)
+{
+    (void)va, (void)size;
+}
+
 uint64_t mmu_translate(uintptr_t va)
 {
     uint64_t *t = phys_to_virt(root_now());

@@ -77,9 +77,14 @@ static void exception(x86_frame_t *f)
         .nregs = cr2 ? 22 : 21,
         .regnames = reg_names, .regs = regs,
     };
-    /* A copy-on-write fault is fixed and retried at the same rip. */
-    if (f->vector == 14 && trap_fixup(&t))
+    /* A copy-on-write fault is fixed and retried at the same rip; an
+     * out-of-bounds access by compiled Wasm resumes at its trap stub. */
+    uintptr_t fixed_pc = 0;
+    if (f->vector == 14 && trap_fixup(&t, &fixed_pc)) {
+        if (fixed_pc)
+            f->rip = fixed_pc;
         return;
+    }
     if (!trap_exception(&t))
         panic("x86_trap: unexpected %s", t.name);
     /* Expected: a breakpoint resumes after int3 (rip already points

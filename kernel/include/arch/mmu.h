@@ -51,6 +51,14 @@ uint64_t mmu_remap(uintptr_t va, uint64_t pa, unsigned flags);
 /* Ends a run of mmu_remap calls within [va, va+size): flushes the TLB. */
 void mmu_flush(uintptr_t va, size_t size);
 
+/* Makes instructions just written at [va, va+size) (through this same
+ * mapping, before it became executable; the TLB already flushed) visible
+ * to instruction fetch on every CPU: nothing on x86_64 (coherent caches),
+ * clean to the point of unification and invalidate the instruction cache
+ * on aarch64 (dc cvau, ic ivau, dsb, isb), fence.i on riscv64. The
+ * compiled tier's code pages call it when sealed (wasm_platform.c). */
+void arch_code_sync(uintptr_t va, size_t size);
+
 /* Physical address of a mapped virtual address, or (uint64_t)-1. */
 uint64_t mmu_translate(uintptr_t va);
 

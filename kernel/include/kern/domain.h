@@ -108,6 +108,7 @@ typedef struct domain {
     char entry[DOMAIN_NAME_MAX];    /* export its first thread runs */
     int prio;
     uint32_t flags;                 /* DOMAIN_REENTRANT */
+    uint32_t engine;                /* wasm_engine_t of its module (manifest engine=) */
     domain_limits_t lim;
     domain_state_t state;
     struct wasm_module *mod;

@@ -34,10 +34,12 @@ typedef struct trap_info {
 bool trap_exception(const trap_info_t *t);
 
 /* Ports call this first for every page fault (before trap_exception):
- * true when the fault was a copy-on-write write to a snapshotted linear
- * memory that is now fixed, and the port must resume AT the faulting
- * instruction (same pc, nothing else changed). */
-bool trap_fixup(const trap_info_t *t);
+ * true when the fault is handled. *resume_pc 0: a copy-on-write write to
+ * a snapshotted linear memory (or a write to a read-only lend) is fixed
+ * and the port must resume AT the faulting instruction (same pc, nothing
+ * else changed). Otherwise compiled Wasm touched a guard region (out of
+ * bounds): the port resumes at *resume_pc, the code's trap stub. */
+bool trap_fixup(const trap_info_t *t, uintptr_t *resume_pc);
 
 /* Self-tests: expect one trap of class cls; if resume_pc is non-zero the
  * port resumes there (it must be the address of a function-local label or a
