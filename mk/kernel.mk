@@ -53,7 +53,7 @@ KCORE_SRC := $(addprefix kernel/core/,bootimg.c cap.c dev.c devices.c domain.c h
                supervise.c sysctl.c time.c trap.c vm.c wasiprog.c wasm_platform.c)
 # The WASI layer (docs/wasi.md), the same files the hosted runner links.
 KWASI_SRC := $(addprefix src/wasi/,wasi.c wasi_fd.c wasi_path.c)
-KTEST_HARNESS := $(addprefix kernel/test/,faultcamp.c hostile.c ipcbench.c join.c ktest.c kspec.c \
+KTEST_HARNESS := $(addprefix kernel/test/,faultcamp.c hostile.c ipcbench.c jitbench.c join.c ktest.c kspec.c \
                    resetbench.c scenario.c selftest.c selftest_fault.c selftest_sched.c spectest.c)
 # The fault campaign's core and mutator, shared with the hosted campaign (tools/faults/).
 KTEST_FAULTS := tools/faults/campaign.c tools/faults/wmut.c

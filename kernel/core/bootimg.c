@@ -93,6 +93,18 @@ bool bootimg_check(void)
     return ok;
 }
 
+bool bootimg_entry(uint32_t i, const char **name, const uint8_t **data, size_t *len)
+{
+    uint32_t n;
+    if (!header_ok(&n) || i >= n)
+        return false;
+    const uint8_t *e = bootimg_start + BI_HDR + (size_t)i * BI_ENT;
+    *name = (const char *)e;
+    *data = bootimg_start + rd32(e + BI_NAME);
+    *len = rd32(e + BI_NAME + 4);
+    return true;
+}
+
 bool bootimg_find(const char *name, const uint8_t **data, size_t *len)
 {
     uint32_t n;

@@ -26,6 +26,7 @@ bool str_has_word(const char *s, const char *word);
 bool bootimg_check(void);               /* prints one line per problem */
 bool bootimg_find(const char *name, const uint8_t **data, size_t *len);
 size_t bootimg_size(void);
+bool bootimg_entry(uint32_t i, const char **name, const uint8_t **data, size_t *len);   /* i-th, in order */
 
 /* stack.c: kernel stacks and the bounds of the stack we run on. */
 void kstack_run(size_t size, void (*fn)(void *), void *arg);
@@ -65,6 +66,10 @@ struct wasm_runtime *kwasm_runtime(void);
 /* The wasm_bounds_t the kernel's runtimes use (guard regions or explicit
  * checks, by the size of the VM range). */
 uint32_t kwasm_bounds(void);
+/* The default tier (a wasm_engine_t) of kwasm_runtime and of domains
+ * without engine=; athanor.engine= on the command line sets it. */
+void kwasm_set_engine(uint32_t engine);
+uint32_t kwasm_engine(void);
 /* A page fault at addr inside a snapshotted linear memory: true when the
  * engine made the page writable (copy-on-write) and the write may retry. */
 bool kwasm_write_fault(uintptr_t addr);

@@ -109,7 +109,8 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
     /* Its tier (engine=): the runtime's setting for this load only; a
      * module is shared only with domains of the same tier. */
     wasm_runtime_t *rt = d->sys->rt;
-    if (wasm_runtime_set_engine(rt, (wasm_engine_t)d->engine) != WASM_ENGINE_COMPILED &&
+    wasm_engine_t tier = (wasm_engine_t)(d->engine ? d->engine : kwasm_engine());
+    if (wasm_runtime_set_engine(rt, tier) != WASM_ENGINE_COMPILED &&
         d->engine == WASM_ENGINE_COMPILED)
         kprintf("athanor: module %s (%s): engine=compiled: no compiled tier on %s, interpreted\n",
                 d->name, file, arch_name());
@@ -118,7 +119,7 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
             d->mod = wasm_module_reuse(e->mod, rt, bytes, len);
     if (!d->mod)
         d->mod = wasm_module_load(rt, bytes, len, &err);
-    wasm_runtime_set_engine(rt, WASM_ENGINE_DEFAULT);
+    wasm_runtime_set_engine(rt, (wasm_engine_t)kwasm_engine());
     if (!d->mod) {
         kprintf("athanor: module %s (%s): skipped: invalid: %s\n", d->name, file, err.message);
         return false;

@@ -25,6 +25,7 @@
 #include <kern/sched.h>
 #include <kern/sysctl.h>
 #include <kern/wasiprog.h>
+#include <wasm/wasm.h>
 
 #include "core.h"
 #ifdef ATHANOR_TEST
@@ -125,9 +126,31 @@ static void read_epoch(const char *cmdline)
         }
 }
 
+/* athanor.engine=interp|compiled: the default tier of the kernel's Wasm
+ * (domains without engine= in the manifest, docs/compiler.md). */
+static void read_engine(const char *cmdline)
+{
+    static const char key[] = "athanor.engine=";
+    for (const char *p = cmdline; *p; p++)
+        if ((p == cmdline || p[-1] == ' ') && !memcmp(p, key, sizeof key - 1)) {
+            p += sizeof key - 1;
+            size_t n = 0;
+            while (p[n] && p[n] != ' ')
+                n++;
+            if (n == 6 && !memcmp(p, "interp", 6))
+                kwasm_set_engine(WASM_ENGINE_INTERP);
+            else if (n == 8 && !memcmp(p, "compiled", 8))
+                kwasm_set_engine(WASM_ENGINE_COMPILED);
+            else
+                kprintf("athanor: athanor.engine=%.*s: not interp or compiled, ignored\n", (int)n, p);
+            return;
+        }
+}
+
 static void read_cmd(const char *cmdline)
 {
     read_epoch(cmdline);
+    read_engine(cmdline);
     static const char key[] = "athanor.cmd=";
     const char *p = cmdline;
     for (; *p; p++)
@@ -265,6 +288,8 @@ static void stage2(void *arg)
     int faults = faultcamp_run(st->cmdline);   /* athanor.faults=N: the campaign, then off */
     if (faults >= 0)
         arch_poweroff(faults);
+    if (str_has_word(st->cmdline, "athanor.bench-jit"))   /* the compile bench, then off */
+        arch_poweroff(jitbench_run());
     if (str_has_word(st->cmdline, "athanor.bench-fs"))   /* the file bench, then off */
         arch_poweroff(scenario_run_named("fsbench", 600000));
     if (str_has_word(st->cmdline, "athanor.bench"))   /* the IPC bench, then off */

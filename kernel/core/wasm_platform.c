@@ -293,6 +293,21 @@ bool kwasm_code_region(uintptr_t pc, uintptr_t *base, uintptr_t *end)
 #define KWASM_GUARD_BYTES ((8ull << 30) + (64u << 10))
 #define KWASM_GUARDED_MIN 1024u
 
+/* The tier of the kernel's runtimes and of domains without engine=:
+ * compiled where the port has a back end, unless the command line says
+ * athanor.engine=interp (main.c; for measuring one against the other). */
+static uint32_t kwasm_engine_default = WASM_ENGINE_DEFAULT;
+
+void kwasm_set_engine(uint32_t engine)
+{
+    kwasm_engine_default = engine;
+}
+
+uint32_t kwasm_engine(void)
+{
+    return kwasm_engine_default;
+}
+
 uint32_t kwasm_bounds(void)
 {
     uint64_t range = (uint64_t)(KERN_VM_END - KERN_VM_BASE);
@@ -310,6 +325,7 @@ wasm_runtime_t *kwasm_runtime(void)
         .max_memory_pages = 1024,      /* 64 MiB per memory */
         .max_table_elems = 1u << 16,
         .bounds = kwasm_bounds(),
+        .engine = kwasm_engine_default,
     };
     return wasm_runtime_new(&cfg);
 }

@@ -47,6 +47,9 @@ int hostile_run(void);
 
 /* ipcbench.c: "athanor.bench": prints the "ipc: ..." line; 0, or 1 on failure. */
 int ipcbench_run(void);
+/* jitbench.c: "athanor.bench-jit": load speed of both tiers ("jit: ..."
+ * lines); 0, or 1 on failure. */
+int jitbench_run(void);
 
 /* resetbench.c: "athanor.bench-reset": reset, memcpy, instantiation and
  * restart figures, ending with the "reset: ..." line; 0, or 1 on failure. */

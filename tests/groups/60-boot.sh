@@ -46,7 +46,7 @@ SCENARIOS="$SCENARIOS vrng"
 # exactly one "skipped: invalid" line.
 HOSTILE="loop spin bomb recurse recurse.big flood forge forge.ptr oob.load oob.load_huge oob.store
  oob.copy oob.fill oob.init oob.table_get oob.table_set oob.table_copy oob.table_init
- oob.indirect sysctl sysctl.readonly sysctl.control confuse confuse.null bad.truncated bad.hugecount bad.leb_big bad.leb_long
+ oob.indirect escape.reach escape.wrap escape.grow escape.indirect escape.brtable sysctl sysctl.readonly sysctl.control confuse confuse.null bad.truncated bad.hugecount bad.leb_big bad.leb_long
  bad.brtable bad.locals bad.memlimit"
 mkdir -p "$OUT"
 pass=0

@@ -68,6 +68,7 @@ W uint64_t timer_now_ns(void)
 W bool cpu_irq_save(void) { return false; }
 W void cpu_irq_restore(bool was) { (void)was; }
 W const char *arch_name(void) { return "hosted-test"; }
+W uint32_t kwasm_engine(void) { return 0; }   /* WASM_ENGINE_DEFAULT */
 /* The device side of the machine (kernel/core/dev.c's): no interrupt
  * controller, no port I/O, no serial console; the console bytes dev.c would
  * send to the UART go nowhere (kprintf below keeps the log). test_dev.c

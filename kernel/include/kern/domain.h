@@ -190,6 +190,9 @@ void domain_relist(domain_t *d);
 /* Validates and instantiates the module bytes (start function on the boot
  * exec); prints one line saying so or why not (file names the bytes). */
 bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len);
+/* The tier (wasm_engine_t) of domains without engine= (wasm_platform.c;
+ * athanor.engine= on the command line). */
+uint32_t kwasm_engine(void);
 domain_t *domain_find(domsys_t *sys, const char *name);
 /* Stop: calls into it fail with IPC_ESTOPPED; start: callable again. */
 void domain_stop(domain_t *d);
