@@ -57,18 +57,13 @@ sdk: $(SDK_LIB)
 #   make ARCH=x86_64|aarch64|riscv64 KTEST=1 bench-ipc-qemu
 
 # "athanor.bench-jit": kernel/test/jitbench.c, the compiled tier's load
-# speed in the kernel (docs/compiler.md); then the boot line of a boot on
-# each tier (athanor.engine=, the test manifest's domains: boot to init).
-#   make ARCH=x86_64|aarch64|riscv64 bench-jit-qemu
+# speed in the kernel, then boot to init on each tier (scripts/bench-jit.sh,
+# docs/compiler.md).
+#   make ARCH=x86_64|aarch64|riscv64 bench-jit-qemu [JIT_BOOTS=5]
 .PHONY: bench-jit-qemu
 ifeq ($(KTEST),1)
 bench-jit-qemu: kernel
-	@timeout -k 5 300 $(QEMU_CMD) $(ARCH_IMAGE) -append athanor.bench-jit </dev/null 2>&1 | \
-	    tr -d '\r' | grep -E '^jit|FAILED|panic'
-	@for e in compiled interp; do \
-	    timeout -k 5 120 $(QEMU_CMD) $(ARCH_IMAGE) -append "athanor.engine=$$e athanor.bench-jit" \
-	        </dev/null 2>&1 | tr -d '\r' | grep -E 'booted in' | sed "s/^/jit: athanor.engine=$$e: /"; \
-	done
+	@bash scripts/bench-jit.sh $(QEMU_CMD) $(ARCH_IMAGE)
 else
 bench-jit-qemu:
 	@$(MAKE) --no-print-directory KTEST=1 bench-jit-qemu

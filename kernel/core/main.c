@@ -288,6 +288,8 @@ static void stage2(void *arg)
     int faults = faultcamp_run(st->cmdline);   /* athanor.faults=N: the campaign, then off */
     if (faults >= 0)
         arch_poweroff(faults);
+    if (str_has_word(st->cmdline, "athanor.bench-boot"))  /* boot to init, then off */
+        arch_poweroff(0);
     if (str_has_word(st->cmdline, "athanor.bench-jit"))   /* the compile bench, then off */
         arch_poweroff(jitbench_run());
     if (str_has_word(st->cmdline, "athanor.bench-fs"))   /* the file bench, then off */
