@@ -226,8 +226,9 @@ static void print_boot_line(void)
     kprintf("athanor %s %s: booted in %llu ms, %zu KiB free\n", ATHANOR_VERSION, arch_name(),
             (unsigned long long)ms, free_kib);
     size_t used = (pmm_total_count() - pmm_free_count()) * 4;
-    kprintf("athanor: memory: %zu KiB of %zu KiB in use (heap %zu KiB), boot image %zu bytes\n",
-            used, pmm_total_count() * 4, heap_bytes() / 1024, bootimg_size());
+    kprintf("athanor: memory: %zu KiB of %zu KiB in use (heap %zu KiB, compiled code %zu KiB), "
+            "boot image %zu bytes\n", used, pmm_total_count() * 4, heap_bytes() / 1024,
+            kwasm_code_bytes() / 1024, bootimg_size());
 }
 
 #ifndef ATHANOR_TEST

@@ -284,15 +284,6 @@ bool kwasm_code_region(uintptr_t pc, uintptr_t *base, uintptr_t *end)
     return false;
 }
 
-/* How compiled code checks memory bounds in the kernel. A guarded memory
- * reserves 8 GiB + 64 KiB of the VM range (only its pages in use are
- * mapped); guard regions are used where the range holds at least
- * KWASM_GUARDED_MIN of them (x86_64: 62 TiB, about 7,900; aarch64: 127
- * TiB), else explicit checks (riscv64's Sv39 range of 188 GiB would hold
- * 23). docs/compiler.md, "The kernel". */
-#define KWASM_GUARD_BYTES ((8ull << 30) + (64u << 10))
-#define KWASM_GUARDED_MIN 1024u
-
 /* The tier of the kernel's runtimes and of domains without engine=:
  * compiled where the port has a back end, unless the command line says
  * athanor.engine=interp (main.c; for measuring one against the other). */
@@ -308,6 +299,15 @@ uint32_t kwasm_engine(void)
     return kwasm_engine_default;
 }
 
+/* How compiled code checks memory bounds in the kernel. A guarded memory
+ * reserves 8 GiB + 64 KiB of the VM range (only its pages in use are
+ * mapped); guard regions are used where the range holds at least
+ * KWASM_GUARDED_MIN of them (x86_64: 62 TiB, about 7,900; aarch64: 127
+ * TiB), else explicit checks (riscv64's Sv39 range of 188 GiB would hold
+ * 23). docs/compiler.md, "The kernel". */
+#define KWASM_GUARD_BYTES ((8ull << 30) + (64u << 10))
+#define KWASM_GUARDED_MIN 1024u
+
 uint32_t kwasm_bounds(void)
 {
     uint64_t range = (uint64_t)(KERN_VM_END - KERN_VM_BASE);
@@ -316,7 +316,8 @@ uint32_t kwasm_bounds(void)
 }
 
 /* The kernel's runtime: modest limits, since every byte of the value stack
- * is committed memory and each linear memory reserves its maximum. */
+ * is committed memory and each linear memory reserves its maximum (with
+ * guard regions, 8 GiB of address space: only its used pages are mapped). */
 wasm_runtime_t *kwasm_runtime(void)
 {
     wasm_config_t cfg = {
