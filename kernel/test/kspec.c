@@ -362,6 +362,7 @@ typedef struct ks {
     int passed, failed, file_passed, file_failed, files;
     uint64_t max_fuel;       /* most safe points one call or instantiation used */
     uint32_t engine;         /* wasm_engine_t of every runtime of the run */
+    uint32_t bounds;         /* and its wasm_bounds_t */
     const char *tag;         /* "kspec", or "kspec interp" for a second run */
     uint32_t engine_used;    /* the tier the runtimes had (DEFAULT resolved) */
     uint64_t fn_compiled, fn_interp;   /* defined functions of loaded modules, by tier */
@@ -514,6 +515,7 @@ static bool file_begin(ks_t *s)
     s->file_passed = s->file_failed = 0;
     wasm_config_t cfg = kspec_config;
     cfg.engine = s->engine;
+    cfg.bounds = s->bounds;
     s->rt = wasm_runtime_new(&cfg);
     if (s->rt)
         s->engine_used = wasm_runtime_set_engine(s->rt, (wasm_engine_t)s->engine);
@@ -1000,10 +1002,10 @@ static void run_file(ks_t *s, krd_t *r, const kcmd_t *file)
 
 int kspec_run(const uint8_t *blob, size_t len)
 {
-    return kspec_run_tier(blob, len, WASM_ENGINE_DEFAULT);
+    return kspec_run_tier(blob, len, WASM_ENGINE_DEFAULT, WASM_BOUNDS_DEFAULT);
 }
 
-int kspec_run_tier(const uint8_t *blob, size_t len, uint32_t engine)
+int kspec_run_tier(const uint8_t *blob, size_t len, uint32_t engine, uint32_t bounds)
 {
     krd_t r;
     const char *why;
@@ -1017,6 +1019,7 @@ int kspec_run_tier(const uint8_t *blob, size_t len, uint32_t engine)
     __builtin_memset(&s, 0, sizeof s);
     s.current = -1;
     s.engine = engine;
+    s.bounds = bounds;
     s.tag = tag;
     kcmd_t file;
     while (rd_cmd(&r, &file) && file.op == KSPEC_FILE)

@@ -56,14 +56,14 @@ static int run_kspec(void)
         kprintf("kspec: spec.bin missing from the boot image\n");
         return 1;
     }
-    int failures = kspec_run(blob, len) ? 1 : 0;
+    int failures = kspec_run_tier(blob, len, WASM_ENGINE_DEFAULT, kwasm_bounds()) ? 1 : 0;
     /* Where the default tier is compiled, the interpreter gets its own
      * run: both tiers hold the pin (tests/groups/60-boot.sh). */
-    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wasm_runtime_t *rt = kwasm_runtime();
     bool compiled = rt && wasm_runtime_set_engine(rt, WASM_ENGINE_DEFAULT) == WASM_ENGINE_COMPILED;
     wasm_runtime_free(rt);
     if (compiled)
-        failures += kspec_run_tier(blob, len, WASM_ENGINE_INTERP) ? 1 : 0;
+        failures += kspec_run_tier(blob, len, WASM_ENGINE_INTERP, kwasm_bounds()) ? 1 : 0;
     return failures;
 }
 

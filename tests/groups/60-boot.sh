@@ -31,7 +31,7 @@ KSPEC_MIN=54040
 # Ports whose kernel must compile (docs/compiler.md): Wasm runs compiled by
 # default there. Wherever the kernel says its kspec ran compiled, kspec
 # runs a second time on the interpreter ("kspec interp") and must pass too.
-JIT_ARCHES="x86_64 aarch64"
+JIT_ARCHES="x86_64 aarch64 riscv64"
 # Scenario domains of the boot manifest (user/test/scenario/).
 SCENARIOS="call trap buffer lease lend_ro_write blkio fsread fswrite fscrash fskill fsdir fsbadge rngget"
 # Modules in other languages (docs/languages.md): a Rust panic and an

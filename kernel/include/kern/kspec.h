@@ -74,11 +74,13 @@ enum { KSPEC_I8X16 = 0, KSPEC_I16X8, KSPEC_I32X4, KSPEC_I64X2, KSPEC_F32X4, KSPE
  * (then nothing runs and the last line is "kspec: 0 passed, 1 failed").
  * The blob may be unaligned and must stay valid during the call. */
 int kspec_run(const uint8_t *blob, size_t len);
-/* The same on one tier (a wasm_engine_t): WASM_ENGINE_DEFAULT is
- * kspec_run; WASM_ENGINE_INTERP prefixes its lines "kspec interp" and
- * prints per-file lines only for files with failures. Both end with a
- * line "<tag>: engine compiled|interp, C functions compiled, I
- * interpreted" before the totals. */
-int kspec_run_tier(const uint8_t *blob, size_t len, uint32_t engine);
+/* The same on one tier (a wasm_engine_t) with compiled code's bounds
+ * checks (a wasm_bounds_t: the kernel passes its own choice, explicit
+ * where its address space cannot give every memory 8 GiB):
+ * WASM_ENGINE_DEFAULT is kspec_run; WASM_ENGINE_INTERP prefixes its lines
+ * "kspec interp" and prints per-file lines only for files with failures.
+ * Both end with a line "<tag>: engine compiled|interp, C functions
+ * compiled, I interpreted" before the totals. */
+int kspec_run_tier(const uint8_t *blob, size_t len, uint32_t engine, uint32_t bounds);
 
 #endif
