@@ -111,19 +111,6 @@ static uint64_t run_e2e(wasm_engine_t engine)
     return ns;
 }
 
-/* (func (export "f") (param i32) (result i32)
- *   (if (result i32) (local.get 0)
- *     (then (i32.add (call 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 1)))
- *     (else (i32.const 0)))) */
-static const uint8_t depth_wasm[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
-    0x03, 0x02, 0x01, 0x00,
-    0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00,
-    0x0a, 0x16, 0x01, 0x14, 0x00, 0x20, 0x00, 0x04, 0x7f, 0x20, 0x00, 0x41, 0x01, 0x6b,
-    0x10, 0x00, 0x41, 0x01, 0x6a, 0x05, 0x41, 0x00, 0x0b, 0x0b,
-};
-
 #define JITB_DRIVER_STACK (128u * 1024u)
 
 typedef struct depth_probe {
@@ -139,7 +126,7 @@ static uint32_t deepest(wasm_engine_t engine)
     wasm_exec_t *ex = rt ? wasm_exec_new(rt) : NULL;
     if (ex)
         wasm_runtime_set_engine(rt, engine);
-    wasm_module_t *m = ex ? wasm_module_load(rt, depth_wasm, sizeof depth_wasm, &err) : NULL;
+    wasm_module_t *m = ex ? wasm_module_load(rt, depth_wasm, depth_wasm_len, &err) : NULL;
     wasm_instance_t *inst = m ? wasm_instantiate(m, NULL, ex, &err, NULL) : NULL;
     wasm_func_t *f = inst ? wasm_instance_func(inst, "f") : NULL;
     for (uint32_t hi = 1u << 16; f && lo + 1 < hi;) {

@@ -36,6 +36,9 @@ int selftest_fault(void);
 /* tests/kernel/reset.wat (selftest_fault.c): 32 pages, poke/peek/g/tclear/tcall. */
 extern const uint8_t reset_wasm[];
 extern const size_t reset_wasm_len;
+/* selftest.c: f(n) recurses n deep and returns n (stack depth checks). */
+extern const uint8_t depth_wasm[];
+extern const size_t depth_wasm_len;
 
 /* scenario.c: the manifest's scenario domains; one domain's entry run the
  * same way, by name ("athanor.bench-fs" runs fsbench): 0 when it passed. */

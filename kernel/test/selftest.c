@@ -7,6 +7,7 @@
 #include <arch/mmu.h>
 #include <arch/timer.h>
 #include <kern/kernel.h>
+#include <kern/sched.h>
 #include <kern/trap.h>
 #include <wasm/wasm.h>
 
@@ -268,6 +269,82 @@ static const char *test_wasm(void)
     return why;
 }
 
+/* (func (export "f") (param i32) (result i32)
+ *   (if (result i32) (local.get 0)
+ *     (then (i32.add (call 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 1)))
+ *     (else (i32.const 0)))) */
+const uint8_t depth_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
+    0x03, 0x02, 0x01, 0x00,
+    0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00,
+    0x0a, 0x16, 0x01, 0x14, 0x00, 0x20, 0x00, 0x04, 0x7f, 0x20, 0x00, 0x41, 0x01, 0x6b,
+    0x10, 0x00, 0x41, 0x01, 0x6a, 0x05, 0x41, 0x00, 0x0b, 0x0b,
+};
+const size_t depth_wasm_len = sizeof depth_wasm;
+
+/* Compiled frames live on the kernel stack: on a driver-sized stack
+ * (128 KiB) a recursion the interpreter finishes (4,095 calls, under the
+ * kernel's call-depth limit) must trap "stack exhausted" compiled, before
+ * it reaches the stack's guard page, while a shallow one still runs. */
+#define JIT_DEPTH_STACK (128u * 1024u)
+#define JIT_DEPTH_DEEP 4095u
+#define JIT_DEPTH_SHALLOW 500u
+
+typedef struct jit_depth {
+    sched_join_t join;
+    const char *why;
+} jit_depth_t;
+
+static wasm_trap_kind_t depth_call(wasm_engine_t engine, uint32_t n, uint64_t *r)
+{
+    wasm_error_t err;
+    wasm_trap_kind_t k = WASM_TRAP_HOST;
+    wasm_runtime_t *rt = kwasm_runtime();
+    wasm_exec_t *ex = rt ? wasm_exec_new(rt) : NULL;
+    if (ex)
+        wasm_runtime_set_engine(rt, engine);
+    wasm_module_t *m = ex ? wasm_module_load(rt, depth_wasm, depth_wasm_len, &err) : NULL;
+    wasm_instance_t *inst = m ? wasm_instantiate(m, NULL, ex, &err, NULL) : NULL;
+    wasm_func_t *f = inst ? wasm_instance_func(inst, "f") : NULL;
+    uint64_t a[1] = {n};
+    *r = 0;
+    if (f && (engine == WASM_ENGINE_INTERP || f->native))
+        k = wasm_call(ex, f, a, r, NULL);
+    wasm_instance_free(inst);
+    wasm_module_free(m);
+    if (ex)
+        wasm_exec_free(ex);
+    wasm_runtime_free(rt);
+    return k;
+}
+
+static void jit_depth_thread(void *arg)
+{
+    jit_depth_t *d = arg;
+    uint64_t r;
+    if (depth_call(WASM_ENGINE_INTERP, JIT_DEPTH_DEEP, &r) != WASM_OK || r != JIT_DEPTH_DEEP)
+        d->why = "the interpreter did not finish the deep recursion";
+    else if (depth_call(WASM_ENGINE_COMPILED, JIT_DEPTH_SHALLOW, &r) != WASM_OK ||
+             r != JIT_DEPTH_SHALLOW)
+        d->why = "a shallow compiled recursion did not run";
+    else if (depth_call(WASM_ENGINE_COMPILED, JIT_DEPTH_DEEP, &r) != WASM_TRAP_STACK_EXHAUSTED)
+        d->why = "a compiled recursion deeper than the stack did not trap stack exhausted";
+    sched_join_signal(&d->join);
+    thread_exit();
+}
+
+static const char *jit_depth_checks(void)
+{
+    static jit_depth_t d;
+    d = (jit_depth_t){0};
+    if (!thread_create(NULL, "jitdepth", 4, jit_depth_thread, &d, JIT_DEPTH_STACK))
+        return "no thread for the stack check";
+    if (!sched_join_wait(&d.join, 1, timer_now_ns() + 30000000000ull))
+        return "the stack check did not finish";
+    return d.why;
+}
+
 /* The compiled tier's code pages (docs/compiler.md, "The kernel"): a
  * compiled function lies in a sealed code region, which kernel code (and
  * so compiled code, which runs in the same mode) cannot write, and which
@@ -291,7 +368,8 @@ static const char *jit_checks(wasm_module_t *m, wasm_instance_t *inst, wasm_exec
         !write_faults((volatile uint8_t *)(end - 1)))
         return "a compiled code page is writable";
     *code = pc;
-    return e2e_checks(ex, inst);
+    const char *why = e2e_checks(ex, inst);
+    return why ? why : jit_depth_checks();
 }
 
 static const char *test_jit(void)
