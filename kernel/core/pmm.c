@@ -1,10 +1,13 @@
 /*
  * The physical frame allocator: one bit per 4 KiB frame (1 = free) over
  * the span from the lowest to the highest usable address the firmware
- * reported, minus the kernel image, the boot-reserved range and frame 0
- * (0 means "no frame"). The bitmap is static so it works before any
- * allocator does; it covers PMM_MAX_SPAN bytes of physical span, and
- * memory beyond that is left unused (and reported).
+ * reported, minus the kernel image, the boot-reserved range, frame 0
+ * (0 means "no frame") and the frames holding the bitmap itself. The
+ * bitmap is sized for the machine at boot and placed in the first usable
+ * frames that fit it, reached through the physical map (the early tables
+ * of every port map the RAM the boot information lists), so the kernel
+ * image carries no bitmap for memory it does not have: a static one for
+ * a 4 GiB span was 128 KiB of the kernel's bss.
  */
 #include <arch/cpu.h>
 #include <arch/mmu.h>
@@ -13,10 +16,9 @@
 #include "core.h"
 
 #define FRAME 4096ull
-#define PMM_MAX_SPAN (4ull << 30)
-#define NFRAMES (PMM_MAX_SPAN / FRAME)
 
-static uint64_t bitmap[NFRAMES / 64];
+static uint64_t *bitmap;
+static uint64_t bm_lo, bm_hi;   /* the physical range holding it */
 static uint64_t span_base;      /* physical address of frame 0 of the bitmap */
 static size_t nframes;          /* frames covered by the bitmap */
 static size_t nfree, ntotal;
@@ -37,10 +39,11 @@ static void add_range(const boot_info_t *bi, uint64_t base, uint64_t len)
 {
     uint64_t lo = ALIGN_UP(base, FRAME), hi = ALIGN_DOWN(base + len, FRAME);
     for (uint64_t pa = lo; pa < hi; pa += FRAME) {
-        if (pa == 0 || pa < span_base || pa - span_base >= PMM_MAX_SPAN)
+        if (pa == 0 || pa < span_base)
             continue;
         if (overlaps(pa, pa + FRAME, bi->kernel_phys_start, bi->kernel_phys_end) ||
-            overlaps(pa, pa + FRAME, bi->reserved_start, bi->reserved_end))
+            overlaps(pa, pa + FRAME, bi->reserved_start, bi->reserved_end) ||
+            overlaps(pa, pa + FRAME, bm_lo, bm_hi))
             continue;
         size_t i = (size_t)((pa - span_base) / FRAME);
         if (!frame_free(i)) {
@@ -53,29 +56,59 @@ static void add_range(const boot_info_t *bi, uint64_t base, uint64_t len)
     }
 }
 
+/* Whether [pa, pa + len) lies in one usable range, clear of frame 0, the
+ * kernel image and the reserved range. */
+static bool bitmap_fits(const boot_info_t *bi, uint64_t pa, uint64_t len)
+{
+    if (pa == 0 || overlaps(pa, pa + len, bi->kernel_phys_start, bi->kernel_phys_end) ||
+        overlaps(pa, pa + len, bi->reserved_start, bi->reserved_end))
+        return false;
+    for (int i = 0; i < bi->nmem; i++)
+        if (pa >= bi->mem[i].base && pa + len <= bi->mem[i].base + bi->mem[i].len)
+            return true;
+    return false;
+}
+
 void pmm_init(const void *boot_info)
 {
     const boot_info_t *bi = boot_info;
-    uint64_t lowest = ~0ull, dropped = 0;
+    uint64_t lowest = ~0ull, highest = 0;
     for (int i = 0; i < bi->nmem; i++)
-        if (bi->mem[i].len && bi->mem[i].base < lowest)
-            lowest = bi->mem[i].base;
+        if (bi->mem[i].len) {
+            if (bi->mem[i].base < lowest)
+                lowest = bi->mem[i].base;
+            if (bi->mem[i].base + bi->mem[i].len > highest)
+                highest = bi->mem[i].base + bi->mem[i].len;
+        }
     if (lowest == ~0ull)
         panic("pmm_init: the boot memory map is empty");
     span_base = ALIGN_DOWN(lowest, FRAME);
+    size_t span = (size_t)((ALIGN_UP(highest, FRAME) - span_base) / FRAME);
+    uint64_t bytes = ALIGN_UP(((uint64_t)span + 63) / 64 * 8, FRAME);
+    /* The lowest place that fits: a range's start, or just past the
+     * kernel image or the reserved range. */
+    uint64_t at = ~0ull;
     for (int i = 0; i < bi->nmem; i++) {
-        const boot_mem_t *m = &bi->mem[i];
-        uint64_t end = m->base + m->len;
-        if (end > span_base + PMM_MAX_SPAN)
-            dropped += end - (m->base > span_base + PMM_MAX_SPAN ? m->base : span_base + PMM_MAX_SPAN);
-        add_range(bi, m->base, m->len);
+        uint64_t c[3] = {ALIGN_UP(bi->mem[i].base, FRAME), ALIGN_UP(bi->kernel_phys_end, FRAME),
+                         ALIGN_UP(bi->reserved_end, FRAME)};
+        for (int k = 0; k < 3; k++) {
+            if (c[k] == 0)
+                c[k] = FRAME;
+            if (c[k] < at && bitmap_fits(bi, c[k], bytes))
+                at = c[k];
+        }
     }
+    if (at == ~0ull)
+        panic("pmm_init: no room for the frame bitmap (%llu bytes)", (unsigned long long)bytes);
+    bm_lo = at, bm_hi = at + bytes;
+    bitmap = phys_to_virt(at);
+    memset(bitmap, 0, bytes);
+    for (int i = 0; i < bi->nmem; i++)
+        add_range(bi, bi->mem[i].base, bi->mem[i].len);
     if (ntotal == 0)
         panic("pmm_init: no usable frames");
-    kprintf("pmm: %zu frames free (%zu KiB) from %d ranges", nfree, nfree * 4, bi->nmem);
-    if (dropped)
-        kprintf(", %llu KiB beyond the bitmap unused", (unsigned long long)(dropped >> 10));
-    kprintf("\n");
+    kprintf("pmm: %zu frames free (%zu KiB) from %d ranges, bitmap %llu KiB\n", nfree, nfree * 4,
+            bi->nmem, (unsigned long long)(bytes >> 10));
 }
 
 static uint64_t frame_pa(size_t i)
