@@ -271,7 +271,10 @@ for a in $ARCHES; do
     # the microphone, level only: the WAV's loud second (-17 dBFS) and its
     # quiet one (-59), never a sample; the lease expires, the next read fails
     since=$(log_size)
+    # The driver's log line at the lease's end goes to the same console
+    # and may land inside record's last line: take it out before matching.
     if type_cmd 'run record -l 3\r' &&
+       perl -0pi -e 's/mic: device access revoked; blocks sent \d+, refused \d+\n?//g' "$OUT/last" &&
        levels=$(sed -n 's/^record: levels (dBFS)://p' "$OUT/last" | tr ' ' '\n' | grep .) &&
        # every figure between the quiet and the loud one (a block may hold
        # the end of one and the start of the other), five or more of each
@@ -286,7 +289,7 @@ for a in $ARCHES; do
     if grep -qx 'privacy: mic live: record (level)' <<<"$log" &&
        grep -Eq '^privacy: lease [0-9]+ of mic to record ended \(expired\)$' <<<"$log" &&
        grep -qx 'privacy: mic off (no lease; device stopped)' <<<"$log" &&
-       grep -Eq '(^|azoth\$ )mic: device access revoked; blocks sent [1-9]' <<<"$log"; then
+       grep -Eq 'mic: device access revoked; blocks sent [1-9]' <<<"$log"; then
         ok "$a mic indicator live then off; the driver lost the device at the lease's end"
     else bad "$a mic indicator / physical revocation: $(grep -E '^(privacy|mic):' <<<"$log" | tr '\n' '|')"; fi
     # raw: a WAV file on the disk (checked after poweroff)
