@@ -2,6 +2,11 @@
  * Portable interrupt dispatch: a table from interrupt number (the
  * controller's own numbering) to handler. The port's interrupt entry calls
  * irq_dispatch; the port's irq_attach records handlers with irq_set_handler.
+ *
+ * The table holds the interrupts that have a handler, not one slot per
+ * number: numbers go up to 1023 (GIC, PLIC) but a machine attaches a few
+ * (the timer, at most DEV_MAX_IRQS device lines), and a lookup walks a
+ * handful of entries.
  */
 #include <arch/cpu.h>
 #include <arch/irq.h>
@@ -9,32 +14,48 @@
 
 #include "core.h"
 
-#define IRQ_MAX 1024
+#define IRQ_MAX 1024          /* numbers are below this */
+#define IRQ_SLOTS 64          /* handlers attached at once */
 
 typedef struct irq_slot {
+    unsigned irq;
     irq_handler_t fn;
     void *arg;
-    uint64_t count;
 } irq_slot_t;
 
-static irq_slot_t slots[IRQ_MAX];
+static irq_slot_t slots[IRQ_SLOTS];
+static int nslots;
 static uint64_t spurious;
 
+/* Sets (fn non-NULL) or clears irq's handler. */
 void irq_set_handler(unsigned irq, irq_handler_t fn, void *arg)
 {
     if (irq >= IRQ_MAX)
         panic("irq_set_handler: interrupt %u out of range", irq);
     bool was = cpu_irq_save();
-    slots[irq].fn = fn;
-    slots[irq].arg = arg;
+    int i = 0;
+    while (i < nslots && slots[i].irq != irq)
+        i++;
+    if (!fn) {
+        if (i < nslots)
+            slots[i] = slots[--nslots];
+    } else {
+        if (i == nslots && nslots == IRQ_SLOTS)
+            panic("irq_set_handler: more than %d interrupts attached", IRQ_SLOTS);
+        if (i == nslots)
+            nslots++;
+        slots[i] = (irq_slot_t){irq, fn, arg};
+    }
     cpu_irq_restore(was);
 }
 
 void irq_dispatch(unsigned irq)
 {
-    if (irq < IRQ_MAX && slots[irq].fn) {
-        slots[irq].count++;
-        slots[irq].fn(irq, slots[irq].arg);
+    int i = 0;
+    while (i < nslots && slots[i].irq != irq)
+        i++;
+    if (i < nslots) {
+        slots[i].fn(irq, slots[i].arg);
     } else if (spurious++ < 8) {
         kprintf("irq: no handler for interrupt %u\n", irq);
     }

@@ -7,6 +7,12 @@
  * A reservation remembers its guard (unmapped bytes below the usable part)
  * so vm_release(va, size) gets the guard back too. Committing maps fresh
  * zeroed frames; decommitting unmaps them and returns the frames.
+ *
+ * The table itself is the range's first reservation, committed a page at a
+ * time as it grows (seg_room): a page holds 102 segments, and a booted
+ * system uses a few hundred, where a static worst case (VM_MAX_SEGS) would
+ * take 160 KiB of bss whatever the machine does. Its pages are never
+ * decommitted: the table keeps the size of its peak.
  */
 #include <arch/cpu.h>
 #include <arch/mmu.h>
@@ -14,7 +20,8 @@
 
 #include "core.h"
 
-#define VM_MAX_SEGS 2048
+#define VM_MAX_SEGS 4096
+#define SEG_TABLE ALIGN_UP(VM_MAX_SEGS * sizeof(vm_seg_t), PAGE_SIZE)
 
 typedef struct vm_seg {
     uintptr_t base;    /* start, including the guard */
@@ -24,13 +31,37 @@ typedef struct vm_seg {
     bool used;
 } vm_seg_t;
 
-static vm_seg_t segs[VM_MAX_SEGS];
+static vm_seg_t *segs;          /* at KERN_VM_BASE, SEG_TABLE bytes reserved */
 static int nsegs;
+static size_t seg_bytes;        /* of the table, committed */
+
+/* Commits pages of the table until it holds n segments; false when n is
+ * past VM_MAX_SEGS or no frame is left. Called with interrupts off. */
+static bool seg_room(int n)
+{
+    while (seg_bytes < (size_t)n * sizeof(vm_seg_t)) {
+        if (seg_bytes == SEG_TABLE)
+            return false;
+        uint64_t pa = pmm_alloc();
+        if (!pa || !mmu_map((uintptr_t)segs + seg_bytes, pa, PAGE_SIZE, MMU_READ | MMU_WRITE)) {
+            if (pa)
+                pmm_free(pa);
+            return false;
+        }
+        seg_bytes += PAGE_SIZE;
+    }
+    return true;
+}
 
 static void vm_setup(void)
 {
-    segs[0] = (vm_seg_t){KERN_VM_BASE, (uintptr_t)KERN_VM_END - KERN_VM_BASE, 0, 0, false};
-    nsegs = 1;
+    segs = (vm_seg_t *)KERN_VM_BASE;
+    if (!seg_room(2))
+        panic("vm: no frame for the reservation table");
+    segs[0] = (vm_seg_t){KERN_VM_BASE, SEG_TABLE, 0, 0, true};
+    segs[1] = (vm_seg_t){KERN_VM_BASE + SEG_TABLE, (uintptr_t)KERN_VM_END - KERN_VM_BASE - SEG_TABLE,
+                         0, 0, false};
+    nsegs = 2;
 }
 
 static void seg_insert(int at, vm_seg_t s)
@@ -62,7 +93,7 @@ void *vm_reserve(size_t size, size_t guard)
         if (s->used || s->len < need)
             continue;
         if (s->len > need) {
-            if (nsegs == VM_MAX_SEGS)
+            if (!seg_room(nsegs + 1))
                 break;
             seg_insert(i + 1, (vm_seg_t){s->base + need, s->len - need, 0, 0, false});
             s = &segs[i];

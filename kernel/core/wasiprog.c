@@ -63,6 +63,7 @@ typedef struct kfile {
 
 typedef struct slot {
     domain_t *d;                /* NULL until first used */
+    int idx;                    /* in slots[] */
     bool busy;                  /* holds a program */
     wasi_bind_t bind;           /* the WASI functions' context: this run's */
     wasi_backend_t be;
@@ -86,7 +87,10 @@ typedef struct slot {
     kfile_t files[PROG_FILES];
 } slot_t;
 
-static slot_t slots[WASIPROG_SLOTS];
+/* Each slot is allocated the first time a program needs it and kept
+ * (its domain and bindings point into it): a system that runs no program
+ * spends no memory on them. */
+static slot_t *slots[WASIPROG_SLOTS];
 
 uint64_t wasiprog_epoch_ns;
 bool wasiprog_frame_stderr;
@@ -97,8 +101,8 @@ bool wasiprog_frame_stderr;
 static slot_t *slot_of(const domain_t *d)
 {
     for (int i = 0; i < WASIPROG_SLOTS; i++)
-        if (slots[i].d == d && d)
-            return &slots[i];
+        if (slots[i] && slots[i]->d == d && d)
+            return slots[i];
     return NULL;
 }
 
@@ -1007,7 +1011,10 @@ static void say(char *why, size_t cap, const char *a, const char *b)
 static slot_t *slot_take(domsys_t *sys)
 {
     for (int i = 0; i < WASIPROG_SLOTS; i++) {
-        slot_t *s = &slots[i];
+        if (!slots[i] && !(slots[i] = kmalloc(sizeof *slots[i])))
+            return NULL;
+        slot_t *s = slots[i];
+        s->idx = i;
         if (s->busy)
             continue;
         if (!s->d) {
@@ -1201,7 +1208,7 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     if (name[0])
         memcpy(d->name, name, strlen(name) + 1);
     else
-        memcpy(d->name, "wasi", 4), d->name[4] = (char)('0' + (s - slots)), d->name[5] = 0;
+        memcpy(d->name, "wasi", 4), d->name[4] = (char)('0' + s->idx), d->name[5] = 0;
     d->state = DOMAIN_NEW;
     s->start_exit = -1;
     d->sup.killed = false;

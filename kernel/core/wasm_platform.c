@@ -178,22 +178,53 @@ bool kwasm_write_fault(uintptr_t addr)
  * share one module (domain_load), so no one domain owns its code. The
  * boot report prints the total (kwasm_code_bytes). */
 
-#define KWASM_CODE_REGIONS 512
-
+/* The regions, in a table that doubles when full (32 entries first): one
+ * per compiled module alive, a few dozen at the prompt. Entries are named
+ * by index outside the interrupts-off sections, as growing moves them. */
 typedef struct code_region {
     uintptr_t base, end;           /* base 0: free slot */
     bool sealed;
 } code_region_t;
 
-static code_region_t code_regions[KWASM_CODE_REGIONS];
+static code_region_t *code_regions;
+static int ncode_regions;
 static size_t code_bytes;
 
-static code_region_t *code_find(uintptr_t base)
+/* Index of the region at base (0: a free one), or -1. Interrupts off. */
+static int code_find(uintptr_t base)
 {
-    for (int i = 0; i < KWASM_CODE_REGIONS; i++)
+    for (int i = 0; i < ncode_regions; i++)
         if (code_regions[i].base == base)
-            return &code_regions[i];
-    return NULL;
+            return i;
+    return -1;
+}
+
+/* Takes a free entry (its base set to 1: taken), growing the table when
+ * none is free; -1 when out of memory. */
+static int code_take(void)
+{
+    for (;;) {
+        bool was = cpu_irq_save();
+        int i = code_find(0), n = ncode_regions;
+        if (i >= 0)
+            code_regions[i].base = 1;
+        cpu_irq_restore(was);
+        if (i >= 0)
+            return i;
+        code_region_t *t = kmalloc((size_t)(n ? 2 * n : 32) * sizeof *t), *old = t;
+        if (!t)
+            return -1;
+        was = cpu_irq_save();
+        if (ncode_regions == n) {          /* nobody grew it meanwhile */
+            if (n)
+                memcpy(t, code_regions, (size_t)n * sizeof *t);
+            old = code_regions;
+            code_regions = t;
+            ncode_regions = n ? 2 * n : 32;
+        }
+        cpu_irq_restore(was);
+        kfree(old);
+    }
 }
 
 void *wasm_plat_code_alloc(size_t size)
@@ -201,19 +232,16 @@ void *wasm_plat_code_alloc(size_t size)
     size = ALIGN_UP(size, PAGE_SIZE);
     if (size == 0)
         return NULL;
-    bool was = cpu_irq_save();
-    code_region_t *r = code_find(0);
-    if (r)
-        r->base = 1;       /* taken; filled in below */
-    cpu_irq_restore(was);
-    if (!r)
+    int i = code_take();
+    if (i < 0)
         return NULL;
     uint8_t *va = vm_reserve(size, PAGE_SIZE);
     if (va && !vm_commit(va, size, MMU_READ | MMU_WRITE)) {
         vm_release(va, size);
         va = NULL;
     }
-    was = cpu_irq_save();
+    bool was = cpu_irq_save();
+    code_region_t *r = &code_regions[i];
     if (va) {
         r->end = (uintptr_t)va + size;
         r->sealed = false;
@@ -231,7 +259,8 @@ bool wasm_plat_code_seal(void *p, size_t size)
     uintptr_t va = (uintptr_t)p;
     size = ALIGN_UP(size, PAGE_SIZE);
     bool was = cpu_irq_save();
-    code_region_t *r = va ? code_find(va) : NULL;
+    int i = va ? code_find(va) : -1;
+    code_region_t *r = i >= 0 ? &code_regions[i] : NULL;
     if (!r || r->sealed || va + size > r->end) {
         cpu_irq_restore(was);
         return false;
@@ -253,7 +282,8 @@ void wasm_plat_code_free(void *p, size_t size)
 {
     uintptr_t va = (uintptr_t)p;
     bool was = cpu_irq_save();
-    code_region_t *r = va ? code_find(va) : NULL;
+    int i = va ? code_find(va) : -1;
+    code_region_t *r = i >= 0 ? &code_regions[i] : NULL;
     if (r) {
         size = r->end - r->base;
         r->base = 0;
@@ -271,17 +301,19 @@ size_t kwasm_code_bytes(void)
 
 bool kwasm_code_region(uintptr_t pc, uintptr_t *base, uintptr_t *end)
 {
-    for (int i = 0; i < KWASM_CODE_REGIONS; i++) {
+    bool was = cpu_irq_save(), found = false;
+    for (int i = 0; i < ncode_regions && !found; i++) {
         code_region_t *r = &code_regions[i];
         if (r->base > 1 && r->sealed && pc >= r->base && pc < r->end) {
             if (base)
                 *base = r->base;
             if (end)
                 *end = r->end;
-            return true;
+            found = true;
         }
     }
-    return false;
+    cpu_irq_restore(was);
+    return found;
 }
 
 /* The tier of the kernel's runtimes and of domains without engine=:

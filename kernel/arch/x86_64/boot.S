@@ -176,7 +176,7 @@ boot_pdpt_high: .skip 4096
 boot_pd:        .skip 4096
 boot_stack_guard:
     .skip 4096
-    .skip 147456                 /* 144 KiB: the core assumes 128 KiB below kmain */
+    .skip 16384                  /* 16 KiB: the core assumes 12 KiB below kmain */
 boot_stack_top:
 x86_ist_guard:
     .skip 4096
