@@ -124,8 +124,16 @@ void wasmi_jit_fn_free(jit_fn_t *fn)
     wasm_plat_free(fn->op);
     wasm_plat_free(fn->lk);
     wasm_plat_free(fn->lr);
+    wasm_plat_free(fn->rstart);
+    wasm_plat_free(fn->rlo);
+    wasm_plat_free(fn->rhi);
+    wasm_plat_free(fn->rweb);
+    wasm_plat_free(fn->wk);
+    wasm_plat_free(fn->wr);
     fn->op = NULL;
     fn->lk = fn->lr = NULL;
+    fn->rstart = fn->rlo = fn->rhi = fn->rweb = NULL;
+    fn->wk = fn->wr = NULL;
 }
 
 /* ------------------------------------------------------------ slot allocation */

@@ -38,7 +38,29 @@ typedef struct jit_fn {
     uint32_t nparams, nresults;
     uint16_t *op;             /* [code_len] op at each op word, 0xFFFF elsewhere */
     uint8_t *lk, *lr;         /* [frame_cells] location kind and register */
+    /* Live ranges (jit_ra.c; NULL when each slot keeps one location): the
+     * runs of each slot s are rstart[s]..rstart[s+1]-1, instructions
+     * rlo..rhi, in web rweb (a run index); a web lives at wk/wr[web]. */
+    uint32_t *rstart, *rlo, *rhi, *rweb;
+    uint8_t *wk, *wr;
+    uint32_t nruns;
 } jit_fn_t;
+
+/* The slots an instruction reads and writes (jit_ra.c): up to four single
+ * operands (def: written; cls: 0 integer, 1 float, -1 either), a range
+ * read and a range written (calls, returns), and where control goes next:
+ * the next instruction (fall) and ntgt branch targets relative to the op,
+ * tgt1 or tgt[0..ntgt). */
+typedef struct jit_ops {
+    uint32_t n, s[4];
+    bool def[4];
+    int8_t cls[4];
+    uint32_t ulo, uhi, dlo, dhi;
+    bool fall;
+    uint32_t ntgt;
+    int32_t tgt1;
+    const int32_t *tgt;
+} jit_ops_t;
 
 int wasmi_jit_op_words(uint32_t op, const uint32_t *ip);   /* words incl. the op; -1 unknown */
 /* Decodes d's code into fn->op; false if an op is not one of ops.h's. */
@@ -50,6 +72,11 @@ void *wasmi_jit_opmap_new(const wasm_runtime_t *rt, bool *ok);
  * loop depth; fills fn->lk/lr with register *indices* 0..n-1. */
 bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm);
 void wasmi_jit_fn_free(jit_fn_t *fn);
+/* Allocation by live range (jit_ra.c): false when the function is too big
+ * or uses an op the back ends do not compile; then use alloc_slots. */
+bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm);
+bool wasmi_jit_operands(const wasm_module_t *m, const uint32_t *ip, uint32_t op, jit_ops_t *o);
+uint32_t wasmi_jit_run_at(const jit_fn_t *fn, uint32_t s, uint32_t i);
 
 /* Back end entry points. */
 bool wasmi_jit_arch_available(void);

@@ -36,8 +36,10 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 
 #define RFUEL R11  /* the exec context's fuel while compiled code runs */
 
-static const uint8_t slot_gpr[] = {RSI, RDI, RBP, R8, R9, R10};
-#define NGPR 6
+/* r15 (the memory object) is only read by explicit bounds checks: with
+ * guard regions it is a seventh slot register. */
+static const uint8_t slot_gpr[] = {RSI, RDI, RBP, R8, R9, R10, R15};
+#define NGPR 7
 #define NXMM 14    /* xmm2..xmm15 */
 #define XMM0 0
 #define XMM1 1
@@ -82,6 +84,8 @@ typedef struct jc {
     uint32_t xarea;           /* bytes reserved below the pushes */
     bool sse41;
     bool guard;               /* bounds by guard regions, no explicit checks */
+    bool bad;                 /* a slot had no location: interpret the function */
+    uint32_t ins;             /* the instruction being compiled (live ranges) */
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */
@@ -286,9 +290,62 @@ static void call_abs(jc_t *c, const void *fn)
 /* ------------------------------------------------------------ slots */
 
 static int32_t sdisp(uint32_t s) { return (int32_t)(s * 8u); }
-static int lkind(jc_t *c, uint32_t s) { return c->fn->lk[s]; }
-static int lgpr(jc_t *c, uint32_t s) { return slot_gpr[c->fn->lr[s]]; }
-static int lxmm(jc_t *c, uint32_t s) { return 2 + c->fn->lr[s]; }
+/* Where slot s lives at the current instruction, as it reads its operands
+ * (def false) or as it writes its results (def true): with live ranges
+ * (jit_ra.c) the location of the web holding s there, else the slot's own. */
+static void where(jc_t *c, uint32_t s, bool def, int *k, int *r)
+{
+    const jit_fn_t *fn = c->fn;
+    if (!fn->rstart) {
+        *k = fn->lk[s];
+        *r = fn->lr[s];
+        return;
+    }
+    uint32_t run = wasmi_jit_run_at(fn, s, 2 * c->ins + def);
+    if (run == UINT32_MAX) {
+        c->bad = true;   /* (the allocator gives every operand a run) */
+        *k = JL_MEM;
+        *r = 0;
+        return;
+    }
+    *k = fn->wk[fn->rweb[run]];
+    *r = fn->wr[fn->rweb[run]];
+}
+
+/* Whether slot s holds a value as the current instruction reads. */
+static bool occupied(jc_t *c, uint32_t s)
+{
+    return !c->fn->rstart || wasmi_jit_run_at(c->fn, s, 2 * c->ins) != UINT32_MAX;
+}
+
+static int lkind_at(jc_t *c, uint32_t s, bool def)
+{
+    int k, r;
+    where(c, s, def, &k, &r);
+    return k;
+}
+
+static int lgpr_at(jc_t *c, uint32_t s, bool def)
+{
+    int k, r;
+    where(c, s, def, &k, &r);
+    return slot_gpr[r];
+}
+
+static int lxmm_at(jc_t *c, uint32_t s, bool def)
+{
+    int k, r;
+    where(c, s, def, &k, &r);
+    return 2 + r;
+}
+
+/* An operand as read, and a result as written. */
+static int lkind(jc_t *c, uint32_t s) { return lkind_at(c, s, false); }
+static int lgpr(jc_t *c, uint32_t s) { return lgpr_at(c, s, false); }
+static int lxmm(jc_t *c, uint32_t s) { return lxmm_at(c, s, false); }
+static int dkind(jc_t *c, uint32_t s) { return lkind_at(c, s, true); }
+static int dgpr(jc_t *c, uint32_t s) { return lgpr_at(c, s, true); }
+static int dxmm(jc_t *c, uint32_t s) { return lxmm_at(c, s, true); }
 static bool in_gpr(jc_t *c, uint32_t s, int r) { return lkind(c, s) == JL_GPR && lgpr(c, s) == r; }
 static bool in_xmm(jc_t *c, uint32_t s, int x) { return lkind(c, s) == JL_XMM && lxmm(c, s) == x; }
 
@@ -345,45 +402,44 @@ static void ld_x(jc_t *c, int x, uint32_t s)
 /* slot = r (all 64 bits, already canonical). */
 static void st_g(jc_t *c, uint32_t s, int r)
 {
-    switch (lkind(c, s)) {
-    case JL_GPR: mov_rr(c, lgpr(c, s), r); break;
-    case JL_XMM: movq_xg(c, lxmm(c, s), r); break;
+    switch (dkind(c, s)) {
+    case JL_GPR: mov_rr(c, dgpr(c, s), r); break;
+    case JL_XMM: movq_xg(c, dxmm(c, s), r); break;
     default: insn_m(c, 0, 1, 0x89, r, RFP, -1, 0, sdisp(s), false); break;
     }
 }
 
 static void st_x(jc_t *c, uint32_t s, int x)
 {
-    switch (lkind(c, s)) {
-    case JL_XMM: movaps(c, lxmm(c, s), x); break;
-    case JL_GPR: movq_gx(c, lgpr(c, s), x); break;
+    switch (dkind(c, s)) {
+    case JL_XMM: movaps(c, dxmm(c, s), x); break;
+    case JL_GPR: movq_gx(c, dgpr(c, s), x); break;
     default: insn_m(c, 0x66, 0, 0x0FD6, x, RFP, -1, 0, sdisp(s), false); break;  /* movq */
     }
 }
 
 static int dst_g(jc_t *c, uint32_t s, int scratch)
 {
-    return lkind(c, s) == JL_GPR ? lgpr(c, s) : scratch;
+    return dkind(c, s) == JL_GPR ? dgpr(c, s) : scratch;
 }
 
 static int dst_x(jc_t *c, uint32_t s, int scratch)
 {
-    return lkind(c, s) == JL_XMM ? lxmm(c, s) : scratch;
+    return dkind(c, s) == JL_XMM ? dxmm(c, s) : scratch;
 }
 
 static void mov_slot(jc_t *c, uint32_t d, uint32_t s)
 {
-    if (d == s)
-        return;
-    switch (lkind(c, d)) {
-    case JL_GPR: ld_g(c, 1, lgpr(c, d), s); break;
-    case JL_XMM: ld_x(c, lxmm(c, d), s); break;
+    /* d and s may be one slot in two webs (two places) */
+    switch (dkind(c, d)) {
+    case JL_GPR: ld_g(c, 1, dgpr(c, d), s); break;
+    case JL_XMM: ld_x(c, dxmm(c, d), s); break;
     default:
         if (lkind(c, s) == JL_GPR) {
             st_g(c, d, lgpr(c, s));
         } else if (lkind(c, s) == JL_XMM) {
             st_x(c, d, lxmm(c, s));
-        } else {
+        } else if (d != s) {
             ld_g(c, 1, RAX, s);
             st_g(c, d, RAX);
         }
@@ -402,19 +458,35 @@ static void spill_range(jc_t *c, uint32_t lo, uint32_t hi)
     }
 }
 
-static void reload_range(jc_t *c, uint32_t lo, uint32_t hi)
+/* def: the slots as the instruction writes them (results), else as it
+ * reads them (parameters at the entry). */
+static void reload_range(jc_t *c, uint32_t lo, uint32_t hi, bool def)
 {
     uint32_t n = c->fn->d->frame_cells;
     for (uint32_t s = lo; s < hi && s < n; s++) {
-        if (lkind(c, s) == JL_GPR)
-            insn_m(c, 0, 1, 0x8B, lgpr(c, s), RFP, -1, 0, sdisp(s), false);
-        else if (lkind(c, s) == JL_XMM)
-            insn_m(c, 0xF3, 0, 0x0F7E, lxmm(c, s), RFP, -1, 0, sdisp(s), false);
+        if (lkind_at(c, s, def) == JL_GPR)
+            insn_m(c, 0, 1, 0x8B, lgpr_at(c, s, def), RFP, -1, 0, sdisp(s), false);
+        else if (lkind_at(c, s, def) == JL_XMM)
+            insn_m(c, 0xF3, 0, 0x0F7E, lxmm_at(c, s, def), RFP, -1, 0, sdisp(s), false);
     }
 }
 
-static void spill_all(jc_t *c) { spill_range(c, 0, UINT32_MAX); }
-static void reload_all(jc_t *c) { reload_range(c, 0, UINT32_MAX); }
+/* The operands a slow op reads, to their cells; what it wrote, back. */
+static void spill_uses(jc_t *c, const jit_ops_t *o)
+{
+    for (uint32_t k = 0; k < o->n; k++)
+        if (!o->def[k])
+            spill_range(c, o->s[k], o->s[k] + 1);
+    spill_range(c, o->ulo, o->uhi);
+}
+
+static void reload_defs(jc_t *c, const jit_ops_t *o)
+{
+    for (uint32_t k = 0; k < o->n; k++)
+        if (o->def[k])
+            reload_range(c, o->s[k], o->s[k] + 1, true);
+    reload_range(c, o->dlo, o->dhi, true);
+}
 
 /* ------------------------------------------------------------ safe points, traps */
 
@@ -449,20 +521,20 @@ static bool safepoint(jc_t *c)
 
 /* A call to C (SysV); the caller has placed the arguments. rsp is 16-byte
  * aligned in every compiled function body. C may clobber rsi, rdi, r8-r11
- * and every xmm register: the function's own slots were spilled by the
- * caller of this and are reloaded after, but slot registers the function
- * does not use hold its callers' values, which must survive (they are
- * callee-saved among compiled functions): save those around the call. */
+ * and every xmm register: the slot registers, the function's own values and
+ * its callers' (they are callee-saved among compiled functions), are saved
+ * around the call. The C function reads only the operands the caller wrote
+ * to their cells. */
 static uint32_t foreign(jc_t *c, uint8_t *regs, uint32_t *ng)
 {
+    (void)c;
     uint32_t n = 0;
     for (int i = 0; i < NGPR; i++)
-        if (!(c->gmask >> i & 1) && slot_gpr[i] != RBP)
+        if (slot_gpr[i] != RBP && slot_gpr[i] != R15)   /* callee-saved in C */
             regs[n++] = (uint8_t)i;
     *ng = n;
     for (int i = 0; i < NXMM; i++)
-        if (!(c->xmask >> i & 1))
-            regs[n++] = (uint8_t)(NGPR + i);
+        regs[n++] = (uint8_t)(NGPR + i);
     return n;
 }
 
@@ -529,11 +601,15 @@ static void prologue(jc_t *c)
     ctx_m(c, 1, 0x89, RAX, offsetof(wasm_exec_t, ctl_top));
     /* Save the slot registers this function uses. */
     bool used_g[NGPR] = {0}, used_x[NXMM] = {0};
-    for (uint32_t s = 0; s < d->frame_cells; s++) {
-        if (fn->lk[s] == JL_GPR)
-            used_g[fn->lr[s]] = true;
-        else if (fn->lk[s] == JL_XMM)
-            used_x[fn->lr[s]] = true;
+    uint32_t nloc = fn->rstart ? fn->nruns : d->frame_cells;
+    const uint8_t *lk = fn->rstart ? fn->wk : fn->lk, *lr = fn->rstart ? fn->wr : fn->lr;
+    for (uint32_t s = 0; s < nloc; s++) {
+        if (fn->rstart && fn->rweb[s] != s)
+            continue;   /* not a web's root run */
+        if (lk[s] == JL_GPR)
+            used_g[lr[s]] = true;
+        else if (lk[s] == JL_XMM)
+            used_x[lr[s]] = true;
     }
     c->npush = 0;
     c->gmask = 0;
@@ -562,10 +638,11 @@ static void prologue(jc_t *c)
     for (int i = 0, k = 0; i < NXMM; i++)
         if (used_x[i])
             insn_m(c, 0x66, 0, 0x0FD6, 2 + i, RSP, -1, 0, 8 * k++, false);
-    /* Zero the declared locals, load the parameters. */
+    /* Zero the declared locals live at the entry, load the parameters. */
+    c->ins = 0;
     uint32_t nmem = 0;
     for (uint32_t s = fn->nparams; s < d->nlocals; s++)
-        nmem += fn->lk[s] == JL_MEM;
+        nmem += occupied(c, s) && lkind(c, s) == JL_MEM;
     if (nmem > 8) {
         /* rep stosq over all declared locals: rdi, rcx, rax are free here */
         insn_m(c, 0, 1, 0x8D, RDI, RFP, -1, 0, sdisp(fn->nparams), false);
@@ -577,22 +654,26 @@ static void prologue(jc_t *c)
     } else if (nmem) {
         insn_r(c, 0, 0, 0x33, RAX, RAX);
         for (uint32_t s = fn->nparams; s < d->nlocals; s++)
-            if (fn->lk[s] == JL_MEM)
+            if (occupied(c, s) && lkind(c, s) == JL_MEM)
                 insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, sdisp(s), false);
     }
-    reload_range(c, 0, fn->nparams);
+    for (uint32_t s = 0; s < fn->nparams; s++)
+        if (occupied(c, s))
+            reload_range(c, s, s + 1, false);
     for (uint32_t s = fn->nparams; s < d->nlocals; s++) {
-        if (fn->lk[s] == JL_GPR)
+        if (!occupied(c, s))
+            continue;
+        if (lkind(c, s) == JL_GPR)
             insn_r(c, 0, 0, 0x33, lgpr(c, s), lgpr(c, s));
-        else if (fn->lk[s] == JL_XMM)
+        else if (lkind(c, s) == JL_XMM)
             insn_r(c, 0, 0, 0x0F57, lxmm(c, s), lxmm(c, s));   /* xorps */
     }
     safepoint(c);
 }
 
+/* The results are in their cells (the return ops put them there). */
 static void epilogue(jc_t *c)
 {
-    spill_range(c, 0, c->fn->nresults);
     /* restore in reverse */
     for (int i = 0, k = 0; i < NXMM; i++)
         if (c->xmask >> i & 1)
@@ -832,11 +913,11 @@ static void load_op(jc_t *c, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
     uint32_t k = op - OP_I32_LOAD;
     int32_t disp;
     int idx = mem_addr(c, a, off, L[k].n, &disp);
-    if ((op == OP_F32_LOAD || op == OP_F64_LOAD) && lkind(c, d) == JL_XMM) {
+    if ((op == OP_F32_LOAD || op == OP_F64_LOAD) && dkind(c, d) == JL_XMM) {
         if (op == OP_F32_LOAD)
-            insn_m(c, 0x66, 0, 0x0F6E, lxmm(c, d), RMB, idx, 0, disp, false);   /* movd */
+            insn_m(c, 0x66, 0, 0x0F6E, dxmm(c, d), RMB, idx, 0, disp, false);   /* movd */
         else
-            insn_m(c, 0xF3, 0, 0x0F7E, lxmm(c, d), RMB, idx, 0, disp, false);   /* movq */
+            insn_m(c, 0xF3, 0, 0x0F7E, dxmm(c, d), RMB, idx, 0, disp, false);   /* movq */
         return;
     }
     int r = dst_g(c, d, RCX);
@@ -877,7 +958,12 @@ static void store_op(jc_t *c, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
 /* ip of a slow op: the helper reads the operands from the frame. */
 static void slowop(jc_t *c, uint32_t pc, uint32_t op)
 {
-    spill_all(c);
+    jit_ops_t o;
+    if (!wasmi_jit_operands(c->m, c->code + pc, op, &o)) {
+        c->bad = true;
+        return;
+    }
+    spill_uses(c, &o);
     save_foreign(c);
     mov_rr(c, RDI, REX_);
     mov_rr(c, RSI, RIN);
@@ -886,7 +972,7 @@ static void slowop(jc_t *c, uint32_t pc, uint32_t op)
     mov_ri64(c, R8, op);
     call_abs(c, (const void *)wasmi_jit_slowop);
     restore_foreign(c);
-    reload_all(c);
+    reload_defs(c, &o);
     check_trap(c);
 }
 
@@ -934,7 +1020,6 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     uint32_t done2 = jmp(c);
     /* interpreted or host: through C */
     bind(c, slow);
-    spill_all(c);
     save_foreign(c);
     mov_rr(c, RSI, RAX);
     mov_rr(c, RDI, REX_);
@@ -943,14 +1028,27 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     insn_m(c, 0, 1, 0x8D, R8, RFP, -1, 0, sdisp(c->fn->d->frame_cells), false);
     call_abs(c, (const void *)wasmi_jit_call_slow);
     restore_foreign(c);
-    reload_all(c);
     check_trap(c);
     bind(c, done1);
     bind(c, done2);
-    reload_range(c, base, base + nr);
+    reload_range(c, base, base + nr, true);
 }
 
 /* ------------------------------------------------------------ one function */
+
+/* Result cell k = slot s, wherever s lives. */
+static void ret_cell(jc_t *c, uint32_t k, uint32_t s)
+{
+    if (k == s && lkind(c, s) == JL_MEM)
+        return;
+    switch (lkind(c, s)) {
+    case JL_GPR: insn_m(c, 0, 1, 0x89, lgpr(c, s), RFP, -1, 0, sdisp(k), false); break;
+    case JL_XMM: insn_m(c, 0x66, 0, 0x0FD6, lxmm(c, s), RFP, -1, 0, sdisp(k), false); break;
+    default:
+        insn_m(c, 0, 1, 0x8B, RAX, RFP, -1, 0, sdisp(s), false);
+        insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, sdisp(k), false);
+    }
+}
 
 static bool compile_fn(jc_t *c)
 {
@@ -960,8 +1058,10 @@ static bool compile_fn(jc_t *c)
     wasm_module_t *m = c->m;
     c->nfx = 0;
     c->nsp = 0;
+    c->bad = false;
     prologue(c);
-    for (uint32_t pc = 0; pc < d->code_len;) {
+    c->ins = 0;
+    for (uint32_t pc = 0; pc < d->code_len; c->ins++) {
         uint32_t op = fn->op[pc];
         const uint32_t *ip = code + pc;
         c->noff[pc] = c->len;
@@ -1235,7 +1335,9 @@ static bool compile_fn(jc_t *c)
             setcc_to(c, CC_E, a1);
             break;
         case OP_MEMORY_SIZE:
-            insn_m(c, 0, 0, 0x8B, RAX, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, pages), false);
+            /* (r15 may be a slot register: see slot_gpr) */
+            insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, mem), false);
+            insn_m(c, 0, 0, 0x8B, RAX, RAX, -1, 0, (int32_t)offsetof(wasm_memory_t, pages), false);
             st_g(c, a1, RAX);
             break;
         /* branches */
@@ -1312,19 +1414,20 @@ static bool compile_fn(jc_t *c)
             epilogue(c);
             break;
         case OP_RETURN1:
-            mov_slot(c, 0, a1);
+            ret_cell(c, 0, a1);
             epilogue(c);
             break;
         case OP_RETURN:
+            /* upwards: cell k is written after every source below it was read */
             for (uint32_t k = 0; k < a2; k++)
-                mov_slot(c, k, a1 + k);
+                ret_cell(c, k, a1 + k);
             epilogue(c);
             break;
         case OP_SAFEPOINT:
             safepoint(c);
             break;
         case OP_CONST32:
-            if (lkind(c, a1) == JL_MEM && a2 < 0x80000000u) {
+            if (dkind(c, a1) == JL_MEM && a2 < 0x80000000u) {
                 insn_m(c, 0, 1, 0xC7, 0, RFP, -1, 0, sdisp(a1), false);
                 put4(c, a2);
             } else {
@@ -1387,7 +1490,7 @@ static bool compile_fn(jc_t *c)
                 put4(c, 0);
                 addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, fidx - m->nfunc_imports);
                 lea_fp(c, -sdisp(base));
-                reload_range(c, base, base + t->rcells);
+                reload_range(c, base, base + t->rcells, true);
             } else {
                 insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
                 insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(fidx * 8), false);
@@ -1418,7 +1521,7 @@ static bool compile_fn(jc_t *c)
             return false;   /* an op this back end does not know: interpret the function */
         }
         pc += (uint32_t)nw;
-        if (c->oom)
+        if (c->oom || c->bad)
             return false;
     }
     c->noff[d->code_len] = c->len;
@@ -1427,12 +1530,10 @@ static bool compile_fn(jc_t *c)
     for (uint32_t i = 0; i < c->nsp; i++) {
         bind(c, c->sp[i].j1);
         bind(c, c->sp[i].j2);
-        spill_all(c);
         save_foreign(c);
         mov_rr(c, RDI, REX_);
         call_abs(c, (const void *)wasmi_jit_safepoint);
         restore_foreign(c);
-        reload_all(c);
         check_trap(c);
         jmp_to(c, c->sp[i].resume);
     }
@@ -1447,6 +1548,8 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
 {
     for (int i = 0; i < NGPR; i++) {
         int r = slot_gpr[i];
+        if (r == R15)
+            continue;   /* callee-saved in C */
         if (r & 8)
             put1(c, 0x41);
         put1(c, 0x50 + (uint32_t)(r & 7));
@@ -1470,6 +1573,8 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
     alu_i(c, 1, 0, R(RSP), NXMM * 8 + 8);
     for (int i = NGPR - 1; i >= 0; i--) {
         int r = slot_gpr[i];
+        if (r == R15)
+            continue;
         if (r & 8)
             put1(c, 0x41);
         put1(c, 0x58 + (uint32_t)(r & 7));
@@ -1583,7 +1688,9 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         c.code = fn.d->code;
         c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
         bool fok = c.noff && fn.func_index >= m->rt->jit_lo && fn.func_index < m->rt->jit_hi &&
-                   wasmi_jit_decode(&fn, opmap) && wasmi_jit_alloc_slots(&fn, NGPR, NXMM);
+                   wasmi_jit_decode(&fn, opmap) &&
+                   (wasmi_jit_alloc_ranges(&fn, c.guard ? NGPR : NGPR - 1, NXMM) ||
+                    wasmi_jit_alloc_slots(&fn, c.guard ? NGPR : NGPR - 1, NXMM));
         uint32_t ncfx = c.ncfx;
         if (fok) {
             /* align function entries to 16 bytes */
