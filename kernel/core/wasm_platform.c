@@ -171,8 +171,11 @@ bool kwasm_write_fault(uintptr_t addr)
  * entry to read-execute (never writable again), flushes the TLB and lets
  * the port make the instruction stream see the bytes (arch_code_sync:
  * nothing on x86_64, cache cleaning on aarch64, fence.i on riscv64). No
- * mapping is ever writable and executable at once. code_free unmaps and
- * frees the frames when the module is freed.
+ * mapping is ever writable and executable at once. Sealing also makes the
+ * frames read-only in the physical map (which maps all RAM read-write), so
+ * no address writes code: a kernel bug cannot change compiled code either.
+ * code_free makes them writable there again, then unmaps and frees them
+ * when the module is freed.
  *
  * Code memory is the kernel's, not a domain's: domains of the same file
  * share one module (domain_load), so no one domain owns its code. The
@@ -184,6 +187,7 @@ bool kwasm_write_fault(uintptr_t addr)
 typedef struct code_region {
     uintptr_t base, end;           /* base 0: free slot */
     bool sealed;
+    bool ro_alias;                 /* physical-map views made read-only */
 } code_region_t;
 
 static code_region_t *code_regions;
@@ -245,6 +249,7 @@ void *wasm_plat_code_alloc(size_t size)
     if (va) {
         r->end = (uintptr_t)va + size;
         r->sealed = false;
+        r->ro_alias = false;
         r->base = (uintptr_t)va;
         code_bytes += size;
     } else {
@@ -273,9 +278,24 @@ bool wasm_plat_code_seal(void *p, size_t size)
     }
     mmu_flush(va, size);
     arch_code_sync(va, size);
-    r->sealed = true;
+    r->ro_alias = true;
+    bool ok = true;
+    for (uintptr_t a = va; a < va + size && ok; a += PAGE_SIZE)
+        ok = mmu_physmap_protect(mmu_translate(a), false);
+    r->sealed = ok;        /* else out of memory: the engine interprets */
     cpu_irq_restore(was);
-    return true;
+    return ok;
+}
+
+/* The frames of r writable through the physical map again (before they
+ * go back to the frame allocator). */
+static void code_unprotect(code_region_t *r)
+{
+    for (uintptr_t a = r->base; a < r->end; a += PAGE_SIZE) {
+        uint64_t pa = mmu_translate(a);
+        if (pa != (uint64_t)-1 && !mmu_physmap_protect(pa, true))
+            panic("wasm_plat_code_free: frame %#lx stays read-only", (unsigned long)pa);
+    }
 }
 
 void wasm_plat_code_free(void *p, size_t size)
@@ -286,6 +306,8 @@ void wasm_plat_code_free(void *p, size_t size)
     code_region_t *r = i >= 0 ? &code_regions[i] : NULL;
     if (r) {
         size = r->end - r->base;
+        if (r->ro_alias)
+            code_unprotect(r);
         r->base = 0;
         code_bytes -= size;
     }

@@ -367,6 +367,9 @@ static const char *jit_checks(wasm_module_t *m, wasm_instance_t *inst, wasm_exec
     if (!write_faults((volatile uint8_t *)pc) || !write_faults((volatile uint8_t *)base) ||
         !write_faults((volatile uint8_t *)(end - 1)))
         return "a compiled code page is writable";
+    if (!write_faults(phys_to_virt(mmu_translate(pc))) ||
+        !write_faults(phys_to_virt(mmu_translate(end - 1))))
+        return "a compiled code page is writable through the physical map";
     *code = pc;
     const char *why = e2e_checks(ex, inst);
     return why ? why : jit_depth_checks();
@@ -392,15 +395,21 @@ static const char *test_jit(void)
         wasm_module_t *m = trap ? wasm_module_load(rt, bytes, len, &err) : NULL;
         wasm_instance_t *inst = m ? wasm_instantiate(m, NULL, ex, &err, trap) : NULL;
         uintptr_t code = 0;
+        uint64_t code_pa = (uint64_t)-1;
         why = !m ? "module did not load" : !inst ? "module did not instantiate"
             : jit_checks(m, inst, ex, &code);
         if (m && kwasm_code_bytes() <= before)
             why = why ? why : "no code bytes counted for the module";
+        if (code)
+            code_pa = mmu_translate(code);
         wasm_instance_free(inst);
         wasm_module_free(m);
         if (!why && code && (kwasm_code_region(code, NULL, NULL) ||
                              mmu_translate(code) != (uint64_t)-1 || kwasm_code_bytes() != before))
             why = "a freed module's code is still mapped or counted";
+        /* Back in the frame allocator, the frame is ordinary memory again. */
+        if (!why && code_pa != (uint64_t)-1 && write_faults(phys_to_virt(code_pa)))
+            why = "a freed module's code frame stays read-only in the physical map";
         kfree(trap);
     }
     wasm_exec_free(ex);

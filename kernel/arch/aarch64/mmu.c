@@ -77,8 +77,18 @@ static void tlb_flush_all(void)
     __asm__ volatile("dsb nshst; tlbi vmalle1; dsb nsh; isb" ::: "memory");
 }
 
+/* One page past the VM area, mapped only for the moment split_block needs
+ * it: nothing else lives between KERN_VM_END and the image. */
+#define SPLIT_ALIAS KERN_VM_END
+
 /* Replaces the block descriptor *e (at level) with a table of 512 entries
- * mapping the same range with the same attributes. */
+ * mapping the same range with the same attributes. Break before make: the
+ * descriptor goes invalid, the TLB forgets it, then the table goes in.
+ * The physical map maps page tables too, so the page holding *e may lie
+ * inside the very block being broken, where the make would fault: then the
+ * make goes through an alias of that page at SPLIT_ALIAS. Between the
+ * break and the make nothing else touches memory (the stack may lie in
+ * the block as well): one asm block. */
 static bool split_block(uint64_t *e, int level)
 {
     uint64_t pa = pmm_alloc();
@@ -87,13 +97,27 @@ static bool split_block(uint64_t *e, int level)
     uint64_t *t = phys_to_virt(pa), sub = level_size(level + 1);
     uint64_t attrs = *e & ~PTE_ADDR & ~(PTE_VALID | PTE_TABLE);
     uint64_t type = level + 1 == 3 ? PTE_VALID | PTE_TABLE : PTE_VALID;
+    uint64_t blk = *e & PTE_ADDR & ~(level_size(level) - 1);
     for (int i = 0; i < 512; i++)
-        t[i] = ((*e & PTE_ADDR) + i * sub) | attrs | type;
-    __asm__ volatile("dsb ishst" ::: "memory");
-    *e = 0;                                    /* break before make */
-    tlb_flush_all();
-    *e = pa | PTE_TABLE | PTE_VALID;
-    __asm__ volatile("dsb ishst; isb" ::: "memory");
+        t[i] = (blk + i * sub) | attrs | type;
+    uint64_t epa = (uintptr_t)e - KERN_PHYS_MAP;
+    uint64_t *make = e;
+    bool alias = epa - blk < level_size(level);
+    if (alias) {
+        if (!mmu_map(SPLIT_ALIAS, epa & ~(PAGE_SIZE - 1), PAGE_SIZE, MMU_READ | MMU_WRITE)) {
+            pmm_free(pa);
+            return false;
+        }
+        make = (uint64_t *)(SPLIT_ALIAS + (epa & (PAGE_SIZE - 1)));
+    }
+    __asm__ volatile("dsb ishst\n\t"
+                     "str xzr, [%0]\n\t"
+                     "dsb nshst\n\ttlbi vmalle1\n\tdsb nsh\n\tisb\n\t"
+                     "str %2, [%1]\n\t"
+                     "dsb ishst\n\tisb"
+                     :: "r"(e), "r"(make), "r"(pa | PTE_TABLE | PTE_VALID) : "memory");
+    if (alias)
+        mmu_unmap(SPLIT_ALIAS, PAGE_SIZE);
     return true;
 }
 
@@ -217,6 +241,23 @@ void arch_code_sync(uintptr_t va, size_t size)
     for (uintptr_t a = va & ~(iline - 1); a < va + size; a += iline)
         __asm__ volatile("ic ivau, %0" ::"r"(a) : "memory");
     __asm__ volatile("dsb ish\n\tisb" ::: "memory");
+}
+
+/* The physical map uses 2 MiB blocks: the one covering pa is split
+ * (split_block), then pa's page changes permission only, which needs no
+ * break-before-make. */
+bool mmu_physmap_protect(uint64_t pa, bool writable)
+{
+    uintptr_t va = (uintptr_t)phys_to_virt(pa & ~(uint64_t)(PAGE_SIZE - 1));
+    bool was = cpu_irq_save(), ok = false;
+    uint64_t *e = walk(va, 3, false, true);
+    if (e && (*e & PTE_VALID)) {
+        *e = writable ? *e & ~PTE_RO : *e | PTE_RO;
+        tlb_flush_va(va);
+        ok = true;
+    }
+    cpu_irq_restore(was);
+    return ok;
 }
 
 uint64_t mmu_translate(uintptr_t va)

@@ -336,6 +336,15 @@ void arch_code_sync(uintptr_t va, size_t size)
     (void)va, (void)size;
 }
 
+/* The physical map is one host mapping of the memfd: mprotect its page. */
+bool mmu_physmap_protect(uint64_t pa, bool writable)
+{
+    if (pa >= HOSTED_RAM)
+        return false;
+    return mprotect(phys_to_virt(pa & ~(uint64_t)(PAGE_SIZE - 1)), PAGE_SIZE,
+                    PROT_READ | (writable ? PROT_WRITE : 0)) == 0;
+}
+
 uint64_t mmu_translate(uintptr_t va)
 {
     if (va >= KERN_PHYS_MAP && va < KERN_PHYS_MAP + HOSTED_RAM)

@@ -268,6 +268,45 @@ void arch_code_sync(uintptr_t va, size_t size)
 }
 
 /* Walks the active table (satp), so it also works under the boot table. */
+/* Replaces the leaf *pte of a level-`level` page (1: 2 MiB, 2: 1 GiB)
+ * with a table of 512 leaves one level down, same flags and range. */
+static bool split_leaf(uint64_t *pte, int level)
+{
+    uint64_t pa = pmm_alloc();
+    if (!pa)
+        return false;
+    uint64_t *t = table(pa), sub = 1UL << (12 + 9 * (level - 1));
+    uint64_t base = pte_pa(*pte), f = *pte & 0x3ff;
+    for (int i = 0; i < 512; i++)
+        t[i] = pa_pte(base + (uint64_t)i * sub) | f;
+    *pte = pa_pte(pa) | PTE_V;
+    return true;
+}
+
+/* The physical map uses 1 GiB and 2 MiB leaves: the ones covering pa are
+ * split down to 4 KiB pages (Sv39 needs no break-before-make: one fence
+ * after the change), then pa's page changes. */
+bool mmu_physmap_protect(uint64_t pa, bool writable)
+{
+    uintptr_t va = (uintptr_t)phys_to_virt(pa & ~(uint64_t)(PAGE_SIZE - 1));
+    bool split = false;
+    int hit;
+    uint64_t *pte;
+    while ((pte = walk(kroot, va, 0, false, &hit)) && hit > 0) {
+        if (!split_leaf(pte, hit))
+            return false;
+        split = true;
+    }
+    if (!pte || !(*pte & PTE_V))
+        return false;
+    *pte = writable ? *pte | PTE_W | PTE_D : *pte & ~PTE_W;
+    if (split)
+        sfence_all();
+    else
+        sfence_va(va);
+    return true;
+}
+
 uint64_t mmu_translate(uintptr_t va)
 {
     if ((uintptr_t)((intptr_t)(va << 25) >> 25) != va)

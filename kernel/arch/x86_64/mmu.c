@@ -192,6 +192,37 @@ void arch_code_sync(uintptr_t va, size_t size)
     (void)va, (void)size;
 }
 
+/* The physical map uses 2 MiB pages: the one covering pa becomes a table
+ * of 512 4 KiB pages with its flags (x86 needs no break-before-make), then
+ * pa's page changes. */
+bool mmu_physmap_protect(uint64_t pa, bool writable)
+{
+    uintptr_t va = (uintptr_t)phys_to_virt(pa & PTE_ADDR);
+    bool on = cpu_irq_save(), ok = false;
+    uint64_t *pde = walk(root_now(), va, 2, false);
+    if (pde && (*pde & PTE_P) && (*pde & PTE_PS)) {
+        uint64_t t = pmm_alloc();
+        if (!t)
+            goto out;
+        uint64_t *pt = phys_to_virt(t);
+        uint64_t base = *pde & PTE_ADDR & ~(SIZE_2M - 1);
+        uint64_t f = *pde & (PTE_NX | 0x1ff) & ~(uint64_t)PTE_PS;   /* P W PWT PCD A D G NX */
+        for (int i = 0; i < 512; i++)
+            pt[i] = (base + (uint64_t)i * PAGE_SIZE) | f;
+        *pde = t | PTE_P | PTE_W;
+        mmu_flush(va & ~(SIZE_2M - 1), SIZE_2M);
+    }
+    uint64_t *e = walk(root_now(), va, 1, false);
+    if (e && (*e & PTE_P)) {
+        *e = writable ? *e | PTE_W : *e & ~(uint64_t)PTE_W;
+        invlpg(va);
+        ok = true;
+    }
+out:
+    cpu_irq_restore(on);
+    return ok;
+}
+
 uint64_t mmu_translate(uintptr_t va)
 {
     uint64_t *t = phys_to_virt(root_now());

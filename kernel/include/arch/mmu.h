@@ -59,6 +59,13 @@ void mmu_flush(uintptr_t va, size_t size);
  * compiled tier's code pages call it when sealed (wasm_platform.c). */
 void arch_code_sync(uintptr_t va, size_t size);
 
+/* Makes the physical map's view of frame pa read-only (writable false)
+ * or read-write again, splitting a large page of the physical map that
+ * covers it, and flushes the TLB for it. False when out of memory for the
+ * split. The compiled tier's sealed code frames are read-only through
+ * every address (wasm_platform.c): no mapping of code is ever writable. */
+bool mmu_physmap_protect(uint64_t pa, bool writable);
+
 /* Physical address of a mapped virtual address, or (uint64_t)-1. */
 uint64_t mmu_translate(uintptr_t va);
 
