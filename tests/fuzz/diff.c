@@ -69,7 +69,7 @@ static wasm_trap_kind_t host_zero(wasm_call_ctx_t *ctx, uint64_t *cells, void *u
 {
     const wasmi_functype_t *ft = user;
     (void)ctx;
-    for (uint32_t i = 0; i < ft->nresults; i++)
+    for (uint32_t i = 0; i < ft->rcells; i++)     /* a v128 result takes two cells */
         cells[i] = 0;
     return WASM_OK;
 }

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Differential fuzzing, briefly: generated modules (tests/fuzz/gen.c) run on
 # the compiled tier and the interpreter must agree on every result, trap,
-# fuel count, memory byte and global (tests/fuzz/diff.c). 150 modules under
-# ASan + UBSan, then 1500 on the optimised build; `make diff-fuzz` runs long
+# fuel count, memory byte and global (tests/fuzz/diff.c). The recipes of
+# past mismatches (tests/fuzz/regress-diff/), 150 modules under ASan +
+# UBSan, then 1500 on the optimised build; `make diff-fuzz` runs long
 # campaigns. Skipped where the host has no compiled tier.
 set -u
 cd "$(dirname "$0")/../.."
 make -s build/fuzz/diff_fuzz build/fuzz/diff_fuzz_san >&2 ||
     { echo "diff-fuzz: 0 passed, 1 failed"; exit 1; }
 pass=0 fail=0
-for run in "build/fuzz/diff_fuzz_san -n 150 -s 11" "build/fuzz/diff_fuzz -n 1500 -s 12"; do
+for run in "build/fuzz/diff_fuzz_san $(echo tests/fuzz/regress-diff/*.bin)" \
+           "build/fuzz/diff_fuzz_san -n 150 -s 11" "build/fuzz/diff_fuzz -n 1500 -s 12"; do
     out=$($run -q 2>&1); rc=$?
     echo "$out" | tail -5
     if echo "$out" | grep -q "no compiled tier"; then
