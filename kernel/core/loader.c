@@ -31,10 +31,16 @@ domsys_t *loader_domsys(void)
     return boot_sys_ok ? &boot_sys : NULL;
 }
 
-/* Ends timed leases when they are due. cap_tick gives up while a
- * capability operation is in progress (the space is busy); the next round,
- * 1 ms later, catches it. A lease made while the reaper sleeps wakes it
- * when it ends before the planned wake-up (hc_cap_lease). */
+/* Ends timed leases when they are due. The reaper sleeps until the
+ * earliest lease end, which the scheduler turns into a one-shot timer
+ * interrupt at that time (timer_set_oneshot), so a lease ends within an
+ * interrupt's and a switch's time of its end, not at the next tick. A
+ * lease made while the reaper sleeps wakes it when it ends before the
+ * planned wake-up (hc_cap_lease). cap_tick gives up while a capability
+ * operation is in progress (the space is busy): then it tries again
+ * REAP_RETRY later. */
+#define REAP_RETRY (50 * 1000ull)
+
 static void lease_reaper(void *arg)
 {
     domsys_t *sys = arg;
@@ -43,14 +49,16 @@ static void lease_reaper(void *arg)
         if (next <= now) {
             cap_tick(&sys->space, now);
             ipc_reap(sys);      /* channels whose last capability ended with a lease */
-            next = now + MS;
+            next = cap_next_deadline(&sys->space);
         }
+        if (next <= now)
+            next = now + REAP_RETRY;    /* still due: the space was busy */
         if (next > now + REAP_MAX_SLEEP)
             next = now + REAP_MAX_SLEEP;
         /* until next, or until a lease made meanwhile ends sooner (cap_lease) */
         bool on = cpu_irq_save();
         uint64_t soon = cap_next_deadline(&sys->space);    /* a lease made since */
-        if (soon < next)
+        if (soon < next && soon > now)
             next = soon;
         sys->reap_at = next;
         waitq_wait(&sys->reaper, next);

@@ -130,6 +130,10 @@ static void waitq_remove(waitq_t *q, thread_t *t)
     t->wq = NULL;
 }
 
+/* A sleeper wakes at its deadline, not at the next tick: the port raises
+ * one timer interrupt at the earliest sleeper's deadline besides the
+ * periodic tick (timer_set_oneshot), so a lease ends, and a thread
+ * sleeping 300 us wakes, within an interrupt's and a switch's time. */
 static void sleep_insert(thread_t *t, uint64_t deadline)
 {
     thread_t **pp = &S.sleepers;
@@ -139,6 +143,8 @@ static void sleep_insert(thread_t *t, uint64_t deadline)
     t->snext = *pp;
     *pp = t;
     t->on_sleep = true;
+    if (S.sleepers == t)
+        timer_set_oneshot(deadline);
 }
 
 static void sleep_remove(thread_t *t)
@@ -461,6 +467,8 @@ void sched_tick(uint64_t now_ns)
     if (!S.up)
         return;
     wake_sleepers(now_ns);
+    if (S.sleepers)
+        timer_set_oneshot(S.sleepers->deadline);   /* the next one, exactly */
     thread_t *c = S.cur;
     if (c->is_idle)
         return;            /* the idle loop looks at ready_mask itself */

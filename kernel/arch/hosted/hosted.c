@@ -369,9 +369,17 @@ static uint64_t mono_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* The one-shot (timer_set_oneshot): a POSIX timer on the monotonic clock
+ * raising the same SIGALRM as the periodic itimer. */
+static timer_t oneshot_timer;
+static bool oneshot_ok;
+static uint64_t oneshot = UINT64_MAX;
+
 static void on_alarm(int sig)
 {
     (void)sig;
+    if (mono_ns() - clock0 >= oneshot)
+        oneshot = UINT64_MAX;
     timer_tick();
 }
 
@@ -382,6 +390,23 @@ void timer_init(void)
     sa.sa_handler = on_alarm;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGALRM, &sa, NULL);
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGALRM;
+    oneshot_ok = timer_create(CLOCK_MONOTONIC, &ev, &oneshot_timer) == 0;
+}
+
+void timer_set_oneshot(uint64_t at_ns)
+{
+    if (!oneshot_ok || at_ns >= oneshot)
+        return;
+    oneshot = at_ns;
+    uint64_t t = clock0 + at_ns;
+    struct itimerspec it = {{0, 0}, {(time_t)(t / 1000000000u), (long)(t % 1000000000u)}};
+    if (!t)
+        it.it_value.tv_nsec = 1;    /* zero would disarm it */
+    timer_settime(oneshot_timer, TIMER_ABSTIME, &it, NULL);
 }
 
 uint64_t timer_now_ns(void)

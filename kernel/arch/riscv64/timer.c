@@ -1,7 +1,8 @@
 /*
  * Time: the time CSR (rdtime) counts at the device tree's
- * timebase-frequency; the tick comes from the SBI TIME extension
- * (set_timer), delivered as the S-mode timer interrupt (STIE).
+ * timebase-frequency; the tick and the one-shot interrupts come from the
+ * SBI TIME extension (set_timer), delivered as the S-mode timer interrupt
+ * (STIE).
  */
 #include <arch/timer.h>
 #include <kern/kernel.h>
@@ -55,11 +56,21 @@ static void sbi_set_timer(uint64_t when)
     sbi_call(SBI_EXT_TIME, 0, (long)when, 0, 0, 0);
 }
 
+/* The SBI timer is a compare value: the nearer of the next periodic tick
+ * and the pending one-shot (timer_set_oneshot). */
+static uint64_t oneshot = UINT64_MAX;
+
+static void program(void)
+{
+    sbi_set_timer(oneshot < next_deadline ? oneshot : next_deadline);
+}
+
 void timer_set_periodic(uint64_t period_ns)
 {
     uint64_t hz = rv_plat.timebase_hz;
     if (!period_ns || !hz) {
         period_ticks = 0;
+        oneshot = UINT64_MAX;
         csr_clear(sie, SIE_STIE);
         sbi_set_timer(UINT64_MAX);
         return;
@@ -68,12 +79,27 @@ void timer_set_periodic(uint64_t period_ns)
     if (!period_ticks)
         period_ticks = 1;
     next_deadline = rv_rdtime() + period_ticks;
-    sbi_set_timer(next_deadline);
+    program();
     csr_set(sie, SIE_STIE);
 }
 
+/* at_ns in timebase ticks, rounded up so that it never fires early. */
+void timer_set_oneshot(uint64_t at_ns)
+{
+    uint64_t hz = rv_plat.timebase_hz;
+    if (!period_ticks || !hz)
+        return;                 /* no tick, no scheduler: nothing to wake */
+    uint64_t at = rv_plat.entry_time + at_ns / NS * hz + (at_ns % NS * hz + NS - 1) / NS;
+    if (at >= oneshot)
+        return;
+    oneshot = at;
+    if (at < next_deadline)
+        program();
+}
+
 /* The S-mode timer interrupt: program the next deadline (skipping missed
- * ones rather than firing a burst), then tick. */
+ * ones rather than firing a burst), then tick when the periodic tick or
+ * the one-shot was due. */
 void rv_timer_interrupt(void)
 {
     if (!period_ticks) {
@@ -81,9 +107,18 @@ void rv_timer_interrupt(void)
         return;
     }
     uint64_t now = rv_rdtime();
-    next_deadline += period_ticks;
-    if (next_deadline <= now)
-        next_deadline = now + period_ticks;
-    sbi_set_timer(next_deadline);
-    timer_tick();
+    bool due = false;
+    if (now >= next_deadline) {
+        next_deadline += period_ticks;
+        if (next_deadline <= now)
+            next_deadline = now + period_ticks;
+        due = true;
+    }
+    if (now >= oneshot) {
+        oneshot = UINT64_MAX;
+        due = true;
+    }
+    program();
+    if (due)
+        timer_tick();
 }

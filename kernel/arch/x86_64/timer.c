@@ -1,6 +1,6 @@
 /*
  * Time: the TSC is the clock (timer_now_ns), the LAPIC timer gives the
- * periodic tick. Both are calibrated against the PIT's channel 2, which
+ * periodic tick and the one-shot interrupts. Both are calibrated against the PIT's channel 2, which
  * counts at a fixed 1.193182 MHz and whose output can be polled through
  * port 0x61 without any interrupt.
  */
@@ -99,23 +99,74 @@ uint64_t timer_now_ns(void)
     return (uint64_t)((d * tsc_mult) >> 32);
 }
 
+/* The LAPIC timer runs one-shot, always counting down to the nearer of
+ * the next periodic tick and the pending one-shot (timer_set_oneshot);
+ * the ticks' times are fixed multiples of the period on the TSC clock, so
+ * they do not drift with the reprogramming. */
+static uint64_t period, next_tick = UINT64_MAX, oneshot = UINT64_MAX, armed = UINT64_MAX;
+
+static void program(void)
+{
+    uint64_t at = next_tick < oneshot ? next_tick : oneshot;
+    armed = at;
+    if (at == UINT64_MAX) {
+        lapic_write(LAPIC_TIMER_INIT, 0);
+        return;
+    }
+    uint64_t now = timer_now_ns(), d = at > now ? at - now : 0;
+    if (d > 10000000000UL)
+        d = 10000000000UL;
+    /* rounded up, so that it does not fire before at (then it would fire twice) */
+    uint64_t count = d / 1000000000u * lapic_hz + (d % 1000000000u * lapic_hz + 999999999u) / 1000000000u + 1;
+    if (count > 0xffffffff)
+        count = 0xffffffff;
+    lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+}
+
 void timer_set_periodic(uint64_t period_ns)
 {
     if (!lapic_hz)
         timer_init();
-    if (!period_ns) {
-        lapic_write(LAPIC_LVT_TIMER, 1u << 16);
-        lapic_write(LAPIC_TIMER_INIT, 0);
-        return;
-    }
+    bool on = cpu_irq_save();
     if (period_ns > 10000000000UL)
-        period_ns = 10000000000UL;          /* keeps the product below 2^64 */
-    uint64_t count = period_ns * lapic_hz / 1000000000u;
-    if (count == 0)
-        count = 1;
-    if (count > 0xffffffff)
-        count = 0xffffffff;
+        period_ns = 10000000000UL;
+    period = period_ns;
+    next_tick = period ? timer_now_ns() + period : UINT64_MAX;
+    if (!period)
+        oneshot = UINT64_MAX;
     lapic_write(LAPIC_TIMER_DIV, 0x3);
-    lapic_write(LAPIC_LVT_TIMER, X86_VEC_TIMER | (1u << 17));   /* periodic */
-    lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+    lapic_write(LAPIC_LVT_TIMER, X86_VEC_TIMER);        /* one-shot */
+    program();
+    cpu_irq_restore(on);
+}
+
+void timer_set_oneshot(uint64_t at_ns)
+{
+    if (!period || at_ns >= oneshot)
+        return;                 /* no tick, no scheduler: nothing to wake */
+    oneshot = at_ns;
+    if (at_ns < armed)
+        program();
+}
+
+/* The timer's vector (trap.c): a tick when the periodic one is due (or
+ * within an eighth of a period: the LAPIC's and the TSC's rates are
+ * calibrated apart), the one-shot when its time came; then the next. */
+void x86_timer_interrupt(void)
+{
+    uint64_t now = timer_now_ns();
+    bool due = false;
+    if (period && now + period / 8 >= next_tick) {
+        next_tick += period;
+        if (next_tick <= now)
+            next_tick = now + period;   /* fell behind: skip, do not burst */
+        due = true;
+    }
+    if (now >= oneshot) {
+        oneshot = UINT64_MAX;
+        due = true;
+    }
+    program();
+    if (due)
+        timer_tick();
 }

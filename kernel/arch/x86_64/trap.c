@@ -107,7 +107,7 @@ void x86_trap(x86_frame_t *f)
     if (v < 32)
         exception(f);
     else if (v == X86_VEC_TIMER) {
-        timer_tick();
+        x86_timer_interrupt();
         lapic_eoi();
     } else if (v >= X86_VEC_GSI && v < X86_VEC_GSI + X86_NGSI) {
         irq_dispatch((unsigned)(v - X86_VEC_GSI));   /* ends with arch_irq_eoi */

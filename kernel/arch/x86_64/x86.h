@@ -104,6 +104,7 @@ extern x86_madt_t x86_madt;
 void acpi_parse(void);
 /* apic.c */
 void lapic_setup(void);
+void x86_timer_interrupt(void);     /* timer.c: the LAPIC timer's vector */
 void lapic_eoi(void);
 uint32_t lapic_read(uint32_t reg);
 void lapic_write(uint32_t reg, uint32_t v);

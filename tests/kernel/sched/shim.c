@@ -1,9 +1,10 @@
 /*
  * The machine under kernel/core/sched.c for host tests: a fake clock that
  * moves only when a test thread "works" (sched_test_work) or the CPU idles
- * (cpu_idle jumps to the next tick), an interrupt flag, kernel stacks from
- * malloc, the real x86_64 context switch (kernel/arch/x86_64/context.S,
- * renamed asm_context_*) wrapped with ASan's fiber annotations, and a fake
+ * (cpu_idle jumps to the next tick or to the one-shot timer_set_oneshot
+ * asked for), an interrupt flag, kernel stacks from malloc, the real
+ * x86_64 context switch (kernel/arch/x86_64/context.S, renamed
+ * asm_context_*) wrapped with ASan's fiber annotations, and a fake
  * Wasm exec whose safe point (sched_test_safepoint) calls the hook the
  * scheduler installs, as the engine does at a loop back-edge.
  */
@@ -28,10 +29,16 @@
 uint64_t sched_test_now = 1000 * SCHED_TEST_MS;   /* the fake clock */
 uint64_t sched_test_limit = 3600000 * SCHED_TEST_MS;
 static uint64_t period = SCHED_TEST_MS;
+static uint64_t oneshot = UINT64_MAX;   /* timer_set_oneshot's pending interrupt */
 static bool irq_on = true;
 
 uint64_t timer_now_ns(void) { return sched_test_now; }
 void timer_set_periodic(uint64_t ns) { period = ns ? ns : SCHED_TEST_MS; }
+void timer_set_oneshot(uint64_t at)
+{
+    if (at < oneshot)
+        oneshot = at;
+}
 
 void cpu_irq_enable(void) { irq_on = true; }
 void cpu_irq_disable(void) { irq_on = false; }
@@ -43,17 +50,25 @@ bool cpu_irq_save(void)
 }
 void cpu_irq_restore(bool was) { irq_on = was; }
 
-/* The timer interrupt: the next multiple of the period. */
-static void tick_to(uint64_t t)
+/* The next timer interrupt after now: the next multiple of the period or
+ * the pending one-shot, whichever comes first. */
+static uint64_t next_interrupt(void)
 {
     uint64_t next = (sched_test_now / period + 1) * period;
-    while (next <= t) {
+    return oneshot < next ? (oneshot > sched_test_now ? oneshot : sched_test_now) : next;
+}
+
+/* The timer interrupts up to t: each one at its own time. */
+static void tick_to(uint64_t t)
+{
+    for (uint64_t next = next_interrupt(); next <= t; next = next_interrupt()) {
         sched_test_now = next;
+        if (oneshot <= next)
+            oneshot = UINT64_MAX;
         bool was = irq_on;
         irq_on = false;
         sched_tick(next);
         irq_on = was;
-        next += period;
     }
     sched_test_now = t;
 }
@@ -65,11 +80,12 @@ void sched_test_work(uint64_t ns)
     tick_to(sched_test_now + ns);
 }
 
-/* Nothing ready: sleep to the next tick, which the interrupt delivers. */
+/* Nothing ready: sleep to the next timer interrupt, which it delivers. */
 void cpu_idle(void)
 {
     irq_on = true;
-    sched_test_work((sched_test_now / period + 1) * period - sched_test_now);
+    uint64_t next = next_interrupt();
+    sched_test_work(next > sched_test_now ? next - sched_test_now : 0);
 }
 
 __attribute__((noreturn)) void panic(const char *fmt, ...)

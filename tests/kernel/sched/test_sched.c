@@ -1,8 +1,8 @@
 /*
  * The scheduler (kernel/core/sched.c) on a fake clock (shim.c): priorities
  * and round robin, preemption at a safe point when a higher priority thread
- * is woken (wake latency zero) or a sleeper's tick comes (latency under one
- * tick), sleep order, wait queues (FIFO, deadlines), CPU time charged to
+ * is woken (wake latency zero) or a sleeper's deadline comes (the one-shot
+ * timer: latency one safe point, not the next tick), sleep order, wait queues (FIFO, deadlines), CPU time charged to
  * domains, and every thread's stack and struct freed after it exits. The
  * test runs on the boot thread (priority 16); the threads it starts have
  * lower priorities, so they run when it blocks in sched_join_wait.
@@ -174,16 +174,19 @@ TEST(sched_tick_preempts_for_higher_priority)
     CHECK(at && at - trace <= 10);
 }
 
-TEST(sched_sleeper_wakes_within_a_tick)
+TEST(sched_sleeper_wakes_at_its_deadline)
 {
     reset();
-    sleeper_t s = {.id = 'S', .ns = 2500 * US};
+    sleeper_t s = {.id = 'S', .ns = 2450 * US};
     guest_t l = {.id = 'l', .n = 50, .quantum = 100 * US};
     CHECK(thread_create(NULL, "s", 10, sleeper, &s, 0));
     CHECK(thread_create(NULL, "l", 4, guest, &l, 0));
     CHECK(sched_join_wait(&join, 2, 0));
     CHECK(s.ran_at >= s.deadline);
-    CHECK(s.ran_at - s.deadline <= MS);         /* the wake latency: the next tick */
+    /* The wake latency: the one-shot interrupt at the deadline (2.45 ms,
+     * between two ticks), then the spinner's next safe point (one quantum),
+     * not the next tick (550 us later). */
+    CHECK(s.ran_at - s.deadline <= 100 * US);
     const char *at = strchr(trace, 'S');
     CHECK(at && at - trace >= 25 && at - trace <= 35);   /* it preempted the spinner */
 }
@@ -202,6 +205,14 @@ TEST(sched_sleepers_wake_in_deadline_order)
     CHECK(strcmp(trace, "bcda") == 0);
     CHECK(a.ran_at >= t0 + 5 * MS && a.ran_at <= t0 + 6 * MS);
     CHECK(b.ran_at >= t0 + 1 * MS && b.ran_at <= t0 + 2 * MS);
+    /* idle: each wakes at its own deadline (the one-shot), off the ticks */
+    sleeper_t e = {.id = 'e', .ns = 1300 * US}, f = {.id = 'f', .ns = 700 * US};
+    CHECK(thread_create(NULL, "e", 10, sleeper, &e, 0));
+    CHECK(thread_create(NULL, "f", 10, sleeper, &f, 0));
+    CHECK(sched_join_wait(&join, 6, 0));
+    CHECK(strcmp(trace, "bcdafe") == 0);
+    CHECK_EQ(e.ran_at, e.deadline);
+    CHECK_EQ(f.ran_at, f.deadline);
 }
 
 TEST(sched_waitq_fifo_and_deadline)
@@ -226,7 +237,7 @@ TEST(sched_waitq_fifo_and_deadline)
     CHECK(strcmp(trace, "123T") == 0);
     CHECK(w1.woken && w2.woken && w3.woken);
     CHECK(!t.woken);                          /* timed out */
-    CHECK(t.ran_at >= t.deadline && t.ran_at <= t.deadline + MS);
+    CHECK_EQ(t.ran_at, t.deadline);           /* the one-shot at its deadline, idle */
     CHECK(!q2.head && !q2.tail);              /* and left its queue */
     CHECK_EQ(waitq_wake_one(&q2), 0);
     /* a deadline already past: false at once, no switch */
