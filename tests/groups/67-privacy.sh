@@ -33,8 +33,9 @@
 #   kill, restart gps    during a lease: the broker hands the device over
 #                        again when the driver stays silent; a new lease
 #                        gets its fix; revoke ends both
-#   run privbench 20 20  a short make bench-privacy: 20 leases, each read
-#                        until it failed, no byte of them left visible
+#   run privbench 20 20  a short make bench-privacy: 20 leases (GPS,
+#                        microphone, camera in turn), each read until it
+#                        failed, no byte of them left visible
 # The microphone and the camera (a virtio-serial device each, fed the
 # build's test WAV and frame stream: make sensor-data):
 #   run record -l 3      a level-only lease: the loud and the quiet second
@@ -49,6 +50,12 @@
 #                        after the lease's end fails
 #   run snap -l /low.ppm the low resolution frame: 80x60, each pixel the
 #                        mean of a 4x4 block of a fed frame
+#   run --sensors /bin/wsensor.wasm /sensors/mic/level/2 -s  the WASI
+#                        program reads the microphone's level file as a
+#                        stream: only level lines, then the lease's end
+#   run --sensors --dir / /bin/wsensor.wasm /sensors/camera/low/3 -f /wlow.ppm
+#                        the low frame read whole as a PPM file, copied to
+#                        the disk (checked there like low.ppm)
 #   the fed 320x200 frame dropped by the camera driver with its reason;
 #   caps mic, caps camera: each driver holds its own DMA memory, its device
 #                        channel and its endpoint to the broker, nothing
@@ -113,8 +120,9 @@ for a in $ARCHES; do
     fi
     DISK_BIN="$OUT/wsensor.wasm" make_disk "$OUT/$a-disk.img" 'locate gps coarse allow 5' 'locate gps exact deny' 'gpsfix gps exact allow 5' \
         'where gps coarse allow 5' 'where gps exact deny' \
-        'privbench gps coarse allow 3600' 'record mic * allow 5' 'snap camera * allow 5' \
-        'wsensor gps coarse allow 3' '* * * ask' ||
+        'privbench gps coarse allow 3600' 'privbench mic level allow 3600' 'privbench camera low allow 3600' \
+        'record mic * allow 5' 'snap camera * allow 5' \
+        'wsensor gps coarse allow 3' 'wsensor mic level allow 3' 'wsensor camera low allow 3' '* * * ask' ||
         { bad "$a: disk image"; continue; }
     FEED=
     feed_gps "$OUT/$a-gps"
@@ -237,6 +245,23 @@ for a in $ARCHES; do
         ok "$a WASI program without --sensors: no /sensors"
     else bad "$a WASI without --sensors: $(tr '\n' '|' <"$OUT/last")"; fi
 
+    # the microphone and the camera as files: a level file read as a stream
+    # (lines of the loud and the quiet second, never a sample) until the
+    # lease's end; a low camera frame read whole as a PPM file and copied to
+    # the disk (checked after poweroff: the 4x4 means of a fed frame)
+    if type_cmd 'run --sensors /bin/wsensor.wasm /sensors/mic/level/2 -s\r' &&
+       perl -0pi -e 's/mic: device access revoked; blocks sent \d+, refused \d+\n?//g' "$OUT/last" &&
+       grep -Eqx 'wsensor: read [1-9][0-9]*[05] bytes in [0-9]+ reads; levels \(dBFS\):( -(1[6-9]|[2-5][0-9]|60))+' "$OUT/last" &&
+       grep -qx 'wsensor: the next read failed: Operation timed out' "$OUT/last" &&
+       grep -qx 'run: /bin/wsensor.wasm: exit status 0' "$OUT/last"; then
+        ok "$a WASI program: $(grep '^wsensor: read' "$OUT/last" | cut -c10-) from /sensors/mic/level/2, then the lease's end"
+    else bad "$a WASI mic level: $(grep -E '^(wsensor|run):' "$OUT/last" | tr '\n' '|')"; fi
+    if type_cmd 'run --sensors --dir / /bin/wsensor.wasm /sensors/camera/low/3 -f /wlow.ppm\r' &&
+       grep -qx 'wsensor: /wlow.ppm: P6 80x60, 14413 bytes' "$OUT/last" &&
+       grep -qx 'run: /bin/wsensor.wasm: exit status 0' "$OUT/last"; then
+        ok "$a WASI program: a low camera frame read whole from /sensors/camera/low/3 to /wlow.ppm"
+    else bad "$a WASI camera low: $(grep -E '^(wsensor|run):' "$OUT/last" | tr '\n' '|')"; fi
+
     # a question open at the shell does not hold the broker up: a lease the
     # policy allowed (the program exits, its lease runs on for 3 s) ends, the
     # broker says so and stops the device while the person has not answered
@@ -262,9 +287,11 @@ for a in $ARCHES; do
     else bad "$a driver restart: $(grep -E '^(locate|run|revoke|privacy|restart):' "$OUT/last" | tr '\n' '|')"; fi
 
     # a short make bench-privacy: 20 leases, each read until it fails
+    # (its three long leases, which keep the devices on, are revoked after)
     if type_cmd 'run privbench 20 20\r' &&
        grep -Eqx 'privacy: leases 20, revoke-to-fail max [0-9]+ us p99 [0-9]+ us, leaked bytes 0, coarse clock 1000 us' "$OUT/last" &&
-       grep -qx 'run: privbench: exit status 0' "$OUT/last"; then
+       grep -qx 'run: privbench: exit status 0' "$OUT/last" &&
+       type_cmd 'revoke privbench\r' && grep -qx 'revoke: 3 leases of privbench ended' "$OUT/last"; then
         ok "$a privbench 20 leases: $(grep '^privacy: leases' "$OUT/last")"
     else bad "$a privbench: $(grep -E '^(privacy: leases|privbench|run):' "$OUT/last" | tr '\n' '|')"; fi
 
@@ -345,7 +372,7 @@ for a in $ARCHES; do
     stop_qemu; stop_gps
 
     # what record and snap wrote, off the disk image
-    for f in rec.wav snap.ppm low.ppm; do
+    for f in rec.wav snap.ppm low.ppm wlow.ppm; do
         rm -f "$OUT/$a-$f"
         debugfs -R "dump /$f $OUT/$a-$f" "$OUT/$a-disk.img" >/dev/null 2>&1
     done
@@ -355,6 +382,8 @@ for a in $ARCHES; do
         ok "$a $r" || bad "$a snap.ppm: $r"
     r=$(build/sensordata checkppm "$OUT/$a-low.ppm" build/privacy/frames.ppm low) &&
         ok "$a $r" || bad "$a low.ppm: $r"
+    r=$(build/sensordata checkppm "$OUT/$a-wlow.ppm" build/privacy/frames.ppm low) &&
+        ok "$a (WASI) $r" || bad "$a wlow.ppm: $r"
     if [ "$ST" = 0 ] || { [ "$a" = x86_64 ] && [ "$ST" = 1 ]; }; then
         tr -d '\r' <"$LOG" | grep -qx 'athanor: poweroff status 0' && ok "$a poweroff status 0" ||
             bad "$a poweroff line"

@@ -904,8 +904,8 @@ static uint64_t name_badge(const char *n)
 }
 
 /* d calls sensor.files (handle ep) with op on handle h, path (if any) in
- * a one-page buffer it lends read-write; the answer, the buffer's first
- * bytes in out. */
+ * a one-page buffer it lends read-write, and flags (with no path: the
+ * offset of FS_PREAD); the answer, the buffer's first bytes in out. */
 static int64_t fcall(priv_t *p, domain_t *d, int64_t ep, int op, uint64_t h, const char *path, uint32_t flags,
                      int64_t a2, char *out, int outn)
 {
@@ -918,7 +918,7 @@ static int64_t fcall(priv_t *p, domain_t *d, int64_t ep, int op, uint64_t h, con
         poke(d, 4096, (const uint8_t *)path, (uint32_t)strlen(path));
         a1 = (int64_t)(strlen(path) | (uint64_t)flags << 32);
     } else {
-        a1 = 0;
+        a1 = flags;             /* no path (FS_PREAD): the offset */
     }
     ipc_run(&p->w, d, "buf_unmap", 1, buf);
     int64_t r = ipc_run(&p->w, d, "lend", 6, ep, buf, (int64_t)(R_READ | R_WRITE), (int64_t)(op | h << 8), a1, a2);
@@ -957,8 +957,9 @@ TEST(priv_wasi_sensor_files)
     memcpy(&mode, st + 40, 4);
     CHECK_EQ(mode & 0xf000, 0x4000);
     /* names that are no request */
-    const char *bad[] = {"gps/coarse", "gps/coarse/0", "gps/coarse/3601", "gps/fine/5", "mic/raw/5",
-                         "camera/low/5", "gps/coarse/5/x", "../gps/coarse/5", "gps//5", "gps/coarse/5x"};
+    const char *bad[] = {"gps/coarse", "gps/coarse/0", "gps/coarse/3601", "gps/fine/5", "mic/exact/5",
+                         "camera/level/5", "mic/raw/0", "camera/low", "gps/coarse/5/x", "../gps/coarse/5",
+                         "gps//5", "gps/coarse/5x", "sonar/raw/5", "mic/raw/-1"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, bad[i], 0, 0, NULL, 0), FS_ENOENT);
     CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "gps/coarse/5", FS_O_WRITE, 0, NULL, 0), FS_EROFS);
@@ -1006,5 +1007,133 @@ TEST(priv_wasi_sensor_files)
     /* refused by the policy: the open fails */
     CHECK_EQ(set_policy(&p, "wprog gps exact deny\n* gps * allow 60\n"), 2);
     CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "gps/exact/5", 0, 0, NULL, 0), CAP_ERIGHTS);
+    ipc_world_down(&p.w);
+}
+
+/* The microphone and the camera as files (the same endpoint): a raw file
+ * is the sample stream from the lease's start (offset = position), not
+ * ready until the bytes come, EIO once the ring overwrote them; a level
+ * file holds one 5-byte line a block and never a sample; a camera file is
+ * a PPM of the newest frame at the granted resolution, and its pieces come
+ * from one frame even when another arrives in the middle; another
+ * program's reads fail; after the end every read fails. */
+TEST(priv_wasi_mic_camera_files)
+{
+    priv_t p;
+    CHECK(up(&p));
+    CHECK_EQ(set_policy(&p, "* * * allow 3600\n"), 1);
+    domain_t *la = dom(&p.w, "la"), *wp = dom(&p.w, "wp"), *wq = dom(&p.w, "wq");
+    CHECK(la && wp && wq);
+    int64_t lep = ipc_handle(la, "sensor.files");
+    cap_handle_t cp = 0, cq = 0;
+    CHECK_EQ(cap_derive_badge(la->caps, (cap_handle_t)lep, CAP_R_CALL, wp->caps, name_badge("wprog"), &cp), 0);
+    CHECK_EQ(cap_derive_badge(la->caps, (cap_handle_t)lep, CAP_R_CALL, wq->caps, name_badge("other"), &cq), 0);
+    int64_t dir = fcall(&p, wp, cp, FS_OPEN, 0, ".", FS_O_DIRECTORY, 0, NULL, 0);
+    CHECK(dir > 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "mic/raw/5", FS_O_WRITE, 0, NULL, 0), FS_EROFS);
+    CHECK_EQ(fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "camera/full/5", FS_O_TRUNC, 0, NULL, 0), FS_EROFS);
+    /* raw samples */
+    int64_t hr = fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "mic/raw/1", 0, 0, NULL, 0);
+    int64_t hl = fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "mic/level/60", 0, 0, NULL, 0);
+    CHECK(hr > 0 && hl > 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hr, NULL, 0, 4096, NULL, 0), FS_EAGAIN);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hl, NULL, 0, 4096, NULL, 0), FS_EAGAIN);
+    static uint8_t blk[MIC_BLOCK], got[4096];
+    for (int i = 0; i < MIC_BLOCK / 2; i++)       /* 3277 of 32768: -20 dBFS */
+        blk[2 * i] = 3277 & 0xff, blk[2 * i + 1] = 3277 >> 8;
+    blk[10] = 0x5a;                               /* and one odd sample, to find it by */
+    CHECK_EQ(drv_lend(&p, p.mdrv, "mic.data", 1, blk, MIC_BLOCK, R_READ, MIC_BLOCK, 1, 0), 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hr, NULL, 0, 4096, (char *)got, 4096), MIC_BLOCK);
+    CHECK(memcmp(got, blk, MIC_BLOCK) == 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hr, NULL, 3000, 4096, (char *)got, 200), 200);
+    CHECK(memcmp(got, blk + 3000, 200) == 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hr, NULL, MIC_BLOCK, 4096, NULL, 0), FS_EAGAIN);
+    /* the level: one line, no sample */
+    char line[8] = {0};
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hl, NULL, 0, 4096, line, 7), 5);
+    CHECK(strcmp(line, " -20\n") == 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hl, NULL, 2, 4096, line, 3), 3);
+    CHECK(memcmp(line, "20\n", 3) == 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hl, NULL, 5, 4096, NULL, 0), FS_EAGAIN);
+    /* another program's handle */
+    CHECK_EQ(fcall(&p, wq, cq, FS_PREAD, (uint64_t)hr, NULL, 0, 4096, NULL, 0), FS_EBADF);
+    /* 21 more blocks: 70,400 bytes through a 65,536-byte ring */
+    for (int k = 2; k <= 22; k++) {
+        blk[10] = (uint8_t)k;
+        CHECK_EQ(drv_lend(&p, p.mdrv, "mic.data", 1, blk, MIC_BLOCK, R_READ, MIC_BLOCK, k, 0), 0);
+    }
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hr, NULL, 0, 4096, NULL, 0), FS_EIO);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hr, NULL, 21 * MIC_BLOCK, 4096, (char *)got, 4096), MIC_BLOCK);
+    CHECK_EQ(got[10], 22);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hl, NULL, 21 * 5, 4096, line, 7), 5);
+    /* the raw file's end */
+    expire(&p, 1000);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hr, NULL, 21 * MIC_BLOCK, 4096, NULL, 0), CAP_EEXPIRED);
+    tick(&p);
+    CHECK(strstr(p.w.log, "of mic to wprog ended (expired)") != NULL);
+    CHECK_EQ(fcall(&p, wp, cp, FS_CLOSE, (uint64_t)hr, NULL, 0, 0, NULL, 0), 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_CLOSE, (uint64_t)hl, NULL, 0, 0, NULL, 0), 0);
+    CHECK(strstr(p.w.log, "of mic to wprog ended (closed)") != NULL);
+    /* the camera, low: a PPM of the 4x4 means */
+    int64_t hc = fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "camera/low/60", 0, 0, NULL, 0);
+    CHECK(hc > 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hc, NULL, 0, 4096, NULL, 0), FS_EAGAIN);
+    static uint8_t frame[CAM_BYTES], file[13 + 80 * 60 * 3 + 4096];
+    for (int y = 0; y < CAM_H; y++)
+        for (int x = 0; x < CAM_W; x++)
+            for (int c = 0; c < 3; c++)
+                frame[(y * CAM_W + x) * 3 + c] = cam_px(x, y, c);
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, frame, CAM_BYTES, R_READ, CAM_W | CAM_H << 16, 1, 0), 0);
+    const int size = 13 + 80 * 60 * 3;
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hc, NULL, 0, 4096, (char *)file, 4096), 4096);
+    CHECK(memcmp(file, "P6\n80 60\n255\n", 13) == 0);
+    /* a new frame (inverted) in the middle of the file: the rest still comes from the first */
+    static uint8_t inv[CAM_BYTES];
+    for (int i = 0; i < CAM_BYTES; i++)
+        inv[i] = (uint8_t)~frame[i];
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, inv, CAM_BYTES, R_READ, CAM_W | CAM_H << 16, 2, 0), 0);
+    for (int off = 4096; off < size; off += 4096)
+        CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hc, NULL, (uint64_t)off, 4096, (char *)file + off, 4096),
+                 off + 4096 <= size ? 4096 : size - off);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hc, NULL, (uint64_t)size, 4096, NULL, 0), 0);
+    int wrong = 0;
+    for (int y = 0; y < 60; y++)
+        for (int x = 0; x < 80; x++)
+            for (int c = 0; c < 3; c++) {
+                int sum = 0;
+                for (int dy = 0; dy < 4; dy++)
+                    for (int dx = 0; dx < 4; dx++)
+                        sum += cam_px(x * 4 + dx, y * 4 + dy, c);
+                wrong += file[13 + (y * 80 + x) * 3 + c] != (sum + 8) / 16;
+            }
+    CHECK_EQ(wrong, 0);
+    /* read to its end: the next frame comes, and the next file is the inverted one */
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, inv, CAM_BYTES, R_READ, CAM_W | CAM_H << 16, 3, 0), 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hc, NULL, 0, 4096, (char *)file, 4096), 4096);
+    CHECK_EQ(file[13], (uint8_t)(255 - (int)((cam_px(0, 0, 0) + cam_px(1, 0, 0) + cam_px(2, 0, 0) + cam_px(3, 0, 0) +
+                                              cam_px(0, 1, 0) + cam_px(1, 1, 0) + cam_px(2, 1, 0) + cam_px(3, 1, 0) +
+                                              cam_px(0, 2, 0) + cam_px(1, 2, 0) + cam_px(2, 2, 0) + cam_px(3, 2, 0) +
+                                              cam_px(0, 3, 0) + cam_px(1, 3, 0) + cam_px(2, 3, 0) + cam_px(3, 3, 0) +
+                                              8) / 16)));
+    CHECK_EQ(fcall(&p, wq, cq, FS_PREAD, (uint64_t)hc, NULL, 0, 4096, NULL, 0), FS_EBADF);
+    /* full: the frame itself, a piece from its middle */
+    int64_t hf = fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "camera/full/60", 0, 0, NULL, 0);
+    CHECK(hf > 0);
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, frame, CAM_BYTES, R_READ, CAM_W | CAM_H << 16, 4, 0), 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hf, NULL, 0, 15, (char *)file, 15), 15);
+    CHECK(memcmp(file, "P6\n320 240\n255\n", 15) == 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hf, NULL, 15 + 100000, 4096, (char *)file, 4096), 4096);
+    CHECK(memcmp(file, frame + 100000, 4096) == 0);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hf, NULL, 15 + CAM_BYTES - 10, 4096, (char *)file, 10), 10);
+    /* revoked at the shell: both camera files fail, ECANCELED */
+    int64_t ab = ipc_run(&p.w, p.adm, "buf_new", 1, (int64_t)1);
+    ipc_run(&p.w, p.adm, "buf_map", 2, ab, (int64_t)4096);
+    put(&p, p.adm, 4096, "wprog\0\0\0", 8);
+    ipc_run(&p.w, p.adm, "buf_unmap", 1, ab);
+    CHECK_EQ(ipc_run(&p.w, p.adm, "lend", 6, ipc_handle(p.adm, "sensor.admin"), ab, (int64_t)R_READ, (int64_t)2,
+                     (int64_t)3, (int64_t)0), 2);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hc, NULL, 0, 4096, NULL, 0), CAP_EREVOKED);
+    CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hf, NULL, 15, 4096, NULL, 0), CAP_EREVOKED);
+    CHECK_EQ(occurs8_mem(p.brk, frame + 3 * (100 * CAM_W + 101)), 0);   /* no frame left in the broker */
     ipc_world_down(&p.w);
 }

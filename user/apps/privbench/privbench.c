@@ -1,14 +1,16 @@
 /*
  * privbench [N] [MS]: the lease figures of `make bench-privacy`
- * (docs/privacy.md). Holds one long GPS lease (so the device stays on and
- * what is measured is the lease, not the device's start), then takes N
- * (default 1000) coarse leases of MS (default 20) milliseconds one after
- * the other; for each, reads in a loop until the read fails and takes the
- * time from the lease's end (the grant's end_ns) to that failure, with
- * the fine clock (bin/privbench.caps grants it). After each end it counts
- * the bytes of the lease's page still visible where it was mapped (leaked
- * bytes: none should be). Then it drops the fine clock and measures the
- * step of the clock every program gets. Prints
+ * (docs/privacy.md). Holds one long lease of each sensor (GPS coarse,
+ * microphone level, camera low: so the devices stay on and what is
+ * measured is the lease, not a device's start), then takes N (default
+ * 1000) leases of MS (default 20) milliseconds one after the other, the
+ * GPS, the microphone and the camera in turn; for each, reads in a loop
+ * until the read fails and takes the time from the lease's end (the
+ * grant's end_ns) to that failure, with the fine clock (bin/privbench.caps
+ * grants it). After each end it counts the bytes of the lease's pages
+ * still visible where they were mapped (leaked bytes: none should be).
+ * Then it drops the fine clock and measures the step of the clock every
+ * program gets. Prints a line per sensor, then
  *   privacy: leases N, revoke-to-fail max M us p99 Q us, leaked bytes L, coarse clock R us
  * and an exit status 0 when every lease ended in a failed read.
  */
@@ -16,11 +18,15 @@
 #include <stdbool.h>
 
 #define MAXN 5000
+#define NS 3                        /* sensors: GPS, microphone, camera */
+#define MAXPAGES 8                  /* the largest lease here: camera low, 5 pages */
 
-static uint8_t anchor_page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
-static uint8_t page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
-static sensor_lease_t anchor, lease;
-static uint32_t lat_ns[MAXN];
+static const uint32_t sensors[NS] = {SENSOR_GPS, SENSOR_MIC, SENSOR_CAM};
+static uint8_t anchor_pages[NS][MAXPAGES * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+static uint8_t pages[MAXPAGES * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
+static uint8_t data[SENSOR_CAM_BYTES / SENSOR_CAM_LOW / SENSOR_CAM_LOW];
+static sensor_lease_t anchor[NS], lease;
+static uint32_t lat_ns[MAXN], lat_of[NS][MAXN];
 
 static uint32_t arg_num(const char *a, int32_t n, int32_t *at, uint32_t dflt)
 {
@@ -44,6 +50,37 @@ static void sort(uint32_t *v, uint32_t n)
             }
 }
 
+static uint32_t p99_of(const uint32_t *v, uint32_t n)
+{
+    return n ? v[(n * 99 + 99) / 100 - 1] : 0;
+}
+
+/* One read of the lease's sensor: >= 0 or ATH_EEMPTY while it lasts. */
+static int32_t read_once(sensor_lease_t *l, uint32_t sensor)
+{
+    if (sensor == SENSOR_GPS) {
+        sensor_fix_t f;
+        return sensor_read_fix(l, &f);
+    }
+    if (sensor == SENSOR_MIC) {
+        uint32_t lost = 0;
+        return sensor_read_stream(l, data, sizeof data, &lost);
+    }
+    uint32_t w, h, frame;
+    return sensor_read_frame(l, data, sizeof data, &w, &h, &frame);
+}
+
+static void say_error(const char *what, uint32_t i, int32_t e)
+{
+    ath_print("privbench: ");
+    ath_print(what);
+    ath_print(" ");
+    ath_print_int(i);
+    ath_print(": ");
+    ath_print(ath_strerror(e));
+    ath_print("\n");
+}
+
 ATH_EXPORT("_start") int32_t _start(void)
 {
     char args[32];
@@ -53,20 +90,18 @@ ATH_EXPORT("_start") int32_t _start(void)
         ath_print("usage: privbench [N 1..5000] [MS 1..1000]\n");
         return 1;
     }
-    int32_t e = sensor_open(&anchor, "privbench", SENSOR_GPS, SENSOR_COARSE, 3600000, "bench anchor",
-                            anchor_page);
-    if (e < 0) {
-        ath_print("privbench: no anchor lease: ");
-        ath_print(ath_strerror(e));
-        ath_print("\n");
-        return 1;
-    }
-    uint32_t done = 0, leaked = 0, late = 0;
+    int32_t e;
+    for (uint32_t s = 0; s < NS; s++)
+        if ((e = sensor_open(&anchor[s], "privbench", sensors[s], SENSOR_COARSE, 3600000, "bench anchor",
+                             anchor_pages[s])) < 0) {
+            say_error("no anchor lease of sensor", sensors[s], e);
+            return 1;
+        }
+    uint32_t done = 0, leaked = 0, late = 0, done_of[NS] = {0, 0, 0};
     uint64_t late_ok = 0;
-    sensor_fix_t f;
     for (uint32_t i = 0; i < count; i++) {
-        if ((e = sensor_open(&lease, "privbench", SENSOR_GPS, SENSOR_COARSE, ms, "bench", page)) ==
-            ATH_EEXPIRED) {
+        uint32_t s = i % NS, sensor = sensors[s];
+        if ((e = sensor_open(&lease, "privbench", sensor, SENSOR_COARSE, ms, "bench", pages)) == ATH_EEXPIRED) {
             late++;             /* ended before it reached us (a host stall): not a sample */
             i--;
             if (late > count)
@@ -74,32 +109,33 @@ ATH_EXPORT("_start") int32_t _start(void)
             continue;
         }
         if (e < 0) {
-            ath_print("privbench: lease ");
-            ath_print_int(i);
-            ath_print(": ");
-            ath_print(ath_strerror(e));
-            ath_print("\n");
+            say_error("lease", i, e);
             break;
         }
         uint64_t ok_at = 0, t;
-        while ((e = sensor_read_fix(&lease, &f)) >= 0 || e == ATH_EEMPTY)
+        while ((e = read_once(&lease, sensor)) >= 0 || e == ATH_EEMPTY)
             ok_at = (uint64_t)ath_uptime_ns();
         t = (uint64_t)ath_uptime_ns();
         uint64_t end = lease.grant.end_ns;
         if (ok_at > end && ok_at - end > late_ok)
             late_ok = ok_at - end;      /* a read that worked after the end */
-        lat_ns[done++] = t > end ? (uint32_t)(t - end < 0xffffffffu ? t - end : 0xffffffffu) : 0;
+        uint32_t ns = t > end ? (uint32_t)(t - end < 0xffffffffu ? t - end : 0xffffffffu) : 0;
+        lat_ns[done++] = ns;
+        lat_of[s][done_of[s]++] = ns;
         if (e != ATH_EEXPIRED) {
             ath_print("privbench: a read failed with ");
             ath_print(ath_strerror(e));
             ath_print(", not lease expired\n");
             break;
         }
-        for (int k = 0; k < (int)sizeof(sensor_page_t); k++)
-            leaked += page[k] != 0;
+        /* every page the lease mapped: the app's own (zero) pages are back */
+        uint32_t np = sensor_lease_pages(sensor, SENSOR_COARSE);
+        for (uint32_t k = 0; k < np * ATH_PAGE; k++)
+            leaked += pages[k] != 0;
         sensor_close(&lease);
     }
-    sensor_close(&anchor);
+    for (uint32_t s = 0; s < NS; s++)
+        sensor_close(&anchor[s]);
     /* the clock a program without the fine clock sees: its smallest step */
     ath_cap_drop(ath_cap_find("clock.fine"));
     uint64_t step = ~0ull, prev = (uint64_t)ath_uptime_ns();
@@ -112,8 +148,22 @@ ATH_EXPORT("_start") int32_t _start(void)
             changes++;
         }
     }
+    for (uint32_t s = 0; s < NS; s++) {
+        uint32_t m = done_of[s];
+        sort(lat_of[s], m);
+        ath_print("privbench: ");
+        ath_print(sensor_name(sensors[s]));
+        ath_print(" leases ");
+        ath_print_int(m);
+        ath_print(", revoke-to-fail median ");
+        ath_print_int(m ? lat_of[s][m / 2] / 1000 : 0);
+        ath_print(" us p99 ");
+        ath_print_int(p99_of(lat_of[s], m) / 1000);
+        ath_print(" us max ");
+        ath_print_int(m ? lat_of[s][m - 1] / 1000 : 0);
+        ath_print(" us\n");
+    }
     sort(lat_ns, done);
-    uint32_t p99 = done ? lat_ns[(done * 99 + 99) / 100 - 1] : 0;
     ath_print("privbench: median ");
     ath_print_int(done ? lat_ns[done / 2] / 1000 : 0);
     ath_print(" us; a read still worked up to ");
@@ -127,7 +177,7 @@ ATH_EXPORT("_start") int32_t _start(void)
     ath_print(", revoke-to-fail max ");
     ath_print_int(done ? lat_ns[done - 1] / 1000 : 0);
     ath_print(" us p99 ");
-    ath_print_int(p99 / 1000);
+    ath_print_int(p99_of(lat_ns, done) / 1000);
     ath_print(" us, leaked bytes ");
     ath_print_int(leaked);
     ath_print(", coarse clock ");
