@@ -463,9 +463,12 @@ static bool branch_moves(comp_t *c, ctl_t *f, bool emit_them)
 {
     uint32_t n = label_arity(f);
     bool any = false;
-    for (uint32_t i = 0; i < n; i++) {
+    /* The label's values go home one after another by the label's types:
+     * the entries now at f->height.. may be other values of other sizes
+     * (a v128 takes two cells), so home(f->height + i) would be wrong. */
+    uint32_t dst = home(c, f->height);
+    for (uint32_t i = 0; i < n; dst += wasmi_cells(label_type(c, f, i)), i++) {
         ent_t *e = &c->st[c->sh - n + i];
-        uint32_t dst = home(c, f->height + i);
         if (e->kind == EK_CONST) {
             any = true;
             if (emit_them) {

@@ -348,6 +348,45 @@ TEST(simd_v128_cells_at_the_api_and_across_calls)
     wasm_runtime_free(rt);
 }
 
+/* A branch carrying (v128, i64) to a label below other values: each value
+ * goes home by the label's types, not by the sizes of whatever sits at
+ * those stack positions now (an i64 below made the i64 land in the v128's
+ * high half and the caller read a stale cell: the differential fuzzer's
+ * seed 2004, module 20440). br, br_table, and br_table out of a loop. */
+TEST(simd_branch_values_go_home_by_label_types)
+{
+    wasm_runtime_t *rt = wasm_runtime_new(NULL);
+    wmod_t m;
+    penv_t e;
+    wm_init(&m);
+    uint32_t t = wm_type(&m, "", "vI");
+#define BELOW_AND_VALUES W_I64_CONST, 99, V128_CONST(1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0), \
+                         W_I64_CONST, 0x79 /* -7 */
+    wm_export(&m, "br", WASM_EXTERN_FUNC,
+              wm_func(&m, t, "", CODE(BELOW_AND_VALUES, W_BR, 0, W_END)));
+    wm_export(&m, "brtable", WASM_EXTERN_FUNC,
+              wm_func(&m, t, "", CODE(BELOW_AND_VALUES, W_I32_CONST, 0, W_BR_TABLE, 1, 0, 0,
+                                      W_END)));
+    /* block (v128 i64) ( i64 99  loop (i64) ( v128 i64 -7 i32 0 br_table 1 1 ) drop ) */
+    wm_export(&m, "loop", WASM_EXTERN_FUNC,
+              wm_func(&m, t, "", CODE(W_BLOCK, (uint8_t)t, W_I64_CONST, 99, W_LOOP, 0x7E,
+                                      V128_CONST(1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0),
+                                      W_I64_CONST, 0x79, W_I32_CONST, 0, W_BR_TABLE, 1, 1, 1,
+                                      W_END, W_UNREACHABLE, W_END, W_END)));
+#undef BELOW_AND_VALUES
+    CHECK(penv_open(&e, rt, &m, NULL));
+    static const char *const names[] = {"br", "brtable", "loop"};
+    for (int i = 0; i < 3; i++) {
+        uint64_t res[3] = {0, 0, 0};
+        CHECK_EQ(pcall(&e, names[i], NULL, res), WASM_OK);
+        CHECK_EQ(res[0], 1);
+        CHECK_EQ(res[1], 2);
+        CHECK_EQ(res[2], (int64_t)-7);
+    }
+    penv_close(&e);
+    wasm_runtime_free(rt);
+}
+
 TEST(simd_validation_and_traps)
 {
     wasm_runtime_t *rt = wasm_runtime_new(NULL);
