@@ -518,8 +518,10 @@ uint32_t wasmi_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
     }
     case OP_TABLE_SIZE: PUT32(1, inst->tables[ip[2]]->size); return 0;
     case OP_TABLE_GROW:
-        PUT32(1, (uint32_t)wasmi_table_grow_to(inst->tables[ip[2]], U32(4), fp[ip[3]],
-                                              inst->max_table_elems));
+        /* the instance's budget covers all its own tables together, as in
+         * the interpreter (one table's size against it let a module with
+         * several tables grow past it) */
+        PUT32(1, (uint32_t)wasmi_instance_table_grow(inst, ip[2], U32(4), fp[ip[3]]));
         return 0;
     case OP_TABLE_FILL: {
         wasm_table_t *t = inst->tables[ip[1]];

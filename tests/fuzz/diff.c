@@ -281,8 +281,8 @@ static bool compare_call(side_t *a, side_t *b, const char *name, uint32_t name_l
             return false;
     }
     if (wasm_exec_fuel(a->ex) != wasm_exec_fuel(b->ex)) {
-        snprintf(why, sizeof why, "%.*s: fuel left %llu vs %llu", (int)name_len, name,
-                 (unsigned long long)wasm_exec_fuel(a->ex),
+        snprintf(why, sizeof why, "%.*s (%s): fuel left %llu vs %llu", (int)name_len, name,
+                 wasm_trap_kind_name(ka), (unsigned long long)wasm_exec_fuel(a->ex),
                  (unsigned long long)wasm_exec_fuel(b->ex));
         return false;
     }

@@ -387,6 +387,50 @@ TEST(simd_branch_values_go_home_by_label_types)
     wasm_runtime_free(rt);
 }
 
+/* table.grow charges the sum of the instance's own tables against its
+ * budget on both tiers (the compiled tier's slow path checked one table's
+ * size: the differential fuzzer's seed 2006, module 64010, saw the two
+ * tiers' fuel differ where one grow failed a call later). */
+TEST(table_grow_budget_covers_all_tables_on_both_tiers)
+{
+    for (int tier = WASM_ENGINE_INTERP; tier <= WASM_ENGINE_COMPILED; tier++) {
+        wasm_runtime_t *rt = wasm_runtime_new(NULL);
+        if (wasm_runtime_set_engine(rt, (wasm_engine_t)tier) != (wasm_engine_t)tier) {
+            wasm_runtime_free(rt);
+            continue;      /* no compiled tier on this host */
+        }
+        wmod_t m;
+        penv_t e;
+        wm_init(&m);
+        wm_table(&m, 'r', 1, 0, 0);
+        wm_table(&m, 'r', 1, 0, 0);
+        uint32_t t = wm_type(&m, "i", "i");
+        /* grow0(n) = table.grow 0 (ref.null func, n); grow1 likewise */
+        wm_export(&m, "grow0", WASM_EXTERN_FUNC,
+                  wm_func(&m, t, "", CODE(0xD0, 0x70, W_LGET, 0, W_FC, 15, 0, W_END)));
+        wm_export(&m, "grow1", WASM_EXTERN_FUNC,
+                  wm_func(&m, t, "", CODE(0xD0, 0x70, W_LGET, 0, W_FC, 15, 1, W_END)));
+        CHECK(penv_open(&e, rt, &m, NULL));
+        wasm_instance_set_limits(e.inst, 0, 10);
+        uint64_t r = 0;
+        CHECK_EQ(pcall(&e, "grow0", (uint64_t[]){5}, &r), WASM_OK);
+        CHECK_EQ((uint32_t)r, 1);                 /* sizes 6 + 1 */
+        CHECK_EQ(pcall(&e, "grow1", (uint64_t[]){4}, &r), WASM_OK);
+        CHECK_EQ((uint32_t)r, 0xFFFFFFFFu);       /* 6 + 5 > 10 */
+        CHECK_EQ(pcall(&e, "grow1", (uint64_t[]){3}, &r), WASM_OK);
+        CHECK_EQ((uint32_t)r, 1);                 /* 6 + 4 = 10 */
+        CHECK_EQ(pcall(&e, "grow0", (uint64_t[]){1}, &r), WASM_OK);
+        CHECK_EQ((uint32_t)r, 0xFFFFFFFFu);
+        if (tier == WASM_ENGINE_COMPILED) {
+            uint32_t nc = 0, ni = 0;
+            wasm_module_tiers(e.mod, &nc, &ni);
+            CHECK_EQ(nc, 2);                      /* the grows ran compiled */
+        }
+        penv_close(&e);
+        wasm_runtime_free(rt);
+    }
+}
+
 TEST(simd_validation_and_traps)
 {
     wasm_runtime_t *rt = wasm_runtime_new(NULL);
