@@ -10,9 +10,9 @@ cd "$(dirname "$0")/../.."
 make -s build/fuzz/diff_fuzz build/fuzz/diff_fuzz_san >&2 ||
     { echo "diff-fuzz: 0 passed, 1 failed"; exit 1; }
 pass=0 fail=0
-for run in "build/fuzz/diff_fuzz_san $(echo tests/fuzz/regress-diff/*.bin)" \
-           "build/fuzz/diff_fuzz_san -n 150 -s 11" "build/fuzz/diff_fuzz -n 1500 -s 12"; do
-    out=$($run -q 2>&1); rc=$?
+for run in "build/fuzz/diff_fuzz_san -q $(echo tests/fuzz/regress-diff/*.bin)" \
+           "build/fuzz/diff_fuzz_san -q -n 150 -s 11" "build/fuzz/diff_fuzz -q -n 1500 -s 12"; do
+    out=$($run 2>&1); rc=$?
     echo "$out" | tail -5
     if echo "$out" | grep -q "no compiled tier"; then
         echo "diff-fuzz: 0 passed, 0 failed, 1 skipped (no compiled tier on this host)"
