@@ -81,6 +81,8 @@ static void tlb_flush_all(void)
  * it: nothing else lives between KERN_VM_END and the image. */
 #define SPLIT_ALIAS KERN_VM_END
 
+static size_t split_frames;       /* mmu_split_frames */
+
 /* Replaces the block descriptor *e (at level) with a table of 512 entries
  * mapping the same range with the same attributes. Break before make: the
  * descriptor goes invalid, the TLB forgets it, then the table goes in.
@@ -118,6 +120,7 @@ static bool split_block(uint64_t *e, int level)
                      :: "r"(e), "r"(make), "r"(pa | PTE_TABLE | PTE_VALID) : "memory");
     if (alias)
         mmu_unmap(SPLIT_ALIAS, PAGE_SIZE);
+    split_frames++;
     return true;
 }
 
@@ -258,6 +261,11 @@ bool mmu_physmap_protect(uint64_t pa, bool writable)
     }
     cpu_irq_restore(was);
     return ok;
+}
+
+size_t mmu_split_frames(void)
+{
+    return split_frames;
 }
 
 uint64_t mmu_translate(uintptr_t va)

@@ -345,6 +345,11 @@ bool mmu_physmap_protect(uint64_t pa, bool writable)
                     PROT_READ | (writable ? PROT_WRITE : 0)) == 0;
 }
 
+size_t mmu_split_frames(void)
+{
+    return 0;      /* host pages: no splits */
+}
+
 uint64_t mmu_translate(uintptr_t va)
 {
     if (va >= KERN_PHYS_MAP && va < KERN_PHYS_MAP + HOSTED_RAM)

@@ -270,11 +270,14 @@ void arch_code_sync(uintptr_t va, size_t size)
 /* Walks the active table (satp), so it also works under the boot table. */
 /* Replaces the leaf *pte of a level-`level` page (1: 2 MiB, 2: 1 GiB)
  * with a table of 512 leaves one level down, same flags and range. */
+static size_t split_frames;       /* mmu_split_frames */
+
 static bool split_leaf(uint64_t *pte, int level)
 {
     uint64_t pa = pmm_alloc();
     if (!pa)
         return false;
+    split_frames++;
     uint64_t *t = table(pa), sub = 1UL << (12 + 9 * (level - 1));
     uint64_t base = pte_pa(*pte), f = *pte & 0x3ff;
     for (int i = 0; i < 512; i++)
@@ -305,6 +308,11 @@ bool mmu_physmap_protect(uint64_t pa, bool writable)
     else
         sfence_va(va);
     return true;
+}
+
+size_t mmu_split_frames(void)
+{
+    return split_frames;
 }
 
 uint64_t mmu_translate(uintptr_t va)

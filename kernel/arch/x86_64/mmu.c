@@ -22,7 +22,8 @@ enum {
 #define PTE_ADDR 0x000ffffffffff000UL
 #define SIZE_2M 0x200000UL
 
-static bool mmu_ready;            /* the live tables come from the frame allocator */
+static bool mmu_ready;
+static size_t split_frames;       /* mmu_split_frames */            /* the live tables come from the frame allocator */
 typedef struct device_window {
     uint64_t pa, size;
 } device_window_t;
@@ -204,6 +205,7 @@ bool mmu_physmap_protect(uint64_t pa, bool writable)
         uint64_t t = pmm_alloc();
         if (!t)
             goto out;
+        split_frames++;
         uint64_t *pt = phys_to_virt(t);
         uint64_t base = *pde & PTE_ADDR & ~(SIZE_2M - 1);
         uint64_t f = *pde & (PTE_NX | 0x1ff) & ~(uint64_t)PTE_PS;   /* P W PWT PCD A D G NX */
@@ -221,6 +223,11 @@ bool mmu_physmap_protect(uint64_t pa, bool writable)
 out:
     cpu_irq_restore(on);
     return ok;
+}
+
+size_t mmu_split_frames(void)
+{
+    return split_frames;
 }
 
 uint64_t mmu_translate(uintptr_t va)

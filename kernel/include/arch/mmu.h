@@ -66,6 +66,10 @@ void arch_code_sync(uintptr_t va, size_t size);
  * every address (wasm_platform.c): no mapping of code is ever writable. */
 bool mmu_physmap_protect(uint64_t pa, bool writable);
 
+/* Frames the splits of large pages have taken for page tables (kept by the
+ * kernel's tables for good): leak checks count them out. */
+size_t mmu_split_frames(void);
+
 /* Physical address of a mapped virtual address, or (uint64_t)-1. */
 uint64_t mmu_translate(uintptr_t va);
 
