@@ -43,6 +43,14 @@ $(SAN)/kernel_tests: $(SAN)/ipc/sensors.wasm
 bench-privacy:
 	bash bench/privacy.sh $(ARCH)
 
+# record and snap: WASI programs in C (user/wasi/NAME/main.c, wasi-libc
+# and sdk/include/wsensor.h) that read the microphone and the camera as
+# files below /sensors; the system disk ships them in /bin (storage.mk).
+SENSOR_PROGRAMS := $(BUILD)/programs/record.wasm $(BUILD)/programs/snap.wasm
+$(SENSOR_PROGRAMS): $(BUILD)/programs/%.wasm: user/wasi/%/main.c sdk/include/wsensor.h
+	@mkdir -p $(dir $@)
+	clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Isdk/include $< -o $@
+
 # The microphone's and the camera's stand-in data, the feeder that plays
 # them into QEMU at a steady rate, and the checks of what record and snap
 # wrote (tools/sensordata.c): the test WAV and the frame stream are made

@@ -36,7 +36,7 @@ DISK_IMG := $(BUILD)/disk/azoth.img
 # console-setup-linux, uncompressed into fonts/ of the disk.
 DISK_FONT := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 # The WASI programs the system ships in /bin (`run wc` finds /bin/wc.wasm).
-DISK_PROGRAMS = $(LANG_PROGRAMS)
+DISK_PROGRAMS = $(LANG_PROGRAMS) $(SENSOR_PROGRAMS)
 DISK_TREE := $(BUILD)/disk/tree
 .PHONY: disk print-disk
 disk: $(DISK_PROGRAMS)

@@ -82,13 +82,12 @@ $(BUILD)/mkbootimg: tools/mkbootimg.c
 TOOLS += $(BUILD)/mkbootimg
 
 # The sensors (docs/privacy.md): the GPS driver, the microphone and camera
-# driver (one module, two domains), the broker, locate, record, snap, and
-# privbench (make bench-privacy). Frames and sample blocks are copied
-# whole: memory.copy (bulk memory).
+# driver (one module, two domains), the broker, locate, and privbench
+# (make bench-privacy); record and snap are WASI programs (privacy.mk).
+# Frames and sample blocks are copied whole: memory.copy (bulk memory).
 PRIVACY_MODULES := drivers/gps.wasm drivers/sensor_stream.wasm services/sensors.wasm \
-                   bin/locate.wasm bin/locate.caps bin/record.wasm bin/record.caps \
-                   bin/snap.wasm bin/snap.caps bin/privbench.wasm bin/privbench.caps
-$(addprefix $(MODBUILD)/,drivers/sensor_stream.wasm services/sensors.wasm bin/record.wasm bin/snap.wasm): \
+                   bin/locate.wasm bin/locate.caps bin/privbench.wasm bin/privbench.caps
+$(addprefix $(MODBUILD)/,drivers/sensor_stream.wasm services/sensors.wasm): \
     WASM_CC += -mbulk-memory
 
 # The product image (user/manifest.txt): the console drivers, the

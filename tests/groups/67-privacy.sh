@@ -38,6 +38,7 @@
 #                        failed, no byte of them left visible
 # The microphone and the camera (a virtio-serial device each, fed the
 # build's test WAV and frame stream: make sensor-data):
+# record and snap are WASI programs (user/wasi/, run --sensors [--dir /]):
 #   run record -l 3      a level-only lease: the loud and the quiet second
 #                        of the WAV as -17 and -59 dBFS, then the lease
 #                        expires and the next read fails; the device was
@@ -107,7 +108,8 @@ for d in mic:serial1 camera:serial2; do
     want=$(printf '%s\n' "dma ${d#*:}" "channel $n.dev" "endpoint $n.data" | sort | tr '\n' ',')
     [ "$got" = "$want" ] && ok "manifest: $n holds only ${want%,}" || bad "manifest: $n holds $got"
 done
-make -s sensor-data build/dispcheck >"$OUT/sensor-data.log" 2>&1 || bad "make sensor-data (log $OUT/sensor-data.log)"
+make -s sensor-data build/dispcheck build/programs/record.wasm build/programs/snap.wasm >"$OUT/sensor-data.log" 2>&1 ||
+    bad "make sensor-data, record and snap (log $OUT/sensor-data.log)"
 # the WASI program that reads a sensor as a file (wasi-libc, no SDK)
 clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror tests/privacy/wsensor.c -o "$OUT/wsensor.wasm" ||
     bad "tests/privacy/wsensor.c does not build"
@@ -118,7 +120,7 @@ for a in $ARCHES; do
         bad "$a: product kernel build failed (log $OUT/$a-build.log)"
         continue
     fi
-    DISK_BIN="$OUT/wsensor.wasm" make_disk "$OUT/$a-disk.img" 'locate gps coarse allow 5' 'locate gps exact deny' 'gpsfix gps exact allow 5' \
+    DISK_BIN="$OUT/wsensor.wasm build/programs/record.wasm build/programs/snap.wasm" make_disk "$OUT/$a-disk.img" 'locate gps coarse allow 5' 'locate gps exact deny' 'gpsfix gps exact allow 5' \
         'where gps coarse allow 5' 'where gps exact deny' \
         'privbench gps coarse allow 3600' 'privbench mic level allow 3600' 'privbench camera low allow 3600' \
         'record mic * allow 5' 'snap camera * allow 5' \
@@ -300,7 +302,7 @@ for a in $ARCHES; do
     since=$(log_size)
     # The driver's log line at the lease's end goes to the same console
     # and may land inside record's last line: take it out before matching.
-    if type_cmd 'run record -l 3\r' &&
+    if type_cmd 'run --sensors record -l 3\r' &&
        perl -0pi -e 's/mic: device access revoked; blocks sent \d+, refused \d+\n?//g' "$OUT/last" &&
        levels=$(sed -n 's/^record: levels (dBFS)://p' "$OUT/last" | tr ' ' '\n' | grep .) &&
        # every figure between the quiet and the loud one (a block may hold
@@ -309,7 +311,7 @@ for a in $ARCHES; do
        [ "$(grep -Ecx -- '-1[6-8]' <<<"$levels")" -ge 5 ] && [ "$(grep -Ecx -- '-(58|59|60)' <<<"$levels")" -ge 5 ] &&
        grep -Eqx 'record: mic: lease ended, the next read failed: lease expired \(after [0-9]+ levels, [0-9]+ reads\)' "$OUT/last" &&
        grep -qx 'run: record: exit status 0' "$OUT/last"; then
-        ok "$a record -l: levels only (-17 and -59 dBFS), lease expired, next read failed"
+        ok "$a record (WASI) -l: levels only (-17 and -59 dBFS), lease expired, next read failed"
     else bad "$a record -l: $(grep -E '^(record|run):' "$OUT/last" | tr '\n' '|')"; fi
     wait_for "$since" 'mic: device access revoked; blocks sent' || true
     log=$(tail -c +$((since + 1)) "$LOG" | tr -d '\r')
@@ -320,23 +322,23 @@ for a in $ARCHES; do
         ok "$a mic indicator live then off; the driver lost the device at the lease's end"
     else bad "$a mic indicator / physical revocation: $(grep -E '^(privacy|mic):' <<<"$log" | tr '\n' '|')"; fi
     # raw: a WAV file on the disk (checked after poweroff)
-    if type_cmd 'run record -w 1 /rec.wav\r' &&
-       grep -qx 'record: /rec.wav: 1 s of 16 kHz s16le mono, 32044 bytes, lost 0' "$OUT/last" &&
+    if type_cmd 'run --sensors --dir / record -w 1 /rec.wav\r' &&
+       grep -qx 'record: /rec.wav: 1 s of 16 kHz s16le mono, 32044 bytes' "$OUT/last" &&
        grep -qx 'record: mic: lease ended, the next read failed: lease expired' "$OUT/last" &&
        grep -qx 'run: record: exit status 0' "$OUT/last"; then
-        ok "$a record: 1 s of raw samples to /rec.wav, lease expired, next read failed"
+        ok "$a record (WASI): 1 s of raw samples to /rec.wav, lease expired, next read failed"
     else bad "$a record raw: $(grep -E '^(record|run):' "$OUT/last" | tr '\n' '|')"; fi
     # the camera: a full frame, then a low resolution one
-    if type_cmd 'run snap -t 3 -w /snap.ppm\r' &&
-       grep -Eqx 'snap: /snap.ppm: 320x240 \(full\), frame [0-9]+, 230415 bytes' "$OUT/last" &&
+    if type_cmd 'run --sensors --dir / snap -t 3 -w /snap.ppm\r' &&
+       grep -qx 'snap: /snap.ppm: 320x240 (full), 230415 bytes' "$OUT/last" &&
        grep -Eqx 'snap: camera: lease ended, the next read failed: lease expired \(after [0-9]+ reads\)' "$OUT/last" &&
        grep -qx 'run: snap: exit status 0' "$OUT/last"; then
-        ok "$a snap: a full frame to /snap.ppm, lease expired, next read failed"
+        ok "$a snap (WASI): a full frame to /snap.ppm, lease expired, next read failed"
     else bad "$a snap full: $(grep -E '^(snap|run):' "$OUT/last" | tr '\n' '|')"; fi
-    if type_cmd 'run snap -l /low.ppm\r' &&
-       grep -Eqx 'snap: /low.ppm: 80x60 \(low\), frame [0-9]+, 14413 bytes' "$OUT/last" &&
+    if type_cmd 'run --sensors --dir / snap -l /low.ppm\r' &&
+       grep -qx 'snap: /low.ppm: 80x60 (low), 14413 bytes' "$OUT/last" &&
        grep -qx 'run: snap: exit status 0' "$OUT/last"; then
-        ok "$a snap -l: a low resolution frame to /low.ppm"
+        ok "$a snap (WASI) -l: a low resolution frame to /low.ppm"
     else bad "$a snap low: $(grep -E '^(snap|run):' "$OUT/last" | tr '\n' '|')"; fi
     tr -d '\r' <"$LOG" | grep -Eq 'camera: dropped input: frames of the wrong size [1-9]' &&
         ok "$a camera driver: the 320x200 frame dropped with its reason" ||
