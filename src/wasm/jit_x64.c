@@ -86,6 +86,8 @@ typedef struct jc {
     bool guard;               /* bounds by guard regions, no explicit checks */
     bool bad;                 /* a slot had no location: interpret the function */
     uint32_t ins;             /* the instruction being compiled (live ranges) */
+    uint8_t *target;          /* [code_len] 1 where a branch lands */
+    int fcc;                  /* >= 0: the flags hold the last comparison (cc), for this op */
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */
@@ -730,6 +732,19 @@ static void cmp_imm(jc_t *c, int w, uint32_t a, int32_t imm)
     alu_i(c, w, 7, rm_g(c, a, RAX), imm);
 }
 
+static void setcc_to(jc_t *c, int cc, uint32_t d);
+
+/* The comparison's result: flags for the next op when it was fused with
+ * it (see fusable), else 0 or 1 in slot d. */
+static void cmp_result(jc_t *c, int cc, uint32_t d, bool fuse)
+{
+    if (fuse) {
+        c->fcc = cc;
+        return;
+    }
+    setcc_to(c, cc, d);
+}
+
 static void setcc_to(jc_t *c, int cc, uint32_t d)
 {
     put1(c, 0x0F);
@@ -837,7 +852,7 @@ static void fbin(jc_t *c, int pfx, uint32_t opc, uint32_t d, uint32_t a, uint32_
     st_x(c, d, x);
 }
 
-static void fcmp(jc_t *c, bool f64, int kind, uint32_t d, uint32_t a, uint32_t b)
+static void fcmp(jc_t *c, bool f64, int kind, uint32_t d, uint32_t a, uint32_t b, bool fuse)
 {
     /* kind: 0 eq 1 ne 2 lt 3 gt 4 le 5 ge */
     uint32_t x = a, y = b;
@@ -862,7 +877,7 @@ static void fcmp(jc_t *c, bool f64, int kind, uint32_t d, uint32_t a, uint32_t b
         insn_r(c, 0, 0, 0x0FB6, RAX, RAX);
         st_g(c, d, RAX);
     } else {
-        setcc_to(c, cc, d);
+        cmp_result(c, cc, d, fuse);   /* A and AE are false for NaN */
     }
 }
 
@@ -1036,6 +1051,39 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
 
 /* ------------------------------------------------------------ one function */
 
+/* Whether the comparison at pc (result d) can leave its result in the
+ * flags for the next op: a branch on d or a select by d, which no branch
+ * enters, with d dead after it and not its other operand (live ranges
+ * tell). */
+static bool fusable(jc_t *c, uint32_t pc, uint32_t nw, uint32_t op, uint32_t d)
+{
+    if (!c->fn->rstart)
+        return false;
+    bool icmp = op <= OP_I64_GE_U || (op >= OP_I32_EQ_I && op <= OP_I32_GE_U_I) ||
+                (op >= OP_I64_EQ_I && op <= OP_I64_GE_U_I);
+    bool fcmpk = (op >= OP_F32_LT && op <= OP_F32_GE) || (op >= OP_F64_LT && op <= OP_F64_GE);
+    if (!icmp && !fcmpk)
+        return false;
+    if (op >= OP_F32_EQ && op <= OP_F64_GE && !fcmpk)
+        return false;   /* eq, ne: two flags */
+    uint32_t n = pc + nw;
+    if (n >= c->fn->d->code_len || c->target[n])
+        return false;
+    const uint32_t *q = c->code + n;
+    uint32_t nop = c->fn->op[n];
+    if (nop == OP_BR_I32_EQZ || nop == OP_BR_I32_NEZ) {
+        if (q[1] != d)
+            return false;
+    } else if (nop == OP_SELECT) {
+        if (q[4] != d || q[2] == d || q[3] == d)
+            return false;
+    } else {
+        return false;
+    }
+    /* dead after the next op: not held at its write point */
+    return wasmi_jit_run_at(c->fn, d, 2 * (c->ins + 1) + 1) == UINT32_MAX;
+}
+
 /* Result cell k = slot s, wherever s lives. */
 static void ret_cell(jc_t *c, uint32_t k, uint32_t s)
 {
@@ -1050,6 +1098,8 @@ static void ret_cell(jc_t *c, uint32_t k, uint32_t s)
     }
 }
 
+static bool compile_body(jc_t *c);
+
 static bool compile_fn(jc_t *c)
 {
     jit_fn_t *fn = c->fn;
@@ -1059,6 +1109,38 @@ static bool compile_fn(jc_t *c)
     c->nfx = 0;
     c->nsp = 0;
     c->bad = false;
+    c->fcc = -1;
+    c->target = wasm_plat_alloc(d->code_len + 1);
+    if (!c->target)
+        return false;
+    for (uint32_t pc = 0; pc <= d->code_len; pc++)
+        c->target[pc] = 0;
+    for (uint32_t pc = 0; pc < d->code_len;) {
+        jit_ops_t o;
+        uint32_t op = fn->op[pc];
+        int nw = wasmi_jit_op_words(op, code + pc);
+        if (nw <= 0)
+            break;
+        if (wasmi_jit_operands(m, code + pc, op, &o))
+            for (uint32_t k = 0; k < o.ntgt; k++) {
+                uint32_t t = pc + (uint32_t)(o.tgt ? o.tgt[k] : o.tgt1);
+                if (t < d->code_len)
+                    c->target[t] = 1;
+            }
+        pc += (uint32_t)nw;
+    }
+    bool ok = compile_body(c);
+    wasm_plat_free(c->target);
+    c->target = NULL;
+    return ok;
+}
+
+static bool compile_body(jc_t *c)
+{
+    jit_fn_t *fn = c->fn;
+    const wasmi_funcdef_t *d = fn->d;
+    const uint32_t *code = d->code;
+    wasm_module_t *m = c->m;
     prologue(c);
     c->ins = 0;
     for (uint32_t pc = 0; pc < d->code_len; c->ins++) {
@@ -1069,41 +1151,44 @@ static bool compile_fn(jc_t *c)
         if (nw <= 0)
             return false;
         uint32_t a1 = nw > 1 ? ip[1] : 0, a2 = nw > 2 ? ip[2] : 0, a3 = nw > 3 ? ip[3] : 0;
+        int fcc = c->fcc;   /* flags of a comparison fused into this op */
+        c->fcc = -1;
+        bool fuse = fusable(c, pc, (uint32_t)nw, op, a1);
         switch (op) {
         /* comparisons to a value */
         case OP_I32_EQZ: case OP_I64_EQZ:
             cmp_imm(c, op == OP_I64_EQZ, a2, 0);
-            setcc_to(c, CC_E, a1);
+            cmp_result(c, CC_E, a1, fuse);
             break;
         case OP_I32_EQ: case OP_I32_NE: case OP_I32_LT_S: case OP_I32_LT_U: case OP_I32_GT_S:
         case OP_I32_GT_U: case OP_I32_LE_S: case OP_I32_LE_U: case OP_I32_GE_S: case OP_I32_GE_U:
             cmp_slots(c, 0, a2, a3);
-            setcc_to(c, cmp_cc[op - OP_I32_EQ], a1);
+            cmp_result(c, cmp_cc[op - OP_I32_EQ], a1, fuse);
             break;
         case OP_I64_EQ: case OP_I64_NE: case OP_I64_LT_S: case OP_I64_LT_U: case OP_I64_GT_S:
         case OP_I64_GT_U: case OP_I64_LE_S: case OP_I64_LE_U: case OP_I64_GE_S: case OP_I64_GE_U:
             cmp_slots(c, 1, a2, a3);
-            setcc_to(c, cmp_cc[op - OP_I64_EQ], a1);
+            cmp_result(c, cmp_cc[op - OP_I64_EQ], a1, fuse);
             break;
         case OP_I32_EQ_I: case OP_I32_NE_I: case OP_I32_LT_S_I: case OP_I32_LT_U_I:
         case OP_I32_GT_S_I: case OP_I32_GT_U_I: case OP_I32_LE_S_I: case OP_I32_LE_U_I:
         case OP_I32_GE_S_I: case OP_I32_GE_U_I:
             cmp_imm(c, 0, a2, (int32_t)a3);
-            setcc_to(c, cmp_cc[op - OP_I32_EQ_I], a1);
+            cmp_result(c, cmp_cc[op - OP_I32_EQ_I], a1, fuse);
             break;
         case OP_I64_EQ_I: case OP_I64_NE_I: case OP_I64_LT_S_I: case OP_I64_LT_U_I:
         case OP_I64_GT_S_I: case OP_I64_GT_U_I: case OP_I64_LE_S_I: case OP_I64_LE_U_I:
         case OP_I64_GE_S_I: case OP_I64_GE_U_I:
             cmp_imm(c, 1, a2, (int32_t)a3);
-            setcc_to(c, cmp_cc[op - OP_I64_EQ_I], a1);
+            cmp_result(c, cmp_cc[op - OP_I64_EQ_I], a1, fuse);
             break;
         case OP_F32_EQ: case OP_F32_NE: case OP_F32_LT: case OP_F32_GT: case OP_F32_LE:
         case OP_F32_GE:
-            fcmp(c, false, (int)(op - OP_F32_EQ), a1, a2, a3);
+            fcmp(c, false, (int)(op - OP_F32_EQ), a1, a2, a3, fuse);
             break;
         case OP_F64_EQ: case OP_F64_NE: case OP_F64_LT: case OP_F64_GT: case OP_F64_LE:
         case OP_F64_GE:
-            fcmp(c, true, (int)(op - OP_F64_EQ), a1, a2, a3);
+            fcmp(c, true, (int)(op - OP_F64_EQ), a1, a2, a3, fuse);
             break;
         /* integer arithmetic */
         case OP_I32_CLZ: case OP_I64_CLZ: {
@@ -1361,6 +1446,10 @@ static bool compile_fn(jc_t *c)
             break;
         case OP_BR_I32_EQZ: case OP_BR_I32_NEZ: case OP_BR_I64_EQZ: case OP_BR_I64_NEZ: {
             int w = op == OP_BR_I64_EQZ || op == OP_BR_I64_NEZ;
+            if (fcc >= 0) {   /* the comparison just before, fused */
+                br_cc(c, op == OP_BR_I32_NEZ ? fcc : fcc ^ 1, pc, (int32_t)a2);
+                break;
+            }
             if (lkind(c, a1) == JL_GPR)
                 insn_r(c, 0, w, 0x85, lgpr(c, a1), lgpr(c, a1));
             else
@@ -1443,9 +1532,14 @@ static bool compile_fn(jc_t *c)
             break;
         }
         case OP_SELECT: {
-            rm_t mb = rm_g(c, a3, RCX);
+            rm_t mb = rm_g(c, a3, RCX);   /* (no flags change until the cmov) */
             ld_g(c, 1, RAX, a2);
             uint32_t cond = ip[4];
+            if (fcc >= 0) {   /* the comparison just before, fused */
+                insn_rm(c, 0, 1, 0x0F40 + (uint32_t)(fcc ^ 1), RAX, mb);   /* cmov !cc */
+                st_g(c, a1, RAX);
+                break;
+            }
             if (lkind(c, cond) == JL_GPR) {
                 insn_r(c, 0, 0, 0x85, lgpr(c, cond), lgpr(c, cond));
             } else {
