@@ -1,7 +1,8 @@
 /*
  * azoth-wasm: run WASI preview1 command modules on the Azoth engine.
  *
- *   azoth-wasm run [--dir HOST[::GUEST]]... [--env K=V]... [--fuel N] prog.wasm [args...]
+ *   azoth-wasm run [--engine=interp|compiled] [--bounds=guard|explicit] [--dir HOST[::GUEST]]...
+ *                  [--env K=V]... [--fuel N] prog.wasm [args...]
  *   azoth-wasm validate prog.wasm
  *
  * Exit status: the guest's proc_exit code (0 if _start returns); 1 when the
@@ -50,12 +51,14 @@ typedef struct options {
     char **dir_specs;            /* strdup'd --dir arguments, guest names point in */
     uint64_t fuel;
     wasm_engine_t engine;        /* --engine=interp|compiled */
+    wasm_bounds_t bounds;        /* --bounds=guard (the default where possible) or explicit */
 } options_t;
 
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: azoth-wasm run [--engine=interp|compiled] [--dir HOST[::GUEST]]... "
+            "usage: azoth-wasm run [--engine=interp|compiled] [--bounds=guard|explicit] "
+            "[--dir HOST[::GUEST]]... "
             "[--env K=V]... [--fuel N] prog.wasm [args...]\n"
             "       azoth-wasm validate prog.wasm\n");
     exit(EXIT_USAGE);
@@ -133,6 +136,10 @@ static void parse_run(options_t *o, int argc, char **argv)
             o->engine = WASM_ENGINE_COMPILED;
             continue;
         }
+        if (!strcmp(opt, "--bounds=guard") || !strcmp(opt, "--bounds=explicit")) {
+            o->bounds = opt[9] == 'g' ? WASM_BOUNDS_DEFAULT : WASM_BOUNDS_EXPLICIT;
+            continue;
+        }
         if (i >= argc)
             usage();
         if (!strcmp(opt, "--dir"))
@@ -206,7 +213,7 @@ static int cmd_run(int argc, char **argv)
     static wasm_trap_t trap;
     parse_run(&o, argc, argv);
     wasi_posix_backend(&be);
-    wasm_config_t rcfg = {.engine = o.engine};
+    wasm_config_t rcfg = {.engine = o.engine, .bounds = o.bounds};
     wasm_runtime_t *rt = wasm_runtime_new(&rcfg);
     if (!rt)
         die(o.prog, "out of memory", EXIT_LOAD);

@@ -903,10 +903,25 @@ static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp
         off = 0;
     }
     if (!c->guard) {
+#ifndef WASM_NO_SPEC_MASK
+        /* explicit check: rax = index + off; rax + n > size -> trap; then rax
+         * is masked to 0 unless in bounds, without a branch (a cmov is a data
+         * dependency, never predicted): a mispredicted check reads offset 0,
+         * never past the memory (docs/privacy.md) */
+        if (off)
+            insn_m(c, 0, 1, 0x8D, RAX, RAX, -1, 0, (int32_t)off, false);   /* lea rax */
+        off = 0;
+        insn_r(c, 0, 0, 0x33, RCX, RCX);                                    /* xor ecx, ecx */
+        insn_m(c, 0, 1, 0x8D, RDX, RAX, -1, 0, (int32_t)n, false);         /* lea rdx */
+        insn_m(c, 0, 1, 0x3B, RDX, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, size), false);
+        trap_jcc(c, CC_A, WASM_TRAP_OOB_MEMORY);
+        insn_r(c, 0, 1, 0x0F47, RAX, RCX);                                  /* cmova rax, rcx */
+#else
         /* explicit check: index + off + n > size -> trap */
         insn_m(c, 0, 1, 0x8D, RDX, idx, -1, 0, (int32_t)(off + n), false);   /* lea rdx */
         insn_m(c, 0, 1, 0x3B, RDX, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, size), false);
         trap_jcc(c, CC_A, WASM_TRAP_OOB_MEMORY);
+#endif
     }
     /* else: the reservation covers index + off + n; past the memory's size
      * it is unmapped, and the fault resumes at the region's stub (offset 0) */
@@ -1598,8 +1613,15 @@ static bool compile_body(jc_t *c)
             ld_g(c, 0, RCX, elem);
             insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, tables), false);
             insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(tidx * 8), false);
+#ifndef WASM_NO_SPEC_MASK
+            insn_r(c, 0, 0, 0x33, RDX, RDX);   /* xor edx, edx: the mask's 0 */
+#endif
             insn_m(c, 0, 0, 0x3B, RCX, RAX, -1, 0, (int32_t)offsetof(wasm_table_t, size), false);
             trap_jcc(c, CC_AE, WASM_TRAP_OOB_TABLE);
+#ifndef WASM_NO_SPEC_MASK
+            /* masked without a branch: a mispredicted check reads slot 0 */
+            insn_r(c, 0, 0, 0x0F43, RCX, RDX);   /* cmovae ecx, edx */
+#endif
             insn_m(c, 0, 1, 0x8B, RDX, RAX, -1, 0, (int32_t)offsetof(wasm_table_t, elems), false);
             insn_m(c, 0, 1, 0x8B, RAX, RDX, RCX, 3, 0, false);
             insn_r(c, 0, 1, 0x85, RAX, RAX);
