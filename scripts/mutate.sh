@@ -22,6 +22,8 @@
 #                    sanitized engine with unit, so a mutant compiles once)
 #   spec-interp:...  the same on the interpreter (ENGINE=interp; the compiled
 #                    tier is the default where there is one)
+#   spec-explicit:.. the same on the compiled tier with explicit bounds checks
+#                    (BOUNDS=explicit; guard regions are the x86_64 default)
 #   spec-a64:a,b,... the same files on the aarch64 runner under qemu-aarch64
 #                    (mk/xarch.mk), compiled tier, explicit bounds checks and
 #                    then guard regions
@@ -118,7 +120,7 @@ build() {
         khost) t=build/san/kernel_tests ;;
         sched) t=build/san/sched_tests ;;
         wasi) t="build/san/azoth-wasm build/san/wasi-fakebackend" ;;
-        spec|spec-interp) t=build/san/spec_runner ;;
+        spec|spec-interp|spec-explicit) t=build/san/spec_runner ;;
         spec-a64) t=build/aarch64/q/spec_runner ;;
         spec-rv64) t=build/riscv64/q/spec_runner ;;
         kspec) t="build/spec2bin build/modules/spec.bin build/kspec_host build/san/kspec_host" ;;
@@ -145,6 +147,8 @@ run() {
         wasi) timeout -k 5 "$limit" bash tests/groups/40-wasi.sh ;;
         spec) SPEC_RUNNER=build/san/spec_runner SPEC_SHOW=3 timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
         spec-interp) ENGINE=interp SPEC_RUNNER=build/san/spec_runner SPEC_SHOW=3 \
+            timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
+        spec-explicit) ENGINE=compiled BOUNDS=explicit SPEC_RUNNER=build/san/spec_runner SPEC_SHOW=3 \
             timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } ;;
         spec-a64|spec-rv64) a=aarch64; [ "$kind" = spec-rv64 ] && a=riscv64
             for b in explicit ""; do
