@@ -5,7 +5,7 @@
  * Registers in compiled code:
  *   r12 exec context    r13 frame (fp)     r14 linear memory base
  *   r15 memory object   rbx instance       rsp native stack
- *   r11 fuel (ex->fuel is written back around every call to C)
+ *   r11 fuel slice (ex->fuel + r11 is the fuel; see safepoint)
  *   rsi rdi rbp r8-r10  slots (callee-saved among compiled functions)
  *   xmm2-xmm15          slots (callee-saved among compiled functions)
  *   rax rcx rdx xmm0-1  scratch
@@ -34,7 +34,8 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 #define RMO R15
 #define RIN RBX
 
-#define RFUEL R11  /* the exec context's fuel while compiled code runs */
+#define RFUEL R11  /* the fuel slice while compiled code runs (see safepoint) */
+#define FUEL_SLICE 4096
 
 /* r15 (the memory object) is only read by explicit bounds checks: with
  * guard regions it is a seventh slot register. */
@@ -56,7 +57,7 @@ typedef struct fix {
 } fix_t;
 
 typedef struct spstub {
-    uint32_t j1, j2, resume;  /* the two jumps to the stub, where to go back */
+    uint32_t j1, resume;      /* the jump to the stub, where to go back */
 } spstub_t;
 
 typedef struct jc {
@@ -500,13 +501,14 @@ static bool safepoint(jc_t *c)
     (void)c;
     return true;   /* make bench measures their cost with an engine without them */
 #endif
-    /* sub qword [r12+fuel], 1; jle slow; cmp dword [r12+interrupt], 0; jne slow */
+    /* sub r11, 1; jle stub. The fuel is ex->fuel + r11: r11 holds a slice
+     * of at most FUEL_SLICE units, and only when it runs out does the
+     * stub (out of line) look at the interrupt flag and the fuel left,
+     * and take the next slice. So a safe point costs one register
+     * decrement, and an interrupt is seen within FUEL_SLICE safe points. */
     insn_r(c, 0, 1, 0x83, 5, RFUEL);   /* sub r11, 1 */
     put1(c, 1);
     uint32_t j1 = jcc(c, CC_LE);
-    insn_m(c, 0, 0, 0x83, 7, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, interrupt), false);
-    put1(c, 0);
-    uint32_t j2 = jcc(c, CC_NE);
     if (c->nsp == c->spcap) {
         uint32_t ncap = c->spcap ? c->spcap * 2 : 16;
         spstub_t *q = wasm_plat_realloc(c->sp, c->spcap * sizeof *q, ncap * sizeof *q);
@@ -517,7 +519,7 @@ static bool safepoint(jc_t *c)
         c->sp = q;
         c->spcap = ncap;
     }
-    c->sp[c->nsp++] = (spstub_t){j1, j2, c->len};
+    c->sp[c->nsp++] = (spstub_t){j1, c->len};
     return true;
 }
 
@@ -540,10 +542,24 @@ static uint32_t foreign(jc_t *c, uint8_t *regs, uint32_t *ng)
     return n;
 }
 
+/* ex->fuel += r11: the whole fuel to C (r11 is 0 after it returns). */
+static void fuel_out(jc_t *c)
+{
+    ctx_m(c, 1, 0x01, RFUEL, offsetof(wasm_exec_t, fuel));   /* add [r12+fuel], r11 */
+}
+
+/* r11 = 0 (no flags changed): the next safe point takes a slice. */
+static void fuel_in(jc_t *c)
+{
+    put1(c, 0x41);
+    put1(c, 0xB8 + (RFUEL & 7));
+    put4(c, 0);
+}
+
 /* Before the arguments are placed. Also hands the fuel to C. */
 static void save_foreign(jc_t *c)
 {
-    ctx_m(c, 1, 0x89, RFUEL, offsetof(wasm_exec_t, fuel));
+    fuel_out(c);
     uint8_t regs[NGPR + NXMM];
     uint32_t ng, n = foreign(c, regs, &ng);
     uint32_t area = (n * 8 + 15) & ~15u;
@@ -571,7 +587,7 @@ static void restore_foreign(jc_t *c)
     }
     if (area)
         insn_m(c, 0, 1, 0x8D, RSP, RSP, -1, 0, (int32_t)area, false);   /* lea: flags kept */
-    ctx_m(c, 1, 0x8B, RFUEL, offsetof(wasm_exec_t, fuel));
+    fuel_in(c);
 }
 
 /* eax != 0 after a helper: it is a trap code; unwind with it. */
@@ -1642,10 +1658,25 @@ static bool compile_body(jc_t *c)
     }
     c->noff[d->code_len] = c->len;
     jmp_to(c, c->stub[WASM_TRAP_UNREACHABLE]);   /* (the code never falls off its end) */
-    /* Safe-point slow paths. */
+    /* Safe-point stubs: the next slice when no interrupt is pending and fuel
+     * is left, else C (which traps when the fuel is out, or runs the
+     * interrupt hook). */
     for (uint32_t i = 0; i < c->nsp; i++) {
         bind(c, c->sp[i].j1);
-        bind(c, c->sp[i].j2);
+        insn_m(c, 0, 0, 0x83, 7, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, interrupt), false);
+        put1(c, 0);                                          /* cmp dword [r12+interrupt], 0 */
+        uint32_t intr = jcc(c, CC_NE);
+        ctx_m(c, 1, 0x8B, RAX, offsetof(wasm_exec_t, fuel));   /* rax = ex->fuel + r11 */
+        insn_r(c, 0, 1, 0x03, RAX, RFUEL);
+        uint32_t out = jcc(c, CC_LE);
+        mov_ri64(c, RFUEL, FUEL_SLICE);                      /* r11 = min(slice, rax) */
+        insn_r(c, 0, 1, 0x3B, RAX, RFUEL);
+        insn_r(c, 0, 1, 0x0F4C, RFUEL, RAX);                 /* cmovl r11, rax */
+        insn_r(c, 0, 1, 0x2B, RAX, RFUEL);
+        ctx_m(c, 1, 0x89, RAX, offsetof(wasm_exec_t, fuel));
+        jmp_to(c, c->sp[i].resume);
+        bind(c, intr);
+        bind(c, out);
         save_foreign(c);
         mov_rr(c, RDI, REX_);
         call_abs(c, (const void *)wasmi_jit_safepoint);
@@ -1680,9 +1711,9 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
     mov_rr(c, RDX, RFP);
     mov_rr(c, RCX, RIN);
     insn_r(c, 0, 0, 0x33, R8, R8);
-    ctx_m(c, 1, 0x89, RFUEL, offsetof(wasm_exec_t, fuel));
+    fuel_out(c);
     call_abs(c, (const void *)wasmi_jit_call_slow);
-    ctx_m(c, 1, 0x8B, RFUEL, offsetof(wasm_exec_t, fuel));
+    fuel_in(c);
     check_trap(c);
     for (int i = 0; i < NXMM; i++)
         insn_m(c, 0xF3, 0, 0x0F7E, 2 + i, RSP, -1, 0, 8 * i, false);
@@ -1740,11 +1771,11 @@ static void emit_header(jc_t *c)
     uint32_t nomem = jcc(c, CC_E);
     insn_m(c, 0, 1, 0x8B, RMB, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
     bind(c, nomem);
-    ctx_m(c, 1, 0x8B, RFUEL, offsetof(wasm_exec_t, fuel));
+    fuel_in(c);                         /* the fuel stays in ex->fuel: no slice yet */
     insn_r(c, 0, 0, 0xFF, 2, RCX);      /* call rcx */
     insn_r(c, 0, 0, 0x33, RAX, RAX);
     bind(c, to_exit);
-    ctx_m(c, 1, 0x89, RFUEL, offsetof(wasm_exec_t, fuel));
+    fuel_out(c);
     insn_m(c, 0, 0, 0x8F, 0, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, jit_sp), false);  /* pop [r12+jit_sp] */
     put1(c, 0x41); put1(c, 0x5F);
     put1(c, 0x41); put1(c, 0x5E);
