@@ -87,7 +87,8 @@ typedef struct jc {
     bool guard;               /* bounds by guard regions, no explicit checks */
     bool bad;                 /* a slot had no location: interpret the function */
     uint32_t ins;             /* the instruction being compiled (live ranges) */
-    uint8_t *target;          /* [code_len] 1 where a branch lands */
+    uint8_t *target;          /* [code_len] 1 where a branch lands, | 2 a backward one */
+    uint32_t *chk;            /* [code_len] a loop header's safe point, just before it */
     int fcc;                  /* >= 0: the flags hold the last comparison (cc), for this op */
 } jc_t;
 
@@ -711,24 +712,29 @@ static void epilogue(jc_t *c)
 
 /* ------------------------------------------------------------ branches */
 
+/* A backward branch goes to its target's safe point, which lies just
+ * before the target (compile_body): the back-edge is one jump, and code
+ * entering the loop from above jumps over the safe point. */
 static void br_to(jc_t *c, uint32_t pc, int32_t off)
 {
-    if (off <= 0)
-        safepoint(c);
-    addfix(c, &c->fx, &c->nfx, &c->fxcap, jmp(c), (uint32_t)((int32_t)pc + off));
+    uint32_t target = (uint32_t)((int32_t)pc + off);
+    if (off <= 0 && c->chk[target] == UINT32_MAX)
+        c->bad = true;   /* (not an instruction: compile.c never makes one) */
+    else if (off <= 0)
+        jmp_to(c, c->chk[target]);
+    else
+        addfix(c, &c->fx, &c->nfx, &c->fxcap, jmp(c), target);
 }
 
 static void br_cc(jc_t *c, int cc, uint32_t pc, int32_t off)
 {
     uint32_t target = (uint32_t)((int32_t)pc + off);
-    if (off <= 0) {
-        uint32_t skip = jcc(c, cc ^ 1);
-        safepoint(c);
-        addfix(c, &c->fx, &c->nfx, &c->fxcap, jmp(c), target);
-        bind(c, skip);
-    } else {
+    if (off <= 0 && c->chk[target] == UINT32_MAX)
+        c->bad = true;
+    else if (off <= 0)
+        jcc_to(c, cc, c->chk[target]);
+    else
         addfix(c, &c->fx, &c->nfx, &c->fxcap, jcc(c, cc), target);
-    }
 }
 
 /* cmp a, b for an integer comparison (b a slot, or an immediate). */
@@ -1142,11 +1148,13 @@ static bool compile_fn(jc_t *c)
     c->bad = false;
     c->fcc = -1;
     c->target = wasm_plat_alloc(d->code_len + 1);
-    if (!c->target)
-        return false;
-    for (uint32_t pc = 0; pc <= d->code_len; pc++)
+    c->chk = wasm_plat_alloc((d->code_len + 1) * sizeof *c->chk);
+    bool ok = c->target && c->chk;
+    for (uint32_t pc = 0; ok && pc <= d->code_len; pc++) {
         c->target[pc] = 0;
-    for (uint32_t pc = 0; pc < d->code_len;) {
+        c->chk[pc] = UINT32_MAX;
+    }
+    for (uint32_t pc = 0; ok && pc < d->code_len;) {
         jit_ops_t o;
         uint32_t op = fn->op[pc];
         int nw = wasmi_jit_op_words(op, code + pc);
@@ -1156,13 +1164,15 @@ static bool compile_fn(jc_t *c)
             for (uint32_t k = 0; k < o.ntgt; k++) {
                 uint32_t t = pc + (uint32_t)(o.tgt ? o.tgt[k] : o.tgt1);
                 if (t < d->code_len)
-                    c->target[t] = 1;
+                    c->target[t] |= t <= pc ? 3 : 1;
             }
         pc += (uint32_t)nw;
     }
-    bool ok = compile_body(c);
+    ok = ok && compile_body(c);
     wasm_plat_free(c->target);
+    wasm_plat_free(c->chk);
     c->target = NULL;
+    c->chk = NULL;
     return ok;
 }
 
@@ -1177,6 +1187,13 @@ static bool compile_body(jc_t *c)
     for (uint32_t pc = 0; pc < d->code_len; c->ins++) {
         uint32_t op = fn->op[pc];
         const uint32_t *ip = code + pc;
+        if (c->target[pc] & 2) {
+            /* a loop header: its back-edges' safe point, jumped over from above */
+            uint32_t over = jmp(c);
+            c->chk[pc] = c->len;
+            safepoint(c);
+            bind(c, over);
+        }
         c->noff[pc] = c->len;
         int nw = wasmi_jit_op_words(op, ip);
         if (nw <= 0)
@@ -1505,26 +1522,8 @@ static bool compile_body(jc_t *c)
             insn_r(c, 0, 1, 0x03, RAX, RCX);
             insn_r(c, 0, 0, 0xFF, 4, RAX);
             link(c, tabref, c->len);
-            uint32_t nback = 0;
-            for (uint32_t k = 0; k <= n; k++) {
-                int32_t off = (int32_t)ip[3 + k];
-                if (off > 0) {
-                    addfix(c, &c->fx, &c->nfx, &c->fxcap, jmp(c), (uint32_t)((int32_t)pc + off));
-                } else {
-                    jmp(c);   /* to a safe-point stub, linked below */
-                    nback++;
-                }
-            }
-            if (nback) {
-                uint32_t tab = c->len - 5 * (n + 1);
-                for (uint32_t k = 0; k <= n; k++) {
-                    int32_t off = (int32_t)ip[3 + k];
-                    if (off > 0)
-                        continue;
-                    link(c, tab + 5 * k + 1, c->len);
-                    br_to(c, pc, off);
-                }
-            }
+            for (uint32_t k = 0; k <= n; k++)
+                br_to(c, pc, (int32_t)ip[3 + k]);   /* 5 bytes each */
             break;
         }
         case OP_UNREACHABLE:
