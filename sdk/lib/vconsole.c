@@ -146,6 +146,13 @@ int32_t vcons_start(vcons_t *c, ath_handle_t mmio, ath_handle_t irq, ath_handle_
         for (uint32_t i = 0; i < buf_count(c, p); i++)
             post(c, &c->rx[p], data_buf(c, p, i), buf_len(c, p));
     vq_interrupts(&c->ctrl_rx, true);
+    /* The line may be masked: the kernel masks it when a holder's
+     * capability to it goes (the last session's, revoked with the device:
+     * docs/privacy.md) until a holder acknowledges it. vio_wait
+     * acknowledges only an interrupt it saw, so a new holder that did not
+     * start by acknowledging would wait for interrupts that cannot come
+     * (only a poll would move the data). */
+    ath_irq_ack(irq);
     vio_ready(&c->dev);
     vio_notify(&c->dev, Q_CTRL_RX);
     for (int p = 0; p <= MAX_PORT; p++)

@@ -149,7 +149,11 @@ for a in $ARCHES; do
     else bad "$a: devices line or indicator: $(tr -d '\r' <"$LOG" | grep -m1 '^athanor: devices:')"; fi
 
     # 1. the policy allows a coarse fix for 2 s; it expires; the read after fails
+    # The broker's line at the lease's end (2 ms after it) goes to the same
+    # console and may land inside locate's last line, which now fails at
+    # the end itself (the one-shot lease end): take it out before matching.
     if type_cmd 'run locate -t 2 -w\r' && grep -qxF "$COARSE" "$OUT/last" &&
+       perl -0pi -e 's/privacy: lease \d+ of gps to locate ended \(expired\)\n?//g' "$OUT/last" &&
        grep -Eq '^locate: gps: lease ended, the next read failed: lease expired \(after [0-9]+ reads\)$' "$OUT/last" &&
        grep -qx 'run: locate: exit status 0' "$OUT/last"; then
         ok "$a locate: coarse fix through the broker, lease expired, next read failed"
@@ -162,7 +166,7 @@ for a in $ARCHES; do
     wait_for 0 'of gps to locate ended (expired)' || true
     log=$(tr -d '\r' <"$LOG")
     if grep -qx 'privacy: gps live: locate (coarse)' <<<"$log" &&
-       grep -Eq '^privacy: lease [0-9]+ of gps to locate ended \(expired\)$' <<<"$log" &&
+       grep -Eq 'privacy: lease [0-9]+ of gps to locate ended \(expired\)$' <<<"$log" &&
        [ "$(grep -cx 'privacy: gps off (no lease; device stopped)' <<<"$log")" -ge 2 ] &&
        grep -Eq '(^|azoth\$ )gps: device access revoked; fixes sent [1-9]' <<<"$log"; then
         ok "$a indicator live then off; the driver lost the device at the lease's end"

@@ -181,10 +181,9 @@ static void session(ath_handle_t mmio, ath_handle_t irq)
     uint64_t last_data = (uint64_t)ath_uptime_ns();
     bool quiet_said = false;
     int32_t r;
-    /* every 10 ms as well as on the interrupt: waiting for the interrupt
-     * alone moved about 115 KB/s of the camera's 460 KB/s in QEMU (the
-     * cause is not found yet; docs/privacy.md) */
-    while ((r = vcons_poll(&con, 10 * MS, got_data, 0)) >= 0) {
+    /* on the device's interrupt; the timeout (1 s) only paces the report
+     * of dropped input and the check for a stream that stopped */
+    while ((r = vcons_poll(&con, 1000 * MS, got_data, 0)) >= 0) {
         uint64_t now = (uint64_t)ath_uptime_ns();
         if (r > 0)
             last_data = now, quiet_said = false;
