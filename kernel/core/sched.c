@@ -66,6 +66,7 @@ static struct {
     volatile bool need_resched;
     uint64_t run_start;           /* when cur got the CPU */
     uint64_t switches, idle_ns;
+    uint64_t charged_ns;          /* charged to every thread, idle included */
 } S;
 
 /* ------------------------------------------------------------ queues */
@@ -185,6 +186,7 @@ static void make_ready(thread_t *t)
 static void charge(thread_t *t, uint64_t ns)
 {
     t->cpu_ns += ns;
+    S.charged_ns += ns;
     if (t->is_idle)
         S.idle_ns += ns;
     else if (t->dom && domain_charge_cpu)
@@ -545,6 +547,16 @@ void sched_run_idle(void)
 uint64_t sched_switches(void)
 {
     return S.switches;
+}
+
+uint64_t sched_cpu_total_ns(void)
+{
+    bool on = cpu_irq_save();
+    uint64_t ns = S.charged_ns;
+    if (S.up)
+        ns += timer_now_ns() - S.run_start;
+    cpu_irq_restore(on);
+    return ns;
 }
 
 uint64_t sched_idle_ns(void)

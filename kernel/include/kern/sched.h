@@ -82,5 +82,8 @@ __attribute__((weak)) bool ipc_exec_killed(struct domain *d, struct wasm_exec *e
 /* Statistics for tests and the shell. */
 uint64_t sched_switches(void);
 uint64_t sched_idle_ns(void);
+/* CPU time charged to every thread so far, the idle thread and the running
+ * thread's current run included: it follows the clock. */
+uint64_t sched_cpu_total_ns(void);
 
 #endif
