@@ -55,6 +55,19 @@ KCORE_SRC := $(addprefix kernel/core/,bootimg.c cap.c dev.c devices.c domain.c h
 KWASI_SRC := $(addprefix src/wasi/,wasi.c wasi_fd.c wasi_path.c)
 KTEST_HARNESS := $(addprefix kernel/test/,faultcamp.c hostile.c ipcbench.c jitbench.c join.c ktest.c kspec.c \
                    resetbench.c scenario.c selftest.c selftest_fault.c selftest_sched.c spectest.c)
+# Cold code, compiled for size (-Os) rather than speed: what runs once per
+# boot, module load, program launch or shell command (the manifest and
+# domain setup, device scan, printk, statistics, supervision, the WASI layer
+# and program runner, the engine's decoder, instantiation and byte reader).
+# The interpreter, IPC, capabilities, the scheduler, memory management,
+# memcpy, the boot image's checksum (bootimg.c: -Os adds 10% to the boot),
+# the validator-translator (compile.c: -Os makes module loads a third
+# slower) and the compiled tier's emitters stay at -O2 (docs/boot.md,
+# "Size", has the measurements).
+KCOLD_SRC := $(addprefix kernel/core/,devices.c dev.c domain.c loader.c main.c panic.c printk.c \
+               supervise.c sysctl.c wasiprog.c) \
+             $(KWASI_SRC) $(addprefix src/wasm/,decode.c instance.c util.c)
+kopt = $(if $(filter $(1),$(KCOLD_SRC)),-Os)
 # The fault campaign's core and mutator, shared with the hosted campaign (tools/faults/).
 KTEST_FAULTS := tools/faults/campaign.c tools/faults/wmut.c
 KOBJ := $(patsubst kernel/core/%.c,$(KBUILD)/core/%.o,$(KCORE_SRC)) \
@@ -65,13 +78,15 @@ KOBJ := $(patsubst kernel/core/%.c,$(KBUILD)/core/%.o,$(KCORE_SRC)) \
         $(patsubst src/wasi/%.c,$(KBUILD)/wasi/%.o,$(KWASI_SRC)) \
         $(patsubst $(KARCH)/%,$(KBUILD)/arch/%.o,$(ARCH_SRC))
 -include $(KOBJ:.o=.d)
+# The flags are here (the per-file -O level too): a change rebuilds the kernel.
+$(KOBJ): mk/kernel.mk
 
 ARCH_LINK ?= ld.lld -nostdlib -z max-page-size=4096 $(ARCH_LDFLAGS) -T $(ARCH_LDSCRIPT) \
              -o $@ $(KOBJ)
 
 $(KBUILD)/core/%.o: kernel/core/%.c
 	@mkdir -p $(dir $@)
-	clang $(KCFLAGS) -c $< -o $@
+	clang $(KCFLAGS) $(call kopt,$<) -c $< -o $@
 $(KBUILD)/common/%.o: kernel/arch/common/%.c
 	@mkdir -p $(dir $@)
 	clang $(KCFLAGS) -c $< -o $@
@@ -83,16 +98,16 @@ $(KBUILD)/faults/%.o: tools/faults/%.c
 	clang $(KCFLAGS) -DCAMP_KERNEL -c $< -o $@
 $(KBUILD)/core/bootimg.o: kernel/core/bootimg.c $(BOOTIMG)
 	@mkdir -p $(dir $@)
-	clang $(KCFLAGS) -DBOOTIMG_PATH='"$(abspath $(BOOTIMG))"' -c $< -o $@
+	clang $(KCFLAGS) $(call kopt,$<) -DBOOTIMG_PATH='"$(abspath $(BOOTIMG))"' -c $< -o $@
 $(KBUILD)/core/wasiprog.o: kernel/core/wasiprog.c
 	@mkdir -p $(dir $@)
-	clang $(KCFLAGS) -Isrc/wasi -Isdk/include -c $< -o $@
+	clang $(KCFLAGS) $(call kopt,$<) -Isrc/wasi -Isdk/include -c $< -o $@
 $(KBUILD)/wasi/%.o: src/wasi/%.c
 	@mkdir -p $(dir $@)
-	clang $(KCFLAGS) -Isrc/wasi -Isdk/include -c $< -o $@
+	clang $(KCFLAGS) $(call kopt,$<) -Isrc/wasi -Isdk/include -c $< -o $@
 $(KBUILD)/wasm/%.o: src/wasm/%.c
 	@mkdir -p $(dir $@)
-	clang $(KCFLAGS) -c $< -o $@
+	clang $(KCFLAGS) $(call kopt,$<) -c $< -o $@
 $(KBUILD)/arch/%.c.o: $(KARCH)/%.c
 	@mkdir -p $(dir $@)
 	clang $(or $(ARCH_PORT_CFLAGS),$(KCFLAGS)) -c $< -o $@
