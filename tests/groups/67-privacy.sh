@@ -294,11 +294,11 @@ for a in $ARCHES; do
 
     # a short make bench-privacy: 20 leases, each read until it fails
     # (its three long leases, which keep the devices on, are revoked after)
-    if type_cmd 'run privbench 20 20\r' &&
-       grep -Eqx 'privacy: leases 20, revoke-to-fail max [0-9]+ us p99 [0-9]+ us, leaked bytes 0, coarse clock 1000 us' "$OUT/last" &&
+    if type_cmd 'run privbench 20 20\r' && line=$(grep '^privacy: leases' "$OUT/last") &&
+       grep -Eqx 'privacy: leases 20, revoke-to-fail max [0-9]+ us p99 [0-9]+ us, leaked bytes 0, coarse clock 1000 us' <<<"$line" &&
        grep -qx 'run: privbench: exit status 0' "$OUT/last" &&
        type_cmd 'revoke privbench\r' && grep -qx 'revoke: 3 leases of privbench ended' "$OUT/last"; then
-        ok "$a privbench 20 leases: $(grep '^privacy: leases' "$OUT/last")"
+        ok "$a privbench 20 leases: $line"
     else bad "$a privbench: $(grep -E '^(privacy: leases|privbench|run):' "$OUT/last" | tr '\n' '|')"; fi
 
     # the microphone, level only: the WAV's loud second (-17 dBFS) and its

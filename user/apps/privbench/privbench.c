@@ -112,13 +112,16 @@ ATH_EXPORT("_start") int32_t _start(void)
             say_error("lease", i, e);
             break;
         }
-        uint64_t ok_at = 0, t;
+        /* ok_at: when the last read that worked began (a read that began
+         * before the end may return after it, when something preempted
+         * us in between: that is no read after the end) */
+        uint64_t ok_at = 0, began = (uint64_t)ath_uptime_ns(), t;
         while ((e = read_once(&lease, sensor)) >= 0 || e == ATH_EEMPTY)
-            ok_at = (uint64_t)ath_uptime_ns();
+            ok_at = began, began = (uint64_t)ath_uptime_ns();
         t = (uint64_t)ath_uptime_ns();
         uint64_t end = lease.grant.end_ns;
         if (ok_at > end && ok_at - end > late_ok)
-            late_ok = ok_at - end;      /* a read that worked after the end */
+            late_ok = ok_at - end;      /* a read begun after the end worked */
         uint32_t ns = t > end ? (uint32_t)(t - end < 0xffffffffu ? t - end : 0xffffffffu) : 0;
         lat_ns[done++] = ns;
         lat_of[s][done_of[s]++] = ns;
@@ -166,9 +169,9 @@ ATH_EXPORT("_start") int32_t _start(void)
     sort(lat_ns, done);
     ath_print("privbench: median ");
     ath_print_int(done ? lat_ns[done / 2] / 1000 : 0);
-    ath_print(" us; a read still worked up to ");
+    ath_print(" us; a read begun after an end still worked up to ");
     ath_print_int((int64_t)(late_ok / 1000));
-    ath_print(" us after an end (the kernel's lease reaper had not run yet)");
+    ath_print(" us after it (the kernel's lease reaper had not run yet)");
     ath_print("; leases that ended before delivery (not samples) ");
     ath_print_int(late);
     ath_print("\n");
