@@ -27,15 +27,22 @@ static irq_slot_t slots[IRQ_SLOTS];
 static int nslots;
 static uint64_t spurious;
 
+/* irq's entry, or nslots when it has none. Interrupts off. */
+static int slot_of(unsigned irq)
+{
+    int i = 0;
+    while (i < nslots && slots[i].irq != irq)
+        i++;
+    return i;
+}
+
 /* Sets (fn non-NULL) or clears irq's handler. */
 void irq_set_handler(unsigned irq, irq_handler_t fn, void *arg)
 {
     if (irq >= IRQ_MAX)
         panic("irq_set_handler: interrupt %u out of range", irq);
     bool was = cpu_irq_save();
-    int i = 0;
-    while (i < nslots && slots[i].irq != irq)
-        i++;
+    int i = slot_of(irq);
     if (!fn) {
         if (i < nslots)
             slots[i] = slots[--nslots];
@@ -51,9 +58,7 @@ void irq_set_handler(unsigned irq, irq_handler_t fn, void *arg)
 
 void irq_dispatch(unsigned irq)
 {
-    int i = 0;
-    while (i < nslots && slots[i].irq != irq)
-        i++;
+    int i = slot_of(irq);
     if (i < nslots) {
         slots[i].fn(irq, slots[i].arg);
     } else if (spurious++ < 8) {

@@ -80,6 +80,53 @@ static const char *test_pagetables(void)
     return NULL;
 }
 
+/* The reservation table grows a page at a time (vm.c): 400 reservations
+ * each split a free segment, so the table crosses several of its pages;
+ * every one must be distinct, usable and given back, in two orders.
+ * Interrupts stay off, so no other thread reserves meanwhile. */
+static const char *vmtable_rounds(void)
+{
+    enum { N = 400 };
+    static uint8_t *va[N];
+    size_t before = vm_reserved_bytes();
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < N; i++) {
+            if (!(va[i] = vm_reserve(PAGE_SIZE, PAGE_SIZE)))
+                return "vm_reserve failed";
+            for (int j = 0; j < i; j++)    /* each is its page and a guard below */
+                if ((uintptr_t)(va[i] > va[j] ? va[i] - va[j] : va[j] - va[i]) < 2 * PAGE_SIZE)
+                    return "reservations overlap";
+        }
+        if (vm_reserved_bytes() != before + (size_t)N * 2 * PAGE_SIZE)
+            return "reserved bytes miscounted";
+        for (int i = 0; i < N; i += 37) {
+            if (!vm_commit(va[i], PAGE_SIZE, MMU_READ | MMU_WRITE))
+                return "vm_commit failed";
+            *(volatile uint32_t *)va[i] = 0x5A5A0000u + (uint32_t)i;
+        }
+        for (int i = 0; i < N; i += 37)
+            if (*(volatile uint32_t *)va[i] != 0x5A5A0000u + (uint32_t)i)
+                return "committed page lost its word";
+        /* Round 0: every other one, then the rest (holes, then merges);
+         * round 1: from the top down. */
+        for (int k = 0; k < N; k++) {
+            int i = round == 0 ? (k < N / 2 ? 2 * k : 2 * (k - N / 2) + 1) : N - 1 - k;
+            vm_release(va[i], PAGE_SIZE);
+        }
+        if (vm_reserved_bytes() != before)
+            return "reserved bytes not back after release";
+    }
+    return NULL;
+}
+
+static const char *test_vmtable(void)
+{
+    bool was = cpu_irq_save();
+    const char *why = vmtable_rounds();
+    cpu_irq_restore(was);
+    return why;
+}
+
 static uint8_t pattern_byte(size_t i, size_t size)
 {
     return (uint8_t)(i * 7 + size);
@@ -423,6 +470,7 @@ static const struct {
 } tests[] = {
     {"frames", test_frames},
     {"pagetables", test_pagetables},
+    {"vmtable", test_vmtable},
     {"heap", test_heap},
     {"timer", test_timer},
     {"breakpoint", test_fault_breakpoint},
