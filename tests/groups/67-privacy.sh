@@ -164,6 +164,9 @@ for a in $ARCHES; do
     # the broker logs the lease's end when it notices it, which may come after
     # the app's failed read and the prompt: wait for the line (loaded machine)
     wait_for 0 'of gps to locate ended (expired)' || true
+    # and the driver notices that it lost the device at its next wake-up
+    # (it sleeps on the interrupt, which the revocation masked: up to 1 s)
+    wait_for 0 'gps: device access revoked; fixes sent' || true
     log=$(tr -d '\r' <"$LOG")
     if grep -qx 'privacy: gps live: locate (coarse)' <<<"$log" &&
        grep -Eq 'privacy: lease [0-9]+ of gps to locate ended \(expired\)$' <<<"$log" &&

@@ -109,7 +109,9 @@ static void session(ath_handle_t mmio, ath_handle_t irq)
     ath_print(" up\n");
     last_data = (uint64_t)ath_uptime_ns();
     quiet_said = false;
-    while (vcons_poll(&con, 100 * MS, got_data, 0) >= 0) {
+    /* on the device's interrupt; the timeout only paces the check for a
+     * stream that stopped */
+    while (vcons_poll(&con, 1000 * MS, got_data, 0) >= 0) {
         send_newest();
         if (con.port >= 0 && !quiet_said && (uint64_t)ath_uptime_ns() - last_data > 5000 * MS) {
             say("no data on the port for 5 s (the stream stopped)", -1, "\n");
