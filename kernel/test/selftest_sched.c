@@ -254,6 +254,7 @@ typedef struct spinner {
     volatile uint32_t *mem;       /* [0] the count, [1] the stop flag */
     wasm_trap_kind_t kind;
     uint64_t cpu_ns;              /* its CPU time just before it finished */
+    uint64_t result;              /* spin's count when it returned */
 } spinner_t;
 
 static void spin_thread(void *arg)
@@ -262,6 +263,7 @@ static void spin_thread(void *arg)
     uint64_t r = 0;
     thread_set_exec(thread_current(), s->ex);
     s->kind = wasm_call(s->ex, wasm_instance_func(s->inst, "spin"), NULL, &r, NULL);
+    s->result = r;
     thread_set_exec(thread_current(), NULL);
     s->cpu_ns = thread_cpu_ns(thread_current());
     sched_join_signal(s->join);
@@ -306,7 +308,7 @@ static const char *spin_run(spinner_t s[2], sched_join_t *j)
 {
     thread_t *self = thread_current(), *t[2];
     uint64_t t0 = timer_now_ns(), idle0 = sched_idle_ns(), me0 = thread_cpu_ns(self);
-    uint64_t total0 = sched_cpu_total_ns();
+    uint64_t total0 = sched_cpu_total_ns(), sw0 = sched_switches(), tk0 = timer_ticks();
     for (int i = 0; i < 2; i++)
         if (!(t[i] = thread_create(NULL, "spin", PRIO_LOW, spin_thread, &s[i], WASM_STACK)))
             return "thread_create failed";
@@ -326,9 +328,12 @@ static const char *spin_run(spinner_t s[2], sched_join_t *j)
     spin_result.idle_ns = sched_idle_ns() - idle0;
     spin_result.total_ns = sched_cpu_total_ns() - total0;
     spin_result.spin_ns = s[0].cpu_ns + s[1].cpu_ns;
-    kprintf("selftest sched_preempt: counts %u and %u, cpu %llu + %llu us in %llu us\n", c0, c1,
+    kprintf("selftest sched_preempt: counts %u and %u (%llu and %llu at the end), cpu %llu + %llu us "
+            "in %llu us, %llu switches, %llu ticks\n", c0, c1, (unsigned long long)s[0].result,
+            (unsigned long long)s[1].result,
             (unsigned long long)(s[0].cpu_ns / 1000), (unsigned long long)(s[1].cpu_ns / 1000),
-            (unsigned long long)(spin_result.elapsed / 1000));
+            (unsigned long long)(spin_result.elapsed / 1000),
+            (unsigned long long)(sched_switches() - sw0), (unsigned long long)(timer_ticks() - tk0));
     if (s[0].kind != WASM_OK || s[1].kind != WASM_OK)
         return "the spin loop trapped instead of being preempted";
     if (!c0 || !c1)
