@@ -1252,6 +1252,22 @@ TEST(interp_fuel)
     CHECK_EQ(wasm_exec_fuel(e.ex), left);
     wasm_exec_set_fuel(e.ex, 1000);
     CHECK_EQ(call(&e, "sum", (uint64_t[]){5000}, &r), WASM_TRAP_OUT_OF_FUEL);
+    /* More fuel than the compiled tier keeps in a register at once (its
+     * slices of 4,096, docs/compiler.md): the same cost, and a run that
+     * needs several slices runs out exactly where its count says. */
+    wasm_exec_set_fuel(e.ex, 1000000);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){10}, &r), WASM_OK);
+    CHECK_EQ(wasm_exec_fuel(e.ex), 1000000 - (1000 - left));
+    wasm_exec_set_fuel(e.ex, 1000000);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){20000}, &r), WASM_OK);
+    uint64_t cost = 1000000 - wasm_exec_fuel(e.ex);
+    CHECK(cost > 3 * 4096);
+    wasm_exec_set_fuel(e.ex, cost + 1);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){20000}, &r), WASM_OK);
+    CHECK_EQ(wasm_exec_fuel(e.ex), 1);
+    wasm_exec_set_fuel(e.ex, cost);
+    CHECK_EQ(call(&e, "sum", (uint64_t[]){20000}, &r), WASM_TRAP_OUT_OF_FUEL);
+    CHECK_EQ(wasm_exec_fuel(e.ex), 0);
     wasm_exec_set_fuel(e.ex, UINT64_MAX);
     CHECK_EQ(call(&e, "sum", (uint64_t[]){5000}, &r), WASM_OK);
     CHECK_EQ(r, 5000u * 5001 / 2);
