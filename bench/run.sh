@@ -25,9 +25,11 @@
 #   BENCH_NOSP=build/bench/azoth-wasm-nosp
 #   BENCH_NODE_FLAGS=""   extra node flags (e.g. --no-liftoff)
 #   BENCH_CLOCK=wall      wall | cpu: the clock of the table
+#   BENCH_SIMD_ONLY=1     only the SIMD table (make bench-simd)
 #   BENCH_SIMD="blend matmul"  programs also built with -msimd128 into
-#                         $BENCH_DIR/wasm-simd/: a second table runs them under
-#                         the engine against their scalar builds and native
+#                         $BENCH_DIR/wasm-simd/: a second table runs them on
+#                         both tiers (c_: compiled, i_: interpreter) against
+#                         their scalar builds and native
 # Exit status: 0 when every run printed the native output, 1 otherwise.
 set -u
 cd "$(dirname "$0")/.."
@@ -55,7 +57,8 @@ have_engine=0; [ -x "$ENGINE" ] && have_engine=1
 have_nosp=0;   [ -x "$NOSP" ] && have_nosp=1
 have_node=0;   command -v node >/dev/null && have_node=1
 [ $have_engine = 1 ] || echo "warning: no engine at $ENGINE: engine columns skipped" >&2
-[ $have_nosp = 1 ] || echo "warning: no $NOSP: safe-point cost not measured" >&2
+[ $have_nosp = 1 ] || [ "${BENCH_SIMD_ONLY:-0}" = 1 ] ||
+    echo "warning: no $NOSP: safe-point cost not measured" >&2
 [ $have_node = 1 ] || echo "warning: node not found: node columns skipped" >&2
 if [ $have_nosp = 1 ] && ! grep -rqs WASM_NO_SAFEPOINTS src/wasm; then
     echo "warning: src/wasm never tests WASM_NO_SAFEPOINTS: both engine builds are the same" >&2
@@ -141,6 +144,8 @@ measure() {
 # get CLOCK VARIANT: the median just measured.
 get() { local n="$1_$2"; echo "${!n}"; }
 
+# BENCH_SIMD_ONLY=1 (make bench-simd): only the SIMD table below.
+if [ "${BENCH_SIMD_ONLY:-0}" != 1 ]; then
 # The fixed cost of each variant (start, load/compile, print a line, exit),
 # measured first so the summary can also give ratios net of it.
 declare -A fix=()
@@ -195,13 +200,15 @@ echo "geomean net of fixed cost: compiled/native $(g "$CLOCK" 7), interp/native 
 echo "by $OTHER clock: compiled/native $(g $OTHER 2), interp/native $(g $OTHER 3)," \
     "node/native $(g $OTHER 4)"
 echo "runs per variant: $RUNS (medians shown); times are whole-process $CLOCK-clock ms"
+fi
 
-# SIMD: the same program built with and without -msimd128, under the engine
-# (interleaved with native), so the ratio is what v128 code gains or loses.
+# SIMD: the same program built with and without -msimd128, under both tiers
+# of the engine (interleaved with native), so the ratio is what v128 code
+# gains or loses on each.
 if [ $have_engine = 1 ] && [ -n "${BENCH_SIMD:-}" ]; then
     echo
-    printf '%-10s %9s %10s %10s %11s %9s %9s\n' simd native_ms scalar_ms simd_ms \
-        simd/scalar scalar/nat simd/nat
+    printf '%-10s %9s | %10s %10s %11s %9s | %10s %10s %11s %9s\n' simd native_ms \
+        c_scalar c_simd simd/scalar simd/nat i_scalar i_simd simd/scalar simd/nat
     for p in $BENCH_SIMD; do
         nat=$DIR/native/$p; sw=$DIR/wasm/$p.wasm; vw=$DIR/wasm-simd/$p.wasm
         if [ ! -x "$nat" ] || [ ! -f "$sw" ] || [ ! -f "$vw" ]; then
@@ -210,11 +217,13 @@ if [ $have_engine = 1 ] && [ -n "${BENCH_SIMD:-}" ]; then
         fi
         declare -A st=()
         for r in $(seq 1 "$RUNS"); do
-            for v in native scalar simd; do
+            for v in native cscalar csimd iscalar isimd; do
                 case $v in
-                native) t=$(run_one native "$p" "$r" "$nat") ;;
-                scalar) t=$(run_one scalar "$p" "$r" "$ENGINE" run "$sw") ;;
-                simd)   t=$(run_one simd "$p" "$r" "$ENGINE" run "$vw") ;;
+                native)  t=$(run_one native "$p" "$r" "$nat") ;;
+                cscalar) t=$(run_one cscalar "$p" "$r" "$ENGINE" run --engine=compiled "$sw") ;;
+                csimd)   t=$(run_one csimd "$p" "$r" "$ENGINE" run --engine=compiled "$vw") ;;
+                iscalar) t=$(run_one iscalar "$p" "$r" "$ENGINE" run --engine=interp "$sw") ;;
+                isimd)   t=$(run_one isimd "$p" "$r" "$ENGINE" run --engine=interp "$vw") ;;
                 esac
                 if [ "$t" = fail ] || [ -z "$t" ]; then
                     failures=$((failures + 1))
@@ -225,16 +234,24 @@ if [ $have_engine = 1 ] && [ -n "${BENCH_SIMD:-}" ]; then
                 if [ $CLOCK = wall ]; then st[$v]="${st[$v]:-} ${t% *}"; else st[$v]="${st[$v]:-} ${t#* }"; fi
             done
         done
-        n=$(echo "${st[native]:-}" | tr ' ' '\n' | grep . | median)
-        s=$(echo "${st[scalar]:-}" | tr ' ' '\n' | grep . | median)
-        v=$(echo "${st[simd]:-}" | tr ' ' '\n' | grep . | median)
-        printf '%-10s %9s %10s %10s %11s %9s %9s\n' "$p" "$n" "$s" "$v" "$(ratio "$v" "$s")" \
-            "$(ratio "$s" "$n")" "$(ratio "$v" "$n")"
-        unset st
+        declare -A md=()
+        for v in native cscalar csimd iscalar isimd; do
+            md[$v]=$(echo "${st[$v]:-}" | tr ' ' '\n' | grep . | median)
+        done
+        printf '%-10s %9s | %10s %10s %11s %9s | %10s %10s %11s %9s\n' "$p" "${md[native]}" \
+            "${md[cscalar]}" "${md[csimd]}" "$(ratio "${md[csimd]}" "${md[cscalar]}")" \
+            "$(ratio "${md[csimd]}" "${md[native]}")" \
+            "${md[iscalar]}" "${md[isimd]}" "$(ratio "${md[isimd]}" "${md[iscalar]}")" \
+            "$(ratio "${md[isimd]}" "${md[native]}")"
+        unset st md
     done
 fi
-echo "bench: compiled $(g "$CLOCK" 2)x native, interpreter $(g "$CLOCK" 3)x native," \
-    "node $(g "$CLOCK" 4)x native (geomean)"
+if [ "${BENCH_SIMD_ONLY:-0}" = 1 ]; then
+    echo "runs per variant: $RUNS (medians shown); times are whole-process $CLOCK-clock ms"
+else
+    echo "bench: compiled $(g "$CLOCK" 2)x native, interpreter $(g "$CLOCK" 3)x native," \
+        "node $(g "$CLOCK" 4)x native (geomean)"
+fi
 if [ $failures -ne 0 ]; then
     echo "bench: $failures failed or mismatched runs (outputs kept in $OUT)"
     exit 1

@@ -60,6 +60,16 @@ bench: $(BENCH_NATIVE) $(BENCH_WASM) $(BENCH_SIMD_WASM) $(BENCH_BASE) $(BENCH_DI
 	    BENCH_NAMES="$(BENCH_NAMES)" bash bench/run.sh
 	-$(MAKE) --no-print-directory bench-ipc | grep '^ipc:'
 
+# The SIMD table alone (bench/run.sh, BENCH_SIMD_ONLY): the BENCH_SIMD
+# programs native, and their scalar and SIMD builds on both tiers.
+.PHONY: bench-simd
+bench-simd: $(patsubst %,$(BENCH_DIR)/native/%,$(BENCH_SIMD)) \
+            $(patsubst %,$(BENCH_DIR)/wasm/%.wasm,$(BENCH_SIMD)) $(BENCH_SIMD_WASM) $(BENCH_DIR)/timeit
+	rm -f $(BENCH_DIR)/azoth-wasm
+	$(MAKE) --no-print-directory $(BUILD)/azoth-wasm && cp $(BUILD)/azoth-wasm $(BENCH_DIR)/azoth-wasm
+	BENCH_DIR=$(BENCH_DIR) BENCH_ENGINE=$(BENCH_DIR)/azoth-wasm BENCH_SIMD="$(BENCH_SIMD)" \
+	    BENCH_SIMD_ONLY=1 bash bench/run.sh
+
 # The speculation clamp's cost: azoth-wasm without it, beside the normal one.
 BENCH_NOMASK := $(BENCH_DIR)/azoth-wasm-nomask
 BENCH_NOMASK_OBJ := $(patsubst src/%.c,$(BENCH_DIR)/nomask/%.o,$(ENGINE_SRC))

@@ -1228,7 +1228,28 @@ static void prefixed(comp_t *c)
 
 /* ------------------------------------------------------------ SIMD */
 
-/* The 0xFD prefix: every instruction becomes one OP_SIMD (simd.h). */
+/* The interpreter's own handler for SIMD opcode sub, or OP_SIMD (ops.h). */
+static uint32_t simd_fast_op(uint32_t sub)
+{
+    static const struct { uint8_t sub; uint16_t op; } t[] = {
+        {0x00, OP_V_LOAD}, {0x0B, OP_V_STORE}, {0x0C, OP_V_CONST}, {0x0D, OP_V_SHUFFLE},
+        {0x11, OP_V_SPLAT32}, {0x13, OP_V_SPLAT32}, {0x12, OP_V_SPLAT64}, {0x14, OP_V_SPLAT64},
+        {0x1B, OP_V_EXTRACT32}, {0x1F, OP_V_EXTRACT32}, {0x1D, OP_V_EXTRACT64},
+        {0x21, OP_V_EXTRACT64}, {0x4E, OP_V_AND}, {0x4F, OP_V_ANDNOT}, {0x50, OP_V_OR},
+        {0x51, OP_V_XOR}, {0x6E, OP_V_I8_ADD}, {0x71, OP_V_I8_SUB}, {0x8E, OP_V_I16_ADD},
+        {0x91, OP_V_I16_SUB}, {0x95, OP_V_I16_MUL}, {0xAE, OP_V_I32_ADD}, {0xB1, OP_V_I32_SUB},
+        {0xB5, OP_V_I32_MUL}, {0xCE, OP_V_I64_ADD}, {0xD1, OP_V_I64_SUB}, {0xD5, OP_V_I64_MUL},
+        {0xE4, OP_V_F32_ADD}, {0xE5, OP_V_F32_SUB}, {0xE6, OP_V_F32_MUL}, {0xE7, OP_V_F32_DIV},
+        {0xF0, OP_V_F64_ADD}, {0xF1, OP_V_F64_SUB}, {0xF2, OP_V_F64_MUL}, {0xF3, OP_V_F64_DIV},
+    };
+    for (uint32_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].sub == sub)
+            return t[i].op;
+    return OP_SIMD;
+}
+
+/* The 0xFD prefix: every instruction becomes one OP_SIMD (simd.h), or for
+ * the commonest ones an op of the same layout with its own handler. */
 static void simd(comp_t *c)
 {
     uint32_t sub, mem = 0, off = 0, w[4] = {0, 0, 0, 0};
@@ -1292,7 +1313,7 @@ static void simd(comp_t *c)
         if (mem)
             emit_op(c, OP_SIMD_M), emit(c, mem);
         else
-            emit_op(c, OP_SIMD);
+            emit_op(c, simd_fast_op(sub));
         emit(c, result ? home(c, pos) : 0);
         emit(c, sub | (uint32_t)in.kind << 8);
         switch (in.kind) {

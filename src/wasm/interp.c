@@ -131,6 +131,36 @@
 #define STORE(name, T, n)                                             \
     CASE(name) { EA(1, 3, n); T v = (T)fp[ip[2]]; MEM_WR(mem + ea, v, n); NEXT(4); }
 
+/* v128 lanes for the SIMD handlers: d = a op b over 16-byte vectors. */
+typedef uint8_t vu8 __attribute__((vector_size(16)));
+typedef uint16_t vu16 __attribute__((vector_size(16)));
+typedef uint32_t vu32 __attribute__((vector_size(16)));
+typedef uint64_t vu64 __attribute__((vector_size(16)));
+typedef float vf32 __attribute__((vector_size(16)));
+typedef double vf64 __attribute__((vector_size(16)));
+#define VBIN(name, T, expr)                                           \
+    CASE(name) {                                                      \
+        T a, b, r;                                                    \
+        __builtin_memcpy(&a, fp + ip[3], 16);                         \
+        __builtin_memcpy(&b, fp + ip[4], 16);                         \
+        r = expr;                                                     \
+        __builtin_memcpy(fp + ip[1], &r, 16);                         \
+        NEXT(5);                                                      \
+    }
+
+/* i8x16.shuffle, out of line: its 48 bytes of buffers would otherwise
+ * enlarge the interpreter's frame. */
+static __attribute__((noinline)) void v_shuffle(uint64_t *fp, const uint32_t *ip)
+{
+    uint8_t ab[32], r[16];
+    __builtin_memcpy(ab, fp + ip[3], 16);
+    __builtin_memcpy(ab + 16, fp + ip[4], 16);
+    const uint8_t *lane = (const uint8_t *)(ip + 5);
+    for (uint32_t i = 0; i < 16; i++)
+        r[i] = ab[lane[i] & 31];
+    __builtin_memcpy(fp + ip[1], r, 16);
+}
+
 static inline uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return (a << b) | (a >> ((32 - b) & 31)); }
 static inline uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }
 static inline uint64_t rotl64(uint64_t a, uint64_t b) { b &= 63; return (a << b) | (a >> ((64 - b) & 63)); }
@@ -760,6 +790,32 @@ dispatch:
         ip = next;
         DISPATCH();
     }
+    /* The commonest SIMD instructions, inline (ops.h; simd.c has the rest).
+     * The operands are read before the result is written: they may share
+     * cells with it. */
+    CASE(V_LOAD) { EA(3, 4, 16); __builtin_memcpy(fp + ip[1], mem + ea, 16); NEXT(5); }
+    CASE(V_STORE) { EA(3, 5, 16); __builtin_memcpy(mem + ea, fp + ip[4], 16); NEXT(6); }
+    CASE(V_CONST) { __builtin_memcpy(fp + ip[1], ip + 3, 16); NEXT(7); }
+    CASE(V_SHUFFLE) { v_shuffle(fp, ip); NEXT(9); }
+    CASE(V_SPLAT32) { uint64_t x = U32(3); fp[ip[1]] = fp[ip[1] + 1] = x | x << 32; NEXT(4); }
+    CASE(V_SPLAT64) { uint64_t x = U64(3); fp[ip[1]] = fp[ip[1] + 1] = x; NEXT(4); }
+    CASE(V_EXTRACT32) {
+        uint32_t x;
+        __builtin_memcpy(&x, (const uint8_t *)(fp + ip[3]) + 4 * ip[4], 4);
+        PUT32(1, x);
+        NEXT(5);
+    }
+    CASE(V_EXTRACT64) { PUT64(1, fp[ip[3] + ip[4]]); NEXT(5); }
+    VBIN(V_AND, vu64, a & b) VBIN(V_ANDNOT, vu64, a & ~b) VBIN(V_OR, vu64, a | b)
+    VBIN(V_XOR, vu64, a ^ b)
+    VBIN(V_I8_ADD, vu8, a + b) VBIN(V_I8_SUB, vu8, a - b)
+    VBIN(V_I16_ADD, vu16, a + b) VBIN(V_I16_SUB, vu16, a - b) VBIN(V_I16_MUL, vu16, a * b)
+    VBIN(V_I32_ADD, vu32, a + b) VBIN(V_I32_SUB, vu32, a - b) VBIN(V_I32_MUL, vu32, a * b)
+    VBIN(V_I64_ADD, vu64, a + b) VBIN(V_I64_SUB, vu64, a - b) VBIN(V_I64_MUL, vu64, a * b)
+    VBIN(V_F32_ADD, vf32, a + b) VBIN(V_F32_SUB, vf32, a - b) VBIN(V_F32_MUL, vf32, a * b)
+    VBIN(V_F32_DIV, vf32, a / b)
+    VBIN(V_F64_ADD, vf64, a + b) VBIN(V_F64_SUB, vf64, a - b) VBIN(V_F64_MUL, vf64, a * b)
+    VBIN(V_F64_DIV, vf64, a / b)
 #if !WASM_THREADED
     default:
         TRAP(WASM_TRAP_UNREACHABLE);

@@ -5,6 +5,7 @@
 #include "jit.h"
 #include "numeric.h"
 #include "ops.h"
+#include "simd.h"
 
 /* ------------------------------------------------------------ platform defaults */
 
@@ -43,6 +44,14 @@ int wasmi_jit_op_words(uint32_t op, const uint32_t *ip)
         return -1;
     if (op == OP_BR_TABLE)
         return 4 + (int)ip[2];
+    if (op == OP_SIMD || op == OP_SIMD_M) {
+        /* the kind is in bits 8..15 of the sub word (simd.h); SIMD_M has
+         * its memory index first */
+        uint32_t m = op == OP_SIMD_M, kind = ip[2 + m] >> 8;
+        if (kind == SK_BAD || kind >= sizeof wasmi_simd_words)
+            return -1;
+        return (int)(wasmi_simd_words[kind] + m);
+    }
     return op_words_tab[op] < 0 ? -1 : 1 + op_words_tab[op];
 }
 
@@ -101,7 +110,8 @@ static bool decode_with(jit_fn_t *fn, const rev_t *rev)
         int n = wasmi_jit_op_words((uint32_t)op, d->code + pc);
         if (n < 0 || pc + (uint32_t)n > d->code_len)
             return false;
-        fn->op[pc] = (uint16_t)op;
+        /* the interpreter's own SIMD handlers have OP_SIMD's layout */
+        fn->op[pc] = (uint16_t)(op >= OP_V_LOAD && op <= OP_V_F64_DIV ? OP_SIMD : op);
         pc += (uint32_t)n;
     }
     return true;
@@ -158,6 +168,35 @@ static bool float_dst(uint32_t op)
     return op >= OP_F32_CONVERT_I32_S && op <= OP_F64_PROMOTE_F32;
 }
 
+void wasmi_jit_simd_slots(const uint32_t *ip, jit_simd_slots_t *o)
+{
+    uint32_t sub = ip[2] & 0xFF, kind = ip[2] >> 8;
+    wasmi_simd_info_t in = wasmi_simd_describe(sub);
+    bool fs = in.scalar == 0x7D || in.scalar == 0x7C;   /* f32, f64 */
+    o->nv = o->ns = 0;
+    o->sf[0] = o->sf[1] = false;
+#define V(i) (o->v[o->nv++] = ip[i])
+#define S(i, f) (o->sf[o->ns] = (f), o->s[o->ns++] = ip[i])
+    switch (kind) {
+    case SK_LOAD: V(1); S(3, false); break;
+    case SK_STORE: S(3, false); V(4); break;
+    case SK_CONST: V(1); break;
+    case SK_SHUFFLE: case SK_BINARY: V(1); V(3); V(4); break;
+    case SK_SPLAT: V(1); S(3, fs); break;
+    case SK_EXTRACT: S(1, fs); V(3); break;
+    case SK_REPLACE: V(1); V(3); S(4, fs); break;
+    case SK_LOADLANE: V(1); S(3, false); V(4); break;
+    case SK_STORELANE: S(3, false); V(4); break;
+    case SK_TEST: S(1, false); V(3); break;
+    case SK_SHIFT: V(1); V(3); S(4, false); break;
+    case SK_UNARY: V(1); V(3); break;
+    case SK_TERNARY: V(1); V(3); V(4); V(5); break;
+    default: break;
+    }
+#undef V
+#undef S
+}
+
 typedef struct slotw {
     uint64_t wi, wf;          /* weighted integer / float uses */
 } slotw_t;
@@ -172,6 +211,14 @@ static void use(slotw_t *w, uint32_t nslots, uint32_t s, bool f, uint64_t weight
         w[s].wi += weight;
 }
 
+/* A v128 in cells s and s+1 stays in the frame: SIMD code addresses it
+ * there, 16 bytes at once. */
+static void pin128(uint8_t *pin, uint32_t nslots, uint32_t s)
+{
+    if (s < nslots)
+        pin[s] = pin[s + 1] = 1;
+}
+
 bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
 {
     const wasmi_funcdef_t *d = fn->d;
@@ -181,7 +228,8 @@ bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
     fn->lr = wasm_plat_alloc(n + 1);
     slotw_t *w = wasm_plat_alloc((n + 1) * sizeof *w);
     int32_t *depth = wasm_plat_alloc((len + 1) * sizeof *depth);
-    bool ok = fn->lk && fn->lr && w && depth;
+    uint8_t *pin = wasm_plat_alloc(n + 2);   /* cells of v128 values: kept in the frame */
+    bool ok = fn->lk && fn->lr && w && depth && pin;
     if (!ok)
         goto out;
     /* Loop depth of each word: a backward branch at p to t covers [t, p]. */
@@ -202,6 +250,8 @@ bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
                 depth[pc + 1]--;
             }
     }
+    for (uint32_t s = 0; s < n + 2; s++)
+        pin[s] = 0;
     int32_t dep = 0;
     for (uint32_t pc = 0; pc < len; pc++) {
         dep += depth[pc];
@@ -254,6 +304,22 @@ bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
             use(w, n, ip[1], false, wt);
         } else if (op == OP_BR_TABLE) {
             use(w, n, ip[1], false, wt);
+        } else if (op == OP_MOV128 || op == OP_GLOBAL_GET128 || op == OP_GLOBAL_SET128) {
+            pin128(pin, n, ip[1]);
+            if (op == OP_MOV128)
+                pin128(pin, n, ip[2]);
+        } else if (op == OP_SELECT128) {
+            pin128(pin, n, ip[1]);
+            pin128(pin, n, ip[2]);
+            pin128(pin, n, ip[3]);
+            use(w, n, ip[4], false, wt);
+        } else if (op == OP_SIMD || op == OP_SIMD_M) {
+            jit_simd_slots_t ss;
+            wasmi_jit_simd_slots(ip + (op == OP_SIMD_M), &ss);
+            for (uint32_t k = 0; k < ss.nv; k++)
+                pin128(pin, n, ss.v[k]);
+            for (uint32_t k = 0; k < ss.ns; k++)
+                use(w, n, ss.s[k], ss.sf[k], wt);
         }
     }
     /* Greedy: the heaviest slots of each class get the registers. */
@@ -267,7 +333,7 @@ bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
             uint64_t best = 0;
             uint32_t bs = n;
             for (uint32_t s = 0; s < n; s++) {
-                if (fn->lk[s] != JL_MEM)
+                if (fn->lk[s] != JL_MEM || pin[s])
                     continue;
                 bool isf = w[s].wf > w[s].wi;
                 if (isf != (cls == 1))
@@ -287,6 +353,7 @@ bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
 out:
     wasm_plat_free(w);
     wasm_plat_free(depth);
+    wasm_plat_free(pin);
     return ok;
 }
 
@@ -554,6 +621,30 @@ uint32_t wasmi_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
     case OP_ELEM_DROP: inst->elem_len[ip[1]] = 0; return 0;
     case OP_REF_FUNC: fp[ip[1]] = (uint64_t)(uintptr_t)inst->funcs[ip[2]]; return 0;
     case OP_REF_IS_NULL: PUT32(1, U64(2) == 0); return 0;
+    /* v128 values (back ends without SIMD of their own: each op here) */
+    case OP_MOV128: {
+        uint64_t lo = fp[ip[2]], hi = fp[ip[2] + 1];
+        fp[ip[1]] = lo, fp[ip[1] + 1] = hi;
+        return 0;
+    }
+    case OP_SELECT128: {
+        uint32_t s = U32(4) ? ip[2] : ip[3];
+        uint64_t lo = fp[s], hi = fp[s + 1];
+        fp[ip[1]] = lo, fp[ip[1] + 1] = hi;
+        return 0;
+    }
+    case OP_GLOBAL_GET128: {
+        wasm_global_t *g = inst->globals[ip[2]];
+        fp[ip[1]] = g->value, fp[ip[1] + 1] = g->hi;
+        return 0;
+    }
+    case OP_GLOBAL_SET128: {
+        wasm_global_t *g = inst->globals[ip[2]];
+        g->value = fp[ip[1]], g->hi = fp[ip[1] + 1];
+        return 0;
+    }
+    case OP_SIMD: return wasmi_jit_simd(inst, fp, ip, 0);
+    case OP_SIMD_M: return wasmi_jit_simd(inst, fp, ip + 1, ip[1]);
     default:
         return WASM_TRAP_UNREACHABLE;   /* the back end never routes other ops here */
     }
@@ -562,4 +653,11 @@ uint32_t wasmi_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
         fp[ip[1]] = is64 ? r : (uint32_t)r;
     }
     return k;
+}
+
+uint32_t wasmi_jit_simd(wasm_instance_t *inst, uint64_t *fp, const uint32_t *ip, uint32_t mem)
+{
+    wasm_memory_t *m = mem ? inst->mems[mem] : inst->mem;
+    const uint32_t *next = wasmi_simd_exec(ip, fp, m ? m->base : NULL, m ? m->size : 0);
+    return next ? 0 : WASM_TRAP_OOB_MEMORY;
 }

@@ -46,15 +46,15 @@ typedef struct jit_fn {
     uint32_t nruns;
 } jit_fn_t;
 
-/* The slots an instruction reads and writes (jit_ra.c): up to four single
+/* The slots an instruction reads and writes (jit_ra.c): up to eight single
  * operands (def: written; cls: 0 integer, 1 float, -1 either), a range
  * read and a range written (calls, returns), and where control goes next:
  * the next instruction (fall) and ntgt branch targets relative to the op,
  * tgt1 or tgt[0..ntgt). */
 typedef struct jit_ops {
-    uint32_t n, s[4];
-    bool def[4];
-    int8_t cls[4];
+    uint32_t n, s[8];
+    bool def[8];
+    int8_t cls[8];            /* 2: a v128 cell, which stays in the frame */
     uint32_t ulo, uhi, dlo, dhi;
     bool fall;
     uint32_t ntgt;
@@ -78,6 +78,17 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm);
 bool wasmi_jit_operands(const wasm_module_t *m, const uint32_t *ip, uint32_t op, jit_ops_t *o);
 uint32_t wasmi_jit_run_at(const jit_fn_t *fn, uint32_t s, uint32_t i);
 
+/* The slots of a SIMD op (ip at its OP_SIMD words, simd.h): the v128 ones
+ * (two cells each; the allocator keeps them in the frame, so back ends
+ * address them as memory) and the scalar ones, with whether each scalar is
+ * a float. Stores and lane stores have no result slot. */
+typedef struct jit_simd_slots {
+    uint32_t v[4], nv;
+    uint32_t s[2], ns;
+    bool sf[2];
+} jit_simd_slots_t;
+void wasmi_jit_simd_slots(const uint32_t *ip, jit_simd_slots_t *o);
+
 /* Back end entry points. */
 bool wasmi_jit_arch_available(void);
 bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j);
@@ -94,5 +105,8 @@ uint32_t wasmi_jit_call_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *nfp,
                             wasm_instance_t *caller, uint64_t *sp);
 uint32_t wasmi_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
                          const uint32_t *ip, uint32_t op);
+/* One SIMD op out of line (ip at its OP_SIMD words) on memory mem of inst:
+ * 0, or WASM_TRAP_OOB_MEMORY. */
+uint32_t wasmi_jit_simd(wasm_instance_t *inst, uint64_t *fp, const uint32_t *ip, uint32_t mem);
 
 #endif

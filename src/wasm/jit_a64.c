@@ -1242,6 +1242,10 @@ static bool compile_fn(jc_t *c)
         case OP_ELEM_DROP: case OP_REF_FUNC:
             slowop(c, pc, op);
             break;
+        case OP_MOV128: case OP_SELECT128: case OP_GLOBAL_GET128: case OP_GLOBAL_SET128:
+        case OP_SIMD: case OP_SIMD_M:
+            slowop(c, pc, op);   /* v128: in C, the interpreter's SIMD executor (simd.c) */
+            break;
         case OP_REF_IS_NULL:
             cmp_slot_imm(c, 1, a2, 0);
             setcc_to(c, CC_EQ, a1);

@@ -29,6 +29,7 @@
  */
 #include "jit.h"
 #include "ops.h"
+#include "simd.h"
 
 /* ------------------------------------------------------------ operands */
 
@@ -64,10 +65,17 @@ static void add(jit_ops_t *o, uint32_t s, bool def, int cls)
 #define INT 0
 #define FLT 1
 #define ANY (-1)
+#define V128 2   /* a cell of a v128: its web stays in the frame (SIMD code addresses it there) */
+
+static void add128(jit_ops_t *o, uint32_t s, bool def)
+{
+    add(o, s, def, V128);
+    add(o, s + 1, def, V128);
+}
 
 /* The slots an instruction reads and writes, and where it may go next.
- * False for an op the compiled tier does not handle (SIMD, tail calls,
- * other memories): such a function is interpreted anyway. */
+ * False for an op the compiled tier does not handle (tail calls, other
+ * memories): such a function is interpreted anyway. */
 bool wasmi_jit_operands(const wasm_module_t *m, const uint32_t *ip, uint32_t op, jit_ops_t *o)
 {
     o->n = 0;
@@ -220,6 +228,35 @@ bool wasmi_jit_operands(const wasm_module_t *m, const uint32_t *ip, uint32_t op,
         add(o, ip[4], false, INT);
         add(o, ip[5], false, INT);
         return true;
+    case OP_MOV128:
+        add128(o, ip[1], true);
+        add128(o, ip[2], false);
+        return true;
+    case OP_SELECT128:
+        add128(o, ip[1], true);
+        add128(o, ip[2], false);
+        add128(o, ip[3], false);
+        add(o, ip[4], false, INT);
+        return true;
+    case OP_GLOBAL_GET128: case OP_GLOBAL_SET128:
+        add128(o, ip[1], op == OP_GLOBAL_GET128);
+        return true;
+    case OP_SIMD: case OP_SIMD_M: {
+        /* the v128 operands (the result first, when it is one) and the
+         * scalars (the result first for extract_lane and the tests) */
+        const uint32_t *q = ip + (op == OP_SIMD_M);
+        uint32_t kind = q[2] >> 8;
+        bool vres = kind != SK_STORE && kind != SK_STORELANE && kind != SK_EXTRACT &&
+                    kind != SK_TEST;
+        bool sres = kind == SK_EXTRACT || kind == SK_TEST;
+        jit_simd_slots_t ss;
+        wasmi_jit_simd_slots(q, &ss);
+        for (uint32_t k = 0; k < ss.nv; k++)
+            add128(o, ss.v[k], vres && k == 0);
+        for (uint32_t k = 0; k < ss.ns; k++)
+            add(o, ss.s[k], sres && k == 0, ss.sf[k] ? FLT : INT);
+        return true;
+    }
     default:
         return false;
     }
@@ -374,6 +411,7 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
     run_t *runs = NULL;
     uint32_t *up = NULL, *order = NULL;
     uint64_t *wt = NULL, *wi = NULL, *wf = NULL;
+    uint8_t *wv = NULL;   /* per web: holds a v128 cell somewhere (stays in the frame) */
     uint32_t *whi = NULL, *wlo = NULL, *act = NULL, *tmp32 = NULL;
     uint64_t *busy = NULL;
     uint32_t nruns = 0, rcap = 0;
@@ -539,10 +577,12 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
     act = wasm_plat_alloc((nruns + 1) * sizeof *act);
     tmp32 = wasm_plat_alloc((nruns + 1) * sizeof *tmp32);
     wlo = wasm_plat_alloc((nruns + 1) * sizeof *wlo);
-    if (!wt || !wi || !wf || !whi || !fn->wk || !fn->wr || !act || !tmp32 || !wlo)
+    wv = wasm_plat_alloc(nruns + 1);
+    if (!wt || !wi || !wf || !whi || !fn->wk || !fn->wr || !act || !tmp32 || !wlo || !wv)
         goto out;
     for (uint32_t r = 0; r < nruns; r++) {
         wt[r] = wi[r] = wf[r] = 0;
+        wv[r] = 0;
         whi[r] = 0;
         wlo[r] = UINT32_MAX;
         fn->wk[r] = JL_MEM;
@@ -570,6 +610,8 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
                 wi[w] += v;
             else if (o.cls[k] == FLT)
                 wf[w] += v;
+            else if (o.cls[k] == V128)
+                wv[w] = 1;
         }
         for (uint32_t s = o.ulo; s < o.uhi; s++) {
             uint32_t r = wasmi_jit_run_at(fn, s, 2 * i);
@@ -599,6 +641,8 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
     for (uint32_t k = 0; k < nw; k++) {
         uint32_t w = act[k];
         bool isf = wf[w] > wi[w];
+        if (wv[w])
+            continue;   /* a v128 cell: in the frame */
         uint32_t r0 = isf ? ngpr : 0, r1 = isf ? nregs : ngpr;
         for (uint32_t r = r0; r < r1; r++) {
             uint64_t *b = busy + (size_t)r * rw;
@@ -637,6 +681,7 @@ out:
     wasm_plat_free(wf);
     wasm_plat_free(whi);
     wasm_plat_free(wlo);
+    wasm_plat_free(wv);
     wasm_plat_free(act);
     wasm_plat_free(tmp32);
     wasm_plat_free(busy);

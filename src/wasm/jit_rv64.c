@@ -1159,6 +1159,10 @@ static bool compile_fn(jc_t *c)
         case OP_ELEM_DROP: case OP_REF_FUNC:
             slowop(c, pc, op);   /* (RV64GC has no bit counts or float roundings) */
             break;
+        case OP_MOV128: case OP_SELECT128: case OP_GLOBAL_GET128: case OP_GLOBAL_SET128:
+        case OP_SIMD: case OP_SIMD_M:
+            slowop(c, pc, op);   /* v128: in C, the interpreter's SIMD executor (simd.c) */
+            break;
         case OP_MEMORY_SIZE: {
             int r = gdst(c, a1, T0);
             ldw(c, r, RMO, (int64_t)offsetof(wasm_memory_t, pages));

@@ -22,6 +22,7 @@
  */
 #include "jit.h"
 #include "ops.h"
+#include "simd.h"
 
 #if defined(__x86_64__)
 
@@ -56,6 +57,11 @@ typedef struct fix {
     uint32_t target;          /* word index (labels) or def index (calls) */
 } fix_t;
 
+typedef struct simd_const {
+    uint32_t at;              /* rel32 of a RIP-relative operand */
+    uint32_t w[4];            /* its 16 bytes */
+} simd_const_t;
+
 typedef struct spstub {
     uint32_t j1, resume;      /* the jump to the stub, where to go back */
 } spstub_t;
@@ -83,7 +89,15 @@ typedef struct jc {
     uint16_t xmask;           /* which */
     uint8_t gmask;            /* slot GPRs it uses (and saves) */
     uint32_t xarea;           /* bytes reserved below the pushes */
-    bool sse41;
+    bool sse41, ssse3;
+    simd_const_t *pool;       /* the current function's 16-byte constants (SIMD) */
+    uint32_t npool, poolcap;
+    uint32_t xc[2], xc_end;   /* SIMD: the v128 slot xmm0/xmm1 hold, valid at xc_end */
+    int xlast;                /* SIMD: the one of them the last result was stored from */
+    bool xdirty[2];           /* SIMD: that slot's frame cells are not written yet */
+    bool xreads_done;         /* SIMD: the current op has read all its operands */
+    uint8_t *tgt;             /* SIMD: [code_len + 1] branch targets of function tgt_def - 1 */
+    uint32_t tgt_def, tgt_cap;
     bool guard;               /* bounds by guard regions, no explicit checks */
     bool bad;                 /* a slot had no location: interpret the function */
     uint32_t ins;             /* the instruction being compiled (live ranges) */
@@ -1086,6 +1100,8 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     reload_range(c, base, base + nr, true);
 }
 
+#include "jit_x64_simd.c"   /* the SIMD emitters */
+
 /* ------------------------------------------------------------ one function */
 
 /* Whether the comparison at pc (result d) can leave its result in the
@@ -1146,6 +1162,7 @@ static bool compile_fn(jc_t *c)
     c->nfx = 0;
     c->nsp = 0;
     c->bad = false;
+    c->npool = 0;
     c->fcc = -1;
     c->target = wasm_plat_alloc(d->code_len + 1);
     c->chk = wasm_plat_alloc((d->code_len + 1) * sizeof *c->chk);
@@ -1648,6 +1665,10 @@ static bool compile_body(jc_t *c)
                       wasmi_types_cells(ct->types + ct->nparams, ct->nresults));
             break;
         }
+        case OP_MOV128: case OP_SELECT128: case OP_GLOBAL_GET128: case OP_GLOBAL_SET128:
+        case OP_SIMD: case OP_SIMD_M:
+            emit_v128_op(c, op, ip);
+            break;
         default:
             return false;   /* an op this back end does not know: interpret the function */
         }
@@ -1683,6 +1704,7 @@ static bool compile_body(jc_t *c)
         check_trap(c);
         jmp_to(c, c->sp[i].resume);
     }
+    simd_pool_flush(c);
     for (uint32_t i = 0; i < c->nfx; i++)
         link(c, c->fx[i].at, c->noff[c->fx[i].target]);
     return !c->oom;
@@ -1788,15 +1810,16 @@ static void emit_header(jc_t *c)
 /* cpuid traps to the hypervisor in a VM: probe once per runtime. */
 #define CPU_PROBED 1u
 #define CPU_SSE41 2u
+#define CPU_SSSE3 4u
 
-static bool cpu_sse41(wasm_runtime_t *rt)
+static uint32_t cpu_features(wasm_runtime_t *rt)
 {
     if (!(rt->cpu & CPU_PROBED)) {
         uint32_t a = 1, b, cx = 0, d;
         __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(cx), "=d"(d));
-        rt->cpu = CPU_PROBED | ((cx >> 19) & 1 ? CPU_SSE41 : 0);
+        rt->cpu = CPU_PROBED | ((cx >> 19) & 1 ? CPU_SSE41 : 0) | ((cx >> 9) & 1 ? CPU_SSSE3 : 0);
     }
-    return rt->cpu & CPU_SSE41;
+    return rt->cpu;
 }
 
 bool wasmi_jit_arch_available(void)
@@ -1809,7 +1832,8 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     jc_t c;
     __builtin_memset(&c, 0, sizeof c);
     c.m = m;
-    c.sse41 = cpu_sse41(m->rt);
+    c.sse41 = cpu_features(m->rt) & CPU_SSE41;
+    c.ssse3 = cpu_features(m->rt) & CPU_SSSE3;
     c.guard = m->rt->guard;
     uint32_t ndefs = m->nfuncs - m->nfunc_imports;
     c.def_off = wasm_plat_alloc((ndefs + 1) * sizeof *c.def_off);
@@ -1896,6 +1920,8 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     wasm_plat_free(c.fx);
     wasm_plat_free(c.cfx);
     wasm_plat_free(c.sp);
+    wasm_plat_free(c.pool);
+    wasm_plat_free(c.tgt);
     return good;
 }
 

@@ -145,7 +145,23 @@
     /* cached in the interpreter); any other memory goes out of line (memx.c). */          \
     /* wop is the Wasm opcode (0x28..0x40; 0x108 init, 0x10A copy, 0x10B fill). */          \
     X(MEMX, 7)            /* d wop mem s0 s1 s2 off */                                   \
-    X(SIMD_M, -1)         /* mem, then the words of a SIMD memory access (simd.h) */
+    X(SIMD_M, -1)         /* mem, then the words of a SIMD memory access (simd.h) */ \
+    /* The commonest SIMD instructions (on memory 0) have handlers of their  */          \
+    /* own in the interpreter, with OP_SIMD's exact layout (d sub operands), */          \
+    /* so the compiled tier reads them as OP_SIMD (jit.c).                   */          \
+    X(V_LOAD, 4)          /* d sub addr off: v128.load */                                \
+    X(V_STORE, 5)         /* 0 sub addr v off: v128.store */                             \
+    X(V_CONST, 6)         /* d sub w0 w1 w2 w3 */                                        \
+    X(V_SHUFFLE, 8)       /* d sub a b w0 w1 w2 w3: i8x16.shuffle */                     \
+    X(V_SPLAT32, 3)       /* d sub a: i32x4/f32x4.splat */                               \
+    X(V_SPLAT64, 3)       /* d sub a: i64x2/f64x2.splat */                               \
+    X(V_EXTRACT32, 4)     /* d sub a lane: i32x4/f32x4.extract_lane */                   \
+    X(V_EXTRACT64, 4)     /* d sub a lane: i64x2/f64x2.extract_lane */                   \
+    X(V_AND, 4) X(V_ANDNOT, 4) X(V_OR, 4) X(V_XOR, 4)  /* d sub a b, and below */        \
+    X(V_I8_ADD, 4) X(V_I8_SUB, 4) X(V_I16_ADD, 4) X(V_I16_SUB, 4) X(V_I16_MUL, 4)        \
+    X(V_I32_ADD, 4) X(V_I32_SUB, 4) X(V_I32_MUL, 4) X(V_I64_ADD, 4) X(V_I64_SUB, 4)      \
+    X(V_I64_MUL, 4) X(V_F32_ADD, 4) X(V_F32_SUB, 4) X(V_F32_MUL, 4) X(V_F32_DIV, 4)      \
+    X(V_F64_ADD, 4) X(V_F64_SUB, 4) X(V_F64_MUL, 4) X(V_F64_DIV, 4)
 
 #define WASM_ALL_OPS(X) WASM_NUMERIC_OPS(X) WASM_IMM_OPS(X) WASM_BRANCH_OPS(X) WASM_MISC_OPS(X)
 

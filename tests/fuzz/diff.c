@@ -264,6 +264,13 @@ static bool compare_call(side_t *a, side_t *b, const char *name, uint32_t name_l
                 same = !ra[c] == !rb[c];
             if (results[i] == WASM_V128)
                 same = ra[c] == rb[c] && ra[c + 1] == rb[c + 1];
+            if (!same && results[i] == WASM_V128) {
+                snprintf(why, sizeof why, "%.*s: result %u: v128 %016llx%016llx vs %016llx%016llx",
+                         (int)name_len, name, i, (unsigned long long)ra[c + 1],
+                         (unsigned long long)ra[c], (unsigned long long)rb[c + 1],
+                         (unsigned long long)rb[c]);
+                return false;
+            }
             if (!same) {
                 snprintf(why, sizeof why, "%.*s: result %u: %llx vs %llx", (int)name_len, name, i,
                          (unsigned long long)ra[c], (unsigned long long)rb[c]);

@@ -30,6 +30,18 @@ if [ "$got" != "$want" ]; then
 fi
 echo "runner self-test: ok ($want)" >&2
 
+# Engine regressions (tests/spec/regress.wast): every assertion passes, on
+# both tiers.
+wast2json tests/spec/regress.wast -o build/spec/selftest/regress.json || fail
+for engine in compiled interp; do
+    got=$("$runner" --engine=$engine build/spec/selftest/regress.json 2>&1 | tail -1)
+    if ! [[ $got =~ ^regress.wast:\ [1-9][0-9]*\ passed,\ 0\ failed,\ 0\ skipped$ ]]; then
+        echo "spec: regress.wast ($engine): $got" >&2
+        fail
+    fi
+done
+echo "engine regressions: ok" >&2
+
 # The counts are pinned: each group must pass at least this many commands,
 # so a suite that shrank (files lost, conversions skipped) fails. Raise a pin
 # when the suite grows. Text-format modules count as skipped (spec.sh).
@@ -52,6 +64,16 @@ for engine in compiled interp; do
             F=$((F + 1))
         fi
     done
+    # On x86_64 the compiled tier compiles every function of the SIMD files
+    # (the runner logs each file's functions by tier).
+    if [ $engine = compiled ] && [ "$(uname -m)" = x86_64 ]; then
+        ni=$(cat build/spec/log/simd_*.log | sed -nE 's/.*functions by tier: [0-9]+ compiled, ([0-9]+) interpreted$/\1/p' |
+             awk '{s += $1; n++} END {print n ? s : "none"}')
+        if [ "$ni" != 0 ]; then
+            echo "spec (compiled): SIMD functions left interpreted: $ni" >&2
+            F=$((F + 1))
+        fi
+    fi
     echo "spec ($engine): $P passed, $F failed, $S skipped" >&2
     TP=$((TP + P)) TF=$((TF + F)) TS=$((TS + S))
 done

@@ -49,6 +49,7 @@ typedef struct runner {
     bool verbose, text_skip;
     const char *wat_flag;         /* e.g. --enable-tail-call for a proposal's suite */
     wasm_engine_t engine;    /* --engine=...; default: the engine's default */
+    uint32_t fn_compiled, fn_interp;   /* functions of the modules loaded, by tier */
     wasm_bounds_t bounds;    /* --bounds=explicit: no guard regions */
     int progress_fd;
     wasm_runtime_t *rt;
@@ -387,8 +388,14 @@ static wasm_module_t *load_module(runner_t *r, const json_t *cmd, char *why, siz
     memset(&err, 0, sizeof err);
     wasm_module_t *m = wasm_module_load(r->rt, bytes, len, &err);
     free(bytes);
-    if (!m)
+    if (!m) {
         snprintf(why, cap, "%s", err.message[0] ? err.message : "(no message)");
+    } else {
+        uint32_t nc, ni;
+        wasm_module_tiers(m, &nc, &ni);
+        r->fn_compiled += nc;
+        r->fn_interp += ni;
+    }
     return m;
 }
 
@@ -1023,6 +1030,8 @@ int main(int argc, char **argv)
         return 2;
     }
     run_script(&r, json_get(doc, "commands"));
+    printf("%s: functions by tier: %u compiled, %u interpreted\n", r.src, r.fn_compiled,
+           r.fn_interp);
     printf("%s: %d passed, %d failed, %d skipped\n", r.src, r.passed, r.failed, r.skipped);
     fflush(stdout);
     teardown(&r);

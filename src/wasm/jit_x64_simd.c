@@ -1,0 +1,869 @@
+/*
+ * The x86_64 back end's SIMD (v128) emitters. Included by jit_x64.c (it uses
+ * that file's assembler and slot helpers); not compiled on its own.
+ *
+ * A v128 lives in its two frame cells for the whole function (jit.c pins
+ * them), so every operand is [r13 + 8*slot], loaded with movdqu into the two
+ * scratch registers xmm0 and xmm1 (legacy SSE needs 16-byte aligned memory
+ * operands, and frame cells are only 8-byte aligned), worked on there and
+ * stored back. SSE2 is the baseline (every x86_64 has it, and it is all
+ * QEMU's default "qemu64" CPU offers); SSSE3 and SSE4.1 forms are used when
+ * the CPU has them (probed once per runtime). What has no short form on the
+ * CPU at hand -- and the instructions whose Wasm rules need more than a few
+ * instructions (float min/max, saturating float-to-int, unsigned
+ * conversions, i8x16 shifts, popcnt, extended multiplies, ...) -- runs
+ * through wasmi_jit_simd, the interpreter's own executor, out of line: the
+ * function stays compiled and gets exactly the interpreter's results.
+ * docs/engine.md lists which is which.
+ */
+
+enum { NEED_SSE2, NEED_SSSE3, NEED_SSE41 };
+
+/* Flags of a table entry: compute b op a; invert the result. */
+#define SW 1
+#define NT 2
+
+typedef struct vop {
+    uint8_t pfx, need, flags, imm;   /* imm: cmpps/roundps immediate, 0xFF none */
+    uint32_t opc;
+} vop_t;
+
+static bool have(jc_t *c, int need)
+{
+    return need == NEED_SSE2 || (need == NEED_SSSE3 && c->ssse3) ||
+           (need == NEED_SSE41 && c->sse41);
+}
+
+/* ------------------------------------------------------------ moves */
+
+/* Which v128 slot xmm0 and xmm1 hold (c->xc), so that an op reading the
+ * value the previous op left there takes it from the register instead of
+ * waiting for a store to be forwarded: valid from one SIMD op to the next
+ * only (at c->xc_end, when that is not a branch target).
+ *
+ * A result is first only in its register (c->xdirty): its store to the
+ * frame is emitted when something else needs the register or the frame
+ * cells, at the end of the op when the next op is not a SIMD op that can
+ * take it from the register, and never when the value is dead by then
+ * (live ranges, jit_ra.c): a v128 that only feeds the next SIMD op never
+ * touches the frame. */
+#define XC_NONE UINT32_MAX
+
+/* Whether the value in cells s, s+1 is read after the current op. Without
+ * live ranges: assume so. */
+static bool xneeded(jc_t *c, uint32_t s)
+{
+    const jit_fn_t *fn = c->fn;
+    if (!fn->rstart)
+        return true;
+    uint32_t p = 2 * c->ins + 2;
+    return wasmi_jit_run_at(fn, s, p) != UINT32_MAX || wasmi_jit_run_at(fn, s + 1, p) != UINT32_MAX;
+}
+
+static void xflush(jc_t *c, int x)
+{
+    if (c->xdirty[x]) {
+        insn_m(c, 0xF3, 0, 0x0F7F, x, RFP, -1, 0, sdisp(c->xc[x]), false);   /* movdqu */
+        c->xdirty[x] = false;
+    }
+}
+
+static void xflush_all(jc_t *c)
+{
+    xflush(c, XMM0);
+    xflush(c, XMM1);
+}
+
+/* Before the frame cells of slot s are read other than through vld. */
+static void xflush_slot(jc_t *c, uint32_t s)
+{
+    for (int x = 0; x < 2; x++)
+        if (c->xc[x] == s)
+            xflush(c, x);
+}
+
+/* Before an instruction writes register x: its value goes to the frame
+ * unless nothing reads it any more. */
+static void xclobber(jc_t *c, int x)
+{
+    if (c->xdirty[x] && !(c->xreads_done && !xneeded(c, c->xc[x])))
+        xflush(c, x);
+    c->xdirty[x] = false;
+    c->xc[x] = XC_NONE;
+}
+
+/* Cells [s, s+n) of the frame were written other than by vst: a value
+ * cached over them is gone (a write to one cell of a v128 ends it). */
+static void xkill(jc_t *c, uint32_t s, uint32_t n)
+{
+    for (int x = 0; x < 2; x++)
+        if (c->xc[x] != XC_NONE && c->xc[x] < s + n && s < c->xc[x] + 2) {
+            c->xc[x] = XC_NONE;
+            c->xdirty[x] = false;
+        }
+}
+
+static void vld(jc_t *c, int x, uint32_t s)   /* movdqu x, [r13 + 8s] */
+{
+    if (c->xc[x] == s)
+        return;
+    xclobber(c, x);
+    if (c->xc[x ^ 1] == s)
+        movaps(c, x, x ^ 1);
+    else
+        insn_m(c, 0xF3, 0, 0x0F6F, x, RFP, -1, 0, sdisp(s), false);
+    c->xc[x] = s;
+}
+
+/* Slot s = x (stored later, or never: see above; at once without live
+ * ranges). */
+static void vst(jc_t *c, uint32_t s, int x)
+{
+    if (c->xc[x] != s)
+        xclobber(c, x);   /* (MOV128: x held the source) */
+    xkill(c, s, 2);
+    c->xc[x] = s;
+    c->xdirty[x] = true;
+    c->xlast = x;
+    if (!c->fn->rstart)
+        xflush(c, x);
+}
+
+/* op x, y (both XMM) with an optional imm8: x changes. */
+static void vrr(jc_t *c, int pfx, uint32_t opc, int x, int y)
+{
+    xclobber(c, x);
+    insn_r(c, pfx, 0, opc, x, y);
+}
+
+static void vri(jc_t *c, int pfx, uint32_t opc, int x, int y, uint32_t imm)
+{
+    xclobber(c, x);
+    insn_r(c, pfx, 0, opc, x, y);
+    put1(c, imm);
+}
+
+/* Shift by an immediate: 66 0F 71/72/73 /digit ib (w: 0 word, 1 dword, 2 qword). */
+static void vshi(jc_t *c, int w, int digit, int x, uint32_t n)
+{
+    xclobber(c, x);
+    insn_r(c, 0x66, 0, 0x0F71 + (uint32_t)w, digit, x);
+    put1(c, n);
+}
+
+/* Marks the branch targets of the current function in c->tgt (once per
+ * function); a new function starts with nothing cached. */
+static bool simd_targets(jc_t *c)
+{
+    jit_fn_t *fn = c->fn;
+    uint32_t len = fn->d->code_len;
+    if (c->tgt_def == fn->def_index + 1)
+        return true;
+    if (len + 1 > c->tgt_cap) {
+        uint8_t *q = wasm_plat_realloc(c->tgt, c->tgt_cap, len + 1);
+        if (!q) {
+            c->oom = true;
+            return false;
+        }
+        c->tgt = q;
+        c->tgt_cap = len + 1;
+    }
+    __builtin_memset(c->tgt, 0, len + 1);
+    for (uint32_t pc = 0; pc < len; pc++) {
+        uint32_t op = fn->op[pc], n = 0;
+        const uint32_t *ip = c->code + pc;
+        int32_t off[2];
+        if (op == 0xFFFF)
+            continue;
+        if (op == OP_BR)
+            off[n++] = (int32_t)ip[1];
+        else if (op >= OP_BR_I32_EQ && op < OP_BR_I32_EQZ)
+            off[n++] = (int32_t)ip[3];
+        else if (op >= OP_BR_I32_EQZ && op <= OP_BR_I64_NEZ)
+            off[n++] = (int32_t)ip[2];
+        for (uint32_t k = 0; k < n; k++)
+            if ((int64_t)pc + off[k] >= 0 && (int64_t)pc + off[k] <= len)
+                c->tgt[pc + (uint32_t)off[k]] = 1;
+        if (op == OP_BR_TABLE)
+            for (uint32_t k = 0; k <= ip[2] && pc + 3 + k < len; k++) {
+                int64_t t = (int64_t)pc + (int32_t)ip[3 + k];
+                if (t >= 0 && t <= len)
+                    c->tgt[t] = 1;
+            }
+    }
+    c->tgt_def = fn->def_index + 1;
+    c->xc_end = XC_NONE;
+    c->xdirty[0] = c->xdirty[1] = false;
+    return true;
+}
+
+static void ones(jc_t *c, int x) { vrr(c, 0x66, 0x0F76, x, x); }    /* pcmpeqd x, x */
+static void zero(jc_t *c, int x) { vrr(c, 0x66, 0x0FEF, x, x); }    /* pxor x, x */
+
+/* A 16-byte constant in the function's pool, read RIP-relative by
+ * "pfx opc x, [rip + disp32]" (no immediate may follow). */
+static void vrip(jc_t *c, int pfx, uint32_t opc, int x, const uint32_t w[4])
+{
+    if (c->npool == c->poolcap) {
+        uint32_t ncap = c->poolcap ? c->poolcap * 2 : 8;
+        simd_const_t *q = wasm_plat_realloc(c->pool, c->poolcap * sizeof *q, ncap * sizeof *q);
+        if (!q) {
+            c->oom = true;
+            return;
+        }
+        c->pool = q;
+        c->poolcap = ncap;
+    }
+    xclobber(c, x);
+    if (pfx)
+        put1(c, (uint32_t)pfx);
+    opcode(c, opc);
+    put1(c, (uint32_t)((x & 7) << 3 | 5));   /* mod 00, rm 101: rip + disp32 */
+    put4(c, 0);
+    simd_const_t *k = &c->pool[c->npool++];
+    k->at = c->len - 4;
+    for (int i = 0; i < 4; i++)
+        k->w[i] = w[i];
+}
+
+/* The pool, after the function's code: 16-byte aligned (legacy SSE memory
+ * operands must be). */
+static void simd_pool_flush(jc_t *c)
+{
+    if (!c->npool)
+        return;
+    while (c->len % 16)
+        put1(c, 0xCC);
+    for (uint32_t i = 0; i < c->npool; i++) {
+        link(c, c->pool[i].at, c->len);
+        for (int k = 0; k < 4; k++)
+            put4(c, c->pool[i].w[k]);
+    }
+    c->npool = 0;
+}
+
+/* ------------------------------------------------------------ out of line */
+
+/* Any SIMD op through the interpreter's executor (ip at its OP_SIMD words,
+ * memory mem). v128 operands are in the frame already; scalar operands go
+ * to their cells and a scalar result comes back (save_foreign keeps every
+ * slot register across the call). */
+static void simd_helper(jc_t *c, const uint32_t *ip, uint32_t mem)
+{
+    jit_simd_slots_t ss;
+    uint32_t kind = ip[2] >> 8;
+    bool sdef = kind == SK_EXTRACT || kind == SK_TEST;   /* s[0] is the result */
+    wasmi_jit_simd_slots(ip, &ss);
+    xflush_all(c);   /* the executor reads the frame, and may change both */
+    xkill(c, 0, UINT32_MAX);
+    for (uint32_t k = sdef; k < ss.ns; k++)
+        spill_range(c, ss.s[k], ss.s[k] + 1);
+    save_foreign(c);
+    mov_rr(c, RDI, RIN);
+    mov_rr(c, RSI, RFP);
+    mov_ri64(c, RDX, (uint64_t)(uintptr_t)ip);
+    mov_ri64(c, RCX, mem);
+    call_abs(c, (const void *)wasmi_jit_simd);
+    restore_foreign(c);
+    if (sdef)
+        reload_range(c, ss.s[0], ss.s[0] + 1, true);
+    check_trap(c);
+}
+
+/* ------------------------------------------------------------ tables */
+
+/* Two-operand ops d = a op b in one instruction (SW: b op a; NT: then not). */
+static bool binary_op(uint32_t sub, vop_t *v)
+{
+    static const uint32_t eqo[3] = {0x0F74, 0x0F75, 0x0F76}, gto[3] = {0x0F64, 0x0F65, 0x0F66};
+    *v = (vop_t){0x66, NEED_SSE2, 0, 0xFF, 0};
+    if (sub >= 0x23 && sub <= 0x40) {   /* i8/i16/i32 comparisons, signed and equality */
+        uint32_t sh = (sub - 0x23) / 10, k = (sub - 0x23) % 10;
+        switch (k) {
+        case 0: v->opc = eqo[sh]; return true;
+        case 1: v->opc = eqo[sh], v->flags = NT; return true;
+        case 2: v->opc = gto[sh], v->flags = SW; return true;         /* lt_s */
+        case 4: v->opc = gto[sh]; return true;                        /* gt_s */
+        case 6: v->opc = gto[sh], v->flags = NT; return true;         /* le_s */
+        case 8: v->opc = gto[sh], v->flags = SW | NT; return true;    /* ge_s */
+        default: return false;                                        /* unsigned: below */
+        }
+    }
+    if (sub >= 0x41 && sub <= 0x4C) {   /* float comparisons: cmpps/cmppd */
+        static const uint8_t imm[6] = {0, 4, 1, 1, 2, 2}, sw[6] = {0, 0, 0, SW, 0, SW};
+        uint32_t k = (sub - 0x41) % 6;
+        v->pfx = sub >= 0x47 ? 0x66 : 0;
+        v->opc = 0x0FC2, v->imm = imm[k], v->flags = sw[k];
+        return true;
+    }
+    static const struct { uint8_t sub, pfx, need, flags; uint32_t opc; } t[] = {
+        {0x4E, 0x66, 0, 0, 0x0FDB}, {0x4F, 0x66, 0, SW, 0x0FDF}, {0x50, 0x66, 0, 0, 0x0FEB},
+        {0x51, 0x66, 0, 0, 0x0FEF},
+        {0x65, 0x66, 0, 0, 0x0F63}, {0x66, 0x66, 0, 0, 0x0F67},
+        {0x6E, 0x66, 0, 0, 0x0FFC}, {0x6F, 0x66, 0, 0, 0x0FEC}, {0x70, 0x66, 0, 0, 0x0FDC},
+        {0x71, 0x66, 0, 0, 0x0FF8}, {0x72, 0x66, 0, 0, 0x0FE8}, {0x73, 0x66, 0, 0, 0x0FD8},
+        {0x76, 0x66, 2, 0, 0x0F3838}, {0x77, 0x66, 0, 0, 0x0FDA}, {0x78, 0x66, 2, 0, 0x0F383C},
+        {0x79, 0x66, 0, 0, 0x0FDE}, {0x7B, 0x66, 0, 0, 0x0FE0},
+        {0x85, 0x66, 0, 0, 0x0F6B}, {0x86, 0x66, 2, 0, 0x0F382B},
+        {0x8E, 0x66, 0, 0, 0x0FFD}, {0x8F, 0x66, 0, 0, 0x0FED}, {0x90, 0x66, 0, 0, 0x0FDD},
+        {0x91, 0x66, 0, 0, 0x0FF9}, {0x92, 0x66, 0, 0, 0x0FE9}, {0x93, 0x66, 0, 0, 0x0FD9},
+        {0x95, 0x66, 0, 0, 0x0FD5}, {0x96, 0x66, 0, 0, 0x0FEA}, {0x97, 0x66, 2, 0, 0x0F383A},
+        {0x98, 0x66, 0, 0, 0x0FEE}, {0x99, 0x66, 2, 0, 0x0F383E}, {0x9B, 0x66, 0, 0, 0x0FE3},
+        {0xAE, 0x66, 0, 0, 0x0FFE}, {0xB1, 0x66, 0, 0, 0x0FFA}, {0xB5, 0x66, 2, 0, 0x0F3840},
+        {0xB6, 0x66, 2, 0, 0x0F3839}, {0xB7, 0x66, 2, 0, 0x0F383B}, {0xB8, 0x66, 2, 0, 0x0F383D},
+        {0xB9, 0x66, 2, 0, 0x0F383F}, {0xBA, 0x66, 0, 0, 0x0FF5},
+        {0xCE, 0x66, 0, 0, 0x0FD4}, {0xD1, 0x66, 0, 0, 0x0FFB},
+        {0xD6, 0x66, 2, 0, 0x0F3829}, {0xD7, 0x66, 2, NT, 0x0F3829},
+        /* float arithmetic: IEEE per lane; pmin/pmax are minps/maxps with
+         * the operands swapped (they return the second operand for NaN and
+         * for equal values, as pmin's b < a ? b : a does) */
+        {0xE4, 0, 0, 0, 0x0F58}, {0xE5, 0, 0, 0, 0x0F5C}, {0xE6, 0, 0, 0, 0x0F59},
+        {0xE7, 0, 0, 0, 0x0F5E}, {0xEA, 0, 0, SW, 0x0F5D}, {0xEB, 0, 0, SW, 0x0F5F},
+        {0xF0, 0x66, 0, 0, 0x0F58}, {0xF1, 0x66, 0, 0, 0x0F5C}, {0xF2, 0x66, 0, 0, 0x0F59},
+        {0xF3, 0x66, 0, 0, 0x0F5E}, {0xF6, 0x66, 0, SW, 0x0F5D}, {0xF7, 0x66, 0, SW, 0x0F5F},
+    };
+    for (uint32_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].sub == sub) {
+            *v = (vop_t){t[i].pfx, t[i].need, t[i].flags, 0xFF, t[i].opc};
+            return true;
+        }
+    return false;
+}
+
+static void emit_binary(jc_t *c, const vop_t *v, uint32_t d, uint32_t a, uint32_t b)
+{
+    if (v->flags & SW) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    /* a goes to the register that holds it already, or else to the one
+     * not holding b */
+    int xa = c->xc[XMM0] == a ? XMM0 : c->xc[XMM1] == a ? XMM1 : c->xc[XMM0] == b ? XMM1 : XMM0;
+    int xb = xa ^ 1;
+    vld(c, xa, a);
+    vld(c, xb, b);
+    c->xreads_done = true;
+    if (v->imm != 0xFF)
+        vri(c, v->pfx, v->opc, xa, xb, v->imm);
+    else
+        vrr(c, v->pfx, v->opc, xa, xb);
+    if (v->flags & NT) {
+        ones(c, xb);
+        vrr(c, 0x66, 0x0FEF, xa, xb);
+    }
+    vst(c, d, xa);
+}
+
+/* Unsigned comparisons: a <= b is min(a, b) == a, a >= b is max(a, b) == a;
+ * lt and gt are their negations. pminub/pmaxub are SSE2, the 16- and
+ * 32-bit forms SSE4.1. */
+static bool emit_ucmp(jc_t *c, uint32_t sub, uint32_t d, uint32_t a, uint32_t b)
+{
+    static const uint32_t mn[3] = {0x0FDA, 0x0F383A, 0x0F383B}, mx[3] = {0x0FDE, 0x0F383E, 0x0F383F};
+    static const uint32_t eq[3] = {0x0F74, 0x0F75, 0x0F76};
+    uint32_t sh = (sub - 0x23) / 10, k = (sub - 0x23) % 10;
+    if (sh > 0 && !c->sse41)
+        return false;
+    /* k: 3 lt_u, 5 gt_u, 7 le_u, 9 ge_u */
+    bool useMin = k == 5 || k == 7, neg = k == 3 || k == 5;
+    vld(c, XMM0, a);
+    vld(c, XMM1, b);
+    c->xreads_done = true;
+    vrr(c, 0x66, useMin ? mn[sh] : mx[sh], XMM1, XMM0);   /* xmm1 = min/max(b, a) */
+    vrr(c, 0x66, eq[sh], XMM0, XMM1);                     /* == a */
+    if (neg) {
+        ones(c, XMM1);
+        vrr(c, 0x66, 0x0FEF, XMM0, XMM1);
+    }
+    vst(c, d, XMM0);
+    return true;
+}
+
+/* Unary ops: d = op a. */
+static bool emit_unary(jc_t *c, uint32_t sub, uint32_t d, uint32_t a)
+{
+    int out = XMM0;
+    switch (sub) {
+    case 0x4D:   /* v128.not */
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        ones(c, XMM1);
+        vrr(c, 0x66, 0x0FEF, XMM0, XMM1);
+        break;
+    case 0x60: case 0x80: case 0xA0:   /* abs: pabsb/w/d (SSSE3) */
+        if (!c->ssse3)
+            return false;
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        vrr(c, 0x66, sub == 0x60 ? 0x0F381C : sub == 0x80 ? 0x0F381D : 0x0F381E, XMM0, XMM0);
+        break;
+    case 0x61: case 0x81: case 0xA1: case 0xC1: {   /* neg: 0 - a */
+        static const uint32_t sb[4] = {0x0FF8, 0x0FF9, 0x0FFA, 0x0FFB};
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        zero(c, XMM1);
+        vrr(c, 0x66, sb[sub == 0x61 ? 0 : sub == 0x81 ? 1 : sub == 0xA1 ? 2 : 3], XMM1, XMM0);
+        out = XMM1;
+        break;
+    }
+    case 0x5E:   /* f32x4.demote_f64x2_zero: cvtpd2ps (upper lanes 0) */
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        vrr(c, 0x66, 0x0F5A, XMM0, XMM0);
+        break;
+    case 0x5F:   /* f64x2.promote_low_f32x4: cvtps2pd */
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        vrr(c, 0, 0x0F5A, XMM0, XMM0);
+        break;
+    case 0x67: case 0x68: case 0x69: case 0x6A:   /* f32x4 ceil floor trunc nearest */
+    case 0x74: case 0x75: case 0x7A: case 0x94: { /* f64x2 */
+        if (!c->sse41)
+            return false;
+        bool f64 = sub >= 0x74;
+        uint32_t mode = sub == 0x67 || sub == 0x74 ? 2 : sub == 0x68 || sub == 0x75 ? 1 :
+                        sub == 0x69 || sub == 0x7A ? 3 : 0;
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        vri(c, 0x66, f64 ? 0x0F3A09 : 0x0F3A08, XMM0, XMM0, mode | 8);   /* roundps/pd */
+        break;
+    }
+    case 0xE0: case 0xE1: case 0xEC: case 0xED: {   /* float abs, neg: the sign bits */
+        bool f64 = sub >= 0xEC, abs = sub == 0xE0 || sub == 0xEC;
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        ones(c, XMM1);
+        vshi(c, f64 ? 2 : 1, abs ? 2 : 6, XMM1, abs ? 1 : f64 ? 63 : 31);
+        vrr(c, 0x66, abs ? 0x0FDB : 0x0FEF, XMM0, XMM1);
+        break;
+    }
+    case 0xE3: case 0xEF:   /* sqrt */
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        vrr(c, sub == 0xEF ? 0x66 : 0, 0x0F51, XMM0, XMM0);
+        break;
+    case 0xFA:   /* f32x4.convert_i32x4_s: cvtdq2ps */
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        vrr(c, 0, 0x0F5B, XMM0, XMM0);
+        break;
+    case 0xFE:   /* f64x2.convert_low_i32x4_s: cvtdq2pd */
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        vrr(c, 0xF3, 0x0FE6, XMM0, XMM0);
+        break;
+    case 0x87: case 0x88: case 0x89: case 0x8A:     /* i16x8 from i8x16: low_s high_s low_u high_u */
+    case 0xA7: case 0xA8: case 0xA9: case 0xAA:     /* i32x4 from i16x8 */
+    case 0xC7: case 0xC8: case 0xC9: case 0xCA: {   /* i64x2 from i32x4 */
+        uint32_t w = sub >= 0xC7 ? 2 : sub >= 0xA7 ? 1 : 0, k = (sub - 0x87) % 32;
+        bool high = k & 1, sgn = k < 2;
+        static const uint32_t lo[3] = {0x0F60, 0x0F61, 0x0F62}, hi[3] = {0x0F68, 0x0F69, 0x0F6A};
+        vld(c, XMM0, a);
+        c->xreads_done = true;
+        if (!sgn) {
+            zero(c, XMM1);
+            vrr(c, 0x66, high ? hi[w] : lo[w], XMM0, XMM1);   /* interleave with zeros */
+        } else if (w < 2) {
+            /* interleave with itself, then shift the copy down arithmetically */
+            vrr(c, 0x66, high ? hi[w] : lo[w], XMM0, XMM0);
+            vshi(c, w, 4, XMM0, w ? 16 : 8);
+        } else {
+            xclobber(c, XMM1);
+            movaps(c, XMM1, XMM0);
+            vshi(c, 1, 4, XMM1, 31);                          /* sign of each lane */
+            vrr(c, 0x66, high ? hi[2] : lo[2], XMM0, XMM1);
+        }
+        break;
+    }
+    default:
+        return false;
+    }
+    vst(c, d, out);
+    return true;
+}
+
+/* ------------------------------------------------------------ by kind */
+
+/* Loads: the whole v128, extends, splats, zero-extending. */
+static bool emit_load(jc_t *c, uint32_t sub, uint32_t d, uint32_t a, uint32_t off)
+{
+    wasmi_simd_info_t in = wasmi_simd_describe(sub);
+    if (sub == 0x05 && !c->sse41)
+        return false;   /* i64x2.load32x2_s: pmovsxdq */
+    int32_t disp;
+    int idx = mem_addr(c, a, off, in.size, &disp);
+    if (sub == 0x00) {
+        /* into the register not holding the previous op's result */
+        int x = c->xc[c->xlast] != XC_NONE ? c->xlast ^ 1 : XMM0;
+        xclobber(c, x);
+        insn_m(c, 0xF3, 0, 0x0F6F, x, RMB, idx, 0, disp, false);   /* movdqu */
+        vst(c, d, x);
+        return true;
+    }
+    xclobber(c, XMM0);   /* loaded below */
+    xclobber(c, XMM1);
+    switch (sub) {
+    case 0x01: case 0x02: case 0x03: case 0x04: case 0x05: case 0x06:
+        insn_m(c, 0xF3, 0, 0x0F7E, XMM0, RMB, idx, 0, disp, false);   /* movq */
+        if (sub == 0x05) {
+            vrr(c, 0x66, 0x0F3825, XMM0, XMM0);                      /* pmovsxdq */
+        } else if (sub & 1) {                                         /* signed */
+            uint32_t w = (sub - 1) / 2;
+            vrr(c, 0x66, w ? 0x0F61 : 0x0F60, XMM0, XMM0);
+            vshi(c, w, 4, XMM0, w ? 16 : 8);
+        } else {
+            uint32_t w = (sub - 1) / 2;
+            zero(c, XMM1);
+            vrr(c, 0x66, 0x0F60 + w, XMM0, XMM1);
+        }
+        break;
+    case 0x07: case 0x08:   /* load8/16_splat: the byte or word times 0x01010101 / 0x00010001 */
+        insn_m(c, 0, 0, sub == 0x07 ? 0x0FB6 : 0x0FB7, RCX, RMB, idx, 0, disp, false);
+        insn_r(c, 0, 0, 0x69, RCX, RCX);
+        put4(c, sub == 0x07 ? 0x01010101u : 0x00010001u);
+        movq_xg(c, XMM0, RCX);
+        vri(c, 0x66, 0x0F70, XMM0, XMM0, 0);   /* pshufd 0 */
+        break;
+    case 0x09:
+        insn_m(c, 0x66, 0, 0x0F6E, XMM0, RMB, idx, 0, disp, false);   /* movd */
+        vri(c, 0x66, 0x0F70, XMM0, XMM0, 0);
+        break;
+    case 0x0A:
+        insn_m(c, 0xF3, 0, 0x0F7E, XMM0, RMB, idx, 0, disp, false);   /* movq */
+        vrr(c, 0x66, 0x0F6C, XMM0, XMM0);                              /* punpcklqdq */
+        break;
+    case 0x5C:
+        insn_m(c, 0x66, 0, 0x0F6E, XMM0, RMB, idx, 0, disp, false);   /* movd: upper lanes 0 */
+        break;
+    case 0x5D:
+        insn_m(c, 0xF3, 0, 0x0F7E, XMM0, RMB, idx, 0, disp, false);   /* movq: upper lanes 0 */
+        break;
+    default:
+        return false;
+    }
+    vst(c, d, XMM0);
+    return true;
+}
+
+/* A lane between memory and the frame through rcx: n bytes. */
+static void lane_mov(jc_t *c, bool to_mem, uint32_t n, int base, int idx, int32_t disp)
+{
+    static const uint32_t ld[4] = {0x0FB6, 0x0FB7, 0x8B, 0x8B};
+    uint32_t k = n == 1 ? 0 : n == 2 ? 1 : n == 4 ? 2 : 3;
+    if (!to_mem) {
+        insn_m(c, 0, k == 3, ld[k], RCX, base, idx, 0, disp, false);
+        return;
+    }
+    if (n == 1)
+        insn_m(c, 0, 0, 0x88, RCX, base, idx, 0, disp, true);
+    else if (n == 2)
+        insn_m(c, 0x66, 0, 0x89, RCX, base, idx, 0, disp, false);
+    else
+        insn_m(c, 0, n == 8, 0x89, RCX, base, idx, 0, disp, false);
+}
+
+static void emit_shuffle(jc_t *c, const uint32_t *ip)
+{
+    uint32_t ma[4] = {0}, mb[4] = {0};
+    bool usea = false, useb = false;
+    const uint32_t *w = ip + 5;
+    for (uint32_t i = 0; i < 16; i++) {
+        uint32_t l = (w[i / 4] >> (8 * (i % 4))) & 0xFF;
+        uint32_t xa = l < 16 ? l : 0x80, xb = l >= 16 ? l - 16 : 0x80;
+        usea |= l < 16;
+        useb |= l >= 16;
+        ma[i / 4] |= xa << (8 * (i % 4));
+        mb[i / 4] |= xb << (8 * (i % 4));
+    }
+    if (usea) {
+        vld(c, XMM0, ip[3]);
+        vrip(c, 0x66, 0x0F3800, XMM0, ma);   /* pshufb */
+    }
+    if (useb) {
+        vld(c, XMM1, ip[4]);
+        vrip(c, 0x66, 0x0F3800, XMM1, mb);
+        if (usea)
+            vrr(c, 0x66, 0x0FEB, XMM0, XMM1);   /* por */
+        else {
+            xclobber(c, XMM0);
+            movaps(c, XMM0, XMM1);
+        }
+    }
+    vst(c, ip[1], XMM0);
+}
+
+/* One OP_SIMD instruction (ip at its words); mem != 0: SIMD_M on that
+ * memory, always out of line. */
+static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
+{
+    uint32_t sub = ip[2] & 0xFF, kind = ip[2] >> 8, d = ip[1];
+    wasmi_simd_info_t in = wasmi_simd_describe(sub);
+    vop_t v;
+    if (mem)
+        goto helper;
+    switch (kind) {
+    case SK_LOAD:
+        if (emit_load(c, sub, d, ip[3], ip[4]))
+            return;
+        break;
+    case SK_STORE: {
+        int32_t disp;
+        int idx = mem_addr(c, ip[3], ip[5], 16, &disp);
+        vld(c, XMM0, ip[4]);
+        insn_m(c, 0xF3, 0, 0x0F7F, XMM0, RMB, idx, 0, disp, false);
+        return;
+    }
+    case SK_LOADLANE: {   /* d = v with lane from memory */
+        int32_t disp;
+        int idx = mem_addr(c, ip[3], ip[5], in.size, &disp);
+        lane_mov(c, false, in.size, RMB, idx, disp);
+        vld(c, XMM0, ip[4]);
+        c->xreads_done = true;
+        vst(c, d, XMM0);
+        xflush_slot(c, d);
+        lane_mov(c, true, in.size, RFP, -1, sdisp(d) + (int32_t)(ip[6] * in.size));
+        xkill(c, d, 2);
+        return;
+    }
+    case SK_STORELANE: {
+        int32_t disp;
+        int idx = mem_addr(c, ip[3], ip[5], in.size, &disp);
+        xflush_slot(c, ip[4]);
+        lane_mov(c, false, in.size, RFP, -1, sdisp(ip[4]) + (int32_t)(ip[6] * in.size));
+        lane_mov(c, true, in.size, RMB, idx, disp);
+        return;
+    }
+    case SK_CONST:
+        /* one 16-byte store (from the pool, or zero): two 8-byte stores
+         * read back by a 16-byte load would stall store forwarding */
+        if (!(ip[3] | ip[4] | ip[5] | ip[6]))
+            zero(c, XMM0);
+        else if (ip[3] == ip[4] && ip[3] == ip[5] && ip[3] == ip[6] && ip[3] == 0xFFFFFFFFu)
+            ones(c, XMM0);
+        else
+            vrip(c, 0xF3, 0x0F6F, XMM0, ip + 3);   /* movdqu xmm0, [rip + k] */
+        vst(c, d, XMM0);
+        return;
+    case SK_SHUFFLE:
+        if (!c->ssse3)
+            break;
+        emit_shuffle(c, ip);
+        return;
+    case SK_BINARY:
+        if (sub == 0x0E) {
+            /* swizzle: indices >= 16 saturate to >= 0x80, which pshufb zeroes */
+            static const uint32_t k70[4] = {0x70707070u, 0x70707070u, 0x70707070u, 0x70707070u};
+            if (!c->ssse3)
+                break;
+            vld(c, XMM0, ip[3]);
+            vld(c, XMM1, ip[4]);
+            vrip(c, 0x66, 0x0FDC, XMM1, k70);        /* paddusb */
+            vrr(c, 0x66, 0x0F3800, XMM0, XMM1);      /* pshufb */
+            vst(c, d, XMM0);
+            return;
+        }
+        if (binary_op(sub, &v)) {
+            if (!have(c, v.need))
+                break;
+            emit_binary(c, &v, d, ip[3], ip[4]);
+            return;
+        }
+        if (sub >= 0x23 && sub <= 0x40 && emit_ucmp(c, sub, d, ip[3], ip[4]))
+            return;
+        break;
+    case SK_UNARY:
+        if (emit_unary(c, sub, d, ip[3]))
+            return;
+        break;
+    case SK_TERNARY:   /* bitselect: ((a ^ b) & c) ^ b */
+        vld(c, XMM0, ip[3]);
+        vld(c, XMM1, ip[4]);
+        vrr(c, 0x66, 0x0FEF, XMM0, XMM1);
+        vld(c, XMM1, ip[5]);
+        vrr(c, 0x66, 0x0FDB, XMM0, XMM1);
+        vld(c, XMM1, ip[4]);
+        c->xreads_done = true;
+        vrr(c, 0x66, 0x0FEF, XMM0, XMM1);
+        vst(c, d, XMM0);
+        return;
+    case SK_SPLAT:
+        ld_g(c, 1, RCX, ip[3]);
+        if (sub <= 0x10) {
+            insn_r(c, 0, 0, sub == 0x0F ? 0x0FB6 : 0x0FB7, RCX, RCX);   /* movzx ecx, cl/cx */
+            insn_r(c, 0, 0, 0x69, RCX, RCX);
+            put4(c, sub == 0x0F ? 0x01010101u : 0x00010001u);
+        }
+        xclobber(c, XMM0);
+        movq_xg(c, XMM0, RCX);
+        if (sub == 0x12 || sub == 0x14)
+            vrr(c, 0x66, 0x0F6C, XMM0, XMM0);      /* punpcklqdq */
+        else
+            vri(c, 0x66, 0x0F70, XMM0, XMM0, 0);   /* pshufd 0 */
+        vst(c, d, XMM0);
+        return;
+    case SK_EXTRACT: {
+        uint32_t n = in.lanes == 16 ? 1 : in.lanes == 8 ? 2 : in.lanes == 4 ? 4 : 8;
+        int32_t at = sdisp(ip[3]) + (int32_t)(ip[4] * n);
+        xflush_slot(c, ip[3]);
+        if (sub == 0x15 || sub == 0x18)   /* extract_lane_s: movsx ecx, byte/word */
+            insn_m(c, 0, 0, sub == 0x15 ? 0x0FBE : 0x0FBF, RCX, RFP, -1, 0, at, false);
+        else
+            lane_mov(c, false, n, RFP, -1, at);
+        st_g(c, d, RCX);
+        xkill(c, d, 1);
+        return;
+    }
+    case SK_REPLACE: {
+        uint32_t n = in.lanes == 16 ? 1 : in.lanes == 8 ? 2 : in.lanes == 4 ? 4 : 8;
+        ld_g(c, 1, RCX, ip[4]);
+        if (d != ip[3]) {
+            vld(c, XMM0, ip[3]);
+            c->xreads_done = true;
+            vst(c, d, XMM0);
+        }
+        xflush_slot(c, d);
+        lane_mov(c, true, n, RFP, -1, sdisp(d) + (int32_t)(ip[5] * n));
+        xkill(c, d, 2);
+        return;
+    }
+    case SK_TEST:
+        if (sub == 0x53) {   /* any_true */
+            xflush_slot(c, ip[3]);
+            insn_m(c, 0, 1, 0x8B, RAX, RFP, -1, 0, sdisp(ip[3]), false);
+            insn_m(c, 0, 1, 0x0B, RAX, RFP, -1, 0, sdisp(ip[3]) + 8, false);   /* or */
+            setcc_to(c, CC_NE, d);
+            xkill(c, d, 1);
+            return;
+        }
+        if (sub == 0x63 || sub == 0x83 || sub == 0xA3 || (sub == 0xC3 && c->sse41)) {
+            /* all_true: no lane equals zero */
+            uint32_t eq = sub == 0x63 ? 0x0F74 : sub == 0x83 ? 0x0F75 : sub == 0xA3 ? 0x0F76 : 0x0F3829;
+            vld(c, XMM0, ip[3]);
+            zero(c, XMM1);
+            vrr(c, 0x66, eq, XMM1, XMM0);
+            insn_r(c, 0x66, 0, 0x0FD7, RAX, XMM1);   /* pmovmskb eax, xmm1 */
+            insn_r(c, 0, 0, 0x85, RAX, RAX);
+            setcc_to(c, CC_E, d);
+            xkill(c, d, 1);
+            return;
+        }
+        if (sub == 0x64 || sub == 0x84 || sub == 0xA4 || sub == 0xC4) {   /* bitmask */
+            vld(c, XMM0, ip[3]);
+            if (sub == 0x84) {
+                vrr(c, 0x66, 0x0F63, XMM0, XMM0);    /* packsswb: words to bytes */
+                insn_r(c, 0x66, 0, 0x0FD7, RAX, XMM0);
+                insn_r(c, 0, 0, 0x0FB6, RAX, RAX);   /* the low 8 */
+            } else if (sub == 0x64) {
+                insn_r(c, 0x66, 0, 0x0FD7, RAX, XMM0);
+            } else {
+                insn_r(c, sub == 0xC4 ? 0x66 : 0, 0, 0x0F50, RAX, XMM0);   /* movmskps/pd */
+            }
+            st_g(c, d, RAX);
+            xkill(c, d, 1);
+            return;
+        }
+        break;
+    case SK_SHIFT: {
+        /* i16/i32/i64 lanes by the count modulo the lane width */
+        static const struct { uint8_t sub, mask; uint32_t opc; } t[] = {
+            {0x8B, 15, 0x0FF1}, {0x8C, 15, 0x0FE1}, {0x8D, 15, 0x0FD1},
+            {0xAB, 31, 0x0FF2}, {0xAC, 31, 0x0FE2}, {0xAD, 31, 0x0FD2},
+            {0xCB, 63, 0x0FF3}, {0xCD, 63, 0x0FD3},
+        };
+        for (uint32_t i = 0; i < sizeof t / sizeof t[0]; i++)
+            if (t[i].sub == sub) {
+                ld_g(c, 0, RCX, ip[4]);
+                alu_i(c, 0, 4, R(RCX), t[i].mask);
+                vld(c, XMM0, ip[3]);
+                c->xreads_done = true;
+                xclobber(c, XMM1);
+                movq_xg(c, XMM1, RCX);
+                vrr(c, 0x66, t[i].opc, XMM0, XMM1);
+                vst(c, d, XMM0);
+                return;
+            }
+        break;
+    }
+    default:
+        break;
+    }
+helper:
+    simd_helper(c, ip, mem);
+}
+
+/* MOV128, SELECT128, GLOBAL_GET128/SET128, SIMD, SIMD_M. */
+static void emit_v128_op(jc_t *c, uint32_t op, const uint32_t *ip)
+{
+    uint32_t pc = (uint32_t)(ip - c->code);
+    if (!simd_targets(c))
+        return;
+    if (pc != c->xc_end || c->tgt[pc]) {
+        if (c->xdirty[0] || c->xdirty[1])
+            c->bad = true;   /* (never: a value is left unstored only for the next op) */
+        c->xc[0] = c->xc[1] = XC_NONE;
+        c->xdirty[0] = c->xdirty[1] = false;
+    }
+    c->xreads_done = false;
+    c->xc_end = pc + (uint32_t)wasmi_jit_op_words(op, ip);
+    switch (op) {
+    case OP_MOV128:
+        if (ip[1] != ip[2]) {
+            vld(c, XMM0, ip[2]);
+            c->xreads_done = true;
+            vst(c, ip[1], XMM0);
+        }
+        break;
+    case OP_SELECT128: {
+        uint32_t cond = ip[4];
+        xflush_all(c);   /* (no store may be emitted on one path only) */
+        vld(c, XMM0, ip[2]);
+        if (lkind(c, cond) == JL_GPR)
+            insn_r(c, 0, 0, 0x85, lgpr(c, cond), lgpr(c, cond));
+        else
+            alu_i(c, 0, 7, rm_g(c, cond, RDX), 0);
+        uint32_t keep = jcc(c, CC_NE);
+        vld(c, XMM0, ip[3]);
+        bind(c, keep);
+        vst(c, ip[1], XMM0);
+        break;
+    }
+    case OP_GLOBAL_GET128: case OP_GLOBAL_SET128:
+        if (op == OP_GLOBAL_SET128)
+            xflush_slot(c, ip[1]);
+        insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, globals), false);
+        insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(ip[2] * 8), false);
+        for (int h = 0; h < 2; h++) {
+            int32_t g = (int32_t)(h ? offsetof(wasm_global_t, hi) : offsetof(wasm_global_t, value));
+            if (op == OP_GLOBAL_GET128) {
+                insn_m(c, 0, 1, 0x8B, RCX, RAX, -1, 0, g, false);
+                insn_m(c, 0, 1, 0x89, RCX, RFP, -1, 0, sdisp(ip[1]) + 8 * h, false);
+                xkill(c, ip[1], 2);
+            } else {
+                insn_m(c, 0, 1, 0x8B, RCX, RFP, -1, 0, sdisp(ip[1]) + 8 * h, false);
+                insn_m(c, 0, 1, 0x89, RCX, RAX, -1, 0, g, false);
+            }
+        }
+        break;
+    case OP_SIMD:
+        emit_simd(c, ip, 0);
+        break;
+    case OP_SIMD_M:
+        emit_simd(c, ip + 1, ip[1]);
+        break;
+    default:
+        break;
+    }
+    /* A result still only in its register: dropped when dead, kept for
+     * the next op if that is a v128 op reached only from here, else
+     * stored now. */
+    uint32_t next = c->xc_end, nop = next < c->fn->d->code_len ? c->fn->op[next] : 0xFFFF;
+    bool chain = (nop == OP_SIMD || nop == OP_SIMD_M || nop == OP_MOV128 || nop == OP_SELECT128 ||
+                  nop == OP_GLOBAL_GET128 || nop == OP_GLOBAL_SET128) && !c->tgt[next];
+    for (int x = 0; x < 2; x++) {
+        if (c->xdirty[x] && !xneeded(c, c->xc[x]))
+            c->xdirty[x] = false;
+        if (!chain)
+            xflush(c, x);
+    }
+}
