@@ -812,10 +812,15 @@ dispatch:
     VBIN(V_I16_ADD, vu16, a + b) VBIN(V_I16_SUB, vu16, a - b) VBIN(V_I16_MUL, vu16, a * b)
     VBIN(V_I32_ADD, vu32, a + b) VBIN(V_I32_SUB, vu32, a - b) VBIN(V_I32_MUL, vu32, a * b)
     VBIN(V_I64_ADD, vu64, a + b) VBIN(V_I64_SUB, vu64, a - b) VBIN(V_I64_MUL, vu64, a * b)
-    VBIN(V_F32_ADD, vf32, a + b) VBIN(V_F32_SUB, vf32, a - b) VBIN(V_F32_MUL, vf32, a * b)
-    VBIN(V_F32_DIV, vf32, a / b)
-    VBIN(V_F64_ADD, vf64, a + b) VBIN(V_F64_SUB, vf64, a - b) VBIN(V_F64_MUL, vf64, a * b)
-    VBIN(V_F64_DIV, vf64, a / b)
+    /* float lanes: a op b's NaN as SSE gives it (numeric.h) */
+#define VF32(x) (vf32) wasmi_nan_first32((wasmi_u32x4)(x), (wasmi_u32x4)a, (wasmi_u32x4)b)
+#define VF64(x) (vf64) wasmi_nan_first64((wasmi_u64x2)(x), (wasmi_u64x2)a, (wasmi_u64x2)b)
+    VBIN(V_F32_ADD, vf32, VF32(a + b)) VBIN(V_F32_SUB, vf32, VF32(a - b))
+    VBIN(V_F32_MUL, vf32, VF32(a * b)) VBIN(V_F32_DIV, vf32, VF32(a / b))
+    VBIN(V_F64_ADD, vf64, VF64(a + b)) VBIN(V_F64_SUB, vf64, VF64(a - b))
+    VBIN(V_F64_MUL, vf64, VF64(a * b)) VBIN(V_F64_DIV, vf64, VF64(a / b))
+#undef VF32
+#undef VF64
 #if !WASM_THREADED
     default:
         TRAP(WASM_TRAP_UNREACHABLE);

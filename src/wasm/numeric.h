@@ -160,4 +160,27 @@ static inline uint64_t wasmi_sat_i64_u(double x)
     return (uint64_t)x;
 }
 
+/* The NaN of a float lane op b, fixed on every host as SSE gives it: a
+ * NaN in a propagates (quieted), else one in b, else the hardware's own
+ * (an invalid operation). The spec allows any NaN there, but a lane
+ * conversion or a reinterpret shows which, and the compiled tier (SSE on
+ * x86_64, this code elsewhere) must agree with the interpreter bit for
+ * bit; clang orders a vector add's operands as it likes (the differential
+ * fuzzer's seed 6001, module 85253). r is a op b; a and b its operands. */
+typedef uint32_t wasmi_u32x4 __attribute__((vector_size(16)));
+typedef uint64_t wasmi_u64x2 __attribute__((vector_size(16)));
+static inline wasmi_u32x4 wasmi_nan_first32(wasmi_u32x4 r, wasmi_u32x4 a, wasmi_u32x4 b)
+{
+    wasmi_u32x4 ma = (wasmi_u32x4)((a & 0x7FFFFFFFu) > 0x7F800000u);
+    wasmi_u32x4 mb = (wasmi_u32x4)((b & 0x7FFFFFFFu) > 0x7F800000u);
+    return (ma & (a | 0x00400000u)) | (~ma & ((mb & (b | 0x00400000u)) | (~mb & r)));
+}
+static inline wasmi_u64x2 wasmi_nan_first64(wasmi_u64x2 r, wasmi_u64x2 a, wasmi_u64x2 b)
+{
+    wasmi_u64x2 ma = (wasmi_u64x2)((a & 0x7FFFFFFFFFFFFFFFull) > 0x7FF0000000000000ull);
+    wasmi_u64x2 mb = (wasmi_u64x2)((b & 0x7FFFFFFFFFFFFFFFull) > 0x7FF0000000000000ull);
+    return (ma & (a | 0x0008000000000000ull)) |
+           (~ma & ((mb & (b | 0x0008000000000000ull)) | (~mb & r)));
+}
+
 #endif

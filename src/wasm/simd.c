@@ -41,6 +41,10 @@ typedef union v128 {
     float fl[4]; double db[2];
 } v128_t;
 
+/* a op b's NaN as SSE gives it (numeric.h) */
+#define NANFIX32 r.u32 = wasmi_nan_first32(r.u32, a.u32, b.u32)
+#define NANFIX64 r.u64 = wasmi_nan_first64(r.u64, a.u64, b.u64)
+
 static inline v128_t ld(const uint64_t *fp, uint32_t s)
 {
     v128_t v;
@@ -392,10 +396,10 @@ const uint32_t *wasmi_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, 
     case 0xE0: r.u32 = a.u32 & 0x7FFFFFFFu; break;
     case 0xE1: r.u32 = a.u32 ^ 0x80000000u; break;
     case 0xE3: LANES(4, r.fl[i] = __builtin_sqrtf(a.fl[i])) break;
-    case 0xE4: r.f32 = a.f32 + b.f32; break;
-    case 0xE5: r.f32 = a.f32 - b.f32; break;
-    case 0xE6: r.f32 = a.f32 * b.f32; break;
-    case 0xE7: r.f32 = a.f32 / b.f32; break;
+    case 0xE4: r.f32 = a.f32 + b.f32; NANFIX32; break;
+    case 0xE5: r.f32 = a.f32 - b.f32; NANFIX32; break;
+    case 0xE6: r.f32 = a.f32 * b.f32; NANFIX32; break;
+    case 0xE7: r.f32 = a.f32 / b.f32; NANFIX32; break;
     case 0xE8: LANES(4, r.fl[i] = wasmi_f32_min(a.fl[i], b.fl[i])) break;
     case 0xE9: LANES(4, r.fl[i] = wasmi_f32_max(a.fl[i], b.fl[i])) break;
     case 0xEA: LANES(4, r.w32[i] = b.fl[i] < a.fl[i] ? b.w32[i] : a.w32[i]) break;
@@ -408,10 +412,10 @@ const uint32_t *wasmi_simd_exec(const uint32_t *ip, uint64_t *fp, uint8_t *mem, 
     case 0xEC: r.u64 = a.u64 & 0x7FFFFFFFFFFFFFFFull; break;
     case 0xED: r.u64 = a.u64 ^ 0x8000000000000000ull; break;
     case 0xEF: LANES(2, r.db[i] = __builtin_sqrt(a.db[i])) break;
-    case 0xF0: r.f64 = a.f64 + b.f64; break;
-    case 0xF1: r.f64 = a.f64 - b.f64; break;
-    case 0xF2: r.f64 = a.f64 * b.f64; break;
-    case 0xF3: r.f64 = a.f64 / b.f64; break;
+    case 0xF0: r.f64 = a.f64 + b.f64; NANFIX64; break;
+    case 0xF1: r.f64 = a.f64 - b.f64; NANFIX64; break;
+    case 0xF2: r.f64 = a.f64 * b.f64; NANFIX64; break;
+    case 0xF3: r.f64 = a.f64 / b.f64; NANFIX64; break;
     case 0xF4: LANES(2, r.db[i] = wasmi_f64_min(a.db[i], b.db[i])) break;
     case 0xF5: LANES(2, r.db[i] = wasmi_f64_max(a.db[i], b.db[i])) break;
     case 0xF6: LANES(2, r.w64[i] = b.db[i] < a.db[i] ? b.w64[i] : a.w64[i]) break;
