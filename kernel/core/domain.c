@@ -114,6 +114,7 @@ bool domain_load(domain_t *d, const char *file, const uint8_t *bytes, size_t len
         d->engine == WASM_ENGINE_COMPILED)
         kprintf("athanor: module %s (%s): engine=compiled: no compiled tier on %s, interpreted\n",
                 d->name, file, arch_name());
+    d->mod = wasm_module_reuse(d->sys->kept, rt, bytes, len);
     for (domain_t *e = d->sys->list; e && !d->mod; e = e->next)
         if (e != d && e->mod)
             d->mod = wasm_module_reuse(e->mod, rt, bytes, len);
@@ -308,6 +309,13 @@ static void domain_free(domain_t *d)
     kfree(d);
 }
 
+void domsys_keep_module(domsys_t *sys, wasm_module_t *m)
+{
+    if (sys->kept)
+        wasm_module_free(sys->kept);
+    sys->kept = m;
+}
+
 void domsys_fini(domsys_t *sys)
 {
     /* Tables first: buffers unmap from instances that still exist, and
@@ -329,6 +337,7 @@ void domsys_fini(domsys_t *sys)
     }
     if (sys->boot_ex)
         wasm_exec_free(sys->boot_ex);
+    domsys_keep_module(sys, NULL);
     cap_space_fini(&sys->space);
 }
 

@@ -837,6 +837,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rt && rt_uses++ == 64) {
         for (int i = 0; i < NTHREADS; i++)
             wasm_exec_free(threads[i].ex);
+        kworld_forget(rt);
         wasm_runtime_free(rt);
         rt = NULL;
     }

@@ -65,6 +65,9 @@ bool kworld_up_cfg(ipc_world_t *w, const char *text, size_t len, const wasm_conf
     return true;
 }
 
+static wasm_module_t *kept;        /* hc.wasm on kept_rt */
+static wasm_runtime_t *kept_rt;
+
 bool kworld_up_in(ipc_world_t *w, wasm_runtime_t *rt, const char *text, size_t len)
 {
     memset(w, 0, sizeof *w);
@@ -73,8 +76,23 @@ bool kworld_up_in(ipc_world_t *w, wasm_runtime_t *rt, const char *text, size_t l
     w->rt = rt;
     if (!domsys_init(&w->sys, rt, find))
         abort();
+    if (kept && kept_rt == rt)
+        domsys_keep_module(&w->sys, wasm_module_reuse(kept, rt, hc, hc_len));
     domsys_load_manifest(&w->sys, text, len);
+    if (!kept)
+        for (domain_t *d = w->sys.list; d && !kept; d = d->next)
+            if ((kept = wasm_module_reuse(d->mod, rt, hc, hc_len)))
+                kept_rt = rt;
     return true;
+}
+
+void kworld_forget(wasm_runtime_t *rt)
+{
+    if (kept && kept_rt == rt) {
+        wasm_module_free(kept);
+        kept = NULL;
+        kept_rt = NULL;
+    }
 }
 
 void kworld_down_keep(ipc_world_t *w)

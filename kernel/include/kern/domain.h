@@ -167,6 +167,8 @@ struct domsys {
      * the reaper's next round (docs/privacy.md). */
     waitq_t reaper;
     uint64_t reap_at;
+    /* A translation kept beside the domains' own (domsys_keep_module). */
+    struct wasm_module *kept;
 };
 
 /* Sets up sys around the runtime rt (the caller keeps it). */
@@ -174,6 +176,12 @@ bool domsys_init(domsys_t *sys, struct wasm_runtime *rt,
                  bool (*find_file)(const char *, const uint8_t **, size_t *));
 /* Destroys every domain and object; the runtime stays. */
 void domsys_fini(domsys_t *sys);
+/* Lends sys a reference to m (a module of sys's runtime), which a domain
+ * loading the same bytes on the same tier shares instead of translating
+ * them again; domsys_fini drops it. A loader that makes systems anew (the
+ * kernel fuzzers, docs/faults-injection.md) keeps one translation across
+ * them this way. */
+void domsys_keep_module(domsys_t *sys, struct wasm_module *m);
 
 /* A new domain (state DOMAIN_NEW) with its capability table; NULL when out
  * of memory or the name is taken. */
