@@ -138,6 +138,7 @@ static uint16_t fs_errno(int64_t e)
     case FS_EBADF: return WASI_EBADF;
     case FS_ENFILE: return WASI_ENFILE;
     case FS_EAGAIN: return WASI_EAGAIN;
+    case FS_ENODEV: return WASI_ENODEV;
     case CAP_EINVAL: return WASI_EINVAL;
     case CAP_ERIGHTS: return WASI_EACCES;
     case CAP_EEXPIRED: return WASI_ETIMEDOUT;   /* a sensor lease's time came */

@@ -55,6 +55,7 @@ enum {
     FS_ENFILE = -221,   /* the handle table is full */
     FS_EAGAIN = -222,   /* not ready yet (a sensor file's first reading, a decision at the
                            shell): the WASI backend asks again every 20 ms, up to 40 s */
+    FS_ENODEV = -223,   /* no disk: the block driver has no device (this boot has none) */
 };
 
 /* FS_FSTAT / FS_STATAT record (little-endian, 56 bytes). */

@@ -41,6 +41,7 @@ static const char *fs_strerror(int64_t e)
     case FS_EMLINK: return "too many links";
     case FS_EBADF: return "bad file handle";
     case FS_ENFILE: return "too many open files";
+    case FS_ENODEV: return "no disk";
     }
     return ath_strerror((int32_t)e);
 }

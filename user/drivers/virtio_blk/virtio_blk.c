@@ -41,7 +41,7 @@ enum { S_OK = 0, S_IOERR = 1, S_UNSUPP = 2 };
 #define F_FLUSH (1ull << 9)
 
 /* Errors the endpoint returns (beyond the ATH_E* codes). */
-enum { BLK_EIO = -100, BLK_ERANGE = -101, BLK_EROFS = -102 };
+enum { BLK_EIO = -100, BLK_ERANGE = -101, BLK_EROFS = -102, BLK_ENODEV = -103 };
 
 typedef struct req_hdr {
     uint32_t type, reserved;
@@ -303,8 +303,10 @@ ATH_EXPORT("io") int64_t io(int64_t op, int64_t sector, int64_t count_off, int64
          * sets the device up again. While _start is still doing that, the
          * registers are mapped already: not ready yet. */
         int32_t e = start();
-        if (e < 0)     /* no disk granted, or _start still at it */
-            return e == ATH_EMAPPED || e == ATH_ENOENT ? ATH_ESTOPPED : e;
+        if (e == ATH_ENOENT)    /* no disk granted: this boot has none, for good */
+            return BLK_ENODEV;
+        if (e < 0)              /* _start is still at it */
+            return e == ATH_EMAPPED ? ATH_ESTOPPED : e;
         up = true;
     }
     if (op == 3)

@@ -38,6 +38,7 @@
 #define IO_BYTES (64 * SECTOR)  /* the most one block-driver call moves */
 #define NHANDLES 64
 #define BLK_EROFS (-102)
+#define BLK_ENODEV (-103)
 
 /* Results (negative), beyond the ATH_E* codes: the ext2 errors - 200. */
 #define FS_ERR(e) ((e) - 200)
@@ -178,6 +179,10 @@ static int32_t ensure_mounted(void)
         return 0;
     if (blk < 0 && (blk = ath_cap_find("blk.io")) < 0)
         return blk;
+    /* A boot without a disk: said at once, rather than as I/O errors. */
+    int64_t cap = 0;
+    if (ath_call(blk, 3, 0, 0, 0, &cap) == 0 && cap == BLK_ENODEV)
+        return FS_ENODEV;
     if (iobuf < 0) {
         if ((iobuf = ath_buf_new(IO_BYTES / ATH_PAGE)) < 0)
             return iobuf;

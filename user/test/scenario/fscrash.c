@@ -89,8 +89,9 @@ ATH_EXPORT("scenario") int32_t scenario(void)
     for (int i = 0; i < 100; i++) {
         for (int k = 0; k < plen; k++)
             page[k] = (uint8_t)path[k];
-        if ((r = call(FS_OPEN, 0, FS_LEN2(plen, FS_O_CREAT | FS_O_TRUNC | FS_O_WRITE), 0)) > 0)
-            break;
+        if ((r = call(FS_OPEN, 0, FS_LEN2(plen, FS_O_CREAT | FS_O_TRUNC | FS_O_WRITE), 0)) > 0 ||
+            r == FS_ENODEV)
+            break;     /* the disk is up, or there is none */
         ath_wait(tick, 50 * SCN_MS);
     }
     if (r <= 0) {

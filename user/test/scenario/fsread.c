@@ -16,6 +16,7 @@
 #define FS_ENOTDIR (-204)
 #define FS_EISDIR (-205)
 #define FS_ELOOP (-206)
+#define FS_ENODEV (-223)
 
 static uint8_t page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 static ath_handle_t ep, buf;
@@ -50,8 +51,8 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         return FAIL("capabilities missing", ep < 0 ? ep : tick);
     /* Up to 5 s for the disk (the block driver checks it first). */
     for (int i = 0; i < 100; i++) {
-        if ((e = fsop(0, "/", 0, &r)) == 0 && r >= 0)
-            break;
+        if ((e = fsop(0, "/", 0, &r)) == 0 && (r >= 0 || r == FS_ENODEV))
+            break;     /* the disk is up, or there is none */
         ath_wait(tick, 50 * SCN_MS);
     }
     if (e != 0 || r < 0) {
