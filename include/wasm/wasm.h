@@ -305,6 +305,13 @@ int64_t wasm_instance_reset(wasm_instance_t *inst);
 /* For platforms: a write fault at addr inside a watched memory. Saves the
  * page and makes it writable; false when addr is not the engine's to fix. */
 bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr);
+/* For platforms that map frames of their own over a memory's pages (device
+ * registers, shared buffers): marks the page at addr covered (a write
+ * fault there is the overlay's, never copy-on-write) or uncovered again.
+ * Returns whether the page is still its snapshot's, read-only and not
+ * written since: what the overlay saved must then go back read-only. False
+ * for a memory without a snapshot or an address outside it. */
+bool wasm_memory_cover(wasm_memory_t *mem, void *addr, bool covered);
 
 /* ---------------------------------------------------------------- execution */
 

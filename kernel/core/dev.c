@@ -165,10 +165,7 @@ static void mmio_unmap_one(dev_mmio_t *r, dev_mmio_map_t *m)
     size_t len = (size_t)r->npages * PAGE_SIZE;
     uintptr_t va = overlay_va(d, m->offset);
     mmu_unmap(va, len);
-    for (uint32_t i = 0; i < r->npages; i++)
-        if (m->saved[i] != (uint64_t)-1 &&
-            !mmu_map(va + (uintptr_t)i * PAGE_SIZE, m->saved[i], PAGE_SIZE, MMU_READ | MMU_WRITE))
-            panic("mmio_unmap: cannot restore a page of %s", d->name);
+    overlay_restore(d, m->offset, m->saved, r->npages);
     overlay_untrack(d, m->offset, m->saved);
     *m = r->maps[--r->nmaps];
 }
@@ -268,10 +265,7 @@ static void dma_unmap_one(dev_dma_t *b)
     if (b->dev)
         dev_quiesce(b->dev);
     mmu_unmap(va, len);
-    for (uint32_t i = 0; i < b->npages; i++)
-        if (m->saved[i] != (uint64_t)-1 &&
-            !mmu_map(va + (uintptr_t)i * PAGE_SIZE, m->saved[i], PAGE_SIZE, MMU_READ | MMU_WRITE))
-            panic("dma_unmap: cannot restore a page of %s", d->name);
+    overlay_restore(d, m->offset, m->saved, b->npages);
     overlay_untrack(d, m->offset, m->saved);
     b->mapped = false;
 }

@@ -597,8 +597,7 @@ static void unmap_one(buf_t *b, buf_map_t *m)
             pmm_free(pa);
     }
     mmu_unmap(va, (size_t)b->npages * PAGE_SIZE);
-    if (!map_frames(va, m->saved, b->npages, MMU_READ | MMU_WRITE))
-        panic("buf_unmap: cannot restore a page of %s", d->name);
+    overlay_restore(d, m->offset, m->saved, b->npages);
     overlay_untrack(d, m->offset, m->saved);
     *m = b->maps[--b->nmaps];
 }

@@ -33,9 +33,28 @@ void overlay_save(domain_t *d, uint32_t offset, uint64_t *saved, uint32_t npages
     wasm_memory_t *mem = wasm_instance_memory(d->inst, 0);
     uintptr_t va = overlay_va(d, offset);
     for (uint32_t i = 0; i < npages; i++) {
-        wasm_memory_write_fault(mem, (void *)(va + (uintptr_t)i * PAGE_SIZE));
-        saved[i] = mmu_translate(va + (uintptr_t)i * PAGE_SIZE);
+        void *p = (void *)(va + (uintptr_t)i * PAGE_SIZE);
+        saved[i] = mmu_translate((uintptr_t)p);
+        if (wasm_memory_cover(mem, p, true) && saved[i] != (uint64_t)-1)
+            saved[i] |= OVERLAY_SAVED_RO;
     }
+}
+
+void overlay_restore(domain_t *d, uint32_t offset, const uint64_t *saved, uint32_t npages)
+{
+    wasm_memory_t *mem = wasm_instance_memory(d->inst, 0);
+    uintptr_t va = overlay_va(d, offset);
+    for (uint32_t i = 0; i < npages; i++) {
+        void *p = (void *)(va + (uintptr_t)i * PAGE_SIZE);
+        wasm_memory_cover(mem, p, false);
+        if (saved[i] == (uint64_t)-1)
+            continue;
+        unsigned ro = saved[i] & OVERLAY_SAVED_RO;
+        if (!mmu_map((uintptr_t)p, saved[i] & ~(uint64_t)OVERLAY_SAVED_RO, PAGE_SIZE,
+                     MMU_READ | (ro ? 0 : MMU_WRITE) | MMU_NOFENCE))
+            panic("overlay_restore: cannot put back a page of %s", d->name);
+    }
+    mmu_flush(va, (size_t)npages * PAGE_SIZE);
 }
 
 void overlay_track(domain_t *d, uint32_t offset, uint64_t len, kobj_t *obj,

@@ -21,12 +21,19 @@ int overlay_place_ok(domain_t *d, uint32_t offset, uint64_t len);
 /* The kernel address of offset in d's memory 0 (d must have one). */
 uintptr_t overlay_va(domain_t *d, uint32_t offset);
 
-/* saved[i] = the frame now under page i at offset in d's memory. Under a
- * snapshot the pages are write-protected and their first write fault is
- * copy-on-write, which would remap an overlay's frame writable: each is
- * settled first (saved, dirty, writable: the domain's own frames, which
- * come back writable on unmap), so a fault in the overlay is its own. */
+/* saved[i] = the frame now under page i at offset in d's memory, with
+ * OVERLAY_SAVED_RO set when the page is still its snapshot's (read-only
+ * until its first write, which is copy-on-write); (uint64_t)-1 where none
+ * is mapped. The pages are marked covered for the engine
+ * (wasm_memory_cover): a write fault there is the overlay's own, never a
+ * copy-on-write one, so nothing is copied to save a page. */
+#define OVERLAY_SAVED_RO 1u
 void overlay_save(domain_t *d, uint32_t offset, uint64_t *saved, uint32_t npages);
+
+/* Maps back what overlay_save saved (the overlay's frames are unmapped
+ * already): each frame read-only or read-write as it was, and uncovers the
+ * pages. One TLB flush for the range. */
+void overlay_restore(domain_t *d, uint32_t offset, const uint64_t *saved, uint32_t npages);
 
 /* Records [offset, offset+len) as mapped in d (overlay_place_ok said so)
  * under capability h of holder to obj, whose on_revoke(obj, holder, h)

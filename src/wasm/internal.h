@@ -94,6 +94,8 @@ typedef struct wasmi_mem_snap {
     uint64_t *dirty;              /* indices of written pages, in write order */
     uint64_t *tokens;             /* frames: [i] the token of page dirty[i] */
     uint64_t ndirty;
+    uint8_t *cover;               /* [npages] 1: an overlay's frame is mapped there
+                                     (wasm_memory_cover): not copy-on-write */
 } wasmi_mem_snap_t;
 
 struct wasm_memory {

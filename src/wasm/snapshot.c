@@ -20,7 +20,10 @@
  *    the reset copies it back.
  *
  * Invariants while a snapshot exists: a page in [0, snap->npages) is
- * writable iff saved[page] != 0 iff it appears once in dirty[].
+ * writable iff saved[page] != 0 iff it appears once in dirty[] -- unless
+ * cover[page] is set: then the platform has laid a frame of its own over
+ * the page (wasm_memory_cover), its write faults are not ours, and saved
+ * and dirty say what the page will be when the overlay leaves.
  */
 #include "internal.h"
 
@@ -36,11 +39,13 @@ static bool memory_snapshot(wasm_memory_t *mem)
     s->saved = wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint64_t));
     s->dirty = wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint64_t));
     s->tokens = s->frames ? wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint64_t)) : NULL;
-    if (!s->saved || !s->dirty || (s->frames && !s->tokens) ||
+    s->cover = wasm_plat_alloc((size_t)s->npages + 1);
+    if (!s->saved || !s->dirty || (s->frames && !s->tokens) || !s->cover ||
         !wasm_plat_vm_watch(mem->base, (size_t)mem->size, mem)) {
         wasm_plat_free(s->saved);
         wasm_plat_free(s->dirty);
         wasm_plat_free(s->tokens);
+        wasm_plat_free(s->cover);
         wasm_plat_free(s);
         return false;
     }
@@ -49,6 +54,7 @@ static bool memory_snapshot(wasm_memory_t *mem)
         wasm_plat_free(s->saved);
         wasm_plat_free(s->dirty);
         wasm_plat_free(s->tokens);
+        wasm_plat_free(s->cover);
         wasm_plat_free(s);
         return false;
     }
@@ -64,8 +70,8 @@ bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr)
         return false;
     uint64_t page = (a - b) / s->psize;
     uint8_t *p = mem->base + page * s->psize;
-    if (s->saved[page])
-        return false;   /* already writable: not a copy-on-write fault */
+    if (s->saved[page] || s->cover[page])
+        return false;   /* already writable, or an overlay's: not copy-on-write */
     uint64_t keep = 0;
     if (s->frames) {
         if (!wasm_plat_vm_private(p, &keep))
@@ -86,6 +92,17 @@ bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr)
         s->tokens[s->ndirty] = keep;
     s->dirty[s->ndirty++] = page;
     return true;
+}
+
+bool wasm_memory_cover(wasm_memory_t *mem, void *addr, bool covered)
+{
+    wasmi_mem_snap_t *s = mem->snap;
+    uintptr_t a = (uintptr_t)addr, b = (uintptr_t)mem->base;
+    if (!s || a < b || a - b >= s->npages * s->psize)
+        return false;
+    uint64_t page = (a - b) / s->psize;
+    s->cover[page] = covered;
+    return s->saved[page] == 0;
 }
 
 /* Returns the number of pages restored. */
@@ -134,6 +151,7 @@ void wasmi_memory_snap_free(wasm_memory_t *mem)
     wasm_plat_free(s->saved);
     wasm_plat_free(s->dirty);
     wasm_plat_free(s->tokens);
+    wasm_plat_free(s->cover);
     wasm_plat_free(s);
     mem->snap = NULL;
 }
