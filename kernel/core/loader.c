@@ -114,12 +114,14 @@ int loader_run_entry(domain_t *d, const char *tag, uint64_t *res)
     *res = 0;
     thread_set_exec(thread_current(), ex);
     d->sup.entry_ex = ex;
+    d->sup.entry_thread = thread_current();
     d->sup.entry_stop = false;
     sup_run_begin(d, ex);
     wasm_trap_kind_t k = wasm_call(ex, f, NULL, res, trap);
     sup_run_end(d);
     bool stopped = d->sup.entry_stop;
     d->sup.entry_ex = NULL;
+    d->sup.entry_thread = NULL;
     d->sup.entry_stop = false;
     if (d->sup.restart_pending) {   /* asked while the run was ending */
         d->sup.restart_pending = false;

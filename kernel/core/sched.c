@@ -431,6 +431,24 @@ static bool wake_first(waitq_t *q)
     return true;
 }
 
+bool thread_cancel_wait(thread_t *t)
+{
+    bool on = cpu_irq_save();
+    bool waiting = t && (t->state == THREAD_BLOCKED || t->state == THREAD_SLEEPING) &&
+                   (t->wq || t->on_sleep);
+    if (waiting) {
+        waitq_t *q = t->wq;
+        if (q)
+            waitq_remove(q, t);
+        if (t->on_sleep)
+            sleep_remove(t);
+        t->woken = false;
+        make_ready(t);
+    }
+    cpu_irq_restore(on);
+    return waiting;
+}
+
 int waitq_wake_one(waitq_t *q)
 {
     bool on = cpu_irq_save();

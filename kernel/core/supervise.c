@@ -68,6 +68,7 @@ void sup_run_begin(domain_t *d, wasm_exec_t *ex)
     /* The exec keeps its fuel: a call runs on its caller's budget, so
      * calling an endpoint must not refill it. */
     d->sup.run_ex = ex;
+    d->sup.run_thread = thread_current();
     d->sup.killed = false;
     /* Only a domain with a CPU budget pays for a clock read per call: the
      * call path must stay close to a function call (docs/ipc.md). */
@@ -105,6 +106,9 @@ static void stop_run(domain_t *d)
     s->killed_fuel = wasm_exec_fuel(s->run_ex);
     s->killed = true;
     wasm_exec_set_fuel(s->run_ex, 1);
+    /* Blocked in a host call (a recv, an irq wait without a timeout): the
+     * call returns as if timed out, and the next safe point stops the run. */
+    thread_cancel_wait(s->run_thread);
 }
 
 /* Stops d's entry run (a thread running its entry export) at its next safe
@@ -116,6 +120,7 @@ static void stop_entry(domain_t *d)
     if (s->entry_ex && !s->entry_stop) {
         s->entry_stop = true;
         wasm_exec_set_fuel(s->entry_ex, 1);
+        thread_cancel_wait(s->entry_thread);    /* as stop_run */
     }
 }
 

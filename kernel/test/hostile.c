@@ -15,6 +15,9 @@
  *                  harness kills the domain (domain_kill, the dom_kill
  *                  path) after MS ms; its tier must be the runtime's
  *                  default (compiled where the port has one)
+ *    blocked=1     with kill=: its thread must be blocked in a host call
+ *                  (a wait nothing ends) when the kill comes, and the kill
+ *                  must still stop it (thread_cancel_wait)
  * A case is contained when the expected outcome happened, the kernel did
  * not panic, and every probe during it was answered correctly (at least
  * MIN_PROBES of them). Each prints "hostile NAME: contained (...)" or
@@ -108,6 +111,8 @@ typedef struct hcase {
     domain_t *d;
     wasm_exec_t *ex;
     wasm_func_t *f;
+    thread_t *th;                   /* the thread running its entry */
+    bool blocked;                   /* blocked=1: blocked in a host call when killed */
     sched_join_t join;
     wasm_trap_kind_t kind;
     uint64_t result;
@@ -184,6 +189,8 @@ static const char *kill_after(hcase_t *c, uint64_t kill_ms, uint64_t t0)
     domain_t *d = c->d;
     if (sched_join_wait(&c->join, 1, t0 + kill_ms * MS))
         return "it ended before it was killed";
+    if (c->blocked && thread_state(c->th) != THREAD_BLOCKED)
+        return "it was not blocked in a host call when killed";
     domain_kill(d);
     return NULL;
 }
@@ -204,13 +211,16 @@ static const char *run_thread(hcase_t *c, uint64_t fuel, uint64_t kill_ms, uint6
     if (kill_ms)
         d->sup.entry_ex = c->ex;     /* what domain_kill stops */
     uint64_t t0 = timer_now_ns();
-    if (!thread_create(d, d->name, PRIO_HOSTILE, hostile_thread, c, HOSTILE_STACK)) {
+    if (!(c->th = thread_create(d, d->name, PRIO_HOSTILE, hostile_thread, c, HOSTILE_STACK))) {
         d->sup.entry_ex = NULL;
         return "no thread";
     }
+    if (kill_ms)
+        d->sup.entry_thread = c->th;
     const char *why = kill_ms ? kill_after(c, kill_ms, t0) : NULL;
     bool done = sched_join_wait(&c->join, 1, t0 + CASE_WALL);
     d->sup.entry_ex = NULL;
+    d->sup.entry_thread = NULL;
     if (why && done)
         return why;
     *ns = timer_now_ns() - t0;
@@ -289,6 +299,7 @@ static int run_case(domain_t *d, prober_t *p)
     } else {
         c->d = d;
         uint64_t kill_ms = parse_num(d->args, "kill");
+        c->blocked = parse_num(d->args, "blocked") != 0;
         uint32_t nc = 0, ni = 0;
         wasm_module_tiers(d->mod, &nc, &ni);
         bool want = wasm_runtime_set_engine(d->sys->rt, WASM_ENGINE_DEFAULT) == WASM_ENGINE_COMPILED;

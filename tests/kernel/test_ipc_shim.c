@@ -99,6 +99,7 @@ W void sched_sleep_ns(uint64_t ns) { (void)ns; }
  * that wants waits, test_dev.c, or a fuzzer that simulates threads, defines
  * its own). */
 W thread_t *thread_current(void) { return NULL; }
+W bool thread_cancel_wait(thread_t *t) { (void)t; return false; }
 W bool waitq_wait(waitq_t *q, uint64_t deadline) { (void)q, (void)deadline; return false; }
 W int waitq_wake_one(waitq_t *q) { (void)q; return 0; }
 W int waitq_wake_all(waitq_t *q) { (void)q; return 0; }

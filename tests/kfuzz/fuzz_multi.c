@@ -208,6 +208,19 @@ bool waitq_wait(waitq_t *q, uint64_t deadline)
     return me->woken;
 }
 
+/* A kill or the watchdog ends a wait in the domain it stops: the waiter
+ * times out when the steps run meanwhile are done. */
+bool thread_cancel_wait(thread_t *t)
+{
+    if (!t || !t->q)
+        return false;
+    if (trace)
+        fprintf(stderr, "%*s[thread %d: its wait cancelled]\n", depth * 2, "", t->id);
+    dequeue(t);
+    t->woken = false;
+    return true;
+}
+
 int waitq_wake_one(waitq_t *q)
 {
     struct thread *t = q->head;

@@ -13,6 +13,7 @@ __attribute__((weak)) bool waitq_wait(waitq_t *q, uint64_t deadline)
     return false;
 }
 __attribute__((weak)) thread_t *thread_current(void) { return 0; }
+__attribute__((weak)) bool thread_cancel_wait(thread_t *t) { (void)t; return false; }
 __attribute__((weak)) void sched_sleep_ns(uint64_t ns) { (void)ns; }
 __attribute__((weak)) void sched_yield(void) {}
 

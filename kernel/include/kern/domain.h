@@ -73,10 +73,12 @@ typedef struct domain_sup {
     const char *last_why;           /* its context (domain_fault's why) */
     uint64_t run_since;             /* a call into it is running since (0: none) */
     struct wasm_exec *run_ex;       /* ... on this exec */
+    struct thread *run_thread;      /* ... by this thread */
     bool killed;                    /* the watchdog or a kill stopped that run (its
                                        exec's fuel set to 1: killed_fuel was left) */
     uint64_t killed_fuel;
     struct wasm_exec *entry_ex;     /* its entry export runs on this exec (loader_run_entry) */
+    struct thread *entry_thread;    /* ... by this thread */
     bool entry_stop;                /* a kill or a fault stopped that run (fuel set to 1) */
     bool restart_pending;           /* restart asked while that run was ending */
     waitq_t restarted;              /* its entry thread waits here for a restart */

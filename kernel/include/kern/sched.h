@@ -61,6 +61,10 @@ bool waitq_wait(waitq_t *q, uint64_t deadline_ns);
  * number woken. */
 int waitq_wake_one(waitq_t *q);
 int waitq_wake_all(waitq_t *q);
+/* Ends t's wait (waitq_wait or a sleep) now, as its deadline would: the
+ * supervisor stopping a run blocked in a host call without a timeout
+ * (docs/faults.md). False when t was not waiting. */
+bool thread_cancel_wait(thread_t *t);
 
 /* Called by timer_tick (interrupt context). */
 void sched_tick(uint64_t now_ns);

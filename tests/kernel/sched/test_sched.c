@@ -157,6 +157,32 @@ TEST(sched_wake_preempts_lower_priority)
     CHECK_EQ(count(trace, 'l'), 20);
 }
 
+/* thread_cancel_wait ends a wait without a deadline and a long sleep at
+ * once, as a timeout would (the supervisor's kill of a blocked run). */
+TEST(sched_cancel_wait)
+{
+    reset();
+    waitq_t q = {0};
+    waiter_t w = {.id = 'W', .q = &q};
+    sleeper_t z = {.id = 'Z', .ns = 10000 * MS};
+    thread_t *tw = thread_create(NULL, "w", 8, waiter, &w, 0);
+    thread_t *tz = thread_create(NULL, "z", 8, sleeper, &z, 0);
+    CHECK(tw && tz);
+    sched_sleep_ns(MS);                         /* both block */
+    CHECK_EQ(thread_state(tw), THREAD_BLOCKED);
+    CHECK_EQ(thread_state(tz), THREAD_SLEEPING);
+    CHECK(!thread_cancel_wait(thread_current()));   /* not waiting */
+    uint64_t at = sched_test_now;
+    CHECK(thread_cancel_wait(tw));
+    CHECK(thread_cancel_wait(tz));
+    CHECK(!q.head && !q.tail);
+    CHECK(sched_join_wait(&join, 2, 0));
+    CHECK(!w.woken);                            /* as a timeout, not a wake */
+    CHECK(w.ran_at - at <= MS && z.ran_at - at <= MS);
+    CHECK(z.ran_at < z.deadline);
+    CHECK_EQ(waitq_wake_one(&q), 0);
+}
+
 /* A higher-priority thread woken while the waker ran kernel code (nothing
  * to interrupt then) runs at the next tick once the waker is in Wasm. */
 TEST(sched_tick_preempts_for_higher_priority)
