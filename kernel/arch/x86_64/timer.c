@@ -53,8 +53,12 @@ static clock_sample_t sample(void)
 
 /* Lets PIT channel 2 count down from 0xffff (mode 0, gate on through
  * port 0x61 bit 0, speaker off) with the LAPIC timer free-running, and
- * measures the TSC and the LAPIC timer against CALIB_MS of PIT counts. */
-static void calibrate(void)
+ * measures the TSC and the LAPIC timer against CALIB_MS of PIT counts.
+ * False when the count passed zero (its output, port 0x61 bit 5, went
+ * high): the 16-bit counter wrapped, which happens when a virtual CPU
+ * loses its host CPU for more than 55 ms meanwhile, and the PIT delta
+ * would be short by a multiple of 65536 (a clock off by 2-10x). */
+static bool calibrate(void)
 {
     uint32_t want = PIT_HZ / 1000 * CALIB_MS;
     outb(0x61, (inb(0x61) & ~0x02) | 0x01);
@@ -68,11 +72,15 @@ static void calibrate(void)
     while ((uint16_t)(a.pit - pit_read()) < want)
         __asm__ volatile("pause");
     clock_sample_t b = sample();
+    bool wrapped = inb(0x61) & 0x20;
     lapic_write(LAPIC_TIMER_INIT, 0);
     outb(0x61, inb(0x61) & ~0x03);
     uint64_t pit = (uint16_t)(a.pit - b.pit);
+    if (wrapped || !pit)
+        return false;
     tsc_hz = (b.tsc - a.tsc) * PIT_HZ / pit;
     lapic_hz = (uint64_t)(a.lapic - b.lapic) * PIT_HZ / pit;
+    return true;
 }
 
 void timer_init(void)
@@ -81,10 +89,14 @@ void timer_init(void)
         return;
     lapic_setup();
     bool on = cpu_irq_save();
-    calibrate();
+    int tries = 1;
+    while (!calibrate() && tries < 10)
+        tries++;
     cpu_irq_restore(on);
     if (!tsc_hz || !lapic_hz)
         panic("timer_init: calibration failed");
+    if (tries > 1)
+        kprintf("x86_64: timer calibration repeated: the PIT wrapped %d time(s)\n", tries - 1);
     tsc_mult = (1000000000UL << 32) / tsc_hz;
     kprintf("x86_64: TSC %lu kHz, LAPIC timer %lu kHz, calibrated %lu us after entry\n",
             (unsigned long)(tsc_hz / 1000), (unsigned long)(lapic_hz / 1000),
