@@ -129,21 +129,26 @@ bool wasmi_jit_decode(jit_fn_t *fn, const void *opmap)
     return decode_with(fn, opmap);
 }
 
-void wasmi_jit_fn_free(jit_fn_t *fn)
+void wasmi_jit_fn_free_ranges(jit_fn_t *fn)
 {
-    wasm_plat_free(fn->op);
-    wasm_plat_free(fn->lk);
-    wasm_plat_free(fn->lr);
     wasm_plat_free(fn->rstart);
     wasm_plat_free(fn->rlo);
     wasm_plat_free(fn->rhi);
     wasm_plat_free(fn->rweb);
     wasm_plat_free(fn->wk);
     wasm_plat_free(fn->wr);
-    fn->op = NULL;
-    fn->lk = fn->lr = NULL;
     fn->rstart = fn->rlo = fn->rhi = fn->rweb = NULL;
     fn->wk = fn->wr = NULL;
+}
+
+void wasmi_jit_fn_free(jit_fn_t *fn)
+{
+    wasm_plat_free(fn->op);
+    wasm_plat_free(fn->lk);
+    wasm_plat_free(fn->lr);
+    fn->op = NULL;
+    fn->lk = fn->lr = NULL;
+    wasmi_jit_fn_free_ranges(fn);
 }
 
 /* ------------------------------------------------------------ slot allocation */

@@ -72,6 +72,9 @@ void *wasmi_jit_opmap_new(const wasm_runtime_t *rt, bool *ok);
  * loop depth; fills fn->lk/lr with register *indices* 0..n-1. */
 bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm);
 void wasmi_jit_fn_free(jit_fn_t *fn);
+/* Frees only what the register allocator made (wasmi_jit_alloc_ranges):
+ * its failure path, and part of wasmi_jit_fn_free. */
+void wasmi_jit_fn_free_ranges(jit_fn_t *fn);
 /* Allocation by live range (jit_ra.c): false when the function is too big
  * or uses an op the back ends do not compile; then use alloc_slots. */
 bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm);

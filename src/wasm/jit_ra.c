@@ -657,16 +657,8 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
     fn->nruns = nruns;
     ok = true;
 out:
-    if (!ok) {
-        wasm_plat_free(fn->rstart);
-        wasm_plat_free(fn->rlo);
-        wasm_plat_free(fn->rhi);
-        wasm_plat_free(fn->rweb);
-        wasm_plat_free(fn->wk);
-        wasm_plat_free(fn->wr);
-        fn->rstart = fn->rlo = fn->rhi = fn->rweb = NULL;
-        fn->wk = fn->wr = NULL;
-    }
+    if (!ok)
+        wasmi_jit_fn_free_ranges(fn);
     wasm_plat_free(ipc);
     wasm_plat_free(idx);
     wasm_plat_free(live);
