@@ -107,8 +107,13 @@ static inline uint32_t sensor_lease_pages(uint32_t sensor, uint32_t precision)
 /* What the microphone and camera drivers hand the broker: a call on their
  * endpoint (mic.data, camera.data) lending a buffer read-only:
  *   mic.data(SENSOR_MIC_BLOCK, seq, 0, lent): one block of samples;
- *   camera.data(width | height << 16, frame, 0, lent): one frame.
+ *   camera.data(width | height << 16, frame, 0, lent): one frame, then
+ *   at SENSOR_CAM_BYTES its low version (camlow.h: the driver makes it
+ *   as the rows come, so no frame-sized burst of work waits for the
+ *   frame's end), SENSOR_CAM_LENT_PAGES in all.
  * 0, or ATH_ENOENT (no lease wants it), ATH_EINVAL (a wrong size). */
+#define SENSOR_CAM_LOW_BYTES (SENSOR_CAM_BYTES / SENSOR_CAM_LOW / SENSOR_CAM_LOW)
+#define SENSOR_CAM_LENT_PAGES SENSOR_PAGES(SENSOR_CAM_BYTES + SENSOR_CAM_LOW_BYTES)
 
 /* What the GPS driver sends the broker on gps.fix. */
 #define SENSOR_FIX_MAGIC 0x58494647u       /* "GFIX" */

@@ -555,6 +555,9 @@ TEST(priv_coarse_clock_edges_are_secret)
 #define CAM_W 320
 #define CAM_H 240
 #define CAM_BYTES (CAM_W * CAM_H * 3)
+#define CAM_LOW_BYTES (CAM_BYTES / 16)
+#define CAM_LENT (CAM_BYTES + CAM_LOW_BYTES)      /* a frame, then its 4x4 means */
+#define CAM_LENT_PAGES ((CAM_LENT + 4095) / 4096)
 #define DATA_OFF 4096           /* sensor_stream_t, then the data */
 
 /* n bytes into d's linear memory at off, directly (a mapped buffer's
@@ -703,6 +706,24 @@ TEST(priv_mic_lease_end_takes_every_copy)
  * means, never the frame; a full lease the frame itself. */
 static uint8_t cam_px(int x, int y, int c) { return (uint8_t)(c == 0 ? x * 3 + y : c == 1 ? y * 5 + x * 11 : x ^ y); }
 
+/* What the camera driver lends: the frame, then its 4x4 block means
+ * (summed here byte by byte, not with the driver's camlow.h). */
+static const uint8_t *cam_lent(const uint8_t *frame)
+{
+    static uint8_t b[CAM_LENT];
+    memcpy(b, frame, CAM_BYTES);
+    for (int y = 0; y < CAM_H / 4; y++)
+        for (int x = 0; x < CAM_W / 4; x++)
+            for (int c = 0; c < 3; c++) {
+                int sum = 0;
+                for (int dy = 0; dy < 4; dy++)
+                    for (int dx = 0; dx < 4; dx++)
+                        sum += frame[((y * 4 + dy) * CAM_W + x * 4 + dx) * 3 + c];
+                b[CAM_BYTES + (y * (CAM_W / 4) + x) * 3 + c] = (uint8_t)((sum + 8) / 16);
+            }
+    return b;
+}
+
 TEST(priv_camera_low_and_full)
 {
     priv_t p;
@@ -718,7 +739,7 @@ TEST(priv_camera_low_and_full)
         for (int x = 0; x < CAM_W; x++)
             for (int c = 0; c < 3; c++)
                 frame[(y * CAM_W + x) * 3 + c] = cam_px(x, y, c);
-    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, frame, CAM_BYTES, R_READ, CAM_W | CAM_H << 16, 9, 0), 0);
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", CAM_LENT_PAGES, cam_lent(frame), CAM_LENT, R_READ, CAM_W | CAM_H << 16, 9, 0), 0);
     ipc_run(&p.w, p.app, "grow", 1, (int64_t)1);
     CHECK_EQ(ipc_run(&p.w, p.app, "buf_map", 2, hl, (int64_t)65536), 0);
     CHECK_EQ(ld(&p, p.app, 65536 + 28), 80);                    /* width */
@@ -785,9 +806,13 @@ TEST(priv_bad_sensor_data)
                      (int64_t)0, (int64_t)0), CAP_EINVAL);                 /* no buffer */
     /* the frame endpoint: the wrong size, a buffer short of a frame */
     static uint8_t frame[CAM_BYTES];
-    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, frame, 64, R_READ, 320 | 200 << 16, 1, 0), CAP_EINVAL);
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", CAM_LENT_PAGES, frame, 64, R_READ, 320 | 200 << 16, 1, 0),
+             CAP_EINVAL);
     CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 10, frame, 64, R_READ, CAM_W | CAM_H << 16, 1, 0), CAP_EINVAL);
-    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, frame, 64, R_READ, CAM_W | CAM_H << 16, 1, 0), CAP_ENOENT);
+    /* a frame without its low version */
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, frame, 64, R_READ, CAM_W | CAM_H << 16, 1, 0), CAP_EINVAL);
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", CAM_LENT_PAGES, frame, 64, R_READ, CAM_W | CAM_H << 16, 1, 0),
+             CAP_ENOENT);
     /* neither driver holds anything else */
     const char *other[] = {"camera.data", "mic.data", "gps.fix", "sensor.request", "sensor.admin", "box.app",
                            "fs.root", "serial0.mmio", "serial1.mmio", "serial2.irq"};
@@ -1083,7 +1108,7 @@ TEST(priv_wasi_mic_camera_files)
         for (int x = 0; x < CAM_W; x++)
             for (int c = 0; c < 3; c++)
                 frame[(y * CAM_W + x) * 3 + c] = cam_px(x, y, c);
-    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, frame, CAM_BYTES, R_READ, CAM_W | CAM_H << 16, 1, 0), 0);
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", CAM_LENT_PAGES, cam_lent(frame), CAM_LENT, R_READ, CAM_W | CAM_H << 16, 1, 0), 0);
     const int size = 13 + 80 * 60 * 3;
     CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hc, NULL, 0, 4096, (char *)file, 4096), 4096);
     CHECK(memcmp(file, "P6\n80 60\n255\n", 13) == 0);
@@ -1091,7 +1116,7 @@ TEST(priv_wasi_mic_camera_files)
     static uint8_t inv[CAM_BYTES];
     for (int i = 0; i < CAM_BYTES; i++)
         inv[i] = (uint8_t)~frame[i];
-    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, inv, CAM_BYTES, R_READ, CAM_W | CAM_H << 16, 2, 0), 0);
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", CAM_LENT_PAGES, cam_lent(inv), CAM_LENT, R_READ, CAM_W | CAM_H << 16, 2, 0), 0);
     for (int off = 4096; off < size; off += 4096)
         CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hc, NULL, (uint64_t)off, 4096, (char *)file + off, 4096),
                  off + 4096 <= size ? 4096 : size - off);
@@ -1108,7 +1133,7 @@ TEST(priv_wasi_mic_camera_files)
             }
     CHECK_EQ(wrong, 0);
     /* read to its end: the next frame comes, and the next file is the inverted one */
-    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, inv, CAM_BYTES, R_READ, CAM_W | CAM_H << 16, 3, 0), 0);
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", CAM_LENT_PAGES, cam_lent(inv), CAM_LENT, R_READ, CAM_W | CAM_H << 16, 3, 0), 0);
     CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hc, NULL, 0, 4096, (char *)file, 4096), 4096);
     CHECK_EQ(file[13], (uint8_t)(255 - (int)((cam_px(0, 0, 0) + cam_px(1, 0, 0) + cam_px(2, 0, 0) + cam_px(3, 0, 0) +
                                               cam_px(0, 1, 0) + cam_px(1, 1, 0) + cam_px(2, 1, 0) + cam_px(3, 1, 0) +
@@ -1119,7 +1144,7 @@ TEST(priv_wasi_mic_camera_files)
     /* full: the frame itself, a piece from its middle */
     int64_t hf = fcall(&p, wp, cp, FS_OPEN, (uint64_t)dir, "camera/full/60", 0, 0, NULL, 0);
     CHECK(hf > 0);
-    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", 57, frame, CAM_BYTES, R_READ, CAM_W | CAM_H << 16, 4, 0), 0);
+    CHECK_EQ(drv_lend(&p, p.cdrv, "camera.data", CAM_LENT_PAGES, cam_lent(frame), CAM_LENT, R_READ, CAM_W | CAM_H << 16, 4, 0), 0);
     CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hf, NULL, 0, 15, (char *)file, 15), 15);
     CHECK(memcmp(file, "P6\n320 240\n255\n", 15) == 0);
     CHECK_EQ(fcall(&p, wp, cp, FS_PREAD, (uint64_t)hf, NULL, 15 + 100000, 4096, (char *)file, 4096), 4096);

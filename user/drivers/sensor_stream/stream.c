@@ -7,9 +7,10 @@
  *   mic     s16le PCM, 16 kHz, mono: handed to the broker in blocks of
  *           100 ms (SENSOR_MIC_BLOCK bytes) on the endpoint mic.data;
  *   camera  binary PPM frames ("P6 320 240 255" headers, RGB): each whole
- *           320x240 frame handed to the broker on camera.data; a frame of
- *           another size, a bad header or a lost sync is dropped with its
- *           reason in the log.
+ *           320x240 frame handed to the broker on camera.data, with its
+ *           low version (camlow.h) made a row at a time as the rows come;
+ *           a frame of another size, a bad header or a lost sync is
+ *           dropped with its reason in the log.
  *
  * Capabilities: DEV.dma (its own, manifest), the channel KIND.dev on which
  * the broker hands it the device's registers and interrupt only while a
@@ -18,6 +19,7 @@
  *
  * ARG: "DEVICE KIND" (serial1 mic, serial2 camera).
  */
+#include <camlow.h>
 #include <sensor.h>
 #include <vconsole.h>
 
@@ -25,7 +27,7 @@
 #define DATA_PAGES 4                    /* port buffers: 16 x 1 KiB */
 #define DMA_PAGES VCONS_DMA_PAGES(DATA_PAGES)
 #define HDR_MAX 32                      /* the longest PPM header taken */
-#define CHUNK_PAGES SENSOR_PAGES(SENSOR_CAM_BYTES)
+#define CHUNK_PAGES SENSOR_CAM_LENT_PAGES   /* a frame and its low version */
 
 static uint8_t window[4 * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 static uint8_t dma_area[DMA_PAGES * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
@@ -37,6 +39,7 @@ static char devname[24] = "serial1", kind[16] = "mic", port_name[32];
 static ath_handle_t data_ep = -1, dev_ch = -1, dma_h = -1, chunk_buf = -1;
 static uint32_t want;                   /* the bytes of one block or frame */
 static uint32_t have;                   /* of it in chunk */
+static uint32_t low_rows;               /* camera: rows of the low frame made */
 static uint32_t seq, sent, refused;
 static uint32_t bad_size, bad_header, sync_lost;   /* dropped, by reason */
 
@@ -132,7 +135,7 @@ static void camera_byte(uint8_t b)
     }
     nhdr = 0;
     if (w == SENSOR_CAM_W && h == SENSOR_CAM_H && max == 255) {
-        in_frame = true, have = 0;
+        in_frame = true, have = low_rows = 0;
     } else if (w > 0 && h > 0 && max > 0 && max < 256 && w <= 4096 && h <= 4096) {
         bad_size++;
         skip = (uint32_t)w * (uint32_t)h * 3;      /* drop it, keep the sync */
@@ -149,9 +152,16 @@ static void got_data(void *arg, const uint8_t *p, uint32_t n)
             uint32_t k = want - have < n ? want - have : n;
             __builtin_memcpy(chunk + have, p, k);
             have += k, p += k, n -= k;
+            /* the low frame's rows as soon as their four rows are in:
+             * the work comes with the data, a little each interrupt */
+            while (camera && low_rows < CAMLOW_OUT_H && have >= (low_rows + 1) * CAMLOW_BLOCK * CAMLOW_ROW) {
+                camlow_row(chunk + low_rows * CAMLOW_BLOCK * CAMLOW_ROW,
+                           chunk + SENSOR_CAM_BYTES + low_rows * CAMLOW_OUT_ROW);
+                low_rows++;
+            }
             if (have == want) {
                 deliver();
-                have = 0, in_frame = false;
+                have = low_rows = 0, in_frame = false;
             }
         } else if (skip) {
             uint32_t k = skip < n ? skip : n;
@@ -177,7 +187,7 @@ static void session(ath_handle_t mmio, ath_handle_t irq)
     say("device ");
     ath_print(devname);
     ath_print(" up\n");
-    have = nhdr = skip = 0, in_frame = false;   /* a new stream: nothing half read counts */
+    have = low_rows = nhdr = skip = 0, in_frame = false;   /* a new stream: nothing half read counts */
     uint64_t last_data = (uint64_t)ath_uptime_ns();
     bool quiet_said = false;
     int32_t r;
@@ -243,7 +253,7 @@ ATH_EXPORT("_start") void _start(void)
     dma_h = find(devname, ".dma");
     data_ep = find(kind, ".data");
     dev_ch = find(kind, ".dev");
-    chunk_buf = ath_buf_new((int32_t)SENSOR_PAGES(want));
+    chunk_buf = ath_buf_new((int32_t)(camera ? SENSOR_CAM_LENT_PAGES : SENSOR_PAGES(want)));
     if (dma_h < 0 || data_ep < 0 || dev_ch < 0 || chunk_buf < 0 ||
         ath_buf_map(chunk_buf, (uint32_t)(uintptr_t)chunk) < 0) {
         say("missing its DMA memory, channels or buffer; exiting\n");

@@ -562,79 +562,31 @@ ATH_EXPORT("mic_data") int64_t mic_data(int64_t len, int64_t seq, int64_t a2, in
     return n ? 0 : ATH_ENOENT;
 }
 
-/* The low-resolution frame: each pixel the rounded mean of a 4x4 block,
- * computed once a frame for every low lease. A row of blocks at a time,
- * 64 bits at a time: the bytes of four source rows are summed in 16-bit
- * lanes (even bytes and odd bytes of each word apart), then each block's
- * three sums are picked out of the lanes. 24 bytes (three words) are two
- * blocks of four RGB pixels. This costs about a third of the operations
- * and an eighth of the loads of summing byte by byte: the frame is work
- * done at the drivers' priority, which an app's read waits behind
- * (docs/privacy.md, bench-privacy). */
-#define LOW_W (SENSOR_CAM_W / SENSOR_CAM_LOW)
-#define LOW_H (SENSOR_CAM_H / SENSOR_CAM_LOW)
-#define ROW_WORDS (SENSOR_CAM_W * 3 / 8)
-static uint8_t low_frame[LOW_W * LOW_H * 3];
-
-static inline uint64_t ld64(const uint8_t *p)
-{
-    uint64_t v;
-    __builtin_memcpy(&v, p, 8);
-    return v;
-}
-
-/* lane i (16 bits) of w */
-#define L(w, i) ((uint32_t)((w) >> 16 * (i)) & 0xffff)
-#define MEAN(a, b, c, d) ((uint8_t)(((a) + (b) + (c) + (d) + 8) >> 4))
-
-static void make_low(const uint8_t *src)
-{
-    const uint64_t m = 0x00ff00ff00ff00ffull;
-    uint64_t ev[ROW_WORDS], od[ROW_WORDS];
-    for (uint32_t y = 0; y < LOW_H; y++) {
-        for (uint32_t k = 0; k < ROW_WORDS; k++)
-            ev[k] = od[k] = 0;
-        for (uint32_t dy = 0; dy < SENSOR_CAM_LOW; dy++) {
-            const uint8_t *r = src + (y * SENSOR_CAM_LOW + dy) * SENSOR_CAM_W * 3;
-            for (uint32_t k = 0; k < ROW_WORDS; k++) {
-                uint64_t w = ld64(r + 8 * k);
-                ev[k] += w & m;             /* bytes 0, 2, 4, 6 */
-                od[k] += (w >> 8) & m;      /* bytes 1, 3, 5, 7 */
-            }
-        }
-        uint8_t *o = low_frame + y * LOW_W * 3;
-        for (uint32_t k = 0; k < ROW_WORDS; k += 3, o += 6) {
-            uint64_t ea = ev[k], oa = od[k], eb = ev[k + 1], ob = od[k + 1], ec = ev[k + 2], oc = od[k + 2];
-            o[0] = MEAN(L(ea, 0), L(oa, 1), L(ea, 3), L(ob, 0));   /* bytes 0, 3, 6, 9: red */
-            o[1] = MEAN(L(oa, 0), L(ea, 2), L(oa, 3), L(eb, 1));   /* 1, 4, 7, 10 */
-            o[2] = MEAN(L(ea, 1), L(oa, 2), L(eb, 0), L(ob, 1));   /* 2, 5, 8, 11 */
-            o[3] = MEAN(L(eb, 2), L(ob, 3), L(ec, 1), L(oc, 2));   /* 12, 15, 18, 21 */
-            o[4] = MEAN(L(ob, 2), L(ec, 0), L(oc, 1), L(ec, 3));   /* 13, 16, 19, 22 */
-            o[5] = MEAN(L(eb, 3), L(oc, 0), L(ec, 2), L(oc, 3));   /* 14, 17, 20, 23 */
-        }
-    }
-}
-
-/* Endpoint camera.data (the camera driver): one 320x240 RGB frame, lent
- * read-only; each camera lease gets it, or (low) its 4x4 block means. The
- * driver waits in the call, so the frame holds still while we read it. */
+/* Endpoint camera.data (the camera driver): one 320x240 RGB frame and,
+ * after it, its low version (the 4x4 block means, camlow.h), lent
+ * read-only; each camera lease gets one or the other. The driver makes
+ * the low frame a row at a time as the rows come off the device, so this
+ * call is only copies: a frame-sized computation here ran at the
+ * drivers' priority, and every app's read waited behind it (1.5 ms of
+ * kernel clock on x86_64, 3.8 ms on riscv64: docs/privacy.md,
+ * bench-privacy). The driver waits in the call, so the frame holds still
+ * while we read it. */
 ATH_EXPORT("camera_data") int64_t camera_data(int64_t size, int64_t frame, int64_t a2, int64_t lent)
 {
     housekeeping();
     if (size != (SENSOR_CAM_W | SENSOR_CAM_H << 16) || a2 != 0)
         return ATH_EINVAL;
     uint32_t pages;
-    int32_t e = take_lent_pages(lent, ATH_R_READ | ATH_R_MAP, SENSOR_PAGES(SENSOR_CAM_BYTES), &pages);
+    int32_t e = take_lent_pages(lent, ATH_R_READ | ATH_R_MAP, SENSOR_CAM_LENT_PAGES, &pages);
     if (e < 0)
         return e;
-    if (pages < SENSOR_PAGES(SENSOR_CAM_BYTES)) {
+    if (pages < SENSOR_CAM_LENT_PAGES) {
         ath_buf_unmap((ath_handle_t)lent);
         return ATH_EINVAL;
     }
     devs[2].last_data_at = (uint64_t)ath_uptime_ns(), devs[2].silent_after = 3000 * MS;
-    const uint8_t *src = (const uint8_t *)lent_mem;
+    const uint8_t *src = (const uint8_t *)lent_mem, *low = src + SENSOR_CAM_BYTES;
     int n = 0;
-    bool low_made = false;
     for (int i = 0; i < MAX_LEASES; i++) {
         lease_t *l = &leases[i];
         if (!l->used || l->sensor != SENSOR_CAM)
@@ -644,13 +596,11 @@ ATH_EXPORT("camera_data") int64_t camera_data(int64_t size, int64_t frame, int64
             continue;               /* a program is reading its frame (sensor files) */
         sensor_stream_t *h = (sensor_stream_t *)arena[l->at];
         uint8_t *dst = arena[l->at] + SENSOR_DATA_OFF;
-        if (l->precision == SENSOR_LOW && !low_made)
-            make_low(src), low_made = true;
         h->seq++;
         __asm__ volatile("" ::: "memory");
         if (l->precision == SENSOR_LOW) {
-            __builtin_memcpy(dst, low_frame, sizeof low_frame);
-            h->width = LOW_W, h->height = LOW_H;
+            __builtin_memcpy(dst, low, SENSOR_CAM_LOW_BYTES);
+            h->width = SENSOR_CAM_W / SENSOR_CAM_LOW, h->height = SENSOR_CAM_H / SENSOR_CAM_LOW;
         } else {
             __builtin_memcpy(dst, src, SENSOR_CAM_BYTES);
             h->width = SENSOR_CAM_W, h->height = SENSOR_CAM_H;
@@ -660,8 +610,6 @@ ATH_EXPORT("camera_data") int64_t camera_data(int64_t size, int64_t frame, int64
         __asm__ volatile("" ::: "memory");
         h->seq++;
     }
-    if (low_made)
-        __builtin_memset(low_frame, 0, sizeof low_frame);  /* no copy left behind */
     ath_buf_unmap((ath_handle_t)lent);
     return n ? 0 : ATH_ENOENT;
 }
