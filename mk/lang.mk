@@ -124,6 +124,7 @@ bench-lang: $(BUILD)/lang-bench/lang_bench $(LANG_BENCH_MODS) $(IPC_TEST_WASM)
 LANG_PRODUCT_MODULES := drivers/rng.wasm drivers/vrng.wasm drivers/timer.wasm drivers/zero.wasm \
                         drivers/vkbd.wasm services/logd.wasm services/sysmon.wasm \
                         bin/gpsfix.wasm bin/gpsfix.caps bin/where.wasm bin/where.caps \
+                        bin/rsmedia.wasm bin/rsmedia.caps bin/asmedia.wasm bin/asmedia.caps \
                         bin/life.wasm bin/life.caps bin/bars.wasm bin/bars.caps
 LANG_TEST_MODULES := lang/rspanic.wasm lang/asabort.wasm scenario/langs.wasm scenario/langbad.wasm scenario/vrng.wasm
 

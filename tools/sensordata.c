@@ -25,6 +25,15 @@
  *   sensordata checkppm SNAP FRAMES [low]
  *                                  SNAP is a P6 file equal to one of FRAMES'
  *                                  320x240 frames (low: its 80x60 4x4 block means)
+ *   sensordata checkshot SHOT X Y FRAMES [low]
+ *                                  the 320x240 pixels of SHOT (a screendump, P6)
+ *                                  from (X, Y) are one of FRAMES' frames (low:
+ *                                  its 4x4 block means, each shown as 4x4 pixels)
+ *   sensordata checksum SUM FRAMES [low]
+ *                                  SUM (8 hex digits) is the FNV-1a (32 bits) of
+ *                                  the RGB bytes of one of FRAMES' 320x240 frames
+ *                                  (low: of its 4x4 block means), as the SDK test
+ *                                  programs print it (rsmedia, asmedia)
  *
  * Exit status 0 when the check holds, 1 with the reason otherwise.
  */
@@ -225,6 +234,95 @@ static int check_ppm(const char *snap, const char *frames, int low)
     return 1;
 }
 
+/* SHOT's 320x240 pixels at (x0, y0) against each good frame (low: its
+ * means magnified 4x). */
+static int check_shot(const char *shot, int x0, int y0, const char *frames, int low)
+{
+    size_t n, nf;
+    uint8_t *p = slurp(shot, &n), *f = slurp(frames, &nf);
+    int sw, sh, mx, at = 0;
+    if (sscanf((const char *)p, "P6 %d %d %d%n", &sw, &sh, &mx, &at) != 3 || mx != 255 || x0 < 0 || y0 < 0 ||
+        x0 + W > sw || y0 + H > sh || (size_t)at + 1 + (size_t)sw * (size_t)sh * 3 > n) {
+        printf("%s: not a P6 screendump holding 320x240 at %d,%d\n", shot, x0, y0);
+        return 1;
+    }
+    const uint8_t *px = p + at + 1;
+    const char *hdr = "P6\n320 240\n255\n";
+    size_t hlen = strlen(hdr);
+    int k = 0;
+    for (size_t i = 0; i + hlen + FRAME <= nf;) {
+        if (memcmp(f + i, hdr, hlen)) {
+            i++;
+            continue;
+        }
+        const uint8_t *fr = f + i + hlen;
+        int same = 1;
+        for (int y = 0; y < H && same; y++)
+            for (int x = 0; x < W && same; x++)
+                for (int c = 0; c < 3 && same; c++) {
+                    int v = fr[(y * W + x) * 3 + c];
+                    if (low) {
+                        int sum = 0, bx = x / 4 * 4, by = y / 4 * 4;
+                        for (int dy = 0; dy < 4; dy++)
+                            for (int dx = 0; dx < 4; dx++)
+                                sum += fr[((by + dy) * W + bx + dx) * 3 + c];
+                        v = (sum + 8) / 16;
+                    }
+                    same = px[((size_t)(y0 + y) * (size_t)sw + (size_t)(x0 + x)) * 3 + c] == v;
+                }
+        if (same) {
+            printf("%s: 320x240 at %d,%d: frame %d of the stream%s\n", shot, x0, y0, k,
+                   low ? " (its 4x4 means, 4x)" : "");
+            return 0;
+        }
+        k++;
+        i += hlen + FRAME;
+    }
+    printf("%s: 320x240 at %d,%d: none of the stream's %d frames\n", shot, x0, y0, k);
+    return 1;
+}
+
+/* The FNV-1a of each good frame of the stream (low: of its 4x4 means). */
+static int check_sum(const char *sum, const char *frames, int low)
+{
+    size_t nf;
+    uint8_t *f = slurp(frames, &nf);
+    char *end;
+    unsigned long want = strtoul(sum, &end, 16);
+    if (strlen(sum) != 8 || *end) {
+        printf("%s: not 8 hex digits\n", sum);
+        return 1;
+    }
+    const char *hdr = "P6\n320 240\n255\n";
+    size_t hlen = strlen(hdr);
+    int w = low ? W / 4 : W, h = low ? H / 4 : H, k = 0;
+    for (size_t at = 0; at + hlen + FRAME <= nf;) {
+        if (memcmp(f + at, hdr, hlen)) {
+            at++;
+            continue;
+        }
+        const uint8_t *fr = f + at + hlen;
+        uint32_t fnv = 2166136261u;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < 3; c++) {
+                    int v = 0;
+                    for (int dy = 0; dy < (low ? 4 : 1); dy++)
+                        for (int dx = 0; dx < (low ? 4 : 1); dx++)
+                            v += fr[((y * (low ? 4 : 1) + dy) * W + x * (low ? 4 : 1) + dx) * 3 + c];
+                    fnv = (fnv ^ (uint32_t)(low ? (v + 8) / 16 : v)) * 16777619u;
+                }
+        if (fnv == want) {
+            printf("checksum %s: %dx%d, frame %d of the stream%s\n", sum, w, h, k, low ? " (4x4 means)" : "");
+            return 0;
+        }
+        k++;
+        at += hlen + FRAME;
+    }
+    printf("checksum %s: %dx%d, that of none of the stream's %d frames\n", sum, w, h, k);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "wav"))
@@ -237,7 +335,12 @@ int main(int argc, char **argv)
         return check_wav(argv[2], argv[3]);
     if ((argc == 4 || argc == 5) && !strcmp(argv[1], "checkppm"))
         return check_ppm(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "low"));
+    if ((argc == 6 || argc == 7) && !strcmp(argv[1], "checkshot"))
+        return check_shot(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5], argc == 7 && !strcmp(argv[6], "low"));
+    if ((argc == 4 || argc == 5) && !strcmp(argv[1], "checksum"))
+        return check_sum(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "low"));
     fprintf(stderr, "usage: sensordata wav FILE | frames FILE | feed RATE CHUNK FILE [SKIP] |\n"
-                    "       checkwav REC SRC | checkppm SNAP FRAMES [low]\n");
+                    "       checkwav REC SRC | checkppm SNAP FRAMES [low] |\n"
+                    "       checkshot SHOT X Y FRAMES [low] | checksum SUM FRAMES [low]\n");
     return 2;
 }

@@ -914,6 +914,7 @@ typedef struct spec {
     const char *prog;
     const char *argv[PROG_ARGS], *envp[PROG_ARGS], *dirs[PROG_PREOPENS];
     const char *sensors;        /* the sensors' directory's guest path, or NULL */
+    const char *display;        /* the display's directory's guest path, or NULL */
     uint32_t argc, envc, ndirs;
 } spec_t;
 
@@ -937,6 +938,8 @@ static int parse_spec(const char *p, size_t len, spec_t *sp, const char **why)
             sp->dirs[sp->ndirs++] = v;
         else if (tag == 's' && !sp->sensors && *v == '/')
             sp->sensors = v;
+        else if (tag == 'g' && !sp->display && *v == '/')
+            sp->display = v;
         else
             return *why = tag == 'a' || tag == 'e' || tag == 'd' ? "too many arguments, variables or directories"
                                                                  : "malformed request",
@@ -1139,6 +1142,28 @@ static int add_dir(slot_t *s, const char *dir, wasi_preopen_t *po, char *why, si
     return 0;
 }
 
+/* Opens the directory a service serves on endpoint c (a capability of the
+ * program's) as preopen po at guest; on failure c goes. */
+static int add_service_dir(slot_t *s, cap_handle_t c, const char *guest, wasi_preopen_t *po,
+                           const char *flag, char *why, size_t cap)
+{
+    /* opened the way a --dir is, through c */
+    cap_handle_t fs = s->fs;
+    int64_t fd = 0;
+    uint8_t type;
+    s->fs = c;
+    uint16_t we = open_root(s, ".", true, &fd, &type);
+    s->fs = fs;
+    if (we) {
+        cap_delete(s->d->caps, c);
+        say(why, cap, flag, errno_text(we));
+        return CAP_EINVAL;
+    }
+    po->handle = fd;
+    po->guest_path = guest;
+    return 0;
+}
+
 /* The sensors' directory (docs/privacy.md, "WASI programs"): the
  * launcher's endpoint sensor.files, a copy badged with the program's name
  * (up to 8 bytes, little-endian: the broker's only word on who asks, and
@@ -1160,21 +1185,24 @@ static int add_sensors(slot_t *s, domain_t *by, const char *guest, wasi_preopen_
     int e = cap_derive_badge(by->caps, ep, CAP_R_CALL, s->d->caps, badge, &c);
     if (e)
         return say(why, cap, "", "--sensors: sensor.files without the derive right"), e;
-    /* opened the way a --dir is, through the badged copy */
-    cap_handle_t fs = s->fs;
-    int64_t fd = 0;
-    uint8_t type;
-    s->fs = c;
-    uint16_t we = open_root(s, ".", true, &fd, &type);
-    s->fs = fs;
-    if (we) {
-        cap_delete(s->d->caps, c);
-        say(why, cap, "--sensors: ", errno_text(we));
-        return CAP_EINVAL;
-    }
-    po->handle = fd;
-    po->guest_path = guest;
-    return 0;
+    return add_service_dir(s, c, guest, po, "--sensors: ", why, cap);
+}
+
+/* The display's directory (docs/display.md, "WASI programs"): a copy
+ * (call only) of the launcher's endpoint disp.files badged with the
+ * program's slot (1 + its index: the display service tells programs'
+ * files apart by it), opened as a directory: files that draw on the
+ * screen, nothing to read back. */
+static int add_display(slot_t *s, domain_t *by, const char *guest, wasi_preopen_t *po, char *why,
+                       size_t cap)
+{
+    cap_handle_t ep, c = 0;
+    if (domain_cap_find(by, "disp.files", 10, &ep))
+        return say(why, cap, "", "--display: no display service (disp.files)"), CAP_ENOENT;
+    int e = cap_derive_badge(by->caps, ep, CAP_R_CALL, s->d->caps, (uint64_t)s->idx + 1, &c);
+    if (e)
+        return say(why, cap, "", "--display: disp.files without the derive right"), e;
+    return add_service_dir(s, c, guest, po, "--display: ", why, cap);
 }
 
 int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char *spec,
@@ -1225,7 +1253,7 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
     s->in_eof = false;
     uint8_t *bytes = NULL;
     size_t blen = 0;
-    wasi_preopen_t po[PROG_PREOPENS + 1];
+    wasi_preopen_t po[PROG_PREOPENS + 2];
     uint32_t npo = sp->ndirs;
     buf_t *b = NULL;
     /* Its capabilities: the directory, the entropy source, a buffer. */
@@ -1289,6 +1317,8 @@ int wasiprog_launch(domain_t *by, cap_handle_t fs, cap_handle_t rng, const char 
         }
     }
     if (sp->sensors && (e = add_sensors(s, by, sp->sensors, &po[npo++], why, why_cap)))
+        goto fail;
+    if (sp->display && (e = add_display(s, by, sp->display, &po[npo++], why, why_cap)))
         goto fail;
     cap_delete(d->caps, s->fs);
     s->fs = 0;

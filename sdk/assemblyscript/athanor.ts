@@ -377,6 +377,24 @@ export class IoPort {
 // away at the lease's end.
 export const SENSOR_GPS: u32 = 1, SENSOR_MIC: u32 = 2, SENSOR_CAM: u32 = 3;
 export const SENSOR_EXACT: u32 = 0, SENSOR_COARSE: u32 = 1;
+/** The microphone: raw samples (s16le, 16 kHz, mono), or level (one
+ * loudness figure a 100 ms block, its RMS in whole dBFS, -100..0). The
+ * camera: full (320x240 RGB) or low (80x60, each pixel the rounded mean
+ * of a 4x4 block). */
+export const SENSOR_RAW: u32 = 0, SENSOR_LEVEL: u32 = 1, SENSOR_FULL: u32 = 0, SENSOR_LOW: u32 = 1;
+export const SENSOR_CAM_W: u32 = 320, SENSOR_CAM_H: u32 = 240;
+export const SENSOR_CAM_BYTES: i32 = 320 * 240 * 3, SENSOR_CAM_LOW_BYTES: i32 = 320 * 240 * 3 / 16;
+const SENSOR_MIC_RING: u32 = 16 * PAGE;
+/** Where a microphone or camera lease's data starts (after its header page). */
+const SENSOR_DATA_OFF: usize = PAGE;
+
+/** The pages of a lease's buffer: the room it maps in must hold them. */
+export function sensorLeasePages(sensor: u32, precision: u32): i32 {
+  if (sensor == SENSOR_MIC) return 1 + (precision == SENSOR_LEVEL ? 1 : <i32>SENSOR_MIC_RING / PAGE);
+  if (sensor == SENSOR_CAM)
+    return 1 + (precision == SENSOR_LOW ? (SENSOR_CAM_LOW_BYTES + PAGE - 1) / PAGE : (SENSOR_CAM_BYTES + PAGE - 1) / PAGE);
+  return 1;
+}
 /** The longest lease, in milliseconds: one hour. */
 export const SENSOR_MAX_MS: u32 = 3600000;
 /** How long open waits for the decision (the broker waits 30 s for an answer). */
@@ -409,6 +427,15 @@ export class SensorLease {
   seq: u32 = 0;
   sats: u32 = 0;
   fixPrecision: u32 = 0;
+  /** Microphone: the stream's bytes read so far, and those the lease's
+   * ring overwrote before they were read (readStream). */
+  pos: u64 = 0;
+  lost: u32 = 0;
+  /** Camera: the size and the driver's number of the frame readFrame
+   * copied. */
+  width: u32 = 0;
+  height: u32 = 0;
+  frame: u32 = 0;
 
   constructor(app: string, room: Room) {
     this.ep = new Endpoint("sensor.request");
@@ -424,7 +451,7 @@ export class SensorLease {
    * way). */
   open(sensor: u32, precision: u32, ms: u32, purpose: string): i32 {
     if (this.ep.h < 0 || this.box.h < 0) return ENOENT;
-    if (this.room.len < PAGE) return ENOMEM;
+    if (this.room.len < sensorLeasePages(sensor, precision) * PAGE) return ENOMEM;
     if (this.cap > 0) return EBUSY;
     const rb = ath_buf_new(1);
     if (rb < 0) return rb;
@@ -462,6 +489,8 @@ export class SensorLease {
     this.endNs = load<u64>(g, 8);
     this.sensor = load<u32>(g, 16);
     this.precision = load<u32>(g, 20);
+    this.pos = 0;
+    this.lost = 0;
     e = ath_buf_map(this.cap, this.room.at);
     if (e < 0) { this.close(); return e; }
     return 0;
@@ -501,6 +530,79 @@ export class SensorLease {
       return <i32>info;
     }
     return fixes != 0 ? 0 : EEMPTY;
+  }
+
+  /** The microphone's bytes that came since the last read (samples, or
+   * level figures: each an i8, dBFS), up to cap of them to dst, in order:
+   * their number (0: none yet); this.lost grows by what the lease's ring
+   * overwrote before it was read. The lease's end: EEXPIRED, EREVOKED
+   * (dst then holds nothing of them); EINVAL when it is no microphone's. */
+  readStream(dst: usize, cap: u32): i32 {
+    if (this.cap <= 0) return ESTALE;
+    let info = ath_cap_info(this.cap);
+    if (info < 0) return <i32>info;
+    const p = this.room.at;
+    let s1: u32, s2: u32, total: u64, ring: u32, tries = 0;
+    do {
+      s1 = load<u32>(p);
+      ath_uptime_ns();        // a host call: the loads are not moved across it
+      total = load<u64>(p, 16);
+      ring = load<u32>(p, 24);
+      ath_uptime_ns();
+      s2 = load<u32>(p);
+    } while ((s1 != s2 || (s1 & 1) != 0) && ++tries < 10000);
+    if (ring == 0 || ring > SENSOR_MIC_RING || total < this.pos) return EINVAL;
+    if (total - this.pos > <u64>ring) {
+      this.lost += <u32>(total - this.pos - <u64>ring);
+      this.pos = total - <u64>ring;
+    }
+    let n = total - this.pos < <u64>cap ? <u32>(total - this.pos) : cap;
+    const data = p + SENSOR_DATA_OFF;
+    for (let i: u32 = 0; i < n; i++) store<u8>(dst + i, load<u8>(data + <usize>((this.pos + i) % <u64>ring)));
+    ath_uptime_ns();
+    // what the broker wrote meanwhile may have lapped the start of it
+    if (load<u64>(p, 16) > this.pos + <u64>ring) {
+      this.lost += n;
+      this.pos += n;
+      n = 0;
+    }
+    if ((info = ath_cap_info(this.cap)) < 0) {   // it ended while we copied
+      memory.fill(dst, 0, n);
+      return <i32>info;
+    }
+    this.pos += n;
+    return <i32>n;
+  }
+
+  /** The camera's newest frame (full or low, as granted) to dst (cap
+   * bytes): its size in bytes, with this.width, height, frame; EEMPTY
+   * (none yet), EFULL (cap too small), EINVAL (no camera lease), or the
+   * lease's end: EEXPIRED, EREVOKED (dst then holds nothing of it). */
+  readFrame(dst: usize, cap: u32): i32 {
+    if (this.cap <= 0) return ESTALE;
+    let info = ath_cap_info(this.cap);
+    if (info < 0) return <i32>info;
+    const p = this.room.at;
+    let s1: u32, s2: u32, count: u32, bytes: u32 = 0, tries = 0;
+    do {
+      s1 = load<u32>(p);
+      ath_uptime_ns();
+      count = load<u32>(p, 12);
+      this.width = load<u32>(p, 28);
+      this.height = load<u32>(p, 32);
+      this.frame = load<u32>(p, 36);
+      if (this.width > SENSOR_CAM_W || this.height > SENSOR_CAM_H) return EINVAL;
+      bytes = this.width * this.height * 3;
+      if (bytes > cap) return EFULL;
+      memory.copy(dst, p + SENSOR_DATA_OFF, bytes);
+      ath_uptime_ns();
+      s2 = load<u32>(p);
+    } while ((s1 != s2 || (s1 & 1) != 0) && ++tries < 1000);
+    if ((info = ath_cap_info(this.cap)) < 0) {   // it ended while we copied
+      memory.fill(dst, 0, bytes);
+      return <i32>info;
+    }
+    return count != 0 ? <i32>bytes : EEMPTY;
   }
 
   /** Gives the lease up (unmapped, dropped). */

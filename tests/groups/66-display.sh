@@ -29,6 +29,12 @@
 #   unchanged;
 #   `run monitor 2`: the system monitor's title and its own line (the newest
 #   domain first) drawn in the disk's font;
+#   a WASI program and the display's files (tests/display/wdisp.c, on a
+#   copy of the system disk): without --display it has no /display; with
+#   it, everything the display service must refuse is refused with its
+#   error (reading, other names, bad PPM headers, bytes out of order or
+#   past the picture, a fifth open file), and its 64x48 picture is shown
+#   in the tile at 4x, exactly;
 #   poweroff: QEMU ends by itself, status 0.
 # Logs and screendumps: build/display-tests/.
 set -u
@@ -145,6 +151,13 @@ if ! make -s build/dispcheck disk >"$OUT/build.log" 2>&1 || [ ! -f "$FONT" ]; th
     echo "display: $pass passed, $fail failed"
     exit 1
 fi
+# The system disk's files and the WASI program that draws through the
+# display's files (wasi-libc only), on a disk of this test's own.
+DISK=$OUT/disk.img
+rm -rf "$OUT/disk-tree" && cp -R build/disk/tree "$OUT/disk-tree" &&
+    clang --target=wasm32-wasi -O2 -Wall -Wextra -Werror tests/display/wdisp.c -o "$OUT/disk-tree/bin/wdisp.wasm" &&
+    rm -f "$DISK" && E2FSPROGS_FAKE_TIME=1000000000 mke2fs -q -t ext2 -b 1024 -d "$OUT/disk-tree" "$DISK" 16M ||
+    bad "tests/display/wdisp.c or the test's disk (build/display-tests/disk.img)"
 
 for a in $ARCHES; do
     rm -f "$OUT/$a-check.log"
@@ -155,7 +168,7 @@ for a in $ARCHES; do
     fi
     SOCK=$OUT/$a.qmp
     rm -f "$SOCK"
-    start_qemu "$OUT/$a.log" $(make -s ARCH="$a" print-run) $(make -s ARCH="$a" print-run-devs) \
+    start_qemu "$OUT/$a.log" $(make -s ARCH="$a" print-run) $(make -s ARCH="$a" DISK_IMG="$DISK" print-run-devs) \
         -display none -qmp "unix:$SOCK,server=on,wait=off"
     if ! wait_prompt 0; then
         bad "$a: no prompt (log $OUT/$a.log)"
@@ -336,6 +349,26 @@ for a in $ARCHES; do
        $CHECK rect "$OUT/$a-life.ppm" 768 64 256 704 $D 2>>"$OUT/$a-check.log"; then
         ok "$a life (assemblyscript, Surface): 4 generations drawn exactly in the tile"
     else bad "$a life: $(grep -E '^(life|run):' "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    # A WASI program through the display's files (docs/display.md): none
+    # without --display; with it, every hostile request refused, and its
+    # picture (four quarters: red, green, blue, white) at 4x in the tile,
+    # black below it.
+    type_cmd 'run /bin/wdisp.wasm\r'
+    if grep -qx 'wdisp: no /display (Capabilities insufficient)' "$OUT/last" &&
+       grep -qx 'run: /bin/wdisp.wasm: exit status 0' "$OUT/last"; then
+        ok "$a a WASI program run without --display has no /display"
+    else bad "$a wdisp without --display: $(grep -E '^(wdisp|run):' "$OUT/last" | tr '\n' '|')"; fi
+    type_cmd 'run --display /bin/wdisp.wasm\r'
+    if grep -Eqx 'wdisp: [0-9]+ refused as they should be, 0 wrong; /display/app: 64x48 shown' "$OUT/last" &&
+       grep -qx 'run: /bin/wdisp.wasm: exit status 0' "$OUT/last" && shot wdisp &&
+       $CHECK rect "$OUT/$a-wdisp.ppm" 768 0 128 96 ff0000 2>>"$OUT/$a-check.log" &&
+       $CHECK rect "$OUT/$a-wdisp.ppm" 896 0 128 96 00ff00 2>>"$OUT/$a-check.log" &&
+       $CHECK rect "$OUT/$a-wdisp.ppm" 768 96 128 96 0000ff 2>>"$OUT/$a-check.log" &&
+       $CHECK rect "$OUT/$a-wdisp.ppm" 896 96 128 96 ffffff 2>>"$OUT/$a-check.log" &&
+       $CHECK rect "$OUT/$a-wdisp.ppm" 768 192 256 576 000000 2>>"$OUT/$a-check.log"; then
+        ok "$a run --display: $(grep -Eo '[0-9]+ refused' "$OUT/last") with the right errors (reads, names, bad headers, out of order, past the end, a fifth file); the picture drawn at 4x in the tile, exactly"
+    else bad "$a run --display wdisp: $(grep -E '^(wdisp|run):' "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
 
     # The pointer and the windows (virtio-tablet -> vtab -> input, focus
     # from the display service's focus.ctl; user/apps/sketch on surf.win).

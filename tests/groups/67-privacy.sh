@@ -57,15 +57,29 @@
 #   run --sensors --dir / /bin/wsensor.wasm /sensors/camera/low/3 -f /wlow.ppm
 #                        the low frame read whole as a PPM file, copied to
 #                        the disk (checked there like low.ppm)
+#   run rsmedia mic level 3, run rsmedia camera full 3  the Rust SDK's
+#                        microphone and camera leases (sensor::Lease::
+#                        read_stream, read_frame), run asmedia mic raw 3,
+#                        run asmedia camera low 3  the AssemblyScript SDK's
+#                        (SensorLease.readStream, readFrame): the loud and the
+#                        quiet second's levels (raw: computed by the program
+#                        from the samples), a frame whose FNV-1a is a fed
+#                        frame's (full) or its 4x4 means' (low), each read
+#                        until the lease expires;
 #   the fed 320x200 frame dropped by the camera driver with its reason;
 #   caps mic, caps camera: each driver holds its own DMA memory, its device
 #                        channel and its endpoint to the broker, nothing
 #                        else (no file system, no other sensor), as
 #                        user/manifest.txt says
 #   poweroff             status 0
-# A second, short boot with the display and the GPS: the indicator's blue
-# dot in the screen's top right-hand corner while locate's lease is live
-# (QMP screendump), the tile's black there after the lease ended.
+# A second, short boot with the display, the GPS, the microphone and the
+# camera: the indicator's blue dot in the screen's top right-hand corner
+# while locate's lease is live (QMP screendump), the tile's black there
+# after the lease ended; `run --sensors --display --dir / snap -l` shows
+# its frame in the floating window (4x: the screendump's 320x240 there are
+# a fed frame's 4x4 means), and without --display it draws nothing (not
+# on aarch64: its four register pages hold the disk and the three sensors,
+# none is left for the GPU).
 # Logs: build/privacy-tests/.
 set -u
 cd "$(dirname "$0")/../.."
@@ -124,7 +138,9 @@ for a in $ARCHES; do
         'where gps coarse allow 5' 'where gps exact deny' \
         'privbench gps coarse allow 3600' 'privbench mic level allow 3600' 'privbench camera low allow 3600' \
         'record mic * allow 5' 'snap camera * allow 5' \
-        'wsensor gps coarse allow 3' 'wsensor mic level allow 3' 'wsensor camera low allow 3' '* * * ask' ||
+        'wsensor gps coarse allow 3' 'wsensor mic level allow 3' 'wsensor camera low allow 3' \
+        'rsmedia mic level allow 3' 'rsmedia camera full allow 3' 'asmedia mic raw allow 3' \
+        'asmedia camera low allow 3' '* * * ask' ||
         { bad "$a: disk image"; continue; }
     FEED=
     feed_gps "$OUT/$a-gps"
@@ -347,6 +363,30 @@ for a in $ARCHES; do
        grep -qx 'run: snap: exit status 0' "$OUT/last"; then
         ok "$a snap (WASI) -l: a low resolution frame to /low.ppm"
     else bad "$a snap low: $(grep -E '^(snap|run):' "$OUT/last" | tr '\n' '|')"; fi
+    # the microphone and the camera through the Rust and AssemblyScript SDKs
+    for prog in 'rsmedia mic level' 'asmedia mic raw'; do
+        p=${prog%% *}
+        if type_cmd "run $prog 3\r" &&
+           perl -0pi -e 's/mic: device access revoked; blocks sent \d+, refused \d+\n?//g' "$OUT/last" &&
+           levels=$(sed -n "s/^$p: levels (dBFS)://p" "$OUT/last" | tr ' ' '\n' | grep .) &&
+           ! grep -Evqx -- '-(1[6-9]|[2-5][0-9]|60)' <<<"$levels" &&
+           [ "$(grep -Ecx -- '-1[6-8]' <<<"$levels")" -ge 5 ] && [ "$(grep -Ecx -- '-(58|59|60)' <<<"$levels")" -ge 5 ] &&
+           grep -Eqx "$p: mic: lease ended, the next read failed: lease expired \(after [1-9][0-9]* bytes, 0 lost, [0-9]+ reads\)" "$OUT/last" &&
+           grep -qx "run: $p: exit status 0" "$OUT/last"; then
+            ok "$a $prog: $(wc -l <<<"$levels") levels (-17 and -59 dBFS), lease expired, next read failed"
+        else bad "$a $prog: $(grep -E "^($p|run):" "$OUT/last" | tr '\n' '|')"; fi
+    done
+    for prog in 'rsmedia camera full' 'asmedia camera low'; do
+        p=${prog%% *} low=
+        [ "${prog##* }" = low ] && low=low
+        if type_cmd "run $prog 3\r" &&
+           sum=$(sed -En "s/^$p: camera: $([ -n "$low" ] && echo 80x60 || echo 320x240) frame [0-9]+, fnv1a ([0-9a-f]{8})\$/\\1/p" "$OUT/last") &&
+           r=$(build/sensordata checksum "$sum" build/privacy/frames.ppm $low) &&
+           grep -Eqx "$p: camera: lease ended, the next read failed: lease expired \(after [1-9][0-9]* frames\)" "$OUT/last" &&
+           grep -qx "run: $p: exit status 0" "$OUT/last"; then
+            ok "$a $prog: $r; lease expired, next read failed"
+        else bad "$a $prog: ${r:-} $(grep -E "^($p|run):" "$OUT/last" | tr '\n' '|')"; fi
+    done
     tr -d '\r' <"$LOG" | grep -Eq 'camera: dropped input: frames of the wrong size [1-9]' &&
         ok "$a camera driver: the 320x200 frame dropped with its reason" ||
         bad "$a camera driver: no drop of the wrong-size frame logged"
@@ -369,7 +409,13 @@ for a in $ARCHES; do
     SOCK=$OUT/$a.qmp
     rm -f "$SOCK"
     feed_gps "$OUT/$a-gps"
-    start_qemu "$OUT/$a-dot.log" $cmd $(dot_args "$a" "$OUT/$a-disk.img" "$OUT/$a-gps") \
+    cams=
+    if [ "$a" != aarch64 ]; then
+        feed_mic "$OUT/$a-mic"
+        feed_cam "$OUT/$a-cam"
+        cams="$OUT/$a-mic $OUT/$a-cam"
+    fi
+    start_qemu "$OUT/$a-dot.log" $cmd $(dot_args "$a" "$OUT/$a-disk.img" "$OUT/$a-gps" $cams) \
         -display none -qmp "unix:$SOCK,server=on,wait=off"
     if wait_for 0 && type_cmd 'run locate -t 5\r' && grep -qxF "$COARSE" "$OUT/last" && shot dot-live &&
        build/dispcheck rect "$OUT/$a-dot-live.ppm" 1008 4 12 12 3090ff 2>"$OUT/$a-dot.check" &&
@@ -377,6 +423,21 @@ for a in $ARCHES; do
        wait_for 0 'of gps to locate ended (expired)' && qemu_poll dot_gone; then
         ok "$a indicator: the GPS's dot in the screen's corner while the lease was live, gone after"
     else bad "$a indicator dot: $(cat "$OUT/$a-dot.check" 2>/dev/null | tr '\n' '|') (screendumps $OUT/$a-dot-*.ppm)"; fi
+    # snap on the display: the floating window (320x240 at 608,264 of
+    # 1024x768) shows its low frame at 4x; without --display, nothing (the
+    # window's part over the right-hand tile stays as it was)
+    if [ "$a" = aarch64 ]; then
+        echo "skip $a snap on the display: the machine's four register pages hold the disk and the three sensors"
+    elif shot snap-pre && type_cmd 'run --sensors --dir / snap -l /dlow.ppm\r' && ! grep -q 'display' "$OUT/last" &&
+         shot snap-none && build/dispcheck same "$OUT/$a-snap-pre.ppm" "$OUT/$a-snap-none.ppm" 768 262 160 244 \
+             2>"$OUT/$a-snapd.check" &&
+         type_cmd 'run --sensors --display --dir / snap -l /dlow.ppm\r' &&
+         grep -qx 'snap: /dlow.ppm: 80x60 (low), 14413 bytes' "$OUT/last" &&
+         grep -qx 'snap: shown on the display (/display/win)' "$OUT/last" &&
+         grep -qx 'run: snap: exit status 0' "$OUT/last" && shot snap-shown &&
+         r=$(build/sensordata checkshot "$OUT/$a-snap-shown.ppm" 608 264 build/privacy/frames.ppm low); then
+        ok "$a snap --display: its low frame in the floating window at 4x ($r); none without --display"
+    else bad "$a snap on the display: $(grep -E '^(snap|run):' "$OUT/last" | tr '\n' '|') ${r:-} $(cat "$OUT/$a-snapd.check" 2>/dev/null)"; fi
     printf 'poweroff\r' >&3
     stop_qemu; stop_gps
 

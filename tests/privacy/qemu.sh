@@ -69,13 +69,32 @@ serial_dev() {     # arch n name base slot
 
 # The indicator's session: the disk, the GPS and the display (virtio-gpu
 # at 1024x768, no keyboard: on aarch64 every device needs a register page
-# of its own, and there are four).
-dot_args() {       # arch disk gps-fifo
-    local drive="-drive if=none,id=d0,file=$2,format=raw" gpu=xres=1024,yres=768
+# of its own, and there are four); with mic and camera FIFOs, also the
+# microphone and the camera (the camera is serial2 only after the other
+# two), except on aarch64, whose four pages the disk and the three
+# sensors fill. x86_64 has four PCI interrupt lines for five devices
+# (line 20 + slot % 4; the default NIC holds slot 1): the GPU at slot 8
+# shares the microphone's,
+# which the GPU driver claims first (manifest order), so this session's
+# microphone has no interrupt (it is only there to make the camera
+# serial2; nothing here leases it).
+dot_args() {       # arch disk gps-fifo [mic-fifo camera-fifo]
+    local drive="-drive if=none,id=d0,file=$2,format=raw" gpu=xres=1024,yres=768 cam= n
     case $1 in
-    x86_64) echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on $(serial_dev "$1" 0 gps "$3") -device virtio-gpu-pci,$gpu -vga none" ;;
+    x86_64)
+        if [ $# -ge 5 ]; then
+            for n in 0:gps:$3:3 1:mic:$4:4 2:camera:$5:5; do
+                IFS=: read -r i name base slot <<<"$n"
+                cam="$cam -chardev pipe,id=$name,path=$base -device virtio-serial-pci,disable-legacy=on,id=vser$i,addr=$slot"
+                cam="$cam -device virtserialport,bus=vser$i.0,chardev=$name,name=org.azoth.$name"
+            done
+            echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on,addr=2 $cam -device virtio-gpu-pci,$gpu,addr=8 -vga none"
+        else
+            echo "$drive -device virtio-blk-pci,drive=d0,disable-legacy=on $(serial_dev "$1" 0 gps "$3") -device virtio-gpu-pci,$gpu -vga none"
+        fi ;;
     aarch64) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $(serial_dev "$1" 0 gps "$3" 8) -device virtio-gpu-device,$gpu,bus=virtio-mmio-bus.24" ;;
-    *) echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $(serial_dev "$1" 0 gps "$3" 3) -device virtio-gpu-device,$gpu,bus=virtio-mmio-bus.1" ;;
+    *) [ $# -ge 5 ] && cam="$(serial_dev "$1" 1 mic "$4" 2) $(serial_dev "$1" 2 camera "$5" 1)"
+        echo "-global virtio-mmio.force-legacy=false $drive -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 $(serial_dev "$1" 0 gps "$3" 3) $cam -device virtio-gpu-device,$gpu,bus=virtio-mmio-bus.4" ;;
     esac
 }
 

@@ -836,6 +836,33 @@ pub mod sensor {
     /// GPS precisions: exact, or the centre of a 0.01 degree cell.
     pub const EXACT: u32 = 0;
     pub const COARSE: u32 = 1;
+    /// Microphone precisions: the samples (s16le, 16 kHz, mono), or one
+    /// loudness figure a 100 ms block (its RMS in whole dBFS, -100..0).
+    pub const RAW: u32 = EXACT;
+    pub const LEVEL: u32 = COARSE;
+    /// Camera precisions: the 320x240 RGB frame, or 80x60, each pixel the
+    /// rounded mean of a 4x4 block.
+    pub const FULL: u32 = EXACT;
+    pub const LOW: u32 = COARSE;
+    pub const MIC_RATE: u32 = 16_000;
+    pub const CAM_W: u32 = 320;
+    pub const CAM_H: u32 = 240;
+    /// A full frame's bytes (RGB), and a low one's.
+    pub const CAM_BYTES: usize = 320 * 240 * 3;
+    pub const CAM_LOW_BYTES: usize = CAM_BYTES / 16;
+    /// Where a microphone or camera lease's data starts (after its header page).
+    const DATA_OFF: usize = PAGE;
+    const MIC_RING: usize = 16 * PAGE;
+
+    /// The pages of a lease's buffer: the room `Client::open` maps it in
+    /// must hold them (C `sensor_lease_pages`).
+    pub const fn lease_pages(sensor: u32, precision: u32) -> usize {
+        match sensor {
+            MIC => 1 + if precision == LEVEL { 1 } else { MIC_RING / PAGE },
+            CAM => 1 + if precision == LOW { (CAM_LOW_BYTES + PAGE - 1) / PAGE } else { (CAM_BYTES + PAGE - 1) / PAGE },
+            _ => 1,
+        }
+    }
     /// The longest lease: one hour.
     pub const MAX_MS: u32 = 3_600_000;
     /// A GPS fix's kind: the sentence it came from. GGA has the altitude
@@ -881,7 +908,19 @@ pub mod sensor {
         cap: Cap,
         grant: Grant,
         page: *const u8,
+        /// Microphone: the stream's bytes read so far.
+        pos: core::cell::Cell<u64>,
         _room: core::marker::PhantomData<&'a mut Room>,
+    }
+
+    /// A camera frame `Lease::read_frame` copied: its size, the driver's
+    /// frame number, its bytes (width x height x 3, RGB, rows top down).
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Frame {
+        pub width: u32,
+        pub height: u32,
+        pub frame: u32,
+        pub bytes: usize,
     }
 
     /// An app's way to the broker: `sensor.request` and its box
@@ -917,11 +956,15 @@ pub mod sensor {
         /// Asks the broker for a lease of `sensor` at `precision` for `ms`
         /// milliseconds, for `purpose` (printable ASCII, at most 39 bytes
         /// kept). `room` (a page at least) is where the request is written
-        /// and the lease mapped. Errors: ERIGHTS (refused: the policy or the
-        /// person at the shell), ENOENT (no such sensor), EINVAL, EBUSY,
-        /// EEXPIRED (it ended on the way).
+        /// and the lease mapped: `lease_pages(sensor, precision)` pages at
+        /// least (ENOMEM when smaller). Errors: ERIGHTS (refused: the policy
+        /// or the person at the shell), ENOENT (no such sensor), EINVAL,
+        /// EBUSY, EEXPIRED (it ended on the way).
         pub fn open<'a>(&self, sensor: u32, precision: u32, ms: u32, purpose: &str,
                         room: &'a mut Room) -> Result<Lease<'a>> {
+            if room.len() < lease_pages(sensor, precision) * PAGE {
+                return Err(Error::ENOMEM);
+            }
             let mut req = Buffer::new(1)?;
             {
                 let mut m = req.map(room)?;
@@ -964,7 +1007,8 @@ pub mod sensor {
             }
             let cap = cap.ok_or(Error::EEXPIRED)?;  // the kernel drops a dead capability
             check(unsafe { raw::buf_map(cap.raw(), room.at as i32) })?;
-            Ok(Lease { cap, grant, page: room.at as *const u8, _room: core::marker::PhantomData })
+            Ok(Lease { cap, grant, page: room.at as *const u8, pos: core::cell::Cell::new(0),
+                       _room: core::marker::PhantomData })
         }
 
         /// Waits on the box up to `timeout_ns`: nobody signals it, so this
@@ -1016,6 +1060,101 @@ pub mod sensor {
             }
             self.cap.info()?;              // it ended while we copied: f is dropped
             if fixes == 0 { Err(Error::EEMPTY) } else { Ok(f) }
+        }
+
+        fn data(&self, off: usize) -> u8 {
+            self.byte(DATA_OFF + off)
+        }
+
+        /// The microphone's bytes that came since the last read (samples,
+        /// or level figures: each an i8, dBFS), up to `dst.len()`, in order:
+        /// their number (0: none yet). `lost` grows by what the lease's ring
+        /// overwrote before it was read. The lease's end: EEXPIRED, EREVOKED
+        /// (then `dst` holds nothing of them); EINVAL when the lease is no
+        /// microphone's.
+        pub fn read_stream(&self, dst: &mut [u8], lost: &mut u32) -> Result<usize> {
+            self.cap.info()?;
+            let (mut total, mut ring);
+            let mut tries = 0;
+            loop {
+                let s1 = self.word(0);
+                core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+                total = self.word(16) as u64 | (self.word(20) as u64) << 32;
+                ring = self.word(24) as usize;
+                core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+                let s2 = self.word(0);
+                tries += 1;
+                if (s1 == s2 && s1 & 1 == 0) || tries >= 10000 {
+                    break;
+                }
+            }
+            let mut pos = self.pos.get();
+            if ring == 0 || ring > MIC_RING || total < pos {
+                return Err(Error::EINVAL);
+            }
+            if total - pos > ring as u64 {
+                *lost = lost.wrapping_add((total - pos - ring as u64) as u32);
+                pos = total - ring as u64;
+            }
+            let mut n = core::cmp::min((total - pos) as usize, dst.len());
+            for (i, d) in dst[..n].iter_mut().enumerate() {
+                *d = self.data(((pos + i as u64) % ring as u64) as usize);
+            }
+            core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+            // what the broker wrote meanwhile may have lapped the start of it
+            let after = self.word(16) as u64 | (self.word(20) as u64) << 32;
+            if after > pos + ring as u64 {
+                *lost = lost.wrapping_add(n as u32);
+                pos += n as u64;
+                n = 0;
+            }
+            if let Err(e) = self.cap.info() {
+                dst[..n].fill(0);       // it ended while we copied
+                self.pos.set(pos);
+                return Err(e);
+            }
+            self.pos.set(pos + n as u64);
+            Ok(n)
+        }
+
+        /// The camera's newest frame into `dst` (the full or the low one, as
+        /// the lease was granted): its size and number. EEMPTY (none yet),
+        /// EFULL (`dst` too small), EINVAL (no camera lease), or the lease's
+        /// end: EEXPIRED, EREVOKED (then `dst` holds nothing of it).
+        pub fn read_frame(&self, dst: &mut [u8]) -> Result<Frame> {
+            self.cap.info()?;
+            let mut f = Frame::default();
+            let mut count;
+            let mut tries = 0;
+            loop {
+                let s1 = self.word(0);
+                core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+                count = self.word(12);
+                f.width = self.word(28);
+                f.height = self.word(32);
+                f.frame = self.word(36);
+                if f.width > CAM_W || f.height > CAM_H {
+                    return Err(Error::EINVAL);
+                }
+                f.bytes = (f.width * f.height * 3) as usize;
+                if f.bytes > dst.len() {
+                    return Err(Error::EFULL);
+                }
+                for (i, d) in dst[..f.bytes].iter_mut().enumerate() {
+                    *d = self.data(i);
+                }
+                core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+                let s2 = self.word(0);
+                tries += 1;
+                if (s1 == s2 && s1 & 1 == 0) || tries >= 1000 {
+                    break;
+                }
+            }
+            if let Err(e) = self.cap.info() {
+                dst[..f.bytes].fill(0);  // it ended while we copied
+                return Err(e);
+            }
+            if count == 0 { Err(Error::EEMPTY) } else { Ok(f) }
         }
     }
 

@@ -548,8 +548,11 @@ static bool spec_add(char *spec, int32_t *n, int32_t cap, char tag, const char *
 #define WHY_ROOM 240
 
 /* run --sensors: the program gets the directory /sensors, whose files
- * are sensor leases served by the broker (docs/privacy.md). */
-static bool run_sensors;
+ * are sensor leases served by the broker (docs/privacy.md). run
+ * --display: the directory /display, whose files app and win are the
+ * screen's right-hand tile and floating window, write only (the display
+ * service's disp.files, docs/display.md). Only when asked. */
+static bool run_sensors, run_display;
 
 /* A WASI program from the file system (docs/wasi.md): argv[0] is PROG as
  * given; path is the file. */
@@ -567,6 +570,8 @@ static void run_wasi(const char *path, int argc, char **argv, char **dirs, int n
         ok = ok && spec_add(spec, &n, SPEC_MAX, 'd', dirs[i]);
     if (run_sensors)
         ok = ok && spec_add(spec, &n, SPEC_MAX, 's', "/sensors");
+    if (run_display)
+        ok = ok && spec_add(spec, &n, SPEC_MAX, 'g', "/display");
     for (int32_t k = 0; ok && k < WHY_ROOM; k++)    /* room for the reason on failure */
         ok = n < SPEC_MAX ? (spec[n++] = 0, true) : false;
     if (!ok) {
@@ -611,7 +616,7 @@ static void run_wasi(const char *path, int argc, char **argv, char **dirs, int n
     run_report(argv[0], st, stopped, quiet_run);
 }
 
-/* run [--dir PATH[::GUEST]]... [--env K=V]... [--sensors] PROG [ARGS]: a program of
+/* run [--dir PATH[::GUEST]]... [--env K=V]... [--sensors] [--display] PROG [ARGS]: a program of
  * the boot image (bin/PROG.wasm there: hello, crash, spin), else a WASI
  * program from the file system (PROG with a '/' or ending in .wasm: that
  * file; a bare name: /bin/PROG.wasm), waited for; Ctrl-C
@@ -620,18 +625,19 @@ static void c_run(int argc, char **argv)
 {
     char *dirs[8], *envs[32];
     int ndirs = 0, nenvs = 0, i = 1;
-    run_sensors = false;
+    run_sensors = run_display = false;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         bool dir = streq(argv[i], "--dir"), env = streq(argv[i], "--env");
-        if (streq(argv[i], "--sensors")) {
-            run_sensors = true;
+        if (streq(argv[i], "--sensors") || streq(argv[i], "--display")) {
+            run_sensors = run_sensors || argv[i][2] == 's';
+            run_display = run_display || argv[i][2] == 'd';
             continue;
         }
         if ((!dir && !env) || i + 1 == argc || (dir && ndirs == 8) || (env && nenvs == 32) ||
             (env && !has_char(argv[i + 1], '='))) {
             puts_("run: bad option ");
             puts_(argv[i]);
-            puts_("\nusage: run [--dir PATH[::GUEST]]... [--env K=V]... [--sensors] PROG [ARGS]\n");
+            puts_("\nusage: run [--dir PATH[::GUEST]]... [--env K=V]... [--sensors] [--display] PROG [ARGS]\n");
             last_status = 2;
             return;
         }
@@ -666,7 +672,7 @@ static void c_run(int argc, char **argv)
         }
     }
     if (i == argc) {
-        puts_("usage: run [--dir PATH[::GUEST]]... [--env K=V]... [--sensors] PROG [ARGS]\n");
+        puts_("usage: run [--dir PATH[::GUEST]]... [--env K=V]... [--sensors] [--display] PROG [ARGS]\n");
         last_status = 2;
         return;
     }
@@ -778,7 +784,7 @@ static const cmd_t cmds[] = {
     {"dmesg", "", "the kernel log", c_dmesg, false},
     {"mem", "", "memory in use", c_mem, false},
     {"uptime", "", "time since the kernel started", c_uptime, false},
-    {"run", "[--dir D] [--env K=V] [--sensors] PROG [ARGS]", "run a program: hello, crash, spin, or WASI from /bin or a path; Ctrl-C stops it", c_run, false},
+    {"run", "[--dir D] [--env K=V] [--sensors] [--display] PROG [ARGS]", "run a program: hello, crash, spin, or WASI from /bin or a path; Ctrl-C stops it", c_run, false},
     {"echo", "WORDS [> FILE]", "print the words (> FILE: into FILE, >> FILE: at its end)", c_echo, false},
     {"ls", "[PATH...]", "list directories: type, size, name", c_ls, false},
     {"cat", "FILE...", "print files", c_cat, false},

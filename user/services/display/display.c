@@ -52,20 +52,22 @@
  *
  *   dot(mask: 1 gps, 2 microphone, 4 camera) -> 0; ATH_EINVAL, ATH_ESTOPPED
  *
+ * disp.files (the shell, with derive; the WASI programs it runs with
+ * --display): the tile and the floating window as write-only files
+ * taking PPM pictures, files.c.
+ *
  * The screen is a buffer of ours (the frame), lent read-only to the driver
  * for each flush. When the driver faults, is killed or restarted, present
  * still succeeds (a dropped frame); once the driver answers again (it says
  * so: the device was set up again), the whole frame is flushed: the screen
  * comes back exactly as it was.
  */
-#include <athanor.h>
-#include <stdbool.h>
+#include "display.h"
 
 #define BUFFER_TYPE 3
 #define SCR_MAX_W 1024
 #define SCR_MAX_H 768
 #define FRAME_PAGES (SCR_MAX_W * SCR_MAX_H * 4 / ATH_PAGE)
-#define NWIN 3                  /* term, app, win; surf.full is no window */
 #define FULL 3
 #define SEP 4                   /* the bar between the tiles */
 #define BORDER 2                /* the floating window's frame */
@@ -73,14 +75,6 @@
 #define WIN_H 240
 #define FOCUSED 0x3070c0u
 #define IDLE 0x404040u
-#define DESK 0x000000u
-
-typedef struct window {
-    uint32_t x, y, w, h;        /* its content on the screen */
-    uint32_t *pix;              /* its backing store, w x h words */
-    bool floating;              /* framed, over the tiles */
-    bool shown;                 /* tiles always; floating after a present */
-} window_t;
 
 static uint32_t frame[FRAME_PAGES * ATH_PAGE / 4] __attribute__((aligned(ATH_PAGE)));
 /* Small damages go to the driver in a buffer of their own (gpu.fb op 2):
@@ -91,16 +85,14 @@ static uint32_t stage[STAGE_PAGES * ATH_PAGE / 4] __attribute__((aligned(ATH_PAG
  * the floating window has its own. */
 static uint32_t store[SCR_MAX_W * SCR_MAX_H + WIN_W * WIN_H];
 static ath_handle_t frame_buf = -1, stage_buf = -1, gpu = -1;
-static uint32_t sw, sh, split;  /* the screen; the bar is [split - SEP, split) */
-static window_t win[NWIN];
+uint32_t sw, sh;
+static uint32_t split;  /* the screen; the bar is [split - SEP, split) */
+window_t win[NWIN];
 static int z[NWIN] = {0, 1, 2}; /* stacking order, bottom first */
 static int focus;
-static bool up, redraw_all;
+bool up;
+static bool redraw_all;
 static uint32_t shown, dropped;
-
-typedef struct rect {
-    uint32_t x, y, w, h;
-} rect_t;
 
 /* The privacy indicator: right to left, gps (blue), microphone (orange),
  * camera (green), DOT pixels square, DOT_GAP from the edges and apart. */
@@ -134,7 +126,7 @@ static rect_t content(const window_t *w)
 }
 
 /* A window with its frame. */
-static rect_t outer(const window_t *w)
+rect_t outer(const window_t *w)
 {
     if (!w->floating)
         return content(w);
@@ -153,7 +145,7 @@ static void blit(const window_t *w, rect_t r)
 /* Composes rectangle r of the screen: the desk and the bar, then each
  * shown window from the bottom up, with its frame. When one window covers
  * r and nothing above it touches r, only its pixels are copied. */
-static void compose(rect_t r)
+void compose(rect_t r)
 {
     for (int i = NWIN - 1; i >= 0; i--) {
         const window_t *w = &win[z[i]];
@@ -218,7 +210,7 @@ static void find_gpu(void)
 /* Asks the driver to show rectangle r of the frame; the whole frame
  * instead when the driver lost the screen. A failed flush is a dropped
  * frame, and the next one redraws everything. */
-static void flush(rect_t r)
+void flush(rect_t r)
 {
     int64_t res = -1;
     for (int tries = 0; tries < 2; tries++) {
@@ -248,7 +240,7 @@ static void flush(rect_t r)
     dropped++;
 }
 
-static int32_t start(void)
+int32_t start(void)
 {
     find_gpu();
     int64_t r;
