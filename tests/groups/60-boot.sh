@@ -23,7 +23,7 @@ cd "$(dirname "$0")/../.."
 ARCHES=${*:-x86_64 aarch64 riscv64}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
 OUT=build/boot-tests
-SELFTESTS="frames pagetables vmtable heap timer breakpoint guardpage wx wasm jit reset
+SELFTESTS="memcpy frames pagetables vmtable heap timer breakpoint guardpage wx wasm jit reset
  sched_sleep sched_oneshot sched_priority sched_timeout sched_wake sched_fp sched_preempt sched_cpu"
 # The in-kernel spec run (build/modules/spec.bin) must pass at least this
 # many commands: a blob that shrank fails. Raise it when the suite grows.

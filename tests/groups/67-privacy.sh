@@ -75,7 +75,8 @@
 # A second, short boot with the display, the GPS, the microphone and the
 # camera: the indicator's blue dot in the screen's top right-hand corner
 # while locate's lease is live (QMP screendump), the tile's black there
-# after the lease ended; `run --sensors --display --dir / snap -l` shows
+# after the lease ended; the camera's green dot there while asmedia's
+# lease is live; `run --sensors --display --dir / snap -l` shows
 # its frame in the floating window (4x: the screendump's 320x240 there are
 # a fed frame's 4x4 means), and without --display it draws nothing (not
 # on aarch64: its four register pages hold the disk and the three sensors,
@@ -423,6 +424,18 @@ for a in $ARCHES; do
        wait_for 0 'of gps to locate ended (expired)' && qemu_poll dot_gone; then
         ok "$a indicator: the GPS's dot in the screen's corner while the lease was live, gone after"
     else bad "$a indicator dot: $(cat "$OUT/$a-dot.check" 2>/dev/null | tr '\n' '|') (screendumps $OUT/$a-dot-*.ppm)"; fi
+    # the camera's green dot (12x12 at x 976) while asmedia reads a frame,
+    # beside no blue one (the GPS has no lease now)
+    if [ "$a" != aarch64 ]; then
+        size=$(log_size)
+        printf 'run asmedia camera low 3\r' >&3
+        if wait_for "$size" 'asmedia: camera: 80x60 frame' && shot cam-dot &&
+           build/dispcheck rect "$OUT/$a-cam-dot.ppm" 976 4 12 12 00c000 2>"$OUT/$a-dot.check" &&
+           build/dispcheck rect "$OUT/$a-cam-dot.ppm" 1008 4 12 12 000000 2>>"$OUT/$a-dot.check" &&
+           wait_for "$size" 'run: asmedia: exit status 0' && wait_prompt "$size"; then
+            ok "$a indicator: the camera's green dot in the corner while its lease is live"
+        else bad "$a camera dot: $(cat "$OUT/$a-dot.check" 2>/dev/null | tr '\n' '|')"; fi
+    fi
     # snap on the display: the floating window (320x240 at 608,264 of
     # 1024x768) shows its low frame at 4x; without --display, nothing (the
     # window's part over the right-hand tile stays as it was)
