@@ -1390,6 +1390,8 @@ static void do_return_call(comp_t *c, uint32_t fidx)
         materialize_from(c, base);
         c->sh = base;
         emit3(c, OP_RETURN_CALL, fidx, home(c, base));
+        if (fidx < c->m->nfunc_imports)
+            c->m->tail_out = true;
     }
     set_unreachable(c);
 }
@@ -1419,6 +1421,7 @@ static void do_return_call_indirect(comp_t *c)
         c->sh = base;
         emit_op(c, OP_RETURN_CALL_INDIRECT), emit(c, tab), emit(c, t->canon), emit(c, is);
         emit(c, home(c, base));
+        c->m->tail_out = true;
     }
     set_unreachable(c);
 }

@@ -476,6 +476,30 @@ uint32_t wasmi_jit_call_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *nfp,
     return k == WASM_OK ? 0 : (uint32_t)k | WASM_JIT_NESTED;
 }
 
+/* A tail call from compiled code to an interpreted or host function. A host
+ * callee runs as a call from the running function (its control record stays,
+ * as in the interpreter), then its results become the function's. An
+ * interpreted callee replaces the running function: its control record goes,
+ * the arguments move down to fp[0..), and the interpreter runs the callee in
+ * that frame (and any tail calls it makes, in place). */
+uint32_t wasmi_jit_tail_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp, uint64_t *sp,
+                            wasm_instance_t *caller, uint32_t base)
+{
+    if (f->kind == WASM_FUNC_HOST) {
+        uint32_t k = wasmi_jit_call_slow(ex, f, fp + base, caller, sp);
+        if (k == 0)
+            __builtin_memmove(fp, fp + base, (size_t)f->type->rcells * 8);
+        return k;
+    }
+    ex->ctl_top--;
+    __builtin_memmove(fp, fp + base, (size_t)f->type->pcells * 8);
+    wasm_trap_kind_t k = wasmi_interp(ex, f, fp);
+    if (k != WASM_OK)
+        return (uint32_t)k | WASM_JIT_NESTED;   /* the record stays gone: no frame of ours */
+    ex->ctl_top++;   /* for the epilogue to pop */
+    return 0;
+}
+
 #define U32(i) ((uint32_t)fp[ip[i]])
 #define U64(i) (fp[ip[i]])
 #define F32(i) wasmi_f32((uint32_t)fp[ip[i]])
@@ -648,6 +672,7 @@ uint32_t wasmi_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
         g->value = fp[ip[1]], g->hi = fp[ip[1] + 1];
         return 0;
     }
+    case OP_MEMX: return wasmi_memx_exec(ip, fp, inst);   /* size, grow, init, copy, fill */
     case OP_SIMD: return wasmi_jit_simd(inst, fp, ip, 0);
     case OP_SIMD_M: return wasmi_jit_simd(inst, fp, ip + 1, ip[1]);
     default:

@@ -106,6 +106,10 @@ wasm_trap_kind_t wasmi_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp);
 uint32_t wasmi_jit_safepoint(wasm_exec_t *ex);
 uint32_t wasmi_jit_call_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *nfp,
                             wasm_instance_t *caller, uint64_t *sp);
+/* A tail call to an interpreted or host f with its arguments at fp[base..)
+ * (jit.c): 0 with the results at fp[0..), or a trap code. */
+uint32_t wasmi_jit_tail_slow(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp, uint64_t *sp,
+                            wasm_instance_t *caller, uint32_t base);
 uint32_t wasmi_jit_slowop(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t *fp,
                          const uint32_t *ip, uint32_t op);
 /* One SIMD op out of line (ip at its OP_SIMD words) on memory mem of inst:

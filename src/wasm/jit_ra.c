@@ -73,9 +73,38 @@ static void add128(jit_ops_t *o, uint32_t s, bool def)
     add(o, s + 1, def, V128);
 }
 
+/* MEMX d wop mem s0 s1 s2 off (ops.h, memx.c): the slots each kind uses. */
+static void memx_operands(const uint32_t *ip, jit_ops_t *o)
+{
+    uint32_t wop = ip[2];
+    switch (wop) {
+    case 0x3F:                                   /* memory.size */
+        add(o, ip[1], true, INT);
+        return;
+    case 0x40:                                   /* memory.grow */
+        add(o, ip[1], true, INT);
+        add(o, ip[4], false, INT);
+        return;
+    case 0x108: case 0x10A: case 0x10B:          /* init, copy, fill */
+        add(o, ip[4], false, INT);
+        add(o, ip[5], false, INT);
+        add(o, ip[6], false, INT);
+        return;
+    default:
+        break;
+    }
+    if (wop >= 0x36) {                           /* stores: [s0 + off] = s1 */
+        add(o, ip[4], false, INT);
+        add(o, ip[5], false, wop == 0x38 || wop == 0x39 ? FLT : INT);
+    } else {                                     /* loads: d = [s0 + off] */
+        add(o, ip[1], true, wop == 0x2A || wop == 0x2B ? FLT : INT);
+        add(o, ip[4], false, INT);
+    }
+}
+
 /* The slots an instruction reads and writes, and where it may go next.
- * False for an op the compiled tier does not handle (tail calls, other
- * memories): such a function is interpreted anyway. */
+ * False for an op the compiled tier does not handle: such a function is
+ * interpreted anyway. */
 bool wasmi_jit_operands(const wasm_module_t *m, const uint32_t *ip, uint32_t op, jit_ops_t *o)
 {
     o->n = 0;
@@ -159,6 +188,28 @@ bool wasmi_jit_operands(const wasm_module_t *m, const uint32_t *ip, uint32_t op,
         o->dhi = base + nr;
         return true;
     }
+    case OP_RETURN_CALL: case OP_RETURN_CALL_INDIRECT: {
+        /* the arguments are read; the callee's results are this function's */
+        uint32_t base, np;
+        if (op == OP_RETURN_CALL) {
+            if (ip[1] >= m->nfuncs)
+                return false;
+            base = ip[2];
+            np = m->types[m->func_type[ip[1]]].pcells;
+        } else {
+            const wasmi_canon_type_t *ct = &m->rt->canon[ip[2]];
+            base = ip[4];
+            np = wasmi_types_cells(ct->types, ct->nparams);
+            add(o, ip[3], false, INT);
+        }
+        o->ulo = base;
+        o->uhi = base + np;
+        o->fall = false;
+        return true;
+    }
+    case OP_MEMX:
+        memx_operands(ip, o);
+        return true;
     case OP_SAFEPOINT: case OP_DATA_DROP: case OP_ELEM_DROP:
         return true;
     case OP_MOV:

@@ -104,6 +104,7 @@ typedef struct jc {
     uint8_t *target;          /* [code_len] 1 where a branch lands, | 2 a backward one */
     uint32_t *chk;            /* [code_len] a loop header's safe point, just before it */
     int fcc;                  /* >= 0: the flags hold the last comparison (cc), for this op */
+    uint32_t callee;          /* the def a direct call or tail call goes to */
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */
@@ -704,8 +705,8 @@ static void prologue(jc_t *c)
     safepoint(c);
 }
 
-/* The results are in their cells (the return ops put them there). */
-static void epilogue(jc_t *c)
+/* Restores the caller's slot registers and pops the control record. */
+static void leave_frame(jc_t *c)
 {
     /* restore in reverse */
     for (int i = 0, k = 0; i < NXMM; i++)
@@ -721,6 +722,12 @@ static void epilogue(jc_t *c)
     }
     insn_m(c, 0, 1, 0x83, 5, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, ctl_top), false);
     put1(c, (uint32_t)sizeof(wasmi_ctl_t));
+}
+
+/* The results are in their cells (the return ops put them there). */
+static void epilogue(jc_t *c)
+{
+    leave_frame(c);
     put1(c, 0xC3);
 }
 
@@ -917,9 +924,15 @@ static void fcmp(jc_t *c, bool f64, int kind, uint32_t d, uint32_t a, uint32_t b
 
 /* ------------------------------------------------------------ memory */
 
-/* Sets up the address of an access of n bytes at slot a + off: returns the
- * index register for [r14 + index + disp]; traps out of bounds. */
-static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp)
+/* Sets up the address of an access of n bytes at slot a + off of memory
+ * mem: returns the index register for [*base + index + disp]; traps out of
+ * bounds. Memory 0 has its base in r14 and its object in r15; any other
+ * memory's object is loaded from the instance (into rdx, then its base), and
+ * is checked as memory 0 is: by its guard region (every memory of a runtime
+ * with guard regions has one, imported ones too: instance.c refuses others)
+ * or explicitly. */
+static int mem_addr_m(jc_t *c, uint32_t mem, uint32_t a, uint32_t off, uint32_t n, int32_t *disp,
+                      int *base)
 {
     /* Zero-extend the address here: a host function or an embedder may have
      * left a cell with upper bits set, and the upper bits must never reach
@@ -935,6 +948,31 @@ static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp
         insn_r(c, 0, 1, 0x03, RAX, RDX);   /* add rax, rdx */
         idx = RAX;
         off = 0;
+    }
+    *base = RMB;
+    if (mem) {
+        insn_m(c, 0, 1, 0x8B, RDX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, mems), false);
+        insn_m(c, 0, 1, 0x8B, RDX, RDX, -1, 0, (int32_t)(mem * 8), false);
+        if (!c->guard) {
+            /* as below, with the object in rdx: rax = index + off; rax + n
+             * > size -> trap; rax masked to 0 unless in bounds (mov keeps
+             * the flags) */
+            if (off)
+                insn_m(c, 0, 1, 0x8D, RAX, RAX, -1, 0, (int32_t)off, false);   /* lea rax */
+            off = 0;
+            insn_m(c, 0, 1, 0x8D, RCX, RAX, -1, 0, (int32_t)n, false);         /* lea rcx */
+            insn_m(c, 0, 1, 0x3B, RCX, RDX, -1, 0, (int32_t)offsetof(wasm_memory_t, size), false);
+            trap_jcc(c, CC_A, WASM_TRAP_OOB_MEMORY);
+#ifndef WASM_NO_SPEC_MASK
+            put1(c, 0xB9);                                                      /* mov ecx, 0 */
+            put4(c, 0);
+            insn_r(c, 0, 1, 0x0F47, RAX, RCX);                                  /* cmova rax, rcx */
+#endif
+        }
+        insn_m(c, 0, 1, 0x8B, RDX, RDX, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
+        *base = RDX;
+        *disp = (int32_t)off;
+        return idx;
     }
     if (!c->guard) {
 #ifndef WASM_NO_SPEC_MASK
@@ -963,7 +1001,14 @@ static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp
     return idx;
 }
 
-static void load_op(jc_t *c, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
+/* An access to memory 0 (base in r14). */
+static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp)
+{
+    int base;
+    return mem_addr_m(c, 0, a, off, n, disp, &base);
+}
+
+static void load_op(jc_t *c, uint32_t mem, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
 {
     static const struct { uint8_t n, w; uint32_t opc; } L[] = {
         [OP_I32_LOAD - OP_I32_LOAD] = {4, 0, 0x8B}, [OP_I64_LOAD - OP_I32_LOAD] = {8, 1, 0x8B},
@@ -976,30 +1021,32 @@ static void load_op(jc_t *c, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
     };
     uint32_t k = op - OP_I32_LOAD;
     int32_t disp;
-    int idx = mem_addr(c, a, off, L[k].n, &disp);
+    int mb;
+    int idx = mem_addr_m(c, mem, a, off, L[k].n, &disp, &mb);
     if ((op == OP_F32_LOAD || op == OP_F64_LOAD) && dkind(c, d) == JL_XMM) {
         if (op == OP_F32_LOAD)
-            insn_m(c, 0x66, 0, 0x0F6E, dxmm(c, d), RMB, idx, 0, disp, false);   /* movd */
+            insn_m(c, 0x66, 0, 0x0F6E, dxmm(c, d), mb, idx, 0, disp, false);   /* movd */
         else
-            insn_m(c, 0xF3, 0, 0x0F7E, dxmm(c, d), RMB, idx, 0, disp, false);   /* movq */
+            insn_m(c, 0xF3, 0, 0x0F7E, dxmm(c, d), mb, idx, 0, disp, false);   /* movq */
         return;
     }
     int r = dst_g(c, d, RCX);
-    insn_m(c, 0, L[k].w, L[k].opc, r, RMB, idx, 0, disp, false);
+    insn_m(c, 0, L[k].w, L[k].opc, r, mb, idx, 0, disp, false);
     st_g(c, d, r);
 }
 
-static void store_op(jc_t *c, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
+static void store_op(jc_t *c, uint32_t mem, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
 {
     static const uint8_t N[] = {4, 8, 4, 8, 1, 2, 1, 2, 4};
     uint32_t k = op - OP_I32_STORE;
     int32_t disp;
-    int idx = mem_addr(c, a, off, N[k], &disp);
+    int mb;
+    int idx = mem_addr_m(c, mem, a, off, N[k], &disp, &mb);
     if ((op == OP_F32_STORE || op == OP_F64_STORE) && lkind(c, v) == JL_XMM) {
         if (op == OP_F32_STORE)
-            insn_m(c, 0x66, 0, 0x0F7E, lxmm(c, v), RMB, idx, 0, disp, false);   /* movd */
+            insn_m(c, 0x66, 0, 0x0F7E, lxmm(c, v), mb, idx, 0, disp, false);   /* movd */
         else
-            insn_m(c, 0x66, 0, 0x0FD6, lxmm(c, v), RMB, idx, 0, disp, false);   /* movq */
+            insn_m(c, 0x66, 0, 0x0FD6, lxmm(c, v), mb, idx, 0, disp, false);   /* movq */
         return;
     }
     int r;
@@ -1010,10 +1057,10 @@ static void store_op(jc_t *c, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
         r = RCX;
     }
     switch (N[k]) {
-    case 1: insn_m(c, 0, 0, 0x88, r, RMB, idx, 0, disp, true); break;
-    case 2: insn_m(c, 0x66, 0, 0x89, r, RMB, idx, 0, disp, false); break;
-    case 4: insn_m(c, 0, 0, 0x89, r, RMB, idx, 0, disp, false); break;
-    default: insn_m(c, 0, 1, 0x89, r, RMB, idx, 0, disp, false); break;
+    case 1: insn_m(c, 0, 0, 0x88, r, mb, idx, 0, disp, true); break;
+    case 2: insn_m(c, 0x66, 0, 0x89, r, mb, idx, 0, disp, false); break;
+    case 4: insn_m(c, 0, 0, 0x89, r, mb, idx, 0, disp, false); break;
+    default: insn_m(c, 0, 1, 0x89, r, mb, idx, 0, disp, false); break;
     }
 }
 
@@ -1046,6 +1093,36 @@ static void lea_fp(jc_t *c, int32_t delta)
         insn_m(c, 0, 1, 0x8D, RFP, RFP, -1, 0, delta, false);
 }
 
+/* A call to a compiled function of this instance. In a module whose code
+ * tail-calls imports or through tables (m->tail_out), the callee may return
+ * with another instance's rbx/r14/r15 (a tail call to another instance
+ * switched them and never returned): those calls save them around. */
+static void call_near(jc_t *c, bool rel, int reg)
+{
+    bool keep = c->m->tail_out;
+    if (keep) {
+        put1(c, 0x53);                   /* push rbx */
+        put1(c, 0x41); put1(c, 0x56);    /* push r14 */
+        put1(c, 0x41); put1(c, 0x57);    /* push r15 */
+        put1(c, 0x41); put1(c, 0x57);    /* push r15 (alignment) */
+    }
+    if (rel) {
+        put1(c, 0xE8);                   /* call rel32, fixed up by the caller */
+        put4(c, 0);
+    } else {
+        insn_r(c, 0, 0, 0xFF, 2, reg);   /* call reg */
+    }
+    uint32_t at = c->len - 4;
+    if (keep) {
+        put1(c, 0x41); put1(c, 0x5F);
+        put1(c, 0x41); put1(c, 0x5F);
+        put1(c, 0x41); put1(c, 0x5E);
+        put1(c, 0x5B);
+    }
+    if (rel)
+        addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, at, c->callee);
+}
+
 /* Call through a wasm_func_t in rax: compiled (same instance or not),
  * interpreted, or host. */
 static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
@@ -1058,7 +1135,7 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     insn_r(c, 0, 1, 0x3B, RDX, RIN);
     uint32_t cross = jcc(c, CC_NE);
     lea_fp(c, sdisp(base));
-    insn_r(c, 0, 0, 0xFF, 2, RCX);   /* call rcx */
+    call_near(c, false, RCX);
     lea_fp(c, -sdisp(base));
     uint32_t done1 = jmp(c);
     /* another instance: switch instance and memory around the call */
@@ -1096,6 +1173,116 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     bind(c, done1);
     bind(c, done2);
     reload_range(c, base, base + nr, true);
+}
+
+/* rax = the function at index elem of table tidx, checked (bounds, null,
+ * type canon) as the interpreter checks it. */
+static void indirect_func(jc_t *c, uint32_t tidx, uint32_t canon, uint32_t elem)
+{
+    ld_g(c, 0, RCX, elem);
+    insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, tables), false);
+    insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(tidx * 8), false);
+#ifndef WASM_NO_SPEC_MASK
+    insn_r(c, 0, 0, 0x33, RDX, RDX);   /* xor edx, edx: the mask's 0 */
+#endif
+    insn_m(c, 0, 0, 0x3B, RCX, RAX, -1, 0, (int32_t)offsetof(wasm_table_t, size), false);
+    trap_jcc(c, CC_AE, WASM_TRAP_OOB_TABLE);
+#ifndef WASM_NO_SPEC_MASK
+    /* masked without a branch: a mispredicted check reads slot 0 */
+    insn_r(c, 0, 0, 0x0F43, RCX, RDX);   /* cmovae ecx, edx */
+#endif
+    insn_m(c, 0, 1, 0x8B, RDX, RAX, -1, 0, (int32_t)offsetof(wasm_table_t, elems), false);
+    insn_m(c, 0, 1, 0x8B, RAX, RDX, RCX, 3, 0, false);
+    insn_r(c, 0, 1, 0x85, RAX, RAX);
+    trap_jcc(c, CC_E, WASM_TRAP_UNINITIALIZED_ELEM);
+    insn_m(c, 0, 0, 0x81, 7, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, canon), false);
+    put4(c, canon);
+    trap_jcc(c, CC_NE, WASM_TRAP_INDIRECT_MISMATCH);
+}
+
+/* ------------------------------------------------------------ tail calls */
+
+/* A tail call replaces the running function: its arguments move down to
+ * fp[0..) (already in their cells; upwards, so each cell is read before it
+ * is written), the function restores its caller's registers and pops its
+ * control record, and jumps to the callee with the caller's return address
+ * on top of the native stack. The callee's entry then does what any entry
+ * does (stack checks, its own control record, a safe point), so a loop of
+ * tail calls runs in constant native, control and value stack, with the
+ * interpreter's traps, backtraces and fuel. */
+static void tail_args(jc_t *c, uint32_t base, uint32_t np)
+{
+    for (uint32_t k = 0; base && k < np; k++) {
+        insn_m(c, 0, 1, 0x8B, RDX, RFP, -1, 0, sdisp(base + k), false);
+        insn_m(c, 0, 1, 0x89, RDX, RFP, -1, 0, sdisp(k), false);
+    }
+}
+
+/* return_call of def `def` of this module (compiled, or its interpreter
+ * thunk, which then runs in place of this function). */
+static void tail_direct(jc_t *c, uint32_t base, uint32_t np, uint32_t def)
+{
+    spill_range(c, base, base + np);
+    tail_args(c, base, np);
+    leave_frame(c);
+    put1(c, 0xE9);   /* jmp rel32 */
+    put4(c, 0);
+    addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, def);
+}
+
+/* return_call through the wasm_func_t in rax. A compiled callee of another
+ * instance gets that instance's rbx/r14 (r15 with explicit checks) and
+ * returns to our caller with them: every caller that expects its own back
+ * saves them (call_near, the cross-instance path of call_func, the entry
+ * trampoline). An interpreted or host callee goes through C
+ * (wasmi_jit_tail_slow). */
+static void tail_func(jc_t *c, uint32_t base, uint32_t np)
+{
+    spill_range(c, base, base + np);
+    insn_m(c, 0, 1, 0x8B, RCX, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, native), false);
+    insn_r(c, 0, 1, 0x85, RCX, RCX);
+    uint32_t slow = jcc(c, CC_E);
+    tail_args(c, base, np);
+    leave_frame(c);
+    insn_m(c, 0, 1, 0x8B, RDX, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, inst), false);
+    insn_r(c, 0, 1, 0x3B, RDX, RIN);
+    uint32_t same = jcc(c, CC_E);
+    mov_rr(c, RIN, RDX);
+    insn_m(c, 0, 1, 0x8B, RDX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, mem), false);
+    if (!c->guard)
+        mov_rr(c, RMO, RDX);   /* (with guard regions r15 is a slot register) */
+    insn_r(c, 0, 0, 0x33, RMB, RMB);
+    insn_r(c, 0, 1, 0x85, RDX, RDX);
+    uint32_t nomem = jcc(c, CC_E);
+    insn_m(c, 0, 1, 0x8B, RMB, RDX, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
+    bind(c, nomem);
+    bind(c, same);
+    insn_r(c, 0, 0, 0xFF, 4, RCX);   /* jmp rcx */
+    bind(c, slow);
+    save_foreign(c);
+    mov_rr(c, RSI, RAX);
+    mov_rr(c, RDI, REX_);
+    mov_rr(c, RDX, RFP);
+    insn_m(c, 0, 1, 0x8D, RCX, RFP, -1, 0, sdisp(c->fn->d->frame_cells), false);
+    mov_rr(c, R8, RIN);
+    mov_ri64(c, R9, base);
+    call_abs(c, (const void *)wasmi_jit_tail_slow);
+    restore_foreign(c);
+    check_trap(c);
+    epilogue(c);   /* the results are in fp[0..) */
+}
+
+/* MEMX (ops.h): loads and stores of another memory than 0 inline, the rest
+ * (size, grow, init, copy, fill) in C. */
+static void memx_op(jc_t *c, uint32_t pc, const uint32_t *ip)
+{
+    uint32_t wop = ip[2], mem = ip[3];
+    if (wop >= 0x28 && wop <= 0x35)
+        load_op(c, mem, OP_I32_LOAD + (wop - 0x28), ip[1], ip[4], ip[7]);
+    else if (wop >= 0x36 && wop <= 0x3E)
+        store_op(c, mem, OP_I32_STORE + (wop - 0x36), ip[4], ip[5], ip[7]);
+    else
+        slowop(c, pc, OP_MEMX);
 }
 
 #include "jit_x64_simd.c"   /* the SIMD emitters */
@@ -1612,12 +1799,12 @@ static bool compile_body(jc_t *c)
         case OP_I32_LOAD8_S: case OP_I32_LOAD8_U: case OP_I32_LOAD16_S: case OP_I32_LOAD16_U:
         case OP_I64_LOAD8_S: case OP_I64_LOAD8_U: case OP_I64_LOAD16_S: case OP_I64_LOAD16_U:
         case OP_I64_LOAD32_S: case OP_I64_LOAD32_U:
-            load_op(c, op, a1, a2, a3);
+            load_op(c, 0, op, a1, a2, a3);
             break;
         case OP_I32_STORE: case OP_I64_STORE: case OP_F32_STORE: case OP_F64_STORE:
         case OP_I32_STORE8: case OP_I32_STORE16: case OP_I64_STORE8: case OP_I64_STORE16:
         case OP_I64_STORE32:
-            store_op(c, op, a1, a2, a3);
+            store_op(c, 0, op, a1, a2, a3);
             break;
         case OP_CALL: {
             uint32_t fidx = a1, base = a2;
@@ -1625,9 +1812,8 @@ static bool compile_body(jc_t *c)
             if (fidx >= m->nfunc_imports) {
                 spill_range(c, base, base + t->pcells);
                 lea_fp(c, sdisp(base));
-                put1(c, 0xE8);
-                put4(c, 0);
-                addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, fidx - m->nfunc_imports);
+                c->callee = fidx - m->nfunc_imports;
+                call_near(c, true, 0);
                 lea_fp(c, -sdisp(base));
                 reload_range(c, base, base + t->rcells, true);
             } else {
@@ -1638,31 +1824,34 @@ static bool compile_body(jc_t *c)
             break;
         }
         case OP_CALL_INDIRECT: {
-            uint32_t tidx = a1, canon = a2, elem = a3, base = ip[4];
-            const wasmi_canon_type_t *ct = &m->rt->canon[canon];
-            ld_g(c, 0, RCX, elem);
-            insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, tables), false);
-            insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(tidx * 8), false);
-#ifndef WASM_NO_SPEC_MASK
-            insn_r(c, 0, 0, 0x33, RDX, RDX);   /* xor edx, edx: the mask's 0 */
-#endif
-            insn_m(c, 0, 0, 0x3B, RCX, RAX, -1, 0, (int32_t)offsetof(wasm_table_t, size), false);
-            trap_jcc(c, CC_AE, WASM_TRAP_OOB_TABLE);
-#ifndef WASM_NO_SPEC_MASK
-            /* masked without a branch: a mispredicted check reads slot 0 */
-            insn_r(c, 0, 0, 0x0F43, RCX, RDX);   /* cmovae ecx, edx */
-#endif
-            insn_m(c, 0, 1, 0x8B, RDX, RAX, -1, 0, (int32_t)offsetof(wasm_table_t, elems), false);
-            insn_m(c, 0, 1, 0x8B, RAX, RDX, RCX, 3, 0, false);
-            insn_r(c, 0, 1, 0x85, RAX, RAX);
-            trap_jcc(c, CC_E, WASM_TRAP_UNINITIALIZED_ELEM);
-            insn_m(c, 0, 0, 0x81, 7, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, canon), false);
-            put4(c, canon);
-            trap_jcc(c, CC_NE, WASM_TRAP_INDIRECT_MISMATCH);
+            uint32_t base = ip[4];
+            const wasmi_canon_type_t *ct = &m->rt->canon[a2];
+            indirect_func(c, a1, a2, a3);
             call_func(c, base, wasmi_types_cells(ct->types, ct->nparams),
                       wasmi_types_cells(ct->types + ct->nparams, ct->nresults));
             break;
         }
+        case OP_RETURN_CALL: {
+            uint32_t fidx = a1, base = a2;
+            uint32_t np = m->types[m->func_type[fidx]].pcells;
+            if (fidx >= m->nfunc_imports) {
+                tail_direct(c, base, np, fidx - m->nfunc_imports);
+            } else {
+                insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
+                insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(fidx * 8), false);
+                tail_func(c, base, np);
+            }
+            break;
+        }
+        case OP_RETURN_CALL_INDIRECT: {
+            const wasmi_canon_type_t *ct = &m->rt->canon[a2];
+            indirect_func(c, a1, a2, a3);
+            tail_func(c, ip[4], wasmi_types_cells(ct->types, ct->nparams));
+            break;
+        }
+        case OP_MEMX:
+            memx_op(c, pc, ip);
+            break;
         case OP_MOV128: case OP_SELECT128: case OP_GLOBAL_GET128: case OP_GLOBAL_SET128:
         case OP_SIMD: case OP_SIMD_M:
             emit_v128_op(c, op, ip);

@@ -173,6 +173,9 @@ struct wasm_module {
     uint8_t *declared_funcs;
 
     void *jit;                /* wasmi_jit_t: the module's machine code, or NULL */
+    /* compile.c: a body tail-calls an import or through a table, so a call
+     * may return with another instance's registers (jit.h) */
+    bool tail_out;
 };
 
 /* ------------------------------------------------------------ decode.c */
