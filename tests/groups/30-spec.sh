@@ -74,6 +74,18 @@ for engine in compiled interp; do
             F=$((F + 1))
         fi
     fi
+    # Tail calls and multiple memories are compiled on every back end: no
+    # function of their proposal files may fall back to the interpreter.
+    if [ $engine = compiled ]; then
+        read -r nc ni < <(cat build/spec/log/tail-call/*.log build/spec/log/multi-memory/*.log |
+            sed -nE 's/.*functions by tier: ([0-9]+) compiled, ([0-9]+) interpreted$/\1 \2/p' |
+            awk '{c += $1; i += $2; n++} END {print (n ? c : "none"), (n ? i : "none")}')
+        echo "spec (compiled): tail-call and multi-memory functions: $nc compiled, $ni interpreted" >&2
+        if [ "$ni" != 0 ] || [ "$nc" = none ] || [ "$nc" -lt 200 ]; then
+            echo "spec (compiled): tail-call/multi-memory functions fell back to the interpreter" >&2
+            F=$((F + 1))
+        fi
+    fi
     echo "spec ($engine): $P passed, $F failed, $S skipped" >&2
     TP=$((TP + P)) TF=$((TF + F)) TS=$((TS + S))
 done

@@ -569,3 +569,143 @@ TEST(multi_memory_ops_and_limits)
     wasm_linker_free(l);
     wasm_runtime_free(rt);
 }
+
+/* The even/odd loop of tail calls with each instance on either tier: both
+ * compiled, both interpreted, and mixed both ways. In every combination a
+ * million tail calls run within 50 frames of call depth (and the native
+ * stack's bound: compiled code traps "stack exhausted" when it runs low),
+ * fuel runs out at the same tail call as on the interpreter, and a trap
+ * after many tail calls names the same single frame. */
+TEST(tail_call_loops_across_tiers)
+{
+    static const uint32_t tiers[4][2] = {
+        {WASM_ENGINE_INTERP, WASM_ENGINE_INTERP}, {WASM_ENGINE_COMPILED, WASM_ENGINE_COMPILED},
+        {WASM_ENGINE_COMPILED, WASM_ENGINE_INTERP}, {WASM_ENGINE_INTERP, WASM_ENGINE_COMPILED}};
+    uint64_t ref_a = 0, ref_b = 0;
+    uint32_t ref_index = 0;
+    for (int k = 0; k < 4; k++) {
+        wasm_config_t cfg = {.max_call_depth = 50};
+        wasm_runtime_t *rt = wasm_runtime_new(&cfg);
+        if (wasm_runtime_set_engine(rt, (wasm_engine_t)WASM_ENGINE_COMPILED) != WASM_ENGINE_COMPILED &&
+            k > 0) {
+            wasm_runtime_free(rt);
+            continue;   /* no compiled tier on this host */
+        }
+        wmod_t m;
+        penv_t a, b;
+        uint64_t r = 7;
+        wasm_runtime_set_engine(rt, (wasm_engine_t)tiers[k][0]);
+        parity_module(&m, true, false);
+        CHECK(penv_open(&a, rt, &m, NULL));
+        wasm_linker_t *l = wasm_linker_new(rt);
+        CHECK(wasm_linker_define_instance(l, "a", 1, a.inst));
+        wasm_runtime_set_engine(rt, (wasm_engine_t)tiers[k][1]);
+        parity_module(&m, false, true);
+        CHECK(penv_open(&b, rt, &m, l));
+        uint32_t nc, ni;
+        wasm_module_tiers(a.mod, &nc, &ni);
+        CHECK_EQ(tiers[k][0] == WASM_ENGINE_COMPILED ? nc : ni, 1);
+        wasm_module_tiers(b.mod, &nc, &ni);
+        CHECK_EQ(tiers[k][1] == WASM_ENGINE_COMPILED ? nc : ni, 1);
+        CHECK_EQ(pcall(&a, "even", (uint64_t[]){1000001}, &r), WASM_OK);
+        CHECK_EQ(r, 0);
+        CHECK_EQ(pcall(&b, "odd", (uint64_t[]){1000000}, &r), WASM_OK);
+        CHECK_EQ(r, 0);
+        /* out of fuel in the middle: each memory holds the last n its
+         * instance saw, the same on every tier */
+        wasm_exec_set_fuel(a.ex, 12345);
+        CHECK_EQ(pcall(&a, "even", (uint64_t[]){1000000}, &r), WASM_TRAP_OUT_OF_FUEL);
+        CHECK_EQ(wasm_exec_fuel(a.ex), 0);
+        wasm_exec_set_fuel(a.ex, UINT64_MAX);
+        uint64_t va, vb;
+        memcpy(&va, wasm_memory_data(wasm_instance_memory(a.inst, 0)), 8);
+        memcpy(&vb, wasm_memory_data(wasm_instance_memory(b.inst, 0)), 8);
+        CHECK(va > 1000000 - 12345 && va < 1000000);
+        CHECK(va - vb == 1 || vb - va == 1);
+        /* a trap after many tail calls: one frame, odd's */
+        wasm_extern_t tab;
+        CHECK(wasm_instance_export(a.inst, "tab", 3, &tab));
+        CHECK(wasm_table_set(tab.u.table, 0, 0));
+        CHECK_EQ(pcall(&b, "odd", (uint64_t[]){5001}, &r), WASM_TRAP_UNINITIALIZED_ELEM);
+        CHECK_EQ(b.trap.nframes, 1);
+        CHECK(b.trap.frames[0].instance == b.inst);
+        if (k == 0) {
+            ref_a = va, ref_b = vb, ref_index = b.trap.frames[0].func_index;
+        } else {
+            CHECK_EQ(va, ref_a);
+            CHECK_EQ(vb, ref_b);
+            CHECK_EQ(b.trap.frames[0].func_index, ref_index);
+        }
+        penv_close(&b);
+        penv_close(&a);
+        wasm_linker_free(l);
+        wasm_runtime_free(rt);
+    }
+}
+
+/* A tail call to another instance leaves that instance's registers (memory,
+ * instance) to whoever the running function returns to: callers in this
+ * instance that called it directly, through a table or through an import
+ * of their own instance must get their own back. Here t() tail-calls
+ * b.get (which reads b's memory) and each caller reads a's memory and a
+ * global after the call. */
+TEST(tail_call_to_another_instance_keeps_callers_instance)
+{
+    for (int tier = WASM_ENGINE_INTERP; tier <= WASM_ENGINE_COMPILED; tier++) {
+        wasm_runtime_t *rt = wasm_runtime_new(NULL);
+        if (wasm_runtime_set_engine(rt, (wasm_engine_t)tier) != (wasm_engine_t)tier) {
+            wasm_runtime_free(rt);
+            continue;
+        }
+        wmod_t m;
+        penv_t a, b;
+        uint64_t r = 0;
+        /* b: get() = 100 + b.mem[0] (5) */
+        wm_init(&m);
+        wm_memory(&m, 1, 0, 0);
+        wm_data(&m, CODE(0, W_I32_CONST, 0, W_END, 1, 5));
+        wm_export(&m, "get", WASM_EXTERN_FUNC,
+                  wm_func(&m, wm_type(&m, "", "i"), "",
+                          CODE(W_I32_CONST, 0, W_I32_LOAD8_U, 0, 0, W_I32_CONST, 0xE4, 0x00, W_I32_ADD,
+                               W_END)));
+        CHECK(penv_open(&b, rt, &m, NULL));
+        wasm_linker_t *l = wasm_linker_new(rt);
+        CHECK(wasm_linker_define_instance(l, "b", 1, b.inst));
+        /* a: mem[0] = 7, global 1000; t() = return_call b.get;
+         * direct() = t() + mem[0] + global; viatable() = call_indirect t + ... */
+        wm_init(&m);
+        uint32_t ti = wm_type(&m, "", "i");
+        uint32_t get = wm_import_func(&m, "b", "get", ti);
+        wm_memory(&m, 1, 0, 0);
+        wm_table(&m, 'r', 1, 0, 0);
+        wm_global(&m, 'i', 0, CODE(W_I32_CONST, 0xE8, 0x07, W_END));
+        wm_data(&m, CODE(0, W_I32_CONST, 0, W_END, 1, 7));
+        uint32_t t = wm_func(&m, ti, "", CODE(W_RETURN_CALL, (uint8_t)get, W_END));
+        wm_elem(&m, CODE(0x00, W_I32_CONST, 0, W_END, 1, (uint8_t)t));
+        wm_export(&m, "direct", WASM_EXTERN_FUNC,
+                  wm_func(&m, ti, "",
+                          CODE(W_CALL, (uint8_t)t, W_I32_CONST, 0, W_I32_LOAD8_U, 0, 0, W_I32_ADD,
+                               W_GGET, 0, W_I32_ADD, W_END)));
+        wm_export(&m, "viatable", WASM_EXTERN_FUNC,
+                  wm_func(&m, ti, "",
+                          CODE(W_I32_CONST, 0, W_CALL_INDIRECT, (uint8_t)ti, 0,
+                               W_I32_CONST, 0, W_I32_LOAD8_U, 0, 0, W_I32_ADD,
+                               W_GGET, 0, W_I32_ADD, W_MEM_SIZE, 0, W_I32_ADD, W_END)));
+        CHECK(penv_open(&a, rt, &m, l));
+        if (tier == WASM_ENGINE_COMPILED) {
+            uint32_t nc, ni;
+            wasm_module_tiers(a.mod, &nc, &ni);
+            CHECK_EQ(ni, 0);
+        }
+        for (int i = 0; i < 3; i++) {
+            CHECK_EQ(pcall(&a, "direct", NULL, &r), WASM_OK);
+            CHECK_EQ(r, 105 + 7 + 1000);
+            CHECK_EQ(pcall(&a, "viatable", NULL, &r), WASM_OK);
+            CHECK_EQ(r, 105 + 7 + 1000 + 1);
+        }
+        penv_close(&a);
+        penv_close(&b);
+        wasm_linker_free(l);
+        wasm_runtime_free(rt);
+    }
+}
