@@ -635,15 +635,22 @@ static void prologue(jc_t *c)
     safepoint(c);
 }
 
-static void epilogue(jc_t *c)
+/* Restores the caller's slot registers and x30, pops the native frame and
+ * the control record. */
+static void leave_frame(jc_t *c)
 {
-    spill_range(c, 0, c->fn->nresults);
     save_regs(c, true);
     ldst(c, LDRX, LR, SP, 0);
     add_imm(c, 1, SP, SP, c->area);
     ctx_ld(c, X16, offsetof(wasm_exec_t, ctl_top));
     add_imm(c, 1, X16, X16, -(int64_t)sizeof(wasmi_ctl_t));
     ctx_st(c, X16, offsetof(wasm_exec_t, ctl_top));
+}
+
+static void epilogue(jc_t *c)
+{
+    spill_range(c, 0, c->fn->nresults);
+    leave_frame(c);
     emit(c, 0xD65F03C0u);   /* ret */
 }
 
@@ -807,11 +814,39 @@ static void fcmp(jc_t *c, bool f64, int kind, uint32_t d, uint32_t a, uint32_t b
 
 /* The access opc of register rt at linear memory [slot a + off], n bytes;
  * traps out of bounds (explicitly, or by the guard region's fault). */
-static void mem_access(jc_t *c, uint32_t opc, int rt, uint32_t a, uint32_t off, uint32_t n)
+static void mem_access_m(jc_t *c, uint32_t mem, uint32_t opc, int rt, uint32_t a, uint32_t off,
+                         uint32_t n)
 {
     /* Only the low 32 bits of the address slot count (uxtw): a host function
      * or an embedder may have left upper bits set in a cell. */
     int idx = lkind(c, a) == JL_GPR ? lgpr(c, a) : gsrc(c, a, X0);
+    if (mem) {
+        /* Another memory than 0: its object from the instance (x2), then
+         * the same checks as memory 0's with its size and base. */
+        ldst(c, LDRX, X2, RIN, (int64_t)offsetof(wasm_instance_t, mems));
+        ldst(c, LDRX, X2, X2, (int64_t)mem * 8);
+        if (!c->guard) {
+            mov_w(c, X16, idx);
+            add_imm(c, 1, X16, X16, off);
+            add_imm(c, 1, X17, X16, n);
+            ldst(c, LDRX, X0, X2, (int64_t)offsetof(wasm_memory_t, size));
+            rrr(c, 1, I_SUBS, XZR, X17, X0);
+            trap_cc(c, CC_HI, WASM_TRAP_OOB_MEMORY);
+            emit(c, 0x9A800000u | XZR << 16 | CC_LS << 12 | X16 << 5 | X16);   /* csel x16, x16, xzr, ls */
+            emit(c, 0xD503229Fu);                                              /* csdb */
+            ldst(c, LDRX, X2, X2, (int64_t)offsetof(wasm_memory_t, base));
+            emit(c, (opc & ~0x01000000u) | 0x00206800u | X16 << 16 | X2 << 5 | (uint32_t)rt);
+            return;
+        }
+        ldst(c, LDRX, X2, X2, (int64_t)offsetof(wasm_memory_t, base));
+        if (off == 0) {
+            ldst_uxtw(c, opc, rt, X2, idx);
+        } else {
+            emit(c, 0x8B204000u | (uint32_t)idx << 16 | X2 << 5 | X16);   /* add x16, x2, w, uxtw */
+            ldst(c, opc, rt, X16, off);
+        }
+        return;
+    }
     if (!c->guard) {
         /* explicit check: x16 = index + off; x16 + n > size -> trap; then
          * x16 is masked to 0 unless in bounds, without a branch (csel, and
@@ -839,7 +874,23 @@ static void mem_access(jc_t *c, uint32_t opc, int rt, uint32_t a, uint32_t off, 
     }
 }
 
-static void load_op(jc_t *c, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
+/* An access to memory 0 (base in x21, object in x22). */
+static void mem_access(jc_t *c, uint32_t opc, int rt, uint32_t a, uint32_t off, uint32_t n)
+{
+    mem_access_m(c, 0, opc, rt, a, off, n);
+}
+
+/* An access to memory mem. */
+static void mem_access_any(jc_t *c, uint32_t mem, uint32_t opc, int rt, uint32_t a, uint32_t off,
+                           uint32_t n)
+{
+    if (mem)
+        mem_access_m(c, mem, opc, rt, a, off, n);
+    else
+        mem_access(c, opc, rt, a, off, n);
+}
+
+static void load_op(jc_t *c, uint32_t mem, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
 {
     static const struct { uint8_t n; uint32_t opc; } L[] = {
         [OP_I32_LOAD - OP_I32_LOAD] = {4, LDRW}, [OP_I64_LOAD - OP_I32_LOAD] = {8, LDRX},
@@ -852,25 +903,25 @@ static void load_op(jc_t *c, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
     };
     uint32_t k = op - OP_I32_LOAD;
     if ((op == OP_F32_LOAD || op == OP_F64_LOAD) && lkind(c, d) == JL_XMM) {
-        mem_access(c, op == OP_F32_LOAD ? LDRS : LDRD, lvr(c, d), a, off, L[k].n);
+        mem_access_any(c, mem, op == OP_F32_LOAD ? LDRS : LDRD, lvr(c, d), a, off, L[k].n);
         return;
     }
     int r = gdst(c, d, X1);
-    mem_access(c, L[k].opc, r, a, off, L[k].n);
+    mem_access_any(c, mem, L[k].opc, r, a, off, L[k].n);
     gput(c, d, r);
 }
 
-static void store_op(jc_t *c, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
+static void store_op(jc_t *c, uint32_t mem, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
 {
     static const uint8_t N[] = {4, 8, 4, 8, 1, 2, 1, 2, 4};
     static const uint32_t S[] = {STRW, STRX, STRW, STRX, STRB, STRH, STRB, STRH, STRW};
     uint32_t k = op - OP_I32_STORE;
     if ((op == OP_F32_STORE || op == OP_F64_STORE) && lkind(c, v) == JL_XMM) {
-        mem_access(c, op == OP_F32_STORE ? STRS : STRD, lvr(c, v), a, off, N[k]);
+        mem_access_any(c, mem, op == OP_F32_STORE ? STRS : STRD, lvr(c, v), a, off, N[k]);
         return;
     }
     int r = gsrc(c, v, X1);
-    mem_access(c, S[k], r, a, off, N[k]);
+    mem_access_any(c, mem, S[k], r, a, off, N[k]);
 }
 
 /* ------------------------------------------------------------ calls */
@@ -902,6 +953,29 @@ static void load_instance(jc_t *c, int inst)
     bind(c, nomem);
 }
 
+/* A call to a compiled function of this instance (bl to def `callee`, or
+ * blr reg). In a module whose code tail-calls imports or through tables
+ * (m->tail_out) the callee may return with another instance's x21-x23 (a
+ * tail call to another instance switched them): those calls save them. */
+static void call_near(jc_t *c, bool rel, int reg, uint32_t callee)
+{
+    bool keep = c->m->tail_out;
+    if (keep) {
+        emit(c, 0xA9BF5BF5u);             /* stp x21, x22, [sp, #-16]! */
+        emit(c, 0xA9BF7FF7u);             /* stp x23, xzr, [sp, #-16]! */
+    }
+    if (rel) {
+        emit(c, 0x94000000u);             /* bl */
+        addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, callee);
+    } else {
+        emit(c, 0xD63F0000u | (uint32_t)reg << 5);   /* blr reg */
+    }
+    if (keep) {
+        emit(c, 0xF84107F7u);             /* ldr x23, [sp], #16 */
+        emit(c, 0xA8C15BF5u);             /* ldp x21, x22, [sp], #16 */
+    }
+}
+
 /* Call through a wasm_func_t in x0: compiled (same instance or not),
  * interpreted, or host. */
 static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
@@ -913,7 +987,7 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     rrr(c, 1, I_SUBS, XZR, X2, RIN);
     uint32_t cross = b_cc(c, CC_NE);
     add_imm(c, 1, RFP, RFP, sdisp(base));
-    emit(c, 0xD63F0000u | X1 << 5);   /* blr x1 */
+    call_near(c, false, X1, 0);
     add_imm(c, 1, RFP, RFP, -sdisp(base));
     uint32_t done1 = b_(c);
     /* another instance: switch instance and memory around the call */
@@ -943,6 +1017,97 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     bind(c, done1);
     bind(c, done2);
     reload_range(c, base, base + nr);
+}
+
+/* x0 = the function at index elem of table tidx, checked (bounds, null,
+ * type canon) as the interpreter checks it. */
+static void indirect_func(jc_t *c, uint32_t tidx, uint32_t canon, uint32_t elem)
+{
+    int re = gsrc(c, elem, X1);
+    ldst(c, LDRX, X0, RIN, (int64_t)offsetof(wasm_instance_t, tables));
+    ldst(c, LDRX, X0, X0, (int64_t)tidx * 8);
+    ldst(c, LDRW, X2, X0, (int64_t)offsetof(wasm_table_t, size));
+    rrr(c, 0, I_SUBS, XZR, re, X2);
+    trap_cc(c, CC_HS, WASM_TRAP_OOB_TABLE);
+    /* against speculation: the index is 0 unless in bounds */
+    emit(c, 0x1A800000u | XZR << 16 | CC_LO << 12 | (uint32_t)re << 5 | X1);   /* csel w1, w, wzr, lo */
+    emit(c, 0xD503229Fu);                                                    /* csdb */
+    ldst(c, LDRX, X2, X0, (int64_t)offsetof(wasm_table_t, elems));
+    /* ldr x0, [x2, w1, uxtw #3] */
+    emit(c, 0xF8605800u | X1 << 16 | X2 << 5 | X0);
+    far_fix(c, cbz(c, 1, X0, false), WASM_TRAP_UNINITIALIZED_ELEM);
+    ldst(c, LDRW, X2, X0, (int64_t)offsetof(wasm_func_t, canon));
+    cmp_imm(c, 0, X2, canon);
+    trap_cc(c, CC_NE, WASM_TRAP_INDIRECT_MISMATCH);
+}
+
+/* ------------------------------------------------------------ tail calls */
+
+/* As on x86_64 (jit_x64.c, tail calls): the arguments move down to fp[0..)
+ * (upwards), the function leaves its frame and control record, and branches
+ * to the callee with the caller's x30. */
+static void tail_args(jc_t *c, uint32_t base, uint32_t np)
+{
+    for (uint32_t k = 0; base && k < np; k++) {
+        ldst(c, LDRX, X16, RFP, sdisp(base + k));
+        ldst(c, STRX, X16, RFP, sdisp(k));
+    }
+}
+
+/* return_call of def `def` of this module (compiled, or its thunk). */
+static void tail_direct(jc_t *c, uint32_t base, uint32_t np, uint32_t def)
+{
+    spill_range(c, base, base + np);
+    tail_args(c, base, np);
+    leave_frame(c);
+    emit(c, 0x14000000u);   /* b */
+    addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, def);
+}
+
+/* return_call through the wasm_func_t in x0: a compiled callee of another
+ * instance gets that instance's x21-x23, which every caller expecting its
+ * own saves (call_near, call_func's cross path, the trampoline); an
+ * interpreted or host callee goes through C (wasmi_jit_tail_slow). */
+static void tail_func(jc_t *c, uint32_t base, uint32_t np)
+{
+    spill_range(c, base, base + np);
+    ldst(c, LDRX, X1, X0, (int64_t)offsetof(wasm_func_t, native));
+    uint32_t slow = cbz(c, 1, X1, false);
+    tail_args(c, base, np);
+    leave_frame(c);
+    ldst(c, LDRX, X2, X0, (int64_t)offsetof(wasm_func_t, inst));
+    rrr(c, 1, I_SUBS, XZR, X2, RIN);
+    uint32_t same = b_cc(c, CC_EQ);
+    load_instance(c, X2);
+    bind(c, same);
+    emit(c, 0xD61F0000u | X1 << 5);   /* br x1 */
+    bind(c, slow);
+    spill_all(c);
+    save_foreign(c);
+    mov_rr(c, X1, X0);
+    mov_rr(c, X0, REX_);
+    mov_rr(c, X2, RFP);
+    add_imm(c, 1, 3, RFP, sdisp(c->fn->d->frame_cells));
+    mov_rr(c, 4, RIN);
+    mov_imm(c, 5, base, 1);
+    call_abs(c, (const void *)wasmi_jit_tail_slow);
+    restore_foreign(c);
+    check_trap(c);
+    reload_range(c, 0, c->fn->nresults);   /* the results, in fp[0..) */
+    epilogue(c);
+}
+
+/* MEMX (ops.h): loads and stores of another memory than 0 inline, the rest
+ * (size, grow, init, copy, fill) in C. */
+static void memx_op(jc_t *c, uint32_t pc, const uint32_t *ip)
+{
+    uint32_t wop = ip[2], mem = ip[3];
+    if (wop >= 0x28 && wop <= 0x35)
+        load_op(c, mem, OP_I32_LOAD + (wop - 0x28), ip[1], ip[4], ip[7]);
+    else if (wop >= 0x36 && wop <= 0x3E)
+        store_op(c, mem, OP_I32_STORE + (wop - 0x36), ip[4], ip[5], ip[7]);
+    else
+        slowop(c, pc, OP_MEMX);
 }
 
 /* ------------------------------------------------------------ one function */
@@ -1382,12 +1547,12 @@ static bool compile_fn(jc_t *c)
         case OP_I32_LOAD8_S: case OP_I32_LOAD8_U: case OP_I32_LOAD16_S: case OP_I32_LOAD16_U:
         case OP_I64_LOAD8_S: case OP_I64_LOAD8_U: case OP_I64_LOAD16_S: case OP_I64_LOAD16_U:
         case OP_I64_LOAD32_S: case OP_I64_LOAD32_U:
-            load_op(c, op, a1, a2, a3);
+            load_op(c, 0, op, a1, a2, a3);
             break;
         case OP_I32_STORE: case OP_I64_STORE: case OP_F32_STORE: case OP_F64_STORE:
         case OP_I32_STORE8: case OP_I32_STORE16: case OP_I64_STORE8: case OP_I64_STORE16:
         case OP_I64_STORE32:
-            store_op(c, op, a1, a2, a3);
+            store_op(c, 0, op, a1, a2, a3);
             break;
         case OP_CALL: {
             uint32_t fidx = a1, base = a2;
@@ -1395,8 +1560,7 @@ static bool compile_fn(jc_t *c)
             if (fidx >= m->nfunc_imports) {
                 spill_range(c, base, base + t->pcells);
                 add_imm(c, 1, RFP, RFP, sdisp(base));
-                emit(c, 0x94000000u);   /* bl */
-                addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, fidx - m->nfunc_imports);
+                call_near(c, true, 0, fidx - m->nfunc_imports);
                 add_imm(c, 1, RFP, RFP, -sdisp(base));
                 reload_range(c, base, base + t->rcells);
             } else {
@@ -1407,28 +1571,32 @@ static bool compile_fn(jc_t *c)
             break;
         }
         case OP_CALL_INDIRECT: {
-            uint32_t tidx = a1, canon = a2, elem = a3, base = ip[4];
-            const wasmi_canon_type_t *ct = &m->rt->canon[canon];
-            int re = gsrc(c, elem, X1);
-            ldst(c, LDRX, X0, RIN, (int64_t)offsetof(wasm_instance_t, tables));
-            ldst(c, LDRX, X0, X0, (int64_t)tidx * 8);
-            ldst(c, LDRW, X2, X0, (int64_t)offsetof(wasm_table_t, size));
-            rrr(c, 0, I_SUBS, XZR, re, X2);
-            trap_cc(c, CC_HS, WASM_TRAP_OOB_TABLE);
-            /* against speculation: the index is 0 unless in bounds */
-            emit(c, 0x1A800000u | XZR << 16 | CC_LO << 12 | (uint32_t)re << 5 | X1);   /* csel w1, w, wzr, lo */
-            emit(c, 0xD503229Fu);                                                    /* csdb */
-            ldst(c, LDRX, X2, X0, (int64_t)offsetof(wasm_table_t, elems));
-            /* ldr x0, [x2, w1, uxtw #3] */
-            emit(c, 0xF8605800u | X1 << 16 | X2 << 5 | X0);
-            far_fix(c, cbz(c, 1, X0, false), WASM_TRAP_UNINITIALIZED_ELEM);
-            ldst(c, LDRW, X2, X0, (int64_t)offsetof(wasm_func_t, canon));
-            cmp_imm(c, 0, X2, canon);
-            trap_cc(c, CC_NE, WASM_TRAP_INDIRECT_MISMATCH);
-            call_func(c, base, wasmi_types_cells(ct->types, ct->nparams),
+            const wasmi_canon_type_t *ct = &m->rt->canon[a2];
+            indirect_func(c, a1, a2, a3);
+            call_func(c, ip[4], wasmi_types_cells(ct->types, ct->nparams),
                       wasmi_types_cells(ct->types + ct->nparams, ct->nresults));
             break;
         }
+        case OP_RETURN_CALL: {
+            uint32_t np = m->types[m->func_type[a1]].pcells;
+            if (a1 >= m->nfunc_imports) {
+                tail_direct(c, a2, np, a1 - m->nfunc_imports);
+            } else {
+                ldst(c, LDRX, X0, RIN, (int64_t)offsetof(wasm_instance_t, funcs));
+                ldst(c, LDRX, X0, X0, (int64_t)a1 * 8);
+                tail_func(c, a2, np);
+            }
+            break;
+        }
+        case OP_RETURN_CALL_INDIRECT: {
+            const wasmi_canon_type_t *ct = &m->rt->canon[a2];
+            indirect_func(c, a1, a2, a3);
+            tail_func(c, ip[4], wasmi_types_cells(ct->types, ct->nparams));
+            break;
+        }
+        case OP_MEMX:
+            memx_op(c, pc, ip);
+            break;
         default:
             return false;   /* an op this back end does not know: interpret the function */
         }
