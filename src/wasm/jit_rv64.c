@@ -524,15 +524,22 @@ static void prologue(jc_t *c)
     safepoint(c);
 }
 
-static void epilogue(jc_t *c)
+/* Restores the caller's slot registers and ra, pops the native frame and
+ * the control record. */
+static void leave_frame(jc_t *c)
 {
-    spill_range(c, 0, c->fn->nresults);
     save_regs(c, true);
     ldx(c, RA, SP, 0);
     addi(c, SP, SP, (int32_t)c->area);
     ctx_ld(c, T0, offsetof(wasm_exec_t, ctl_top));
     addi(c, T0, T0, -(int32_t)sizeof(wasmi_ctl_t));
     ctx_st(c, T0, offsetof(wasm_exec_t, ctl_top));
+}
+
+static void epilogue(jc_t *c)
+{
+    spill_range(c, 0, c->fn->nresults);
+    leave_frame(c);
     i_(c, 0x67, 0, ZERO, RA, 0);   /* ret */
 }
 
@@ -730,10 +737,39 @@ static void fcmp(jc_t *c, bool f64, int kind, uint32_t d, uint32_t a, uint32_t b
 
 /* The address of linear memory [slot a + off] of an n-byte access, as
  * base register + 12-bit displacement; traps out of bounds. */
-static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp)
+static int mem_addr_m(jc_t *c, uint32_t mem, uint32_t a, uint32_t off, uint32_t n, int32_t *disp)
 {
     int idx = gsrc(c, a, T0);
     zext32(c, T0, idx);   /* only the low 32 bits count */
+    if (mem) {
+        /* Another memory than 0: its object from the instance (a0), then
+         * the same checks as memory 0's with its size and base. */
+        ldx(c, A0, RIN, (int64_t)offsetof(wasm_instance_t, mems));
+        ldx(c, A0, A0, (int64_t)mem * 8);
+        if (!c->guard) {
+            addi_any(c, T0, T0, off);
+            addi(c, T1, T0, (int32_t)n);
+            ldx(c, T2, A0, (int64_t)offsetof(wasm_memory_t, size));
+            trap_if(c, B_LTU, T2, T1, WASM_TRAP_OOB_MEMORY);
+            r_(c, OP, 3, 0, T1, T2, T1);    /* sltu t1, size, end: 1 out of bounds */
+            addi(c, T1, T1, -1);            /* 0 out of bounds, else all ones */
+            r_(c, OP, 7, 0, T0, T0, T1);
+            ldx(c, T2, A0, (int64_t)offsetof(wasm_memory_t, base));
+            r_(c, OP, 0, 0, T0, T0, T2);
+            *disp = 0;
+            return T0;
+        }
+        ldx(c, A0, A0, (int64_t)offsetof(wasm_memory_t, base));
+        r_(c, OP, 0, 0, T0, T0, A0);
+        if (fits12(off)) {
+            *disp = (int32_t)off;
+        } else {
+            li(c, T1, off);
+            r_(c, OP, 0, 0, T0, T0, T1);
+            *disp = 0;
+        }
+        return T0;
+    }
     if (!c->guard) {
         /* explicit check: t0 = index + off; t0 + n > size -> trap; then t0
          * is masked to 0 unless in bounds, without a branch, so that a
@@ -763,7 +799,18 @@ static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp
     return T0;
 }
 
-static void load_op(jc_t *c, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
+/* An access to memory 0 (base in s3, object in s4). */
+static int mem_addr(jc_t *c, uint32_t a, uint32_t off, uint32_t n, int32_t *disp)
+{
+    return mem_addr_m(c, 0, a, off, n, disp);
+}
+
+static int mem_addr_any(jc_t *c, uint32_t mem, uint32_t a, uint32_t off, uint32_t n, int32_t *disp)
+{
+    return mem ? mem_addr_m(c, mem, a, off, n, disp) : mem_addr(c, a, off, n, disp);
+}
+
+static void load_op(jc_t *c, uint32_t mem, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
 {
     static const struct { uint8_t n, f3; } L[] = {
         [OP_I32_LOAD - OP_I32_LOAD] = {4, 6}, [OP_I64_LOAD - OP_I32_LOAD] = {8, 3},
@@ -776,7 +823,7 @@ static void load_op(jc_t *c, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
     };
     uint32_t k = op - OP_I32_LOAD;
     int32_t disp;
-    int base = mem_addr(c, a, off, L[k].n, &disp);
+    int base = mem_addr_any(c, mem, a, off, L[k].n, &disp);
     int r = gdst(c, d, T1);
     i_(c, LOAD, L[k].f3, r, base, disp);
     /* i32 loads that sign-extend: back to the canonical zero-extended form */
@@ -785,14 +832,14 @@ static void load_op(jc_t *c, uint32_t op, uint32_t d, uint32_t a, uint32_t off)
     gput(c, d, r);
 }
 
-static void store_op(jc_t *c, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
+static void store_op(jc_t *c, uint32_t mem, uint32_t op, uint32_t a, uint32_t v, uint32_t off)
 {
     static const uint8_t N[] = {4, 8, 4, 8, 1, 2, 1, 2, 4};
     static const uint8_t F3[] = {2, 3, 2, 3, 0, 1, 0, 1, 2};
     uint32_t k = op - OP_I32_STORE;
     int rv = gsrc(c, v, A1);
     int32_t disp;
-    int base = mem_addr(c, a, off, N[k], &disp);
+    int base = mem_addr_any(c, mem, a, off, N[k], &disp);
     s_(c, STORE, F3[k], base, rv, disp);
 }
 
@@ -824,6 +871,35 @@ static void load_instance(jc_t *c, int inst)
     link(c, nomem, c->len);
 }
 
+/* A call to a compiled function of this instance (auipc + jalr to def
+ * `callee`, or jalr through reg). In a module whose code tail-calls imports
+ * or through tables (m->tail_out) the callee may return with another
+ * instance's s3-s5 (a tail call to another instance switched them): those
+ * calls save them. */
+static void call_near(jc_t *c, bool rel, int reg, uint32_t callee)
+{
+    bool keep = c->m->tail_out;
+    if (keep) {
+        addi(c, SP, SP, -32);
+        stx(c, RMB, SP, 0);
+        stx(c, RMO, SP, 8);
+        stx(c, RIN, SP, 16);
+    }
+    if (rel) {
+        emit(c, (uint32_t)RA << 7 | 0x17);            /* auipc ra, 0 */
+        i_(c, 0x67, 0, RA, RA, 0);                    /* jalr ra, 0(ra) */
+        addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 8, callee);
+    } else {
+        i_(c, 0x67, 0, RA, reg, 0);                   /* jalr ra, 0(reg) */
+    }
+    if (keep) {
+        ldx(c, RMB, SP, 0);
+        ldx(c, RMO, SP, 8);
+        ldx(c, RIN, SP, 16);
+        addi(c, SP, SP, 32);
+    }
+}
+
 /* Call through a wasm_func_t in a0. */
 static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
 {
@@ -833,7 +909,7 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     ldx(c, T2, A0, (int64_t)offsetof(wasm_func_t, inst));
     uint32_t cross = bcc(c, B_NE, T2, RIN);
     addi_any(c, RFP, RFP, sdisp(base));
-    i_(c, 0x67, 0, RA, A1, 0);   /* jalr ra, 0(a1) */
+    call_near(c, false, A1, 0);
     addi_any(c, RFP, RFP, -sdisp(base));
     uint32_t done1 = jal_(c, ZERO);
     bind(c, cross);
@@ -865,6 +941,99 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     bind(c, done1);
     bind(c, done2);
     reload_range(c, base, base + nr);
+}
+
+/* a0 = the function at index elem of table tidx, checked (bounds, null,
+ * type canon) as the interpreter checks it. */
+static void indirect_func(jc_t *c, uint32_t tidx, uint32_t canon, uint32_t elem)
+{
+    int re = gsrc(c, elem, T1);
+    zext32(c, T1, re);
+    ldx(c, A0, RIN, (int64_t)offsetof(wasm_instance_t, tables));
+    ldx(c, A0, A0, (int64_t)tidx * 8);
+    ldw(c, T2, A0, (int64_t)offsetof(wasm_table_t, size));
+    trap_if(c, B_GEU, T1, T2, WASM_TRAP_OOB_TABLE);
+    /* against speculation: the index is 0 unless in bounds */
+    r_(c, OP, 3, 0, A1, T1, T2);    /* sltu: 1 in bounds */
+    r_(c, OP, 0, 0x20, A1, ZERO, A1);
+    r_(c, OP, 7, 0, T1, T1, A1);
+    ldx(c, T2, A0, (int64_t)offsetof(wasm_table_t, elems));
+    slli(c, T1, T1, 3);
+    r_(c, OP, 0, 0, T2, T2, T1);
+    ldx(c, A0, T2, 0);
+    trap_if(c, B_EQ, A0, ZERO, WASM_TRAP_UNINITIALIZED_ELEM);
+    ldw(c, T2, A0, (int64_t)offsetof(wasm_func_t, canon));
+    li(c, T1, canon);
+    trap_if(c, B_NE, T2, T1, WASM_TRAP_INDIRECT_MISMATCH);
+}
+
+/* ------------------------------------------------------------ tail calls */
+
+/* As on x86_64 (jit_x64.c, tail calls): the arguments move down to fp[0..)
+ * (upwards), the function leaves its frame and control record, and jumps
+ * to the callee with the caller's ra. */
+static void tail_args(jc_t *c, uint32_t base, uint32_t np)
+{
+    for (uint32_t k = 0; base && k < np; k++) {
+        ldx(c, T0, RFP, sdisp(base + k));
+        stx(c, T0, RFP, sdisp(k));
+    }
+}
+
+/* return_call of def `def` of this module (compiled, or its thunk). */
+static void tail_direct(jc_t *c, uint32_t base, uint32_t np, uint32_t def)
+{
+    spill_range(c, base, base + np);
+    tail_args(c, base, np);
+    leave_frame(c);
+    emit(c, (uint32_t)T6 << 7 | 0x17);   /* auipc t6, 0 */
+    i_(c, 0x67, 0, ZERO, T6, 0);         /* jalr zero, 0(t6) */
+    addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 8, def);
+}
+
+/* return_call through the wasm_func_t in a0: a compiled callee of another
+ * instance gets that instance's s3-s5, which every caller expecting its own
+ * saves (call_near, call_func's cross path, the trampoline); an interpreted
+ * or host callee goes through C (wasmi_jit_tail_slow). */
+static void tail_func(jc_t *c, uint32_t base, uint32_t np)
+{
+    spill_range(c, base, base + np);
+    ldx(c, A1, A0, (int64_t)offsetof(wasm_func_t, native));
+    uint32_t slow = bcc(c, B_EQ, A1, ZERO);
+    tail_args(c, base, np);
+    leave_frame(c);
+    ldx(c, T2, A0, (int64_t)offsetof(wasm_func_t, inst));
+    uint32_t same = bcc(c, B_EQ, T2, RIN);
+    load_instance(c, T2);
+    bind(c, same);
+    i_(c, 0x67, 0, ZERO, A1, 0);   /* jalr zero, 0(a1) */
+    bind(c, slow);
+    spill_all(c);
+    save_foreign(c);
+    mv(c, A1, A0);
+    mv(c, A0, REX_);
+    mv(c, 12, RFP);
+    addi_any(c, 13, RFP, sdisp(c->fn->d->frame_cells));
+    mv(c, 14, RIN);
+    li(c, 15, base);
+    call_abs(c, (const void *)wasmi_jit_tail_slow);
+    restore_foreign(c);
+    check_trap(c);
+    reload_range(c, 0, c->fn->nresults);   /* the results, in fp[0..) */
+    epilogue(c);
+}
+
+/* MEMX (ops.h): loads and stores of another memory than 0 inline, the rest
+ * (size, grow, init, copy, fill) in C. */
+static void memx_op(jc_t *c, uint32_t pc, const uint32_t *ip)
+{
+    uint32_t wop = ip[2], mem = ip[3];
+    if (wop >= 0x28 && wop <= 0x35)
+        load_op(c, mem, OP_I32_LOAD + (wop - 0x28), ip[1], ip[4], ip[7]);
+    else if (wop >= 0x36 && wop <= 0x3E)
+        store_op(c, mem, OP_I32_STORE + (wop - 0x36), ip[4], ip[5], ip[7]);
+    else
+        slowop(c, pc, OP_MEMX);
 }
 
 /* ------------------------------------------------------------ one function */
@@ -1291,12 +1460,12 @@ static bool compile_fn(jc_t *c)
         case OP_I32_LOAD8_S: case OP_I32_LOAD8_U: case OP_I32_LOAD16_S: case OP_I32_LOAD16_U:
         case OP_I64_LOAD8_S: case OP_I64_LOAD8_U: case OP_I64_LOAD16_S: case OP_I64_LOAD16_U:
         case OP_I64_LOAD32_S: case OP_I64_LOAD32_U:
-            load_op(c, op, a1, a2, a3);
+            load_op(c, 0, op, a1, a2, a3);
             break;
         case OP_I32_STORE: case OP_I64_STORE: case OP_F32_STORE: case OP_F64_STORE:
         case OP_I32_STORE8: case OP_I32_STORE16: case OP_I64_STORE8: case OP_I64_STORE16:
         case OP_I64_STORE32:
-            store_op(c, op, a1, a2, a3);
+            store_op(c, 0, op, a1, a2, a3);
             break;
         case OP_CALL: {
             uint32_t fidx = a1, base = a2;
@@ -1304,9 +1473,7 @@ static bool compile_fn(jc_t *c)
             if (fidx >= m->nfunc_imports) {
                 spill_range(c, base, base + t->pcells);
                 addi_any(c, RFP, RFP, sdisp(base));
-                emit(c, (uint32_t)RA << 7 | 0x17);            /* auipc ra, 0 */
-                i_(c, 0x67, 0, RA, RA, 0);                    /* jalr ra, 0(ra) */
-                addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 8, fidx - m->nfunc_imports);
+                call_near(c, true, 0, fidx - m->nfunc_imports);
                 addi_any(c, RFP, RFP, -sdisp(base));
                 reload_range(c, base, base + t->rcells);
             } else {
@@ -1317,30 +1484,32 @@ static bool compile_fn(jc_t *c)
             break;
         }
         case OP_CALL_INDIRECT: {
-            uint32_t tidx = a1, canon = a2, elem = a3, base = ip[4];
-            const wasmi_canon_type_t *ct = &m->rt->canon[canon];
-            int re = gsrc(c, elem, T1);
-            zext32(c, T1, re);
-            ldx(c, A0, RIN, (int64_t)offsetof(wasm_instance_t, tables));
-            ldx(c, A0, A0, (int64_t)tidx * 8);
-            ldw(c, T2, A0, (int64_t)offsetof(wasm_table_t, size));
-            trap_if(c, B_GEU, T1, T2, WASM_TRAP_OOB_TABLE);
-            /* against speculation: the index is 0 unless in bounds */
-            r_(c, OP, 3, 0, A1, T1, T2);    /* sltu: 1 in bounds */
-            r_(c, OP, 0, 0x20, A1, ZERO, A1);
-            r_(c, OP, 7, 0, T1, T1, A1);
-            ldx(c, T2, A0, (int64_t)offsetof(wasm_table_t, elems));
-            slli(c, T1, T1, 3);
-            r_(c, OP, 0, 0, T2, T2, T1);
-            ldx(c, A0, T2, 0);
-            trap_if(c, B_EQ, A0, ZERO, WASM_TRAP_UNINITIALIZED_ELEM);
-            ldw(c, T2, A0, (int64_t)offsetof(wasm_func_t, canon));
-            li(c, T1, canon);
-            trap_if(c, B_NE, T2, T1, WASM_TRAP_INDIRECT_MISMATCH);
-            call_func(c, base, wasmi_types_cells(ct->types, ct->nparams),
+            const wasmi_canon_type_t *ct = &m->rt->canon[a2];
+            indirect_func(c, a1, a2, a3);
+            call_func(c, ip[4], wasmi_types_cells(ct->types, ct->nparams),
                       wasmi_types_cells(ct->types + ct->nparams, ct->nresults));
             break;
         }
+        case OP_RETURN_CALL: {
+            uint32_t np = m->types[m->func_type[a1]].pcells;
+            if (a1 >= m->nfunc_imports) {
+                tail_direct(c, a2, np, a1 - m->nfunc_imports);
+            } else {
+                ldx(c, A0, RIN, (int64_t)offsetof(wasm_instance_t, funcs));
+                ldx(c, A0, A0, (int64_t)a1 * 8);
+                tail_func(c, a2, np);
+            }
+            break;
+        }
+        case OP_RETURN_CALL_INDIRECT: {
+            const wasmi_canon_type_t *ct = &m->rt->canon[a2];
+            indirect_func(c, a1, a2, a3);
+            tail_func(c, ip[4], wasmi_types_cells(ct->types, ct->nparams));
+            break;
+        }
+        case OP_MEMX:
+            memx_op(c, pc, ip);
+            break;
         default:
             return false;
         }

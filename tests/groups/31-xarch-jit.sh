@@ -7,7 +7,8 @@
 #      fuel, interrupts from another thread, stack exhaustion, host calls);
 #      optimised, there are no sanitizer runtimes for the targets here
 #   2. the whole spec suite (core + proposals) on the compiled tier with
-#      explicit bounds checks, pinned as in 30-spec
+#      explicit bounds checks, pinned as in 30-spec; no function of the
+#      tail-call and multi-memory files may be left interpreted
 #   3. the suite's memory-access files again with guard regions (an access
 #      past the memory faults; the SIGSEGV handler resumes at the trap stub)
 #   4. the differential fuzzer: modules with explicit checks, and fewer with
@@ -54,6 +55,15 @@ for arch in aarch64 riscv64; do
             good=0
         fi
     done
+    # tail calls and multiple memories compiled: no function of their files interpreted
+    read -r nc ni < <(cat build/spec/log/tail-call/*.log build/spec/log/multi-memory/*.log |
+        sed -nE 's/.*functions by tier: ([0-9]+) compiled, ([0-9]+) interpreted$/\1 \2/p' |
+        awk '{c += $1; i += $2; n++} END {print (n ? c : "none"), (n ? i : "none")}')
+    echo "$arch: tail-call and multi-memory functions: $nc compiled, $ni interpreted"
+    if [ "$ni" != 0 ] || [ "$nc" = none ] || [ "$nc" -lt 200 ]; then
+        echo "xarch-jit: $arch: tail-call/multi-memory functions fell back to the interpreter" >&2
+        good=0
+    fi
     [ $good = 1 ] && ok || bad "$arch: spec suite (explicit bounds) failed"
 
     # 3. memory accesses with guard regions
