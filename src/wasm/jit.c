@@ -309,6 +309,12 @@ bool wasmi_jit_alloc_slots(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
             use(w, n, ip[1], false, wt);
         } else if (op == OP_BR_TABLE) {
             use(w, n, ip[1], false, wt);
+        } else if (op == OP_MEMX && ip[2] >= 0x28 && ip[2] <= 0x35) {   /* other memories */
+            use(w, n, ip[1], ip[2] == 0x2A || ip[2] == 0x2B, wt);
+            use(w, n, ip[4], false, wt);
+        } else if (op == OP_MEMX && ip[2] >= 0x36 && ip[2] <= 0x3E) {
+            use(w, n, ip[4], false, wt);
+            use(w, n, ip[5], ip[2] == 0x38 || ip[2] == 0x39, wt);
         } else if (op == OP_MOV128 || op == OP_GLOBAL_GET128 || op == OP_GLOBAL_SET128) {
             pin128(pin, n, ip[1]);
             if (op == OP_MOV128)

@@ -820,32 +820,15 @@ static void mem_access_m(jc_t *c, uint32_t mem, uint32_t opc, int rt, uint32_t a
     /* Only the low 32 bits of the address slot count (uxtw): a host function
      * or an embedder may have left upper bits set in a cell. */
     int idx = lkind(c, a) == JL_GPR ? lgpr(c, a) : gsrc(c, a, X0);
+    /* Memory 0's object and base live in x22 and x21; another memory's
+     * object is loaded from the instance into x2 (its size then in x0, its
+     * base in x2), with the same checks. */
+    int obj = RMO, base = RMB, size = X2;
     if (mem) {
-        /* Another memory than 0: its object from the instance (x2), then
-         * the same checks as memory 0's with its size and base. */
         ldst(c, LDRX, X2, RIN, (int64_t)offsetof(wasm_instance_t, mems));
         ldst(c, LDRX, X2, X2, (int64_t)mem * 8);
-        if (!c->guard) {
-            mov_w(c, X16, idx);
-            add_imm(c, 1, X16, X16, off);
-            add_imm(c, 1, X17, X16, n);
-            ldst(c, LDRX, X0, X2, (int64_t)offsetof(wasm_memory_t, size));
-            rrr(c, 1, I_SUBS, XZR, X17, X0);
-            trap_cc(c, CC_HI, WASM_TRAP_OOB_MEMORY);
-            emit(c, 0x9A800000u | XZR << 16 | CC_LS << 12 | X16 << 5 | X16);   /* csel x16, x16, xzr, ls */
-            emit(c, 0xD503229Fu);                                              /* csdb */
-            ldst(c, LDRX, X2, X2, (int64_t)offsetof(wasm_memory_t, base));
-            emit(c, (opc & ~0x01000000u) | 0x00206800u | X16 << 16 | X2 << 5 | (uint32_t)rt);
-            return;
-        }
-        ldst(c, LDRX, X2, X2, (int64_t)offsetof(wasm_memory_t, base));
-        if (off == 0) {
-            ldst_uxtw(c, opc, rt, X2, idx);
-        } else {
-            emit(c, 0x8B204000u | (uint32_t)idx << 16 | X2 << 5 | X16);   /* add x16, x2, w, uxtw */
-            ldst(c, opc, rt, X16, off);
-        }
-        return;
+        obj = base = X2;
+        size = X0;
     }
     if (!c->guard) {
         /* explicit check: x16 = index + off; x16 + n > size -> trap; then
@@ -855,21 +838,26 @@ static void mem_access_m(jc_t *c, uint32_t mem, uint32_t opc, int rt, uint32_t a
         mov_w(c, X16, idx);
         add_imm(c, 1, X16, X16, off);
         add_imm(c, 1, X17, X16, n);
-        ldst(c, LDRX, X2, RMO, (int64_t)offsetof(wasm_memory_t, size));
-        rrr(c, 1, I_SUBS, XZR, X17, X2);
+        ldst(c, LDRX, size, obj, (int64_t)offsetof(wasm_memory_t, size));
+        rrr(c, 1, I_SUBS, XZR, X17, size);
         trap_cc(c, CC_HI, WASM_TRAP_OOB_MEMORY);
         emit(c, 0x9A800000u | XZR << 16 | CC_LS << 12 | X16 << 5 | X16);   /* csel x16, x16, xzr, ls */
         emit(c, 0xD503229Fu);                                              /* csdb */
-        emit(c, (opc & ~0x01000000u) | 0x00206800u | X16 << 16 | RMB << 5 | (uint32_t)rt);
+        if (mem)
+            ldst(c, LDRX, X2, X2, (int64_t)offsetof(wasm_memory_t, base));
+        emit(c, (opc & ~0x01000000u) | 0x00206800u | X16 << 16 | (uint32_t)base << 5 |
+                    (uint32_t)rt);
         return;
     }
     /* Guard regions: the reservation covers index + off + n; past the
      * memory's size it is unmapped, and the fault resumes at the region's
      * stub (offset 0). A mispredicted access stays inside the reservation. */
+    if (mem)
+        ldst(c, LDRX, X2, X2, (int64_t)offsetof(wasm_memory_t, base));
     if (off == 0) {
-        ldst_uxtw(c, opc, rt, RMB, idx);
+        ldst_uxtw(c, opc, rt, base, idx);
     } else {
-        emit(c, 0x8B204000u | (uint32_t)idx << 16 | RMB << 5 | X16);   /* add x16, x21, w, uxtw */
+        emit(c, 0x8B204000u | (uint32_t)idx << 16 | (uint32_t)base << 5 | X16);   /* add x16, base, w, uxtw */
         ldst(c, opc, rt, X16, off);
     }
 }

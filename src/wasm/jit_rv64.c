@@ -741,34 +741,16 @@ static int mem_addr_m(jc_t *c, uint32_t mem, uint32_t a, uint32_t off, uint32_t 
 {
     int idx = gsrc(c, a, T0);
     zext32(c, T0, idx);   /* only the low 32 bits count */
+    /* Memory 0's object and base live in s4 and s3; another memory's object
+     * is loaded from the instance into a0 (its base then into t2), with the
+     * same checks (the mask in t1). */
+    int obj = RMO, base = RMB, mask = A0;
     if (mem) {
-        /* Another memory than 0: its object from the instance (a0), then
-         * the same checks as memory 0's with its size and base. */
         ldx(c, A0, RIN, (int64_t)offsetof(wasm_instance_t, mems));
         ldx(c, A0, A0, (int64_t)mem * 8);
-        if (!c->guard) {
-            addi_any(c, T0, T0, off);
-            addi(c, T1, T0, (int32_t)n);
-            ldx(c, T2, A0, (int64_t)offsetof(wasm_memory_t, size));
-            trap_if(c, B_LTU, T2, T1, WASM_TRAP_OOB_MEMORY);
-            r_(c, OP, 3, 0, T1, T2, T1);    /* sltu t1, size, end: 1 out of bounds */
-            addi(c, T1, T1, -1);            /* 0 out of bounds, else all ones */
-            r_(c, OP, 7, 0, T0, T0, T1);
-            ldx(c, T2, A0, (int64_t)offsetof(wasm_memory_t, base));
-            r_(c, OP, 0, 0, T0, T0, T2);
-            *disp = 0;
-            return T0;
-        }
-        ldx(c, A0, A0, (int64_t)offsetof(wasm_memory_t, base));
-        r_(c, OP, 0, 0, T0, T0, A0);
-        if (fits12(off)) {
-            *disp = (int32_t)off;
-        } else {
-            li(c, T1, off);
-            r_(c, OP, 0, 0, T0, T0, T1);
-            *disp = 0;
-        }
-        return T0;
+        obj = A0;
+        base = T2;
+        mask = T1;
     }
     if (!c->guard) {
         /* explicit check: t0 = index + off; t0 + n > size -> trap; then t0
@@ -776,19 +758,23 @@ static int mem_addr_m(jc_t *c, uint32_t mem, uint32_t a, uint32_t off, uint32_t 
          * mispredicted check reads offset 0, never past the memory */
         addi_any(c, T0, T0, off);
         addi(c, T1, T0, (int32_t)n);
-        ldx(c, T2, RMO, (int64_t)offsetof(wasm_memory_t, size));
+        ldx(c, T2, obj, (int64_t)offsetof(wasm_memory_t, size));
         trap_if(c, B_LTU, T2, T1, WASM_TRAP_OOB_MEMORY);
-        r_(c, OP, 3, 0, A0, T2, T1);    /* sltu a0, size, end: 1 out of bounds */
-        addi(c, A0, A0, -1);            /* 0 out of bounds, else all ones */
-        r_(c, OP, 7, 0, T0, T0, A0);
-        r_(c, OP, 0, 0, T0, T0, RMB);
+        r_(c, OP, 3, 0, mask, T2, T1);    /* sltu mask, size, end: 1 out of bounds */
+        addi(c, mask, mask, -1);          /* 0 out of bounds, else all ones */
+        r_(c, OP, 7, 0, T0, T0, mask);
+        if (mem)
+            ldx(c, T2, A0, (int64_t)offsetof(wasm_memory_t, base));
+        r_(c, OP, 0, 0, T0, T0, base);
         *disp = 0;
         return T0;
     }
     /* Guard regions: the reservation covers index + off + n; past the
      * memory's size it is unmapped, and the fault resumes at the region's
      * stub (offset 0). A mispredicted access stays inside the reservation. */
-    r_(c, OP, 0, 0, T0, T0, RMB);
+    if (mem)
+        ldx(c, T2, A0, (int64_t)offsetof(wasm_memory_t, base));
+    r_(c, OP, 0, 0, T0, T0, base);
     if (fits12(off)) {
         *disp = (int32_t)off;
     } else {

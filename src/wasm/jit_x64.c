@@ -966,7 +966,7 @@ static int mem_addr_m(jc_t *c, uint32_t mem, uint32_t a, uint32_t off, uint32_t 
 #ifndef WASM_NO_SPEC_MASK
             put1(c, 0xB9);                                                      /* mov ecx, 0 */
             put4(c, 0);
-            insn_r(c, 0, 1, 0x0F47, RAX, RCX);                                  /* cmova rax, rcx */
+            insn_r(c, 0, 1, 0x0F47, RAX, RCX);                                  /* cmova: 0 unless in bounds */
 #endif
         }
         insn_m(c, 0, 1, 0x8B, RDX, RDX, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
@@ -1231,8 +1231,8 @@ static void tail_direct(jc_t *c, uint32_t base, uint32_t np, uint32_t def)
 }
 
 /* return_call through the wasm_func_t in rax. A compiled callee of another
- * instance gets that instance's rbx/r14 (r15 with explicit checks) and
- * returns to our caller with them: every caller that expects its own back
+ * instance gets that instance's rbx/r14/r15 and returns to our caller with
+ * them: every caller that expects its own back
  * saves them (call_near, the cross-instance path of call_func, the entry
  * trampoline). An interpreted or host callee goes through C
  * (wasmi_jit_tail_slow). */
@@ -1247,14 +1247,15 @@ static void tail_func(jc_t *c, uint32_t base, uint32_t np)
     insn_m(c, 0, 1, 0x8B, RDX, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, inst), false);
     insn_r(c, 0, 1, 0x3B, RDX, RIN);
     uint32_t same = jcc(c, CC_E);
+    /* (r15 too, as call_func does: the callee's module may check bounds
+     * explicitly; with guard regions r15 is a slot register of whoever we
+     * return to, who saved it with rbx and r14) */
     mov_rr(c, RIN, RDX);
-    insn_m(c, 0, 1, 0x8B, RDX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, mem), false);
-    if (!c->guard)
-        mov_rr(c, RMO, RDX);   /* (with guard regions r15 is a slot register) */
+    insn_m(c, 0, 1, 0x8B, RMO, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, mem), false);
     insn_r(c, 0, 0, 0x33, RMB, RMB);
-    insn_r(c, 0, 1, 0x85, RDX, RDX);
+    insn_r(c, 0, 1, 0x85, RMO, RMO);
     uint32_t nomem = jcc(c, CC_E);
-    insn_m(c, 0, 1, 0x8B, RMB, RDX, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
+    insn_m(c, 0, 1, 0x8B, RMB, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
     bind(c, nomem);
     bind(c, same);
     insn_r(c, 0, 0, 0xFF, 4, RCX);   /* jmp rcx */

@@ -14,11 +14,14 @@
  * at which that happens may differ; both must report it, and the module's
  * remaining state is not compared.
  *
- *   diff_fuzz [-n MODULES] [-s SEED] [-l MAXLEN] [-q] [-b] [recipe ...]
+ *   diff_fuzz [-n MODULES] [-s SEED] [-l MAXLEN] [-q] [-b] [-x] [recipe ...]
  *
  * Without files it runs MODULES random recipes (default 1000) from SEED;
  * with files it replays them. -b makes the compiled side check bounds
- * explicitly instead of relying on guard regions. Before the last line it
+ * explicitly instead of relying on guard regions. -x links each function
+ * import to a second instance of the same module (an export of the same
+ * type) where one fits, so calls and tail calls cross instances; the
+ * peer's memory and globals are compared too. Before the last line it
  * prints how many of the compiled side's functions were compiled (a back
  * end that compiled nothing would agree with the interpreter everywhere). A mismatch saves the recipe as
  * build/fuzz/diff-SEED-N.bin, prints the replay command and exits 1. The
@@ -50,11 +53,15 @@ typedef struct side {
     wasm_linker_t *l;
     wasm_exec_t *ex;
     wasm_instance_t *inst;
+    wasm_instance_t *peer;    /* -x: the module's second instance, whose functions it imports */
+    wasm_linker_t *l0;        /* -x: the host's imports, which the peer takes */
 } side_t;
 
 static uint64_t calls, traps, stack_outs;
 static uint64_t fn_compiled, fn_interpreted;   /* functions of the compiled side, by tier */
 static bool explicit_bounds;                   /* -b: explicit bounds checks, no guard regions */
+static bool peer_imports;                      /* -x: function imports from a second instance */
+static uint64_t peer_links;                    /* -x: imports linked to the peer (compiled side) */
 static bool quiet;
 
 static uint64_t rng(uint64_t *s)
@@ -109,6 +116,10 @@ static void side_free(side_t *s)
 {
     if (s->inst)
         wasm_instance_free(s->inst);
+    if (s->peer)
+        wasm_instance_free(s->peer);
+    if (s->l0)
+        wasm_linker_free(s->l0);
     if (s->ex)
         wasm_exec_free(s->ex);
     if (s->l)
@@ -118,6 +129,49 @@ static void side_free(side_t *s)
     if (s->rt)
         wasm_runtime_free(s->rt);
     memset(s, 0, sizeof *s);
+}
+
+static bool same_type(const wasmi_functype_t *a, const wasmi_functype_t *b)
+{
+    return a->nparams == b->nparams && a->nresults == b->nresults &&
+           !memcmp(a->types, b->types, a->nparams + a->nresults);
+}
+
+/* -x: a second instance of the module (the peer, on the host's imports)
+ * supplies each function import that one of its exports matches in type,
+ * so calls and tail calls to imports cross instances (on the compiled tier,
+ * the instance registers switch). Both sides pick the same exports. A peer
+ * whose start traps leaves the host's imports. */
+static const char *link_peer(side_t *s, const wasm_extern_t *ext)
+{
+    wasm_error_t err;
+    wasm_trap_t t;
+    wasm_exec_set_fuel(s->ex, FUEL);
+    s->peer = wasm_instantiate(s->m, s->l, s->ex, &err, &t);
+    if (!s->peer)
+        return NULL;
+    s->l0 = s->l;
+    s->l = wasm_linker_new(s->rt);
+    if (!s->l)
+        return "out of memory";
+    const wasm_module_t *m = s->m;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const wasmi_import_t *im = &m->imports[i];
+        wasm_extern_t x = ext[i];
+        for (uint32_t k = 0; im->kind == WASM_EXTERN_FUNC && k < m->nexports; k++) {
+            const wasmi_export_t *e = &m->exports[(i * 3 + k) % m->nexports];
+            wasm_extern_t px;
+            if (e->kind == WASM_EXTERN_FUNC &&
+                same_type(&m->types[m->func_type[e->index]], &m->types[im->u.type_idx]) &&
+                wasm_instance_export(s->peer, e->name, e->name_len, &px)) {
+                x = px;
+                peer_links += s->rt->engine == WASM_ENGINE_COMPILED;
+                break;
+            }
+        }
+        wasm_linker_define(s->l, im->module, im->module_len, im->name, im->name_len, x);
+    }
+    return NULL;
 }
 
 /* Loads and links; the instance is made by the caller (it may trap). */
@@ -148,13 +202,17 @@ static const char *side_new(side_t *s, wasm_engine_t engine, const uint8_t *bin,
     s->ex = wasm_exec_new(s->rt);
     if (!s->l || !s->ex)
         return "out of memory";
+    wasm_extern_t ext[64];
+    if (s->m->nimports > 64)
+        return "too many imports";
     for (uint32_t i = 0; i < s->m->nimports; i++) {
-        wasm_extern_t ext;
         const wasmi_import_t *im = &s->m->imports[i];
-        if (!make_import(s->rt, s->m, im, &ext))
+        if (!make_import(s->rt, s->m, im, &ext[i]))
             return "cannot make an import";
-        wasm_linker_define(s->l, im->module, im->module_len, im->name, im->name_len, ext);
+        wasm_linker_define(s->l, im->module, im->module_len, im->name, im->name_len, ext[i]);
     }
+    if (peer_imports && s->m->nfunc_imports)
+        return link_peer(s, ext);
     return NULL;
 }
 
@@ -295,6 +353,14 @@ static bool compare_call(side_t *a, side_t *b, const char *name, uint32_t name_l
     }
     if (!same_state(a, b))
         return false;
+    if (a->peer && b->peer) {
+        side_t pa = {.m = a->m, .inst = a->peer}, pb = {.m = b->m, .inst = b->peer};
+        if (!same_state(&pa, &pb)) {
+            memmove(why + 6, why, sizeof why - 7);
+            memcpy(why, "peer: ", 6);
+            return false;
+        }
+    }
     return true;
 }
 
@@ -319,6 +385,12 @@ static bool run_recipe(const uint8_t *recipe, size_t n, uint64_t argseed)
     const char *eb = side_new(&b, WASM_ENGINE_COMPILED, bin, len);
     if (ea || eb) {
         snprintf(why, sizeof why, "setup: %s / %s", ea ? ea : "ok", eb ? eb : "ok");
+        ok = false;
+        goto out;
+    }
+    if (!a.peer != !b.peer) {
+        snprintf(why, sizeof why, "peer instantiation: %s vs %s", a.peer ? "ok" : "trapped",
+                 b.peer ? "ok" : "trapped");
         ok = false;
         goto out;
     }
@@ -407,6 +479,10 @@ int main(int argc, char **argv)
             explicit_bounds = true;
             continue;
         }
+        if (!strcmp(argv[i], "-x")) {
+            peer_imports = true;
+            continue;
+        }
         if (i + 1 >= argc)
             break;
         if (!strcmp(argv[i], "-n"))
@@ -418,7 +494,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "-k"))     /* start at module K of the seed's run */
             first = strtoull(argv[++i], NULL, 0);
         else {
-            fprintf(stderr, "usage: diff_fuzz [-n MODULES] [-s SEED] [-k FIRST] [-l MAXLEN] [-q] [-b] [recipe ...]\n");
+            fprintf(stderr, "usage: diff_fuzz [-n MODULES] [-s SEED] [-k FIRST] [-l MAXLEN] [-q] [-b] [-x] [recipe ...]\n");
             return 2;
         }
     }
@@ -472,6 +548,9 @@ int main(int argc, char **argv)
     }
     printf("diff-fuzz: %llu functions compiled, %llu interpreted (the compiled side)\n",
            (unsigned long long)fn_compiled, (unsigned long long)fn_interpreted);
+    if (peer_imports)
+        printf("diff-fuzz: %llu function imports linked to a second instance (the compiled side)\n",
+               (unsigned long long)peer_links);
     printf("diff-fuzz: %llu modules, %llu calls, %llu traps, %llu stack exhaustions, "
            "%d mismatches\n",
            (unsigned long long)mods, (unsigned long long)calls, (unsigned long long)traps,
