@@ -8,13 +8,15 @@
 #include <arch/irq.h>
 #include <arch/timer.h>
 #include <kern/kernel.h>
+#include <kern/tickdue.h>
 
 #include "aarch64.h"
 
 #define CTL_ENABLE   1u
 #define NS_PER_S     1000000000UL
 
-static uint64_t freq, period_ticks, next_deadline;
+static uint64_t freq;
+static tick_deadlines_t dl = TICK_DEADLINES_OFF;    /* in counter ticks */
 
 static uint64_t counter(void)
 {
@@ -42,14 +44,10 @@ uint64_t timer_now_ns(void)
 }
 
 /* The compare value: the nearer of the next periodic tick and the
- * pending one-shot (timer_set_oneshot); off when there is neither. */
-static uint64_t oneshot = UINT64_MAX;
-
+ * pending one-shot (kern/tickdue.h); off when there is neither. */
 static void program(void)
 {
-    uint64_t at = period_ticks ? next_deadline : UINT64_MAX;
-    if (oneshot < at)
-        at = oneshot;
+    uint64_t at = tick_nearest(&dl);
     if (at == UINT64_MAX) {
         A64_SYSREG_WRITE(cntv_ctl_el0, 0);
     } else {
@@ -62,19 +60,7 @@ static void program(void)
 static void timer_handler(unsigned irq, void *arg)
 {
     (void)irq, (void)arg;
-    /* Fixed deadlines do not drift; if we fell behind, skip ahead. */
-    uint64_t now = counter();
-    bool due = false;
-    if (period_ticks && now >= next_deadline) {
-        next_deadline += period_ticks;
-        if (next_deadline <= now)
-            next_deadline = now + period_ticks;
-        due = true;
-    }
-    if (now >= oneshot) {
-        oneshot = UINT64_MAX;
-        due = true;
-    }
+    bool due = tick_due(&dl, counter(), 0);
     program();
     if (due)
         timer_tick();
@@ -86,15 +72,12 @@ void timer_set_periodic(uint64_t period_ns)
         timer_init();
     bool was = cpu_irq_save();
     if (!period_ns) {
-        period_ticks = 0;
-        oneshot = UINT64_MAX;
+        tick_start(&dl, 0, 0);
         A64_SYSREG_WRITE(cntv_ctl_el0, 0);
         irq_mask(a64_plat.timer_irq);
     } else {
-        period_ticks = period_ns / NS_PER_S * freq + period_ns % NS_PER_S * freq / NS_PER_S;
-        if (!period_ticks)
-            period_ticks = 1;
-        next_deadline = counter() + period_ticks;
+        uint64_t period = period_ns / NS_PER_S * freq + period_ns % NS_PER_S * freq / NS_PER_S;
+        tick_start(&dl, counter(), period ? period : 1);
         program();
         irq_attach(a64_plat.timer_irq, timer_handler, NULL);
     }
@@ -104,13 +87,10 @@ void timer_set_periodic(uint64_t period_ns)
 /* at_ns in counter ticks, rounded up so that it never fires early. */
 void timer_set_oneshot(uint64_t at_ns)
 {
-    if (!freq || !period_ticks)
-        return;                 /* no tick, no scheduler: nothing to wake */
+    if (!freq)
+        return;
     uint64_t at = a64_plat.entry_ticks + at_ns / NS_PER_S * freq +
                   (at_ns % NS_PER_S * freq + NS_PER_S - 1) / NS_PER_S;
-    if (at >= oneshot)
-        return;
-    oneshot = at;
-    if (at < next_deadline)
+    if (tick_oneshot(&dl, at))
         program();
 }

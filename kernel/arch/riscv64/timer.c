@@ -6,12 +6,13 @@
  */
 #include <arch/timer.h>
 #include <kern/kernel.h>
+#include <kern/tickdue.h>
 
 #include "rv.h"
 
 #define NS 1000000000UL
 
-static uint64_t period_ticks, next_deadline;
+static tick_deadlines_t dl = TICK_DEADLINES_OFF;    /* in timebase ticks */
 
 /* Reads the timebase-frequency (rv_boot, so the clock is right from the start). */
 void rv_timer_setup(void)
@@ -57,28 +58,23 @@ static void sbi_set_timer(uint64_t when)
 }
 
 /* The SBI timer is a compare value: the nearer of the next periodic tick
- * and the pending one-shot (timer_set_oneshot). */
-static uint64_t oneshot = UINT64_MAX;
-
+ * and the pending one-shot (kern/tickdue.h). */
 static void program(void)
 {
-    sbi_set_timer(oneshot < next_deadline ? oneshot : next_deadline);
+    sbi_set_timer(tick_nearest(&dl));
 }
 
 void timer_set_periodic(uint64_t period_ns)
 {
     uint64_t hz = rv_plat.timebase_hz;
     if (!period_ns || !hz) {
-        period_ticks = 0;
-        oneshot = UINT64_MAX;
+        tick_start(&dl, 0, 0);
         csr_clear(sie, SIE_STIE);
         sbi_set_timer(UINT64_MAX);
         return;
     }
-    period_ticks = period_ns / NS * hz + period_ns % NS * hz / NS;
-    if (!period_ticks)
-        period_ticks = 1;
-    next_deadline = rv_rdtime() + period_ticks;
+    uint64_t period = period_ns / NS * hz + period_ns % NS * hz / NS;
+    tick_start(&dl, rv_rdtime(), period ? period : 1);
     program();
     csr_set(sie, SIE_STIE);
 }
@@ -87,13 +83,10 @@ void timer_set_periodic(uint64_t period_ns)
 void timer_set_oneshot(uint64_t at_ns)
 {
     uint64_t hz = rv_plat.timebase_hz;
-    if (!period_ticks || !hz)
-        return;                 /* no tick, no scheduler: nothing to wake */
-    uint64_t at = rv_plat.entry_time + at_ns / NS * hz + (at_ns % NS * hz + NS - 1) / NS;
-    if (at >= oneshot)
+    if (!hz)
         return;
-    oneshot = at;
-    if (at < next_deadline)
+    uint64_t at = rv_plat.entry_time + at_ns / NS * hz + (at_ns % NS * hz + NS - 1) / NS;
+    if (tick_oneshot(&dl, at))
         program();
 }
 
@@ -102,22 +95,11 @@ void timer_set_oneshot(uint64_t at_ns)
  * the one-shot was due. */
 void rv_timer_interrupt(void)
 {
-    if (!period_ticks) {
+    if (!dl.period) {
         sbi_set_timer(UINT64_MAX);
         return;
     }
-    uint64_t now = rv_rdtime();
-    bool due = false;
-    if (now >= next_deadline) {
-        next_deadline += period_ticks;
-        if (next_deadline <= now)
-            next_deadline = now + period_ticks;
-        due = true;
-    }
-    if (now >= oneshot) {
-        oneshot = UINT64_MAX;
-        due = true;
-    }
+    bool due = tick_due(&dl, rv_rdtime(), 0);
     program();
     if (due)
         timer_tick();

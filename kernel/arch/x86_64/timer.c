@@ -7,6 +7,7 @@
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <kern/kernel.h>
+#include <kern/tickdue.h>
 
 #include "x86.h"
 
@@ -114,13 +115,12 @@ uint64_t timer_now_ns(void)
 /* The LAPIC timer runs one-shot, always counting down to the nearer of
  * the next periodic tick and the pending one-shot (timer_set_oneshot);
  * the ticks' times are fixed multiples of the period on the TSC clock, so
- * they do not drift with the reprogramming. */
-static uint64_t period, next_tick = UINT64_MAX, oneshot = UINT64_MAX, armed = UINT64_MAX;
+ * they do not drift with the reprogramming (kern/tickdue.h). */
+static tick_deadlines_t dl = TICK_DEADLINES_OFF;    /* in TSC nanoseconds */
 
 static void program(void)
 {
-    uint64_t at = next_tick < oneshot ? next_tick : oneshot;
-    armed = at;
+    uint64_t at = tick_nearest(&dl);
     if (at == UINT64_MAX) {
         lapic_write(LAPIC_TIMER_INIT, 0);
         return;
@@ -142,10 +142,7 @@ void timer_set_periodic(uint64_t period_ns)
     bool on = cpu_irq_save();
     if (period_ns > 10000000000UL)
         period_ns = 10000000000UL;
-    period = period_ns;
-    next_tick = period ? timer_now_ns() + period : UINT64_MAX;
-    if (!period)
-        oneshot = UINT64_MAX;
+    tick_start(&dl, timer_now_ns(), period_ns);
     lapic_write(LAPIC_TIMER_DIV, 0x3);
     lapic_write(LAPIC_LVT_TIMER, X86_VEC_TIMER);        /* one-shot */
     program();
@@ -154,10 +151,7 @@ void timer_set_periodic(uint64_t period_ns)
 
 void timer_set_oneshot(uint64_t at_ns)
 {
-    if (!period || at_ns >= oneshot)
-        return;                 /* no tick, no scheduler: nothing to wake */
-    oneshot = at_ns;
-    if (at_ns < armed)
+    if (tick_oneshot(&dl, at_ns))
         program();
 }
 
@@ -166,18 +160,7 @@ void timer_set_oneshot(uint64_t at_ns)
  * calibrated apart), the one-shot when its time came; then the next. */
 void x86_timer_interrupt(void)
 {
-    uint64_t now = timer_now_ns();
-    bool due = false;
-    if (period && now + period / 8 >= next_tick) {
-        next_tick += period;
-        if (next_tick <= now)
-            next_tick = now + period;   /* fell behind: skip, do not burst */
-        due = true;
-    }
-    if (now >= oneshot) {
-        oneshot = UINT64_MAX;
-        due = true;
-    }
+    bool due = tick_due(&dl, timer_now_ns(), dl.period / 8);
     program();
     if (due)
         timer_tick();

@@ -10,6 +10,7 @@
 #include "schedtest.h"
 
 #include <arch/cpu.h>
+#include <kern/tickdue.h>
 
 #include "unit.h"
 #include "kshim.h"
@@ -155,6 +156,39 @@ TEST(sched_wake_preempts_lower_priority)
     CHECK(strncmp(trace, "lllllH", 6) == 0);
     CHECK_EQ(h.ran_at - l.woke_at, 0);          /* the wake latency */
     CHECK_EQ(count(trace, 'l'), 20);
+}
+
+/* The ports' deadline logic (kern/tickdue.h). */
+TEST(tick_deadlines)
+{
+    tick_deadlines_t t = TICK_DEADLINES_OFF;
+    CHECK_EQ(tick_nearest(&t), UINT64_MAX);
+    CHECK(!tick_oneshot(&t, 50));               /* no tick: no scheduler to wake */
+    CHECK_EQ(t.oneshot, UINT64_MAX);
+    tick_start(&t, 1000, 100);
+    CHECK_EQ(tick_nearest(&t), 1100);
+    CHECK(!tick_due(&t, 1099, 0));
+    CHECK(tick_due(&t, 1090, 10));              /* within `early` of its time */
+    CHECK_EQ(t.next, 1200);
+    CHECK(tick_due(&t, 1205, 0));
+    CHECK_EQ(t.next, 1300);                     /* fixed multiples: no drift */
+    CHECK(tick_due(&t, 1750, 0));
+    CHECK_EQ(t.next, 1850);                     /* fell behind: skipped, no burst */
+    CHECK(!tick_due(&t, 1751, 0));
+    CHECK(tick_oneshot(&t, 1800));              /* nearer: set the hardware again */
+    CHECK_EQ(tick_nearest(&t), 1800);
+    CHECK(!tick_oneshot(&t, 1820));             /* later than the pending one */
+    CHECK_EQ(t.oneshot, 1800);
+    CHECK(!tick_due(&t, 1799, 0));
+    CHECK(tick_due(&t, 1800, 0));               /* the one-shot */
+    CHECK_EQ(t.oneshot, UINT64_MAX);
+    CHECK_EQ(t.next, 1850);
+    CHECK(!tick_oneshot(&t, 1900));             /* after the next tick: nothing to set */
+    CHECK_EQ(t.oneshot, 1900);
+    CHECK_EQ(tick_nearest(&t), 1850);
+    tick_start(&t, 0, 0);
+    CHECK_EQ(tick_nearest(&t), UINT64_MAX);
+    CHECK(!tick_due(&t, 5000, 0));
 }
 
 /* thread_cancel_wait ends a wait without a deadline and a long sleep at
