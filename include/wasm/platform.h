@@ -80,5 +80,19 @@ bool wasm_plat_vm_frames(void);
 bool wasm_plat_vm_private(void *addr, uint64_t *token);
 void wasm_plat_vm_restore(void *base, const uint64_t *pages, const uint64_t *tokens, size_t n);
 void wasm_plat_vm_drop(uint64_t token);
+/* Zero pages (with private frames only): a page of zeros keeps no frame
+ * of its own while it is not written.
+ * vm_share_zero maps every read-only page of [addr, addr+size) whose bytes
+ * are all zero to one shared read-only zero frame and frees its own;
+ * returns how many. vm_private of such a page gives it a fresh zeroed
+ * frame and a token that names the zero frame (vm_restore maps it back,
+ * vm_drop keeps it); vm_protect making it writable gives it a frame too.
+ * vm_commit_zero commits [addr, addr+size) as pages of the zero frame,
+ * read-only (a watched range: their first write faults); vm_fill_zero
+ * gives such a page at addr a fresh writable frame (false when the page
+ * does not map the zero frame, or no frame is left). */
+size_t wasm_plat_vm_share_zero(void *addr, size_t size);
+bool wasm_plat_vm_commit_zero(void *addr, size_t size);
+bool wasm_plat_vm_fill_zero(void *addr);
 
 #endif

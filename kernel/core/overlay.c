@@ -35,7 +35,8 @@ void overlay_save(domain_t *d, uint32_t offset, uint64_t *saved, uint32_t npages
     for (uint32_t i = 0; i < npages; i++) {
         void *p = (void *)(va + (uintptr_t)i * PAGE_SIZE);
         saved[i] = mmu_translate((uintptr_t)p);
-        if (wasm_memory_cover(mem, p, true) && saved[i] != (uint64_t)-1)
+        bool clean = wasm_memory_cover(mem, p, true);
+        if (saved[i] != (uint64_t)-1 && (clean || vm_is_zero_frame(saved[i])))
             saved[i] |= OVERLAY_SAVED_RO;
     }
 }

@@ -23,7 +23,8 @@ uintptr_t overlay_va(domain_t *d, uint32_t offset);
 
 /* saved[i] = the frame now under page i at offset in d's memory, with
  * OVERLAY_SAVED_RO set when the page is still its snapshot's (read-only
- * until its first write, which is copy-on-write); (uint64_t)-1 where none
+ * until its first write, which is copy-on-write) or maps the zero frame
+ * (vm_zero_frame); (uint64_t)-1 where none
  * is mapped. The pages are marked covered for the engine
  * (wasm_memory_cover): a write fault there is the overlay's own, never a
  * copy-on-write one, so nothing is copied to save a page. */

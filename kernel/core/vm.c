@@ -6,7 +6,8 @@
  * is first fit and splits a free segment, release merges neighbours again.
  * A reservation remembers its guard (unmapped bytes below the usable part)
  * so vm_release(va, size) gets the guard back too. Committing maps fresh
- * zeroed frames; decommitting unmaps them and returns the frames.
+ * zeroed frames; decommitting unmaps them and returns the frames (but the
+ * shared zero frame, vm_zero_frame, which a page may map read-only).
  *
  * The table itself is the range's first reservation, committed a page at a
  * time as it grows (seg_room): a page holds 102 segments, and a booted
@@ -191,6 +192,58 @@ bool vm_commit(void *va, size_t size, unsigned mmu_flags)
     return true;
 }
 
+/* The shared zero frame (kern/kernel.h): taken at the first call, never
+ * freed, read-only in the physical map so no kernel address writes it;
+ * every other mapping of it is read-only too. */
+static uint64_t zero_pa;
+
+uint64_t vm_zero_frame(void)
+{
+    if (zero_pa)
+        return zero_pa;
+    uint64_t pa = pmm_alloc();
+    if (!pa)
+        return 0;
+    bool was = cpu_irq_save();
+    if (!zero_pa && mmu_physmap_protect(pa, false)) {
+        zero_pa = pa;
+        pa = 0;
+    }
+    cpu_irq_restore(was);
+    if (pa) {
+        mmu_physmap_protect(pa, true);
+        pmm_free(pa);
+    }
+    return zero_pa;
+}
+
+bool vm_is_zero_frame(uint64_t pa)
+{
+    return zero_pa && ALIGN_DOWN(pa, PAGE_SIZE) == zero_pa;
+}
+
+bool vm_commit_zero(void *va, size_t size)
+{
+    uintptr_t start = ALIGN_DOWN((uintptr_t)va, PAGE_SIZE);
+    uintptr_t end = ALIGN_UP((uintptr_t)va + size, PAGE_SIZE);
+    uint64_t z = vm_zero_frame();
+    if (!z)
+        return false;
+    bool was = cpu_irq_save();
+    int si = seg_containing(start);
+    if (si >= 0 && segs[si].top < end)
+        segs[si].top = end;     /* vm_release unmaps them too */
+    cpu_irq_restore(was);
+    for (uintptr_t p = start; p < end; p += PAGE_SIZE)
+        if (!mmu_map(p, z, PAGE_SIZE, MMU_READ | MMU_NOFENCE)) {
+            mmu_flush(start, p - start);
+            vm_decommit((void *)start, p - start);
+            return false;
+        }
+    mmu_flush(start, end - start);
+    return true;
+}
+
 void vm_decommit(void *va, size_t size)
 {
     uintptr_t start = ALIGN_DOWN((uintptr_t)va, PAGE_SIZE);
@@ -200,7 +253,8 @@ void vm_decommit(void *va, size_t size)
         if (pa == (uint64_t)-1)
             continue;
         mmu_unmap(p, PAGE_SIZE);
-        pmm_free(ALIGN_DOWN(pa, PAGE_SIZE));
+        if (!vm_is_zero_frame(pa))
+            pmm_free(ALIGN_DOWN(pa, PAGE_SIZE));
     }
 }
 

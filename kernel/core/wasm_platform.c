@@ -83,21 +83,86 @@ bool wasm_plat_vm_protect(void *addr, size_t size, bool writable)
     uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
     uintptr_t end = ALIGN_UP((uintptr_t)addr + size, PAGE_SIZE);
     unsigned flags = MMU_READ | (writable ? MMU_WRITE : 0);
+    bool ok = true;
     bool was = cpu_irq_save();
     for (uintptr_t p = va; p < end; p += PAGE_SIZE) {
         uint64_t pa = mmu_translate(p);
-        if (pa != (uint64_t)-1 && mmu_remap(p, ALIGN_DOWN(pa, PAGE_SIZE), flags) == (uint64_t)-1)
+        if (pa == (uint64_t)-1)
+            continue;
+        if (writable && vm_is_zero_frame(pa)) {    /* a frame of its own first */
+            uint64_t f = pmm_alloc();
+            if (!f) {
+                ok = false;
+                continue;
+            }
+            pa = f;
+        }
+        if (mmu_remap(p, ALIGN_DOWN(pa, PAGE_SIZE), flags) == (uint64_t)-1)
             panic("wasm_plat_vm_protect: cannot remap %p", (void *)p);
     }
     mmu_flush(va, end - va);
     cpu_irq_restore(was);
+    return ok;
+}
+
+static bool page_zero(uint64_t pa)
+{
+    const uint64_t *w = phys_to_virt(pa);
+    for (size_t i = 0; i < PAGE_SIZE / 8; i++)
+        if (w[i])
+            return false;
     return true;
+}
+
+size_t wasm_plat_vm_share_zero(void *addr, size_t size)
+{
+    uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
+    uintptr_t end = ALIGN_UP((uintptr_t)addr + size, PAGE_SIZE);
+    uint64_t z = vm_zero_frame();
+    size_t n = 0;
+    for (uintptr_t p = va; z && p < end; p += PAGE_SIZE) {
+        bool was = cpu_irq_save();
+        uint64_t pa = mmu_translate(p);
+        bool share = pa != (uint64_t)-1 && !vm_is_zero_frame(pa) &&
+                     page_zero(ALIGN_DOWN(pa, PAGE_SIZE));
+        if (share) {
+            if (mmu_remap(p, z, MMU_READ) == (uint64_t)-1)
+                panic("wasm_plat_vm_share_zero: %p not mapped", (void *)p);
+            mmu_flush(p, PAGE_SIZE);        /* before the frame is anyone else's */
+            pmm_free_irqoff(ALIGN_DOWN(pa, PAGE_SIZE));
+            n++;
+        }
+        cpu_irq_restore(was);
+    }
+    return n;
+}
+
+bool wasm_plat_vm_fill_zero(void *addr)
+{
+    uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
+    bool was = cpu_irq_save();
+    uint64_t pa = mmu_translate(va);
+    uint64_t f = pa != (uint64_t)-1 && vm_is_zero_frame(pa) ? pmm_alloc() : 0;
+    if (f) {
+        if (mmu_remap(va, f, MMU_READ | MMU_WRITE) == (uint64_t)-1)
+            panic("wasm_plat_vm_fill_zero: %p not mapped", (void *)va);
+        mmu_flush(va, PAGE_SIZE);
+    }
+    cpu_irq_restore(was);
+    return f != 0;
+}
+
+bool wasm_plat_vm_commit_zero(void *addr, size_t size)
+{
+    return size == 0 || vm_commit_zero(addr, size);
 }
 
 /* Private frames: the snapshot keeps the frame a page had at the snapshot
  * (the token is its physical address + 1, so never 0); the first write
  * maps a copy in its place, and a reset maps the kept frame back and frees
- * the copy. */
+ * the copy. A page all zero at the snapshot keeps no frame: it maps the
+ * shared zero frame (vm_zero_frame, read-only everywhere), its first write
+ * gets a fresh zeroed frame, and a reset maps the zero frame back. */
 bool wasm_plat_vm_frames(void)
 {
     return true;
@@ -111,7 +176,8 @@ bool wasm_plat_vm_private(void *addr, uint64_t *token)
     uint64_t copy = pa == (uint64_t)-1 ? 0 : pmm_alloc();
     if (copy) {
         pa = ALIGN_DOWN(pa, PAGE_SIZE);
-        memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+        if (!vm_is_zero_frame(pa))      /* pmm_alloc's frame is zero already */
+            memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
         if (mmu_remap(va, copy, MMU_READ | MMU_WRITE) == (uint64_t)-1)
             panic("wasm_plat_vm_private: %p not mapped", (void *)va);
         mmu_flush(va, PAGE_SIZE);
@@ -141,7 +207,8 @@ void wasm_plat_vm_restore(void *base, const uint64_t *pages, const uint64_t *tok
 
 void wasm_plat_vm_drop(uint64_t token)
 {
-    pmm_free(token - 1);
+    if (!vm_is_zero_frame(token - 1))
+        pmm_free(token - 1);
 }
 
 #define KWASM_WATCHES 128

@@ -271,3 +271,20 @@ void wasm_plat_vm_drop(uint64_t token)
 {
     (void)token;
 }
+
+size_t wasm_plat_vm_share_zero(void *addr, size_t size)
+{
+    (void)addr, (void)size;
+    return 0;
+}
+
+bool wasm_plat_vm_commit_zero(void *addr, size_t size)
+{
+    return wasm_plat_vm_commit(addr, size);
+}
+
+bool wasm_plat_vm_fill_zero(void *addr)
+{
+    (void)addr;
+    return false;
+}

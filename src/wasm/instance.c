@@ -56,7 +56,12 @@ int64_t wasmi_memory_grow_to(wasm_memory_t *mem, uint32_t delta, uint32_t limit)
     uint64_t want = (uint64_t)old + delta;
     if (want > mem->max_pages || want > limit)
         return -1;
-    if (delta && !wasm_plat_vm_commit(mem->base + mem->size, (size_t)delta * WASM_PAGE_SIZE))
+    /* Under a snapshot with frames, grown pages are the zero frame's until
+     * written (snapshot.c). */
+    bool lazy = mem->snap && mem->snap->frames;
+    size_t grow = (size_t)delta * WASM_PAGE_SIZE;
+    if (delta && !(lazy ? wasm_plat_vm_commit_zero(mem->base + mem->size, grow)
+                        : wasm_plat_vm_commit(mem->base + mem->size, grow)))
         return -1;
     mem->pages = (uint32_t)want;
     mem->size = want * WASM_PAGE_SIZE;

@@ -19,6 +19,14 @@
  *  - copies (a platform without frames): the fault saves a heap copy and
  *    the reset copies it back.
  *
+ * With frames, a page whose bytes are all zero at the snapshot keeps no
+ * frame (wasm_plat_vm_share_zero): it maps the platform's shared zero
+ * frame, read-only; its first write gets a fresh zeroed frame instead of a
+ * copy, and a reset maps the zero frame back. Memory grown while a
+ * snapshot exists is committed the same way (wasm_plat_vm_commit_zero):
+ * a page of it gets a frame at its first write, and the reset releases it
+ * as before. The watch covers the whole reservation for that.
+ *
  * Invariants while a snapshot exists: a page in [0, snap->npages) is
  * writable iff saved[page] != 0 iff it appears once in dirty[] -- unless
  * cover[page] is set: then the platform has laid a frame of its own over
@@ -41,7 +49,7 @@ static bool memory_snapshot(wasm_memory_t *mem)
     s->tokens = s->frames ? wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint64_t)) : NULL;
     s->cover = wasm_plat_alloc((size_t)s->npages + 1);
     if (!s->saved || !s->dirty || (s->frames && !s->tokens) || !s->cover ||
-        !wasm_plat_vm_watch(mem->base, (size_t)mem->size, mem)) {
+        !wasm_plat_vm_watch(mem->base, (size_t)mem->reserved, mem)) {
         wasm_plat_free(s->saved);
         wasm_plat_free(s->dirty);
         wasm_plat_free(s->tokens);
@@ -50,7 +58,7 @@ static bool memory_snapshot(wasm_memory_t *mem)
         return false;
     }
     if (mem->size && !wasm_plat_vm_protect(mem->base, (size_t)mem->size, false)) {
-        wasm_plat_vm_watch(mem->base, (size_t)mem->size, NULL);
+        wasm_plat_vm_watch(mem->base, (size_t)mem->reserved, NULL);
         wasm_plat_free(s->saved);
         wasm_plat_free(s->dirty);
         wasm_plat_free(s->tokens);
@@ -58,6 +66,8 @@ static bool memory_snapshot(wasm_memory_t *mem)
         wasm_plat_free(s);
         return false;
     }
+    if (s->frames && mem->size)
+        wasm_plat_vm_share_zero(mem->base, (size_t)mem->size);
     mem->snap = s;
     return true;
 }
@@ -66,10 +76,12 @@ bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr)
 {
     wasmi_mem_snap_t *s = mem->snap;
     uintptr_t a = (uintptr_t)addr, b = (uintptr_t)mem->base;
-    if (!s || a < b || a - b >= s->npages * s->psize)
+    if (!s || a < b || a - b >= mem->size)
         return false;
     uint64_t page = (a - b) / s->psize;
     uint8_t *p = mem->base + page * s->psize;
+    if (page >= s->npages)      /* grown since: a page of the zero frame, or not ours */
+        return s->frames && wasm_plat_vm_fill_zero(p);
     if (s->saved[page] || s->cover[page])
         return false;   /* already writable, or an overlay's: not copy-on-write */
     uint64_t keep = 0;

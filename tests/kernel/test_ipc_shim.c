@@ -252,6 +252,13 @@ W bool mmu_map(uintptr_t va, uint64_t pa, size_t size, unsigned flags)
     return true;
 }
 
+/* No shared zero frame here: the engine's hosted platform keeps copies. */
+W bool vm_is_zero_frame(uint64_t pa)
+{
+    (void)pa;
+    return false;
+}
+
 /* Maps take effect at once here: nothing is left to flush. */
 W void mmu_flush(uintptr_t va, size_t size)
 {

@@ -38,6 +38,15 @@ void kfree(void *p);
 void *vm_reserve(size_t size, size_t guard);   /* guard bytes left unmapped below */
 bool vm_commit(void *va, size_t size, unsigned mmu_flags);
 void vm_decommit(void *va, size_t size);       /* unmaps and frees the frames */
+/* One frame of zeros, shared: a page whose bytes are all zero and are not
+ * written yet maps it read-only instead of a frame of its own (engine
+ * snapshots, wasm_platform.c). Never freed, never mapped writable; 0 when
+ * no frame was left for it. vm_decommit leaves it alone. */
+uint64_t vm_zero_frame(void);
+bool vm_is_zero_frame(uint64_t pa);            /* pa (any byte) lies in it */
+/* Maps every page of [va, va+size) (inside a reservation, none mapped) to
+ * the zero frame, read-only; false when out of memory (nothing mapped). */
+bool vm_commit_zero(void *va, size_t size);
 void vm_release(void *va, size_t size);
 
 /* Kernel stacks with an unmapped guard page below. */
