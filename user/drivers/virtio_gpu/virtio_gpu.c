@@ -8,17 +8,21 @@
  *
  * DMA area: page 0 the control queue's rings, page 1 the small commands
  * and all the answers (six slots: up to six commands of a flush travel
- * together), pages 2..5 the attach command with its list of memory
- * entries, pages 6.. a frame of up to FB_MAX_W x FB_MAX_H pixels
- * (B8G8R8X8: a pixel is the word 0x00RRGGBB).
+ * together), pages 2..8 the attach command with its list of memory
+ * entries, page 9 the rest page (zeros), pages 10..25 the stage: a small
+ * damage's rows, packed (B8G8R8X8: a pixel is the word 0x00RRGGBB).
  *
- * That DMA frame is the resource's backing at rest, and small damages
- * (op 2) are copied into it. A flush of op 1 gives the device the lent
- * frame's own pages instead, for its transfer only: pinned with buf_dma
- * for the call (only the pages the damaged rows span, contiguous ones
- * merged), attached in place of the DMA frame, transferred from,
- * detached, and released with buf_undma (zero copy: the driver neither
- * maps nor copies the frame).
+ * The resource (up to FB_MAX_W x FB_MAX_H) has no frame of ours behind
+ * it: its backing at rest is the rest page alone (QEMU wants a backing
+ * for SET_SCANOUT, and reads one only during a transfer). Each flush
+ * attaches what the transfer reads in its place, for that transfer only:
+ * for op 1 the lent frame's own pages, pinned with buf_dma for the call
+ * (only the pages the damaged rows span, contiguous ones merged) and
+ * released with buf_undma (zero copy: the driver neither maps nor copies
+ * the frame); for op 2 the stage, where the rectangle's rows were copied:
+ * entry by entry, each row followed by the rest page for the bytes the
+ * device skips to the next row (a transfer reads row k at k times the
+ * resource's row length), so a damage needs no frame-sized memory.
  *
  * gpu.fb interface (a call; a0 the op):
  *
@@ -41,8 +45,9 @@
  *
  * op 1 gives the device the pages of the frame lent read-only for the
  * call (width x height words, exactly the pages that takes) that the
- * rectangle spans; op 2 copies the rectangle into our DMA frame; then the
- * device transfers that rectangle only and flushes it to the scanout. Errors: ATH_EINVAL (bad op or rectangle),
+ * rectangle spans; op 2 copies the rectangle into our stage and gives the
+ * device that; then the device transfers that rectangle only and flushes
+ * it to the scanout. Errors: ATH_EINVAL (bad op or rectangle),
  * ATH_ERIGHTS (no readable buffer of the right size), GPU_EDEV (the device
  * refused a command or did not answer in 2 s), ATH_ESTOPPED (no device).
  *
@@ -57,12 +62,16 @@
 #define FB_MAX_W 1024
 #define FB_MAX_H 768
 #define FB_PAGES (FB_MAX_W * FB_MAX_H * 4 / ATH_PAGE)
-#define LIST_PAGES 4            /* the attach command: 32 + 16 bytes an entry */
-#define DMA_PAGES (2 + LIST_PAGES + FB_PAGES)
+#define LIST_PAGES 7            /* the attach command: 32 + 16 bytes an entry */
+#define STAGE_PAGES 16
+#define REST_PAGE (2 + LIST_PAGES)
+#define STAGE_AT (REST_PAGE + 1)
+#define DMA_PAGES (STAGE_AT + STAGE_PAGES)
 #define MAX_ENTRIES ((LIST_PAGES * ATH_PAGE - 32) / 16)
 _Static_assert(FB_PAGES <= MAX_ENTRIES, "the attach list holds a whole frame");
+_Static_assert(2 * FB_MAX_H - 1 <= MAX_ENTRIES, "and a staged damage of every height");
+_Static_assert(FB_MAX_W * 4 <= ATH_PAGE, "the rest page covers a row's skipped bytes");
 #define RES_ID 1
-#define STAGE_PAGES 16
 
 enum { GPU_EDEV = -300 };
 
@@ -149,7 +158,7 @@ static vq_t q;
 static slot_t slots[NSLOTS];    /* 0: in pages 2..5 (the attach list) */
 static bool up, fresh;
 static uint32_t width, height, irqs, frames;
-static uint32_t *fb;            /* the backing store, in dma_area */
+static uint8_t *rest, *stage;   /* in dma_area: the rest page, the stage */
 static bool armed;              /* op 3: the next show faults mid-frame */
 
 static void zero(void *p, uint32_t n)
@@ -223,7 +232,8 @@ static int32_t setup(void)
     for (int i = 1; i < NSLOTS; i++)
         slots[i] = (slot_t){dma_area + ATH_PAGE + 512 + 128 * i, dma_area + ATH_PAGE + 576 + 128 * i,
                             false};
-    fb = (uint32_t *)(dma_area + (2 + LIST_PAGES) * ATH_PAGE);
+    rest = dma_area + REST_PAGE * ATH_PAGE;
+    stage = dma_area + STAGE_AT * ATH_PAGE;
     vq_interrupts(&q, true);
     vio_ready(&dev);
 
@@ -242,11 +252,11 @@ static int32_t setup(void)
     c->resource = RES_ID, c->format = FORMAT_B8G8R8X8, c->width = width, c->height = height;
     if ((e = command(sizeof *c, sizeof(hdr_t), RESP_OK_NODATA)) < 0)
         return e;
-    /* At rest the resource's backing is our DMA frame (QEMU also wants
-     * one for SET_SCANOUT); op 1 swaps the lent frame in for its transfer. */
+    /* At rest the resource's backing is the rest page (QEMU wants one for
+     * SET_SCANOUT); each flush swaps in what its transfer reads. */
     attach_t *a = cmd0(CMD_RESOURCE_ATTACH_BACKING, sizeof *a + sizeof(mem_entry_t));
     a->resource = RES_ID, a->nr_entries = 1;
-    a->e[0] = (mem_entry_t){vio_bus(&dev, fb), width * height * 4, 0};
+    a->e[0] = (mem_entry_t){vio_bus(&dev, rest), ATH_PAGE, 0};
     if ((e = command(sizeof *a + sizeof(mem_entry_t), sizeof(hdr_t), RESP_OK_NODATA)) < 0)
         return e;
     set_scanout_t *s = cmd0(CMD_SET_SCANOUT, sizeof *s);
@@ -299,34 +309,29 @@ static void put_detach(int k)
     ((detach_t *)put_cmd(k, CMD_RESOURCE_DETACH_BACKING, sizeof(detach_t)))->resource = RES_ID;
 }
 
-/* Shows rectangle r: for op 1 (n entries already in slot 0's attach
- * command) detach our DMA frame, attach the entries, transfer, detach
- * them, attach our DMA frame again, flush; for op 2 (n == 0: the damage
- * already in our DMA frame) transfer and flush. off: the rectangle's byte
- * offset in the backing of the transfer. */
+/* Shows rectangle r (n entries already in slot 0's attach command):
+ * detach the rest page, attach the entries, transfer, detach them, attach
+ * the rest page again, flush. off: the rectangle's byte offset in the
+ * backing of the transfer. */
 static int32_t show(rect_t r, uint32_t n, uint64_t off)
 {
     uint32_t len[NSLOTS];
     int k = 1, m = 0, order[NSLOTS];
-    if (n > 0) {
-        attach_t *a = put_cmd(0, CMD_RESOURCE_ATTACH_BACKING, sizeof(attach_t));
-        a->resource = RES_ID, a->nr_entries = n;
-        put_detach(k);
-        len[k] = sizeof(detach_t), order[m++] = k++;
-        len[0] = sizeof(attach_t) + n * sizeof(mem_entry_t), order[m++] = 0;
-    }
+    attach_t *a = put_cmd(0, CMD_RESOURCE_ATTACH_BACKING, sizeof(attach_t));
+    a->resource = RES_ID, a->nr_entries = n;
+    put_detach(k);
+    len[k] = sizeof(detach_t), order[m++] = k++;
+    len[0] = sizeof(attach_t) + n * sizeof(mem_entry_t), order[m++] = 0;
     transfer_t *t = put_cmd(k, CMD_TRANSFER_TO_HOST_2D, sizeof(transfer_t));
     t->r = r, t->resource = RES_ID, t->offset = off;
     len[k] = sizeof(transfer_t), order[m++] = k++;
     int before_flush = m;
-    if (n > 0) {
-        put_detach(k);
-        len[k] = sizeof(detach_t), order[m++] = k++;
-        attach_t *b = put_cmd(k, CMD_RESOURCE_ATTACH_BACKING, sizeof(attach_t) + sizeof(mem_entry_t));
-        b->resource = RES_ID, b->nr_entries = 1;
-        b->e[0] = (mem_entry_t){vio_bus(&dev, fb), width * height * 4, 0};
-        len[k] = sizeof(attach_t) + sizeof(mem_entry_t), order[m++] = k++;
-    }
+    put_detach(k);
+    len[k] = sizeof(detach_t), order[m++] = k++;
+    attach_t *b = put_cmd(k, CMD_RESOURCE_ATTACH_BACKING, sizeof(attach_t) + sizeof(mem_entry_t));
+    b->resource = RES_ID, b->nr_entries = 1;
+    b->e[0] = (mem_entry_t){vio_bus(&dev, rest), ATH_PAGE, 0};
+    len[k] = sizeof(attach_t) + sizeof(mem_entry_t), order[m++] = k++;
     flush_t *f = put_cmd(k, CMD_RESOURCE_FLUSH, sizeof(flush_t));
     f->r = r, f->resource = RES_ID;
     len[k] = sizeof(flush_t), order[m++] = k++;
@@ -398,8 +403,9 @@ static int32_t pin_frame(ath_handle_t lent, rect_t r, uint64_t *off)
 }
 
 /* op 2: the rectangle alone, packed (rows r.w words apart) in a lent
- * buffer of exactly STAGE_PAGES, copied into our DMA frame, which is the
- * backing at rest. */
+ * buffer of exactly STAGE_PAGES, copied into our stage; the entries give
+ * the device row k at k times the resource's row length: the row's bytes
+ * in the stage, then the rest page for the bytes to the next row. */
 static int32_t copy_stage(ath_handle_t lent, rect_t r, uint64_t *off)
 {
     int32_t e = check_lent(lent);
@@ -411,12 +417,21 @@ static int32_t copy_stage(ath_handle_t lent, rect_t r, uint64_t *off)
         ath_buf_unmap(lent);
     if (at < 0 || got != STAGE_PAGES)
         return ATH_ERIGHTS;
-    const uint32_t *src = (const uint32_t *)(uintptr_t)at;
-    for (uint32_t y = r.y; y < r.y + r.h; y++)
-        __builtin_memcpy(fb + y * width + r.x, src + (y - r.y) * r.w, r.w * 4);
+    __builtin_memcpy(stage, (const void *)(uintptr_t)at, r.w * r.h * 4);
     ath_buf_unmap(lent);
-    *off = ((uint64_t)r.y * width + r.x) * 4;
-    return 0;                   /* no entries: the DMA frame stays attached */
+    mem_entry_t *ent = ((attach_t *)slots[0].cmd)->e;
+    uint32_t n = 0, row = r.w * 4, skip = width * 4 - row;
+    for (uint32_t k = 0; k < r.h; k++) {
+        uint64_t bus = vio_bus(&dev, stage + k * row);
+        if (n > 0 && ent[n - 1].addr + ent[n - 1].length == bus)
+            ent[n - 1].length += row;       /* full-width rows: one run */
+        else
+            ent[n++] = (mem_entry_t){bus, row, 0};
+        if (skip && k + 1 < r.h)
+            ent[n++] = (mem_entry_t){vio_bus(&dev, rest), skip, 0};
+    }
+    *off = 0;
+    return (int32_t)n;
 }
 
 ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t lent)
@@ -446,8 +461,8 @@ ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t len
     uint64_t off;
     int32_t n = op == 1 ? pin_frame((ath_handle_t)lent, r, &off)
                         : copy_stage((ath_handle_t)lent, r, &off);
-    if (n < 0)
-        return n;
+    if (n <= 0)
+        return n < 0 ? n : ATH_EINVAL;
     e = show(r, (uint32_t)n, off);
     if (op == 1)
         ath_buf_undma((ath_handle_t)lent);     /* the device is done with the pages */
