@@ -24,6 +24,12 @@ void *wasm_plat_alloc(size_t size);
 /* Like realloc; new bytes beyond old_size are zeroed. NULL on failure (p kept). */
 void *wasm_plat_realloc(void *p, size_t old_size, size_t new_size);
 void wasm_plat_free(void *p);
+/* An execution context's value and control stacks: size bytes, zeroed,
+ * that stay put (NULL when out of memory). A platform may give them
+ * memory only as they are first touched, deep stacks being rare, but
+ * must not fail then. */
+void *wasm_plat_stack_alloc(size_t size);
+void wasm_plat_stack_free(void *p, size_t size);
 
 enum { WASM_LOG_DEBUG, WASM_LOG_INFO, WASM_LOG_WARN, WASM_LOG_ERROR };
 void wasm_plat_log(int level, const char *msg);

@@ -56,6 +56,7 @@ static uint64_t plat_stat(int key)
     case SYS_STAT_FREE: return pmm_free_count();
     case SYS_STAT_HEAP: return heap_bytes();
     case SYS_STAT_BOOTIMG: return bootimg_size();
+    case SYS_STAT_PROMISED: return pmm_promised_count();
     default: return 0;
     }
 }

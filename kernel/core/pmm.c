@@ -22,6 +22,7 @@ static uint64_t bm_lo, bm_hi;   /* the physical range holding it */
 static uint64_t span_base;      /* physical address of frame 0 of the bitmap */
 static size_t nframes;          /* frames covered by the bitmap */
 static size_t nfree, ntotal;
+static size_t npromised;        /* of the free ones, promised (pmm_promise) */
 static size_t hint;             /* word index where the next search starts */
 
 static bool frame_free(size_t i) { return bitmap[i / 64] >> (i % 64) & 1; }
@@ -116,9 +117,12 @@ static uint64_t frame_pa(size_t i)
     return span_base + (uint64_t)i * FRAME;
 }
 
-uint64_t pmm_alloc(void)
+/* Takes a free frame; promised: it is one of a promise, else one that no
+ * promise holds. Interrupts off. */
+static uint64_t take(bool promised)
 {
-    bool was = cpu_irq_save();
+    if (promised ? npromised == 0 : nfree <= npromised)
+        return 0;
     size_t words = (nframes + 63) / 64;
     for (size_t k = 0; k < words; k++) {
         size_t w = (hint + k) % words;
@@ -126,15 +130,57 @@ uint64_t pmm_alloc(void)
             size_t i = w * 64 + (size_t)__builtin_ctzll(bitmap[w]);
             mark_used(i);
             nfree--;
+            npromised -= promised;
             hint = w;
-            cpu_irq_restore(was);
-            uint64_t pa = frame_pa(i);
-            memset(phys_to_virt(pa), 0, FRAME);
-            return pa;
+            return frame_pa(i);
         }
     }
-    cpu_irq_restore(was);
     return 0;
+}
+
+uint64_t pmm_alloc(void)
+{
+    bool was = cpu_irq_save();
+    uint64_t pa = take(false);
+    cpu_irq_restore(was);
+    if (pa)
+        memset(phys_to_virt(pa), 0, FRAME);
+    return pa;
+}
+
+uint64_t pmm_alloc_promised(void)
+{
+    bool was = cpu_irq_save();
+    uint64_t pa = take(true);
+    cpu_irq_restore(was);
+    if (!pa)
+        panic("pmm_alloc_promised: no promise to take a frame from");
+    memset(phys_to_virt(pa), 0, FRAME);
+    return pa;
+}
+
+bool pmm_promise(size_t n)
+{
+    bool was = cpu_irq_save();
+    bool ok = nfree >= npromised + n;
+    if (ok)
+        npromised += n;
+    cpu_irq_restore(was);
+    return ok;
+}
+
+void pmm_unpromise(size_t n)
+{
+    bool was = cpu_irq_save();
+    if (n > npromised)
+        panic("pmm_unpromise: %zu frames, %zu promised", n, npromised);
+    npromised -= n;
+    cpu_irq_restore(was);
+}
+
+size_t pmm_promised_count(void)
+{
+    return npromised;
 }
 
 uint64_t pmm_alloc_contig(size_t n)
@@ -143,7 +189,7 @@ uint64_t pmm_alloc_contig(size_t n)
         return 0;
     bool was = cpu_irq_save();
     size_t run = 0;
-    for (size_t i = 0; i < nframes; i++) {
+    for (size_t i = 0; nfree >= npromised + n && i < nframes; i++) {
         run = frame_free(i) ? run + 1 : 0;
         if (run == n) {
             size_t first = i + 1 - n;

@@ -66,7 +66,7 @@ bool trap_fixup(const trap_info_t *t, uintptr_t *resume_pc)
      * protected itself, so a read fault there is not "fixed" twice. */
     if (t->cls != TRAP_PAGE_FAULT || !t->addr)
         return false;
-    if (kwasm_write_fault(t->addr))
+    if (vm_lazy_fault(t->addr) || kwasm_write_fault(t->addr))
         return true;
     /* A domain writing to a read-only buffer mapping (a read-only lend):
      * the write goes to a scratch page and the call traps (ipc.c). */

@@ -30,6 +30,8 @@ typedef struct vm_seg {
     uintptr_t guard;
     uintptr_t top;     /* end of the highest page ever committed, or 0 */
     bool used;
+    bool lazy;         /* vm_reserve_lazy: committed at first touch */
+    size_t promised;   /* lazy: frames promised for pages not committed yet */
 } vm_seg_t;
 
 static vm_seg_t *segs;          /* at KERN_VM_BASE, SEG_TABLE bytes reserved */
@@ -59,9 +61,9 @@ static void vm_setup(void)
     segs = (vm_seg_t *)KERN_VM_BASE;
     if (!seg_room(2))
         panic("vm: no frame for the reservation table");
-    segs[0] = (vm_seg_t){KERN_VM_BASE, SEG_TABLE, 0, 0, true};
+    segs[0] = (vm_seg_t){KERN_VM_BASE, SEG_TABLE, 0, 0, true, false, 0};
     segs[1] = (vm_seg_t){KERN_VM_BASE + SEG_TABLE, (uintptr_t)KERN_VM_END - KERN_VM_BASE - SEG_TABLE,
-                         0, 0, false};
+                         0, 0, false, false, 0};
     nsegs = 2;
 }
 
@@ -96,7 +98,7 @@ void *vm_reserve(size_t size, size_t guard)
         if (s->len > need) {
             if (!seg_room(nsegs + 1))
                 break;
-            seg_insert(i + 1, (vm_seg_t){s->base + need, s->len - need, 0, 0, false});
+            seg_insert(i + 1, (vm_seg_t){s->base + need, s->len - need, 0, 0, false, false, 0});
             s = &segs[i];
             s->len = need;
         }
@@ -131,7 +133,11 @@ void vm_release(void *va, size_t size)
         panic("vm_release: %p: size %zu exceeds the reservation", va, size);
     if (s->top > (uintptr_t)va)
         vm_decommit(va, s->top - (uintptr_t)va);
+    if (s->lazy)
+        pmm_unpromise(s->promised);
     s->used = false;
+    s->lazy = false;
+    s->promised = 0;
     s->guard = 0;
     s->top = 0;
     if (i + 1 < nsegs && !segs[i + 1].used) {
@@ -256,6 +262,54 @@ void vm_decommit(void *va, size_t size)
         if (!vm_is_zero_frame(pa))
             pmm_free(ALIGN_DOWN(pa, PAGE_SIZE));
     }
+}
+
+void *vm_reserve_lazy(size_t size, size_t guard, size_t first)
+{
+    size = ALIGN_UP(size, PAGE_SIZE);
+    first = ALIGN_UP(first, PAGE_SIZE);
+    if (first > size)
+        first = size;
+    size_t later = (size - first) / PAGE_SIZE;
+    if (!pmm_promise(later))
+        return NULL;
+    /* The rest maps the zero frame read-only, so its page tables exist
+     * now: the first write only swaps a frame in (nothing to allocate
+     * but the promised frame). */
+    uint8_t *va = vm_reserve(size, guard);
+    if (va && !(vm_commit(va, first, MMU_READ | MMU_WRITE) &&
+                (first == size || vm_commit_zero(va + first, size - first)))) {
+        vm_release(va, size);
+        va = NULL;
+    }
+    if (!va) {
+        pmm_unpromise(later);
+        return NULL;
+    }
+    bool was = cpu_irq_save();
+    vm_seg_t *s = &segs[seg_find((uintptr_t)va)];
+    s->lazy = true;
+    s->promised = later;
+    cpu_irq_restore(was);
+    return va;
+}
+
+bool vm_lazy_fault(uintptr_t addr)
+{
+    uintptr_t p = ALIGN_DOWN(addr, PAGE_SIZE);
+    bool was = cpu_irq_save(), ok = false;
+    int i = addr >= KERN_VM_BASE && addr < KERN_VM_END ? seg_containing(p) : -1;
+    vm_seg_t *s = i >= 0 ? &segs[i] : NULL;
+    if (s && s->used && s->lazy && s->promised && p >= s->base + s->guard &&
+        vm_is_zero_frame(mmu_translate(p))) {
+        if (mmu_remap(p, pmm_alloc_promised(), MMU_READ | MMU_WRITE) == (uint64_t)-1)
+            panic("vm_lazy_fault: %p not mapped", (void *)p);
+        mmu_flush(p, PAGE_SIZE);
+        s->promised--;
+        ok = true;
+    }
+    cpu_irq_restore(was);
+    return ok;
 }
 
 /* Bytes of address space reserved, for the boot report. */

@@ -32,6 +32,19 @@ void wasm_plat_free(void *p)
     kfree(p);
 }
 
+/* Stacks get their first page now and the rest at their first touch
+ * (vm_reserve_lazy: frames promised now, so the touch cannot fail); a
+ * guard page below. Most contexts use a few KiB of their 512 KiB. */
+void *wasm_plat_stack_alloc(size_t size)
+{
+    return vm_reserve_lazy(size ? size : 1, PAGE_SIZE, PAGE_SIZE);
+}
+
+void wasm_plat_stack_free(void *p, size_t size)
+{
+    vm_release(p, size ? size : 1);
+}
+
 void wasm_plat_log(int level, const char *msg)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};

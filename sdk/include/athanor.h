@@ -123,7 +123,8 @@ ATH_IMPORT("dom_reset") int64_t ath_dom_reset(ath_handle_t dom);
 
 /* ---- system control (docs/shell.md, kern/sysctl.h): for a domain granted
  * a "system" capability; each call needs the right named */
-enum { ATH_STAT_FRAMES = 0, ATH_STAT_FREE, ATH_STAT_HEAP, ATH_STAT_BOOTIMG, ATH_STAT_UPTIME_NS };
+enum { ATH_STAT_FRAMES = 0, ATH_STAT_FREE, ATH_STAT_HEAP, ATH_STAT_BOOTIMG, ATH_STAT_UPTIME_NS,
+       ATH_STAT_PROMISED };
 /* read: one line about the index-th domain ("NAME STATE PRIO MEM_KIB CPU_US
  * RESTARTS CAPS FAULTS"); ATH_ENOENT past the last. Returns its length. */
 ATH_IMPORT("sys_dom") int32_t ath_sys_dom(ath_handle_t sys, int32_t index, char *buf, int32_t cap);

@@ -36,6 +36,18 @@ void wasm_plat_free(void *p)
     free(p);
 }
 
+/* Linux gives calloc's large blocks pages at first touch already. */
+void *wasm_plat_stack_alloc(size_t size)
+{
+    return calloc(1, size ? size : 1);
+}
+
+void wasm_plat_stack_free(void *p, size_t size)
+{
+    (void)size;
+    free(p);
+}
+
 void wasm_plat_log(int level, const char *msg)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};

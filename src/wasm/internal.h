@@ -202,6 +202,7 @@ struct wasm_exec {
     wasm_trap_t last_trap;        /* details of the latest trap */
     char host_msg[160];
     int32_t exit_code;
+    size_t stack_bytes, ctl_bytes; /* as allocated (wasm_plat_stack_alloc) */
 };
 
 /* jit.c (jit.h has the rest) */

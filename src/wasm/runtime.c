@@ -322,8 +322,10 @@ wasm_exec_t *wasm_exec_new(wasm_runtime_t *rt)
     if (!ex)
         return NULL;
     ex->rt = rt;
-    ex->stack = wasm_plat_alloc((size_t)rt->cfg.value_stack_cells * sizeof(uint64_t));
-    ex->ctl = wasm_plat_alloc(((size_t)rt->cfg.max_call_depth + 2) * sizeof(wasmi_ctl_t));
+    ex->stack_bytes = (size_t)rt->cfg.value_stack_cells * sizeof(uint64_t);
+    ex->ctl_bytes = ((size_t)rt->cfg.max_call_depth + 2) * sizeof(wasmi_ctl_t);
+    ex->stack = wasm_plat_stack_alloc(ex->stack_bytes);
+    ex->ctl = wasm_plat_stack_alloc(ex->ctl_bytes);
     if (!ex->stack || !ex->ctl) {
         wasm_exec_free(ex);
         return NULL;
@@ -340,8 +342,10 @@ void wasm_exec_free(wasm_exec_t *ex)
 {
     if (!ex)
         return;
-    wasm_plat_free(ex->stack);
-    wasm_plat_free(ex->ctl);
+    if (ex->stack)
+        wasm_plat_stack_free(ex->stack, ex->stack_bytes);
+    if (ex->ctl)
+        wasm_plat_stack_free(ex->ctl, ex->ctl_bytes);
     wasm_plat_free(ex);
 }
 

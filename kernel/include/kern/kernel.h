@@ -26,6 +26,16 @@ void pmm_free(uint64_t pa);
 void pmm_free_irqoff(uint64_t pa);      /* the same, interrupts already off */
 size_t pmm_free_count(void);
 size_t pmm_total_count(void);
+/* Promises: n free frames set aside for later (a lazily committed range,
+ * vm_reserve_lazy), so taking one then cannot fail. pmm_alloc and
+ * pmm_alloc_contig leave promised frames alone; pmm_alloc_promised takes
+ * one of a promise (a broken promise panics); pmm_unpromise gives back
+ * what was not taken. Promised frames are free: they count in
+ * pmm_free_count, and pmm_promised_count says how many. */
+bool pmm_promise(size_t n);
+void pmm_unpromise(size_t n);
+uint64_t pmm_alloc_promised(void);
+size_t pmm_promised_count(void);
 
 /* Kernel heap. */
 void heap_init(void);
@@ -48,6 +58,13 @@ bool vm_is_zero_frame(uint64_t pa);            /* pa (any byte) lies in it */
  * the zero frame, read-only; false when out of memory (nothing mapped). */
 bool vm_commit_zero(void *va, size_t size);
 void vm_release(void *va, size_t size);
+/* A reservation of size bytes (guard below, as vm_reserve) whose first
+ * `first` bytes are committed now and the rest page by page at their first
+ * touch (vm_lazy_fault, from the page-fault path), from frames promised
+ * now (pmm_promise): NULL when the address space or the frames are not
+ * there, never a failure later. vm_release ends it and its promise. */
+void *vm_reserve_lazy(size_t size, size_t guard, size_t first);
+bool vm_lazy_fault(uintptr_t addr);            /* true: a page was committed */
 
 /* Kernel stacks with an unmapped guard page below. */
 void *kstack_alloc(size_t size);               /* returns the top */

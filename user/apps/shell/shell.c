@@ -357,8 +357,10 @@ static void c_mem(int argc, char **argv)
     (void)argc, (void)argv;
     int64_t frames = ath_sys_stat(sys, ATH_STAT_FRAMES), fr = ath_sys_stat(sys, ATH_STAT_FREE);
     int64_t heap = ath_sys_stat(sys, ATH_STAT_HEAP), img = ath_sys_stat(sys, ATH_STAT_BOOTIMG);
-    if (frames < 0 || fr < 0 || heap < 0 || img < 0) {
-        err("mem", 0, (int32_t)(frames < 0 ? frames : fr < 0 ? fr : heap < 0 ? heap : img));
+    int64_t prom = ath_sys_stat(sys, ATH_STAT_PROMISED);
+    if (frames < 0 || fr < 0 || heap < 0 || img < 0 || prom < 0) {
+        int64_t e = frames < 0 ? frames : fr < 0 ? fr : heap < 0 ? heap : img < 0 ? img : prom;
+        err("mem", 0, (int32_t)e);
         return;
     }
     char line[160], *f[8];
@@ -368,7 +370,8 @@ static void c_mem(int argc, char **argv)
     kib("memory: ", (uint64_t)(frames - fr) * 4);
     kib(" in use of ", (uint64_t)frames * 4);
     kib(", ", (uint64_t)fr * 4);
-    puts_(" free\n");
+    kib(" free (", (uint64_t)prom * 4);
+    puts_(" of it promised to stacks)\n");
     kib("  kernel heap ", (uint64_t)heap / 1024);
     kib(", domains' linear memory ", doms);
     puts_(", boot image ");

@@ -85,7 +85,8 @@ ATH_EXPORT("readonly") int32_t readonly(void)
         return 5;
     if (ath_sys_log(s, (char *)0xffff0000u, 0x10000) != ATH_EFAULT)
         return 6;
-    if (ath_sys_stat(s, -1) != ATH_EINVAL || ath_sys_stat(s, 5) != ATH_EINVAL)
+    if (ath_sys_stat(s, -1) != ATH_EINVAL || ath_sys_stat(s, ATH_STAT_PROMISED) < 0 ||
+        ath_sys_stat(s, ATH_STAT_PROMISED + 1) != ATH_EINVAL)
         return 7;
     /* A zero-length buffer gets the length, nothing written. */
     if (ath_sys_dom(s, 0, buf + sizeof buf, 0) <= 0)
