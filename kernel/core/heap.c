@@ -163,7 +163,21 @@ void *krealloc(void *p, size_t size)
         kfree(p);
         return NULL;
     }
-    size_t cap = hdr_of(p)->size;
+    page_hdr_t *h = hdr_of(p);
+    size_t cap = h->size;
+    if (h->magic == HEAP_MAGIC_LARGE && size > SMALL_MAX && size <= cap) {
+        /* Shrinks in place: the pages past the new end go back (kfree
+         * releases the whole reservation, whatever is still mapped). */
+        size_t total = cap + HDR, keep = ALIGN_UP(size + HDR, PAGE_SIZE);
+        if (keep < total) {
+            vm_decommit((uint8_t *)h + keep, total - keep);
+            h->size = keep - HDR;
+            bool was = cpu_irq_save();
+            large_bytes -= total - keep;
+            cpu_irq_restore(was);
+        }
+        return p;
+    }
     if (size <= cap && (cap <= 16 || size > cap / 2))
         return p;         /* fits, and shrinking would not save much */
     void *q = kmalloc(size);

@@ -1829,6 +1829,14 @@ bool wasmi_compile(wasm_module_t *m, uint32_t def_index, wasm_error_t *err)
     if (ok) {
         relocate_targets(&c);
         thread_code(&c);
+        /* The buffer grew by doubling (up to half of it slack); what the
+         * module keeps for as long as it lives is sized to the code. */
+        uint32_t *fit = c.len && c.len < c.cap
+                            ? wasm_plat_realloc(c.code, (size_t)c.cap * sizeof *fit,
+                                                (size_t)c.len * sizeof *fit)
+                            : NULL;
+        if (fit)
+            c.code = fit;
         d->code = c.code;
         d->code_len = c.len;
         d->nlocals = c.lcells;
