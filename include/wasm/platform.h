@@ -94,9 +94,9 @@ void wasm_plat_vm_drop(uint64_t token);
  * frame and a token that names the zero frame (vm_restore maps it back,
  * vm_drop keeps it); vm_protect making it writable gives it a frame too.
  * vm_commit_zero commits [addr, addr+size) as pages of the zero frame,
- * read-only (a watched range: their first write faults); vm_fill_zero
- * gives such a page at addr a fresh writable frame (false when the page
- * does not map the zero frame, or no frame is left). */
+ * read-only (a watched range: their first write faults), false when out
+ * of memory as vm_commit; vm_fill_zero gives such a page at addr a fresh
+ * writable frame, which must not fail (false: not such a page). */
 size_t wasm_plat_vm_share_zero(void *addr, size_t size);
 bool wasm_plat_vm_commit_zero(void *addr, size_t size);
 bool wasm_plat_vm_fill_zero(void *addr);

@@ -31,7 +31,8 @@ typedef struct vm_seg {
     uintptr_t top;     /* end of the highest page ever committed, or 0 */
     bool used;
     bool lazy;         /* vm_reserve_lazy: committed at first touch */
-    size_t promised;   /* lazy: frames promised for pages not committed yet */
+    size_t promised;   /* frames promised for its zero-frame pages (lazy ones,
+                          vm_commit_promised ones) not given frames yet */
 } vm_seg_t;
 
 static vm_seg_t *segs;          /* at KERN_VM_BASE, SEG_TABLE bytes reserved */
@@ -133,7 +134,7 @@ void vm_release(void *va, size_t size)
         panic("vm_release: %p: size %zu exceeds the reservation", va, size);
     if (s->top > (uintptr_t)va)
         vm_decommit(va, s->top - (uintptr_t)va);
-    if (s->lazy)
+    if (s->promised)
         pmm_unpromise(s->promised);
     s->used = false;
     s->lazy = false;
@@ -264,6 +265,69 @@ void vm_decommit(void *va, size_t size)
     }
 }
 
+/* The segment holding va, or NULL. Interrupts off. */
+static vm_seg_t *seg_of(uintptr_t va)
+{
+    int i = va >= KERN_VM_BASE && va < KERN_VM_END ? seg_containing(va) : -1;
+    return i >= 0 && segs[i].used ? &segs[i] : NULL;
+}
+
+/* Gives the zero-frame page p of s one of its promised frames. Interrupts
+ * off. */
+static bool fill_promised(vm_seg_t *s, uintptr_t p)
+{
+    if (!s || !s->promised || p < s->base + s->guard || !vm_is_zero_frame(mmu_translate(p)))
+        return false;
+    if (mmu_remap(p, pmm_alloc_promised(), MMU_READ | MMU_WRITE) == (uint64_t)-1)
+        panic("vm: %p not mapped", (void *)p);
+    mmu_flush(p, PAGE_SIZE);
+    s->promised--;
+    return true;
+}
+
+bool vm_commit_promised(void *va, size_t size)
+{
+    size_t n = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+    if (!pmm_promise(n))
+        return false;
+    if (!vm_commit_zero(va, size)) {
+        pmm_unpromise(n);
+        return false;
+    }
+    bool was = cpu_irq_save();
+    vm_seg_t *s = seg_of((uintptr_t)va);
+    if (!s)
+        panic("vm_commit_promised: %p is not reserved", va);
+    s->promised += n;
+    cpu_irq_restore(was);
+    return true;
+}
+
+bool vm_fill_promised(uintptr_t va)
+{
+    bool was = cpu_irq_save();
+    bool ok = fill_promised(seg_of(va), ALIGN_DOWN(va, PAGE_SIZE));
+    cpu_irq_restore(was);
+    return ok;
+}
+
+void vm_decommit_promised(void *va, size_t size)
+{
+    uintptr_t start = ALIGN_DOWN((uintptr_t)va, PAGE_SIZE);
+    uintptr_t end = ALIGN_UP((uintptr_t)va + size, PAGE_SIZE);
+    size_t n = 0;
+    for (uintptr_t p = start; p < end; p += PAGE_SIZE)
+        n += vm_is_zero_frame(mmu_translate(p));
+    vm_decommit(va, size);
+    bool was = cpu_irq_save();
+    vm_seg_t *s = seg_of(start);
+    if (!s || s->promised < n)
+        panic("vm_decommit_promised: %zu zero pages, fewer promised", n);
+    s->promised -= n;
+    cpu_irq_restore(was);
+    pmm_unpromise(n);
+}
+
 void *vm_reserve_lazy(size_t size, size_t guard, size_t first)
 {
     size = ALIGN_UP(size, PAGE_SIZE);
@@ -296,18 +360,9 @@ void *vm_reserve_lazy(size_t size, size_t guard, size_t first)
 
 bool vm_lazy_fault(uintptr_t addr)
 {
-    uintptr_t p = ALIGN_DOWN(addr, PAGE_SIZE);
-    bool was = cpu_irq_save(), ok = false;
-    int i = addr >= KERN_VM_BASE && addr < KERN_VM_END ? seg_containing(p) : -1;
-    vm_seg_t *s = i >= 0 ? &segs[i] : NULL;
-    if (s && s->used && s->lazy && s->promised && p >= s->base + s->guard &&
-        vm_is_zero_frame(mmu_translate(p))) {
-        if (mmu_remap(p, pmm_alloc_promised(), MMU_READ | MMU_WRITE) == (uint64_t)-1)
-            panic("vm_lazy_fault: %p not mapped", (void *)p);
-        mmu_flush(p, PAGE_SIZE);
-        s->promised--;
-        ok = true;
-    }
+    bool was = cpu_irq_save();
+    vm_seg_t *s = seg_of(addr);
+    bool ok = s && s->lazy && fill_promised(s, ALIGN_DOWN(addr, PAGE_SIZE));
     cpu_irq_restore(was);
     return ok;
 }

@@ -77,9 +77,11 @@ bool wasm_plat_vm_commit(void *addr, size_t size)
     return size == 0 || vm_commit(addr, size, MMU_READ | MMU_WRITE);
 }
 
+/* The engine decommits only memory grown since a snapshot (its reset):
+ * pages of it still the zero frame's give back their promised frames. */
 void wasm_plat_vm_decommit(void *addr, size_t size)
 {
-    vm_decommit(addr, size);
+    vm_decommit_promised(addr, size);
 }
 
 void wasm_plat_vm_release(void *addr, size_t size)
@@ -152,22 +154,15 @@ size_t wasm_plat_vm_share_zero(void *addr, size_t size)
 
 bool wasm_plat_vm_fill_zero(void *addr)
 {
-    uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
-    bool was = cpu_irq_save();
-    uint64_t pa = mmu_translate(va);
-    uint64_t f = pa != (uint64_t)-1 && vm_is_zero_frame(pa) ? pmm_alloc() : 0;
-    if (f) {
-        if (mmu_remap(va, f, MMU_READ | MMU_WRITE) == (uint64_t)-1)
-            panic("wasm_plat_vm_fill_zero: %p not mapped", (void *)va);
-        mmu_flush(va, PAGE_SIZE);
-    }
-    cpu_irq_restore(was);
-    return f != 0;
+    return vm_fill_promised((uintptr_t)addr);
 }
 
+/* Grown memory under a snapshot: frames promised now, given at first
+ * write, so memory.grow still fails when they are not there, never the
+ * write. */
 bool wasm_plat_vm_commit_zero(void *addr, size_t size)
 {
-    return size == 0 || vm_commit_zero(addr, size);
+    return size == 0 || vm_commit_promised(addr, size);
 }
 
 /* Private frames: the snapshot keeps the frame a page had at the snapshot

@@ -65,6 +65,16 @@ void vm_release(void *va, size_t size);
  * there, never a failure later. vm_release ends it and its promise. */
 void *vm_reserve_lazy(size_t size, size_t guard, size_t first);
 bool vm_lazy_fault(uintptr_t addr);            /* true: a page was committed */
+/* Pages that take a frame when asked, from frames promised now: commit
+ * maps [va, va+size) (in a reservation, none mapped) to the zero frame,
+ * read-only, and promises a frame for each (false when it cannot:
+ * nothing mapped); fill gives the zero-frame page at va one (false when
+ * the page is not such a page); decommit_promised unmaps a range and
+ * gives back the promises of its pages still unfilled. vm_release gives
+ * back what is left. */
+bool vm_commit_promised(void *va, size_t size);
+bool vm_fill_promised(uintptr_t va);
+void vm_decommit_promised(void *va, size_t size);
 
 /* Kernel stacks with an unmapped guard page below. */
 void *kstack_alloc(size_t size);               /* returns the top */

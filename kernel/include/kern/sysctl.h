@@ -70,7 +70,7 @@ enum {
     SYS_STAT_HEAP,          /* kernel heap bytes in use */
     SYS_STAT_BOOTIMG,       /* boot image bytes */
     SYS_STAT_UPTIME_NS,     /* since kernel entry */
-    SYS_STAT_PROMISED,      /* free frames promised (stacks' pages not touched yet) */
+    SYS_STAT_PROMISED,      /* free frames promised to pages not touched yet (pmm_promise) */
     SYS_STAT_NKEYS
 };
 

@@ -371,7 +371,7 @@ static void c_mem(int argc, char **argv)
     kib(" in use of ", (uint64_t)frames * 4);
     kib(", ", (uint64_t)fr * 4);
     kib(" free (", (uint64_t)prom * 4);
-    puts_(" of it promised to stacks)\n");
+    puts_(" of it promised to pages not touched yet)\n");
     kib("  kernel heap ", (uint64_t)heap / 1024);
     kib(", domains' linear memory ", doms);
     puts_(", boot image ");
