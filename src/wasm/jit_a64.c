@@ -20,6 +20,7 @@
  */
 #include "jit.h"
 #include "ops.h"
+#include "simd.h"
 
 #if defined(__aarch64__)
 
@@ -74,6 +75,26 @@ typedef struct spstub {
 #define FAR_UNWIND WASM_TRAP_KIND_COUNT
 #define NFAR (WASM_TRAP_KIND_COUNT + 1)
 
+/* SIMD (jit_a64_simd.c): which v128 slot each of NQ vector registers holds
+ * between consecutive v128 ops, and the function's 16-byte constants. */
+#define NQ 8
+#define NVR_SIMD 24   /* a function with v128 ops leaves v11-v15 to them */
+typedef struct qconst {
+    uint32_t at, w[4];        /* the ldr q at `at` loads w */
+} qconst_t;
+
+typedef struct qcache {
+    uint32_t slot[NQ];        /* the v128 slot each register holds, or QS_NONE */
+    bool dirty[NQ];           /* its frame cells are not written yet */
+    uint32_t age[NQ], clock;  /* least recently used goes first */
+    uint8_t lock;             /* registers the current op uses */
+    uint32_t end;             /* pc after the last v128 op */
+    uint8_t *tgt;             /* [code_len + 1] branch targets of the function */
+    uint32_t tgt_cap, tgt_def;
+    qconst_t *pool;
+    uint32_t npool, poolcap;
+} qcache_t;
+
 typedef struct jc {
     uint8_t *p;
     uint32_t len, cap;
@@ -98,6 +119,8 @@ typedef struct jc {
     uint32_t vmask;           /* slot vector registers it uses (and saves) */
     uint32_t area;            /* bytes of its native frame */
     bool guard;               /* bounds by guard regions, no explicit checks */
+    bool simd;                /* the function has v128 ops: v11-v15 are theirs */
+    qcache_t q;
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */
@@ -603,6 +626,8 @@ static void prologue(jc_t *c)
         else if (fn->lk[s] == JL_XMM)
             c->vmask |= 1u << fn->lr[s];
     }
+    if (c->simd)
+        c->vmask |= ((1u << NVR) - 1) & ~((1u << NVR_SIMD) - 1);   /* saved for the callers */
     uint32_t nsave = 1 + (uint32_t)__builtin_popcount(c->gmask) + (uint32_t)__builtin_popcount(c->vmask);
     c->area = (nsave * 8 + 15) & ~15u;
     add_imm(c, 1, SP, SP, -(int64_t)c->area);
@@ -1147,6 +1172,8 @@ static void trunc_op(jc_t *c, uint32_t pc, uint32_t op, uint32_t d, uint32_t a)
     bind(c, done);
 }
 
+#include "jit_a64_simd.c"
+
 static bool compile_fn(jc_t *c)
 {
     jit_fn_t *fn = c->fn;
@@ -1397,7 +1424,7 @@ static bool compile_fn(jc_t *c)
             break;
         case OP_MOV128: case OP_SELECT128: case OP_GLOBAL_GET128: case OP_GLOBAL_SET128:
         case OP_SIMD: case OP_SIMD_M:
-            slowop(c, pc, op);   /* v128: in C, the interpreter's SIMD executor (simd.c) */
+            emit_v128_op(c, pc, op, ip);   /* NEON (jit_a64_simd.c) */
             break;
         case OP_REF_IS_NULL:
             cmp_slot_imm(c, 1, a2, 0);
@@ -1621,6 +1648,7 @@ static bool compile_fn(jc_t *c)
         }
         link(c, c->ffx[i].at, here[k]);
     }
+    simd_pool_flush(c);
     return !c->oom && !c->range;
 }
 
@@ -1743,6 +1771,15 @@ bool wasmi_jit_arch_available(void)
     return true;
 }
 
+/* Whether the function has v128 ops (decoded). */
+static bool has_v128(const jit_fn_t *fn)
+{
+    for (uint32_t pc = 0; pc < fn->d->code_len; pc++)
+        if (v128_op(fn->op[pc]))
+            return true;
+    return false;
+}
+
 bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
 {
     jc_t c;
@@ -1772,7 +1809,9 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         c.code = fn.d->code;
         c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
         bool fok = c.noff && fn.func_index >= m->rt->jit_lo && fn.func_index < m->rt->jit_hi &&
-                   wasmi_jit_decode(&fn, opmap) && wasmi_jit_alloc_slots(&fn, NGPR, NVR);
+                   wasmi_jit_decode(&fn, opmap);
+        c.simd = fok && has_v128(&fn);
+        fok = fok && wasmi_jit_alloc_slots(&fn, NGPR, c.simd ? NVR_SIMD : NVR);
         uint32_t ncfx = c.ncfx;
         if (fok) {
             while (c.len % 16)
@@ -1835,6 +1874,8 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     wasm_plat_free(c.ffx);
     wasm_plat_free(c.cfx);
     wasm_plat_free(c.sp);
+    wasm_plat_free(c.q.tgt);
+    wasm_plat_free(c.q.pool);
     return good;
 }
 
