@@ -8,6 +8,7 @@
 # (tests/unit/decode_check.c is mk/decode.mk's.)
 UNIT_SRC := $(addprefix tests/unit/,main.c test_camlow.c test_cmp.c test_decode.c test_ext2.c test_ext2_write.c \
               test_interp.c test_nmea.c test_policy.c test_proposals.c test_psf.c test_reuse.c \
+              test_simd_tiers.c \
               test_validate.c test_virtq.c wasm_builder.c) \
             sdk/lib/virtq.c user/services/fs/ext2.c sdk/lib/psf.c \
             user/drivers/gps/nmea.c user/services/sensors/policy.c
