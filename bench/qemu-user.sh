@@ -10,6 +10,8 @@
 # native, and the last line is
 #   bench-ARCH: compiled Gc x native, interpreter Gi x native (geomean, qemu-user)
 #
+# BENCH_SIMD_ONLY=1 runs the SIMD comparison instead (below).
+#
 # Environment: BENCH_ARCH (aarch64), BENCH_RUNS (3), BENCH_ONLY / BENCH_NAMES,
 # BENCH_TIMEOUT (600), BENCH_DIR (build/bench: the .wasm files and timeit),
 # XBENCH_DIR (build/ARCH/bench: the native programs), XENGINE
@@ -41,6 +43,64 @@ run_one() {
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 status=0
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+# BENCH_SIMD_ONLY=1 (make bench-simd-ARCH): the programs of BENCH_SIMD
+# (blend matmul) built with and without -msimd128 ($DIR/wasm-simd/,
+# $DIR/wasm/), on both tiers, interleaved with native; BASE_ENGINE (another
+# build of azoth-wasm for ARCH, e.g. the engine before a change) adds its
+# compiled tier's two runs, side by side. Last line:
+#   bench-simd-ARCH: compiled SIMD/scalar P1 R1, P2 R2 (qemu-user)
+if [ "${BENCH_SIMD_ONLY:-0}" = 1 ]; then
+    vars="native cscalar csimd iscalar isimd"
+    [ -n "${BASE_ENGINE:-}" ] && vars="$vars bscalar bsimd"
+    printf '%-8s %8s | %9s %9s %8s | %9s %9s %8s' simd native c_scalar c_simd simd/sc \
+        i_scalar i_simd simd/sc
+    [ -n "${BASE_ENGINE:-}" ] && printf ' | %9s %9s %8s' base_c_sc base_c_simd simd/sc
+    printf '\n'
+    last="bench-simd-$arch: compiled SIMD/scalar"
+    for p in ${BENCH_SIMD:-blend matmul}; do
+        nat=$XDIR/native/$p sw=$DIR/wasm/$p.wasm vw=$DIR/wasm-simd/$p.wasm
+        if [ ! -x "$nat" ] || [ ! -f "$sw" ] || [ ! -f "$vw" ]; then
+            echo "$p: missing $nat, $sw or $vw" >&2
+            status=1
+            continue
+        fi
+        declare -A t=()
+        for r in $(seq "$RUNS"); do
+            for v in $vars; do
+                case $v in
+                native) x=$(run_one $v "$p" "$nat") ;;
+                cscalar) x=$(run_one $v "$p" "$ENGINE" run --engine=compiled "$sw") ;;
+                csimd) x=$(run_one $v "$p" "$ENGINE" run --engine=compiled "$vw") ;;
+                iscalar) x=$(run_one $v "$p" "$ENGINE" run --engine=interp "$sw") ;;
+                isimd) x=$(run_one $v "$p" "$ENGINE" run --engine=interp "$vw") ;;
+                bscalar) x=$(run_one $v "$p" "$BASE_ENGINE" run --engine=compiled "$sw") ;;
+                bsimd) x=$(run_one $v "$p" "$BASE_ENGINE" run --engine=compiled "$vw") ;;
+                esac
+                t[$v]="${t[$v]:-} $x"
+                [ $v = native ] && continue
+                cmp -s "$OUT/native-$p.out" "$OUT/$v-$p.out" || { echo "$p: $v output differs" >&2; status=1; }
+            done
+        done
+        case "${t[*]}" in *fail*) echo "$p: a run failed" >&2; status=1; continue ;; esac
+        declare -A md=()
+        for v in $vars; do md[$v]=$(echo "${t[$v]}" | median); done
+        printf '%-8s %8s | %9s %9s %7sx | %9s %9s %7sx' "$p" "${md[native]}" "${md[cscalar]}" \
+            "${md[csimd]}" "$(ratio "${md[csimd]}" "${md[cscalar]}")" "${md[iscalar]}" \
+            "${md[isimd]}" "$(ratio "${md[isimd]}" "${md[iscalar]}")"
+        [ -n "${BASE_ENGINE:-}" ] && printf ' | %9s %9s %7sx' "${md[bscalar]}" "${md[bsimd]}" \
+            "$(ratio "${md[bsimd]}" "${md[bscalar]}")"
+        printf '\n'
+        last="$last $p $(ratio "${md[csimd]}" "${md[cscalar]}")"
+        [ -n "${BASE_ENGINE:-}" ] && last="$last (base $(ratio "${md[bsimd]}" "${md[bscalar]}"))"
+        unset t md
+    done
+    echo "runs per variant: $RUNS (medians of the emulator's CPU ms)"
+    echo "$last (qemu-user)"
+    exit $status
+fi
+
 printf '%-10s %10s %10s %10s %9s %9s\n' program "native ms" "compiled" "interp" compiled interp
 sumc=0 sumi=0 n=0
 for p in $progs; do

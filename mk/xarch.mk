@@ -16,6 +16,9 @@
 #                         clang fuses a*b+c into one instruction on these
 #                         targets, which Wasm never does (the output would
 #                         differ) and which qemu emulates slowly
+#   make bench-simd-ARCH  the SIMD and scalar builds of BENCH_SIMD (blend matmul)
+#                         on both tiers under qemu-user (BASE_ENGINE=path: also
+#                         that azoth-wasm's compiled tier, side by side)
 #   make unit-ARCH        the unit tests on the default tier (compiled),
 #                         optimised: there are no sanitizer runtimes for the
 #                         targets here
@@ -63,7 +66,13 @@ bench-$(1): $(BUILD)/$(1)/azoth-wasm $(patsubst %,$(BUILD)/$(1)/bench/native/%,$
 	BENCH_ARCH=$(1) BENCH_DIR=$(BENCH_DIR) XBENCH_DIR=$(BUILD)/$(1)/bench XENGINE=$$< \
 	    QEMU='$(XARCH_QEMU_$(1))' BENCH_NAMES="$(BENCH_NAMES)" bash bench/qemu-user.sh
 
-.PHONY: spec-$(1) diff-fuzz-$(1) unit-$(1) bench-$(1)
+bench-simd-$(1): $(BUILD)/$(1)/azoth-wasm $(patsubst %,$(BUILD)/$(1)/bench/native/%,$(BENCH_SIMD)) \
+                 $(patsubst %,$(BENCH_DIR)/wasm/%.wasm,$(BENCH_SIMD)) $(BENCH_SIMD_WASM) $(BENCH_DIR)/timeit
+	BENCH_ARCH=$(1) BENCH_DIR=$(BENCH_DIR) XBENCH_DIR=$(BUILD)/$(1)/bench XENGINE=$$< \
+	    QEMU='$(XARCH_QEMU_$(1))' BENCH_SIMD="$(BENCH_SIMD)" BENCH_SIMD_ONLY=1 \
+	    BASE_ENGINE="$(BASE_ENGINE)" bash bench/qemu-user.sh
+
+.PHONY: spec-$(1) diff-fuzz-$(1) unit-$(1) bench-$(1) bench-simd-$(1)
 endef
 $(foreach a,aarch64 riscv64,$(eval $(call xarch_rules,$(a))))
 

@@ -28,6 +28,8 @@
 #                    (mk/xarch.mk), compiled tier, explicit bounds checks and
 #                    then guard regions
 #   spec-rv64:a,b,.. the same on the riscv64 runner under qemu-riscv64
+#   unit-a64[:filter] the unit tests on the aarch64 runner under qemu-aarch64
+#   regress-a64      tests/spec/regress.wast on the aarch64 runner, compiled tier
 #   kspec            tests/groups/35-kspec-host.sh
 #   faults           tests/groups/70-faults.sh
 #   kfuzz            the kernel fuzz targets over their regression inputs and seeds, once
@@ -123,6 +125,8 @@ build() {
         spec|spec-interp|spec-explicit) t=build/san/spec_runner ;;
         spec-a64) t=build/aarch64/q/spec_runner ;;
         spec-rv64) t=build/riscv64/q/spec_runner ;;
+        unit-a64) t=build/aarch64/q/unit_tests ;;
+        regress-a64) t=build/aarch64/q/spec_runner ;;
         kspec) t="build/spec2bin build/modules/spec.bin build/kspec_host build/san/kspec_host" ;;
         faults) t="build/faults/faults build/faults/blkdrv.wasm" ;;
         kfuzz) t="build/kfuzz/fuzz_manifest build/kfuzz/fuzz_hostcall build/kfuzz/seeds.stamp" ;;
@@ -155,6 +159,10 @@ run() {
                 SPEC_RUNNER=build/$a/q/spec_runner ENGINE=compiled BOUNDS=$b SPEC_SHOW=3 \
                     timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } || return 1
             done ;;
+        unit-a64) timeout -k 5 "$limit" build/aarch64/q/unit_tests $arg ;;
+        regress-a64) wast2json tests/spec/regress.wast -o "$log/regress.json" &&
+            timeout -k 5 "$limit" build/aarch64/q/spec_runner --engine=compiled "$log/regress.json" |
+            tail -1 | grep -E ' 0 failed, 0 skipped$' ;;
         kspec) timeout -k 5 "$limit" bash tests/groups/35-kspec-host.sh ;;
         faults) FAULTS_N=2000 timeout -k 5 "$limit" bash tests/groups/70-faults.sh ;;
         kfuzz) timeout -k 5 "$limit" build/kfuzz/fuzz_hostcall -runs=0 tests/kfuzz/regress &&

@@ -8,9 +8,12 @@
 #      optimised, there are no sanitizer runtimes for the targets here
 #   2. the whole spec suite (core + proposals) on the compiled tier with
 #      explicit bounds checks, pinned as in 30-spec; no function of the
-#      tail-call and multi-memory files may be left interpreted
+#      tail-call and multi-memory files may be left interpreted; then the
+#      engine's regressions (tests/spec/regress.wast)
 #   3. the suite's memory-access files again with guard regions (an access
-#      past the memory faults; the SIGSEGV handler resumes at the trap stub)
+#      past the memory faults; the SIGSEGV handler resumes at the trap stub),
+#      the SIMD ones too but simd_align (its 40 memories exhaust qemu-user's
+#      -R 256G at 8 GiB each)
 #   4. the differential fuzzer: modules with explicit checks, and fewer with
 #      guard regions (each costs qemu-user a slow 8 GiB mapping), and a few
 #      whose function imports come from a second instance (-x: calls and
@@ -68,9 +71,20 @@ for arch in aarch64 riscv64; do
     fi
     [ $good = 1 ] && ok || bad "$arch: spec suite (explicit bounds) failed"
 
+    # 2b. the engine's regressions (tests/spec/regress.wast), compiled
+    mkdir -p build/spec/selftest
+    out=$(wast2json tests/spec/regress.wast -o build/spec/selftest/regress-$arch.json &&
+          $q/spec_runner --engine=compiled build/spec/selftest/regress-$arch.json 2>&1)
+    echo "$out" | tail -1
+    echo "$out" | tail -1 | grep -qE '^regress.wast: [1-9][0-9]* passed, 0 failed, 0 skipped$' && ok ||
+        bad "$arch: regress.wast failed"
+
     # 3. memory accesses with guard regions
     out=$(SPEC_RUNNER=$q/spec_runner ENGINE=compiled bash scripts/spec.sh address align \
-          float_memory load memory memory_grow memory_redundancy memory_trap store 2>&1); rc=$?
+          float_memory load memory memory_grow memory_redundancy memory_trap store \
+          simd_address simd_load simd_store simd_load_splat simd_load_zero simd_load_extend \
+          simd_load8_lane simd_load16_lane simd_load32_lane simd_load64_lane simd_store8_lane \
+          simd_store16_lane simd_store32_lane simd_store64_lane 2>&1); rc=$?
     echo "$out" | tail -1
     [ $rc -eq 0 ] && ok || bad "$arch: spec memory files (guard regions) failed"
 
