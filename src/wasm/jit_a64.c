@@ -1184,6 +1184,7 @@ static bool compile_fn(jc_t *c)
     c->nffx = 0;
     c->nsp = 0;
     c->range = false;
+    c->q.npool = 0;   /* (a function given up on may have left constants) */
     prologue(c);
     for (uint32_t pc = 0; pc < d->code_len;) {
         uint32_t op = fn->op[pc];

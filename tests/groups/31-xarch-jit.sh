@@ -14,9 +14,10 @@
 #      past the memory faults; the SIGSEGV handler resumes at the trap stub),
 #      the SIMD ones too but simd_align (its 40 memories exhaust qemu-user's
 #      -R 256G at 8 GiB each)
-#   4. the differential fuzzer: modules with explicit checks, and fewer with
-#      guard regions (each costs qemu-user a slow 8 GiB mapping), and a few
-#      whose function imports come from a second instance (-x: calls and
+#   4. the differential fuzzer: the recipes of past mismatches
+#      (tests/fuzz/regress-diff/), modules with explicit checks, and fewer
+#      with guard regions (each costs qemu-user a slow 8 GiB mapping), and a
+#      few whose function imports come from a second instance (-x: calls and
 #      tail calls across instances)
 # An architecture whose emulator or cross C library is missing is skipped
 # with the reason (scripts/setup.sh installs them). Last line: "xarch-jit:
@@ -89,7 +90,8 @@ for arch in aarch64 riscv64; do
     [ $rc -eq 0 ] && ok || bad "$arch: spec memory files (guard regions) failed"
 
     # 4. differential fuzzing
-    for run in "-n 1500 -s 21 -b" "-n 10 -s 22" "-x -n 200 -s 23 -b"; do
+    for run in "-b $(echo tests/fuzz/regress-diff/*.bin)" "-n 1500 -s 21 -b" "-n 10 -s 22" \
+               "-x -n 200 -s 23 -b"; do
         out=$($q/fuzz/diff_fuzz $run -q 2>&1); rc=$?
         echo "$out" | tail -2
         # the back end must have compiled most functions, or agreeing proves little
