@@ -49,10 +49,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 # (blend matmul) built with and without -msimd128 ($DIR/wasm-simd/,
 # $DIR/wasm/), on both tiers, interleaved with native; BASE_ENGINE (another
 # build of azoth-wasm for ARCH, e.g. the engine before a change) adds its
-# compiled tier's two runs, side by side. Last line:
+# compiled tier's two runs, side by side; BENCH_SIMD_INTERP=0 leaves the
+# interpreter out (under qemu it takes most of the time). Last line:
 #   bench-simd-ARCH: compiled SIMD/scalar P1 R1, P2 R2 (qemu-user)
 if [ "${BENCH_SIMD_ONLY:-0}" = 1 ]; then
-    vars="native cscalar csimd iscalar isimd"
+    vars="native cscalar csimd"
+    [ "${BENCH_SIMD_INTERP:-1}" = 1 ] && vars="$vars iscalar isimd"
     [ -n "${BASE_ENGINE:-}" ] && vars="$vars bscalar bsimd"
     printf '%-8s %8s | %9s %9s %8s | %9s %9s %8s' simd native c_scalar c_simd simd/sc \
         i_scalar i_simd simd/sc
@@ -85,10 +87,11 @@ if [ "${BENCH_SIMD_ONLY:-0}" = 1 ]; then
         done
         case "${t[*]}" in *fail*) echo "$p: a run failed" >&2; status=1; continue ;; esac
         declare -A md=()
+        md[iscalar]=- md[isimd]=-
         for v in $vars; do md[$v]=$(echo "${t[$v]}" | median); done
         printf '%-8s %8s | %9s %9s %7sx | %9s %9s %7sx' "$p" "${md[native]}" "${md[cscalar]}" \
             "${md[csimd]}" "$(ratio "${md[csimd]}" "${md[cscalar]}")" "${md[iscalar]}" \
-            "${md[isimd]}" "$(ratio "${md[isimd]}" "${md[iscalar]}")"
+            "${md[isimd]}" "$([ "${md[isimd]}" = - ] && echo - || ratio "${md[isimd]}" "${md[iscalar]}")"
         [ -n "${BASE_ENGINE:-}" ] && printf ' | %9s %9s %7sx' "${md[bscalar]}" "${md[bsimd]}" \
             "$(ratio "${md[bsimd]}" "${md[bscalar]}")"
         printf '\n'
