@@ -92,7 +92,7 @@ for arch in aarch64 riscv64; do
     # 4. differential fuzzing
     for run in "-b $(echo tests/fuzz/regress-diff/*.bin)" "-n 1500 -s 21 -b" "-n 10 -s 22" \
                "-x -n 200 -s 23 -b"; do
-        out=$($q/fuzz/diff_fuzz $run -q 2>&1); rc=$?
+        out=$($q/fuzz/diff_fuzz -q $run 2>&1); rc=$?
         echo "$out" | tail -2
         # the back end must have compiled most functions, or agreeing proves little
         read -r nc ni < <(echo "$out" |
