@@ -567,13 +567,15 @@ uint64_t sched_switches(void)
     return S.switches;
 }
 
-uint64_t sched_cpu_total_ns(void)
+uint64_t sched_cpu_total_ns(uint64_t *now_out)
 {
     bool on = cpu_irq_save();
-    uint64_t ns = S.charged_ns;
+    uint64_t now = timer_now_ns(), ns = S.charged_ns;
     if (S.up)
-        ns += timer_now_ns() - S.run_start;
+        ns += now - S.run_start;
     cpu_irq_restore(on);
+    if (now_out)
+        *now_out = now;
     return ns;
 }
 

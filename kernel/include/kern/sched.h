@@ -87,7 +87,10 @@ __attribute__((weak)) bool ipc_exec_killed(struct domain *d, struct wasm_exec *e
 uint64_t sched_switches(void);
 uint64_t sched_idle_ns(void);
 /* CPU time charged to every thread so far, the idle thread and the running
- * thread's current run included: it follows the clock. */
-uint64_t sched_cpu_total_ns(void);
+ * thread's current run included: it follows the clock. *now_out (when not
+ * NULL) gets the clock reading it used, so that a caller comparing it with
+ * elapsed time reads both at one instant (a host stalling QEMU between two
+ * readings would otherwise count against one of them). */
+uint64_t sched_cpu_total_ns(uint64_t *now_out);
 
 #endif
