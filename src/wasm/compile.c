@@ -90,10 +90,10 @@ static bool fail(comp_t *c, const char *msg)
     return wasmi_rd_fail(&c->r, "%s", msg);
 }
 
-static bool grow(comp_t *c, void **p, uint32_t *cap, uint32_t need, size_t elem)
+/* grow's slow path, out of line: every emit inlines the check alone. */
+static __attribute__((noinline, cold)) bool grow_to(comp_t *c, void **p, uint32_t *cap,
+                                                    uint32_t need, size_t elem)
 {
-    if (need <= *cap)
-        return true;
     uint32_t ncap = *cap ? *cap : 16;
     while (ncap < need)
         ncap *= 2;
@@ -105,6 +105,12 @@ static bool grow(comp_t *c, void **p, uint32_t *cap, uint32_t need, size_t elem)
     *p = q;
     *cap = ncap;
     return true;
+}
+
+/* Makes *p (*cap elements of elem bytes) hold at least need elements. */
+static bool grow(comp_t *c, void **p, uint32_t *cap, uint32_t need, size_t elem)
+{
+    return WASM_LIKELY(need <= *cap) || grow_to(c, p, cap, need, elem);
 }
 
 /* ------------------------------------------------------------ emission */

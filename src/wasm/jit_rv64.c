@@ -96,21 +96,28 @@ typedef struct jc {
 
 /* ------------------------------------------------------------ buffer */
 
+/* The buffer has no room for an instruction: doubles it. When out of
+ * memory, c->oom is set and the code is written over from the start, to be
+ * discarded; false if there is not even room for one instruction. Out of
+ * line, so that each emit inlined in the emitters is a compare and a store. */
+static __attribute__((noinline, cold)) bool grow_code(jc_t *c)
+{
+    uint32_t ncap = c->cap ? c->cap * 2 : 4096;
+    uint8_t *q = c->oom ? NULL : wasm_plat_realloc(c->p, c->cap, ncap);
+    if (!q) {
+        c->oom = true;
+        c->len = 0;   /* keep writing into what we have; the result is discarded */
+        return c->cap >= 4;
+    }
+    c->p = q;
+    c->cap = ncap;
+    return true;
+}
+
 static void emit(jc_t *c, uint32_t insn)
 {
-    if (c->len + 4 > c->cap) {
-        uint32_t ncap = c->cap ? c->cap * 2 : 4096;
-        uint8_t *q = c->oom ? NULL : wasm_plat_realloc(c->p, c->cap, ncap);
-        if (!q) {
-            c->oom = true;
-            c->len = 0;
-            if (c->cap < 4)
-                return;
-        } else {
-            c->p = q;
-            c->cap = ncap;
-        }
-    }
+    if (WASM_UNLIKELY(c->len + 4 > c->cap) && !grow_code(c))
+        return;
     __builtin_memcpy(c->p + c->len, &insn, 4);
     c->len += 4;
 }

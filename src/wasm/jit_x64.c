@@ -109,19 +109,27 @@ typedef struct jc {
 
 /* ------------------------------------------------------------ buffer */
 
+/* The buffer is full: doubles it. False when out of memory: c->oom is set
+ * and the code is written over from the start, to be discarded. Out of
+ * line, so that each put1 inlined in the emitters is a compare and a store. */
+static __attribute__((noinline, cold)) bool grow_code(jc_t *c)
+{
+    uint32_t ncap = c->cap ? c->cap * 2 : 4096;
+    uint8_t *q = c->oom ? NULL : wasm_plat_realloc(c->p, c->cap, ncap);
+    if (!q) {
+        c->oom = true;
+        c->len = 0;   /* keep writing into what we have; the result is discarded */
+        return false;
+    }
+    c->p = q;
+    c->cap = ncap;
+    return true;
+}
+
 static void put1(jc_t *c, uint32_t b)
 {
-    if (c->len == c->cap) {
-        uint32_t ncap = c->cap ? c->cap * 2 : 4096;
-        uint8_t *q = c->oom ? NULL : wasm_plat_realloc(c->p, c->cap, ncap);
-        if (!q) {
-            c->oom = true;
-            c->len = 0;   /* keep writing into what we have; the result is discarded */
-            return;
-        }
-        c->p = q;
-        c->cap = ncap;
-    }
+    if (WASM_UNLIKELY(c->len == c->cap) && !grow_code(c))
+        return;
     c->p[c->len++] = (uint8_t)b;
 }
 
