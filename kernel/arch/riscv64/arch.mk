@@ -14,6 +14,6 @@ ARCH_SRC      := $(RV64_DIR)/entry.S $(RV64_DIR)/trapvec.S $(RV64_DIR)/boot.c \
 ARCH_LDSCRIPT := $(RV64_DIR)/kernel.ld
 ARCH_LDFLAGS  := --no-pie
 # QEMU loads the ELF at its physical (LMA) addresses and enters at the lowest one.
-ARCH_IMAGE    := build/kernel/riscv64/athanor.elf
+ARCH_IMAGE    := $(KERNEL_ELF)
 QEMU_CMD      := qemu-system-riscv64 -M virt -m 256M -smp 1 -nographic -no-reboot -bios default -kernel
 QEMU_DEBUG_FLAGS := -s -S
