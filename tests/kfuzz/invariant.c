@@ -8,9 +8,11 @@
 #include "invariant.h"
 
 #include "ipctest.h"
+#include "../../kernel/core/overlay.h"   /* OVERLAY_SAVED_RO */
 
 #include <arch/mmu.h>
 #include <kern/ipc.h>
+#include <kern/kernel.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -296,8 +298,13 @@ static void check_buffers(domsys_t *sys, bool quiescent)
                         m->offset, p);
                 else if (pa != b->frames[p])
                     own_frame(pa, 2, "scratch page", d->name);
-                if (m->saved)
-                    own_frame(m->saved[p], 3, "page kept under a mapping", d->name);
+                /* The memory's own frame, kept to be mapped back: tagged
+                 * OVERLAY_SAVED_RO when it is still the snapshot's (the
+                 * zero frame then is everyone's, not this mapping's). */
+                uint64_t kept = m->saved ? m->saved[p] : (uint64_t)-1;
+                uint64_t kpa = kept & ~(uint64_t)OVERLAY_SAVED_RO;
+                if (kept != (uint64_t)-1 && !((kept & OVERLAY_SAVED_RO) && vm_is_zero_frame(kpa)))
+                    own_frame(kpa, 3, "page kept under a mapping", d->name);
             }
         }
     }
