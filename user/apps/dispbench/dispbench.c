@@ -65,6 +65,69 @@ static void refused(const char *what, int32_t e, int64_t r)
     ath_print(": accepted\n");
 }
 
+/* The text window (surf.term, held for this test alone): fonts and cells
+ * it must refuse, each changing nothing (the terminal's text stays, the
+ * font too). Returns how many forged handles it accepted. */
+static int text_hostile(ath_handle_t small)
+{
+    ath_handle_t st = ath_cap_find("surf.term");
+    int64_t r;
+    int32_t e;
+    if (st < 0) {
+        fails++;
+        ath_print("dispbench: hostile: no surf.term\n");
+        return 0;
+    }
+    ath_handle_t b1 = ath_buf_new(1), b2 = ath_buf_new(2), b7 = ath_buf_new(7),
+                 b8 = ath_buf_new(8), b9 = ath_buf_new(9);
+    e = ath_call_lend(st, b8, ATH_R_READ, 1, 0, 8 | 8 << 16, &r);
+    refused("surf.term: a pixel present on the text window", e, r);
+    e = ath_call_lend(st, b8, ATH_R_READ, 7, 0, 0, &r);
+    refused("surf.term: unknown op", e, r);
+    static const int64_t badlen[] = {0, -1, 65537, (int64_t)1 << 40};
+    for (int i = 0; i < 4; i++) {
+        e = ath_call_lend(st, b2, ATH_R_READ, 3, badlen[i], 0, &r);
+        refused("surf.term: a font of a bad length", e, r);
+    }
+    e = ath_call_lend(st, small, ATH_R_READ, 3, 5000, 0, &r);
+    refused("surf.term: a font in a buffer of more pages than its bytes", e, r);
+    e = ath_call_lend(st, b1, ATH_R_READ, 3, 5000, 0, &r);
+    refused("surf.term: a font longer than its buffer", e, r);
+    e = ath_call_lend(st, b2, ATH_R_READ, 3, 5000, 0, &r);
+    refused("surf.term: a font of zeros (no PSF)", e, r);
+    /* A PSF2 header promising 32x64 glyphs it does not have. */
+    static uint8_t psf2[32] __attribute__((aligned(ATH_PAGE)));
+    if (ath_buf_map(b1, (uint32_t)(uintptr_t)psf2) == 0) {
+        static const uint8_t hdr[32] = {0x72, 0xb5, 0x4a, 0x86, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0,
+                                        0, 0, 1, 0, 0, 0, 1, 0, 0, 64, 0, 0, 0, 32, 0, 0, 0};
+        __builtin_memcpy(psf2, hdr, sizeof hdr);
+        e = ath_call_lend(st, b1, ATH_R_READ, 3, 4096, 0, &r);
+        refused("surf.term: a PSF2 font shorter than its glyphs", e, r);
+        ath_buf_unmap(b1);
+    }
+    static const int64_t bad[][2] = {{32768, 0}, {(int64_t)65535 << 16, 0}, {1 | 32767 << 16, 0},
+                                     {-1, 0}, {(int64_t)1 << 32, 0}, {0, -1}, {0, 32768},
+                                     {0, (int64_t)1 << 40}};
+    for (int i = 0; i < 8; i++) {
+        e = ath_call_lend(st, b8, ATH_R_READ, 4, bad[i][0], bad[i][1], &r);
+        refused("surf.term: cells or a cursor off the grid", e, r);
+    }
+    e = ath_call_lend(st, b7, ATH_R_READ, 4, 0 | 1 << 16, 0, &r);
+    refused("surf.term: cells in a buffer a page short", e, r);
+    e = ath_call_lend(st, b9, ATH_R_READ, 4, 0 | 1 << 16, 0, &r);
+    refused("surf.term: cells in a buffer a page over", e, r);
+    int accepted = 0;
+    for (int32_t gen = 1; gen <= 3; gen++)
+        for (int32_t slot = 0; slot < 64; slot++) {
+            e = ath_call(st, 4, 0 | 1 << 16, 0, (int64_t)(gen << 14 | slot), &r);
+            accepted += e >= 0 && r >= 0;
+            e = ath_call(st, 3, 5670, 0, (int64_t)(gen << 14 | slot), &r);
+            accepted += e >= 0 && r >= 0;
+        }
+    ath_cap_drop(b1), ath_cap_drop(b2), ath_cap_drop(b7), ath_cap_drop(b8), ath_cap_drop(b9);
+    return accepted;
+}
+
 /* `run dispbench hostile`: calls the driver must refuse, each changing
  * nothing on the screen; exit status = how many it did not refuse. */
 static int hostile(ath_handle_t gpu, ath_handle_t frame, ath_handle_t small, uint32_t w, uint32_t h)
@@ -91,9 +154,17 @@ static int hostile(ath_handle_t gpu, ath_handle_t frame, ath_handle_t small, uin
     refused("op 1 with a buffer a page larger than the frame (or none to lend)", e, big < 0 ? 0 : r);
     ath_cap_drop(big);
     e = ath_call_lend(gpu, frame, ATH_R_READ, 2, 0, 16 | 16 << 16, &r);
-    refused("op 2 with a buffer larger than 16 pages", e, r);
+    refused("op 2 (gone) with a buffer larger than 16 pages", e, r);
     e = ath_call_lend(gpu, small, ATH_R_READ, 2, 0, 256 | 256 << 16, &r);
-    refused("op 2 with a rectangle larger than its buffer", e, r);
+    refused("op 2 (gone) with a rectangle larger than its buffer", e, r);
+    e = ath_call_lend(gpu, small, ATH_R_READ, 4, 0, w | 64 << 16, &r);
+    refused("op 4 with a buffer too small for the band's rows", e, r);
+    e = ath_call_lend(gpu, small, ATH_R_READ, 4, (w - 8) | (int64_t)(h - 1) << 16, 9 | 1 << 16, &r);
+    refused("op 4 with a band one pixel past the right edge", e, r);
+    e = ath_call_lend(gpu, small, ATH_R_READ, 4, (int64_t)(h - 1) << 16, 1 | 2 << 16, &r);
+    refused("op 4 with a band past the bottom", e, r);
+    e = ath_call_lend(gpu, small, ATH_R_READ, 4, 0, 0, &r);
+    refused("op 4 with an empty band", e, r);
     int accepted = 0;
     for (int32_t gen = 1; gen <= 3; gen++)
         for (int32_t slot = 0; slot < 64; slot++) {
@@ -101,11 +172,14 @@ static int hostile(ath_handle_t gpu, ath_handle_t frame, ath_handle_t small, uin
             accepted += e >= 0 && r >= 0;
             e = ath_call(gpu, 2, 0, 16 | 16 << 16, (int64_t)(gen << 14 | slot), &r);
             accepted += e >= 0 && r >= 0;
+            e = ath_call(gpu, 4, 0, 16 | 16 << 16, (int64_t)(gen << 14 | slot), &r);
+            accepted += e >= 0 && r >= 0;
         }
     if (accepted) {
         fails++;
         ath_print("dispbench: hostile: forged handles accepted\n");
     }
+    accepted += text_hostile(small);
     ath_handle_t ctl = ath_cap_find("focus.ctl");
     int64_t before = -1;
     e = ath_call(ctl, 3, 0, 0, 0, &before);

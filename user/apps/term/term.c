@@ -1,8 +1,10 @@
 /*
- * The terminal on the screen (docs/display.md): draws the text the shell
- * writes into its surface (surf.term) with a PSF console font read from
- * the file system (fs.root, TERM_FONT) on first use, and presents the
- * rectangle that changed.
+ * The terminal on the screen (docs/display.md): keeps the text the shell
+ * writes as a grid of character cells and hands the cells that changed to
+ * the display service, which draws them (surf.term is a text window: the
+ * terminal keeps no pixels). The font, a PSF console font read from the
+ * file system (fs.root, TERM_FONT) on first use, is lent to the display
+ * service once (surf.term op 3; again when the service has lost it).
  *
  * term.write interface: write(len, 0, 0, lent): the first len (1..4096)
  * bytes of the buffer lent read-only for the call, as the shell wrote them
@@ -13,37 +15,37 @@
  * Returns len, or ATH_ESTOPPED (no surface or no font), ATH_EINVAL,
  * ATH_ERIGHTS (not a readable one-page buffer).
  *
- * The text grid: cell (col, row) is at pixel (col * fw, row * fh) of the
- * surface, fw x fh the font's glyph size; the cursor is a 2-pixel bar at
- * the bottom of its cell. When the last row is full the surface scrolls
- * up one row.
+ * The text grid: cols x rows cells (what fits the window in the font's
+ * glyph size); the cursor is drawn by the display service as a 2-pixel
+ * bar at the bottom of its cell. When the last row is full the text
+ * scrolls up one row (all the cells are sent again).
  */
 #include <athanor.h>
 #include <stdbool.h>
 #include <fsproto.h>
-#include <psf.h>
 
 #define BUFFER_TYPE 3
 #define TERM_FONT "fonts/Lat15-Terminus16.psf"
 #define FONT_MAX (64 * 1024)
-#define SURF_PAGES 768
+#define TEXT_PAGES 8             /* surf.term op 4: up to COLS_MAX x ROWS_MAX cells */
 #define COLS_MAX 256
 #define ROWS_MAX 128
 #define FG 0xd0d0d0u
 #define BG 0x000000u
 
-static uint32_t pix[SURF_PAGES * ATH_PAGE / 4] __attribute__((aligned(ATH_PAGE)));
+static uint8_t text[TEXT_PAGES * ATH_PAGE] __attribute__((aligned(ATH_PAGE)));   /* lent: cells */
 static uint8_t io[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));   /* fs.root's page */
 static uint8_t font_bytes[FONT_MAX];
-static psf_t font;
-static ath_handle_t surf = -1, sbuf = -1, fs = -1, iobuf = -1;
-static uint32_t w, h, cols, rows, col, row;
-static bool up, failed;
+static uint8_t font_lent[FONT_MAX] __attribute__((aligned(ATH_PAGE)));  /* lent: the font */
+static int32_t font_len;
+static ath_handle_t surf = -1, tbuf = -1, fbuf = -1, fs = -1, iobuf = -1;
+static uint32_t cols, rows, col, row;
+static bool up, failed, font_sent;
 static char grid[ROWS_MAX][COLS_MAX];
 static int esc;                 /* 0 none, 1 after ESC, 2 in ESC [ */
 static uint32_t param;
-static uint32_t dx0, dy0, dx1, dy1;     /* damage, in pixels: [x0, x1) x [y0, y1) */
-static uint32_t cur_c, cur_r;           /* the cell the cursor was last drawn in */
+static uint32_t lo, hi;                 /* cells changed: [lo, hi) of row * cols + col */
+static uint32_t sent_cursor;            /* the cursor's cell the display service has */
 
 static void say(const char *a, int64_t n)
 {
@@ -61,35 +63,28 @@ static int32_t load_font(void)
     if ((iobuf = ath_buf_new(1)) < 0 || ath_buf_map(iobuf, (uint32_t)(uintptr_t)io) < 0)
         return ATH_ENOMEM;
     int32_t size = ath_fs_read_file(fs, iobuf, io, TERM_FONT, font_bytes, sizeof font_bytes);
-    if (size < 0)
-        return size;
-    return psf_parse(&font, font_bytes, (uint32_t)size) < 0 ? ATH_EINVAL : 0;
+    if (size <= 0)
+        return size < 0 ? size : ATH_EINVAL;
+    /* The display service checks the font (it parses it): the buffer it
+     * is lent in holds exactly its bytes' pages. */
+    font_len = size;
+    if ((fbuf = ath_buf_new((size + ATH_PAGE - 1) / ATH_PAGE)) < 0 ||
+        ath_buf_map(fbuf, (uint32_t)(uintptr_t)font_lent) < 0)
+        return ATH_ENOMEM;
+    __builtin_memcpy(font_lent, font_bytes, (uint32_t)size);
+    return 0;
 }
 
-static void damage(uint32_t x, uint32_t y, uint32_t cw, uint32_t ch)
-{
-    if (dx1 == 0) {
-        dx0 = x, dy0 = y, dx1 = x + cw, dy1 = y + ch;
-        return;
-    }
-    dx0 = x < dx0 ? x : dx0;
-    dy0 = y < dy0 ? y : dy0;
-    dx1 = x + cw > dx1 ? x + cw : dx1;
-    dy1 = y + ch > dy1 ? y + ch : dy1;
-}
-
-/* Draws cell (c, r) from the grid, with the cursor bar if it is there. */
+/* Cell (c, r) changed. */
 static void cell(uint32_t c, uint32_t r)
 {
-    uint32_t x0 = c * font.width, y0 = r * font.height;
-    psf_draw(&font, pix, w, x0, y0, (uint8_t)grid[r][c], FG, BG);
-    if (c == col && r == row) {     /* the cursor: its bottom two rows */
-        cur_c = c, cur_r = r;
-        for (uint32_t y = font.height > 2 ? font.height - 2 : 0; y < font.height; y++)
-            for (uint32_t x = 0; x < font.width; x++)
-                pix[(y0 + y) * w + x0 + x] = FG;
-    }
-    damage(x0, y0, font.width, font.height);
+    uint32_t i = r * cols + c;
+    if (lo >= hi)
+        lo = i, hi = i + 1;
+    else if (i < lo)
+        lo = i;
+    else if (i >= hi)
+        hi = i + 1;
 }
 
 static void clear_cells(uint32_t r, uint32_t from, uint32_t to)
@@ -102,15 +97,10 @@ static void clear_cells(uint32_t r, uint32_t from, uint32_t to)
 
 static void scroll(void)
 {
-    uint32_t line = font.height * w, c = col, r = row;
-    col = row = ROWS_MAX;           /* the cursor's old cell without it, */
-    cell(cur_c, cur_r);             /* or its bar would move up with the text */
-    col = c, row = r;
-    __builtin_memmove(pix, pix + line, (rows - 1) * line * 4);
     __builtin_memmove(grid[0], grid[1], (rows - 1) * sizeof grid[0]);
     row = rows - 1;
     clear_cells(row, 0, cols);
-    damage(0, 0, cols * font.width, rows * font.height);
+    lo = 0, hi = cols * rows;   /* every cell moved */
 }
 
 static void newline(void)
@@ -122,10 +112,7 @@ static void newline(void)
 
 static void move_to(uint32_t c, uint32_t r)
 {
-    uint32_t oc = col, orow = row;
-    col = c, row = r;
-    cell(oc, orow);
-    cell(col, row);
+    col = c, row = r;           /* the cursor goes with the next cells */
 }
 
 static void put(uint8_t b)
@@ -155,7 +142,6 @@ static void put(uint8_t b)
                 clear_cells(r, 0, cols);
         return;
     }
-    uint32_t oc = col, orow = row;
     switch (b) {
     case 0x1b: esc = 1; return;
     case '\n': newline(); break;
@@ -166,37 +152,51 @@ static void put(uint8_t b)
         if (b < 0x20 || b == 0x7f)
             return;             /* \a and other controls: nothing to draw */
         grid[row][col] = (char)b;
+        cell(col, row);
         if (++col == cols)
             newline();
         break;
     }
-    cell(oc, orow);             /* the character, or the old cursor gone */
-    cell(col, row);
+}
+
+/* Lends the font to the display service (surf.term op 3): the grid's
+ * size in cells, or an error. */
+static int32_t send_font(void)
+{
+    int64_t r;
+    int32_t e = ath_call_lend(surf, fbuf, ATH_R_READ, 3, font_len, 0, &r);
+    if (e < 0 || r < 0)
+        return e < 0 ? e : (int32_t)r;
+    uint32_t c = (uint32_t)r & 0xffff, n = (uint32_t)(r >> 16) & 0xffff;
+    if (c == 0 || n == 0 || c > COLS_MAX || n > ROWS_MAX || (up && (c != cols || n != rows)))
+        return ATH_EINVAL;
+    cols = c, rows = n;
+    font_sent = true;
+    lo = 0, hi = cols * rows;   /* its cells start blank: all of ours */
+    sent_cursor = 0;
+    return 0;
 }
 
 static int32_t start(void)
 {
-    int64_t r;
     int32_t e;
     surf = ath_cap_find("surf.term");
-    if (surf < 0 || (e = ath_call(surf, 0, 0, 0, 0, &r)) < 0 || r < 0) {
-        say("no surface (surf.term): ", surf < 0 ? surf : r);
+    if (surf < 0) {
+        say("no surface (surf.term): ", surf);
         return ATH_ESTOPPED;
     }
-    w = (uint32_t)r & 0xffff, h = (uint32_t)(r >> 16) & 0xffff;
-    uint32_t pages = (w * h * 4 + ATH_PAGE - 1) / ATH_PAGE;
-    if (pages > SURF_PAGES || (sbuf = ath_buf_new((int32_t)pages)) < 0 ||
-        ath_buf_map(sbuf, (uint32_t)(uintptr_t)pix) < 0) {
-        say("no memory for the surface: pages ", pages);
+    if ((tbuf = ath_buf_new(TEXT_PAGES)) < 0 || ath_buf_map(tbuf, (uint32_t)(uintptr_t)text) < 0) {
+        say("no memory for the text: pages ", TEXT_PAGES);
         return ATH_ESTOPPED;
     }
     if ((e = load_font()) < 0) {
         say("no font " TERM_FONT " on fs.root: ", e);
         return ATH_ESTOPPED;
     }
-    cols = w / font.width, rows = h / font.height;
-    cols = cols > COLS_MAX ? COLS_MAX : cols;
-    rows = rows > ROWS_MAX ? ROWS_MAX : rows;
+    if ((e = send_font()) < 0) {
+        say("the display service refused the font (surf.term op 3): ", e);
+        return ATH_ESTOPPED;
+    }
     for (uint32_t y = 0; y < rows; y++)
         for (uint32_t x = 0; x < cols; x++)
             grid[y][x] = ' ';
@@ -209,16 +209,35 @@ static int32_t start(void)
     return 0;
 }
 
+/* Hands the changed cells and the cursor to the display service (surf.term
+ * op 4). A service restarted (its endpoint re-issued, or its font gone)
+ * gets the font and every cell again. */
 static void present(void)
 {
-    if (dx1 == 0)
+    for (int tries = 0; tries < 2; tries++) {
+        if (!font_sent && send_font() < 0)
+            return;
+        uint32_t cur = row * cols + col;
+        if (lo >= hi && cur == sent_cursor)
+            return;
+        uint32_t n = lo < hi ? hi - lo : 0, at = lo < hi ? lo : 0;
+        for (uint32_t i = 0; i < n; i++)
+            text[i] = (uint8_t)grid[(at + i) / cols][(at + i) % cols];
+        int64_t r;
+        int32_t e = ath_call_lend(surf, tbuf, ATH_R_READ, 4, at | (int64_t)n << 16, cur, &r);
+        if (e == ATH_ESTALE || e == ATH_EREVOKED) {
+            surf = ath_cap_find("surf.term");
+            font_sent = false;
+            continue;
+        }
+        if (e == 0 && r == ATH_ENOENT) {    /* the service lost the font */
+            font_sent = false;
+            continue;
+        }
+        lo = hi = 0;
+        sent_cursor = cur;
         return;
-    int64_t r;
-    int32_t e = ath_call_lend(surf, sbuf, ATH_R_READ, 1, dx0 | (int64_t)dy0 << 16,
-                              (dx1 - dx0) | (int64_t)(dy1 - dy0) << 16, &r);
-    if (e == ATH_ESTALE || e == ATH_EREVOKED)
-        surf = ath_cap_find("surf.term");
-    dx0 = dy0 = dx1 = dy1 = 0;
+    }
 }
 
 ATH_EXPORT("write") int64_t write(int64_t len, int64_t a1, int64_t a2, int64_t lent)
@@ -236,7 +255,7 @@ ATH_EXPORT("write") int64_t write(int64_t len, int64_t a1, int64_t a2, int64_t l
         return ATH_EINVAL;
     int64_t info = ath_cap_info((ath_handle_t)lent);
     if (info < 0 || (info >> 32) != BUFFER_TYPE || !((uint32_t)info & ATH_R_READ) ||
-        (ath_handle_t)lent == sbuf || (ath_handle_t)lent == iobuf)
+        (ath_handle_t)lent == tbuf || (ath_handle_t)lent == fbuf || (ath_handle_t)lent == iobuf)
         return ATH_ERIGHTS;
     uint32_t got;
     int32_t at = ath_lend_map((ath_handle_t)lent, 1, &got);

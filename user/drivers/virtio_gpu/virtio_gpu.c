@@ -9,20 +9,18 @@
  * DMA area: page 0 the control queue's rings, page 1 the small commands
  * and all the answers (six slots: up to six commands of a flush travel
  * together), pages 2..8 the attach command with its list of memory
- * entries, page 9 the rest page (zeros), pages 10..25 the stage: a small
- * damage's rows, packed (B8G8R8X8: a pixel is the word 0x00RRGGBB).
+ * entries, page 9 the rest page (zeros). B8G8R8X8: a pixel is the word
+ * 0x00RRGGBB.
  *
  * The resource (up to FB_MAX_W x FB_MAX_H) has no frame of ours behind
  * it: its backing at rest is the rest page alone (QEMU wants a backing
  * for SET_SCANOUT, and reads one only during a transfer). Each flush
- * attaches what the transfer reads in its place, for that transfer only:
- * for op 1 the lent frame's own pages, pinned with buf_dma for the call
- * (only the pages the damaged rows span, contiguous ones merged) and
- * released with buf_undma (zero copy: the driver neither maps nor copies
- * the frame); for op 2 the stage, where the rectangle's rows were copied:
- * entry by entry, each row followed by the rest page for the bytes the
- * device skips to the next row (a transfer reads row k at k times the
- * resource's row length), so a damage needs no frame-sized memory.
+ * attaches the lent buffer's own pages in its place, for that transfer
+ * only, pinned with buf_dma for the call (only the pages the damaged rows
+ * span, contiguous ones merged) and released with buf_undma (zero copy:
+ * the driver neither maps nor copies the pixels): for op 1 a whole frame,
+ * for op 4 a band of rows (the display service keeps no frame: it
+ * composes each damage a band at a time).
  *
  * gpu.fb interface (a call; a0 the op):
  *
@@ -30,12 +28,16 @@
  *   1 flush (x | y << 16, w | h << 16, lent frame)
  *                                   -> 0, or 1 when the device was set up
  *                                      again in this call (the screen lost
- *                                      what it showed: flush everything)
- *   2 flush (x | y << 16, w | h << 16, lent rectangle)
- *                                   the same for a small damage: the buffer
- *                                   (exactly STAGE_PAGES) holds only the
- *                                   rectangle, rows w words apart, w * h * 4
- *                                   <= STAGE_PAGES pages: a small map
+ *                                      what it showed: flush everything);
+ *                                      the frame is width x height words,
+ *                                      exactly the pages that takes
+ *   4 flush (x | y << 16, w | h << 16, lent rows)
+ *                                   the same from a band of the screen:
+ *                                   the buffer holds rows y .. y + h - 1,
+ *                                   row y at its byte 0, rows width words
+ *                                   apart, the rectangle at column x; it
+ *                                   must have every page the rectangle
+ *                                   spans
  *   3 drill                         -> 0: the next flush faults this driver
  *                                      after its transfer to the device and
  *                                      before its flush (a fault in the
@@ -43,13 +45,12 @@
  *                                      ATH_EINVAL unless the manifest gave
  *                                      the word `drill`
  *
- * op 1 gives the device the pages of the frame lent read-only for the
- * call (width x height words, exactly the pages that takes) that the
- * rectangle spans; op 2 copies the rectangle into our stage and gives the
- * device that; then the device transfers that rectangle only and flushes
- * it to the scanout. Errors: ATH_EINVAL (bad op or rectangle),
- * ATH_ERIGHTS (no readable buffer of the right size), GPU_EDEV (the device
- * refused a command or did not answer in 2 s), ATH_ESTOPPED (no device).
+ * (op 2, a small damage copied into a stage of the driver's, is gone: the
+ * compositor's bands are lent as op 4.) The device transfers the
+ * rectangle only and flushes it to the scanout. Errors: ATH_EINVAL (bad
+ * op or rectangle), ATH_ERIGHTS (no readable buffer of the right size),
+ * GPU_EDEV (the device refused a command or did not answer in 2 s),
+ * ATH_ESTOPPED (no device).
  *
  * A restart (fault, kill + restart, reset) brings the domain back to its
  * post-init snapshot, where nothing is set up; the kernel has reset the
@@ -63,14 +64,10 @@
 #define FB_MAX_H 768
 #define FB_PAGES (FB_MAX_W * FB_MAX_H * 4 / ATH_PAGE)
 #define LIST_PAGES 7            /* the attach command: 32 + 16 bytes an entry */
-#define STAGE_PAGES 16
 #define REST_PAGE (2 + LIST_PAGES)
-#define STAGE_AT (REST_PAGE + 1)
-#define DMA_PAGES (STAGE_AT + STAGE_PAGES)
+#define DMA_PAGES (REST_PAGE + 1)
 #define MAX_ENTRIES ((LIST_PAGES * ATH_PAGE - 32) / 16)
 _Static_assert(FB_PAGES <= MAX_ENTRIES, "the attach list holds a whole frame");
-_Static_assert(2 * FB_MAX_H - 1 <= MAX_ENTRIES, "and a staged damage of every height");
-_Static_assert(FB_MAX_W * 4 <= ATH_PAGE, "the rest page covers a row's skipped bytes");
 #define RES_ID 1
 
 enum { GPU_EDEV = -300 };
@@ -158,7 +155,7 @@ static vq_t q;
 static slot_t slots[NSLOTS];    /* 0: in pages 2..5 (the attach list) */
 static bool up, fresh;
 static uint32_t width, height, irqs, frames;
-static uint8_t *rest, *stage;   /* in dma_area: the rest page, the stage */
+static uint8_t *rest;           /* in dma_area: the rest page */
 static bool armed;              /* op 3: the next show faults mid-frame */
 
 static void zero(void *p, uint32_t n)
@@ -233,7 +230,6 @@ static int32_t setup(void)
         slots[i] = (slot_t){dma_area + ATH_PAGE + 512 + 128 * i, dma_area + ATH_PAGE + 576 + 128 * i,
                             false};
     rest = dma_area + REST_PAGE * ATH_PAGE;
-    stage = dma_area + STAGE_AT * ATH_PAGE;
     vq_interrupts(&q, true);
     vio_ready(&dev);
 
@@ -366,24 +362,28 @@ static int32_t check_lent(ath_handle_t lent)
     return 0;
 }
 
-/* op 1: the pages of the lent frame that rectangle r spans, pinned to the
- * device, as the attach command's entries (contiguous pages merged); the
- * rectangle's offset in them in *off. The frame must be exactly
- * width * height * 4 bytes: its last page pins, the one past it does not.
- * Returns the entries, or an error with nothing left pinned. */
-static int32_t pin_frame(ath_handle_t lent, rect_t r, uint64_t *off)
+/* op 1 and op 4: the pages of the lent buffer that rectangle r spans,
+ * pinned to the device, as the attach command's entries (contiguous pages
+ * merged); the rectangle's offset in them in *off. op 1: the buffer is the
+ * frame (screen row y at y * width * 4), exactly width * height * 4
+ * bytes: its last page pins, the one past it does not. op 4: the buffer
+ * holds the rectangle's rows from its start (row r.y at byte 0, rows
+ * width * 4 bytes apart): every page they span must pin. Returns the
+ * entries, or an error with nothing left pinned. */
+static int32_t pin_rows(ath_handle_t lent, rect_t r, bool frame, uint64_t *off)
 {
     uint32_t pages = (width * height * 4 + ATH_PAGE - 1) / ATH_PAGE;
     int32_t e = check_lent(lent);
     if (e < 0)
         return e;
-    if (ath_buf_dma(lent, dev.dma, pages - 1, 0) < 0 ||
-        ath_buf_dma(lent, dev.dma, pages, 0) != ATH_EINVAL) {
+    if (frame && (ath_buf_dma(lent, dev.dma, pages - 1, 0) < 0 ||
+                  ath_buf_dma(lent, dev.dma, pages, 0) != ATH_EINVAL)) {
         ath_buf_undma(lent);
         return ATH_ERIGHTS;     /* smaller or larger than the frame, or not ours to give */
     }
-    uint64_t first = ((uint64_t)r.y * width + r.x) * 4;
-    uint64_t last = ((uint64_t)(r.y + r.h - 1) * width + r.x + r.w) * 4;   /* past the end */
+    uint64_t base = frame ? (uint64_t)r.y * width : 0;
+    uint64_t first = (base + r.x) * 4;
+    uint64_t last = (base + (uint64_t)(r.h - 1) * width + r.x + r.w) * 4;   /* past the end */
     uint32_t p0 = (uint32_t)(first / ATH_PAGE), p1 = (uint32_t)((last - 1) / ATH_PAGE);
     mem_entry_t *ent = ((attach_t *)slots[0].cmd)->e;
     uint32_t n = 0;
@@ -391,7 +391,7 @@ static int32_t pin_frame(ath_handle_t lent, rect_t r, uint64_t *off)
         int64_t bus = ath_buf_dma(lent, dev.dma, p, 0);
         if (bus < 0) {
             ath_buf_undma(lent);
-            return ATH_ERIGHTS;
+            return ATH_ERIGHTS; /* op 4: a buffer too small for the rows */
         }
         if (n > 0 && ent[n - 1].addr + ent[n - 1].length == (uint64_t)bus)
             ent[n - 1].length += ATH_PAGE;
@@ -402,43 +402,11 @@ static int32_t pin_frame(ath_handle_t lent, rect_t r, uint64_t *off)
     return (int32_t)n;
 }
 
-/* op 2: the rectangle alone, packed (rows r.w words apart) in a lent
- * buffer of exactly STAGE_PAGES, copied into our stage; the entries give
- * the device row k at k times the resource's row length: the row's bytes
- * in the stage, then the rest page for the bytes to the next row. */
-static int32_t copy_stage(ath_handle_t lent, rect_t r, uint64_t *off)
-{
-    int32_t e = check_lent(lent);
-    if (e < 0)
-        return e;
-    uint32_t got;
-    int32_t at = ath_lend_map(lent, STAGE_PAGES, &got);
-    if (at >= 0 && got != STAGE_PAGES)
-        ath_buf_unmap(lent);
-    if (at < 0 || got != STAGE_PAGES)
-        return ATH_ERIGHTS;
-    __builtin_memcpy(stage, (const void *)(uintptr_t)at, r.w * r.h * 4);
-    ath_buf_unmap(lent);
-    mem_entry_t *ent = ((attach_t *)slots[0].cmd)->e;
-    uint32_t n = 0, row = r.w * 4, skip = width * 4 - row;
-    for (uint32_t k = 0; k < r.h; k++) {
-        uint64_t bus = vio_bus(&dev, stage + k * row);
-        if (n > 0 && ent[n - 1].addr + ent[n - 1].length == bus)
-            ent[n - 1].length += row;       /* full-width rows: one run */
-        else
-            ent[n++] = (mem_entry_t){bus, row, 0};
-        if (skip && k + 1 < r.h)
-            ent[n++] = (mem_entry_t){vio_bus(&dev, rest), skip, 0};
-    }
-    *off = 0;
-    return (int32_t)n;
-}
-
 ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t lent)
 {
     int32_t e;
-    if (op < 0 || op > 3)
-        return ATH_EINVAL;
+    if (op < 0 || op == 2 || op > 4)
+        return ATH_EINVAL;      /* op 2 (a staged copy) is gone: bands go by op 4 */
     if (op == 3) {
         char args[8];
         int32_t n = ath_args(args, sizeof args);
@@ -456,16 +424,14 @@ ATH_EXPORT("fb") int64_t fb_call(int64_t op, int64_t xy, int64_t wh, int64_t len
         return ATH_EINVAL;
     rect_t r = {(uint32_t)xy & 0xffff, (uint32_t)xy >> 16, (uint32_t)wh & 0xffff, (uint32_t)wh >> 16};
     if (r.w == 0 || r.h == 0 || r.x >= width || r.y >= height || r.w > width - r.x ||
-        r.h > height - r.y || (op == 2 && r.w * r.h * 4 > STAGE_PAGES * ATH_PAGE))
+        r.h > height - r.y)
         return ATH_EINVAL;
     uint64_t off;
-    int32_t n = op == 1 ? pin_frame((ath_handle_t)lent, r, &off)
-                        : copy_stage((ath_handle_t)lent, r, &off);
+    int32_t n = pin_rows((ath_handle_t)lent, r, op == 1, &off);
     if (n <= 0)
         return n < 0 ? n : ATH_EINVAL;
     e = show(r, (uint32_t)n, off);
-    if (op == 1)
-        ath_buf_undma((ath_handle_t)lent);     /* the device is done with the pages */
+    ath_buf_undma((ath_handle_t)lent);     /* the device is done with the pages */
     if (e < 0) {
         /* The device refused or did not answer: it may have been reset
          * under us (by the kernel, when a lender with pages pinned to it

@@ -14,9 +14,10 @@
 
 typedef struct window {
     uint32_t x, y, w, h;        /* its content on the screen */
-    uint32_t *pix;              /* its backing store, w x h words */
+    uint32_t *pix;              /* its backing store, w x h words (pixel windows) */
     bool floating;              /* framed, over the tiles */
     bool shown;                 /* tiles always; floating after a present */
+    bool text;                  /* drawn from character cells (surf.term) */
 } window_t;
 
 typedef struct rect {
@@ -32,9 +33,8 @@ extern bool up;                 /* start() found the screen */
 int32_t start(void);
 /* A window with its frame (the floating one's). */
 rect_t outer(const window_t *w);
-/* Composes rectangle r of the screen from the windows in stacking order,
- * then asks the driver to show it. */
-void compose(rect_t r);
-void flush(rect_t r);
+/* Composes rectangle r of the screen from the windows in stacking order
+ * and asks the driver to show it, a band of rows at a time. */
+void redraw(rect_t r);
 
 #endif

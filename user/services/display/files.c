@@ -136,8 +136,7 @@ static void show(dfile_t *f)
     window_t *wn = &win[f->wn];
     wn->shown = true;
     rect_t r = outer(wn);
-    compose(r);
-    flush(r);
+    redraw(r);
 }
 
 /* Takes n bytes of the file: 0, or FS_EINVAL (the file is bad from now). */
