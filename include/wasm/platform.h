@@ -81,8 +81,15 @@ void wasm_plat_code_free(void *p, size_t size);
  * vm_restore puts n pages back without copying: the page at
  * base + pages[i] * page size is pointed at the frame tokens[i] names,
  * read-only, and its private frame is freed; one TLB flush for them all.
- * vm_drop frees the frame a token names. */
+ * vm_drop frees the frame a token names.
+ * vm_promise sets aside n free frames for pages not written yet (false,
+ * and nothing set aside, when there are not that many); vm_private takes
+ * its frame from them and never fails for want of memory; vm_restore sets
+ * aside again the n frames it frees; vm_unpromise gives n back. The
+ * engine holds one for each page of a snapshot not written since. */
 bool wasm_plat_vm_frames(void);
+bool wasm_plat_vm_promise(size_t n);
+void wasm_plat_vm_unpromise(size_t n);
 bool wasm_plat_vm_private(void *addr, uint64_t *token);
 void wasm_plat_vm_restore(void *base, const uint64_t *pages, const uint64_t *tokens, size_t n);
 void wasm_plat_vm_drop(uint64_t token);

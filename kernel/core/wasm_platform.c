@@ -176,12 +176,24 @@ bool wasm_plat_vm_frames(void)
     return true;
 }
 
+/* A snapshot's pages not written yet hold promised frames (pmm_promise):
+ * the first write takes one, a reset promises the copies it frees again. */
+bool wasm_plat_vm_promise(size_t n)
+{
+    return pmm_promise(n);
+}
+
+void wasm_plat_vm_unpromise(size_t n)
+{
+    pmm_unpromise(n);
+}
+
 bool wasm_plat_vm_private(void *addr, uint64_t *token)
 {
     uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
     bool was = cpu_irq_save();
     uint64_t pa = mmu_translate(va);
-    uint64_t copy = pa == (uint64_t)-1 ? 0 : pmm_alloc();
+    uint64_t copy = pa == (uint64_t)-1 ? 0 : pmm_alloc_promised();
     if (copy) {
         pa = ALIGN_DOWN(pa, PAGE_SIZE);
         if (!vm_is_zero_frame(pa))      /* pmm_alloc's frame is zero already */
@@ -208,8 +220,11 @@ void wasm_plat_vm_restore(void *base, const uint64_t *pages, const uint64_t *tok
         lo = va < lo ? va : lo;
         hi = va + PAGE_SIZE > hi ? va + PAGE_SIZE : hi;
     }
-    if (n)
+    if (n) {
         mmu_flush(lo, hi - lo);
+        if (!pmm_promise(n))    /* the n frames just freed: cannot fail */
+            panic("wasm_plat_vm_restore: %zu frames freed, not promised again", n);
+    }
     cpu_irq_restore(was);
 }
 

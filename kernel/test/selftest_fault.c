@@ -1,7 +1,7 @@
 /*
  * Self-tests of fault containment (docs/faults.md): instant reset of a snapshotted
  * instance through the kernel's copy-on-write page-fault path, with its
- * cost per dirtied MiB. Prints "selftest reset: ok (...)" or why not.
+ * cost per dirtied MiB, and with the allocator exhausted. Prints "selftest reset: ok (...)" or why not.
  */
 #include <arch/mmu.h>
 #include <arch/timer.h>
@@ -102,6 +102,73 @@ static const char *reset_checks(wasm_exec_t *ex, wasm_instance_t *inst, uint64_t
     return NULL;
 }
 
+/* Takes every free frame no promise holds, chained through their first
+ * words; give_back frees the chain. */
+static uint64_t exhaust(void)
+{
+    uint64_t head = 0, f;
+    while ((f = pmm_alloc())) {
+        *(uint64_t *)phys_to_virt(f) = head;
+        head = f;
+    }
+    return head;
+}
+
+static void give_back(uint64_t head)
+{
+    while (head) {
+        uint64_t next = *(uint64_t *)phys_to_virt(head);
+        pmm_free(head);
+        head = next;
+    }
+}
+
+/* With no free frame left but promised ones, a write to a page of a
+ * snapshot still gets its frame (from the snapshot's promise: a write fault
+ * has nowhere to report a failure), by Wasm and by the kernel; and a
+ * snapshot that cannot be promised its pages is refused, leaving the
+ * instance as it was, writable. */
+static const char *exhausted_checks(wasm_exec_t *ex, wasm_instance_t *inst, wasm_instance_t *other)
+{
+    wasm_trap_kind_t k;
+    wasm_memory_t *mem = wasm_instance_memory(inst, 0), *omem = wasm_instance_memory(other, 0);
+    /* other's pages are all non-zero: its snapshot would free none of them,
+     * and 16 free frames are enough for the snapshot's records but not for
+     * the 32 frames to promise. */
+    __builtin_memset(wasm_memory_data(omem), 0x11, (size_t)wasm_memory_size(omem));
+    wasm_memory_data(omem)[KEPT] = 0x44;
+    if (!wasm_instance_snapshot(inst))
+        return "snapshot refused";
+    uint64_t taken = exhaust(), spare = 0;
+    for (int i = 0; i < 16 && taken; i++) {
+        uint64_t next = *(uint64_t *)phys_to_virt(taken);
+        *(uint64_t *)phys_to_virt(taken) = spare;
+        spare = taken;
+        taken = next;
+    }
+    const char *why = NULL;
+    for (uint32_t a = 0; !why && a < 16 * PAGE_SIZE; a += (uint32_t)PAGE_SIZE)
+        if (call1(ex, inst, "poke", a + 16, 0x600d0000u + a / PAGE_SIZE, &k), k != WASM_OK)
+            why = "memory exhausted: a store into a snapshotted page trapped";
+    if (!why)
+        wasm_memory_data(mem)[20 * PAGE_SIZE] = 0x99;    /* a kernel write */
+    if (!why && (call1(ex, inst, "peek", 16 + 3 * PAGE_SIZE, 0, &k) != 0x600d0003u ||
+                 wasm_memory_data(mem)[20 * PAGE_SIZE] != 0x99))
+        why = "memory exhausted: writes into snapshotted pages did not land";
+    give_back(spare);
+    if (!why && wasm_instance_snapshot(other))
+        why = "memory short: a snapshot whose pages cannot be promised was taken";
+    if (!why && (call1(ex, other, "poke", 5 * PAGE_SIZE, 0x5eed, &k), k != WASM_OK ||
+                 call1(ex, other, "peek", 5 * PAGE_SIZE, 0, &k) != 0x5eed ||
+                 call1(ex, other, "peek", 9 * PAGE_SIZE, 0, &k) != 0x11111111u ||
+                 wasm_memory_data(omem)[KEPT] != 0x44))
+        why = "a refused snapshot left the instance changed or not writable";
+    give_back(taken);
+    if (!why && wasm_instance_reset(inst) != 17)
+        why = "memory exhausted: the reset restored an unexpected number of pages";
+    return why;
+}
+
 static bool test_reset(void)
 {
     wasm_error_t err;
@@ -122,6 +189,11 @@ static bool test_reset(void)
     int64_t pages = 0;
     if (!why)
         why = reset_checks(ex, inst, &ns, &pages);
+    wasm_instance_t *other = why ? NULL : wasm_instantiate(m, NULL, ex, &err, NULL);
+    if (!why)
+        why = other ? exhausted_checks(ex, inst, other) : "cannot instantiate reset.wasm twice";
+    if (other)
+        wasm_instance_free(other);
     if (why)
         kprintf("selftest reset: %s\n", why);
     else

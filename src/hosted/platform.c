@@ -268,6 +268,17 @@ bool wasm_plat_vm_frames(void)
     return false;
 }
 
+bool wasm_plat_vm_promise(size_t n)
+{
+    (void)n;
+    return true;
+}
+
+void wasm_plat_vm_unpromise(size_t n)
+{
+    (void)n;
+}
+
 bool wasm_plat_vm_private(void *addr, uint64_t *token)
 {
     (void)addr, (void)token;

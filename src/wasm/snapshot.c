@@ -27,6 +27,13 @@
  * a page of it gets a frame at its first write, and the reset releases it
  * as before. The watch covers the whole reservation for that.
  *
+ * With frames, every page of the snapshot not written since holds one
+ * frame promised by the platform (wasm_plat_vm_promise): npages - ndirty
+ * in all. A write fault takes its frame from that promise and a reset
+ * promises again the frames it gives back, so the first write to a page
+ * never meets an empty allocator; a snapshot the platform cannot promise
+ * fails.
+ *
  * Invariants while a snapshot exists: a page in [0, snap->npages) is
  * writable iff saved[page] != 0 iff it appears once in dirty[] -- unless
  * cover[page] is set: then the platform has laid a frame of its own over
@@ -66,8 +73,21 @@ static bool memory_snapshot(wasm_memory_t *mem)
         wasm_plat_free(s);
         return false;
     }
-    if (s->frames && mem->size)
+    /* Each page's first write will need a frame: promised now, so that the
+     * write cannot fail later (a write fault has nowhere to report it). */
+    if (s->frames && s->npages) {
         wasm_plat_vm_share_zero(mem->base, (size_t)mem->size);
+        if (!wasm_plat_vm_promise((size_t)s->npages)) {
+            wasm_plat_vm_watch(mem->base, (size_t)mem->reserved, NULL);
+            wasm_plat_vm_protect(mem->base, (size_t)mem->size, true);
+            wasm_plat_free(s->saved);
+            wasm_plat_free(s->dirty);
+            wasm_plat_free(s->tokens);
+            wasm_plat_free(s->cover);
+            wasm_plat_free(s);
+            return false;
+        }
+    }
     mem->snap = s;
     return true;
 }
@@ -158,6 +178,10 @@ void wasmi_memory_snap_free(wasm_memory_t *mem)
             wasm_plat_free((void *)(uintptr_t)s->saved[s->dirty[i]]);
     }
     wasm_plat_vm_watch(mem->base, (size_t)(s->npages * s->psize), NULL);
+    /* The promises of the pages never written give the zero pages their
+     * frames as they become writable. */
+    if (s->frames && s->npages)
+        wasm_plat_vm_unpromise((size_t)(s->npages - s->ndirty));
     if (s->npages)
         wasm_plat_vm_protect(mem->base, (size_t)(s->npages * s->psize), true);
     wasm_plat_free(s->saved);
