@@ -591,12 +591,11 @@ static void unmap_one(buf_t *b, buf_map_t *m)
 {
     domain_t *d = m->dom;
     uintptr_t va = overlay_va(d, m->offset);
-    for (uint32_t i = 0; !m->writable && i < b->npages; i++) {
-        uint64_t pa = mmu_translate(va + (uintptr_t)i * PAGE_SIZE);
-        if (pa && pa != b->frames[i])     /* a scratch frame of ipc_ro_write_fault */
-            pmm_free(pa);
-    }
     mmu_unmap(va, (size_t)b->npages * PAGE_SIZE);
+    if (m->sink)
+        pmm_free(m->sink);
+    else if (!m->writable)
+        pmm_unpromise(1);
     overlay_restore(d, m->offset, m->saved, b->npages);
     overlay_untrack(d, m->offset, m->saved);
     *m = b->maps[--b->nmaps];
@@ -660,11 +659,20 @@ int buf_map(domain_t *d, cap_table_t *t, cap_handle_t h, uint32_t offset)
     if ((e = overlay_place_ok(d, offset, len)))
         return e;
     buf_map_t *m = &b->maps[b->nmaps];
-    if (!(m->saved = kmalloc(b->npages * sizeof *m->saved)))
+    /* A read-only mapping keeps a frame promised for the writes a fault
+     * sends aside (ipc_ro_write_fault): that fault cannot fail. */
+    bool writable = (rights & CAP_R_WRITE) != 0;
+    if (!writable && !pmm_promise(1))
         return CAP_ENOMEM;
+    if (!(m->saved = kmalloc(b->npages * sizeof *m->saved))) {
+        if (!writable)
+            pmm_unpromise(1);
+        return CAP_ENOMEM;
+    }
     uintptr_t va = overlay_va(d, offset);
     overlay_save(d, offset, m->saved, b->npages);
-    m->writable = (rights & CAP_R_WRITE) != 0;
+    m->writable = writable;
+    m->sink = 0;
     mmu_unmap(va, len);
     if (!map_frames(va, b->frames, b->npages, MMU_READ | (m->writable ? MMU_WRITE : 0)))
         panic("buf_map: cannot map a page into %s", d->name);
@@ -691,15 +699,22 @@ int buf_unmap(cap_table_t *t, cap_handle_t h)
     return 0;
 }
 
-/* The domain of sys with a buffer mapping over page va, or NULL. */
-static domain_t *mapping_at(domsys_t *sys, uintptr_t va)
+/* The read-only buffer mapping of sys over page va (its domain in *dp),
+ * or NULL. */
+static buf_map_t *ro_mapping_at(domsys_t *sys, uintptr_t va, domain_t **dp)
 {
     for (domain_t *d = sys ? sys->list : NULL; d; d = d->next) {
         wasm_memory_t *mem = d->inst ? wasm_instance_memory(d->inst, 0) : NULL;
         uintptr_t base = mem ? (uintptr_t)wasm_memory_data(mem) : 0;
-        for (int i = 0; mem && i < d->nmaps; i++)
-            if (va >= base + d->map_off[i] && va < base + d->map_off[i] + d->map_len[i])
-                return d;
+        for (int i = 0; mem && i < d->nmaps; i++) {
+            if (va < base + d->map_off[i] || va >= base + d->map_off[i] + d->map_len[i])
+                continue;
+            if (d->map_obj[i]->type != KOBJ_BUFFER)
+                return NULL;
+            buf_map_t *m = buf_find((buf_t *)d->map_obj[i], d->map_holder[i], d->map_h[i]);
+            *dp = d;
+            return m && !m->writable ? m : NULL;
+        }
     }
     return NULL;
 }
@@ -707,15 +722,18 @@ static domain_t *mapping_at(domsys_t *sys, uintptr_t va)
 bool ipc_ro_write_fault(domsys_t *sys, uintptr_t addr)
 {
     uintptr_t va = addr & ~(uintptr_t)(PAGE_SIZE - 1);
-    domain_t *d = mapping_at(sys, va);
+    domain_t *d = NULL;
+    buf_map_t *m = ro_mapping_at(sys, va, &d);
     /* A writable mapping never faults: a present page that did is read-only. */
-    if (!d || !mmu_translate(va))
+    if (!m || !mmu_translate(va))
         return false;
-    uint64_t scratch = pmm_alloc();
-    if (!scratch)
-        return false;
+    /* The writes go to the mapping's sink: the frame promised at the map,
+     * one for all of its pages (the domain is stopped anyway; what it
+     * wrote there is nobody's). */
+    if (!m->sink)
+        m->sink = pmm_alloc_promised();
     mmu_unmap(va, PAGE_SIZE);
-    if (!mmu_map(va, scratch, PAGE_SIZE, MMU_READ | MMU_WRITE))
+    if (!mmu_map(va, m->sink, PAGE_SIZE, MMU_READ | MMU_WRITE))
         panic("ipc_ro_write_fault: cannot map a scratch page into %s", d->name);
     d->ro_kill = true;
     if (d->sup.run_ex)     /* a call into d: stop it at its next safe point */

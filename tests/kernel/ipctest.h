@@ -56,6 +56,7 @@ int64_t ipc_run(ipc_world_t *w, domain_t *d, const char *name, int n, ...);
 int64_t ipc_handle(domain_t *d, const char *name);
 
 extern long ipc_shim_frames_live;
+extern long ipc_shim_promised;      /* frames promised (pmm_promise) */
 
 /* Armed by a test: every kernel wait calls it instead of sleeping (what
  * other threads do meanwhile); it returns whether the waiter was woken. */

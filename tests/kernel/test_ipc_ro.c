@@ -6,7 +6,10 @@
  */
 #include "ipctest.h"
 
+#include <kern/kernel.h>
+
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAPOFF 131072u   /* where the client maps the buffer */
@@ -65,4 +68,59 @@ TEST(ipc_ro_lend_write_traps)
     r = ipc_invoke(&w, w.client, "do_lend", args2);
     CHECK_EQ(r, 42);
     ipc_world_down(&w);
+}
+
+/* The same write with every frame not promised taken: the fault cannot
+ * fail (it has no one to report to), so the mapping holds a promised frame
+ * for its sink from the map on, and gives the promise back at the unmap. */
+TEST(ipc_ro_lend_write_memory_exhausted)
+{
+    ipc_world_t w;
+    CHECK(ipc_world_up(&w, IPC_TEST_MANIFEST));
+    cap_handle_t b = 0;
+    domain_cap_find(w.client, "buf", 3, &b);
+    cap_handle_t ep = 0;
+    domain_cap_find(w.client, "srv.lent", 8, &ep);
+    uint8_t *cm = wasm_memory_data(wasm_instance_memory(w.client->inst, 0));
+    long promised = ipc_shim_promised;
+    CHECK_EQ(buf_map(w.client, w.client->caps, b, MAPOFF), 0);
+    CHECK_EQ(ipc_shim_promised, promised);           /* a writable mapping needs no sink */
+    ((uint64_t *)(cm + MAPOFF))[0] = 40;
+
+    enum { MAXTAKE = 1 << 19 };
+    uint64_t *taken = malloc(MAXTAKE * sizeof *taken);
+    CHECK(taken != NULL);
+    size_t n = 0;
+    struct sigaction sa, old_segv, old_bus;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+    fault_world = &w;
+    faults = 0;
+    /* Every frame taken but three: the lend's read-only mapping in the
+     * server promises one, the shim's mmu_translate takes the other two as
+     * the frames of the server's two pages under the mapping, so no frame
+     * is left to allocate when the server's handler stores into it. */
+    while (n < MAXTAKE && (taken[n] = pmm_alloc()))
+        n++;
+    CHECK(n > 3 && n < MAXTAKE);
+    for (int i = 0; i < 3; i++)
+        pmm_free(taken[--n]);
+    uint64_t args[7] = {ep, b, CAP_R_READ, 999, 0, 1};
+    int64_t r = ipc_invoke(&w, w.client, "do_lend", args);
+    fault_world = NULL;
+    sigaction(SIGSEGV, &old_segv, NULL);
+    sigaction(SIGBUS, &old_bus, NULL);
+    for (size_t i = 0; i < n; i++)
+        pmm_free(taken[i]);
+    free(taken);
+
+    CHECK_EQ(r, IPC_ETRAP);
+    CHECK_EQ(faults, 1);
+    CHECK_EQ(((uint64_t *)(cm + MAPOFF))[0], 40);    /* the lender's page is intact */
+    CHECK_EQ(ipc_shim_promised, promised);           /* the sink went with the mapping */
+    ipc_world_down(&w);
+    CHECK_EQ(ipc_shim_promised, promised);
 }

@@ -126,7 +126,50 @@ static void shim_setup(void)
         abort();
 }
 
+/* Frames not handed out: freed ones and those never handed out. */
+static size_t shim_available(void)
+{
+    return (size_t)nfree + (sizeof frame_state - next_frame / PAGE_SIZE);
+}
+
+/* Promises as the kernel's pmm keeps them: frames set aside that
+ * pmm_alloc leaves alone and pmm_alloc_promised takes. */
+long ipc_shim_promised;
+
+W bool pmm_promise(size_t n)
+{
+    if (shim_available() < (size_t)ipc_shim_promised + n)
+        return false;
+    ipc_shim_promised += (long)n;
+    return true;
+}
+
+W void pmm_unpromise(size_t n)
+{
+    if ((long)n > ipc_shim_promised)
+        panic("pmm_unpromise: %zu frames, %ld promised\n", n, ipc_shim_promised);
+    ipc_shim_promised -= (long)n;
+}
+
+static uint64_t shim_take(void);
+
+W uint64_t pmm_alloc_promised(void)
+{
+    if (ipc_shim_promised <= 0)
+        panic("pmm_alloc_promised: no promise to take a frame from\n");
+    ipc_shim_promised--;
+    return shim_take();
+}
+
 W uint64_t pmm_alloc(void)
+{
+    shim_setup();
+    if (shim_available() <= (size_t)ipc_shim_promised)
+        return 0;   /* out of frames (or all promised) */
+    return shim_take();
+}
+
+static uint64_t shim_take(void)
 {
     shim_setup();
     if (!nfree && next_frame / PAGE_SIZE >= sizeof frame_state)

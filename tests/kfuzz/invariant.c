@@ -228,6 +228,7 @@ static void own_frame(uint64_t pa, uint32_t tag, const char *what, const char *d
 /* Buffers: frames owned once, mappings backed by live capabilities. */
 static void check_buffers(domsys_t *sys, bool quiescent)
 {
+    long unsunk = 0;    /* read-only mappings holding the frame promised for a sink */
     set_clear(&frames);
     set_clear(&objs);
     for (int i = 0; i < ncaps; i++) {
@@ -293,11 +294,9 @@ static void check_buffers(domsys_t *sys, bool quiescent)
             uintptr_t va = (uintptr_t)wasm_memory_data(mem) + m->offset;
             for (uint32_t p = 0; p < b->npages; p++) {
                 uint64_t pa = ipc_shim_lookup(va + (uintptr_t)p * PAGE_SIZE);
-                if (pa != b->frames[p] && (m->writable || !pa))
-                    bad(0, "buffer mapped in %s at %#x: page %u is not the buffer's frame", d->name,
-                        m->offset, p);
-                else if (pa != b->frames[p])
-                    own_frame(pa, 2, "scratch page", d->name);
+                if (pa != b->frames[p] && (m->writable || !pa || pa != m->sink))
+                    bad(0, "buffer mapped in %s at %#x: page %u is neither the buffer's frame nor "
+                        "the mapping's sink", d->name, m->offset, p);
                 /* The memory's own frame, kept to be mapped back: tagged
                  * OVERLAY_SAVED_RO when it is still the snapshot's (the
                  * zero frame then is everyone's, not this mapping's). */
@@ -306,8 +305,17 @@ static void check_buffers(domsys_t *sys, bool quiescent)
                 if (kept != (uint64_t)-1 && !((kept & OVERLAY_SAVED_RO) && vm_is_zero_frame(kpa)))
                     own_frame(kpa, 3, "page kept under a mapping", d->name);
             }
+            if (m->sink && m->writable)
+                bad(0, "buffer mapped writable in %s at %#x has a sink", d->name, m->offset);
+            unsunk += !m->writable && !m->sink;
+            own_frame(m->sink, 2, "sink page", d->name);    /* one for all its pages */
         }
     }
+    /* Nothing else promises frames in this world (the engine's platform is
+     * the hosted one): each promise is a read-only mapping's. */
+    if (unsunk != ipc_shim_promised)
+        bad(0, "%ld frames promised, %ld read-only mappings without a sink", ipc_shim_promised,
+            unsunk);
 }
 
 /* Each domain: overlays backed by mappings, pages outside them not a

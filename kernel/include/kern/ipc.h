@@ -158,6 +158,8 @@ typedef struct buf_map {
     cap_handle_t h;
     uint32_t offset;            /* in the linear memory */
     uint64_t *saved;            /* the frames the domain had there */
+    uint64_t sink;              /* read-only: where its writes went (ipc_ro_write_fault),
+                                   0 while it holds the frame promised for that */
     bool writable;
 } buf_map_t;
 
