@@ -18,7 +18,7 @@ static ipc_world_t *fault_world;
 static int faults;
 
 /* Set by a test: the fault first takes every frame no promise holds. */
-static uint64_t *exhaust_into;
+static uint64_t *exhaust_into, sink;
 static size_t nexhausted, exhaust_max;
 
 static void on_segv(int sig, siginfo_t *si, void *uc)
@@ -27,8 +27,10 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
     faults++;
     while (exhaust_into && nexhausted < exhaust_max && (exhaust_into[nexhausted] = pmm_alloc()))
         nexhausted++;
-    if (fault_world && ipc_ro_write_fault(&fault_world->sys, (uintptr_t)si->si_addr))
-        return;     /* retried onto the scratch page */
+    if (fault_world && ipc_ro_write_fault(&fault_world->sys, (uintptr_t)si->si_addr)) {
+        sink = ipc_shim_lookup((uintptr_t)si->si_addr & ~(uintptr_t)(PAGE_SIZE - 1));
+        return;     /* retried onto the sink page */
+    }
     signal(sig, SIG_DFL);   /* not ours: crash as before */
 }
 
@@ -107,7 +109,7 @@ TEST(ipc_ro_lend_write_memory_exhausted)
     /* The server's handler stores into its read-only mapping of the lent
      * buffer; the fault handler takes every frame left before the kernel
      * sees the fault. */
-    exhaust_into = taken, nexhausted = 0, exhaust_max = MAXTAKE;
+    exhaust_into = taken, nexhausted = 0, exhaust_max = MAXTAKE, sink = 0;
     uint64_t args[7] = {ep, b, CAP_R_READ, 999, 0, 1};
     int64_t r = ipc_invoke(&w, w.client, "do_lend", args);
     exhaust_into = NULL;
@@ -119,6 +121,8 @@ TEST(ipc_ro_lend_write_memory_exhausted)
         pmm_free(taken[i]);
     free(taken);
     CHECK(n > 0 && n < MAXTAKE);
+    CHECK(sink != 0);                               /* the store went to a frame of its own */
+    CHECK_EQ(ipc_shim_frame_state(sink), SHIM_FRAME_FREE);  /* freed with the mapping */
 
     CHECK_EQ(r, IPC_ETRAP);
     CHECK_EQ(faults, 1);
