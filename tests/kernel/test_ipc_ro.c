@@ -6,6 +6,7 @@
  */
 #include "ipctest.h"
 
+#include <arch/mmu.h>
 #include <kern/kernel.h>
 
 #include <signal.h>
