@@ -2,8 +2,11 @@
 # Benchmark harness: runs every bench program natively, under the Azoth
 # engine's compiled tier and its interpreter, under both again built without
 # safe points, and under Node (V8), interleaved (native, compiled, interp,
-# compiled-nosp, interp-nosp, node, native, ...) so machine noise hits all of
-# them alike. Prints, per program, the median time of each variant and the
+# compiled-nosp, interp-nosp, node, compiled-scalar, native, ...) so machine
+# noise hits all of them alike. The Wasm is the -msimd128 build
+# ($BENCH_DIR/wasm-simd/: native code may use SSE2, so the Wasm may use
+# v128; docs/bench.md); the compiled tier also runs the scalar build
+# ($BENCH_DIR/wasm/, the c_scal column and its geomean line). Prints, per program, the median time of each variant and the
 # ratios to native, then geometric means, ending with the line
 #   bench: compiled Gc x native, interpreter Gi x native, node Gn x native (geomean)
 #
@@ -25,6 +28,8 @@
 #   BENCH_NOSP=build/bench/azoth-wasm-nosp
 #   BENCH_NODE_FLAGS=""   extra node flags (e.g. --no-liftoff)
 #   BENCH_CLOCK=wall      wall | cpu: the clock of the table
+#   BENCH_WASM_DIR=wasm-simd  the builds of the main table, under $BENCH_DIR
+#                         (wasm: the scalar builds, as before -msimd128)
 #   BENCH_SIMD_ONLY=1     only the SIMD table (make bench-simd)
 #   BENCH_SIMD="blend matmul"  programs also built with -msimd128 into
 #                         $BENCH_DIR/wasm-simd/: a second table runs them on
@@ -41,6 +46,7 @@ ENGINE=${BENCH_ENGINE:-build/azoth-wasm}
 NOSP=${BENCH_NOSP:-build/bench/azoth-wasm-nosp}
 NODE_FLAGS=${BENCH_NODE_FLAGS:-}
 CLOCK=${BENCH_CLOCK:-wall}
+WDIR=${BENCH_WASM_DIR:-wasm-simd}
 TIMEIT=$DIR/timeit
 case $CLOCK in wall) OTHER=cpu ;; cpu) OTHER=wall ;; *) echo "bench: BENCH_CLOCK is wall or cpu"; exit 1 ;; esac
 # Outputs and ratios go to a directory of this run's own: others may run
@@ -56,6 +62,7 @@ progs=${BENCH_ONLY:-${BENCH_NAMES:-$(ls bench/*.c | sed 's|bench/||; s|\.c$||')}
 have_engine=0; [ -x "$ENGINE" ] && have_engine=1
 have_nosp=0;   [ -x "$NOSP" ] && have_nosp=1
 have_node=0;   command -v node >/dev/null && have_node=1
+have_scal=0;   [ $have_engine = 1 ] && [ "$WDIR" != wasm ] && have_scal=1
 [ $have_engine = 1 ] || echo "warning: no engine at $ENGINE: engine columns skipped" >&2
 [ $have_nosp = 1 ] || [ "${BENCH_SIMD_ONLY:-0}" = 1 ] ||
     echo "warning: no $NOSP: safe-point cost not measured" >&2
@@ -67,7 +74,8 @@ variants="native"
 [ $have_engine = 1 ] && variants="$variants compiled interp"
 [ $have_nosp = 1 ] && variants="$variants cnosp nosp"
 [ $have_node = 1 ] && variants="$variants node"
-ALL="native compiled interp cnosp nosp node"
+[ $have_scal = 1 ] && variants="$variants cscal"
+ALL="native compiled interp cnosp nosp node cscal"
 
 failures=0
 
@@ -109,10 +117,11 @@ net() {
         else printf "%.2f\n", (a - fa) / (b - fb) }'
 }
 
-# measure PROG NATIVE WASM: runs every variant RUNS times, interleaved, and
-# sets wall_V and cpu_V for V in native engine nosp node (median ms, or "-").
+# measure PROG NATIVE WASM SCALAR: runs every variant RUNS times, interleaved,
+# and sets wall_V and cpu_V for V in $ALL (median ms, or "-"); SCALAR is the
+# build without -msimd128 that cscal runs ("-": none).
 measure() {
-    local p=$1 nat=$2 wasm=$3 r v t
+    local p=$1 nat=$2 wasm=$3 scal=$4 r v t
     local -A tw=() tc=()
     for r in $(seq 1 "$RUNS"); do
         for v in $variants; do
@@ -123,6 +132,8 @@ measure() {
             cnosp)  t=$(run_one cnosp "$p" "$r" "$NOSP" run --engine=compiled "$wasm") ;;
             nosp)   t=$(run_one nosp "$p" "$r" "$NOSP" run --engine=interp "$wasm") ;;
             node)   t=$(run_one node "$p" "$r" node --no-warnings $NODE_FLAGS bench/node-wasi.mjs "$wasm") ;;
+            cscal)  [ -f "$scal" ] || continue
+                    t=$(run_one cscal "$p" "$r" "$ENGINE" run --engine=compiled "$scal") ;;
             esac
             if [ "$t" = fail ] || [ -z "$t" ]; then
                 failures=$((failures + 1))
@@ -150,35 +161,42 @@ if [ "${BENCH_SIMD_ONLY:-0}" != 1 ]; then
 # measured first so the summary can also give ratios net of it.
 declare -A fix=()
 for c in wall cpu; do for v in $ALL; do fix[$c.$v]=-; done; done
-if [ -x "$DIR/native/baseline/empty" ] && [ -f "$DIR/wasm/baseline/empty.wasm" ]; then
-    measure empty "$DIR/native/baseline/empty" "$DIR/wasm/baseline/empty.wasm"
+if [ -x "$DIR/native/baseline/empty" ] && [ -f "$DIR/$WDIR/baseline/empty.wasm" ]; then
+    measure empty "$DIR/native/baseline/empty" "$DIR/$WDIR/baseline/empty.wasm" "$DIR/wasm/baseline/empty.wasm"
     for c in wall cpu; do for v in $ALL; do fix[$c.$v]=$(get $c $v); done; done
 fi
 
-printf '%-10s %9s %9s %8s %9s %8s %9s %8s %7s %7s\n' program native_ms comp_ms comp/nat \
-    interp_ms int/nat node_ms node/nat sp_comp sp_int
+printf '%-10s %9s %9s %8s %9s %8s %9s %8s %9s %8s %7s %7s\n' program native_ms comp_ms comp/nat \
+    c_scal_ms scal/nat interp_ms int/nat node_ms node/nat sp_comp sp_int
 for c in wall cpu; do : >"$OUT/ratios.$c"; done
 for p in $progs; do
-    nat=$DIR/native/$p; wasm=$DIR/wasm/$p.wasm
+    nat=$DIR/native/$p; wasm=$DIR/$WDIR/$p.wasm; scal=$DIR/wasm/$p.wasm
     if [ ! -x "$nat" ] || [ ! -f "$wasm" ]; then
         echo "MISSING: $p (run 'make bench' to build $nat and $wasm)" >&2
         failures=$((failures + 1)); continue
     fi
-    measure "$p" "$nat" "$wasm"
+    if [ $have_scal = 1 ] && [ ! -f "$scal" ]; then
+        echo "MISSING: $p (run 'make bench' to build $scal)" >&2
+        failures=$((failures + 1))
+    fi
+    measure "$p" "$nat" "$wasm" "$scal"
     for c in wall cpu; do
         n=$(get $c native); k=$(get $c compiled); e=$(get $c interp); d=$(get $c node)
-        ks=$(get $c cnosp); s=$(get $c nosp)
+        ks=$(get $c cnosp); s=$(get $c nosp); cs=$(get $c cscal)
         # columns: 2 comp/nat 3 int/nat 4 node/nat 5 sp_comp 6 sp_int 7-9 net of fixed cost
+        # 10 scal/nat (the compiled tier on the scalar build)
         echo "$p $(ratio "$k" "$n") $(ratio "$e" "$n") $(ratio "$d" "$n")" \
             "$(ratio "$k" "$ks") $(ratio "$e" "$s")" \
             "$(net "$k" "${fix[$c.compiled]}" "$n" "${fix[$c.native]}")" \
             "$(net "$e" "${fix[$c.interp]}" "$n" "${fix[$c.native]}")" \
-            "$(net "$d" "${fix[$c.node]}" "$n" "${fix[$c.native]}")" >>"$OUT/ratios.$c"
+            "$(net "$d" "${fix[$c.node]}" "$n" "${fix[$c.native]}")" \
+            "$(ratio "$cs" "$n")" >>"$OUT/ratios.$c"
     done
     n=$(get $CLOCK native); k=$(get $CLOCK compiled); e=$(get $CLOCK interp); d=$(get $CLOCK node)
-    ks=$(get $CLOCK cnosp); s=$(get $CLOCK nosp)
-    printf '%-10s %9s %9s %8s %9s %8s %9s %8s %7s %7s\n' "$p" "$n" "$k" "$(ratio "$k" "$n")" \
-        "$e" "$(ratio "$e" "$n")" "$d" "$(ratio "$d" "$n")" "$(ratio "$k" "$ks")" "$(ratio "$e" "$s")"
+    ks=$(get $CLOCK cnosp); s=$(get $CLOCK nosp); cs=$(get $CLOCK cscal)
+    printf '%-10s %9s %9s %8s %9s %8s %9s %8s %9s %8s %7s %7s\n' "$p" "$n" "$k" "$(ratio "$k" "$n")" \
+        "$cs" "$(ratio "$cs" "$n")" "$e" "$(ratio "$e" "$n")" "$d" "$(ratio "$d" "$n")" \
+        "$(ratio "$k" "$ks")" "$(ratio "$e" "$s")"
 done
 
 # geomean CLOCK COLUMN: geometric mean of the numeric entries of a column.
@@ -191,6 +209,7 @@ echo
 echo "geomean compiled/native: $(geomean "$CLOCK" 2)"
 echo "geomean interp/native:   $(geomean "$CLOCK" 3)"
 echo "geomean node/native:     $(geomean "$CLOCK" 4)"
+echo "geomean compiled/native, scalar Wasm (built without -msimd128): $(geomean "$CLOCK" 10)"
 echo "geomean safe-point cost (engine / engine without safe points): compiled $(g "$CLOCK" 5)," \
     "interpreter $(g "$CLOCK" 6)"
 echo "fixed cost (empty program), ms: native ${fix[$CLOCK.native]}, compiled ${fix[$CLOCK.compiled]}," \
@@ -198,7 +217,8 @@ echo "fixed cost (empty program), ms: native ${fix[$CLOCK.native]}, compiled ${f
 echo "geomean net of fixed cost: compiled/native $(g "$CLOCK" 7), interp/native $(g "$CLOCK" 8)," \
     "node/native $(g "$CLOCK" 9)"
 echo "by $OTHER clock: compiled/native $(g $OTHER 2), interp/native $(g $OTHER 3)," \
-    "node/native $(g $OTHER 4)"
+    "node/native $(g $OTHER 4), compiled/native on the scalar Wasm $(g $OTHER 10)"
+echo "Wasm of the table: $DIR/$WDIR (c_scal: $DIR/wasm, the builds without -msimd128)"
 echo "runs per variant: $RUNS (medians shown); times are whole-process $CLOCK-clock ms"
 fi
 

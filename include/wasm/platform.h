@@ -71,6 +71,12 @@ bool wasm_plat_vm_watch(void *base, size_t size, struct wasm_memory *mem);
 void *wasm_plat_code_alloc(size_t size);
 bool wasm_plat_code_seal(void *p, size_t size);
 void wasm_plat_code_free(void *p, size_t size);
+/* Optional, for profilers: called once per compiled function after its
+ * module's code is sealed (name: the name section's, len 0 when none; index:
+ * the function index). The hosted platform writes perf's map
+ * /tmp/perf-PID.map when AZOTH_PERF_MAP=1; the default does nothing. */
+void wasm_plat_code_symbol(const void *start, size_t size, const char *name, size_t len,
+                           uint32_t index);
 
 /* Private-frame part of copy-on-write (optional: a platform without it
  * returns false from vm_frames and the engine saves a copy of each written

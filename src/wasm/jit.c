@@ -30,6 +30,16 @@ __attribute__((weak)) void wasm_plat_code_free(void *p, size_t size)
     (void)size;
 }
 
+__attribute__((weak)) void wasm_plat_code_symbol(const void *start, size_t size, const char *name,
+                                                 size_t len, uint32_t index)
+{
+    (void)start;
+    (void)size;
+    (void)name;
+    (void)len;
+    (void)index;
+}
+
 /* ------------------------------------------------------------ op decoding */
 
 static const int8_t op_words_tab[] = {
@@ -398,6 +408,23 @@ void wasmi_jit_compile(wasm_module_t *m)
         return;
     }
     m->jit = j;
+    /* Profiler symbols: each compiled body runs to the next one's entry
+     * (bodies are laid out in definition order), the last to the region's end. */
+    uint32_t n = m->nfuncs - m->nfunc_imports;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *s = m->defs[i].native, *e = j->code + j->size;
+        if (!s)
+            continue;
+        for (uint32_t k = i + 1; k < n; k++)
+            if (m->defs[k].native) {
+                if ((const uint8_t *)m->defs[k].native > s)
+                    e = m->defs[k].native;
+                break;
+            }
+        const wasmi_name_t *nm = m->func_names ? &m->func_names[m->nfunc_imports + i] : NULL;
+        wasm_plat_code_symbol(s, (size_t)(e - s), nm ? nm->name : NULL, nm && nm->name ? nm->len : 0,
+                              m->nfunc_imports + i);
+    }
 }
 
 void wasm_module_tiers(const wasm_module_t *m, uint32_t *compiled, uint32_t *interpreted)
