@@ -29,6 +29,7 @@
 #                    then guard regions
 #   spec-rv64:a,b,.. the same on the riscv64 runner under qemu-riscv64
 #   unit-a64[:filter] the unit tests on the aarch64 runner under qemu-aarch64
+#   regress          tests/spec/regress.wast on the ASan runner, compiled tier
 #   regress-a64      tests/spec/regress.wast on the aarch64 runner, compiled tier
 #   kspec            tests/groups/35-kspec-host.sh
 #   faults           tests/groups/70-faults.sh
@@ -122,7 +123,7 @@ build() {
         khost) t=build/san/kernel_tests ;;
         sched) t=build/san/sched_tests ;;
         wasi) t="build/san/azoth-wasm build/san/wasi-fakebackend" ;;
-        spec|spec-interp|spec-explicit) t=build/san/spec_runner ;;
+        spec|spec-interp|spec-explicit|regress) t=build/san/spec_runner ;;
         spec-a64) t=build/aarch64/q/spec_runner ;;
         spec-rv64) t=build/riscv64/q/spec_runner ;;
         unit-a64) t=build/aarch64/q/unit_tests ;;
@@ -160,6 +161,9 @@ run() {
                     timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } || return 1
             done ;;
         unit-a64) timeout -k 5 "$limit" build/aarch64/q/unit_tests $arg ;;
+        regress) wast2json tests/spec/regress.wast -o "$log/regress.json" &&
+            timeout -k 5 "$limit" build/san/spec_runner --engine=compiled "$log/regress.json" |
+            tail -1 | grep -E ' 0 failed, 0 skipped$' ;;
         regress-a64) wast2json tests/spec/regress.wast -o "$log/regress.json" &&
             timeout -k 5 "$limit" build/aarch64/q/spec_runner --engine=compiled "$log/regress.json" |
             tail -1 | grep -E ' 0 failed, 0 skipped$' ;;

@@ -43,6 +43,9 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, 
 static const uint8_t slot_gpr[] = {RSI, RDI, RBP, R8, R9, R10, R15};
 #define NGPR 7
 #define NXMM 14    /* xmm2..xmm15 */
+/* v128 slots kept in registers for a whole function (vpin_choose): the k-th
+ * in xmm15 - k, taken from the float slot registers of that function. */
+#define NVPIN 6
 #define XMM0 0
 #define XMM1 1
 
@@ -105,6 +108,8 @@ typedef struct jc {
     uint32_t *chk;            /* [code_len] a loop header's safe point, just before it */
     int fcc;                  /* >= 0: the flags hold the last comparison (cc), for this op */
     uint32_t callee;          /* the def a direct call or tail call goes to */
+    uint32_t vpin[NVPIN];     /* v128 slots living in xmm15, xmm14, ... (vpin_choose) */
+    uint32_t nvpin;
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */
@@ -586,14 +591,15 @@ static void save_foreign(jc_t *c)
     fuel_out(c);
     uint8_t regs[NGPR + NXMM];
     uint32_t ng, n = foreign(c, regs, &ng);
-    uint32_t area = (n * 8 + 15) & ~15u;
+    uint32_t area = (ng * 8 + (n - ng) * 16 + 15) & ~15u;   /* whole xmm registers */
     if (area)
         alu_i(c, 1, 5, R(RSP), (int32_t)area);
     for (uint32_t k = 0; k < n; k++) {
         if (k < ng)
             insn_m(c, 0, 1, 0x89, slot_gpr[regs[k]], RSP, -1, 0, (int32_t)(8 * k), false);
         else
-            insn_m(c, 0x66, 0, 0x0FD6, 2 + regs[k] - NGPR, RSP, -1, 0, (int32_t)(8 * k), false);
+            insn_m(c, 0xF3, 0, 0x0F7F, 2 + regs[k] - NGPR, RSP, -1, 0, (int32_t)(8 * ng + 16 * (k - ng)),
+                   false);
     }
 }
 
@@ -602,12 +608,13 @@ static void restore_foreign(jc_t *c)
 {
     uint8_t regs[NGPR + NXMM];
     uint32_t ng, n = foreign(c, regs, &ng);
-    uint32_t area = (n * 8 + 15) & ~15u;
+    uint32_t area = (ng * 8 + (n - ng) * 16 + 15) & ~15u;
     for (uint32_t k = 0; k < n; k++) {
         if (k < ng)
             insn_m(c, 0, 1, 0x8B, slot_gpr[regs[k]], RSP, -1, 0, (int32_t)(8 * k), false);
         else
-            insn_m(c, 0xF3, 0, 0x0F7E, 2 + regs[k] - NGPR, RSP, -1, 0, (int32_t)(8 * k), false);
+            insn_m(c, 0xF3, 0, 0x0F6F, 2 + regs[k] - NGPR, RSP, -1, 0, (int32_t)(8 * ng + 16 * (k - ng)),
+                   false);
     }
     if (area)
         insn_m(c, 0, 1, 0x8D, RSP, RSP, -1, 0, (int32_t)area, false);   /* lea: flags kept */
@@ -664,6 +671,8 @@ static void prologue(jc_t *c)
             put1(c, 0x50 + (uint32_t)(r & 7));
             c->pushed[c->npush++] = (uint8_t)r;
         }
+    for (uint32_t k = 0; k < c->nvpin; k++)
+        used_x[NXMM - 1 - k] = true;
     c->nxsave = 0;
     c->xmask = 0;
     for (int i = 0; i < NXMM; i++) {
@@ -671,7 +680,8 @@ static void prologue(jc_t *c)
         c->xmask |= (uint16_t)(used_x[i] << i);
     }
     /* entry rsp = 8 mod 16; after pushes and the area it must be 0 mod 16 */
-    uint32_t area = c->nxsave * 8u;
+    /* whole xmm registers: a caller may keep a v128 in one (NVPIN) */
+    uint32_t area = c->nxsave * 16u;
     if ((8 + c->npush * 8u + area) % 16)
         area += 8;
     c->xarea = area;
@@ -679,7 +689,7 @@ static void prologue(jc_t *c)
         alu_i(c, 1, 5, R(RSP), (int32_t)area);
     for (int i = 0, k = 0; i < NXMM; i++)
         if (used_x[i])
-            insn_m(c, 0x66, 0, 0x0FD6, 2 + i, RSP, -1, 0, 8 * k++, false);
+            insn_m(c, 0xF3, 0, 0x0F7F, 2 + i, RSP, -1, 0, 16 * k++, false);   /* movdqu */
     /* Zero the declared locals live at the entry, load the parameters. */
     c->ins = 0;
     uint32_t nmem = 0;
@@ -710,6 +720,15 @@ static void prologue(jc_t *c)
         else if (lkind(c, s) == JL_XMM)
             insn_r(c, 0, 0, 0x0F57, lxmm(c, s), lxmm(c, s));   /* xorps */
     }
+    /* Pinned v128s: a parameter from its cells; a local (or an operand
+     * slot, written before it is read) starts at zero. */
+    for (uint32_t k = 0; k < c->nvpin; k++) {
+        int x = 15 - (int)k;
+        if (c->vpin[k] < fn->nparams)
+            insn_m(c, 0xF3, 0, 0x0F6F, x, RFP, -1, 0, sdisp(c->vpin[k]), false);   /* movdqu */
+        else
+            insn_r(c, 0, 0, 0x0F57, x, x);
+    }
     safepoint(c);
 }
 
@@ -719,7 +738,7 @@ static void leave_frame(jc_t *c)
     /* restore in reverse */
     for (int i = 0, k = 0; i < NXMM; i++)
         if (c->xmask >> i & 1)
-            insn_m(c, 0xF3, 0, 0x0F7E, 2 + i, RSP, -1, 0, 8 * k++, false);
+            insn_m(c, 0xF3, 0, 0x0F6F, 2 + i, RSP, -1, 0, 16 * k++, false);   /* movdqu */
     if (c->xarea)
         alu_i(c, 1, 0, R(RSP), (int32_t)c->xarea);
     for (int i = c->npush - 1; i >= 0; i--) {
@@ -1918,10 +1937,10 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
             put1(c, 0x41);
         put1(c, 0x50 + (uint32_t)(r & 7));
     }
-    /* 6 pushes: rsp = 8 mod 16; 14 xmm saves and 8 more bytes make it 0 */
-    alu_i(c, 1, 5, R(RSP), NXMM * 8 + 8);
+    /* 6 pushes: rsp = 8 mod 16; 14 whole xmm saves and 8 more bytes make it 0 */
+    alu_i(c, 1, 5, R(RSP), NXMM * 16 + 8);
     for (int i = 0; i < NXMM; i++)
-        insn_m(c, 0x66, 0, 0x0FD6, 2 + i, RSP, -1, 0, 8 * i, false);
+        insn_m(c, 0xF3, 0, 0x0F7F, 2 + i, RSP, -1, 0, 16 * i, false);
     insn_m(c, 0, 1, 0x8B, RSI, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
     insn_m(c, 0, 1, 0x8B, RSI, RSI, -1, 0, (int32_t)(func_index * 8), false);
     mov_rr(c, RDI, REX_);
@@ -1933,8 +1952,8 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
     fuel_in(c);
     check_trap(c);
     for (int i = 0; i < NXMM; i++)
-        insn_m(c, 0xF3, 0, 0x0F7E, 2 + i, RSP, -1, 0, 8 * i, false);
-    alu_i(c, 1, 0, R(RSP), NXMM * 8 + 8);
+        insn_m(c, 0xF3, 0, 0x0F6F, 2 + i, RSP, -1, 0, 16 * i, false);
+    alu_i(c, 1, 0, R(RSP), NXMM * 16 + 8);
     for (int i = NGPR - 1; i >= 0; i--) {
         int r = slot_gpr[i];
         if (r == R15)
@@ -2053,10 +2072,11 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         c.fn = &fn;
         c.code = fn.d->code;
         c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
+        c.nvpin = 0;
         bool fok = c.noff && fn.func_index >= m->rt->jit_lo && fn.func_index < m->rt->jit_hi &&
-                   wasmi_jit_decode(&fn, opmap) &&
-                   (wasmi_jit_alloc_ranges(&fn, c.guard ? NGPR : NGPR - 1, NXMM) ||
-                    wasmi_jit_alloc_slots(&fn, c.guard ? NGPR : NGPR - 1, NXMM));
+                   wasmi_jit_decode(&fn, opmap) && vpin_choose(&c, &fn) &&
+                   (wasmi_jit_alloc_ranges(&fn, c.guard ? NGPR : NGPR - 1, NXMM - c.nvpin) ||
+                    wasmi_jit_alloc_slots(&fn, c.guard ? NGPR : NGPR - 1, NXMM - c.nvpin));
         uint32_t ncfx = c.ncfx;
         if (fok) {
             /* align function entries to 16 bytes */

@@ -49,6 +49,32 @@ static bool have(jc_t *c, int need)
  * touches the frame. */
 #define XC_NONE UINT32_MAX
 
+/* The register of a v128 slot kept in one for the whole function
+ * (vpin_choose), or -1. */
+static int vreg(const jc_t *c, uint32_t s)
+{
+    for (uint32_t k = 0; k < c->nvpin; k++)
+        if (c->vpin[k] == s)
+            return 15 - (int)k;
+    return -1;
+}
+
+/* Before an op reads the cells of slot s itself: a pinned value to them. */
+static void vpin_out(jc_t *c, uint32_t s)
+{
+    int r = vreg(c, s);
+    if (r >= 0)
+        insn_m(c, 0xF3, 0, 0x0F7F, r, RFP, -1, 0, sdisp(s), false);   /* movdqu */
+}
+
+/* After an op wrote the cells of slot s itself: a pinned value from them. */
+static void vpin_in(jc_t *c, uint32_t s)
+{
+    int r = vreg(c, s);
+    if (r >= 0)
+        insn_m(c, 0xF3, 0, 0x0F6F, r, RFP, -1, 0, sdisp(s), false);   /* movdqu */
+}
+
 /* Whether the value in cells s, s+1 is read after the current op. Without
  * live ranges: assume so. */
 static bool xneeded(jc_t *c, uint32_t s)
@@ -80,6 +106,7 @@ static void xflush_slot(jc_t *c, uint32_t s)
     for (int x = 0; x < 2; x++)
         if (c->xc[x] == s)
             xflush(c, x);
+    vpin_out(c, s);
 }
 
 /* Before an instruction writes register x: its value goes to the frame
@@ -105,6 +132,13 @@ static void xkill(jc_t *c, uint32_t s, uint32_t n)
 
 static void vld(jc_t *c, int x, uint32_t s)   /* movdqu x, [r13 + 8s] */
 {
+    int r = vreg(c, s);
+    if (r >= 0) {
+        /* (never cached in xmm0/xmm1: only its own register is written) */
+        xclobber(c, x);
+        movaps(c, x, r);
+        return;
+    }
     if (c->xc[x] == s)
         return;
     xclobber(c, x);
@@ -119,6 +153,12 @@ static void vld(jc_t *c, int x, uint32_t s)   /* movdqu x, [r13 + 8s] */
  * ranges). */
 static void vst(jc_t *c, uint32_t s, int x)
 {
+    int r = vreg(c, s);
+    if (r >= 0) {
+        movaps(c, r, x);
+        c->xlast = x;
+        return;
+    }
     if (c->xc[x] != s)
         xclobber(c, x);   /* (MOV128: x held the source) */
     xkill(c, s, 2);
@@ -258,6 +298,8 @@ static void simd_helper(jc_t *c, const uint32_t *ip, uint32_t mem)
     xkill(c, 0, UINT32_MAX);
     for (uint32_t k = sdef; k < ss.ns; k++)
         spill_range(c, ss.s[k], ss.s[k] + 1);
+    for (uint32_t k = 0; k < ss.nv; k++)
+        vpin_out(c, ss.v[k]);
     save_foreign(c);
     mov_rr(c, RDI, RIN);
     mov_rr(c, RSI, RFP);
@@ -267,6 +309,8 @@ static void simd_helper(jc_t *c, const uint32_t *ip, uint32_t mem)
     restore_foreign(c);
     if (sdef)
         reload_range(c, ss.s[0], ss.s[0] + 1, true);
+    for (uint32_t k = 0; k < ss.nv; k++)
+        vpin_in(c, ss.v[k]);
     check_trap(c);
 }
 
@@ -624,6 +668,7 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         xflush_slot(c, d);
         lane_mov(c, true, in.size, RFP, -1, sdisp(d) + (int32_t)(ip[6] * in.size));
         xkill(c, d, 2);
+        vpin_in(c, d);
         return;
     }
     case SK_STORELANE: {
@@ -725,6 +770,7 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         xflush_slot(c, d);
         lane_mov(c, true, n, RFP, -1, sdisp(d) + (int32_t)(ip[5] * n));
         xkill(c, d, 2);
+        vpin_in(c, d);
         return;
     }
     case SK_TEST:
@@ -783,6 +829,26 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
                 vst(c, d, XMM0);
                 return;
             }
+        if (sub == 0xCC) {
+            /* i64x2.shr_s (no SSE instruction): the logical shift, then the
+             * sign bit moved by the same count, m = 2^63 >> n, spread over
+             * the vacated bits: (x >>u n ^ m) - m */
+            ld_g(c, 0, RCX, ip[4]);
+            alu_i(c, 0, 4, R(RCX), 63);
+            vld(c, XMM0, ip[3]);
+            c->xreads_done = true;
+            xclobber(c, XMM1);
+            movq_xg(c, XMM1, RCX);
+            vrr(c, 0x66, 0x0FD3, XMM0, XMM1);   /* psrlq */
+            mov_ri64(c, RAX, 1ull << 63);
+            insn_r(c, 0, 1, 0xD3, 5, RAX);      /* shr rax, cl */
+            movq_xg(c, XMM1, RAX);
+            vrr(c, 0x66, 0x0F6C, XMM1, XMM1);   /* punpcklqdq */
+            vrr(c, 0x66, 0x0FEF, XMM0, XMM1);   /* pxor */
+            vrr(c, 0x66, 0x0FFB, XMM0, XMM1);   /* psubq */
+            vst(c, d, XMM0);
+            return;
+        }
         break;
     }
     default:
@@ -839,6 +905,8 @@ static void emit_v128_op(jc_t *c, uint32_t op, const uint32_t *ip)
                 insn_m(c, 0, 1, 0x8B, RCX, RAX, -1, 0, g, false);
                 insn_m(c, 0, 1, 0x89, RCX, RFP, -1, 0, sdisp(ip[1]) + 8 * h, false);
                 xkill(c, ip[1], 2);
+                if (h)
+                    vpin_in(c, ip[1]);
             } else {
                 insn_m(c, 0, 1, 0x8B, RCX, RFP, -1, 0, sdisp(ip[1]) + 8 * h, false);
                 insn_m(c, 0, 1, 0x89, RCX, RAX, -1, 0, g, false);
@@ -866,4 +934,106 @@ static void emit_v128_op(jc_t *c, uint32_t op, const uint32_t *ip)
         if (!chain)
             xflush(c, x);
     }
+}
+
+/* ------------------------------------------------------------ v128 slots in registers */
+
+/* Picks up to NVPIN v128 slots to keep in xmm15, xmm14, ... for the whole
+ * function, so that a loop-carried vector (an accumulator, an induction
+ * vector) stays in a register instead of going through its frame cells on
+ * every iteration. A slot qualifies when every instruction that touches its
+ * two cells uses them as one v128 at that base (never as a scalar, never as
+ * the upper half of another v128, never in the range of a call, return or
+ * branch with values), and it is used inside a loop; the heaviest (uses
+ * weighted by 8^loop depth) go first. Code reaches a pinned v128 through
+ * vld/vst (register moves); the few ops that address the cells themselves
+ * (lane loads and stores, extract/replace_lane, any_true, v128 globals, the
+ * out-of-line executor) find them written from the register first
+ * (xflush_slot, vpin_out) and reload it after writing them (vpin_in). Slot
+ * registers are saved whole (16 bytes) by the prologue and around calls to
+ * C, so callees keep a caller's pinned v128. False only when an op cannot
+ * be described (the function is interpreted anyway). */
+static bool vpin_choose(jc_t *c, jit_fn_t *fn)
+{
+    enum { FREE, BASE, HALF, BAD };
+    const wasmi_funcdef_t *d = fn->d;
+    const uint32_t *code = d->code;
+    uint32_t ns = d->frame_cells, len = d->code_len;
+    c->nvpin = 0;
+    if (ns < 2 || !len)
+        return true;
+    bool ok = true;
+    uint8_t *role = wasm_plat_alloc(ns);
+    uint64_t *w = wasm_plat_alloc(ns * sizeof *w);
+    int32_t *depth = wasm_plat_alloc((len + 1) * sizeof *depth);
+    jit_ops_t o;
+    if (!role || !w || !depth)
+        goto out;
+    __builtin_memset(role, FREE, ns);
+    __builtin_memset(w, 0, ns * sizeof *w);
+    __builtin_memset(depth, 0, (len + 1) * sizeof *depth);
+    bool v128 = false;
+    for (uint32_t pc = 0; pc < len;) {
+        uint32_t op = fn->op[pc];
+        int nw = wasmi_jit_op_words(op, code + pc);
+        if (nw <= 0 || !wasmi_jit_operands(c->m, code + pc, op, &o)) {
+            ok = false;
+            goto out;
+        }
+        for (uint32_t k = 0; k < o.ntgt; k++) {
+            int64_t t = (int64_t)pc + (o.tgt ? o.tgt[k] : o.tgt1);
+            if (t >= 0 && t <= pc) {   /* a loop: [t, pc] */
+                depth[t]++;
+                depth[pc + 1]--;
+            }
+        }
+        v128 |= op == OP_MOV128 || op == OP_SELECT128 || op == OP_SIMD || op == OP_SIMD_M;
+        pc += (uint32_t)nw;
+    }
+    if (!v128)
+        goto out;
+    for (uint32_t pc = 0, dd = 0; pc < len; pc++) {
+        dd += (uint32_t)depth[pc];
+        depth[pc] = (int32_t)dd;
+    }
+    for (uint32_t pc = 0; pc < len;) {
+        uint32_t op = fn->op[pc];
+        int nw = wasmi_jit_op_words(op, code + pc);
+        wasmi_jit_operands(c->m, code + pc, op, &o);
+        uint64_t wt = 1ull << (3 * (depth[pc] > 6 ? 6 : depth[pc]));
+        for (uint32_t k = 0; k < o.n; k++) {
+            uint32_t s = o.s[k];
+            if (s >= ns)
+                continue;
+            if (o.cls[k] == 2 && k + 1 < o.n && o.cls[k + 1] == 2 && o.s[k + 1] == s + 1 && s + 1 < ns) {
+                role[s] = role[s] == FREE || role[s] == BASE ? BASE : BAD;
+                role[s + 1] = role[s + 1] == FREE || role[s + 1] == HALF ? HALF : BAD;
+                w[s] += wt;
+                k++;
+            } else {
+                role[s] = BAD;
+            }
+        }
+        for (uint32_t s = o.ulo; s < o.uhi && s < ns; s++)
+            role[s] = BAD;
+        for (uint32_t s = o.dlo; s < o.dhi && s < ns; s++)
+            role[s] = BAD;
+        pc += (uint32_t)nw;
+    }
+    while (c->nvpin < NVPIN) {
+        uint32_t best = UINT32_MAX;
+        for (uint32_t s = 0; s + 1 < ns; s++)
+            if (role[s] == BASE && role[s + 1] == HALF && w[s] >= 8 &&
+                (best == UINT32_MAX || w[s] > w[best]))
+                best = s;
+        if (best == UINT32_MAX)
+            break;
+        c->vpin[c->nvpin++] = best;
+        w[best] = 0;
+    }
+out:
+    wasm_plat_free(role);
+    wasm_plat_free(w);
+    wasm_plat_free(depth);
+    return ok;
 }

@@ -83,3 +83,43 @@
 (assert_return (invoke "loop" (v128.const i32x4 1 2 3 4) (i32.const 3)) (v128.const i32x4 8 16 24 32))
 (assert_return (invoke "many" (v128.const i32x4 1 2 3 4))
   (v128.const i32x4 65 130 195 260) (v128.const i32x4 65 2 130 4))
+
+;; v128 slots kept in registers over a whole function (jit_x64_simd.c,
+;; vpin_choose): a v128 parameter and locals carried around a loop, read and
+;; written by the ops that address their frame cells (replace_lane,
+;; extract_lane, any_true, a lane load, v128 globals, an op run out of line
+;; by the executor), across a call to a function that keeps its own v128 in
+;; the same register (slot registers are saved whole) and across a call to C
+;; (memory.grow). The expected values are wabt's (wasm-interp).
+(module
+  (memory 1)
+  (global $g (mut v128) (v128.const i32x4 0 0 0 0))
+  (func $inner (param $n i32) (result i32)
+    (local $acc v128) (local $i i32)
+    (loop $l
+      (local.set $acc (i32x4.add (local.get $acc) (i32x4.splat (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32x4.extract_lane 3 (local.get $acc)))
+  (func $pinned (param $v v128) (result i64)
+    (local $acc v128) (local $i i32) (local $s i64) (local $w v128)
+    (loop $l
+      (local.set $acc (i32x4.add (local.get $acc) (local.get $v)))
+      (local.set $w (i32x4.replace_lane 1 (local.get $acc) (local.get $i)))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (i32x4.extract_lane 1 (local.get $w)))))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (v128.any_true (local.get $acc)))))
+      (local.set $w (i8x16.shl (local.get $w) (i32.const 1)))
+      (global.set $g (local.get $w))
+      (local.set $w (i64x2.add (global.get $g) (local.get $w)))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (call $inner (i32.const 5)))))
+      (drop (memory.grow (i32.const 0)))
+      (v128.store (i32.const 16) (local.get $w))
+      (local.set $w (v128.load32_lane 2 (i32.const 16) (local.get $acc)))
+      (local.set $s (i64.add (local.get $s) (i64x2.extract_lane 1 (local.get $w))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))
+    (i64.add (local.get $s) (i64x2.extract_lane 0 (local.get $acc))))
+  (func (export "pinned") (param v128) (result i64)
+    (call $pinned (local.get 0))))
+(assert_return (invoke "pinned" (v128.const i32x4 3 0x01020304 0x80000001 7)) (i64.const 7262537797704134534))
+(assert_return (invoke "pinned" (v128.const i32x4 0 0 0 0)) (i64.const 5950))
