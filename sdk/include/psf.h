@@ -2,8 +2,9 @@
  * PC Screen Font (PSF1 and PSF2) console fonts, as Debian's kbd and
  * console-setup ship them (uncompressed): the header, the glyph bitmaps
  * and the Unicode table that says which glyph draws which character.
- * Pure parsing, no host calls, in the C SDK (libathanor.a): the terminal
- * (user/apps/term), the system monitor (user/apps/monitor) and the
+ * Pure parsing, no host calls, in the C SDK (libathanor.a): the display
+ * service (user/services/display: the terminal's text window), the system
+ * monitor (user/apps/monitor) and the
  * host tools and tests (tools/dispcheck.c, tests/unit/test_psf.c,
  * tests/fuzz/fuzz_psf.c) use the same code.
  *

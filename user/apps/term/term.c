@@ -215,6 +215,8 @@ static int32_t start(void)
 static void present(void)
 {
     for (int tries = 0; tries < 2; tries++) {
+        if (surf < 0)
+            surf = ath_cap_find("surf.term");
         if (!font_sent && send_font() < 0)
             return;
         uint32_t cur = row * cols + col;
