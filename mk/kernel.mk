@@ -44,7 +44,8 @@ KTEST_ON := $(filter 1,$(KTEST))
 # Header dependencies: each object's .d file (-MD), read below.
 KCFLAGS := -std=c11 --target=$(ARCH_TRIPLE) -ffreestanding -nostdlib -nostdlibinc \
            -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing -fno-math-errno \
-           -O2 -g $(WARN) -MD -MP -Ikernel/include -I$(KARCH)/include -Iinclude -Isrc/wasm \
+           -O2 -g -ffunction-sections -fdata-sections $(WARN) -MD -MP -Ikernel/include \
+           -I$(KARCH)/include -Iinclude -Isrc/wasm \
            $(ARCH_CFLAGS) $(if $(KTEST_ON),-DATHANOR_TEST -Ikernel/test)
 
 # The portable core, and the test harness test kernels add.
@@ -96,7 +97,12 @@ KOBJ := $(patsubst kernel/core/%.c,$(KBUILD)/core/%.o,$(KCORE_SRC)) \
 # The flags are here (the per-file -O level too): a change rebuilds the kernel.
 $(KOBJ): mk/kernel.mk
 
-ARCH_LINK ?= ld.lld -nostdlib -z max-page-size=4096 $(ARCH_LDFLAGS) -T $(ARCH_LDSCRIPT) \
+# Each function and object in a section of its own, and the link keeps only
+# those reached from the entry point (--gc-sections): what a kernel does not
+# call (the register allocator on aarch64 and riscv64, whose back ends do
+# not use it; engine and core functions only the hosted builds and tests
+# call) is not linked in. docs/boot.md, "Size", has the figures.
+ARCH_LINK ?= ld.lld -nostdlib -z max-page-size=4096 --gc-sections $(ARCH_LDFLAGS) -T $(ARCH_LDSCRIPT) \
              -o $@ $(KOBJ)
 
 $(KBUILD)/core/%.o: kernel/core/%.c
