@@ -333,6 +333,9 @@ void kmain(boot_info_t *bi)
     cpu_init();
     pmm_init(bi);
     mmu_init();
+    if (pmm_boot_given())
+        kprintf("pmm: %zu KiB of the image given back (boot page tables, guard pages)\n",
+                pmm_boot_given() >> 10);
     heap_init();
     irq_init();
     timer_init();

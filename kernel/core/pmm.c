@@ -24,6 +24,7 @@ static size_t nframes;          /* frames covered by the bitmap */
 static size_t nfree, ntotal;
 static size_t npromised;        /* of the free ones, promised (pmm_promise) */
 static size_t hint;             /* word index where the next search starts */
+static size_t boot_given;       /* bytes of the image pmm_give_boot gave */
 
 static bool frame_free(size_t i) { return bitmap[i / 64] >> (i % 64) & 1; }
 static void mark_free(size_t i) { bitmap[i / 64] |= 1ull << (i % 64); }
@@ -231,4 +232,39 @@ size_t pmm_free_count(void)
 size_t pmm_total_count(void)
 {
     return ntotal;
+}
+
+size_t pmm_give_boot(uint64_t pa, size_t len)
+{
+    size_t given = 0;
+    bool was = cpu_irq_save();
+    for (uint64_t a = ALIGN_UP(pa, FRAME); a + FRAME <= pa + len; a += FRAME) {
+        if (a < span_base || a - span_base >= (uint64_t)nframes * FRAME)
+            continue;
+        size_t i = (size_t)((a - span_base) / FRAME);
+        if (frame_free(i))
+            panic("pmm_give_boot: %llx is free already", (unsigned long long)a);
+        mark_free(i);           /* a frame of the image, free from now on */
+        nfree++;
+        ntotal++;
+        given += FRAME;
+    }
+    boot_given += given;
+    cpu_irq_restore(was);
+    return given;
+}
+
+size_t pmm_boot_given(void)
+{
+    return boot_given;
+}
+
+size_t pmm_bitmap_free(void)
+{
+    bool was = cpu_irq_save();
+    size_t n = 0;
+    for (size_t w = 0; w < (nframes + 63) / 64; w++)
+        n += (size_t)__builtin_popcountll(bitmap[w]);
+    cpu_irq_restore(was);
+    return n;
 }

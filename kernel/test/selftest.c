@@ -21,6 +21,8 @@ typedef const char *(*selftest_fn)(void);
 static const char *test_frames(void)
 {
     size_t before = pmm_free_count();
+    if (pmm_bitmap_free() != before)
+        return "the bitmap's free frames and the free count differ";
     uint64_t pa[64];
     for (int i = 0; i < 64; i++) {
         pa[i] = pmm_alloc();

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/layout.h>
 #include <kern/boot.h>
 
 #define A64_MAX_VMMIO 32
@@ -50,6 +51,12 @@ extern char __kernel_start[], __text_end[], __rodata_end[], __data_end[];
 extern char __bss_start[], __bss_end[], __kernel_end[];
 extern char boot_stack_guard[], boot_stack_top[], exc_stack_guard[], exc_stack_top[];
 extern uint64_t early_hi_l0[512], early_pm_l1[512];
+extern char early_tables_start[];
+/* The physical address of a kernel image address. */
+static inline uint64_t kimg_pa(const void *va)
+{
+    return (uint64_t)(uintptr_t)va - KERN_IMAGE_OFFSET;
+}
 extern char aarch64_vectors[];
 
 void aarch64_exception(a64_frame_t *f, unsigned kind);

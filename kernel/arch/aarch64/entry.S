@@ -183,7 +183,8 @@ exc_stack_top:
 
     .section .bss.pgtable, "aw", @nobits
     .balign 4096
-    .global early_hi_l0, early_pm_l1
+    .global early_hi_l0, early_pm_l1, early_tables_start
+early_tables_start:                     /* mmu_init frees the five tables */
 early_id_l0: .skip 4096
 early_id_l1: .skip 4096
 early_hi_l0: .skip 4096

@@ -388,6 +388,12 @@ void mmu_init(void)
     A64_SYSREG_WRITE(sctlr_el1, A64_SYSREG_READ(sctlr_el1) | SCTLR_WXN);
     __asm__ volatile("isb" ::: "memory");
     tlb_flush_all();
+    /* The early tables (entry.S: five pages; TTBR0's identity map is off
+     * since aarch64_boot set EPD0) are not walked any more, and the guard
+     * pages are not mapped: their frames go to the allocator. */
+    pmm_give_boot(kimg_pa(early_tables_start), 5 * PAGE_SIZE);
+    pmm_give_boot(kimg_pa(boot_stack_guard), PAGE_SIZE);
+    pmm_give_boot(kimg_pa(exc_stack_guard), PAGE_SIZE);
     int wx = count_wx(kern_l0, 0);
     if (wx)
         panic("mmu_init: %d mappings are writable and executable", wx);

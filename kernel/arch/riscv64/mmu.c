@@ -180,6 +180,10 @@ void mmu_init(void)
         panic("mmu_init: %d writable and executable mappings", wx);
     csr_write(satp, SATP_SV39 | (root >> 12));
     sfence_all();
+    /* The boot table (entry.S) is not walked any more, and the guard page
+     * is not mapped: their frames go to the allocator. */
+    pmm_give_boot(kimg_pa(boot_pt), PAGE_SIZE);
+    pmm_give_boot(kimg_pa(boot_stack_guard), PAGE_SIZE);
 }
 
 void mmu_unmap(uintptr_t va, size_t size)

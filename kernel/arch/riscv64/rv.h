@@ -69,7 +69,7 @@ extern rv_platform_t rv_plat;
 /* Linker-script symbols. */
 extern char __kernel_start[], __text_end[], __rodata_end[], __data_end[];
 extern char __bss_start[], __bss_end[], __kernel_end[];
-extern char boot_stack_guard[], boot_stack_top[];
+extern char boot_stack_guard[], boot_stack_top[], boot_pt[];
 extern char rv_trap_vector[];
 
 static inline uint64_t kimg_pa(const void *va)

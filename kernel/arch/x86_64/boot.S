@@ -166,7 +166,8 @@ x86_has_nx:
     .byte 0
 
 /* Boot page tables (replaced by mmu_init) and the boot stack, with an
- * unmapped guard page below it once mmu_init has run. */
+ * unmapped guard page below it once mmu_init has run; mmu_init gives the
+ * tables' frames and those under the two guard pages to the allocator. */
     .section .bss.boot, "aw", @nobits
     .balign 4096
     .globl boot_pml4, boot_stack_guard, boot_stack_top, x86_ist_guard, x86_ist_stack_top

@@ -358,6 +358,12 @@ void mmu_init(void)
     map_physmap(root);
     write_cr3(root);
     mmu_ready = true;
+    /* The boot tables (boot.S: the four pages just below the boot stack's
+     * guard page) are not walked any more, and the guard pages are not
+     * mapped: their frames go to the allocator. */
+    pmm_give_boot(x86_kva_to_phys(boot_pml4), 4 * PAGE_SIZE);
+    pmm_give_boot(x86_kva_to_phys(boot_stack_guard), PAGE_SIZE);
+    pmm_give_boot(x86_kva_to_phys(x86_ist_guard), PAGE_SIZE);
     if (!x86_has_nx) {
         kprintf("x86_64: no NX bit on this CPU: data pages stay executable\n");
         return;

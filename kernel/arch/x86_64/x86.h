@@ -80,7 +80,7 @@ extern uint64_t x86_boot_tsc;      /* TSC at the 32-bit entry: the clock's zero 
 
 /* Linker-script and boot.S symbols (virtual addresses). */
 extern char _kernel_start[], _etext[], _erodata[], _edata[], _end[];
-extern char boot_stack_guard[], boot_stack_top[], x86_ist_guard[];
+extern char boot_pml4[], boot_stack_guard[], boot_stack_top[], x86_ist_guard[];
 static inline uint64_t x86_kva_to_phys(const void *p) { return (uint64_t)(uintptr_t)p - 0xffffffff80000000UL; }
 
 /* mmu.c */

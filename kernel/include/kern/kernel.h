@@ -26,6 +26,13 @@ void pmm_free(uint64_t pa);
 void pmm_free_irqoff(uint64_t pa);      /* the same, interrupts already off */
 size_t pmm_free_count(void);
 size_t pmm_total_count(void);
+/* Frames of the kernel image that only the boot used (its page tables) or
+ * that nothing uses (the frames under the boot stacks' guard pages, which
+ * stay unmapped) join the free frames; a port calls it once its own
+ * tables are in use (mmu_init). Returns the bytes given. */
+size_t pmm_give_boot(uint64_t pa, size_t len);
+size_t pmm_boot_given(void);           /* bytes pmm_give_boot gave, in all */
+size_t pmm_bitmap_free(void);          /* free frames by the bitmap (a check) */
 /* Promises: n free frames set aside for later (a lazily committed range,
  * vm_reserve_lazy), so taking one then cannot fail. pmm_alloc and
  * pmm_alloc_contig leave promised frames alone; pmm_alloc_promised takes
