@@ -110,6 +110,7 @@ typedef struct jc {
     uint32_t callee;          /* the def a direct call or tail call goes to */
     uint32_t vpin[NVPIN];     /* v128 slots living in xmm15, xmm14, ... (vpin_choose) */
     uint32_t nvpin;
+    uint32_t kc[2][2], nkc;   /* SIMD: slots set to constants just before this v128 op */
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */

@@ -67,6 +67,18 @@ static void vpin_out(jc_t *c, uint32_t s)
         insn_m(c, 0xF3, 0, 0x0F7F, r, RFP, -1, 0, sdisp(s), false);   /* movdqu */
 }
 
+/* Whether slot s was just set to a constant by a CONST32 between the
+ * previous v128 op and this one (see the end of emit_v128_op); *v gets it. */
+static bool kslot(const jc_t *c, uint32_t s, uint32_t *v)
+{
+    for (uint32_t k = 0; k < c->nkc; k++)
+        if (c->kc[k][0] == s) {
+            *v = c->kc[k][1];
+            return true;
+        }
+    return false;
+}
+
 /* After an op wrote the cells of slot s itself: a pinned value from them. */
 static void vpin_in(jc_t *c, uint32_t s)
 {
@@ -817,6 +829,18 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
             {0xAB, 31, 0x0FF2}, {0xAC, 31, 0x0FE2}, {0xAD, 31, 0x0FD2},
             {0xCB, 63, 0x0FF3}, {0xCD, 63, 0x0FD3},
         };
+        uint32_t n;
+        for (uint32_t i = 0; i < sizeof t / sizeof t[0]; i++)
+            if (t[i].sub == sub && kslot(c, ip[4], &n)) {
+                /* a constant count: the immediate form (66 0F 71/72/73 /6 shl,
+                 * /4 shr_s, /2 shr_u), the count masked as Wasm masks it */
+                uint32_t w = sub >= 0xCB ? 2 : sub >= 0xAB ? 1 : 0, k = (sub - 0x8B) % 32;
+                vld(c, XMM0, ip[3]);
+                c->xreads_done = true;
+                vshi(c, (int)w, k == 0 ? 6 : k == 1 ? 4 : 2, XMM0, n & t[i].mask);
+                vst(c, d, XMM0);
+                return;
+            }
         for (uint32_t i = 0; i < sizeof t / sizeof t[0]; i++)
             if (t[i].sub == sub) {
                 ld_g(c, 0, RCX, ip[4]);
@@ -869,6 +893,7 @@ static void emit_v128_op(jc_t *c, uint32_t op, const uint32_t *ip)
             c->bad = true;   /* (never: a value is left unstored only for the next op) */
         c->xc[0] = c->xc[1] = XC_NONE;
         c->xdirty[0] = c->xdirty[1] = false;
+        c->nkc = 0;
     }
     c->xreads_done = false;
     c->xc_end = pc + (uint32_t)wasmi_jit_op_words(op, ip);
@@ -925,9 +950,37 @@ static void emit_v128_op(jc_t *c, uint32_t op, const uint32_t *ip)
     /* A result still only in its register: dropped when dead, kept for
      * the next op if that is a v128 op reached only from here, else
      * stored now. */
-    uint32_t next = c->xc_end, nop = next < c->fn->d->code_len ? c->fn->op[next] : 0xFFFF;
+    uint32_t next = c->xc_end, len = c->fn->d->code_len;
+    /* Scalar constants between two v128 ops (a shift count, a lane index)
+     * do not end the chain: CONST32/CONST64 write a GPR, an XMM slot register
+     * through rax, or their frame cell, never xmm0/xmm1; one whose cell a
+     * cached v128 covers ends it. A CONST32 is remembered for the next op
+     * (kslot: a shift by a constant takes the immediate form). */
+    c->nkc = 0;
+    while (next < len && (c->fn->op[next] == OP_CONST32 || c->fn->op[next] == OP_CONST64) &&
+           !c->tgt[next] && c->nkc < 2) {
+        const uint32_t *q = c->code + next;
+        bool hit = false;
+        for (int x = 0; x < 2; x++)
+            hit |= c->xc[x] != XC_NONE && (q[1] == c->xc[x] || q[1] == c->xc[x] + 1);
+        if (hit)
+            break;
+        for (uint32_t k = 0; k < c->nkc; k++)
+            if (c->kc[k][0] == q[1])
+                c->kc[k][0] = UINT32_MAX;   /* overwritten */
+        if (c->fn->op[next] == OP_CONST32) {
+            c->kc[c->nkc][0] = q[1];
+            c->kc[c->nkc++][1] = q[2];
+        }
+        next += (uint32_t)wasmi_jit_op_words(c->fn->op[next], q);
+    }
+    uint32_t nop = next < len ? c->fn->op[next] : 0xFFFF;
     bool chain = (nop == OP_SIMD || nop == OP_SIMD_M || nop == OP_MOV128 || nop == OP_SELECT128 ||
                   nop == OP_GLOBAL_GET128 || nop == OP_GLOBAL_SET128) && !c->tgt[next];
+    if (chain)
+        c->xc_end = next;
+    else
+        c->nkc = 0;
     for (int x = 0; x < 2; x++) {
         if (c->xdirty[x] && !xneeded(c, c->xc[x]))
             c->xdirty[x] = false;
