@@ -14,8 +14,9 @@
  * kmain's frame (ports: make the boot stack at least this big). Only
  * kmain's machine layer runs on it (pmm_init .. timer_init, then the
  * power-off): everything after runs on stage2's own stack (kstack_run).
- * Its measured peak is under 2 KiB on each port (docs/boot.md, "Size"). */
-#define KSTACK_BOOT_ASSUMED (12u * 1024u)
+ * Its measured peak is under 2 KiB on each port (docs/boot.md, "Size"):
+ * the ports' boot stacks are 8 KiB. */
+#define KSTACK_BOOT_ASSUMED (6u * 1024u)
 
 static uintptr_t cur_lo, cur_hi;
 

@@ -13,7 +13,7 @@
  */
 #include <arch/layout.h>
 
-#define BOOT_STACK_SIZE (16 * 1024)    /* kernel/core/stack.c assumes 12 KiB */
+#define BOOT_STACK_SIZE (8 * 1024)     /* kernel/core/stack.c assumes 6 KiB */
 #define EXC_STACK_SIZE  (16 * 1024)
 
 /* Early block descriptors (1 GiB): normal write-back memory, inner

@@ -173,12 +173,12 @@ boot_pt:
     .skip 4096
 
     /* Boot stack with a guard page below it (left unmapped by mmu_init).
-     * The core assumes 12 KiB below kmain's frame (kernel/core/stack.c). */
+     * The core assumes 6 KiB below kmain's frame (kernel/core/stack.c). */
     .section .bss.stack, "aw", @nobits
     .balign 4096
     .globl boot_stack_guard, boot_stack_top
 boot_stack_guard:
     .skip 4096
 boot_stack:
-    .skip 16 * 1024
+    .skip 8 * 1024
 boot_stack_top:

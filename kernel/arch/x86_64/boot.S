@@ -177,7 +177,7 @@ boot_pdpt_high: .skip 4096
 boot_pd:        .skip 4096
 boot_stack_guard:
     .skip 4096
-    .skip 16384                  /* 16 KiB: the core assumes 12 KiB below kmain */
+    .skip 8192                   /* 8 KiB: the core assumes 6 KiB below kmain */
 boot_stack_top:
 x86_ist_guard:
     .skip 4096
