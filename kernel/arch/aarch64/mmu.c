@@ -183,9 +183,12 @@ void mmu_unmap(uintptr_t va, size_t size)
  * entry goes invalid, its TLB entry is invalidated, then the new one is
  * written. For a run of remaps, mmu_remap breaks (the entry becomes
  * invalid) and queues the make; remap_drain invalidates the TLB once for
- * the queue and makes them all. */
+ * the queue and makes them all: page by page up to REMAP_BY_VA entries
+ * (their addresses are kept), the whole TLB at once for more. */
 #define REMAP_QUEUE 512     /* a 2 MiB run (512 pages) is one flush */
-static struct { uint64_t *e, pte; uintptr_t va; } remapq[REMAP_QUEUE];
+#define REMAP_BY_VA 16
+static struct { uint64_t *e, pte; } remapq[REMAP_QUEUE];
+static uintptr_t remapq_va[REMAP_BY_VA];
 static int nremapq;
 
 static void remap_drain(void)
@@ -193,11 +196,11 @@ static void remap_drain(void)
     if (!nremapq)
         return;
     __asm__ volatile("dsb nshst" ::: "memory");
-    if (nremapq > 16) {
+    if (nremapq > REMAP_BY_VA) {
         __asm__ volatile("tlbi vmalle1" ::: "memory");
     } else {
         for (int i = 0; i < nremapq; i++)
-            __asm__ volatile("tlbi vaae1, %0" ::"r"((remapq[i].va >> 12) & ((1UL << 44) - 1))
+            __asm__ volatile("tlbi vaae1, %0" ::"r"((remapq_va[i] >> 12) & ((1UL << 44) - 1))
                              : "memory");
     }
     __asm__ volatile("dsb nsh" ::: "memory");
@@ -218,7 +221,8 @@ uint64_t mmu_remap(uintptr_t va, uint64_t pa, unsigned flags)
     *e = 0;
     remapq[nremapq].e = e;
     remapq[nremapq].pte = pa | pte_attrs(flags) | PTE_TABLE | PTE_VALID;
-    remapq[nremapq].va = va;
+    if (nremapq < REMAP_BY_VA)
+        remapq_va[nremapq] = va;
     nremapq++;
     return old;
 }
