@@ -56,40 +56,30 @@ static bool memory_snapshot(wasm_memory_t *mem)
     s->tokens = s->frames ? wasm_plat_alloc((size_t)(s->npages + 1) * sizeof(uint64_t)) : NULL;
     s->cover = wasm_plat_alloc((size_t)s->npages + 1);
     if (!s->saved || !s->dirty || (s->frames && !s->tokens) || !s->cover ||
-        !wasm_plat_vm_watch(mem->base, (size_t)mem->reserved, mem)) {
-        wasm_plat_free(s->saved);
-        wasm_plat_free(s->dirty);
-        wasm_plat_free(s->tokens);
-        wasm_plat_free(s->cover);
-        wasm_plat_free(s);
-        return false;
-    }
-    if (mem->size && !wasm_plat_vm_protect(mem->base, (size_t)mem->size, false)) {
-        wasm_plat_vm_watch(mem->base, (size_t)mem->reserved, NULL);
-        wasm_plat_free(s->saved);
-        wasm_plat_free(s->dirty);
-        wasm_plat_free(s->tokens);
-        wasm_plat_free(s->cover);
-        wasm_plat_free(s);
-        return false;
-    }
+        !wasm_plat_vm_watch(mem->base, (size_t)mem->reserved, mem))
+        goto fail;
+    if (mem->size && !wasm_plat_vm_protect(mem->base, (size_t)mem->size, false))
+        goto unwatch;
     /* Each page's first write will need a frame: promised now, so that the
      * write cannot fail later (a write fault has nowhere to report it). */
     if (s->frames && s->npages) {
         wasm_plat_vm_share_zero(mem->base, (size_t)mem->size);
         if (!wasm_plat_vm_promise((size_t)s->npages)) {
-            wasm_plat_vm_watch(mem->base, (size_t)mem->reserved, NULL);
             wasm_plat_vm_protect(mem->base, (size_t)mem->size, true);
-            wasm_plat_free(s->saved);
-            wasm_plat_free(s->dirty);
-            wasm_plat_free(s->tokens);
-            wasm_plat_free(s->cover);
-            wasm_plat_free(s);
-            return false;
+            goto unwatch;
         }
     }
     mem->snap = s;
     return true;
+unwatch:
+    wasm_plat_vm_watch(mem->base, (size_t)mem->reserved, NULL);
+fail:
+    wasm_plat_free(s->saved);
+    wasm_plat_free(s->dirty);
+    wasm_plat_free(s->tokens);
+    wasm_plat_free(s->cover);
+    wasm_plat_free(s);
+    return false;
 }
 
 bool wasm_memory_write_fault(wasm_memory_t *mem, void *addr)

@@ -35,6 +35,28 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
     signal(sig, SIG_DFL);   /* not ours: crash as before */
 }
 
+static struct sigaction old_segv, old_bus;
+
+/* Hands w's faults to on_segv (counted from 0) until release_faults. */
+static void catch_faults(ipc_world_t *w)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+    fault_world = w;
+    faults = 0;
+}
+
+static void release_faults(void)
+{
+    fault_world = NULL;
+    sigaction(SIGSEGV, &old_segv, NULL);
+    sigaction(SIGBUS, &old_bus, NULL);
+}
+
 TEST(ipc_ro_lend_write_traps)
 {
     ipc_world_t w;
@@ -49,20 +71,11 @@ TEST(ipc_ro_lend_write_traps)
     ((uint64_t *)(cm + MAPOFF))[1] = 2;
     long live = ipc_shim_frames_live;
 
-    struct sigaction sa, old_segv, old_bus;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_segv;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-    sigaction(SIGSEGV, &sa, &old_segv);
-    sigaction(SIGBUS, &sa, &old_bus);
-    fault_world = &w;
-    faults = 0;
+    catch_faults(&w);
     /* op 1: the server stores a0 into the first word of the lent buffer */
     uint64_t args[7] = {ep, b, CAP_R_READ, 999, 0, 1};
     int64_t r = ipc_invoke(&w, w.client, "do_lend", args);
-    fault_world = NULL;
-    sigaction(SIGSEGV, &old_segv, NULL);
-    sigaction(SIGBUS, &old_bus, NULL);
+    release_faults();
 
     CHECK_EQ(r, IPC_ETRAP);
     CHECK_EQ(faults, 1);
@@ -99,14 +112,7 @@ TEST(ipc_ro_lend_write_memory_exhausted)
     enum { MAXTAKE = 1 << 19 };
     uint64_t *taken = malloc(MAXTAKE * sizeof *taken);
     CHECK(taken != NULL);
-    struct sigaction sa, old_segv, old_bus;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_segv;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-    sigaction(SIGSEGV, &sa, &old_segv);
-    sigaction(SIGBUS, &sa, &old_bus);
-    fault_world = &w;
-    faults = 0;
+    catch_faults(&w);
     /* The server's handler stores into its read-only mapping of the lent
      * buffer; the fault handler takes every frame left before the kernel
      * sees the fault. */
@@ -114,9 +120,7 @@ TEST(ipc_ro_lend_write_memory_exhausted)
     uint64_t args[7] = {ep, b, CAP_R_READ, 999, 0, 1};
     int64_t r = ipc_invoke(&w, w.client, "do_lend", args);
     exhaust_into = NULL;
-    fault_world = NULL;
-    sigaction(SIGSEGV, &old_segv, NULL);
-    sigaction(SIGBUS, &old_bus, NULL);
+    release_faults();
     size_t n = nexhausted;
     for (size_t i = 0; i < n; i++)
         pmm_free(taken[i]);
