@@ -459,8 +459,10 @@ wasm_trap_kind_t wasmi_jit_enter(wasm_exec_t *ex, wasm_func_t *f, uint64_t *fp)
     wasmi_ctl_t *base = ex->ctl_top;
     const wasmi_jit_t *j = f->inst->m->jit;
     uint32_t r = j->enter(ex, f, fp, f->native);
-    if (r == 0)
+    if (r == 0) {
+        ex->ctl_top = base;   /* (x86_64 code writes it only for C, and leaves it) */
         return WASM_OK;
+    }
     wasm_trap_kind_t k = (wasm_trap_kind_t)(r & 0xFFu);
     wasm_trap_t *t = &ex->last_trap;
     t->kind = k;

@@ -84,7 +84,9 @@ typedef struct jc {
     spstub_t *sp;
     uint32_t nsp, spcap;
     uint32_t stub[WASM_TRAP_KIND_COUNT];
-    uint32_t unwind, tramp;
+    uint32_t unwind, tramp;   /* unwind: ex->ctl_top already names the frames */
+    uint32_t unwind_body;     /* unwind from a body: ctl_top from [rsp] first */
+    uint32_t entry_trap;      /* stack exhausted at an entry: ctl_top = rdx */
     uint32_t *def_off;        /* native offset of each def's entry */
     uint8_t npush;            /* slot GPRs this function saves */
     uint8_t pushed[NGPR];
@@ -586,9 +588,15 @@ static void fuel_in(jc_t *c)
     put4(c, 0);
 }
 
-/* Before the arguments are placed. Also hands the fuel to C. */
+/* Before the arguments are placed, at the body's rsp (rcx is free). Also
+ * hands the fuel and the control stack to C: ex->ctl_top = [rsp], the
+ * record after this function's (compiled code keeps it in its frame, see
+ * prologue), so that C, the interpreter and the backtrace see every
+ * compiled frame. */
 static void save_foreign(jc_t *c)
 {
+    insn_m(c, 0, 1, 0x8B, RCX, RSP, -1, 0, 0, false);        /* mov rcx, [rsp] */
+    ctx_m(c, 1, 0x89, RCX, offsetof(wasm_exec_t, ctl_top));
     fuel_out(c);
     uint8_t regs[NGPR + NXMM];
     uint32_t ng, n = foreign(c, regs, &ng);
@@ -631,24 +639,31 @@ static void check_trap(jc_t *c)
 
 /* ------------------------------------------------------------ function frame */
 
+/* The control stack while compiled code runs: every call passes the
+ * callee its control record in rdx (the caller's own + 1); the callee checks
+ * it against ctl_end, writes itself into it and keeps the next one in the
+ * lowest word of its frame, [rsp], from where its calls, its traps (the
+ * unwind stub) and its calls to C (save_foreign) take it. ex->ctl_top is
+ * written only for C. So no call reads or writes ex->ctl_top: before, each
+ * entry loaded it and stored it, and each return decremented it in memory,
+ * a chain of store-to-load forwardings through every call and return. */
 static void prologue(jc_t *c)
 {
     jit_fn_t *fn = c->fn;
     const wasmi_funcdef_t *d = fn->d;
-    /* Control record, call depth, value stack, native stack. */
-    ctx_m(c, 1, 0x8B, RAX, offsetof(wasm_exec_t, ctl_top));
-    ctx_m(c, 1, 0x3B, RAX, offsetof(wasm_exec_t, ctl_end));   /* cmp rax, [ctl_end] */
-    trap_jcc(c, CC_AE, WASM_TRAP_STACK_EXHAUSTED);
+    /* Call depth, native stack, value stack (each out of line at entry_trap,
+     * which names the caller as the innermost frame), then the record. */
+    ctx_m(c, 1, 0x3B, RDX, offsetof(wasm_exec_t, ctl_end));   /* cmp rdx, [ctl_end] */
+    jcc_to(c, CC_AE, c->entry_trap);
     ctx_m(c, 1, 0x3B, RSP, offsetof(wasm_exec_t, native_lo));
-    trap_jcc(c, CC_B, WASM_TRAP_STACK_EXHAUSTED);
+    jcc_to(c, CC_B, c->entry_trap);
     insn_m(c, 0, 1, 0x8D, RCX, RFP, -1, 0, sdisp(d->frame_cells), false);   /* lea */
     ctx_m(c, 1, 0x3B, RCX, offsetof(wasm_exec_t, stack_end));
-    trap_jcc(c, CC_A, WASM_TRAP_STACK_EXHAUSTED);
+    jcc_to(c, CC_A, c->entry_trap);
     insn_m(c, 0, 1, 0x8B, RCX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
     insn_m(c, 0, 1, 0x8B, RCX, RCX, -1, 0, (int32_t)(fn->func_index * 8), false);
-    insn_m(c, 0, 1, 0x89, RCX, RAX, -1, 0, (int32_t)offsetof(wasmi_ctl_t, func), false);
-    alu_i(c, 1, 0, R(RAX), (int32_t)sizeof(wasmi_ctl_t));
-    ctx_m(c, 1, 0x89, RAX, offsetof(wasm_exec_t, ctl_top));
+    insn_m(c, 0, 1, 0x89, RCX, RDX, -1, 0, (int32_t)offsetof(wasmi_ctl_t, func), false);
+    insn_m(c, 0, 1, 0x8D, RDX, RDX, -1, 0, (int32_t)sizeof(wasmi_ctl_t), false);   /* lea rdx, next */
     /* Save the slot registers this function uses. */
     bool used_g[NGPR] = {0}, used_x[NXMM] = {0};
     uint32_t nloc = fn->rstart ? fn->nruns : d->frame_cells;
@@ -680,17 +695,18 @@ static void prologue(jc_t *c)
         c->nxsave += used_x[i];
         c->xmask |= (uint16_t)(used_x[i] << i);
     }
-    /* entry rsp = 8 mod 16; after pushes and the area it must be 0 mod 16 */
-    /* whole xmm registers: a caller may keep a v128 in one (NVPIN) */
-    uint32_t area = c->nxsave * 16u;
+    /* entry rsp = 8 mod 16; after pushes and the area it must be 0 mod 16.
+     * The area: [rsp] the next control record, then the xmm saves (whole
+     * registers: a caller may keep a v128 in one, NVPIN). */
+    uint32_t area = 8 + c->nxsave * 16u;
     if ((8 + c->npush * 8u + area) % 16)
         area += 8;
     c->xarea = area;
-    if (area)
-        alu_i(c, 1, 5, R(RSP), (int32_t)area);
+    alu_i(c, 1, 5, R(RSP), (int32_t)area);
+    insn_m(c, 0, 1, 0x89, RDX, RSP, -1, 0, 0, false);   /* mov [rsp], rdx */
     for (int i = 0, k = 0; i < NXMM; i++)
         if (used_x[i])
-            insn_m(c, 0xF3, 0, 0x0F7F, 2 + i, RSP, -1, 0, 16 * k++, false);   /* movdqu */
+            insn_m(c, 0xF3, 0, 0x0F7F, 2 + i, RSP, -1, 0, 8 + 16 * k++, false);   /* movdqu */
     /* Zero the declared locals live at the entry, load the parameters. */
     c->ins = 0;
     uint32_t nmem = 0;
@@ -733,23 +749,21 @@ static void prologue(jc_t *c)
     safepoint(c);
 }
 
-/* Restores the caller's slot registers and pops the control record. */
+/* Restores the caller's slot registers and frees the native frame (the
+ * control record needs nothing: the caller's [rsp] still names its next). */
 static void leave_frame(jc_t *c)
 {
     /* restore in reverse */
     for (int i = 0, k = 0; i < NXMM; i++)
         if (c->xmask >> i & 1)
-            insn_m(c, 0xF3, 0, 0x0F6F, 2 + i, RSP, -1, 0, 16 * k++, false);   /* movdqu */
-    if (c->xarea)
-        alu_i(c, 1, 0, R(RSP), (int32_t)c->xarea);
+            insn_m(c, 0xF3, 0, 0x0F6F, 2 + i, RSP, -1, 0, 8 + 16 * k++, false);   /* movdqu */
+    alu_i(c, 1, 0, R(RSP), (int32_t)c->xarea);
     for (int i = c->npush - 1; i >= 0; i--) {
         int r = c->pushed[i];
         if (r & 8)
             put1(c, 0x41);
         put1(c, 0x58 + (uint32_t)(r & 7));
     }
-    insn_m(c, 0, 1, 0x83, 5, REX_, -1, 0, (int32_t)offsetof(wasm_exec_t, ctl_top), false);
-    put1(c, (uint32_t)sizeof(wasmi_ctl_t));
 }
 
 /* The results are in their cells (the return ops put them there). */
@@ -1134,6 +1148,7 @@ static void call_near(jc_t *c, bool rel, int reg)
         put1(c, 0x41); put1(c, 0x57);    /* push r15 */
         put1(c, 0x41); put1(c, 0x57);    /* push r15 (alignment) */
     }
+    insn_m(c, 0, 1, 0x8B, RDX, RSP, -1, 0, keep ? 32 : 0, false);   /* rdx = the callee's record */
     if (rel) {
         put1(c, 0xE8);                   /* call rel32, fixed up by the caller */
         put4(c, 0);
@@ -1179,6 +1194,7 @@ static void call_func(jc_t *c, uint32_t base, uint32_t np, uint32_t nr)
     uint32_t nomem = jcc(c, CC_E);
     insn_m(c, 0, 1, 0x8B, RMB, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
     bind(c, nomem);
+    insn_m(c, 0, 1, 0x8B, RDX, RSP, -1, 0, 32, false);   /* rdx = the callee's record */
     lea_fp(c, sdisp(base));
     insn_r(c, 0, 0, 0xFF, 2, RCX);
     lea_fp(c, -sdisp(base));
@@ -1248,10 +1264,18 @@ static void tail_args(jc_t *c, uint32_t base, uint32_t np)
 
 /* return_call of def `def` of this module (compiled, or its interpreter
  * thunk, which then runs in place of this function). */
+/* rdx = this function's own control record, for the callee that replaces it. */
+static void tail_record(jc_t *c)
+{
+    insn_m(c, 0, 1, 0x8B, RDX, RSP, -1, 0, 0, false);
+    insn_m(c, 0, 1, 0x8D, RDX, RDX, -1, 0, -(int32_t)sizeof(wasmi_ctl_t), false);
+}
+
 static void tail_direct(jc_t *c, uint32_t base, uint32_t np, uint32_t def)
 {
     spill_range(c, base, base + np);
     tail_args(c, base, np);
+    tail_record(c);
     leave_frame(c);
     put1(c, 0xE9);   /* jmp rel32 */
     put4(c, 0);
@@ -1271,14 +1295,14 @@ static void tail_func(jc_t *c, uint32_t base, uint32_t np)
     insn_r(c, 0, 1, 0x85, RCX, RCX);
     uint32_t slow = jcc(c, CC_E);
     tail_args(c, base, np);
+    tail_record(c);
     leave_frame(c);
-    insn_m(c, 0, 1, 0x8B, RDX, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, inst), false);
-    insn_r(c, 0, 1, 0x3B, RDX, RIN);
+    insn_m(c, 0, 1, 0x3B, RIN, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, inst), false);   /* cmp rbx, [rax+inst] */
     uint32_t same = jcc(c, CC_E);
     /* (r15 too, as call_func does: the callee's module may check bounds
      * explicitly; with guard regions r15 is a slot register of whoever we
      * return to, who saved it with rbx and r14) */
-    mov_rr(c, RIN, RDX);
+    insn_m(c, 0, 1, 0x8B, RIN, RAX, -1, 0, (int32_t)offsetof(wasm_func_t, inst), false);
     insn_m(c, 0, 1, 0x8B, RMO, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, mem), false);
     insn_r(c, 0, 0, 0x33, RMB, RMB);
     insn_r(c, 0, 1, 0x85, RMO, RMO);
@@ -1930,6 +1954,7 @@ static bool compile_body(jc_t *c)
  * callers treat it as a compiled callee, so it saves every slot register. */
 static void emit_thunk(jc_t *c, uint32_t func_index)
 {
+    ctx_m(c, 1, 0x89, RDX, offsetof(wasm_exec_t, ctl_top));   /* the interpreter's base */
     for (int i = 0; i < NGPR; i++) {
         int r = slot_gpr[i];
         if (r == R15)
@@ -1984,11 +2009,24 @@ static void emit_header(jc_t *c)
         put4(c, k);
         to_unwind[n++] = jmp(c);
     }
+    /* A trap in a body: the records up to the trapping function's name the
+     * frames ([rsp] is the one after its own). */
+    c->unwind_body = c->len;
+    insn_m(c, 0, 1, 0x8B, RCX, RSP, -1, 0, 0, false);
+    ctx_m(c, 1, 0x89, RCX, offsetof(wasm_exec_t, ctl_top));
+    uint32_t to_raw = jmp(c);
+    /* A stack check at an entry failed: rdx is the record the function
+     * would have taken; its caller is the innermost frame. */
+    c->entry_trap = c->len;
+    ctx_m(c, 1, 0x89, RDX, offsetof(wasm_exec_t, ctl_top));
+    put1(c, 0xB8);
+    put4(c, WASM_TRAP_STACK_EXHAUSTED);
     c->unwind = c->len;
+    bind(c, to_raw);
     ctx_m(c, 1, 0x8B, RSP, offsetof(wasm_exec_t, jit_sp));
     uint32_t to_exit = jmp(c);   /* (the exit path writes the fuel back) */
     for (uint32_t k = 0; k < n; k++)
-        link(c, to_unwind[k], c->unwind);
+        link(c, to_unwind[k], c->unwind_body);
     /* uint32_t enter(ex = rdi, f = rsi, fp = rdx, entry = rcx) */
     c->tramp = c->len;
     put1(c, 0x55);                      /* push rbp */
@@ -2009,6 +2047,7 @@ static void emit_header(jc_t *c)
     insn_m(c, 0, 1, 0x8B, RMB, RMO, -1, 0, (int32_t)offsetof(wasm_memory_t, base), false);
     bind(c, nomem);
     fuel_in(c);                         /* the fuel stays in ex->fuel: no slice yet */
+    ctx_m(c, 1, 0x8B, RDX, offsetof(wasm_exec_t, ctl_top));   /* the callee's record */
     insn_r(c, 0, 0, 0xFF, 2, RCX);      /* call rcx */
     insn_r(c, 0, 0, 0x33, RAX, RAX);
     bind(c, to_exit);
