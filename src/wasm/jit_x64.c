@@ -88,6 +88,8 @@ typedef struct jc {
     uint32_t unwind_body;     /* unwind from a body: ctl_top from [rsp] first */
     uint32_t entry_trap;      /* stack exhausted at an entry: ctl_top = rdx */
     uint32_t *def_off;        /* native offset of each def's entry */
+    uint32_t *reg_off;        /* and of its entry with the first argument in rax (reg_arg) */
+    bool rin;                 /* this function's first argument arrives in rax (at reg_off) */
     uint8_t npush;            /* slot GPRs this function saves */
     uint8_t pushed[NGPR];
     uint8_t nxsave;           /* slot XMMs it saves */
@@ -109,7 +111,7 @@ typedef struct jc {
     uint8_t *target;          /* [code_len] 1 where a branch lands, | 2 a backward one */
     uint32_t *chk;            /* [code_len] a loop header's safe point, just before it */
     int fcc;                  /* >= 0: the flags hold the last comparison (cc), for this op */
-    uint32_t callee;          /* the def a direct call or tail call goes to */
+    uint32_t callee;          /* the def a direct call or tail call goes to (| CALL_REG) */
     uint32_t vpin[NVPIN];     /* v128 slots living in xmm15, xmm14, ... (vpin_choose) */
     uint32_t nvpin;
     uint32_t kc[2][2], nkc;   /* SIMD: slots set to constants just before this v128 op */
@@ -325,6 +327,18 @@ static void call_abs(jc_t *c, const void *fn)
 /* ------------------------------------------------------------ slots */
 
 static int32_t sdisp(uint32_t s) { return (int32_t)(s * 8u); }
+
+/* Direct calls pass the first argument in rax when it is a scalar (one
+ * cell): they enter the callee at reg_off, past its entry proper (def_off,
+ * `mov rax, [r13]`, where every other path, which passes all arguments in
+ * their cells, comes in). The callee takes it from rax (its cell is written
+ * only if it lives there), so the caller neither stores it nor does the
+ * callee load what was just stored. */
+#define CALL_REG 0x80000000u
+static bool reg_arg(const wasmi_functype_t *t)
+{
+    return t->nparams > 0 && t->types[0] != WASM_V128;
+}
 /* Where slot s lives at the current instruction, as it reads its operands
  * (def false) or as it writes its results (def true): with live ranges
  * (jit_ra.c) the location of the web holding s there, else the slot's own. */
@@ -712,6 +726,18 @@ static void prologue(jc_t *c)
     uint32_t nmem = 0;
     for (uint32_t s = fn->nparams; s < d->nlocals; s++)
         nmem += occupied(c, s) && lkind(c, s) == JL_MEM;
+    /* The first argument is in rax (reg_arg): to its register before rax
+     * and rdi (rep stosq) are used below, else to its cell. */
+    bool p0 = false;
+    if (c->rin) {
+        p0 = nmem <= 8 && occupied(c, 0) && (lkind(c, 0) == JL_GPR || lkind(c, 0) == JL_XMM);
+        if (!p0)
+            insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, 0, false);   /* mov [r13], rax */
+        else if (lkind(c, 0) == JL_GPR)
+            mov_rr(c, lgpr(c, 0), RAX);
+        else
+            movq_xg(c, lxmm(c, 0), RAX);
+    }
     if (nmem > 8) {
         /* rep stosq over all declared locals: rdi, rcx, rax are free here */
         insn_m(c, 0, 1, 0x8D, RDI, RFP, -1, 0, sdisp(fn->nparams), false);
@@ -726,7 +752,7 @@ static void prologue(jc_t *c)
             if (occupied(c, s) && lkind(c, s) == JL_MEM)
                 insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, sdisp(s), false);
     }
-    for (uint32_t s = 0; s < fn->nparams; s++)
+    for (uint32_t s = p0; s < fn->nparams; s++)
         if (occupied(c, s))
             reload_range(c, s, s + 1, false);
     for (uint32_t s = fn->nparams; s < d->nlocals; s++) {
@@ -1322,6 +1348,8 @@ static void tail_func(jc_t *c, uint32_t base, uint32_t np)
     call_abs(c, (const void *)wasmi_jit_tail_slow);
     restore_foreign(c);
     check_trap(c);
+    if (c->fn->nresults == 1)
+        insn_m(c, 0, 1, 0x8B, RAX, RFP, -1, 0, 0, false);   /* (ret_rax) */
     epilogue(c);   /* the results are in fp[0..) */
 }
 
@@ -1387,6 +1415,35 @@ static void ret_cell(jc_t *c, uint32_t k, uint32_t s)
         insn_m(c, 0, 1, 0x8B, RAX, RFP, -1, 0, sdisp(s), false);
         insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, sdisp(k), false);
     }
+}
+
+/* A function with one result cell also returns it in rax (its cell is
+ * written too): a direct call takes it from there instead of loading the
+ * cell the callee has just stored (a store-to-load forwarding on every
+ * call's critical path). rax = slot s, after ret_cell(c, 0, s). */
+static void ret_rax(jc_t *c, uint32_t s)
+{
+    if (c->fn->nresults != 1)
+        return;
+    switch (lkind(c, s)) {
+    case JL_GPR: mov_rr(c, RAX, lgpr(c, s)); break;
+    case JL_XMM: movq_gx(c, RAX, lxmm(c, s)); break;
+    default:
+        if (s == 0)   /* (else ret_cell left it in rax) */
+            insn_m(c, 0, 1, 0x8B, RAX, RFP, -1, 0, 0, false);
+    }
+}
+
+/* After a direct call of a function with one result cell: rax to the
+ * result's register (its cell holds it already). */
+static void call_result(jc_t *c, uint32_t s)
+{
+    if (s >= c->fn->d->frame_cells)
+        return;
+    if (dkind(c, s) == JL_GPR)
+        mov_rr(c, dgpr(c, s), RAX);
+    else if (dkind(c, s) == JL_XMM)
+        movq_xg(c, dxmm(c, s), RAX);
 }
 
 static bool compile_body(jc_t *c);
@@ -1789,12 +1846,15 @@ static bool compile_body(jc_t *c)
             break;
         case OP_RETURN1:
             ret_cell(c, 0, a1);
+            ret_rax(c, a1);
             epilogue(c);
             break;
         case OP_RETURN:
             /* upwards: cell k is written after every source below it was read */
             for (uint32_t k = 0; k < a2; k++)
                 ret_cell(c, k, a1 + k);
+            if (a2 == 1)
+                ret_rax(c, a1);
             epilogue(c);
             break;
         case OP_SAFEPOINT:
@@ -1863,12 +1923,18 @@ static bool compile_body(jc_t *c)
             uint32_t fidx = a1, base = a2;
             const wasmi_functype_t *t = &m->types[m->func_type[fidx]];
             if (fidx >= m->nfunc_imports) {
-                spill_range(c, base, base + t->pcells);
+                bool rin = reg_arg(t);
+                spill_range(c, base + rin, base + t->pcells);
+                if (rin)
+                    ld_g(c, 1, RAX, base);   /* the first argument in rax (reg_arg) */
                 lea_fp(c, sdisp(base));
-                c->callee = fidx - m->nfunc_imports;
+                c->callee = (fidx - m->nfunc_imports) | (rin ? CALL_REG : 0);
                 call_near(c, true, 0);
                 lea_fp(c, -sdisp(base));
-                reload_range(c, base, base + t->rcells, true);
+                if (t->rcells == 1)
+                    call_result(c, base);
+                else
+                    reload_range(c, base, base + t->rcells, true);
             } else {
                 insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
                 insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(fidx * 8), false);
@@ -1955,6 +2021,8 @@ static bool compile_body(jc_t *c)
 static void emit_thunk(jc_t *c, uint32_t func_index)
 {
     ctx_m(c, 1, 0x89, RDX, offsetof(wasm_exec_t, ctl_top));   /* the interpreter's base */
+    if (reg_arg(&c->m->types[c->m->func_type[func_index]]))
+        insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, 0, false);   /* the first argument, to its cell */
     for (int i = 0; i < NGPR; i++) {
         int r = slot_gpr[i];
         if (r == R15)
@@ -1977,6 +2045,9 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
     call_abs(c, (const void *)wasmi_jit_call_slow);
     fuel_in(c);
     check_trap(c);
+    const wasm_module_t *m = c->m;
+    if (m->types[m->func_type[func_index]].rcells == 1)
+        insn_m(c, 0, 1, 0x8B, RAX, RFP, -1, 0, 0, false);   /* the result in rax too (ret_rax) */
     for (int i = 0; i < NXMM; i++)
         insn_m(c, 0xF3, 0, 0x0F6F, 2 + i, RSP, -1, 0, 16 * i, false);
     alu_i(c, 1, 0, R(RSP), NXMM * 16 + 8);
@@ -2092,10 +2163,11 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     c.guard = m->rt->guard;
     uint32_t ndefs = m->nfuncs - m->nfunc_imports;
     c.def_off = wasm_plat_alloc((ndefs + 1) * sizeof *c.def_off);
+    c.reg_off = wasm_plat_alloc((ndefs + 1) * sizeof *c.reg_off);
     bool *ok = wasm_plat_alloc(ndefs + 1);
     bool mapok;
     void *opmap = wasmi_jit_opmap_new(m->rt, &mapok);
-    bool good = c.def_off && ok && mapok;
+    bool good = c.def_off && c.reg_off && ok && mapok;
     if (good)
         emit_header(&c);
     for (uint32_t i = 0; good && i < ndefs; i++) {
@@ -2117,12 +2189,17 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
                    wasmi_jit_decode(&fn, opmap) && vpin_choose(&c, &fn) &&
                    (wasmi_jit_alloc_ranges(&fn, c.guard ? NGPR : NGPR - 1, NXMM - c.nvpin) ||
                     wasmi_jit_alloc_slots(&fn, c.guard ? NGPR : NGPR - 1, NXMM - c.nvpin));
-        uint32_t ncfx = c.ncfx;
+        uint32_t ncfx = c.ncfx, rstart = c.len;
         if (fok) {
-            /* align function entries to 16 bytes */
-            while (c.len % 16)
+            /* align the direct calls' entries to 16 bytes; the entry with
+             * every argument in its cell loads the first (reg_arg) */
+            c.rin = reg_arg(t);
+            while ((c.len + (c.rin ? 4 : 0)) % 16)
                 put1(&c, 0x90);
             start = c.len;
+            if (c.rin)
+                insn_m(&c, 0, 1, 0x8B, RAX, RFP, -1, 0, 0, false);   /* mov rax, [r13] */
+            rstart = c.len;
             fok = compile_fn(&c);
         }
         if (c.oom)
@@ -2133,17 +2210,19 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         }
         ok[i] = fok;
         c.def_off[i] = start;
+        c.reg_off[i] = fok ? rstart : start;
         wasm_plat_free(c.noff);
         c.noff = NULL;
         wasmi_jit_fn_free(&fn);
     }
     for (uint32_t i = 0; good && i < ndefs; i++)
         if (!ok[i]) {
-            c.def_off[i] = c.len;
+            c.def_off[i] = c.reg_off[i] = c.len;
             emit_thunk(&c, m->nfunc_imports + i);
         }
     for (uint32_t i = 0; good && i < c.ncfx; i++)
-        link(&c, c.cfx[i].at, c.def_off[c.cfx[i].target]);
+        link(&c, c.cfx[i].at, c.cfx[i].target & CALL_REG ? c.reg_off[c.cfx[i].target & ~CALL_REG]
+                                                           : c.def_off[c.cfx[i].target]);
     good = good && !c.oom;
     uint8_t *code = NULL;
     size_t size = 0;
@@ -2172,6 +2251,7 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     wasm_plat_free(opmap);
     wasm_plat_free(ok);
     wasm_plat_free(c.def_off);
+    wasm_plat_free(c.reg_off);
     wasm_plat_free(c.p);
     wasm_plat_free(c.fx);
     wasm_plat_free(c.cfx);
