@@ -13,9 +13,11 @@
  * zero-extended), so any slot can live anywhere and moves are plain copies.
  *
  * A call passes the callee's frame in r13 (the caller's frame + base, as in
- * the interpreter). A compiled function's entry checks the control stack, the
- * value stack and the native stack, pushes a control record naming itself
- * (backtraces, call depth), saves the slot registers it uses and passes a
+ * the interpreter) and its control record in rdx; a direct call also passes
+ * the first argument in rax and takes a single result from rax (reg_arg,
+ * ret_rax). A compiled function's entry checks the control stack, the value
+ * stack and the native stack, writes its control record (backtraces, call
+ * depth; see prologue), saves the slot registers it uses and passes a
  * safe point. A trap jumps to a stub that reloads the native stack pointer
  * saved by the entry trampoline and returns the trap code to C
  * (wasmi_jit_enter), which reads the backtrace from the control records.
@@ -610,7 +612,7 @@ static void fuel_in(jc_t *c)
 static void save_foreign(jc_t *c)
 {
     insn_m(c, 0, 1, 0x8B, RCX, RSP, -1, 0, 0, false);        /* mov rcx, [rsp] */
-    ctx_m(c, 1, 0x89, RCX, offsetof(wasm_exec_t, ctl_top));
+    ctx_m(c, 1, 0x89, RCX, offsetof(wasm_exec_t, ctl_top));   /* the control stack to C */
     fuel_out(c);
     uint8_t regs[NGPR + NXMM];
     uint32_t ng, n = foreign(c, regs, &ng);
@@ -2217,7 +2219,11 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     }
     for (uint32_t i = 0; good && i < ndefs; i++)
         if (!ok[i]) {
-            c.def_off[i] = c.reg_off[i] = c.len;
+            /* the same two entries (tail calls come in at def_off) */
+            c.def_off[i] = c.len;
+            if (reg_arg(&m->types[m->defs[i].type_idx]))
+                insn_m(&c, 0, 1, 0x8B, RAX, RFP, -1, 0, 0, false);   /* mov rax, [r13] */
+            c.reg_off[i] = c.len;
             emit_thunk(&c, m->nfunc_imports + i);
         }
     for (uint32_t i = 0; good && i < c.ncfx; i++)

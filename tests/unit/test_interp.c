@@ -1474,3 +1474,94 @@ TEST(interp_snapshot_reset)
     CHECK_EQ(r, 0);
     env_close(&e);
 }
+
+/* ------------------------------------------------------------ calls between tiers */
+
+/* Calls as the compiled tier makes them (docs/compiler.md, "Calls"): the
+ * control record passed to the callee, the first argument and a single
+ * result in a register on direct calls (integer and float), a function
+ * whose locals start in their cells, tail calls, and every one of these
+ * with the callee or the caller interpreted (jit filter): the thunk of an
+ * interpreted callee stores the argument and loads the result. */
+static void conv_module(wmod_t *m)
+{
+    static const uint8_t many[] = {
+        W_LGET, 1,  W_LGET, 2,  W_I64_ADD, W_LGET, 3,  W_I64_ADD, W_LGET, 4,  W_I64_ADD,
+        W_LGET, 5,  W_I64_ADD, W_LGET, 6,  W_I64_ADD, W_LGET, 7,  W_I64_ADD, W_LGET, 8,
+        W_I64_ADD, W_LGET, 9,  W_I64_ADD, W_LGET, 10, W_I64_ADD, W_LGET, 11, W_I64_ADD,
+        W_LGET, 12, W_I64_ADD, W_LGET, 13, W_I64_ADD, W_LGET, 14, W_I64_ADD, W_LGET, 15,
+        W_I64_ADD, W_LGET, 16, W_I64_ADD, W_LGET, 17, W_I64_ADD, W_LGET, 18, W_I64_ADD,
+        W_LGET, 19, W_I64_ADD, W_LGET, 20, W_I64_ADD,
+        W_LGET, 0, W_CALL, 0, W_I64_EXTEND_I32_S, W_I64_ADD, W_END};
+    wm_init(m);
+    uint32_t tii = wm_type(m, "i", "i"), tFF = wm_type(m, "F", "F"), tiI = wm_type(m, "i", "I");
+    uint32_t t_i = wm_type(m, "", "i");
+    /* 0 fib(n) = n < 2 ? n : fib(n - 1) + fib(n - 2) */
+    wm_func(m, tii, "", CODE(W_LGET, 0, W_I32_CONST, 2, W_I32_LT_S, W_IF, 0x7F, W_LGET, 0, W_ELSE,
+                             W_LGET, 0, W_I32_CONST, 1, W_I32_SUB, W_CALL, 0, W_LGET, 0,
+                             W_I32_CONST, 2, W_I32_SUB, W_CALL, 0, W_I32_ADD, W_END, W_END));
+    /* 1 fsum(x) = x <= 0 ? 0 : x + fsum(x - 1) (f64.le 0x65, sub 0xA1, add 0xA0) */
+    wm_func(m, tFF, "", CODE(W_LGET, 0, W_F64_CONST, 0, 0, 0, 0, 0, 0, 0, 0, 0x65, W_IF, 0x7C,
+                             W_F64_CONST, 0, 0, 0, 0, 0, 0, 0, 0, W_ELSE, W_LGET, 0, W_LGET, 0,
+                             W_F64_CONST, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0xA1, W_CALL, 1, 0xA0,
+                             W_END, W_END));
+    /* 2 many(n): twenty i64 locals read at the entry (zero), + fib(n) */
+    wm_func(m, tiI, "IIIIIIIIIIIIIIIIIIII", many, sizeof many);
+    /* 3 deep(n) = n == 0 ? boom() (through the table) : deep(n - 1) + 1 */
+    wm_func(m, tii, "", CODE(W_LGET, 0, W_I32_EQZ, W_IF, 0x7F, W_I32_CONST, 0, W_CALL_INDIRECT,
+                             (uint8_t)t_i, 0, W_ELSE, W_LGET, 0, W_I32_CONST, 1, W_I32_SUB,
+                             W_CALL, 3, W_I32_CONST, 1, W_I32_ADD, W_END, W_END));
+    /* 4 boom */
+    wm_func(m, t_i, "", CODE(W_UNREACHABLE, W_END));
+    /* 5 tail(n): return_call fib(n) */
+    wm_func(m, tii, "", CODE(W_LGET, 0, 0x12, 0, W_END));
+    wm_table(m, 'r', 1, 0, 0);
+    wm_elem(m, CODE(0, W_I32_CONST, 0, W_END, 1, 4));
+    wm_export(m, "fib", WASM_EXTERN_FUNC, 0);
+    wm_export(m, "fsum", WASM_EXTERN_FUNC, 1);
+    wm_export(m, "many", WASM_EXTERN_FUNC, 2);
+    wm_export(m, "deep", WASM_EXTERN_FUNC, 3);
+    wm_export(m, "tail", WASM_EXTERN_FUNC, 5);
+    wm_name(m, 3, "deep");
+    wm_name(m, 4, "boom");
+}
+
+TEST(calls_between_tiers)
+{
+    /* tier, and the functions compiled: lo..hi-1 */
+    static const uint32_t cfgs[][3] = {{WASM_ENGINE_INTERP, 0, 0}, {WASM_ENGINE_COMPILED, 0, 6},
+                                       {WASM_ENGINE_COMPILED, 1, 6}, {WASM_ENGINE_COMPILED, 0, 1},
+                                       {WASM_ENGINE_COMPILED, 3, 4}, {WASM_ENGINE_COMPILED, 4, 6}};
+    for (uint32_t k = 0; k < sizeof cfgs / sizeof cfgs[0]; k++) {
+        wasm_runtime_t *rt = wasm_runtime_new(NULL);
+        bool jit = wasm_runtime_set_engine(rt, (wasm_engine_t)cfgs[k][0]) == WASM_ENGINE_COMPILED;
+        if (jit)
+            wasm_runtime_set_jit_filter(rt, cfgs[k][1], cfgs[k][2]);
+        wmod_t m;
+        env_t e;
+        uint64_t r = 0;
+        conv_module(&m);
+        CHECK(env_open_rt(&e, rt, &m, NULL));
+        uint32_t nc = 0, ni = 0;
+        wasm_module_tiers(e.mod, &nc, &ni);
+        CHECK_EQ(nc, jit ? cfgs[k][2] - cfgs[k][1] : 0);
+        CHECK_EQ(call(&e, "fib", (uint64_t[]){20}, &r), WASM_OK);
+        CHECK_EQ(r, 6765);
+        CHECK_EQ(call(&e, "fsum", (uint64_t[]){f64b(10.0)}, &r), WASM_OK);
+        CHECK_EQ(r, f64b(55.0));
+        CHECK_EQ(call(&e, "many", (uint64_t[]){15}, &r), WASM_OK);
+        CHECK_EQ(r, 610);
+        CHECK_EQ(call(&e, "tail", (uint64_t[]){12}, &r), WASM_OK);
+        CHECK_EQ(r, 144);
+        /* a trap names every frame, the compiled ones too */
+        CHECK_EQ(call(&e, "deep", (uint64_t[]){5}, &r), WASM_TRAP_UNREACHABLE);
+        CHECK_EQ(e.trap.nframes, 7);
+        CHECK(e.trap.frames[0].name && !memcmp(e.trap.frames[0].name, "boom", 4));
+        for (uint32_t i = 1; i < 7 && i < e.trap.nframes; i++)
+            CHECK(e.trap.frames[i].name && !memcmp(e.trap.frames[i].name, "deep", 4));
+        /* and the exec context is whole after it */
+        CHECK_EQ(call(&e, "fib", (uint64_t[]){10}, &r), WASM_OK);
+        CHECK_EQ(r, 55);
+        env_close(&e);
+    }
+}
