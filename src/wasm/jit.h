@@ -17,8 +17,9 @@
  * nested run (interpreter, host call) already recorded its own frames. */
 #define WASM_JIT_NESTED 0x100u
 
-/* Where a slot lives in compiled code. */
-enum { JL_MEM, JL_GPR, JL_XMM };
+/* Where a slot lives in compiled code. JL_V128: a whole v128 in an XMM
+ * register (the web of its low cell; x86_64's live ranges only). */
+enum { JL_MEM, JL_GPR, JL_XMM, JL_V128 };
 
 /* A module's machine code: one W^X region. */
 typedef struct wasmi_jit {
@@ -54,7 +55,7 @@ typedef struct jit_fn {
 typedef struct jit_ops {
     uint32_t n, s[8];
     bool def[8];
-    int8_t cls[8];            /* 2: a v128 cell, which stays in the frame */
+    int8_t cls[8];            /* 2: the low cell of a v128, 3: its high cell */
     uint32_t ulo, uhi, dlo, dhi;
     bool fall;
     uint32_t ntgt;
@@ -76,8 +77,10 @@ void wasmi_jit_fn_free(jit_fn_t *fn);
  * its failure path, and part of wasmi_jit_fn_free. */
 void wasmi_jit_fn_free_ranges(jit_fn_t *fn);
 /* Allocation by live range (jit_ra.c): false when the function is too big
- * or uses an op the back ends do not compile; then use alloc_slots. */
-bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm);
+ * or uses an op the back ends do not compile; then use alloc_slots. v128:
+ * v128 values may take XMM registers too (JL_V128), else they stay in
+ * their cells. */
+bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm, bool v128);
 bool wasmi_jit_operands(const wasm_module_t *m, const uint32_t *ip, uint32_t op, jit_ops_t *o);
 uint32_t wasmi_jit_run_at(const jit_fn_t *fn, uint32_t s, uint32_t i);
 

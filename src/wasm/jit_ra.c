@@ -22,7 +22,9 @@
  *     them) that no web placed before holds anywhere in their hull [first,
  *     last instruction]; a web that finds none lives in its slot's frame
  *     cell. Short temporaries thus share registers, and a long-lived web
- *     loses its register to the hot ones it would block.
+ *     loses its register to the hot ones it would block. A whole v128 is a
+ *     web of its low cells in the float class (when asked: x86_64), whose
+ *     high cells' web matches it run for run and takes nothing.
  *
  * Two webs of one slot never hold values at the same time, so they share
  * the slot's cell when both are in memory.
@@ -65,12 +67,13 @@ static void add(jit_ops_t *o, uint32_t s, bool def, int cls)
 #define INT 0
 #define FLT 1
 #define ANY (-1)
-#define V128 2   /* a cell of a v128: its web stays in the frame (SIMD code addresses it there) */
+#define V128 2    /* the low cell of a v128 */
+#define V128H 3   /* its high cell (the next slot) */
 
 static void add128(jit_ops_t *o, uint32_t s, bool def)
 {
     add(o, s, def, V128);
-    add(o, s + 1, def, V128);
+    add(o, s + 1, def, V128H);
 }
 
 /* MEMX d wop mem s0 s1 s2 off (ops.h, memx.c): the slots each kind uses. */
@@ -441,8 +444,9 @@ static void span_set(uint64_t *b, uint32_t lo, uint32_t hi)
 #define SETB(v, s) ((v)[(s) >> 6] |= (uint64_t)1 << ((s) & 63))
 #define CLRB(v, s) ((v)[(s) >> 6] &= ~((uint64_t)1 << ((s) & 63)))
 
-bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
+bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm, bool v128)
 {
+    enum { VB = 1, VH = 2, VX = 4 };
     const wasmi_funcdef_t *d = fn->d;
     const uint32_t *code = d->code;
     uint32_t len = d->code_len, ns = d->frame_cells;
@@ -462,7 +466,15 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
     run_t *runs = NULL;
     uint32_t *up = NULL, *order = NULL;
     uint64_t *wt = NULL, *wi = NULL, *wf = NULL;
-    uint8_t *wv = NULL;   /* per web: holds a v128 cell somewhere (stays in the frame) */
+    /* per web: VB a v128's low cell somewhere, VH its high cell, VX a scalar
+     * or a cell of a call's or return's range */
+    uint8_t *wv = NULL;
+    uint32_t *pw = NULL, *cnt = NULL;
+    /* hints between v128 webs (x86_64 computes d = a op b as d = a; d op=
+     * b): per web a list (ehead, enext) of webs whose register it should
+     * share (a and d: no copy) or avoid (b and d: b would be lost first) */
+    uint32_t *ehead = NULL, *enext = NULL, *eto = NULL, ne = 0;
+    uint8_t *eavoid = NULL;
     uint32_t *whi = NULL, *wlo = NULL, *act = NULL, *tmp32 = NULL;
     uint64_t *busy = NULL;
     uint32_t nruns = 0, rcap = 0;
@@ -629,11 +641,21 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
     tmp32 = wasm_plat_alloc((nruns + 1) * sizeof *tmp32);
     wlo = wasm_plat_alloc((nruns + 1) * sizeof *wlo);
     wv = wasm_plat_alloc(nruns + 1);
-    if (!wt || !wi || !wf || !whi || !fn->wk || !fn->wr || !act || !tmp32 || !wlo || !wv)
+    pw = wasm_plat_alloc((nruns + 1) * sizeof *pw);
+    cnt = wasm_plat_alloc((nruns + 1) * sizeof *cnt);
+    ehead = wasm_plat_alloc((nruns + 1) * sizeof *ehead);
+    enext = wasm_plat_alloc((4 * (size_t)ni + 1) * sizeof *enext);
+    eto = wasm_plat_alloc((4 * (size_t)ni + 1) * sizeof *eto);
+    eavoid = wasm_plat_alloc(4 * (size_t)ni + 1);
+    if (!wt || !wi || !wf || !whi || !fn->wk || !fn->wr || !act || !tmp32 || !wlo || !wv || !pw ||
+        !cnt || !ehead || !enext || !eto || !eavoid)
         goto out;
     for (uint32_t r = 0; r < nruns; r++) {
         wt[r] = wi[r] = wf[r] = 0;
         wv[r] = 0;
+        pw[r] = UINT32_MAX;
+        cnt[r] = 0;
+        ehead[r] = UINT32_MAX;
         whi[r] = 0;
         wlo[r] = UINT32_MAX;
         fn->wk[r] = JL_MEM;
@@ -661,22 +683,58 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
                 wi[w] += v;
             else if (o.cls[k] == FLT)
                 wf[w] += v;
-            else if (o.cls[k] == V128)
-                wv[w] = 1;
+            wv[w] |= o.cls[k] == V128 ? VB : o.cls[k] == V128H ? VH : VX;
         }
         for (uint32_t s = o.ulo; s < o.uhi; s++) {
             uint32_t r = wasmi_jit_run_at(fn, s, 2 * i);
             if (r == UINT32_MAX)
                 goto out;
             wt[fn->rweb[r]] += v;
+            wv[fn->rweb[r]] |= VX;
         }
         for (uint32_t s = o.dlo; s < o.dhi; s++) {
             uint32_t r = wasmi_jit_run_at(fn, s, 2 * i + 1);
             if (r == UINT32_MAX)
                 goto out;
             wt[fn->rweb[r]] += v;
+            wv[fn->rweb[r]] |= VX;
+        }
+        uint32_t kind = fn->op[pc] == OP_SIMD ? code[pc + 2] >> 8 : 0;
+        if ((kind == SK_BINARY || kind == SK_SHUFFLE) && o.n >= 6) {
+            /* o.s: d, d + 1, a, a + 1, b, b + 1 */
+            uint32_t wd = fn->rweb[wasmi_jit_run_at(fn, o.s[0], 2 * i + 1)];
+            for (uint32_t k = 0; k < 2; k++) {
+                uint32_t wx = fn->rweb[wasmi_jit_run_at(fn, o.s[2 + 2 * k], 2 * i)];
+                if (wx == wd)
+                    continue;
+                eto[ne] = wx, eavoid[ne] = (uint8_t)k, enext[ne] = ehead[wd], ehead[wd] = ne++;
+                eto[ne] = wd, eavoid[ne] = (uint8_t)k, enext[ne] = ehead[wx], ehead[wx] = ne++;
+            }
         }
     }
+    /* v128 webs that may take an XMM register (JL_V128): a web whose every
+     * occurrence is the low cell of a v128 at its slot s, when the webs of
+     * s + 1 over the same runs are one web whose every occurrence is the
+     * high cell, run for run. That web (pw) stays "in memory" and is never
+     * read as such: SIMD code reaches both halves through the low one. */
+    for (uint32_t r = 0; r < nruns; r++)
+        cnt[fn->rweb[r]]++;
+    for (uint32_t s = 0; s < ns; s++)
+        for (uint32_t k = fn->rstart[s]; k < fn->rstart[s + 1]; k++) {
+            uint32_t w = fn->rweb[k];
+            if (wv[w] != VB)
+                continue;
+            uint32_t k2 = s + 1 < ns ? wasmi_jit_run_at(fn, s + 1, fn->rlo[k]) : UINT32_MAX;
+            uint32_t p = k2 == UINT32_MAX ? UINT32_MAX : fn->rweb[k2];
+            if (p == UINT32_MAX || fn->rlo[k2] != fn->rlo[k] || fn->rhi[k2] != fn->rhi[k] ||
+                wv[p] != VH || (pw[w] != UINT32_MAX && pw[w] != p))
+                wv[w] |= VX;
+            else
+                pw[w] = p;
+        }
+    for (uint32_t r = 0; r < nruns; r++)
+        if (fn->rweb[r] == r && wv[r] == VB && (pw[r] == UINT32_MAX || cnt[pw[r]] != cnt[r]))
+            wv[r] |= VX;
     /* 4. Heaviest first: each web takes the first register of its class
      * free over its whole hull [lo, hi], else lives in its slot's cell. */
     uint32_t nw = 0, rw = (2 * ni + 63) / 64, nregs = ngpr + nxmm;
@@ -691,19 +749,35 @@ bool wasmi_jit_alloc_ranges(jit_fn_t *fn, uint32_t ngpr, uint32_t nxmm)
         busy[k] = 0;
     for (uint32_t k = 0; k < nw; k++) {
         uint32_t w = act[k];
-        bool isf = wf[w] > wi[w];
-        if (wv[w])
-            continue;   /* a v128 cell: in the frame */
+        bool vec = wv[w] & (VB | VH), isf = wf[w] > wi[w] || vec;
+        if (vec && (wv[w] != VB || !v128))
+            continue;   /* a v128 cell SIMD code addresses in the frame */
         uint32_t r0 = isf ? ngpr : 0, r1 = isf ? nregs : ngpr;
-        for (uint32_t r = r0; r < r1; r++) {
-            uint64_t *b = busy + (size_t)r * rw;
-            if (!span_free(b, wlo[w], whi[w]))
-                continue;
-            span_set(b, wlo[w], whi[w]);
-            fn->wk[w] = isf ? JL_XMM : JL_GPR;
-            fn->wr[w] = (uint8_t)(r - r0);
-            break;
-        }
+        /* v128: the register of a web to share first, then any but those
+         * of webs to avoid, then those */
+        uint32_t pref = UINT32_MAX;
+        uint64_t avoid = 0;
+        for (uint32_t e = vec ? ehead[w] : UINT32_MAX; e != UINT32_MAX; e = enext[e])
+            if (fn->wk[eto[e]] == JL_V128) {
+                if (eavoid[e])
+                    avoid |= (uint64_t)1 << fn->wr[eto[e]];
+                else
+                    pref = r0 + fn->wr[eto[e]];
+            }
+        for (uint32_t pass = 0, done = 0; pass < 3 && !done; pass++)
+            for (uint32_t r = pass ? r0 : pref; r < r1; r++) {
+                bool av = avoid >> (r - r0) & 1;
+                uint64_t *b = busy + (size_t)r * rw;
+                if ((pass < 2 ? !av : av) && span_free(b, wlo[w], whi[w])) {
+                    span_set(b, wlo[w], whi[w]);
+                    fn->wk[w] = vec ? JL_V128 : isf ? JL_XMM : JL_GPR;
+                    fn->wr[w] = (uint8_t)(r - r0);
+                    done = 1;
+                    break;
+                }
+                if (!pass)
+                    break;   /* (pass 0 tries pref only) */
+            }
     }
     fn->nruns = nruns;
     ok = true;
@@ -725,6 +799,12 @@ out:
     wasm_plat_free(whi);
     wasm_plat_free(wlo);
     wasm_plat_free(wv);
+    wasm_plat_free(pw);
+    wasm_plat_free(cnt);
+    wasm_plat_free(ehead);
+    wasm_plat_free(enext);
+    wasm_plat_free(eto);
+    wasm_plat_free(eavoid);
     wasm_plat_free(act);
     wasm_plat_free(tmp32);
     wasm_plat_free(busy);

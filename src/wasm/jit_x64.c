@@ -117,6 +117,7 @@ typedef struct jc {
     uint32_t vpin[NVPIN];     /* v128 slots living in xmm15, xmm14, ... (vpin_choose) */
     uint32_t nvpin;
     uint32_t kc[2][2], nkc;   /* SIMD: slots set to constants just before this v128 op */
+    uint32_t kz[4][3], nkz;   /* SIMD: the last v128.const 0 results: slot, pc, instruction */
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */
@@ -689,7 +690,7 @@ static void prologue(jc_t *c)
             continue;   /* not a web's root run */
         if (lk[s] == JL_GPR)
             used_g[lr[s]] = true;
-        else if (lk[s] == JL_XMM)
+        else if (lk[s] == JL_XMM || lk[s] == JL_V128)
             used_x[lr[s]] = true;
     }
     c->npush = 0;
@@ -754,16 +755,21 @@ static void prologue(jc_t *c)
             if (occupied(c, s) && lkind(c, s) == JL_MEM)
                 insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, sdisp(s), false);
     }
-    for (uint32_t s = p0; s < fn->nparams; s++)
-        if (occupied(c, s))
+    for (uint32_t s = p0; s < fn->nparams; s++) {
+        if (!occupied(c, s))
+            continue;
+        if (lkind(c, s) == JL_V128)   /* a whole v128 parameter */
+            insn_m(c, 0xF3, 0, 0x0F6F, lxmm(c, s), RFP, -1, 0, sdisp(s), false);   /* movdqu */
+        else
             reload_range(c, s, s + 1, false);
+    }
     for (uint32_t s = fn->nparams; s < d->nlocals; s++) {
         if (!occupied(c, s))
             continue;
         if (lkind(c, s) == JL_GPR)
             insn_r(c, 0, 0, 0x33, lgpr(c, s), lgpr(c, s));
-        else if (lkind(c, s) == JL_XMM)
-            insn_r(c, 0, 0, 0x0F57, lxmm(c, s), lxmm(c, s));   /* xorps */
+        else if (lkind(c, s) == JL_XMM || lkind(c, s) == JL_V128)
+            insn_r(c, 0, 0, 0x0F57, lxmm(c, s), lxmm(c, s));   /* xorps: all 128 bits */
     }
     /* Pinned v128s: a parameter from its cells; a local (or an operand
      * slot, written before it is read) starts at zero. */
@@ -2187,10 +2193,14 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         c.code = fn.d->code;
         c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
         c.nvpin = 0;
+        /* v128 values get XMM registers by live range; without live ranges
+         * (a function too big for them), vpin_choose keeps a few v128 slots
+         * in registers for the whole function */
         bool fok = c.noff && fn.func_index >= m->rt->jit_lo && fn.func_index < m->rt->jit_hi &&
-                   wasmi_jit_decode(&fn, opmap) && vpin_choose(&c, &fn) &&
-                   (wasmi_jit_alloc_ranges(&fn, c.guard ? NGPR : NGPR - 1, NXMM - c.nvpin) ||
-                    wasmi_jit_alloc_slots(&fn, c.guard ? NGPR : NGPR - 1, NXMM - c.nvpin));
+                   wasmi_jit_decode(&fn, opmap) &&
+                   (wasmi_jit_alloc_ranges(&fn, c.guard ? NGPR : NGPR - 1, NXMM, true) ||
+                    (vpin_choose(&c, &fn) &&
+                     wasmi_jit_alloc_slots(&fn, c.guard ? NGPR : NGPR - 1, NXMM - c.nvpin)));
         uint32_t ncfx = c.ncfx, rstart = c.len;
         if (fok) {
             /* align the direct calls' entries to 16 bytes; the entry with

@@ -2,11 +2,13 @@
  * The x86_64 back end's SIMD (v128) emitters. Included by jit_x64.c (it uses
  * that file's assembler and slot helpers); not compiled on its own.
  *
- * A v128 lives in its two frame cells for the whole function (jit.c pins
- * them), so every operand is [r13 + 8*slot], loaded with movdqu into the two
- * scratch registers xmm0 and xmm1 (legacy SSE needs 16-byte aligned memory
- * operands, and frame cells are only 8-byte aligned), worked on there and
- * stored back. SSE2 is the baseline (every x86_64 has it, and it is all
+ * A v128 value lives in an XMM slot register (jit_ra.c allocates v128 webs
+ * like float ones: vreg_at) or in its two frame cells, [r13 + 8*slot],
+ * loaded with movdqu into the two scratch registers xmm0 and xmm1 (legacy
+ * SSE needs 16-byte aligned memory operands, and frame cells are only 8-byte
+ * aligned). An op computes its result in the result's register when it has
+ * one (vout, vdone), else in xmm0/xmm1, stored later (vst). SSE2 is the
+ * baseline (every x86_64 has it, and it is all
  * QEMU's default "qemu64" CPU offers); SSSE3 and SSE4.1 forms are used when
  * the CPU has them (probed once per runtime). What has no short form on the
  * CPU at hand -- and the instructions whose Wasm rules need more than a few
@@ -49,20 +51,32 @@ static bool have(jc_t *c, int need)
  * touches the frame. */
 #define XC_NONE UINT32_MAX
 
-/* The register of a v128 slot kept in one for the whole function
- * (vpin_choose), or -1. */
-static int vreg(const jc_t *c, uint32_t s)
+/* The XMM register holding v128 slot s at the current op, as the op reads
+ * it (def false) or as it writes it (def true), or -1: in its cells. With
+ * live ranges, the register of the slot's web there (JL_V128, jit_ra.c);
+ * else a slot vpin_choose kept in one for the whole function. */
+static int vreg_at(const jc_t *c, uint32_t s, bool def)
 {
+    const jit_fn_t *fn = c->fn;
+    if (fn->rstart) {
+        uint32_t run = wasmi_jit_run_at(fn, s, 2 * c->ins + def);
+        if (run == UINT32_MAX || fn->wk[fn->rweb[run]] != JL_V128)
+            return -1;
+        return 2 + fn->wr[fn->rweb[run]];
+    }
     for (uint32_t k = 0; k < c->nvpin; k++)
         if (c->vpin[k] == s)
             return 15 - (int)k;
     return -1;
 }
 
-/* Before an op reads the cells of slot s itself: a pinned value to them. */
-static void vpin_out(jc_t *c, uint32_t s)
+static int vreg(const jc_t *c, uint32_t s) { return vreg_at(c, s, false); }
+
+/* Before an op reads the cells of slot s itself (def: the cells of its
+ * result, about to be patched): a value in a register to them. */
+static void vpin_out(jc_t *c, uint32_t s, bool def)
 {
-    int r = vreg(c, s);
+    int r = vreg_at(c, s, def);
     if (r >= 0)
         insn_m(c, 0xF3, 0, 0x0F7F, r, RFP, -1, 0, sdisp(s), false);   /* movdqu */
 }
@@ -79,10 +93,11 @@ static bool kslot(const jc_t *c, uint32_t s, uint32_t *v)
     return false;
 }
 
-/* After an op wrote the cells of slot s itself: a pinned value from them. */
+/* After an op wrote the cells of its result s itself: the result's
+ * register, if it has one, from them. */
 static void vpin_in(jc_t *c, uint32_t s)
 {
-    int r = vreg(c, s);
+    int r = vreg_at(c, s, true);
     if (r >= 0)
         insn_m(c, 0xF3, 0, 0x0F6F, r, RFP, -1, 0, sdisp(s), false);   /* movdqu */
 }
@@ -112,19 +127,22 @@ static void xflush_all(jc_t *c)
     xflush(c, XMM1);
 }
 
-/* Before the frame cells of slot s are read other than through vld. */
-static void xflush_slot(jc_t *c, uint32_t s)
+/* Before the frame cells of slot s are read other than through vld (def:
+ * those of the op's result, as vst left it). */
+static void xflush_slot(jc_t *c, uint32_t s, bool def)
 {
     for (int x = 0; x < 2; x++)
         if (c->xc[x] == s)
             xflush(c, x);
-    vpin_out(c, s);
+    vpin_out(c, s, def);
 }
 
 /* Before an instruction writes register x: its value goes to the frame
  * unless nothing reads it any more. */
 static void xclobber(jc_t *c, int x)
 {
+    if (x > XMM1)
+        return;   /* a slot register (a result's own): not a cache */
     if (c->xdirty[x] && !(c->xreads_done && !xneeded(c, c->xc[x])))
         xflush(c, x);
     c->xdirty[x] = false;
@@ -165,8 +183,9 @@ static void vld(jc_t *c, int x, uint32_t s)   /* movdqu x, [r13 + 8s] */
  * ranges). */
 static void vst(jc_t *c, uint32_t s, int x)
 {
-    int r = vreg(c, s);
+    int r = vreg_at(c, s, true);
     if (r >= 0) {
+        xkill(c, s, 2);   /* (a copy of an older value of s in its cells) */
         movaps(c, r, x);
         c->xlast = x;
         return;
@@ -179,6 +198,56 @@ static void vst(jc_t *c, uint32_t s, int x)
     c->xlast = x;
     if (!c->fn->rstart)
         xflush(c, x);
+}
+
+/* Register r (any XMM: a result's own register too) = v128 operand s:
+ * from its register, from xmm0/xmm1 when they hold it, else its cells. */
+static void vmov_to(jc_t *c, int r, uint32_t s)
+{
+    if (r <= XMM1) {
+        vld(c, r, s);
+        return;
+    }
+    int q = vreg(c, s);
+    if (q < 0)
+        q = c->xc[XMM0] == s ? XMM0 : c->xc[XMM1] == s ? XMM1 : -1;
+    if (q >= 0)
+        movaps(c, r, q);
+    else
+        insn_m(c, 0xF3, 0, 0x0F6F, r, RFP, -1, 0, sdisp(s), false);   /* movdqu */
+}
+
+/* A register holding v128 operand s, to be read only: its own, xmm0/xmm1
+ * when they hold it, else x loaded. */
+static int vsrc(jc_t *c, uint32_t s, int x)
+{
+    int r = vreg(c, s);
+    if (r >= 0)
+        return r;
+    if (c->xc[XMM0] == s)
+        return XMM0;
+    if (c->xc[XMM1] == s)
+        return XMM1;
+    vld(c, x, s);
+    return x;
+}
+
+/* The register an op computes its result d in: d's own (then vdone after
+ * it), else x (then vst). */
+static int vout(jc_t *c, uint32_t d, int x)
+{
+    int r = vreg_at(c, d, true);
+    return r >= 0 ? r : x;
+}
+
+/* The result d was computed in register r: where it lives (vst), or
+ * already there. */
+static void vdone(jc_t *c, uint32_t d, int r)
+{
+    if (r > XMM1)
+        xkill(c, d, 2);   /* (r is d's own: a copy of an older d is stale) */
+    else
+        vst(c, d, r);
 }
 
 /* op x, y (both XMM) with an optional imm8: x changes. */
@@ -244,6 +313,7 @@ static bool simd_targets(jc_t *c)
             }
     }
     c->tgt_def = fn->def_index + 1;
+    c->nkz = 0;
     c->xc_end = XC_NONE;
     c->xdirty[0] = c->xdirty[1] = false;
     return true;
@@ -269,6 +339,8 @@ static void vrip(jc_t *c, int pfx, uint32_t opc, int x, const uint32_t w[4])
     xclobber(c, x);
     if (pfx)
         put1(c, (uint32_t)pfx);
+    if (x & 8)
+        put1(c, 0x44);                        /* REX.R: xmm8-xmm15 */
     opcode(c, opc);
     put1(c, (uint32_t)((x & 7) << 3 | 5));   /* mod 00, rm 101: rip + disp32 */
     put4(c, 0);
@@ -305,13 +377,14 @@ static void simd_helper(jc_t *c, const uint32_t *ip, uint32_t mem)
     jit_simd_slots_t ss;
     uint32_t kind = ip[2] >> 8;
     bool sdef = kind == SK_EXTRACT || kind == SK_TEST;   /* s[0] is the result */
+    bool vdef = !sdef && kind != SK_STORE && kind != SK_STORELANE;   /* v[0] is */
     wasmi_jit_simd_slots(ip, &ss);
     xflush_all(c);   /* the executor reads the frame, and may change both */
     xkill(c, 0, UINT32_MAX);
     for (uint32_t k = sdef; k < ss.ns; k++)
         spill_range(c, ss.s[k], ss.s[k] + 1);
-    for (uint32_t k = 0; k < ss.nv; k++)
-        vpin_out(c, ss.v[k]);
+    for (uint32_t k = vdef; k < ss.nv; k++)
+        vpin_out(c, ss.v[k], false);
     save_foreign(c);
     mov_rr(c, RDI, RIN);
     mov_rr(c, RSI, RFP);
@@ -321,8 +394,8 @@ static void simd_helper(jc_t *c, const uint32_t *ip, uint32_t mem)
     restore_foreign(c);
     if (sdef)
         reload_range(c, ss.s[0], ss.s[0] + 1, true);
-    for (uint32_t k = 0; k < ss.nv; k++)
-        vpin_in(c, ss.v[k]);
+    if (vdef)
+        vpin_in(c, ss.v[0]);
     check_trap(c);
 }
 
@@ -386,25 +459,75 @@ static bool binary_op(uint32_t sub, vop_t *v)
     return false;
 }
 
-static void emit_binary(jc_t *c, const vop_t *v, uint32_t d, uint32_t a, uint32_t b)
+/* Integer ops whose operands may be swapped (the float ones are not: the
+ * NaN an x86 instruction returns depends on the order). */
+static bool commutes(uint32_t sub)
+{
+    if (sub >= 0x23 && sub <= 0x40)
+        return (sub - 0x23) % 10 < 2;   /* eq, ne */
+    switch (sub) {
+    case 0x4E: case 0x50: case 0x51:                        /* and or xor */
+    case 0x6E: case 0x6F: case 0x70: case 0x76: case 0x77:  /* i8x16 add, add_sat, min, max */
+    case 0x78: case 0x79: case 0x7B:                        /* avgr_u */
+    case 0x8E: case 0x8F: case 0x90: case 0x95: case 0x96:  /* i16x8 add, add_sat, mul, min, max */
+    case 0x97: case 0x98: case 0x99: case 0x9B:
+    case 0xAE: case 0xB5: case 0xB6: case 0xB7: case 0xB8:  /* i32x4 add, mul, min, max */
+    case 0xB9: case 0xBA:                                   /* dot_i16x8_s */
+    case 0xCE: case 0xD6: case 0xD7:                        /* i64x2 add, eq, ne */
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void emit_binary(jc_t *c, const vop_t *v, uint32_t sub, uint32_t d, uint32_t a, uint32_t b)
 {
     if (v->flags & SW) {
         uint32_t t = a;
         a = b;
         b = t;
     }
+    int rd = vreg_at(c, d, true), ra = vreg(c, a), rb = vreg(c, b);
+    if (rd >= 0 && rd == rb && rd != ra && commutes(sub)) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+        rb = ra;
+        ra = rd;
+    }
+    if (rd >= 0 && (rd != rb || ra == rb)) {
+        /* in d's register: rd = a; rd op= b (rd holds no b that it would
+         * lose first) */
+        int xb = vsrc(c, b, c->xc[XMM1] == a ? XMM0 : XMM1);
+        vmov_to(c, rd, a);
+        c->xreads_done = true;
+        if (v->imm != 0xFF)
+            vri(c, v->pfx, v->opc, rd, xb, v->imm);
+        else
+            vrr(c, v->pfx, v->opc, rd, xb);
+        if (v->flags & NT) {
+            ones(c, XMM1);
+            vrr(c, 0x66, 0x0FEF, rd, XMM1);
+        }
+        vdone(c, d, rd);
+        return;
+    }
     /* a goes to the register that holds it already, or else to the one
      * not holding b */
     int xa = c->xc[XMM0] == a ? XMM0 : c->xc[XMM1] == a ? XMM1 : c->xc[XMM0] == b ? XMM1 : XMM0;
     int xb = xa ^ 1;
     vld(c, xa, a);
-    vld(c, xb, b);
+    if (rb >= 0)
+        xb = rb;
+    else
+        vld(c, xb, b);
     c->xreads_done = true;
     if (v->imm != 0xFF)
         vri(c, v->pfx, v->opc, xa, xb, v->imm);
     else
         vrr(c, v->pfx, v->opc, xa, xb);
     if (v->flags & NT) {
+        xb = xa ^ 1;
         ones(c, xb);
         vrr(c, 0x66, 0x0FEF, xa, xb);
     }
@@ -439,20 +562,21 @@ static bool emit_ucmp(jc_t *c, uint32_t sub, uint32_t d, uint32_t a, uint32_t b)
 /* Unary ops: d = op a. */
 static bool emit_unary(jc_t *c, uint32_t sub, uint32_t d, uint32_t a)
 {
-    int out = XMM0;
+    int W = vout(c, d, XMM0);   /* where the result is computed */
+    int out = W;
     switch (sub) {
     case 0x4D:   /* v128.not */
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
         ones(c, XMM1);
-        vrr(c, 0x66, 0x0FEF, XMM0, XMM1);
+        vrr(c, 0x66, 0x0FEF, W, XMM1);
         break;
     case 0x60: case 0x80: case 0xA0:   /* abs: pabsb/w/d (SSSE3) */
         if (!c->ssse3)
             return false;
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
-        vrr(c, 0x66, sub == 0x60 ? 0x0F381C : sub == 0x80 ? 0x0F381D : 0x0F381E, XMM0, XMM0);
+        vrr(c, 0x66, sub == 0x60 ? 0x0F381C : sub == 0x80 ? 0x0F381D : 0x0F381E, W, W);
         break;
     case 0x61: case 0x81: case 0xA1: case 0xC1: {   /* neg: 0 - a */
         static const uint32_t sb[4] = {0x0FF8, 0x0FF9, 0x0FFA, 0x0FFB};
@@ -464,14 +588,14 @@ static bool emit_unary(jc_t *c, uint32_t sub, uint32_t d, uint32_t a)
         break;
     }
     case 0x5E:   /* f32x4.demote_f64x2_zero: cvtpd2ps (upper lanes 0) */
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
-        vrr(c, 0x66, 0x0F5A, XMM0, XMM0);
+        vrr(c, 0x66, 0x0F5A, W, W);
         break;
     case 0x5F:   /* f64x2.promote_low_f32x4: cvtps2pd */
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
-        vrr(c, 0, 0x0F5A, XMM0, XMM0);
+        vrr(c, 0, 0x0F5A, W, W);
         break;
     case 0x67: case 0x68: case 0x69: case 0x6A:   /* f32x4 ceil floor trunc nearest */
     case 0x74: case 0x75: case 0x7A: case 0x94: { /* f64x2 */
@@ -480,34 +604,34 @@ static bool emit_unary(jc_t *c, uint32_t sub, uint32_t d, uint32_t a)
         bool f64 = sub >= 0x74;
         uint32_t mode = sub == 0x67 || sub == 0x74 ? 2 : sub == 0x68 || sub == 0x75 ? 1 :
                         sub == 0x69 || sub == 0x7A ? 3 : 0;
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
-        vri(c, 0x66, f64 ? 0x0F3A09 : 0x0F3A08, XMM0, XMM0, mode | 8);   /* roundps/pd */
+        vri(c, 0x66, f64 ? 0x0F3A09 : 0x0F3A08, W, W, mode | 8);   /* roundps/pd */
         break;
     }
     case 0xE0: case 0xE1: case 0xEC: case 0xED: {   /* float abs, neg: the sign bits */
         bool f64 = sub >= 0xEC, abs = sub == 0xE0 || sub == 0xEC;
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
         ones(c, XMM1);
         vshi(c, f64 ? 2 : 1, abs ? 2 : 6, XMM1, abs ? 1 : f64 ? 63 : 31);
-        vrr(c, 0x66, abs ? 0x0FDB : 0x0FEF, XMM0, XMM1);
+        vrr(c, 0x66, abs ? 0x0FDB : 0x0FEF, W, XMM1);
         break;
     }
     case 0xE3: case 0xEF:   /* sqrt */
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
-        vrr(c, sub == 0xEF ? 0x66 : 0, 0x0F51, XMM0, XMM0);
+        vrr(c, sub == 0xEF ? 0x66 : 0, 0x0F51, W, W);
         break;
     case 0xFA:   /* f32x4.convert_i32x4_s: cvtdq2ps */
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
-        vrr(c, 0, 0x0F5B, XMM0, XMM0);
+        vrr(c, 0, 0x0F5B, W, W);
         break;
     case 0xFE:   /* f64x2.convert_low_i32x4_s: cvtdq2pd */
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
-        vrr(c, 0xF3, 0x0FE6, XMM0, XMM0);
+        vrr(c, 0xF3, 0x0FE6, W, W);
         break;
     case 0x87: case 0x88: case 0x89: case 0x8A:     /* i16x8 from i8x16: low_s high_s low_u high_u */
     case 0xA7: case 0xA8: case 0xA9: case 0xAA:     /* i32x4 from i16x8 */
@@ -515,27 +639,30 @@ static bool emit_unary(jc_t *c, uint32_t sub, uint32_t d, uint32_t a)
         uint32_t w = sub >= 0xC7 ? 2 : sub >= 0xA7 ? 1 : 0, k = (sub - 0x87) % 32;
         bool high = k & 1, sgn = k < 2;
         static const uint32_t lo[3] = {0x0F60, 0x0F61, 0x0F62}, hi[3] = {0x0F68, 0x0F69, 0x0F6A};
-        vld(c, XMM0, a);
+        vmov_to(c, W, a);
         c->xreads_done = true;
         if (!sgn) {
             zero(c, XMM1);
-            vrr(c, 0x66, high ? hi[w] : lo[w], XMM0, XMM1);   /* interleave with zeros */
+            vrr(c, 0x66, high ? hi[w] : lo[w], W, XMM1);   /* interleave with zeros */
         } else if (w < 2) {
             /* interleave with itself, then shift the copy down arithmetically */
-            vrr(c, 0x66, high ? hi[w] : lo[w], XMM0, XMM0);
-            vshi(c, w, 4, XMM0, w ? 16 : 8);
+            vrr(c, 0x66, high ? hi[w] : lo[w], W, W);
+            vshi(c, w, 4, W, w ? 16 : 8);
         } else {
             xclobber(c, XMM1);
-            movaps(c, XMM1, XMM0);
+            movaps(c, XMM1, W);
             vshi(c, 1, 4, XMM1, 31);                          /* sign of each lane */
-            vrr(c, 0x66, high ? hi[2] : lo[2], XMM0, XMM1);
+            vrr(c, 0x66, high ? hi[2] : lo[2], W, XMM1);
         }
         break;
     }
     default:
         return false;
     }
-    vst(c, d, out);
+    if (out == W)
+        vdone(c, d, W);
+    else
+        vst(c, d, out);
     return true;
 }
 
@@ -550,11 +677,12 @@ static bool emit_load(jc_t *c, uint32_t sub, uint32_t d, uint32_t a, uint32_t of
     int32_t disp;
     int idx = mem_addr(c, a, off, in.size, &disp);
     if (sub == 0x00) {
-        /* into the register not holding the previous op's result */
-        int x = c->xc[c->xlast] != XC_NONE ? c->xlast ^ 1 : XMM0;
+        /* into d's register, else the one not holding the previous op's
+         * result */
+        int x = vout(c, d, c->xc[c->xlast] != XC_NONE ? c->xlast ^ 1 : XMM0);
         xclobber(c, x);
         insn_m(c, 0xF3, 0, 0x0F6F, x, RMB, idx, 0, disp, false);   /* movdqu */
-        vst(c, d, x);
+        vdone(c, d, x);
         return true;
     }
     xclobber(c, XMM0);   /* loaded below */
@@ -619,6 +747,32 @@ static void lane_mov(jc_t *c, bool to_mem, uint32_t n, int base, int idx, int32_
         insn_m(c, 0, n == 8, 0x89, RCX, base, idx, 0, disp, false);
 }
 
+/* Whether v128 operand s of the op at pc is known to be zero: a
+ * v128.const 0 (c->kz) defined s shortly before, the value reaching here is
+ * that one (the same live-range run of both cells: no other definition in
+ * between) and no branch lands in between (no other path brings another). */
+static bool vzero(jc_t *c, uint32_t s, uint32_t pc)
+{
+    const jit_fn_t *fn = c->fn;
+    if (!fn->rstart)
+        return false;
+    for (uint32_t k = 0; k < 4 && k < c->nkz; k++) {
+        const uint32_t *z = c->kz[k];
+        if (z[0] != s || z[1] >= pc || pc - z[1] > 256)
+            continue;
+        bool same = true;
+        for (uint32_t h = 0; h < 2; h++) {
+            uint32_t r = wasmi_jit_run_at(fn, s + h, 2 * c->ins);
+            same &= r != UINT32_MAX && r == wasmi_jit_run_at(fn, s + h, 2 * z[2] + 1);
+        }
+        for (uint32_t p = z[1] + 1; same && p <= pc; p++)
+            same = !(c->target[p] & 1);
+        if (same)
+            return true;
+    }
+    return false;
+}
+
 static void emit_shuffle(jc_t *c, const uint32_t *ip)
 {
     uint32_t ma[4] = {0}, mb[4] = {0};
@@ -632,21 +786,31 @@ static void emit_shuffle(jc_t *c, const uint32_t *ip)
         ma[i / 4] |= xa << (8 * (i % 4));
         mb[i / 4] |= xb << (8 * (i % 4));
     }
+    /* lanes from a zero operand: pshufb's zero lanes (0x80) of the other
+     * operand's mask already; a widening shuffle with zero is one pshufb */
+    uint32_t pc = (uint32_t)(ip - c->code);
+    usea = usea && !vzero(c, ip[3], pc);
+    useb = useb && !vzero(c, ip[4], pc);
+    /* in the result's register unless b, read second, is there */
+    int x = vout(c, ip[1], XMM0);
+    if (usea && useb && x > XMM1 && x == vreg(c, ip[4]))
+        x = XMM0;
     if (usea) {
-        vld(c, XMM0, ip[3]);
-        vrip(c, 0x66, 0x0F3800, XMM0, ma);   /* pshufb */
+        vmov_to(c, x, ip[3]);
+        vrip(c, 0x66, 0x0F3800, x, ma);   /* pshufb */
     }
-    if (useb) {
+    if (useb && usea) {
         vld(c, XMM1, ip[4]);
         vrip(c, 0x66, 0x0F3800, XMM1, mb);
-        if (usea)
-            vrr(c, 0x66, 0x0FEB, XMM0, XMM1);   /* por */
-        else {
-            xclobber(c, XMM0);
-            movaps(c, XMM0, XMM1);
-        }
+        vrr(c, 0x66, 0x0FEB, x, XMM1);    /* por */
+    } else if (useb) {
+        vmov_to(c, x, ip[4]);
+        vrip(c, 0x66, 0x0F3800, x, mb);
+    } else if (!usea) {
+        zero(c, x);
     }
-    vst(c, ip[1], XMM0);
+    c->xreads_done = true;
+    vdone(c, ip[1], x);
 }
 
 /* One OP_SIMD instruction (ip at its words); mem != 0: SIMD_M on that
@@ -666,8 +830,8 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
     case SK_STORE: {
         int32_t disp;
         int idx = mem_addr(c, ip[3], ip[5], 16, &disp);
-        vld(c, XMM0, ip[4]);
-        insn_m(c, 0xF3, 0, 0x0F7F, XMM0, RMB, idx, 0, disp, false);
+        int x = vsrc(c, ip[4], XMM0);
+        insn_m(c, 0xF3, 0, 0x0F7F, x, RMB, idx, 0, disp, false);
         return;
     }
     case SK_LOADLANE: {   /* d = v with lane from memory */
@@ -677,7 +841,7 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         vld(c, XMM0, ip[4]);
         c->xreads_done = true;
         vst(c, d, XMM0);
-        xflush_slot(c, d);
+        xflush_slot(c, d, true);
         lane_mov(c, true, in.size, RFP, -1, sdisp(d) + (int32_t)(ip[6] * in.size));
         xkill(c, d, 2);
         vpin_in(c, d);
@@ -686,7 +850,7 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
     case SK_STORELANE: {
         int32_t disp;
         int idx = mem_addr(c, ip[3], ip[5], in.size, &disp);
-        xflush_slot(c, ip[4]);
+        xflush_slot(c, ip[4], false);
         lane_mov(c, false, in.size, RFP, -1, sdisp(ip[4]) + (int32_t)(ip[6] * in.size));
         lane_mov(c, true, in.size, RMB, idx, disp);
         return;
@@ -694,13 +858,19 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
     case SK_CONST:
         /* one 16-byte store (from the pool, or zero): two 8-byte stores
          * read back by a 16-byte load would stall store forwarding */
-        if (!(ip[3] | ip[4] | ip[5] | ip[6]))
-            zero(c, XMM0);
-        else if (ip[3] == ip[4] && ip[3] == ip[5] && ip[3] == ip[6] && ip[3] == 0xFFFFFFFFu)
-            ones(c, XMM0);
-        else
-            vrip(c, 0xF3, 0x0F6F, XMM0, ip + 3);   /* movdqu xmm0, [rip + k] */
-        vst(c, d, XMM0);
+        {
+            int x = vout(c, d, XMM0);
+            if (!(ip[3] | ip[4] | ip[5] | ip[6])) {
+                zero(c, x);
+                /* remembered: a shuffle may read this zero without it */
+                uint32_t *z = c->kz[c->nkz++ % 4];
+                z[0] = d, z[1] = (uint32_t)(ip - c->code), z[2] = c->ins;
+            } else if (ip[3] == ip[4] && ip[3] == ip[5] && ip[3] == ip[6] && ip[3] == 0xFFFFFFFFu)
+                ones(c, x);
+            else
+                vrip(c, 0xF3, 0x0F6F, x, ip + 3);   /* movdqu x, [rip + k] */
+            vdone(c, d, x);
+        }
         return;
     case SK_SHUFFLE:
         if (!c->ssse3)
@@ -723,7 +893,7 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         if (binary_op(sub, &v)) {
             if (!have(c, v.need))
                 break;
-            emit_binary(c, &v, d, ip[3], ip[4]);
+            emit_binary(c, &v, sub, d, ip[3], ip[4]);
             return;
         }
         if (sub >= 0x23 && sub <= 0x40 && emit_ucmp(c, sub, d, ip[3], ip[4]))
@@ -751,18 +921,23 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
             insn_r(c, 0, 0, 0x69, RCX, RCX);
             put4(c, sub == 0x0F ? 0x01010101u : 0x00010001u);
         }
-        xclobber(c, XMM0);
-        movq_xg(c, XMM0, RCX);
-        if (sub == 0x12 || sub == 0x14)
-            vrr(c, 0x66, 0x0F6C, XMM0, XMM0);      /* punpcklqdq */
-        else
-            vri(c, 0x66, 0x0F70, XMM0, XMM0, 0);   /* pshufd 0 */
-        vst(c, d, XMM0);
+        {
+            int x = vout(c, d, XMM0);
+            xclobber(c, XMM0);
+            movq_xg(c, XMM0, RCX);
+            if (sub == 0x12 || sub == 0x14) {
+                movaps(c, x, XMM0);
+                vrr(c, 0x66, 0x0F6C, x, x);          /* punpcklqdq */
+            } else {
+                vri(c, 0x66, 0x0F70, x, XMM0, 0);    /* pshufd x, xmm0, 0 */
+            }
+            vdone(c, d, x);
+        }
         return;
     case SK_EXTRACT: {
         uint32_t n = in.lanes == 16 ? 1 : in.lanes == 8 ? 2 : in.lanes == 4 ? 4 : 8;
         int32_t at = sdisp(ip[3]) + (int32_t)(ip[4] * n);
-        xflush_slot(c, ip[3]);
+        xflush_slot(c, ip[3], false);
         if (sub == 0x15 || sub == 0x18)   /* extract_lane_s: movsx ecx, byte/word */
             insn_m(c, 0, 0, sub == 0x15 ? 0x0FBE : 0x0FBF, RCX, RFP, -1, 0, at, false);
         else
@@ -774,12 +949,13 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
     case SK_REPLACE: {
         uint32_t n = in.lanes == 16 ? 1 : in.lanes == 8 ? 2 : in.lanes == 4 ? 4 : 8;
         ld_g(c, 1, RCX, ip[4]);
-        if (d != ip[3]) {
+        /* (d and ip[3] may be one slot in two webs, two places) */
+        if (d != ip[3] || vreg(c, ip[3]) >= 0 || vreg_at(c, d, true) >= 0) {
             vld(c, XMM0, ip[3]);
             c->xreads_done = true;
             vst(c, d, XMM0);
         }
-        xflush_slot(c, d);
+        xflush_slot(c, d, true);
         lane_mov(c, true, n, RFP, -1, sdisp(d) + (int32_t)(ip[5] * n));
         xkill(c, d, 2);
         vpin_in(c, d);
@@ -787,7 +963,7 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
     }
     case SK_TEST:
         if (sub == 0x53) {   /* any_true */
-            xflush_slot(c, ip[3]);
+            xflush_slot(c, ip[3], false);
             insn_m(c, 0, 1, 0x8B, RAX, RFP, -1, 0, sdisp(ip[3]), false);
             insn_m(c, 0, 1, 0x0B, RAX, RFP, -1, 0, sdisp(ip[3]) + 8, false);   /* or */
             setcc_to(c, CC_NE, d);
@@ -835,10 +1011,11 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
                 /* a constant count: the immediate form (66 0F 71/72/73 /6 shl,
                  * /4 shr_s, /2 shr_u), the count masked as Wasm masks it */
                 uint32_t w = sub >= 0xCB ? 2 : sub >= 0xAB ? 1 : 0, k = (sub - 0x8B) % 32;
-                vld(c, XMM0, ip[3]);
+                int x = vout(c, d, XMM0);
+                vmov_to(c, x, ip[3]);
                 c->xreads_done = true;
-                vshi(c, (int)w, k == 0 ? 6 : k == 1 ? 4 : 2, XMM0, n & t[i].mask);
-                vst(c, d, XMM0);
+                vshi(c, (int)w, k == 0 ? 6 : k == 1 ? 4 : 2, x, n & t[i].mask);
+                vdone(c, d, x);
                 return;
             }
         for (uint32_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -853,6 +1030,19 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
                 vst(c, d, XMM0);
                 return;
             }
+        if (sub == 0xCC && kslot(c, ip[4], &n)) {
+            /* i64x2.shr_s by a constant: as below, m from the pool */
+            uint64_t m = (1ull << 63) >> (n & 63);
+            uint32_t mw[4] = {(uint32_t)m, (uint32_t)(m >> 32), (uint32_t)m, (uint32_t)(m >> 32)};
+            int x = vout(c, d, XMM0);
+            vmov_to(c, x, ip[3]);
+            c->xreads_done = true;
+            vshi(c, 2, 2, x, n & 63);            /* psrlq x, n */
+            vrip(c, 0x66, 0x0FEF, x, mw);        /* pxor x, [m] */
+            vrip(c, 0x66, 0x0FFB, x, mw);        /* psubq x, [m] */
+            vdone(c, d, x);
+            return;
+        }
         if (sub == 0xCC) {
             /* i64x2.shr_s (no SSE instruction): the logical shift, then the
              * sign bit moved by the same count, m = 2^63 >> n, spread over
@@ -899,10 +1089,11 @@ static void emit_v128_op(jc_t *c, uint32_t op, const uint32_t *ip)
     c->xc_end = pc + (uint32_t)wasmi_jit_op_words(op, ip);
     switch (op) {
     case OP_MOV128:
-        if (ip[1] != ip[2]) {
-            vld(c, XMM0, ip[2]);
+        if (ip[1] != ip[2] || vreg(c, ip[2]) != vreg_at(c, ip[1], true)) {
+            int x = vout(c, ip[1], XMM0);
+            vmov_to(c, x, ip[2]);
             c->xreads_done = true;
-            vst(c, ip[1], XMM0);
+            vdone(c, ip[1], x);
         }
         break;
     case OP_SELECT128: {
@@ -921,7 +1112,7 @@ static void emit_v128_op(jc_t *c, uint32_t op, const uint32_t *ip)
     }
     case OP_GLOBAL_GET128: case OP_GLOBAL_SET128:
         if (op == OP_GLOBAL_SET128)
-            xflush_slot(c, ip[1]);
+            xflush_slot(c, ip[1], false);
         insn_m(c, 0, 1, 0x8B, RAX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, globals), false);
         insn_m(c, 0, 1, 0x8B, RAX, RAX, -1, 0, (int32_t)(ip[2] * 8), false);
         for (int h = 0; h < 2; h++) {
@@ -1058,7 +1249,7 @@ static bool vpin_choose(jc_t *c, jit_fn_t *fn)
             uint32_t s = o.s[k];
             if (s >= ns)
                 continue;
-            if (o.cls[k] == 2 && k + 1 < o.n && o.cls[k + 1] == 2 && o.s[k + 1] == s + 1 && s + 1 < ns) {
+            if (o.cls[k] == 2 && k + 1 < o.n && o.cls[k + 1] == 3 && o.s[k + 1] == s + 1 && s + 1 < ns) {
                 role[s] = role[s] == FREE || role[s] == BASE ? BASE : BAD;
                 role[s + 1] = role[s + 1] == FREE || role[s + 1] == HALF ? HALF : BAD;
                 w[s] += wt;

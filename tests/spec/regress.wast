@@ -153,3 +153,211 @@
     v128.xor))
 (assert_return (invoke "kshift" (v128.const i32x4 0x80017fff 0xfedcba98 0x01234567 0x89abcdef))
   (v128.const i32x4 0x0040003f 0x0f80ffa2 0x00000022 0x00440066))
+
+;; v128 values in XMM registers by live range (jit_ra.c, JL_V128): operand-
+;; stack temporaries between scalar ops, across calls to compiled code and to
+;; C (memory.grow), across ops run out of line (popcnt), joined at branch
+;; targets (if/else, a loop), selected, patched lane by lane in place, and
+;; binary ops whose result shares a register with an operand (commutative or
+;; not, negated compares). The expected values are wabt's (spectest-interp).
+(module
+  (memory 1)
+  (func $clob (param $x v128) (result v128)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local.set $a (i32x4.add (local.get $x) (v128.const i32x4 1 1 1 1)))
+    (local.set $b (i32x4.mul (local.get $a) (local.get $a)))
+    (local.set $c (i16x8.sub (local.get $b) (local.get $x)))
+    (local.set $d (v128.xor (local.get $c) (local.get $a)))
+    (i64x2.add (local.get $d) (i16x8.mul (local.get $b) (local.get $c))))
+  (func $mix (export "mix") (param $v v128) (param $n i32) (result i64)
+    (local $acc v128) (local $t v128) (local $i i32) (local $s i64) (local $p i32)
+    (loop $l
+      ;; temporaries on the operand stack with scalar ops between them
+      (local.set $p (i32.and (i32.mul (local.get $i) (i32.const 16)) (i32.const 1023)))
+      (v128.store (local.get $p)
+        (i16x8.add
+          (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
+            (local.get $v) (v128.const i32x4 0 0 0 0))
+          (i16x8.shl
+            (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31
+              (v128.load offset=16 (local.get $p)) (v128.const i32x4 0 0 0 0))
+            (i32.const 1))))
+      (local.set $t (i32x4.sub (v128.load (local.get $p)) (local.get $acc)))
+      (local.set $acc
+        (i8x16.narrow_i16x8_u
+          (i16x8.shr_u (i16x8.add (local.get $t) (v128.const i16x8 2 2 2 2 2 2 2 2)) (i32.const 2))
+          (local.get $acc)))
+      ;; a v128 live across calls (compiled, and C through memory.grow) and
+      ;; an op run out of line
+      (local.set $t (call $clob (local.get $t)))
+      (drop (memory.grow (i32.const 0)))
+      (local.set $acc (i32x4.add (local.get $acc) (i8x16.popcnt (local.get $t))))
+      ;; joined at a branch target
+      (if (i32.and (local.get $i) (i32.const 1))
+        (then (local.set $t (i16x8.sub (local.get $t) (local.get $acc))))
+        (else (local.set $t (i64x2.sub (local.get $acc) (local.get $t)))))
+      (local.set $acc (v128.bitselect (local.get $acc) (local.get $t) (local.get $v)))
+      (local.set $t (select (result v128) (local.get $t) (local.get $acc) (i32.and (local.get $i) (i32.const 2))))
+      ;; lane ops on register values, in place
+      (local.set $t (i32x4.replace_lane 2 (local.get $t) (local.get $i)))
+      (local.set $t (v128.load8_lane 5 (local.get $p) (local.get $t)))
+      (local.set $s (i64.add (i64.mul (local.get $s) (i64.const 31)) (i64x2.extract_lane 1 (local.get $t))))
+      (local.set $s (i64.add (i64.mul (local.get $s) (i64.const 31)) (i64x2.extract_lane 0 (local.get $t))))
+      (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (i8x16.extract_lane_u 7 (local.get $acc)))))
+      ;; compares, negated, non-commutative
+      (local.set $acc (v128.or (i32x4.ne (local.get $acc) (local.get $t))
+                               (i8x16.sub_sat_u (local.get $t) (i16x8.max_s (local.get $acc) (local.get $v)))))
+      (local.set $acc (i64x2.shr_s (local.get $acc) (i32.const 60)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.add (local.get $s)
+      (i64.add (i64x2.extract_lane 0 (local.get $acc)) (i64x2.extract_lane 1 (local.get $acc)))))
+  ;; i64x2.shr_s by constant counts (the pool form), masked as Wasm masks them
+  (func (export "kshr") (param v128) (result v128)
+    (v128.xor
+      (v128.xor (i64x2.shr_s (local.get 0) (i32.const 0)) (i64x2.shr_s (local.get 0) (i32.const 1)))
+      (v128.xor
+        (v128.xor (i64x2.shr_s (local.get 0) (i32.const 63)) (i64x2.shr_s (local.get 0) (i32.const 64)))
+        (i64x2.shr_s (local.get 0) (i32.const 127)))))
+  ;; a v128 local read before it is written (zero at the entry), a parameter
+  ;; loaded whole
+  (func (export "entry") (param v128 i32) (result v128)
+    (local $z v128)
+    (loop $l
+      (local.set $z (i32x4.add (local.get $z) (local.get 0)))
+      (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+      (br_if $l (local.get 1)))
+    (local.get $z)))
+(assert_return (invoke "mix" (v128.const i32x4 0x01020304 0x80000001 7 0xfedcba98) (i32.const 40)) (i64.const 5949914915151309213))
+(assert_return (invoke "kshr" (v128.const i32x4 0x80017fff 0xfedcba98 0x01234567 0x89abcdef))
+  (v128.const i32x4 0x4000bfff 0xff6e5d4c 0x8091a2b3 0xc4d5e6f7))
+(assert_return (invoke "entry" (v128.const i32x4 1 2 3 0xffffffff) (i32.const 5)) (v128.const i32x4 5 10 15 -5))
+
+;; Every kind of v128 result computed straight into its XMM register, with
+;; enough v128 values live (6 and 12 accumulators) that those registers
+;; include xmm8-xmm15 (encodings with REX.R/REX.B: constants from the pool,
+;; shuffles, constant shifts, splats, loads, binary and unary ops). The
+;; expected values are wabt's (spectest-interp).
+(module
+  (memory 1)
+  (func (export "acc6") (param $v v128) (param $n i32) (result i64)
+    (local $i i32) (local $s i64) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (local.set $a0 (i32x4.add (local.get $v) (v128.const i32x4 0 1 0 7)))
+    (local.set $a1 (i32x4.add (local.get $v) (v128.const i32x4 1 4 1 6)))
+    (local.set $a2 (i32x4.add (local.get $v) (v128.const i32x4 2 7 4 5)))
+    (local.set $a3 (i32x4.add (local.get $v) (v128.const i32x4 3 10 9 4)))
+    (local.set $a4 (i32x4.add (local.get $v) (v128.const i32x4 4 13 16 3)))
+    (local.set $a5 (i32x4.add (local.get $v) (v128.const i32x4 5 16 25 2)))
+    (loop $l
+      (local.set $a1 (i64x2.add (local.get $a1) (v128.const i32x4 0x11223344 0x55667788 0x99aabbcc 0xddeeff00)))
+      (local.set $a4 (i64x2.add (local.get $a4) (v128.const i32x4 0 0 0 0)))
+      (local.set $a1 (i64x2.add (local.get $a1) (v128.const i32x4 -1 -1 -1 -1)))
+      (local.set $a4 (i64x2.add (local.get $a4) (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31 (local.get $a3) (local.get $a0))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i8x16.shuffle 0 16 1 16 2 16 3 16 4 16 5 16 6 16 7 16 (local.get $a4) (v128.const i32x4 0 0 0 0))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i8x16.shuffle 16 0 16 1 16 2 16 3 16 4 16 5 16 6 16 7 (local.get $a5) (v128.const i32x4 0 0 0 0))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i64x2.shr_s (local.get $a0) (i32.const 7))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i64x2.shr_s (local.get $a1) (i32.const 0))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i16x8.splat (local.get $i))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i64x2.splat (i64.extend_i32_u (local.get $i)))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i32x4.splat (i32.wrap_i64 (local.get $s)))))
+      (local.set $a4 (i64x2.add (local.get $a4) (v128.load (i32.and (i32.mul (local.get $i) (i32.const 8)) (i32.const 255)))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i32x4.sub (local.get $a0) (local.get $a3))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i16x8.sub (local.get $a2) (local.get $a1))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i8x16.ne (local.get $a2) (local.get $a1))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i32x4.lt_s (local.get $a3) (local.get $a0))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i8x16.narrow_i16x8_u (local.get $a4) (local.get $a5))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i32x4.abs (local.get $a5))))
+      (local.set $a1 (i64x2.add (local.get $a1) (v128.not (local.get $a0))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i16x8.neg (local.get $a1))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i32x4.extend_high_i16x8_s (local.get $a2))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i64x2.extend_low_i32x4_u (local.get $a3))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i32x4.shl (local.get $a4) (i32.const 3))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i16x8.shr_s (local.get $a5) (local.get $i))))
+      (local.set $a1 (i64x2.add (local.get $a1) (v128.bitselect (local.get $a0) (local.get $a3) (local.get $v))))
+      (local.set $a4 (i64x2.add (local.get $a4) (select (result v128) (local.get $a1) (local.get $a2) (i32.and (local.get $i) (i32.const 1)))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i32x4.replace_lane 3 (local.get $a2) (local.get $i))))
+      (local.set $a4 (i64x2.add (local.get $a4) (v128.load16_lane 1 (i32.const 40) (local.get $a3))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i8x16.popcnt (local.get $a4))))
+      (v128.store (i32.and (i32.mul (local.get $i) (i32.const 24)) (i32.const 255)) (local.get $a0))
+      (local.set $s (i64.add (i64.mul (local.get $s) (i64.const 31)) (i64x2.extract_lane 1 (local.get $a5))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (local.get $s) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a0)) (i64x2.extract_lane 1 (local.get $a0)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a1)) (i64x2.extract_lane 1 (local.get $a1)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a2)) (i64x2.extract_lane 1 (local.get $a2)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a3)) (i64x2.extract_lane 1 (local.get $a3)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a4)) (i64x2.extract_lane 1 (local.get $a4)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a5)) (i64x2.extract_lane 1 (local.get $a5)))))
+  (func (export "acc12") (param $v v128) (param $n i32) (result i64)
+    (local $i i32) (local $s i64) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128) (local $a8 v128) (local $a9 v128) (local $a10 v128) (local $a11 v128)
+    (local.set $a0 (i32x4.add (local.get $v) (v128.const i32x4 0 1 0 7)))
+    (local.set $a1 (i32x4.add (local.get $v) (v128.const i32x4 1 4 1 6)))
+    (local.set $a2 (i32x4.add (local.get $v) (v128.const i32x4 2 7 4 5)))
+    (local.set $a3 (i32x4.add (local.get $v) (v128.const i32x4 3 10 9 4)))
+    (local.set $a4 (i32x4.add (local.get $v) (v128.const i32x4 4 13 16 3)))
+    (local.set $a5 (i32x4.add (local.get $v) (v128.const i32x4 5 16 25 2)))
+    (local.set $a6 (i32x4.add (local.get $v) (v128.const i32x4 6 19 36 1)))
+    (local.set $a7 (i32x4.add (local.get $v) (v128.const i32x4 7 22 49 0)))
+    (local.set $a8 (i32x4.add (local.get $v) (v128.const i32x4 8 25 64 -1)))
+    (local.set $a9 (i32x4.add (local.get $v) (v128.const i32x4 9 28 81 -2)))
+    (local.set $a10 (i32x4.add (local.get $v) (v128.const i32x4 10 31 100 -3)))
+    (local.set $a11 (i32x4.add (local.get $v) (v128.const i32x4 11 34 121 -4)))
+    (loop $l
+      (local.set $a1 (i64x2.add (local.get $a1) (v128.const i32x4 0x11223344 0x55667788 0x99aabbcc 0xddeeff00)))
+      (local.set $a4 (i64x2.add (local.get $a4) (v128.const i32x4 0 0 0 0)))
+      (local.set $a7 (i64x2.add (local.get $a7) (v128.const i32x4 -1 -1 -1 -1)))
+      (local.set $a10 (i64x2.add (local.get $a10) (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31 (local.get $a3) (local.get $a6))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i8x16.shuffle 0 16 1 16 2 16 3 16 4 16 5 16 6 16 7 16 (local.get $a4) (v128.const i32x4 0 0 0 0))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i8x16.shuffle 16 0 16 1 16 2 16 3 16 4 16 5 16 6 16 7 (local.get $a5) (v128.const i32x4 0 0 0 0))))
+      (local.set $a7 (i64x2.add (local.get $a7) (i64x2.shr_s (local.get $a6) (i32.const 7))))
+      (local.set $a10 (i64x2.add (local.get $a10) (i64x2.shr_s (local.get $a7) (i32.const 0))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i16x8.splat (local.get $i))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i64x2.splat (i64.extend_i32_u (local.get $i)))))
+      (local.set $a7 (i64x2.add (local.get $a7) (i32x4.splat (i32.wrap_i64 (local.get $s)))))
+      (local.set $a10 (i64x2.add (local.get $a10) (v128.load (i32.and (i32.mul (local.get $i) (i32.const 8)) (i32.const 255)))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i32x4.sub (local.get $a0) (local.get $a3))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i16x8.sub (local.get $a8) (local.get $a1))))
+      (local.set $a7 (i64x2.add (local.get $a7) (i8x16.ne (local.get $a2) (local.get $a1))))
+      (local.set $a10 (i64x2.add (local.get $a10) (i32x4.lt_s (local.get $a3) (local.get $a6))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i8x16.narrow_i16x8_u (local.get $a4) (local.get $a11))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i32x4.abs (local.get $a5))))
+      (local.set $a7 (i64x2.add (local.get $a7) (v128.not (local.get $a6))))
+      (local.set $a10 (i64x2.add (local.get $a10) (i16x8.neg (local.get $a7))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i32x4.extend_high_i16x8_s (local.get $a8))))
+      (local.set $a4 (i64x2.add (local.get $a4) (i64x2.extend_low_i32x4_u (local.get $a9))))
+      (local.set $a7 (i64x2.add (local.get $a7) (i32x4.shl (local.get $a10) (i32.const 3))))
+      (local.set $a10 (i64x2.add (local.get $a10) (i16x8.shr_s (local.get $a11) (local.get $i))))
+      (local.set $a1 (i64x2.add (local.get $a1) (v128.bitselect (local.get $a0) (local.get $a3) (local.get $v))))
+      (local.set $a4 (i64x2.add (local.get $a4) (select (result v128) (local.get $a1) (local.get $a8) (i32.and (local.get $i) (i32.const 1)))))
+      (local.set $a7 (i64x2.add (local.get $a7) (i32x4.replace_lane 3 (local.get $a2) (local.get $i))))
+      (local.set $a10 (i64x2.add (local.get $a10) (v128.load16_lane 1 (i32.const 40) (local.get $a3))))
+      (local.set $a1 (i64x2.add (local.get $a1) (i8x16.popcnt (local.get $a4))))
+      (v128.store (i32.and (i32.mul (local.get $i) (i32.const 24)) (i32.const 255)) (local.get $a0))
+      (local.set $s (i64.add (i64.mul (local.get $s) (i64.const 31)) (i64x2.extract_lane 1 (local.get $a11))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (i64.add (i64.mul (local.get $s) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a0)) (i64x2.extract_lane 1 (local.get $a0)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a1)) (i64x2.extract_lane 1 (local.get $a1)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a2)) (i64x2.extract_lane 1 (local.get $a2)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a3)) (i64x2.extract_lane 1 (local.get $a3)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a4)) (i64x2.extract_lane 1 (local.get $a4)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a5)) (i64x2.extract_lane 1 (local.get $a5)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a6)) (i64x2.extract_lane 1 (local.get $a6)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a7)) (i64x2.extract_lane 1 (local.get $a7)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a8)) (i64x2.extract_lane 1 (local.get $a8)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a9)) (i64x2.extract_lane 1 (local.get $a9)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a10)) (i64x2.extract_lane 1 (local.get $a10)))) (i64.const 31)) (i64.add (i64x2.extract_lane 0 (local.get $a11)) (i64x2.extract_lane 1 (local.get $a11))))))
+(assert_return (invoke "acc6" (v128.const i32x4 0x01020304 0x80000001 7 0xfedcba98) (i32.const 30)) (i64.const 2452490128261618871))
+(assert_return (invoke "acc12" (v128.const i32x4 0x01020304 0x80000001 7 0xfedcba98) (i32.const 30)) (i64.const 9788648017248309136))
+
+;; A shuffle whose operand is a v128.const 0 reads no register for it
+;; (jit_x64_simd.c, vzero) -- unless a branch brings another value between
+;; the constant and the shuffle, as the loops' back edges do here (in
+;; "zparam" the constant is the loop's parameter on the operand stack, the
+;; slot the shuffle reads).
+(module
+  (func (export "zloop") (param $v v128) (result v128)
+    (local $z v128) (local $i i32)
+    (local.set $z (v128.const i32x4 0 0 0 0))
+    (loop $l
+      (local.set $z (i8x16.shuffle 16 0 18 2 20 4 22 6 24 8 26 10 28 12 30 14 (local.get $z) (local.get $v)))
+      (local.set $v (i8x16.add (local.get $v) (local.get $v)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
+    (local.get $z))
+  (func (export "zparam") (param $v v128) (result v128)
+    (local $i i32)
+    (v128.const i32x4 0 0 0 0)
+    (loop $l (param v128) (result v128)
+      (local.get $v)
+      (i8x16.shuffle 16 0 18 2 20 4 22 6 24 8 26 10 28 12 30 14)
+      (local.set $v (i8x16.add (local.get $v) (local.get $v)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))))
+(assert_return (invoke "zloop" (v128.const i32x4 0x01020304 0x80000001 7 0xfedcba98)) (v128.const i32x4 0x04080810 0x00000204 0x00000e1c 0xb8703060))
+(assert_return (invoke "zparam" (v128.const i32x4 0x01020304 0x80000001 7 0xfedcba98)) (v128.const i32x4 0x04080810 0x00000204 0x00000e1c 0xb8703060))
