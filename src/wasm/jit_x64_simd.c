@@ -903,7 +903,30 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         if (emit_unary(c, sub, d, ip[3]))
             return;
         break;
-    case SK_TERNARY:   /* bitselect: ((a ^ b) & c) ^ b */
+    case SK_TERNARY: {   /* bitselect: ((a ^ b) & c) ^ b */
+        uint32_t pc = (uint32_t)(ip - c->code);
+        int rb = vreg(c, ip[4]), rc = vreg(c, ip[5]), x = vout(c, d, XMM0);
+        if (x == rb || x == rc)
+            x = XMM0;
+        if (vzero(c, ip[4], pc) && (rc >= 0 || x != XMM0 || c->xc[XMM1] == ip[5])) {
+            /* b zero: a & c */
+            int xc = rc >= 0 ? rc : vsrc(c, ip[5], XMM1);
+            vmov_to(c, x, ip[3]);
+            c->xreads_done = true;
+            vrr(c, 0x66, 0x0FDB, x, xc);          /* pand */
+            vdone(c, d, x);
+            return;
+        }
+        if (rb >= 0 && rc >= 0) {
+            /* both in registers: x = a; x ^= b; x &= c; x ^= b */
+            vmov_to(c, x, ip[3]);
+            c->xreads_done = true;
+            vrr(c, 0x66, 0x0FEF, x, rb);
+            vrr(c, 0x66, 0x0FDB, x, rc);
+            vrr(c, 0x66, 0x0FEF, x, rb);
+            vdone(c, d, x);
+            return;
+        }
         vld(c, XMM0, ip[3]);
         vld(c, XMM1, ip[4]);
         vrr(c, 0x66, 0x0FEF, XMM0, XMM1);
@@ -914,6 +937,7 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         vrr(c, 0x66, 0x0FEF, XMM0, XMM1);
         vst(c, d, XMM0);
         return;
+    }
     case SK_SPLAT:
         ld_g(c, 1, RCX, ip[3]);
         if (sub <= 0x10) {
