@@ -30,6 +30,9 @@
 #   spec-rv64:a,b,.. the same on the riscv64 runner under qemu-riscv64
 #   unit-a64[:filter] the unit tests on the aarch64 runner under qemu-aarch64
 #   regress          tests/spec/regress.wast on the ASan runner, compiled tier
+#   regress-sse2     tests/spec/regress.wast on the optimised runner under
+#                    qemu-x86_64 -cpu qemu64 (no SSSE3, no SSE4.1: the x86_64
+#                    back end's SSE2-only forms), compiled tier
 #   regress-a64      tests/spec/regress.wast on the aarch64 runner, compiled tier
 #   kspec            tests/groups/35-kspec-host.sh
 #   faults           tests/groups/70-faults.sh
@@ -128,6 +131,7 @@ build() {
         spec-rv64) t=build/riscv64/q/spec_runner ;;
         unit-a64) t=build/aarch64/q/unit_tests ;;
         regress-a64) t=build/aarch64/q/spec_runner ;;
+        regress-sse2) t=build/spec_runner ;;
         kspec) t="build/spec2bin build/modules/spec.bin build/kspec_host build/san/kspec_host" ;;
         faults) t="build/faults/faults build/faults/blkdrv.wasm" ;;
         kfuzz) t="build/kfuzz/fuzz_manifest build/kfuzz/fuzz_hostcall build/kfuzz/seeds.stamp" ;;
@@ -163,6 +167,9 @@ run() {
         unit-a64) timeout -k 5 "$limit" build/aarch64/q/unit_tests $arg ;;
         regress) wast2json tests/spec/regress.wast -o "$log/regress.json" &&
             timeout -k 5 "$limit" build/san/spec_runner --engine=compiled "$log/regress.json" |
+            tail -1 | grep -E ' 0 failed, 0 skipped$' ;;
+        regress-sse2) wast2json tests/spec/regress.wast -o "$log/regress.json" &&
+            timeout -k 5 "$limit" qemu-x86_64 -cpu qemu64 build/spec_runner --engine=compiled "$log/regress.json" |
             tail -1 | grep -E ' 0 failed, 0 skipped$' ;;
         regress-a64) wast2json tests/spec/regress.wast -o "$log/regress.json" &&
             timeout -k 5 "$limit" build/aarch64/q/spec_runner --engine=compiled "$log/regress.json" |

@@ -480,6 +480,22 @@ static bool commutes(uint32_t sub)
     }
 }
 
+/* rd = rd op rs by table entry v: its instruction (with the immediate of
+ * cmpps/cmppd), then the NOT of the NT ops (all ones in the scratch
+ * register rd is not). */
+static void binary_insn(jc_t *c, const vop_t *v, int rd, int rs)
+{
+    if (v->imm != 0xFF)
+        vri(c, v->pfx, v->opc, rd, rs, v->imm);
+    else
+        vrr(c, v->pfx, v->opc, rd, rs);
+    if (v->flags & NT) {
+        int t = rd == XMM1 ? XMM0 : XMM1;
+        ones(c, t);
+        vrr(c, 0x66, 0x0FEF, rd, t);
+    }
+}
+
 static void emit_binary(jc_t *c, const vop_t *v, uint32_t sub, uint32_t d, uint32_t a, uint32_t b)
 {
     if (v->flags & SW) {
@@ -501,14 +517,7 @@ static void emit_binary(jc_t *c, const vop_t *v, uint32_t sub, uint32_t d, uint3
         int xb = vsrc(c, b, c->xc[XMM1] == a ? XMM0 : XMM1);
         vmov_to(c, rd, a);
         c->xreads_done = true;
-        if (v->imm != 0xFF)
-            vri(c, v->pfx, v->opc, rd, xb, v->imm);
-        else
-            vrr(c, v->pfx, v->opc, rd, xb);
-        if (v->flags & NT) {
-            ones(c, XMM1);
-            vrr(c, 0x66, 0x0FEF, rd, XMM1);
-        }
+        binary_insn(c, v, rd, xb);
         vdone(c, d, rd);
         return;
     }
@@ -522,15 +531,7 @@ static void emit_binary(jc_t *c, const vop_t *v, uint32_t sub, uint32_t d, uint3
     else
         vld(c, xb, b);
     c->xreads_done = true;
-    if (v->imm != 0xFF)
-        vri(c, v->pfx, v->opc, xa, xb, v->imm);
-    else
-        vrr(c, v->pfx, v->opc, xa, xb);
-    if (v->flags & NT) {
-        xb = xa ^ 1;
-        ones(c, xb);
-        vrr(c, 0x66, 0x0FEF, xa, xb);
-    }
+    binary_insn(c, v, xa, xb);
     vst(c, d, xa);
 }
 
@@ -666,6 +667,156 @@ static bool emit_unary(jc_t *c, uint32_t sub, uint32_t d, uint32_t a)
     return true;
 }
 
+/* ------------------------------------------------------------ lanes in registers */
+
+/* The XMM register holding v128 operand s when one does (its own, or
+ * xmm0/xmm1 holding it from the previous op), else -1: in its cells. */
+static int vheld(jc_t *c, uint32_t s)
+{
+    int r = vreg(c, s);
+    if (r >= 0)
+        return r;
+    return c->xc[XMM0] == s ? XMM0 : c->xc[XMM1] == s ? XMM1 : -1;
+}
+
+/* A general register holding scalar operand s: its own, else r loaded. */
+static int sgpr(jc_t *c, uint32_t s, int r)
+{
+    if (lkind(c, s) == JL_GPR)
+        return lgpr(c, s);
+    ld_g(c, 1, r, s);
+    return r;
+}
+
+static void insn_ri(jc_t *c, int pfx, int w, uint32_t opc, int r, int rm, uint32_t imm)
+{
+    insn_r(c, pfx, w, opc, r, rm);
+    put1(c, imm);
+}
+
+/* General register g = lane k (n bytes) of the v128 in XMM register v,
+ * zero-extended to 64 bits (sx: sign-extended to 32, then zero-extended):
+ * movd/movq for lane 0, pextrw, pextrb/d/q (SSE4.1); on SSE2 bytes come
+ * from pextrw (shifted for an odd lane), dwords and the high qword from
+ * pshufd into xmm0 or xmm1 (whichever v is not). Uses rcx for bytes. */
+static void lane_to_gpr(jc_t *c, int v, uint32_t n, uint32_t k, int g, bool sx)
+{
+    if (n == 2) {
+        insn_ri(c, 0x66, 0, 0x0FC5, g, v, k);            /* pextrw g, v, k */
+        if (sx)
+            insn_r(c, 0, 0, 0x0FBF, g, g);               /* movsx g, g16 */
+        return;
+    }
+    if (n == 1) {
+        if (c->sse41 && !sx) {
+            insn_ri(c, 0x66, 0, 0x0F3A14, v, g, k);      /* pextrb g, v, k */
+            return;
+        }
+        if (c->sse41) {
+            insn_ri(c, 0x66, 0, 0x0F3A14, v, RCX, k);
+        } else {
+            insn_ri(c, 0x66, 0, 0x0FC5, RCX, v, k / 2);  /* pextrw ecx, v, k/2 */
+            if (k & 1)
+                insn_ri(c, 0, 0, 0xC1, 5, RCX, 8);       /* shr ecx, 8 */
+        }
+        insn_r(c, 0, 0, sx ? 0x0FBE : 0x0FB6, g, RCX);  /* movsx/movzx g, cl */
+        return;
+    }
+    int q = n == 8;
+    if (k == 0) {
+        insn_r(c, 0x66, q, 0x0F7E, v, g);                /* movd/movq g, v */
+    } else if (c->sse41) {
+        insn_ri(c, 0x66, q, 0x0F3A16, v, g, k);          /* pextrd/pextrq g, v, k */
+    } else {
+        int t = v == XMM0 ? XMM1 : XMM0;
+        xclobber(c, t);
+        insn_ri(c, 0x66, 0, 0x0F70, t, v, q ? 0xEE : k); /* pshufd t, v */
+        insn_r(c, 0x66, q, 0x0F7E, t, g);
+    }
+}
+
+/* XMM register x = lane k of the v128 in XMM register v as a canonical
+ * f32 (bits 32-63 zero) or f64: a register move or pshufd for f64;
+ * insertps with the other lanes zeroed (SSE4.1), else pshufd and a
+ * shift left and back of the qword. */
+static void lane_to_xmm(jc_t *c, int v, bool f64, uint32_t k, int x)
+{
+    xclobber(c, x);
+    if (f64) {
+        if (k)
+            insn_ri(c, 0x66, 0, 0x0F70, x, v, 0xEE);     /* pshufd x, v, lanes 2 3 2 3 */
+        else
+            movaps(c, x, v);
+    } else if (c->sse41) {
+        insn_ri(c, 0x66, 0, 0x0F3A21, x, v, k << 6 | 0x0E);   /* insertps: lane k, zeroes */
+    } else {
+        if (k || x != v)
+            insn_ri(c, 0x66, 0, 0x0F70, x, v, k);        /* pshufd x, v: lane k to 0 */
+        vshi(c, 2, 6, x, 32);                            /* psllq */
+        vshi(c, 2, 2, x, 32);                            /* psrlq */
+    }
+}
+
+/* Lane k (n bytes) of the v128 in XMM register W = the low n bytes of
+ * general register g: pinsrw, pinsrb/d/q (SSE4.1); on SSE2 a byte is
+ * merged into its word (through rax, rdx), a dword is two pinsrw (movss
+ * for lane 0), a qword goes through xmm1 (movsd for lane 0, punpcklqdq
+ * for lane 1). W is never xmm1. */
+static void lane_from_gpr(jc_t *c, int W, uint32_t n, uint32_t k, int g)
+{
+    xclobber(c, W);
+    if (n == 2) {
+        insn_ri(c, 0x66, 0, 0x0FC4, W, g, k);            /* pinsrw W, g, k */
+        return;
+    }
+    if (c->sse41) {
+        insn_ri(c, 0x66, n == 8, n == 1 ? 0x0F3A20 : 0x0F3A22, W, g, k);   /* pinsrb/d/q */
+        return;
+    }
+    if (n == 1) {
+        insn_ri(c, 0x66, 0, 0x0FC5, RAX, W, k / 2);      /* pextrw eax, W, k/2 */
+        insn_r(c, 0, 0, 0x89, g, RDX);                   /* mov edx, g */
+        insn_r(c, 0, 0, 0x0FB6, RDX, RDX);               /* movzx edx, dl */
+        if (k & 1)
+            insn_ri(c, 0, 0, 0xC1, 4, RDX, 8);           /* shl edx, 8 */
+        alu_i(c, 0, 4, R(RAX), k & 1 ? 0xFF : 0xFF00);   /* and eax: the other byte */
+        insn_r(c, 0, 0, 0x09, RDX, RAX);                 /* or eax, edx */
+        insn_ri(c, 0x66, 0, 0x0FC4, W, RAX, k / 2);      /* pinsrw W, eax, k/2 */
+        return;
+    }
+    if (k == 0 || n == 8) {
+        xclobber(c, XMM1);
+        insn_r(c, 0x66, n == 8, 0x0F6E, XMM1, g);        /* movd/movq xmm1, g */
+        if (k == 0)
+            insn_r(c, n == 8 ? 0xF2 : 0xF3, 0, 0x0F10, W, XMM1);   /* movsd/movss W, xmm1 */
+        else
+            insn_r(c, 0x66, 0, 0x0F6C, W, XMM1);         /* punpcklqdq W, xmm1 */
+        return;
+    }
+    insn_ri(c, 0x66, 0, 0x0FC4, W, g, 2 * k);            /* pinsrw W, g, 2k */
+    insn_r(c, 0, 0, 0x89, g, RAX);                       /* mov eax, g */
+    insn_ri(c, 0, 0, 0xC1, 5, RAX, 16);                  /* shr eax, 16 */
+    insn_ri(c, 0x66, 0, 0x0FC4, W, RAX, 2 * k + 1);      /* pinsrw W, eax, 2k+1 */
+}
+
+/* Lane k of the v128 in W = the f32 or f64 in XMM register xs (not W):
+ * movss/movsd for lane 0, movlhps for f64 lane 1, insertps (SSE4.1), else
+ * through eax. */
+static void lane_from_xmm(jc_t *c, int W, bool f64, uint32_t k, int xs)
+{
+    xclobber(c, W);
+    if (f64 && k)
+        insn_r(c, 0, 0, 0x0F16, W, xs);                  /* movlhps W, xs */
+    else if (k == 0)
+        insn_r(c, f64 ? 0xF2 : 0xF3, 0, 0x0F10, W, xs);  /* movsd/movss W, xs */
+    else if (c->sse41)
+        insn_ri(c, 0x66, 0, 0x0F3A21, W, xs, k << 4);    /* insertps W, xs: to lane k */
+    else {
+        insn_r(c, 0x66, 0, 0x0F7E, xs, RAX);             /* movd eax, xs */
+        lane_from_gpr(c, W, 4, k, RAX);
+    }
+}
+
 /* ------------------------------------------------------------ by kind */
 
 /* Loads: the whole v128, extends, splats, zero-extending. */
@@ -685,48 +836,50 @@ static bool emit_load(jc_t *c, uint32_t sub, uint32_t d, uint32_t a, uint32_t of
         vdone(c, d, x);
         return true;
     }
-    xclobber(c, XMM0);   /* loaded below */
+    /* in d's register, else xmm0 (xmm1: a zero for the unsigned extends) */
+    int W = vout(c, d, XMM0);
+    xclobber(c, W);
     xclobber(c, XMM1);
     switch (sub) {
     case 0x01: case 0x02: case 0x03: case 0x04: case 0x05: case 0x06:
-        insn_m(c, 0xF3, 0, 0x0F7E, XMM0, RMB, idx, 0, disp, false);   /* movq */
+        insn_m(c, 0xF3, 0, 0x0F7E, W, RMB, idx, 0, disp, false);   /* movq */
         if (sub == 0x05) {
-            vrr(c, 0x66, 0x0F3825, XMM0, XMM0);                      /* pmovsxdq */
-        } else if (sub & 1) {                                         /* signed */
+            vrr(c, 0x66, 0x0F3825, W, W);                             /* pmovsxdq */
+        } else if (sub & 1) {                                       /* signed */
             uint32_t w = (sub - 1) / 2;
-            vrr(c, 0x66, w ? 0x0F61 : 0x0F60, XMM0, XMM0);
-            vshi(c, w, 4, XMM0, w ? 16 : 8);
+            vrr(c, 0x66, w ? 0x0F61 : 0x0F60, W, W);
+            vshi(c, w, 4, W, w ? 16 : 8);
         } else {
             uint32_t w = (sub - 1) / 2;
             zero(c, XMM1);
-            vrr(c, 0x66, 0x0F60 + w, XMM0, XMM1);
+            vrr(c, 0x66, 0x0F60 + w, W, XMM1);
         }
         break;
     case 0x07: case 0x08:   /* load8/16_splat: the byte or word times 0x01010101 / 0x00010001 */
         insn_m(c, 0, 0, sub == 0x07 ? 0x0FB6 : 0x0FB7, RCX, RMB, idx, 0, disp, false);
         insn_r(c, 0, 0, 0x69, RCX, RCX);
         put4(c, sub == 0x07 ? 0x01010101u : 0x00010001u);
-        movq_xg(c, XMM0, RCX);
-        vri(c, 0x66, 0x0F70, XMM0, XMM0, 0);   /* pshufd 0 */
+        movq_xg(c, W, RCX);
+        vri(c, 0x66, 0x0F70, W, W, 0);   /* pshufd 0 */
         break;
     case 0x09:
-        insn_m(c, 0x66, 0, 0x0F6E, XMM0, RMB, idx, 0, disp, false);   /* movd */
-        vri(c, 0x66, 0x0F70, XMM0, XMM0, 0);
+        insn_m(c, 0x66, 0, 0x0F6E, W, RMB, idx, 0, disp, false);   /* movd */
+        vri(c, 0x66, 0x0F70, W, W, 0);
         break;
     case 0x0A:
-        insn_m(c, 0xF3, 0, 0x0F7E, XMM0, RMB, idx, 0, disp, false);   /* movq */
-        vrr(c, 0x66, 0x0F6C, XMM0, XMM0);                              /* punpcklqdq */
+        insn_m(c, 0xF3, 0, 0x0F7E, W, RMB, idx, 0, disp, false);   /* movq */
+        vrr(c, 0x66, 0x0F6C, W, W);                                  /* punpcklqdq */
         break;
     case 0x5C:
-        insn_m(c, 0x66, 0, 0x0F6E, XMM0, RMB, idx, 0, disp, false);   /* movd: upper lanes 0 */
+        insn_m(c, 0x66, 0, 0x0F6E, W, RMB, idx, 0, disp, false);   /* movd: upper lanes 0 */
         break;
     case 0x5D:
-        insn_m(c, 0xF3, 0, 0x0F7E, XMM0, RMB, idx, 0, disp, false);   /* movq: upper lanes 0 */
+        insn_m(c, 0xF3, 0, 0x0F7E, W, RMB, idx, 0, disp, false);   /* movq: upper lanes 0 */
         break;
     default:
         return false;
     }
-    vst(c, d, XMM0);
+    vdone(c, d, W);
     return true;
 }
 
@@ -834,23 +987,27 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         insn_m(c, 0xF3, 0, 0x0F7F, x, RMB, idx, 0, disp, false);
         return;
     }
-    case SK_LOADLANE: {   /* d = v with lane from memory */
+    case SK_LOADLANE: {   /* d = v with lane from memory: into rcx, then inserted */
         int32_t disp;
         int idx = mem_addr(c, ip[3], ip[5], in.size, &disp);
         lane_mov(c, false, in.size, RMB, idx, disp);
-        vld(c, XMM0, ip[4]);
+        int W = vout(c, d, XMM0);
+        vmov_to(c, W, ip[4]);
         c->xreads_done = true;
-        vst(c, d, XMM0);
-        xflush_slot(c, d, true);
-        lane_mov(c, true, in.size, RFP, -1, sdisp(d) + (int32_t)(ip[6] * in.size));
-        xkill(c, d, 2);
-        vpin_in(c, d);
+        lane_from_gpr(c, W, in.size, ip[6], RCX);
+        vdone(c, d, W);
         return;
     }
     case SK_STORELANE: {
         int32_t disp;
         int idx = mem_addr(c, ip[3], ip[5], in.size, &disp);
-        xflush_slot(c, ip[4], false);
+        int v = vheld(c, ip[4]);
+        if (v >= 0) {   /* extracted into rcx (idx is rax) */
+            c->xreads_done = true;
+            lane_to_gpr(c, v, in.size, ip[6], RCX, false);
+            lane_mov(c, true, in.size, RMB, idx, disp);
+            return;
+        }
         lane_mov(c, false, in.size, RFP, -1, sdisp(ip[4]) + (int32_t)(ip[6] * in.size));
         lane_mov(c, true, in.size, RMB, idx, disp);
         return;
@@ -939,6 +1096,13 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         return;
     }
     case SK_SPLAT:
+        if ((sub == 0x13 || sub == 0x14) && lkind(c, ip[3]) == JL_XMM) {
+            /* a float in its XMM register: one pshufd */
+            int x = vout(c, d, XMM0);
+            vri(c, 0x66, 0x0F70, x, lxmm(c, ip[3]), sub == 0x14 ? 0x44 : 0);
+            vdone(c, d, x);
+            return;
+        }
         ld_g(c, 1, RCX, ip[3]);
         if (sub <= 0x10) {
             insn_r(c, 0, 0, sub == 0x0F ? 0x0FB6 : 0x0FB7, RCX, RCX);   /* movzx ecx, cl/cx */
@@ -946,21 +1110,33 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
             put4(c, sub == 0x0F ? 0x01010101u : 0x00010001u);
         }
         {
-            int x = vout(c, d, XMM0);
+            int x = vout(c, d, XMM0), q = sub == 0x12 || sub == 0x14;
             xclobber(c, XMM0);
             movq_xg(c, XMM0, RCX);
-            if (sub == 0x12 || sub == 0x14) {
-                movaps(c, x, XMM0);
-                vrr(c, 0x66, 0x0F6C, x, x);          /* punpcklqdq */
-            } else {
-                vri(c, 0x66, 0x0F70, x, XMM0, 0);    /* pshufd x, xmm0, 0 */
-            }
+            vri(c, 0x66, 0x0F70, x, XMM0, q ? 0x44 : 0);   /* pshufd x, xmm0: lanes 0 1 0 1 or 0 0 0 0 */
             vdone(c, d, x);
         }
         return;
     case SK_EXTRACT: {
         uint32_t n = in.lanes == 16 ? 1 : in.lanes == 8 ? 2 : in.lanes == 4 ? 4 : 8;
         int32_t at = sdisp(ip[3]) + (int32_t)(ip[4] * n);
+        int v = vheld(c, ip[3]);
+        if (v >= 0 && (sub == 0x1F || sub == 0x21)) {   /* f32, f64: register to register */
+            c->xreads_done = true;
+            int x = dst_x(c, d, XMM0);
+            lane_to_xmm(c, v, sub == 0x21, ip[4], x);
+            st_x(c, d, x);
+            xkill(c, d, 1);
+            return;
+        }
+        if (v >= 0) {
+            c->xreads_done = true;
+            int g = dst_g(c, d, RCX);
+            lane_to_gpr(c, v, n, ip[4], g, sub == 0x15 || sub == 0x18);
+            st_g(c, d, g);
+            xkill(c, d, 1);
+            return;
+        }
         xflush_slot(c, ip[3], false);
         if (sub == 0x15 || sub == 0x18)   /* extract_lane_s: movsx ecx, byte/word */
             insn_m(c, 0, 0, sub == 0x15 ? 0x0FBE : 0x0FBF, RCX, RFP, -1, 0, at, false);
@@ -972,21 +1148,48 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
     }
     case SK_REPLACE: {
         uint32_t n = in.lanes == 16 ? 1 : in.lanes == 8 ? 2 : in.lanes == 4 ? 4 : 8;
-        ld_g(c, 1, RCX, ip[4]);
-        /* (d and ip[3] may be one slot in two webs, two places) */
-        if (d != ip[3] || vreg(c, ip[3]) >= 0 || vreg_at(c, d, true) >= 0) {
-            vld(c, XMM0, ip[3]);
+        /* in d's register (else xmm0): a, then the lane inserted; a
+         * float from its XMM register, anything else from a general one */
+        int W = vout(c, d, XMM0);
+        if ((sub == 0x20 || sub == 0x22) && lkind(c, ip[4]) == JL_XMM) {
+            int xs = lxmm(c, ip[4]);
+            if (xs == W) {   /* (the scalar dies here: d may take its register) */
+                xclobber(c, XMM1);
+                movaps(c, XMM1, xs);
+                xs = XMM1;
+            }
+            vmov_to(c, W, ip[3]);
             c->xreads_done = true;
-            vst(c, d, XMM0);
+            lane_from_xmm(c, W, sub == 0x22, ip[5], xs);
+        } else {
+            int g = sgpr(c, ip[4], RCX);
+            vmov_to(c, W, ip[3]);
+            c->xreads_done = true;
+            lane_from_gpr(c, W, n, ip[5], g);
         }
-        xflush_slot(c, d, true);
-        lane_mov(c, true, n, RFP, -1, sdisp(d) + (int32_t)(ip[5] * n));
-        xkill(c, d, 2);
-        vpin_in(c, d);
+        vdone(c, d, W);
         return;
     }
     case SK_TEST:
-        if (sub == 0x53) {   /* any_true */
+        if (sub == 0x53 && vheld(c, ip[3]) >= 0) {
+            /* any_true in a register: ptest (SSE4.1), else no byte equal
+             * to zero */
+            int v = vheld(c, ip[3]);
+            c->xreads_done = true;
+            if (c->sse41) {
+                insn_r(c, 0x66, 0, 0x0F3817, v, v);       /* ptest v, v */
+            } else {
+                int t = v == XMM1 ? XMM0 : XMM1;
+                zero(c, t);
+                vrr(c, 0x66, 0x0F74, t, v);                /* pcmpeqb t, v */
+                insn_r(c, 0x66, 0, 0x0FD7, RAX, t);        /* pmovmskb eax, t */
+                alu_i(c, 0, 7, R(RAX), 0xFFFF);            /* cmp eax, 0xFFFF */
+            }
+            setcc_to(c, CC_NE, d);
+            xkill(c, d, 1);
+            return;
+        }
+        if (sub == 0x53) {   /* any_true from the cells */
             xflush_slot(c, ip[3], false);
             insn_m(c, 0, 1, 0x8B, RAX, RFP, -1, 0, sdisp(ip[3]), false);
             insn_m(c, 0, 1, 0x0B, RAX, RFP, -1, 0, sdisp(ip[3]) + 8, false);   /* or */
@@ -997,25 +1200,29 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         if (sub == 0x63 || sub == 0x83 || sub == 0xA3 || (sub == 0xC3 && c->sse41)) {
             /* all_true: no lane equals zero */
             uint32_t eq = sub == 0x63 ? 0x0F74 : sub == 0x83 ? 0x0F75 : sub == 0xA3 ? 0x0F76 : 0x0F3829;
-            vld(c, XMM0, ip[3]);
-            zero(c, XMM1);
-            vrr(c, 0x66, eq, XMM1, XMM0);
-            insn_r(c, 0x66, 0, 0x0FD7, RAX, XMM1);   /* pmovmskb eax, xmm1 */
+            int v = vsrc(c, ip[3], XMM0), t = v == XMM1 ? XMM0 : XMM1;
+            c->xreads_done = true;
+            zero(c, t);
+            vrr(c, 0x66, eq, t, v);
+            insn_r(c, 0x66, 0, 0x0FD7, RAX, t);      /* pmovmskb eax, t */
             insn_r(c, 0, 0, 0x85, RAX, RAX);
             setcc_to(c, CC_E, d);
             xkill(c, d, 1);
             return;
         }
         if (sub == 0x64 || sub == 0x84 || sub == 0xA4 || sub == 0xC4) {   /* bitmask */
-            vld(c, XMM0, ip[3]);
             if (sub == 0x84) {
+                vld(c, XMM0, ip[3]);
+                c->xreads_done = true;
                 vrr(c, 0x66, 0x0F63, XMM0, XMM0);    /* packsswb: words to bytes */
                 insn_r(c, 0x66, 0, 0x0FD7, RAX, XMM0);
                 insn_r(c, 0, 0, 0x0FB6, RAX, RAX);   /* the low 8 */
-            } else if (sub == 0x64) {
-                insn_r(c, 0x66, 0, 0x0FD7, RAX, XMM0);
             } else {
-                insn_r(c, sub == 0xC4 ? 0x66 : 0, 0, 0x0F50, RAX, XMM0);   /* movmskps/pd */
+                int v = vsrc(c, ip[3], XMM0);        /* read in place */
+                if (sub == 0x64)
+                    insn_r(c, 0x66, 0, 0x0FD7, RAX, v);   /* pmovmskb */
+                else
+                    insn_r(c, sub == 0xC4 ? 0x66 : 0, 0, 0x0F50, RAX, v);   /* movmskps/pd */
             }
             st_g(c, d, RAX);
             xkill(c, d, 1);

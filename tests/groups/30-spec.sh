@@ -42,6 +42,35 @@ for engine in compiled interp; do
 done
 echo "engine regressions: ok" >&2
 
+# The x86_64 back end's SSE2-only forms, as a CPU without SSSE3 and SSE4.1
+# gets them (QEMU's default qemu64 CPU, which the kernel's x86_64 port runs
+# on): the regressions and the SIMD files of lane ops, loads and tests, on
+# the optimised runner under qemu-x86_64 -cpu qemu64 (ASan does not run
+# under qemu-user). Skipped, with the reason, without qemu-x86_64.
+if [ "$(uname -m)" = x86_64 ] && command -v qemu-x86_64 >/dev/null; then
+    make -s build/spec_runner >&2 || fail
+    q64=build/spec/spec_runner_qemu64
+    printf '#!/bin/sh\nexec qemu-x86_64 -cpu qemu64 %s/build/spec_runner "$@"\n' "$PWD" >"$q64"
+    chmod +x "$q64"
+    got=$("$q64" --engine=compiled build/spec/selftest/regress.json 2>&1 | tail -1)
+    if ! [[ $got =~ ^regress.wast:\ [1-9][0-9]*\ passed,\ 0\ failed,\ 0\ skipped$ ]]; then
+        echo "spec: regress.wast (compiled, qemu64: SSE2 only): $got" >&2
+        fail
+    fi
+    out=$(SPEC_RUNNER=$q64 SPEC_SHOW=${SPEC_SHOW:-5} ENGINE=compiled bash scripts/spec.sh \
+          simd_lane simd_load8_lane simd_load16_lane simd_load32_lane simd_load64_lane \
+          simd_store8_lane simd_store16_lane simd_store32_lane simd_store64_lane simd_boolean \
+          simd_splat simd_load_splat simd_load_extend simd_load_zero 2>&1); st=$?
+    if [ $st -ne 0 ] || ! echo "$out" | tail -1 | grep -q ' 0 failed,'; then
+        echo "$out" | tail -5 >&2
+        echo "spec: SIMD lane files (compiled, qemu64: SSE2 only) failed" >&2
+        fail
+    fi
+    echo "SSE2-only forms (qemu64): ok ($(echo "$out" | tail -1))" >&2
+else
+    echo "SSE2-only forms: skipped (no qemu-x86_64 on an x86_64 host)" >&2
+fi
+
 # The counts are pinned: each group must pass at least this many commands,
 # so a suite that shrank (files lost, conversions skipped) fails. Raise a pin
 # when the suite grows. Text-format modules count as skipped (spec.sh).
