@@ -117,7 +117,7 @@ typedef struct jc {
     uint32_t vpin[NVPIN];     /* v128 slots living in xmm15, xmm14, ... (vpin_choose) */
     uint32_t nvpin;
     uint32_t kc[2][2], nkc;   /* SIMD: slots set to constants just before this v128 op */
-    uint32_t kz[4][3], nkz;   /* SIMD: the last v128.const 0 results: slot, pc, instruction */
+    uint32_t kz[8][4], nkz;   /* SIMD: the last v128.const results: slot, pc, instruction, elided */
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */

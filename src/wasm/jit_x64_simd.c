@@ -480,15 +480,97 @@ static bool commutes(uint32_t sub)
     }
 }
 
-/* rd = rd op rs by table entry v: its instruction (with the immediate of
- * cmpps/cmppd), then the NOT of the NT ops (all ones in the scratch
- * register rd is not). */
-static void binary_insn(jc_t *c, const vop_t *v, int rd, int rs)
+/* The v128.const (its c->kz entry) whose value v128 operand s of the op at
+ * pc is known to hold: one of the last few consts defined s shortly before,
+ * the value reaching here is that one (the same live-range run of both
+ * cells: no other definition in between) and no branch lands in between
+ * (no other path brings another); or NULL. */
+#define NKZ 8
+static const uint32_t *vconst(jc_t *c, uint32_t s, uint32_t pc)
 {
-    if (v->imm != 0xFF)
-        vri(c, v->pfx, v->opc, rd, rs, v->imm);
-    else
-        vrr(c, v->pfx, v->opc, rd, rs);
+    const jit_fn_t *fn = c->fn;
+    if (!fn->rstart)
+        return NULL;
+    for (uint32_t k = 0; k < NKZ && k < c->nkz; k++) {
+        const uint32_t *z = c->kz[k];
+        if (z[0] != s || z[1] >= pc || pc - z[1] > 256)
+            continue;
+        bool same = true;
+        for (uint32_t h = 0; h < 2; h++) {
+            uint32_t r = wasmi_jit_run_at(fn, s + h, 2 * c->ins);
+            same &= r != UINT32_MAX && r == wasmi_jit_run_at(fn, s + h, 2 * z[2] + 1);
+        }
+        for (uint32_t p = z[1] + 1; same && p <= pc; p++)
+            same = !(c->target[p] & 1);
+        if (same)
+            return z;
+    }
+    return NULL;
+}
+
+/* Whether v128 operand s of the op at pc is known to be zero (vconst). */
+static bool vzero(jc_t *c, uint32_t s, uint32_t pc)
+{
+    const uint32_t *z = vconst(c, s, pc);
+    const uint32_t *w = z ? c->code + z[1] + 3 : NULL;
+    return w && !(w[0] | w[1] | w[2] | w[3]);
+}
+
+/* Whether the OP_SIMD at ip reads v128 slot s, when s holds a constant
+ * (zero: all zero), only from the constant pool or not at all: a binary op
+ * with s its second operand only (emit_binary: "op rd, [rip + k]"), or a
+ * shuffle of a zero (emit_shuffle: pshufb's zero lanes). Keep in step with
+ * those two. */
+static bool kreader(jc_t *c, const uint32_t *ip, uint32_t s, bool zero)
+{
+    uint32_t sub = ip[2] & 0xFF, kind = ip[2] >> 8;
+    vop_t v;
+    if (kind == SK_SHUFFLE)
+        return zero && c->ssse3;
+    if (kind != SK_BINARY || sub == 0x0E || !binary_op(sub, &v) || !have(c, v.need) || v.imm != 0xFF)
+        return false;
+    uint32_t a = v.flags & SW ? ip[4] : ip[3], b = v.flags & SW ? ip[3] : ip[4];
+    return b == s && a != s;
+}
+
+/* Whether the v128.const at ip (result d) need not be made at all: while
+ * its value lives, within the next few ops of one straight line (no branch,
+ * no branch target: vconst finds it there), only kreader ops read it. */
+static bool kelide(jc_t *c, const uint32_t *ip, uint32_t d)
+{
+    const jit_fn_t *fn = c->fn;
+    if (!fn->rstart)
+        return false;
+    uint32_t pc = (uint32_t)(ip - c->code), len = fn->d->code_len;
+    uint32_t r0 = wasmi_jit_run_at(fn, d, 2 * c->ins + 1), r1 = wasmi_jit_run_at(fn, d + 1, 2 * c->ins + 1);
+    bool zero = !(ip[3] | ip[4] | ip[5] | ip[6]);
+    uint32_t p = pc + (uint32_t)wasmi_jit_op_words(OP_SIMD, ip);
+    for (uint32_t j = c->ins + 1, n = 0;; j++, n++) {
+        bool l0 = r0 != UINT32_MAX && wasmi_jit_run_at(fn, d, 2 * j) == r0;
+        bool l1 = r1 != UINT32_MAX && wasmi_jit_run_at(fn, d + 1, 2 * j) == r1;
+        if (!l0 && !l1)
+            return true;   /* dead from here */
+        if (n >= NKZ - 2 || p >= len || (c->target[p] & 1) || p - pc > 256)
+            return false;
+        uint32_t op = fn->op[p];
+        const uint32_t *q = c->code + p;
+        jit_ops_t o;
+        int nw = wasmi_jit_op_words(op, q);
+        if (nw <= 0 || !wasmi_jit_operands(fn->m, q, op, &o) || !o.fall || o.ntgt)
+            return false;
+        bool reads = o.ulo < o.uhi && o.ulo <= d + 1 && d < o.uhi;
+        for (uint32_t k = 0; k < o.n; k++)
+            reads |= !o.def[k] && (o.s[k] == d || o.s[k] == d + 1);
+        if (reads && !(op == OP_SIMD && l0 && l1 && kreader(c, q, d, zero)))
+            return false;
+        p += (uint32_t)nw;
+    }
+}
+
+/* The NOT of the NT ops: rd ^= all ones (in the scratch register rd is
+ * not). */
+static void binary_not(jc_t *c, const vop_t *v, int rd)
+{
     if (v->flags & NT) {
         int t = rd == XMM1 ? XMM0 : XMM1;
         ones(c, t);
@@ -496,12 +578,35 @@ static void binary_insn(jc_t *c, const vop_t *v, int rd, int rs)
     }
 }
 
-static void emit_binary(jc_t *c, const vop_t *v, uint32_t sub, uint32_t d, uint32_t a, uint32_t b)
+/* rd = rd op rs by table entry v: its instruction (with the immediate of
+ * cmpps/cmppd), then the NOT of the NT ops. */
+static void binary_insn(jc_t *c, const vop_t *v, int rd, int rs)
+{
+    if (v->imm != 0xFF)
+        vri(c, v->pfx, v->opc, rd, rs, v->imm);
+    else
+        vrr(c, v->pfx, v->opc, rd, rs);
+    binary_not(c, v, rd);
+}
+
+static void emit_binary(jc_t *c, const vop_t *v, uint32_t sub, uint32_t d, uint32_t a, uint32_t b,
+                        uint32_t pc)
 {
     if (v->flags & SW) {
         uint32_t t = a;
         a = b;
         b = t;
+    }
+    const uint32_t *z = vconst(c, b, pc);
+    if (z && z[3]) {
+        /* b a constant never made (kelide, kreader): rd = a; rd op= [pool] */
+        int rd = vout(c, d, XMM0);
+        vmov_to(c, rd, a);
+        c->xreads_done = true;
+        vrip(c, v->pfx, v->opc, rd, c->code + z[1] + 3);
+        binary_not(c, v, rd);
+        vdone(c, d, rd);
+        return;
     }
     int rd = vreg_at(c, d, true), ra = vreg(c, a), rb = vreg(c, b);
     if (rd >= 0 && rd == rb && rd != ra && commutes(sub)) {
@@ -900,32 +1005,6 @@ static void lane_mov(jc_t *c, bool to_mem, uint32_t n, int base, int idx, int32_
         insn_m(c, 0, n == 8, 0x89, RCX, base, idx, 0, disp, false);
 }
 
-/* Whether v128 operand s of the op at pc is known to be zero: a
- * v128.const 0 (c->kz) defined s shortly before, the value reaching here is
- * that one (the same live-range run of both cells: no other definition in
- * between) and no branch lands in between (no other path brings another). */
-static bool vzero(jc_t *c, uint32_t s, uint32_t pc)
-{
-    const jit_fn_t *fn = c->fn;
-    if (!fn->rstart)
-        return false;
-    for (uint32_t k = 0; k < 4 && k < c->nkz; k++) {
-        const uint32_t *z = c->kz[k];
-        if (z[0] != s || z[1] >= pc || pc - z[1] > 256)
-            continue;
-        bool same = true;
-        for (uint32_t h = 0; h < 2; h++) {
-            uint32_t r = wasmi_jit_run_at(fn, s + h, 2 * c->ins);
-            same &= r != UINT32_MAX && r == wasmi_jit_run_at(fn, s + h, 2 * z[2] + 1);
-        }
-        for (uint32_t p = z[1] + 1; same && p <= pc; p++)
-            same = !(c->target[p] & 1);
-        if (same)
-            return true;
-    }
-    return false;
-}
-
 static void emit_shuffle(jc_t *c, const uint32_t *ip)
 {
     uint32_t ma[4] = {0}, mb[4] = {0};
@@ -1016,13 +1095,20 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         /* one 16-byte store (from the pool, or zero): two 8-byte stores
          * read back by a 16-byte load would stall store forwarding */
         {
+            /* remembered (vconst): a shuffle may read a zero without it,
+             * a binary op a constant from the pool; not made at all when
+             * only those read it (kelide) */
+            uint32_t *z = c->kz[c->nkz++ % NKZ];
+            z[0] = d, z[1] = (uint32_t)(ip - c->code), z[2] = c->ins, z[3] = 0;
+            if (kelide(c, ip, d)) {
+                z[3] = 1;
+                xkill(c, d, 2);
+                return;
+            }
             int x = vout(c, d, XMM0);
-            if (!(ip[3] | ip[4] | ip[5] | ip[6])) {
+            if (!(ip[3] | ip[4] | ip[5] | ip[6]))
                 zero(c, x);
-                /* remembered: a shuffle may read this zero without it */
-                uint32_t *z = c->kz[c->nkz++ % 4];
-                z[0] = d, z[1] = (uint32_t)(ip - c->code), z[2] = c->ins;
-            } else if (ip[3] == ip[4] && ip[3] == ip[5] && ip[3] == ip[6] && ip[3] == 0xFFFFFFFFu)
+            else if (ip[3] == ip[4] && ip[3] == ip[5] && ip[3] == ip[6] && ip[3] == 0xFFFFFFFFu)
                 ones(c, x);
             else
                 vrip(c, 0xF3, 0x0F6F, x, ip + 3);   /* movdqu x, [rip + k] */
@@ -1050,7 +1136,7 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         if (binary_op(sub, &v)) {
             if (!have(c, v.need))
                 break;
-            emit_binary(c, &v, sub, d, ip[3], ip[4]);
+            emit_binary(c, &v, sub, d, ip[3], ip[4], (uint32_t)(ip - c->code));
             return;
         }
         if (sub >= 0x23 && sub <= 0x40 && emit_ucmp(c, sub, d, ip[3], ip[4]))
@@ -1103,17 +1189,18 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
             vdone(c, d, x);
             return;
         }
-        ld_g(c, 1, RCX, ip[3]);
-        if (sub <= 0x10) {
-            insn_r(c, 0, 0, sub == 0x0F ? 0x0FB6 : 0x0FB7, RCX, RCX);   /* movzx ecx, cl/cx */
-            insn_r(c, 0, 0, 0x69, RCX, RCX);
-            put4(c, sub == 0x0F ? 0x01010101u : 0x00010001u);
-        }
         {
-            int x = vout(c, d, XMM0), q = sub == 0x12 || sub == 0x14;
+            /* from its general register (or rcx): movd/movq to xmm0; bytes
+             * doubled into words (punpcklbw), words into the low four
+             * (pshuflw), then pshufd into the result's register */
+            int g = sgpr(c, ip[3], RCX), x = vout(c, d, XMM0), q = sub == 0x12 || sub == 0x14;
             xclobber(c, XMM0);
-            movq_xg(c, XMM0, RCX);
-            vri(c, 0x66, 0x0F70, x, XMM0, q ? 0x44 : 0);   /* pshufd x, xmm0: lanes 0 1 0 1 or 0 0 0 0 */
+            insn_r(c, 0x66, q, 0x0F6E, XMM0, g);                /* movd/movq xmm0, g */
+            if (sub == 0x0F)
+                vrr(c, 0x66, 0x0F60, XMM0, XMM0);               /* punpcklbw */
+            if (sub <= 0x10)
+                vri(c, 0xF2, 0x0F70, XMM0, XMM0, 0);            /* pshuflw 0 */
+            vri(c, 0x66, 0x0F70, x, XMM0, q ? 0x44 : 0);        /* pshufd x, xmm0: lanes 0 1 0 1 or 0 0 0 0 */
             vdone(c, d, x);
         }
         return;
