@@ -165,13 +165,13 @@ run() {
                     timeout -k 5 "$limit" bash scripts/spec.sh ${arg//,/ } || return 1
             done ;;
         unit-a64) timeout -k 5 "$limit" build/aarch64/q/unit_tests $arg ;;
-        regress) wast2json tests/spec/regress.wast -o "$log/regress.json" &&
+        regress) wast2json --enable-tail-call tests/spec/regress.wast -o "$log/regress.json" &&
             timeout -k 5 "$limit" build/san/spec_runner --engine=compiled "$log/regress.json" |
             tail -1 | grep -E ' 0 failed, 0 skipped$' ;;
-        regress-sse2) wast2json tests/spec/regress.wast -o "$log/regress.json" &&
+        regress-sse2) wast2json --enable-tail-call tests/spec/regress.wast -o "$log/regress.json" &&
             timeout -k 5 "$limit" qemu-x86_64 -cpu qemu64 build/spec_runner --engine=compiled "$log/regress.json" |
             tail -1 | grep -E ' 0 failed, 0 skipped$' ;;
-        regress-a64) wast2json tests/spec/regress.wast -o "$log/regress.json" &&
+        regress-a64) wast2json --enable-tail-call tests/spec/regress.wast -o "$log/regress.json" &&
             timeout -k 5 "$limit" build/aarch64/q/spec_runner --engine=compiled "$log/regress.json" |
             tail -1 | grep -E ' 0 failed, 0 skipped$' ;;
         kspec) timeout -k 5 "$limit" bash tests/groups/35-kspec-host.sh ;;

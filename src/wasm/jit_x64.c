@@ -14,7 +14,7 @@
  *
  * A call passes the callee's frame in r13 (the caller's frame + base, as in
  * the interpreter) and its control record in rdx; a direct call also passes
- * the first argument in rax and takes a single result from rax (reg_arg,
+ * the first scalar arguments in rax, rcx and takes a single result from rax (reg_args,
  * ret_rax). A compiled function's entry checks the control stack, the value
  * stack and the native stack, writes its control record (backtraces, call
  * depth; see prologue), saves the slot registers it uses and passes a
@@ -90,8 +90,8 @@ typedef struct jc {
     uint32_t unwind_body;     /* unwind from a body: ctl_top from [rsp] first */
     uint32_t entry_trap;      /* stack exhausted at an entry: ctl_top = rdx */
     uint32_t *def_off;        /* native offset of each def's entry */
-    uint32_t *reg_off;        /* and of its entry with the first argument in rax (reg_arg) */
-    bool rin;                 /* this function's first argument arrives in rax (at reg_off) */
+    uint32_t *reg_off;        /* and of its entry with the first arguments in registers (reg_args) */
+    uint32_t nin;             /* this function's arguments in rax, rcx (at reg_off) */
     uint8_t npush;            /* slot GPRs this function saves */
     uint8_t pushed[NGPR];
     uint8_t nxsave;           /* slot XMMs it saves */
@@ -331,17 +331,31 @@ static void call_abs(jc_t *c, const void *fn)
 
 static int32_t sdisp(uint32_t s) { return (int32_t)(s * 8u); }
 
-/* Direct calls pass the first argument in rax when it is a scalar (one
- * cell): they enter the callee at reg_off, past its entry proper (def_off,
- * `mov rax, [r13]`, where every other path, which passes all arguments in
- * their cells, comes in). The callee takes it from rax (its cell is written
- * only if it lives there), so the caller neither stores it nor does the
+/* Direct calls pass the leading scalar arguments (one cell each, up to
+ * NARGREG of them) in rax and rcx: they enter the callee at reg_off, past
+ * its entry proper (def_off, `mov rax, [r13]; mov rcx, [r13 + 8]`, where
+ * every other path, which passes all arguments in their cells, comes in).
+ * The callee takes them from there (a cell is written only if its
+ * parameter lives there), so the caller neither stores them nor does the
  * callee load what was just stored. */
 #define CALL_REG 0x80000000u
-static bool reg_arg(const wasmi_functype_t *t)
+#define NARGREG 2
+static const uint8_t arg_gpr[NARGREG] = {RAX, RCX};
+static uint32_t reg_args(const wasmi_functype_t *t)
 {
-    return t->nparams > 0 && t->types[0] != WASM_V128;
+    uint32_t n = 0;
+    while (n < NARGREG && n < t->nparams && t->types[n] != WASM_V128)
+        n++;
+    return n;
 }
+/* The entry proper of a function taking n arguments in registers: loads
+ * them from their cells (4 bytes each), then falls into reg_off. */
+static void arg_head(jc_t *c, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++)
+        insn_m(c, 0, 1, 0x8B, arg_gpr[k], RFP, -1, 0, sdisp(k), false);   /* mov arg, [r13 + 8k] */
+}
+
 /* Where slot s lives at the current instruction, as it reads its operands
  * (def false) or as it writes its results (def true): with live ranges
  * (jit_ra.c) the location of the web holding s there, else the slot's own. */
@@ -668,20 +682,11 @@ static void prologue(jc_t *c)
 {
     jit_fn_t *fn = c->fn;
     const wasmi_funcdef_t *d = fn->d;
-    /* Call depth, native stack, value stack (each out of line at entry_trap,
-     * which names the caller as the innermost frame), then the record. */
-    ctx_m(c, 1, 0x3B, RDX, offsetof(wasm_exec_t, ctl_end));   /* cmp rdx, [ctl_end] */
-    jcc_to(c, CC_AE, c->entry_trap);
-    ctx_m(c, 1, 0x3B, RSP, offsetof(wasm_exec_t, native_lo));
-    jcc_to(c, CC_B, c->entry_trap);
-    insn_m(c, 0, 1, 0x8D, RCX, RFP, -1, 0, sdisp(d->frame_cells), false);   /* lea */
-    ctx_m(c, 1, 0x3B, RCX, offsetof(wasm_exec_t, stack_end));
-    jcc_to(c, CC_A, c->entry_trap);
-    insn_m(c, 0, 1, 0x8B, RCX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
-    insn_m(c, 0, 1, 0x8B, RCX, RCX, -1, 0, (int32_t)(fn->func_index * 8), false);
-    insn_m(c, 0, 1, 0x89, RCX, RDX, -1, 0, (int32_t)offsetof(wasmi_ctl_t, func), false);
-    insn_m(c, 0, 1, 0x8D, RDX, RDX, -1, 0, (int32_t)sizeof(wasmi_ctl_t), false);   /* lea rdx, next */
-    /* Save the slot registers this function uses. */
+    /* Save the slot registers this function uses: first, so that the
+     * arguments in rax and rcx (reg_args) go to their parameters' registers
+     * before the checks below need rcx. (The checks then see rsp lower by
+     * the saves, well within the native margin; a failed check unwinds to
+     * the trampoline's rsp whatever was pushed.) */
     bool used_g[NGPR] = {0}, used_x[NXMM] = {0};
     uint32_t nloc = fn->rstart ? fn->nruns : d->frame_cells;
     const uint8_t *lk = fn->rstart ? fn->wk : fn->lk, *lr = fn->rstart ? fn->wr : fn->lr;
@@ -720,27 +725,41 @@ static void prologue(jc_t *c)
         area += 8;
     c->xarea = area;
     alu_i(c, 1, 5, R(RSP), (int32_t)area);
-    insn_m(c, 0, 1, 0x89, RDX, RSP, -1, 0, 0, false);   /* mov [rsp], rdx */
     for (int i = 0, k = 0; i < NXMM; i++)
         if (used_x[i])
             insn_m(c, 0xF3, 0, 0x0F7F, 2 + i, RSP, -1, 0, 8 + 16 * k++, false);   /* movdqu */
-    /* Zero the declared locals live at the entry, load the parameters. */
     c->ins = 0;
     uint32_t nmem = 0;
     for (uint32_t s = fn->nparams; s < d->nlocals; s++)
         nmem += occupied(c, s) && lkind(c, s) == JL_MEM;
-    /* The first argument is in rax (reg_arg): to its register before rax
-     * and rdi (rep stosq) are used below, else to its cell. */
-    bool p0 = false;
-    if (c->rin) {
-        p0 = nmem <= 8 && occupied(c, 0) && (lkind(c, 0) == JL_GPR || lkind(c, 0) == JL_XMM);
-        if (!p0)
-            insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, 0, false);   /* mov [r13], rax */
-        else if (lkind(c, 0) == JL_GPR)
-            mov_rr(c, lgpr(c, 0), RAX);
+    /* The arguments in rax, rcx (reg_args): to their registers, else (or
+     * when more than eight locals are zeroed with rep stosq, which takes
+     * rdi, below) to their cells, which lie in the caller's frame. */
+    bool inreg[NARGREG] = {0};
+    for (uint32_t k = 0; k < c->nin; k++) {
+        inreg[k] = nmem <= 8 && occupied(c, k) && (lkind(c, k) == JL_GPR || lkind(c, k) == JL_XMM);
+        if (!inreg[k])
+            insn_m(c, 0, 1, 0x89, arg_gpr[k], RFP, -1, 0, sdisp(k), false);   /* mov [r13 + 8k], arg */
+        else if (lkind(c, k) == JL_GPR)
+            mov_rr(c, lgpr(c, k), arg_gpr[k]);
         else
-            movq_xg(c, lxmm(c, 0), RAX);
+            movq_xg(c, lxmm(c, k), arg_gpr[k]);
     }
+    /* Call depth, native stack, value stack (each out of line at entry_trap,
+     * which names the caller as the innermost frame), then the record. */
+    ctx_m(c, 1, 0x3B, RDX, offsetof(wasm_exec_t, ctl_end));   /* cmp rdx, [ctl_end] */
+    jcc_to(c, CC_AE, c->entry_trap);
+    ctx_m(c, 1, 0x3B, RSP, offsetof(wasm_exec_t, native_lo));
+    jcc_to(c, CC_B, c->entry_trap);
+    insn_m(c, 0, 1, 0x8D, RCX, RFP, -1, 0, sdisp(d->frame_cells), false);   /* lea */
+    ctx_m(c, 1, 0x3B, RCX, offsetof(wasm_exec_t, stack_end));
+    jcc_to(c, CC_A, c->entry_trap);
+    insn_m(c, 0, 1, 0x8B, RCX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
+    insn_m(c, 0, 1, 0x8B, RCX, RCX, -1, 0, (int32_t)(fn->func_index * 8), false);
+    insn_m(c, 0, 1, 0x89, RCX, RDX, -1, 0, (int32_t)offsetof(wasmi_ctl_t, func), false);
+    insn_m(c, 0, 1, 0x8D, RDX, RDX, -1, 0, (int32_t)sizeof(wasmi_ctl_t), false);   /* lea rdx, next */
+    insn_m(c, 0, 1, 0x89, RDX, RSP, -1, 0, 0, false);   /* mov [rsp], rdx */
+    /* Zero the declared locals live at the entry, load the parameters. */
     if (nmem > 8) {
         /* rep stosq over all declared locals: rdi, rcx, rax are free here */
         insn_m(c, 0, 1, 0x8D, RDI, RFP, -1, 0, sdisp(fn->nparams), false);
@@ -755,8 +774,8 @@ static void prologue(jc_t *c)
             if (occupied(c, s) && lkind(c, s) == JL_MEM)
                 insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, sdisp(s), false);
     }
-    for (uint32_t s = p0; s < fn->nparams; s++) {
-        if (!occupied(c, s))
+    for (uint32_t s = 0; s < fn->nparams; s++) {
+        if (!occupied(c, s) || (s < NARGREG && inreg[s]))
             continue;
         if (lkind(c, s) == JL_V128)   /* a whole v128 parameter */
             insn_m(c, 0xF3, 0, 0x0F6F, lxmm(c, s), RFP, -1, 0, sdisp(s), false);   /* movdqu */
@@ -1931,12 +1950,12 @@ static bool compile_body(jc_t *c)
             uint32_t fidx = a1, base = a2;
             const wasmi_functype_t *t = &m->types[m->func_type[fidx]];
             if (fidx >= m->nfunc_imports) {
-                bool rin = reg_arg(t);
-                spill_range(c, base + rin, base + t->pcells);
-                if (rin)
-                    ld_g(c, 1, RAX, base);   /* the first argument in rax (reg_arg) */
+                uint32_t nin = reg_args(t);
+                spill_range(c, base + nin, base + t->pcells);
+                for (uint32_t k = 0; k < nin; k++)
+                    ld_g(c, 1, arg_gpr[k], base + k);   /* the first arguments in rax, rcx */
                 lea_fp(c, sdisp(base));
-                c->callee = (fidx - m->nfunc_imports) | (rin ? CALL_REG : 0);
+                c->callee = (fidx - m->nfunc_imports) | (nin ? CALL_REG : 0);
                 call_near(c, true, 0);
                 lea_fp(c, -sdisp(base));
                 if (t->rcells == 1)
@@ -2029,8 +2048,11 @@ static bool compile_body(jc_t *c)
 static void emit_thunk(jc_t *c, uint32_t func_index)
 {
     ctx_m(c, 1, 0x89, RDX, offsetof(wasm_exec_t, ctl_top));   /* the interpreter's base */
-    if (reg_arg(&c->m->types[c->m->func_type[func_index]]))
+    uint32_t nin = reg_args(&c->m->types[c->m->func_type[func_index]]);
+    if (nin > 0)
         insn_m(c, 0, 1, 0x89, RAX, RFP, -1, 0, 0, false);   /* the first argument, to its cell */
+    if (nin > 1)
+        insn_m(c, 0, 1, 0x89, RCX, RFP, -1, 0, 8, false);   /* the second */
     for (int i = 0; i < NGPR; i++) {
         int r = slot_gpr[i];
         if (r == R15)
@@ -2204,13 +2226,13 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         uint32_t ncfx = c.ncfx, rstart = c.len;
         if (fok) {
             /* align the direct calls' entries to 16 bytes; the entry with
-             * every argument in its cell loads the first (reg_arg) */
-            c.rin = reg_arg(t);
-            while ((c.len + (c.rin ? 4 : 0)) % 16)
+             * every argument in its cell loads the first ones (reg_args,
+             * 4 bytes each) */
+            c.nin = reg_args(t);
+            while ((c.len + 4 * c.nin) % 16)
                 put1(&c, 0x90);
             start = c.len;
-            if (c.rin)
-                insn_m(&c, 0, 1, 0x8B, RAX, RFP, -1, 0, 0, false);   /* mov rax, [r13] */
+            arg_head(&c, c.nin);
             rstart = c.len;
             fok = compile_fn(&c);
         }
@@ -2231,8 +2253,7 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         if (!ok[i]) {
             /* the same two entries (tail calls come in at def_off) */
             c.def_off[i] = c.len;
-            if (reg_arg(&m->types[m->defs[i].type_idx]))
-                insn_m(&c, 0, 1, 0x8B, RAX, RFP, -1, 0, 0, false);   /* mov rax, [r13] */
+            arg_head(&c, reg_args(&m->types[m->defs[i].type_idx]));
             c.reg_off[i] = c.len;
             emit_thunk(&c, m->nfunc_imports + i);
         }

@@ -32,7 +32,7 @@ echo "runner self-test: ok ($want)" >&2
 
 # Engine regressions (tests/spec/regress.wast): every assertion passes, on
 # both tiers.
-wast2json tests/spec/regress.wast -o build/spec/selftest/regress.json || fail
+wast2json --enable-tail-call tests/spec/regress.wast -o build/spec/selftest/regress.json || fail
 for engine in compiled interp; do
     got=$("$runner" --engine=$engine build/spec/selftest/regress.json 2>&1 | tail -1)
     if ! [[ $got =~ ^regress.wast:\ [1-9][0-9]*\ passed,\ 0\ failed,\ 0\ skipped$ ]]; then

@@ -1479,7 +1479,7 @@ TEST(interp_snapshot_reset)
 
 /* Calls as the compiled tier makes them (docs/compiler.md, "Calls"): the
  * control record passed to the callee, the first argument and a single
- * result in a register on direct calls (integer and float), a function
+ * two arguments and a single result in registers on direct calls (integer and float), a function
  * whose locals start in their cells, tail calls, and every one of these
  * with the callee or the caller interpreted (jit filter): the thunk of an
  * interpreted callee stores the argument and loads the result. */
@@ -1515,6 +1515,10 @@ static void conv_module(wmod_t *m)
     wm_func(m, t_i, "", CODE(W_UNREACHABLE, W_END));
     /* 5 tail(n): return_call fib(n) */
     wm_func(m, tii, "", CODE(W_LGET, 0, 0x12, 0, W_END));
+    /* 6 pair(a, b) = diff(b + 1, a) (two arguments in registers), 7 diff(a, b) = a - b */
+    uint32_t tiii = wm_type(m, "ii", "i");
+    wm_func(m, tiii, "", CODE(W_LGET, 1, W_I32_CONST, 1, W_I32_ADD, W_LGET, 0, W_CALL, 7, W_END));
+    wm_func(m, tiii, "", CODE(W_LGET, 0, W_LGET, 1, W_I32_SUB, W_END));
     wm_table(m, 'r', 1, 0, 0);
     wm_elem(m, CODE(0, W_I32_CONST, 0, W_END, 1, 4));
     wm_export(m, "fib", WASM_EXTERN_FUNC, 0);
@@ -1522,6 +1526,7 @@ static void conv_module(wmod_t *m)
     wm_export(m, "many", WASM_EXTERN_FUNC, 2);
     wm_export(m, "deep", WASM_EXTERN_FUNC, 3);
     wm_export(m, "tail", WASM_EXTERN_FUNC, 5);
+    wm_export(m, "pair", WASM_EXTERN_FUNC, 6);
     wm_name(m, 3, "deep");
     wm_name(m, 4, "boom");
 }
@@ -1531,7 +1536,9 @@ TEST(calls_between_tiers)
     /* tier, and the functions compiled: lo..hi-1 */
     static const uint32_t cfgs[][3] = {{WASM_ENGINE_INTERP, 0, 0}, {WASM_ENGINE_COMPILED, 0, 6},
                                        {WASM_ENGINE_COMPILED, 1, 6}, {WASM_ENGINE_COMPILED, 0, 1},
-                                       {WASM_ENGINE_COMPILED, 3, 4}, {WASM_ENGINE_COMPILED, 4, 6}};
+                                       {WASM_ENGINE_COMPILED, 3, 4}, {WASM_ENGINE_COMPILED, 4, 6},
+                                       {WASM_ENGINE_COMPILED, 6, 7}, {WASM_ENGINE_COMPILED, 7, 8},
+                                       {WASM_ENGINE_COMPILED, 0, 8}};
     for (uint32_t k = 0; k < sizeof cfgs / sizeof cfgs[0]; k++) {
         wasm_runtime_t *rt = wasm_runtime_new(NULL);
         bool jit = wasm_runtime_set_engine(rt, (wasm_engine_t)cfgs[k][0]) == WASM_ENGINE_COMPILED;
@@ -1553,6 +1560,8 @@ TEST(calls_between_tiers)
         CHECK_EQ(r, 610);
         CHECK_EQ(call(&e, "tail", (uint64_t[]){12}, &r), WASM_OK);
         CHECK_EQ(r, 144);
+        CHECK_EQ(call(&e, "pair", (uint64_t[]){3, 40}, &r), WASM_OK);
+        CHECK_EQ(r, 38);
         /* a trap names every frame, the compiled ones too */
         CHECK_EQ(call(&e, "deep", (uint64_t[]){5}, &r), WASM_TRAP_UNREACHABLE);
         CHECK_EQ(e.trap.nframes, 7);
