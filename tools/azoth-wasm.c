@@ -173,6 +173,36 @@ static wasm_module_t *load(wasm_runtime_t *rt, const char *prog)
     return m;
 }
 
+/* AZOTH_JIT_DUMP=FILE (debugging): the compiled tier's machine code of the
+ * module into FILE, and FILE.map, one line per compiled function: its index
+ * and its entry's offset in FILE, in hex (tools/jitdump.sh disassembles). */
+static void dump_code(const wasm_module_t *m, const char *file)
+{
+    const uint8_t *code;
+    size_t size;
+    if (!file || !*file)
+        return;
+    if (!wasm_module_code(m, &code, &size)) {
+        fprintf(stderr, "azoth-wasm: AZOTH_JIT_DUMP: no machine code for this module\n");
+        return;
+    }
+    char map[4096];
+    snprintf(map, sizeof map, "%s.map", file);
+    FILE *f = fopen(file, "wb"), *g = fopen(map, "w");
+    if (!f || !g || fwrite(code, 1, size, f) != size) {
+        fprintf(stderr, "azoth-wasm: AZOTH_JIT_DUMP: cannot write %s\n", file);
+    } else {
+        int64_t off;
+        for (uint32_t i = 0; (off = wasm_module_func_code(m, i)) != -2; i++)
+            if (off >= 0)
+                fprintf(g, "%u %llx\n", i, (unsigned long long)off);
+    }
+    if (f)
+        fclose(f);
+    if (g)
+        fclose(g);
+}
+
 /* Prints "azoth-wasm: prog: trap: <kind>" and the backtrace. */
 static void report_trap(const char *prog, const wasm_trap_t *trap)
 {
@@ -227,6 +257,7 @@ static int cmd_run(int argc, char **argv)
             wasm_runtime_set_jit_filter(rt, lo, hi);
     }
     wasm_module_t *m = load(rt, o.prog);
+    dump_code(m, getenv("AZOTH_JIT_DUMP"));
     wasi_config_t cfg = {
         .backend = &be, .argc = (uint32_t)o.argc, .argv = o.argv,
         .envc = (uint32_t)o.envc, .envp = o.envp,

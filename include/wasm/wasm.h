@@ -151,6 +151,13 @@ wasm_engine_t wasm_runtime_set_engine(wasm_runtime_t *rt, wasm_engine_t engine);
 void wasm_runtime_set_jit_filter(wasm_runtime_t *rt, uint32_t lo, uint32_t hi);
 /* How many of a module's defined functions run compiled and interpreted. */
 void wasm_module_tiers(const wasm_module_t *m, uint32_t *compiled, uint32_t *interpreted);
+/* Debugging: the module's machine code (the whole sealed region, *code and
+ * *size), or false when the compiled tier did not compile it. */
+bool wasm_module_code(const wasm_module_t *m, const uint8_t **code, size_t *size);
+/* Debugging: the offset in that region of a function's entry (function index
+ * space), -1 for an import or a function left interpreted, -2 past the
+ * last function. */
+int64_t wasm_module_func_code(const wasm_module_t *m, uint32_t func_index);
 void wasm_runtime_free(wasm_runtime_t *rt);
 
 /* ----------------------------------------------------------------- module */

@@ -436,6 +436,27 @@ void wasm_module_tiers(const wasm_module_t *m, uint32_t *compiled, uint32_t *int
     *interpreted = n - k;
 }
 
+bool wasm_module_code(const wasm_module_t *m, const uint8_t **code, size_t *size)
+{
+    const wasmi_jit_t *j = m->jit;
+    if (!j || !j->code)
+        return false;
+    *code = j->code;
+    *size = j->size;
+    return true;
+}
+
+int64_t wasm_module_func_code(const wasm_module_t *m, uint32_t func_index)
+{
+    const wasmi_jit_t *j = m->jit;
+    if (func_index >= m->nfuncs)
+        return -2;
+    if (!j || !j->code || func_index < m->nfunc_imports)
+        return -1;
+    const uint8_t *p = m->defs[func_index - m->nfunc_imports].native;
+    return p ? (int64_t)(p - (const uint8_t *)j->code) : -1;
+}
+
 void wasmi_jit_free(wasm_module_t *m)
 {
     wasmi_jit_t *j = m->jit;

@@ -118,6 +118,8 @@ typedef struct jc {
     uint32_t nvpin;
     uint32_t kc[2][2], nkc;   /* SIMD: slots set to constants just before this v128 op */
     uint32_t kz[8][4], nkz;   /* SIMD: the last v128.const results: slot, pc, instruction, elided */
+    uint16_t zx;              /* registers whose last write was a 32-bit op (see zx_after) */
+    int zdef;                 /* >= 0: the current op wrote that register with a 32-bit op */
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */
@@ -414,6 +416,15 @@ static int dgpr(jc_t *c, uint32_t s) { return lgpr_at(c, s, true); }
 static int dxmm(jc_t *c, uint32_t s) { return lxmm_at(c, s, true); }
 static bool in_gpr(jc_t *c, uint32_t s, int r) { return lkind(c, s) == JL_GPR && lgpr(c, s) == r; }
 static bool in_xmm(jc_t *c, uint32_t s, int x) { return lkind(c, s) == JL_XMM && lxmm(c, s) == x; }
+
+/* The instruction just emitted wrote r with a 32-bit operation (which zeroes
+ * bits 32-63 in hardware); if r is the register of the current op's result
+ * d, that result's register is known zero-extended (see zx_after). */
+static void zx_def(jc_t *c, uint32_t d, int r)
+{
+    if (dkind(c, d) == JL_GPR && dgpr(c, d) == r)
+        c->zdef = r;
+}
 
 /* movq gpr <- xmm: 66 REX.W 0F 7E /r (reg = xmm) */
 static void movq_gx(jc_t *c, int g, int x) { insn_r(c, 0x66, 1, 0x0F7E, x, g); }
@@ -909,6 +920,8 @@ static void ibin(jc_t *c, int w, uint32_t opc, uint32_t d, uint32_t a, uint32_t 
     }
     ld_g(c, w, r, a);
     insn_rm(c, 0, w, opc, r, rm_g(c, b, RCX));
+    if (!w)
+        zx_def(c, d, r);
     st_g(c, d, r);
 }
 
@@ -917,6 +930,8 @@ static void ibin_imm(jc_t *c, int w, int digit, uint32_t d, uint32_t a, int32_t 
     int r = dst_g(c, d, RAX);
     ld_g(c, w, r, a);
     alu_i(c, w, digit, R(r), imm);
+    if (!w)
+        zx_def(c, d, r);
     st_g(c, d, r);
 }
 
@@ -927,6 +942,8 @@ static void ishift(jc_t *c, int w, int digit, uint32_t d, uint32_t a, uint32_t b
     int r = dst_g(c, d, RAX);
     ld_g(c, w, r, a);
     insn_r(c, 0, w, 0xD3, digit, r);
+    if (!w)
+        zx_def(c, d, r);
     st_g(c, d, r);
 }
 
@@ -936,6 +953,8 @@ static void ishift_imm(jc_t *c, int w, int digit, uint32_t d, uint32_t a, uint32
     ld_g(c, w, r, a);
     insn_r(c, 0, w, 0xC1, digit, r);
     put1(c, imm & (w ? 63u : 31u));
+    if (!w)
+        zx_def(c, d, r);
     st_g(c, d, r);
 }
 
@@ -1033,7 +1052,9 @@ static int mem_addr_m(jc_t *c, uint32_t mem, uint32_t a, uint32_t off, uint32_t 
      * left a cell with upper bits set, and the upper bits must never reach
      * the address (the interpreter reads only the low 32 bits too). */
     int idx = RAX;
-    if (lkind(c, a) == JL_GPR)
+    if (c->guard && off <= 0x7FFFFFF0u && lkind(c, a) == JL_GPR && (c->zx >> lgpr(c, a) & 1))
+        idx = lgpr(c, a);   /* written by a 32-bit op of ours since the last join: zx_after */
+    else if (lkind(c, a) == JL_GPR)
         insn_r(c, 0, 0, 0x8B, RAX, lgpr(c, a));   /* mov eax, r32 */
     else
         ld_g(c, 0, RAX, a);
@@ -1127,6 +1148,8 @@ static void load_op(jc_t *c, uint32_t mem, uint32_t op, uint32_t d, uint32_t a, 
     }
     int r = dst_g(c, d, RCX);
     insn_m(c, 0, L[k].w, L[k].opc, r, mb, idx, 0, disp, false);
+    if (!L[k].w)
+        zx_def(c, d, r);
     st_g(c, d, r);
 }
 
@@ -1475,6 +1498,99 @@ static void call_result(jc_t *c, uint32_t s)
 
 static bool compile_body(jc_t *c);
 
+/* Which slot registers hold a value zero-extended by the hardware (c->zx),
+ * so that an access can use the register as its index without the `mov
+ * eax, r32` (mem_addr_m). The proof is about the machine, not about the
+ * canonical form of values: a register is in c->zx only while the last
+ * instruction that wrote it is a 32-bit operation this back end emitted
+ * as the result of an op (zx_def), on the one path from there. So
+ *   - a branch target empties the set (another path comes in there),
+ *   - after an op that only writes its results' registers (the ops below;
+ *     their saves and restores around calls to C are bit for bit), the
+ *     registers of its results leave the set, then the one it wrote with a
+ *     32-bit operation (zx_def) joins it,
+ *   - after any other op (calls, tail calls, slow ops, everything not
+ *     listed) the set is empty.
+ * Even if a value's canonical form were broken elsewhere, an index taken
+ * from the set is below 2^32 and the access stays in the reservation. */
+static bool zx_keeps(uint32_t op)
+{
+    if (op <= OP_I64_GE_U || (op >= OP_I32_EQ_I && op <= OP_I32_GE_U_I) ||
+        (op >= OP_I64_EQ_I && op <= OP_I64_GE_U_I))
+        return true;   /* integer comparisons: cmp, setcc in rax */
+    switch (op) {
+    case OP_F32_EQ: case OP_F32_NE: case OP_F32_LT: case OP_F32_GT: case OP_F32_LE: case OP_F32_GE:
+    case OP_F64_EQ: case OP_F64_NE: case OP_F64_LT: case OP_F64_GT: case OP_F64_LE: case OP_F64_GE:
+    case OP_I32_CLZ: case OP_I64_CLZ: case OP_I32_CTZ: case OP_I64_CTZ:
+    case OP_I32_ADD: case OP_I32_SUB: case OP_I32_MUL: case OP_I32_AND: case OP_I32_OR:
+    case OP_I32_XOR: case OP_I64_ADD: case OP_I64_SUB: case OP_I64_MUL: case OP_I64_AND:
+    case OP_I64_OR: case OP_I64_XOR:
+    case OP_I32_DIV_S: case OP_I32_DIV_U: case OP_I32_REM_S: case OP_I32_REM_U:
+    case OP_I64_DIV_S: case OP_I64_DIV_U: case OP_I64_REM_S: case OP_I64_REM_U:
+    case OP_I32_SHL: case OP_I32_SHR_S: case OP_I32_SHR_U: case OP_I32_ROTL: case OP_I32_ROTR:
+    case OP_I64_SHL: case OP_I64_SHR_S: case OP_I64_SHR_U: case OP_I64_ROTL: case OP_I64_ROTR:
+    case OP_I32_ADD_I: case OP_I32_SUB_I: case OP_I32_AND_I: case OP_I32_OR_I: case OP_I32_XOR_I:
+    case OP_I64_ADD_I: case OP_I64_SUB_I: case OP_I64_AND_I: case OP_I64_OR_I: case OP_I64_XOR_I:
+    case OP_I32_MUL_I: case OP_I64_MUL_I:
+    case OP_I32_SHL_I: case OP_I32_SHR_S_I: case OP_I32_SHR_U_I:
+    case OP_I64_SHL_I: case OP_I64_SHR_S_I: case OP_I64_SHR_U_I:
+    case OP_F32_ADD: case OP_F32_SUB: case OP_F32_MUL: case OP_F32_DIV:
+    case OP_F64_ADD: case OP_F64_SUB: case OP_F64_MUL: case OP_F64_DIV:
+    case OP_F32_SQRT: case OP_F64_SQRT: case OP_F32_ABS: case OP_F32_NEG:
+    case OP_F64_ABS: case OP_F64_NEG: case OP_F32_COPYSIGN: case OP_F64_COPYSIGN:
+    case OP_I32_WRAP_I64: case OP_I64_EXTEND_I32_U: case OP_I64_EXTEND_I32_S:
+    case OP_I64_EXTEND32_S: case OP_I32_EXTEND8_S: case OP_I32_EXTEND16_S:
+    case OP_I64_EXTEND8_S: case OP_I64_EXTEND16_S:
+    case OP_F32_CONVERT_I32_S: case OP_F32_CONVERT_I64_S: case OP_F64_CONVERT_I32_S:
+    case OP_F64_CONVERT_I64_S: case OP_F32_CONVERT_I32_U: case OP_F64_CONVERT_I32_U:
+    case OP_F32_DEMOTE_F64: case OP_F64_PROMOTE_F32:
+    case OP_I32_REINTERPRET_F32: case OP_I64_REINTERPRET_F64: case OP_F32_REINTERPRET_I32:
+    case OP_F64_REINTERPRET_I64: case OP_MOV:
+    case OP_REF_IS_NULL: case OP_MEMORY_SIZE:
+    case OP_BR_I32_EQ: case OP_BR_I32_NE: case OP_BR_I32_LT_S: case OP_BR_I32_LT_U:
+    case OP_BR_I32_GT_S: case OP_BR_I32_GT_U: case OP_BR_I32_LE_S: case OP_BR_I32_LE_U:
+    case OP_BR_I32_GE_S: case OP_BR_I32_GE_U:
+    case OP_BR_I64_EQ: case OP_BR_I64_NE: case OP_BR_I64_LT_S: case OP_BR_I64_LT_U:
+    case OP_BR_I64_GT_S: case OP_BR_I64_GT_U: case OP_BR_I64_LE_S: case OP_BR_I64_LE_U:
+    case OP_BR_I64_GE_S: case OP_BR_I64_GE_U:
+    case OP_BR_I32_EQ_I: case OP_BR_I32_NE_I: case OP_BR_I32_LT_S_I: case OP_BR_I32_LT_U_I:
+    case OP_BR_I32_GT_S_I: case OP_BR_I32_GT_U_I: case OP_BR_I32_LE_S_I:
+    case OP_BR_I32_LE_U_I: case OP_BR_I32_GE_S_I: case OP_BR_I32_GE_U_I:
+    case OP_BR_I32_EQZ: case OP_BR_I32_NEZ: case OP_BR_I64_EQZ: case OP_BR_I64_NEZ:
+    case OP_CONST32: case OP_CONST64: case OP_SELECT: case OP_GLOBAL_GET: case OP_GLOBAL_SET:
+    case OP_I32_LOAD: case OP_I64_LOAD: case OP_F32_LOAD: case OP_F64_LOAD:
+    case OP_I32_LOAD8_S: case OP_I32_LOAD8_U: case OP_I32_LOAD16_S: case OP_I32_LOAD16_U:
+    case OP_I64_LOAD8_S: case OP_I64_LOAD8_U: case OP_I64_LOAD16_S: case OP_I64_LOAD16_U:
+    case OP_I64_LOAD32_S: case OP_I64_LOAD32_U:
+    case OP_I32_STORE: case OP_I64_STORE: case OP_F32_STORE: case OP_F64_STORE:
+    case OP_I32_STORE8: case OP_I32_STORE16: case OP_I64_STORE8: case OP_I64_STORE16:
+    case OP_I64_STORE32:
+    case OP_MOV128: case OP_SIMD:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void zx_after(jc_t *c, uint32_t op, const uint32_t *ip)
+{
+    jit_ops_t o;
+    if (!c->zx && c->zdef < 0)
+        return;
+    if (!zx_keeps(op) || !wasmi_jit_operands(c->m, ip, op, &o)) {
+        c->zx = 0;
+        return;
+    }
+    for (uint32_t k = 0; k < o.n; k++)
+        if (o.def[k] && dkind(c, o.s[k]) == JL_GPR)
+            c->zx &= (uint16_t)~(1u << dgpr(c, o.s[k]));
+    for (uint32_t s = o.dlo; s < o.dhi; s++)
+        if (dkind(c, s) == JL_GPR)
+            c->zx &= (uint16_t)~(1u << dgpr(c, s));
+    if (c->zdef >= 0)
+        c->zx |= (uint16_t)(1u << c->zdef);
+}
+
 static bool compile_fn(jc_t *c)
 {
     jit_fn_t *fn = c->fn;
@@ -1523,9 +1639,13 @@ static bool compile_body(jc_t *c)
     wasm_module_t *m = c->m;
     prologue(c);
     c->ins = 0;
+    c->zx = 0;
     for (uint32_t pc = 0; pc < d->code_len; c->ins++) {
         uint32_t op = fn->op[pc];
         const uint32_t *ip = code + pc;
+        if (c->target[pc])
+            c->zx = 0;   /* another path comes in (zx_after) */
+        c->zdef = -1;
         if (c->target[pc] & 2) {
             /* a loop header: its back-edges' safe point, jumped over from above */
             uint32_t over = jmp(c);
@@ -1640,6 +1760,8 @@ static bool compile_body(jc_t *c)
             int r = dst_g(c, a1, RAX);
             insn_rm(c, 0, w, 0x69, r, rm_g(c, a2, RCX));   /* imul r, r/m, imm32 */
             put4(c, a3);
+            if (!w)
+                zx_def(c, a1, r);
             st_g(c, a1, r);
             break;
         }
@@ -1721,6 +1843,7 @@ static bool compile_body(jc_t *c)
         case OP_I32_WRAP_I64: case OP_I64_EXTEND_I32_U: {
             int r = dst_g(c, a1, RAX);
             insn_rm(c, 0, 0, 0x8B, r, rm_g(c, a2, RAX));   /* mov r32: even in place */
+            zx_def(c, a1, r);
             st_g(c, a1, r);
             break;
         }
@@ -1893,7 +2016,8 @@ static bool compile_body(jc_t *c)
                 put4(c, a2);
             } else {
                 int r = dst_g(c, a1, RAX);
-                mov_ri64(c, r, a2);
+                mov_ri64(c, r, a2);   /* xor r32 or mov r32, imm32 */
+                zx_def(c, a1, r);
                 st_g(c, a1, r);
             }
             break;
@@ -2005,6 +2129,7 @@ static bool compile_body(jc_t *c)
         default:
             return false;   /* an op this back end does not know: interpret the function */
         }
+        zx_after(c, op, ip);
         pc += (uint32_t)nw;
         if (c->oom || c->bad)
             return false;
