@@ -174,8 +174,10 @@ static wasm_module_t *load(wasm_runtime_t *rt, const char *prog)
 }
 
 /* AZOTH_JIT_DUMP=FILE (debugging): the compiled tier's machine code of the
- * module into FILE, and FILE.map, one line per compiled function: its index
- * and its entry's offset in FILE, in hex (tools/jitdump.sh disassembles). */
+ * module into FILE, and FILE.map: a line "# base ADDRESS" (where the code
+ * runs, to match a profiler's samples), then one line per compiled function:
+ * its index and its entry's offset in FILE, in hex (tools/jitdump.sh
+ * disassembles). */
 static void dump_code(const wasm_module_t *m, const char *file)
 {
     const uint8_t *code;
@@ -193,6 +195,7 @@ static void dump_code(const wasm_module_t *m, const char *file)
         fprintf(stderr, "azoth-wasm: AZOTH_JIT_DUMP: cannot write %s\n", file);
     } else {
         int64_t off;
+        fprintf(g, "# base %p\n", (const void *)code);
         for (uint32_t i = 0; (off = wasm_module_func_code(m, i)) != -2; i++)
             if (off >= 0)
                 fprintf(g, "%u %llx\n", i, (unsigned long long)off);

@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 AZOTH_JIT_DUMP=$tmp/code "$runner" run --fuel 1 "$prog" >/dev/null 2>&1 || true
 [ -s "$tmp/code.map" ] || { echo "jitdump: no machine code for $prog" >&2; exit 1; }
 size=$(stat -c %s "$tmp/code")
-mapfile -t rows < <(while read -r i o; do echo "$i $((16#$o))"; done <"$tmp/code.map" | sort -n -k2)
+mapfile -t rows < <(while read -r i o; do echo "$i $((16#$o))"; done < <(grep -v '^#' "$tmp/code.map") | sort -n -k2)
 for ((k = 0; k < ${#rows[@]}; k++)); do
     read -r fi start <<<"${rows[k]}"
     if ((k + 1 < ${#rows[@]})); then read -r _ stop <<<"${rows[k + 1]}"; else stop=$size; fi

@@ -120,6 +120,8 @@ typedef struct jc {
     uint32_t kz[8][4], nkz;   /* SIMD: the last v128.const results: slot, pc, instruction, elided */
     uint16_t zx;              /* registers whose last write was a 32-bit op (see zx_after) */
     int zdef;                 /* >= 0: the current op wrote that register with a 32-bit op */
+    bool kst;                 /* the value of this op, a store, is the constant kstv (store_const) */
+    uint32_t kstv;
 } jc_t;
 
 /* ------------------------------------------------------------ buffer */
@@ -899,8 +901,10 @@ static void setcc_to(jc_t *c, int cc, uint32_t d)
     put1(c, 0x0F);
     put1(c, 0x90 + (uint32_t)cc);
     put1(c, 0xC0);                       /* setcc al */
-    insn_r(c, 0, 0, 0x0FB6, RAX, RAX);   /* movzx eax, al */
-    st_g(c, d, RAX);
+    int r = dst_g(c, d, RAX);
+    insn_r(c, 0, 0, 0x0FB6, r, RAX);     /* movzx r32, al: into d's register */
+    zx_def(c, d, r);
+    st_g(c, d, r);
 }
 
 /* ------------------------------------------------------------ arithmetic */
@@ -1168,6 +1172,19 @@ static void store_op(jc_t *c, uint32_t mem, uint32_t op, uint32_t a, uint32_t v,
         return;
     }
     int r;
+    if (c->kst) {
+        /* the constant the op before would have put in v (store_const) */
+        static const uint32_t K[] = {[1] = 0xC6, [2] = 0xC7, [4] = 0xC7};
+        insn_m(c, N[k] == 2 ? 0x66 : 0, 0, K[N[k]], 0, mb, idx, 0, disp, false);
+        put1(c, c->kstv);
+        if (N[k] > 1)
+            put1(c, c->kstv >> 8);
+        if (N[k] > 2) {
+            put1(c, c->kstv >> 16);
+            put1(c, c->kstv >> 24);
+        }
+        return;
+    }
     if (lkind(c, v) == JL_GPR) {
         r = lgpr(c, v);
     } else {
@@ -1180,6 +1197,26 @@ static void store_op(jc_t *c, uint32_t mem, uint32_t op, uint32_t a, uint32_t v,
     case 4: insn_m(c, 0, 0, 0x89, r, mb, idx, 0, disp, false); break;
     default: insn_m(c, 0, 1, 0x89, r, mb, idx, 0, disp, false); break;
     }
+}
+
+/* A constant d whose only reader is the next op, an i32 store of it (not
+ * as its address): the store writes it as an immediate, and the constant
+ * is not materialised (c->kst). */
+static bool store_const(jc_t *c, uint32_t pc, uint32_t nw, uint32_t d)
+{
+    if (!c->fn->rstart)
+        return false;
+    uint32_t n = pc + nw;
+    if (n >= c->fn->d->code_len || c->target[n])
+        return false;
+    const uint32_t *q = c->code + n;
+    uint32_t nop = c->fn->op[n];
+    if ((nop != OP_I32_STORE && nop != OP_I32_STORE8 && nop != OP_I32_STORE16) || q[2] != d ||
+        q[1] == d)
+        return false;
+    /* dead after the store: not held at its write point */
+    uint32_t after = 2 * (c->ins + 1) + 1;
+    return wasmi_jit_run_at(c->fn, d, after) == UINT32_MAX;
 }
 
 /* ------------------------------------------------------------ calls */
@@ -1660,6 +1697,8 @@ static bool compile_body(jc_t *c)
         uint32_t a1 = nw > 1 ? ip[1] : 0, a2 = nw > 2 ? ip[2] : 0, a3 = nw > 3 ? ip[3] : 0;
         int fcc = c->fcc;   /* flags of a comparison fused into this op */
         c->fcc = -1;
+        bool kst = c->kst;   /* set by the op before for this one only */
+        c->kst = false;
         bool fuse = fusable(c, pc, (uint32_t)nw, op, a1);
         switch (op) {
         /* comparisons to a value */
@@ -2011,6 +2050,11 @@ static bool compile_body(jc_t *c)
             safepoint(c);
             break;
         case OP_CONST32:
+            if (store_const(c, pc, (uint32_t)nw, a1)) {
+                c->kst = true;   /* for the next op only */
+                c->kstv = a2;
+                break;
+            }
             if (dkind(c, a1) == JL_MEM && a2 < 0x80000000u) {
                 insn_m(c, 0, 1, 0xC7, 0, RFP, -1, 0, sdisp(a1), false);
                 put4(c, a2);
@@ -2068,7 +2112,9 @@ static bool compile_body(jc_t *c)
         case OP_I32_STORE: case OP_I64_STORE: case OP_F32_STORE: case OP_F64_STORE:
         case OP_I32_STORE8: case OP_I32_STORE16: case OP_I64_STORE8: case OP_I64_STORE16:
         case OP_I64_STORE32:
+            c->kst = kst;
             store_op(c, 0, op, a1, a2, a3);
+            c->kst = false;
             break;
         case OP_CALL: {
             uint32_t fidx = a1, base = a2;
