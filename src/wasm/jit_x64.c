@@ -1215,8 +1215,7 @@ static bool store_const(jc_t *c, uint32_t pc, uint32_t nw, uint32_t d)
         q[1] == d)
         return false;
     /* dead after the store: not held at its write point */
-    uint32_t after = 2 * (c->ins + 1) + 1;
-    return wasmi_jit_run_at(c->fn, d, after) == UINT32_MAX;
+    return wasmi_jit_run_at(c->fn, d, 2 * (c->ins + 1) + 1) == UINT32_MAX;
 }
 
 /* ------------------------------------------------------------ calls */
