@@ -1081,7 +1081,7 @@ static void emit_simd(jc_t *c, const uint32_t *ip, uint32_t mem)
         int32_t disp;
         int idx = mem_addr(c, ip[3], ip[5], in.size, &disp);
         int v = vheld(c, ip[4]);
-        if (v >= 0) {   /* extracted into rcx (idx is rax) */
+        if (v >= 0) {   /* extracted into rcx (idx is rax or the address's register) */
             c->xreads_done = true;
             lane_to_gpr(c, v, in.size, ip[6], RCX, false);
             lane_mov(c, true, in.size, RMB, idx, disp);
