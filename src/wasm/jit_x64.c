@@ -110,10 +110,13 @@ typedef struct jc {
     bool guard;               /* bounds by guard regions, no explicit checks */
     bool bad;                 /* a slot had no location: interpret the function */
     uint32_t ins;             /* the instruction being compiled (live ranges) */
-    uint8_t *target;          /* [code_len] 1 where a branch lands, | 2 a backward one */
+    uint8_t *target;          /* [code_len] 1 where a branch lands, | 2 a backward one, | 4 a forward one */
     uint32_t *chk;            /* [code_len] a loop header's safe point, just before it */
     int fcc;                  /* >= 0: the flags hold the last comparison (cc), for this op */
     uint32_t callee;          /* the def a direct call or tail call goes to (| CALL_REG) */
+    bool rec;                 /* the function's control record names it (lazy_record) */
+    bool rdx_next;            /* rdx still holds the next record, as [rsp] (lazy_record) */
+    uint8_t *norec;           /* [code_len + 1] 1: a forward branch without the record lands here */
     uint32_t vpin[NVPIN];     /* v128 slots living in xmm15, xmm14, ... (vpin_choose) */
     uint32_t nvpin;
     uint32_t kc[2][2], nkc;   /* SIMD: slots set to constants just before this v128 op */
@@ -683,6 +686,63 @@ static void check_trap(jc_t *c)
 
 /* ------------------------------------------------------------ function frame */
 
+/* The function's control record names it, written from the body: [rsp] is
+ * the next record, so its own is [rsp] - 1 record. rax, rcx; flags kept. */
+static void write_record(jc_t *c)
+{
+    int r = c->rdx_next ? RDX : RAX;   /* (rdx: no reload of what the entry just stored) */
+    if (!c->rdx_next)
+        insn_m(c, 0, 1, 0x8B, RAX, RSP, -1, 0, 0, false);
+    insn_m(c, 0, 1, 0x8B, RCX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
+    insn_m(c, 0, 1, 0x8B, RCX, RCX, -1, 0, (int32_t)(c->fn->func_index * 8), false);
+    insn_m(c, 0, 1, 0x89, RCX, r, -1, 0,
+           (int32_t)offsetof(wasmi_ctl_t, func) - (int32_t)sizeof(wasmi_ctl_t), false);
+}
+
+/* The record is written lazily: an entry reserves it (the call-depth check,
+ * rdx + 1 record kept at [rsp]) but names the function in it only before
+ * the first op that could let anyone read it: one that may trap or fault
+ * (the backtrace), call (a callee's backtrace) or call C (save_foreign).
+ * The ops below do none of these, so a path made of them alone, such as a
+ * recursion's base case (fib's n < 2, ack's m == 0, tak's y >= x), returns
+ * without the store. The safe-point stubs write it themselves (out of line)
+ * before they call C. A join takes the record as written only if every
+ * path into it wrote it; a loop is entered with it written, so that no
+ * iteration writes it again. */
+static bool record_free(uint32_t op)
+{
+    return op <= OP_I64_GE_U ||                                      /* integer compares */
+           (op >= OP_I32_ADD && op <= OP_I32_MUL) || (op >= OP_I32_AND && op <= OP_I32_ROTR) ||
+           (op >= OP_I64_ADD && op <= OP_I64_MUL) || (op >= OP_I64_AND && op <= OP_I64_ROTR) ||
+           op == OP_I32_WRAP_I64 || op == OP_I64_EXTEND_I32_S || op == OP_I64_EXTEND_I32_U ||
+           (op >= OP_I32_EQ_I && op <= OP_I64_GE_U_I) ||               /* immediate forms */
+           (op >= OP_BR_I32_EQ && op <= OP_BR_I64_NEZ) ||             /* fused branches */
+           op == OP_BR || op == OP_BR_TABLE || op == OP_RETURN0 || op == OP_RETURN1 ||
+           op == OP_RETURN || op == OP_MOV || op == OP_CONST32 || op == OP_CONST64 ||
+           op == OP_SELECT;
+}
+
+/* Before op (at pc): the record written if op needs it, or if it branches
+ * into a loop; else its forward branches carry "not written". */
+static void lazy_record(jc_t *c, uint32_t pc, uint32_t op)
+{
+    if (c->rec)
+        return;
+    jit_ops_t o;
+    bool ok = record_free(op) && wasmi_jit_operands(c->m, c->code + pc, op, &o);
+    for (uint32_t k = 0; ok && k < o.ntgt; k++) {
+        uint32_t t = pc + (uint32_t)(o.tgt ? o.tgt[k] : o.tgt1);
+        ok = t > pc && t <= c->fn->d->code_len && !(c->target[t] & 2);
+    }
+    if (!ok) {
+        write_record(c);
+        c->rec = true;
+        return;
+    }
+    for (uint32_t k = 0; k < o.ntgt; k++)
+        c->norec[pc + (uint32_t)(o.tgt ? o.tgt[k] : o.tgt1)] = 1;
+}
+
 /* The control stack while compiled code runs: every call passes the
  * callee its control record in rdx (the caller's own + 1); the callee checks
  * it against ctl_end, writes itself into it and keeps the next one in the
@@ -767,9 +827,11 @@ static void prologue(jc_t *c)
     insn_m(c, 0, 1, 0x8D, RCX, RFP, -1, 0, sdisp(d->frame_cells), false);   /* lea */
     ctx_m(c, 1, 0x3B, RCX, offsetof(wasm_exec_t, stack_end));
     jcc_to(c, CC_A, c->entry_trap);
-    insn_m(c, 0, 1, 0x8B, RCX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
-    insn_m(c, 0, 1, 0x8B, RCX, RCX, -1, 0, (int32_t)(fn->func_index * 8), false);
-    insn_m(c, 0, 1, 0x89, RCX, RDX, -1, 0, (int32_t)offsetof(wasmi_ctl_t, func), false);
+    if (c->rec) {   /* (else later: lazy_record) */
+        insn_m(c, 0, 1, 0x8B, RCX, RIN, -1, 0, (int32_t)offsetof(wasm_instance_t, funcs), false);
+        insn_m(c, 0, 1, 0x8B, RCX, RCX, -1, 0, (int32_t)(fn->func_index * 8), false);
+        insn_m(c, 0, 1, 0x89, RCX, RDX, -1, 0, (int32_t)offsetof(wasmi_ctl_t, func), false);
+    }
     insn_m(c, 0, 1, 0x8D, RDX, RDX, -1, 0, (int32_t)sizeof(wasmi_ctl_t), false);   /* lea rdx, next */
     insn_m(c, 0, 1, 0x89, RDX, RSP, -1, 0, 0, false);   /* mov [rsp], rdx */
     /* Zero the declared locals live at the entry, load the parameters. */
@@ -1640,9 +1702,11 @@ static bool compile_fn(jc_t *c)
     c->fcc = -1;
     c->target = wasm_plat_alloc(d->code_len + 1);
     c->chk = wasm_plat_alloc((d->code_len + 1) * sizeof *c->chk);
-    bool ok = c->target && c->chk;
+    c->norec = wasm_plat_alloc(d->code_len + 1);
+    bool ok = c->target && c->chk && c->norec;
     for (uint32_t pc = 0; ok && pc <= d->code_len; pc++) {
         c->target[pc] = 0;
+        c->norec[pc] = 0;
         c->chk[pc] = UINT32_MAX;
     }
     for (uint32_t pc = 0; ok && pc < d->code_len;) {
@@ -1655,15 +1719,17 @@ static bool compile_fn(jc_t *c)
             for (uint32_t k = 0; k < o.ntgt; k++) {
                 uint32_t t = pc + (uint32_t)(o.tgt ? o.tgt[k] : o.tgt1);
                 if (t < d->code_len)
-                    c->target[t] |= t <= pc ? 3 : 1;
+                    c->target[t] |= t <= pc ? 3 : 5;   /* 4: a forward branch */
             }
         pc += (uint32_t)nw;
     }
     ok = ok && compile_body(c);
     wasm_plat_free(c->target);
     wasm_plat_free(c->chk);
+    wasm_plat_free(c->norec);
     c->target = NULL;
     c->chk = NULL;
+    c->norec = NULL;
     return ok;
 }
 
@@ -1673,15 +1739,31 @@ static bool compile_body(jc_t *c)
     const wasmi_funcdef_t *d = fn->d;
     const uint32_t *code = d->code;
     wasm_module_t *m = c->m;
+    /* written at the entry (from rdx) unless the first op can do without */
+    c->rec = d->code_len == 0 || !record_free(fn->op[0]) || c->target[0];
     prologue(c);
+    c->rdx_next = true;
     c->ins = 0;
     c->zx = 0;
+    bool fell = true;   /* the last op may fall through to this one */
     for (uint32_t pc = 0; pc < d->code_len; c->ins++) {
         uint32_t op = fn->op[pc];
         const uint32_t *ip = code + pc;
-        if (c->target[pc])
+        if (c->target[pc]) {   /* a join: written if written on every path in */
             c->zx = 0;   /* another path comes in (zx_after) */
+            c->rec = (c->rec || !fell) && !c->norec[pc];
+            c->rdx_next = c->rdx_next && !(c->target[pc] & 4);   /* (a forward branch in) */
+        }
         c->zdef = -1;
+        fell = !(op == OP_BR || op == OP_BR_TABLE || op == OP_RETURN0 || op == OP_RETURN1 ||
+                 op == OP_RETURN || op == OP_UNREACHABLE || op == OP_RETURN_CALL ||
+                 op == OP_RETURN_CALL_INDIRECT);
+        if ((c->target[pc] & 2) && !c->rec) {
+            write_record(c);   /* a loop is entered with the record written */
+            c->rec = true;
+        }
+        if (c->target[pc] & 2)
+            c->rdx_next = false;   /* (its back-edges) */
         if (c->target[pc] & 2) {
             /* a loop header: its back-edges' safe point, jumped over from above */
             uint32_t over = jmp(c);
@@ -1690,6 +1772,8 @@ static bool compile_body(jc_t *c)
             bind(c, over);
         }
         c->noff[pc] = c->len;
+        lazy_record(c, pc, op);
+        c->rdx_next = c->rdx_next && op != OP_SELECT;   /* (its scratch) */
         int nw = wasmi_jit_op_words(op, ip);
         if (nw <= 0)
             return false;
@@ -2200,11 +2284,14 @@ static bool compile_body(jc_t *c)
         jmp_to(c, c->sp[i].resume);
         bind(c, intr);
         bind(c, out);
+        c->rdx_next = false;
+        write_record(c);   /* (lazy_record) */
         save_foreign(c);
         mov_rr(c, RDI, REX_);
         call_abs(c, (const void *)wasmi_jit_safepoint);
         restore_foreign(c);
         check_trap(c);
+        insn_m(c, 0, 1, 0x8B, RDX, RSP, -1, 0, 0, false);   /* rdx = [rsp] again (rdx_next) */
         jmp_to(c, c->sp[i].resume);
     }
     simd_pool_flush(c);

@@ -1519,6 +1519,19 @@ static void conv_module(wmod_t *m)
     uint32_t tiii = wm_type(m, "ii", "i");
     wm_func(m, tiii, "", CODE(W_LGET, 1, W_I32_CONST, 1, W_I32_ADD, W_LGET, 0, W_CALL, 7, W_END));
     wm_func(m, tiii, "", CODE(W_LGET, 0, W_LGET, 1, W_I32_SUB, W_END));
+    /* 8 leaf(n) = n + 1 and 10 dv(a, b) = (a + 3) / b start with ops that
+     * need no control record (lazy_record in jit_x64.c): a safe point at
+     * leaf's entry and dv's division by zero still name them; 9 lf(n) =
+     * leaf(n) * 2, 11 ldv(a, b) = dv(a, b) + 1 */
+    wm_func(m, tii, "", CODE(W_LGET, 0, W_I32_CONST, 1, W_I32_ADD, W_END));
+    wm_func(m, tii, "", CODE(W_LGET, 0, W_CALL, 8, W_I32_CONST, 2, W_I32_MUL, W_END));
+    wm_func(m, tiii, "", CODE(W_LGET, 0, W_I32_CONST, 3, W_I32_ADD, W_LGET, 1, W_I32_DIV_U, W_END));
+    wm_func(m, tiii, "", CODE(W_LGET, 0, W_LGET, 1, W_CALL, 10, W_I32_CONST, 1, W_I32_ADD, W_END));
+    /* 12 jdv(a, b): a join of a path that named itself (a call) and one that
+     * did not (a != 0), then (a + 3) / b */
+    wm_func(m, tiii, "", CODE(W_BLOCK, W_VOID, W_LGET, 0, W_BR_IF, 0, W_LGET, 0, W_CALL, 8, W_DROP,
+                              W_END, W_LGET, 0, W_I32_CONST, 3, W_I32_ADD, W_LGET, 1, W_I32_DIV_U,
+                              W_END));
     wm_table(m, 'r', 1, 0, 0);
     wm_elem(m, CODE(0, W_I32_CONST, 0, W_END, 1, 4));
     wm_export(m, "fib", WASM_EXTERN_FUNC, 0);
@@ -1527,10 +1540,16 @@ static void conv_module(wmod_t *m)
     wm_export(m, "deep", WASM_EXTERN_FUNC, 3);
     wm_export(m, "tail", WASM_EXTERN_FUNC, 5);
     wm_export(m, "pair", WASM_EXTERN_FUNC, 6);
+    wm_export(m, "lf", WASM_EXTERN_FUNC, 9);
+    wm_export(m, "ldv", WASM_EXTERN_FUNC, 11);
+    wm_export(m, "jdv", WASM_EXTERN_FUNC, 12);
     wm_name(m, 3, "deep");
     wm_name(m, 4, "boom");
 }
 
+#ifndef LF_FUEL
+#define LF_FUEL 2
+#endif
 TEST(calls_between_tiers)
 {
     /* tier, and the functions compiled: lo..hi-1 */
@@ -1538,7 +1557,7 @@ TEST(calls_between_tiers)
                                        {WASM_ENGINE_COMPILED, 1, 6}, {WASM_ENGINE_COMPILED, 0, 1},
                                        {WASM_ENGINE_COMPILED, 3, 4}, {WASM_ENGINE_COMPILED, 4, 6},
                                        {WASM_ENGINE_COMPILED, 6, 7}, {WASM_ENGINE_COMPILED, 7, 8},
-                                       {WASM_ENGINE_COMPILED, 0, 8}};
+                                       {WASM_ENGINE_COMPILED, 8, 13}, {WASM_ENGINE_COMPILED, 0, 13}};
     for (uint32_t k = 0; k < sizeof cfgs / sizeof cfgs[0]; k++) {
         wasm_runtime_t *rt = wasm_runtime_new(NULL);
         bool jit = wasm_runtime_set_engine(rt, (wasm_engine_t)cfgs[k][0]) == WASM_ENGINE_COMPILED;
@@ -1562,6 +1581,30 @@ TEST(calls_between_tiers)
         CHECK_EQ(r, 144);
         CHECK_EQ(call(&e, "pair", (uint64_t[]){3, 40}, &r), WASM_OK);
         CHECK_EQ(r, 38);
+        CHECK_EQ(call(&e, "lf", (uint64_t[]){4}, &r), WASM_OK);
+        CHECK_EQ(r, 10);
+        CHECK_EQ(call(&e, "ldv", (uint64_t[]){9, 4}, &r), WASM_OK);
+        CHECK_EQ(r, 4);
+        /* traps in functions that had not named themselves yet: the
+         * records at these depths hold fib's from the calls above */
+        CHECK_EQ(call(&e, "fib", (uint64_t[]){12}, &r), WASM_OK);
+        CHECK_EQ(call(&e, "ldv", (uint64_t[]){9, 0}, &r), WASM_TRAP_DIV_ZERO);
+        CHECK_EQ(e.trap.nframes, 2);
+        CHECK(e.trap.frames[0].func_index == 10);
+        CHECK(e.trap.frames[1].func_index == 11);
+        CHECK_EQ(call(&e, "jdv", (uint64_t[]){1, 2}, &r), WASM_OK);
+        CHECK_EQ(r, 2);
+        CHECK_EQ(call(&e, "fib", (uint64_t[]){12}, &r), WASM_OK);
+        CHECK_EQ(call(&e, "jdv", (uint64_t[]){1, 0}, &r), WASM_TRAP_DIV_ZERO);
+        CHECK_EQ(e.trap.nframes, 1);
+        CHECK_EQ(e.trap.frames[0].func_index, 12);
+        CHECK_EQ(call(&e, "fib", (uint64_t[]){12}, &r), WASM_OK);
+        wasm_exec_set_fuel(e.ex, LF_FUEL);
+        CHECK_EQ(call(&e, "lf", (uint64_t[]){4}, &r), WASM_TRAP_OUT_OF_FUEL);
+        wasm_exec_set_fuel(e.ex, UINT64_MAX);
+        CHECK_EQ(e.trap.nframes, 2);
+        CHECK(e.trap.frames[0].func_index == 8);
+        CHECK(e.trap.frames[1].func_index == 9);
         /* a trap names every frame, the compiled ones too */
         CHECK_EQ(call(&e, "deep", (uint64_t[]){5}, &r), WASM_TRAP_UNREACHABLE);
         CHECK_EQ(e.trap.nframes, 7);
