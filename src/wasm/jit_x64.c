@@ -1758,13 +1758,12 @@ static bool compile_body(jc_t *c)
         fell = !(op == OP_BR || op == OP_BR_TABLE || op == OP_RETURN0 || op == OP_RETURN1 ||
                  op == OP_RETURN || op == OP_UNREACHABLE || op == OP_RETURN_CALL ||
                  op == OP_RETURN_CALL_INDIRECT);
-        if ((c->target[pc] & 2) && !c->rec) {
-            write_record(c);   /* a loop is entered with the record written */
-            c->rec = true;
-        }
-        if (c->target[pc] & 2)
-            c->rdx_next = false;   /* (its back-edges) */
         if (c->target[pc] & 2) {
+            if (!c->rec) {
+                write_record(c);   /* a loop is entered with the record written */
+                c->rec = true;
+            }
+            c->rdx_next = false;   /* (its back-edges) */
             /* a loop header: its back-edges' safe point, jumped over from above */
             uint32_t over = jmp(c);
             c->chk[pc] = c->len;
