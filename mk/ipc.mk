@@ -40,7 +40,7 @@ bench-ipc: $(IPC_BENCH_DIR)/ipc_bench
 # host calls and helpers, the virtio library, the PSF font parser, reading
 # a file through the file service.
 SDK_LIB := $(BUILD)/sdk/libathanor.a
-SDK_OBJ := $(patsubst %,$(BUILD)/sdk/%.o,athanor virtio virtq vconsole psf fsread)
+SDK_OBJ := $(patsubst %,$(BUILD)/sdk/%.o,athanor printf virtio virtq vconsole psf fsread)
 $(BUILD)/sdk/%.o: sdk/lib/%.c
 	@mkdir -p $(dir $@)
 	clang --target=wasm32 -nostdlib -O2 -fno-builtin -Wall -Wextra -Werror -Isdk/include $(DEPFLAGS) -c $< -o $@

@@ -10,8 +10,13 @@
 
 #include <stdint.h>
 
+#ifdef __wasm__
 #define ATH_IMPORT(name) __attribute__((import_module("athanor"), import_name(name)))
 #define ATH_EXPORT(name) __attribute__((export_name(name)))
+#else /* a hosted build of SDK code (the unit tests): the test defines the calls */
+#define ATH_IMPORT(name)
+#define ATH_EXPORT(name)
+#endif
 
 typedef int32_t ath_handle_t;
 
@@ -174,6 +179,11 @@ ATH_IMPORT("console_write") int32_t ath_console_write(ath_handle_t sys, const ch
 int32_t ath_strlen(const char *s);
 void ath_print(const char *s);                 /* a NUL-terminated string */
 void ath_print_int(int64_t v);                 /* decimal */
+/* A console line formatted here and printed with one debug_print (a text
+ * over 256 bytes in parts), so no other domain's output lands inside it:
+ * %s %c %d %i %u %x, flags - and 0, a width, lengths l and ll, %%. A line
+ * printed in pieces with ath_print can have other domains' lines inside. */
+void ath_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 ath_handle_t ath_cap_find(const char *name);   /* NUL-terminated name */
 const char *ath_strerror(int32_t err);
 /* memcpy and memset, for the calls the compiler emits. */

@@ -18,7 +18,8 @@
 static uint8_t page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 static sensor_lease_t lease;
 
-static void print_deg(int32_t e7, char pos, char neg)
+/* e7 (degrees x 10^7) as "D.DDDDDD N" into o (at least 24 bytes); o */
+static const char *deg(char *o, int32_t e7, char pos, char neg)
 {
     uint32_t a = (uint32_t)(e7 < 0 ? -(int64_t)e7 : e7);
     char t[24];
@@ -31,13 +32,13 @@ static void print_deg(int32_t e7, char pos, char neg)
     do
         t[n++] = (char)('0' + w % 10), w /= 10;
     while (w);
-    char o[32];
     int k = 0;
     while (n)
         o[k++] = t[--n];
     o[k++] = ' ';
     o[k++] = e7 < 0 ? neg : pos;
-    ath_debug_print(o, k);
+    o[k] = 0;
+    return o;
 }
 
 static bool word(const char *a, int32_t n, const char *w)
@@ -85,9 +86,7 @@ ATH_EXPORT("_start") int32_t _start(void)
     int32_t e = sensor_open(&lease, "locate", SENSOR_GPS, precision, secs * 1000,
                             "print where we are", page);
     if (e < 0) {
-        ath_print("locate: no lease of the gps: ");
-        ath_print(e == ATH_ERIGHTS ? "refused" : ath_strerror(e));
-        ath_print("\n");
+        ath_printf("locate: no lease of the gps: %s\n", e == ATH_ERIGHTS ? "refused" : ath_strerror(e));
         return 1;
     }
     /* the first fix: the device starts when the lease does */
@@ -96,16 +95,12 @@ ATH_EXPORT("_start") int32_t _start(void)
     while ((e = sensor_read_fix(&lease, &f)) == ATH_EEMPTY)
         ath_wait(idle, 20 * MS);        /* nobody notifies the box: a 20 ms sleep */
     if (e < 0) {
-        ath_print("locate: gps: lease ended before a fix: ");
-        ath_print(ath_strerror(e));
-        ath_print("\n");
+        ath_printf("locate: gps: lease ended before a fix: %s\n", ath_strerror(e));
         return 1;
     }
-    ath_print("locate: ");
-    print_deg(f.lat_e7, 'N', 'S');
-    ath_print(" ");
-    print_deg(f.lon_e7, 'E', 'W');
-    ath_print(f.precision == SENSOR_COARSE ? " (coarse, 0.01 degree cell)\n" : " (exact)\n");
+    char lat[24], lon[24];
+    ath_printf("locate: %s %s %s\n", deg(lat, f.lat_e7, 'N', 'S'), deg(lon, f.lon_e7, 'E', 'W'),
+               f.precision == SENSOR_COARSE ? "(coarse, 0.01 degree cell)" : "(exact)");
     if (!wait_end) {
         sensor_close(&lease);
         return 0;
@@ -115,11 +110,8 @@ ATH_EXPORT("_start") int32_t _start(void)
         reads++;
         ath_wait(idle, 10 * MS);
     }
-    ath_print("locate: gps: lease ended, the next read failed: ");
-    ath_print(ath_strerror(e));
-    ath_print(" (after ");
-    ath_print_int(reads);
-    ath_print(" reads)\n");
+    ath_printf("locate: gps: lease ended, the next read failed: %s (after %u reads)\n", ath_strerror(e),
+               (unsigned)reads);
     sensor_close(&lease);
     return 0;
 }

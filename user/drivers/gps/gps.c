@@ -34,14 +34,6 @@ static ath_handle_t fix_ch = -1, dev_ch = -1, dma_h = -1;
 static uint32_t seq, sent, dropped_full;
 static char devname[24] = "serial0";
 
-static void say(const char *a, int64_t n, const char *b)
-{
-    ath_print("gps: ");
-    ath_print(a);
-    if (n >= 0)
-        ath_print_int(n);
-    ath_print(b);
-}
 
 static uint32_t last_report_ms, reported_bad;
 
@@ -73,13 +65,9 @@ static void feed(const uint8_t *p, uint32_t n)
     uint32_t bad = nmea.bad_checksum + nmea.bad_format + nmea.too_long + nmea.noise;
     uint32_t now = (uint32_t)(ath_uptime_ns() / MS);
     if (bad != reported_bad && now - last_report_ms >= 1000) {
-        say("dropped input: bad checksum ", nmea.bad_checksum, "");
-        say(", malformed ", nmea.bad_format, "");
-        ath_print(", too long ");
-        ath_print_int(nmea.too_long);
-        ath_print(", noise bytes ");
-        ath_print_int(nmea.noise);
-        ath_print("\n");
+        ath_printf("gps: dropped input: bad checksum %u, malformed %u, too long %u, noise bytes %u\n",
+                   (unsigned)nmea.bad_checksum, (unsigned)nmea.bad_format, (unsigned)nmea.too_long,
+                   (unsigned)nmea.noise);
         reported_bad = bad;
         last_report_ms = now;
     }
@@ -102,11 +90,10 @@ static void session(ath_handle_t mmio, ath_handle_t irq)
     int32_t e = vcons_start(&con, mmio, irq, dma_h, window, sizeof window, dma_area, DATA_PAGES, 1024,
                             "gps", "org.azoth.gps");
     if (e < 0) {
-        say("no usable virtio-console device (", e, "); waiting for another\n");
+        ath_printf("gps: no usable virtio-console device (%d); waiting for another\n", e);
         return;
     }
-    say("device ", -1, devname);
-    ath_print(" up\n");
+    ath_printf("gps: device %s up\n", devname);
     last_data = (uint64_t)ath_uptime_ns();
     quiet_said = false;
     /* on the device's interrupt; the timeout only paces the check for a
@@ -114,15 +101,13 @@ static void session(ath_handle_t mmio, ath_handle_t irq)
     while (vcons_poll(&con, 1000 * MS, got_data, 0) >= 0) {
         send_newest();
         if (con.port >= 0 && !quiet_said && (uint64_t)ath_uptime_ns() - last_data > 5000 * MS) {
-            say("no data on the port for 5 s (the stream stopped)", -1, "\n");
+            ath_printf("gps: no data on the port for 5 s (the stream stopped)\n");
             quiet_said = true;
         }
     }
     vcons_stop(&con);
-    say("device access revoked; fixes sent ", sent, "");
-    ath_print(", dropped (broker busy) ");
-    ath_print_int(dropped_full);
-    ath_print("\n");
+    ath_printf("gps: device access revoked; fixes sent %u, dropped (broker busy) %u\n", (unsigned)sent,
+               (unsigned)dropped_full);
 }
 
 ATH_EXPORT("_start") void _start(void)
@@ -151,8 +136,7 @@ ATH_EXPORT("_start") void _start(void)
     dev_ch = ath_cap_find("gps.dev");
     nmea_init(&nmea);
     if (dma_h < 0) {
-        say("no DMA memory for ", -1, devname);
-        ath_print("; exiting\n");
+        ath_printf("gps: no DMA memory for %s; exiting\n", devname);
         return;
     }
     if (dev_ch < 0) {           /* the device granted directly */
@@ -160,15 +144,13 @@ ATH_EXPORT("_start") void _start(void)
             session(h[1], h[2]);
         return;
     }
-    say("waiting for the broker to hand over ", -1, devname);
-    ath_print("\n");
+    ath_printf("gps: waiting for the broker to hand over %s\n", devname);
     for (;;) {
         /* the broker sends the registers and the interrupt */
         ath_handle_t mmio, irq;
         int32_t r = vcons_await_device(dev_ch, &mmio, &irq);
         if (r < 0) {
-            say("device channel: ", -1, ath_strerror(r));
-            ath_print("; exiting\n");
+            ath_printf("gps: device channel: %s; exiting\n", ath_strerror(r));
             return;
         }
         session(mmio, irq);

@@ -49,13 +49,6 @@ static char hdr[HDR_MAX];
 static uint32_t nhdr, skip;
 static bool in_frame;
 
-static void say(const char *a)
-{
-    ath_print(kind);
-    ath_print(": ");
-    ath_print(a);
-}
-
 /* A whole block or frame goes to the broker, lent read-only for the call. */
 static void deliver(void)
 {
@@ -79,13 +72,8 @@ static void report(void)
     uint32_t now = (uint32_t)(ath_uptime_ns() / MS);
     if (bad == said_bad || now - last_said_ms < 1000)
         return;
-    say("dropped input: frames of the wrong size ");
-    ath_print_int(bad_size);
-    ath_print(", bad headers ");
-    ath_print_int(bad_header);
-    ath_print(", sync lost ");
-    ath_print_int(sync_lost);
-    ath_print("\n");
+    ath_printf("%s: dropped input: frames of the wrong size %u, bad headers %u, sync lost %u\n", kind,
+               (unsigned)bad_size, (unsigned)bad_header, (unsigned)sync_lost);
     said_bad = bad, last_said_ms = now;
 }
 
@@ -179,14 +167,10 @@ static void session(ath_handle_t mmio, ath_handle_t irq)
     int32_t e = vcons_start(&con, mmio, irq, dma_h, window, sizeof window, dma_area, DATA_PAGES, 1024,
                             kind, port_name);
     if (e < 0) {
-        say("no usable virtio-console device (");
-        ath_print_int(e);
-        ath_print("); waiting for another\n");
+        ath_printf("%s: no usable virtio-console device (%d); waiting for another\n", kind, e);
         return;
     }
-    say("device ");
-    ath_print(devname);
-    ath_print(" up\n");
+    ath_printf("%s: device %s up\n", kind, devname);
     have = low_rows = nhdr = skip = 0, in_frame = false;   /* a new stream: nothing half read counts */
     uint64_t last_data = (uint64_t)ath_uptime_ns();
     bool quiet_said = false;
@@ -199,18 +183,13 @@ static void session(ath_handle_t mmio, ath_handle_t irq)
             last_data = now, quiet_said = false;
         report();
         if (con.port >= 0 && !quiet_said && now - last_data > 5000 * MS) {
-            say("no data on the port for 5 s (the stream stopped)\n");
+            ath_printf("%s: no data on the port for 5 s (the stream stopped)\n", kind);
             quiet_said = true;
         }
     }
     vcons_stop(&con);
-    say("device access revoked; ");
-    ath_print(camera ? "frames" : "blocks");
-    ath_print(" sent ");
-    ath_print_int(sent);
-    ath_print(", refused ");
-    ath_print_int(refused);
-    ath_print("\n");
+    ath_printf("%s: device access revoked; %s sent %u, refused %u\n", kind, camera ? "frames" : "blocks",
+               (unsigned)sent, (unsigned)refused);
 }
 
 static ath_handle_t find(const char *a, const char *b)
@@ -240,7 +219,7 @@ ATH_EXPORT("_start") void _start(void)
         kind[k] = 0;
     camera = kind[0] == 'c';
     if (!camera && (kind[0] != 'm' || kind[1] != 'i' || kind[2] != 'c' || kind[3])) {
-        say("ARG must be \"DEVICE mic\" or \"DEVICE camera\"; exiting\n");
+        ath_printf("%s: ARG must be \"DEVICE mic\" or \"DEVICE camera\"; exiting\n", kind);
         return;
     }
     k = 0;
@@ -256,19 +235,15 @@ ATH_EXPORT("_start") void _start(void)
     chunk_buf = ath_buf_new((int32_t)(camera ? SENSOR_CAM_LENT_PAGES : SENSOR_PAGES(want)));
     if (dma_h < 0 || data_ep < 0 || dev_ch < 0 || chunk_buf < 0 ||
         ath_buf_map(chunk_buf, (uint32_t)(uintptr_t)chunk) < 0) {
-        say("missing its DMA memory, channels or buffer; exiting\n");
+        ath_printf("%s: missing its DMA memory, channels or buffer; exiting\n", kind);
         return;
     }
-    say("waiting for the broker to hand over ");
-    ath_print(devname);
-    ath_print("\n");
+    ath_printf("%s: waiting for the broker to hand over %s\n", kind, devname);
     for (;;) {
         ath_handle_t mmio, irq;
         int32_t r = vcons_await_device(dev_ch, &mmio, &irq);
         if (r < 0) {
-            say("device channel: ");
-            ath_print(ath_strerror(r));
-            ath_print("; exiting\n");
+            ath_printf("%s: device channel: %s; exiting\n", kind, ath_strerror(r));
             return;
         }
         session(mmio, irq);

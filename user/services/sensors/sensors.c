@@ -236,11 +236,8 @@ static void physical(void)
             }
             int32_t e2 = q < 0 ? q : e1 < 0 ? e1 : ath_send(d->dev_ch, "irq", 3, q);
             if (e1 < 0 || e2 < 0) {
-                ath_print("sensors: cannot hand the ");
-                ath_print(sensor_name(d->sensor));
-                ath_print(" device over: ");
-                ath_print(ath_strerror(e1 < 0 ? e1 : e2));
-                ath_print("\n");
+                ath_printf("sensors: cannot hand the %s device over: %s\n", sensor_name(d->sensor),
+                           ath_strerror(e1 < 0 ? e1 : e2));
                 ath_cap_revoke(d->mmio_root);
                 ath_cap_revoke(d->irq_root);
                 d->hand_failed = true;
@@ -274,13 +271,9 @@ static void watchdog(uint64_t now)
         uint64_t since = d->last_data_at > d->live_since ? d->last_data_at : d->live_since;
         if (!d->live || now - since < d->silent_after)
             continue;
-        ath_print("privacy: no ");
-        ath_print(d->sensor == SENSOR_GPS ? "fix" : "data");
-        ath_print(" from the ");
-        ath_print(sensor_name(d->sensor));
-        ath_print(" driver for ");
-        ath_print_int((int64_t)((now - since) / MS));
-        ath_print(" ms: handing it the device again\n");
+        ath_printf("privacy: no %s from the %s driver for %lld ms: handing it the device again\n",
+                   d->sensor == SENSOR_GPS ? "fix" : "data", sensor_name(d->sensor),
+                   (long long)((now - since) / MS));
         ath_cap_revoke(d->mmio_root);
         ath_cap_revoke(d->irq_root);
         d->live = false;
@@ -336,15 +329,8 @@ static void end_lease(int i, const char *why)
     ath_cap_drop(l->buf);
     for (uint32_t k = 0; k < l->npages; k++)
         arena_used[l->at + k] = false;
-    ath_print("privacy: lease ");
-    ath_print_int((int64_t)l->id);
-    ath_print(" of ");
-    ath_print(sensor_name(l->sensor));
-    ath_print(" to ");
-    ath_print(l->app);
-    ath_print(" ended (");
-    ath_print(why);
-    ath_print(")\n");
+    ath_printf("privacy: lease %lld of %s to %s ended (%s)\n", (long long)l->id, sensor_name(l->sensor),
+               l->app, why);
     l->used = false;
     wfiles_ended(l->id, why[0] == 'r' ? ATH_EREVOKED : ATH_EEXPIRED);
 }
@@ -369,9 +355,7 @@ static int64_t housekeeping(void)
         last_fix = m.fix, nfixes++, fresh = true;
     }
     if (bad_msgs != bad_said) {
-        ath_print("sensors: dropped malformed messages from the gps driver: ");
-        ath_print_int(bad_msgs);
-        ath_print("\n");
+        ath_printf("sensors: dropped malformed messages from the gps driver: %u\n", (unsigned)bad_msgs);
         bad_said = bad_msgs;
     }
     uint64_t now = (uint64_t)ath_uptime_ns();
@@ -434,22 +418,15 @@ static void load_policy(void)
     int64_t n = -1;
     int32_t e = ath_call_lend(fs_root, b, ATH_R_READ | ATH_R_WRITE, FS_READ, sizeof path - 1, 0, &n);
     if (e == 0 && n < 0) {
-        ath_print("sensors: no /etc/sensors.policy (");
-        ath_print_int(n);
-        ath_print("); every request is asked\n");
+        ath_printf("sensors: no /etc/sensors.policy (%lld); every request is asked\n", (long long)n);
     }
     if (e == 0 && n > 0 && ath_buf_map(b, (uint32_t)(uintptr_t)req_page) >= 0) {
         int r = policy_parse(&policy, (const char *)req_page, (size_t)n);
         ath_buf_unmap(b);
-        ath_print("sensors: policy /etc/sensors.policy: ");
-        if (r < 0) {
-            ath_print("bad line ");
-            ath_print_int(-r);
-            ath_print("; every request is asked\n");
-        } else {
-            ath_print_int(r);
-            ath_print(" rules\n");
-        }
+        if (r < 0)
+            ath_printf("sensors: policy /etc/sensors.policy: bad line %d; every request is asked\n", -r);
+        else
+            ath_printf("sensors: policy /etc/sensors.policy: %d rules\n", r);
     }
     ath_cap_drop(b);
 }
@@ -616,19 +593,9 @@ ATH_EXPORT("camera_data") int64_t camera_data(int64_t size, int64_t frame, int64
 
 static void say_request(const req_t *r, const char *what)
 {
-    ath_print("privacy: ");
-    ath_print(r->app);
-    ath_print(" asks for ");
-    ath_print(sensor_name(r->sensor));
-    ath_print(" (");
-    ath_print(sensor_precision_name(r->sensor, r->precision));
-    ath_print(") for ");
-    ath_print_int((r->ms + 999) / 1000);
-    ath_print(" s, purpose \"");
-    ath_print(r->purpose);
-    ath_print("\": ");
-    ath_print(what);
-    ath_print("\n");
+    ath_printf("privacy: %s asks for %s (%s) for %lld s, purpose \"%s\": %s\n", r->app,
+               sensor_name(r->sensor), sensor_precision_name(r->sensor, r->precision),
+               (long long)((r->ms + 999) / 1000), r->purpose, what);
 }
 
 static ath_handle_t box_of(const char *app)
