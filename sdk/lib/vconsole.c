@@ -20,13 +20,6 @@ typedef struct ctrl {
     uint16_t event, value;
 } ctrl_t;
 
-static void say(vcons_t *c, const char *a)
-{
-    ath_print(c->log);
-    ath_print(": ");
-    ath_print(a);
-}
-
 static uint8_t *ctrl_rx_buf(vcons_t *c, int i) { return c->dev.dma_mem + 4 * ATH_PAGE + i * CTRL_LEN; }
 static uint8_t *ctrl_tx_buf(vcons_t *c, int i)
 {
@@ -72,7 +65,7 @@ static void send_ctrl(vcons_t *c, uint32_t id, uint16_t event, uint16_t value)
             vio_notify(&c->dev, Q_CTRL_TX);
         return;
     }
-    say(c, "control queue full, message dropped\n");
+    ath_printf("%s: control queue full, message dropped\n", c->log);
 }
 
 static void control(vcons_t *c, const uint8_t *m, uint32_t len)
@@ -93,11 +86,7 @@ static void control(vcons_t *c, const uint8_t *m, uint32_t len)
         if (match && c->port < 0) {
             c->port = (int)e->id;
             send_ctrl(c, e->id, PORT_OPEN, 1);
-            say(c, "port ");
-            ath_print(c->want);
-            ath_print(" is port ");
-            ath_print_int(c->port);
-            ath_print(", opened\n");
+            ath_printf("%s: port %s is port %d, opened\n", c->log, c->want, c->port);
         }
         break;
     }

@@ -37,21 +37,9 @@
 static uint32_t fa[PAGES * ATH_PAGE / 4] __attribute__((aligned(ATH_PAGE)));
 static uint32_t fb[PAGES * ATH_PAGE / 4] __attribute__((aligned(ATH_PAGE)));
 
-static void say(const char *s, int64_t n)
-{
-    ath_print("dispbench: ");
-    ath_print(s);
-    ath_print_int(n);
-    ath_print("\n");
-}
-
-/* fixed point: v / 1000 with three decimals is too much; one decimal. */
-static void print_1(int64_t tenths)
-{
-    ath_print_int(tenths / 10);
-    ath_print(".");
-    ath_print_int(tenths % 10);
-}
+/* fixed point: v / 1000 with three decimals is too much; one decimal:
+ * "%lld.%lld" with TENTHS(v). */
+#define TENTHS(v) (long long)((v) / 10), (long long)((v) % 10)
 
 static int fails;
 
@@ -60,9 +48,7 @@ static void refused(const char *what, int32_t e, int64_t r)
     if (e < 0 || r < 0)
         return;
     fails++;
-    ath_print("dispbench: hostile: ");
-    ath_print(what);
-    ath_print(": accepted\n");
+    ath_printf("dispbench: hostile: %s: accepted\n", what);
 }
 
 /* The text window (surf.term, held for this test alone): fonts and cells
@@ -228,18 +214,18 @@ ATH_EXPORT("_start") int _start(void)
     ath_handle_t surf = ath_cap_find("surf.full"), gpu = ath_cap_find("gpu.fb");
     int64_t r, wh;
     if (surf < 0 || gpu < 0 || ath_call(surf, 0, 0, 0, 0, &wh) < 0 || wh < 0) {
-        say("no surf.full or gpu.fb: ", surf < 0 ? surf : gpu);
+        ath_printf("dispbench: no surf.full or gpu.fb: %d\n", surf < 0 ? surf : gpu);
         return 1;
     }
     uint32_t w = (uint32_t)wh & 0xffff, h = (uint32_t)(wh >> 16) & 0xffff;
     if ((uint64_t)w * h * 4 != (uint64_t)PAGES * ATH_PAGE) {
-        say("the screen is not 1024x768: width ", w);
+        ath_printf("dispbench: the screen is not 1024x768: width %u\n", (unsigned)w);
         return 1;
     }
     ath_handle_t ba = ath_buf_new(PAGES), bb = ath_buf_new(PAGES);
     if (ba < 0 || bb < 0 || ath_buf_map(ba, (uint32_t)(uintptr_t)fa) < 0 ||
         ath_buf_map(bb, (uint32_t)(uintptr_t)fb) < 0) {
-        say("no memory for two frames: ", ba < 0 ? ba : bb);
+        ath_printf("dispbench: no memory for two frames: %d\n", ba < 0 ? ba : bb);
         return 1;
     }
     for (uint32_t y = 0; y < h; y++)
@@ -252,13 +238,14 @@ ATH_EXPORT("_start") int _start(void)
         int64_t before = 0, after = 0;
         ath_call(surf, 2, 0, 0, 0, &before);
         if (args[0] == 'd' && (ath_call(gpu, 3, 0, 0, 0, &r) < 0 || r != 0)) {
-            say("drill: the driver refused to arm: ", r);
+            ath_printf("dispbench: drill: the driver refused to arm: %lld\n", (long long)r);
             return 1;
         }
         int32_t e = ath_call_lend(surf, ba, ATH_R_READ, 1, 0, full, &r);
         ath_call(surf, 2, 0, 0, 0, &after);
         int64_t lost = (after >> 32) - (before >> 32);
-        say(args[0] == 'd' ? "drill: frames dropped " : "frame: frames dropped ", lost);
+        ath_printf("dispbench: %s: frames dropped %lld\n", args[0] == 'd' ? "drill" : "frame",
+                   (long long)lost);
         return e < 0 || r != 0 || lost != (args[0] == 'd');
     }
     if (n >= 7 && args[0] == 'h') {
@@ -268,7 +255,7 @@ ATH_EXPORT("_start") int _start(void)
     /* One frame each way first: the device set up, everything mapped once. */
     if (ath_call_lend(surf, ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0 ||
         ath_call_lend(gpu, ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0) {
-        say("a present failed: ", r);
+        ath_printf("dispbench: a present failed: %lld\n", (long long)r);
         return 1;
     }
     /* Interleaved, so that the machine's load weighs on all three alike:
@@ -292,12 +279,9 @@ ATH_EXPORT("_start") int _start(void)
         int64_t t3 = ath_uptime_ns();
         tf += t1 - t0, td += t2 - t1, ts += t3 - t2;
     }
-    ath_print("dispbench: full-frame ");
-    print_1(frames * 10000000000ll / (tf > 0 ? tf : 1));
-    ath_print(" fps, driver-only ");
-    print_1(frames * 10000000000ll / (td > 0 ? td : 1));
-    ath_print(" fps, present 64x64 ");
-    ath_print_int(ts / small / 1000);
-    ath_print(" us\n");
+    int64_t full_fps = frames * 10000000000ll / (tf > 0 ? tf : 1),
+            driver_fps = frames * 10000000000ll / (td > 0 ? td : 1);
+    ath_printf("dispbench: full-frame %lld.%lld fps, driver-only %lld.%lld fps, present 64x64 %lld us\n",
+               TENTHS(full_fps), TENTHS(driver_fps), (long long)(ts / small / 1000));
     return 0;
 }

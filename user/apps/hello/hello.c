@@ -12,9 +12,7 @@ ATH_EXPORT("_start") int32_t _start(void)
     int32_t n = ath_args(args, (int32_t)sizeof args - 1);
     n = n < 0 ? 0 : n < (int32_t)sizeof args - 1 ? n : (int32_t)sizeof args - 1;
     args[n] = 0;
-    ath_print("hello from bin/hello.wasm on ");
-    ath_print(arch);
-    ath_print("\n");
+    ath_printf("hello from bin/hello.wasm on %s\n", arch);
     int32_t count = 0;
     for (int32_t i = 0; i < n;) {
         while (i < n && args[i] == ' ')
@@ -25,11 +23,10 @@ ATH_EXPORT("_start") int32_t _start(void)
         while (i < n && args[i] != ' ')
             i++;
         count++;
-        ath_print("  arg ");
-        ath_print_int(count);
-        ath_print(": ");
-        ath_debug_print(args + s, i - s);
-        ath_print("\n");
+        args[i] = 0;            /* the word's end: a space, or the NUL after the last */
+        ath_printf("  arg %d: %s\n", count, args + s);
+        if (i < n)
+            i++;                /* past the space just overwritten */
     }
     return count;
 }

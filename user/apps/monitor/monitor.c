@@ -149,9 +149,7 @@ ATH_EXPORT("_start") int _start(void)
             return 1;
         }
         if (s == 0) {
-            ath_print("monitor: ");
-            ath_print_int(n);
-            ath_print(" domains\n");
+            ath_printf("monitor: %d domains\n", n);
         }
         if (seconds == 0 || s + 1 < seconds)
             ath_call(tmr, 1000000000, 0, 0, 0, &r);

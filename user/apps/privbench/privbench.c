@@ -72,13 +72,7 @@ static int32_t read_once(sensor_lease_t *l, uint32_t sensor)
 
 static void say_error(const char *what, uint32_t i, int32_t e)
 {
-    ath_print("privbench: ");
-    ath_print(what);
-    ath_print(" ");
-    ath_print_int(i);
-    ath_print(": ");
-    ath_print(ath_strerror(e));
-    ath_print("\n");
+    ath_printf("privbench: %s %u: %s\n", what, (unsigned)i, ath_strerror(e));
 }
 
 ATH_EXPORT("_start") int32_t _start(void)
@@ -132,9 +126,7 @@ ATH_EXPORT("_start") int32_t _start(void)
         lat_ns[done++] = ns;
         lat_of[s][done_of[s]++] = ns;
         if (e != ATH_EEXPIRED) {
-            ath_print("privbench: a read failed with ");
-            ath_print(ath_strerror(e));
-            ath_print(", not lease expired\n");
+            ath_printf("privbench: a read failed with %s, not lease expired\n", ath_strerror(e));
             break;
         }
         /* every page the lease mapped: the app's own (zero) pages are back */
@@ -162,44 +154,21 @@ ATH_EXPORT("_start") int32_t _start(void)
     for (uint32_t s = 0; s < NS; s++) {
         uint32_t m = done_of[s];
         sort(lat_of[s], m);
-        ath_print("privbench: ");
-        ath_print(sensor_name(sensors[s]));
-        ath_print(" leases ");
-        ath_print_int(m);
-        ath_print(", revoke-to-fail median ");
-        ath_print_int(m ? lat_of[s][m / 2] / 1000 : 0);
-        ath_print(" us p99 ");
-        ath_print_int(p99_of(lat_of[s], m) / 1000);
-        ath_print(" us max ");
-        ath_print_int(m ? lat_of[s][m - 1] / 1000 : 0);
-        ath_print(" us\n");
+        ath_printf("privbench: %s leases %u, revoke-to-fail median %u us p99 %u us max %u us\n",
+                   sensor_name(sensors[s]), (unsigned)m, (unsigned)(m ? lat_of[s][m / 2] / 1000 : 0),
+                   (unsigned)(p99_of(lat_of[s], m) / 1000), (unsigned)(m ? lat_of[s][m - 1] / 1000 : 0));
     }
-    ath_print("privbench: ");
-    ath_print_int(spent_ms);
-    ath_print(" ms of kernel clock, microphone blocks ");
-    ath_print_int(blocks);
-    ath_print(", camera frames ");
-    ath_print_int(frames);
-    ath_print(" (fed on the host's clock: 10 and 2 a second)\n");
+    ath_printf("privbench: %lld ms of kernel clock, microphone blocks %u, camera frames %u"
+               " (fed on the host's clock: 10 and 2 a second)\n",
+               (long long)spent_ms, (unsigned)blocks, (unsigned)frames);
     sort(lat_ns, done);
-    ath_print("privbench: median ");
-    ath_print_int(done ? lat_ns[done / 2] / 1000 : 0);
-    ath_print(" us; a read begun after an end still worked up to ");
-    ath_print_int((int64_t)(late_ok / 1000));
-    ath_print(" us after it (the kernel's lease reaper had not run yet)");
-    ath_print("; leases that ended before delivery (not samples) ");
-    ath_print_int(late);
-    ath_print("\n");
-    ath_print("privacy: leases ");
-    ath_print_int(done);
-    ath_print(", revoke-to-fail max ");
-    ath_print_int(done ? lat_ns[done - 1] / 1000 : 0);
-    ath_print(" us p99 ");
-    ath_print_int(p99_of(lat_ns, done) / 1000);
-    ath_print(" us, leaked bytes ");
-    ath_print_int(leaked);
-    ath_print(", coarse clock ");
-    ath_print_int((int64_t)(step / 1000));
-    ath_print(" us\n");
+    ath_printf("privbench: median %u us; a read begun after an end still worked up to %lld us after it"
+               " (the kernel's lease reaper had not run yet); leases that ended before delivery (not samples)"
+               " %u\n",
+               (unsigned)(done ? lat_ns[done / 2] / 1000 : 0), (long long)(late_ok / 1000), (unsigned)late);
+    ath_printf("privacy: leases %u, revoke-to-fail max %u us p99 %u us, leaked bytes %u,"
+               " coarse clock %lld us\n",
+               (unsigned)done, (unsigned)(done ? lat_ns[done - 1] / 1000 : 0),
+               (unsigned)(p99_of(lat_ns, done) / 1000), (unsigned)leaked, (long long)(step / 1000));
     return done == count && leaked == 0 ? 0 : 1;
 }

@@ -41,51 +41,37 @@ static int64_t present(ath_handle_t b, int64_t x, int64_t y, int64_t pw, int64_t
     return e < 0 ? e : r;
 }
 
-static void say(const char *a, int64_t x, int64_t y)
-{
-    ath_print("sketch: ");
-    ath_print(a);
-    ath_print_int(x);
-    if (y >= 0) {
-        ath_print(",");
-        ath_print_int(y);
-    }
-    ath_print("\n");
-}
-
 static void refused(const char *what, int64_t got)
 {
     if (got < 0)
         return;
     fails++;
-    say(what, got, -1);
+    ath_printf("sketch: %s %lld\n", what, (long long)got);
 }
 
 static int hostile(void)
 {
     uint32_t pages = (w * h * 4 + ATH_PAGE - 1) / ATH_PAGE;
-    refused("past the right edge accepted ", present(buf, w - 4, 0, 8, 8));
-    refused("past the bottom accepted ", present(buf, 0, h - 4, 8, 8));
-    refused("empty accepted ", present(buf, 0, 0, 0, 8));
-    refused("0xffff wide accepted ", present(buf, 0, 0, 0xffff, 1));
-    refused("negative accepted ", present(buf, -1, 0, 8, 8));
+    refused("past the right edge accepted", present(buf, w - 4, 0, 8, 8));
+    refused("past the bottom accepted", present(buf, 0, h - 4, 8, 8));
+    refused("empty accepted", present(buf, 0, 0, 0, 8));
+    refused("0xffff wide accepted", present(buf, 0, 0, 0xffff, 1));
+    refused("negative accepted", present(buf, -1, 0, 8, 8));
     ath_handle_t shortb = ath_buf_new((int32_t)pages - 1), longb = ath_buf_new((int32_t)pages + 1);
-    refused("a page short accepted ", present(shortb, 0, 0, 8, 8));
-    refused("a page over accepted ", present(longb, 0, 0, 8, 8));
+    refused("a page short accepted", present(shortb, 0, 0, 8, 8));
+    refused("a page over accepted", present(longb, 0, 0, 8, 8));
     int64_t r;
-    refused("a plain call (no lend) accepted ", ath_call(surf, 1, 0, 8 | 8 << 16, buf, &r) < 0 ? -1 : r);
-    refused("an unknown op accepted ", ath_call(surf, 9, 0, 0, 0, &r) < 0 ? -1 : r);
+    refused("a plain call (no lend) accepted", ath_call(surf, 1, 0, 8 | 8 << 16, buf, &r) < 0 ? -1 : r);
+    refused("an unknown op accepted", ath_call(surf, 9, 0, 0, 0, &r) < 0 ? -1 : r);
     in_msg_t m = {MSG_POINTER, 0, 1, 0, 1, 1, {0}};
-    refused("a send on in.win accepted ", ath_send(in, &m, sizeof m, 0));
+    refused("a send on in.win accepted", ath_send(in, &m, sizeof m, 0));
     static const char *const none[] = {"surf.term", "surf.app", "surf.full", "focus.ctl", "gpu.fb",
                                        "input.event", "in.app", "console.in"};
     for (int i = 0; i < 8; i++) {
         ath_handle_t c = ath_cap_find(none[i]);
         if (c >= 0) {
             fails++;
-            ath_print("sketch: hostile: holds ");
-            ath_print(none[i]);
-            ath_print("\n");
+            ath_printf("sketch: hostile: holds %s\n", none[i]);
         }
     }
     ath_print(fails ? "sketch: hostile FAILED\n" : "sketch: hostile ok\n");
@@ -129,7 +115,7 @@ ATH_EXPORT("_start") int _start(void)
     for (int i = 0; args[i] >= '0' && args[i] <= '9'; i++)
         want = want * 10 + args[i] - '0';
     want = want ? want : 1;
-    say("window ", w, h);
+    ath_printf("sketch: window %u,%u\n", (unsigned)w, (unsigned)h);
     uint8_t held = 0;
     for (;;) {
         in_msg_t m;
@@ -138,21 +124,21 @@ ATH_EXPORT("_start") int _start(void)
         if (got > 0)
             ath_cap_drop(got);      /* nothing comes with an event */
         if (len < 0) {
-            say("no event, ", len, -1);
+            ath_printf("sketch: no event, %d\n", len);
             return 1;
         }
         if (len != sizeof m)
             continue;
         if (m.kind == MSG_KEYS) {
             for (int i = 0; i < m.len && i < 8; i++) {
-                say("key ", (uint8_t)m.keys[i], -1);
+                ath_printf("sketch: key %u\n", (unsigned)(uint8_t)m.keys[i]);
                 if (m.keys[i] == 'q')
                     return 0;
             }
         } else if (m.kind == MSG_POINTER) {
             if ((m.buttons & 1) && !(held & 1) && m.x < w && m.y < h) {
                 dot(m.x, m.y);
-                say("click ", m.x, m.y);
+                ath_printf("sketch: click %d,%d\n", m.x, m.y);
                 if (++clicks == want)
                     return 0;
             }

@@ -47,14 +47,6 @@ static uint32_t param;
 static uint32_t lo, hi;                 /* cells changed: [lo, hi) of row * cols + col */
 static uint32_t sent_cursor;            /* the cursor's cell the display service has */
 
-static void say(const char *a, int64_t n)
-{
-    ath_print("term: ");
-    ath_print(a);
-    ath_print_int(n);
-    ath_print("\n");
-}
-
 static int32_t load_font(void)
 {
     fs = ath_cap_find("fs.root");
@@ -182,29 +174,25 @@ static int32_t start(void)
     int32_t e;
     surf = ath_cap_find("surf.term");
     if (surf < 0) {
-        say("no surface (surf.term): ", surf);
+        ath_printf("term: no surface (surf.term): %d\n", surf);
         return ATH_ESTOPPED;
     }
     if ((tbuf = ath_buf_new(TEXT_PAGES)) < 0 || ath_buf_map(tbuf, (uint32_t)(uintptr_t)text) < 0) {
-        say("no memory for the text: pages ", TEXT_PAGES);
+        ath_printf("term: no memory for the text: pages %d\n", TEXT_PAGES);
         return ATH_ESTOPPED;
     }
     if ((e = load_font()) < 0) {
-        say("no font " TERM_FONT " on fs.root: ", e);
+        ath_printf("term: no font " TERM_FONT " on fs.root: %d\n", e);
         return ATH_ESTOPPED;
     }
     if ((e = send_font()) < 0) {
-        say("the display service refused the font (surf.term op 3): ", e);
+        ath_printf("term: the display service refused the font (surf.term op 3): %d\n", e);
         return ATH_ESTOPPED;
     }
     for (uint32_t y = 0; y < rows; y++)
         for (uint32_t x = 0; x < cols; x++)
             grid[y][x] = ' ';
-    ath_print("term: ");
-    ath_print_int(cols);
-    ath_print("x");
-    ath_print_int(rows);
-    ath_print(" characters, font " TERM_FONT "\n");
+    ath_printf("term: %ux%u characters, font " TERM_FONT "\n", (unsigned)cols, (unsigned)rows);
     up = true;
     return 0;
 }

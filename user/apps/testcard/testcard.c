@@ -43,13 +43,7 @@ static void expect(const char *what, int64_t got, int64_t want)
     if (got == want)
         return;
     fails++;
-    ath_print("testcard: ");
-    ath_print(what);
-    ath_print(": got ");
-    ath_print_int(got);
-    ath_print(", want ");
-    ath_print_int(want);
-    ath_print("\n");
+    ath_printf("testcard: %s: got %lld, want %lld\n", what, (long long)got, (long long)want);
 }
 
 static void refused(const char *what, int64_t got)
@@ -57,11 +51,7 @@ static void refused(const char *what, int64_t got)
     if (got < 0)
         return;
     fails++;
-    ath_print("testcard: ");
-    ath_print(what);
-    ath_print(": accepted (");
-    ath_print_int(got);
-    ath_print(")\n");
+    ath_printf("testcard: %s: accepted (%lld)\n", what, (long long)got);
 }
 
 static void pattern(void)
@@ -157,11 +147,7 @@ ATH_EXPORT("_start") int _start(void)
         hostile();
     else
         pattern();
-    ath_print("testcard: ");
-    ath_print(hostile_mode ? "hostile " : "pattern ");
-    ath_print_int(w);
-    ath_print("x");
-    ath_print_int(h);
-    ath_print(fails ? " FAILED\n" : " ok\n");
+    ath_printf("testcard: %s %ux%u %s\n", hostile_mode ? "hostile" : "pattern", (unsigned)w, (unsigned)h,
+               fails ? "FAILED" : "ok");
     return fails;
 }

@@ -68,14 +68,6 @@ static bool up, crashtest;
 /* A write whose data starts with these bytes kills the driver (crashtest). */
 static const char CRASH_MARK[16] = "AZOTH-CRASH-ME!!";
 
-static void print_hex64(uint64_t v)
-{
-    char b[19] = "0x";
-    for (int i = 0; i < 16; i++)
-        b[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
-    ath_debug_print(b, 18);
-}
-
 /* Completes what the device has finished. */
 static void reap(void)
 {
@@ -195,13 +187,6 @@ static int32_t setup(void)
     return 0;
 }
 
-static void say(const char *a, int64_t n, const char *b)
-{
-    ath_print(a);
-    ath_print_int(n);
-    ath_print(b);
-}
-
 static int selftest(void)
 {
     int fails = 0;
@@ -213,12 +198,12 @@ static int selftest(void)
     for (int i = 0; i < SLOTS; i++)
         if (finish(i) != 0)
             fails++;
-    say("vblk: selftest: ", inflight, " reads in flight, sector 0 reads \"");
+    char text[41];          /* sector 0's first printable bytes, at most 40 */
     int n = 0;
     while (n < 40 && slots[0].data[n] >= ' ' && slots[0].data[n] < 127)
-        n++;
-    ath_debug_print((const char *)slots[0].data, n);
-    ath_print("\"\n");
+        text[n] = (char)slots[0].data[n], n++;
+    text[n] = 0;
+    ath_printf("vblk: selftest: %d reads in flight, sector 0 reads \"%s\"\n", inflight, text);
     if (capacity && !(features & F_RO)) {
         /* Write the last sector, flush, read it back. */
         uint64_t last = capacity - 1;
@@ -232,9 +217,8 @@ static int selftest(void)
         int32_t r = rw(T_IN, last, SECTOR);
         bool same = r == 0 && slots[0].data[0] == 'A' && slots[0].data[SECTOR - 1] ==
                                                            (uint8_t)pat[(SECTOR - 1) % (sizeof pat - 1)];
-        say("vblk: selftest: write ", w, "");
-        say(", flush ", f, "");
-        say(", read back ", r, same ? " (same bytes)\n" : " (DIFFERENT bytes)\n");
+        ath_printf("vblk: selftest: write %d, flush %d, read back %d (%s bytes)\n", w, f, r,
+                   same ? "same" : "DIFFERENT");
         if (w || f || !same)
             fails++;
     }
@@ -247,17 +231,17 @@ static int selftest(void)
         for (int i = 0; i < SECTOR; i++)
             slots[0].data[i] = 0x5a;
         int32_t we = rw(T_OUT, 7001, SECTOR);
-        say("vblk: selftest: read sector 7000: ", re, "");
-        say(", write sector 7001: ", we, "\n");
+        ath_printf("vblk: selftest: read sector 7000: %d, write sector 7001: %d\n", re, we);
     }
     /* Past the end: the device must refuse. */
     int32_t e = rw(T_IN, capacity, SECTOR);
-    say("vblk: selftest: read past the end: ", e, e == BLK_EIO ? " (I/O error, as it must)\n" : " (NOT refused)\n");
+    ath_printf("vblk: selftest: read past the end: %d (%s)\n", e,
+               e == BLK_EIO ? "I/O error, as it must" : "NOT refused");
     if (e != BLK_EIO)
         fails++;
-    say("vblk: selftest: interrupts taken ", irqs, "\n");
+    ath_printf("vblk: selftest: interrupts taken %u\n", (unsigned)irqs);
     if (fails)
-        say("vblk: selftest: ", fails, " checks FAILED\n");
+        ath_printf("vblk: selftest: %d checks FAILED\n", fails);
     else
         ath_print("vblk: selftest ok\n");
     return fails;
@@ -367,17 +351,12 @@ ATH_EXPORT("_start") void _start(void)
 {
     int32_t e = start();
     if (e < 0) {
-        say("vblk: no usable disk blk0 (", e, "); exiting\n");
+        ath_printf("vblk: no usable disk blk0 (%d); exiting\n", e);
         return;
     }
-    ath_print("vblk: blk0: ");
-    ath_print_int((int64_t)capacity);
-    ath_print(" sectors, ");
-    ath_print(dev.info.transport == ATH_VIRTIO_PCI ? "virtio-pci" : "virtio-mmio");
-    say(", irq ", dev.info.irq, features & F_RO ? ", read-only" : "");
-    ath_print(", DMA at ");
-    print_hex64(dev.dma_bus);
-    ath_print("\n");
+    ath_printf("vblk: blk0: %lld sectors, %s, irq %u%s, DMA at 0x%016llx\n", (long long)capacity,
+               dev.info.transport == ATH_VIRTIO_PCI ? "virtio-pci" : "virtio-mmio", (unsigned)dev.info.irq,
+               features & F_RO ? ", read-only" : "", (unsigned long long)dev.dma_bus);
     char args[64];
     int32_t n = ath_args(args, sizeof args);
     static const char st[] = "selftest", ct[] = "crashtest";

@@ -273,9 +273,7 @@ static int32_t start(void)
 {
     int32_t e = vio_open(&dev, "gpu0", window, sizeof window, dma_area, sizeof dma_area);
     if (e < 0) {
-        ath_print("vgpu: gpu0 not opened: ");
-        ath_print_int(e);
-        ath_print("\n");
+        ath_printf("vgpu: gpu0 not opened: %d\n", e);
         return e;
     }
     if ((e = setup()) < 0) {
@@ -283,11 +281,7 @@ static int32_t start(void)
         return e;
     }
     up = fresh = true;
-    ath_print("vgpu: gpu0 ");
-    ath_print_int(width);
-    ath_print("x");
-    ath_print_int(height);
-    ath_print(" scanout 0 up\n");
+    ath_printf("vgpu: gpu0 %ux%u scanout 0 up\n", (unsigned)width, (unsigned)height);
     return 0;
 }
 

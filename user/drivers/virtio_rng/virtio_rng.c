@@ -6,8 +6,9 @@
  * rng0.irq, rng0.dma. DMA area: page 0 the queue's rings, page 1 the
  * buffer the device fills.
  *
- * With the argument "selftest" it prints the first 16 bytes it gets (the
- * boot test feeds the device a known file).
+ * With the argument "selftest" it prints the first 16 bytes it gets, a '.'
+ * for each byte that is not printable ASCII (the boot test feeds the
+ * device a known file).
  */
 #include <virtio.h>
 
@@ -85,9 +86,7 @@ ATH_EXPORT("_start") void _start(void)
     if (e >= 0)
         e = vio_queue(&dev, 0, &q, 0, 8);
     if (e < 0) {
-        ath_print("vrng: no usable entropy device rng0 (");
-        ath_print_int(e);
-        ath_print("); exiting\n");
+        ath_printf("vrng: no usable entropy device rng0 (%d); exiting\n", e);
         return;
     }
     vq_interrupts(&q, true);
@@ -100,14 +99,14 @@ ATH_EXPORT("_start") void _start(void)
         want = args[i] == st[i];
     if (want) {
         int32_t got = fill(16);
-        ath_print("vrng: selftest: ");
-        ath_print_int(got);
-        ath_print(" bytes: ");
-        if (got > 0)
-            ath_debug_print((const char *)dma_area + ATH_PAGE, got);
-        ath_print(", interrupts ");
-        ath_print_int(irqs);
-        ath_print("\n");
+        char text[17];          /* the bytes, a '.' for each not printable */
+        int32_t n = 0;
+        for (; n < got && n < 16; n++) {
+            uint8_t c = dma_area[ATH_PAGE + n];
+            text[n] = c >= ' ' && c < 127 ? (char)c : '.';
+        }
+        text[n] = 0;
+        ath_printf("vrng: selftest: %d bytes: %s, interrupts %u\n", got, text, (unsigned)irqs);
     }
     up = true;
 }

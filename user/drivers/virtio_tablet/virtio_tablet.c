@@ -129,11 +129,7 @@ ATH_EXPORT("_start") void _start(void)
     if (e >= 0)
         e = vio_queue(&dev, 0, &q, 0, EVENTS);
     if (e < 0 || svc < 0) {
-        ath_print("vtab: no usable tablet ");
-        ath_print(name);
-        ath_print(", or no input.event (");
-        ath_print_int(e < 0 ? e : svc);
-        ath_print("); exiting\n");
+        ath_printf("vtab: no usable tablet %s, or no input.event (%d); exiting\n", name, e < 0 ? e : svc);
         return;
     }
     for (int i = 0; i < q.size; i++)
@@ -141,17 +137,7 @@ ATH_EXPORT("_start") void _start(void)
     vq_interrupts(&q, false);
     vio_ready(&dev);
     vio_notify(&dev, 0);
-    ath_print("vtab: ");
-    ath_print(name);
-    ath_print(" up (tablet, x ");
-    ath_print_int(amin[0]);
-    ath_print("..");
-    ath_print_int(amax[0]);
-    ath_print(", y ");
-    ath_print_int(amin[1]);
-    ath_print("..");
-    ath_print_int(amax[1]);
-    ath_print(")\n");
+    ath_printf("vtab: %s up (tablet, x %d..%d, y %d..%d)\n", name, amin[0], amax[0], amin[1], amax[1]);
     /* Each buffer goes back to the device as soon as its event is copied
      * out, before the (slower) deliveries: the device drops a packet when
      * it finds too few buffers. */

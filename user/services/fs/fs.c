@@ -211,13 +211,8 @@ static int32_t ensure_mounted(void)
     /* No real-time clock: time goes on from the disk's last write. */
     time_base = ext2_wtime(&fs);
     mounted = true;
-    ath_print("fs: ext2 mounted: ");
-    ath_print_int(fs.block_size);
-    ath_print("-byte blocks, ");
-    ath_print_int(fs.blocks_count);
-    ath_print(" blocks, ");
-    ath_print_int(fs.inodes_count);
-    ath_print(fs.rw ? " inodes, read-write\n" : " inodes, read-only\n");
+    ath_printf("fs: ext2 mounted: %u-byte blocks, %u blocks, %u inodes, %s\n", (unsigned)fs.block_size,
+               (unsigned)fs.blocks_count, (unsigned)fs.inodes_count, fs.rw ? "read-write" : "read-only");
     return 0;
 }
 

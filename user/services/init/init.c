@@ -11,23 +11,10 @@
 /* The page init's own buffer is mapped over. */
 static uint8_t page[ATH_PAGE] __attribute__((aligned(ATH_PAGE)));
 
-static void say(const char *what, int64_t v, const char *rest)
-{
-    ath_print("init: ");
-    ath_print(what);
-    ath_print_int(v);
-    ath_print(rest);
-}
-
 static void fail(const char *what, int64_t e)
 {
-    ath_print("init: ");
-    ath_print(what);
-    ath_print(" failed: ");
-    ath_print(e < 0 && e >= ATH_ELIMIT ? ath_strerror((int32_t)e) : "bad answer");
-    ath_print(" (");
-    ath_print_int(e);
-    ath_print(")\n");
+    ath_printf("init: %s failed: %s (%lld)\n", what,
+               e < 0 && e >= ATH_ELIMIT ? ath_strerror((int32_t)e) : "bad answer", (long long)e);
 }
 
 /* ep's result through a plain call, or the error. */
@@ -78,7 +65,7 @@ static void tour(void)
     if (r != 256 || nz < 200)
         fail("rng.fill (rust)", r != 256 ? r : nz);
     else if (a >= 0 && b >= 0 && a != b)
-        say("rng (rust driver): two draws differ, 256 bytes filled, ", nz, " non-zero\n");
+        ath_printf("init: rng (rust driver): two draws differ, 256 bytes filled, %d non-zero\n", nz);
     ath_buf_unmap(buf);
     r = lend("zero.fill", buf, ATH_R_READ | ATH_R_WRITE, 4096);
     ath_buf_map(buf, (uint32_t)(uintptr_t)page);
@@ -87,18 +74,19 @@ static void tour(void)
     if (r != 4096 || nz != 0)
         fail("zero.fill (wat)", r != 4096 ? r : nz);
     else
-        say("zero (wat driver): ", r, " bytes cleared\n");
+        ath_printf("init: zero (wat driver): %lld bytes cleared\n", (long long)r);
     int64_t t0 = call("timer.now", 0), slept = call("timer.sleep", 2 * MS), t1 = call("timer.now", 0);
     if (t0 < 0 || slept < 2 * MS || t1 - t0 < 2 * MS)
         fail("timer.sleep (assemblyscript)", t0 < 0 ? t0 : slept);
     else
-        say("timer (assemblyscript driver): slept ", slept / 1000, " us of 2000\n");
+        ath_printf("init: timer (assemblyscript driver): slept %lld us of 2000\n", (long long)(slept / 1000));
     int64_t n = lend("sysmon.report", buf, ATH_R_READ | ATH_R_WRITE, 4096);
     int64_t lines = n > 0 ? lend("log.write", buf, ATH_R_READ, n) : n;
     if (n <= 0 || lines <= 0)
         fail("sysmon.report (assemblyscript) through log.write (rust)", n <= 0 ? n : lines);
     else
-        say("sysmon (assemblyscript) reported ", lines, " domains through log (rust)\n");
+        ath_printf("init: sysmon (assemblyscript) reported %lld domains through log (rust)\n",
+                   (long long)lines);
     ath_cap_drop(buf);
 }
 
@@ -106,8 +94,6 @@ ATH_EXPORT("_start") void _start(void)
 {
     char name[32];
     ath_arch_name(name, (int32_t)sizeof name);
-    ath_print("init: hello from init.wasm on ");
-    ath_print(name);
-    ath_print("\n");
+    ath_printf("init: hello from init.wasm on %s\n", name);
     tour();
 }

@@ -29,17 +29,14 @@ static int64_t call(int op, int64_t h, int64_t a1, int64_t a2)
     return e ? e : r;
 }
 
-/* MB/s (10^6 bytes) with one decimal, from bytes and ns. */
-static void rate(const char *label, int64_t bytes, int64_t ns)
+/* MB/s (10^6 bytes) in tenths, from bytes and ns: printed with RATE. */
+static int64_t tenths(int64_t bytes, int64_t ns)
 {
     int64_t us = ns / 1000;
-    int64_t tenths = us > 0 ? bytes * 10 / us : 0;     /* bytes per us = MB/s */
-    ath_print(label);
-    ath_print_int(tenths / 10);
-    ath_print(".");
-    ath_print_int(tenths % 10);
-    ath_print(" MB/s");
+    return us > 0 ? bytes * 10 / us : 0;        /* bytes per us = MB/s */
 }
+#define RATE "%lld.%lld MB/s"
+#define RATE_OF(t) (long long)((t) / 10), (long long)((t) % 10)
 
 /* Appends tag, the NUL-terminated s and a NUL at spec[*n]. */
 static void spec_add(char *spec, int32_t *n, char tag, const char *s)
@@ -77,9 +74,7 @@ static int64_t wasi_read(ath_handle_t sys, const char *file, const char *passes)
     int64_t a = ath_uptime_ns();
     ath_handle_t p = ath_sys_wasi(sys, ep, 0, spec, n);
     if (p < 0) {
-        ath_print("fsbench: sys_wasi: ");
-        ath_print(spec);
-        ath_print("\n");
+        ath_printf("fsbench: sys_wasi: %s\n", spec);
         return -FAIL("the WASI program did not start", p);
     }
     int64_t st = ath_sys_wait(sys, p, 60000 * SCN_MS);
@@ -121,11 +116,9 @@ static int32_t wasi_rounds(const char *file)
     }
     sort3(wasi_ns);
     sort3(raw_ns);
-    rate("fs: wasi read ", TOTAL, wasi_ns[1]);
-    rate(", raw read ", TOTAL, raw_ns[1]);
-    ath_print(", wasi read/raw ");
-    ath_print_int(wasi_ns[1] > 0 ? raw_ns[1] * 100 / wasi_ns[1] : 0);
-    ath_print("% (median of 3 rounds)\n");
+    int64_t w = tenths(TOTAL, wasi_ns[1]), d = tenths(TOTAL, raw_ns[1]);
+    ath_printf("fs: wasi read " RATE ", raw read " RATE ", wasi read/raw %lld%% (median of 3 rounds)\n",
+               RATE_OF(w), RATE_OF(d), (long long)(wasi_ns[1] > 0 ? raw_ns[1] * 100 / wasi_ns[1] : 0));
     return 0;
 }
 
@@ -183,18 +176,10 @@ ATH_EXPORT("scenario") int32_t scenario(void)
     int32_t e = wasi_rounds(path);
     if (e)
         return e;
-    rate("fs: read ", TOTAL, read_ns);
-    rate(", write ", TOTAL, t1 - t0);
-    rate(", raw read ", TOTAL, raw_ns);
-    ath_print(", read/raw ");
-    ath_print_int(read_ns > 0 ? raw_ns * 100 / read_ns : 0);
-    ath_print("%\n");
-    ath_print("fsbench: ns write ");
-    ath_print_int(t1 - t0);
-    ath_print(", read ");
-    ath_print_int(read_ns);
-    ath_print(", raw ");
-    ath_print_int(raw_ns);
-    ath_print("\n");
+    int64_t rd = tenths(TOTAL, read_ns), wr = tenths(TOTAL, t1 - t0), raw = tenths(TOTAL, raw_ns);
+    ath_printf("fs: read " RATE ", write " RATE ", raw read " RATE ", read/raw %lld%%\n", RATE_OF(rd),
+               RATE_OF(wr), RATE_OF(raw), (long long)(read_ns > 0 ? raw_ns * 100 / read_ns : 0));
+    ath_printf("fsbench: ns write %lld, read %lld, raw %lld\n", (long long)(t1 - t0), (long long)read_ns,
+               (long long)raw_ns);
     return scn_ok(NAME);
 }

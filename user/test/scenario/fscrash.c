@@ -95,11 +95,7 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         ath_wait(tick, 50 * SCN_MS);
     }
     if (r <= 0) {
-        ath_print("scenario ");
-        ath_print(NAME);
-        ath_print(": ok (skipped: no ext2 disk: ");
-        ath_print_int(r);
-        ath_print(")\n");
+        ath_printf("scenario %s: ok (skipped: no ext2 disk: %lld)\n", NAME, (long long)r);
         return 0;
     }
     int64_t h = r;
@@ -132,10 +128,6 @@ ATH_EXPORT("scenario") int32_t scenario(void)
                 return FAIL("the file differs at byte", p * ATH_PAGE + i);
     }
     call(FS_CLOSE, h, 0, 0);
-    ath_print("scenario ");
-    ath_print(NAME);
-    ath_print(": ");
-    ath_print_int(errors);
-    ath_print(" I/O error(s) seen while the driver was restarted\n");
+    ath_printf("scenario %s: %d I/O error(s) seen while the driver was restarted\n", NAME, errors);
     return scn_ok(NAME);
 }

@@ -62,9 +62,7 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         ath_wait(tick, 50 * SCN_MS);
     }
     if (r < 0) {
-        ath_print("scenario " NAME ": ok (skipped: no ext2 disk: ");
-        ath_print_int(r);
-        ath_print(")\n");
+        ath_printf("scenario " NAME ": ok (skipped: no ext2 disk: %lld)\n", (long long)r);
         return 0;
     }
     if ((r & 0xff) != 2)

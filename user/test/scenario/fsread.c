@@ -56,9 +56,7 @@ ATH_EXPORT("scenario") int32_t scenario(void)
         ath_wait(tick, 50 * SCN_MS);
     }
     if (e != 0 || r < 0) {
-        ath_print("scenario " NAME ": ok (skipped: no ext2 disk: ");
-        ath_print_int(e ? e : r);
-        ath_print(")\n");
+        ath_printf("scenario " NAME ": ok (skipped: no ext2 disk: %lld)\n", (long long)(e ? e : r));
         return 0;
     }
     if ((r & 0xff) != 2)

@@ -45,9 +45,7 @@ static int drill(const char *lang, const char *ok, const char *boom, const char 
         return scn_fail("langs", "not restarted after the fault", e ? e : r);
     if ((e = call_again(count, 0, &r)) != 0 || r != 1)
         return scn_fail("langs", "restarted without a reset (calls since the snapshot)", e ? e : r);
-    ath_print("scenario langs: ");
-    ath_print(lang);
-    ath_print(" fault contained, restarted\n");
+    ath_printf("scenario langs: %s fault contained, restarted\n", lang);
     return 0;
 }
 

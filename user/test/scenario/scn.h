@@ -12,26 +12,16 @@
 
 static inline int scn_ok(const char *name)
 {
-    ath_print("scenario ");
-    ath_print(name);
-    ath_print(": ok\n");
+    ath_printf("scenario %s: ok\n", name);
     return 0;
 }
 
 /* why, then the value got (an error code is named too). */
 static inline int scn_fail(const char *name, const char *why, int64_t got)
 {
-    ath_print("scenario ");
-    ath_print(name);
-    ath_print(": FAILED: ");
-    ath_print(why);
-    ath_print(" (got ");
-    ath_print_int(got);
-    if (got < 0 && got >= ATH_ELIMIT) {
-        ath_print(": ");
-        ath_print(ath_strerror((int32_t)got));
-    }
-    ath_print(")\n");
+    int named = got < 0 && got >= ATH_ELIMIT;
+    ath_printf("scenario %s: FAILED: %s (got %lld%s%s)\n", name, why, (long long)got, named ? ": " : "",
+               named ? ath_strerror((int32_t)got) : "");
     return 1;
 }
 
