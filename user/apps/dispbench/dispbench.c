@@ -212,9 +212,10 @@ ATH_EXPORT("_start") int _start(void)
     if (frames <= 0 || frames > 10000)
         frames = 60;
     ath_handle_t surf = ath_cap_find("surf.full"), gpu = ath_cap_find("gpu.fb");
-    int64_t r, wh;
-    if (surf < 0 || gpu < 0 || ath_call(surf, 0, 0, 0, 0, &wh) < 0 || wh < 0) {
-        ath_printf("dispbench: no surf.full or gpu.fb: %d\n", surf < 0 ? surf : gpu);
+    int64_t r = 0, wh = 0;
+    int32_t e = surf < 0 ? surf : gpu < 0 ? gpu : ath_call(surf, 0, 0, 0, 0, &wh);
+    if (e < 0 || wh < 0) {
+        ath_printf("dispbench: no surf.full or gpu.fb: %lld\n", (long long)(e < 0 ? e : wh));
         return 1;
     }
     uint32_t w = (uint32_t)wh & 0xffff, h = (uint32_t)(wh >> 16) & 0xffff;
@@ -237,11 +238,12 @@ ATH_EXPORT("_start") int _start(void)
     if (n >= 5 && (args[0] == 'd' || args[0] == 'f')) {
         int64_t before = 0, after = 0;
         ath_call(surf, 2, 0, 0, 0, &before);
-        if (args[0] == 'd' && (ath_call(gpu, 3, 0, 0, 0, &r) < 0 || r != 0)) {
-            ath_printf("dispbench: drill: the driver refused to arm: %lld\n", (long long)r);
+        e = args[0] == 'd' ? ath_call(gpu, 3, 0, 0, 0, &r) : 0;
+        if (e < 0 || r != 0) {
+            ath_printf("dispbench: drill: the driver refused to arm: %lld\n", (long long)(e < 0 ? e : r));
             return 1;
         }
-        int32_t e = ath_call_lend(surf, ba, ATH_R_READ, 1, 0, full, &r);
+        e = ath_call_lend(surf, ba, ATH_R_READ, 1, 0, full, &r);
         ath_call(surf, 2, 0, 0, 0, &after);
         int64_t lost = (after >> 32) - (before >> 32);
         ath_printf("dispbench: %s: frames dropped %lld\n", args[0] == 'd' ? "drill" : "frame",
@@ -253,9 +255,11 @@ ATH_EXPORT("_start") int _start(void)
         return small < 0 ? 1 : hostile(gpu, ba, small, w, h);
     }
     /* One frame each way first: the device set up, everything mapped once. */
-    if (ath_call_lend(surf, ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0 ||
-        ath_call_lend(gpu, ba, ATH_R_READ, 1, 0, full, &r) < 0 || r < 0) {
-        ath_printf("dispbench: a present failed: %lld\n", (long long)r);
+    e = ath_call_lend(surf, ba, ATH_R_READ, 1, 0, full, &r);
+    if (e >= 0 && r >= 0)
+        e = ath_call_lend(gpu, ba, ATH_R_READ, 1, 0, full, &r);
+    if (e < 0 || r < 0) {
+        ath_printf("dispbench: a present failed: %lld\n", (long long)(e < 0 ? e : r));
         return 1;
     }
     /* Interleaved, so that the machine's load weighs on all three alike:
