@@ -23,7 +23,9 @@ static void out_flush(out_t *o)
     o->n = 0;
 }
 
-static void out_c(out_t *o, char c)
+/* Out of line, as out_num: printing is not hot, and every module that
+ * prints links this (1.4 KB of code instead of 1.8 KB inlined). */
+static __attribute__((noinline)) void out_c(out_t *o, char c)
 {
     if (o->n == (int32_t)sizeof o->b)
         out_flush(o);           /* longer than a line: printed in parts */
@@ -32,7 +34,7 @@ static void out_c(out_t *o, char c)
 
 /* u in base, after a '-' when neg, in width: padded on the left with pad
  * (' ' or '0', which goes after the sign), or on the right when left. */
-static void out_num(out_t *o, uint64_t u, bool neg, unsigned base, int width, char pad, bool left)
+static __attribute__((noinline)) void out_num(out_t *o, uint64_t u, bool neg, unsigned base, int width, char pad, bool left)
 {
     char t[24];
     int k = 0;
