@@ -27,6 +27,8 @@
 #   `run dispbench hostile`: calls straight to the GPU driver with bad ops,
 #   rectangles, buffer sizes and forged handles, all refused, the screen
 #   unchanged;
+#   `run dispbench rect`: a rectangle low in a whole frame lent straight
+#   to the GPU driver shows that rectangle's rows, exactly;
 #   `run monitor 2`: the system monitor's title and its own line (the newest
 #   domain first) drawn in the disk's font;
 #   a WASI program and the display's files (tests/display/wdisp.c, on a
@@ -314,6 +316,23 @@ for a in $ARCHES; do
        ! $CHECK same "$OUT/$a-gpudrill.ppm" "$OUT/$a-gpuframe.ppm" 768 0 256 768 2>/dev/null; then
         ok "$a GPU driver faulted mid-frame (after the transfer, before the flush): frame dropped, driver restarted, the whole screen redrawn from the windows exactly as before that frame"
     else bad "$a GPU driver mid-frame fault: $(grep -E 'vgpu|dispbench|domain' "$OUT/$a-drill-gpu.txt" "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
+
+    # A rectangle of a whole frame lent straight to the driver (gpu.fb op
+    # 1) whose first byte lies 400 pages into the frame: the screen shows
+    # that rectangle's own rows (16-row bands, each its own colour, as
+    # dispbench's rect_colour makes them), not rows of another offset.
+    type_cmd 'run dispbench rect\r'
+    rect_ok=1
+    if grep -Eqx 'dispbench: rect: shown [01]' "$OUT/last" && grep -qx 'run: dispbench: exit status 0' "$OUT/last" &&
+       shot rect; then
+        for k in 25 26 27 28; do
+            c=$(printf '%02x%02x%02x' $((k * 37 & 255)) $((k * 91 & 255)) $((255 - k * 5 % 256)))
+            $CHECK rect "$OUT/$a-rect.ppm" 800 $((k * 16)) 128 16 "$c" 2>>"$OUT/$a-check.log" || rect_ok=0
+        done
+    else rect_ok=0; fi
+    if [ $rect_ok = 1 ]; then
+        ok "$a a rectangle 400 pages into a lent frame (gpu.fb op 1) shown from its own rows"
+    else bad "$a rectangle of a lent frame: $(grep dispbench "$OUT/last" | tr '\n' '|') $(tail -n 1 "$OUT/$a-check.log")"; fi
 
     # The system monitor: two samples of every domain, drawn in the tile.
     type_cmd 'run monitor 2\r'

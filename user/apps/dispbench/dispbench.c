@@ -23,6 +23,12 @@
  * as the input drivers do) with keys and axis values out of range refused,
  * an unknown event type ignored; exit status = how many were not refused.
  *
+ * `run dispbench rect`: a frame whose 16-row bands each have their own
+ * colour (band k: rect_colour(k)), lent straight to the driver with the
+ * rectangle x 800..927, y 400..463 only (gpu.fb op 1): the driver must
+ * take those rows from the right pages of the frame (the rectangle's first
+ * byte lies 400 pages in), so the screen shows bands 25 to 28 there.
+ *
  * `run dispbench drill`: arms the GPU driver's drill (gpu.fb op 3: its
  * next flush faults after the transfer, before the flush) and presents
  * frame A on surf.full: the driver faults in the middle of that frame, the
@@ -112,6 +118,13 @@ static int text_hostile(ath_handle_t small)
         }
     ath_cap_drop(b1), ath_cap_drop(b2), ath_cap_drop(b7), ath_cap_drop(b8), ath_cap_drop(b9);
     return accepted;
+}
+
+/* The colour of the frame's 16-row band k in `run dispbench rect`, 0xRRGGBB
+ * (tests/groups/66-display.sh computes the same). */
+static uint32_t rect_colour(uint32_t k)
+{
+    return (k * 37 & 0xff) << 16 | (k * 91 & 0xff) << 8 | (255 - k * 5 % 256);
 }
 
 /* `run dispbench hostile`: calls the driver must refuse, each changing
@@ -249,6 +262,15 @@ ATH_EXPORT("_start") int _start(void)
         ath_printf("dispbench: %s: frames dropped %lld\n", args[0] == 'd' ? "drill" : "frame",
                    (long long)lost);
         return e < 0 || r != 0 || lost != (args[0] == 'd');
+    }
+    if (n >= 4 && args[0] == 'r' && args[1] == 'e') {
+        for (uint32_t y = 0; y < h; y++)
+            for (uint32_t x = 0; x < w; x++)
+                fa[y * w + x] = rect_colour(y / 16);
+        e = ath_call_lend(gpu, ba, ATH_R_READ, 1, 800 | (int64_t)400 << 16, 128 | 64 << 16, &r);
+        ath_printf("dispbench: rect: %s %lld\n", e < 0 || r < 0 ? "refused" : "shown",
+                   (long long)(e < 0 ? e : r));
+        return e < 0 || r < 0;
     }
     if (n >= 7 && args[0] == 'h') {
         ath_handle_t small = ath_buf_new(16);
