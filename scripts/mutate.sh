@@ -39,6 +39,8 @@
 #   kfuzz            the kernel fuzz targets over their regression inputs and seeds, once
 #   boot             tests/groups/60-boot.sh x86_64
 #   display          tests/groups/66-display.sh x86_64 (the product kernel)
+#   dispfuzz         tests/groups/53-fuzz-dispfiles.sh (the display's files.c
+#                    under libFuzzer: its seeds, regression inputs, 10 s)
 #   privacy          tests/groups/67-privacy.sh x86_64 (the product kernel, the GPS fed)
 #   lang             tests/groups/65-lang.sh x86_64 (SDKs, tutorial, the AS virtqueue, boots)
 #   shell            tests/groups/65-shell.sh x86_64 (the product kernel and the system disk)
@@ -135,6 +137,7 @@ build() {
         kspec) t="build/spec2bin build/modules/spec.bin build/kspec_host build/san/kspec_host" ;;
         faults) t="build/faults/faults build/faults/blkdrv.wasm" ;;
         kfuzz) t="build/kfuzz/fuzz_manifest build/kfuzz/fuzz_hostcall build/kfuzz/seeds.stamp" ;;
+        dispfuzz) t="build/fuzz/fuzz_dispfiles build/fuzz/dispfiles-seeds/stamp" ;;
         boot) nice make -s -j2 ARCH=x86_64 KTEST=1 kernel >"$log/build.log" 2>&1; return ;;
         display) nice make -s -j2 ARCH=x86_64 kernel disk build/dispcheck >"$log/build.log" 2>&1; return ;;
         privacy) nice make -s -j2 ARCH=x86_64 kernel >"$log/build.log" 2>&1; return ;;
@@ -180,6 +183,7 @@ run() {
                timeout -k 5 "$limit" build/kfuzz/fuzz_manifest -runs=0 build/kfuzz/seeds/manifest ;;
         boot) BOOT_TIMEOUT=120 timeout -k 5 "$limit" bash tests/groups/60-boot.sh x86_64 ;;
         display) timeout -k 5 "$limit" bash tests/groups/66-display.sh x86_64 ;;
+        dispfuzz) timeout -k 5 "$limit" bash tests/groups/53-fuzz-dispfiles.sh ;;
         privacy) timeout -k 5 "$limit" bash tests/groups/67-privacy.sh x86_64 ;;
         shell) timeout -k 5 "$limit" bash tests/groups/65-shell.sh x86_64 ;;
         lang) timeout -k 5 "$limit" bash tests/groups/65-lang.sh x86_64 ;;

@@ -58,7 +58,8 @@ enum { DF_NAME_APP, DF_NAME_WIN, DF_NAME_DOT, DF_NAME_BYTES, DF_NAME_AP, DF_NAME
  * writes cut at split % (its length + 1). magic (& 7): 0-3 "P6", 4 "P3",
  * 5 "p6", 6 "P5", 7 "P6P6"; each separator 4 bits of seps (& 15): 0-7 ' ',
  * 8 '\n', 9 '\t', 10 '\r', 11 '\v', 12 '\f', 13 "  ", 14 '#', 15 none;
- * w, h as they are (values up to 65535); maxval 0 means 255, else the
+ * w, h as they are below 0x8000, else (b - 0x8000) % 1100 and % 800
+ * (near the bounds); maxval 0 means 255, else the
  * byte; zeros: 2 bits per number, leading zeros (0-3). */
 
 #endif

@@ -102,6 +102,15 @@ int main(int argc, char **argv)
     header(DF_OWNER, 1, 0, 0, 5, 5, 0, 3), finish(DF_OWNER, 1);
     header(DF_OWNER, 2, 0, 0, 13, 9, 0, 7), finish(DF_OWNER, 2);
     save("small-scales");
+    /* cut: 400x300 in the floating window, 30x50 in a 21x20 one */
+    start(0), open_dot(DF_B1), open_file(DF_OWNER, 0, DF_NAME_WIN);
+    header(DF_OWNER, 1, 0, 0, 400, 300, 0, 0), finish(DF_OWNER, 1);
+    save("cut-win-400x300");
+    small(17, 9, 21, 20), open_dot(DF_B1), open_file(DF_OWNER, 0, DF_NAME_WIN);
+    open_file(DF_OWNER, 0, DF_NAME_APP);
+    header(DF_OWNER, 1, 0, 0, 30, 50, 0, 0), finish(DF_OWNER, 1);
+    header(DF_OWNER, 2, 0, 0, 5, 3, 0, 0), finish(DF_OWNER, 2);
+    save("cut-small");
     /* invalid headers: maxval 254, width 1025, height 769, width 0, P3,
      * two spaces, a comment, 6 digits, no last separator then a pixel */
     start(0), open_dot(DF_B1);

@@ -14,8 +14,8 @@
  * ath_lend_map() maps a buffer of 1-16 pages in the low 2 GiB (files.c
  * turns the mapping's 32-bit offset into a pointer), ending at a page
  * that is never accessible, and refuses a buffer larger than max_pages
- * as the SDK does; the pages are inaccessible again once unmapped, and
- * outside a call.
+ * as the SDK does; outside the mapping the pages are poisoned for ASan
+ * (so a read before the map or after the unmap is a report).
  *
  * After every call the result is checked against a model of the
  * protocol kept here: the exact result (or, for a handle, one of the
@@ -245,8 +245,11 @@ static bool ref_num_ok(uint64_t v, uint32_t digits, bool complete, uint64_t lo, 
 }
 
 /* The header so far, s[0..n): REF_MORE (a prefix of a valid one),
- * REF_DONE (a whole valid one), REF_BAD. *ends: its last byte is the
- * separator after a third number (where a header ends, valid or not). */
+ * REF_DONE (a whole valid one), REF_BAD. *ends: the header is over, valid
+ * or not: its last byte is the separator after a third number, or a byte
+ * no header has there (not "P6", not a digit or a single separator). A
+ * bad header must be refused by then (a number out of range may be found
+ * at its end: files.c checks them there). */
 static int ref_header(const uint8_t *s, uint32_t n, uint32_t *w, uint32_t *h, bool *ends)
 {
     static const uint64_t lo[3] = {1, 1, 255}, hi[3] = {1024, 768, 255};
@@ -258,14 +261,15 @@ static int ref_header(const uint8_t *s, uint32_t n, uint32_t *w, uint32_t *h, bo
         uint8_t c = s[i];
         *ends = false;
         if (i < 2) {
-            bad |= c != "P6"[i];
+            if (c != "P6"[i])
+                return *ends = true, REF_BAD;
             continue;
         }
         if (seps == 4)
-            return REF_BAD;     /* never asked: the header ended */
+            return *ends = true, REF_BAD;   /* never asked: the header ended */
         if (ref_ws(c)) {
             if (seps > 0 && digits[seps - 1] == 0)
-                return REF_BAD; /* two separators */
+                return *ends = true, REF_BAD;   /* two separators */
             seps++;
             *ends = seps == 4;
         } else if (c >= '0' && c <= '9' && seps >= 1) {
@@ -274,7 +278,7 @@ static int ref_header(const uint8_t *s, uint32_t n, uint32_t *w, uint32_t *h, bo
             if (v[k] < 1000000)
                 v[k] = v[k] * 10 + (uint64_t)(c - '0');
         } else {
-            return REF_BAD;
+            return *ends = true, REF_BAD;
         }
     }
     for (uint32_t k = 0; k < 3 && k < seps; k++)
@@ -705,6 +709,8 @@ static void op_header(void)
 {
     uint8_t who = get8(), hs = get8(), magic = get8() & 7;
     uint16_t seps = get16(), w = get16(), hh = get16();
+    w = w < 0x8000 ? w : (uint16_t)((w - 0x8000) % 1100);   /* near the bounds half the time */
+    hh = hh < 0x8000 ? hh : (uint16_t)((hh - 0x8000) % 800);
     uint8_t maxval = get8(), zeros = get8(), split = get8();
     int64_t owner;
     uint64_t h = handle_of(hs, &owner);
