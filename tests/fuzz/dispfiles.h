@@ -12,7 +12,7 @@
  * Then operations, each an op byte (% DF_NOPS) and its fields:
  *
  *   DF_OPEN    who dir name flags lend [len bytes: name DF_NAME_BYTES]
- *   DF_WRITE   who handle off len lend n bytes[n]
+ *   DF_WRITE   who handle off len lend [off's] n bytes[n] [len's]
  *   DF_HEADER  who handle magic seps(2) w(2) h(2) maxval zeros split
  *   DF_FILL    who handle count(2) value step
  *   DF_FINISH  who handle value step

@@ -56,6 +56,8 @@ static void open_dot(int who)
 static void open_file(int who, int dirk, int name)
 {
     b(DF_OPEN), b(who), b(dirk + 1), b(name), b(0), b(0);
+    if (name == DF_NAME_BYTES)
+        b(3), b('w'), b('i'), b('m');
 }
 static void write_bytes(int who, int k, const char *s, size_t len)
 {
@@ -133,8 +135,12 @@ int main(int argc, char **argv)
     write_bytes(DF_OWNER, 1, "", 0), close_h(DF_OWNER, 1);
     open_file(DF_OWNER, 0, DF_NAME_WIN);
     write_bytes(DF_OWNER, 2, "P6 1 1", 6);
-    b(DF_WRITE), b(DF_OWNER), b(3), b(2), b(0), b(0), b(1), b(3), b(' ');
+    b(DF_WRITE), b(DF_OWNER), b(3), b(2), b(0), b(0), b(1), b(1), b(' ');   /* at pos + 1 */
     write_bytes(DF_OWNER, 2, " 255\n", 5);
+    open_file(DF_OWNER, 0, DF_NAME_APP);    /* no buffer, one too big, 16 pages for 3 bytes */
+    b(DF_WRITE), b(DF_OWNER), b(4), b(0), b(0), b(DF_LEND_NONE), b(2), b('P'), b('6');
+    b(DF_WRITE), b(DF_OWNER), b(4), b(0), b(0), b(DF_LEND_BIG), b(2), b('P'), b('6');
+    b(DF_WRITE), b(DF_OWNER), b(4), b(0), b(1 | 0x20 << 2), b(15), b(2), b('P'), b('6'), b(1);
     save("past-end-out-of-order");
     /* other badges and no badge on badge 1's handles; forged handles */
     start(0), open_dot(DF_B1), open_file(DF_OWNER, 0, DF_NAME_APP);
@@ -156,7 +162,11 @@ int main(int argc, char **argv)
         b(DF_READDIR), b(DF_OWNER), b(1), b(c), b(0);
     b(DF_READDIR), b(DF_OWNER), b(1), b(0), b(DF_LEND_NONE);
     b(DF_FSTAT), b(DF_OWNER), b(1), b(0), b(DF_FSTAT), b(DF_OWNER), b(10), b(DF_LEND_BIG);
-    b(DF_OTHER), b(DF_OWNER), b(1), b(18), b(DF_OTHER), b(DF_OWNER), b(1), b(2);
+    for (int op = 0; op < 3; op++) {      /* FS_SYNC, FS_LIST, 99; a1 and a2 */
+        b(DF_OTHER), b(DF_OWNER), b(1), b((int[]){18, 2, 99}[op]);
+        for (int i = 0; i < 16; i++)
+            b(i == 15 ? 0x80 : 0);
+    }
     save("table-full");
     /* the screen not up for the first two opens; names */
     start(2), open_dot(DF_B1);
@@ -164,6 +174,9 @@ int main(int argc, char **argv)
         open_file(DF_OWNER, 0, nm);
     for (int fl = 1; fl < 64; fl <<= 1)   /* flags, one at a time (32: no write) */
         b(DF_OPEN), b(DF_OWNER), b(1), b(DF_NAME_APP), b(fl), b(0);
+    b(DF_OPEN), b(DF_OWNER), b(1), b(DF_NAME_WIN), b(0), b(DF_LEND_NONE);
+    b(DF_OPEN), b(DF_OWNER), b(1), b(DF_NAME_WIN), b(0), b(DF_LEND_BIG);
+    b(DF_OPEN), b(DF_OWNER), b(1), b(DF_NAME_WIN), b(0), b(15);
     save("not-up-names");
     return 0;
 }

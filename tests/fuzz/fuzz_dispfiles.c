@@ -783,7 +783,7 @@ static void op_fstat(void)
     int64_t badge = badge_of(who, owner);
     uint32_t pages = lend_pages_of(ls);
     int64_t lent = lend(pages, 0, 0, 0xee);
-    int64_t r = call(badge, FS_FSTAT, h, (int64_t)get64(), 0, lent);
+    int64_t r = call(badge, FS_FSTAT, h, 0, 0, lent);
     no_redraw("fstat");
     mfile_t *f = mfile_of(h, badge);
     bool d = mdir_of(h, badge);
