@@ -327,7 +327,8 @@ static bool is_dir_h(uint64_t h)
 }
 static mfile_t *mfile_of(uint64_t h, int64_t b)
 {
-    return is_file_h(h) && mf[h - DDIR - 1].open && mf[h - DDIR - 1].badge == b ? &mf[h - DDIR - 1] : 0;
+    mfile_t *f = is_file_h(h) ? &mf[h - DDIR - 1] : 0;
+    return f && f->open && f->badge == b ? f : 0;
 }
 static bool mdir_of(uint64_t h, int64_t b)
 {
@@ -696,7 +697,10 @@ static void op_write(void)
     uint8_t n = get8(), data[256];
     for (uint32_t i = 0; i < n; i++)
         data[i] = get8();
-    int64_t len = (lm & 3) == 0 ? n : (lm & 3) == 1 ? n + get8() : (lm & 3) == 2 ? 1ll << 40 : (int64_t)get64();
+    int64_t len = (lm & 3) == 0   ? n
+                  : (lm & 3) == 1 ? n + get8()
+                  : (lm & 3) == 2 ? 1ll << 40
+                                  : (int64_t)get64();
     do_write(badge, h, off, len, lend_pages_of(ls), data, n, (uint8_t)(lm >> 2));
 }
 
@@ -880,7 +884,11 @@ static void op_pread(void)
     int64_t badge = badge_of(who, owner);
     int64_t r = call(badge, FS_PREAD, h, 0, 16, lend(1, 0, 0, 0));
     no_redraw("pread");
-    expect(r, badge == 0 ? ATH_EINVAL : mfile_of(h, badge) ? ATH_ERIGHTS : mdir_of(h, badge) ? FS_EISDIR : FS_EBADF,
+    expect(r,
+           badge == 0            ? ATH_EINVAL
+           : mfile_of(h, badge)  ? ATH_ERIGHTS
+           : mdir_of(h, badge)   ? FS_EISDIR
+                                 : FS_EBADF,
            "pread");
 }
 
@@ -924,7 +932,8 @@ static void tear_down(void)
                     call(mf[k].badge, FS_CLOSE, DDIR + 1 + (uint64_t)k, 0, 0, -1));
     for (int k = 0; k < NDIRS; k++)
         if (mdir[k])
-            m_close(mdir[k], DDIR + DIRS + (uint64_t)k, call(mdir[k], FS_CLOSE, DDIR + DIRS + (uint64_t)k, 0, 0, -1));
+            m_close(mdir[k], DDIR + DIRS + (uint64_t)k,
+                    call(mdir[k], FS_CLOSE, DDIR + DIRS + (uint64_t)k, 0, 0, -1));
     start_fails = 0;
     uint64_t dh[NDIRS + 1], fh[NFILES + 1];
     for (int k = 0; k <= NDIRS; k++)

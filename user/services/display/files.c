@@ -10,8 +10,9 @@
  *   win   the floating window (what surf.win draws; shown from its first
  *         picture)
  *
- * What is written to one is a binary PPM (P6, one whitespace byte between
- * the fields and after the last, maxval 255, 1..1024 x 1..768), in order.
+ * What is written to one is a binary PPM (P6, one whitespace byte (space,
+ * tab, CR, LF) between the fields and after the last, numbers of at most 5
+ * digits, maxval 255, 1..1024 x 1..768), in order.
  * Once its last pixel has come, the picture is shown at the window's top
  * left corner, on black, magnified by the largest whole factor up to 4
  * that fits (a camera's 80x60 low frame at 4x fills the floating window's
