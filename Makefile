@@ -23,7 +23,7 @@ OPT     := -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
             -fno-omit-frame-pointer
 
-ENGINE_SRC := $(addprefix src/wasm/,compile.c decode.c instance.c interp.c jit.c jit_ra.c jit_x64.c jit_a64.c \
+ENGINE_SRC := $(addprefix src/wasm/,compile.c decode.c instance.c interp.c jit.c jit_buf.c jit_ra.c jit_x64.c jit_a64.c \
                 jit_rv64.c memx.c \
                 runtime.c simd.c snapshot.c util.c)
 HOSTED_SRC := src/hosted/platform.c

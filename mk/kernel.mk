@@ -76,7 +76,7 @@ KCOLD_SRC := $(addprefix kernel/core/,devices.c dev.c domain.c loader.c main.c p
 # (aarch64) more instructions, a load on the interpreter tier 9-13% more.
 # Left at -O2: the riscv64 back end (-Os: +17%) and the register allocator
 # (jit_ra.c, -Os: +12%).
-KSIZE_SRC := $(addprefix src/wasm/,compile.c jit.c jit_x64.c jit_a64.c)
+KSIZE_SRC := $(addprefix src/wasm/,compile.c jit.c jit_buf.c jit_x64.c jit_a64.c)
 # -O2 without loop unrolling and vectorisation: the register allocator,
 # whose bitset loops run over a few words, and the engine's entry points
 # (wasm_call, host calls), whose loops copy a few arguments. Measured as

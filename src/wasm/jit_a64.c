@@ -18,7 +18,7 @@
  * Every value has one canonical 64-bit form (i32 and f32 zero-extended):
  * a 32-bit W or S register write zeroes the rest, so this holds by itself.
  */
-#include "jit.h"
+#include "jit_emit.h"
 #include "ops.h"
 #include "simd.h"
 
@@ -60,13 +60,6 @@ enum { CC_EQ, CC_NE, CC_HS, CC_LO, CC_MI, CC_PL, CC_VS, CC_VC, CC_HI, CC_LS, CC_
 static const uint8_t cmp_cc[10] = {CC_EQ, CC_NE, CC_LT, CC_LO, CC_GT, CC_HI, CC_LE, CC_LS, CC_GE,
                                    CC_HS};
 
-/* A branch to patch: at the instruction `at`, to `target` (a word index, a
- * def index, or a module-level target), with a 19- or 26-bit field. */
-typedef struct fix {
-    uint32_t at;
-    uint32_t target;
-} fix_t;
-
 typedef struct spstub {
     uint32_t j1, j2, resume;  /* the two branches to the stub, where to go back */
 } spstub_t;
@@ -96,20 +89,13 @@ typedef struct qcache {
 } qcache_t;
 
 typedef struct jc {
-    uint8_t *p;
-    uint32_t len, cap;
-    bool oom;
+    jit_buf_t b;              /* the code and its fixups (to B/BL: 26-bit fields, else 19) */
     bool range;               /* a branch out of range: the function is interpreted */
     wasm_module_t *m;
     jit_fn_t *fn;
     const uint32_t *code;
     uint32_t *noff;           /* [code_len] native offset of each op word */
-    fix_t *fx;                /* label fixups of the current function */
-    uint32_t nfx, fxcap;
-    fix_t *ffx;               /* branches to module-level targets (trap stubs, unwind) */
-    uint32_t nffx, ffxcap;
-    fix_t *cfx;               /* call fixups, module-wide */
-    uint32_t ncfx, cfxcap;
+    jit_fixes_t ffx;          /* branches to module-level targets (trap stubs, unwind) */
     spstub_t *sp;
     uint32_t nsp, spcap;
     uint32_t far[NFAR];       /* module offsets of the trap stubs and unwind */
@@ -125,36 +111,15 @@ typedef struct jc {
 
 /* ------------------------------------------------------------ buffer */
 
-/* The buffer has no room for an instruction: doubles it. When out of
- * memory, c->oom is set and the code is written over from the start, to be
- * discarded; false if there is not even room for one instruction. Out of
- * line, so that each emit inlined in the emitters is a compare and a store. */
-static __attribute__((noinline, cold)) bool grow_code(jc_t *c)
-{
-    uint32_t ncap = c->cap ? c->cap * 2 : 4096;
-    uint8_t *q = c->oom ? NULL : wasm_plat_realloc(c->p, c->cap, ncap);
-    if (!q) {
-        c->oom = true;
-        c->len = 0;   /* keep writing into what we have; the result is discarded */
-        return c->cap >= 4;
-    }
-    c->p = q;
-    c->cap = ncap;
-    return true;
-}
-
 static void emit(jc_t *c, uint32_t insn)
 {
-    if (WASM_UNLIKELY(c->len + 4 > c->cap) && !grow_code(c))
-        return;
-    __builtin_memcpy(c->p + c->len, &insn, 4);   /* aarch64 is little-endian here */
-    c->len += 4;
+    wasmi_jit_emit32(&c->b, insn);
 }
 
 static uint32_t get4(jc_t *c, uint32_t at)
 {
     uint32_t v;
-    __builtin_memcpy(&v, c->p + at, 4);
+    __builtin_memcpy(&v, c->b.p + at, 4);
     return v;
 }
 
@@ -162,7 +127,7 @@ static uint32_t get4(jc_t *c, uint32_t at)
  * to native offset `to`. */
 static void link(jc_t *c, uint32_t at, uint32_t to)
 {
-    if (c->oom || at + 4 > c->len)
+    if (c->b.oom || at + 4 > c->b.len)
         return;
     int64_t delta = ((int64_t)to - (int64_t)at) / 4;
     uint32_t insn = get4(c, at);
@@ -175,23 +140,7 @@ static void link(jc_t *c, uint32_t at, uint32_t to)
             c->range = true;
         insn = (insn & ~(0x7FFFFu << 5)) | (((uint32_t)delta & 0x7FFFFu) << 5);
     }
-    __builtin_memcpy(c->p + at, &insn, 4);
-}
-
-static bool addfix(jc_t *c, fix_t **v, uint32_t *n, uint32_t *cap, uint32_t at, uint32_t t)
-{
-    if (*n == *cap) {
-        uint32_t ncap = *cap ? *cap * 2 : 64;
-        fix_t *q = wasm_plat_realloc(*v, *cap * sizeof **v, ncap * sizeof **v);
-        if (!q) {
-            c->oom = true;
-            return false;
-        }
-        *v = q;
-        *cap = ncap;
-    }
-    (*v)[(*n)++] = (fix_t){at, t};
-    return true;
+    __builtin_memcpy(c->b.p + at, &insn, 4);
 }
 
 /* ------------------------------------------------------------ encoding */
@@ -365,22 +314,22 @@ static void ctx_st(jc_t *c, int r, size_t off) { ldst(c, STRX, r, REX_, (int64_t
 static uint32_t b_cc(jc_t *c, int cc)
 {
     emit(c, 0x54000000u | (uint32_t)cc);
-    return c->len - 4;
+    return c->b.len - 4;
 }
 
 static uint32_t b_(jc_t *c)
 {
     emit(c, 0x14000000u);
-    return c->len - 4;
+    return c->b.len - 4;
 }
 
 static uint32_t cbz(jc_t *c, int w, int r, bool nz)
 {
     emit(c, SF(w) | (nz ? 0x35000000u : 0x34000000u) | (uint32_t)r);
-    return c->len - 4;
+    return c->b.len - 4;
 }
 
-static void bind(jc_t *c, uint32_t at) { link(c, at, c->len); }
+static void bind(jc_t *c, uint32_t at) { link(c, at, c->b.len); }
 
 static void call_abs(jc_t *c, const void *fn)
 {
@@ -514,7 +463,7 @@ static void reload_all(jc_t *c) { reload_range(c, 0, UINT32_MAX); }
  * function's own `b target` at its end (conditional branches reach 1 MiB). */
 static void far_fix(jc_t *c, uint32_t at, uint32_t target)
 {
-    addfix(c, &c->ffx, &c->nffx, &c->ffxcap, at, target);
+    wasmi_jit_addfix(&c->b, &c->ffx, at, target);
 }
 
 static void trap_cc(jc_t *c, int cc, wasm_trap_kind_t k) { far_fix(c, b_cc(c, cc), k); }
@@ -531,16 +480,12 @@ static bool safepoint(jc_t *c)
     ldst(c, LDRW, X16, REX_, (int64_t)offsetof(wasm_exec_t, interrupt));
     uint32_t j2 = cbz(c, 0, X16, true);
     if (c->nsp == c->spcap) {
-        uint32_t ncap = c->spcap ? c->spcap * 2 : 16;
-        spstub_t *q = wasm_plat_realloc(c->sp, c->spcap * sizeof *q, ncap * sizeof *q);
-        if (!q) {
-            c->oom = true;
+        spstub_t *q = wasmi_jit_more(&c->b, c->sp, &c->spcap, sizeof *q, 16);
+        if (!q)
             return false;
-        }
         c->sp = q;
-        c->spcap = ncap;
     }
-    c->sp[c->nsp++] = (spstub_t){j1, j2, c->len};
+    c->sp[c->nsp++] = (spstub_t){j1, j2, c->b.len};
     return true;
 }
 
@@ -648,7 +593,7 @@ static void prologue(jc_t *c)
         /* a loop over all declared locals: x0 = address, x1 = count */
         add_imm(c, 1, X0, RFP, sdisp(fn->nparams));
         mov_imm(c, X1, d->nlocals - fn->nparams, 1);
-        uint32_t top = c->len;
+        uint32_t top = c->b.len;
         emit(c, 0xF8008400u | XZR | X0 << 5);          /* str xzr, [x0], #8 */
         emit(c, 0xF1000400u | X1 << 5 | X1);           /* subs x1, x1, #1 */
         link(c, b_cc(c, CC_NE), top);
@@ -692,7 +637,7 @@ static void br_to(jc_t *c, uint32_t pc, int32_t off)
 {
     if (off <= 0)
         safepoint(c);
-    addfix(c, &c->fx, &c->nfx, &c->fxcap, b_(c), (uint32_t)((int32_t)pc + off));
+    wasmi_jit_addfix(&c->b, &c->b.fx, b_(c), (uint32_t)((int32_t)pc + off));
 }
 
 static void br_cc(jc_t *c, int cc, uint32_t pc, int32_t off)
@@ -701,10 +646,10 @@ static void br_cc(jc_t *c, int cc, uint32_t pc, int32_t off)
     if (off <= 0) {
         uint32_t skip = b_cc(c, cc ^ 1);
         safepoint(c);
-        addfix(c, &c->fx, &c->nfx, &c->fxcap, b_(c), target);
+        wasmi_jit_addfix(&c->b, &c->b.fx, b_(c), target);
         bind(c, skip);
     } else {
-        addfix(c, &c->fx, &c->nfx, &c->fxcap, b_cc(c, cc), target);
+        wasmi_jit_addfix(&c->b, &c->b.fx, b_cc(c, cc), target);
     }
 }
 
@@ -986,7 +931,7 @@ static void call_near(jc_t *c, bool rel, int reg, uint32_t callee)
     }
     if (rel) {
         emit(c, 0x94000000u);             /* bl */
-        addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, callee);
+        wasmi_jit_addfix(&c->b, &c->b.cfx, c->b.len - 4, callee);
     } else {
         emit(c, 0xD63F0000u | (uint32_t)reg << 5);   /* blr reg */
     }
@@ -1081,7 +1026,7 @@ static void tail_direct(jc_t *c, uint32_t base, uint32_t np, uint32_t def)
     tail_args(c, base, np);
     leave_frame(c);
     emit(c, 0x14000000u);   /* b */
-    addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, def);
+    wasmi_jit_addfix(&c->b, &c->b.cfx, c->b.len - 4, def);
 }
 
 /* return_call through the wasm_func_t in x0: a compiled callee of another
@@ -1187,8 +1132,8 @@ static bool compile_fn(jc_t *c)
     const wasmi_funcdef_t *d = fn->d;
     const uint32_t *code = d->code;
     wasm_module_t *m = c->m;
-    c->nfx = 0;
-    c->nffx = 0;
+    c->b.fx.n = 0;
+    c->ffx.n = 0;
     c->nsp = 0;
     c->range = false;
     c->q.npool = 0;   /* (a function given up on may have left constants) */
@@ -1196,7 +1141,7 @@ static bool compile_fn(jc_t *c)
     for (uint32_t pc = 0; pc < d->code_len;) {
         uint32_t op = fn->op[pc];
         const uint32_t *ip = code + pc;
-        c->noff[pc] = c->len;
+        c->noff[pc] = c->b.len;
         int nw = wasmi_jit_op_words(op, ip);
         if (nw <= 0)
             return false;
@@ -1483,12 +1428,12 @@ static bool compile_fn(jc_t *c)
             emit(c, 0x10000000u | (12u >> 2) << 5 | X1);
             emit(c, 0x8B000000u | X0 << 16 | 2u << 10 | X1 << 5 | X1);
             emit(c, 0xD61F0000u | X1 << 5);
-            uint32_t tab = c->len;
+            uint32_t tab = c->b.len;
             uint32_t nback = 0;
             for (uint32_t k = 0; k <= n; k++) {
                 int32_t off = (int32_t)ip[3 + k];
                 if (off > 0) {
-                    addfix(c, &c->fx, &c->nfx, &c->fxcap, b_(c), (uint32_t)((int32_t)pc + off));
+                    wasmi_jit_addfix(&c->b, &c->b.fx, b_(c), (uint32_t)((int32_t)pc + off));
                 } else {
                     b_(c);   /* to a safe-point stub, linked below */
                     nback++;
@@ -1499,7 +1444,7 @@ static bool compile_fn(jc_t *c)
                     int32_t off = (int32_t)ip[3 + k];
                     if (off > 0)
                         continue;
-                    link(c, tab + 4 * k, c->len);
+                    link(c, tab + 4 * k, c->b.len);
                     br_to(c, pc, off);
                 }
             }
@@ -1624,10 +1569,10 @@ static bool compile_fn(jc_t *c)
             return false;   /* an op this back end does not know: interpret the function */
         }
         pc += (uint32_t)nw;
-        if (c->oom)
+        if (c->b.oom)
             return false;
     }
-    c->noff[d->code_len] = c->len;
+    c->noff[d->code_len] = c->b.len;
     far_fix(c, b_(c), WASM_TRAP_UNREACHABLE);   /* (the code never falls off its end) */
     /* Safe-point slow paths. */
     for (uint32_t i = 0; i < c->nsp; i++) {
@@ -1642,22 +1587,22 @@ static bool compile_fn(jc_t *c)
         check_trap(c);
         link(c, b_(c), c->sp[i].resume);
     }
-    for (uint32_t i = 0; i < c->nfx; i++)
-        link(c, c->fx[i].at, c->noff[c->fx[i].target]);
+    for (uint32_t i = 0; i < c->b.fx.n; i++)
+        link(c, c->b.fx.v[i].at, c->noff[c->b.fx.v[i].target]);
     /* The function's branches to module-level targets, one `b` each. */
     uint32_t here[NFAR];
     for (uint32_t k = 0; k < NFAR; k++)
         here[k] = UINT32_MAX;
-    for (uint32_t i = 0; i < c->nffx; i++) {
-        uint32_t k = c->ffx[i].target;
+    for (uint32_t i = 0; i < c->ffx.n; i++) {
+        uint32_t k = c->ffx.v[i].target;
         if (here[k] == UINT32_MAX) {
-            here[k] = c->len;
+            here[k] = c->b.len;
             link(c, b_(c), c->far[k]);
         }
-        link(c, c->ffx[i].at, here[k]);
+        link(c, c->ffx.v[i].at, here[k]);
     }
     simd_pool_flush(c);
-    return !c->oom && !c->range;
+    return !c->b.oom && !c->range;
 }
 
 /* A def the back end could not compile, called directly: interpret it. Its
@@ -1699,17 +1644,17 @@ static void emit_header(jc_t *c)
 {
     uint32_t to_unwind[WASM_TRAP_KIND_COUNT];
     uint32_t n = 0;
-    c->far[WASM_TRAP_OOB_MEMORY] = c->len;   /* offset 0 */
+    c->far[WASM_TRAP_OOB_MEMORY] = c->b.len;   /* offset 0 */
     mov_imm(c, X0, WASM_TRAP_OOB_MEMORY, 0);
     to_unwind[n++] = b_(c);
     for (uint32_t k = 1; k < WASM_TRAP_KIND_COUNT; k++) {
         if (k == WASM_TRAP_OOB_MEMORY)
             continue;
-        c->far[k] = c->len;
+        c->far[k] = c->b.len;
         mov_imm(c, X0, k, 0);
         to_unwind[n++] = b_(c);
     }
-    c->far[FAR_UNWIND] = c->len;
+    c->far[FAR_UNWIND] = c->b.len;
     ctx_ld(c, X16, offsetof(wasm_exec_t, jit_sp));
     add_imm(c, 1, SP, X16, 0);   /* mov sp, x16 */
     uint32_t to_exit = b_(c);   /* (the exit path writes the fuel back) */
@@ -1717,7 +1662,7 @@ static void emit_header(jc_t *c)
         link(c, to_unwind[k], c->far[FAR_UNWIND]);
     /* uint32_t enter(ex = x0, f = x1, fp = x2, entry = x3): saves every
      * callee-saved register compiled code uses (a trap skips the epilogues) */
-    c->tramp = c->len;
+    c->tramp = c->b.len;
     emit(c, 0xA9B47BFDu);   /* stp x29, x30, [sp, #-192]! */
     emit(c, 0x910003FDu);   /* mov x29, sp */
     emit(c, 0xA90153F3u);   /* stp x19, x20, [sp, #16] */
@@ -1812,7 +1757,7 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         const wasmi_functype_t *t = &m->types[fn.d->type_idx];
         fn.nparams = t->pcells;     /* cells: a v128 takes two */
         fn.nresults = t->rcells;
-        uint32_t start = c.len;
+        uint32_t start = c.b.len;
         c.fn = &fn;
         c.code = fn.d->code;
         c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
@@ -1820,18 +1765,18 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
                    wasmi_jit_decode(&fn, opmap);
         c.simd = fok && has_v128(&fn);
         fok = fok && wasmi_jit_alloc_slots(&fn, NGPR, c.simd ? NVR_SIMD : NVR);
-        uint32_t ncfx = c.ncfx;
+        uint32_t ncfx = c.b.cfx.n;
         if (fok) {
-            while (c.len % 16)
+            while (c.b.len % 16)
                 emit(&c, 0xD503201Fu);   /* nop: function entries 16-byte aligned */
-            start = c.len;
+            start = c.b.len;
             fok = compile_fn(&c);
         }
-        if (c.oom)
+        if (c.b.oom)
             good = false;
         if (!fok) {
-            c.len = start;
-            c.ncfx = ncfx;   /* drop its call fixups */
+            c.b.len = start;
+            c.b.cfx.n = ncfx;   /* drop its call fixups */
         }
         ok[i] = fok;
         c.def_off[i] = start;
@@ -1841,28 +1786,21 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     }
     for (uint32_t i = 0; good && i < ndefs; i++)
         if (!ok[i]) {
-            c.def_off[i] = c.len;
+            c.def_off[i] = c.b.len;
             emit_thunk(&c, m->nfunc_imports + i);
         }
     c.range = false;
-    for (uint32_t i = 0; good && i < c.ncfx; i++)
-        link(&c, c.cfx[i].at, c.def_off[c.cfx[i].target]);
-    good = good && !c.oom && !c.range;   /* (over 128 MiB of code: interpret it all) */
+    for (uint32_t i = 0; good && i < c.b.cfx.n; i++)
+        link(&c, c.b.cfx.v[i].at, c.def_off[c.b.cfx.v[i].target]);
+    good = good && !c.b.oom && !c.range;   /* (over 128 MiB of code: interpret it all) */
     uint8_t *code = NULL;
     size_t size = 0;
     if (good) {
-        size = (c.len + 4095) & ~(size_t)4095;
-        code = wasm_plat_code_alloc(size);
+        code = wasmi_jit_install(&c.b, &size);
         good = code != NULL;
     }
-    if (good) {
-        __builtin_memcpy(code, c.p, c.len);
-        good = wasm_plat_code_seal(code, size);
-        if (good)
-            sync_icache(code, c.len);
-        else
-            wasm_plat_code_free(code, size);
-    }
+    if (good)
+        sync_icache(code, c.b.len);
     if (good) {
         j->code = code;
         j->size = size;
@@ -1877,10 +1815,8 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     wasm_plat_free(opmap);
     wasm_plat_free(ok);
     wasm_plat_free(c.def_off);
-    wasm_plat_free(c.p);
-    wasm_plat_free(c.fx);
-    wasm_plat_free(c.ffx);
-    wasm_plat_free(c.cfx);
+    wasmi_jit_buf_free(&c.b);
+    wasm_plat_free(c.ffx.v);
     wasm_plat_free(c.sp);
     wasm_plat_free(c.q.tgt);
     wasm_plat_free(c.q.pool);

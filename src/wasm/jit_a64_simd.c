@@ -195,17 +195,13 @@ static void vconst(jc_t *c, int v, const uint32_t w[4])
         return;
     }
     if (c->q.npool == c->q.poolcap) {
-        uint32_t ncap = c->q.poolcap ? c->q.poolcap * 2 : 8;
-        qconst_t *p = wasm_plat_realloc(c->q.pool, c->q.poolcap * sizeof *p, ncap * sizeof *p);
-        if (!p) {
-            c->oom = true;
+        qconst_t *p = wasmi_jit_more(&c->b, c->q.pool, &c->q.poolcap, sizeof *p, 8);
+        if (!p)
             return;
-        }
         c->q.pool = p;
-        c->q.poolcap = ncap;
     }
     qconst_t *k = &c->q.pool[c->q.npool++];
-    k->at = c->len;
+    k->at = c->b.len;
     for (int i = 0; i < 4; i++)
         k->w[i] = w[i];
     emit(c, 0x9C000000u | (uint32_t)v);   /* ldr q v, <pool>: linked by simd_pool_flush */
@@ -216,10 +212,10 @@ static void simd_pool_flush(jc_t *c)
 {
     if (!c->q.npool)
         return;
-    while (c->len % 16)
+    while (c->b.len % 16)
         emit(c, 0);   /* udf: never executed */
     for (uint32_t i = 0; i < c->q.npool; i++) {
-        link(c, c->q.pool[i].at, c->len);
+        link(c, c->q.pool[i].at, c->b.len);
         for (int k = 0; k < 4; k++)
             emit(c, c->q.pool[i].w[k]);
     }
@@ -678,7 +674,7 @@ static bool simd_targets(jc_t *c)
     if (len + 1 > c->q.tgt_cap) {
         uint8_t *p = wasm_plat_realloc(c->q.tgt, c->q.tgt_cap, len + 1);
         if (!p) {
-            c->oom = true;
+            c->b.oom = true;
             return false;
         }
         c->q.tgt = p;

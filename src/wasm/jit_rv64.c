@@ -17,7 +17,7 @@
  * RV64 32-bit operations sign-extend, so their results are zero-extended
  * again (slli/srli by 32).
  */
-#include "jit.h"
+#include "jit_emit.h"
 #include "ops.h"
 
 #if defined(__riscv) && __riscv_xlen == 64
@@ -57,11 +57,6 @@ static const struct { uint8_t f3, swap, sgn; } cmp_br[10] = {
     {B_LTU, 1, 0}, {B_GE, 1, 1}, {B_GEU, 1, 0}, {B_GE, 0, 1}, {B_GEU, 0, 0},
 };
 
-typedef struct fix {
-    uint32_t at;
-    uint32_t target;
-} fix_t;
-
 typedef struct spstub {
     uint32_t j1, j2, resume;
 } spstub_t;
@@ -70,20 +65,13 @@ typedef struct spstub {
 #define NFAR (WASM_TRAP_KIND_COUNT + 1)
 
 typedef struct jc {
-    uint8_t *p;
-    uint32_t len, cap;
-    bool oom;
+    jit_buf_t b;              /* the code and its fixups (to JALs, branches, AUIPC + JALR) */
     bool range;
     wasm_module_t *m;
     jit_fn_t *fn;
     const uint32_t *code;
     uint32_t *noff;
-    fix_t *fx;
-    uint32_t nfx, fxcap;
-    fix_t *ffx;
-    uint32_t nffx, ffxcap;
-    fix_t *cfx;
-    uint32_t ncfx, cfxcap;
+    jit_fixes_t ffx;          /* branches to module-level targets (trap stubs, unwind) */
     spstub_t *sp;
     uint32_t nsp, spcap;
     uint32_t far[NFAR];
@@ -96,46 +84,25 @@ typedef struct jc {
 
 /* ------------------------------------------------------------ buffer */
 
-/* The buffer has no room for an instruction: doubles it. When out of
- * memory, c->oom is set and the code is written over from the start, to be
- * discarded; false if there is not even room for one instruction. Out of
- * line, so that each emit inlined in the emitters is a compare and a store. */
-static __attribute__((noinline, cold)) bool grow_code(jc_t *c)
-{
-    uint32_t ncap = c->cap ? c->cap * 2 : 4096;
-    uint8_t *q = c->oom ? NULL : wasm_plat_realloc(c->p, c->cap, ncap);
-    if (!q) {
-        c->oom = true;
-        c->len = 0;   /* keep writing into what we have; the result is discarded */
-        return c->cap >= 4;
-    }
-    c->p = q;
-    c->cap = ncap;
-    return true;
-}
-
 static void emit(jc_t *c, uint32_t insn)
 {
-    if (WASM_UNLIKELY(c->len + 4 > c->cap) && !grow_code(c))
-        return;
-    __builtin_memcpy(c->p + c->len, &insn, 4);
-    c->len += 4;
+    wasmi_jit_emit32(&c->b, insn);
 }
 
 static uint32_t get4(jc_t *c, uint32_t at)
 {
     uint32_t v;
-    __builtin_memcpy(&v, c->p + at, 4);
+    __builtin_memcpy(&v, c->b.p + at, 4);
     return v;
 }
 
-static void put4at(jc_t *c, uint32_t at, uint32_t v) { __builtin_memcpy(c->p + at, &v, 4); }
+static void put4at(jc_t *c, uint32_t at, uint32_t v) { __builtin_memcpy(c->b.p + at, &v, 4); }
 
 /* Points the jump at `at` to native offset `to`: a JAL (1 MiB), a branch
  * (4 KiB), or an AUIPC + JALR pair (2 GiB). */
 static void link(jc_t *c, uint32_t at, uint32_t to)
 {
-    if (c->oom || at + 4 > c->len)
+    if (c->b.oom || at + 4 > c->b.len)
         return;
     int64_t off = (int64_t)to - (int64_t)at;
     uint32_t insn = get4(c, at), u = (uint32_t)off;
@@ -155,7 +122,7 @@ static void link(jc_t *c, uint32_t at, uint32_t to)
         put4at(c, at, insn);
         break;
     case 0x17: { /* auipc + jalr */
-        if (at + 8 > c->len || off < -((int64_t)1 << 31) || off >= ((int64_t)1 << 31) - 0x800) {
+        if (at + 8 > c->b.len || off < -((int64_t)1 << 31) || off >= ((int64_t)1 << 31) - 0x800) {
             c->range = true;
             break;
         }
@@ -167,22 +134,6 @@ static void link(jc_t *c, uint32_t at, uint32_t to)
     default:
         c->range = true;
     }
-}
-
-static bool addfix(jc_t *c, fix_t **v, uint32_t *n, uint32_t *cap, uint32_t at, uint32_t t)
-{
-    if (*n == *cap) {
-        uint32_t ncap = *cap ? *cap * 2 : 64;
-        fix_t *q = wasm_plat_realloc(*v, *cap * sizeof **v, ncap * sizeof **v);
-        if (!q) {
-            c->oom = true;
-            return false;
-        }
-        *v = q;
-        *cap = ncap;
-    }
-    (*v)[(*n)++] = (fix_t){at, t};
-    return true;
 }
 
 /* ------------------------------------------------------------ encoding */
@@ -299,7 +250,7 @@ static void ctx_st(jc_t *c, int r, size_t off) { stx(c, r, REX_, (int64_t)off); 
 static uint32_t jal_(jc_t *c, int rd)
 {
     emit(c, (uint32_t)rd << 7 | 0x6F);
-    return c->len - 4;
+    return c->b.len - 4;
 }
 
 /* A conditional jump of 1 MiB: the inverse branch over a jal. */
@@ -310,7 +261,7 @@ static uint32_t bcc(jc_t *c, uint32_t f3, int rs1, int rs2)
     return jal_(c, ZERO);
 }
 
-static void bind(jc_t *c, uint32_t at) { link(c, at, c->len); }
+static void bind(jc_t *c, uint32_t at) { link(c, at, c->b.len); }
 
 static void call_abs(jc_t *c, const void *fn)
 {
@@ -398,7 +349,7 @@ static void reload_all(jc_t *c) { reload_range(c, 0, UINT32_MAX); }
 
 static void far_fix(jc_t *c, uint32_t at, uint32_t target)
 {
-    addfix(c, &c->ffx, &c->nffx, &c->ffxcap, at, target);
+    wasmi_jit_addfix(&c->b, &c->ffx, at, target);
 }
 
 static void trap_if(jc_t *c, uint32_t f3, int rs1, int rs2, wasm_trap_kind_t k)
@@ -417,16 +368,12 @@ static bool safepoint(jc_t *c)
     ldw(c, T0, REX_, (int64_t)offsetof(wasm_exec_t, interrupt));
     uint32_t j2 = bcc(c, B_NE, T0, ZERO);
     if (c->nsp == c->spcap) {
-        uint32_t ncap = c->spcap ? c->spcap * 2 : 16;
-        spstub_t *q = wasm_plat_realloc(c->sp, c->spcap * sizeof *q, ncap * sizeof *q);
-        if (!q) {
-            c->oom = true;
+        spstub_t *q = wasmi_jit_more(&c->b, c->sp, &c->spcap, sizeof *q, 16);
+        if (!q)
             return false;
-        }
         c->sp = q;
-        c->spcap = ncap;
     }
-    c->sp[c->nsp++] = (spstub_t){j1, j2, c->len};
+    c->sp[c->nsp++] = (spstub_t){j1, j2, c->b.len};
     return true;
 }
 
@@ -512,11 +459,11 @@ static void prologue(jc_t *c)
     if (nmem > 16) {
         addi_any(c, T0, RFP, sdisp(fn->nparams));
         li(c, T1, d->nlocals - fn->nparams);
-        uint32_t top = c->len;
+        uint32_t top = c->b.len;
         stx(c, ZERO, T0, 0);
         addi(c, T0, T0, 8);
         addi(c, T1, T1, -1);
-        uint32_t b = c->len;
+        uint32_t b = c->b.len;
         emit(c, (uint32_t)ZERO << 20 | (uint32_t)T1 << 15 | B_NE << 12 | 0x63);   /* bnez t1, top */
         link(c, b, top);
     } else if (nmem) {
@@ -556,7 +503,7 @@ static void br_to(jc_t *c, uint32_t pc, int32_t off)
 {
     if (off <= 0)
         safepoint(c);
-    addfix(c, &c->fx, &c->nfx, &c->fxcap, jal_(c, ZERO), (uint32_t)((int32_t)pc + off));
+    wasmi_jit_addfix(&c->b, &c->b.fx, jal_(c, ZERO), (uint32_t)((int32_t)pc + off));
 }
 
 /* jump to pc + off when rs1 <f3> rs2 */
@@ -566,10 +513,10 @@ static void br_if(jc_t *c, uint32_t f3, int rs1, int rs2, uint32_t pc, int32_t o
     if (off <= 0) {
         uint32_t skip = bcc(c, f3 ^ 1, rs1, rs2);
         safepoint(c);
-        addfix(c, &c->fx, &c->nfx, &c->fxcap, jal_(c, ZERO), target);
+        wasmi_jit_addfix(&c->b, &c->b.fx, jal_(c, ZERO), target);
         bind(c, skip);
     } else {
-        addfix(c, &c->fx, &c->nfx, &c->fxcap, bcc(c, f3, rs1, rs2), target);
+        wasmi_jit_addfix(&c->b, &c->b.fx, bcc(c, f3, rs1, rs2), target);
     }
 }
 
@@ -705,11 +652,11 @@ static void idiv(jc_t *c, int w, bool sgn, bool rem, uint32_t d, uint32_t a, uin
             sb = A1;
         }
         addi(c, A0, ZERO, -1);
-        uint32_t ok = c->len;
+        uint32_t ok = c->b.len;
         emit(c, (uint32_t)A0 << 20 | (uint32_t)sb << 15 | B_NE << 12 | 0x63);   /* bne sb, -1, ok */
         li(c, A0, w ? INT64_MIN : INT32_MIN);
         trap_if(c, B_EQ, sa, A0, WASM_TRAP_INT_OVERFLOW);
-        link(c, ok, c->len);
+        link(c, ok, c->b.len);
     }
     int r = gdst(c, d, T0);
     /* div 4, divu 5, rem 6, remu 7 (muldiv funct7 1); the minimum rem -1 is 0 */
@@ -858,10 +805,10 @@ static void load_instance(jc_t *c, int inst)
     mv(c, RIN, inst);
     ldx(c, RMO, RIN, (int64_t)offsetof(wasm_instance_t, mem));
     mv(c, RMB, ZERO);
-    uint32_t nomem = c->len;
+    uint32_t nomem = c->b.len;
     emit(c, (uint32_t)ZERO << 20 | (uint32_t)RMO << 15 | B_EQ << 12 | 0x63);   /* beqz s4 */
     ldx(c, RMB, RMO, (int64_t)offsetof(wasm_memory_t, base));
-    link(c, nomem, c->len);
+    link(c, nomem, c->b.len);
 }
 
 /* A call to a compiled function of this instance (auipc + jalr to def
@@ -881,7 +828,7 @@ static void call_near(jc_t *c, bool rel, int reg, uint32_t callee)
     if (rel) {
         emit(c, (uint32_t)RA << 7 | 0x17);            /* auipc ra, 0 */
         i_(c, 0x67, 0, RA, RA, 0);                    /* jalr ra, 0(ra) */
-        addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 8, callee);
+        wasmi_jit_addfix(&c->b, &c->b.cfx, c->b.len - 8, callee);
     } else {
         i_(c, 0x67, 0, RA, reg, 0);                   /* jalr ra, 0(reg) */
     }
@@ -981,7 +928,7 @@ static void tail_direct(jc_t *c, uint32_t base, uint32_t np, uint32_t def)
     leave_frame(c);
     emit(c, (uint32_t)T6 << 7 | 0x17);   /* auipc t6, 0 */
     i_(c, 0x67, 0, ZERO, T6, 0);         /* jalr zero, 0(t6) */
-    addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 8, def);
+    wasmi_jit_addfix(&c->b, &c->b.cfx, c->b.len - 8, def);
 }
 
 /* return_call through the wasm_func_t in a0: a compiled callee of another
@@ -1079,15 +1026,15 @@ static bool compile_fn(jc_t *c)
     const wasmi_funcdef_t *d = fn->d;
     const uint32_t *code = d->code;
     wasm_module_t *m = c->m;
-    c->nfx = 0;
-    c->nffx = 0;
+    c->b.fx.n = 0;
+    c->ffx.n = 0;
     c->nsp = 0;
     c->range = false;
     prologue(c);
     for (uint32_t pc = 0; pc < d->code_len;) {
         uint32_t op = fn->op[pc];
         const uint32_t *ip = code + pc;
-        c->noff[pc] = c->len;
+        c->noff[pc] = c->b.len;
         int nw = wasmi_jit_op_words(op, ip);
         if (nw <= 0)
             return false;
@@ -1363,21 +1310,21 @@ static bool compile_fn(jc_t *c)
             ra = gsrc(c, a1, T0);
             zext32(c, T0, ra);
             li(c, T1, n);
-            uint32_t in = c->len;
+            uint32_t in = c->b.len;
             emit(c, (uint32_t)T1 << 20 | (uint32_t)T0 << 15 | B_LTU << 12 | 0x63);   /* bltu t0, t1 */
             mv(c, T0, T1);   /* clamp to the default */
-            link(c, in, c->len);
+            link(c, in, c->b.len);
             /* auipc t1, 0; slli t0, t0, 2; add t1, t1, t0; jalr zero, 16(t1) */
             emit(c, (uint32_t)T1 << 7 | 0x17);
             slli(c, T0, T0, 2);
             r_(c, OP, 0, 0, T1, T1, T0);
             i_(c, 0x67, 0, ZERO, T1, 16);
-            uint32_t tab = c->len;
+            uint32_t tab = c->b.len;
             uint32_t nback = 0;
             for (uint32_t k = 0; k <= n; k++) {
                 int32_t off = (int32_t)ip[3 + k];
                 if (off > 0) {
-                    addfix(c, &c->fx, &c->nfx, &c->fxcap, jal_(c, ZERO), (uint32_t)((int32_t)pc + off));
+                    wasmi_jit_addfix(&c->b, &c->b.fx, jal_(c, ZERO), (uint32_t)((int32_t)pc + off));
                 } else {
                     jal_(c, ZERO);
                     nback++;
@@ -1388,7 +1335,7 @@ static bool compile_fn(jc_t *c)
                     int32_t off = (int32_t)ip[3 + k];
                     if (off > 0)
                         continue;
-                    link(c, tab + 4 * k, c->len);
+                    link(c, tab + 4 * k, c->b.len);
                     br_to(c, pc, off);
                 }
             }
@@ -1427,10 +1374,10 @@ static bool compile_fn(jc_t *c)
             ra = gsrc(c, a2, T0);
             int rc = gsrc(c, ip[4], T2);
             mv(c, A1, ra);
-            uint32_t keep = c->len;
+            uint32_t keep = c->b.len;
             emit(c, (uint32_t)ZERO << 20 | (uint32_t)rc << 15 | B_NE << 12 | 0x63);   /* bnez c */
             mv(c, A1, gsrc(c, a3, T1));
-            link(c, keep, c->len);
+            link(c, keep, c->b.len);
             gput(c, a1, A1);
             break;
         }
@@ -1507,10 +1454,10 @@ static bool compile_fn(jc_t *c)
             return false;
         }
         pc += (uint32_t)nw;
-        if (c->oom)
+        if (c->b.oom)
             return false;
     }
-    c->noff[d->code_len] = c->len;
+    c->noff[d->code_len] = c->b.len;
     far_fix(c, jal_(c, ZERO), WASM_TRAP_UNREACHABLE);
     for (uint32_t i = 0; i < c->nsp; i++) {
         bind(c, c->sp[i].j1);
@@ -1524,23 +1471,23 @@ static bool compile_fn(jc_t *c)
         check_trap(c);
         link(c, jal_(c, ZERO), c->sp[i].resume);
     }
-    for (uint32_t i = 0; i < c->nfx; i++)
-        link(c, c->fx[i].at, c->noff[c->fx[i].target]);
+    for (uint32_t i = 0; i < c->b.fx.n; i++)
+        link(c, c->b.fx.v[i].at, c->noff[c->b.fx.v[i].target]);
     /* The function's jumps to module-level targets: auipc + jalr each. */
     uint32_t here[NFAR];
     for (uint32_t k = 0; k < NFAR; k++)
         here[k] = UINT32_MAX;
-    for (uint32_t i = 0; i < c->nffx; i++) {
-        uint32_t k = c->ffx[i].target;
+    for (uint32_t i = 0; i < c->ffx.n; i++) {
+        uint32_t k = c->ffx.v[i].target;
         if (here[k] == UINT32_MAX) {
-            here[k] = c->len;
+            here[k] = c->b.len;
             emit(c, (uint32_t)T6 << 7 | 0x17);   /* auipc t6 */
             i_(c, 0x67, 0, ZERO, T6, 0);         /* jalr zero, 0(t6) */
             link(c, here[k], c->far[k]);
         }
-        link(c, c->ffx[i].at, here[k]);
+        link(c, c->ffx.v[i].at, here[k]);
     }
-    return !c->oom && !c->range;
+    return !c->b.oom && !c->range;
 }
 
 /* A def the back end could not compile, called directly: interpret it. */
@@ -1560,13 +1507,13 @@ static void emit_thunk(jc_t *c, uint32_t func_index)
     ctx_st(c, RFUEL, offsetof(wasm_exec_t, fuel));
     call_abs(c, (const void *)wasmi_jit_call_slow);
     ctx_ld(c, RFUEL, offsetof(wasm_exec_t, fuel));
-    uint32_t ok = c->len;
+    uint32_t ok = c->b.len;
     emit(c, (uint32_t)ZERO << 20 | (uint32_t)A0 << 15 | B_EQ << 12 | 0x63);   /* beqz a0 */
-    uint32_t far = c->len;
+    uint32_t far = c->b.len;
     emit(c, (uint32_t)T6 << 7 | 0x17);
     i_(c, 0x67, 0, ZERO, T6, 0);
     link(c, far, c->far[FAR_UNWIND]);
-    link(c, ok, c->len);
+    link(c, ok, c->b.len);
     for (int i = 0; i < NGPR_VOLATILE; i++)
         ldx(c, slot_gpr[i], SP, 8 + 8 * i);
     ldx(c, RA, SP, 0);
@@ -1580,24 +1527,24 @@ static void emit_header(jc_t *c)
 {
     uint32_t to_unwind[WASM_TRAP_KIND_COUNT];
     uint32_t n = 0;
-    c->far[WASM_TRAP_OOB_MEMORY] = c->len;
+    c->far[WASM_TRAP_OOB_MEMORY] = c->b.len;
     li(c, A0, WASM_TRAP_OOB_MEMORY);
     to_unwind[n++] = jal_(c, ZERO);
     for (uint32_t k = 1; k < WASM_TRAP_KIND_COUNT; k++) {
         if (k == WASM_TRAP_OOB_MEMORY)
             continue;
-        c->far[k] = c->len;
+        c->far[k] = c->b.len;
         li(c, A0, k);
         to_unwind[n++] = jal_(c, ZERO);
     }
-    c->far[FAR_UNWIND] = c->len;
+    c->far[FAR_UNWIND] = c->b.len;
     ctx_ld(c, SP, offsetof(wasm_exec_t, jit_sp));
     uint32_t to_exit = jal_(c, ZERO);
     for (uint32_t k = 0; k < n; k++)
         link(c, to_unwind[k], c->far[FAR_UNWIND]);
     /* uint32_t enter(ex = a0, f = a1, fp = a2, entry = a3): saves ra and
      * s0-s11 (a trap skips the compiled frames' epilogues) */
-    c->tramp = c->len;
+    c->tramp = c->b.len;
     addi(c, SP, SP, -112);
     stx(c, RA, SP, 0);
     stx(c, 8, SP, 8);
@@ -1665,24 +1612,24 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         const wasmi_functype_t *t = &m->types[fn.d->type_idx];
         fn.nparams = t->pcells;
         fn.nresults = t->rcells;
-        uint32_t start = c.len;
+        uint32_t start = c.b.len;
         c.fn = &fn;
         c.code = fn.d->code;
         c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
         bool fok = c.noff && fn.func_index >= m->rt->jit_lo && fn.func_index < m->rt->jit_hi &&
                    wasmi_jit_decode(&fn, opmap) && wasmi_jit_alloc_slots(&fn, NGPR, 0);
-        uint32_t ncfx = c.ncfx;
+        uint32_t ncfx = c.b.cfx.n;
         if (fok) {
-            while (c.len % 16)
+            while (c.b.len % 16)
                 addi(&c, ZERO, ZERO, 0);   /* nop */
-            start = c.len;
+            start = c.b.len;
             fok = compile_fn(&c);
         }
-        if (c.oom)
+        if (c.b.oom)
             good = false;
         if (!fok) {
-            c.len = start;
-            c.ncfx = ncfx;
+            c.b.len = start;
+            c.b.cfx.n = ncfx;
         }
         ok[i] = fok;
         c.def_off[i] = start;
@@ -1692,28 +1639,21 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     }
     for (uint32_t i = 0; good && i < ndefs; i++)
         if (!ok[i]) {
-            c.def_off[i] = c.len;
+            c.def_off[i] = c.b.len;
             emit_thunk(&c, m->nfunc_imports + i);
         }
     c.range = false;
-    for (uint32_t i = 0; good && i < c.ncfx; i++)
-        link(&c, c.cfx[i].at, c.def_off[c.cfx[i].target]);
-    good = good && !c.oom && !c.range;
+    for (uint32_t i = 0; good && i < c.b.cfx.n; i++)
+        link(&c, c.b.cfx.v[i].at, c.def_off[c.b.cfx.v[i].target]);
+    good = good && !c.b.oom && !c.range;
     uint8_t *code = NULL;
     size_t size = 0;
     if (good) {
-        size = (c.len + 4095) & ~(size_t)4095;
-        code = wasm_plat_code_alloc(size);
+        code = wasmi_jit_install(&c.b, &size);
         good = code != NULL;
     }
-    if (good) {
-        __builtin_memcpy(code, c.p, c.len);
-        good = wasm_plat_code_seal(code, size);
-        if (good)
-            sync_icache();
-        else
-            wasm_plat_code_free(code, size);
-    }
+    if (good)
+        sync_icache();
     if (good) {
         j->code = code;
         j->size = size;
@@ -1728,10 +1668,8 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     wasm_plat_free(opmap);
     wasm_plat_free(ok);
     wasm_plat_free(c.def_off);
-    wasm_plat_free(c.p);
-    wasm_plat_free(c.fx);
-    wasm_plat_free(c.ffx);
-    wasm_plat_free(c.cfx);
+    wasmi_jit_buf_free(&c.b);
+    wasm_plat_free(c.ffx.v);
     wasm_plat_free(c.sp);
     return good;
 }

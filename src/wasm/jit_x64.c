@@ -22,7 +22,7 @@
  * saved by the entry trampoline and returns the trap code to C
  * (wasmi_jit_enter), which reads the backtrace from the control records.
  */
-#include "jit.h"
+#include "jit_emit.h"
 #include "ops.h"
 #include "simd.h"
 
@@ -57,11 +57,6 @@ enum { CC_O, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A, CC_S, CC_NS, CC_P, CC
 /* cc of the ten integer comparisons in ops.h order: eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u */
 static const uint8_t cmp_cc[10] = {CC_E, CC_NE, CC_L, CC_B, CC_G, CC_A, CC_LE, CC_BE, CC_GE, CC_AE};
 
-typedef struct fix {
-    uint32_t at;              /* position of a rel32 */
-    uint32_t target;          /* word index (labels) or def index (calls) */
-} fix_t;
-
 typedef struct simd_const {
     uint32_t at;              /* rel32 of a RIP-relative operand */
     uint32_t w[4];            /* its 16 bytes */
@@ -72,17 +67,11 @@ typedef struct spstub {
 } spstub_t;
 
 typedef struct jc {
-    uint8_t *p;
-    uint32_t len, cap;
-    bool oom;
+    jit_buf_t b;              /* the code and its fixups (to rel32s) */
     wasm_module_t *m;
     jit_fn_t *fn;
     const uint32_t *code;
     uint32_t *noff;           /* [code_len] native offset of each op word */
-    fix_t *fx;                /* label fixups of the current function */
-    uint32_t nfx, fxcap;
-    fix_t *cfx;               /* call fixups, module-wide */
-    uint32_t ncfx, cfxcap;
     spstub_t *sp;
     uint32_t nsp, spcap;
     uint32_t stub[WASM_TRAP_KIND_COUNT];
@@ -129,28 +118,11 @@ typedef struct jc {
 
 /* ------------------------------------------------------------ buffer */
 
-/* The buffer is full: doubles it. False when out of memory: c->oom is set
- * and the code is written over from the start, to be discarded. Out of
- * line, so that each put1 inlined in the emitters is a compare and a store. */
-static __attribute__((noinline, cold)) bool grow_code(jc_t *c)
-{
-    uint32_t ncap = c->cap ? c->cap * 2 : 4096;
-    uint8_t *q = c->oom ? NULL : wasm_plat_realloc(c->p, c->cap, ncap);
-    if (!q) {
-        c->oom = true;
-        c->len = 0;   /* keep writing into what we have; the result is discarded */
-        return false;
-    }
-    c->p = q;
-    c->cap = ncap;
-    return true;
-}
-
 static void put1(jc_t *c, uint32_t b)
 {
-    if (WASM_UNLIKELY(c->len == c->cap) && !grow_code(c))
+    if (WASM_UNLIKELY(c->b.len == c->b.cap) && !wasmi_jit_grow(&c->b))
         return;
-    c->p[c->len++] = (uint8_t)b;
+    c->b.p[c->b.len++] = (uint8_t)b;
 }
 
 static void put4(jc_t *c, uint32_t v)
@@ -169,34 +141,18 @@ static void put8(jc_t *c, uint64_t v)
 
 static void patch4(jc_t *c, uint32_t at, uint32_t v)
 {
-    if (c->oom || at + 4 > c->len)
+    if (c->b.oom || at + 4 > c->b.len)
         return;
-    c->p[at] = (uint8_t)v;
-    c->p[at + 1] = (uint8_t)(v >> 8);
-    c->p[at + 2] = (uint8_t)(v >> 16);
-    c->p[at + 3] = (uint8_t)(v >> 24);
+    c->b.p[at] = (uint8_t)v;
+    c->b.p[at + 1] = (uint8_t)(v >> 8);
+    c->b.p[at + 2] = (uint8_t)(v >> 16);
+    c->b.p[at + 3] = (uint8_t)(v >> 24);
 }
 
 /* Points the rel32 at `at` to native offset `to`. */
 static void link(jc_t *c, uint32_t at, uint32_t to)
 {
     patch4(c, at, to - (at + 4));
-}
-
-static bool addfix(jc_t *c, fix_t **v, uint32_t *n, uint32_t *cap, uint32_t at, uint32_t t)
-{
-    if (*n == *cap) {
-        uint32_t ncap = *cap ? *cap * 2 : 64;
-        fix_t *q = wasm_plat_realloc(*v, *cap * sizeof **v, ncap * sizeof **v);
-        if (!q) {
-            c->oom = true;
-            return false;
-        }
-        *v = q;
-        *cap = ncap;
-    }
-    (*v)[(*n)++] = (fix_t){at, t};
-    return true;
 }
 
 /* ------------------------------------------------------------ encoding */
@@ -314,19 +270,19 @@ static uint32_t jcc(jc_t *c, int cc)
     put1(c, 0x0F);
     put1(c, 0x80 + (uint32_t)cc);
     put4(c, 0);
-    return c->len - 4;
+    return c->b.len - 4;
 }
 
 static uint32_t jmp(jc_t *c)
 {
     put1(c, 0xE9);
     put4(c, 0);
-    return c->len - 4;
+    return c->b.len - 4;
 }
 
 static void jcc_to(jc_t *c, int cc, uint32_t to) { link(c, jcc(c, cc), to); }
 static void jmp_to(jc_t *c, uint32_t to) { link(c, jmp(c), to); }
-static void bind(jc_t *c, uint32_t at) { link(c, at, c->len); }
+static void bind(jc_t *c, uint32_t at) { link(c, at, c->b.len); }
 
 static void call_abs(jc_t *c, const void *fn)
 {
@@ -589,16 +545,12 @@ static bool safepoint(jc_t *c)
     put1(c, 1);
     uint32_t j1 = jcc(c, CC_LE);
     if (c->nsp == c->spcap) {
-        uint32_t ncap = c->spcap ? c->spcap * 2 : 16;
-        spstub_t *q = wasm_plat_realloc(c->sp, c->spcap * sizeof *q, ncap * sizeof *q);
-        if (!q) {
-            c->oom = true;
+        spstub_t *q = wasmi_jit_more(&c->b, c->sp, &c->spcap, sizeof *q, 16);
+        if (!q)
             return false;
-        }
         c->sp = q;
-        c->spcap = ncap;
     }
-    c->sp[c->nsp++] = (spstub_t){j1, c->len};
+    c->sp[c->nsp++] = (spstub_t){j1, c->b.len};
     return true;
 }
 
@@ -914,7 +866,7 @@ static void br_to(jc_t *c, uint32_t pc, int32_t off)
     else if (off <= 0)
         jmp_to(c, c->chk[target]);
     else
-        addfix(c, &c->fx, &c->nfx, &c->fxcap, jmp(c), target);
+        wasmi_jit_addfix(&c->b, &c->b.fx, jmp(c), target);
 }
 
 static void br_cc(jc_t *c, int cc, uint32_t pc, int32_t off)
@@ -925,7 +877,7 @@ static void br_cc(jc_t *c, int cc, uint32_t pc, int32_t off)
     else if (off <= 0)
         jcc_to(c, cc, c->chk[target]);
     else
-        addfix(c, &c->fx, &c->nfx, &c->fxcap, jcc(c, cc), target);
+        wasmi_jit_addfix(&c->b, &c->b.fx, jcc(c, cc), target);
 }
 
 /* cmp a, b for an integer comparison (b a slot, or an immediate). */
@@ -1329,7 +1281,7 @@ static void call_near(jc_t *c, bool rel, int reg)
     } else {
         insn_r(c, 0, 0, 0xFF, 2, reg);   /* call reg */
     }
-    uint32_t at = c->len - 4;
+    uint32_t at = c->b.len - 4;
     if (keep) {
         put1(c, 0x41); put1(c, 0x5F);
         put1(c, 0x41); put1(c, 0x5F);
@@ -1337,7 +1289,7 @@ static void call_near(jc_t *c, bool rel, int reg)
         put1(c, 0x5B);
     }
     if (rel)
-        addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, at, c->callee);
+        wasmi_jit_addfix(&c->b, &c->b.cfx, at, c->callee);
 }
 
 /* Call through a wasm_func_t in rax: compiled (same instance or not),
@@ -1453,7 +1405,7 @@ static void tail_direct(jc_t *c, uint32_t base, uint32_t np, uint32_t def)
     leave_frame(c);
     put1(c, 0xE9);   /* jmp rel32 */
     put4(c, 0);
-    addfix(c, &c->cfx, &c->ncfx, &c->cfxcap, c->len - 4, def);
+    wasmi_jit_addfix(&c->b, &c->b.cfx, c->b.len - 4, def);
 }
 
 /* return_call through the wasm_func_t in rax. A compiled callee of another
@@ -1695,7 +1647,7 @@ static bool compile_fn(jc_t *c)
     const wasmi_funcdef_t *d = fn->d;
     const uint32_t *code = d->code;
     wasm_module_t *m = c->m;
-    c->nfx = 0;
+    c->b.fx.n = 0;
     c->nsp = 0;
     c->bad = false;
     c->npool = 0;
@@ -1766,11 +1718,11 @@ static bool compile_body(jc_t *c)
             c->rdx_next = false;   /* (its back-edges) */
             /* a loop header: its back-edges' safe point, jumped over from above */
             uint32_t over = jmp(c);
-            c->chk[pc] = c->len;
+            c->chk[pc] = c->b.len;
             safepoint(c);
             bind(c, over);
         }
-        c->noff[pc] = c->len;
+        c->noff[pc] = c->b.len;
         lazy_record(c, pc, op);
         c->rdx_next = c->rdx_next && op != OP_SELECT;   /* (its scratch) */
         int nw = wasmi_jit_op_words(op, ip);
@@ -2099,12 +2051,12 @@ static bool compile_body(jc_t *c)
             insn_r(c, 0, 0, 0x0F47, RAX, RCX);   /* cmova eax, ecx: clamp to default */
             /* lea rcx, [rip + table]; lea rax, [rax + rax*4]; add rax, rcx; jmp rax */
             put1(c, 0x48); put1(c, 0x8D); put1(c, 0x0D);
-            uint32_t tabref = c->len;
+            uint32_t tabref = c->b.len;
             put4(c, 0);
             insn_m(c, 0, 1, 0x8D, RAX, RAX, RAX, 2, 0, false);
             insn_r(c, 0, 1, 0x03, RAX, RCX);
             insn_r(c, 0, 0, 0xFF, 4, RAX);
-            link(c, tabref, c->len);
+            link(c, tabref, c->b.len);
             for (uint32_t k = 0; k <= n; k++)
                 br_to(c, pc, (int32_t)ip[3 + k]);   /* 5 bytes each */
             break;
@@ -2259,10 +2211,10 @@ static bool compile_body(jc_t *c)
         }
         zx_after(c, op, ip);
         pc += (uint32_t)nw;
-        if (c->oom || c->bad)
+        if (c->b.oom || c->bad)
             return false;
     }
-    c->noff[d->code_len] = c->len;
+    c->noff[d->code_len] = c->b.len;
     jmp_to(c, c->stub[WASM_TRAP_UNREACHABLE]);   /* (the code never falls off its end) */
     /* Safe-point stubs: the next slice when no interrupt is pending and fuel
      * is left, else C (which traps when the fuel is out, or runs the
@@ -2294,9 +2246,9 @@ static bool compile_body(jc_t *c)
         jmp_to(c, c->sp[i].resume);
     }
     simd_pool_flush(c);
-    for (uint32_t i = 0; i < c->nfx; i++)
-        link(c, c->fx[i].at, c->noff[c->fx[i].target]);
-    return !c->oom;
+    for (uint32_t i = 0; i < c->b.fx.n; i++)
+        link(c, c->b.fx.v[i].at, c->noff[c->b.fx.v[i].target]);
+    return !c->b.oom;
 }
 
 /* A def the back end could not compile, called directly: interpret it. Its
@@ -2354,38 +2306,38 @@ static void emit_header(jc_t *c)
 {
     uint32_t to_unwind[WASM_TRAP_KIND_COUNT];
     uint32_t n = 0;
-    c->stub[WASM_TRAP_OOB_MEMORY] = c->len;   /* offset 0 */
+    c->stub[WASM_TRAP_OOB_MEMORY] = c->b.len;   /* offset 0 */
     put1(c, 0xB8);
     put4(c, WASM_TRAP_OOB_MEMORY);
     to_unwind[n++] = jmp(c);
     for (uint32_t k = 1; k < WASM_TRAP_KIND_COUNT; k++) {
         if (k == WASM_TRAP_OOB_MEMORY)
             continue;
-        c->stub[k] = c->len;
+        c->stub[k] = c->b.len;
         put1(c, 0xB8);   /* mov eax, k */
         put4(c, k);
         to_unwind[n++] = jmp(c);
     }
     /* A trap in a body: the records up to the trapping function's name the
      * frames ([rsp] is the one after its own). */
-    c->unwind_body = c->len;
+    c->unwind_body = c->b.len;
     insn_m(c, 0, 1, 0x8B, RCX, RSP, -1, 0, 0, false);
     ctx_m(c, 1, 0x89, RCX, offsetof(wasm_exec_t, ctl_top));
     uint32_t to_raw = jmp(c);
     /* A stack check at an entry failed: rdx is the record the function
      * would have taken; its caller is the innermost frame. */
-    c->entry_trap = c->len;
+    c->entry_trap = c->b.len;
     ctx_m(c, 1, 0x89, RDX, offsetof(wasm_exec_t, ctl_top));
     put1(c, 0xB8);
     put4(c, WASM_TRAP_STACK_EXHAUSTED);
-    c->unwind = c->len;
+    c->unwind = c->b.len;
     bind(c, to_raw);
     ctx_m(c, 1, 0x8B, RSP, offsetof(wasm_exec_t, jit_sp));
     uint32_t to_exit = jmp(c);   /* (the exit path writes the fuel back) */
     for (uint32_t k = 0; k < n; k++)
         link(c, to_unwind[k], c->unwind_body);
     /* uint32_t enter(ex = rdi, f = rsi, fp = rdx, entry = rcx) */
-    c->tramp = c->len;
+    c->tramp = c->b.len;
     put1(c, 0x55);                      /* push rbp */
     put1(c, 0x53);                      /* push rbx */
     put1(c, 0x41); put1(c, 0x54);       /* push r12 */
@@ -2466,7 +2418,7 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         const wasmi_functype_t *t = &m->types[fn.d->type_idx];
         fn.nparams = t->pcells;     /* cells: a v128 takes two */
         fn.nresults = t->rcells;
-        uint32_t start = c.len;
+        uint32_t start = c.b.len;
         c.fn = &fn;
         c.code = fn.d->code;
         c.noff = wasm_plat_alloc((fn.d->code_len + 1) * sizeof *c.noff);
@@ -2479,24 +2431,24 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
                    (wasmi_jit_alloc_ranges(&fn, c.guard ? NGPR : NGPR - 1, NXMM, true) ||
                     (vpin_choose(&c, &fn) &&
                      wasmi_jit_alloc_slots(&fn, c.guard ? NGPR : NGPR - 1, NXMM - c.nvpin)));
-        uint32_t ncfx = c.ncfx, rstart = c.len;
+        uint32_t ncfx = c.b.cfx.n, rstart = c.b.len;
         if (fok) {
             /* align the direct calls' entries to 16 bytes; the entry with
              * every argument in its cell loads the first ones (reg_args,
              * 4 bytes each) */
             c.nin = reg_args(t);
-            while ((c.len + 4 * c.nin) % 16)
+            while ((c.b.len + 4 * c.nin) % 16)
                 put1(&c, 0x90);
-            start = c.len;
+            start = c.b.len;
             arg_head(&c, c.nin);
-            rstart = c.len;
+            rstart = c.b.len;
             fok = compile_fn(&c);
         }
-        if (c.oom)
+        if (c.b.oom)
             good = false;
         if (!fok) {
-            c.len = start;
-            c.ncfx = ncfx;   /* drop its call fixups */
+            c.b.len = start;
+            c.b.cfx.n = ncfx;   /* drop its call fixups */
         }
         ok[i] = fok;
         c.def_off[i] = start;
@@ -2508,27 +2460,20 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     for (uint32_t i = 0; good && i < ndefs; i++)
         if (!ok[i]) {
             /* the same two entries (tail calls come in at def_off) */
-            c.def_off[i] = c.len;
+            c.def_off[i] = c.b.len;
             arg_head(&c, reg_args(&m->types[m->defs[i].type_idx]));
-            c.reg_off[i] = c.len;
+            c.reg_off[i] = c.b.len;
             emit_thunk(&c, m->nfunc_imports + i);
         }
-    for (uint32_t i = 0; good && i < c.ncfx; i++)
-        link(&c, c.cfx[i].at, c.cfx[i].target & CALL_REG ? c.reg_off[c.cfx[i].target & ~CALL_REG]
-                                                           : c.def_off[c.cfx[i].target]);
-    good = good && !c.oom;
+    for (uint32_t i = 0; good && i < c.b.cfx.n; i++)
+        link(&c, c.b.cfx.v[i].at, c.b.cfx.v[i].target & CALL_REG ? c.reg_off[c.b.cfx.v[i].target & ~CALL_REG]
+                                                           : c.def_off[c.b.cfx.v[i].target]);
+    good = good && !c.b.oom;
     uint8_t *code = NULL;
     size_t size = 0;
     if (good) {
-        size = (c.len + 4095) & ~(size_t)4095;
-        code = wasm_plat_code_alloc(size);
+        code = wasmi_jit_install(&c.b, &size);
         good = code != NULL;
-    }
-    if (good) {
-        __builtin_memcpy(code, c.p, c.len);
-        good = wasm_plat_code_seal(code, size);
-        if (!good)
-            wasm_plat_code_free(code, size);
     }
     if (good) {
         j->code = code;
@@ -2545,9 +2490,7 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     wasm_plat_free(ok);
     wasm_plat_free(c.def_off);
     wasm_plat_free(c.reg_off);
-    wasm_plat_free(c.p);
-    wasm_plat_free(c.fx);
-    wasm_plat_free(c.cfx);
+    wasmi_jit_buf_free(&c.b);
     wasm_plat_free(c.sp);
     wasm_plat_free(c.pool);
     wasm_plat_free(c.tgt);

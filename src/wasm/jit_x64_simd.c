@@ -283,7 +283,7 @@ static bool simd_targets(jc_t *c)
     if (len + 1 > c->tgt_cap) {
         uint8_t *q = wasm_plat_realloc(c->tgt, c->tgt_cap, len + 1);
         if (!q) {
-            c->oom = true;
+            c->b.oom = true;
             return false;
         }
         c->tgt = q;
@@ -327,14 +327,10 @@ static void zero(jc_t *c, int x) { vrr(c, 0x66, 0x0FEF, x, x); }    /* pxor x, x
 static void vrip(jc_t *c, int pfx, uint32_t opc, int x, const uint32_t w[4])
 {
     if (c->npool == c->poolcap) {
-        uint32_t ncap = c->poolcap ? c->poolcap * 2 : 8;
-        simd_const_t *q = wasm_plat_realloc(c->pool, c->poolcap * sizeof *q, ncap * sizeof *q);
-        if (!q) {
-            c->oom = true;
+        simd_const_t *q = wasmi_jit_more(&c->b, c->pool, &c->poolcap, sizeof *q, 8);
+        if (!q)
             return;
-        }
         c->pool = q;
-        c->poolcap = ncap;
     }
     xclobber(c, x);
     if (pfx)
@@ -345,7 +341,7 @@ static void vrip(jc_t *c, int pfx, uint32_t opc, int x, const uint32_t w[4])
     put1(c, (uint32_t)((x & 7) << 3 | 5));   /* mod 00, rm 101: rip + disp32 */
     put4(c, 0);
     simd_const_t *k = &c->pool[c->npool++];
-    k->at = c->len - 4;
+    k->at = c->b.len - 4;
     for (int i = 0; i < 4; i++)
         k->w[i] = w[i];
 }
@@ -356,10 +352,10 @@ static void simd_pool_flush(jc_t *c)
 {
     if (!c->npool)
         return;
-    while (c->len % 16)
+    while (c->b.len % 16)
         put1(c, 0xCC);
     for (uint32_t i = 0; i < c->npool; i++) {
-        link(c, c->pool[i].at, c->len);
+        link(c, c->pool[i].at, c->b.len);
         for (int k = 0; k < 4; k++)
             put4(c, c->pool[i].w[k]);
     }
