@@ -1081,11 +1081,8 @@ static void memx_op(jc_t *c, uint32_t pc, const uint32_t *ip)
  * helper (slowop) for NaN and anything out of range or at its edges. */
 static void trunc_op(jc_t *c, uint32_t pc, uint32_t op, uint32_t d, uint32_t a)
 {
-    bool f64 = op == OP_I32_TRUNC_F64_S || op == OP_I32_TRUNC_F64_U ||
-               op == OP_I64_TRUNC_F64_S || op == OP_I64_TRUNC_F64_U;
-    bool to64 = op >= OP_I64_TRUNC_F32_S;
-    bool uns = op == OP_I32_TRUNC_F32_U || op == OP_I32_TRUNC_F64_U ||
-               op == OP_I64_TRUNC_F32_U || op == OP_I64_TRUNC_F64_U;
+    jit_cvt_t t = wasmi_jit_cvt(op);
+    bool f64 = t.f64, to64 = t.i64, uns = t.uns;
     uint32_t ft = f64 ? 1u << 22 : 0;
     int va = vsrc(c, a, V0);
     uint32_t s1 = 0, s2;
@@ -1336,9 +1333,8 @@ static bool compile_fn(jc_t *c)
         case OP_F32_CONVERT_I64_U: case OP_F64_CONVERT_I32_S: case OP_F64_CONVERT_I32_U:
         case OP_F64_CONVERT_I64_S: case OP_F64_CONVERT_I64_U: {
             /* scvtf / ucvtf: one rounding, by the current (nearest) mode */
-            uint32_t k = op >= OP_F64_CONVERT_I32_S ? op - OP_F64_CONVERT_I32_S
-                                                    : op - OP_F32_CONVERT_I32_S;
-            bool f64 = op >= OP_F64_CONVERT_I32_S, w = k >= 2, uns = k & 1;
+            jit_cvt_t t = wasmi_jit_cvt(op);
+            bool f64 = t.f64, w = t.i64, uns = t.uns;
             int ra = gsrc(c, a2, X0), v = vdst(c, a1, V0);
             emit(c, 0x1E220000u | SF(w) | (f64 ? 1u << 22 : 0) | (uns ? 1u << 16 : 0) |
                         (uint32_t)ra << 5 | (uint32_t)v);
@@ -1356,8 +1352,8 @@ static bool compile_fn(jc_t *c)
         case OP_I32_TRUNC_SAT_F64_U: case OP_I64_TRUNC_SAT_F32_S: case OP_I64_TRUNC_SAT_F32_U:
         case OP_I64_TRUNC_SAT_F64_S: case OP_I64_TRUNC_SAT_F64_U: {
             /* fcvtzs / fcvtzu saturate, and give 0 for NaN: Wasm's semantics */
-            uint32_t k = op - OP_I32_TRUNC_SAT_F32_S;
-            bool w = k >= 4, f64 = k & 2, uns = k & 1;
+            jit_cvt_t t = wasmi_jit_cvt(op);
+            bool w = t.i64, f64 = t.f64, uns = t.uns;
             int va = vsrc(c, a2, V0), r = gdst(c, a1, X0);
             emit(c, 0x1E380000u | SF(w) | (f64 ? 1u << 22 : 0) | (uns ? 1u << 16 : 0) |
                         (uint32_t)va << 5 | (uint32_t)r);
@@ -1801,17 +1797,8 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     }
     if (good)
         sync_icache(code, c.b.len);
-    if (good) {
-        j->code = code;
-        j->size = size;
-        j->guard = c.guard;
-        j->enter = (uint32_t (*)(wasm_exec_t *, wasm_func_t *, uint64_t *, void *))(void *)(code + c.tramp);
-        for (uint32_t i = 0; i < ndefs; i++) {
-            m->defs[i].native = ok[i] ? code + c.def_off[i] : NULL;
-            j->ncompiled += ok[i];
-            j->nfallback += !ok[i];
-        }
-    }
+    if (good)
+        wasmi_jit_publish(m, j, code, size, c.guard, c.tramp, c.def_off, ok);
     wasm_plat_free(opmap);
     wasm_plat_free(ok);
     wasm_plat_free(c.def_off);

@@ -46,6 +46,20 @@ uint8_t *wasmi_jit_install(const jit_buf_t *b, size_t *size)
     return code;
 }
 
+void wasmi_jit_publish(wasm_module_t *m, wasmi_jit_t *j, uint8_t *code, size_t size, bool guard,
+                       uint32_t tramp, const uint32_t *def_off, const bool *ok)
+{
+    j->code = code;
+    j->size = size;
+    j->guard = guard;
+    j->enter = (uint32_t (*)(wasm_exec_t *, wasm_func_t *, uint64_t *, void *))(void *)(code + tramp);
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
+        m->defs[i].native = ok[i] ? code + def_off[i] : NULL;
+        j->ncompiled += ok[i];
+        j->nfallback += !ok[i];
+    }
+}
+
 void wasmi_jit_buf_free(jit_buf_t *b)
 {
     wasm_plat_free(b->p);

@@ -10,6 +10,7 @@
 #define WASM_JIT_EMIT_H
 
 #include "jit.h"
+#include "ops.h"
 
 /* A branch or call to patch: at the code offset `at`, to `target` (a word
  * index, a def index or a module-level target: the list says which). */
@@ -69,9 +70,38 @@ static inline void wasmi_jit_emit32(jit_buf_t *b, uint32_t insn)
     b->len += 4;
 }
 
+/* The shape of a conversion between floats and integers: the float is an
+ * f64 (else f32), the integer an i64 (else i32), unsigned. For the
+ * trapping truncations OP_I32_TRUNC_F32_S..OP_I64_TRUNC_F64_U (with the
+ * two extends between), the saturating ones and OP_F32_CONVERT_I32_S..
+ * OP_F64_CONVERT_I64_U, each group in ops.h's order: s, u; f32, f64 (or
+ * i32, i64) inside i32, i64 (or f32, f64). */
+typedef struct jit_cvt {
+    bool f64, i64, uns;
+} jit_cvt_t;
+
+static inline jit_cvt_t wasmi_jit_cvt(uint32_t op)
+{
+    if (op >= OP_F32_CONVERT_I32_S && op <= OP_F64_CONVERT_I64_U) {
+        bool f64 = op >= OP_F64_CONVERT_I32_S;
+        uint32_t k = op - (f64 ? OP_F64_CONVERT_I32_S : OP_F32_CONVERT_I32_S);
+        return (jit_cvt_t){f64, k >= 2, k & 1};
+    }
+    uint32_t k = op >= OP_I32_TRUNC_SAT_F32_S ? op - OP_I32_TRUNC_SAT_F32_S
+                 : op >= OP_I64_TRUNC_F32_S   ? op - OP_I64_TRUNC_F32_S + 4
+                                              : op - OP_I32_TRUNC_F32_S;
+    return (jit_cvt_t){k & 2, k >= 4, k & 1};
+}
+
 /* The finished code copied into a new region, sealed (W^X): its address
  * with its mapped size in *size, or NULL (no memory, or not sealed). */
 uint8_t *wasmi_jit_install(const jit_buf_t *b, size_t *size);
+
+/* Gives m the installed code (j: its region, guard regions or not, the
+ * entry trampoline at offset tramp) and each def i its native entry at
+ * def_off[i], or NULL where ok[i] is false (it stays interpreted). */
+void wasmi_jit_publish(wasm_module_t *m, wasmi_jit_t *j, uint8_t *code, size_t size, bool guard,
+                       uint32_t tramp, const uint32_t *def_off, const bool *ok);
 
 /* Frees the buffer and its fixup lists. */
 void wasmi_jit_buf_free(jit_buf_t *b);

@@ -982,11 +982,8 @@ static void memx_op(jc_t *c, uint32_t pc, const uint32_t *ip)
  * helper for NaN and anything out of range or at its edges. */
 static void trunc_op(jc_t *c, uint32_t pc, uint32_t op, uint32_t d, uint32_t a)
 {
-    bool f64 = op == OP_I32_TRUNC_F64_S || op == OP_I32_TRUNC_F64_U ||
-               op == OP_I64_TRUNC_F64_S || op == OP_I64_TRUNC_F64_U;
-    bool to64 = op >= OP_I64_TRUNC_F32_S;
-    bool uns = op == OP_I32_TRUNC_F32_U || op == OP_I32_TRUNC_F64_U ||
-               op == OP_I64_TRUNC_F32_U || op == OP_I64_TRUNC_F64_U;
+    jit_cvt_t t = wasmi_jit_cvt(op);
+    bool f64 = t.f64, to64 = t.i64, uns = t.uns;
     int fa = fsrc(c, f64, a, F0);
     r_(c, OPFP, 2, 0x50 | f64, T1, fa, fa);   /* feq t1, a, a: 0 for NaN */
     uint32_t s1 = bcc(c, B_EQ, T1, ZERO), s2;
@@ -1211,11 +1208,10 @@ static bool compile_fn(jc_t *c)
         case OP_F32_CONVERT_I64_U: case OP_F64_CONVERT_I32_S: case OP_F64_CONVERT_I32_U:
         case OP_F64_CONVERT_I64_S: case OP_F64_CONVERT_I64_U: {
             /* fcvt.s/d.w/wu/l/lu: one rounding, by the current (nearest) mode */
-            uint32_t k = op >= OP_F64_CONVERT_I32_S ? op - OP_F64_CONVERT_I32_S
-                                                    : op - OP_F32_CONVERT_I32_S;
-            bool f64 = op >= OP_F64_CONVERT_I32_S;
+            jit_cvt_t t = wasmi_jit_cvt(op);
+            bool f64 = t.f64;
             ra = gsrc(c, a2, T0);
-            r_(c, OPFP, 7, 0x68 | f64, F0, ra, (int)k);
+            r_(c, OPFP, 7, 0x68 | f64, F0, ra, (t.i64 ? 2 : 0) | t.uns);
             fput(c, f64, a1, F0);
             break;
         }
@@ -1240,8 +1236,8 @@ static bool compile_fn(jc_t *c)
         case OP_I32_TRUNC_SAT_F64_U: case OP_I64_TRUNC_SAT_F32_S: case OP_I64_TRUNC_SAT_F32_U:
         case OP_I64_TRUNC_SAT_F64_S: case OP_I64_TRUNC_SAT_F64_U: {
             /* fcvt with rtz saturates; NaN gives 0 in Wasm (fcvt: the maximum) */
-            uint32_t k = op - OP_I32_TRUNC_SAT_F32_S;
-            bool w = k >= 4, f64 = k & 2, uns = k & 1;
+            jit_cvt_t t = wasmi_jit_cvt(op);
+            bool w = t.i64, f64 = t.f64, uns = t.uns;
             int fa = fsrc(c, f64, a2, F0);
             int r = gdst(c, a1, T0);
             r_(c, OPFP, 1, 0x60 | f64, r, fa, (w ? 2 : 0) | (uns ? 1 : 0));
@@ -1654,17 +1650,8 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
     }
     if (good)
         sync_icache();
-    if (good) {
-        j->code = code;
-        j->size = size;
-        j->guard = c.guard;
-        j->enter = (uint32_t (*)(wasm_exec_t *, wasm_func_t *, uint64_t *, void *))(void *)(code + c.tramp);
-        for (uint32_t i = 0; i < ndefs; i++) {
-            m->defs[i].native = ok[i] ? code + c.def_off[i] : NULL;
-            j->ncompiled += ok[i];
-            j->nfallback += !ok[i];
-        }
-    }
+    if (good)
+        wasmi_jit_publish(m, j, code, size, c.guard, c.tramp, c.def_off, ok);
     wasm_plat_free(opmap);
     wasm_plat_free(ok);
     wasm_plat_free(c.def_off);

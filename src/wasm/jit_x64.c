@@ -1937,11 +1937,11 @@ static bool compile_body(jc_t *c)
         }
         case OP_F32_CONVERT_I32_S: case OP_F32_CONVERT_I64_S: case OP_F64_CONVERT_I32_S:
         case OP_F64_CONVERT_I64_S: case OP_F32_CONVERT_I32_U: case OP_F64_CONVERT_I32_U: {
-            bool f64 = op == OP_F64_CONVERT_I32_S || op == OP_F64_CONVERT_I64_S ||
-                       op == OP_F64_CONVERT_I32_U;
+            jit_cvt_t t = wasmi_jit_cvt(op);
+            bool f64 = t.f64;
             rm_t src;
-            int w = op == OP_F32_CONVERT_I64_S || op == OP_F64_CONVERT_I64_S;
-            if (op == OP_F32_CONVERT_I32_U || op == OP_F64_CONVERT_I32_U) {
+            int w = t.i64;
+            if (t.uns) {
                 ld_g(c, 0, RAX, a2);   /* zero-extended: a signed 64-bit conversion is exact */
                 src = R(RAX);
                 w = 1;
@@ -2475,17 +2475,8 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         code = wasmi_jit_install(&c.b, &size);
         good = code != NULL;
     }
-    if (good) {
-        j->code = code;
-        j->size = size;
-        j->guard = c.guard;
-        j->enter = (uint32_t (*)(wasm_exec_t *, wasm_func_t *, uint64_t *, void *))(void *)(code + c.tramp);
-        for (uint32_t i = 0; i < ndefs; i++) {
-            m->defs[i].native = ok[i] ? code + c.def_off[i] : NULL;
-            j->ncompiled += ok[i];
-            j->nfallback += !ok[i];
-        }
-    }
+    if (good)
+        wasmi_jit_publish(m, j, code, size, c.guard, c.tramp, c.def_off, ok);
     wasm_plat_free(opmap);
     wasm_plat_free(ok);
     wasm_plat_free(c.def_off);
