@@ -139,6 +139,18 @@ bool wasmi_jit_decode(jit_fn_t *fn, const void *opmap)
     return decode_with(fn, opmap);
 }
 
+void wasmi_jit_fn_init(jit_fn_t *fn, wasm_module_t *m, uint32_t i)
+{
+    __builtin_memset(fn, 0, sizeof *fn);
+    fn->m = m;
+    fn->d = &m->defs[i];
+    fn->def_index = i;
+    fn->func_index = m->nfunc_imports + i;
+    const wasmi_functype_t *t = &m->types[fn->d->type_idx];
+    fn->nparams = t->pcells;
+    fn->nresults = t->rcells;
+}
+
 void wasmi_jit_fn_free_ranges(jit_fn_t *fn)
 {
     wasm_plat_free(fn->rstart);

@@ -63,6 +63,9 @@ typedef struct jit_ops {
     const int32_t *tgt;
 } jit_ops_t;
 
+/* Sets fn up, zeroed, for def i of m (its counts in cells: a v128 takes
+ * two), before wasmi_jit_decode. */
+void wasmi_jit_fn_init(jit_fn_t *fn, wasm_module_t *m, uint32_t i);
 int wasmi_jit_op_words(uint32_t op, const uint32_t *ip);   /* words incl. the op; -1 unknown */
 /* Decodes d's code into fn->op; false if an op is not one of ops.h's. */
 bool wasmi_jit_decode(jit_fn_t *fn, const void *opmap);

@@ -1745,14 +1745,7 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         emit_header(&c);
     for (uint32_t i = 0; good && i < ndefs; i++) {
         jit_fn_t fn;
-        __builtin_memset(&fn, 0, sizeof fn);
-        fn.m = m;
-        fn.d = &m->defs[i];
-        fn.def_index = i;
-        fn.func_index = m->nfunc_imports + i;
-        const wasmi_functype_t *t = &m->types[fn.d->type_idx];
-        fn.nparams = t->pcells;     /* cells: a v128 takes two */
-        fn.nresults = t->rcells;
+        wasmi_jit_fn_init(&fn, m, i);
         uint32_t start = c.b.len;
         c.fn = &fn;
         c.code = fn.d->code;

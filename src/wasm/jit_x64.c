@@ -2410,14 +2410,7 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
         emit_header(&c);
     for (uint32_t i = 0; good && i < ndefs; i++) {
         jit_fn_t fn;
-        __builtin_memset(&fn, 0, sizeof fn);
-        fn.m = m;
-        fn.d = &m->defs[i];
-        fn.def_index = i;
-        fn.func_index = m->nfunc_imports + i;
-        const wasmi_functype_t *t = &m->types[fn.d->type_idx];
-        fn.nparams = t->pcells;     /* cells: a v128 takes two */
-        fn.nresults = t->rcells;
+        wasmi_jit_fn_init(&fn, m, i);
         uint32_t start = c.b.len;
         c.fn = &fn;
         c.code = fn.d->code;
@@ -2436,7 +2429,7 @@ bool wasmi_jit_arch_compile(wasm_module_t *m, wasmi_jit_t *j)
             /* align the direct calls' entries to 16 bytes; the entry with
              * every argument in its cell loads the first ones (reg_args,
              * 4 bytes each) */
-            c.nin = reg_args(t);
+            c.nin = reg_args(&m->types[fn.d->type_idx]);
             while ((c.b.len + 4 * c.nin) % 16)
                 put1(&c, 0x90);
             start = c.b.len;
