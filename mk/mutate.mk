@@ -4,7 +4,11 @@
 # Not part of the test command (it is slow).
 #
 #   make mutate [MUTATE_ONLY="name-substring ..."]
+#   make mutate-check    each mutation can still be planted (nothing run)
 mutate:
 	bash scripts/mutate.sh $(MUTATE_ONLY)
 
-.PHONY: mutate
+mutate-check:
+	bash scripts/mutate.sh --check $(MUTATE_ONLY)
+
+.PHONY: mutate mutate-check

@@ -3,6 +3,15 @@
 # in a scratch copy of the tree and checks that the relevant tests fail.
 #
 #   scripts/mutate.sh [name-substring ...]     (make mutate [MUTATE_ONLY=...])
+#   scripts/mutate.sh --check [name-substring ...]   (make mutate-check)
+#
+# --check plants nothing and runs nothing: it checks that each mutation can
+# be planted in the working tree as it stands (its file where it says, its
+# text found as the planting finds it, a `to` that differs, known test
+# kinds, a name of its own) and ends
+# `mutate: N mutations checked, E errors` (status 0 iff E is 0). The tests
+# run it (tests/groups/12-mutation-list.sh), so a change that moves a
+# mutation's text fails at once instead of at the next `make mutate`.
 #
 # The mutations are tests/mutations.txt: blocks of
 #   name  <unique name>
@@ -98,6 +107,85 @@ selected() {
     for p in "$@"; do [[ ${names[i]} == *"$p"* ]] && return 0; done
     return 1
 }
+
+# The test kinds build() and run() below know.
+known_kinds=" unit khost sched wasi spec spec-interp spec-explicit spec-a64 spec-rv64 unit-a64 \
+regress regress-sse2 regress-a64 kspec faults kfuzz boot display dispfuzz privacy lang shell \
+wasios "
+
+# locate I [check]: mutation I's file (in f, found again by its base name if it
+# moved) and its text split where the mutant is planted: head (kept as is)
+# and body (whose first `from` becomes `to`; with `check`, only where a
+# near text needs them). Else an ERROR line and status 1.
+locate() {
+    local i=$1 name=${names[$1]} near=${nears[$1]} from=${froms[$1]} base found n
+    f=${files[i]}
+    if [ ! -f "$f" ]; then
+        base=$(basename "$f")
+        found=$(find . -path ./build -prune -o -path ./.git -prune -o -name "$base" -type f -print)
+        if [ "$(echo "$found" | grep -c .)" = 1 ] && [ "${2:-}" = check ]; then
+            echo "ERROR   $name: $f moved to ${found#./} (update its file line)"
+            return 1
+        elif [ "$(echo "$found" | grep -c .)" = 1 ]; then
+            echo "mutate: $name: $f moved to ${found#./}" >&2
+            f=${found#./}
+        else
+            echo "ERROR   $name: $f is gone (and no single file named $base)"
+            return 1
+        fi
+    fi
+    head="" body=""
+    if [ -n "$near" ] || [ "${2:-}" != check ]; then
+        body=$(cat "$f"; echo x)
+        body=${body%x}
+    fi
+    if [ -n "$near" ]; then
+        n=$(grep -oF -- "$near" "$f" | wc -l)
+        if [ "$n" != 1 ]; then
+            echo "ERROR   $name: the near text occurs $n times in $f (want exactly once): $near"
+            return 1
+        fi
+        head=${body%%"$near"*}$near
+        body=${body#*"$near"}
+        n=0
+        [[ $body == *"$from"* ]] && n=1
+    else
+        n=$(grep -oF -- "$from" "$f" | wc -l)
+    fi
+    if [ "$n" != 1 ]; then
+        echo "ERROR   $name: the text occurs $n times in $f (want exactly once${near:+ after the near text}): $from"
+        return 1
+    fi
+}
+
+if [ "${1:-}" = --check ]; then
+    shift
+    cd "$src" || exit 2
+    N=0 E=0
+    for i in "${!names[@]}"; do
+        selected "$i" "$@" || continue
+        N=$((N + 1))
+        ok=1
+        locate "$i" check || ok=0
+        if [ "${froms[i]}" = "${tos[i]}" ]; then
+            echo "ERROR   ${names[i]}: from and to are the same text"
+            ok=0
+        fi
+        for t in ${tests[i]}; do
+            [[ $known_kinds == *" ${t%%:*} "* ]] && continue
+            echo "ERROR   ${names[i]}: unknown test kind ${t%%:*}"
+            ok=0
+        done
+        [ $ok = 1 ] || E=$((E + 1))
+    done
+    for d in $(printf '%s\n' "${names[@]}" | sort | uniq -d); do
+        echo "ERROR   $d: the name is used more than once"
+        E=$((E + 1))
+    done
+    echo "mutate: $N mutations checked, $E errors"
+    [ $E -eq 0 ]
+    exit
+fi
 
 # ------------------------------------------------------------ the scratch copy
 
@@ -223,36 +311,8 @@ missed=() errors=()
 start=$SECONDS
 for i in "${!names[@]}"; do
     selected "$i" "$@" || continue
-    name=${names[i]} f=${files[i]} near=${nears[i]} from=${froms[i]} to=${tos[i]}
-    if [ ! -f "$f" ]; then
-        base=$(basename "$f")
-        found=$(find . -path ./build -prune -o -name "$base" -type f -print)
-        if [ "$(echo "$found" | grep -c .)" = 1 ]; then
-            echo "mutate: $name: $f moved to ${found#./}" >&2
-            f=${found#./}
-        else
-            echo "ERROR   $name: $f is gone (and no single file named $base)"
-            E=$((E + 1)); errors+=("$name"); continue
-        fi
-    fi
-    body=$(cat "$f"; echo x)
-    body=${body%x}
-    head=""
-    if [ -n "$near" ]; then
-        n=$(grep -oF -- "$near" "$f" | wc -l)
-        if [ "$n" != 1 ]; then
-            echo "ERROR   $name: the near text occurs $n times in $f (want exactly once): $near"
-            E=$((E + 1)); errors+=("$name"); continue
-        fi
-        head=${body%%"$near"*}$near
-        body=${body#*"$near"}
-        n=0
-        [[ $body == *"$from"* ]] && n=1
-    else
-        n=$(grep -oF -- "$from" "$f" | wc -l)
-    fi
-    if [ "$n" != 1 ]; then
-        echo "ERROR   $name: the text occurs $n times in $f (want exactly once${near:+ after the near text}): $from"
+    name=${names[i]} from=${froms[i]} to=${tos[i]}
+    if ! locate "$i"; then
         E=$((E + 1)); errors+=("$name"); continue
     fi
     cp -p "$f" "$log/orig"
